@@ -1,0 +1,56 @@
+# The two commands of the README, and a few more. Meson + Ninja do the real work.
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+MESON_TEST = meson test --print-errorlogs --num-processes 2
+
+.PHONY: all deps build run check test asan fuzz bench format clean
+
+all: build
+
+deps:
+	@scripts/setup.sh
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD)
+
+build: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+# The main job: a plan for a sample profile (the web app will take its place).
+run: build
+	./$(BUILD)/postura catalog list
+
+test: build
+	$(MESON_TEST) -C $(BUILD)
+
+$(ASAN_BUILD)/build.ninja:
+	meson setup $(ASAN_BUILD) --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false
+
+asan: deps $(ASAN_BUILD)/build.ninja
+	ninja -C $(ASAN_BUILD)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	$(MESON_TEST) -C $(ASAN_BUILD)
+
+# Every test, twice: a normal build and one under AddressSanitizer + UBSan.
+check: build
+	$(MESON_TEST) -C $(BUILD)
+	$(MAKE) --no-print-directory asan
+	@python3 tools/test-summary.py $(BUILD) $(ASAN_BUILD)
+
+$(FUZZ_BUILD)/build.ninja:
+	CC=clang meson setup $(FUZZ_BUILD) --buildtype=debugoptimized -Dfuzz=true \
+		-Db_sanitize=address,undefined -Db_lundef=false -Dtests=disabled
+
+# Runs every fuzz harness for FUZZ_SECONDS each (make fuzz FUZZ_SECONDS=600).
+fuzz: deps $(FUZZ_BUILD)/build.ninja
+	ninja -C $(FUZZ_BUILD)
+	@scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+format:
+	clang-format -i src/*/*.c src/*/*.h tests/unit/*.c fuzz/*.c
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -1,0 +1,60 @@
+/* Shared plumbing of the postura command-line program: context, output, options. */
+#ifndef PST_CLI_H
+#define PST_CLI_H
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdbool.h>
+
+#include "core/base.h"
+#include "core/catalog.h"
+
+/* Exit codes, the same for every command. */
+enum {
+	EXIT_OK = 0,
+	EXIT_FAIL = 1,      /* the work could not be done (bad data, I/O) */
+	EXIT_USAGE = 2,     /* bad command line or bad input */
+	EXIT_REFERRAL = 3,  /* screening: see a professional */
+	EXIT_INCOMPLETE = 4 /* screening: questions left unanswered */
+};
+
+struct cli {
+	const char *catalog_dir; /* --catalog DIR, or NULL for the embedded catalogue */
+	const char *db_path;     /* --db PATH */
+	struct pst_catalog *cat; /* loaded on first use */
+};
+
+struct cli_command {
+	const char *name;
+	int (*run)(struct cli *c, int argc, char **argv);
+	const char *summary;
+	const char *usage; /* full help text, printed by --help */
+};
+
+/* Prints "postura: message" to standard error. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints every diagnostic, one per line, to f. */
+void cli_print_diags(FILE *f, struct pst_diags *d);
+
+/* Writes s to standard output; returns false (and reports) when the write fails. */
+bool cli_write(const char *s, size_t n);
+bool cli_puts(const char *s);
+/* Flushes and checks standard output; returns the exit code to use. */
+int cli_finish(int code);
+
+/*
+ * getopt_long for a command: returns the option, -1 at the end, or '?' after printing
+ * a one-line error that names the bad flag (the caller exits with EXIT_USAGE). The
+ * option string must start with ':'.
+ */
+int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts,
+	       const char *cmd);
+/* Reports a stray argument after the command's own ones. */
+int cli_extra_arg(const char *cmd, const char *arg);
+/* Prints the usage of cmd to standard output (for --help) and returns EXIT_OK. */
+int cli_help(const char *usage);
+
+/* Loads the catalogue (embedded, or --catalog DIR); on failure prints why and returns NULL. */
+struct pst_catalog *cli_catalog(struct cli *c);
+
+#endif

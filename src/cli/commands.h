@@ -1,0 +1,10 @@
+/* The commands of the postura program, one file each. */
+#ifndef PST_COMMANDS_H
+#define PST_COMMANDS_H
+
+#include "cli.h"
+
+int cmd_catalog(struct cli *c, int argc, char **argv);
+extern const char cmd_catalog_usage[];
+
+#endif

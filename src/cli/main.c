@@ -1,0 +1,117 @@
+/* postura: the command-line program; a thin layer over the core, one command per task. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "config.h"
+
+static const struct cli_command commands[] = {
+	{"catalog", cmd_catalog, "list, show and check the exercise catalogue", cmd_catalog_usage},
+};
+
+enum { NCOMMANDS = sizeof(commands) / sizeof(commands[0]) };
+
+static const char main_usage_head[] =
+	"usage: postura [--catalog DIR] [--db PATH] COMMAND [ARGS]\n"
+	"\n"
+	"postura: a safe, personal exercise programme for upper and mid back pain in\n"
+	"pregnancy and after birth. It does not diagnose; when a warning sign comes up it\n"
+	"tells you whom to see instead of giving a plan.\n"
+	"\n"
+	"commands:\n";
+
+static const char main_usage_tail[] =
+	"\n"
+	"global options:\n"
+	"  --catalog DIR  read the exercise catalogue from DIR instead of the built-in one\n"
+	"  --db PATH      the database file to use\n"
+	"  -h, --help     show this help ('postura COMMAND --help' for a command)\n"
+	"  --version      show the version\n";
+
+static int main_help(FILE *f)
+{
+	fputs(main_usage_head, f);
+	for (int i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
+	fputs(main_usage_tail, f);
+	return f == stdout ? cli_finish(EXIT_OK) : EXIT_USAGE;
+}
+
+static const struct cli_command *find_command(const char *name)
+{
+	for (int i = 0; i < NCOMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static const char *closest_command(const char *name)
+{
+	const char *best = NULL;
+	int bestd = 3;
+	for (int i = 0; i < NCOMMANDS; i++) {
+		int d = pst_edit_distance(name, commands[i].name);
+		if (d < bestd) {
+			bestd = d;
+			best = commands[i].name;
+		}
+	}
+	return best;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"catalog", required_argument, NULL, 'c'},
+		{"db", required_argument, NULL, 'd'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	struct cli c = {0};
+	int o;
+	/* '+': stop at the command name; its own options are parsed by the command. */
+	while ((o = cli_getopt(argc, argv, "+:h", opts, "")) != -1) {
+		switch (o) {
+		case 'c': c.catalog_dir = optarg; break;
+		case 'd': c.db_path = optarg; break;
+		case 'h': return main_help(stdout);
+		case 'V':
+			cli_puts("postura " PST_VERSION "\n");
+			return cli_finish(EXIT_OK);
+		default: return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		cli_error("no command given (see 'postura --help')");
+		return EXIT_USAGE;
+	}
+	const char *name = argv[optind];
+	if (strcmp(name, "help") == 0) {
+		if (optind + 1 < argc) {
+			const struct cli_command *cmd = find_command(argv[optind + 1]);
+			if (cmd)
+				return cli_help(cmd->usage);
+			cli_error("unknown command '%s' (see 'postura --help')", argv[optind + 1]);
+			return EXIT_USAGE;
+		}
+		return main_help(stdout);
+	}
+	const struct cli_command *cmd = find_command(name);
+	if (!cmd) {
+		const char *near = closest_command(name);
+		if (near)
+			cli_error("unknown command '%s'; did you mean '%s'? (see 'postura --help')", name, near);
+		else
+			cli_error("unknown command '%s' (see 'postura --help')", name);
+		return EXIT_USAGE;
+	}
+	int argc2 = argc - optind;
+	char **argv2 = argv + optind;
+	optind = 0;
+	int code = cmd->run(&c, argc2, argv2);
+	pst_catalog_free(c.cat);
+	return code;
+}

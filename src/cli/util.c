@@ -1,0 +1,123 @@
+/* Shared plumbing of the command-line program: output that is checked, options, data. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "data/embedded.h"
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("postura: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void cli_print_diags(FILE *f, struct pst_diags *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		char *s = pst_diag_format(&d->v[i]);
+		fprintf(f, "%s\n", s ? s : d->v[i].msg);
+		free(s);
+	}
+}
+
+static bool write_failed;
+
+bool cli_write(const char *s, size_t n)
+{
+	if (write_failed)
+		return false;
+	if (n && fwrite(s, 1, n, stdout) != n) {
+		write_failed = true;
+		return false;
+	}
+	return true;
+}
+
+bool cli_puts(const char *s)
+{
+	return cli_write(s, strlen(s));
+}
+
+int cli_finish(int code)
+{
+	if (fflush(stdout) != 0 || ferror(stdout))
+		write_failed = true;
+	if (write_failed) {
+		cli_error("cannot write the output: %s", strerror(errno ? errno : EIO));
+		return EXIT_FAIL;
+	}
+	return code;
+}
+
+int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts,
+	       const char *cmd)
+{
+	opterr = 0;
+	int o = getopt_long(argc, argv, shortopts, longopts, NULL);
+	if (o != '?' && o != ':')
+		return o;
+	const char *arg = argv[optind - 1];
+	char flag[64];
+	if (optopt && (optind - 1 >= argc || strncmp(arg, "--", 2) != 0)) {
+		snprintf(flag, sizeof flag, "-%c", optopt);
+	} else {
+		size_t l = strcspn(arg, "=");
+		snprintf(flag, sizeof flag, "%.*s", (int)(l < 60 ? l : 60), arg);
+	}
+	if (!*cmd)
+		cli_error("%s '%s' (see 'postura --help')",
+			  o == ':' ? "this option needs a value:" : "unknown option", flag);
+	else if (o == ':')
+		cli_error("option '%s' needs a value (see 'postura %s --help')", flag, cmd);
+	else
+		cli_error("unknown option '%s' for '%s' (see 'postura %s --help')", flag, cmd, cmd);
+	return '?';
+}
+
+int cli_extra_arg(const char *cmd, const char *arg)
+{
+	cli_error("unexpected argument '%s' for '%s' (see 'postura %s --help')", arg, cmd, cmd);
+	return EXIT_USAGE;
+}
+
+int cli_help(const char *usage)
+{
+	cli_puts(usage);
+	return cli_finish(EXIT_OK);
+}
+
+struct pst_catalog *cli_catalog(struct cli *c)
+{
+	if (c->cat)
+		return c->cat;
+	struct pst_diags d = {0};
+	struct pst_blobset dir = {0};
+	const struct pst_blob *files = pst_embedded_exercises;
+	size_t n = pst_embedded_exercises_n;
+	if (c->catalog_dir) {
+		if (pst_blobset_read_dir(c->catalog_dir, ".yaml", &dir, &d)) {
+			cli_print_diags(stderr, &d);
+			pst_diags_clear(&d);
+			return NULL;
+		}
+		files = dir.v;
+		n = dir.n;
+	}
+	int err = pst_catalog_load(files, n, &c->cat, &d);
+	if (err) {
+		cli_print_diags(stderr, &d);
+		cli_error("the exercise catalogue%s%s has %zu problem%s; nothing was loaded",
+			  c->catalog_dir ? " in " : "", c->catalog_dir ? c->catalog_dir : "", d.n,
+			  d.n == 1 ? "" : "s");
+	}
+	pst_diags_clear(&d);
+	pst_blobset_free(&dir);
+	return c->cat;
+}

@@ -1,0 +1,361 @@
+/* The exercise catalogue: one YAML file per exercise, checked field by field. */
+#include "catalog.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "yamlx.h"
+
+enum {
+	F_ID, F_NAME, F_ALIASES, F_SUMMARY, F_PURPOSE, F_KIND, F_REGIONS, F_MUSCLES,
+	F_POSITION, F_EQUIPMENT, F_OPTIONAL_EQUIPMENT, F_DOSE, F_STEPS, F_CUES, F_MISTAKES,
+	F_BREATHING, F_EASIER, F_HARDER, F_STAGES, F_WRIST_LOAD, F_GENTLE, F_ABDOMINAL_LOAD,
+	F_LOADED_TWIST, F_SOURCE, F__MAX
+};
+
+static const struct pst_yfield ex_fields[F__MAX] = {
+	[F_ID] = {"id", true},
+	[F_NAME] = {"name", true},
+	[F_ALIASES] = {"aliases", false},
+	[F_SUMMARY] = {"summary", true},
+	[F_PURPOSE] = {"purpose", true},
+	[F_KIND] = {"kind", true},
+	[F_REGIONS] = {"regions", true},
+	[F_MUSCLES] = {"muscles", true},
+	[F_POSITION] = {"position", true},
+	[F_EQUIPMENT] = {"equipment", true},
+	[F_OPTIONAL_EQUIPMENT] = {"optional_equipment", false},
+	[F_DOSE] = {"dose", true},
+	[F_STEPS] = {"steps", true},
+	[F_CUES] = {"cues", true},
+	[F_MISTAKES] = {"mistakes", true},
+	[F_BREATHING] = {"breathing", true},
+	[F_EASIER] = {"easier", false},
+	[F_HARDER] = {"harder", false},
+	[F_STAGES] = {"stages", true},
+	[F_WRIST_LOAD] = {"wrist_load", true},
+	[F_GENTLE] = {"gentle", true},
+	[F_ABDOMINAL_LOAD] = {"abdominal_load", true},
+	[F_LOADED_TWIST] = {"loaded_twist", true},
+	[F_SOURCE] = {"source", true},
+};
+
+enum { D_SETS, D_REPS, D_HOLD, D_BREATHS, D_PER_SIDE, D_TEMPO, D_REP_S, D_REST_S, D__MAX };
+
+static const struct pst_yfield dose_fields[D__MAX] = {
+	[D_SETS] = {"sets", true},        [D_REPS] = {"reps", false},
+	[D_HOLD] = {"hold_s", false},     [D_BREATHS] = {"breaths", false},
+	[D_PER_SIDE] = {"per_side", false}, [D_TEMPO] = {"tempo", false},
+	[D_REP_S] = {"rep_s", false},     [D_REST_S] = {"rest_s", false},
+};
+
+enum { S_PREGNANCY, S_POSTPARTUM, S__MAX };
+static const struct pst_yfield stage_fields[S__MAX] = {
+	[S_PREGNANCY] = {"pregnancy", true},
+	[S_POSTPARTUM] = {"postpartum", true},
+};
+
+enum { SRC_SEED, SRC_GUIDELINE, SRC_ADAPTED, SRC__MAX };
+static const struct pst_yfield src_fields[SRC__MAX] = {
+	[SRC_SEED] = {"seed", true},
+	[SRC_GUIDELINE] = {"guideline", false},
+	[SRC_ADAPTED] = {"adapted", false},
+};
+
+/* Dose limits, written once: they are the contract of docs/catalog.md. */
+enum {
+	SETS_MAX = 5, REPS_MAX = 30, HOLD_MAX = 60, BREATHS_MAX = 20, REP_S_MAX = 20,
+	REST_MAX = 120, ID_MAX = 48
+};
+
+static bool valid_id(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > ID_MAX || s[0] == '-' || s[n - 1] == '-')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+			return false;
+	return true;
+}
+
+/* The file name without directories and without ".yaml". */
+static bool basename_is(const char *path, const char *id)
+{
+	const char *b = strrchr(path, '/');
+	b = b ? b + 1 : path;
+	size_t l = strlen(id);
+	return strncmp(b, id, l) == 0 && strcmp(b + l, ".yaml") == 0;
+}
+
+static void read_dose(struct pst_yaml *y, yaml_node_t *node, struct pst_dose *d)
+{
+	yaml_node_t *v[D__MAX];
+	if (!pst_yaml_map(y, node, "dose", dose_fields, D__MAX, v))
+		return;
+	if (v[D_SETS])
+		pst_yaml_range(y, v[D_SETS], "dose.sets", 1, SETS_MAX, &d->sets);
+	if (v[D_REPS])
+		pst_yaml_range(y, v[D_REPS], "dose.reps", 1, REPS_MAX, &d->reps);
+	if (v[D_HOLD])
+		pst_yaml_range(y, v[D_HOLD], "dose.hold_s", 1, HOLD_MAX, &d->hold_s);
+	if (v[D_BREATHS])
+		pst_yaml_range(y, v[D_BREATHS], "dose.breaths", 1, BREATHS_MAX, &d->breaths);
+	if (v[D_PER_SIDE])
+		pst_yaml_bool(y, v[D_PER_SIDE], "dose.per_side", &d->per_side);
+	if (v[D_TEMPO])
+		d->tempo = pst_yaml_str(y, v[D_TEMPO], "dose.tempo");
+	if (v[D_REP_S])
+		pst_yaml_int(y, v[D_REP_S], "dose.rep_s", 1, REP_S_MAX, &d->rep_s);
+	if (v[D_REST_S])
+		pst_yaml_int(y, v[D_REST_S], "dose.rest_s", 0, REST_MAX, &d->rest_s);
+	if (!v[D_REPS] && !v[D_HOLD] && !v[D_BREATHS])
+		pst_yaml_error(y, node, "dose needs at least one of reps, hold_s or breaths");
+	if (!v[D_REPS] && v[D_HOLD])
+		d->reps = (struct pst_range){1, 1};
+}
+
+/* Parses one exercise file into e; returns false when it had problems. */
+static bool read_exercise(struct pst_yaml *y, struct pst_exercise *e)
+{
+	size_t before = y->errors;
+	yaml_node_t *v[F__MAX];
+	if (!pst_yaml_map(y, pst_yaml_root(y), "", ex_fields, F__MAX, v))
+		return false;
+	e->file = y->file;
+	e->line = 1;
+	if (v[F_ID]) {
+		e->id = pst_yaml_str(y, v[F_ID], "id");
+		if (e->id && !valid_id(e->id)) {
+			pst_yaml_error(y, v[F_ID],
+				       "id '%s' must be lower-case letters, digits and dashes (at most %d)",
+				       e->id, ID_MAX);
+			e->id = NULL;
+		} else if (e->id && !basename_is(y->file, e->id)) {
+			pst_yaml_error(y, v[F_ID], "id '%s' does not match the file name (expected %s.yaml)",
+				       e->id, e->id);
+		}
+		e->line = (int)v[F_ID]->start_mark.line + 1;
+	}
+	if (v[F_NAME])
+		e->name = pst_yaml_str(y, v[F_NAME], "name");
+	if (v[F_ALIASES])
+		pst_yaml_strv(y, v[F_ALIASES], "aliases", 0, &e->aliases);
+	if (v[F_SUMMARY])
+		e->summary = pst_yaml_str(y, v[F_SUMMARY], "summary");
+	if (v[F_PURPOSE])
+		e->purpose = pst_yaml_str(y, v[F_PURPOSE], "purpose");
+	if (v[F_KIND]) {
+		int k = pst_yaml_enum(y, v[F_KIND], "kind", &pst_vocab_kind);
+		e->kind = k < 0 ? 0 : (enum pst_kind)k;
+	}
+	if (v[F_REGIONS] && pst_yaml_mask(y, v[F_REGIONS], "regions", &pst_vocab_region, &e->regions) &&
+	    !e->regions)
+		pst_yaml_error(y, v[F_REGIONS], "regions needs at least 1 item");
+	if (v[F_MUSCLES])
+		pst_yaml_strv(y, v[F_MUSCLES], "muscles", 1, &e->muscles);
+	if (v[F_POSITION]) {
+		int p = pst_yaml_enum(y, v[F_POSITION], "position", &pst_vocab_position);
+		e->position = p < 0 ? 0 : (enum pst_position)p;
+	}
+	if (v[F_EQUIPMENT])
+		pst_yaml_mask(y, v[F_EQUIPMENT], "equipment", &pst_vocab_equipment, &e->equipment);
+	if (v[F_OPTIONAL_EQUIPMENT]) {
+		pst_yaml_mask(y, v[F_OPTIONAL_EQUIPMENT], "optional_equipment", &pst_vocab_equipment,
+			      &e->optional_equipment);
+		if (e->optional_equipment & e->equipment)
+			pst_yaml_error(y, v[F_OPTIONAL_EQUIPMENT],
+				       "optional_equipment repeats an item of equipment");
+	}
+	if (v[F_DOSE])
+		read_dose(y, v[F_DOSE], &e->dose);
+	if (v[F_STEPS])
+		pst_yaml_strv(y, v[F_STEPS], "steps", 2, &e->steps);
+	if (v[F_CUES])
+		pst_yaml_strv(y, v[F_CUES], "cues", 1, &e->cues);
+	if (v[F_MISTAKES])
+		pst_yaml_strv(y, v[F_MISTAKES], "mistakes", 1, &e->mistakes);
+	if (v[F_BREATHING])
+		e->breathing = pst_yaml_str(y, v[F_BREATHING], "breathing");
+	if (v[F_EASIER]) {
+		pst_yaml_strv(y, v[F_EASIER], "easier", 0, &e->easier);
+		e->easier_line = (int)v[F_EASIER]->start_mark.line + 1;
+		e->easier_col = (int)v[F_EASIER]->start_mark.column + 1;
+	}
+	if (v[F_HARDER]) {
+		pst_yaml_strv(y, v[F_HARDER], "harder", 0, &e->harder);
+		e->harder_line = (int)v[F_HARDER]->start_mark.line + 1;
+		e->harder_col = (int)v[F_HARDER]->start_mark.column + 1;
+	}
+	if (v[F_STAGES]) {
+		yaml_node_t *s[S__MAX];
+		if (pst_yaml_map(y, v[F_STAGES], "stages", stage_fields, S__MAX, s)) {
+			if (s[S_PREGNANCY])
+				e->note_pregnancy = pst_yaml_str(y, s[S_PREGNANCY], "stages.pregnancy");
+			if (s[S_POSTPARTUM])
+				e->note_postpartum = pst_yaml_str(y, s[S_POSTPARTUM], "stages.postpartum");
+		}
+	}
+	if (v[F_WRIST_LOAD])
+		pst_yaml_bool(y, v[F_WRIST_LOAD], "wrist_load", &e->wrist_load);
+	if (v[F_GENTLE])
+		pst_yaml_bool(y, v[F_GENTLE], "gentle", &e->gentle);
+	if (v[F_ABDOMINAL_LOAD])
+		pst_yaml_bool(y, v[F_ABDOMINAL_LOAD], "abdominal_load", &e->abdominal_load);
+	if (v[F_LOADED_TWIST])
+		pst_yaml_bool(y, v[F_LOADED_TWIST], "loaded_twist", &e->loaded_twist);
+	if (v[F_SOURCE]) {
+		yaml_node_t *s[SRC__MAX];
+		if (pst_yaml_map(y, v[F_SOURCE], "source", src_fields, SRC__MAX, s)) {
+			if (s[SRC_SEED])
+				e->src_seed = pst_yaml_str(y, s[SRC_SEED], "source.seed");
+			if (s[SRC_GUIDELINE])
+				e->src_guideline = pst_yaml_str(y, s[SRC_GUIDELINE], "source.guideline");
+			if (s[SRC_ADAPTED])
+				e->src_adapted = pst_yaml_str(y, s[SRC_ADAPTED], "source.adapted");
+		}
+	}
+	/* Facts that contradict each other are data errors, not choices. */
+	if (e->gentle && (e->equipment & PST_BIT(PST_EQ_BAND)) && v[F_GENTLE])
+		pst_yaml_error(y, v[F_GENTLE], "gentle: an exercise with a band has resistance, so it cannot be gentle");
+	if (e->position == PST_POS_QUADRUPED && !e->wrist_load && v[F_WRIST_LOAD])
+		pst_yaml_error(y, v[F_WRIST_LOAD], "wrist_load: an exercise on all fours loads the wrists");
+	return y->errors == before;
+}
+
+static int ex_cmp(const void *pa, const void *pb)
+{
+	const struct pst_exercise *a = pa, *b = pb;
+	return strcmp(a->id, b->id);
+}
+
+const struct pst_exercise *pst_catalog_find(const struct pst_catalog *c, const char *id)
+{
+	struct pst_exercise key = {.id = id};
+	if (!c || c->n == 0)
+		return NULL;
+	return bsearch(&key, c->ex, c->n, sizeof(key), ex_cmp);
+}
+
+const char *pst_catalog_closest(const struct pst_catalog *c, const char *id)
+{
+	const char *best = NULL;
+	int bestd = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		int d = pst_edit_distance(id, c->ex[i].id);
+		/* A prefix or a substring is a strong hint too ("cat" -> "cat-cow"). */
+		if (strstr(c->ex[i].id, id) && strlen(id) >= 3)
+			d = d < 2 ? d : 2;
+		if (!best || d < bestd) {
+			best = c->ex[i].id;
+			bestd = d;
+		}
+	}
+	size_t l = strlen(id);
+	int limit = l < 9 ? 2 : (int)(l / 3);
+	return best && bestd <= limit ? best : NULL;
+}
+
+/* Checks variant references once every file is read; reports at the file of origin. */
+static void check_variants(struct pst_catalog *c, struct pst_diags *d, size_t *errors,
+			   const struct pst_strv *sv, const struct pst_exercise *e, const char *field,
+			   int line, int col)
+{
+	for (size_t i = 0; i < sv->n; i++) {
+		if (strcmp(sv->v[i], e->id) == 0) {
+			pst_diag_add(d, e->file, line, col, "%s: '%s' names the exercise itself", field,
+				     sv->v[i]);
+			(*errors)++;
+		} else if (!pst_catalog_find(c, sv->v[i])) {
+			const char *near = pst_catalog_closest(c, sv->v[i]);
+			if (near)
+				pst_diag_add(d, e->file, line, col,
+					     "%s: '%s' names no exercise in the catalogue (did you mean '%s'?)",
+					     field, sv->v[i], near);
+			else
+				pst_diag_add(d, e->file, line, col,
+					     "%s: '%s' names no exercise in the catalogue", field,
+					     sv->v[i]);
+			(*errors)++;
+		}
+	}
+}
+
+int pst_catalog_load(const struct pst_blob *files, size_t n, struct pst_catalog **out,
+		     struct pst_diags *d)
+{
+	*out = NULL;
+	struct pst_catalog *c = calloc(1, sizeof(*c));
+	if (!c)
+		return PST_ENOMEM;
+	c->arena = pst_arena_new();
+	c->ex = c->arena ? pst_arena_alloc(c->arena, (n ? n : 1) * sizeof(*c->ex)) : NULL;
+	if (!c->ex) {
+		pst_catalog_free(c);
+		return PST_ENOMEM;
+	}
+	size_t errors = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct pst_yaml y;
+		const char *file = pst_arena_strdup(c->arena, files[i].name);
+		if (!file) {
+			pst_catalog_free(c);
+			return PST_ENOMEM;
+		}
+		struct pst_exercise e = {0};
+		bool ok = pst_yaml_open(&y, file, files[i].data, files[i].len, c->arena, d) == PST_OK &&
+			  read_exercise(&y, &e);
+		errors += y.errors;
+		pst_yaml_close(&y);
+		if (ok)
+			c->ex[c->n++] = e;
+	}
+	if (n == 0) {
+		pst_diag_add(d, NULL, 0, 0, "the catalogue holds no exercise files (*.yaml)");
+		errors++;
+	}
+	qsort(c->ex, c->n, sizeof(*c->ex), ex_cmp);
+	for (size_t i = 1; i < c->n; i++) {
+		if (strcmp(c->ex[i].id, c->ex[i - 1].id) == 0) {
+			pst_diag_add(d, c->ex[i].file, c->ex[i].line, 1,
+				     "duplicate id '%s' (first defined in %s:%d)", c->ex[i].id,
+				     c->ex[i - 1].file, c->ex[i - 1].line);
+			errors++;
+		}
+	}
+	for (size_t i = 0; i < c->n; i++) {
+		const struct pst_exercise *e = &c->ex[i];
+		check_variants(c, d, &errors, &e->easier, e, "easier", e->easier_line,
+			       e->easier_col);
+		check_variants(c, d, &errors, &e->harder, e, "harder", e->harder_line,
+			       e->harder_col);
+	}
+	if (errors) {
+		pst_diags_sort(d);
+		pst_catalog_free(c);
+		return PST_EDATA;
+	}
+	*out = c;
+	return PST_OK;
+}
+
+void pst_catalog_free(struct pst_catalog *c)
+{
+	if (!c)
+		return;
+	pst_arena_free(c->arena);
+	free(c);
+}
+
+bool pst_exercise_opens_front(const struct pst_exercise *e)
+{
+	return e->kind == PST_KIND_STRETCH &&
+	       (e->regions & (PST_BIT(PST_REG_CHEST) | PST_BIT(PST_REG_FRONT_SHOULDER)));
+}
+
+bool pst_exercise_strengthens_back(const struct pst_exercise *e)
+{
+	return e->kind == PST_KIND_STRENGTHEN &&
+	       (e->regions & (PST_BIT(PST_REG_UPPER_BACK) | PST_BIT(PST_REG_MID_BACK) |
+			      PST_BIT(PST_REG_NECK)));
+}

@@ -1,0 +1,106 @@
+/* JSON views of the catalogue and, later, of plans and history. */
+#include "json.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+json_t *pst_json_range(struct pst_range r)
+{
+	return json_pack("{s:i, s:i}", "min", r.lo, "max", r.hi);
+}
+
+json_t *pst_json_dose(const struct pst_dose *d)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "sets", pst_json_range(d->sets));
+	if (d->reps.hi)
+		json_object_set_new(o, "reps", pst_json_range(d->reps));
+	if (d->hold_s.hi)
+		json_object_set_new(o, "hold_s", pst_json_range(d->hold_s));
+	if (d->breaths.hi)
+		json_object_set_new(o, "breaths", pst_json_range(d->breaths));
+	json_object_set_new(o, "per_side", json_boolean(d->per_side));
+	if (d->tempo)
+		json_object_set_new(o, "tempo", json_string(d->tempo));
+	if (d->rep_s)
+		json_object_set_new(o, "rep_s", json_integer(d->rep_s));
+	json_object_set_new(o, "rest_s", json_integer(d->rest_s));
+	return o;
+}
+
+json_t *pst_json_mask(const struct pst_vocab *v, unsigned mask)
+{
+	json_t *a = json_array();
+	for (int i = 0; i < v->n; i++)
+		if (mask & PST_BIT(i))
+			json_array_append_new(a, json_string(v->words[i]));
+	return a;
+}
+
+json_t *pst_json_strv(const struct pst_strv *sv)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < sv->n; i++)
+		json_array_append_new(a, json_string(sv->v[i]));
+	return a;
+}
+
+json_t *pst_json_source(const struct pst_exercise *e)
+{
+	json_t *o = json_pack("{s:s}", "seed", e->src_seed);
+	if (e->src_guideline)
+		json_object_set_new(o, "guideline", json_string(e->src_guideline));
+	if (e->src_adapted)
+		json_object_set_new(o, "adapted", json_string(e->src_adapted));
+	return o;
+}
+
+json_t *pst_json_exercise_brief(const struct pst_exercise *e)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:b, s:o}", "id", e->id, "name",
+			 e->name, "kind", pst_vocab_word(&pst_vocab_kind, (int)e->kind), "position",
+			 pst_vocab_word(&pst_vocab_position, (int)e->position), "equipment",
+			 pst_json_mask(&pst_vocab_equipment, e->equipment), "regions",
+			 pst_json_mask(&pst_vocab_region, e->regions), "dose",
+			 pst_json_dose(&e->dose), "gentle", e->gentle, "source",
+			 pst_json_source(e));
+}
+
+json_t *pst_json_exercise(const struct pst_exercise *e)
+{
+	json_t *o = pst_json_exercise_brief(e);
+	json_object_set_new(o, "aliases", pst_json_strv(&e->aliases));
+	json_object_set_new(o, "summary", json_string(e->summary));
+	json_object_set_new(o, "purpose", json_string(e->purpose));
+	json_object_set_new(o, "muscles", pst_json_strv(&e->muscles));
+	json_object_set_new(o, "optional_equipment",
+			    pst_json_mask(&pst_vocab_equipment, e->optional_equipment));
+	json_object_set_new(o, "steps", pst_json_strv(&e->steps));
+	json_object_set_new(o, "cues", pst_json_strv(&e->cues));
+	json_object_set_new(o, "mistakes", pst_json_strv(&e->mistakes));
+	json_object_set_new(o, "breathing", json_string(e->breathing));
+	json_object_set_new(o, "easier", pst_json_strv(&e->easier));
+	json_object_set_new(o, "harder", pst_json_strv(&e->harder));
+	json_object_set_new(o, "stages", json_pack("{s:s, s:s}", "pregnancy", e->note_pregnancy,
+						   "postpartum", e->note_postpartum));
+	json_object_set_new(o, "wrist_load", json_boolean(e->wrist_load));
+	json_object_set_new(o, "abdominal_load", json_boolean(e->abdominal_load));
+	json_object_set_new(o, "loaded_twist", json_boolean(e->loaded_twist));
+	return o;
+}
+
+char *pst_json_text(const json_t *j)
+{
+	char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	if (!s)
+		return NULL;
+	size_t n = strlen(s);
+	char *t = realloc(s, n + 2);
+	if (!t) {
+		free(s);
+		return NULL;
+	}
+	t[n] = '\n';
+	t[n + 1] = '\0';
+	return t;
+}

@@ -1,0 +1,42 @@
+#!/bin/sh
+# Golden tests of the command-line output. Each tests/golden/cases/NAME.args holds the
+# arguments of one run of postura (shell words, run from the source directory, so
+# paths are relative to it); NAME.stdin, when present, is its standard input. The run's
+# stdout, stderr and exit code are compared with NAME.golden.
+# GOLDEN_UPDATE=1 rewrites the golden files instead.
+set -u
+bin=$1
+src=$2
+cases="$src/tests/golden/cases"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+n=0
+for args_file in "$cases"/*.args; do
+	name=$(basename "$args_file" .args)
+	n=$((n + 1))
+	args=$(cat "$args_file")
+	stdin_file="$cases/$name.stdin"
+	[ -f "$stdin_file" ] || stdin_file=/dev/null
+	(cd "$src" && eval "set -- $args" && "$bin" "$@" <"$stdin_file" >"$tmp/out" 2>"$tmp/err")
+	code=$?
+	{
+		cat "$tmp/out"
+		if [ -s "$tmp/err" ]; then
+			echo "--- stderr ---"
+			cat "$tmp/err"
+		fi
+		echo "--- exit $code ---"
+	} >"$tmp/got"
+	if [ "${GOLDEN_UPDATE:-}" = 1 ]; then
+		cp "$tmp/got" "$cases/$name.golden"
+	elif ! diff -u "$cases/$name.golden" "$tmp/got" >"$tmp/diff" 2>&1; then
+		echo "FAIL $name: output differs from $name.golden"
+		head -60 "$tmp/diff"
+		fail=$((fail + 1))
+	else
+		echo "ok   $name"
+	fi
+done
+echo "$((n - fail)) passed, $fail failed"
+[ "$fail" -eq 0 ]

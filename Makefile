@@ -20,7 +20,9 @@ build: deps $(BUILD)/build.ninja
 
 # The main job: a plan for a sample profile (the web app will take its place).
 run: build
-	./$(BUILD)/postura catalog list
+	@echo "postura plan for a sample profile (24 weeks pregnant, answers: no warning signs):"
+	./$(BUILD)/postura plan --pregnant-weeks 24 --pain 4 --area upper,mid --triggers desk,sleep \
+		--minutes 10 --answers tests/fixtures/answers-clear.json
 
 test: build
 	$(MESON_TEST) -C $(BUILD)
@@ -48,6 +50,10 @@ $(FUZZ_BUILD)/build.ninja:
 fuzz: deps $(FUZZ_BUILD)/build.ninja
 	ninja -C $(FUZZ_BUILD)
 	@scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+# Benchmarks, each against its baseline in the same run; results go in bench/RESULTS.md.
+bench: build
+	bench/plan.sh $(BUILD)
 
 format:
 	clang-format -i src/*/*.c src/*/*.h tests/unit/*.c fuzz/*.c

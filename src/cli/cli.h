@@ -8,6 +8,8 @@
 
 #include "core/base.h"
 #include "core/catalog.h"
+#include "core/screen.h"
+#include "core/tips.h"
 
 /* Exit codes, the same for every command. */
 enum {
@@ -22,6 +24,8 @@ struct cli {
 	const char *catalog_dir; /* --catalog DIR, or NULL for the embedded catalogue */
 	const char *db_path;     /* --db PATH */
 	struct pst_catalog *cat; /* loaded on first use */
+	struct pst_questions *questions;
+	struct pst_tips *tips;
 };
 
 struct cli_command {
@@ -56,5 +60,21 @@ int cli_help(const char *usage);
 
 /* Loads the catalogue (embedded, or --catalog DIR); on failure prints why and returns NULL. */
 struct pst_catalog *cli_catalog(struct cli *c);
+/* Loads the built-in screening questions / tips; on failure prints why and returns NULL. */
+struct pst_questions *cli_questions(struct cli *c);
+struct pst_tips *cli_tips(struct cli *c);
+/* Frees what the context loaded. */
+void cli_free(struct cli *c);
+
+/*
+ * Reads a whole input file, or standard input when path is "-", up to max bytes, into a
+ * new malloc'd NUL-terminated buffer. On failure prints an error naming the file and
+ * returns NULL.
+ */
+char *cli_read_input(const char *path, size_t max, size_t *len);
+
+/* Reads and parses screening answers from path ("-": standard input) into a. Returns -1
+ * on success, else the exit code after printing each problem. */
+int cli_read_answers(const struct pst_questions *q, const char *path, struct pst_answers *a);
 
 #endif

@@ -9,6 +9,9 @@
 
 static const struct cli_command commands[] = {
 	{"catalog", cmd_catalog, "list, show and check the exercise catalogue", cmd_catalog_usage},
+	{"screen", cmd_screen, "the warning-sign questions asked before any plan", cmd_screen_usage},
+	{"plan", cmd_plan, "a dosed routine for your profile, after the safety questions", cmd_plan_usage},
+	{"tips", cmd_tips, "everyday tips for your back, for your stage and triggers", cmd_tips_usage},
 };
 
 enum { NCOMMANDS = sizeof(commands) / sizeof(commands[0]) };
@@ -112,6 +115,6 @@ int main(int argc, char **argv)
 	char **argv2 = argv + optind;
 	optind = 0;
 	int code = cmd->run(&c, argc2, argv2);
-	pst_catalog_free(c.cat);
+	cli_free(&c);
 	return code;
 }

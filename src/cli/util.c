@@ -121,3 +121,97 @@ struct pst_catalog *cli_catalog(struct cli *c)
 	pst_blobset_free(&dir);
 	return c->cat;
 }
+
+struct pst_questions *cli_questions(struct cli *c)
+{
+	if (c->questions)
+		return c->questions;
+	struct pst_diags d = {0};
+	if (pst_embedded_screening_n == 0) {
+		cli_error("the screening questions are missing from this build (data/screening.yaml)");
+		return NULL;
+	}
+	if (pst_questions_load(&pst_embedded_screening[0], &c->questions, &d)) {
+		cli_print_diags(stderr, &d);
+		cli_error("the screening questions have problems; nothing was loaded");
+	}
+	pst_diags_clear(&d);
+	return c->questions;
+}
+
+struct pst_tips *cli_tips(struct cli *c)
+{
+	if (c->tips)
+		return c->tips;
+	struct pst_diags d = {0};
+	if (pst_tips_load(pst_embedded_tips, pst_embedded_tips_n, &c->tips, &d)) {
+		cli_print_diags(stderr, &d);
+		cli_error("the tips have problems; nothing was loaded");
+	}
+	pst_diags_clear(&d);
+	return c->tips;
+}
+
+void cli_free(struct cli *c)
+{
+	pst_catalog_free(c->cat);
+	pst_questions_free(c->questions);
+	pst_tips_free(c->tips);
+	c->cat = NULL;
+	c->questions = NULL;
+	c->tips = NULL;
+}
+
+char *cli_read_input(const char *path, size_t max, size_t *len)
+{
+	bool is_stdin = strcmp(path, "-") == 0;
+	FILE *f = is_stdin ? stdin : fopen(path, "rb");
+	const char *name = is_stdin ? "standard input" : path;
+	if (!f) {
+		cli_error("cannot open %s: %s", name, strerror(errno));
+		return NULL;
+	}
+	struct pst_buf b;
+	pst_buf_init(&b, max + 1);
+	char tmp[8192];
+	size_t n;
+	while ((n = fread(tmp, 1, sizeof tmp, f)) > 0 && !b.failed)
+		pst_buf_add(&b, tmp, n);
+	bool rerr = ferror(f);
+	if (!is_stdin)
+		fclose(f);
+	if (rerr || b.failed) {
+		if (rerr)
+			cli_error("cannot read %s: %s", name, strerror(errno));
+		else
+			cli_error("%s is too large (more than %zu bytes)", name, max);
+		pst_buf_free(&b);
+		return NULL;
+	}
+	*len = b.len;
+	return b.s;
+}
+
+int cli_read_answers(const struct pst_questions *q, const char *path, struct pst_answers *a)
+{
+	size_t len;
+	char *text = cli_read_input(path, PST_ANSWERS_MAX, &len);
+	if (!text)
+		return EXIT_USAGE;
+	struct pst_diags d = {0};
+	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	int err = pst_answers_parse_json(q, name, text, len, a, &d);
+	free(text);
+	int code = -1;
+	if (err == PST_ENOMEM) {
+		cli_error("out of memory");
+		code = EXIT_FAIL;
+	} else if (err) {
+		cli_print_diags(stderr, &d);
+		cli_error("the answers were not used; 'postura screen --list' shows the questions "
+			  "and their ids");
+		code = EXIT_USAGE;
+	}
+	pst_diags_clear(&d);
+	return code;
+}

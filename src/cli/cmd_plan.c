@@ -1,0 +1,155 @@
+/* postura plan: screen, then build a dosed routine for a profile and print it. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "core/planner.h"
+#include "profile_flags.h"
+#include "render/json.h"
+#include "render/plan.h"
+#include "render/screen.h"
+
+const char cmd_plan_usage[] =
+	"usage: postura plan [profile flags] [--answers FILE|-] [--json]\n"
+	"\n"
+	"A routine that fits your minutes: mobility, front-opening stretches and back or\n"
+	"neck strengthening, each dosed, with a weekly schedule, a daily relief break, the\n"
+	"reason for every exercise left out, and tips. Answer the safety questions first:\n"
+	"with --answers, a warning sign means no plan, only advice on whom to see.\n"
+	"\n"
+	"  --answers FILE   the safety answers as JSON ({\"chest-pain\": false, ...});\n"
+	"                   '-' reads them from standard input (see 'postura screen')\n"
+	"  --json           print JSON instead of text\n"
+	"  -h, --help       show this help\n"
+	"\n";
+
+enum { OPT_ANSWERS = 1, OPT_JSON };
+
+static int print_json(json_t *j, int code)
+{
+	char *s = j ? pst_json_text(j) : NULL;
+	json_decref(j);
+	if (!s) {
+		cli_error("out of memory");
+		return EXIT_FAIL;
+	}
+	cli_puts(s);
+	free(s);
+	return cli_finish(code);
+}
+
+static int print_buf(struct pst_buf *b, int code)
+{
+	if (b->failed) {
+		pst_buf_free(b);
+		cli_error("out of memory");
+		return EXIT_FAIL;
+	}
+	cli_write(b->s, b->len);
+	pst_buf_free(b);
+	return cli_finish(code);
+}
+
+/* Reads and evaluates the answers; returns -1 to go on, or the exit code. */
+static int screen_answers(struct cli *c, const char *path, const struct pst_profile *p,
+			  struct pst_screen_result *res)
+{
+	struct pst_questions *q = cli_questions(c);
+	if (!q)
+		return EXIT_FAIL;
+	struct pst_answers a = {0};
+	int code = cli_read_answers(q, path, &a);
+	if (code >= 0)
+		return code;
+	int err = pst_screen_evaluate(q, &a, PST_BIT(p->stage), res);
+	pst_answers_free(&a);
+	if (err) {
+		cli_error("%s", pst_strerror(err));
+		return EXIT_FAIL;
+	}
+	return -1;
+}
+
+int cmd_plan(struct cli *c, int argc, char **argv)
+{
+	struct option opts[32];
+	int n = 0;
+	for (int i = 0; i < cli_profile_options_n; i++)
+		opts[n++] = cli_profile_options[i];
+	opts[n++] = (struct option){"answers", required_argument, NULL, OPT_ANSWERS};
+	opts[n++] = (struct option){"json", no_argument, NULL, OPT_JSON};
+	opts[n++] = (struct option){"help", no_argument, NULL, 'h'};
+	opts[n] = (struct option){NULL, 0, NULL, 0};
+
+	struct pst_profile p;
+	pst_profile_init(&p);
+	const char *answers = NULL;
+	bool json = false;
+	int o;
+	while ((o = cli_getopt(argc, argv, ":h", opts, "plan")) != -1) {
+		bool bad;
+		if (cli_profile_option(&p, o, optarg, &bad, NULL)) {
+			if (bad)
+				return EXIT_USAGE;
+			continue;
+		}
+		switch (o) {
+		case OPT_ANSWERS: answers = optarg; break;
+		case OPT_JSON: json = true; break;
+		case 'h':
+			cli_puts(cmd_plan_usage);
+			return cli_help(cli_profile_usage);
+		default: return EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		return cli_extra_arg("plan", argv[optind]);
+	if (!cli_profile_validate(&p))
+		return EXIT_USAGE;
+
+	struct pst_catalog *cat = cli_catalog(c);
+	struct pst_tips *tips = cli_tips(c);
+	struct pst_questions *q = cli_questions(c);
+	if (!cat || !tips || !q)
+		return EXIT_FAIL;
+
+	struct pst_screen_result res = {0};
+	bool screened = false;
+	if (answers) {
+		int r = screen_answers(c, answers, &p, &res);
+		if (r >= 0)
+			return r;
+		screened = true;
+	}
+	struct pst_plan *plan = NULL;
+	int err = pst_plan_build(cat, tips, &p, screened ? &res : NULL, &plan);
+	int code;
+	if (err == PST_EREFERRAL) {
+		/* Red flags win: no exercises at all, only whom to see and how soon. */
+		code = res.outcome == PST_OUT_INCOMPLETE ? EXIT_INCOMPLETE : EXIT_REFERRAL;
+		if (json) {
+			code = print_json(pst_json_plan_referral(&p, pst_json_screen_result(&res)), code);
+		} else {
+			struct pst_buf b;
+			pst_buf_init(&b, 1 << 20);
+			pst_buf_puts(&b, "No plan: your answers need a professional's attention first.\n\n");
+			pst_text_screen_result(&b, &res);
+			code = print_buf(&b, code);
+		}
+	} else if (err) {
+		cli_error("cannot build the plan: %s", pst_strerror(err));
+		code = EXIT_FAIL;
+	} else if (json) {
+		code = print_json(pst_json_plan(plan), EXIT_OK);
+	} else {
+		struct pst_buf b;
+		pst_buf_init(&b, 1 << 20);
+		pst_text_plan(&b, plan, q);
+		code = print_buf(&b, EXIT_OK);
+	}
+	pst_plan_free(plan);
+	pst_screen_result_free(&res);
+	return code;
+}

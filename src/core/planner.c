@@ -1,0 +1,587 @@
+/* The planner: safety rules first, then a scored, time-boxed choice of exercises. */
+#include "planner.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *const pst_day_names[PST_DAYS] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+
+/* Timing assumptions, in seconds, named once. */
+enum {
+	TRANSITION_S = 20,   /* getting into position and reading the step */
+	DEFAULT_REP_S = 3,   /* one repetition when the catalogue gives no tempo */
+	BREATH_S = 6,        /* one slow breath */
+	HOLD_IN_OUT_S = 3,   /* moving into and out of a hold */
+	SLOT_MINUTES = 8,    /* from here a session holds mobility, stretch and strengthening */
+	BREATHING_MINUTES = 10, /* from here it ends with breathing or relaxation */
+	RELIEF_MAX_S = 180,
+	MAX_TIPS = 6,
+	MAX_WARNINGS = 16,
+};
+
+struct pst_dose pst_dose_start(const struct pst_dose *d)
+{
+	struct pst_dose s = *d;
+	s.sets.hi = s.sets.lo;
+	s.reps.hi = s.reps.lo;
+	s.hold_s.hi = s.hold_s.lo;
+	s.breaths.hi = s.breaths.lo;
+	return s;
+}
+
+int pst_dose_seconds(const struct pst_dose *d)
+{
+	int reps = d->reps.hi > 0 ? d->reps.hi : 1;
+	int set;
+	if (d->breaths.hi)
+		set = d->breaths.hi * BREATH_S * reps;
+	else if (d->hold_s.hi)
+		set = reps * (d->hold_s.hi + HOLD_IN_OUT_S);
+	else
+		set = reps * (d->rep_s ? d->rep_s : DEFAULT_REP_S);
+	if (d->per_side)
+		set *= 2;
+	int sets = d->sets.hi > 0 ? d->sets.hi : 1;
+	return TRANSITION_S + sets * set + (sets - 1) * d->rest_s;
+}
+
+/* --- candidates and scores ------------------------------------------------ */
+
+struct cand {
+	const struct pst_exercise *ex;
+	const struct pst_exercise *replaces;
+	int score;
+	bool chosen, dropped;
+};
+
+static bool is_seed_exercise(const struct pst_exercise *e)
+{
+	return e->src_adapted == NULL;
+}
+
+static unsigned area_regions(enum pst_area a)
+{
+	switch (a) {
+	case PST_AREA_UPPER:
+		return PST_BIT(PST_REG_UPPER_BACK) | PST_BIT(PST_REG_SHOULDERS);
+	case PST_AREA_MID:
+		return PST_BIT(PST_REG_MID_BACK) | PST_BIT(PST_REG_RIBS);
+	case PST_AREA_NECK:
+		return PST_BIT(PST_REG_NECK);
+	default:
+		return 0;
+	}
+}
+
+static bool trig(const struct pst_profile *p, enum pst_trigger t)
+{
+	return (p->triggers & PST_BIT(t)) != 0;
+}
+
+static bool rounding_trigger(const struct pst_profile *p)
+{
+	return trig(p, PST_TRIG_FEEDING) || trig(p, PST_TRIG_HOLDING) || trig(p, PST_TRIG_CARRYING);
+}
+
+static bool desk_trigger(const struct pst_profile *p)
+{
+	return trig(p, PST_TRIG_DESK) || trig(p, PST_TRIG_SCREEN);
+}
+
+static bool calming_trigger(const struct pst_profile *p)
+{
+	return trig(p, PST_TRIG_SLEEP) || trig(p, PST_TRIG_STRESS);
+}
+
+static bool shoulder_blade_work(const struct pst_exercise *e)
+{
+	return pst_exercise_strengthens_back(e) &&
+	       (e->regions & (PST_BIT(PST_REG_UPPER_BACK) | PST_BIT(PST_REG_MID_BACK)));
+}
+
+static bool calming(const struct pst_exercise *e)
+{
+	return e->kind == PST_KIND_BREATHING || e->kind == PST_KIND_RELAXATION;
+}
+
+/* How well e suits p; higher is better. Ties are broken by id, so plans are stable. */
+static int score(const struct pst_exercise *e, const struct pst_profile *p)
+{
+	int s = calming(e) ? 10 : 30;
+	for (int a = 0; a < PST_AREA__MAX; a++)
+		if ((p->areas & PST_BIT(a)) && (e->regions & area_regions((enum pst_area)a)))
+			s += a == PST_AREA_NECK ? 15 : 10;
+	if (rounding_trigger(p) && (pst_exercise_opens_front(e) || shoulder_blade_work(e)))
+		s += 12;
+	if (desk_trigger(p) && ((e->regions & PST_BIT(PST_REG_NECK)) || pst_exercise_opens_front(e)))
+		s += 10;
+	if (calming_trigger(p) && calming(e))
+		s += 15;
+	if (is_seed_exercise(e))
+		s += 5;
+	/* Equipment the person named on purpose (a band, a foam roller) should get used. */
+	if (e->equipment & (PST_BIT(PST_EQ_BAND) | PST_BIT(PST_EQ_FOAM_ROLLER)))
+		s += 8;
+	if (p->pain >= 5 && e->gentle)
+		s += 5;
+	/* Late pregnancy: getting up and down from the floor costs more. */
+	if (p->stage == PST_STAGE_PREGNANCY && p->weeks >= 28 && pst_position_on_floor(e->position))
+		s -= 5;
+	return s;
+}
+
+/* Finds an allowed easier variant of e (breadth first, by the catalogue's order). */
+static const struct pst_exercise *easier_allowed(const struct pst_catalog *c,
+						 const struct pst_exercise *e,
+						 const struct pst_profile *p)
+{
+	const struct pst_exercise *queue[64];
+	size_t head = 0, tail = 0;
+	queue[tail++] = e;
+	while (head < tail) {
+		const struct pst_exercise *cur = queue[head++];
+		for (size_t i = 0; i < cur->easier.n; i++) {
+			const struct pst_exercise *v = pst_catalog_find(c, cur->easier.v[i]);
+			bool seen = false;
+			for (size_t k = 0; k < tail; k++)
+				seen |= queue[k] == v;
+			if (!v || seen)
+				continue;
+			if (!pst_rules_excluding(v, p))
+				return v;
+			if (tail < sizeof queue / sizeof *queue)
+				queue[tail++] = v;
+		}
+	}
+	return NULL;
+}
+
+static bool linked(const struct pst_exercise *a, const struct pst_exercise *b)
+{
+	return pst_strv_has(&a->easier, b->id) || pst_strv_has(&a->harder, b->id) ||
+	       pst_strv_has(&b->easier, a->id) || pst_strv_has(&b->harder, a->id);
+}
+
+/* --- building ----------------------------------------------------------- */
+
+struct builder {
+	const struct pst_catalog *c;
+	const struct pst_profile *p;
+	struct pst_plan *plan;
+	struct cand *cands;
+	size_t ncands;
+	const char *warnings[MAX_WARNINGS];
+	size_t nwarnings;
+};
+
+static void warn(struct builder *b, const char *w)
+{
+	for (size_t i = 0; i < b->nwarnings; i++)
+		if (strcmp(b->warnings[i], w) == 0)
+			return;
+	if (b->nwarnings < MAX_WARNINGS)
+		b->warnings[b->nwarnings++] = w;
+}
+
+static struct cand *cand_of(struct builder *b, const struct pst_exercise *e)
+{
+	for (size_t i = 0; i < b->ncands; i++)
+		if (b->cands[i].ex == e)
+			return &b->cands[i];
+	return NULL;
+}
+
+/* Tries to add candidate k to the routine within the budget: at its starting dose,
+ * else with fewer sets. Returns true when it was added. */
+static bool try_add(struct builder *b, struct cand *k)
+{
+	struct pst_plan *plan = b->plan;
+	struct pst_plan_item it = {.ex = k->ex, .replaces = k->replaces};
+	it.dose = pst_dose_start(&k->ex->dose);
+	it.seconds = pst_dose_seconds(&it.dose);
+	while (plan->estimated_s + it.seconds > plan->budget_s && it.dose.sets.lo > 1) {
+		it.dose.sets.lo--;
+		it.dose.sets.hi = it.dose.sets.lo;
+		it.fewer_sets = true;
+		it.seconds = pst_dose_seconds(&it.dose);
+	}
+	if (plan->estimated_s + it.seconds > plan->budget_s)
+		return false;
+	it.ncautions = pst_rules_cautions(k->ex, b->p, it.cautions, PST_PLAN_MAX_CAUTIONS);
+	if (it.ncautions > PST_PLAN_MAX_CAUTIONS)
+		it.ncautions = PST_PLAN_MAX_CAUTIONS;
+	plan->items[plan->nitems++] = it;
+	plan->estimated_s += it.seconds;
+	k->chosen = true;
+	return true;
+}
+
+typedef bool (*slot_fn)(const struct pst_exercise *e);
+
+static bool slot_mobility(const struct pst_exercise *e)
+{
+	return e->kind == PST_KIND_MOBILITY;
+}
+
+/* The best unchosen candidate (optionally only those fitting slot). */
+static struct cand *best(struct builder *b, slot_fn slot, bool variety)
+{
+	struct cand *top = NULL;
+	int topscore = 0;
+	for (size_t i = 0; i < b->ncands; i++) {
+		struct cand *k = &b->cands[i];
+		if (k->chosen || k->dropped || (slot && !slot(k->ex)))
+			continue;
+		int s = k->score;
+		if (variety) {
+			/* Spread the routine over kinds: each chosen one of a kind costs its peers. */
+			for (size_t j = 0; j < b->plan->nitems; j++)
+				if (b->plan->items[j].ex->kind == k->ex->kind ||
+				    (calming(k->ex) && calming(b->plan->items[j].ex)))
+					s -= 15;
+		}
+		if (!top || s > topscore || (s == topscore && strcmp(k->ex->id, top->ex->id) < 0)) {
+			top = k;
+			topscore = s;
+		}
+	}
+	return top;
+}
+
+/* A chosen item that makes e redundant: a variant of the same kind, or, for breathing
+ * and relaxation, one already there (two only with time and a sleep or stress trigger). */
+static const struct pst_plan_item *chosen_link(const struct builder *b, const struct pst_exercise *e)
+{
+	size_t calm = 0;
+	const struct pst_plan_item *first_calm = NULL;
+	for (size_t j = 0; j < b->plan->nitems; j++) {
+		const struct pst_plan_item *it = &b->plan->items[j];
+		if (it->ex->kind == e->kind && linked(it->ex, e))
+			return it;
+		if (calming(it->ex)) {
+			calm++;
+			first_calm = first_calm ? first_calm : it;
+		}
+	}
+	size_t calm_max = calming_trigger(b->p) && b->p->minutes >= 20 ? 2 : 1;
+	if (calming(e) && calm >= calm_max)
+		return first_calm;
+	return NULL;
+}
+
+static int kind_rank(enum pst_kind k)
+{
+	switch (k) {
+	case PST_KIND_MOBILITY: return 0;
+	case PST_KIND_STRETCH: return 1;
+	case PST_KIND_STRENGTHEN: return 2;
+	default: return 3;
+	}
+}
+
+static int item_cmp(const void *pa, const void *pb)
+{
+	const struct pst_plan_item *a = pa, *b = pb;
+	int ka = kind_rank(a->ex->kind), kb = kind_rank(b->ex->kind);
+	if (ka != kb)
+		return ka - kb;
+	/* Within a kind, standing and sitting first: fewer trips to and from the floor. */
+	if (a->ex->position != b->ex->position)
+		return (int)a->ex->position - (int)b->ex->position;
+	return strcmp(a->ex->id, b->ex->id);
+}
+
+static const char *why_text(struct builder *b, const struct pst_plan_item *it)
+{
+	const struct pst_exercise *e = it->ex;
+	const struct pst_profile *p = b->p;
+	struct pst_buf w;
+	pst_buf_init(&w, 4096);
+	pst_buf_puts(&w, e->purpose);
+	bool neck = (p->areas & PST_BIT(PST_AREA_NECK)) && (e->regions & PST_BIT(PST_REG_NECK));
+	bool upper = (p->areas & PST_BIT(PST_AREA_UPPER)) && (e->regions & area_regions(PST_AREA_UPPER));
+	bool mid = (p->areas & PST_BIT(PST_AREA_MID)) && (e->regions & area_regions(PST_AREA_MID));
+	if (neck || upper || mid)
+		pst_buf_printf(&w, " It works where you said it hurts (%s%s%s%s%s).",
+			       upper ? "upper back" : "", upper && (mid || neck) ? ", " : "",
+			       mid ? "mid back" : "", mid && neck ? ", " : "", neck ? "neck" : "");
+	if (rounding_trigger(p) && (pst_exercise_opens_front(e) || shoulder_blade_work(e)))
+		pst_buf_puts(&w, " It counters the rounded shoulders of feeding, holding and carrying.");
+	else if (desk_trigger(p) && ((e->regions & PST_BIT(PST_REG_NECK)) || pst_exercise_opens_front(e)))
+		pst_buf_puts(&w, " It counters long spells looking down at a desk or a screen.");
+	if (calming_trigger(p) && calming(e))
+		pst_buf_puts(&w, " Slow breathing helps you settle for sleep and under stress.");
+	if (it->replaces)
+		pst_buf_printf(&w, " It stands in for %s, which is left out for you.", it->replaces->name);
+	if (it->fewer_sets)
+		pst_buf_puts(&w, " Fewer sets than usual, to fit your time.");
+	const char *s = w.failed ? e->purpose : pst_arena_strdup(b->plan->arena, w.s);
+	pst_buf_free(&w);
+	return s ? s : e->purpose;
+}
+
+static void add_excluded(struct builder *b, const struct pst_exercise *e, const char *rule,
+			 const char *reason, const char *source, const struct pst_exercise *by)
+{
+	struct pst_plan *plan = b->plan;
+	plan->excluded[plan->nexcluded++] = (struct pst_plan_excluded){e, rule, reason, source, by};
+}
+
+static void schedule(struct builder *b)
+{
+	struct pst_plan *plan = b->plan;
+	/* Seed 001: 3-4 times a week; non-consecutive days. Short sessions come more often. */
+	plan->sessions_per_week = plan->budget_s <= 10 * 60 ? 4 : 3;
+	static const int three[] = {0, 2, 4}, four[] = {0, 2, 4, 6};
+	const int *days = plan->sessions_per_week == 4 ? four : three;
+	for (int i = 0; i < plan->sessions_per_week; i++)
+		plan->session_days[days[i]] = true;
+}
+
+static bool upright(const struct pst_exercise *e)
+{
+	return !pst_position_on_floor(e->position);
+}
+
+/* The daily relief break: one or two upright stretches from the routine, one round each. */
+static void relief(struct builder *b)
+{
+	struct pst_plan *plan = b->plan;
+	for (int pass = 0; pass < 2 && plan->nrelief < PST_PLAN_MAX_RELIEF; pass++) {
+		for (size_t i = 0; i < plan->nitems && plan->nrelief < PST_PLAN_MAX_RELIEF; i++) {
+			const struct pst_plan_item *it = &plan->items[i];
+			/* First pass: front-opening stretches; second: any upright mobility. */
+			bool fits = pass == 0 ? pst_exercise_opens_front(it->ex)
+					      : it->ex->kind == PST_KIND_MOBILITY;
+			if (!fits || !upright(it->ex))
+				continue;
+			struct pst_plan_item r = *it;
+			r.dose.sets.lo = r.dose.sets.hi = 1;
+			if (r.dose.hold_s.hi && r.dose.reps.hi > 1)
+				r.dose.reps.lo = r.dose.reps.hi = 1;
+			r.seconds = pst_dose_seconds(&r.dose);
+			if (plan->relief_s + r.seconds > RELIEF_MAX_S)
+				continue;
+			plan->relief[plan->nrelief++] = r;
+			plan->relief_s += r.seconds;
+		}
+	}
+}
+
+static void pick_tips(struct builder *b, const struct pst_tips *t)
+{
+	if (!t)
+		return;
+	const struct pst_profile *p = b->p;
+	const struct pst_tip *buf[MAX_TIPS];
+	size_t n = pst_tips_select(t, p->stage, p->weeks, p->birth, p->triggers, buf, MAX_TIPS);
+	if (n > MAX_TIPS)
+		n = MAX_TIPS;
+	b->plan->tips = pst_arena_alloc(b->plan->arena, (n ? n : 1) * sizeof(*b->plan->tips));
+	if (!b->plan->tips)
+		return;
+	memcpy(b->plan->tips, buf, n * sizeof(*buf));
+	b->plan->ntips = n;
+}
+
+static void general_warnings(struct builder *b, const struct pst_screen_result *screen)
+{
+	const struct pst_profile *p = b->p;
+	if (!screen)
+		warn(b, "You have not answered the safety questions yet. Answer them first "
+			"(postura screen, or postura plan --answers FILE), and do not start if "
+			"any warning sign applies to you.");
+	else if (screen->outcome == PST_OUT_CLEARANCE)
+		warn(b, "Only start this plan once your doctor or midwife has said that exercise "
+			"is OK for you: you told us about a condition that needs their say-so first.");
+	if (p->minutes < SLOT_MINUTES)
+		warn(b, "Under 8 minutes a session cannot hold mobility, stretching and "
+			"strengthening together; the plan favours what helps your areas most. Add "
+			"minutes when you can.");
+	if (p->stage == PST_STAGE_POSTPARTUM && p->weeks < 6)
+		warn(b, "In the first 6 weeks after birth the plan holds gentle exercise only "
+			"(no resistance, no load). Walking and pelvic floor exercises suit this "
+			"time too.");
+	if (p->pain >= 7)
+		warn(b, "Your pain is 7/10 or more, so the plan keeps to gentle movement. If it "
+			"stays this high, wakes you at night or stops daily life, see your doctor, "
+			"midwife or physiotherapist.");
+	for (size_t i = 0; i < b->plan->nitems; i++)
+		for (size_t k = 0; k < b->plan->items[i].ncautions; k++)
+			warn(b, b->plan->items[i].cautions[k]->reason);
+	/* Starting doses are deliberately small; say what to do with the time left. */
+	bool early = p->stage == PST_STAGE_POSTPARTUM && p->weeks < 6;
+	int spare = b->plan->budget_s - b->plan->estimated_s;
+	if (!early && spare >= 5 * 60 && b->plan->estimated_s * 3 < b->plan->budget_s * 2) {
+		const char *w = pst_arena_printf(
+			b->plan->arena,
+			"The routine takes about %d minutes at its starting doses; it grows as "
+			"you progress. Use the rest of your %d minutes for a walk or other "
+			"moderate activity: about 150 minutes a week, spread over 3 or more "
+			"days, is the goal in pregnancy and after birth (ACOG 804; Mottola "
+			"2018).",
+			(b->plan->estimated_s + 59) / 60, p->minutes);
+		if (w)
+			warn(b, w);
+	}
+}
+
+int pst_plan_build(const struct pst_catalog *c, const struct pst_tips *t,
+		   const struct pst_profile *p, const struct pst_screen_result *screen,
+		   struct pst_plan **out)
+{
+	*out = NULL;
+	if (screen && screen->outcome != PST_OUT_CLEAR && screen->outcome != PST_OUT_CLEARANCE)
+		return PST_EREFERRAL;
+	if (!p->has_stage)
+		return PST_EINVAL;
+	struct pst_plan *plan = calloc(1, sizeof(*plan));
+	struct builder b = {.c = c, .p = p, .plan = plan};
+	int err = PST_ENOMEM;
+	if (!plan || !(plan->arena = pst_arena_new()))
+		goto fail;
+	size_t n = c->n ? c->n : 1;
+	plan->items = pst_arena_alloc(plan->arena, n * sizeof(*plan->items));
+	plan->excluded = pst_arena_alloc(plan->arena, n * sizeof(*plan->excluded));
+	b.cands = calloc(n, sizeof(*b.cands));
+	if (!plan->items || !plan->excluded || !b.cands)
+		goto fail;
+	plan->profile = *p;
+	plan->screened = screen != NULL;
+	plan->outcome = screen ? screen->outcome : PST_OUT_CLEAR;
+	plan->budget_s = p->minutes * 60;
+
+	/* 1. Safety rules, swapping to an easier variant before dropping an exercise. */
+	for (size_t i = 0; i < c->n; i++) {
+		const struct pst_exercise *e = &c->ex[i];
+		if (pst_rules_excluding(e, p) || cand_of(&b, e))
+			continue;
+		b.cands[b.ncands++] = (struct cand){.ex = e, .score = score(e, p)};
+	}
+	for (size_t i = 0; i < c->n; i++) {
+		const struct pst_exercise *e = &c->ex[i];
+		if (!pst_rules_excluding(e, p))
+			continue;
+		const struct pst_exercise *v = easier_allowed(c, e, p);
+		struct cand *k = v ? cand_of(&b, v) : NULL;
+		/* The variant carries the dropped exercise's claim to a place. */
+		if (k && !k->replaces) {
+			k->replaces = e;
+			int s = score(e, p) - 3;
+			if (s > k->score)
+				k->score = s;
+		}
+	}
+
+	/* 2. The mix the seeds advise, from 8 minutes: mobility, a front-opening stretch,
+	 * back or neck strengthening; from 10, breathing or relaxation to finish. */
+	if (p->minutes >= SLOT_MINUTES) {
+		slot_fn slots[] = {slot_mobility, pst_exercise_opens_front, pst_exercise_strengthens_back};
+		for (size_t s = 0; s < sizeof slots / sizeof *slots; s++) {
+			struct cand *k = best(&b, slots[s], false);
+			if (k && !try_add(&b, k))
+				k->dropped = true;
+		}
+	}
+	if (p->minutes >= BREATHING_MINUTES) {
+		struct cand *k = best(&b, calming, false);
+		if (k && !try_add(&b, k))
+			k->dropped = true;
+	}
+
+	/* 3. Fill the rest of the time by score, spreading over kinds. A session of a few
+	 * exercises done fully beats many done in a rush: at most about one every 100 s. */
+	size_t max_items = (size_t)(p->minutes * 3 / 5);
+	if (max_items < 2)
+		max_items = 2;
+	for (;;) {
+		struct cand *k = best(&b, NULL, true);
+		if (!k)
+			break;
+		if (plan->nitems >= max_items || chosen_link(&b, k->ex) || !try_add(&b, k))
+			k->dropped = true;
+	}
+
+	/* 4. Spare time: raise sets toward the catalogue's ceiling, best first. */
+	for (bool grew = true; grew;) {
+		grew = false;
+		for (size_t i = 0; i < plan->nitems; i++) {
+			struct pst_plan_item *it = &plan->items[i];
+			if (it->dose.sets.lo >= it->ex->dose.sets.hi)
+				continue;
+			struct pst_dose d = it->dose;
+			d.sets.lo = d.sets.hi = d.sets.lo + 1;
+			int s = pst_dose_seconds(&d);
+			if (plan->estimated_s - it->seconds + s > plan->budget_s)
+				continue;
+			plan->estimated_s += s - it->seconds;
+			it->dose = d;
+			it->seconds = s;
+			it->fewer_sets = d.sets.lo < it->ex->dose.sets.lo;
+			grew = true;
+		}
+	}
+
+	qsort(plan->items, plan->nitems, sizeof(*plan->items), item_cmp);
+	for (size_t i = 0; i < plan->nitems; i++)
+		plan->items[i].why = why_text(&b, &plan->items[i]);
+
+	/* 5. Every exercise left out, with its reason. */
+	for (size_t i = 0; i < c->n; i++) {
+		const struct pst_exercise *e = &c->ex[i];
+		const struct cand *k = cand_of(&b, e);
+		if (k && k->chosen)
+			continue;
+		const struct pst_rule *r = pst_rules_excluding(e, p);
+		if (r) {
+			const struct pst_exercise *by = NULL;
+			for (size_t j = 0; j < plan->nitems; j++)
+				if (plan->items[j].replaces == e)
+					by = plan->items[j].ex;
+			add_excluded(&b, e, r->id, r->reason, r->source, by);
+			continue;
+		}
+		const struct pst_plan_item *twin = chosen_link(&b, e);
+		if (twin) {
+			const char *why = pst_arena_printf(plan->arena,
+							   "A close variant, %s, is already in your plan.",
+							   twin->ex->name);
+			add_excluded(&b, e, "similar-in-plan", why ? why : "A close variant is in your plan.",
+				     NULL, NULL);
+		} else {
+			const char *why = pst_arena_printf(
+				plan->arena,
+				"It did not fit in your %d minutes; the exercises chosen suit your "
+				"areas and triggers better.",
+				p->minutes);
+			add_excluded(&b, e, "time-budget", why ? why : "It did not fit in your time.",
+				     NULL, NULL);
+		}
+	}
+
+	schedule(&b);
+	relief(&b);
+	pick_tips(&b, t);
+	general_warnings(&b, screen);
+	plan->warnings = pst_arena_alloc(plan->arena, (b.nwarnings ? b.nwarnings : 1) *
+							      sizeof(*plan->warnings));
+	if (!plan->warnings)
+		goto fail;
+	memcpy(plan->warnings, b.warnings, b.nwarnings * sizeof(*b.warnings));
+	plan->nwarnings = b.nwarnings;
+	free(b.cands);
+	*out = plan;
+	return PST_OK;
+fail:
+	free(b.cands);
+	pst_plan_free(plan);
+	return err;
+}
+
+void pst_plan_free(struct pst_plan *plan)
+{
+	if (!plan)
+		return;
+	pst_arena_free(plan->arena);
+	free(plan);
+}

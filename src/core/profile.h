@@ -1,0 +1,66 @@
+/* A person's profile: stage, pain, triggers, equipment, limits and time. */
+#ifndef PST_PROFILE_H
+#define PST_PROFILE_H
+
+#include "base.h"
+#include "vocab.h"
+
+struct pst_profile {
+	bool has_stage;
+	enum pst_stage stage;
+	int weeks;                /* weeks pregnant (1-42) or weeks since birth (0-104) */
+	enum pst_birth birth;     /* after birth: vaginal or caesarean */
+	enum pst_feeding feeding; /* after birth, optional */
+	int pain;                 /* 0-10; -1 when not given */
+	unsigned areas;           /* PST_BIT(enum pst_area) */
+	unsigned triggers;        /* PST_BIT(enum pst_trigger) */
+	unsigned equipment;       /* PST_BIT(enum pst_equipment) at hand */
+	unsigned avoid;           /* PST_BIT(enum pst_avoid) */
+	int minutes;              /* per session, 3-60 */
+};
+
+/* The profile's fields, for messages: each front end names them its own way
+ * (--pregnant-weeks on the command line, pregnant_weeks in JSON). */
+enum pst_pfield {
+	PST_PF_PREGNANT_WEEKS,
+	PST_PF_POSTPARTUM_WEEKS,
+	PST_PF_BIRTH,
+	PST_PF_FEEDING,
+	PST_PF_PAIN,
+	PST_PF_AREAS,
+	PST_PF_TRIGGERS,
+	PST_PF_EQUIPMENT,
+	PST_PF_AVOID,
+	PST_PF_MINUTES,
+	PST_PF__MAX
+};
+
+extern const char *const pst_pfield_flag[PST_PF__MAX]; /* "--pregnant-weeks" */
+extern const char *const pst_pfield_json[PST_PF__MAX]; /* "pregnant_weeks" */
+
+/* Equipment every home has: wall, chair, couch, doorway. */
+#define PST_EQUIPMENT_DEFAULT                                                                   \
+	(PST_BIT(PST_EQ_WALL) | PST_BIT(PST_EQ_CHAIR) | PST_BIT(PST_EQ_COUCH) |                 \
+	 PST_BIT(PST_EQ_DOORWAY))
+
+/* Sets the defaults: no stage yet, pain not given, the default equipment, 10 minutes. */
+void pst_profile_init(struct pst_profile *p);
+
+/* A problem with one field of a profile. */
+struct pst_profile_problem {
+	enum pst_pfield field;
+	char msg[160]; /* without the field's name: "must be between 1 and 42" */
+};
+
+/*
+ * Checks ranges and conflicts (a stage is required; birth and feeding only after birth;
+ * birth required after birth). Returns the number of problems written to out (at most
+ * max), 0 when the profile is valid.
+ */
+size_t pst_profile_check(const struct pst_profile *p, struct pst_profile_problem *out,
+			 size_t max);
+
+/* "24 weeks pregnant" / "3 weeks after a caesarean birth"; into buf, returns buf. */
+char *pst_profile_stage_words(const struct pst_profile *p, char *buf, size_t size);
+
+#endif

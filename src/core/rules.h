@@ -1,0 +1,34 @@
+/* Safety rules: which exercises a person must leave out, and which need a caution. */
+#ifndef PST_RULES_H
+#define PST_RULES_H
+
+#include "catalog.h"
+#include "profile.h"
+
+enum pst_rule_effect {
+	PST_RULE_EXCLUDE, /* the exercise is left out */
+	PST_RULE_CAUTION  /* the exercise stays, with this note beside it */
+};
+
+struct pst_rule {
+	const char *id;     /* stable, shown in plans and logs */
+	enum pst_rule_effect effect;
+	const char *reason; /* plain words, for the person */
+	const char *source; /* guideline, seed or CLINICAL.md section */
+	/* True when the rule removes or marks e for p. */
+	bool (*hits)(const struct pst_exercise *e, const struct pst_profile *p);
+};
+
+/* The rules, most important first: the first excluding rule that hits names the reason. */
+extern const struct pst_rule pst_rules[];
+extern const size_t pst_rules_n;
+
+/* Returns the first excluding rule that hits e for p, or NULL when e is allowed. */
+const struct pst_rule *pst_rules_excluding(const struct pst_exercise *e,
+					   const struct pst_profile *p);
+/* Writes up to max caution rules that hit e for p to out; returns how many hit. */
+size_t pst_rules_cautions(const struct pst_exercise *e, const struct pst_profile *p,
+			  const struct pst_rule **out, size_t max);
+const struct pst_rule *pst_rules_find(const char *id);
+
+#endif

@@ -1,0 +1,341 @@
+/* Planner tests: properties over thousands of generated profiles, and the behaviour a
+ * person notices (the mix, the order, the swaps, the schedule, red flags winning). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/planner.h"
+#include "data/embedded.h"
+#include "render/json.h"
+#include "render/plan.h"
+
+static struct pst_catalog *cat;
+static struct pst_tips *tips;
+
+static int setup(void **state)
+{
+	(void)state;
+	struct pst_diags d = {0};
+	if (pst_catalog_load(pst_embedded_exercises, pst_embedded_exercises_n, &cat, &d) ||
+	    pst_tips_load(pst_embedded_tips, pst_embedded_tips_n, &tips, &d))
+		return -1;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	pst_catalog_free(cat);
+	pst_tips_free(tips);
+	return 0;
+}
+
+static struct pst_profile preg(int weeks, int minutes)
+{
+	struct pst_profile p;
+	pst_profile_init(&p);
+	p.has_stage = true;
+	p.stage = PST_STAGE_PREGNANCY;
+	p.weeks = weeks;
+	p.minutes = minutes;
+	return p;
+}
+
+static struct pst_profile postp(int weeks, enum pst_birth birth, int minutes)
+{
+	struct pst_profile p = preg(1, minutes);
+	p.stage = PST_STAGE_POSTPARTUM;
+	p.weeks = weeks;
+	p.birth = birth;
+	return p;
+}
+
+static struct pst_plan *build(const struct pst_profile *p)
+{
+	struct pst_plan *plan = NULL;
+	assert_int_equal(pst_plan_build(cat, tips, p, NULL, &plan), PST_OK);
+	return plan;
+}
+
+static const struct pst_plan_item *find_item(const struct pst_plan *plan, const char *id)
+{
+	for (size_t i = 0; i < plan->nitems; i++)
+		if (strcmp(plan->items[i].ex->id, id) == 0)
+			return &plan->items[i];
+	return NULL;
+}
+
+static const struct pst_plan_excluded *find_excluded(const struct pst_plan *plan, const char *id)
+{
+	for (size_t i = 0; i < plan->nexcluded; i++)
+		if (strcmp(plan->excluded[i].ex->id, id) == 0)
+			return &plan->excluded[i];
+	return NULL;
+}
+
+static char *plan_json(const struct pst_plan *plan)
+{
+	json_t *j = pst_json_plan(plan);
+	char *s = pst_json_text(j);
+	json_decref(j);
+	return s;
+}
+
+static int kind_rank(enum pst_kind k)
+{
+	return k == PST_KIND_MOBILITY ? 0 : k == PST_KIND_STRETCH ? 1 : k == PST_KIND_STRENGTHEN ? 2 : 3;
+}
+
+/* A small, fixed pseudo-random generator: the same profiles on every run. */
+static uint32_t rng = 12345;
+static uint32_t next(void)
+{
+	rng = rng * 1103515245u + 12345u;
+	return (rng >> 8) & 0xFFFFFF;
+}
+
+static struct pst_profile random_profile(void)
+{
+	struct pst_profile p;
+	pst_profile_init(&p);
+	p.has_stage = true;
+	if (next() % 2) {
+		p.stage = PST_STAGE_PREGNANCY;
+		p.weeks = 1 + (int)(next() % 42);
+	} else {
+		p.stage = PST_STAGE_POSTPARTUM;
+		p.weeks = (int)(next() % 105);
+		p.birth = next() % 2 ? PST_BIRTH_VAGINAL : PST_BIRTH_CAESAREAN;
+		p.feeding = (enum pst_feeding)(next() % PST_FEED__MAX);
+	}
+	p.pain = (int)(next() % 12) - 1;
+	p.areas = next() % (1u << PST_AREA__MAX);
+	p.triggers = next() % (1u << PST_TRIG__MAX);
+	p.equipment = next() % (1u << PST_EQ__MAX);
+	p.avoid = next() % (1u << PST_AVOID__MAX);
+	p.minutes = 3 + (int)(next() % 58);
+	return p;
+}
+
+static void test_property_thousands_of_profiles(void **state)
+{
+	(void)state;
+	for (int round = 0; round < 3000; round++) {
+		struct pst_profile p = random_profile();
+		struct pst_plan *plan = build(&p);
+		/* Within the budget, and the estimate adds up. */
+		assert_true(plan->estimated_s <= p.minutes * 60);
+		int sum = 0;
+		for (size_t i = 0; i < plan->nitems; i++)
+			sum += plan->items[i].seconds;
+		assert_int_equal(sum, plan->estimated_s);
+		assert_true(plan->nitems >= 1);
+		for (size_t i = 0; i < plan->nitems; i++) {
+			const struct pst_exercise *e = plan->items[i].ex;
+			/* No excluded position, equipment or load ever reaches the plan. */
+			if (pst_rules_excluding(e, &p)) {
+				print_error("round %d: %s breaks %s\n", round, e->id,
+					    pst_rules_excluding(e, &p)->id);
+				fail();
+			}
+			assert_int_equal(e->equipment & ~p.equipment, 0);
+			if (p.avoid & PST_BIT(PST_AVOID_FLOOR))
+				assert_false(pst_position_on_floor(e->position));
+			/* Mobility, then stretches, then strengthening, then breathing/relaxation. */
+			if (i > 0)
+				assert_true(kind_rank(plan->items[i - 1].ex->kind) <= kind_rank(e->kind));
+			/* Every range of a prescribed dose is one number. */
+			assert_int_equal(plan->items[i].dose.sets.lo, plan->items[i].dose.sets.hi);
+			assert_non_null(plan->items[i].why);
+		}
+		/* Every catalogue exercise is either planned or left out with a reason, once. */
+		assert_int_equal(plan->nitems + plan->nexcluded, cat->n);
+		for (size_t i = 0; i < plan->nexcluded; i++) {
+			assert_null(find_item(plan, plan->excluded[i].ex->id));
+			assert_true(strlen(plan->excluded[i].reason) > 10);
+		}
+		/* From 8 minutes: mobility, a front-opening stretch and back/neck strengthening. */
+		if (p.minutes >= 8) {
+			bool mob = false, front = false, back = false;
+			for (size_t i = 0; i < plan->nitems; i++) {
+				mob |= plan->items[i].ex->kind == PST_KIND_MOBILITY;
+				front |= pst_exercise_opens_front(plan->items[i].ex);
+				back |= pst_exercise_strengthens_back(plan->items[i].ex);
+			}
+			if (!(mob && front && back)) {
+				print_error("round %d: mix missing (mob %d front %d back %d), %d min\n",
+					    round, mob, front, back, p.minutes);
+				fail();
+			}
+		}
+		/* 3-4 sessions a week, never on two days in a row. */
+		assert_true(plan->sessions_per_week >= 3 && plan->sessions_per_week <= 4);
+		int count = 0;
+		for (int d = 0; d < PST_DAYS; d++) {
+			count += plan->session_days[d];
+			if (d > 0)
+				assert_false(plan->session_days[d] && plan->session_days[d - 1]);
+		}
+		assert_int_equal(count, plan->sessions_per_week);
+		/* Deterministic: the same input, byte for byte the same output. */
+		if (round % 10 == 0) {
+			struct pst_plan *again = build(&p);
+			char *a = plan_json(plan), *b = plan_json(again);
+			assert_string_equal(a, b);
+			free(a);
+			free(b);
+			pst_plan_free(again);
+		}
+		pst_plan_free(plan);
+	}
+}
+
+static void test_red_flags_win(void **state)
+{
+	(void)state;
+	struct pst_profile p = preg(24, 10);
+	struct pst_screen_result res = {.outcome = PST_OUT_EMERGENCY};
+	struct pst_plan *plan = (struct pst_plan *)1;
+	assert_int_equal(pst_plan_build(cat, tips, &p, &res, &plan), PST_EREFERRAL);
+	assert_null(plan);
+	res.outcome = PST_OUT_SEE_PROVIDER;
+	assert_int_equal(pst_plan_build(cat, tips, &p, &res, &plan), PST_EREFERRAL);
+	res.outcome = PST_OUT_INCOMPLETE;
+	assert_int_equal(pst_plan_build(cat, tips, &p, &res, &plan), PST_EREFERRAL);
+	/* Clearance: a plan, marked. */
+	res.outcome = PST_OUT_CLEARANCE;
+	assert_int_equal(pst_plan_build(cat, tips, &p, &res, &plan), PST_OK);
+	assert_true(plan->screened);
+	bool marked = false;
+	for (size_t i = 0; i < plan->nwarnings; i++)
+		marked |= strstr(plan->warnings[i], "has said that exercise") != NULL;
+	assert_true(marked);
+	pst_plan_free(plan);
+}
+
+static void test_swaps_to_easier_variant(void **state)
+{
+	(void)state;
+	struct pst_profile p = preg(16, 20);
+	p.avoid = PST_BIT(PST_AVOID_FLOOR);
+	struct pst_plan *plan = build(&p);
+	const struct pst_plan_excluded *x = find_excluded(plan, "cat-cow");
+	assert_non_null(x);
+	assert_string_equal(x->rule, "avoid-floor");
+	/* cat-cow is swapped for its seated version rather than simply dropped. */
+	assert_non_null(x->replaced_by);
+	assert_false(pst_position_on_floor(x->replaced_by->position));
+	const struct pst_plan_item *it = find_item(plan, x->replaced_by->id);
+	assert_non_null(it);
+	assert_ptr_equal(it->replaces, find_excluded(plan, "cat-cow")->ex);
+	pst_plan_free(plan);
+}
+
+static void test_favours_areas_and_triggers(void **state)
+{
+	(void)state;
+	struct pst_profile p = postp(12, PST_BIRTH_VAGINAL, 10);
+	p.areas = PST_BIT(PST_AREA_NECK);
+	struct pst_plan *plan = build(&p);
+	assert_non_null(find_item(plan, "double-chin"));
+	pst_plan_free(plan);
+
+	p.areas = PST_BIT(PST_AREA_UPPER);
+	p.triggers = PST_BIT(PST_TRIG_FEEDING) | PST_BIT(PST_TRIG_HOLDING);
+	plan = build(&p);
+	bool chest = false, blades = false;
+	for (size_t i = 0; i < plan->nitems; i++) {
+		chest |= pst_exercise_opens_front(plan->items[i].ex) &&
+			 (plan->items[i].ex->regions & PST_BIT(PST_REG_CHEST));
+		blades |= pst_exercise_strengthens_back(plan->items[i].ex) &&
+			  (plan->items[i].ex->regions & PST_BIT(PST_REG_UPPER_BACK));
+		if (pst_exercise_opens_front(plan->items[i].ex))
+			assert_non_null(strstr(plan->items[i].why, "feeding"));
+	}
+	assert_true(chest && blades);
+	pst_plan_free(plan);
+}
+
+static void test_stage_rules_in_plans(void **state)
+{
+	(void)state;
+	/* From 20 weeks: nothing on the back, and the reason is given. */
+	struct pst_profile p = preg(30, 45);
+	p.equipment |= PST_BIT(PST_EQ_FOAM_ROLLER);
+	struct pst_plan *plan = build(&p);
+	assert_null(find_item(plan, "gentle-spinal-twist"));
+	assert_string_equal(find_excluded(plan, "gentle-spinal-twist")->rule,
+			    "pregnancy-no-supine-from-20-weeks");
+	assert_string_equal(find_excluded(plan, "thoracic-roll-out")->rule,
+			    "pregnancy-no-supine-from-20-weeks");
+	pst_plan_free(plan);
+
+	/* Two weeks after a caesarean: gentle only, no band even if at hand. */
+	p = postp(2, PST_BIRTH_CAESAREAN, 15);
+	p.equipment |= PST_BIT(PST_EQ_BAND);
+	plan = build(&p);
+	for (size_t i = 0; i < plan->nitems; i++)
+		assert_true(plan->items[i].ex->gentle);
+	assert_string_equal(find_excluded(plan, "banded-a")->rule,
+			    "postpartum-gentle-only-before-6-weeks");
+	pst_plan_free(plan);
+
+	/* A band named on purpose gets used once it is safe. */
+	p = postp(10, PST_BIRTH_VAGINAL, 15);
+	p.equipment |= PST_BIT(PST_EQ_BAND);
+	plan = build(&p);
+	assert_true(find_item(plan, "banded-a") || find_item(plan, "shoulder-external-rotation"));
+	pst_plan_free(plan);
+}
+
+static void test_time_budget(void **state)
+{
+	(void)state;
+	struct pst_profile p = preg(12, 3);
+	struct pst_plan *plan = build(&p);
+	assert_true(plan->nitems >= 1 && plan->estimated_s <= 180);
+	bool warned = false;
+	for (size_t i = 0; i < plan->nwarnings; i++)
+		warned |= strstr(plan->warnings[i], "Under 8 minutes") != NULL;
+	assert_true(warned);
+	pst_plan_free(plan);
+
+	/* More time, more work, still within it; and a longer plan uses most of it. */
+	p.minutes = 45;
+	plan = build(&p);
+	assert_true(plan->estimated_s <= 45 * 60);
+	assert_true(plan->nitems >= 8);
+	pst_plan_free(plan);
+}
+
+static void test_relief_break_from_routine(void **state)
+{
+	(void)state;
+	struct pst_profile p = postp(20, PST_BIRTH_VAGINAL, 10);
+	struct pst_plan *plan = build(&p);
+	assert_true(plan->nrelief >= 1);
+	for (size_t i = 0; i < plan->nrelief; i++) {
+		assert_non_null(find_item(plan, plan->relief[i].ex->id));
+		assert_false(pst_position_on_floor(plan->relief[i].ex->position));
+	}
+	assert_true(plan->relief_s <= 180);
+	pst_plan_free(plan);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_property_thousands_of_profiles),
+		cmocka_unit_test(test_red_flags_win),
+		cmocka_unit_test(test_swaps_to_easier_variant),
+		cmocka_unit_test(test_favours_areas_and_triggers),
+		cmocka_unit_test(test_stage_rules_in_plans),
+		cmocka_unit_test(test_time_budget),
+		cmocka_unit_test(test_relief_break_from_routine),
+	};
+	return cmocka_run_group_tests_name("planner", tests, setup, teardown);
+}

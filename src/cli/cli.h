@@ -23,9 +23,10 @@ enum {
 struct cli {
 	const char *catalog_dir; /* --catalog DIR, or NULL for the embedded catalogue */
 	const char *db_path;     /* --db PATH */
-	struct pst_catalog *cat; /* loaded on first use */
-	struct pst_questions *questions;
-	struct pst_tips *tips;
+	const struct pst_catalog *cat; /* the built-in one, or cat_owned */
+	struct pst_catalog *cat_owned;  /* loaded from --catalog DIR */
+	const struct pst_questions *questions;
+	const struct pst_tips *tips;
 };
 
 struct cli_command {
@@ -59,10 +60,10 @@ int cli_extra_arg(const char *cmd, const char *arg);
 int cli_help(const char *usage);
 
 /* Loads the catalogue (embedded, or --catalog DIR); on failure prints why and returns NULL. */
-struct pst_catalog *cli_catalog(struct cli *c);
-/* Loads the built-in screening questions / tips; on failure prints why and returns NULL. */
-struct pst_questions *cli_questions(struct cli *c);
-struct pst_tips *cli_tips(struct cli *c);
+const struct pst_catalog *cli_catalog(struct cli *c);
+/* The built-in screening questions and tips (checked at build time). */
+const struct pst_questions *cli_questions(struct cli *c);
+const struct pst_tips *cli_tips(struct cli *c);
 /* Frees what the context loaded. */
 void cli_free(struct cli *c);
 

@@ -56,7 +56,7 @@ static int print_buf(struct pst_buf *b, int code)
 static int screen_answers(struct cli *c, const char *path, const struct pst_profile *p,
 			  struct pst_screen_result *res)
 {
-	struct pst_questions *q = cli_questions(c);
+	const struct pst_questions *q = cli_questions(c);
 	if (!q)
 		return EXIT_FAIL;
 	struct pst_answers a = {0};
@@ -109,9 +109,9 @@ int cmd_plan(struct cli *c, int argc, char **argv)
 	if (!cli_profile_validate(&p))
 		return EXIT_USAGE;
 
-	struct pst_catalog *cat = cli_catalog(c);
-	struct pst_tips *tips = cli_tips(c);
-	struct pst_questions *q = cli_questions(c);
+	const struct pst_catalog *cat = cli_catalog(c);
+	const struct pst_tips *tips = cli_tips(c);
+	const struct pst_questions *q = cli_questions(c);
 	if (!cat || !tips || !q)
 		return EXIT_FAIL;
 

@@ -236,7 +236,7 @@ static int tips_show(struct cli *c, int argc, char **argv)
 	if (optind + 1 < argc)
 		return cli_extra_arg("tips show", argv[optind + 1]);
 	const char *id = argv[optind];
-	struct pst_tips *t = cli_tips(c);
+	const struct pst_tips *t = cli_tips(c);
 	if (!t)
 		return EXIT_FAIL;
 	const struct pst_tip *tp = pst_tips_find(t, id);
@@ -264,7 +264,7 @@ static int tips_show(struct cli *c, int argc, char **argv)
 }
 
 /* The tips picked for a person, in full. */
-static int tips_for(struct pst_tips *t, const struct pst_profile *p, bool json)
+static int tips_for(const struct pst_tips *t, const struct pst_profile *p, bool json)
 {
 	const struct pst_tip **v = malloc((t->n ? t->n : 1) * sizeof(*v));
 	if (!v) {
@@ -339,7 +339,7 @@ int cmd_tips(struct cli *c, int argc, char **argv)
 	/* Any profile flag asks for a selection, which needs a valid profile and stage. */
 	if (given && !cli_profile_validate(&p))
 		return EXIT_USAGE;
-	struct pst_tips *t = cli_tips(c);
+	const struct pst_tips *t = cli_tips(c);
 	if (!t)
 		return EXIT_FAIL;
 	if (given)

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "data/embedded.h"
+#include "data/builtin.h"
 
 void cli_error(const char *fmt, ...)
 {
@@ -93,73 +93,44 @@ int cli_help(const char *usage)
 	return cli_finish(EXIT_OK);
 }
 
-struct pst_catalog *cli_catalog(struct cli *c)
+const struct pst_catalog *cli_catalog(struct cli *c)
 {
 	if (c->cat)
 		return c->cat;
+	if (!c->catalog_dir) {
+		c->cat = &pst_builtin_catalog;
+		return c->cat;
+	}
 	struct pst_diags d = {0};
 	struct pst_blobset dir = {0};
-	const struct pst_blob *files = pst_embedded_exercises;
-	size_t n = pst_embedded_exercises_n;
-	if (c->catalog_dir) {
-		if (pst_blobset_read_dir(c->catalog_dir, ".yaml", &dir, &d)) {
-			cli_print_diags(stderr, &d);
-			pst_diags_clear(&d);
-			return NULL;
-		}
-		files = dir.v;
-		n = dir.n;
-	}
-	int err = pst_catalog_load(files, n, &c->cat, &d);
-	if (err) {
+	if (pst_blobset_read_dir(c->catalog_dir, ".yaml", &dir, &d) == PST_OK &&
+	    pst_catalog_load(dir.v, dir.n, &c->cat_owned, &d) != PST_OK) {
 		cli_print_diags(stderr, &d);
-		cli_error("the exercise catalogue%s%s has %zu problem%s; nothing was loaded",
-			  c->catalog_dir ? " in " : "", c->catalog_dir ? c->catalog_dir : "", d.n,
-			  d.n == 1 ? "" : "s");
+		cli_error("the exercise catalogue in %s has %zu problem%s; nothing was loaded",
+			  c->catalog_dir, d.n, d.n == 1 ? "" : "s");
+	} else if (d.n) {
+		cli_print_diags(stderr, &d);
 	}
 	pst_diags_clear(&d);
 	pst_blobset_free(&dir);
+	c->cat = c->cat_owned;
 	return c->cat;
 }
 
-struct pst_questions *cli_questions(struct cli *c)
+const struct pst_questions *cli_questions(struct cli *c)
 {
-	if (c->questions)
-		return c->questions;
-	struct pst_diags d = {0};
-	if (pst_embedded_screening_n == 0) {
-		cli_error("the screening questions are missing from this build (data/screening.yaml)");
-		return NULL;
-	}
-	if (pst_questions_load(&pst_embedded_screening[0], &c->questions, &d)) {
-		cli_print_diags(stderr, &d);
-		cli_error("the screening questions have problems; nothing was loaded");
-	}
-	pst_diags_clear(&d);
-	return c->questions;
+	return c->questions = &pst_builtin_questions;
 }
 
-struct pst_tips *cli_tips(struct cli *c)
+const struct pst_tips *cli_tips(struct cli *c)
 {
-	if (c->tips)
-		return c->tips;
-	struct pst_diags d = {0};
-	if (pst_tips_load(pst_embedded_tips, pst_embedded_tips_n, &c->tips, &d)) {
-		cli_print_diags(stderr, &d);
-		cli_error("the tips have problems; nothing was loaded");
-	}
-	pst_diags_clear(&d);
-	return c->tips;
+	return c->tips = &pst_builtin_tips;
 }
 
 void cli_free(struct cli *c)
 {
-	pst_catalog_free(c->cat);
-	pst_questions_free(c->questions);
-	pst_tips_free(c->tips);
-	c->cat = NULL;
-	c->questions = NULL;
-	c->tips = NULL;
+	pst_catalog_free(c->cat_owned);
+	memset(c, 0, sizeof(*c));
 }
 
 char *cli_read_input(const char *path, size_t max, size_t *len)

@@ -358,7 +358,8 @@ static int txt_enter_span(MD_SPANTYPE type, void *detail, void *userdata)
 static int txt_leave_span(MD_SPANTYPE type, void *detail, void *userdata)
 {
 	struct txt *t = userdata;
-	if (type != MD_SPAN_A && type != MD_SPAN_IMG)
+	/* md4c 0.4.8 can leave an image span it never entered: such a leave is dropped. */
+	if ((type != MD_SPAN_A && type != MD_SPAN_IMG) || t->nlink == 0)
 		return 0;
 	if (--t->nlink >= LINK_MAX)
 		return 0;

@@ -448,6 +448,8 @@ static const struct text_case text_cases[] = {
 	{"<b>x</b>", "<b>x</b>\n", 78},
 	{"# Heading\nText", "Heading\n\nText\n", 78},
 	{"", "", 78},
+	/* md4c 0.4.8 leaves an image it never entered here; the leave is dropped. */
+	{"[](![)]()", "(![)\n", 78},
 };
 
 static void test_markdown_text(void **state)

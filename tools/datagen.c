@@ -1,0 +1,259 @@
+/*
+ * datagen: checks postura's data files with the same loaders the program uses, and
+ * compiles them into C (static structs) so the program starts without parsing YAML.
+ * A problem in the data fails the build with FILE:LINE:COLUMN messages.
+ *
+ * usage: datagen SOURCE_ROOT OUT.c DEPFILE
+ * It reads SOURCE_ROOT/data, and names files "data/..." as they sit in the repository.
+ */
+#include <stdio.h>
+#include <unistd.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/catalog.h"
+#include "core/screen.h"
+#include "core/tips.h"
+
+static FILE *out;
+
+/* Writes s as a C string literal (or NULL). */
+static void lit(const char *s)
+{
+	if (!s) {
+		fputs("NULL", out);
+		return;
+	}
+	fputc('"', out);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"': fputs("\\\"", out); break;
+		case '\\': fputs("\\\\", out); break;
+		case '\n': fputs("\\n\"\n\t\"", out); break;
+		case '\t': fputs("\\t", out); break;
+		case '?': fputs("\\?", out); break; /* no trigraphs */
+		default:
+			if (*p < 0x20)
+				fprintf(out, "\\%03o", *p);
+			else
+				fputc(*p, out);
+		}
+	}
+	fputc('"', out);
+}
+
+static void strv(const char *name, const struct pst_strv *sv)
+{
+	if (!sv->n)
+		return;
+	fprintf(out, "static const char *%s[] = {", name);
+	for (size_t i = 0; i < sv->n; i++) {
+		fputs(i ? ", " : "", out);
+		lit(sv->v[i]);
+	}
+	fputs("};\n", out);
+}
+
+static void strv_ref(const char *field, const char *name, const struct pst_strv *sv)
+{
+	if (sv->n)
+		fprintf(out, "\t.%s = {%s, %zu},\n", field, name, sv->n);
+}
+
+static void range(const char *field, struct pst_range r)
+{
+	fprintf(out, "\t\t.%s = {%d, %d},\n", field, r.lo, r.hi);
+}
+
+static void emit_catalog(const struct pst_catalog *c)
+{
+	static const char *const lists[] = {"aliases", "muscles", "steps", "cues",
+					    "mistakes", "easier", "harder"};
+	for (size_t i = 0; i < c->n; i++) {
+		const struct pst_exercise *e = &c->ex[i];
+		const struct pst_strv *sv[] = {&e->aliases, &e->muscles, &e->steps, &e->cues,
+					       &e->mistakes, &e->easier, &e->harder};
+		for (size_t k = 0; k < sizeof lists / sizeof *lists; k++) {
+			char name[64];
+			snprintf(name, sizeof name, "ex%zu_%s", i, lists[k]);
+			strv(name, sv[k]);
+		}
+	}
+	fprintf(out, "\nstatic struct pst_exercise exercises[%zu] = {\n", c->n ? c->n : 1);
+	for (size_t i = 0; i < c->n; i++) {
+		const struct pst_exercise *e = &c->ex[i];
+		const struct pst_strv *sv[] = {&e->aliases, &e->muscles, &e->steps, &e->cues,
+					       &e->mistakes, &e->easier, &e->harder};
+		fputs("{\n\t.id = ", out);
+		lit(e->id);
+		fputs(",\n\t.name = ", out);
+		lit(e->name);
+		fputs(",\n\t.summary = ", out);
+		lit(e->summary);
+		fputs(",\n\t.purpose = ", out);
+		lit(e->purpose);
+		fputs(",\n\t.breathing = ", out);
+		lit(e->breathing);
+		fputs(",\n", out);
+		for (size_t k = 0; k < sizeof lists / sizeof *lists; k++) {
+			char name[64];
+			snprintf(name, sizeof name, "ex%zu_%s", i, lists[k]);
+			strv_ref(lists[k], name, sv[k]);
+		}
+		fprintf(out, "\t.kind = %d, .position = %d, .regions = %uu, .equipment = %uu,\n"
+			     "\t.optional_equipment = %uu,\n",
+			(int)e->kind, (int)e->position, e->regions, e->equipment,
+			e->optional_equipment);
+		fputs("\t.dose = {\n", out);
+		range("sets", e->dose.sets);
+		range("reps", e->dose.reps);
+		range("hold_s", e->dose.hold_s);
+		range("breaths", e->dose.breaths);
+		fprintf(out, "\t\t.per_side = %d, .rep_s = %d, .rest_s = %d, .tempo = ",
+			e->dose.per_side, e->dose.rep_s, e->dose.rest_s);
+		lit(e->dose.tempo);
+		fputs(",\n\t},\n\t.note_pregnancy = ", out);
+		lit(e->note_pregnancy);
+		fputs(",\n\t.note_postpartum = ", out);
+		lit(e->note_postpartum);
+		fprintf(out, ",\n\t.wrist_load = %d, .gentle = %d, .abdominal_load = %d, .loaded_twist = %d,\n",
+			e->wrist_load, e->gentle, e->abdominal_load, e->loaded_twist);
+		fputs("\t.src_seed = ", out);
+		lit(e->src_seed);
+		fputs(",\n\t.src_guideline = ", out);
+		lit(e->src_guideline);
+		fputs(",\n\t.src_adapted = ", out);
+		lit(e->src_adapted);
+		fputs(",\n\t.file = ", out);
+		lit(e->file);
+		fprintf(out, ",\n\t.line = %d,\n},\n", e->line);
+	}
+	fprintf(out, "};\n\nconst struct pst_catalog pst_builtin_catalog = {NULL, exercises, %zu};\n\n",
+		c->n);
+}
+
+static void emit_questions(const struct pst_questions *q)
+{
+	fprintf(out, "static struct pst_question questions[%zu] = {\n", q->n ? q->n : 1);
+	for (size_t i = 0; i < q->n; i++) {
+		const struct pst_question *qn = &q->v[i];
+		fputs("{\n\t.id = ", out);
+		lit(qn->id);
+		fputs(",\n\t.question = ", out);
+		lit(qn->question);
+		fputs(",\n\t.advice = ", out);
+		lit(qn->advice);
+		fputs(",\n\t.source = ", out);
+		lit(qn->source);
+		fputs(",\n\t.stop_sign = ", out);
+		lit(qn->stop_sign);
+		fprintf(out, ",\n\t.stages = %uu, .outcome = %d, .line = %d,\n},\n", qn->stages,
+			(int)qn->outcome, qn->line);
+	}
+	fputs("};\n\nconst struct pst_questions pst_builtin_questions = {NULL, ", out);
+	lit(q->file);
+	fprintf(out, ", questions, %zu};\n\n", q->n);
+}
+
+static void emit_tips(const struct pst_tips *t)
+{
+	fprintf(out, "static struct pst_tip tips[%zu] = {\n", t->n ? t->n : 1);
+	for (size_t i = 0; i < t->n; i++) {
+		const struct pst_tip *tp = &t->v[i];
+		fputs("{\n\t.id = ", out);
+		lit(tp->id);
+		fputs(",\n\t.title = ", out);
+		lit(tp->title);
+		fputs(",\n\t.source = ", out);
+		lit(tp->source);
+		fputs(",\n\t.file = ", out);
+		lit(tp->file);
+		fputs(",\n\t.body = ", out);
+		lit(tp->body);
+		fprintf(out, ",\n\t.stages = %uu, .triggers = %uu, .births = %uu,\n"
+			     "\t.from_week = %d, .until_week = %d,\n},\n",
+			tp->stages, tp->triggers, tp->births, tp->from_week, tp->until_week);
+	}
+	fprintf(out, "};\n\nconst struct pst_tips pst_builtin_tips = {NULL, tips, %zu};\n", t->n);
+}
+
+static void print_diags(struct pst_diags *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		char *s = pst_diag_format(&d->v[i]);
+		fprintf(stderr, "%s\n", s ? s : d->v[i].msg);
+		free(s);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 4) {
+		fprintf(stderr, "usage: datagen SOURCE_ROOT OUT.c DEPFILE\n");
+		return 2;
+	}
+	const char *root = argv[1], *dir = "data";
+	char path[4096];
+	/* The outputs are named relative to the build directory: open them first. */
+	out = fopen(argv[2], "w");
+	FILE *dep = fopen(argv[3], "w");
+	if (!out || !dep) {
+		perror(out ? argv[3] : argv[2]);
+		return 1;
+	}
+	if (chdir(root) != 0) {
+		perror(root);
+		return 1;
+	}
+	struct pst_diags d = {0};
+	struct pst_blobset ex = {0}, scr = {0}, tp = {0};
+	struct pst_catalog *cat = NULL;
+	struct pst_questions *q = NULL;
+	struct pst_tips *tips = NULL;
+	int rc = 1;
+
+	snprintf(path, sizeof path, "%s/exercises", dir);
+	if (pst_blobset_read_dir(path, ".yaml", &ex, &d) == PST_OK)
+		pst_catalog_load(ex.v, ex.n, &cat, &d);
+	snprintf(path, sizeof path, "%s/screening.yaml", dir);
+	if (pst_blobset_read_file(path, &scr, &d) == PST_OK)
+		pst_questions_load(&scr.v[0], &q, &d);
+	snprintf(path, sizeof path, "%s/tips", dir);
+	if (pst_blobset_read_dir(path, ".md", &tp, &d) == PST_OK)
+		pst_tips_load(tp.v, tp.n, &tips, &d);
+	if (!cat || !q || !tips || d.n) {
+		print_diags(&d);
+		fprintf(stderr, "datagen: the data has problems; fix them and build again\n");
+		goto done;
+	}
+
+	fputs("/* Generated by tools/datagen from data/: the checked catalogue, screening\n"
+	      " * questions and tips as static data. Do not edit. */\n"
+	      "#include <stddef.h>\n\n#include \"data/builtin.h\"\n\n",
+	      out);
+	emit_catalog(cat);
+	emit_questions(q);
+	emit_tips(tips);
+	/* Directories too: adding a file changes their time, so ninja runs this again. */
+	fprintf(dep, "%s: %s/%s/exercises %s/%s/tips %s/%s/screening.yaml", argv[2], root, dir,
+		root, dir, root, dir);
+	for (size_t i = 0; i < ex.n; i++)
+		fprintf(dep, " %s/%s", root, ex.v[i].name);
+	for (size_t i = 0; i < tp.n; i++)
+		fprintf(dep, " %s/%s", root, tp.v[i].name);
+	fputc('\n', dep);
+	rc = 0;
+done:
+	if (fclose(out) != 0 || fclose(dep) != 0) {
+		perror("datagen: writing the outputs");
+		rc = 1;
+	}
+	pst_catalog_free(cat);
+	pst_questions_free(q);
+	pst_tips_free(tips);
+	pst_blobset_free(&ex);
+	pst_blobset_free(&scr);
+	pst_blobset_free(&tp);
+	pst_diags_clear(&d);
+	return rc;
+}

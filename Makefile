@@ -33,10 +33,12 @@ $(ASAN_BUILD)/build.ninja:
 asan: deps $(ASAN_BUILD)/build.ninja
 	ninja -C $(ASAN_BUILD)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	$(MESON_TEST) -C $(ASAN_BUILD)
 
-# Every test, twice: a normal build and one under AddressSanitizer + UBSan.
+# Every test, twice: a normal build and one under AddressSanitizer + UBSan. The leak
+# suppressions (tests/lsan.supp) cover only fontconfig's caches behind pango's font map.
 check: build
 	$(MESON_TEST) -C $(BUILD)
 	$(MAKE) --no-print-directory asan
@@ -54,6 +56,8 @@ fuzz: deps $(FUZZ_BUILD)/build.ninja
 # Benchmarks, each against its baseline in the same run; results go in bench/RESULTS.md.
 bench: build
 	bench/plan.sh $(BUILD)
+	$(BUILD)/bench/checkins $${TMPDIR:-/tmp} 2000 5
+	bench/history.sh $(BUILD)
 
 format:
 	clang-format -i src/*/*.c src/*/*.h tests/unit/*.c fuzz/*.c

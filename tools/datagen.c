@@ -65,6 +65,35 @@ static void range(const char *field, struct pst_range r)
 	fprintf(out, "\t\t.%s = {%d, %d},\n", field, r.lo, r.hi);
 }
 
+/* The poses and props of exercise i as static arrays ex<i>_poses and ex<i>_props. */
+static void emit_scene(size_t i, const struct pst_scene *sc)
+{
+	if (sc->nprops) {
+		fprintf(out, "static const struct pst_prop ex%zu_props[] = {\n", i);
+		for (size_t k = 0; k < sc->nprops; k++) {
+			const struct pst_prop *p = &sc->props[k];
+			fprintf(out, "\t{.kind = %d, .at = %d, .dx = %d, .dy = %d, .has_anchor = %d, "
+				     ".ax = %d, .ay = %d},\n",
+				(int)p->kind, (int)p->at, p->dx, p->dy, p->has_anchor, p->ax, p->ay);
+		}
+		fputs("};\n", out);
+	}
+	if (!sc->n)
+		return;
+	fprintf(out, "static const struct pst_pose ex%zu_poses[] = {\n", i);
+	for (size_t k = 0; k < sc->n; k++) {
+		const struct pst_pose *p = &sc->poses[k];
+		fputs("\t{.name = ", out);
+		lit(p->name);
+		fprintf(out, ", .view = %d, .anchor = %d, .pregnant = %d,\n\t .a = {", (int)p->view,
+			(int)p->anchor, p->pregnant);
+		for (int j = 0; j < PST_J__MAX; j++)
+			fprintf(out, "%s%d", j ? ", " : "", p->a[j]);
+		fputs("}},\n", out);
+	}
+	fputs("};\n", out);
+}
+
 static void emit_catalog(const struct pst_catalog *c)
 {
 	static const char *const lists[] = {"aliases", "muscles", "steps", "cues",
@@ -79,6 +108,8 @@ static void emit_catalog(const struct pst_catalog *c)
 			strv(name, sv[k]);
 		}
 	}
+	for (size_t i = 0; i < c->n; i++)
+		emit_scene(i, &c->ex[i].scene);
 	fprintf(out, "\nstatic struct pst_exercise exercises[%zu] = {\n", c->n ? c->n : 1);
 	for (size_t i = 0; i < c->n; i++) {
 		const struct pst_exercise *e = &c->ex[i];
@@ -118,6 +149,13 @@ static void emit_catalog(const struct pst_catalog *c)
 		lit(e->note_postpartum);
 		fprintf(out, ",\n\t.wrist_load = %d, .gentle = %d, .abdominal_load = %d, .loaded_twist = %d,\n",
 			e->wrist_load, e->gentle, e->abdominal_load, e->loaded_twist);
+		if (e->scene.n) {
+			char props[32] = "NULL";
+			if (e->scene.nprops)
+				snprintf(props, sizeof props, "ex%zu_props", i);
+			fprintf(out, "\t.scene = {ex%zu_poses, %zu, %s, %zu},\n", i, e->scene.n, props,
+				e->scene.nprops);
+		}
 		fputs("\t.src_seed = ", out);
 		lit(e->src_seed);
 		fputs(",\n\t.src_guideline = ", out);

@@ -10,6 +10,8 @@
 #include "core/catalog.h"
 #include "core/screen.h"
 #include "core/tips.h"
+#include "core/tracking.h"
+#include "store/store.h"
 
 /* Exit codes, the same for every command. */
 enum {
@@ -27,6 +29,7 @@ struct cli {
 	struct pst_catalog *cat_owned;  /* loaded from --catalog DIR */
 	const struct pst_questions *questions;
 	const struct pst_tips *tips;
+	struct pst_store *store; /* opened on first use */
 };
 
 struct cli_command {
@@ -77,5 +80,13 @@ char *cli_read_input(const char *path, size_t max, size_t *len);
 /* Reads and parses screening answers from path ("-": standard input) into a. Returns -1
  * on success, else the exit code after printing each problem. */
 int cli_read_answers(const struct pst_questions *q, const char *path, struct pst_answers *a);
+
+/* Now, with the local UTC offset. POSTURA_NOW (ISO-8601) fixes the clock, for tests and
+ * for entering past data reproducibly. Returns false after printing why. */
+bool cli_now(struct pst_time *now);
+
+/* Opens the store (--db PATH, or the default path) on first use; on failure prints why
+ * (naming the file) and returns NULL. */
+struct pst_store *cli_store(struct cli *c);
 
 #endif

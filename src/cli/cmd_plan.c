@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "core/planner.h"
+#include "core/progression.h"
 #include "profile_flags.h"
 #include "render/json.h"
 #include "render/plan.h"
@@ -13,6 +14,10 @@
 
 const char cmd_plan_usage[] =
 	"usage: postura plan [profile flags] [--answers FILE|-] [--json]\n"
+	"\n"
+	"Without profile flags, the profile saved with 'postura profile set' is used, and\n"
+	"the plan follows your progress: the feedback of your logged sessions moves each\n"
+	"exercise up or down a step (docs/progression.md).\n"
 	"\n"
 	"A routine that fits your minutes: mobility, front-opening stretches and back or\n"
 	"neck strengthening, each dosed, with a weekly schedule, a daily relief break, the\n"
@@ -87,10 +92,11 @@ int cmd_plan(struct cli *c, int argc, char **argv)
 	pst_profile_init(&p);
 	const char *answers = NULL;
 	bool json = false;
+	unsigned given = 0;
 	int o;
 	while ((o = cli_getopt(argc, argv, ":h", opts, "plan")) != -1) {
 		bool bad;
-		if (cli_profile_option(&p, o, optarg, &bad, NULL)) {
+		if (cli_profile_option(&p, o, optarg, &bad, &given)) {
 			if (bad)
 				return EXIT_USAGE;
 			continue;
@@ -106,6 +112,13 @@ int cmd_plan(struct cli *c, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_extra_arg("plan", argv[optind]);
+	/* No profile flags: the saved profile, as of today, and the progress recorded. */
+	bool saved = !given;
+	if (saved) {
+		struct pst_saved_profile sp;
+		if (!cli_saved_profile(c, &sp, &p, false))
+			return EXIT_USAGE;
+	}
 	if (!cli_profile_validate(&p))
 		return EXIT_USAGE;
 
@@ -123,8 +136,27 @@ int cmd_plan(struct cli *c, int argc, char **argv)
 			return r;
 		screened = true;
 	}
+	struct pst_progression *prog = NULL;
+	if (saved) {
+		struct pst_store *s = cli_store(c);
+		struct pst_record_set rs;
+		if (!s || s->ops->read_all(s, INT64_MIN, 0, &rs) != PST_OK) {
+			if (s)
+				cli_error("%s", s->errmsg);
+			pst_screen_result_free(&res);
+			return EXIT_FAIL;
+		}
+		int e = pst_progression_build(cat, &p, rs.checkins, rs.ncheckins, rs.sessions,
+					      rs.nsessions, &prog);
+		pst_record_set_free(&rs);
+		if (e) {
+			cli_error("cannot follow your progress: %s", pst_strerror(e));
+			pst_screen_result_free(&res);
+			return EXIT_FAIL;
+		}
+	}
 	struct pst_plan *plan = NULL;
-	int err = pst_plan_build(cat, tips, &p, screened ? &res : NULL, &plan);
+	int err = pst_plan_build(cat, tips, &p, screened ? &res : NULL, prog, &plan);
 	int code;
 	if (err == PST_EREFERRAL) {
 		/* Red flags win: no exercises at all, only whom to see and how soon. */
@@ -150,6 +182,7 @@ int cmd_plan(struct cli *c, int argc, char **argv)
 		code = print_buf(&b, EXIT_OK);
 	}
 	pst_plan_free(plan);
+	pst_progression_free(prog);
 	pst_screen_result_free(&res);
 	return code;
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "data/builtin.h"
@@ -130,6 +131,7 @@ const struct pst_tips *cli_tips(struct cli *c)
 void cli_free(struct cli *c)
 {
 	pst_catalog_free(c->cat_owned);
+	pst_store_close(c->store);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -185,4 +187,43 @@ int cli_read_answers(const struct pst_questions *q, const char *path, struct pst
 	}
 	pst_diags_clear(&d);
 	return code;
+}
+
+bool cli_now(struct pst_time *now)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	int offset = (int)(tm.tm_gmtoff / 60);
+	const char *fixed = getenv("POSTURA_NOW");
+	if (fixed && *fixed) {
+		if (pst_time_parse(fixed, offset, now) != PST_OK) {
+			cli_error("POSTURA_NOW: '%s' is not a date and time like 2026-11-21T08:30:00+01:00",
+				  fixed);
+			return false;
+		}
+		return true;
+	}
+	now->epoch = (int64_t)t;
+	now->offset_min = offset;
+	return true;
+}
+
+struct pst_store *cli_store(struct cli *c)
+{
+	if (c->store)
+		return c->store;
+	char path[4096], err[600];
+	const char *p = c->db_path;
+	if (!p) {
+		if (pst_store_default_path(path, sizeof path) != PST_OK) {
+			cli_error("cannot find or create the data directory ($XDG_DATA_HOME/postura or "
+				  "~/.local/share/postura); give a file with --db PATH");
+			return NULL;
+		}
+		p = path;
+	}
+	if (pst_store_open_sqlite(p, &c->store, err, sizeof err) != PST_OK)
+		cli_error("%s", err);
+	return c->store;
 }

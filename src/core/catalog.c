@@ -10,7 +10,7 @@ enum {
 	F_ID, F_NAME, F_ALIASES, F_SUMMARY, F_PURPOSE, F_KIND, F_REGIONS, F_MUSCLES,
 	F_POSITION, F_EQUIPMENT, F_OPTIONAL_EQUIPMENT, F_DOSE, F_STEPS, F_CUES, F_MISTAKES,
 	F_BREATHING, F_EASIER, F_HARDER, F_STAGES, F_WRIST_LOAD, F_GENTLE, F_ABDOMINAL_LOAD,
-	F_LOADED_TWIST, F_SOURCE, F__MAX
+	F_LOADED_TWIST, F_SOURCE, F_FIGURE, F_PROPS, F_POSES, F__MAX
 };
 
 static const struct pst_yfield ex_fields[F__MAX] = {
@@ -38,6 +38,9 @@ static const struct pst_yfield ex_fields[F__MAX] = {
 	[F_ABDOMINAL_LOAD] = {"abdominal_load", true},
 	[F_LOADED_TWIST] = {"loaded_twist", true},
 	[F_SOURCE] = {"source", true},
+	[F_FIGURE] = {"figure", false},
+	[F_PROPS] = {"props", false},
+	[F_POSES] = {"poses", true},
 };
 
 enum { D_SETS, D_REPS, D_HOLD, D_BREATHS, D_PER_SIDE, D_TEMPO, D_REP_S, D_REST_S, D__MAX };
@@ -215,6 +218,8 @@ static bool read_exercise(struct pst_yaml *y, struct pst_exercise *e)
 				e->src_adapted = pst_yaml_str(y, s[SRC_ADAPTED], "source.adapted");
 		}
 	}
+	if (v[F_POSES])
+		pst_scene_read(y, v[F_FIGURE], v[F_PROPS], v[F_POSES], &e->scene);
 	/* Facts that contradict each other are data errors, not choices. */
 	if (e->gentle && (e->equipment & PST_BIT(PST_EQ_BAND)) && v[F_GENTLE])
 		pst_yaml_error(y, v[F_GENTLE], "gentle: an exercise with a band has resistance, so it cannot be gentle");

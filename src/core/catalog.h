@@ -3,6 +3,7 @@
 #define PST_CATALOG_H
 
 #include "base.h"
+#include "pose.h"
 #include "vocab.h"
 
 struct pst_dose {
@@ -26,6 +27,7 @@ struct pst_exercise {
 	const char *note_pregnancy, *note_postpartum;
 	bool wrist_load, gentle, abdominal_load, loaded_twist;
 	const char *src_seed, *src_guideline, *src_adapted; /* guideline, adapted may be NULL */
+	struct pst_scene scene; /* the pictures: poses and props */
 	const char *file; /* where it was defined */
 	int line;
 	int easier_line, easier_col, harder_line, harder_col; /* for messages */

@@ -14,6 +14,8 @@ enum {
 	HOLD_IN_OUT_S = 3,   /* moving into and out of a hold */
 	SLOT_MINUTES = 8,    /* from here a session holds mobility, stretch and strengthening */
 	BREATHING_MINUTES = 10, /* from here it ends with breathing or relaxation */
+	SHORT_SESSION_MINUTES = 10, /* up to here, 4 sessions a week instead of 3 */
+	CONTINUITY_BONUS = 10,  /* score for an exercise the person has been doing */
 	RELIEF_MAX_S = 180,
 	MAX_TIPS = 6,
 	MAX_WARNINGS = 16,
@@ -52,6 +54,10 @@ struct cand {
 	const struct pst_exercise *replaces;
 	int score;
 	bool chosen, dropped;
+	struct pst_prog_state prog;  /* where ex stands in the person's progression */
+	struct cand *moved;          /* progression handed ex's place to this candidate */
+	const struct pst_exercise *progressed_from; /* the first exercise that handed it its place */
+	enum pst_prog_dir progressed_dir;          /* ... by going up or down */
 };
 
 static bool is_seed_exercise(const struct pst_exercise *e)
@@ -191,14 +197,26 @@ static struct cand *cand_of(struct builder *b, const struct pst_exercise *e)
 	return NULL;
 }
 
-/* Tries to add candidate k to the routine within the budget: at its starting dose,
- * else with fewer sets. Returns true when it was added. */
+/* Tries to add candidate k to the routine within the budget: at its progressed level
+ * (or the largest lower level that fits) or its starting dose, else with fewer sets.
+ * Returns true when it was added. */
 static bool try_add(struct builder *b, struct cand *k)
 {
 	struct pst_plan *plan = b->plan;
-	struct pst_plan_item it = {.ex = k->ex, .replaces = k->replaces};
+	struct pst_plan_item it = {.ex = k->ex, .replaces = k->replaces,
+				   .progressed_from = k->progressed_from};
 	it.dose = pst_dose_start(&k->ex->dose);
+	if (k->prog.known) {
+		it.progressed = true;
+		it.level = k->prog.level;
+		it.dose = k->prog.dose;
+	}
 	it.seconds = pst_dose_seconds(&it.dose);
+	while (it.level > 0 && plan->estimated_s + it.seconds > plan->budget_s) {
+		it.dose = pst_dose_at_level(&k->ex->dose, --it.level);
+		it.seconds = pst_dose_seconds(&it.dose);
+		it.fitted = true;
+	}
 	while (plan->estimated_s + it.seconds > plan->budget_s && it.dose.sets.lo > 1) {
 		it.dose.sets.lo--;
 		it.dose.sets.hi = it.dose.sets.lo;
@@ -313,8 +331,15 @@ static const char *why_text(struct builder *b, const struct pst_plan_item *it)
 		pst_buf_puts(&w, " Slow breathing helps you settle for sleep and under stress.");
 	if (it->replaces)
 		pst_buf_printf(&w, " It stands in for %s, which is left out for you.", it->replaces->name);
+	if (it->progressed_from)
+		pst_buf_printf(&w, " It takes the place of %s, %s.", it->progressed_from->name,
+			       cand_of(b, it->ex)->progressed_dir == PST_PROG_UP
+				       ? "as the next step up"
+				       : "as an easier version while that one hurts");
 	if (it->fewer_sets)
 		pst_buf_puts(&w, " Fewer sets than usual, to fit your time.");
+	if (it->fitted)
+		pst_buf_puts(&w, " A smaller dose than you have progressed to, to fit your time.");
 	const char *s = w.failed ? e->purpose : pst_arena_strdup(b->plan->arena, w.s);
 	pst_buf_free(&w);
 	return s ? s : e->purpose;
@@ -330,12 +355,23 @@ static void add_excluded(struct builder *b, const struct pst_exercise *e, const 
 static void schedule(struct builder *b)
 {
 	struct pst_plan *plan = b->plan;
-	/* Seed 001: 3-4 times a week; non-consecutive days. Short sessions come more often. */
-	plan->sessions_per_week = plan->budget_s <= 10 * 60 ? 4 : 3;
-	static const int three[] = {0, 2, 4}, four[] = {0, 2, 4, 6};
-	const int *days = plan->sessions_per_week == 4 ? four : three;
-	for (int i = 0; i < plan->sessions_per_week; i++)
-		plan->session_days[days[i]] = true;
+	plan->sessions_per_week = pst_plan_sessions_per_week(b->p->minutes);
+	for (int d = 0; d < PST_DAYS; d++)
+		plan->session_days[d] = pst_plan_is_session_day(b->p->minutes, d);
+}
+
+int pst_plan_sessions_per_week(int minutes)
+{
+	/* Seed 001: 3-4 times a week. Short sessions come more often. */
+	return minutes <= SHORT_SESSION_MINUTES ? 4 : 3;
+}
+
+bool pst_plan_is_session_day(int minutes, int weekday)
+{
+	/* Never two days in a row within a week: Mon, Wed, Fri (and Sun). */
+	if (weekday < 0 || weekday >= PST_DAYS || weekday % 2)
+		return false;
+	return weekday < 6 || pst_plan_sessions_per_week(minutes) == 4;
 }
 
 static bool upright(const struct pst_exercise *e)
@@ -426,9 +462,90 @@ static void general_warnings(struct builder *b, const struct pst_screen_result *
 	}
 }
 
+/* Where each candidate stands in the progression. What the person has been doing keeps
+ * its place (a bonus), so the plan does not churn as they log sessions. A candidate whose
+ * place moved on to a variant (allowed for p: pst_progression_resolve checks) hands its
+ * place and its claim to a place (its score) to that variant's candidate, and is dropped. */
+static void progress(struct builder *b, const struct pst_progression *prog)
+{
+	for (size_t i = 0; i < b->ncands; i++) {
+		struct cand *k = &b->cands[i];
+		pst_progression_resolve(prog, k->ex, b->p, &k->prog);
+		if (k->prog.known)
+			k->score += CONTINUITY_BONUS;
+	}
+	for (size_t i = 0; i < b->ncands; i++) {
+		struct cand *k = &b->cands[i];
+		if (k->prog.ex == k->ex)
+			continue;
+		struct cand *t = cand_of(b, k->prog.ex);
+		if (!t) /* cannot happen: every allowed exercise is a candidate */
+			continue;
+		k->moved = t;
+		k->dropped = true;
+		if (!t->progressed_from) {
+			const struct pst_prog_entry *en = pst_progression_find(prog, k->ex->id);
+			t->progressed_from = k->ex;
+			t->progressed_dir = en ? en->last.dir : PST_PROG_UP;
+		}
+		if (k->score > t->score)
+			t->score = k->score;
+		/* The variant shows the latest change that brought it where it is. */
+		if (k->prog.change && (!t->prog.change || k->prog.change->seq > t->prog.change->seq))
+			t->prog.change = k->prog.change;
+	}
+}
+
+/* True when the progression's latest change for the item was a step down (or a stay
+ * at the starting dose after pain). */
+static bool lowered(struct builder *b, const struct pst_plan_item *it)
+{
+	const struct cand *k = cand_of(b, it->ex);
+	return k && k->prog.change && k->prog.change->dir != PST_PROG_UP;
+}
+
+/* Copies an item's progression change into the plan, saying when time cut the dose. */
+static const struct pst_prog_change *copy_change(struct builder *b, const struct cand *k,
+						 const struct pst_plan_item *it)
+{
+	if (!k->prog.change)
+		return NULL;
+	struct pst_prog_change *ch = pst_arena_alloc(b->plan->arena, sizeof(*ch));
+	if (!ch)
+		return NULL;
+	*ch = *k->prog.change;
+	ch->reason = it->fitted ? pst_arena_printf(b->plan->arena,
+						    "%s Your %d minutes do not hold that dose yet, "
+						    "so the plan keeps the largest one that fits.",
+						    ch->reason, b->p->minutes)
+				: pst_arena_strdup(b->plan->arena, ch->reason);
+	return ch->reason ? ch : NULL;
+}
+
+/* Why an exercise the progression replaced is left out, in the plan's arena. */
+static void add_progressed_excluded(struct builder *b, const struct pst_progression *prog,
+				    const struct cand *k)
+{
+	const struct pst_prog_entry *en = pst_progression_find(prog, k->ex->id);
+	bool down = en && en->changed && en->last.dir == PST_PROG_DOWN;
+	const char *why = NULL;
+	if (en && en->changed && en->moved_to == k->moved->ex)
+		why = pst_arena_strdup(b->plan->arena, en->last.reason);
+	else if (en && en->changed)
+		why = pst_arena_printf(b->plan->arena, "%s Your plan now has %s in its place.",
+				       en->last.reason, k->moved->ex->name);
+	if (!why)
+		why = pst_arena_printf(b->plan->arena, "Your progression moved on to %s.",
+				       k->moved->ex->name);
+	add_excluded(b, k->ex, down ? "regressed-to-variant" : "progressed-to-variant",
+		     why ? why : "Your progression moved on to a variant.",
+		     "CLINICAL §7: pain-monitoring model (Silbernagel 2007), applied conservatively",
+		     k->moved->chosen ? k->moved->ex : NULL);
+}
+
 int pst_plan_build(const struct pst_catalog *c, const struct pst_tips *t,
 		   const struct pst_profile *p, const struct pst_screen_result *screen,
-		   struct pst_plan **out)
+		   const struct pst_progression *prog, struct pst_plan **out)
 {
 	*out = NULL;
 	if (screen && screen->outcome != PST_OUT_CLEAR && screen->outcome != PST_OUT_CLEARANCE)
@@ -458,12 +575,15 @@ int pst_plan_build(const struct pst_catalog *c, const struct pst_tips *t,
 			continue;
 		b.cands[b.ncands++] = (struct cand){.ex = e, .score = score(e, p)};
 	}
+	progress(&b, prog);
 	for (size_t i = 0; i < c->n; i++) {
 		const struct pst_exercise *e = &c->ex[i];
 		if (!pst_rules_excluding(e, p))
 			continue;
 		const struct pst_exercise *v = easier_allowed(c, e, p);
 		struct cand *k = v ? cand_of(&b, v) : NULL;
+		if (k && k->moved) /* the variant itself has progressed on */
+			k = k->moved;
 		/* The variant carries the dropped exercise's claim to a place. */
 		if (k && !k->replaces) {
 			k->replaces = e;
@@ -507,7 +627,9 @@ int pst_plan_build(const struct pst_catalog *c, const struct pst_tips *t,
 		grew = false;
 		for (size_t i = 0; i < plan->nitems; i++) {
 			struct pst_plan_item *it = &plan->items[i];
-			if (it->dose.sets.lo >= it->ex->dose.sets.hi)
+			/* After a step down for pain the lowered dose is kept exactly; spare time
+			 * adds no set to it. */
+			if (it->fitted || lowered(&b, it) || it->dose.sets.lo >= it->ex->dose.sets.hi)
 				continue;
 			struct pst_dose d = it->dose;
 			d.sets.lo = d.sets.hi = d.sets.lo + 1;
@@ -523,8 +645,11 @@ int pst_plan_build(const struct pst_catalog *c, const struct pst_tips *t,
 	}
 
 	qsort(plan->items, plan->nitems, sizeof(*plan->items), item_cmp);
-	for (size_t i = 0; i < plan->nitems; i++)
-		plan->items[i].why = why_text(&b, &plan->items[i]);
+	for (size_t i = 0; i < plan->nitems; i++) {
+		struct pst_plan_item *it = &plan->items[i];
+		it->why = why_text(&b, it);
+		it->progression = copy_change(&b, cand_of(&b, it->ex), it);
+	}
 
 	/* 5. Every exercise left out, with its reason. */
 	for (size_t i = 0; i < c->n; i++) {
@@ -539,6 +664,10 @@ int pst_plan_build(const struct pst_catalog *c, const struct pst_tips *t,
 				if (plan->items[j].replaces == e)
 					by = plan->items[j].ex;
 			add_excluded(&b, e, r->id, r->reason, r->source, by);
+			continue;
+		}
+		if (k && k->moved) {
+			add_progressed_excluded(&b, prog, k);
 			continue;
 		}
 		const struct pst_plan_item *twin = chosen_link(&b, e);

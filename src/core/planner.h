@@ -4,6 +4,7 @@
 
 #include "catalog.h"
 #include "profile.h"
+#include "progression.h"
 #include "rules.h"
 #include "screen.h"
 #include "tips.h"
@@ -17,13 +18,20 @@ struct pst_plan_item {
 	const char *why;      /* plain words: why it is in this plan */
 	const struct pst_exercise *replaces; /* set when swapped in as an easier variant */
 	bool fewer_sets;                     /* sets cut below the catalogue's to fit the time */
+	/* Progression (only with a progression given to pst_plan_build): */
+	bool progressed;  /* the person has a history with it: the dose is its level's */
+	int level;        /* the level used (0: the starting dose) */
+	bool fitted;      /* the progressed level did not fit the time: a lower one is used */
+	const struct pst_exercise *progressed_from; /* took this exercise's place by progression */
+	const struct pst_prog_change *progression;  /* the last change (owned by the plan), or NULL */
 	const struct pst_rule *cautions[PST_PLAN_MAX_CAUTIONS];
 	size_t ncautions;
 };
 
 struct pst_plan_excluded {
 	const struct pst_exercise *ex;
-	const char *rule;   /* a safety rule id, or "time-budget" / "similar-in-plan" */
+	const char *rule;   /* a safety rule id, or "time-budget" / "similar-in-plan" /
+			     * "progressed-to-variant" / "regressed-to-variant" */
 	const char *reason; /* plain words */
 	const char *source; /* the rule's source; NULL for planning reasons */
 	const struct pst_exercise *replaced_by; /* the easier variant used instead, or NULL */
@@ -54,13 +62,31 @@ struct pst_plan {
  * Builds the plan for p from catalogue c (tips t may be NULL). screen is the screening
  * result, or NULL when the person has not been screened (the plan then says so). A
  * referral or incomplete screening returns PST_EREFERRAL and no plan: red flags win.
- * p must be valid (pst_profile_check). The same input gives the same plan, byte for
- * byte. On success *out owns everything; free it with pst_plan_free.
+ * p must be valid (pst_profile_check).
+ *
+ * prog (may be NULL: a first plan) is the person's progression, built from the same
+ * catalogue. With it, what the person has been doing gets a bonus to keep its place; an
+ * exercise with a history gets the dose of its level (the largest lower level that fits
+ * the time when it does not), and spare time adds sets to it as to any other unless its
+ * latest change was a step down for pain (that dose is kept exactly); one whose
+ * progression moved on to a variant hands its place to that variant when p's safety
+ * rules allow it, and the original is left out with the rule "progressed-to-variant" or
+ * "regressed-to-variant" and the change's reason.
+ *
+ * The same input gives the same plan, byte for byte. On success *out owns everything
+ * (nothing in it points into prog); free it with pst_plan_free.
  */
 int pst_plan_build(const struct pst_catalog *c, const struct pst_tips *t,
 		   const struct pst_profile *p, const struct pst_screen_result *screen,
-		   struct pst_plan **out);
+		   const struct pst_progression *prog, struct pst_plan **out);
 void pst_plan_free(struct pst_plan *plan);
+
+/* Sessions a week for sessions of this many minutes: 4 up to 10 minutes, else 3 (seed
+ * 001: 3-4 times a week; short sessions come more often). */
+int pst_plan_sessions_per_week(int minutes);
+/* True when weekday (0 = Monday) is a session day for sessions of this many minutes:
+ * Mon, Wed, Fri, and Sun too when there are 4. */
+bool pst_plan_is_session_day(int minutes, int weekday);
 
 /* The prescribed starting dose of e: the low end of each range. */
 struct pst_dose pst_dose_start(const struct pst_dose *d);

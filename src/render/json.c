@@ -66,6 +66,37 @@ json_t *pst_json_exercise_brief(const struct pst_exercise *e)
 			 pst_json_source(e));
 }
 
+json_t *pst_json_pose(const struct pst_pose *p)
+{
+	json_t *joints = json_object();
+	for (int j = 0; j < PST_J__MAX; j++)
+		if (p->a[j])
+			json_object_set_new(joints, pst_joint_info((enum pst_joint)j)->name,
+					    json_integer(p->a[j]));
+	return json_pack("{s:s, s:s, s:s, s:b, s:o}", "name", p->name, "view",
+			 pst_vocab_word(&pst_vocab_view, (int)p->view), "anchor",
+			 pst_vocab_word(&pst_vocab_landmark, (int)p->anchor), "pregnant", p->pregnant,
+			 "joints", joints);
+}
+
+json_t *pst_json_scene(const struct pst_scene *sc)
+{
+	json_t *poses = json_array(), *props = json_array();
+	for (size_t i = 0; i < sc->n; i++)
+		json_array_append_new(poses, pst_json_pose(&sc->poses[i]));
+	for (size_t i = 0; i < sc->nprops; i++) {
+		const struct pst_prop *pr = &sc->props[i];
+		json_t *o = json_pack("{s:s, s:s, s:i, s:i}", "prop",
+				      pst_vocab_word(&pst_vocab_equipment, (int)pr->kind), "at",
+				      pst_vocab_word(&pst_vocab_landmark, (int)pr->at), "dx", pr->dx,
+				      "dy", pr->dy);
+		if (pr->has_anchor)
+			json_object_set_new(o, "anchor", json_pack("[i, i]", pr->ax, pr->ay));
+		json_array_append_new(props, o);
+	}
+	return json_pack("{s:o, s:o}", "poses", poses, "props", props);
+}
+
 json_t *pst_json_exercise(const struct pst_exercise *e)
 {
 	json_t *o = pst_json_exercise_brief(e);
@@ -86,12 +117,15 @@ json_t *pst_json_exercise(const struct pst_exercise *e)
 	json_object_set_new(o, "wrist_load", json_boolean(e->wrist_load));
 	json_object_set_new(o, "abdominal_load", json_boolean(e->abdominal_load));
 	json_object_set_new(o, "loaded_twist", json_boolean(e->loaded_twist));
+	json_object_set_new(o, "pictures", pst_json_scene(&e->scene));
 	return o;
 }
 
 char *pst_json_text(const json_t *j)
 {
-	char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	/* 15 significant digits: a mean rounded to 2 decimals prints as 3.33, not as the
+	 * 17-digit 3.3300000000000001 that a round trip of any double would need. */
+	char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
 	if (!s)
 		return NULL;
 	size_t n = strlen(s);

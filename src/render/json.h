@@ -13,11 +13,16 @@ json_t *pst_json_strv(const struct pst_strv *sv);
 json_t *pst_json_source(const struct pst_exercise *e);
 /* The fields of the catalogue list: id, name, kind, position, equipment, regions, dose, source. */
 json_t *pst_json_exercise_brief(const struct pst_exercise *e);
-/* Everything about one exercise. */
+/* A pose: name, view, anchor, pregnant and the joints that are not 0 (degrees). */
+json_t *pst_json_pose(const struct pst_pose *p);
+/* The pictures of an exercise: {"poses": [...], "props": [{prop, at, dx, dy, anchor?}]}. */
+json_t *pst_json_scene(const struct pst_scene *sc);
+/* Everything about one exercise, its pictures included. */
 json_t *pst_json_exercise(const struct pst_exercise *e);
 
-/* Serialises j (2-space indent, keys in insertion order, trailing newline) into a new
- * malloc'd string, or NULL when out of memory. Does not consume j. */
+/* Serialises j (2-space indent, keys in insertion order, reals to 15 significant digits,
+ * trailing newline) into a new malloc'd string, or NULL when out of memory. Does not
+ * consume j. */
 char *pst_json_text(const json_t *j);
 
 #endif

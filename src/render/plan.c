@@ -45,6 +45,34 @@ static json_t *prescribed_json(const struct pst_dose *d)
 	return o;
 }
 
+/* One side of a progression change: {"id", "level", "dose"}, the dose in words. */
+static json_t *prog_point_json(const struct pst_exercise *e, int level, const struct pst_dose *d)
+{
+	struct pst_buf b;
+	pst_buf_init(&b, 1024);
+	pst_text_dose(&b, d);
+	json_t *o = json_pack("{s:s, s:i, s:s}", "id", e->id, "level", level, "dose",
+			      b.failed ? "" : b.s);
+	pst_buf_free(&b);
+	return o;
+}
+
+/* {"change": "up|down|stay", "day", "from", "to", "reason", "level", "fitted_to_time"}:
+ * the last change of the person's progression; level is the level used in this plan. */
+static json_t *progression_json(const struct pst_plan_item *it)
+{
+	const struct pst_prog_change *ch = it->progression;
+	if (!ch)
+		return json_null();
+	char day[16];
+	return json_pack("{s:s, s:s, s:o, s:o, s:s, s:i, s:b}", "change",
+			 pst_vocab_word(&pst_vocab_prog_dir, (int)ch->dir), "day",
+			 pst_day_format(ch->day, day, sizeof day), "from",
+			 prog_point_json(ch->from_ex, ch->from_level, &ch->from_dose), "to",
+			 prog_point_json(ch->to_ex, ch->to_level, &ch->to_dose), "reason", ch->reason,
+			 "level", it->level, "fitted_to_time", it->fitted);
+}
+
 static json_t *item_json(const struct pst_plan_item *it, bool full)
 {
 	const struct pst_exercise *e = it->ex;
@@ -65,7 +93,7 @@ static json_t *item_json(const struct pst_plan_item *it, bool full)
 						     "reason", it->cautions[i]->reason, "source",
 						     it->cautions[i]->source));
 	json_object_set_new(o, "cautions", cau);
-	json_object_set_new(o, "progression", json_null());
+	json_object_set_new(o, "progression", progression_json(it));
 	return o;
 }
 
@@ -172,6 +200,9 @@ void pst_text_plan(struct pst_buf *b, const struct pst_plan *plan, const struct 
 		pst_text_wrap(b, d.s ? d.s : "", "           ", "     Dose: ", 78);
 		pst_buf_free(&d);
 		pst_text_wrap(b, it->why, "           ", "     Why:  ", 78);
+		if (it->progression)
+			pst_text_wrap(b, it->progression->reason, "               ", "     Progress: ",
+				      78);
 		for (size_t k = 0; k < it->ncautions; k++)
 			pst_text_wrap(b, it->cautions[k]->reason, "           ", "     Note: ", 78);
 		pst_buf_printf(b, "     Source: seed %s\n", e->src_seed);

@@ -168,6 +168,36 @@ static void list(struct pst_buf *b, const char *title, const struct pst_strv *sv
 	}
 }
 
+void pst_text_scene(struct pst_buf *b, const struct pst_scene *sc)
+{
+	if (!sc->n)
+		return;
+	pst_buf_printf(b, "Pictures:   %zu poses: ", sc->n);
+	for (size_t i = 0; i < sc->n; i++)
+		pst_buf_printf(b, "%s%s", i ? ", " : "", sc->poses[i].name);
+	unsigned views = 0;
+	for (size_t i = 0; i < sc->n; i++)
+		views |= PST_BIT(sc->poses[i].view);
+	pst_buf_puts(b, " (seen from ");
+	bool first = true;
+	for (int v = 0; v < PST_VIEW__MAX; v++) {
+		if (!(views & PST_BIT(v)))
+			continue;
+		static const char *const from[PST_VIEW__MAX] = {"the side", "the front", "above",
+								"the front right", "behind"};
+		pst_buf_printf(b, "%s%s", first ? "" : " and ", from[v]);
+		first = false;
+	}
+	pst_buf_puts(b, ")");
+	if (sc->nprops) {
+		pst_buf_puts(b, "; props: ");
+		for (size_t i = 0; i < sc->nprops; i++)
+			pst_buf_printf(b, "%s%s", i ? ", " : "",
+				       pst_vocab_word(&pst_vocab_equipment, (int)sc->props[i].kind));
+	}
+	pst_buf_puts(b, "\n");
+}
+
 void pst_text_exercise(struct pst_buf *b, const struct pst_exercise *e)
 {
 	pst_buf_printf(b, "%s (%s)\n", e->name, e->id);
@@ -198,6 +228,7 @@ void pst_text_exercise(struct pst_buf *b, const struct pst_exercise *e)
 	pst_text_dose(b, &e->dose);
 	pst_buf_printf(b, "\nGentle:     %s\n", e->gentle ? "yes (no resistance, no load)" : "no");
 	pst_buf_printf(b, "Wrists:     %s\n", e->wrist_load ? "takes weight on the hands" : "no weight on the hands");
+	pst_text_scene(b, &e->scene);
 	pst_buf_puts(b, "\nWhy\n");
 	pst_text_wrap(b, e->purpose, "  ", "  ", 78);
 	list(b, "Steps", &e->steps, true);

@@ -12,6 +12,8 @@ void pst_text_mask(struct pst_buf *b, const struct pst_vocab *v, unsigned mask,
 		   const char *none_word);
 /* Appends the catalogue as a table, one exercise a line. */
 void pst_text_catalog(struct pst_buf *b, const struct pst_catalog *c);
+/* Appends one line naming the poses of a scene, the sides they are seen from, the props. */
+void pst_text_scene(struct pst_buf *b, const struct pst_scene *sc);
 /* Appends everything about one exercise. */
 void pst_text_exercise(struct pst_buf *b, const struct pst_exercise *e);
 /* Appends text wrapped at width columns, each line starting with indent. */

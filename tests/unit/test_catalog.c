@@ -38,7 +38,8 @@ static const char valid[] =
 	"abdominal_load: false\n"
 	"loaded_twist: false\n"
 	"source:\n"
-	"  seed: 001_c114bc2f99dd1238.txt\n";
+	"  seed: 001_c114bc2f99dd1238.txt\n"
+	"poses: [{shoulder: 90}, {shoulder: 150, elbow: 20}]\n";
 
 /* Replaces the first occurrence of from with to in valid (from "" appends to). */
 static char *mutate(const char *from, const char *to)
@@ -87,7 +88,7 @@ struct bad_case {
 };
 
 static const struct bad_case bad_cases[] = {
-	{"", "colour: red\n", "x/t.yaml:26:1: unknown field 'colour'"},
+	{"", "colour: red\n", "x/t.yaml:27:1: unknown field 'colour'"},
 	{"name: Test move\n", "", "x/t.yaml:1:1: missing required field 'name'"},
 	{"kind: stretch", "kind: stretching",
 	 "x/t.yaml:5:7: kind: 'stretching' is not one of mobility, stretch, strengthen, breathing, relaxation"},
@@ -109,11 +110,11 @@ static const struct bad_case bad_cases[] = {
 	{"id: t\n", "id: other\n",
 	 "x/t.yaml:1:5: id 'other' does not match the file name (expected other.yaml)"},
 	{"", "easier: [no-such-move]\n",
-	 "x/t.yaml:26:9: easier: 'no-such-move' names no exercise in the catalogue"},
-	{"", "harder: [t]\n", "x/t.yaml:26:9: harder: 't' names the exercise itself"},
+	 "x/t.yaml:27:9: easier: 'no-such-move' names no exercise in the catalogue"},
+	{"", "harder: [t]\n", "x/t.yaml:27:9: harder: 't' names the exercise itself"},
 	{"name: Test move", "name: [a, b]", "x/t.yaml:2:7: name must be text, not a list"},
 	{"regions: [chest]", "regions: [chest, chest]", "x/t.yaml:6:18: regions: 'chest' is listed twice"},
-	{"", "kind: mobility\n", "x/t.yaml:26:1: field 'kind' is given twice"},
+	{"", "kind: mobility\n", "x/t.yaml:27:1: field 'kind' is given twice"},
 	{"summary: A test.", "summary: [unclosed", "x/t.yaml:3:10: malformed YAML: did not find expected ',' or ']' while parsing a flow sequence"},
 	{"  seed: 001_c114bc2f99dd1238.txt\n", "  sead: 001_c114bc2f99dd1238.txt\n",
 	 "x/t.yaml:25:3: unknown field 'source.sead'"},
@@ -121,7 +122,7 @@ static const struct bad_case bad_cases[] = {
 	 "x/t.yaml:21:9: gentle: an exercise with a band has resistance, so it cannot be gentle"},
 	{"position: standing", "position: quadruped",
 	 "x/t.yaml:20:13: wrist_load: an exercise on all fours loads the wrists"},
-	{"", "---\nid: again\n", "x/t.yaml:27:1: only one YAML document is allowed per file"},
+	{"", "---\nid: again\n", "x/t.yaml:28:1: only one YAML document is allowed per file"},
 };
 
 static void test_bad_cases(void **state)

@@ -57,7 +57,7 @@ static struct pst_profile postp(int weeks, enum pst_birth birth, int minutes)
 static struct pst_plan *build(const struct pst_profile *p)
 {
 	struct pst_plan *plan = NULL;
-	assert_int_equal(pst_plan_build(cat, tips, p, NULL, &plan), PST_OK);
+	assert_int_equal(pst_plan_build(cat, tips, p, NULL, NULL, &plan), PST_OK);
 	return plan;
 }
 
@@ -200,15 +200,15 @@ static void test_red_flags_win(void **state)
 	struct pst_profile p = preg(24, 10);
 	struct pst_screen_result res = {.outcome = PST_OUT_EMERGENCY};
 	struct pst_plan *plan = (struct pst_plan *)1;
-	assert_int_equal(pst_plan_build(cat, tips, &p, &res, &plan), PST_EREFERRAL);
+	assert_int_equal(pst_plan_build(cat, tips, &p, &res, NULL, &plan), PST_EREFERRAL);
 	assert_null(plan);
 	res.outcome = PST_OUT_SEE_PROVIDER;
-	assert_int_equal(pst_plan_build(cat, tips, &p, &res, &plan), PST_EREFERRAL);
+	assert_int_equal(pst_plan_build(cat, tips, &p, &res, NULL, &plan), PST_EREFERRAL);
 	res.outcome = PST_OUT_INCOMPLETE;
-	assert_int_equal(pst_plan_build(cat, tips, &p, &res, &plan), PST_EREFERRAL);
+	assert_int_equal(pst_plan_build(cat, tips, &p, &res, NULL, &plan), PST_EREFERRAL);
 	/* Clearance: a plan, marked. */
 	res.outcome = PST_OUT_CLEARANCE;
-	assert_int_equal(pst_plan_build(cat, tips, &p, &res, &plan), PST_OK);
+	assert_int_equal(pst_plan_build(cat, tips, &p, &res, NULL, &plan), PST_OK);
 	assert_true(plan->screened);
 	bool marked = false;
 	for (size_t i = 0; i < plan->nwarnings; i++)

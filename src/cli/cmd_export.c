@@ -1,0 +1,168 @@
+/* postura export | import: everything a person recorded, as JSON or CSV, and back. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "store/exchange.h"
+
+const char cmd_export_usage[] =
+	"usage: postura export --format csv|json [--out FILE]\n"
+	"\n"
+	"Writes everything you recorded (profile, check-ins, sessions, functional scale) as\n"
+	"JSON or CSV, to FILE or standard output. 'postura import' reads it back.\n";
+
+const char cmd_import_usage[] =
+	"usage: postura import FILE|-\n"
+	"\n"
+	"Adds the records of an export (JSON or CSV, told apart by their first character).\n"
+	"Every record is checked first; if any is wrong, nothing is written and each problem\n"
+	"is listed with its line or field. Records keep their ids, so importing into a store\n"
+	"that already holds them is refused.\n";
+
+/* Writes data to path through a temporary file and a rename, so a failure (a full disk)
+ * never leaves half a file where an old one was. */
+static bool write_file(const char *path, const char *data, size_t len)
+{
+	char tmp[4200];
+	snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", path);
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		cli_error("cannot write %s: %s", path, strerror(errno));
+		return false;
+	}
+	size_t off = 0;
+	while (off < len) {
+		ssize_t w = write(fd, data + off, len - off);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		off += (size_t)w;
+	}
+	int saved = errno;
+	bool ok = off == len && fsync(fd) == 0;
+	if (!ok && off == len)
+		saved = errno;
+	if (close(fd) != 0 && ok) {
+		ok = false;
+		saved = errno;
+	}
+	if (ok && rename(tmp, path) != 0) {
+		ok = false;
+		saved = errno;
+	}
+	if (!ok) {
+		unlink(tmp);
+		cli_error("cannot write %s: %s", path, strerror(saved));
+	}
+	return ok;
+}
+
+int cmd_export(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"format", required_argument, NULL, 'f'}, {"out", required_argument, NULL, 'o'},
+		{"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+	const char *format = NULL, *out = NULL;
+	int o;
+	while ((o = cli_getopt(argc, argv, ":h", opts, "export")) != -1) {
+		switch (o) {
+		case 'f': format = optarg; break;
+		case 'o': out = optarg; break;
+		case 'h': return cli_help(cmd_export_usage);
+		default: return EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		return cli_extra_arg("export", argv[optind]);
+	if (!format || (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0)) {
+		cli_error("--format: %s%s%s (expected csv or json)", format ? "'" : "needed",
+			  format ? format : "", format ? "' is not a format" : "");
+		return EXIT_USAGE;
+	}
+	struct pst_store *s = cli_store(c);
+	if (!s)
+		return EXIT_FAIL;
+	struct pst_record_set rs;
+	int err = s->ops->read_all(s, INT64_MIN, 0, &rs);
+	if (err) {
+		cli_error("%s", s->errmsg);
+		return EXIT_FAIL;
+	}
+	struct pst_buf b;
+	pst_buf_init(&b, (size_t)PST_IMPORT_MAX);
+	if (strcmp(format, "csv") == 0)
+		pst_export_csv(&rs, &b);
+	else
+		pst_export_json(&rs, &b);
+	pst_record_set_free(&rs);
+	int code = EXIT_OK;
+	if (b.failed) {
+		cli_error("the export is too large or memory ran out");
+		code = EXIT_FAIL;
+	} else if (out) {
+		code = write_file(out, b.s, b.len) ? EXIT_OK : EXIT_FAIL;
+	} else {
+		cli_write(b.s, b.len);
+		code = cli_finish(EXIT_OK);
+	}
+	pst_buf_free(&b);
+	return code;
+}
+
+int cmd_import(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	int o;
+	while ((o = cli_getopt(argc, argv, ":h", opts, "import")) != -1) {
+		if (o == 'h')
+			return cli_help(cmd_import_usage);
+		return EXIT_USAGE;
+	}
+	if (argc - optind != 1) {
+		cli_error("import needs one FILE, or '-' for standard input");
+		return EXIT_USAGE;
+	}
+	const char *path = argv[optind];
+	const struct pst_catalog *cat = cli_catalog(c);
+	if (!cat)
+		return EXIT_FAIL;
+	size_t len;
+	char *text = cli_read_input(path, PST_IMPORT_MAX, &len);
+	if (!text)
+		return EXIT_USAGE;
+	struct pst_diags d = {0};
+	struct pst_record_set rs;
+	int err = pst_import_parse(cat, strcmp(path, "-") == 0 ? "<stdin>" : path, text, len, &rs, &d);
+	free(text);
+	if (err) {
+		cli_print_diags(stderr, &d);
+		cli_error("%zu problem%s: nothing was imported", d.n, d.n == 1 ? "" : "s");
+		pst_diags_clear(&d);
+		return EXIT_USAGE;
+	}
+	struct pst_store *s = cli_store(c);
+	int code = EXIT_OK;
+	if (!s) {
+		code = EXIT_FAIL;
+	} else if ((err = s->ops->import(s, &rs))) {
+		cli_error("%s", s->errmsg);
+		code = EXIT_FAIL;
+	} else {
+		char line[200];
+		snprintf(line, sizeof line, "Imported %s%zu check-in%s, %zu session%s and %zu functional-scale "
+			 "activit%s.\n", rs.has_profile ? "the profile, " : "", rs.ncheckins,
+			 rs.ncheckins == 1 ? "" : "s", rs.nsessions, rs.nsessions == 1 ? "" : "s",
+			 rs.npsfs, rs.npsfs == 1 ? "y" : "ies");
+		cli_puts(line);
+		code = cli_finish(EXIT_OK);
+	}
+	pst_record_set_free(&rs);
+	return code;
+}

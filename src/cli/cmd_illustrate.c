@@ -1,0 +1,174 @@
+/* postura illustrate: pictures of an exercise's movement, as SVG or PNG. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "core/catalog.h"
+#include "render/figure.h"
+
+const char cmd_illustrate_usage[] =
+	"usage: postura illustrate ID [--pose P] [--format svg|png] [--size WxH] [--out FILE]\n"
+	"\n"
+	"Pictures of an exercise's movement: a simple figure in each pose, with the props it\n"
+	"needs. Without --pose, every pose is drawn side by side, start to end, each\n"
+	"numbered and named under it.\n"
+	"\n"
+	"options:\n"
+	"  --pose P       only one pose: start, end, a pose's name or its number from 1\n"
+	"                 ('postura catalog show ID' lists them)\n"
+	"  --format F     svg (the default) or png; --out FILE.png alone also means png\n"
+	"  --size WxH     the picture's size in pixels, 32-4096 each (default: 360x360\n"
+	"                 for each pose side by side, 480x480 for one pose)\n"
+	"  --out FILE     write to FILE instead of standard output\n"
+	"  --no-labels    leave out the names under the poses\n"
+	"  -h, --help     show this help\n"
+	"\n"
+	"PNG is not written to a terminal: give --out FILE or redirect the output.\n";
+
+static const struct option opts[] = {
+	{"pose", required_argument, NULL, 'p'},
+	{"format", required_argument, NULL, 'f'},
+	{"size", required_argument, NULL, 's'},
+	{"out", required_argument, NULL, 'o'},
+	{"no-labels", no_argument, NULL, 'L'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+/* Parses "WxH" with both sides in the allowed range. */
+static bool parse_size(const char *s, int *w, int *h)
+{
+	char *end;
+	errno = 0;
+	long a = strtol(s, &end, 10);
+	if (end == s || (*end != 'x' && *end != 'X') || errno)
+		return false;
+	const char *t = end + 1;
+	long b = strtol(t, &end, 10);
+	if (end == t || *end || errno || *s == '-' || *s == '+' || *t == '-' || *t == '+')
+		return false;
+	if (a < PST_FIG_MIN_PX || a > PST_FIG_MAX_PX || b < PST_FIG_MIN_PX || b > PST_FIG_MAX_PX)
+		return false;
+	*w = (int)a;
+	*h = (int)b;
+	return true;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && strcasecmp(s + n - m, suffix) == 0;
+}
+
+int cmd_illustrate(struct cli *c, int argc, char **argv)
+{
+	const char *pose = NULL, *format = NULL, *size = NULL, *out = NULL;
+	bool labels = true;
+	int o;
+	while ((o = cli_getopt(argc, argv, ":h", opts, "illustrate")) != -1) {
+		switch (o) {
+		case 'p': pose = optarg; break;
+		case 'f': format = optarg; break;
+		case 's': size = optarg; break;
+		case 'o': out = optarg; break;
+		case 'L': labels = false; break;
+		case 'h': return cli_help(cmd_illustrate_usage);
+		default: return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		cli_error("illustrate needs an exercise id (see 'postura catalog list')");
+		return EXIT_USAGE;
+	}
+	if (optind + 1 < argc)
+		return cli_extra_arg("illustrate", argv[optind + 1]);
+	enum pst_fig_format fmt = PST_FIG_SVG;
+	if (format) {
+		if (strcmp(format, "png") == 0)
+			fmt = PST_FIG_PNG;
+		else if (strcmp(format, "svg") != 0) {
+			cli_error("--format must be svg or png, not '%s'", format);
+			return EXIT_USAGE;
+		}
+	} else if (out && ends_with(out, ".png")) {
+		fmt = PST_FIG_PNG;
+	}
+	int w = 0, h = 0;
+	if (size && !parse_size(size, &w, &h)) {
+		cli_error("--size must be WIDTHxHEIGHT in pixels, each %d-%d, like 800x400; not '%s'",
+			  PST_FIG_MIN_PX, PST_FIG_MAX_PX, size);
+		return EXIT_USAGE;
+	}
+	if (fmt == PST_FIG_PNG && !out && isatty(STDOUT_FILENO)) {
+		cli_error("will not write PNG to a terminal; give --out FILE or redirect the output");
+		return EXIT_USAGE;
+	}
+	const char *id = argv[optind];
+	const struct pst_catalog *cat = cli_catalog(c);
+	if (!cat)
+		return EXIT_FAIL;
+	const struct pst_exercise *e = pst_catalog_find(cat, id);
+	if (!e) {
+		const char *near = pst_catalog_closest(cat, id);
+		if (near)
+			cli_error("no exercise '%s' in the catalogue; did you mean '%s'?", id, near);
+		else
+			cli_error("no exercise '%s' in the catalogue (see 'postura catalog list')", id);
+		return EXIT_USAGE;
+	}
+	const struct pst_scene *sc = &e->scene;
+	if (sc->n == 0) {
+		cli_error("exercise '%s' has no poses to draw", id);
+		return EXIT_FAIL;
+	}
+	int which = -1;
+	if (pose) {
+		which = pst_scene_pick(sc, pose);
+		if (which < 0) {
+			char names[256];
+			size_t used = 0;
+			names[0] = '\0';
+			for (size_t i = 0; i < sc->n && used < sizeof names; i++) {
+				int k = snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "",
+						 sc->poses[i].name);
+				used += k > 0 ? (size_t)k : 0;
+			}
+			cli_error("exercise '%s' has no pose '%s' (its poses: %s; or a number 1-%zu)", id,
+				  pose, names, sc->n);
+			return EXIT_USAGE;
+		}
+	}
+	if (!size) {
+		size_t n = which < 0 ? sc->n : 1;
+		w = which < 0 ? (int)(360 * n) : 480;
+		h = which < 0 ? 360 : 480;
+		if (w > PST_FIG_MAX_PX)
+			w = PST_FIG_MAX_PX;
+	}
+	if (out) {
+		int err = pst_figure_write_file(sc, which, labels && which < 0, fmt, w, h, out);
+		if (err == PST_EIO) {
+			cli_error("cannot write %s: %s", out, strerror(errno));
+			return EXIT_FAIL;
+		}
+		if (err) {
+			cli_error("cannot draw the picture: %s", pst_strerror(err));
+			return EXIT_FAIL;
+		}
+		return EXIT_OK;
+	}
+	struct pst_buf b;
+	pst_buf_init(&b, PST_FIG_MAX_BYTES);
+	int err = pst_figure_render(sc, which, labels && which < 0, fmt, w, h, &b);
+	if (err) {
+		pst_buf_free(&b);
+		cli_error("cannot draw the picture: %s", pst_strerror(err));
+		return EXIT_FAIL;
+	}
+	cli_write(b.s, b.len);
+	pst_buf_free(&b);
+	return cli_finish(EXIT_OK);
+}

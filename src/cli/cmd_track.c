@@ -1,0 +1,544 @@
+/* postura profile | checkin | psfs | backup: what a person records, kept in the store. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "profile_flags.h"
+#include "render/json.h"
+#include "render/plan.h"
+#include "render/text.h"
+
+static int emit_json(json_t *j, int code)
+{
+	char *s = j ? pst_json_text(j) : NULL;
+	json_decref(j);
+	if (!s) {
+		cli_error("out of memory");
+		return EXIT_FAIL;
+	}
+	cli_puts(s);
+	free(s);
+	return cli_finish(code);
+}
+
+static int emit_buf(struct pst_buf *b, int code)
+{
+	if (b->failed) {
+		pst_buf_free(b);
+		cli_error("out of memory");
+		return EXIT_FAIL;
+	}
+	cli_write(b->s, b->len);
+	pst_buf_free(b);
+	return cli_finish(code);
+}
+
+static int store_error(struct pst_store *s, int err)
+{
+	cli_error("%s", s->errmsg[0] ? s->errmsg : pst_strerror(err));
+	return err == PST_EINVAL || err == PST_ENOTFOUND ? EXIT_USAGE : EXIT_FAIL;
+}
+
+/* --- profile ---------------------------------------------------------------- */
+
+const char cmd_profile_usage[] =
+	"usage: postura profile set [profile flags]\n"
+	"       postura profile show [--json]\n"
+	"\n"
+	"Saves your profile, so that 'postura plan' needs no flags. 'set' changes only the\n"
+	"flags you give; the weeks are kept as a date, so your stage moves on with time.\n"
+	"\n";
+
+json_t *cli_profile_json(const struct pst_saved_profile *sp, const struct pst_profile *now)
+{
+	const struct pst_profile *p = now;
+	char words[96], when[40];
+	json_t *o = json_object();
+	json_object_set_new(o, p->stage == PST_STAGE_PREGNANCY ? "pregnant_weeks" : "postpartum_weeks",
+			    json_integer(p->weeks));
+	if (p->stage == PST_STAGE_POSTPARTUM) {
+		json_object_set_new(o, "birth", json_string(pst_vocab_word(&pst_vocab_birth, (int)p->birth)));
+		if (p->feeding != PST_FEED_UNKNOWN)
+			json_object_set_new(o, "feeding",
+					    json_string(pst_vocab_word(&pst_vocab_feeding, (int)p->feeding)));
+	}
+	json_object_set_new(o, "pain", p->pain >= 0 ? json_integer(p->pain) : json_null());
+	json_object_set_new(o, "areas", pst_json_mask(&pst_vocab_area, p->areas));
+	json_object_set_new(o, "triggers", pst_json_mask(&pst_vocab_trigger, p->triggers));
+	json_object_set_new(o, "equipment", pst_json_mask(&pst_vocab_equipment, p->equipment));
+	json_object_set_new(o, "avoid", pst_json_mask(&pst_vocab_avoid, p->avoid));
+	json_object_set_new(o, "minutes", json_integer(p->minutes));
+	json_object_set_new(o, "stage_words", json_string(pst_profile_stage_words(p, words, sizeof words)));
+	json_object_set_new(o, "updated", json_string(pst_time_format(sp->updated, when, sizeof when)));
+	return o;
+}
+
+/* Loads the saved profile as of today; prints why and returns false when there is none. */
+bool cli_saved_profile(struct cli *c, struct pst_saved_profile *sp, struct pst_profile *today,
+		       bool quiet_if_missing)
+{
+	struct pst_store *s = cli_store(c);
+	struct pst_time now;
+	bool found = false;
+	if (!s || !cli_now(&now))
+		return false;
+	int err = s->ops->profile_get(s, sp, &found);
+	if (err) {
+		store_error(s, err);
+		return false;
+	}
+	if (!found) {
+		if (!quiet_if_missing)
+			cli_error("no saved profile yet: give the profile flags (see 'postura plan "
+				  "--help'), or save them once with 'postura profile set'");
+		return false;
+	}
+	*today = pst_saved_profile_today(sp, pst_time_day(now));
+	return true;
+}
+
+static int profile_set(struct cli *c, int argc, char **argv)
+{
+	struct option opts[16];
+	int n = 0;
+	for (int i = 0; i < cli_profile_options_n; i++)
+		opts[n++] = cli_profile_options[i];
+	opts[n++] = (struct option){"help", no_argument, NULL, 'h'};
+	opts[n] = (struct option){NULL, 0, NULL, 0};
+
+	struct pst_store *s = cli_store(c);
+	struct pst_time now;
+	if (!s || !cli_now(&now))
+		return EXIT_FAIL;
+	int64_t today = pst_time_day(now);
+	struct pst_saved_profile sp;
+	bool found = false;
+	int err = s->ops->profile_get(s, &sp, &found);
+	if (err)
+		return store_error(s, err);
+	struct pst_profile p;
+	if (found) {
+		p = pst_saved_profile_today(&sp, today);
+	} else {
+		memset(&sp, 0, sizeof sp);
+		pst_profile_init(&p);
+	}
+	struct pst_profile before = p;
+	unsigned given = 0;
+	int o;
+	while ((o = cli_getopt(argc, argv, ":h", opts, "profile set")) != -1) {
+		bool bad;
+		if (o == 'h') {
+			cli_puts(cmd_profile_usage);
+			return cli_help(cli_profile_usage);
+		}
+		/* A new stage starts clean: birth and feeding belong to the old one. */
+		if ((o == CLI_PF_BASE + PST_PF_PREGNANT_WEEKS || o == CLI_PF_BASE + PST_PF_POSTPARTUM_WEEKS) &&
+		    !(given & (PST_BIT(PST_PF_PREGNANT_WEEKS) | PST_BIT(PST_PF_POSTPARTUM_WEEKS))) &&
+		    p.has_stage) {
+			enum pst_stage to = o == CLI_PF_BASE + PST_PF_PREGNANT_WEEKS ? PST_STAGE_PREGNANCY
+										 : PST_STAGE_POSTPARTUM;
+			if (to != p.stage) {
+				p.birth = PST_BIRTH_UNKNOWN;
+				p.feeding = PST_FEED_UNKNOWN;
+			}
+			p.has_stage = false;
+		}
+		if (!cli_profile_option(&p, o, optarg, &bad, &given))
+			return EXIT_USAGE;
+		if (bad)
+			return EXIT_USAGE;
+	}
+	if (optind < argc)
+		return cli_extra_arg("profile set", argv[optind]);
+	if (!given) {
+		cli_error("profile set needs at least one profile flag (see 'postura profile set --help')");
+		return EXIT_USAGE;
+	}
+	if (!cli_profile_validate(&p))
+		return EXIT_USAGE;
+	sp.p = p;
+	sp.updated = now;
+	if ((given & (PST_BIT(PST_PF_PREGNANT_WEEKS) | PST_BIT(PST_PF_POSTPARTUM_WEEKS))) || !found)
+		pst_saved_profile_anchor(&sp, today);
+	else
+		sp.p.weeks = before.weeks;
+	if ((err = s->ops->profile_put(s, &sp)))
+		return store_error(s, err);
+	char words[96];
+	struct pst_buf b;
+	pst_buf_init(&b, 4096);
+	pst_buf_printf(&b, "Saved: %s, %d minutes a session.\n",
+		       pst_profile_stage_words(&p, words, sizeof words), p.minutes);
+	return emit_buf(&b, EXIT_OK);
+}
+
+static int profile_show(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	bool json = false;
+	int o;
+	while ((o = cli_getopt(argc, argv, ":h", opts, "profile show")) != -1) {
+		if (o == 'j')
+			json = true;
+		else if (o == 'h')
+			return cli_help(cmd_profile_usage);
+		else
+			return EXIT_USAGE;
+	}
+	if (optind < argc)
+		return cli_extra_arg("profile show", argv[optind]);
+	struct pst_saved_profile sp;
+	struct pst_profile p;
+	if (!cli_saved_profile(c, &sp, &p, false))
+		return EXIT_FAIL;
+	if (json)
+		return emit_json(cli_profile_json(&sp, &p), EXIT_OK);
+	char words[96], when[40];
+	struct pst_buf b;
+	pst_buf_init(&b, 4096);
+	pst_buf_printf(&b, "Stage:      %s\n", pst_profile_stage_words(&p, words, sizeof words));
+	if (p.stage == PST_STAGE_POSTPARTUM)
+		pst_buf_printf(&b, "Feeding:    %s\n",
+			       p.feeding == PST_FEED_UNKNOWN ? "not given"
+							     : pst_vocab_word(&pst_vocab_feeding, (int)p.feeding));
+	if (p.pain >= 0)
+		pst_buf_printf(&b, "Pain:       %d/10 (when saved)\n", p.pain);
+	pst_buf_puts(&b, "Areas:      ");
+	pst_text_mask(&b, &pst_vocab_area, p.areas, "not given");
+	pst_buf_puts(&b, "\nTriggers:   ");
+	pst_text_mask(&b, &pst_vocab_trigger, p.triggers, "none");
+	pst_buf_puts(&b, "\nEquipment:  ");
+	pst_text_mask(&b, &pst_vocab_equipment, p.equipment, "none");
+	pst_buf_puts(&b, "\nAvoid:      ");
+	pst_text_mask(&b, &pst_vocab_avoid, p.avoid, "nothing");
+	pst_buf_printf(&b, "\nMinutes:    %d a session\nSaved:      %s\n", p.minutes,
+		       pst_time_format(sp.updated, when, sizeof when));
+	return emit_buf(&b, EXIT_OK);
+}
+
+int cmd_profile(struct cli *c, int argc, char **argv)
+{
+	if (argc < 2) {
+		cli_error("profile needs a subcommand: set or show (see 'postura profile --help')");
+		return EXIT_USAGE;
+	}
+	const char *sub = argv[1];
+	if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
+		cli_puts(cmd_profile_usage);
+		return cli_help(cli_profile_usage);
+	}
+	optind = 0;
+	if (strcmp(sub, "set") == 0)
+		return profile_set(c, argc - 1, argv + 1);
+	if (strcmp(sub, "show") == 0)
+		return profile_show(c, argc - 1, argv + 1);
+	cli_error("unknown profile subcommand '%s' (expected set or show)", sub);
+	return EXIT_USAGE;
+}
+
+/* --- checkin ---------------------------------------------------------------- */
+
+const char cmd_checkin_usage[] =
+	"usage: postura checkin --pain N [--area LIST] [--note TEXT] [--at TIME]\n"
+	"\n"
+	"Records how your back is: pain 0 (none) to 10 (worst imaginable), where it hurts\n"
+	"(upper,mid,neck), a note, and when (ISO 8601, e.g. 2026-11-21T08:30; default now).\n";
+
+/* Parses a time option; prints the error naming the flag. */
+static bool parse_at(const char *flag, const char *arg, struct pst_time now, struct pst_time *at)
+{
+	if (pst_time_parse(arg, now.offset_min, at) == PST_OK)
+		return true;
+	cli_error("%s: '%s' is not a date and time like 2026-11-21 or 2026-11-21T08:30", flag, arg);
+	return false;
+}
+
+int cmd_checkin(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"pain", required_argument, NULL, 'p'}, {"area", required_argument, NULL, 'a'},
+		{"note", required_argument, NULL, 'n'}, {"at", required_argument, NULL, 't'},
+		{"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0}};
+	struct pst_time now;
+	if (!cli_now(&now))
+		return EXIT_FAIL;
+	struct pst_checkin ck = {.at = now, .pain = -1};
+	int o;
+	while ((o = cli_getopt(argc, argv, ":h", opts, "checkin")) != -1) {
+		const char *bad;
+		size_t badlen;
+		char *end;
+		switch (o) {
+		case 'p':
+			ck.pain = (int)strtol(optarg, &end, 10);
+			if (!*optarg || *end || ck.pain < 0 || ck.pain > 10) {
+				cli_error("--pain: '%s' must be a whole number from 0 to 10", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'a':
+			if (pst_vocab_parse_mask(&pst_vocab_area, optarg, &ck.areas, &bad, &badlen)) {
+				cli_error("--area: '%.*s' is not one of upper, mid, neck", (int)badlen, bad);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'n':
+			if (strlen(optarg) > PST_NOTE_MAX) {
+				cli_error("--note: at most %d characters", PST_NOTE_MAX);
+				return EXIT_USAGE;
+			}
+			ck.note = optarg;
+			break;
+		case 't':
+			if (!parse_at("--at", optarg, now, &ck.at))
+				return EXIT_USAGE;
+			break;
+		case 'h': return cli_help(cmd_checkin_usage);
+		default: return EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		return cli_extra_arg("checkin", argv[optind]);
+	if (ck.pain < 0) {
+		cli_error("--pain is needed: how bad is it now, from 0 (none) to 10 (worst imaginable)?");
+		return EXIT_USAGE;
+	}
+	struct pst_store *s = cli_store(c);
+	if (!s)
+		return EXIT_FAIL;
+	int64_t id;
+	int err = s->ops->checkin_add(s, &ck, &id);
+	if (err)
+		return store_error(s, err);
+	char when[40];
+	struct pst_buf b;
+	pst_buf_init(&b, 1024);
+	pst_buf_printf(&b, "Saved check-in %lld: pain %d/10 at %s.\n", (long long)id, ck.pain,
+		       pst_time_format(ck.at, when, sizeof when));
+	if (ck.pain >= 7)
+		pst_buf_puts(&b, "That is a lot of pain. If it stays this high, wakes you at night or "
+				 "stops daily life,\nsee your doctor, midwife or physiotherapist "
+				 "('postura screen' lists the warning signs).\n");
+	return emit_buf(&b, EXIT_OK);
+}
+
+/* --- psfs ------------------------------------------------------------------- */
+
+const char cmd_psfs_usage[] =
+	"usage: postura psfs add \"ACTIVITY\"\n"
+	"       postura psfs rate ID SCORE [--at TIME]\n"
+	"       postura psfs list [--json]\n"
+	"\n"
+	"The Patient-Specific Functional Scale: pick 3 to 5 activities that your back makes\n"
+	"hard (\"feed the baby for 20 minutes\", \"carry the car seat\", \"sit at my desk for an\n"
+	"hour\") and rate each from 0 (unable to do it) to 10 (as well as before the problem).\n"
+	"A change of 2 points on the average, or 3 on one activity, is meaningful (Stratford 1995).\n";
+
+static int psfs_add(struct cli *c, int argc, char **argv)
+{
+	if (argc != 2) {
+		cli_error(argc < 2 ? "psfs add needs the activity in quotes, e.g. postura psfs add \"carry the car seat\""
+				   : "psfs add takes one activity: put it in quotes");
+		return EXIT_USAGE;
+	}
+	const char *act = argv[1];
+	size_t len = strlen(act);
+	bool blank = true;
+	for (size_t i = 0; i < len; i++) {
+		if ((unsigned char)act[i] < 0x20) {
+			cli_error("the activity must be one line of text");
+			return EXIT_USAGE;
+		}
+		blank &= act[i] == ' ';
+	}
+	if (blank || len > PST_PSFS_ACTIVITY_MAX) {
+		cli_error("the activity must be 1 to %d characters", PST_PSFS_ACTIVITY_MAX);
+		return EXIT_USAGE;
+	}
+	struct pst_time now;
+	struct pst_store *s = cli_store(c);
+	if (!s || !cli_now(&now))
+		return EXIT_FAIL;
+	int64_t id;
+	int err = s->ops->psfs_add(s, act, now, &id);
+	if (err)
+		return store_error(s, err);
+	struct pst_buf b;
+	pst_buf_init(&b, 1024);
+	pst_buf_printf(&b, "Added activity %lld. Rate it now: postura psfs rate %lld SCORE (0-10)\n",
+		       (long long)id, (long long)id);
+	return emit_buf(&b, EXIT_OK);
+}
+
+static int psfs_rate(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"at", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	struct pst_time now;
+	if (!cli_now(&now))
+		return EXIT_FAIL;
+	struct pst_time at = now;
+	int o;
+	while ((o = cli_getopt(argc, argv, ":h", opts, "psfs rate")) != -1) {
+		if (o == 't') {
+			if (!parse_at("--at", optarg, now, &at))
+				return EXIT_USAGE;
+		} else if (o == 'h') {
+			return cli_help(cmd_psfs_usage);
+		} else {
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 2) {
+		cli_error("psfs rate needs an activity id and a score, e.g. postura psfs rate 1 6");
+		return EXIT_USAGE;
+	}
+	char *end;
+	long long id = strtoll(argv[optind], &end, 10);
+	if (!*argv[optind] || *end || id <= 0) {
+		cli_error("ID: '%s' is not an activity id (see 'postura psfs list')", argv[optind]);
+		return EXIT_USAGE;
+	}
+	long score = strtol(argv[optind + 1], &end, 10);
+	if (!*argv[optind + 1] || *end || score < 0 || score > 10) {
+		cli_error("SCORE: '%s' must be a whole number from 0 (unable) to 10 (as before)",
+			  argv[optind + 1]);
+		return EXIT_USAGE;
+	}
+	struct pst_store *s = cli_store(c);
+	if (!s)
+		return EXIT_FAIL;
+	int err = s->ops->psfs_rate(s, id, (int)score, at);
+	if (err)
+		return store_error(s, err);
+	struct pst_buf b;
+	pst_buf_init(&b, 256);
+	pst_buf_printf(&b, "Saved: activity %lld rated %ld/10.\n", id, score);
+	return emit_buf(&b, EXIT_OK);
+}
+
+static int psfs_list(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	bool json = false;
+	int o;
+	while ((o = cli_getopt(argc, argv, ":h", opts, "psfs list")) != -1) {
+		if (o == 'j')
+			json = true;
+		else if (o == 'h')
+			return cli_help(cmd_psfs_usage);
+		else
+			return EXIT_USAGE;
+	}
+	if (optind < argc)
+		return cli_extra_arg("psfs list", argv[optind]);
+	struct pst_store *s = cli_store(c);
+	if (!s)
+		return EXIT_FAIL;
+	struct pst_record_set rs;
+	int err = s->ops->read_all(s, INT64_MIN, 0, &rs);
+	if (err)
+		return store_error(s, err);
+	char when[40];
+	int code;
+	if (json) {
+		json_t *a = json_array();
+		for (size_t i = 0; i < rs.npsfs; i++) {
+			const struct pst_psfs_activity *act = &rs.psfs[i];
+			json_t *r = json_array();
+			for (size_t k = 0; k < act->nratings; k++)
+				json_array_append_new(r, json_pack("{s:s, s:i}", "at",
+								   pst_time_format(act->ratings[k].at, when, sizeof when),
+								   "score", act->ratings[k].score));
+			json_array_append_new(a, json_pack("{s:I, s:s, s:o}", "id", (json_int_t)act->id,
+							   "activity", act->activity, "ratings", r));
+		}
+		code = emit_json(a, EXIT_OK);
+	} else {
+		struct pst_buf b;
+		pst_buf_init(&b, 1 << 16);
+		if (!rs.npsfs)
+			pst_buf_puts(&b, "No activities yet. Add 3 to 5: postura psfs add \"ACTIVITY\"\n");
+		for (size_t i = 0; i < rs.npsfs; i++) {
+			const struct pst_psfs_activity *act = &rs.psfs[i];
+			pst_buf_printf(&b, "%3lld  %s\n     ", (long long)act->id, act->activity);
+			if (!act->nratings)
+				pst_buf_puts(&b, "not rated yet");
+			for (size_t k = 0; k < act->nratings; k++) {
+				char day[16];
+				pst_buf_printf(&b, "%s%s: %d", k ? ", " : "",
+					       pst_day_format(pst_time_day(act->ratings[k].at), day, sizeof day),
+					       act->ratings[k].score);
+			}
+			pst_buf_puts(&b, "\n");
+		}
+		code = emit_buf(&b, EXIT_OK);
+	}
+	pst_record_set_free(&rs);
+	return code;
+}
+
+int cmd_psfs(struct cli *c, int argc, char **argv)
+{
+	if (argc < 2) {
+		cli_error("psfs needs a subcommand: add, rate or list (see 'postura psfs --help')");
+		return EXIT_USAGE;
+	}
+	const char *sub = argv[1];
+	if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0)
+		return cli_help(cmd_psfs_usage);
+	optind = 0;
+	if (strcmp(sub, "add") == 0)
+		return psfs_add(c, argc - 1, argv + 1);
+	if (strcmp(sub, "rate") == 0)
+		return psfs_rate(c, argc - 1, argv + 1);
+	if (strcmp(sub, "list") == 0)
+		return psfs_list(c, argc - 1, argv + 1);
+	cli_error("unknown psfs subcommand '%s' (expected add, rate or list)", sub);
+	return EXIT_USAGE;
+}
+
+/* --- backup ----------------------------------------------------------------- */
+
+const char cmd_backup_usage[] =
+	"usage: postura backup FILE\n"
+	"\n"
+	"Writes a consistent copy of your data to FILE (SQLite's online backup), even while\n"
+	"postura is in use elsewhere. FILE must not exist yet.\n";
+
+int cmd_backup(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	int o;
+	while ((o = cli_getopt(argc, argv, ":h", opts, "backup")) != -1) {
+		if (o == 'h')
+			return cli_help(cmd_backup_usage);
+		return EXIT_USAGE;
+	}
+	if (argc - optind != 1) {
+		cli_error("backup needs one FILE to write (see 'postura backup --help')");
+		return EXIT_USAGE;
+	}
+	const char *path = argv[optind];
+	if (access(path, F_OK) == 0) {
+		cli_error("%s already exists; choose a new file name (nothing was written)", path);
+		return EXIT_USAGE;
+	}
+	struct pst_store *s = cli_store(c);
+	if (!s)
+		return EXIT_FAIL;
+	int err = s->ops->backup(s, path);
+	if (err) {
+		unlink(path);
+		return store_error(s, err);
+	}
+	struct pst_buf b;
+	pst_buf_init(&b, 4200);
+	pst_buf_printf(&b, "Backed up to %s.\n", path);
+	return emit_buf(&b, EXIT_OK);
+}

@@ -1,0 +1,109 @@
+/* What a person records: pain check-ins, finished sessions with per-exercise feedback,
+ * Patient-Specific Functional Scale ratings, and the saved profile. Pure data and
+ * parsing; the store keeps them. Times are passed in: the core reads no clock. */
+#ifndef PST_TRACKING_H
+#define PST_TRACKING_H
+
+#include <stdint.h>
+
+#include "base.h"
+#include "catalog.h"
+#include "profile.h"
+
+/* A moment: seconds since the epoch (UTC) and the UTC offset it was recorded at, so the
+ * local day can be told ("daily" pain means the person's days, not UTC's). */
+struct pst_time {
+	int64_t epoch;
+	int offset_min; /* -14*60 .. 14*60 */
+};
+
+/*
+ * Parses ISO-8601: "2026-11-21", "2026-11-21T08:30", "2026-11-21T08:30:15",
+ * with "Z" or "+01:00"/"-0500" (no zone: offset_min is taken from local_offset_min).
+ * A date alone means noon local time. Returns PST_OK or PST_EINVAL.
+ */
+int pst_time_parse(const char *s, int local_offset_min, struct pst_time *out);
+/* Formats as "2026-11-21T08:30:15+01:00" (or "Z"); buf needs 32 bytes. Returns buf. */
+char *pst_time_format(struct pst_time t, char *buf, size_t size);
+/* The local calendar day as days since 1970-01-01. */
+int64_t pst_time_day(struct pst_time t);
+/* "2026-11-21" for a day number; buf needs 11 bytes. */
+char *pst_day_format(int64_t day, char *buf, size_t size);
+/* Parses "2026-11-21" into a day number; PST_OK or PST_EINVAL. */
+int pst_day_parse(const char *s, int64_t *day);
+/* Day of the week, 0 = Monday. */
+int pst_day_weekday(int64_t day);
+
+struct pst_checkin {
+	int64_t id; /* 0 until stored */
+	struct pst_time at;
+	int pain;       /* 0-10 */
+	unsigned areas; /* PST_BIT(enum pst_area) */
+	const char *note; /* may be NULL */
+};
+
+enum pst_feedback { PST_FB_EASY, PST_FB_RIGHT, PST_FB_HARD, PST_FB_HURT, PST_FB__MAX };
+extern const struct pst_vocab pst_vocab_feedback; /* "easy" "right" "hard" "hurt" */
+
+struct pst_session_ex {
+	const char *id; /* a catalogue exercise id */
+	enum pst_feedback feedback;
+	int pain; /* pain during, 0-10; -1 when not given */
+};
+
+struct pst_session_log {
+	int64_t id; /* 0 until stored */
+	struct pst_time at;
+	int pain_before, pain_after; /* 0-10 */
+	struct pst_session_ex *ex;
+	size_t nex;
+};
+
+/* Limits of a session log, so a hostile body cannot make the store do unbounded work. */
+enum { PST_SESSION_MAX_EXERCISES = 64, PST_NOTE_MAX = 1000, PST_SESSION_JSON_MAX = 64 * 1024 };
+
+/*
+ * Parses the JSON body of `postura session log` and POST /api/v1/sessions:
+ * {"at": ISO-8601 (optional: now), "pain_before": N, "pain_after": N,
+ *  "exercises": [{"id": "...", "feedback": "easy|right|hard|hurt", "pain": N}]}.
+ * Unknown fields, unknown exercise ids (checked against c), values out of range are
+ * errors (PST_EINVAL) with a diagnostic naming the field ("exercises[2].feedback");
+ * then out is untouched. Strings are copied into a. src names the input.
+ */
+int pst_session_parse_json(const struct pst_catalog *c, const char *src, const char *text,
+			   size_t len, struct pst_time now, struct pst_arena *a,
+			   struct pst_session_log *out, struct pst_diags *d);
+
+/* PSFS (CLINICAL §8): 3-5 activities, each rated 0 (unable) to 10 (as before). */
+enum { PST_PSFS_MAX_ACTIVITIES = 5, PST_PSFS_ACTIVITY_MAX = 200 };
+
+struct pst_psfs_rating {
+	struct pst_time at;
+	int score; /* 0-10 */
+};
+
+struct pst_psfs_activity {
+	int64_t id;
+	const char *activity;
+	struct pst_time created;
+	struct pst_psfs_rating *ratings; /* oldest first */
+	size_t nratings;
+};
+
+/*
+ * The saved profile: weeks are stored as the day they count from (the day pregnancy
+ * week 0 began, or the day of birth), so the stage advances with time.
+ */
+struct pst_saved_profile {
+	struct pst_profile p; /* p.weeks as given when saved */
+	int64_t anchor_day;   /* local day of week 0 */
+	struct pst_time updated;
+};
+
+/* Sets anchor_day from p.weeks and today. */
+void pst_saved_profile_anchor(struct pst_saved_profile *sp, int64_t today);
+/* The profile as of today: weeks recomputed from the anchor and capped to the
+ * stage's range (a pregnancy past 42 weeks stays at 42 until the profile is updated). */
+struct pst_profile pst_saved_profile_today(const struct pst_saved_profile *sp, int64_t today);
+
+#endif

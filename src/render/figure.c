@@ -1,0 +1,1135 @@
+/*
+ * Pictures of the exercises. A pose (joint angles, src/core/pose.h) is turned into a
+ * small 3D skeleton, set down on the floor, seen from the side, the front or above, and
+ * drawn as rounded limbs, back to front, with the props of its scene around it.
+ */
+#include "figure.h"
+
+#include <cairo-svg.h>
+#include <errno.h>
+#include <math.h>
+#include <pango/pangocairo.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* ---- the body: measures in scene units (about a centimetre; 166 tall) ---- */
+
+enum {
+	HEAD_R = 11, NECK_LEN = 15, LUMBAR = 22, THORAX = 28, HIP_HALF = 8, CLAVICLE = 14,
+	UPPER_ARM = 28, FOREARM = 24, HAND = 8, THIGH = 42, SHIN = 40, FOOT = 19, BUMP_R = 13
+};
+
+/* Widths of the rounded strokes (the limbs' thickness). */
+static const double W_LOWER_TRUNK = 21, W_UPPER_TRUNK = 24, W_NECK = 9, W_UPPER_ARM = 9,
+		    W_FOREARM = 8, W_HAND = 7.5, W_THIGH = 14, W_SHIN = 11, W_FOOT = 7.5,
+		    W_OUTLINE = 1.6;
+
+struct vec {
+	double x, y, z;
+};
+
+static struct vec v3(double x, double y, double z)
+{
+	return (struct vec){x, y, z};
+}
+
+static struct vec add(struct vec a, struct vec b)
+{
+	return v3(a.x + b.x, a.y + b.y, a.z + b.z);
+}
+
+static struct vec mul(struct vec a, double k)
+{
+	return v3(a.x * k, a.y * k, a.z * k);
+}
+
+/* a + b * k */
+static struct vec adds(struct vec a, struct vec b, double k)
+{
+	return v3(a.x + b.x * k, a.y + b.y * k, a.z + b.z * k);
+}
+
+static struct vec mid2(struct vec a, struct vec b)
+{
+	return mul(add(a, b), 0.5);
+}
+
+static double rad(double deg)
+{
+	return deg * (M_PI / 180.0);
+}
+
+/* Rotates v about the unit axis n by deg degrees (right hand). */
+static struct vec rot(struct vec v, struct vec n, double deg)
+{
+	double c = cos(rad(deg)), s = sin(rad(deg));
+	struct vec x = v3(n.y * v.z - n.z * v.y, n.z * v.x - n.x * v.z, n.x * v.y - n.y * v.x);
+	double d = n.x * v.x + n.y * v.y + n.z * v.z;
+	return v3(v.x * c + x.x * s + n.x * d * (1 - c), v.y * c + x.y * s + n.y * d * (1 - c),
+		  v.z * c + x.z * s + n.z * d * (1 - c));
+}
+
+/* Turns the pair of axes a toward b by deg degrees. */
+static void turn(struct vec *a, struct vec *b, double deg)
+{
+	double c = cos(rad(deg)), s = sin(rad(deg));
+	struct vec na = adds(mul(*a, c), *b, s), nb = adds(mul(*b, c), *a, -s);
+	*a = na;
+	*b = nb;
+}
+
+/* An orthonormal frame: forward, up (along the body), right. */
+struct frame {
+	struct vec f, u, r;
+};
+
+/* A point given in a frame's terms (side: 1 right, -1 left mirrors r). */
+static struct vec in(const struct frame *fr, struct vec local, double side)
+{
+	return add(add(mul(fr->f, local.x), mul(fr->u, local.y)), mul(fr->r, local.z * side));
+}
+
+struct body {
+	struct frame pel, tho, head;
+	struct vec pelvis, mid, neck, top, headc, bump;
+	struct vec clav[2], sh[2], el[2], wr[2], tip[2];
+	struct vec hip[2], kn[2], an[2], heel[2], toe[2];
+	struct vec lo[4], hi[4]; /* the trunk as two quadrilaterals */
+	bool pregnant;
+};
+
+static double ang(const struct pst_pose *p, int j)
+{
+	return p->a[j];
+}
+
+static void place_arm(struct body *b, const struct pst_pose *p, int s)
+{
+	int o = s ? PST_J_PER_SIDE : 0;
+	double sg = s ? -1 : 1;
+	double up = ang(p, PST_J_R_SCAPULA_UP + o), back = ang(p, PST_J_R_SCAPULA_BACK + o);
+	struct vec base = adds(b->neck, b->tho.u, -3);
+	struct vec cl = v3(-sin(rad(back)) * cos(rad(up)), sin(rad(up)), cos(rad(back)) * cos(rad(up)));
+	b->clav[s] = base;
+	b->sh[s] = add(base, in(&b->tho, mul(cl, CLAVICLE), sg));
+
+	double e = ang(p, PST_J_R_SHOULDER + o), pl = ang(p, PST_J_R_SHOULDER_OUT + o);
+	double r = ang(p, PST_J_R_SHOULDER_ROT + o), el = ang(p, PST_J_R_ELBOW + o);
+	double w = ang(p, PST_J_R_WRIST + o);
+	const struct vec X = v3(1, 0, 0), Y = v3(0, 1, 0), DOWN = v3(0, -1, 0);
+	/* Elevation in a plane turned out from forward by pl, with the humerus's own turn r
+	 * measured from hanging, so that 0 always means "as it was when the arm hung". */
+	struct vec d = DOWN, f = rot(X, DOWN, r);
+	double phi = 90 - pl;
+	d = rot(rot(rot(d, Y, -phi), X, -e), Y, phi);
+	f = rot(rot(rot(f, Y, -phi), X, -e), Y, phi);
+	struct vec fore = adds(mul(d, cos(rad(el))), f, sin(rad(el)));
+	struct vec front = adds(mul(f, cos(rad(el))), d, -sin(rad(el)));
+	struct vec hand = adds(mul(fore, cos(rad(w))), front, sin(rad(w)));
+	b->el[s] = add(b->sh[s], in(&b->tho, mul(d, UPPER_ARM), sg));
+	b->wr[s] = add(b->el[s], in(&b->tho, mul(fore, FOREARM), sg));
+	b->tip[s] = add(b->wr[s], in(&b->tho, mul(hand, HAND), sg));
+}
+
+static void place_leg(struct body *b, const struct pst_pose *p, int s)
+{
+	int o = s ? PST_J_PER_SIDE : 0;
+	double sg = s ? -1 : 1;
+	double fl = ang(p, PST_J_R_HIP + o), ab = ang(p, PST_J_R_HIP_OUT + o);
+	double r = ang(p, PST_J_R_HIP_ROT + o), kn = ang(p, PST_J_R_KNEE + o);
+	double an = ang(p, PST_J_R_ANKLE + o);
+	const struct vec X = v3(1, 0, 0), Z = v3(0, 0, 1), DOWN = v3(0, -1, 0);
+	struct vec d = DOWN, k = rot(v3(-1, 0, 0), DOWN, r);
+	d = rot(rot(d, X, -ab), Z, fl);
+	k = rot(rot(k, X, -ab), Z, fl);
+	struct vec shin = adds(mul(d, cos(rad(kn))), k, sin(rad(kn)));
+	struct vec front = adds(mul(k, -cos(rad(kn))), d, sin(rad(kn)));
+	struct vec foot = adds(mul(front, cos(rad(an))), shin, sin(rad(an)));
+	b->hip[s] = add(b->pelvis, in(&b->pel, v3(0, 0, HIP_HALF), sg));
+	b->kn[s] = add(b->hip[s], in(&b->pel, mul(d, THIGH), sg));
+	b->an[s] = add(b->kn[s], in(&b->pel, mul(shin, SHIN), sg));
+	struct vec heel = adds(mul(shin, 3), foot, -4), toe = adds(mul(shin, 3), foot, FOOT - 4);
+	b->heel[s] = add(b->an[s], in(&b->pel, heel, sg));
+	b->toe[s] = add(b->an[s], in(&b->pel, toe, sg));
+}
+
+/* The skeleton of pose p with the pelvis at the origin, before it is set on the floor. */
+static void build(struct body *b, const struct pst_pose *p)
+{
+	memset(b, 0, sizeof(*b));
+	struct frame pel = {v3(1, 0, 0), v3(0, 1, 0), v3(0, 0, 1)};
+	turn(&pel.u, &pel.f, ang(p, PST_J_TRUNK));
+	turn(&pel.r, &pel.f, ang(p, PST_J_ROLL));
+	b->pel = pel;
+	double sp = ang(p, PST_J_SPINE);
+	struct vec lum = pel.u, lf = pel.f, tseg = pel.u, tf = pel.f;
+	/* The spine bends about its chord: the lower back one way, the upper back the
+	 * other, so rounding lifts the middle instead of tipping the whole trunk. */
+	turn(&lum, &lf, -0.3 * sp);
+	turn(&tseg, &tf, 0.5 * sp);
+	struct frame tho = pel;
+	turn(&tho.u, &tho.f, 0.8 * sp);
+	turn(&tho.f, &tho.r, ang(p, PST_J_TWIST));
+	b->tho = tho;
+	struct frame hd = tho;
+	turn(&hd.u, &hd.f, ang(p, PST_J_NECK));
+	turn(&hd.f, &hd.r, ang(p, PST_J_HEAD_TURN));
+	b->head = hd;
+
+	b->pelvis = v3(0, 0, 0);
+	b->mid = mul(lum, LUMBAR);
+	b->neck = adds(b->mid, tseg, THORAX);
+	b->headc = adds(b->neck, hd.u, NECK_LEN);
+	b->top = adds(b->headc, hd.u, HEAD_R);
+	b->pregnant = p->pregnant;
+	b->bump = add(adds(b->pelvis, lum, 12), mul(lf, 10));
+	for (int s = 0; s < 2; s++) {
+		place_arm(b, p, s);
+		place_leg(b, p, s);
+	}
+	struct vec mr = mid2(pel.r, tho.r);
+	for (int s = 0; s < 2; s++) {
+		double sg = s ? -1 : 1;
+		b->lo[s ? 3 : 0] = adds(b->pelvis, pel.r, 6 * sg);
+		b->lo[s ? 2 : 1] = adds(b->mid, mr, 6 * sg);
+		b->hi[s ? 3 : 0] = adds(b->mid, mr, 6 * sg);
+		/* The shoulders of the trunk follow the girdle (shrugs, rounding). */
+		struct vec c = add(adds(b->neck, tho.u, -6), mul(add(b->sh[s], mul(b->clav[s], -1)), 0.6));
+		b->hi[s ? 2 : 1] = c;
+	}
+}
+
+static void shift(struct body *b, struct vec d)
+{
+	struct vec *pts[] = {&b->pelvis, &b->mid, &b->neck, &b->top, &b->headc, &b->bump};
+	for (size_t i = 0; i < sizeof pts / sizeof *pts; i++)
+		*pts[i] = add(*pts[i], d);
+	for (int s = 0; s < 2; s++) {
+		struct vec *q[] = {&b->clav[s], &b->sh[s], &b->el[s], &b->wr[s], &b->tip[s],
+				   &b->hip[s], &b->kn[s], &b->an[s], &b->heel[s], &b->toe[s]};
+		for (size_t i = 0; i < sizeof q / sizeof *q; i++)
+			*q[i] = add(*q[i], d);
+	}
+	for (int i = 0; i < 4; i++) {
+		b->lo[i] = add(b->lo[i], d);
+		b->hi[i] = add(b->hi[i], d);
+	}
+}
+
+/* The lowest point of the body's surface. */
+static double lowest(const struct body *b)
+{
+	double m = b->headc.y - HEAD_R;
+#define LOW(pt, w)                                                                     \
+	do {                                                                           \
+		double v_ = (pt).y - (w) / 2;                                          \
+		m = v_ < m ? v_ : m;                                                   \
+	} while (0)
+	for (int i = 0; i < 4; i++) {
+		LOW(b->lo[i], W_LOWER_TRUNK);
+		LOW(b->hi[i], W_UPPER_TRUNK);
+	}
+	if (b->pregnant)
+		LOW(b->bump, 2 * BUMP_R);
+	for (int s = 0; s < 2; s++) {
+		LOW(b->el[s], W_UPPER_ARM);
+		LOW(b->wr[s], W_FOREARM);
+		LOW(b->tip[s], W_HAND);
+		LOW(b->kn[s], W_THIGH);
+		LOW(b->an[s], W_SHIN);
+		LOW(b->heel[s], W_FOOT);
+		LOW(b->toe[s], W_FOOT);
+	}
+#undef LOW
+	return m;
+}
+
+static struct vec landmark(const struct body *b, enum pst_landmark lm)
+{
+	switch (lm) {
+	case PST_LM_FEET: return mul(add(mid2(b->heel[0], b->toe[0]), mid2(b->heel[1], b->toe[1])), 0.5);
+	case PST_LM_KNEES: return mid2(b->kn[0], b->kn[1]);
+	case PST_LM_HANDS: return mid2(mid2(b->wr[0], b->tip[0]), mid2(b->wr[1], b->tip[1]));
+	case PST_LM_ELBOWS: return mid2(b->el[0], b->el[1]);
+	case PST_LM_HEAD: return b->headc;
+	case PST_LM_BACK: return adds(mid2(b->mid, b->neck), b->tho.f, -W_UPPER_TRUNK / 2);
+	case PST_LM_CHEST: return adds(mid2(b->mid, b->neck), b->tho.f, W_UPPER_TRUNK / 2);
+	case PST_LM_PELVIS:
+	case PST_LM__MAX: break;
+	}
+	return b->pelvis;
+}
+
+/* Builds pose p, sets it on the floor and puts its anchor at x = z = 0. */
+static void pose_body(struct body *b, const struct pst_pose *p)
+{
+	build(b, p);
+	struct vec a = landmark(b, p->anchor);
+	shift(b, v3(-a.x, -lowest(b), -a.z));
+}
+
+/* ---- seeing the scene from one side: u right, v up, d toward the eye ---- */
+
+struct pt {
+	double u, v, d;
+};
+
+static struct pt see(enum pst_view view, struct vec p)
+{
+	switch (view) {
+	case PST_VIEW_FRONT: return (struct pt){-p.z, p.y, p.x};
+	case PST_VIEW_TOP: return (struct pt){p.x, -p.z, p.y};
+	case PST_VIEW_BACK: return (struct pt){p.z, p.y, -p.x};
+	case PST_VIEW_QUARTER: /* from the front right, 50 degrees round from the side */
+		return (struct pt){p.x * 0.6428 - p.z * 0.7660, p.y, p.z * 0.6428 + p.x * 0.7660};
+	case PST_VIEW_SIDE:
+	case PST_VIEW__MAX: break;
+	}
+	return (struct pt){p.x, p.y, p.z};
+}
+
+struct rgb {
+	double r, g, b;
+};
+
+#define RGB(hex) {((hex) >> 16 & 0xff) / 255.0, ((hex) >> 8 & 0xff) / 255.0, ((hex) & 0xff) / 255.0}
+
+static const struct rgb C_BG = RGB(0xFBF8F3), C_FLOOR = RGB(0xEFE8DE), C_FLOOR_LINE = RGB(0xB3A697),
+			C_NEAR = RGB(0x2F6E9E), C_FAR = RGB(0x93B7D4), C_HAIR = RGB(0x1F4E73),
+			C_BUMP = RGB(0x3C7FB0), C_EYE = RGB(0xFBF8F3),
+			C_WALL = RGB(0xE4DACD), C_WALL_EDGE = RGB(0xC2B29E),
+			C_WOOD = RGB(0xC48E5C), C_WOOD_DARK = RGB(0x9C6B3E),
+			C_COUCH = RGB(0xB7A2D6), C_COUCH_DARK = RGB(0x8D72B5),
+			C_BAND = RGB(0xE4572E), C_ROLLER = RGB(0x6DB38A), C_ROLLER_DARK = RGB(0x4A8E66),
+			C_MAT = RGB(0xBCD7B4), C_PILLOW = RGB(0xF3DFA2), C_PILLOW_DARK = RGB(0xD6BC70),
+			C_LABEL = RGB(0x5C5248);
+
+static void set_rgb(cairo_t *cr, struct rgb c)
+{
+	cairo_set_source_rgb(cr, c.r, c.g, c.b);
+}
+
+/* One part of the figure: a few rounded strokes or discs drawn as one shape. */
+enum { SH_LINE, SH_POLY, SH_DISC };
+
+struct shape {
+	int kind;
+	struct pt p[4];
+	int n;
+	double w; /* stroke width, or the disc's radius */
+};
+
+struct part {
+	struct shape s[4];
+	int n;
+	double depth;
+	int order;
+	int tone; /* 0 near, 1 far, 2 bump, 3 hair */
+	bool eyes;
+};
+
+struct figure {
+	struct part part[12];
+	int n;
+	/* the head's features */
+	struct pt eye[2], nose;
+	double eye_d[2], head_d;
+	bool eye_on[2];
+};
+
+static void part_add(struct part *pt, int kind, const struct pt *p, int n, double w)
+{
+	struct shape *s = &pt->s[pt->n++];
+	s->kind = kind;
+	s->n = n;
+	s->w = w;
+	memcpy(s->p, p, (size_t)n * sizeof(*p));
+}
+
+static void part_line(struct part *pt, enum pst_view v, struct vec a, struct vec b, double w)
+{
+	struct pt p[2] = {see(v, a), see(v, b)};
+	part_add(pt, SH_LINE, p, 2, w);
+}
+
+static double part_depth(const struct part *pt)
+{
+	double d = 0;
+	int k = 0;
+	for (int i = 0; i < pt->n; i++)
+		for (int j = 0; j < pt->s[i].n; j++, k++)
+			d += pt->s[i].p[j].d;
+	return k ? d / k : 0;
+}
+
+static int part_cmp(const void *pa, const void *pb)
+{
+	const struct part *a = pa, *b = pb;
+	if (a->depth < b->depth - 1e-9)
+		return -1;
+	if (a->depth > b->depth + 1e-9)
+		return 1;
+	return a->order - b->order;
+}
+
+/* Cuts the body into parts, seen from view, sorted back to front. */
+static void cut(struct figure *fg, const struct body *b, enum pst_view v)
+{
+	memset(fg, 0, sizeof(*fg));
+	struct part *pt;
+	/* trunk, neck */
+	pt = &fg->part[fg->n++];
+	{
+		struct pt lo[4], hi[4];
+		for (int i = 0; i < 4; i++) {
+			lo[i] = see(v, b->lo[i]);
+			hi[i] = see(v, b->hi[i]);
+		}
+		part_add(pt, SH_POLY, lo, 4, W_LOWER_TRUNK);
+		part_add(pt, SH_POLY, hi, 4, W_UPPER_TRUNK);
+		part_line(pt, v, b->neck, adds(b->headc, b->head.u, -4), W_NECK);
+	}
+	double trunk_d = part_depth(pt);
+	pt->depth = trunk_d;
+	/* head */
+	pt = &fg->part[fg->n++];
+	{
+		struct pt c = see(v, b->headc);
+		part_add(pt, SH_DISC, &c, 1, HEAD_R);
+		pt->depth = c.d;
+		pt->eyes = true;
+		fg->head_d = c.d;
+		/* the eyes and a small nose show where the face points */
+		for (int s = 0; s < 2; s++) {
+			struct vec e = add(adds(b->headc, b->head.f, 0.72 * HEAD_R),
+					   add(mul(b->head.u, 0.12 * HEAD_R), mul(b->head.r, (s ? -0.36 : 0.36) * HEAD_R)));
+			fg->eye[s] = see(v, e);
+			struct pt out = see(v, b->head.f), side = see(v, mul(b->head.r, s ? -1 : 1));
+			fg->eye_on[s] = out.d + 0.8 * side.d > 0.05;
+		}
+		fg->nose = see(v, add(adds(b->headc, b->head.f, HEAD_R), mul(b->head.u, -0.15 * HEAD_R)));
+	}
+	/* a bun at the back of the head */
+	pt = &fg->part[fg->n++];
+	{
+		struct pt c = see(v, add(adds(b->headc, b->head.f, -0.85 * HEAD_R), mul(b->head.u, 0.35 * HEAD_R)));
+		part_add(pt, SH_DISC, &c, 1, 0.42 * HEAD_R);
+		pt->depth = c.d;
+		pt->tone = 3;
+	}
+	if (b->pregnant) {
+		pt = &fg->part[fg->n++];
+		struct pt c = see(v, b->bump);
+		part_add(pt, SH_DISC, &c, 1, BUMP_R);
+		pt->depth = c.d;
+		pt->tone = 2;
+	}
+	for (int s = 0; s < 2; s++) {
+		pt = &fg->part[fg->n++];
+		part_line(pt, v, b->hip[s], b->kn[s], W_THIGH);
+		part_line(pt, v, b->kn[s], b->an[s], W_SHIN);
+		part_line(pt, v, b->heel[s], b->toe[s], W_FOOT);
+		pt->depth = part_depth(pt);
+		pt = &fg->part[fg->n++];
+		part_line(pt, v, b->sh[s], b->el[s], W_UPPER_ARM);
+		part_line(pt, v, b->el[s], b->wr[s], W_FOREARM);
+		part_line(pt, v, b->wr[s], b->tip[s], W_HAND);
+		pt->depth = part_depth(pt);
+	}
+	for (int i = 0; i < fg->n; i++) {
+		fg->part[i].order = i;
+		/* limbs behind the trunk are drawn lighter: the far side */
+		if (i >= 3 && fg->part[i].tone == 0 && fg->part[i].depth < trunk_d - 4)
+			fg->part[i].tone = 1;
+	}
+	/* The bun sits behind the head when the face looks at us, in front when it looks away. */
+	if (fg->part[2].depth < fg->part[1].depth)
+		fg->part[2].depth = fg->part[1].depth - 0.01;
+	else
+		fg->part[2].depth = fg->part[1].depth + 0.01;
+	qsort(fg->part, (size_t)fg->n, sizeof(fg->part[0]), part_cmp);
+}
+
+static void trace(cairo_t *cr, const struct shape *s, double extra)
+{
+	switch (s->kind) {
+	case SH_DISC:
+		cairo_new_sub_path(cr);
+		cairo_arc(cr, s->p[0].u, s->p[0].v, s->w + extra, 0, 2 * M_PI);
+		cairo_fill(cr);
+		return;
+	case SH_LINE:
+	case SH_POLY:
+		cairo_set_line_width(cr, s->w + 2 * extra);
+		cairo_move_to(cr, s->p[0].u, s->p[0].v);
+		for (int i = 1; i < s->n; i++)
+			cairo_line_to(cr, s->p[i].u, s->p[i].v);
+		if (s->kind == SH_POLY) {
+			cairo_close_path(cr);
+			cairo_fill_preserve(cr);
+		}
+		cairo_stroke(cr);
+		return;
+	}
+}
+
+static void draw_part(cairo_t *cr, const struct part *pt)
+{
+	static const struct rgb *const tones[] = {&C_NEAR, &C_FAR, &C_BUMP, &C_HAIR};
+	set_rgb(cr, C_BG);
+	for (int i = 0; i < pt->n; i++)
+		trace(cr, &pt->s[i], W_OUTLINE);
+	set_rgb(cr, *tones[pt->tone]);
+	for (int i = 0; i < pt->n; i++)
+		trace(cr, &pt->s[i], 0);
+}
+
+static void draw_face(cairo_t *cr, const struct figure *fg)
+{
+	set_rgb(cr, C_EYE);
+	for (int s = 0; s < 2; s++) {
+		if (!fg->eye_on[s])
+			continue;
+		cairo_new_sub_path(cr);
+		cairo_arc(cr, fg->eye[s].u, fg->eye[s].v, 1.6, 0, 2 * M_PI);
+		cairo_fill(cr);
+	}
+	/* The nose only when it sticks out of the outline, i.e. in profile. */
+	if (fabs(fg->nose.d - fg->head_d) < 0.8 * HEAD_R) {
+		set_rgb(cr, C_NEAR);
+		cairo_new_sub_path(cr);
+		cairo_arc(cr, fg->nose.u, fg->nose.v, 2.4, 0, 2 * M_PI);
+		cairo_fill(cr);
+	}
+}
+
+/* ---- props ---- */
+
+struct box2 {
+	double x0, y0, x1, y1;
+};
+
+static void grow(struct box2 *bx, double u, double v)
+{
+	bx->x0 = u < bx->x0 ? u : bx->x0;
+	bx->x1 = u > bx->x1 ? u : bx->x1;
+	bx->y0 = v < bx->y0 ? v : bx->y0;
+	bx->y1 = v > bx->y1 ? v : bx->y1;
+}
+
+/* The box around the body's drawn shapes. */
+static struct box2 figure_box(const struct figure *fg)
+{
+	struct box2 bx = {1e9, 1e9, -1e9, -1e9};
+	for (int i = 0; i < fg->n; i++)
+		for (int k = 0; k < fg->part[i].n; k++) {
+			const struct shape *s = &fg->part[i].s[k];
+			double r = s->kind == SH_DISC ? s->w : s->w / 2;
+			for (int j = 0; j < s->n; j++) {
+				grow(&bx, s->p[j].u - r - W_OUTLINE, s->p[j].v - r - W_OUTLINE);
+				grow(&bx, s->p[j].u + r + W_OUTLINE, s->p[j].v + r + W_OUTLINE);
+			}
+		}
+	return bx;
+}
+
+/* A prop as placed for one view: where its landmark is, and the figure it goes with. */
+struct placed {
+	const struct pst_prop *pr;
+	struct pt at;      /* landmark + nudge */
+	struct pt pelvis;  /* to tell in front from behind */
+	struct box2 body;  /* the reference pose's box */
+	struct pt hand[2]; /* the hands of the pose being drawn (bands follow them) */
+	enum pst_view view;
+};
+
+enum { WALL_STRIP, WALL_PANEL, WALL_NONE };
+
+/*
+ * How a wall shows: seen from the side or above, as its edge (a strip); from the front,
+ * the back or 3/4, as a panel behind the figure, or as a strip when it stands to one
+ * side of it, and not at all when it stands between the eye and the figure.
+ */
+static int wall_kind(const struct placed *pl)
+{
+	if (pl->view == PST_VIEW_SIDE || pl->view == PST_VIEW_TOP || fabs(pl->at.u - pl->pelvis.u) > 15)
+		return WALL_STRIP;
+	return pl->at.d < pl->pelvis.d ? WALL_PANEL : WALL_NONE;
+}
+
+static double rsign(double x)
+{
+	return x < 0 ? -1 : 1;
+}
+
+static void rect(cairo_t *cr, double x0, double y0, double x1, double y1, double r)
+{
+	double x = fmin(x0, x1), y = fmin(y0, y1), w = fabs(x1 - x0), h = fabs(y1 - y0);
+	r = fmin(r, fmin(w, h) / 2);
+	cairo_new_sub_path(cr);
+	cairo_arc(cr, x + w - r, y + r, r, -M_PI / 2, 0);
+	cairo_arc(cr, x + w - r, y + h - r, r, 0, M_PI / 2);
+	cairo_arc(cr, x + r, y + h - r, r, M_PI / 2, M_PI);
+	cairo_arc(cr, x + r, y + r, r, M_PI, 3 * M_PI / 2);
+	cairo_close_path(cr);
+}
+
+static void fill_edge(cairo_t *cr, struct rgb fill, struct rgb edge, double w)
+{
+	set_rgb(cr, fill);
+	cairo_fill_preserve(cr);
+	set_rgb(cr, edge);
+	cairo_set_line_width(cr, w);
+	cairo_stroke(cr);
+}
+
+enum { WALL_TOP = 215, DOOR_TOP = 205 };
+
+/*
+ * Where a prop reaches, for framing: walls and door frames are as tall as the picture,
+ * so only their width counts.
+ */
+static void prop_extent(const struct placed *pl, struct box2 *bx)
+{
+	const struct pst_prop *pr = pl->pr;
+	double u = pl->at.u, v = pl->at.v, dir = rsign(pl->at.u - pl->pelvis.u);
+	switch (pr->kind) {
+	case PST_EQ_WALL:
+		if (wall_kind(pl) == WALL_STRIP)
+			grow(bx, u + dir * 10, 0);
+		return;
+	case PST_EQ_DOORWAY:
+		if (pl->view != PST_VIEW_SIDE && pl->view != PST_VIEW_TOP) {
+			grow(bx, pl->hand[0].u - 14, 0);
+			grow(bx, pl->hand[1].u + 14, 0);
+			grow(bx, pl->hand[0].u + 14, 0);
+			grow(bx, pl->hand[1].u - 14, 0);
+		} else {
+			grow(bx, u - 8, 0);
+			grow(bx, u + 8, 0);
+		}
+		return;
+	case PST_EQ_CHAIR:
+		grow(bx, u - 26, 0);
+		grow(bx, u + 26, fmin(v, 110));
+		return;
+	case PST_EQ_COUCH:
+		grow(bx, u - dir * 6, 0);
+		grow(bx, u + dir * 60, v + 30);
+		return;
+	case PST_EQ_BAND:
+		if (pr->has_anchor) {
+			grow(bx, pr->ax - 6, 0);
+			grow(bx, pr->ax + 6, pr->ay + 6);
+		}
+		return;
+	case PST_EQ_FOAM_ROLLER:
+		if (pl->view == PST_VIEW_SIDE) {
+			grow(bx, u - 9, 0);
+			grow(bx, u + 9, 18);
+		} else {
+			grow(bx, u - 32, 0);
+			grow(bx, u + 32, 18);
+		}
+		return;
+	case PST_EQ_PILLOW:
+		grow(bx, u - 18, v - 10);
+		grow(bx, u + 18, v + 8);
+		return;
+	case PST_EQ_MAT:
+	case PST_EQ__MAX: return;
+	}
+}
+
+/* Draws a prop; front is false for the layer behind the body, true for the one before. */
+static void draw_prop(cairo_t *cr, const struct placed *pl, const struct box2 *view_box, bool front)
+{
+	const struct pst_prop *pr = pl->pr;
+	double u = pl->at.u, v = pl->at.v, dir = rsign(pl->at.u - pl->pelvis.u);
+	bool is_front = pr->kind == PST_EQ_BAND;
+	if (is_front != front)
+		return;
+	double top = view_box->y1 + 40;
+	switch (pr->kind) {
+	case PST_EQ_WALL:
+		if (wall_kind(pl) == WALL_NONE)
+			return;
+		if (wall_kind(pl) == WALL_PANEL) {
+			/* a wall behind the figure: a panel the size of the picture */
+			rect(cr, view_box->x0 - 400, 0, view_box->x1 + 400, top, 0);
+			set_rgb(cr, C_WALL);
+			cairo_fill(cr);
+			return;
+		}
+		rect(cr, u, -2, u + dir * 400, top, 0);
+		set_rgb(cr, C_WALL);
+		cairo_fill(cr);
+		set_rgb(cr, C_WALL_EDGE);
+		cairo_set_line_width(cr, 2);
+		cairo_move_to(cr, u, 0);
+		cairo_line_to(cr, u, top);
+		cairo_stroke(cr);
+		return;
+	case PST_EQ_DOORWAY:
+		if (pl->view != PST_VIEW_SIDE && pl->view != PST_VIEW_TOP) {
+			/* both jambs, just outside the hands, and the head of the frame */
+			double l = fmin(pl->hand[0].u, pl->hand[1].u) - 4;
+			double r = fmax(pl->hand[0].u, pl->hand[1].u) + 4;
+			rect(cr, l - 9, DOOR_TOP, r + 9, DOOR_TOP + 10, 1);
+			fill_edge(cr, C_WOOD, C_WOOD_DARK, 1.2);
+			rect(cr, l - 9, 0, l, DOOR_TOP, 1);
+			fill_edge(cr, C_WOOD, C_WOOD_DARK, 1.2);
+			rect(cr, r, 0, r + 9, DOOR_TOP, 1);
+			fill_edge(cr, C_WOOD, C_WOOD_DARK, 1.2);
+		} else {
+			rect(cr, u - 22, DOOR_TOP, u + 22, DOOR_TOP + 10, 1);
+			fill_edge(cr, C_WOOD, C_WOOD_DARK, 1.2);
+			rect(cr, u - 4.5, 0, u + 4.5, DOOR_TOP, 1);
+			fill_edge(cr, C_WOOD, C_WOOD_DARK, 1.2);
+		}
+		return;
+	case PST_EQ_CHAIR: {
+		if (pr->at == PST_LM_PELVIS) {
+			double seat = v - W_LOWER_TRUNK / 2 + 1;
+			if (pl->view != PST_VIEW_SIDE && pl->view != PST_VIEW_TOP) {
+				rect(cr, u - 22, seat, u + 22, seat + 42, 2);
+				fill_edge(cr, C_WOOD, C_WOOD_DARK, 1.2);
+				rect(cr, u - 20, 0, u - 16, seat, 1);
+				fill_edge(cr, C_WOOD_DARK, C_WOOD_DARK, 0.8);
+				rect(cr, u + 16, 0, u + 20, seat, 1);
+				fill_edge(cr, C_WOOD_DARK, C_WOOD_DARK, 0.8);
+				rect(cr, u - 24, seat - 4, u + 24, seat, 1.5);
+				fill_edge(cr, C_WOOD, C_WOOD_DARK, 1.2);
+				return;
+			}
+			/* seen from the side: the back rest behind the sitter */
+			double back = u - 16, fr = u + 20;
+			rect(cr, back, seat - 4, fr, seat, 1.5);
+			fill_edge(cr, C_WOOD, C_WOOD_DARK, 1.2);
+			rect(cr, back, 0, back + 3.5, seat + 44, 1.5);
+			fill_edge(cr, C_WOOD, C_WOOD_DARK, 1.2);
+			rect(cr, fr - 3.5, 0, fr, seat - 4, 1);
+			fill_edge(cr, C_WOOD, C_WOOD_DARK, 1.2);
+			return;
+		}
+		/* A chair facing the figure, its back rest top at the landmark. */
+		double tb = v, seat = fmin(45, tb - 25);
+		double bx0 = u + dir * 2, far = bx0 + dir * 3.5, near = bx0 - dir * 36;
+		rect(cr, bx0, 0, far, tb, 1.5);
+		fill_edge(cr, C_WOOD, C_WOOD_DARK, 1.2);
+		rect(cr, near, seat - 4, far, seat, 1.5);
+		fill_edge(cr, C_WOOD, C_WOOD_DARK, 1.2);
+		rect(cr, near, 0, near + dir * 3.5, seat - 4, 1);
+		fill_edge(cr, C_WOOD, C_WOOD_DARK, 1.2);
+		return;
+	}
+	case PST_EQ_COUCH: {
+		double seat = v, edge = u - dir * 6, far = edge + dir * 78;
+		rect(cr, edge, 4, far, seat, 5);
+		fill_edge(cr, C_COUCH, C_COUCH_DARK, 1.4);
+		rect(cr, far - dir * 16, 4, far, seat + 30, 6);
+		fill_edge(cr, C_COUCH, C_COUCH_DARK, 1.4);
+		rect(cr, edge + dir * 3, 0, edge + dir * 7, 4, 0.5);
+		fill_edge(cr, C_COUCH_DARK, C_COUCH_DARK, 0.5);
+		rect(cr, far - dir * 7, 0, far - dir * 3, 4, 0.5);
+		fill_edge(cr, C_COUCH_DARK, C_COUCH_DARK, 0.5);
+		return;
+	}
+	case PST_EQ_BAND: {
+		set_rgb(cr, C_BAND);
+		cairo_set_line_width(cr, 2.2);
+		cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+		if (pr->has_anchor) {
+			for (int s = 0; s < 2; s++) {
+				cairo_move_to(cr, pr->ax, pr->ay);
+				cairo_line_to(cr, pl->hand[s].u, pl->hand[s].v);
+			}
+			cairo_stroke(cr);
+			rect(cr, pr->ax - 3, 0, pr->ax + 3, pr->ay + 5, 1);
+			fill_edge(cr, C_WOOD, C_WOOD_DARK, 1);
+			set_rgb(cr, C_BAND);
+			cairo_new_sub_path(cr);
+			cairo_arc(cr, pr->ax, pr->ay, 2.6, 0, 2 * M_PI);
+			cairo_fill(cr);
+		} else {
+			cairo_move_to(cr, pl->hand[0].u, pl->hand[0].v);
+			cairo_line_to(cr, pl->hand[1].u, pl->hand[1].v);
+			cairo_stroke(cr);
+		}
+		return;
+	}
+	case PST_EQ_FOAM_ROLLER:
+		if (pl->view == PST_VIEW_SIDE) {
+			cairo_new_sub_path(cr);
+			cairo_arc(cr, u, 8, 8, 0, 2 * M_PI);
+			fill_edge(cr, C_ROLLER, C_ROLLER_DARK, 1.4);
+			cairo_new_sub_path(cr);
+			cairo_arc(cr, u, 8, 3, 0, 2 * M_PI);
+			fill_edge(cr, C_ROLLER_DARK, C_ROLLER_DARK, 0.5);
+		} else {
+			rect(cr, u - 30, 0, u + 30, 16, 7);
+			fill_edge(cr, C_ROLLER, C_ROLLER_DARK, 1.4);
+		}
+		return;
+	case PST_EQ_MAT:
+		if (pl->view == PST_VIEW_TOP) {
+			rect(cr, pl->body.x0 - 10, pl->body.y0 - 10, pl->body.x1 + 10, pl->body.y1 + 10, 6);
+			set_rgb(cr, C_MAT);
+			cairo_fill(cr);
+		} else {
+			rect(cr, pl->body.x0 - 12, -0.5, pl->body.x1 + 12, 2.5, 1.2);
+			set_rgb(cr, C_MAT);
+			cairo_fill(cr);
+		}
+		return;
+	case PST_EQ_PILLOW:
+		cairo_save(cr);
+		cairo_translate(cr, u, v);
+		cairo_scale(cr, 1, 0.45);
+		cairo_new_sub_path(cr);
+		cairo_arc(cr, 0, 0, 16, 0, 2 * M_PI);
+		cairo_restore(cr);
+		fill_edge(cr, C_PILLOW, C_PILLOW_DARK, 1.2);
+		return;
+	case PST_EQ__MAX: return;
+	}
+}
+
+/* The landmark a prop is placed at, and how it sits against it. */
+static struct pt prop_at(const struct pst_prop *pr, const struct body *b, enum pst_view v)
+{
+	struct vec lm = landmark(b, pr->at);
+	struct pt p = see(v, lm);
+	struct pt pel = see(v, b->pelvis);
+	double dir = rsign(p.u - pel.u);
+	switch (pr->at) {
+	case PST_LM_HANDS: p.u += dir * W_HAND / 2; break;
+	case PST_LM_ELBOWS:
+		p.u += dir * W_UPPER_ARM / 2;
+		p.v -= W_UPPER_ARM / 2;
+		break;
+	case PST_LM_HEAD:
+		if (pr->kind == PST_EQ_PILLOW && v != PST_VIEW_TOP)
+			p.v -= HEAD_R + 3;
+		break;
+	case PST_LM_KNEES:
+		if (pr->kind == PST_EQ_PILLOW && v != PST_VIEW_TOP)
+			p.v -= W_THIGH / 2 + 3;
+		break;
+	default: break;
+	}
+	p.u += pr->dx;
+	p.v += pr->dy;
+	return p;
+}
+
+/* The pose whose props a pose of the given view shares: the first one of that view. */
+static const struct pst_pose *reference(const struct pst_scene *sc, const struct pst_pose *p)
+{
+	for (size_t i = 0; i < sc->n; i++)
+		if (sc->poses[i].view == p->view)
+			return &sc->poses[i];
+	return p;
+}
+
+struct scene_draw {
+	struct figure fg;
+	struct placed pl[PST_PROPS_MAX];
+	size_t npl;
+	struct box2 box; /* the figure and its props */
+};
+
+static void lay_out(struct scene_draw *sd, const struct pst_scene *sc, const struct pst_pose *p)
+{
+	struct body b, rb;
+	pose_body(&b, p);
+	cut(&sd->fg, &b, p->view);
+	const struct pst_pose *ref = reference(sc, p);
+	pose_body(&rb, ref);
+	struct figure rfg;
+	cut(&rfg, &rb, ref->view);
+	struct box2 rbox = figure_box(&rfg);
+	sd->box = figure_box(&sd->fg);
+	sd->npl = sc->nprops < PST_PROPS_MAX ? sc->nprops : PST_PROPS_MAX;
+	for (size_t i = 0; i < sd->npl; i++) {
+		struct placed *pl = &sd->pl[i];
+		pl->pr = &sc->props[i];
+		pl->view = p->view;
+		pl->at = prop_at(pl->pr, &rb, p->view);
+		pl->pelvis = see(p->view, rb.pelvis);
+		pl->body = rbox;
+		for (int s = 0; s < 2; s++)
+			pl->hand[s] = see(p->view, mid2(b.wr[s], b.tip[s]));
+		prop_extent(pl, &sd->box);
+	}
+	if (p->view != PST_VIEW_TOP)
+		grow(&sd->box, sd->box.x0, 0);
+}
+
+void pst_figure_bounds(const struct pst_scene *sc, const struct pst_pose *p,
+		       struct pst_fig_box *box)
+{
+	struct scene_draw sd;
+	lay_out(&sd, sc, p);
+	*box = (struct pst_fig_box){sd.box.x0, sd.box.y0, sd.box.x1, sd.box.y1};
+}
+
+void pst_figure_draw_pose(cairo_t *cr, const struct pst_scene *sc, const struct pst_pose *p,
+			  const struct pst_fig_box *box, double x, double y, double w, double h)
+{
+	struct scene_draw sd;
+	lay_out(&sd, sc, p);
+	double bw = box->x1 - box->x0, bh = box->y1 - box->y0;
+	if (bw < 1)
+		bw = 1;
+	if (bh < 1)
+		bh = 1;
+	double s = fmin(w / bw, h / bh);
+	double cx = x + w / 2, cy = y + h / 2;
+	struct box2 vb = {box->x0 - (w / s - bw) / 2, box->y0 - (h / s - bh) / 2,
+			  box->x1 + (w / s - bw) / 2, box->y1 + (h / s - bh) / 2};
+	cairo_save(cr);
+	cairo_rectangle(cr, x, y, w, h);
+	cairo_clip(cr);
+	cairo_translate(cr, cx, cy);
+	cairo_scale(cr, s, -s);
+	cairo_translate(cr, -(box->x0 + box->x1) / 2, -(box->y0 + box->y1) / 2);
+	cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+	cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+
+	if (p->view == PST_VIEW_TOP) {
+		cairo_rectangle(cr, vb.x0, vb.y0, vb.x1 - vb.x0, vb.y1 - vb.y0);
+		set_rgb(cr, C_FLOOR);
+		cairo_fill(cr);
+	}
+	for (size_t i = 0; i < sd.npl; i++)
+		draw_prop(cr, &sd.pl[i], &vb, false);
+	if (p->view != PST_VIEW_TOP) {
+		cairo_rectangle(cr, vb.x0, vb.y0, vb.x1 - vb.x0, -vb.y0);
+		set_rgb(cr, C_FLOOR);
+		cairo_fill(cr);
+		set_rgb(cr, C_FLOOR_LINE);
+		cairo_set_line_width(cr, 1.2);
+		cairo_move_to(cr, vb.x0, 0);
+		cairo_line_to(cr, vb.x1, 0);
+		cairo_stroke(cr);
+		/* mats lie on the floor: drawn again over its line */
+		for (size_t i = 0; i < sd.npl; i++)
+			if (sd.pl[i].pr->kind == PST_EQ_MAT)
+				draw_prop(cr, &sd.pl[i], &vb, false);
+	}
+	for (int i = 0; i < sd.fg.n; i++) {
+		draw_part(cr, &sd.fg.part[i]);
+		if (sd.fg.part[i].eyes)
+			draw_face(cr, &sd.fg);
+	}
+	for (size_t i = 0; i < sd.npl; i++)
+		draw_prop(cr, &sd.pl[i], &vb, true);
+	cairo_restore(cr);
+}
+
+/* ---- whole pictures and files ---- */
+
+/*
+ * Sets text centred on cx with pango. The layout is ours and freed here; the font map
+ * behind it is pango's, one per thread for the life of the process, and holds on to
+ * fontconfig's caches: LeakSanitizer sees those as leaks (tests/lsan.supp).
+ */
+static void label(cairo_t *cr, const char *text, double cx, double y, double px)
+{
+	PangoLayout *l = pango_cairo_create_layout(cr);
+	cairo_font_options_t *fo = cairo_font_options_create();
+	/* No hinting: the same layout in SVG and PNG, and on any screen. */
+	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+	cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
+	pango_cairo_context_set_font_options(pango_layout_get_context(l), fo);
+	pango_layout_context_changed(l);
+	cairo_font_options_destroy(fo);
+	PangoFontDescription *fd = pango_font_description_from_string("DejaVu Sans, Sans");
+	pango_font_description_set_absolute_size(fd, px * PANGO_SCALE);
+	pango_layout_set_font_description(l, fd);
+	pango_font_description_free(fd);
+	pango_layout_set_text(l, text, -1);
+	int tw, th;
+	pango_layout_get_pixel_size(l, &tw, &th);
+	set_rgb(cr, C_LABEL);
+	cairo_move_to(cr, cx - tw / 2.0, y);
+	pango_cairo_show_layout(cr, l);
+	g_object_unref(l);
+}
+
+void pst_figure_draw(cairo_t *cr, const struct pst_scene *sc, int which, int w, int h,
+		     bool labels)
+{
+	cairo_save(cr);
+	cairo_rectangle(cr, 0, 0, w, h);
+	set_rgb(cr, C_BG);
+	cairo_fill(cr);
+	if (!sc->n) {
+		cairo_restore(cr);
+		return;
+	}
+	size_t first = which < 0 ? 0 : (size_t)which, last = which < 0 ? sc->n : first + 1;
+	if (first >= sc->n) {
+		cairo_restore(cr);
+		return;
+	}
+	/* One box and one scale for all panels, so the body keeps its size between poses. */
+	struct pst_fig_box box = {1e9, 1e9, -1e9, -1e9};
+	for (size_t i = first; i < last; i++) {
+		struct pst_fig_box b;
+		pst_figure_bounds(sc, &sc->poses[i], &b);
+		box.x0 = fmin(box.x0, b.x0);
+		box.y0 = fmin(box.y0, b.y0);
+		box.x1 = fmax(box.x1, b.x1);
+		box.y1 = fmax(box.y1, b.y1);
+	}
+	size_t n = last - first;
+	double pw = (double)w / (double)n;
+	double lab = labels ? fmin(fmax(h * 0.09, 12), 40) : 0;
+	double pad = fmin(pw, h - lab) * 0.05;
+	for (size_t i = 0; i < n; i++) {
+		const struct pst_pose *p = &sc->poses[first + i];
+		double x0 = pw * (double)i;
+		pst_figure_draw_pose(cr, sc, p, &box, x0 + pad, pad, pw - 2 * pad, h - lab - 2 * pad);
+		if (labels) {
+			char text[64];
+			snprintf(text, sizeof text, "%zu  %s", first + i + 1, p->name);
+			label(cr, text, x0 + pw / 2, h - lab - pad * 0.5, lab * 0.55);
+		}
+		if (i > 0) {
+			/* a thin divider between panels */
+			cairo_set_source_rgb(cr, 0.88, 0.85, 0.81);
+			cairo_set_line_width(cr, 1);
+			cairo_move_to(cr, x0, h * 0.1);
+			cairo_line_to(cr, x0, h * 0.9);
+			cairo_stroke(cr);
+		}
+	}
+	cairo_restore(cr);
+}
+
+static cairo_status_t to_buf(void *closure, const unsigned char *data, unsigned int len)
+{
+	struct pst_buf *b = closure;
+	pst_buf_add(b, (const char *)data, len);
+	return b->failed ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
+}
+
+/*
+ * cairo names SVG groups "surface<N>" from a counter shared by the whole process, so a
+ * second picture would differ from the first. Renumbers them 1, 2, ... in order of
+ * first use, from byte start of out on.
+ */
+static void renumber_surfaces(struct pst_buf *out, size_t start)
+{
+	static const char key[] = "surface";
+	enum { KEYLEN = sizeof key - 1, NMAP = 64 };
+	unsigned long from[NMAP];
+	int nmap = 0;
+	struct pst_buf b;
+	pst_buf_init(&b, out->max);
+	const char *s = out->s + start, *end = out->s + out->len;
+	while (s < end) {
+		const char *hit = NULL;
+		for (const char *q = s; q + KEYLEN < end; q++)
+			if (memcmp(q, key, KEYLEN) == 0 && q[KEYLEN] >= '0' && q[KEYLEN] <= '9') {
+				hit = q;
+				break;
+			}
+		if (!hit) {
+			pst_buf_add(&b, s, (size_t)(end - s));
+			break;
+		}
+		const char *d = hit + KEYLEN;
+		unsigned long n = 0;
+		while (d < end && *d >= '0' && *d <= '9')
+			n = n * 10 + (unsigned long)(*d++ - '0');
+		int k;
+		for (k = 0; k < nmap && from[k] != n; k++)
+			;
+		if (k == nmap && nmap < NMAP)
+			from[nmap++] = n;
+		pst_buf_add(&b, s, (size_t)(hit - s));
+		if (k < NMAP)
+			pst_buf_printf(&b, "%s%d", key, k + 1);
+		else
+			pst_buf_add(&b, hit, (size_t)(d - hit));
+		s = d;
+	}
+	if (b.failed) {
+		out->failed = true;
+	} else {
+		out->len = start;
+		pst_buf_add(out, b.s, b.len);
+	}
+	pst_buf_free(&b);
+}
+
+int pst_figure_render(const struct pst_scene *sc, int which, bool labels,
+		      enum pst_fig_format fmt, int w, int h, struct pst_buf *out)
+{
+	if (w < PST_FIG_MIN_PX || h < PST_FIG_MIN_PX || w > PST_FIG_MAX_PX || h > PST_FIG_MAX_PX ||
+	    (which >= 0 && (size_t)which >= sc->n) || sc->n == 0 || fmt < 0 || fmt >= PST_FIG__MAX)
+		return PST_EINVAL;
+	size_t start = out->len;
+	cairo_surface_t *sf;
+	if (fmt == PST_FIG_SVG) {
+		sf = cairo_svg_surface_create_for_stream(to_buf, out, w, h);
+		cairo_svg_surface_set_document_unit(sf, CAIRO_SVG_UNIT_PX);
+	} else {
+		sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+	}
+	cairo_t *cr = cairo_create(sf);
+	pst_figure_draw(cr, sc, which, w, h, labels);
+	cairo_status_t st = cairo_status(cr);
+	cairo_destroy(cr);
+	if (fmt == PST_FIG_PNG && st == CAIRO_STATUS_SUCCESS)
+		st = cairo_surface_write_to_png_stream(sf, to_buf, out);
+	cairo_surface_finish(sf);
+	if (st == CAIRO_STATUS_SUCCESS)
+		st = cairo_surface_status(sf);
+	cairo_surface_destroy(sf);
+	if (fmt == PST_FIG_SVG && st == CAIRO_STATUS_SUCCESS && !out->failed)
+		renumber_surfaces(out, start);
+	return st == CAIRO_STATUS_SUCCESS && !out->failed ? PST_OK : PST_ENOMEM;
+}
+
+int pst_figure_write_file(const struct pst_scene *sc, int which, bool labels,
+			  enum pst_fig_format fmt, int w, int h, const char *path)
+{
+	struct pst_buf b;
+	pst_buf_init(&b, PST_FIG_MAX_BYTES);
+	int err = pst_figure_render(sc, which, labels, fmt, w, h, &b);
+	if (err) {
+		pst_buf_free(&b);
+		return err;
+	}
+	size_t tl = strlen(path) + 16;
+	char *tmp = malloc(tl);
+	if (!tmp) {
+		pst_buf_free(&b);
+		return PST_ENOMEM;
+	}
+	snprintf(tmp, tl, "%s.tmp%ld", path, (long)getpid());
+	FILE *f = fopen(tmp, "wb");
+	err = PST_EIO;
+	if (f) {
+		bool ok = fwrite(b.s, 1, b.len, f) == b.len;
+		ok &= fflush(f) == 0;
+		ok &= fclose(f) == 0;
+		if (ok && rename(tmp, path) == 0)
+			err = PST_OK;
+		else {
+			int e = errno;
+			unlink(tmp);
+			errno = e;
+		}
+	}
+	free(tmp);
+	pst_buf_free(&b);
+	return err;
+}

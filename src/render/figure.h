@@ -1,0 +1,63 @@
+/* Pictures of the exercises: a friendly figure in a pose, with its props, drawn by cairo. */
+#ifndef PST_RENDER_FIGURE_H
+#define PST_RENDER_FIGURE_H
+
+#include <cairo.h>
+
+#include "core/base.h"
+#include "core/pose.h"
+
+enum pst_fig_format { PST_FIG_SVG, PST_FIG_PNG, PST_FIG__MAX };
+
+/* Limits of a picture's size in pixels (both sides), and of what one may weigh. */
+enum { PST_FIG_MIN_PX = 32, PST_FIG_MAX_PX = 4096, PST_FIG_MAX_BYTES = 64 << 20 };
+
+/* A box in scene units (about a centimetre; y up, the floor at 0). */
+struct pst_fig_box {
+	double x0, y0, x1, y1;
+};
+
+/*
+ * The box around pose p of scene sc (the figure and its props, as drawn). Poses of one
+ * scene share their units and their floor, so the union of their boxes frames them
+ * all at one scale.
+ */
+void pst_figure_bounds(const struct pst_scene *sc, const struct pst_pose *p,
+		       struct pst_fig_box *box);
+
+/*
+ * Draws pose p of scene sc into cr: box (scene units) is fitted into the rectangle
+ * x, y, w, h (cr's units) and centred, the floor and the props included. p may be one
+ * of sc's poses or a blend of two (pst_pose_lerp); the props are placed from the
+ * first of sc's poses seen from the same side, so they stay put while the body moves.
+ * Leaves cr's state as it found it. Draws no text.
+ */
+void pst_figure_draw_pose(cairo_t *cr, const struct pst_scene *sc, const struct pst_pose *p,
+			  const struct pst_fig_box *box, double x, double y, double w, double h);
+
+/*
+ * Draws a whole picture of w x h into cr: pose `which` of sc alone, or every pose side
+ * by side in panels (which < 0), each named under it (pango) when labels is true.
+ */
+void pst_figure_draw(cairo_t *cr, const struct pst_scene *sc, int which, int w, int h,
+		     bool labels);
+
+/*
+ * Renders pst_figure_draw(sc, which, w, h, labels) as SVG or PNG and appends the bytes
+ * to out (initialised by the caller, with a cap of at least PST_FIG_MAX_BYTES for big
+ * PNGs). Returns PST_OK, PST_EINVAL (a size outside PST_FIG_MIN_PX..PST_FIG_MAX_PX, no
+ * such pose) or PST_ENOMEM (cairo failed, or out hit its cap). The same input gives the
+ * same bytes.
+ */
+int pst_figure_render(const struct pst_scene *sc, int which, bool labels,
+		      enum pst_fig_format fmt, int w, int h, struct pst_buf *out);
+
+/*
+ * Renders as pst_figure_render and writes the bytes to path, through a temporary file
+ * renamed into place, so that a failure leaves no half-written picture. Returns PST_OK,
+ * PST_EINVAL, PST_ENOMEM or PST_EIO (errno tells why).
+ */
+int pst_figure_write_file(const struct pst_scene *sc, int which, bool labels,
+			  enum pst_fig_format fmt, int w, int h, const char *path);
+
+#endif

@@ -1,0 +1,861 @@
+/* Export and import of a person's records: JSON (jansson) and CSV (RFC 4180). */
+#include "exchange.h"
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char FORMAT[] = "postura-export";
+enum { FORMAT_VERSION = 1 };
+
+/* --- export ------------------------------------------------------------------- */
+
+static json_t *mask_json(const struct pst_vocab *v, unsigned m)
+{
+	json_t *a = json_array();
+	for (int i = 0; i < v->n; i++)
+		if (m & PST_BIT(i))
+			json_array_append_new(a, json_string(v->words[i]));
+	return a;
+}
+
+static json_t *time_json(struct pst_time t)
+{
+	char buf[40];
+	return json_string(pst_time_format(t, buf, sizeof buf));
+}
+
+void pst_export_json(const struct pst_record_set *rs, struct pst_buf *out)
+{
+	json_t *root = json_pack("{s:s, s:i}", "format", FORMAT, "version", FORMAT_VERSION);
+	if (rs->has_profile) {
+		const struct pst_profile *p = &rs->profile.p;
+		char day[16];
+		json_t *o = json_pack(
+			"{s:s, s:i, s:s, s:s, s:s}", "stage", pst_vocab_word(&pst_vocab_stage, (int)p->stage),
+			"weeks", p->weeks, "anchor", pst_day_format(rs->profile.anchor_day, day, sizeof day),
+			"birth", pst_vocab_word(&pst_vocab_birth, (int)p->birth), "feeding",
+			pst_vocab_word(&pst_vocab_feeding, (int)p->feeding));
+		json_object_set_new(o, "pain", p->pain >= 0 ? json_integer(p->pain) : json_null());
+		json_object_set_new(o, "areas", mask_json(&pst_vocab_area, p->areas));
+		json_object_set_new(o, "triggers", mask_json(&pst_vocab_trigger, p->triggers));
+		json_object_set_new(o, "equipment", mask_json(&pst_vocab_equipment, p->equipment));
+		json_object_set_new(o, "avoid", mask_json(&pst_vocab_avoid, p->avoid));
+		json_object_set_new(o, "minutes", json_integer(p->minutes));
+		json_object_set_new(o, "updated", time_json(rs->profile.updated));
+		json_object_set_new(root, "profile", o);
+	}
+	json_t *a = json_array();
+	for (size_t i = 0; i < rs->ncheckins; i++) {
+		const struct pst_checkin *c = &rs->checkins[i];
+		json_array_append_new(a, json_pack("{s:I, s:o, s:i, s:o, s:o}", "id", (json_int_t)c->id,
+						   "at", time_json(c->at), "pain", c->pain, "areas",
+						   mask_json(&pst_vocab_area, c->areas), "note",
+						   c->note ? json_string(c->note) : json_null()));
+	}
+	json_object_set_new(root, "checkins", a);
+	a = json_array();
+	for (size_t i = 0; i < rs->nsessions; i++) {
+		const struct pst_session_log *l = &rs->sessions[i];
+		json_t *ex = json_array();
+		for (size_t k = 0; k < l->nex; k++)
+			json_array_append_new(
+				ex, json_pack("{s:s, s:s, s:o}", "id", l->ex[k].id, "feedback",
+					      pst_vocab_word(&pst_vocab_feedback, (int)l->ex[k].feedback), "pain",
+					      l->ex[k].pain >= 0 ? json_integer(l->ex[k].pain) : json_null()));
+		json_array_append_new(a, json_pack("{s:I, s:o, s:i, s:i, s:o}", "id", (json_int_t)l->id,
+						   "at", time_json(l->at), "pain_before", l->pain_before,
+						   "pain_after", l->pain_after, "exercises", ex));
+	}
+	json_object_set_new(root, "sessions", a);
+	a = json_array();
+	for (size_t i = 0; i < rs->npsfs; i++) {
+		const struct pst_psfs_activity *act = &rs->psfs[i];
+		json_t *r = json_array();
+		for (size_t k = 0; k < act->nratings; k++)
+			json_array_append_new(r, json_pack("{s:o, s:i}", "at", time_json(act->ratings[k].at),
+							   "score", act->ratings[k].score));
+		json_array_append_new(a, json_pack("{s:I, s:s, s:o, s:o}", "id", (json_int_t)act->id,
+						   "activity", act->activity, "created",
+						   time_json(act->created), "ratings", r));
+	}
+	json_object_set_new(root, "psfs", a);
+	char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	if (!s) {
+		out->failed = true;
+		return;
+	}
+	pst_buf_puts(out, s);
+	pst_buf_puts(out, "\n");
+	free(s);
+}
+
+/* The CSV columns, one table of every record kind ("record" says which). */
+enum {
+	C_RECORD, C_ID, C_PARENT, C_AT, C_PAIN, C_PAIN_AFTER, C_AREAS, C_NOTE, C_EXERCISE,
+	C_FEEDBACK, C_ACTIVITY, C_SCORE, C_STAGE, C_WEEKS, C_ANCHOR, C_BIRTH, C_FEEDING,
+	C_TRIGGERS, C_EQUIPMENT, C_AVOID, C_MINUTES, C__MAX
+};
+
+static const char *const csv_columns[C__MAX] = {
+	"record", "id", "parent_id", "at", "pain", "pain_after", "areas", "note", "exercise",
+	"feedback", "activity", "score", "stage", "weeks", "anchor", "birth", "feeding",
+	"triggers", "equipment", "avoid", "minutes",
+};
+
+/* A spreadsheet runs a cell that starts with = + - @ as a formula: such free text gets a
+ * leading apostrophe, as does text that starts with one, so import can undo it exactly. */
+static bool needs_guard(const char *s)
+{
+	return s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\'' ||
+	       s[0] == '\t' || s[0] == '\r';
+}
+
+static void csv_cell(struct pst_buf *b, const char *s, bool free_text)
+{
+	if (!s)
+		return;
+	bool guard = free_text && needs_guard(s);
+	bool quote = guard || strpbrk(s, ",\"\n\r") != NULL;
+	if (!quote) {
+		pst_buf_puts(b, s);
+		return;
+	}
+	pst_buf_add(b, "\"", 1);
+	if (guard)
+		pst_buf_add(b, "'", 1);
+	for (const char *p = s; *p; p++) {
+		if (*p == '"')
+			pst_buf_add(b, "\"", 1);
+		pst_buf_add(b, p, 1);
+	}
+	pst_buf_add(b, "\"", 1);
+}
+
+static void mask_cell(char *buf, size_t size, const struct pst_vocab *v, unsigned m)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < v->n; i++)
+		if (m & PST_BIT(i)) {
+			int w = snprintf(buf + used, size - used, "%s%s", used ? ";" : "", v->words[i]);
+			if (w < 0 || (size_t)w >= size - used)
+				break;
+			used += (size_t)w;
+		}
+}
+
+static void csv_row(struct pst_buf *b, const char *const cells[C__MAX])
+{
+	for (int i = 0; i < C__MAX; i++) {
+		if (i)
+			pst_buf_add(b, ",", 1);
+		csv_cell(b, cells[i], i == C_NOTE || i == C_ACTIVITY);
+	}
+	pst_buf_add(b, "\r\n", 2);
+}
+
+void pst_export_csv(const struct pst_record_set *rs, struct pst_buf *out)
+{
+	csv_row(out, csv_columns);
+	char id[24], parent[24], at[40], pain[16], after[16], areas[64], score[16], weeks[16],
+		anchor[16], trig[128], eq[128], avoid[64], minutes[16];
+	if (rs->has_profile) {
+		const struct pst_profile *p = &rs->profile.p;
+		const char *cells[C__MAX] = {0};
+		cells[C_RECORD] = "profile";
+		cells[C_AT] = pst_time_format(rs->profile.updated, at, sizeof at);
+		if (p->pain >= 0) {
+			snprintf(pain, sizeof pain, "%d", p->pain);
+			cells[C_PAIN] = pain;
+		}
+		mask_cell(areas, sizeof areas, &pst_vocab_area, p->areas);
+		mask_cell(trig, sizeof trig, &pst_vocab_trigger, p->triggers);
+		mask_cell(eq, sizeof eq, &pst_vocab_equipment, p->equipment);
+		mask_cell(avoid, sizeof avoid, &pst_vocab_avoid, p->avoid);
+		snprintf(weeks, sizeof weeks, "%d", p->weeks);
+		snprintf(minutes, sizeof minutes, "%d", p->minutes);
+		cells[C_AREAS] = areas;
+		cells[C_STAGE] = pst_vocab_word(&pst_vocab_stage, (int)p->stage);
+		cells[C_WEEKS] = weeks;
+		cells[C_ANCHOR] = pst_day_format(rs->profile.anchor_day, anchor, sizeof anchor);
+		cells[C_BIRTH] = pst_vocab_word(&pst_vocab_birth, (int)p->birth);
+		cells[C_FEEDING] = pst_vocab_word(&pst_vocab_feeding, (int)p->feeding);
+		cells[C_TRIGGERS] = trig;
+		cells[C_EQUIPMENT] = eq;
+		cells[C_AVOID] = avoid;
+		cells[C_MINUTES] = minutes;
+		csv_row(out, cells);
+	}
+	for (size_t i = 0; i < rs->ncheckins; i++) {
+		const struct pst_checkin *c = &rs->checkins[i];
+		const char *cells[C__MAX] = {0};
+		snprintf(id, sizeof id, "%lld", (long long)c->id);
+		snprintf(pain, sizeof pain, "%d", c->pain);
+		mask_cell(areas, sizeof areas, &pst_vocab_area, c->areas);
+		cells[C_RECORD] = "checkin";
+		cells[C_ID] = id;
+		cells[C_AT] = pst_time_format(c->at, at, sizeof at);
+		cells[C_PAIN] = pain;
+		cells[C_AREAS] = areas;
+		cells[C_NOTE] = c->note;
+		csv_row(out, cells);
+	}
+	for (size_t i = 0; i < rs->nsessions; i++) {
+		const struct pst_session_log *l = &rs->sessions[i];
+		const char *cells[C__MAX] = {0};
+		snprintf(id, sizeof id, "%lld", (long long)l->id);
+		snprintf(pain, sizeof pain, "%d", l->pain_before);
+		snprintf(after, sizeof after, "%d", l->pain_after);
+		cells[C_RECORD] = "session";
+		cells[C_ID] = id;
+		cells[C_AT] = pst_time_format(l->at, at, sizeof at);
+		cells[C_PAIN] = pain;
+		cells[C_PAIN_AFTER] = after;
+		csv_row(out, cells);
+		for (size_t k = 0; k < l->nex; k++) {
+			const char *ec[C__MAX] = {0};
+			char seq[24];
+			snprintf(seq, sizeof seq, "%zu", k + 1);
+			ec[C_RECORD] = "session_exercise";
+			ec[C_ID] = seq;
+			ec[C_PARENT] = id;
+			ec[C_EXERCISE] = l->ex[k].id;
+			ec[C_FEEDBACK] = pst_vocab_word(&pst_vocab_feedback, (int)l->ex[k].feedback);
+			if (l->ex[k].pain >= 0) {
+				snprintf(pain, sizeof pain, "%d", l->ex[k].pain);
+				ec[C_PAIN] = pain;
+			}
+			csv_row(out, ec);
+		}
+	}
+	for (size_t i = 0; i < rs->npsfs; i++) {
+		const struct pst_psfs_activity *a = &rs->psfs[i];
+		const char *cells[C__MAX] = {0};
+		snprintf(id, sizeof id, "%lld", (long long)a->id);
+		cells[C_RECORD] = "psfs_activity";
+		cells[C_ID] = id;
+		cells[C_AT] = pst_time_format(a->created, at, sizeof at);
+		cells[C_ACTIVITY] = a->activity;
+		csv_row(out, cells);
+		for (size_t k = 0; k < a->nratings; k++) {
+			const char *rc[C__MAX] = {0};
+			snprintf(parent, sizeof parent, "%lld", (long long)a->id);
+			snprintf(score, sizeof score, "%d", a->ratings[k].score);
+			rc[C_RECORD] = "psfs_rating";
+			rc[C_PARENT] = parent;
+			rc[C_AT] = pst_time_format(a->ratings[k].at, at, sizeof at);
+			rc[C_SCORE] = score;
+			csv_row(out, rc);
+		}
+	}
+}
+
+/* --- import: shared checks --------------------------------------------------------- */
+
+/* Where a value came from, for messages: a JSON path or a CSV line and column. */
+struct where {
+	struct pst_diags *d;
+	const char *src;
+	int line;          /* CSV line, or 0 for JSON */
+	const char *path;  /* JSON path prefix ("checkins[3].") or CSV "" */
+};
+
+__attribute__((format(printf, 3, 4))) static void bad(const struct where *w, const char *field,
+							const char *fmt, ...)
+{
+	char msg[300];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (w->line)
+		pst_diag_add(w->d, w->src, w->line, 0, "column %s: %s", field, msg);
+	else
+		pst_diag_add(w->d, w->src, 0, 0, "%s%s: %s", w->path, field, msg);
+}
+
+static bool check_int(const struct where *w, const char *field, const char *s, long lo, long hi,
+		      bool optional, long *out)
+{
+	if (!s || !*s) {
+		if (optional) {
+			*out = -1;
+			return true;
+		}
+		bad(w, field, "missing");
+		return false;
+	}
+	char *end;
+	long long v = strtoll(s, &end, 10);
+	if (*end || v < lo || v > hi) {
+		bad(w, field, "'%.40s' must be a whole number from %ld to %ld", s, lo, hi);
+		return false;
+	}
+	*out = (long)v;
+	return true;
+}
+
+static bool check_time(const struct where *w, const char *field, const char *s,
+		       struct pst_time *out)
+{
+	if (!s || pst_time_parse(s, 0, out) != PST_OK) {
+		bad(w, field, "'%.40s' is not a date and time like 2026-11-21T08:30:00+01:00",
+		    s ? s : "");
+		return false;
+	}
+	return true;
+}
+
+static bool check_word(const struct where *w, const char *field, const struct pst_vocab *v,
+		       const char *s, int *out)
+{
+	int i = s ? pst_vocab_find(v, s) : -1;
+	if (i < 0) {
+		char allowed[256];
+		bad(w, field, "'%.40s' is not one of %s", s ? s : "", pst_vocab_list(v, allowed, sizeof allowed));
+		return false;
+	}
+	*out = i;
+	return true;
+}
+
+/* A list of words, separated by sep (';' in CSV). */
+static bool check_words(const struct where *w, const char *field, const struct pst_vocab *v,
+			const char *s, char sep, unsigned *out)
+{
+	*out = 0;
+	if (!s || !*s)
+		return true;
+	char buf[512];
+	snprintf(buf, sizeof buf, "%s", s);
+	for (char *p = buf; *p; p++)
+		if (*p == sep)
+			*p = ',';
+	const char *b;
+	size_t bl;
+	if (pst_vocab_parse_mask(v, buf, out, &b, &bl) == 0)
+		return true;
+	bad(w, field, "'%.*s' is not a known %s", (int)(bl > 40 ? 40 : bl), b, v->what);
+	return false;
+}
+
+static bool check_text(const struct where *w, const char *field, const char *s, size_t max,
+		       bool optional)
+{
+	if (!s || !*s) {
+		if (!optional)
+			bad(w, field, "missing");
+		return optional;
+	}
+	if (strlen(s) > max) {
+		bad(w, field, "longer than %zu characters", max);
+		return false;
+	}
+	return true;
+}
+
+static bool check_exercise(const struct where *w, const struct pst_catalog *c, const char *s)
+{
+	if (s && pst_catalog_find(c, s))
+		return true;
+	bad(w, "exercise", "'%.60s' is not in the catalogue", s ? s : "");
+	return false;
+}
+
+/* Checks a profile once its fields are read (stage consistency, as pst_profile_check). */
+static void check_profile(const struct where *w, const struct pst_profile *p)
+{
+	struct pst_profile_problem probs[PST_PF__MAX];
+	size_t n = pst_profile_check(p, probs, PST_PF__MAX);
+	for (size_t i = 0; i < n; i++)
+		bad(w, pst_pfield_json[probs[i].field], "%s", probs[i].msg);
+}
+
+/* Ids must be unique within a kind: the import keeps them. */
+static bool unique_ids(struct pst_diags *d, const char *src, const char *what, const int64_t *ids,
+		       size_t n)
+{
+	bool ok = true;
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = i + 1; k < n && ok; k++)
+			if (ids[i] == ids[k]) {
+				pst_diag_add(d, src, 0, 0, "%s id %lld appears twice", what, (long long)ids[i]);
+				ok = false;
+			}
+	return ok;
+}
+
+/* --- import: JSON -------------------------------------------------------------- */
+
+static const char *jstr(json_t *o, const char *k)
+{
+	json_t *v = json_object_get(o, k);
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* Integers as text, so one checker serves JSON and CSV; null and absent give "". */
+static const char *jnum(json_t *o, const char *k, char *buf, size_t size)
+{
+	json_t *v = json_object_get(o, k);
+	if (json_is_integer(v))
+		snprintf(buf, size, "%lld", (long long)json_integer_value(v));
+	else if (!v || json_is_null(v))
+		buf[0] = '\0';
+	else
+		snprintf(buf, size, "?");
+	return buf;
+}
+
+static bool jwords(const struct where *w, json_t *o, const char *k, const struct pst_vocab *v,
+		   unsigned *out)
+{
+	json_t *a = json_object_get(o, k);
+	*out = 0;
+	if (!a || json_is_null(a))
+		return true;
+	if (!json_is_array(a)) {
+		bad(w, k, "must be a list");
+		return false;
+	}
+	size_t i;
+	json_t *e;
+	json_array_foreach(a, i, e)
+	{
+		int x;
+		if (!check_word(w, k, v, json_is_string(e) ? json_string_value(e) : NULL, &x))
+			return false;
+		*out |= PST_BIT(x);
+	}
+	return true;
+}
+
+static const char *dup(struct pst_arena *a, const char *s)
+{
+	return s ? pst_arena_strdup(a, s) : NULL;
+}
+
+static json_t *jarray(struct pst_diags *d, const char *src, json_t *root, const char *k)
+{
+	json_t *a = json_object_get(root, k);
+	if (!a)
+		return NULL;
+	if (!json_is_array(a)) {
+		pst_diag_add(d, src, 0, 0, "%s: must be a list", k);
+		return NULL;
+	}
+	return a;
+}
+
+static void import_json(const struct pst_catalog *c, const char *src, json_t *root,
+			struct pst_record_set *rs, struct pst_diags *d)
+{
+	struct pst_arena *A = rs->arena;
+	char num[32], num2[32], path[64];
+	long v, v2;
+	const char *fmt = jstr(root, "format");
+	json_t *ver = json_object_get(root, "version");
+	if (!fmt || strcmp(fmt, FORMAT) != 0) {
+		pst_diag_add(d, src, 0, 0, "format: not a postura export (\"format\": \"%s\" expected)",
+			     FORMAT);
+		return;
+	}
+	if (!json_is_integer(ver) || json_integer_value(ver) != FORMAT_VERSION) {
+		pst_diag_add(d, src, 0, 0, "version: this postura reads version %d exports",
+			     FORMAT_VERSION);
+		return;
+	}
+	json_t *p = json_object_get(root, "profile");
+	if (p && !json_is_null(p)) {
+		struct where w = {d, src, 0, "profile."};
+		struct pst_saved_profile *sp = &rs->profile;
+		pst_profile_init(&sp->p);
+		sp->p.has_stage = true;
+		int x;
+		if (check_word(&w, "stage", &pst_vocab_stage, jstr(p, "stage"), &x))
+			sp->p.stage = (enum pst_stage)x;
+		if (check_int(&w, "weeks", jnum(p, "weeks", num, sizeof num), 0, 104, false, &v))
+			sp->p.weeks = (int)v;
+		const char *anchor = jstr(p, "anchor");
+		if (!anchor || pst_day_parse(anchor, &sp->anchor_day) != PST_OK)
+			bad(&w, "anchor", "must be a date like 2026-05-01");
+		if (check_word(&w, "birth", &pst_vocab_birth, jstr(p, "birth"), &x))
+			sp->p.birth = (enum pst_birth)x;
+		if (check_word(&w, "feeding", &pst_vocab_feeding, jstr(p, "feeding"), &x))
+			sp->p.feeding = (enum pst_feeding)x;
+		if (check_int(&w, "pain", jnum(p, "pain", num, sizeof num), 0, 10, true, &v))
+			sp->p.pain = (int)v;
+		jwords(&w, p, "areas", &pst_vocab_area, &sp->p.areas);
+		jwords(&w, p, "triggers", &pst_vocab_trigger, &sp->p.triggers);
+		jwords(&w, p, "equipment", &pst_vocab_equipment, &sp->p.equipment);
+		jwords(&w, p, "avoid", &pst_vocab_avoid, &sp->p.avoid);
+		if (check_int(&w, "minutes", jnum(p, "minutes", num, sizeof num), 3, 60, false, &v))
+			sp->p.minutes = (int)v;
+		check_time(&w, "updated", jstr(p, "updated"), &sp->updated);
+		check_profile(&w, &sp->p);
+		rs->has_profile = true;
+	}
+	json_t *a = jarray(d, src, root, "checkins");
+	size_t n = a ? json_array_size(a) : 0;
+	rs->checkins = pst_arena_alloc(A, (n ? n : 1) * sizeof(*rs->checkins));
+	for (size_t i = 0; i < n && rs->checkins; i++) {
+		json_t *o = json_array_get(a, i);
+		snprintf(path, sizeof path, "checkins[%zu].", i);
+		struct where w = {d, src, 0, path};
+		struct pst_checkin *ck = &rs->checkins[rs->ncheckins++];
+		if (check_int(&w, "id", jnum(o, "id", num, sizeof num), 1, INT32_MAX, false, &v))
+			ck->id = v;
+		check_time(&w, "at", jstr(o, "at"), &ck->at);
+		if (check_int(&w, "pain", jnum(o, "pain", num, sizeof num), 0, 10, false, &v))
+			ck->pain = (int)v;
+		jwords(&w, o, "areas", &pst_vocab_area, &ck->areas);
+		if (check_text(&w, "note", jstr(o, "note"), PST_NOTE_MAX, true))
+			ck->note = dup(A, jstr(o, "note"));
+	}
+	a = jarray(d, src, root, "sessions");
+	n = a ? json_array_size(a) : 0;
+	rs->sessions = pst_arena_alloc(A, (n ? n : 1) * sizeof(*rs->sessions));
+	for (size_t i = 0; i < n && rs->sessions; i++) {
+		json_t *o = json_array_get(a, i);
+		snprintf(path, sizeof path, "sessions[%zu].", i);
+		struct where w = {d, src, 0, path};
+		struct pst_session_log *l = &rs->sessions[rs->nsessions++];
+		if (check_int(&w, "id", jnum(o, "id", num, sizeof num), 1, INT32_MAX, false, &v))
+			l->id = v;
+		check_time(&w, "at", jstr(o, "at"), &l->at);
+		if (check_int(&w, "pain_before", jnum(o, "pain_before", num, sizeof num), 0, 10, false, &v) &&
+		    check_int(&w, "pain_after", jnum(o, "pain_after", num2, sizeof num2), 0, 10, false, &v2)) {
+			l->pain_before = (int)v;
+			l->pain_after = (int)v2;
+		}
+		json_t *ex = json_object_get(o, "exercises");
+		size_t m = json_is_array(ex) ? json_array_size(ex) : 0;
+		if (!m || m > PST_SESSION_MAX_EXERCISES) {
+			bad(&w, "exercises", "must be a list of 1 to %d exercises", PST_SESSION_MAX_EXERCISES);
+			continue;
+		}
+		l->ex = pst_arena_alloc(A, m * sizeof(*l->ex));
+		for (size_t k = 0; k < m && l->ex; k++) {
+			json_t *e = json_array_get(ex, k);
+			char epath[96];
+			snprintf(epath, sizeof epath, "sessions[%zu].exercises[%zu].", i, k);
+			struct where we = {d, src, 0, epath};
+			struct pst_session_ex *se = &l->ex[l->nex++];
+			if (check_exercise(&we, c, jstr(e, "id")))
+				se->id = dup(A, jstr(e, "id"));
+			int x;
+			if (check_word(&we, "feedback", &pst_vocab_feedback, jstr(e, "feedback"), &x))
+				se->feedback = (enum pst_feedback)x;
+			if (check_int(&we, "pain", jnum(e, "pain", num, sizeof num), 0, 10, true, &v))
+				se->pain = (int)v;
+		}
+	}
+	a = jarray(d, src, root, "psfs");
+	n = a ? json_array_size(a) : 0;
+	rs->psfs = pst_arena_alloc(A, (n ? n : 1) * sizeof(*rs->psfs));
+	for (size_t i = 0; i < n && rs->psfs; i++) {
+		json_t *o = json_array_get(a, i);
+		snprintf(path, sizeof path, "psfs[%zu].", i);
+		struct where w = {d, src, 0, path};
+		struct pst_psfs_activity *act = &rs->psfs[rs->npsfs++];
+		if (check_int(&w, "id", jnum(o, "id", num, sizeof num), 1, INT32_MAX, false, &v))
+			act->id = v;
+		if (check_text(&w, "activity", jstr(o, "activity"), PST_PSFS_ACTIVITY_MAX, false))
+			act->activity = dup(A, jstr(o, "activity"));
+		check_time(&w, "created", jstr(o, "created"), &act->created);
+		json_t *r = json_object_get(o, "ratings");
+		size_t m = json_is_array(r) ? json_array_size(r) : 0;
+		act->ratings = pst_arena_alloc(A, (m ? m : 1) * sizeof(*act->ratings));
+		for (size_t k = 0; k < m && act->ratings; k++) {
+			json_t *e = json_array_get(r, k);
+			char rpath[96];
+			snprintf(rpath, sizeof rpath, "psfs[%zu].ratings[%zu].", i, k);
+			struct where wr = {d, src, 0, rpath};
+			struct pst_psfs_rating *rt = &act->ratings[act->nratings++];
+			check_time(&wr, "at", jstr(e, "at"), &rt->at);
+			if (check_int(&wr, "score", jnum(e, "score", num, sizeof num), 0, 10, false, &v))
+				rt->score = (int)v;
+		}
+	}
+}
+
+/* --- import: CSV ---------------------------------------------------------------- */
+
+/* Reads one CSV record (RFC 4180) starting at *p; cells point into buf (modified in
+ * place). Returns the number of cells, or -1 on a malformed quote. */
+static int csv_record(char **p, char *end, char **cells, int max, int *lines)
+{
+	int n = 0;
+	char *s = *p;
+	for (;;) {
+		char *out = s, *start = s;
+		if (s < end && *s == '"') {
+			s++;
+			for (;;) {
+				if (s >= end)
+					return -1;
+				if (*s == '"') {
+					if (s + 1 < end && s[1] == '"') {
+						*out++ = '"';
+						s += 2;
+						continue;
+					}
+					s++;
+					break;
+				}
+				if (*s == '\n')
+					(*lines)++;
+				*out++ = *s++;
+			}
+			if (s < end && *s != ',' && *s != '\n' && *s != '\r')
+				return -1;
+		} else {
+			while (s < end && *s != ',' && *s != '\n' && *s != '\r') {
+				if (*s == '"')
+					return -1;
+				*out++ = *s++;
+			}
+		}
+		char sepc = s < end ? *s : '\n';
+		*out = '\0';
+		if (n < max)
+			cells[n] = start;
+		n++;
+		if (sepc == ',') {
+			s++;
+			continue;
+		}
+		/* The separator may have been overwritten by the cell's terminator: use sepc. */
+		if (s < end) {
+			s++;
+			if (sepc == '\r' && s < end && *s == '\n')
+				s++;
+		}
+		(*lines)++;
+		*p = s;
+		return n;
+	}
+}
+
+/* Undoes the formula guard of csv_cell. */
+static const char *unguard(const char *s)
+{
+	return s[0] == '\'' && needs_guard(s + 1) ? s + 1 : s;
+}
+
+static void import_csv(const struct pst_catalog *c, const char *src, char *text, size_t len,
+		       struct pst_record_set *rs, struct pst_diags *d)
+{
+	struct pst_arena *A = rs->arena;
+	char *p = text, *end = text + len;
+	char *cells[C__MAX + 1];
+	int line = 1, lines = 0;
+	int n = csv_record(&p, end, cells, C__MAX + 1, &lines);
+	if (n != C__MAX) {
+		pst_diag_add(d, src, 1, 0, "the header must be the %d postura columns (record,id,...)",
+			     C__MAX);
+		return;
+	}
+	for (int i = 0; i < C__MAX; i++)
+		if (strcmp(cells[i], csv_columns[i]) != 0) {
+			pst_diag_add(d, src, 1, 0, "column %d must be '%s', not '%.40s'", i + 1,
+				     csv_columns[i], cells[i]);
+			return;
+		}
+	/* Count rows first so the arrays can be sized once. */
+	size_t rows = 0;
+	for (char *q = p; q < end; q++)
+		rows += *q == '\n';
+	rows++;
+	rs->checkins = pst_arena_alloc(A, rows * sizeof(*rs->checkins));
+	rs->sessions = pst_arena_alloc(A, rows * sizeof(*rs->sessions));
+	rs->psfs = pst_arena_alloc(A, rows * sizeof(*rs->psfs));
+	struct pst_session_ex *ex_pool = pst_arena_alloc(A, rows * sizeof(*ex_pool));
+	struct pst_psfs_rating *rt_pool = pst_arena_alloc(A, rows * sizeof(*rt_pool));
+	size_t nex = 0, nrt = 0;
+	if (!rs->checkins || !rs->sessions || !rs->psfs || !ex_pool || !rt_pool) {
+		pst_diag_add(d, src, 0, 0, "out of memory");
+		return;
+	}
+	long v, v2;
+	while (p < end) {
+		line += lines;
+		lines = 0;
+		n = csv_record(&p, end, cells, C__MAX + 1, &lines);
+		if (n == 1 && !cells[0][0])
+			continue; /* a blank line */
+		struct where w = {d, src, line, ""};
+		if (n < 0) {
+			pst_diag_add(d, src, line, 0, "malformed CSV: a stray or unclosed quote");
+			return;
+		}
+		if (n != C__MAX) {
+			pst_diag_add(d, src, line, 0, "%d cells where %d were expected", n, C__MAX);
+			continue;
+		}
+		const char *rec = cells[C_RECORD];
+		if (strcmp(rec, "profile") == 0) {
+			struct pst_saved_profile *sp = &rs->profile;
+			pst_profile_init(&sp->p);
+			sp->p.has_stage = true;
+			int x;
+			if (check_word(&w, "stage", &pst_vocab_stage, cells[C_STAGE], &x))
+				sp->p.stage = (enum pst_stage)x;
+			if (check_int(&w, "weeks", cells[C_WEEKS], 0, 104, false, &v))
+				sp->p.weeks = (int)v;
+			if (pst_day_parse(cells[C_ANCHOR], &sp->anchor_day) != PST_OK)
+				bad(&w, "anchor", "must be a date like 2026-05-01");
+			if (check_word(&w, "birth", &pst_vocab_birth, cells[C_BIRTH], &x))
+				sp->p.birth = (enum pst_birth)x;
+			if (check_word(&w, "feeding", &pst_vocab_feeding, cells[C_FEEDING], &x))
+				sp->p.feeding = (enum pst_feeding)x;
+			if (check_int(&w, "pain", cells[C_PAIN], 0, 10, true, &v))
+				sp->p.pain = (int)v;
+			check_words(&w, "areas", &pst_vocab_area, cells[C_AREAS], ';', &sp->p.areas);
+			check_words(&w, "triggers", &pst_vocab_trigger, cells[C_TRIGGERS], ';', &sp->p.triggers);
+			check_words(&w, "equipment", &pst_vocab_equipment, cells[C_EQUIPMENT], ';', &sp->p.equipment);
+			check_words(&w, "avoid", &pst_vocab_avoid, cells[C_AVOID], ';', &sp->p.avoid);
+			if (check_int(&w, "minutes", cells[C_MINUTES], 3, 60, false, &v))
+				sp->p.minutes = (int)v;
+			check_time(&w, "at", cells[C_AT], &sp->updated);
+			check_profile(&w, &sp->p);
+			if (rs->has_profile)
+				pst_diag_add(d, src, line, 0, "a second profile row");
+			rs->has_profile = true;
+		} else if (strcmp(rec, "checkin") == 0) {
+			struct pst_checkin *ck = &rs->checkins[rs->ncheckins++];
+			if (check_int(&w, "id", cells[C_ID], 1, INT32_MAX, false, &v))
+				ck->id = v;
+			check_time(&w, "at", cells[C_AT], &ck->at);
+			if (check_int(&w, "pain", cells[C_PAIN], 0, 10, false, &v))
+				ck->pain = (int)v;
+			check_words(&w, "areas", &pst_vocab_area, cells[C_AREAS], ';', &ck->areas);
+			const char *note = unguard(cells[C_NOTE]);
+			if (check_text(&w, "note", note, PST_NOTE_MAX, true) && *note)
+				ck->note = dup(A, note);
+		} else if (strcmp(rec, "session") == 0) {
+			struct pst_session_log *l = &rs->sessions[rs->nsessions++];
+			if (check_int(&w, "id", cells[C_ID], 1, INT32_MAX, false, &v))
+				l->id = v;
+			check_time(&w, "at", cells[C_AT], &l->at);
+			if (check_int(&w, "pain", cells[C_PAIN], 0, 10, false, &v) &&
+			    check_int(&w, "pain_after", cells[C_PAIN_AFTER], 0, 10, false, &v2)) {
+				l->pain_before = (int)v;
+				l->pain_after = (int)v2;
+			}
+			l->ex = ex_pool + nex;
+		} else if (strcmp(rec, "session_exercise") == 0) {
+			struct pst_session_log *l = rs->nsessions ? &rs->sessions[rs->nsessions - 1] : NULL;
+			if (!l || !check_int(&w, "parent_id", cells[C_PARENT], 1, INT32_MAX, false, &v) ||
+			    v != l->id) {
+				pst_diag_add(d, src, line, 0,
+					     "a session_exercise row must follow its session (parent_id)");
+				continue;
+			}
+			if (l->nex >= PST_SESSION_MAX_EXERCISES) {
+				pst_diag_add(d, src, line, 0, "more than %d exercises in one session",
+					     PST_SESSION_MAX_EXERCISES);
+				continue;
+			}
+			struct pst_session_ex *se = &ex_pool[nex++];
+			l->nex++;
+			if (check_exercise(&w, c, cells[C_EXERCISE]))
+				se->id = dup(A, cells[C_EXERCISE]);
+			int x;
+			if (check_word(&w, "feedback", &pst_vocab_feedback, cells[C_FEEDBACK], &x))
+				se->feedback = (enum pst_feedback)x;
+			if (check_int(&w, "pain", cells[C_PAIN], 0, 10, true, &v))
+				se->pain = (int)v;
+		} else if (strcmp(rec, "psfs_activity") == 0) {
+			struct pst_psfs_activity *act = &rs->psfs[rs->npsfs++];
+			if (check_int(&w, "id", cells[C_ID], 1, INT32_MAX, false, &v))
+				act->id = v;
+			const char *name = unguard(cells[C_ACTIVITY]);
+			if (check_text(&w, "activity", name, PST_PSFS_ACTIVITY_MAX, false))
+				act->activity = dup(A, name);
+			check_time(&w, "at", cells[C_AT], &act->created);
+			act->ratings = rt_pool + nrt;
+		} else if (strcmp(rec, "psfs_rating") == 0) {
+			struct pst_psfs_activity *act = rs->npsfs ? &rs->psfs[rs->npsfs - 1] : NULL;
+			if (!act || !check_int(&w, "parent_id", cells[C_PARENT], 1, INT32_MAX, false, &v) ||
+			    v != act->id) {
+				pst_diag_add(d, src, line, 0,
+					     "a psfs_rating row must follow its psfs_activity (parent_id)");
+				continue;
+			}
+			struct pst_psfs_rating *rt = &rt_pool[nrt++];
+			act->nratings++;
+			check_time(&w, "at", cells[C_AT], &rt->at);
+			if (check_int(&w, "score", cells[C_SCORE], 0, 10, false, &v))
+				rt->score = (int)v;
+		} else {
+			pst_diag_add(d, src, line, 0,
+				     "column record: '%.40s' is not profile, checkin, session, "
+				     "session_exercise, psfs_activity or psfs_rating",
+				     rec);
+		}
+	}
+	for (size_t i = 0; i < rs->nsessions; i++)
+		if (!rs->sessions[i].nex)
+			pst_diag_add(d, src, 0, 0, "session %lld has no exercises",
+				     (long long)rs->sessions[i].id);
+}
+
+int pst_import_parse(const struct pst_catalog *c, const char *src, const char *text, size_t len,
+		     struct pst_record_set *out, struct pst_diags *d)
+{
+	memset(out, 0, sizeof(*out));
+	if (len > PST_IMPORT_MAX) {
+		pst_diag_add(d, src, 0, 0, "larger than %d MiB", PST_IMPORT_MAX >> 20);
+		return PST_EINVAL;
+	}
+	if (!(out->arena = pst_arena_new()))
+		return PST_ENOMEM;
+	size_t before = d->n;
+	size_t i = 0;
+	while (i < len && (text[i] == ' ' || text[i] == '\n' || text[i] == '\r' || text[i] == '\t'))
+		i++;
+	if (i < len && text[i] == '{') {
+		json_error_t jerr;
+		json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+		if (!root)
+			pst_diag_add(d, src, jerr.line > 0 ? jerr.line : 1, jerr.column > 0 ? jerr.column : 1,
+				     "malformed JSON: %s", jerr.text);
+		else if (!json_is_object(root))
+			pst_diag_add(d, src, 0, 0, "an export must be a JSON object");
+		else
+			import_json(c, src, root, out, d);
+		json_decref(root);
+	} else {
+		char *copy = pst_arena_strndup(out->arena, text, len);
+		if (!copy)
+			pst_diag_add(d, src, 0, 0, "out of memory");
+		else
+			import_csv(c, src, copy, len, out, d);
+	}
+	if (d->n == before) {
+		int64_t *ids = malloc(((out->ncheckins > out->nsessions ? out->ncheckins : out->nsessions) +
+				       out->npsfs + 1) * sizeof(*ids));
+		if (ids) {
+			for (size_t k = 0; k < out->ncheckins; k++)
+				ids[k] = out->checkins[k].id;
+			unique_ids(d, src, "check-in", ids, out->ncheckins);
+			for (size_t k = 0; k < out->nsessions; k++)
+				ids[k] = out->sessions[k].id;
+			unique_ids(d, src, "session", ids, out->nsessions);
+			for (size_t k = 0; k < out->npsfs; k++)
+				ids[k] = out->psfs[k].id;
+			unique_ids(d, src, "psfs activity", ids, out->npsfs);
+			free(ids);
+		}
+	}
+	if (d->n != before) {
+		pst_record_set_free(out);
+		return PST_EINVAL;
+	}
+	return PST_OK;
+}

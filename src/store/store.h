@@ -1,0 +1,82 @@
+/*
+ * Persistence behind one backend-neutral interface: a table of functions. SQLite is the
+ * embedded default (store_sqlite.c); a PostgreSQL backend can follow without touching
+ * the core. Every write is one transaction; a function either does all of its work or
+ * none of it. Errors come back as enum pst_err with a message in the store (pst_store_
+ * errmsg) that names the file.
+ */
+#ifndef PST_STORE_H
+#define PST_STORE_H
+
+#include "core/tracking.h"
+
+struct pst_store;
+
+/* Everything a person has recorded: what export writes and import reads. Lists are in
+ * time order (oldest first). */
+struct pst_record_set {
+	struct pst_arena *arena; /* owns every string and array below */
+	bool has_profile;
+	struct pst_saved_profile profile;
+	struct pst_checkin *checkins;
+	size_t ncheckins;
+	struct pst_session_log *sessions;
+	size_t nsessions;
+	struct pst_psfs_activity *psfs;
+	size_t npsfs;
+};
+
+void pst_record_set_free(struct pst_record_set *rs);
+
+/* read_all flags. */
+enum {
+	PST_READ_NO_SESSION_EXERCISES = 1 << 0, /* sessions without their exercises (nex = 0) */
+};
+
+struct pst_store_ops {
+	const char *name; /* "sqlite" */
+	void (*close)(struct pst_store *s);
+	int (*profile_get)(struct pst_store *s, struct pst_saved_profile *out, bool *found);
+	int (*profile_put)(struct pst_store *s, const struct pst_saved_profile *sp);
+	int (*checkin_add)(struct pst_store *s, const struct pst_checkin *c, int64_t *id);
+	int (*session_add)(struct pst_store *s, const struct pst_session_log *l, int64_t *id);
+	int (*psfs_add)(struct pst_store *s, const char *activity, struct pst_time at, int64_t *id);
+	/* PST_ENOTFOUND when id names no activity. */
+	int (*psfs_rate)(struct pst_store *s, int64_t id, int score, struct pst_time at);
+	/* Reads everything recorded since the day since_day (INT64_MIN: all) into out.
+	 * flags: PST_READ_* to leave out what a caller does not need. */
+	int (*read_all)(struct pst_store *s, int64_t since_day, unsigned flags,
+			struct pst_record_set *out);
+	/* Replaces nothing: adds every record of rs in one transaction, or none. */
+	int (*import)(struct pst_store *s, const struct pst_record_set *rs);
+	/* A consistent copy of the whole store to path (SQLite: the online backup API). */
+	int (*backup)(struct pst_store *s, const char *path);
+};
+
+struct pst_store {
+	const struct pst_store_ops *ops;
+	char errmsg[512];
+};
+
+/*
+ * Opens (creating when missing) the SQLite store at path, applying schema migrations.
+ * A database newer than this program, or a file that is not a database, is refused
+ * with a message naming the file, and left untouched. On failure *out is NULL and,
+ * when errmsg is not NULL, the reason is copied into it (size bytes).
+ */
+int pst_store_open_sqlite(const char *path, struct pst_store **out, char *errmsg, size_t size);
+
+/* The default path: $XDG_DATA_HOME/postura/postura.db, else ~/.local/share/postura/
+ * postura.db. Creates the directory. Writes into buf; returns PST_OK or PST_EIO. */
+int pst_store_default_path(char *buf, size_t size);
+
+static inline void pst_store_close(struct pst_store *s)
+{
+	if (s)
+		s->ops->close(s);
+}
+
+/* The schema version this program writes. */
+extern const int pst_store_schema_version;
+
+#endif

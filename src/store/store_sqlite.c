@@ -1,0 +1,930 @@
+/* The SQLite store: WAL, foreign keys, synchronous=FULL, one transaction per write,
+ * numbered schema migrations applied on open (PRAGMA user_version). */
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store.h"
+
+/* Statements on the hot write paths, prepared once and reused: preparing costs about
+ * as much CPU as the insert itself. */
+enum { ST_CHECKIN, ST_SESSION, ST_SESSION_EX, ST__MAX };
+
+static const char *const cached_sql[ST__MAX] = {
+	[ST_CHECKIN] = "INSERT INTO checkin (id, person_id, at_epoch, at_offset, day, pain, areas,"
+		       " note) VALUES (?,?,?,?,?,?,?,?)",
+	[ST_SESSION] = "INSERT INTO session (id, person_id, at_epoch, at_offset, day, pain_before,"
+		       " pain_after) VALUES (?,?,?,?,?,?,?)",
+	[ST_SESSION_EX] = "INSERT INTO session_exercise (session_id, seq, exercise_id, feedback, pain)"
+			  " VALUES (?,?,?,?,?)",
+};
+
+struct sq {
+	struct pst_store base;
+	sqlite3 *db;
+	char *path;
+	sqlite3_stmt *cached[ST__MAX];
+};
+
+/* Migrations, in order; index i brings the schema to version i + 1. Never edit a
+ * landed migration: add a new one. */
+static const char *const migrations[] = {
+	/* 1: the person's records. */
+	"CREATE TABLE person ("
+	"  id INTEGER PRIMARY KEY,"
+	"  created_epoch INTEGER NOT NULL);"
+	"CREATE TABLE profile ("
+	"  person_id INTEGER PRIMARY KEY REFERENCES person(id) ON DELETE CASCADE,"
+	"  stage TEXT NOT NULL CHECK (stage IN ('pregnancy', 'postpartum')),"
+	"  weeks INTEGER NOT NULL CHECK (weeks BETWEEN 0 AND 104),"
+	"  anchor_day INTEGER NOT NULL,"
+	"  birth TEXT NOT NULL CHECK (birth IN ('unknown', 'vaginal', 'caesarean')),"
+	"  feeding TEXT NOT NULL CHECK (feeding IN ('unknown', 'breast', 'bottle', 'mixed')),"
+	"  pain INTEGER CHECK (pain IS NULL OR pain BETWEEN 0 AND 10),"
+	"  areas TEXT NOT NULL, triggers TEXT NOT NULL, equipment TEXT NOT NULL,"
+	"  avoid TEXT NOT NULL,"
+	"  minutes INTEGER NOT NULL CHECK (minutes BETWEEN 3 AND 60),"
+	"  updated_epoch INTEGER NOT NULL, updated_offset INTEGER NOT NULL);"
+	"CREATE TABLE checkin ("
+	"  id INTEGER PRIMARY KEY,"
+	"  person_id INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,"
+	"  at_epoch INTEGER NOT NULL, at_offset INTEGER NOT NULL, day INTEGER NOT NULL,"
+	"  pain INTEGER NOT NULL CHECK (pain BETWEEN 0 AND 10),"
+	"  areas TEXT NOT NULL, note TEXT);"
+	"CREATE INDEX checkin_person_time ON checkin(person_id, at_epoch);"
+	"CREATE TABLE session ("
+	"  id INTEGER PRIMARY KEY,"
+	"  person_id INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,"
+	"  at_epoch INTEGER NOT NULL, at_offset INTEGER NOT NULL, day INTEGER NOT NULL,"
+	"  pain_before INTEGER NOT NULL CHECK (pain_before BETWEEN 0 AND 10),"
+	"  pain_after INTEGER NOT NULL CHECK (pain_after BETWEEN 0 AND 10));"
+	"CREATE INDEX session_person_time ON session(person_id, at_epoch);"
+	"CREATE TABLE session_exercise ("
+	"  session_id INTEGER NOT NULL REFERENCES session(id) ON DELETE CASCADE,"
+	"  seq INTEGER NOT NULL,"
+	"  exercise_id TEXT NOT NULL,"
+	"  feedback TEXT NOT NULL CHECK (feedback IN ('easy', 'right', 'hard', 'hurt')),"
+	"  pain INTEGER CHECK (pain IS NULL OR pain BETWEEN 0 AND 10),"
+	"  PRIMARY KEY (session_id, seq));"
+	"CREATE TABLE psfs_activity ("
+	"  id INTEGER PRIMARY KEY,"
+	"  person_id INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,"
+	"  activity TEXT NOT NULL,"
+	"  created_epoch INTEGER NOT NULL, created_offset INTEGER NOT NULL);"
+	"CREATE TABLE psfs_rating ("
+	"  id INTEGER PRIMARY KEY,"
+	"  activity_id INTEGER NOT NULL REFERENCES psfs_activity(id) ON DELETE CASCADE,"
+	"  at_epoch INTEGER NOT NULL, at_offset INTEGER NOT NULL,"
+	"  score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 10));"
+	"CREATE INDEX psfs_rating_activity ON psfs_rating(activity_id, at_epoch);"
+	"INSERT INTO person(id, created_epoch) VALUES (1, strftime('%s', 'now'));",
+};
+
+const int pst_store_schema_version = (int)(sizeof migrations / sizeof *migrations);
+
+/* The one person of an embedded store; clinic mode will pass real ids. */
+enum { PERSON = 1, BUSY_TIMEOUT_MS = 10000 };
+
+__attribute__((format(printf, 2, 3))) static int fail(struct sq *q, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(q->base.errmsg, sizeof q->base.errmsg, fmt, ap);
+	va_end(ap);
+	return PST_EIO;
+}
+
+/* Reports the database's own error, naming the file. */
+static int dberr(struct sq *q, const char *doing)
+{
+	int code = sqlite3_extended_errcode(q->db);
+	int sys = sqlite3_system_errno(q->db);
+	const char *why = sqlite3_errmsg(q->db);
+	if ((code & 0xff) == SQLITE_FULL || sys == ENOSPC)
+		why = "the disk is full";
+	else if ((code & 0xff) == SQLITE_IOERR && sys)
+		why = strerror(sys);
+	return fail(q, "%s: %s: %s", q->path, doing, why);
+}
+
+static int exec(struct sq *q, const char *sql, const char *doing)
+{
+	if (sqlite3_exec(q->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return dberr(q, doing);
+	return PST_OK;
+}
+
+/* BEGIN IMMEDIATE takes the write lock up front, so two writers queue on the busy
+ * timeout instead of failing half-way. */
+static int begin(struct sq *q)
+{
+	return exec(q, "BEGIN IMMEDIATE", "cannot start a transaction");
+}
+
+static int commit(struct sq *q)
+{
+	if (sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		int err = dberr(q, "cannot save");
+		sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+		return err;
+	}
+	return PST_OK;
+}
+
+static int rollback(struct sq *q, int err)
+{
+	sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+	return err;
+}
+
+static int prepare(struct sq *q, const char *sql, sqlite3_stmt **st)
+{
+	if (sqlite3_prepare_v2(q->db, sql, -1, st, NULL) != SQLITE_OK)
+		return dberr(q, "cannot prepare a statement");
+	return PST_OK;
+}
+
+/* Steps a statement that returns no rows, and finalizes it (or, when cached, resets it). */
+static int run(struct sq *q, sqlite3_stmt *st, const char *doing)
+{
+	int rc = sqlite3_step(st);
+	int err = rc == SQLITE_DONE ? PST_OK : dberr(q, doing);
+	bool cached = false;
+	for (int i = 0; i < ST__MAX; i++)
+		cached |= q->cached[i] == st;
+	if (cached) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	} else {
+		sqlite3_finalize(st);
+	}
+	return err;
+}
+
+/* A cached statement, ready to bind. */
+static int cached(struct sq *q, int which, sqlite3_stmt **st)
+{
+	if (!q->cached[which]) {
+		int err = prepare(q, cached_sql[which], &q->cached[which]);
+		if (err)
+			return err;
+	}
+	*st = q->cached[which];
+	return PST_OK;
+}
+
+static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static void mask_words(const struct pst_vocab *v, unsigned mask, char *buf, size_t size)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < v->n; i++) {
+		if (!(mask & PST_BIT(i)))
+			continue;
+		int w = snprintf(buf + used, size - used, "%s%s", used ? "," : "", v->words[i]);
+		if (w < 0 || (size_t)w >= size - used)
+			break;
+		used += (size_t)w;
+	}
+}
+
+static bool words_mask(const struct pst_vocab *v, const unsigned char *s, unsigned *mask)
+{
+	const char *bad;
+	size_t badlen;
+	*mask = 0;
+	if (!s || !*s)
+		return true;
+	return pst_vocab_parse_mask(v, (const char *)s, mask, &bad, &badlen) == 0;
+}
+
+/* Switches to write-ahead logging. Two processes opening a new file at once can find it
+ * locked while the other switches; the busy handler does not cover this, so retry. */
+static int wal(struct sq *q)
+{
+	for (int tries = 0;; tries++) {
+		int rc = sqlite3_exec(q->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+		if (rc == SQLITE_OK)
+			return PST_OK;
+		if (((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) ||
+		    tries * 20 >= BUSY_TIMEOUT_MS)
+			return dberr(q, "cannot switch to write-ahead logging");
+		usleep(20 * 1000);
+	}
+}
+
+/* --- migrations ------------------------------------------------------------ */
+
+static int schema_version(struct sq *q, int *version)
+{
+	sqlite3_stmt *st;
+	int err = prepare(q, "PRAGMA user_version", &st);
+	if (err)
+		return err;
+	*version = -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return *version < 0 ? dberr(q, "cannot read the schema version") : PST_OK;
+}
+
+static int check_version(struct sq *q)
+{
+	int version, err = schema_version(q, &version);
+	if (err)
+		return err;
+	if (version > pst_store_schema_version)
+		return fail(q,
+			    "%s was written by a newer postura (schema %d; this one knows up to %d); "
+			    "it was left untouched: update postura to open it",
+			    q->path, version, pst_store_schema_version);
+	return PST_OK;
+}
+
+static int migrate(struct sq *q)
+{
+	int version, err = schema_version(q, &version);
+	if (err || version == pst_store_schema_version)
+		return err; /* the usual case: no write lock needed */
+	for (;;) {
+		/* Read the version inside the write transaction: two processes opening a new
+		 * file at once must not both run the same migration. */
+		if ((err = begin(q)))
+			return err;
+		if ((err = schema_version(q, &version)))
+			return rollback(q, err);
+		if (version >= pst_store_schema_version) {
+			rollback(q, PST_OK);
+			return check_version(q);
+		}
+		int v = version;
+		char pragma[64];
+		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
+		if ((err = exec(q, migrations[v], "cannot upgrade the schema")) ||
+		    (err = exec(q, pragma, "cannot upgrade the schema")))
+			return rollback(q, err);
+		if ((err = commit(q)))
+			return err;
+	}
+}
+
+/* --- profile ---------------------------------------------------------------- */
+
+static int profile_get(struct pst_store *s, struct pst_saved_profile *out, bool *found)
+{
+	struct sq *q = (struct sq *)s;
+	sqlite3_stmt *st;
+	int err = prepare(q,
+			  "SELECT stage, weeks, anchor_day, birth, feeding, pain, areas, triggers,"
+			  " equipment, avoid, minutes, updated_epoch, updated_offset"
+			  " FROM profile WHERE person_id = ?",
+			  &st);
+	if (err)
+		return err;
+	sqlite3_bind_int(st, 1, PERSON);
+	*found = false;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		memset(out, 0, sizeof(*out));
+		struct pst_profile *p = &out->p;
+		pst_profile_init(p);
+		p->has_stage = true;
+		int stage = pst_vocab_find(&pst_vocab_stage, (const char *)sqlite3_column_text(st, 0));
+		int birth = pst_vocab_find(&pst_vocab_birth, (const char *)sqlite3_column_text(st, 3));
+		int feed = pst_vocab_find(&pst_vocab_feeding, (const char *)sqlite3_column_text(st, 4));
+		p->weeks = sqlite3_column_int(st, 1);
+		out->anchor_day = sqlite3_column_int64(st, 2);
+		p->pain = sqlite3_column_type(st, 5) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 5);
+		p->minutes = sqlite3_column_int(st, 10);
+		out->updated.epoch = sqlite3_column_int64(st, 11);
+		out->updated.offset_min = sqlite3_column_int(st, 12);
+		bool ok = stage >= 0 && birth >= 0 && feed >= 0 &&
+			  words_mask(&pst_vocab_area, sqlite3_column_text(st, 6), &p->areas) &&
+			  words_mask(&pst_vocab_trigger, sqlite3_column_text(st, 7), &p->triggers) &&
+			  words_mask(&pst_vocab_equipment, sqlite3_column_text(st, 8), &p->equipment) &&
+			  words_mask(&pst_vocab_avoid, sqlite3_column_text(st, 9), &p->avoid);
+		sqlite3_finalize(st);
+		if (!ok)
+			return fail(q, "%s: the saved profile holds a value this postura does not know",
+				    q->path);
+		p->stage = (enum pst_stage)stage;
+		p->birth = (enum pst_birth)birth;
+		p->feeding = (enum pst_feeding)feed;
+		*found = true;
+		return PST_OK;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? PST_OK : dberr(q, "cannot read the profile");
+}
+
+static int profile_write(struct sq *q, const struct pst_saved_profile *sp)
+{
+	const struct pst_profile *p = &sp->p;
+	sqlite3_stmt *st;
+	int err = prepare(q,
+			  "INSERT OR REPLACE INTO profile (person_id, stage, weeks, anchor_day, birth,"
+			  " feeding, pain, areas, triggers, equipment, avoid, minutes, updated_epoch,"
+			  " updated_offset) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+			  &st);
+	if (err)
+		return err;
+	char areas[128], trig[128], eq[128], avoid[128];
+	mask_words(&pst_vocab_area, p->areas, areas, sizeof areas);
+	mask_words(&pst_vocab_trigger, p->triggers, trig, sizeof trig);
+	mask_words(&pst_vocab_equipment, p->equipment, eq, sizeof eq);
+	mask_words(&pst_vocab_avoid, p->avoid, avoid, sizeof avoid);
+	sqlite3_bind_int(st, 1, PERSON);
+	sqlite3_bind_text(st, 2, pst_vocab_word(&pst_vocab_stage, (int)p->stage), -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, p->weeks);
+	sqlite3_bind_int64(st, 4, sp->anchor_day);
+	sqlite3_bind_text(st, 5, pst_vocab_word(&pst_vocab_birth, (int)p->birth), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, pst_vocab_word(&pst_vocab_feeding, (int)p->feeding), -1,
+			  SQLITE_STATIC);
+	if (p->pain >= 0)
+		sqlite3_bind_int(st, 7, p->pain);
+	else
+		sqlite3_bind_null(st, 7);
+	sqlite3_bind_text(st, 8, areas, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 9, trig, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 10, eq, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 11, avoid, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 12, p->minutes);
+	sqlite3_bind_int64(st, 13, sp->updated.epoch);
+	sqlite3_bind_int(st, 14, sp->updated.offset_min);
+	return run(q, st, "cannot save the profile");
+}
+
+static int profile_put(struct pst_store *s, const struct pst_saved_profile *sp)
+{
+	struct sq *q = (struct sq *)s;
+	int err = begin(q);
+	if (err)
+		return err;
+	if ((err = profile_write(q, sp)))
+		return rollback(q, err);
+	return commit(q);
+}
+
+/* --- check-ins, sessions, PSFS ------------------------------------------------ */
+
+static int checkin_write(struct sq *q, const struct pst_checkin *c, int64_t *id)
+{
+	sqlite3_stmt *st;
+	int err = cached(q, ST_CHECKIN, &st);
+	if (err)
+		return err;
+	char areas[128];
+	mask_words(&pst_vocab_area, c->areas, areas, sizeof areas);
+	if (c->id)
+		sqlite3_bind_int64(st, 1, c->id);
+	else
+		sqlite3_bind_null(st, 1);
+	sqlite3_bind_int(st, 2, PERSON);
+	sqlite3_bind_int64(st, 3, c->at.epoch);
+	sqlite3_bind_int(st, 4, c->at.offset_min);
+	sqlite3_bind_int64(st, 5, pst_time_day(c->at));
+	sqlite3_bind_int(st, 6, c->pain);
+	sqlite3_bind_text(st, 7, areas, -1, SQLITE_TRANSIENT);
+	bind_text_or_null(st, 8, c->note);
+	if ((err = run(q, st, "cannot save the check-in")))
+		return err;
+	if (id)
+		*id = sqlite3_last_insert_rowid(q->db);
+	return PST_OK;
+}
+
+static int checkin_add(struct pst_store *s, const struct pst_checkin *c, int64_t *id)
+{
+	struct sq *q = (struct sq *)s;
+	int err = begin(q);
+	if (err)
+		return err;
+	if ((err = checkin_write(q, c, id)))
+		return rollback(q, err);
+	return commit(q);
+}
+
+static int session_write(struct sq *q, const struct pst_session_log *l, int64_t *id)
+{
+	sqlite3_stmt *st;
+	int err = cached(q, ST_SESSION, &st);
+	if (err)
+		return err;
+	if (l->id)
+		sqlite3_bind_int64(st, 1, l->id);
+	else
+		sqlite3_bind_null(st, 1);
+	sqlite3_bind_int(st, 2, PERSON);
+	sqlite3_bind_int64(st, 3, l->at.epoch);
+	sqlite3_bind_int(st, 4, l->at.offset_min);
+	sqlite3_bind_int64(st, 5, pst_time_day(l->at));
+	sqlite3_bind_int(st, 6, l->pain_before);
+	sqlite3_bind_int(st, 7, l->pain_after);
+	if ((err = run(q, st, "cannot save the session")))
+		return err;
+	int64_t sid = sqlite3_last_insert_rowid(q->db);
+	for (size_t i = 0; i < l->nex; i++) {
+		const struct pst_session_ex *e = &l->ex[i];
+		if ((err = cached(q, ST_SESSION_EX, &st)))
+			return err;
+		sqlite3_bind_int64(st, 1, sid);
+		sqlite3_bind_int(st, 2, (int)i);
+		sqlite3_bind_text(st, 3, e->id, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 4, pst_vocab_word(&pst_vocab_feedback, (int)e->feedback), -1,
+				  SQLITE_STATIC);
+		if (e->pain >= 0)
+			sqlite3_bind_int(st, 5, e->pain);
+		else
+			sqlite3_bind_null(st, 5);
+		if ((err = run(q, st, "cannot save the session's exercises")))
+			return err;
+	}
+	if (id)
+		*id = sid;
+	return PST_OK;
+}
+
+static int session_add(struct pst_store *s, const struct pst_session_log *l, int64_t *id)
+{
+	struct sq *q = (struct sq *)s;
+	int err = begin(q);
+	if (err)
+		return err;
+	if ((err = session_write(q, l, id)))
+		return rollback(q, err);
+	return commit(q);
+}
+
+static int psfs_count(struct sq *q, int *n)
+{
+	sqlite3_stmt *st;
+	int err = prepare(q, "SELECT count(*) FROM psfs_activity WHERE person_id = ?", &st);
+	if (err)
+		return err;
+	sqlite3_bind_int(st, 1, PERSON);
+	err = sqlite3_step(st) == SQLITE_ROW ? PST_OK : dberr(q, "cannot count activities");
+	*n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return err;
+}
+
+static int psfs_activity_write(struct sq *q, int64_t id, const char *activity, struct pst_time at,
+			       int64_t *out)
+{
+	sqlite3_stmt *st;
+	int err = prepare(q,
+			  "INSERT INTO psfs_activity (id, person_id, activity, created_epoch,"
+			  " created_offset) VALUES (?,?,?,?,?)",
+			  &st);
+	if (err)
+		return err;
+	if (id)
+		sqlite3_bind_int64(st, 1, id);
+	else
+		sqlite3_bind_null(st, 1);
+	sqlite3_bind_int(st, 2, PERSON);
+	sqlite3_bind_text(st, 3, activity, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 4, at.epoch);
+	sqlite3_bind_int(st, 5, at.offset_min);
+	if ((err = run(q, st, "cannot save the activity")))
+		return err;
+	if (out)
+		*out = sqlite3_last_insert_rowid(q->db);
+	return PST_OK;
+}
+
+static int psfs_add(struct pst_store *s, const char *activity, struct pst_time at, int64_t *id)
+{
+	struct sq *q = (struct sq *)s;
+	int err = begin(q), n = 0;
+	if (err)
+		return err;
+	if ((err = psfs_count(q, &n)))
+		return rollback(q, err);
+	if (n >= PST_PSFS_MAX_ACTIVITIES) {
+		fail(q, "%s: the functional scale already has %d activities, the most it takes",
+		     q->path, PST_PSFS_MAX_ACTIVITIES);
+		return rollback(q, PST_EINVAL);
+	}
+	if ((err = psfs_activity_write(q, 0, activity, at, id)))
+		return rollback(q, err);
+	return commit(q);
+}
+
+static int psfs_rating_write(struct sq *q, int64_t activity, int score, struct pst_time at)
+{
+	sqlite3_stmt *st;
+	int err = prepare(q,
+			  "INSERT INTO psfs_rating (activity_id, at_epoch, at_offset, score)"
+			  " SELECT id, ?, ?, ? FROM psfs_activity WHERE id = ? AND person_id = ?",
+			  &st);
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, at.epoch);
+	sqlite3_bind_int(st, 2, at.offset_min);
+	sqlite3_bind_int(st, 3, score);
+	sqlite3_bind_int64(st, 4, activity);
+	sqlite3_bind_int(st, 5, PERSON);
+	if ((err = run(q, st, "cannot save the rating")))
+		return err;
+	if (sqlite3_changes(q->db) == 0) {
+		fail(q, "no activity with id %lld (see 'postura psfs list')", (long long)activity);
+		return PST_ENOTFOUND;
+	}
+	return PST_OK;
+}
+
+static int psfs_rate(struct pst_store *s, int64_t id, int score, struct pst_time at)
+{
+	struct sq *q = (struct sq *)s;
+	int err = begin(q);
+	if (err)
+		return err;
+	if ((err = psfs_rating_write(q, id, score, at)))
+		return rollback(q, err);
+	return commit(q);
+}
+
+/* --- reading ------------------------------------------------------------------ */
+
+/* Grows an arena array: arenas do not free, so double and copy. */
+static void *grow(struct pst_arena *a, void *v, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap)
+		return v;
+	size_t ncap = *cap ? *cap * 2 : 64;
+	void *nv = pst_arena_alloc(a, ncap * size);
+	if (!nv)
+		return NULL;
+	if (n)
+		memcpy(nv, v, n * size);
+	*cap = ncap;
+	return nv;
+}
+
+static const char *col_text(struct pst_arena *a, sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+	return s ? pst_arena_strdup(a, (const char *)s) : NULL;
+}
+
+static int read_checkins(struct sq *q, int64_t since, struct pst_record_set *rs)
+{
+	sqlite3_stmt *st;
+	int err = prepare(q,
+			  "SELECT id, at_epoch, at_offset, pain, areas, note FROM checkin"
+			  " WHERE person_id = ? AND day >= ? ORDER BY at_epoch, id",
+			  &st);
+	if (err)
+		return err;
+	sqlite3_bind_int(st, 1, PERSON);
+	sqlite3_bind_int64(st, 2, since);
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rs->checkins = grow(rs->arena, rs->checkins, rs->ncheckins, &cap, sizeof(*rs->checkins));
+		if (!rs->checkins) {
+			sqlite3_finalize(st);
+			return fail(q, "out of memory");
+		}
+		struct pst_checkin *c = &rs->checkins[rs->ncheckins++];
+		c->id = sqlite3_column_int64(st, 0);
+		c->at.epoch = sqlite3_column_int64(st, 1);
+		c->at.offset_min = sqlite3_column_int(st, 2);
+		c->pain = sqlite3_column_int(st, 3);
+		words_mask(&pst_vocab_area, sqlite3_column_text(st, 4), &c->areas);
+		c->note = col_text(rs->arena, st, 5);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? PST_OK : dberr(q, "cannot read the check-ins");
+}
+
+static int read_sessions(struct sq *q, int64_t since, bool with_ex, struct pst_record_set *rs)
+{
+	sqlite3_stmt *st;
+	/* One pass over sessions joined with their exercises, in order. */
+	int err = prepare(q,
+			  with_ex ? "SELECT s.id, s.at_epoch, s.at_offset, s.pain_before, s.pain_after,"
+				    " e.exercise_id, e.feedback, e.pain"
+				    " FROM session s LEFT JOIN session_exercise e ON e.session_id = s.id"
+				    " WHERE s.person_id = ? AND s.day >= ? ORDER BY s.at_epoch, s.id, e.seq"
+				  : "SELECT id, at_epoch, at_offset, pain_before, pain_after, NULL, NULL, NULL"
+				    " FROM session WHERE person_id = ? AND day >= ? ORDER BY at_epoch, id",
+			  &st);
+	if (err)
+		return err;
+	sqlite3_bind_int(st, 1, PERSON);
+	sqlite3_bind_int64(st, 2, since);
+	size_t cap = 0, excap = 0;
+	struct pst_session_log *cur = NULL;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		if (!cur || cur->id != id) {
+			rs->sessions = grow(rs->arena, rs->sessions, rs->nsessions, &cap,
+					    sizeof(*rs->sessions));
+			if (!rs->sessions)
+				goto oom;
+			cur = &rs->sessions[rs->nsessions++];
+			memset(cur, 0, sizeof(*cur));
+			cur->id = id;
+			cur->at.epoch = sqlite3_column_int64(st, 1);
+			cur->at.offset_min = sqlite3_column_int(st, 2);
+			cur->pain_before = sqlite3_column_int(st, 3);
+			cur->pain_after = sqlite3_column_int(st, 4);
+			excap = 0;
+		}
+		if (sqlite3_column_type(st, 5) == SQLITE_NULL)
+			continue;
+		cur->ex = grow(rs->arena, cur->ex, cur->nex, &excap, sizeof(*cur->ex));
+		if (!cur->ex)
+			goto oom;
+		struct pst_session_ex *e = &cur->ex[cur->nex++];
+		e->id = col_text(rs->arena, st, 5);
+		int fb = pst_vocab_find(&pst_vocab_feedback, (const char *)sqlite3_column_text(st, 6));
+		e->feedback = fb < 0 ? PST_FB_RIGHT : (enum pst_feedback)fb;
+		e->pain = sqlite3_column_type(st, 7) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 7);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? PST_OK : dberr(q, "cannot read the sessions");
+oom:
+	sqlite3_finalize(st);
+	return fail(q, "out of memory");
+}
+
+static int read_psfs(struct sq *q, struct pst_record_set *rs)
+{
+	sqlite3_stmt *st;
+	int err = prepare(q,
+			  "SELECT a.id, a.activity, a.created_epoch, a.created_offset,"
+			  " r.at_epoch, r.at_offset, r.score"
+			  " FROM psfs_activity a LEFT JOIN psfs_rating r ON r.activity_id = a.id"
+			  " WHERE a.person_id = ? ORDER BY a.id, r.at_epoch, r.id",
+			  &st);
+	if (err)
+		return err;
+	sqlite3_bind_int(st, 1, PERSON);
+	size_t cap = 0, rcap = 0;
+	struct pst_psfs_activity *cur = NULL;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		if (!cur || cur->id != id) {
+			rs->psfs = grow(rs->arena, rs->psfs, rs->npsfs, &cap, sizeof(*rs->psfs));
+			if (!rs->psfs)
+				goto oom;
+			cur = &rs->psfs[rs->npsfs++];
+			memset(cur, 0, sizeof(*cur));
+			cur->id = id;
+			cur->activity = col_text(rs->arena, st, 1);
+			cur->created.epoch = sqlite3_column_int64(st, 2);
+			cur->created.offset_min = sqlite3_column_int(st, 3);
+			rcap = 0;
+		}
+		if (sqlite3_column_type(st, 6) == SQLITE_NULL)
+			continue;
+		cur->ratings = grow(rs->arena, cur->ratings, cur->nratings, &rcap, sizeof(*cur->ratings));
+		if (!cur->ratings)
+			goto oom;
+		struct pst_psfs_rating *r = &cur->ratings[cur->nratings++];
+		r->at.epoch = sqlite3_column_int64(st, 4);
+		r->at.offset_min = sqlite3_column_int(st, 5);
+		r->score = sqlite3_column_int(st, 6);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? PST_OK : dberr(q, "cannot read the functional scale");
+oom:
+	sqlite3_finalize(st);
+	return fail(q, "out of memory");
+}
+
+static int read_all(struct pst_store *s, int64_t since_day, unsigned flags,
+		    struct pst_record_set *out)
+{
+	struct sq *q = (struct sq *)s;
+	memset(out, 0, sizeof(*out));
+	if (!(out->arena = pst_arena_new()))
+		return fail(q, "out of memory");
+	/* One read transaction: a consistent picture even while another process writes. */
+	int err = exec(q, "BEGIN", "cannot start reading");
+	if (!err)
+		err = profile_get(s, &out->profile, &out->has_profile);
+	if (!err)
+		err = read_checkins(q, since_day, out);
+	if (!err)
+		err = read_sessions(q, since_day, !(flags & PST_READ_NO_SESSION_EXERCISES), out);
+	if (!err)
+		err = read_psfs(q, out);
+	sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL);
+	if (err)
+		pst_record_set_free(out);
+	return err;
+}
+
+static int import(struct pst_store *s, const struct pst_record_set *rs)
+{
+	struct sq *q = (struct sq *)s;
+	int err = begin(q);
+	if (err)
+		return err;
+	if (rs->has_profile && (err = profile_write(q, &rs->profile)))
+		return rollback(q, err);
+	for (size_t i = 0; i < rs->ncheckins; i++)
+		if ((err = checkin_write(q, &rs->checkins[i], NULL))) {
+			fail(q, "check-in %zu (id %lld) could not be added: %s; nothing was imported",
+			     i + 1, (long long)rs->checkins[i].id, sqlite3_errmsg(q->db));
+			return rollback(q, err);
+		}
+	for (size_t i = 0; i < rs->nsessions; i++)
+		if ((err = session_write(q, &rs->sessions[i], NULL))) {
+			fail(q, "session %zu (id %lld) could not be added: %s; nothing was imported",
+			     i + 1, (long long)rs->sessions[i].id, sqlite3_errmsg(q->db));
+			return rollback(q, err);
+		}
+	for (size_t i = 0; i < rs->npsfs; i++) {
+		const struct pst_psfs_activity *a = &rs->psfs[i];
+		int64_t id;
+		if ((err = psfs_activity_write(q, a->id, a->activity, a->created, &id))) {
+			fail(q, "activity %zu (id %lld) could not be added: %s; nothing was imported",
+			     i + 1, (long long)a->id, sqlite3_errmsg(q->db));
+			return rollback(q, err);
+		}
+		for (size_t k = 0; k < a->nratings; k++)
+			if ((err = psfs_rating_write(q, id, a->ratings[k].score, a->ratings[k].at)))
+				return rollback(q, err);
+	}
+	int n = 0;
+	if ((err = psfs_count(q, &n)))
+		return rollback(q, err);
+	if (n > PST_PSFS_MAX_ACTIVITIES) {
+		fail(q, "%s: the import would make %d functional-scale activities (at most %d); "
+			"nothing was imported",
+		     q->path, n, PST_PSFS_MAX_ACTIVITIES);
+		return rollback(q, PST_EINVAL);
+	}
+	return commit(q);
+}
+
+static int backup(struct pst_store *s, const char *path)
+{
+	struct sq *q = (struct sq *)s;
+	sqlite3 *dst;
+	if (sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+	    SQLITE_OK) {
+		fail(q, "%s: cannot create the backup: %s", path, sqlite3_errmsg(dst));
+		sqlite3_close(dst);
+		return PST_EIO;
+	}
+	sqlite3_backup *b = sqlite3_backup_init(dst, "main", q->db, "main");
+	int rc = SQLITE_OK;
+	if (b) {
+		/* All pages in one step: a consistent snapshot even while others write. */
+		rc = sqlite3_backup_step(b, -1);
+		sqlite3_backup_finish(b);
+	}
+	int err = PST_OK;
+	if (!b || rc != SQLITE_DONE) {
+		int code = sqlite3_extended_errcode(dst);
+		fail(q, "%s: the backup failed: %s", path,
+		     (code & 0xff) == SQLITE_FULL ? "the disk is full" : sqlite3_errmsg(dst));
+		err = PST_EIO;
+	}
+	if (sqlite3_close(dst) != SQLITE_OK && !err)
+		err = fail(q, "%s: cannot close the backup", path);
+	return err;
+}
+
+static void close_store(struct pst_store *s)
+{
+	struct sq *q = (struct sq *)s;
+	for (int i = 0; i < ST__MAX; i++)
+		sqlite3_finalize(q->cached[i]);
+	sqlite3_close(q->db);
+	free(q->path);
+	free(q);
+}
+
+static const struct pst_store_ops sqlite_ops = {
+	.name = "sqlite",
+	.close = close_store,
+	.profile_get = profile_get,
+	.profile_put = profile_put,
+	.checkin_add = checkin_add,
+	.session_add = session_add,
+	.psfs_add = psfs_add,
+	.psfs_rate = psfs_rate,
+	.read_all = read_all,
+	.import = import,
+	.backup = backup,
+};
+
+int pst_store_open_sqlite(const char *path, struct pst_store **out, char *errmsg, size_t size)
+{
+	*out = NULL;
+	struct sq *q = calloc(1, sizeof(*q));
+	if (!q || !(q->path = strdup(path))) {
+		free(q);
+		if (errmsg)
+			snprintf(errmsg, size, "out of memory");
+		return PST_ENOMEM;
+	}
+	q->base.ops = &sqlite_ops;
+	int err = PST_OK;
+	int rc = sqlite3_open_v2(path, &q->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		int e = q->db ? sqlite3_system_errno(q->db) : 0;
+		/* SQLite retries read-only after a failed create; the first reason is the one
+		 * that helps (a read-only or missing directory). */
+		char dir[4096];
+		snprintf(dir, sizeof dir, "%s", path);
+		char *slash = strrchr(dir, '/');
+		if (slash)
+			*slash = '\0';
+		if (access(path, F_OK) != 0 && access(slash ? (*dir ? dir : "/") : ".", W_OK) != 0)
+			e = errno;
+		err = fail(q, "%s: cannot open or create the database: %s", path,
+			   e ? strerror(e) : q->db ? sqlite3_errmsg(q->db) : "out of memory");
+		goto out;
+	}
+	sqlite3_extended_result_codes(q->db, 1);
+	sqlite3_busy_timeout(q->db, BUSY_TIMEOUT_MS);
+	/* Reading the header first: a file that is not a database is refused untouched. */
+	sqlite3_stmt *st;
+	rc = sqlite3_prepare_v2(q->db, "SELECT count(*) FROM sqlite_master", -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+	}
+	if (rc != SQLITE_ROW) {
+		int code = sqlite3_extended_errcode(q->db) & 0xff;
+		if (code == SQLITE_NOTADB)
+			err = fail(q, "%s is not a postura database (not an SQLite file); it was left "
+				      "untouched",
+				   path);
+		else
+			err = dberr(q, "cannot read the database");
+		goto out;
+	}
+	/* The version check comes before anything that writes (WAL changes the header). */
+	if ((err = check_version(q)) || (err = wal(q)) ||
+	    (err = exec(q, "PRAGMA synchronous = FULL", "cannot set durable writes")) ||
+	    (err = exec(q, "PRAGMA foreign_keys = ON", "cannot enable foreign keys")) ||
+	    (err = migrate(q)))
+		goto out;
+out:
+	if (err) {
+		if (errmsg)
+			snprintf(errmsg, size, "%s", q->base.errmsg);
+		close_store(&q->base);
+		return err;
+	}
+	*out = &q->base;
+	return PST_OK;
+}
+
+int pst_store_default_path(char *buf, size_t size)
+{
+	const char *xdg = getenv("XDG_DATA_HOME");
+	const char *home = getenv("HOME");
+	char dir[4096];
+	if (xdg && *xdg == '/')
+		snprintf(dir, sizeof dir, "%s/postura", xdg);
+	else if (home && *home)
+		snprintf(dir, sizeof dir, "%s/.local/share/postura", home);
+	else
+		return PST_EIO;
+	/* mkdir -p for the last two levels: ~/.local/share may not exist yet. */
+	char parent[4096];
+	snprintf(parent, sizeof parent, "%s", dir);
+	for (char *p = parent + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(parent, 0700) != 0 && errno != EEXIST)
+			return PST_EIO;
+		*p = '/';
+	}
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		return PST_EIO;
+	if ((size_t)snprintf(buf, size, "%s/postura.db", dir) >= size)
+		return PST_EIO;
+	return PST_OK;
+}
+
+void pst_record_set_free(struct pst_record_set *rs)
+{
+	pst_arena_free(rs->arena);
+	memset(rs, 0, sizeof(*rs));
+}

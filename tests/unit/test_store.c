@@ -1,0 +1,341 @@
+/* Store and exchange tests on real SQLite files: migrations, refusals, the records a
+ * person keeps, export/import round trips, and imports that write nothing when wrong. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "data/builtin.h"
+#include "store/exchange.h"
+#include "store/store.h"
+
+static char dir[] = "/tmp/pst-store-XXXXXX";
+
+static int setup(void **state)
+{
+	(void)state;
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static char *path_of(const char *name)
+{
+	static char buf[256];
+	snprintf(buf, sizeof buf, "%s/%s", dir, name);
+	return buf;
+}
+
+static struct pst_store *open_new(const char *name)
+{
+	char err[600];
+	struct pst_store *s = NULL;
+	unlink(path_of(name));
+	int rc = pst_store_open_sqlite(path_of(name), &s, err, sizeof err);
+	if (rc)
+		print_error("%s\n", err);
+	assert_int_equal(rc, PST_OK);
+	return s;
+}
+
+static struct pst_time at(const char *iso)
+{
+	struct pst_time t;
+	assert_int_equal(pst_time_parse(iso, 0, &t), PST_OK);
+	return t;
+}
+
+static void test_time(void **state)
+{
+	(void)state;
+	struct pst_time t;
+	char buf[40];
+	assert_int_equal(pst_time_parse("2026-11-21T08:30:15+01:00", 0, &t), PST_OK);
+	assert_string_equal(pst_time_format(t, buf, sizeof buf), "2026-11-21T08:30:15+01:00");
+	assert_int_equal(pst_time_parse("2026-11-21", 60, &t), PST_OK);
+	assert_string_equal(pst_time_format(t, buf, sizeof buf), "2026-11-21T12:00:00+01:00");
+	assert_int_equal(pst_time_parse("2026-11-21T23:30Z", 0, &t), PST_OK);
+	/* Local days: 23:30 UTC is the next day at +01:00. */
+	t.offset_min = 60;
+	assert_string_equal(pst_day_format(pst_time_day(t), buf, sizeof buf), "2026-11-22");
+	assert_int_equal(pst_day_weekday(pst_time_day(at("2026-11-23T12:00Z"))), 0); /* a Monday */
+	static const char *const bad[] = {"2026-02-30", "2026-13-01", "2026-11-21T24:00",
+					  "21/11/2026", "2026-11-21T08:30+15:00", "", "2026-11-21x"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+		assert_int_equal(pst_time_parse(bad[i], 0, &t), PST_EINVAL);
+}
+
+static void test_records_round_trip(void **state)
+{
+	(void)state;
+	struct pst_store *s = open_new("a.db");
+	struct pst_saved_profile sp = {0};
+	pst_profile_init(&sp.p);
+	sp.p.has_stage = true;
+	sp.p.stage = PST_STAGE_POSTPARTUM;
+	sp.p.weeks = 6;
+	sp.p.birth = PST_BIRTH_CAESAREAN;
+	sp.p.areas = PST_BIT(PST_AREA_UPPER);
+	sp.updated = at("2026-11-21T09:00:00Z");
+	pst_saved_profile_anchor(&sp, pst_time_day(sp.updated));
+	assert_int_equal(s->ops->profile_put(s, &sp), PST_OK);
+	struct pst_checkin ck = {.at = at("2026-11-21T09:00:00Z"), .pain = 5, .note = "a, \"note\""};
+	int64_t id;
+	assert_int_equal(s->ops->checkin_add(s, &ck, &id), PST_OK);
+	assert_int_equal(id, 1);
+	struct pst_session_ex ex[2] = {{"wall-angels", PST_FB_EASY, 2}, {"cat-cow", PST_FB_HURT, -1}};
+	struct pst_session_log l = {.at = at("2026-11-21T10:00:00Z"), .pain_before = 4, .pain_after = 3,
+				    .ex = ex, .nex = 2};
+	assert_int_equal(s->ops->session_add(s, &l, &id), PST_OK);
+	assert_int_equal(s->ops->psfs_add(s, "carry the car seat", at("2026-11-21T09:00:00Z"), &id), PST_OK);
+	assert_int_equal(s->ops->psfs_rate(s, id, 4, at("2026-11-21T09:00:00Z")), PST_OK);
+	assert_int_equal(s->ops->psfs_rate(s, 99, 4, at("2026-11-21T09:00:00Z")), PST_ENOTFOUND);
+
+	struct pst_record_set rs;
+	assert_int_equal(s->ops->read_all(s, INT64_MIN, 0, &rs), PST_OK);
+	assert_true(rs.has_profile);
+	assert_int_equal(rs.profile.p.birth, PST_BIRTH_CAESAREAN);
+	assert_int_equal(rs.ncheckins, 1);
+	assert_string_equal(rs.checkins[0].note, "a, \"note\"");
+	assert_int_equal(rs.nsessions, 1);
+	assert_int_equal(rs.sessions[0].nex, 2);
+	assert_int_equal(rs.sessions[0].ex[1].feedback, PST_FB_HURT);
+	assert_int_equal(rs.sessions[0].ex[1].pain, -1);
+	assert_int_equal(rs.npsfs, 1);
+	assert_int_equal(rs.psfs[0].nratings, 1);
+
+	/* JSON and CSV exports import into an empty store and export the same bytes. */
+	for (int fmt = 0; fmt < 2; fmt++) {
+		struct pst_buf a, b;
+		pst_buf_init(&a, 1 << 20);
+		pst_buf_init(&b, 1 << 20);
+		fmt ? pst_export_csv(&rs, &a) : pst_export_json(&rs, &a);
+		struct pst_record_set back;
+		struct pst_diags d = {0};
+		int rc = pst_import_parse(&pst_builtin_catalog, "x", a.s, a.len, &back, &d);
+		for (size_t i = 0; i < d.n; i++)
+			print_error("%s\n", d.v[i].msg);
+		assert_int_equal(rc, PST_OK);
+		struct pst_store *t = open_new(fmt ? "c.db" : "b.db");
+		assert_int_equal(t->ops->import(t, &back), PST_OK);
+		struct pst_record_set again;
+		assert_int_equal(t->ops->read_all(t, INT64_MIN, 0, &again), PST_OK);
+		fmt ? pst_export_csv(&again, &b) : pst_export_json(&again, &b);
+		assert_string_equal(a.s, b.s);
+		/* A second import of the same records is refused whole: ids are kept. */
+		assert_int_not_equal(t->ops->import(t, &back), PST_OK);
+		struct pst_record_set same;
+		assert_int_equal(t->ops->read_all(t, INT64_MIN, 0, &same), PST_OK);
+		assert_int_equal(same.ncheckins, 1);
+		pst_record_set_free(&same);
+		pst_record_set_free(&again);
+		pst_record_set_free(&back);
+		pst_store_close(t);
+		pst_buf_free(&a);
+		pst_buf_free(&b);
+	}
+	pst_record_set_free(&rs);
+	pst_store_close(s);
+}
+
+static void test_psfs_at_most_five(void **state)
+{
+	(void)state;
+	struct pst_store *s = open_new("psfs.db");
+	int64_t id;
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(s->ops->psfs_add(s, "an activity", at("2026-11-21T09:00Z"), &id), PST_OK);
+	assert_int_equal(s->ops->psfs_add(s, "a sixth", at("2026-11-21T09:00Z"), &id), PST_EINVAL);
+	assert_non_null(strstr(s->errmsg, "5 activities"));
+	pst_store_close(s);
+}
+
+static void test_refusals(void **state)
+{
+	(void)state;
+	char err[600];
+	struct pst_store *s;
+	/* Not a database: refused, named, untouched. */
+	FILE *f = fopen(path_of("junk.db"), "w");
+	assert_non_null(f);
+	for (int i = 0; i < 4096; i++)
+		fputc("postura"[i % 7], f);
+	fclose(f);
+	assert_int_not_equal(pst_store_open_sqlite(path_of("junk.db"), &s, err, sizeof err), PST_OK);
+	assert_null(s);
+	assert_non_null(strstr(err, path_of("junk.db")));
+	assert_non_null(strstr(err, "not a postura database"));
+	/* A newer schema: refused and untouched. */
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path_of("new.db"), &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE t(x); PRAGMA user_version = 42", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_not_equal(pst_store_open_sqlite(path_of("new.db"), &s, err, sizeof err), PST_OK);
+	assert_non_null(strstr(err, "newer postura (schema 42"));
+	assert_int_equal(sqlite3_open(path_of("new.db"), &db), SQLITE_OK);
+	sqlite3_stmt *st;
+	sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 42);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	/* A directory that does not exist. */
+	assert_int_not_equal(pst_store_open_sqlite("/nonexistent-dir/x.db", &s, err, sizeof err), PST_OK);
+	assert_non_null(strstr(err, "/nonexistent-dir/x.db"));
+	/* Reopening applies no migration twice. */
+	pst_store_close(open_new("re.db"));
+	assert_int_equal(pst_store_open_sqlite(path_of("re.db"), &s, err, sizeof err), PST_OK);
+	pst_store_close(s);
+}
+
+struct import_case {
+	const char *text;
+	const char *expect; /* a substring of one diagnostic */
+};
+
+static const struct import_case bad_imports[] = {
+	{"{\"format\": \"other\"}", "not a postura export"},
+	{"{\"format\": \"postura-export\", \"version\": 2}", "version: this postura reads version 1"},
+	{"{\"format\": \"postura-export\", \"version\": 1, \"checkins\": [{\"id\": 1, \"at\": \"2026-11-21T09:00Z\", \"pain\": 11}]}",
+	 "checkins[0].pain: '11' must be a whole number from 0 to 10"},
+	{"{\"format\": \"postura-export\", \"version\": 1, \"checkins\": [{\"id\": 1, \"at\": \"yesterday\", \"pain\": 1}]}",
+	 "checkins[0].at: 'yesterday' is not a date and time"},
+	{"{\"format\": \"postura-export\", \"version\": 1, \"sessions\": [{\"id\": 1, \"at\": \"2026-11-21T09:00Z\", \"pain_before\": 1, \"pain_after\": 1, \"exercises\": [{\"id\": \"moonwalk\", \"feedback\": \"easy\"}]}]}",
+	 "sessions[0].exercises[0].exercise: 'moonwalk' is not in the catalogue"},
+	{"{\"format\": \"postura-export\", \"version\": 1, \"checkins\": [{\"id\": 1, \"at\": \"2026-11-21T09:00Z\", \"pain\": 1}, {\"id\": 1, \"at\": \"2026-11-21T09:00Z\", \"pain\": 2}]}",
+	 "check-in id 1 appears twice"},
+	{"{\"format\": \"postura-export\", \"version\": 1, \"profile\": {\"stage\": \"pregnancy\", \"weeks\": 20, \"anchor\": \"2026-07-04\", \"birth\": \"caesarean\", \"feeding\": \"unknown\", \"minutes\": 10, \"updated\": \"2026-11-21T09:00Z\"}}",
+	 "profile.birth: only applies after birth"},
+	{"{\"format\": ", "malformed JSON"},
+	{"record,id\r\n", "the header must be the 21 postura columns"},
+	{"record,id,parent_id,at,pain,pain_after,areas,note,exercise,feedback,activity,score,stage,weeks,anchor,birth,feeding,triggers,equipment,avoid,minutes\r\n"
+	 "checkin,1,,2026-11-21T09:00:00Z,4,,upper,,,,,,,,,,,,,,\r\n"
+	 "checkin,2,,2026-11-21T09:00:00Z,12,,upper,,,,,,,,,,,,,,\r\n",
+	 "column pain: '12' must be a whole number from 0 to 10"},
+	{"record,id,parent_id,at,pain,pain_after,areas,note,exercise,feedback,activity,score,stage,weeks,anchor,birth,feeding,triggers,equipment,avoid,minutes\r\n"
+	 "checkin,1,,2026-11-21T09:00:00Z,4,,back,,,,,,,,,,,,,,\r\n",
+	 "column areas: 'back' is not a known area"},
+	{"record,id,parent_id,at,pain,pain_after,areas,note,exercise,feedback,activity,score,stage,weeks,anchor,birth,feeding,triggers,equipment,avoid,minutes\r\n"
+	 "checkin,1,,2026-11-21T09:00:00Z,4,,\"upper,,,,,,,,,,,,,,\r\n",
+	 "malformed CSV"},
+	{"record,id,parent_id,at,pain,pain_after,areas,note,exercise,feedback,activity,score,stage,weeks,anchor,birth,feeding,triggers,equipment,avoid,minutes\r\n"
+	 "session_exercise,1,7,,,,,,wall-angels,easy,,,,,,,,,,,\r\n",
+	 "a session_exercise row must follow its session"},
+};
+
+static void test_bad_imports_write_nothing(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof bad_imports / sizeof *bad_imports; i++) {
+		struct pst_record_set rs;
+		struct pst_diags d = {0};
+		const char *t = bad_imports[i].text;
+		int rc = pst_import_parse(&pst_builtin_catalog, "in", t, strlen(t), &rs, &d);
+		if (rc != PST_EINVAL) {
+			print_error("case %zu accepted\n", i);
+			fail();
+		}
+		assert_null(rs.arena);
+		bool found = false;
+		for (size_t k = 0; k < d.n; k++) {
+			char *s = pst_diag_format(&d.v[k]);
+			found |= strstr(s, bad_imports[i].expect) != NULL;
+			if (!found && k + 1 == d.n)
+				print_error("case %zu: %s\n", i, s);
+			free(s);
+		}
+		assert_true(found);
+		pst_diags_clear(&d);
+	}
+	/* CSV problems carry their line. */
+	const char *csv = bad_imports[9].text;
+	struct pst_record_set rs;
+	struct pst_diags d = {0};
+	assert_int_equal(pst_import_parse(&pst_builtin_catalog, "f.csv", csv, strlen(csv), &rs, &d),
+			 PST_EINVAL);
+	char *s = pst_diag_format(&d.v[0]);
+	assert_string_equal(s, "f.csv:3:1: column pain: '12' must be a whole number from 0 to 10");
+	free(s);
+	pst_diags_clear(&d);
+}
+
+static void test_session_json(void **state)
+{
+	(void)state;
+	struct pst_arena *a = pst_arena_new();
+	struct pst_session_log l;
+	struct pst_diags d = {0};
+	const char *ok = "{\"pain_before\": 4, \"pain_after\": 2, \"exercises\": [{\"id\": \"wall-angels\", \"feedback\": \"hard\", \"pain\": 3}]}";
+	assert_int_equal(pst_session_parse_json(&pst_builtin_catalog, "s", ok, strlen(ok), at("2026-11-21T09:00Z"), a, &l, &d), PST_OK);
+	assert_int_equal(l.nex, 1);
+	assert_int_equal(l.ex[0].feedback, PST_FB_HARD);
+	assert_int_equal(l.at.epoch, at("2026-11-21T09:00Z").epoch);
+	static const struct {
+		const char *text, *expect;
+	} bad[] = {
+		{"{\"pain_before\": 4, \"exercises\": [{\"id\": \"wall-angels\", \"feedback\": \"easy\"}]}", "pain_after: missing"},
+		{"{\"pain_before\": 4, \"pain_after\": 2, \"exercises\": []}", "exercises: must be a list of at least one"},
+		{"{\"pain_before\": 4, \"pain_after\": 2, \"exercises\": [{\"id\": \"wall-angels\", \"feedback\": \"meh\"}]}", "exercises[0].feedback: must be one of"},
+		{"{\"pain_before\": 4, \"pain_after\": 2, \"exercises\": [{\"id\": \"wall-angel\", \"feedback\": \"easy\"}]}", "did you mean 'wall-angels'"},
+		{"{\"pain_before\": 4, \"pain_after\": 2, \"exercises\": [{\"id\": \"wall-angels\", \"feedback\": \"easy\", \"pain\": 11}]}", "exercises[0].pain: must be a whole number from 0 to 10"},
+		{"{\"pain_before\": 4, \"pain_after\": 2, \"colour\": 1, \"exercises\": [{\"id\": \"wall-angels\", \"feedback\": \"easy\"}]}", "colour: unknown field"},
+		{"{\"at\": \"soon\", \"pain_before\": 4, \"pain_after\": 2, \"exercises\": [{\"id\": \"wall-angels\", \"feedback\": \"easy\"}]}", "at: must be a date and time"},
+		{"[1]", "must be a JSON object"},
+		{"{\"pain_before\": ", "malformed JSON"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		int rc = pst_session_parse_json(&pst_builtin_catalog, "s", bad[i].text, strlen(bad[i].text),
+						at("2026-11-21T09:00Z"), a, &l, &d);
+		assert_int_equal(rc, PST_EINVAL);
+		bool found = false;
+		for (size_t k = 0; k < d.n; k++)
+			found |= strstr(d.v[k].msg, bad[i].expect) != NULL;
+		if (!found)
+			print_error("case %zu: %s\n", i, d.n ? d.v[0].msg : "(no message)");
+		assert_true(found);
+		pst_diags_clear(&d);
+	}
+	pst_arena_free(a);
+}
+
+static void test_profile_advances(void **state)
+{
+	(void)state;
+	struct pst_saved_profile sp = {0};
+	pst_profile_init(&sp.p);
+	sp.p.has_stage = true;
+	sp.p.stage = PST_STAGE_PREGNANCY;
+	sp.p.weeks = 20;
+	int64_t today = pst_time_day(at("2026-11-21T09:00Z"));
+	pst_saved_profile_anchor(&sp, today);
+	assert_int_equal(pst_saved_profile_today(&sp, today).weeks, 20);
+	assert_int_equal(pst_saved_profile_today(&sp, today + 6).weeks, 20);
+	assert_int_equal(pst_saved_profile_today(&sp, today + 7).weeks, 21);
+	assert_int_equal(pst_saved_profile_today(&sp, today + 7 * 40).weeks, 42); /* capped */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_time),
+		cmocka_unit_test(test_records_round_trip),
+		cmocka_unit_test(test_psfs_at_most_five),
+		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_bad_imports_write_nothing),
+		cmocka_unit_test(test_session_json),
+		cmocka_unit_test(test_profile_advances),
+	};
+	return cmocka_run_group_tests_name("store", tests, setup, teardown);
+}

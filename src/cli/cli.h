@@ -3,6 +3,7 @@
 #define PST_CLI_H
 
 #include <getopt.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdbool.h>
 
@@ -49,6 +50,11 @@ bool cli_write(const char *s, size_t n);
 bool cli_puts(const char *s);
 /* Flushes and checks standard output; returns the exit code to use. */
 int cli_finish(int code);
+/* Prints j as indented JSON, releases it, and finishes with code (EXIT_FAIL when memory
+ * ran out: j may be NULL for that). */
+int cli_emit_json(json_t *j, int code);
+/* Prints the text in b, frees b, and finishes with code (EXIT_FAIL if b failed). */
+int cli_emit_buf(struct pst_buf *b, int code);
 
 /*
  * getopt_long for a command: returns the option, -1 at the end, or '?' after printing

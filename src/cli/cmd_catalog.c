@@ -46,30 +46,7 @@ static int parse_json_flag(int argc, char **argv, const char *cmd, bool *json)
 	return -1;
 }
 
-static int emit_json(json_t *j)
-{
-	char *s = j ? pst_json_text(j) : NULL;
-	json_decref(j);
-	if (!s) {
-		cli_error("out of memory");
-		return EXIT_FAIL;
-	}
-	cli_puts(s);
-	free(s);
-	return cli_finish(EXIT_OK);
-}
 
-static int emit_buf(struct pst_buf *b)
-{
-	if (b->failed) {
-		pst_buf_free(b);
-		cli_error("out of memory");
-		return EXIT_FAIL;
-	}
-	cli_write(b->s, b->len);
-	pst_buf_free(b);
-	return cli_finish(EXIT_OK);
-}
 
 static int catalog_list(struct cli *c, int argc, char **argv)
 {
@@ -86,12 +63,12 @@ static int catalog_list(struct cli *c, int argc, char **argv)
 		json_t *a = json_array();
 		for (size_t i = 0; i < cat->n; i++)
 			json_array_append_new(a, pst_json_exercise_brief(&cat->ex[i]));
-		return emit_json(a);
+		return cli_emit_json(a, EXIT_OK);
 	}
 	struct pst_buf b;
 	pst_buf_init(&b, 1 << 20);
 	pst_text_catalog(&b, cat);
-	return emit_buf(&b);
+	return cli_emit_buf(&b, EXIT_OK);
 }
 
 static int catalog_show(struct cli *c, int argc, char **argv)
@@ -120,11 +97,11 @@ static int catalog_show(struct cli *c, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (json)
-		return emit_json(pst_json_exercise(e));
+		return cli_emit_json(pst_json_exercise(e), EXIT_OK);
 	struct pst_buf b;
 	pst_buf_init(&b, 1 << 20);
 	pst_text_exercise(&b, e);
-	return emit_buf(&b);
+	return cli_emit_buf(&b, EXIT_OK);
 }
 
 static int catalog_check(struct cli *c, int argc, char **argv)

@@ -6,7 +6,6 @@
 #include "commands.h"
 #include "core/history.h"
 #include "render/history.h"
-#include "render/json.h"
 
 const char cmd_history_usage[] =
 	"usage: postura history [--since DATE] [--json]\n"
@@ -68,30 +67,14 @@ int cmd_history(struct cli *c, int argc, char **argv)
 	if ((err = pst_history_build(&in, &h))) {
 		cli_error("cannot build the history: %s", pst_strerror(err));
 		code = EXIT_FAIL;
-	} else if (json) {
-		struct pst_buf b;
-		pst_buf_init(&b, 1 << 26);
-		pst_json_history(&b, h);
-		if (b.failed) {
-			cli_error("out of memory");
-			code = EXIT_FAIL;
-		} else {
-			cli_write(b.s, b.len);
-			code = cli_finish(EXIT_OK);
-		}
-		pst_buf_free(&b);
 	} else {
 		struct pst_buf b;
-		pst_buf_init(&b, 1 << 24);
-		pst_text_history(&b, h);
-		if (b.failed) {
-			cli_error("out of memory");
-			code = EXIT_FAIL;
-		} else {
-			cli_write(b.s, b.len);
-			code = cli_finish(EXIT_OK);
-		}
-		pst_buf_free(&b);
+		pst_buf_init(&b, 1 << 26);
+		if (json)
+			pst_json_history(&b, h);
+		else
+			pst_text_history(&b, h);
+		code = cli_emit_buf(&b, EXIT_OK);
 	}
 	pst_history_free(h);
 	pst_record_set_free(&rs);

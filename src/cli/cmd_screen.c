@@ -59,30 +59,7 @@ static int outcome_exit(enum pst_outcome o)
 	return EXIT_OK;
 }
 
-static int emit_json(json_t *j, int code)
-{
-	char *s = j ? pst_json_text(j) : NULL;
-	json_decref(j);
-	if (!s) {
-		cli_error("out of memory");
-		return EXIT_FAIL;
-	}
-	cli_puts(s);
-	free(s);
-	return cli_finish(code);
-}
 
-static int emit_buf(struct pst_buf *b, int code)
-{
-	if (b->failed) {
-		pst_buf_free(b);
-		cli_error("out of memory");
-		return EXIT_FAIL;
-	}
-	cli_write(b->s, b->len);
-	pst_buf_free(b);
-	return cli_finish(code);
-}
 
 /* Loads the questions from path into *own (the caller frees it); NULL after printing why. */
 static struct pst_questions *load_questions_file(const char *path, struct pst_questions **own)
@@ -110,12 +87,12 @@ static int list_questions(const struct pst_questions *q, unsigned stages, bool j
 				json_decref(a);
 				a = NULL;
 			}
-		return emit_json(a, EXIT_OK);
+		return cli_emit_json(a, EXIT_OK);
 	}
 	struct pst_buf b;
 	pst_buf_init(&b, 1 << 20);
 	pst_text_questions(&b, q, stages);
-	return emit_buf(&b, EXIT_OK);
+	return cli_emit_buf(&b, EXIT_OK);
 }
 
 /* --- asking in a terminal ------------------------------------------------------ */
@@ -303,12 +280,12 @@ int cmd_screen(struct cli *c, int argc, char **argv)
 	}
 	code = outcome_exit(r.outcome);
 	if (json) {
-		code = emit_json(pst_json_screen_result(&r), code);
+		code = cli_emit_json(pst_json_screen_result(&r), code);
 	} else {
 		struct pst_buf b;
 		pst_buf_init(&b, 1 << 20);
 		pst_text_screen_result(&b, &r);
-		code = emit_buf(&b, code);
+		code = cli_emit_buf(&b, code);
 	}
 	pst_screen_result_free(&r);
 out:

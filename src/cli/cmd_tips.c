@@ -34,30 +34,7 @@ enum { OPT_JSON = 1 };
 /* Terminal text is wrapped here, as in the rest of postura's text output. */
 enum { WIDTH = 78, OUT_MAX = 1 << 20 };
 
-static int print_json(json_t *j)
-{
-	char *s = j ? pst_json_text(j) : NULL;
-	json_decref(j);
-	if (!s) {
-		cli_error("out of memory");
-		return EXIT_FAIL;
-	}
-	cli_puts(s);
-	free(s);
-	return cli_finish(EXIT_OK);
-}
 
-static int print_buf(struct pst_buf *b)
-{
-	if (b->failed) {
-		pst_buf_free(b);
-		cli_error("out of memory");
-		return EXIT_FAIL;
-	}
-	cli_write(b->s, b->len);
-	pst_buf_free(b);
-	return cli_finish(EXIT_OK);
-}
 
 /* Appends whom a tip is for, briefly: "pregnancy from week 28", "postpartum after a
  * caesarean". */
@@ -190,7 +167,7 @@ static int print_json_tips(const struct pst_tip *const *v, size_t n)
 		}
 		json_array_append_new(a, o);
 	}
-	return print_json(a);
+	return cli_emit_json(a, EXIT_OK);
 }
 
 /* Returns the id closest to a mistyped one (in t), or NULL when none is near. The same
@@ -254,13 +231,13 @@ static int tips_show(struct cli *c, int argc, char **argv)
 			cli_error("tip %s: its text cannot be rendered", tp->id);
 			return EXIT_FAIL;
 		}
-		return print_json(j);
+		return cli_emit_json(j, EXIT_OK);
 	}
 	struct pst_buf b;
 	pst_buf_init(&b, OUT_MAX);
 	if (text_tip(&b, tp))
 		b.failed = true;
-	return print_buf(&b);
+	return cli_emit_buf(&b, EXIT_OK);
 }
 
 /* The tips picked for a person, in full. */
@@ -291,7 +268,7 @@ static int tips_for(const struct pst_tips *t, const struct pst_profile *p, bool 
 			if (text_tip(&b, v[i]))
 				b.failed = true;
 		}
-		code = print_buf(&b);
+		code = cli_emit_buf(&b, EXIT_OK);
 	}
 	free(v);
 	return code;
@@ -359,5 +336,5 @@ int cmd_tips(struct cli *c, int argc, char **argv)
 	struct pst_buf b;
 	pst_buf_init(&b, OUT_MAX);
 	text_table(&b, t);
-	return print_buf(&b);
+	return cli_emit_buf(&b, EXIT_OK);
 }

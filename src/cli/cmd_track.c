@@ -10,30 +10,7 @@
 #include "render/plan.h"
 #include "render/text.h"
 
-static int emit_json(json_t *j, int code)
-{
-	char *s = j ? pst_json_text(j) : NULL;
-	json_decref(j);
-	if (!s) {
-		cli_error("out of memory");
-		return EXIT_FAIL;
-	}
-	cli_puts(s);
-	free(s);
-	return cli_finish(code);
-}
 
-static int emit_buf(struct pst_buf *b, int code)
-{
-	if (b->failed) {
-		pst_buf_free(b);
-		cli_error("out of memory");
-		return EXIT_FAIL;
-	}
-	cli_write(b->s, b->len);
-	pst_buf_free(b);
-	return cli_finish(code);
-}
 
 static int store_error(struct pst_store *s, int err)
 {
@@ -172,7 +149,7 @@ static int profile_set(struct cli *c, int argc, char **argv)
 	pst_buf_init(&b, 4096);
 	pst_buf_printf(&b, "Saved: %s, %d minutes a session.\n",
 		       pst_profile_stage_words(&p, words, sizeof words), p.minutes);
-	return emit_buf(&b, EXIT_OK);
+	return cli_emit_buf(&b, EXIT_OK);
 }
 
 static int profile_show(struct cli *c, int argc, char **argv)
@@ -196,7 +173,7 @@ static int profile_show(struct cli *c, int argc, char **argv)
 	if (!cli_saved_profile(c, &sp, &p, false))
 		return EXIT_FAIL;
 	if (json)
-		return emit_json(cli_profile_json(&sp, &p), EXIT_OK);
+		return cli_emit_json(cli_profile_json(&sp, &p), EXIT_OK);
 	char words[96], when[40];
 	struct pst_buf b;
 	pst_buf_init(&b, 4096);
@@ -217,7 +194,7 @@ static int profile_show(struct cli *c, int argc, char **argv)
 	pst_text_mask(&b, &pst_vocab_avoid, p.avoid, "nothing");
 	pst_buf_printf(&b, "\nMinutes:    %d a session\nSaved:      %s\n", p.minutes,
 		       pst_time_format(sp.updated, when, sizeof when));
-	return emit_buf(&b, EXIT_OK);
+	return cli_emit_buf(&b, EXIT_OK);
 }
 
 int cmd_profile(struct cli *c, int argc, char **argv)
@@ -323,7 +300,7 @@ int cmd_checkin(struct cli *c, int argc, char **argv)
 		pst_buf_puts(&b, "That is a lot of pain. If it stays this high, wakes you at night or "
 				 "stops daily life,\nsee your doctor, midwife or physiotherapist "
 				 "('postura screen' lists the warning signs).\n");
-	return emit_buf(&b, EXIT_OK);
+	return cli_emit_buf(&b, EXIT_OK);
 }
 
 /* --- psfs ------------------------------------------------------------------- */
@@ -371,7 +348,7 @@ static int psfs_add(struct cli *c, int argc, char **argv)
 	pst_buf_init(&b, 1024);
 	pst_buf_printf(&b, "Added activity %lld. Rate it now: postura psfs rate %lld SCORE (0-10)\n",
 		       (long long)id, (long long)id);
-	return emit_buf(&b, EXIT_OK);
+	return cli_emit_buf(&b, EXIT_OK);
 }
 
 static int psfs_rate(struct cli *c, int argc, char **argv)
@@ -418,7 +395,7 @@ static int psfs_rate(struct cli *c, int argc, char **argv)
 	struct pst_buf b;
 	pst_buf_init(&b, 256);
 	pst_buf_printf(&b, "Saved: activity %lld rated %ld/10.\n", id, score);
-	return emit_buf(&b, EXIT_OK);
+	return cli_emit_buf(&b, EXIT_OK);
 }
 
 static int psfs_list(struct cli *c, int argc, char **argv)
@@ -458,7 +435,7 @@ static int psfs_list(struct cli *c, int argc, char **argv)
 			json_array_append_new(a, json_pack("{s:I, s:s, s:o}", "id", (json_int_t)act->id,
 							   "activity", act->activity, "ratings", r));
 		}
-		code = emit_json(a, EXIT_OK);
+		code = cli_emit_json(a, EXIT_OK);
 	} else {
 		struct pst_buf b;
 		pst_buf_init(&b, 1 << 16);
@@ -477,7 +454,7 @@ static int psfs_list(struct cli *c, int argc, char **argv)
 			}
 			pst_buf_puts(&b, "\n");
 		}
-		code = emit_buf(&b, EXIT_OK);
+		code = cli_emit_buf(&b, EXIT_OK);
 	}
 	pst_record_set_free(&rs);
 	return code;
@@ -540,5 +517,5 @@ int cmd_backup(struct cli *c, int argc, char **argv)
 	struct pst_buf b;
 	pst_buf_init(&b, 4200);
 	pst_buf_printf(&b, "Backed up to %s.\n", path);
-	return emit_buf(&b, EXIT_OK);
+	return cli_emit_buf(&b, EXIT_OK);
 }

@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "data/builtin.h"
+#include "render/json.h"
 
 void cli_error(const char *fmt, ...)
 {
@@ -55,6 +56,31 @@ int cli_finish(int code)
 		return EXIT_FAIL;
 	}
 	return code;
+}
+
+int cli_emit_json(json_t *j, int code)
+{
+	char *s = j ? pst_json_text(j) : NULL;
+	json_decref(j);
+	if (!s) {
+		cli_error("out of memory");
+		return EXIT_FAIL;
+	}
+	cli_puts(s);
+	free(s);
+	return cli_finish(code);
+}
+
+int cli_emit_buf(struct pst_buf *b, int code)
+{
+	if (b->failed) {
+		pst_buf_free(b);
+		cli_error("out of memory, or the output is too large");
+		return EXIT_FAIL;
+	}
+	cli_write(b->s, b->len);
+	pst_buf_free(b);
+	return cli_finish(code);
 }
 
 int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts,

@@ -73,6 +73,13 @@ bool cli_saved_profile(struct cli *c, struct pst_saved_profile *sp, struct pst_p
 		return false;
 	}
 	*today = pst_saved_profile_today(sp, pst_time_day(now));
+	if (pst_saved_profile_stale(sp, pst_time_day(now)))
+		cli_error(today->stage == PST_STAGE_PREGNANCY
+				  ? "note: your saved profile is now past 42 weeks of pregnancy; if your "
+				    "baby has been born, update it: postura profile set --postpartum-weeks N "
+				    "--birth vaginal|caesarean"
+				  : "note: your saved profile is now more than two years after birth; "
+				    "update it with postura profile set");
 	return true;
 }
 

@@ -196,6 +196,14 @@ void pst_saved_profile_anchor(struct pst_saved_profile *sp, int64_t today)
 	sp->anchor_day = today - (int64_t)sp->p.weeks * 7;
 }
 
+bool pst_saved_profile_stale(const struct pst_saved_profile *sp, int64_t today)
+{
+	if (!sp->p.has_stage)
+		return false;
+	int64_t weeks = (today - sp->anchor_day) / 7;
+	return weeks > (sp->p.stage == PST_STAGE_PREGNANCY ? 42 : 104);
+}
+
 struct pst_profile pst_saved_profile_today(const struct pst_saved_profile *sp, int64_t today)
 {
 	struct pst_profile p = sp->p;

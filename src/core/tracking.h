@@ -105,5 +105,8 @@ void pst_saved_profile_anchor(struct pst_saved_profile *sp, int64_t today);
 /* The profile as of today: weeks recomputed from the anchor and capped to the
  * stage's range (a pregnancy past 42 weeks stays at 42 until the profile is updated). */
 struct pst_profile pst_saved_profile_today(const struct pst_saved_profile *sp, int64_t today);
+/* True when the stage has run past its range since it was saved (more than 42 weeks
+ * pregnant, more than 104 weeks after birth): the person should update the profile. */
+bool pst_saved_profile_stale(const struct pst_saved_profile *sp, int64_t today);
 
 #endif

@@ -70,6 +70,10 @@ run backup "$tmp/copy.db"
 run backup "$tmp/copy.db"
 "$bin" --db "$tmp/copy.db" checkin --pain 2 >/dev/null && echo "the backup opens and takes a check-in" >>"$out"
 
+# Months later the saved pregnancy has run past 42 weeks: postura says to update it.
+export POSTURA_NOW=2027-05-01T08:00:00+00:00
+run profile show
+
 golden="$src/tests/cli/track.golden"
 if [ "${GOLDEN_UPDATE:-}" = 1 ]; then
 	cp "$out" "$golden"

@@ -18,11 +18,12 @@ $(BUILD)/build.ninja:
 build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
-# The main job: a plan for a sample profile (the web app will take its place).
+# The main job: the web app, on this machine only. It prints the address to open;
+# Ctrl-C stops it (everything saved is already on disk). LISTEN=127.0.0.1:9000 for another port.
+LISTEN ?= 127.0.0.1:8080
 run: build
-	@echo "postura plan for a sample profile (24 weeks pregnant, answers: no warning signs):"
-	./$(BUILD)/postura plan --pregnant-weeks 24 --pain 4 --area upper,mid --triggers desk,sleep \
-		--minutes 10 --answers tests/fixtures/answers-clear.json
+	@echo "postura: starting the web app; open the address below in your browser (Ctrl-C stops it)"
+	./$(BUILD)/postura serve --listen $(LISTEN)
 
 test: build
 	$(MESON_TEST) -C $(BUILD)
@@ -58,6 +59,8 @@ bench: build
 	bench/plan.sh $(BUILD)
 	$(BUILD)/bench/checkins $${TMPDIR:-/tmp} 2000 5
 	bench/history.sh $(BUILD)
+	bench/web.sh $(BUILD)
+	bench/documents.sh $(BUILD)
 
 format:
 	clang-format -i src/*/*.c src/*/*.h tests/unit/*.c fuzz/*.c

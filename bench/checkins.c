@@ -67,7 +67,7 @@ static void ok(sqlite3 *db, int rc)
 static double run_plain(const char *path, int rows)
 {
 	rm_db(path);
-	sqlite3 *db;
+	sqlite3 *db = NULL;
 	ok(db, sqlite3_open(path, &db));
 	ok(db, sqlite3_exec(db,
 			    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"

@@ -11,6 +11,8 @@ for h in "$build"/fuzz/fuzz_*; do
 	name=$(basename "$h" | sed 's/^fuzz_//')
 	case $name in
 	catalog) seeds="$src/data/exercises $src/tests/reject/catalog" ;;
+	session) seeds="$src/fuzz/seeds/session" ;;
+	import) seeds="$src/fuzz/seeds/import" ;; # real exports (JSON, CSV) and broken ones
 	*) seeds="$src/fuzz/seeds/$name" ;;
 	esac
 	corpus="$src/fuzz/corpus-$name"

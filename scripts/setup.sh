@@ -30,3 +30,23 @@ if [ -n "$missing" ]; then
 		apt-get install -y --no-install-recommends $missing
 	fi
 fi
+
+# npm: Debian's nodejs may come without it (nodesource's brings its own).
+if ! command -v npm >/dev/null 2>&1; then
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "postura needs npm for the browser tests; run as root:  apt-get install -y npm" >&2
+		exit 1
+	fi
+	echo "setup: installing npm"
+	apt-get install -y --no-install-recommends npm
+fi
+
+# The browser tests' packages, playwright-core and axe-core, exactly as package-lock.json
+# pins them. No browser is downloaded: the tests drive Debian's chromium. npm ci runs
+# again only when the lock file changes.
+stamp="$here/node_modules/.postura-lock"
+if ! cmp -s "$here/package-lock.json" "$stamp" 2>/dev/null; then
+	echo "setup: installing the browser-test packages (npm ci)"
+	(cd "$here" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+	cp "$here/package-lock.json" "$stamp"
+fi

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "app/app.h"
 #include "cli.h"
 #include "commands.h"
 #include "core/planner.h"
@@ -77,6 +78,68 @@ static int screen_answers(struct cli *c, const char *path, const struct pst_prof
 	return -1;
 }
 
+void cli_plan_free(struct cli_plan *cp)
+{
+	pst_plan_free(cp->plan);
+	pst_progression_free(cp->prog);
+	pst_screen_result_free(&cp->screen);
+	memset(cp, 0, sizeof(*cp));
+}
+
+int cli_plan_build(struct cli *c, const struct pst_profile *flags, const char *answers,
+		   struct cli_plan *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct pst_profile *p = &out->profile;
+	/* No profile flags: the saved profile, as of today, and the progress recorded. */
+	bool saved = !flags;
+	if (saved) {
+		struct pst_saved_profile sp;
+		if (!cli_saved_profile(c, &sp, p, false))
+			return EXIT_USAGE;
+	} else {
+		*p = *flags;
+	}
+	if (!cli_profile_validate(p))
+		return EXIT_USAGE;
+
+	const struct pst_catalog *cat = cli_catalog(c);
+	const struct pst_tips *tips = cli_tips(c);
+	const struct pst_questions *q = cli_questions(c);
+	if (!cat || !tips || !q)
+		return EXIT_FAIL;
+
+	if (answers) {
+		int r = screen_answers(c, answers, p, &out->screen);
+		if (r >= 0)
+			return r;
+		out->screened = true;
+	}
+	if (saved) {
+		/* The same progression the web app follows (src/app). */
+		struct pst_store *s = cli_store(c);
+		if (!s)
+			return EXIT_FAIL;
+		int e = pst_app_progression(s, cat, p, &out->prog);
+		if (e) {
+			if (s->errmsg[0])
+				cli_error("%s", s->errmsg);
+			else
+				cli_error("cannot follow your progress: %s", pst_strerror(e));
+			return EXIT_FAIL;
+		}
+	}
+	int err = pst_plan_build(cat, tips, p, out->screened ? &out->screen : NULL, out->prog,
+				 &out->plan);
+	if (err == PST_EREFERRAL) /* red flags win: out->screen says whom to see */
+		return -1;
+	if (err) {
+		cli_error("cannot build the plan: %s", pst_strerror(err));
+		return EXIT_FAIL;
+	}
+	return -1;
+}
+
 int cmd_plan(struct cli *c, int argc, char **argv)
 {
 	struct option opts[32];
@@ -112,77 +175,35 @@ int cmd_plan(struct cli *c, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_extra_arg("plan", argv[optind]);
-	/* No profile flags: the saved profile, as of today, and the progress recorded. */
-	bool saved = !given;
-	if (saved) {
-		struct pst_saved_profile sp;
-		if (!cli_saved_profile(c, &sp, &p, false))
-			return EXIT_USAGE;
-	}
-	if (!cli_profile_validate(&p))
-		return EXIT_USAGE;
 
-	const struct pst_catalog *cat = cli_catalog(c);
-	const struct pst_tips *tips = cli_tips(c);
-	const struct pst_questions *q = cli_questions(c);
-	if (!cat || !tips || !q)
-		return EXIT_FAIL;
-
-	struct pst_screen_result res = {0};
-	bool screened = false;
-	if (answers) {
-		int r = screen_answers(c, answers, &p, &res);
-		if (r >= 0)
-			return r;
-		screened = true;
+	struct cli_plan cp;
+	int code = cli_plan_build(c, given ? &p : NULL, answers, &cp);
+	if (code >= 0) {
+		cli_plan_free(&cp);
+		return code;
 	}
-	struct pst_progression *prog = NULL;
-	if (saved) {
-		struct pst_store *s = cli_store(c);
-		struct pst_record_set rs;
-		if (!s || s->ops->read_all(s, INT64_MIN, 0, &rs) != PST_OK) {
-			if (s)
-				cli_error("%s", s->errmsg);
-			pst_screen_result_free(&res);
-			return EXIT_FAIL;
-		}
-		int e = pst_progression_build(cat, &p, rs.checkins, rs.ncheckins, rs.sessions,
-					      rs.nsessions, &prog);
-		pst_record_set_free(&rs);
-		if (e) {
-			cli_error("cannot follow your progress: %s", pst_strerror(e));
-			pst_screen_result_free(&res);
-			return EXIT_FAIL;
-		}
-	}
-	struct pst_plan *plan = NULL;
-	int err = pst_plan_build(cat, tips, &p, screened ? &res : NULL, prog, &plan);
-	int code;
-	if (err == PST_EREFERRAL) {
+	if (!cp.plan) {
 		/* Red flags win: no exercises at all, only whom to see and how soon. */
-		code = res.outcome == PST_OUT_INCOMPLETE ? EXIT_INCOMPLETE : EXIT_REFERRAL;
+		const struct pst_screen_result *res = &cp.screen;
+		code = res->outcome == PST_OUT_INCOMPLETE ? EXIT_INCOMPLETE : EXIT_REFERRAL;
 		if (json) {
-			code = print_json(pst_json_plan_referral(&p, pst_json_screen_result(&res)), code);
+			code = print_json(pst_json_plan_referral(&cp.profile, pst_json_screen_result(res)),
+					  code);
 		} else {
 			struct pst_buf b;
 			pst_buf_init(&b, 1 << 20);
 			pst_buf_puts(&b, "No plan: your answers need a professional's attention first.\n\n");
-			pst_text_screen_result(&b, &res);
+			pst_text_screen_result(&b, res);
 			code = print_buf(&b, code);
 		}
-	} else if (err) {
-		cli_error("cannot build the plan: %s", pst_strerror(err));
-		code = EXIT_FAIL;
 	} else if (json) {
-		code = print_json(pst_json_plan(plan), EXIT_OK);
+		code = print_json(pst_json_plan(cp.plan), EXIT_OK);
 	} else {
 		struct pst_buf b;
 		pst_buf_init(&b, 1 << 20);
-		pst_text_plan(&b, plan, q);
+		pst_text_plan(&b, cp.plan, cli_questions(c));
 		code = print_buf(&b, EXIT_OK);
 	}
-	pst_plan_free(plan);
-	pst_progression_free(prog);
-	pst_screen_result_free(&res);
+	cli_plan_free(&cp);
 	return code;
 }

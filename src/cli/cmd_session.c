@@ -1,14 +1,28 @@
-/* postura session log: records a finished session (the same body as POST /api/v1/sessions). */
+/* postura session: a guided session of the plan in the terminal, or `session log`, which
+ * records a finished one (the same body as POST /api/v1/sessions). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "commands.h"
+#include "session.h"
 
 const char cmd_session_usage[] =
-	"usage: postura session log FILE|-\n"
+	"usage: postura session [--answers FILE]\n"
+	"       postura session log FILE|-\n"
 	"\n"
-	"Records a finished session from JSON (FILE, or '-' for standard input):\n"
+	"In a terminal, 'postura session' guides you through today's plan (the one 'postura\n"
+	"plan' shows for your saved profile), one exercise at a time: the steps and cues,\n"
+	"then holds counted down, repetitions paced, sides and breaths called out, rests\n"
+	"between sets. Keys: space pause/resume, n next (skip), b back, s stop signs,\n"
+	"q quit. At the end it asks how each exercise felt and your pain, and logs the\n"
+	"session as 'session log' would.\n"
+	"  --answers FILE   the safety answers as JSON (see 'postura screen'); without\n"
+	"                   them you are told so and asked to confirm before starting\n"
+	"POSTURA_FAST=1 makes every second pass at once (a testing aid).\n"
+	"\n"
+	"'session log' records a finished session from JSON (FILE, or '-' for standard\n"
+	"input):\n"
 	"  {\"at\": \"2026-11-21T08:30:00+01:00\" (optional, default now),\n"
 	"   \"pain_before\": 4, \"pain_after\": 3,\n"
 	"   \"exercises\": [{\"id\": \"wall-angels\", \"feedback\": \"easy|right|hard|hurt\",\n"
@@ -16,6 +30,44 @@ const char cmd_session_usage[] =
 	"Your feedback changes the next plan: easy or right twice in a row (pain at most 3)\n"
 	"moves an exercise up a step; hurt, or pain above 3, moves it down.\n"
 	"Nothing is saved when any field is wrong.\n";
+
+int cli_session_save(struct cli *c, const char *src, const char *text, size_t len,
+		     struct pst_arena *a, struct pst_session_log *log)
+{
+	struct pst_time now;
+	const struct pst_catalog *cat = cli_catalog(c);
+	if (!cat || !cli_now(&now))
+		return EXIT_FAIL;
+	struct pst_diags d = {0};
+	int code = EXIT_OK;
+	int err = pst_session_parse_json(cat, src, text, len, now, a, log, &d);
+	if (err) {
+		cli_print_diags(stderr, &d);
+		cli_error("the session was not saved");
+		code = err == PST_ENOMEM ? EXIT_FAIL : EXIT_USAGE;
+		goto out;
+	}
+	struct pst_store *s = cli_store(c);
+	if (!s) {
+		code = EXIT_FAIL;
+		goto out;
+	}
+	int64_t id;
+	if ((err = s->ops->session_add(s, log, &id))) {
+		cli_error("%s", s->errmsg);
+		code = EXIT_FAIL;
+		goto out;
+	}
+	log->id = id;
+	char when[40], line[160];
+	snprintf(line, sizeof line, "Saved session %lld: %zu exercise%s at %s.\n", (long long)id,
+		 log->nex, log->nex == 1 ? "" : "s", pst_time_format(log->at, when, sizeof when));
+	cli_puts(line);
+	code = cli_finish(EXIT_OK);
+out:
+	pst_diags_clear(&d);
+	return code;
+}
 
 static int session_log(struct cli *c, int argc, char **argv)
 {
@@ -32,61 +84,39 @@ static int session_log(struct cli *c, int argc, char **argv)
 	}
 	const char *path = argv[optind];
 	struct pst_time now;
-	const struct pst_catalog *cat = cli_catalog(c);
-	if (!cat || !cli_now(&now))
+	if (!cli_catalog(c) || !cli_now(&now))
 		return EXIT_FAIL;
 	size_t len;
 	char *text = cli_read_input(path, PST_SESSION_JSON_MAX, &len);
 	if (!text)
 		return EXIT_USAGE;
 	struct pst_arena *a = pst_arena_new();
-	struct pst_diags d = {0};
 	struct pst_session_log log;
-	int code = EXIT_OK;
-	int err = a ? pst_session_parse_json(cat, strcmp(path, "-") == 0 ? "<stdin>" : path, text,
-					     len, now, a, &log, &d)
-		    : PST_ENOMEM;
+	int code;
+	if (!a) {
+		cli_error("out of memory");
+		code = EXIT_FAIL;
+	} else {
+		code = cli_session_save(c, strcmp(path, "-") == 0 ? "<stdin>" : path, text, len, a,
+					&log);
+	}
 	free(text);
-	if (err) {
-		cli_print_diags(stderr, &d);
-		cli_error("the session was not saved");
-		code = EXIT_USAGE;
-		goto out;
-	}
-	struct pst_store *s = cli_store(c);
-	if (!s) {
-		code = EXIT_FAIL;
-		goto out;
-	}
-	int64_t id;
-	if ((err = s->ops->session_add(s, &log, &id))) {
-		cli_error("%s", s->errmsg);
-		code = EXIT_FAIL;
-		goto out;
-	}
-	char when[40], line[160];
-	snprintf(line, sizeof line, "Saved session %lld: %zu exercise%s at %s.\n", (long long)id,
-		 log.nex, log.nex == 1 ? "" : "s", pst_time_format(log.at, when, sizeof when));
-	cli_puts(line);
-	code = cli_finish(EXIT_OK);
-out:
-	pst_diags_clear(&d);
 	pst_arena_free(a);
 	return code;
 }
 
 int cmd_session(struct cli *c, int argc, char **argv)
 {
-	if (argc < 2) {
-		cli_error("session needs a subcommand: log (see 'postura session --help')");
-		return EXIT_USAGE;
-	}
-	const char *sub = argv[1];
-	if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0)
+	const char *sub = argc >= 2 ? argv[1] : NULL;
+	if (sub && (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0))
 		return cli_help(cmd_session_usage);
 	optind = 0;
-	if (strcmp(sub, "log") == 0)
+	if (sub && strcmp(sub, "log") == 0)
 		return session_log(c, argc - 1, argv + 1);
-	cli_error("unknown session subcommand '%s' (expected log)", sub);
+	/* No subcommand (options may follow): the guided session. */
+	if (!sub || sub[0] == '-')
+		return cli_session_guide(c, argc, argv);
+	cli_error("unknown session subcommand '%s' (expected log, or nothing for a guided "
+		  "session)", sub);
 	return EXIT_USAGE;
 }

@@ -3,11 +3,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "app/app.h"
 #include "cli.h"
 #include "commands.h"
 #include "profile_flags.h"
 #include "render/json.h"
 #include "render/plan.h"
+#include "render/profile.h"
 #include "render/text.h"
 
 
@@ -30,26 +32,7 @@ const char cmd_profile_usage[] =
 
 json_t *cli_profile_json(const struct pst_saved_profile *sp, const struct pst_profile *now)
 {
-	const struct pst_profile *p = now;
-	char words[96], when[40];
-	json_t *o = json_object();
-	json_object_set_new(o, p->stage == PST_STAGE_PREGNANCY ? "pregnant_weeks" : "postpartum_weeks",
-			    json_integer(p->weeks));
-	if (p->stage == PST_STAGE_POSTPARTUM) {
-		json_object_set_new(o, "birth", json_string(pst_vocab_word(&pst_vocab_birth, (int)p->birth)));
-		if (p->feeding != PST_FEED_UNKNOWN)
-			json_object_set_new(o, "feeding",
-					    json_string(pst_vocab_word(&pst_vocab_feeding, (int)p->feeding)));
-	}
-	json_object_set_new(o, "pain", p->pain >= 0 ? json_integer(p->pain) : json_null());
-	json_object_set_new(o, "areas", pst_json_mask(&pst_vocab_area, p->areas));
-	json_object_set_new(o, "triggers", pst_json_mask(&pst_vocab_trigger, p->triggers));
-	json_object_set_new(o, "equipment", pst_json_mask(&pst_vocab_equipment, p->equipment));
-	json_object_set_new(o, "avoid", pst_json_mask(&pst_vocab_avoid, p->avoid));
-	json_object_set_new(o, "minutes", json_integer(p->minutes));
-	json_object_set_new(o, "stage_words", json_string(pst_profile_stage_words(p, words, sizeof words)));
-	json_object_set_new(o, "updated", json_string(pst_time_format(sp->updated, when, sizeof when)));
-	return o;
+	return pst_json_saved_profile(sp, now);
 }
 
 /* Loads the saved profile as of today; prints why and returns false when there is none. */
@@ -61,7 +44,7 @@ bool cli_saved_profile(struct cli *c, struct pst_saved_profile *sp, struct pst_p
 	bool found = false;
 	if (!s || !cli_now(&now))
 		return false;
-	int err = s->ops->profile_get(s, sp, &found);
+	int err = pst_app_profile(s, pst_time_day(now), sp, today, &found);
 	if (err) {
 		store_error(s, err);
 		return false;
@@ -72,7 +55,6 @@ bool cli_saved_profile(struct cli *c, struct pst_saved_profile *sp, struct pst_p
 				  "--help'), or save them once with 'postura profile set'");
 		return false;
 	}
-	*today = pst_saved_profile_today(sp, pst_time_day(now));
 	if (pst_saved_profile_stale(sp, pst_time_day(now)))
 		cli_error(today->stage == PST_STAGE_PREGNANCY
 				  ? "note: your saved profile is now past 42 weeks of pregnancy; if your "

@@ -5,6 +5,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "core/planner.h"
 
 int cmd_catalog(struct cli *c, int argc, char **argv);
 extern const char cmd_catalog_usage[];
@@ -16,6 +17,8 @@ int cmd_tips(struct cli *c, int argc, char **argv);
 extern const char cmd_tips_usage[];
 int cmd_illustrate(struct cli *c, int argc, char **argv);
 extern const char cmd_illustrate_usage[];
+int cmd_handout(struct cli *c, int argc, char **argv);
+extern const char cmd_handout_usage[];
 
 int cmd_profile(struct cli *c, int argc, char **argv);
 extern const char cmd_profile_usage[];
@@ -27,16 +30,42 @@ int cmd_session(struct cli *c, int argc, char **argv);
 extern const char cmd_session_usage[];
 int cmd_history(struct cli *c, int argc, char **argv);
 extern const char cmd_history_usage[];
+int cmd_report(struct cli *c, int argc, char **argv);
+extern const char cmd_report_usage[];
 int cmd_export(struct cli *c, int argc, char **argv);
 extern const char cmd_export_usage[];
 int cmd_import(struct cli *c, int argc, char **argv);
 extern const char cmd_import_usage[];
 int cmd_backup(struct cli *c, int argc, char **argv);
 extern const char cmd_backup_usage[];
+int cmd_serve(struct cli *c, int argc, char **argv);
+extern const char cmd_serve_usage[];
 
 /* Shared by the commands that read the saved profile (cmd_track.c). */
 json_t *cli_profile_json(const struct pst_saved_profile *sp, const struct pst_profile *now);
 bool cli_saved_profile(struct cli *c, struct pst_saved_profile *sp, struct pst_profile *today,
 		       bool quiet_if_missing);
+
+/* The plan of `postura plan`, shared with the guided session (cmd_plan.c). */
+struct cli_plan {
+	struct pst_profile profile;      /* the profile planned for (the saved one: as of today) */
+	bool screened;                   /* screening answers were given */
+	struct pst_screen_result screen; /* their outcome, when screened */
+	struct pst_progression *prog;    /* the saved profile's progress; NULL with flags */
+	struct pst_plan *plan;           /* NULL when the screening refers the person */
+};
+
+/*
+ * Builds the plan exactly as `postura plan` does: for *flags when profile flags were
+ * given, else (flags NULL) for the saved profile as of today, following the progress of
+ * every logged session. answers names the screening answers file ("-": standard input),
+ * or is NULL when the person has not been screened (the plan then says so). Returns -1
+ * with *out filled -- out->plan is NULL after a referral or an incomplete screening, and
+ * out->screen says why -- or else an exit code after printing why. Either way the caller
+ * frees *out with cli_plan_free.
+ */
+int cli_plan_build(struct cli *c, const struct pst_profile *flags, const char *answers,
+		   struct cli_plan *out);
+void cli_plan_free(struct cli_plan *cp);
 
 #endif

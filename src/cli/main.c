@@ -11,16 +11,19 @@ static const struct cli_command commands[] = {
 	{"screen", cmd_screen, "the warning-sign questions asked before any plan", cmd_screen_usage},
 	{"profile", cmd_profile, "save or show your profile (stage, pain, triggers, limits)", cmd_profile_usage},
 	{"plan", cmd_plan, "a dosed routine for your profile, after the safety questions", cmd_plan_usage},
-	{"session", cmd_session, "record a finished session with your feedback", cmd_session_usage},
+	{"session", cmd_session, "a guided session of your plan, or log one you did", cmd_session_usage},
 	{"checkin", cmd_checkin, "record your pain now", cmd_checkin_usage},
 	{"psfs", cmd_psfs, "activities your back makes hard, rated 0-10 (PSFS)", cmd_psfs_usage},
 	{"history", cmd_history, "pain over time, sessions done, and whether the change matters", cmd_history_usage},
+	{"report", cmd_report, "charts of your progress, or a PDF report for your clinician", cmd_report_usage},
 	{"tips", cmd_tips, "everyday tips for your back, for your stage and triggers", cmd_tips_usage},
 	{"catalog", cmd_catalog, "list, show and check the exercise catalogue", cmd_catalog_usage},
 	{"illustrate", cmd_illustrate, "pictures of an exercise's movement (SVG or PNG)", cmd_illustrate_usage},
+	{"handout", cmd_handout, "your plan on paper, as a PDF to print", cmd_handout_usage},
 	{"export", cmd_export, "everything you recorded, as CSV or JSON", cmd_export_usage},
 	{"import", cmd_import, "add the records of an export (all or nothing)", cmd_import_usage},
 	{"backup", cmd_backup, "a consistent copy of your data", cmd_backup_usage},
+	{"serve", cmd_serve, "the web app: open the address it prints in a browser", cmd_serve_usage},
 };
 
 enum { NCOMMANDS = sizeof(commands) / sizeof(commands[0]) };

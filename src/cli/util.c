@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "app/app.h"
 #include "cli.h"
 #include "data/builtin.h"
 #include "render/json.h"
@@ -217,21 +218,11 @@ int cli_read_answers(const struct pst_questions *q, const char *path, struct pst
 
 bool cli_now(struct pst_time *now)
 {
-	time_t t = time(NULL);
-	struct tm tm;
-	localtime_r(&t, &tm);
-	int offset = (int)(tm.tm_gmtoff / 60);
-	const char *fixed = getenv("POSTURA_NOW");
-	if (fixed && *fixed) {
-		if (pst_time_parse(fixed, offset, now) != PST_OK) {
-			cli_error("POSTURA_NOW: '%s' is not a date and time like 2026-11-21T08:30:00+01:00",
-				  fixed);
-			return false;
-		}
-		return true;
+	if (pst_app_now(now) != PST_OK) {
+		cli_error("POSTURA_NOW: '%s' is not a date and time like 2026-11-21T08:30:00+01:00",
+			  getenv("POSTURA_NOW"));
+		return false;
 	}
-	now->epoch = (int64_t)t;
-	now->offset_min = offset;
 	return true;
 }
 

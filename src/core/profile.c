@@ -2,6 +2,7 @@
 #include "profile.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *const pst_pfield_flag[PST_PF__MAX] = {
@@ -58,11 +59,19 @@ static void problem(struct pst_profile_problem *out, size_t max, size_t *n,
 size_t pst_profile_check(const struct pst_profile *p, struct pst_profile_problem *out,
 			 size_t max)
 {
+	return pst_profile_check_named(p, pst_pfield_flag, out, max);
+}
+
+size_t pst_profile_check_named(const struct pst_profile *p, const char *const names[PST_PF__MAX],
+			       struct pst_profile_problem *out, size_t max)
+{
 	size_t n = 0;
 	char msg[160];
 	if (!p->has_stage) {
-		problem(out, max, &n, PST_PF_PREGNANT_WEEKS,
-			"or --postpartum-weeks is needed: postura plans differently before and after birth");
+		snprintf(msg, sizeof msg,
+			 "or %s is needed: postura plans differently before and after birth",
+			 names[PST_PF_POSTPARTUM_WEEKS]);
+		problem(out, max, &n, PST_PF_PREGNANT_WEEKS, msg);
 		return n < max ? n : max;
 	}
 	bool preg = p->stage == PST_STAGE_PREGNANCY;
@@ -74,10 +83,11 @@ size_t pst_profile_check(const struct pst_profile *p, struct pst_profile_problem
 		snprintf(msg, sizeof msg, "must be between %d and %d", PP_MIN, PP_MAX);
 		problem(out, max, &n, PST_PF_POSTPARTUM_WEEKS, msg);
 	}
+	snprintf(msg, sizeof msg, "only applies after birth (with %s)", names[PST_PF_POSTPARTUM_WEEKS]);
 	if (preg && p->birth != PST_BIRTH_UNKNOWN)
-		problem(out, max, &n, PST_PF_BIRTH, "only applies after birth (with --postpartum-weeks)");
+		problem(out, max, &n, PST_PF_BIRTH, msg);
 	if (preg && p->feeding != PST_FEED_UNKNOWN)
-		problem(out, max, &n, PST_PF_FEEDING, "only applies after birth (with --postpartum-weeks)");
+		problem(out, max, &n, PST_PF_FEEDING, msg);
 	if (!preg && p->birth == PST_BIRTH_UNKNOWN)
 		problem(out, max, &n, PST_PF_BIRTH,
 			"is needed after birth (vaginal or caesarean): a caesarean changes what is safe");
@@ -90,6 +100,107 @@ size_t pst_profile_check(const struct pst_profile *p, struct pst_profile_problem
 		problem(out, max, &n, PST_PF_MINUTES, msg);
 	}
 	return n < max ? n : max;
+}
+
+/* Parses a whole number in lo..hi; false for anything else. */
+static bool parse_int(const char *s, long lo, long hi, int *out)
+{
+	char *end;
+	if (!*s)
+		return false;
+	long v = strtol(s, &end, 10);
+	if (*end || v < lo || v > hi)
+		return false;
+	*out = (int)v;
+	return true;
+}
+
+static bool parse_list(const struct pst_vocab *v, const char *s, bool allow_none, unsigned *mask,
+		       char *msg, size_t size)
+{
+	if (allow_none && strcmp(s, "none") == 0) {
+		*mask = 0;
+		return true;
+	}
+	const char *bad;
+	size_t badlen;
+	if (pst_vocab_parse_mask(v, s, mask, &bad, &badlen) == 0)
+		return true;
+	char allowed[256];
+	snprintf(msg, size, "'%.*s' is not one of %s", (int)(badlen > 60 ? 60 : badlen), bad,
+		 pst_vocab_list(v, allowed, sizeof allowed));
+	return false;
+}
+
+/* A word of v from index first on (words before it, like "unknown", are not choices). */
+static bool parse_word(const struct pst_vocab *v, const char *s, int first, int *out, char *msg,
+		       size_t size)
+{
+	int i = pst_vocab_find(v, s);
+	if (i >= first) {
+		*out = i;
+		return true;
+	}
+	size_t used = (size_t)snprintf(msg, size, "'%.60s' is not ", s);
+	for (int k = first; k < v->n && used < size; k++)
+		used += (size_t)snprintf(msg + used, size - used, "%s%s", k > first ? " or " : "",
+					 v->words[k]);
+	return false;
+}
+
+bool pst_profile_set(struct pst_profile *p, enum pst_pfield f, const char *text,
+		     struct pst_profile_problem *pr)
+{
+	char *msg = pr->msg;
+	size_t size = sizeof pr->msg;
+	int v = 0;
+	pr->field = f;
+	msg[0] = '\0';
+	switch (f) {
+	case PST_PF_PREGNANT_WEEKS:
+	case PST_PF_POSTPARTUM_WEEKS:
+		if (!parse_int(text, -1000000, 1000000, &v)) {
+			snprintf(msg, size, "'%.60s' is not a whole number of weeks", text);
+			return false;
+		}
+		p->has_stage = true;
+		p->stage = f == PST_PF_PREGNANT_WEEKS ? PST_STAGE_PREGNANCY : PST_STAGE_POSTPARTUM;
+		p->weeks = v;
+		return true;
+	case PST_PF_BIRTH:
+		if (!parse_word(&pst_vocab_birth, text, PST_BIRTH_VAGINAL, &v, msg, size))
+			return false;
+		p->birth = (enum pst_birth)v;
+		return true;
+	case PST_PF_FEEDING:
+		if (!parse_word(&pst_vocab_feeding, text, PST_FEED_BREAST, &v, msg, size))
+			return false;
+		p->feeding = (enum pst_feeding)v;
+		return true;
+	case PST_PF_PAIN:
+		if (!parse_int(text, 0, PAIN_MAX, &v)) {
+			snprintf(msg, size, "'%.60s' must be a whole number from 0 to %d", text, PAIN_MAX);
+			return false;
+		}
+		p->pain = v;
+		return true;
+	case PST_PF_AREAS: return parse_list(&pst_vocab_area, text, false, &p->areas, msg, size);
+	case PST_PF_TRIGGERS:
+		return parse_list(&pst_vocab_trigger, text, true, &p->triggers, msg, size);
+	case PST_PF_EQUIPMENT:
+		return parse_list(&pst_vocab_equipment, text, true, &p->equipment, msg, size);
+	case PST_PF_AVOID: return parse_list(&pst_vocab_avoid, text, true, &p->avoid, msg, size);
+	case PST_PF_MINUTES:
+		if (!parse_int(text, -1000000, 1000000, &v)) {
+			snprintf(msg, size, "'%.60s' is not a whole number of minutes", text);
+			return false;
+		}
+		p->minutes = v;
+		return true;
+	case PST_PF__MAX: break;
+	}
+	snprintf(msg, size, "is not a profile field");
+	return false;
 }
 
 char *pst_profile_stage_words(const struct pst_profile *p, char *buf, size_t size)

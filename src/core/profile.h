@@ -59,6 +59,19 @@ struct pst_profile_problem {
  */
 size_t pst_profile_check(const struct pst_profile *p, struct pst_profile_problem *out,
 			 size_t max);
+/* The same, naming other fields in messages by names (pst_pfield_flag, pst_pfield_json). */
+size_t pst_profile_check_named(const struct pst_profile *p, const char *const names[PST_PF__MAX],
+			       struct pst_profile_problem *out, size_t max);
+
+/*
+ * Sets field f of p from its text, as every front end receives it: a whole number, a
+ * word, or comma-separated words ("none" empties triggers, equipment and avoid). A
+ * weeks field also sets the stage; whether two stages were given is the caller's to
+ * judge. Returns true, or false with pr filled (the message without the field's name:
+ * "'twenty' is not a whole number of weeks") and p unchanged in that field.
+ */
+bool pst_profile_set(struct pst_profile *p, enum pst_pfield f, const char *text,
+		     struct pst_profile_problem *pr);
 
 /* "24 weeks pregnant" / "3 weeks after a caesarean birth"; into buf, returns buf. */
 char *pst_profile_stage_words(const struct pst_profile *p, char *buf, size_t size);

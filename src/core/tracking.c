@@ -118,7 +118,9 @@ int pst_time_parse(const char *s, int local_offset_min, struct pst_time *out)
 				p++;
 			if (*p && !digits(&p, 2, &om))
 				return PST_EINVAL;
-			if (oh > 14 || om > 59)
+			/* UTC-14:00 .. UTC+14:00 (tracking.h): "+14:59" is two digits each but no
+			 * zone on Earth. */
+			if (oh > 14 || om > 59 || oh * 60 + om > 14 * 60)
 				return PST_EINVAL;
 			off = sign * (oh * 60 + om);
 		}

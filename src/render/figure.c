@@ -5,14 +5,14 @@
  */
 #include "figure.h"
 
+#include "cairox.h"
+
 #include <cairo-svg.h>
-#include <errno.h>
 #include <math.h>
 #include <pango/pangocairo.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 /* ---- the body: measures in scene units (about a centimetre; 166 tall) ---- */
 
@@ -932,26 +932,10 @@ void pst_figure_draw_pose(cairo_t *cr, const struct pst_scene *sc, const struct 
 
 /* ---- whole pictures and files ---- */
 
-/*
- * Sets text centred on cx with pango. The layout is ours and freed here; the font map
- * behind it is pango's, one per thread for the life of the process, and holds on to
- * fontconfig's caches: LeakSanitizer sees those as leaks (tests/lsan.supp).
- */
+/* Sets text centred on cx with pango (the layout is ours and freed here). */
 static void label(cairo_t *cr, const char *text, double cx, double y, double px)
 {
-	PangoLayout *l = pango_cairo_create_layout(cr);
-	cairo_font_options_t *fo = cairo_font_options_create();
-	/* No hinting: the same layout in SVG and PNG, and on any screen. */
-	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-	cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
-	pango_cairo_context_set_font_options(pango_layout_get_context(l), fo);
-	pango_layout_context_changed(l);
-	cairo_font_options_destroy(fo);
-	PangoFontDescription *fd = pango_font_description_from_string("DejaVu Sans, Sans");
-	pango_font_description_set_absolute_size(fd, px * PANGO_SCALE);
-	pango_layout_set_font_description(l, fd);
-	pango_font_description_free(fd);
+	PangoLayout *l = pst_pango_layout(cr, "DejaVu Sans, Sans", px);
 	pango_layout_set_text(l, text, -1);
 	int tw, th;
 	pango_layout_get_pixel_size(l, &tw, &th);
@@ -1012,63 +996,6 @@ void pst_figure_draw(cairo_t *cr, const struct pst_scene *sc, int which, int w, 
 	cairo_restore(cr);
 }
 
-static cairo_status_t to_buf(void *closure, const unsigned char *data, unsigned int len)
-{
-	struct pst_buf *b = closure;
-	pst_buf_add(b, (const char *)data, len);
-	return b->failed ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
-}
-
-/*
- * cairo names SVG groups "surface<N>" from a counter shared by the whole process, so a
- * second picture would differ from the first. Renumbers them 1, 2, ... in order of
- * first use, from byte start of out on.
- */
-static void renumber_surfaces(struct pst_buf *out, size_t start)
-{
-	static const char key[] = "surface";
-	enum { KEYLEN = sizeof key - 1, NMAP = 64 };
-	unsigned long from[NMAP];
-	int nmap = 0;
-	struct pst_buf b;
-	pst_buf_init(&b, out->max);
-	const char *s = out->s + start, *end = out->s + out->len;
-	while (s < end) {
-		const char *hit = NULL;
-		for (const char *q = s; q + KEYLEN < end; q++)
-			if (memcmp(q, key, KEYLEN) == 0 && q[KEYLEN] >= '0' && q[KEYLEN] <= '9') {
-				hit = q;
-				break;
-			}
-		if (!hit) {
-			pst_buf_add(&b, s, (size_t)(end - s));
-			break;
-		}
-		const char *d = hit + KEYLEN;
-		unsigned long n = 0;
-		while (d < end && *d >= '0' && *d <= '9')
-			n = n * 10 + (unsigned long)(*d++ - '0');
-		int k;
-		for (k = 0; k < nmap && from[k] != n; k++)
-			;
-		if (k == nmap && nmap < NMAP)
-			from[nmap++] = n;
-		pst_buf_add(&b, s, (size_t)(hit - s));
-		if (k < NMAP)
-			pst_buf_printf(&b, "%s%d", key, k + 1);
-		else
-			pst_buf_add(&b, hit, (size_t)(d - hit));
-		s = d;
-	}
-	if (b.failed) {
-		out->failed = true;
-	} else {
-		out->len = start;
-		pst_buf_add(out, b.s, b.len);
-	}
-	pst_buf_free(&b);
-}
-
 int pst_figure_render(const struct pst_scene *sc, int which, bool labels,
 		      enum pst_fig_format fmt, int w, int h, struct pst_buf *out)
 {
@@ -1078,7 +1005,7 @@ int pst_figure_render(const struct pst_scene *sc, int which, bool labels,
 	size_t start = out->len;
 	cairo_surface_t *sf;
 	if (fmt == PST_FIG_SVG) {
-		sf = cairo_svg_surface_create_for_stream(to_buf, out, w, h);
+		sf = cairo_svg_surface_create_for_stream(pst_cairo_to_buf, out, w, h);
 		cairo_svg_surface_set_document_unit(sf, CAIRO_SVG_UNIT_PX);
 	} else {
 		sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
@@ -1088,13 +1015,13 @@ int pst_figure_render(const struct pst_scene *sc, int which, bool labels,
 	cairo_status_t st = cairo_status(cr);
 	cairo_destroy(cr);
 	if (fmt == PST_FIG_PNG && st == CAIRO_STATUS_SUCCESS)
-		st = cairo_surface_write_to_png_stream(sf, to_buf, out);
+		st = cairo_surface_write_to_png_stream(sf, pst_cairo_to_buf, out);
 	cairo_surface_finish(sf);
 	if (st == CAIRO_STATUS_SUCCESS)
 		st = cairo_surface_status(sf);
 	cairo_surface_destroy(sf);
 	if (fmt == PST_FIG_SVG && st == CAIRO_STATUS_SUCCESS && !out->failed)
-		renumber_surfaces(out, start);
+		pst_svg_renumber(out, start);
 	return st == CAIRO_STATUS_SUCCESS && !out->failed ? PST_OK : PST_ENOMEM;
 }
 
@@ -1108,28 +1035,7 @@ int pst_figure_write_file(const struct pst_scene *sc, int which, bool labels,
 		pst_buf_free(&b);
 		return err;
 	}
-	size_t tl = strlen(path) + 16;
-	char *tmp = malloc(tl);
-	if (!tmp) {
-		pst_buf_free(&b);
-		return PST_ENOMEM;
-	}
-	snprintf(tmp, tl, "%s.tmp%ld", path, (long)getpid());
-	FILE *f = fopen(tmp, "wb");
-	err = PST_EIO;
-	if (f) {
-		bool ok = fwrite(b.s, 1, b.len, f) == b.len;
-		ok &= fflush(f) == 0;
-		ok &= fclose(f) == 0;
-		if (ok && rename(tmp, path) == 0)
-			err = PST_OK;
-		else {
-			int e = errno;
-			unlink(tmp);
-			errno = e;
-		}
-	}
-	free(tmp);
+	err = pst_file_write_atomic(path, b.s, b.len);
 	pst_buf_free(&b);
 	return err;
 }

@@ -376,18 +376,26 @@ static void check_profile(const struct where *w, const struct pst_profile *p)
 		bad(w, pst_pfield_json[probs[i].field], "%s", probs[i].msg);
 }
 
-/* Ids must be unique within a kind: the import keeps them. */
-static bool unique_ids(struct pst_diags *d, const char *src, const char *what, const int64_t *ids,
+static int cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Ids must be unique within a kind: the import keeps them. Sorted, not compared in
+ * pairs: an export of 64 MiB has a million records, and pairs would be 10^12. ids is
+ * reordered. Reports the smallest id that appears twice. */
+static bool unique_ids(struct pst_diags *d, const char *src, const char *what, int64_t *ids,
 		       size_t n)
 {
-	bool ok = true;
-	for (size_t i = 0; i < n; i++)
-		for (size_t k = i + 1; k < n && ok; k++)
-			if (ids[i] == ids[k]) {
-				pst_diag_add(d, src, 0, 0, "%s id %lld appears twice", what, (long long)ids[i]);
-				ok = false;
-			}
-	return ok;
+	if (n > 1)
+		qsort(ids, n, sizeof(*ids), cmp_id);
+	for (size_t i = 1; i < n; i++)
+		if (ids[i - 1] == ids[i]) {
+			pst_diag_add(d, src, 0, 0, "%s id %lld appears twice", what, (long long)ids[i]);
+			return false;
+		}
+	return true;
 }
 
 /* --- import: JSON -------------------------------------------------------------- */
@@ -434,9 +442,14 @@ static bool jwords(const struct where *w, json_t *o, const char *k, const struct
 	return true;
 }
 
-static const char *dup(struct pst_arena *a, const char *s)
+/* A copy of s in the arena; out of memory is a problem of the import, not a NULL that
+ * would pass for a missing value. */
+static const char *dup(struct pst_arena *a, const char *s, struct pst_diags *d)
 {
-	return s ? pst_arena_strdup(a, s) : NULL;
+	const char *c = s ? pst_arena_strdup(a, s) : NULL;
+	if (s && !c)
+		pst_diag_add(d, NULL, 0, 0, "out of memory");
+	return c;
 }
 
 static json_t *jarray(struct pst_diags *d, const char *src, json_t *root, const char *k)
@@ -502,7 +515,9 @@ static void import_json(const struct pst_catalog *c, const char *src, json_t *ro
 	json_t *a = jarray(d, src, root, "checkins");
 	size_t n = a ? json_array_size(a) : 0;
 	rs->checkins = pst_arena_alloc(A, (n ? n : 1) * sizeof(*rs->checkins));
-	for (size_t i = 0; i < n && rs->checkins; i++) {
+	if (!rs->checkins)
+		goto oom;
+	for (size_t i = 0; i < n; i++) {
 		json_t *o = json_array_get(a, i);
 		snprintf(path, sizeof path, "checkins[%zu].", i);
 		struct where w = {d, src, 0, path};
@@ -513,13 +528,17 @@ static void import_json(const struct pst_catalog *c, const char *src, json_t *ro
 		if (check_int(&w, "pain", jnum(o, "pain", num, sizeof num), 0, 10, false, &v))
 			ck->pain = (int)v;
 		jwords(&w, o, "areas", &pst_vocab_area, &ck->areas);
-		if (check_text(&w, "note", jstr(o, "note"), PST_NOTE_MAX, true))
-			ck->note = dup(A, jstr(o, "note"));
+		/* An empty note is no note, as in CSV, so both formats read the same. */
+		const char *note = jstr(o, "note");
+		if (check_text(&w, "note", note, PST_NOTE_MAX, true) && note && *note)
+			ck->note = dup(A, note, d);
 	}
 	a = jarray(d, src, root, "sessions");
 	n = a ? json_array_size(a) : 0;
 	rs->sessions = pst_arena_alloc(A, (n ? n : 1) * sizeof(*rs->sessions));
-	for (size_t i = 0; i < n && rs->sessions; i++) {
+	if (!rs->sessions)
+		goto oom;
+	for (size_t i = 0; i < n; i++) {
 		json_t *o = json_array_get(a, i);
 		snprintf(path, sizeof path, "sessions[%zu].", i);
 		struct where w = {d, src, 0, path};
@@ -539,14 +558,16 @@ static void import_json(const struct pst_catalog *c, const char *src, json_t *ro
 			continue;
 		}
 		l->ex = pst_arena_alloc(A, m * sizeof(*l->ex));
-		for (size_t k = 0; k < m && l->ex; k++) {
+		if (!l->ex)
+			goto oom;
+		for (size_t k = 0; k < m; k++) {
 			json_t *e = json_array_get(ex, k);
 			char epath[96];
 			snprintf(epath, sizeof epath, "sessions[%zu].exercises[%zu].", i, k);
 			struct where we = {d, src, 0, epath};
 			struct pst_session_ex *se = &l->ex[l->nex++];
 			if (check_exercise(&we, c, jstr(e, "id")))
-				se->id = dup(A, jstr(e, "id"));
+				se->id = dup(A, jstr(e, "id"), d);
 			int x;
 			if (check_word(&we, "feedback", &pst_vocab_feedback, jstr(e, "feedback"), &x))
 				se->feedback = (enum pst_feedback)x;
@@ -557,7 +578,9 @@ static void import_json(const struct pst_catalog *c, const char *src, json_t *ro
 	a = jarray(d, src, root, "psfs");
 	n = a ? json_array_size(a) : 0;
 	rs->psfs = pst_arena_alloc(A, (n ? n : 1) * sizeof(*rs->psfs));
-	for (size_t i = 0; i < n && rs->psfs; i++) {
+	if (!rs->psfs)
+		goto oom;
+	for (size_t i = 0; i < n; i++) {
 		json_t *o = json_array_get(a, i);
 		snprintf(path, sizeof path, "psfs[%zu].", i);
 		struct where w = {d, src, 0, path};
@@ -565,12 +588,14 @@ static void import_json(const struct pst_catalog *c, const char *src, json_t *ro
 		if (check_int(&w, "id", jnum(o, "id", num, sizeof num), 1, INT32_MAX, false, &v))
 			act->id = v;
 		if (check_text(&w, "activity", jstr(o, "activity"), PST_PSFS_ACTIVITY_MAX, false))
-			act->activity = dup(A, jstr(o, "activity"));
+			act->activity = dup(A, jstr(o, "activity"), d);
 		check_time(&w, "created", jstr(o, "created"), &act->created);
 		json_t *r = json_object_get(o, "ratings");
 		size_t m = json_is_array(r) ? json_array_size(r) : 0;
 		act->ratings = pst_arena_alloc(A, (m ? m : 1) * sizeof(*act->ratings));
-		for (size_t k = 0; k < m && act->ratings; k++) {
+		if (!act->ratings)
+			goto oom;
+		for (size_t k = 0; k < m; k++) {
 			json_t *e = json_array_get(r, k);
 			char rpath[96];
 			snprintf(rpath, sizeof rpath, "psfs[%zu].ratings[%zu].", i, k);
@@ -581,6 +606,9 @@ static void import_json(const struct pst_catalog *c, const char *src, json_t *ro
 				rt->score = (int)v;
 		}
 	}
+	return;
+oom:
+	pst_diag_add(d, src, 0, 0, "out of memory");
 }
 
 /* --- import: CSV ---------------------------------------------------------------- */
@@ -666,10 +694,11 @@ static void import_csv(const struct pst_catalog *c, const char *src, char *text,
 				     csv_columns[i], cells[i]);
 			return;
 		}
-	/* Count rows first so the arrays can be sized once. */
+	/* Count rows first so the arrays can be sized once. A record ends at LF, CRLF or a
+	 * lone CR (csv_record takes all three), so every CR and LF counts: an upper bound. */
 	size_t rows = 0;
 	for (char *q = p; q < end; q++)
-		rows += *q == '\n';
+		rows += *q == '\n' || *q == '\r';
 	rows++;
 	rs->checkins = pst_arena_alloc(A, rows * sizeof(*rs->checkins));
 	rs->sessions = pst_arena_alloc(A, rows * sizeof(*rs->sessions));
@@ -736,7 +765,7 @@ static void import_csv(const struct pst_catalog *c, const char *src, char *text,
 			check_words(&w, "areas", &pst_vocab_area, cells[C_AREAS], ';', &ck->areas);
 			const char *note = unguard(cells[C_NOTE]);
 			if (check_text(&w, "note", note, PST_NOTE_MAX, true) && *note)
-				ck->note = dup(A, note);
+				ck->note = dup(A, note, d);
 		} else if (strcmp(rec, "session") == 0) {
 			struct pst_session_log *l = &rs->sessions[rs->nsessions++];
 			if (check_int(&w, "id", cells[C_ID], 1, INT32_MAX, false, &v))
@@ -764,7 +793,7 @@ static void import_csv(const struct pst_catalog *c, const char *src, char *text,
 			struct pst_session_ex *se = &ex_pool[nex++];
 			l->nex++;
 			if (check_exercise(&w, c, cells[C_EXERCISE]))
-				se->id = dup(A, cells[C_EXERCISE]);
+				se->id = dup(A, cells[C_EXERCISE], d);
 			int x;
 			if (check_word(&w, "feedback", &pst_vocab_feedback, cells[C_FEEDBACK], &x))
 				se->feedback = (enum pst_feedback)x;
@@ -776,7 +805,7 @@ static void import_csv(const struct pst_catalog *c, const char *src, char *text,
 				act->id = v;
 			const char *name = unguard(cells[C_ACTIVITY]);
 			if (check_text(&w, "activity", name, PST_PSFS_ACTIVITY_MAX, false))
-				act->activity = dup(A, name);
+				act->activity = dup(A, name, d);
 			check_time(&w, "at", cells[C_AT], &act->created);
 			act->ratings = rt_pool + nrt;
 		} else if (strcmp(rec, "psfs_rating") == 0) {
@@ -830,6 +859,13 @@ int pst_import_parse(const struct pst_catalog *c, const char *src, const char *t
 		else
 			import_json(c, src, root, out, d);
 		json_decref(root);
+	} else if (memchr(text, '\0', len)) {
+		/* Cells are C strings: a NUL would cut one short without a word. */
+		const char *nul = memchr(text, '\0', len);
+		int line = 1;
+		for (const char *q = text; q < nul; q++)
+			line += *q == '\n';
+		pst_diag_add(d, src, line, 0, "malformed CSV: a NUL byte");
 	} else {
 		char *copy = pst_arena_strndup(out->arena, text, len);
 		if (!copy)
@@ -840,7 +876,9 @@ int pst_import_parse(const struct pst_catalog *c, const char *src, const char *t
 	if (d->n == before) {
 		int64_t *ids = malloc(((out->ncheckins > out->nsessions ? out->ncheckins : out->nsessions) +
 				       out->npsfs + 1) * sizeof(*ids));
-		if (ids) {
+		if (!ids) {
+			pst_diag_add(d, src, 0, 0, "out of memory");
+		} else {
 			for (size_t k = 0; k < out->ncheckins; k++)
 				ids[k] = out->checkins[k].id;
 			unique_ids(d, src, "check-in", ids, out->ncheckins);

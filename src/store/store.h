@@ -28,6 +28,16 @@ struct pst_record_set {
 
 void pst_record_set_free(struct pst_record_set *rs);
 
+/* The safety answers last given: the JSON object of `postura screen` (question id to
+ * true/false) and the stages they were asked for (PST_BIT(enum pst_stage)). The
+ * outcome is not stored: it is evaluated again from the answers with the questions of
+ * the day, so a change to the questions can never leave a stale "clear". */
+struct pst_saved_screening {
+	unsigned stages;
+	char *answers; /* malloc'd by screening_get; the caller frees it */
+	struct pst_time at;
+};
+
 /* read_all flags. */
 enum {
 	PST_READ_NO_SESSION_EXERCISES = 1 << 0, /* sessions without their exercises (nex = 0) */
@@ -51,6 +61,14 @@ struct pst_store_ops {
 	int (*import)(struct pst_store *s, const struct pst_record_set *rs);
 	/* A consistent copy of the whole store to path (SQLite: the online backup API). */
 	int (*backup)(struct pst_store *s, const char *path);
+	/* The last safety answers; *found false when none were saved. out->answers is the
+	 * caller's to free. */
+	int (*screening_get)(struct pst_store *s, struct pst_saved_screening *out, bool *found);
+	int (*screening_put)(struct pst_store *s, const struct pst_saved_screening *sc);
+	/* A number that changes when another process has written to the store since the
+	 * last call (this handle's own writes leave it alone): a cache over the store
+	 * compares it to know its pages are stale. */
+	int (*data_version)(struct pst_store *s, int64_t *v);
 };
 
 struct pst_store {

@@ -83,6 +83,12 @@ static const char *const migrations[] = {
 	"  score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 10));"
 	"CREATE INDEX psfs_rating_activity ON psfs_rating(activity_id, at_epoch);"
 	"INSERT INTO person(id, created_epoch) VALUES (1, strftime('%s', 'now'));",
+	/* 2: the safety answers last given (the web app screens before the profile). */
+	"CREATE TABLE screening ("
+	"  person_id INTEGER PRIMARY KEY REFERENCES person(id) ON DELETE CASCADE,"
+	"  stages INTEGER NOT NULL,"
+	"  answers TEXT NOT NULL,"
+	"  at_epoch INTEGER NOT NULL, at_offset INTEGER NOT NULL);",
 };
 
 const int pst_store_schema_version = (int)(sizeof migrations / sizeof *migrations);
@@ -806,6 +812,71 @@ static int backup(struct pst_store *s, const char *path)
 	return err;
 }
 
+/* --- screening ------------------------------------------------------------- */
+
+static int screening_get(struct pst_store *s, struct pst_saved_screening *out, bool *found)
+{
+	struct sq *q = (struct sq *)s;
+	sqlite3_stmt *st;
+	int err = prepare(q, "SELECT stages, answers, at_epoch, at_offset FROM screening"
+			     " WHERE person_id = ?", &st);
+	if (err)
+		return err;
+	sqlite3_bind_int(st, 1, PERSON);
+	*found = false;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const unsigned char *a = sqlite3_column_text(st, 1);
+		out->stages = (unsigned)sqlite3_column_int(st, 0);
+		out->answers = strdup(a ? (const char *)a : "{}");
+		out->at.epoch = sqlite3_column_int64(st, 2);
+		out->at.offset_min = sqlite3_column_int(st, 3);
+		sqlite3_finalize(st);
+		if (!out->answers)
+			return fail(q, "out of memory");
+		*found = true;
+		return PST_OK;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? PST_OK : dberr(q, "cannot read the safety answers");
+}
+
+static int screening_put(struct pst_store *s, const struct pst_saved_screening *sc)
+{
+	struct sq *q = (struct sq *)s;
+	sqlite3_stmt *st;
+	int err = begin(q);
+	if (err)
+		return err;
+	if ((err = prepare(q, "INSERT OR REPLACE INTO screening (person_id, stages, answers,"
+			      " at_epoch, at_offset) VALUES (?,?,?,?,?)", &st)))
+		return rollback(q, err);
+	sqlite3_bind_int(st, 1, PERSON);
+	sqlite3_bind_int(st, 2, (int)sc->stages);
+	sqlite3_bind_text(st, 3, sc->answers, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 4, sc->at.epoch);
+	sqlite3_bind_int(st, 5, sc->at.offset_min);
+	if ((err = run(q, st, "cannot save the safety answers")))
+		return rollback(q, err);
+	return commit(q);
+}
+
+/* SQLite's data_version changes when another connection (another postura process)
+ * commits; this connection's own commits leave it alone. */
+static int data_version(struct pst_store *s, int64_t *v)
+{
+	struct sq *q = (struct sq *)s;
+	sqlite3_stmt *st;
+	int err = prepare(q, "PRAGMA data_version", &st);
+	if (err)
+		return err;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? PST_OK : dberr(q, "cannot read the data version");
+}
+
 static void close_store(struct pst_store *s)
 {
 	struct sq *q = (struct sq *)s;
@@ -828,6 +899,9 @@ static const struct pst_store_ops sqlite_ops = {
 	.read_all = read_all,
 	.import = import,
 	.backup = backup,
+	.screening_get = screening_get,
+	.screening_put = screening_put,
+	.data_version = data_version,
 };
 
 int pst_store_open_sqlite(const char *path, struct pst_store **out, char *errmsg, size_t size)

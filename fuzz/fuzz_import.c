@@ -1,0 +1,82 @@
+/* libFuzzer harness for the import parser: any bytes as an export (JSON when it starts
+ * with '{', else CSV), against the built-in catalogue. What parses must export and
+ * import again to the same bytes, in both formats, and both formats must agree. */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "data/builtin.h"
+#include "store/exchange.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void drop(struct pst_diags *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		free(pst_diag_format(&d->v[i]));
+	pst_diags_clear(d);
+}
+
+/* Exports rs in one format, imports that and exports it again: the same bytes. Returns
+ * the first export (malloc'd by the buffer), or traps. */
+static struct pst_buf round_trip(const struct pst_record_set *rs, bool csv)
+{
+	struct pst_buf a, b;
+	pst_buf_init(&a, PST_IMPORT_MAX);
+	pst_buf_init(&b, PST_IMPORT_MAX);
+	csv ? pst_export_csv(rs, &a) : pst_export_json(rs, &a);
+	struct pst_record_set back;
+	struct pst_diags d = {0};
+	if (a.failed || pst_import_parse(&pst_builtin_catalog, "export", a.s, a.len, &back, &d))
+		__builtin_trap();
+	csv ? pst_export_csv(&back, &b) : pst_export_json(&back, &b);
+	if (b.failed || a.len != b.len || memcmp(a.s, b.s, a.len) != 0)
+		__builtin_trap();
+	pst_record_set_free(&back);
+	pst_buf_free(&b);
+	drop(&d);
+	return a;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct pst_record_set rs;
+	struct pst_diags d = {0};
+	int err = pst_import_parse(&pst_builtin_catalog, "fuzz", (const char *)data, size, &rs, &d);
+	/* The contract: all or nothing, and a reason for nothing. */
+	if ((err == PST_OK) != (rs.arena != NULL) || (err == PST_EINVAL && d.n == 0) ||
+	    (err == PST_OK && d.n != 0) || (err != PST_OK && err != PST_EINVAL))
+		__builtin_trap();
+	drop(&d);
+	if (err)
+		return 0;
+	for (size_t i = 0; i < rs.ncheckins; i++)
+		if (rs.checkins[i].pain < 0 || rs.checkins[i].pain > 10 || rs.checkins[i].id < 1)
+			__builtin_trap();
+	for (size_t i = 0; i < rs.nsessions; i++) {
+		const struct pst_session_log *l = &rs.sessions[i];
+		if (l->nex < 1 || l->nex > PST_SESSION_MAX_EXERCISES)
+			__builtin_trap();
+		for (size_t k = 0; k < l->nex; k++)
+			if (!l->ex[k].id || !pst_catalog_find(&pst_builtin_catalog, l->ex[k].id))
+				__builtin_trap();
+	}
+	struct pst_buf json = round_trip(&rs, false), csv = round_trip(&rs, true);
+	/* The CSV export, read back, is the same records as the JSON one. */
+	struct pst_record_set from_csv;
+	struct pst_buf again;
+	pst_buf_init(&again, PST_IMPORT_MAX);
+	if (pst_import_parse(&pst_builtin_catalog, "csv", csv.s, csv.len, &from_csv, &d))
+		__builtin_trap();
+	pst_export_json(&from_csv, &again);
+	if (again.len != json.len || memcmp(again.s, json.s, json.len) != 0)
+		__builtin_trap();
+	pst_record_set_free(&from_csv);
+	pst_buf_free(&again);
+	pst_buf_free(&json);
+	pst_buf_free(&csv);
+	pst_record_set_free(&rs);
+	drop(&d);
+	return 0;
+}

@@ -1,0 +1,81 @@
+/* The use cases both front ends share: the clock, the saved profile, screening, the plan. */
+#include "app.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int pst_app_now(struct pst_time *now)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	now->epoch = (int64_t)t;
+	now->offset_min = (int)(tm.tm_gmtoff / 60);
+	const char *fixed = getenv("POSTURA_NOW");
+	if (fixed && *fixed) {
+		struct pst_time f;
+		if (pst_time_parse(fixed, now->offset_min, &f) != PST_OK)
+			return PST_EINVAL;
+		*now = f;
+	}
+	return PST_OK;
+}
+
+int pst_app_profile(struct pst_store *s, int64_t today, struct pst_saved_profile *sp,
+		    struct pst_profile *p, bool *found)
+{
+	struct pst_saved_profile got;
+	int err = s->ops->profile_get(s, &got, found);
+	if (err || !*found)
+		return err;
+	*sp = got;
+	*p = pst_saved_profile_today(&got, today);
+	return PST_OK;
+}
+
+int pst_app_screening(struct pst_store *s, const struct pst_questions *q,
+		      const struct pst_profile *p, struct pst_screen_result *res, bool *found)
+{
+	struct pst_saved_screening sc;
+	int err = s->ops->screening_get(s, &sc, found);
+	if (err || !*found)
+		return err;
+	struct pst_answers a = {0};
+	struct pst_diags d = {0};
+	err = pst_answers_parse_json(q, "screening", sc.answers, strlen(sc.answers), &a, &d);
+	pst_diags_clear(&d);
+	free(sc.answers);
+	if (err)
+		return err == PST_ENOMEM ? err : PST_EDATA;
+	unsigned stages = p && p->has_stage ? PST_BIT(p->stage) : sc.stages;
+	err = pst_screen_evaluate(q, &a, stages, res);
+	pst_answers_free(&a);
+	return err;
+}
+
+int pst_app_progression(struct pst_store *s, const struct pst_catalog *c,
+			const struct pst_profile *p, struct pst_progression **out)
+{
+	struct pst_record_set rs;
+	*out = NULL;
+	int err = s->ops->read_all(s, INT64_MIN, 0, &rs);
+	if (err)
+		return err;
+	err = pst_progression_build(c, p, rs.checkins, rs.ncheckins, rs.sessions, rs.nsessions, out);
+	pst_record_set_free(&rs);
+	return err;
+}
+
+int pst_app_plan(struct pst_store *s, const struct pst_catalog *c, const struct pst_tips *t,
+		 const struct pst_profile *p, const struct pst_screen_result *screen,
+		 struct pst_plan **out)
+{
+	struct pst_progression *prog = NULL;
+	*out = NULL;
+	int err = pst_app_progression(s, c, p, &prog);
+	if (!err)
+		err = pst_plan_build(c, t, p, screen, prog, out);
+	pst_progression_free(prog);
+	return err;
+}

@@ -1,0 +1,61 @@
+/*
+ * What the command line and the web app both do with a person's store, so that the two
+ * front ends cannot drift apart: the clock (POSTURA_NOW for tests), the saved profile
+ * as of today, the saved safety answers evaluated again, and the plan built from the
+ * profile and the progress recorded. No printing: errors come back as enum pst_err with
+ * the store's message (pst_store errmsg) or a short reason.
+ */
+#ifndef PST_APP_H
+#define PST_APP_H
+
+#include "core/planner.h"
+#include "core/progression.h"
+#include "core/screen.h"
+#include "core/tips.h"
+#include "core/tracking.h"
+#include "store/store.h"
+
+/*
+ * Now, with the local UTC offset. The environment variable POSTURA_NOW (ISO-8601) fixes
+ * the clock, for tests and for entering past data reproducibly. Returns PST_OK, or
+ * PST_EINVAL when POSTURA_NOW is set but is not a date and time (*now is then the real
+ * clock, so a caller may go on after saying so).
+ */
+int pst_app_now(struct pst_time *now);
+
+/*
+ * The saved profile, and the profile as of today (weeks moved on from the anchor).
+ * *found is false when none was saved (sp and today are then untouched). Returns
+ * PST_OK or the store's error.
+ */
+int pst_app_profile(struct pst_store *s, int64_t today, struct pst_saved_profile *sp,
+		    struct pst_profile *p, bool *found);
+
+/*
+ * The saved safety answers evaluated with q for the stages of profile p (p NULL: the
+ * stages they were asked for). *found is false when none were saved. On success with
+ * *found, the caller frees res with pst_screen_result_free. Returns PST_OK, the
+ * store's error, or PST_EDATA when the saved answers no longer parse (a question was
+ * removed): the person is then asked again.
+ */
+int pst_app_screening(struct pst_store *s, const struct pst_questions *q,
+		      const struct pst_profile *p, struct pst_screen_result *res, bool *found);
+
+/*
+ * The person's progression for profile p: every check-in and session replayed
+ * (pst_progression_build). *out is the caller's to free with pst_progression_free.
+ */
+int pst_app_progression(struct pst_store *s, const struct pst_catalog *c,
+			const struct pst_profile *p, struct pst_progression **out);
+
+/*
+ * The plan for profile p, following the progress recorded in s (the plan `postura
+ * plan` prints without profile flags, and the web app shows). screen may be NULL (not
+ * screened). Returns what pst_plan_build returns (PST_EREFERRAL: no plan), or the
+ * store's error; on success *out is the caller's to free with pst_plan_free.
+ */
+int pst_app_plan(struct pst_store *s, const struct pst_catalog *c, const struct pst_tips *t,
+		 const struct pst_profile *p, const struct pst_screen_result *screen,
+		 struct pst_plan **out);
+
+#endif

@@ -1,0 +1,200 @@
+/* postura handout: the plan of 'postura plan' as a PDF to print. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "core/planner.h"
+#include "core/progression.h"
+#include "profile_flags.h"
+#include "render/cairox.h"
+#include "render/document.h"
+#include "render/screen.h"
+
+const char cmd_handout_usage[] =
+	"usage: postura handout [profile flags] [--answers FILE|-] [--paper a4|letter]\n"
+	"                       --out FILE.pdf\n"
+	"\n"
+	"Your plan on paper, to print: the stop signs in a box, your week as a table to tick\n"
+	"off, each exercise with its pictures, steps, dose and why, the daily relief break,\n"
+	"your tips and the sources. It is the same plan as 'postura plan' gives for the same\n"
+	"flags (without profile flags: your saved profile and your progress).\n"
+	"\n"
+	"A warning sign in your answers means no handout: you are told whom to see (exit 3).\n"
+	"Without --answers the handout says, at the top, that you have not been screened.\n"
+	"\n"
+	"  --answers FILE   the safety answers as JSON; '-' reads standard input\n"
+	"  --paper P        a4 (default) or letter\n"
+	"  --out FILE       the PDF to write; without it, standard output (not a terminal)\n"
+	"  -h, --help       show this help\n"
+	"\n";
+
+enum { OPT_ANSWERS = 1, OPT_PAPER, OPT_OUT };
+
+/* Reads and evaluates the answers; returns -1 to go on, or the exit code. */
+static int screen_answers(struct cli *c, const char *path, const struct pst_profile *p,
+			  struct pst_screen_result *res)
+{
+	const struct pst_questions *q = cli_questions(c);
+	if (!q)
+		return EXIT_FAIL;
+	struct pst_answers a = {0};
+	int code = cli_read_answers(q, path, &a);
+	if (code >= 0)
+		return code;
+	int err = pst_screen_evaluate(q, &a, PST_BIT(p->stage), res);
+	pst_answers_free(&a);
+	if (err) {
+		cli_error("%s", pst_strerror(err));
+		return EXIT_FAIL;
+	}
+	return -1;
+}
+
+/* The saved profile's progression, from every session logged; NULL after an error. */
+static bool progression(struct cli *c, const struct pst_catalog *cat, const struct pst_profile *p,
+			struct pst_progression **prog)
+{
+	struct pst_store *s = cli_store(c);
+	struct pst_record_set rs;
+	if (!s)
+		return false;
+	if (s->ops->read_all(s, INT64_MIN, 0, &rs) != PST_OK) {
+		cli_error("%s", s->errmsg);
+		return false;
+	}
+	int e = pst_progression_build(cat, p, rs.checkins, rs.ncheckins, rs.sessions, rs.nsessions,
+				      prog);
+	pst_record_set_free(&rs);
+	if (e) {
+		cli_error("cannot follow your progress: %s", pst_strerror(e));
+		return false;
+	}
+	return true;
+}
+
+int cmd_handout(struct cli *c, int argc, char **argv)
+{
+	struct option opts[32];
+	int n = 0;
+	for (int i = 0; i < cli_profile_options_n; i++)
+		opts[n++] = cli_profile_options[i];
+	opts[n++] = (struct option){"answers", required_argument, NULL, OPT_ANSWERS};
+	opts[n++] = (struct option){"paper", required_argument, NULL, OPT_PAPER};
+	opts[n++] = (struct option){"out", required_argument, NULL, OPT_OUT};
+	opts[n++] = (struct option){"help", no_argument, NULL, 'h'};
+	opts[n] = (struct option){NULL, 0, NULL, 0};
+
+	struct pst_profile p;
+	pst_profile_init(&p);
+	const char *answers = NULL, *out = NULL;
+	enum pst_paper paper = PST_PAPER_A4;
+	unsigned given = 0;
+	int o;
+	while ((o = cli_getopt(argc, argv, ":h", opts, "handout")) != -1) {
+		bool bad;
+		if (cli_profile_option(&p, o, optarg, &bad, &given)) {
+			if (bad)
+				return EXIT_USAGE;
+			continue;
+		}
+		switch (o) {
+		case OPT_ANSWERS: answers = optarg; break;
+		case OPT_OUT: out = optarg; break;
+		case OPT_PAPER:
+			if (strcmp(optarg, "a4") == 0) {
+				paper = PST_PAPER_A4;
+			} else if (strcmp(optarg, "letter") == 0) {
+				paper = PST_PAPER_LETTER;
+			} else {
+				cli_error("--paper must be a4 or letter, not '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'h':
+			cli_puts(cmd_handout_usage);
+			return cli_help(cli_profile_usage);
+		default: return EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		return cli_extra_arg("handout", argv[optind]);
+	if (!out && isatty(STDOUT_FILENO)) {
+		cli_error("will not write PDF to a terminal; give --out FILE.pdf or redirect the output");
+		return EXIT_USAGE;
+	}
+	bool saved = !given;
+	if (saved) {
+		struct pst_saved_profile sp;
+		if (!cli_saved_profile(c, &sp, &p, false))
+			return EXIT_USAGE;
+	}
+	if (!cli_profile_validate(&p))
+		return EXIT_USAGE;
+	struct pst_time now;
+	if (!cli_now(&now))
+		return EXIT_FAIL;
+
+	const struct pst_catalog *cat = cli_catalog(c);
+	const struct pst_tips *tips = cli_tips(c);
+	const struct pst_questions *q = cli_questions(c);
+	if (!cat || !tips || !q)
+		return EXIT_FAIL;
+	struct pst_screen_result res = {0};
+	bool screened = false;
+	if (answers) {
+		int r = screen_answers(c, answers, &p, &res);
+		if (r >= 0)
+			return r;
+		screened = true;
+	}
+	struct pst_progression *prog = NULL;
+	if (saved && !progression(c, cat, &p, &prog)) {
+		pst_screen_result_free(&res);
+		return EXIT_FAIL;
+	}
+	struct pst_plan *plan = NULL;
+	int err = pst_plan_build(cat, tips, &p, screened ? &res : NULL, prog, &plan);
+	int code = EXIT_OK;
+	struct pst_buf b;
+	pst_buf_init(&b, PST_DOC_MAX_BYTES);
+	if (err == PST_EREFERRAL) {
+		/* Red flags win: no exercises on paper either, only whom to see and how soon.
+		 * Standard output may be the PDF's place: then the advice goes to stderr. */
+		code = res.outcome == PST_OUT_INCOMPLETE ? EXIT_INCOMPLETE : EXIT_REFERRAL;
+		pst_buf_puts(&b, "No handout: your answers need a professional's attention first.\n\n");
+		pst_text_screen_result(&b, &res);
+		if (b.failed) {
+			cli_error("out of memory");
+			code = EXIT_FAIL;
+		} else if (out) {
+			cli_write(b.s, b.len);
+			code = cli_finish(code);
+		} else {
+			fputs(b.s, stderr);
+		}
+	} else if (err) {
+		cli_error("cannot build the plan: %s", pst_strerror(err));
+		code = EXIT_FAIL;
+	} else if ((err = pst_handout_pdf(plan, q, paper, now, &b))) {
+		cli_error("cannot make the handout: %s", pst_strerror(err));
+		code = EXIT_FAIL;
+	} else if (out) {
+		err = pst_file_write_atomic(out, b.s, b.len);
+		if (err) {
+			cli_error("cannot write %s: %s", out,
+				  err == PST_EIO ? strerror(errno) : pst_strerror(err));
+			code = EXIT_FAIL;
+		}
+	} else {
+		cli_write(b.s, b.len);
+		code = cli_finish(EXIT_OK);
+	}
+	pst_buf_free(&b);
+	pst_plan_free(plan);
+	pst_progression_free(prog);
+	pst_screen_result_free(&res);
+	return code;
+}

@@ -1,0 +1,96 @@
+/* postura serve: the web app, served by postura itself (src/web). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "web/web.h"
+
+const char cmd_serve_usage[] =
+	"usage: postura serve [--listen ADDR:PORT] [--db PATH] [--allow-remote]\n"
+	"\n"
+	"Serves the web app: the safety questions, your profile, today's routine with a\n"
+	"session player, check-ins, history with charts, the exercise library and tips, and\n"
+	"a JSON API under /api/v1. Open the address it prints in a browser. Ctrl-C stops it;\n"
+	"everything you saved is on disk before the page says so.\n"
+	"\n"
+	"  --listen ADDR:PORT  where to listen (default 127.0.0.1:8080; port 0 picks a free\n"
+	"                      port and prints it; IPv6 as [::1]:8080)\n"
+	"  --db PATH           the database file to use (as the global --db)\n"
+	"  --allow-remote      allow an address beyond this machine: anyone who can reach it\n"
+	"                      can read and change your records, so postura warns\n"
+	"  -h, --help          show this help\n";
+
+/* Splits "ADDR:PORT" or "[V6]:PORT" into host (in buf) and port. */
+static bool parse_listen(const char *s, char *host, size_t size, int *port)
+{
+	const char *colon;
+	if (*s == '[') {
+		const char *end = strchr(s, ']');
+		if (!end || end[1] != ':' || (size_t)(end - s - 1) >= size)
+			return false;
+		memcpy(host, s + 1, (size_t)(end - s - 1));
+		host[end - s - 1] = '\0';
+		colon = end + 1;
+	} else {
+		colon = strrchr(s, ':');
+		if (!colon || (size_t)(colon - s) >= size || colon == s)
+			return false;
+		memcpy(host, s, (size_t)(colon - s));
+		host[colon - s] = '\0';
+	}
+	char *end;
+	long p = strtol(colon + 1, &end, 10);
+	if (!colon[1] || *end || p < 0 || p > 65535)
+		return false;
+	*port = (int)p;
+	return true;
+}
+
+int cmd_serve(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"listen", required_argument, NULL, 'l'}, {"db", required_argument, NULL, 'd'},
+		{"allow-remote", no_argument, NULL, 'r'}, {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}};
+	char host[128] = "127.0.0.1";
+	int port = 8080;
+	bool remote = false;
+	int o;
+	while ((o = cli_getopt(argc, argv, ":h", opts, "serve")) != -1) {
+		switch (o) {
+		case 'l':
+			if (!parse_listen(optarg, host, sizeof host, &port)) {
+				cli_error("--listen: '%s' is not ADDR:PORT (e.g. 127.0.0.1:8080)", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'd': c->db_path = optarg; break;
+		case 'r': remote = true; break;
+		case 'h': return cli_help(cmd_serve_usage);
+		default: return EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		return cli_extra_arg("serve", argv[optind]);
+	if (!pst_web_is_loopback(host) && !remote) {
+		cli_error("--listen %s: not a loopback address; your health records would be open to "
+			  "the network. Add --allow-remote if you mean it.", host);
+		return EXIT_USAGE;
+	}
+	const struct pst_catalog *cat = cli_catalog(c);
+	struct pst_store *s = cli_store(c);
+	if (!cat || !s)
+		return EXIT_FAIL;
+	struct pst_web_config cfg = {
+		.host = host, .port = port, .allow_remote = remote, .store = s, .cat = cat,
+		.questions = cli_questions(c), .tips = cli_tips(c),
+	};
+	char err[512];
+	if (pst_web_serve(&cfg, stdout, err, sizeof err) != PST_OK) {
+		cli_error("%s", err);
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}

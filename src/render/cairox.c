@@ -1,0 +1,117 @@
+/* Plumbing shared by the cairo writers: buffers, stable SVG, whole files, pango text. */
+#include "cairox.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+cairo_status_t pst_cairo_to_buf(void *closure, const unsigned char *data, unsigned int len)
+{
+	struct pst_buf *b = closure;
+	pst_buf_add(b, (const char *)data, len);
+	return b->failed ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
+}
+
+void pst_svg_renumber(struct pst_buf *out, size_t start)
+{
+	static const char key[] = "surface";
+	enum { KEYLEN = sizeof key - 1, NMAP = 64 };
+	unsigned long from[NMAP];
+	int nmap = 0;
+	struct pst_buf b;
+	pst_buf_init(&b, out->max);
+	const char *s = out->s + start, *end = out->s + out->len;
+	while (s < end) {
+		const char *hit = NULL;
+		for (const char *q = s; q + KEYLEN < end; q++)
+			if (memcmp(q, key, KEYLEN) == 0 && q[KEYLEN] >= '0' && q[KEYLEN] <= '9') {
+				hit = q;
+				break;
+			}
+		if (!hit) {
+			pst_buf_add(&b, s, (size_t)(end - s));
+			break;
+		}
+		const char *d = hit + KEYLEN;
+		unsigned long n = 0;
+		while (d < end && *d >= '0' && *d <= '9')
+			n = n * 10 + (unsigned long)(*d++ - '0');
+		int k;
+		for (k = 0; k < nmap && from[k] != n; k++)
+			;
+		if (k == nmap && nmap < NMAP)
+			from[nmap++] = n;
+		pst_buf_add(&b, s, (size_t)(hit - s));
+		if (k < NMAP)
+			pst_buf_printf(&b, "%s%d", key, k + 1);
+		else
+			pst_buf_add(&b, hit, (size_t)(d - hit));
+		s = d;
+	}
+	if (b.failed) {
+		out->failed = true;
+	} else {
+		out->len = start;
+		pst_buf_add(out, b.s, b.len);
+	}
+	pst_buf_free(&b);
+}
+
+int pst_file_write_atomic(const char *path, const char *data, size_t len)
+{
+	size_t tl = strlen(path) + 32;
+	char *tmp = malloc(tl);
+	if (!tmp)
+		return PST_ENOMEM;
+	snprintf(tmp, tl, "%s.tmp%ld", path, (long)getpid());
+	FILE *f = fopen(tmp, "wb");
+	int err = PST_EIO;
+	if (f) {
+		bool ok = fwrite(data, 1, len, f) == len;
+		ok &= fflush(f) == 0;
+		ok &= fclose(f) == 0;
+		if (ok && rename(tmp, path) == 0) {
+			err = PST_OK;
+		} else {
+			int e = errno;
+			unlink(tmp);
+			errno = e;
+		}
+	}
+	free(tmp);
+	return err;
+}
+
+static const cairo_user_data_key_t context_key;
+
+PangoLayout *pst_pango_layout(cairo_t *cr, const char *family, double px)
+{
+	/* One pango context per cairo_t, kept on it: a context caches the fonts it has
+	 * loaded and the text it has shaped, and making one per label cost most of the
+	 * time of a document (bench/RESULTS.md). */
+	PangoContext *ctx = cairo_get_user_data(cr, &context_key);
+	if (!ctx) {
+		ctx = pango_cairo_create_context(cr);
+		cairo_font_options_t *fo = cairo_font_options_create();
+		/* No hinting: the same layout in SVG, PNG and PDF, and on any screen. */
+		cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+		cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+		cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
+		pango_cairo_context_set_font_options(ctx, fo);
+		cairo_font_options_destroy(fo);
+		if (cairo_set_user_data(cr, &context_key, ctx, g_object_unref) != CAIRO_STATUS_SUCCESS) {
+			g_object_unref(ctx);
+			return pango_cairo_create_layout(cr);
+		}
+	} else {
+		pango_cairo_update_context(cr, ctx);
+	}
+	PangoLayout *l = pango_layout_new(ctx);
+	PangoFontDescription *fd = pango_font_description_from_string(family);
+	pango_font_description_set_absolute_size(fd, px * PANGO_SCALE);
+	pango_layout_set_font_description(l, fd);
+	pango_font_description_free(fd);
+	return l;
+}

@@ -1,0 +1,563 @@
+/* The JSON API (/api/v1): thin handlers over the core, the store and the renderers. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/app.h"
+#include "internal.h"
+#include "render/history.h"
+#include "render/json.h"
+#include "render/plan.h"
+#include "render/profile.h"
+#include "render/screen.h"
+#include "store/exchange.h"
+
+json_t *web_catalog_json(const struct pst_catalog *c)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < c->n; i++)
+		if (json_array_append_new(a, pst_json_exercise_brief(&c->ex[i])) != 0) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+/* Parses the body as JSON; false with a 400 reply when it is not. */
+static json_t *body_json(struct req *r)
+{
+	json_error_t je;
+	json_t *j = json_loadb(r->body.s ? r->body.s : "", r->body.len, JSON_REJECT_DUPLICATES, &je);
+	if (!j)
+		web_error(r, 400, "malformed", NULL, "malformed JSON at line %d, column %d: %s", je.line,
+			  je.column, je.text);
+	return j;
+}
+
+/* The field a core diagnostic names ("exercises[2].feedback: must be ..."), copied into
+ * buf; NULL when it names none. */
+static const char *diag_field(const struct pst_diag *dg, char *buf, size_t size)
+{
+	size_t n = strcspn(dg->msg, ": ");
+	if (!n || dg->msg[n] != ':' || n >= size)
+		return NULL;
+	memcpy(buf, dg->msg, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+static void store_failed(struct web *w, struct req *r, int err)
+{
+	char msg[512];
+	web_error(r, 500, "store", NULL, "%s", web_store_errmsg(w, err, msg, sizeof msg));
+}
+
+/* --- catalogue ---------------------------------------------------------------- */
+
+void api_catalog(struct web *w, struct req *r)
+{
+	r->reply.queued = MHD_queue_response(r->conn, MHD_HTTP_OK, w->catalog_json) == MHD_YES;
+}
+
+void api_catalog_item(struct web *w, struct req *r)
+{
+	const struct pst_exercise *e = pst_catalog_find(w->cfg.cat, r->arg);
+	if (!e) {
+		const char *near = pst_catalog_closest(w->cfg.cat, r->arg);
+		web_error(r, 404, "not-found", NULL, "no exercise '%s'%s%s%s", r->arg,
+			  near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+		return;
+	}
+	web_json(r, 200, pst_json_exercise(e));
+	r->reply.cache = "no-cache";
+}
+
+/* --- screening ----------------------------------------------------------------- */
+
+int web_screening_save(struct web *w, const char *answers, unsigned stages, struct pst_time now)
+{
+	struct pst_saved_screening sc = {.stages = stages, .answers = strdup(answers), .at = now};
+	if (!sc.answers)
+		return PST_ENOMEM;
+	web_store_lock(w);
+	int err = w->cfg.store->ops->screening_put(w->cfg.store, &sc);
+	web_store_unlock(w);
+	free(sc.answers);
+	if (!err)
+		web_changed(w);
+	return err;
+}
+
+void api_screen(struct web *w, struct req *r)
+{
+	json_t *j = body_json(r);
+	if (!j)
+		return;
+	json_decref(j);
+	struct pst_answers a = {0};
+	struct pst_diags d = {0};
+	int err = pst_answers_parse_json(w->cfg.questions, "body", r->body.s, r->body.len, &a, &d);
+	if (err) {
+		char f[64];
+		const char *field = d.n ? diag_field(&d.v[0], f, sizeof f) : NULL;
+		web_error(r, err == PST_ENOMEM ? 500 : 422, "invalid", field, "%s",
+			  d.n ? d.v[0].msg : pst_strerror(err));
+		pst_diags_clear(&d);
+		return;
+	}
+	/* The stages asked: ?stage=, else the saved profile's, else both. */
+	unsigned stages = PST_BIT(PST_STAGE__MAX) - 1;
+	if (r->q[0].set) {
+		stages = PST_BIT(r->q[0].word);
+	} else {
+		struct pst_saved_profile sp;
+		struct pst_profile p;
+		bool found = false;
+		web_store_lock(w);
+		pst_app_profile(w->cfg.store, r->today, &sp, &p, &found);
+		web_store_unlock(w);
+		if (found)
+			stages = PST_BIT(p.stage);
+	}
+	struct pst_screen_result res;
+	err = pst_screen_evaluate(w->cfg.questions, &a, stages, &res);
+	pst_answers_free(&a);
+	if (err) {
+		web_error(r, 500, "internal", NULL, "%s", pst_strerror(err));
+		return;
+	}
+	if ((err = web_screening_save(w, r->body.s, stages, r->now)))
+		store_failed(w, r, err);
+	else
+		web_json(r, 200, pst_json_screen_result(&res));
+	pst_screen_result_free(&res);
+}
+
+/* --- profile --------------------------------------------------------------------- */
+
+bool web_profile_from_text(const char *const text[PST_PF__MAX], struct pst_profile *p,
+			   const char **field, char *msg, size_t size)
+{
+	pst_profile_init(p);
+	if (text[PST_PF_PREGNANT_WEEKS] && text[PST_PF_POSTPARTUM_WEEKS]) {
+		*field = pst_pfield_json[PST_PF_POSTPARTUM_WEEKS];
+		snprintf(msg, size, "give pregnant_weeks or postpartum_weeks, not both");
+		return false;
+	}
+	for (int f = 0; f < PST_PF__MAX; f++) {
+		struct pst_profile_problem pr;
+		if (!text[f])
+			continue;
+		/* An empty list is a list of nothing (no box ticked, or []). */
+		bool list = f == PST_PF_AREAS || f == PST_PF_TRIGGERS || f == PST_PF_EQUIPMENT ||
+			    f == PST_PF_AVOID;
+		const char *t = list && !*text[f] ? "none" : text[f];
+		if (f == PST_PF_AREAS && !*text[f]) {
+			p->areas = 0;
+			continue;
+		}
+		if (!pst_profile_set(p, (enum pst_pfield)f, t, &pr)) {
+			*field = pst_pfield_json[f];
+			snprintf(msg, size, "%s: %s", pst_pfield_json[f], pr.msg);
+			return false;
+		}
+	}
+	struct pst_profile_problem probs[PST_PF__MAX];
+	if (pst_profile_check_named(p, pst_pfield_json, probs, PST_PF__MAX)) {
+		*field = pst_pfield_json[probs[0].field];
+		snprintf(msg, size, "%s %s", pst_pfield_json[probs[0].field], probs[0].msg);
+		return false;
+	}
+	return true;
+}
+
+int web_profile_save(struct web *w, const struct pst_profile *p, struct pst_time now)
+{
+	struct pst_saved_profile sp = {.p = *p, .updated = now};
+	pst_saved_profile_anchor(&sp, pst_time_day(now));
+	web_store_lock(w);
+	int err = w->cfg.store->ops->profile_put(w->cfg.store, &sp);
+	web_store_unlock(w);
+	if (!err)
+		web_changed(w);
+	return err;
+}
+
+static void reply_profile(struct web *w, struct req *r, unsigned status)
+{
+	struct pst_saved_profile sp;
+	struct pst_profile p;
+	bool found = false;
+	web_store_lock(w);
+	int err = pst_app_profile(w->cfg.store, r->today, &sp, &p, &found);
+	web_store_unlock(w);
+	if (err)
+		store_failed(w, r, err);
+	else if (!found)
+		web_error(r, 404, "no-profile", NULL,
+			  "no profile saved yet: PUT /api/v1/profile with your stage first");
+	else
+		web_json(r, status, pst_json_saved_profile(&sp, &p));
+}
+
+void api_profile_get(struct web *w, struct req *r)
+{
+	reply_profile(w, r, 200);
+}
+
+/* A JSON value as the text every front end gives a profile field: numbers as digits,
+ * lists as comma-separated words. NULL with msg set when the type is wrong. */
+static const char *field_text(json_t *v, bool list, char *buf, size_t size, char *msg,
+			      size_t msize)
+{
+	if (list) {
+		if (!json_is_array(v)) {
+			snprintf(msg, msize, "must be a list of words");
+			return NULL;
+		}
+		size_t used = 0, i;
+		json_t *it;
+		buf[0] = '\0';
+		json_array_foreach(v, i, it)
+		{
+			const char *s = json_string_value(it);
+			if (!s || strchr(s, ',') || used + strlen(s) + 2 > size) {
+				snprintf(msg, msize, "must be a list of words");
+				return NULL;
+			}
+			used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? "," : "", s);
+		}
+		return buf;
+	}
+	if (json_is_integer(v)) {
+		snprintf(buf, size, "%lld", (long long)json_integer_value(v));
+		return buf;
+	}
+	if (json_is_string(v))
+		return json_string_value(v);
+	snprintf(msg, msize, "must be a %s", "number or a word");
+	return NULL;
+}
+
+void api_profile_put(struct web *w, struct req *r)
+{
+	json_t *j = body_json(r);
+	if (!j)
+		return;
+	const char *text[PST_PF__MAX] = {0};
+	char bufs[PST_PF__MAX][256], msg[256];
+	const char *field = NULL;
+	if (!json_is_object(j)) {
+		web_error(r, 422, "invalid", NULL, "the profile must be a JSON object");
+		goto out;
+	}
+	const char *key;
+	json_t *v;
+	json_object_foreach(j, key, v)
+	{
+		int f = -1;
+		for (int k = 0; k < PST_PF__MAX; k++)
+			if (strcmp(pst_pfield_json[k], key) == 0)
+				f = k;
+		if (f < 0) {
+			web_error(r, 422, "invalid", key, "%.60s: not a profile field", key);
+			goto out;
+		}
+		if (json_is_null(v) && (f == PST_PF_PAIN || f == PST_PF_FEEDING))
+			continue; /* not given */
+		bool list = f == PST_PF_AREAS || f == PST_PF_TRIGGERS || f == PST_PF_EQUIPMENT ||
+			    f == PST_PF_AVOID;
+		char why[64];
+		text[f] = field_text(v, list, bufs[f], sizeof bufs[f], why, sizeof why);
+		if (!text[f]) {
+			web_error(r, 422, "invalid", key, "%s: %s", key, why);
+			goto out;
+		}
+	}
+	struct pst_profile p;
+	if (!web_profile_from_text(text, &p, &field, msg, sizeof msg)) {
+		web_error(r, 422, "invalid", field, "%s", msg);
+		goto out;
+	}
+	int err = web_profile_save(w, &p, r->now);
+	if (err)
+		store_failed(w, r, err);
+	else
+		reply_profile(w, r, 200);
+out:
+	json_decref(j);
+}
+
+/* --- plan ------------------------------------------------------------------------ */
+
+/* Builds the plan JSON for the person now: 404 without a profile, the referral when
+ * the saved answers send them to a professional. */
+static void plan_json(struct web *w, struct req *r)
+{
+	struct pst_saved_profile sp;
+	struct pst_profile p;
+	struct pst_screen_result res;
+	bool found = false, screened = false;
+	struct pst_plan *plan = NULL;
+	web_store_lock(w);
+	int err = pst_app_profile(w->cfg.store, r->today, &sp, &p, &found);
+	if (!err && found) {
+		err = pst_app_screening(w->cfg.store, w->cfg.questions, &p, &res, &screened);
+		if (err == PST_EDATA) { /* answers to questions that changed: ask again */
+			err = PST_OK;
+			screened = false;
+		}
+		if (!err)
+			err = pst_app_plan(w->cfg.store, w->cfg.cat, w->cfg.tips, &p,
+					   screened ? &res : NULL, &plan);
+	}
+	web_store_unlock(w);
+	if (!found && !err) {
+		web_error(r, 404, "no-profile", NULL,
+			  "no profile saved yet: PUT /api/v1/profile with your stage first");
+	} else if (err == PST_EREFERRAL) {
+		web_json(r, 200, pst_json_plan_referral(&p, pst_json_screen_result(&res)));
+	} else if (err) {
+		store_failed(w, r, err);
+	} else {
+		web_json(r, 200, pst_json_plan(plan));
+	}
+	if (screened)
+		pst_screen_result_free(&res);
+	pst_plan_free(plan);
+}
+
+void api_plan(struct web *w, struct req *r)
+{
+	uint64_t v = web_version(w);
+	if (web_cache_serve(w, r, CACHE_PLAN_JSON, v))
+		return;
+	plan_json(w, r);
+	web_cache_put(w, r, CACHE_PLAN_JSON, v);
+}
+
+/* --- check-ins ------------------------------------------------------------------- */
+
+bool web_checkin_from_text(const char *pain, const char *areas, const char *note, const char *at,
+			   struct pst_time now, struct pst_checkin *out, const char **field,
+			   char *msg, size_t size)
+{
+	memset(out, 0, sizeof(*out));
+	out->at = now;
+	char *end;
+	long v = pain ? strtol(pain, &end, 10) : -1;
+	if (!pain || !*pain || *end || v < 0 || v > 10) {
+		*field = "pain";
+		snprintf(msg, size, "pain: must be a whole number from 0 (none) to 10 (worst imaginable)");
+		return false;
+	}
+	out->pain = (int)v;
+	const char *bad;
+	size_t badlen;
+	if (areas && *areas && pst_vocab_parse_mask(&pst_vocab_area, areas, &out->areas, &bad, &badlen)) {
+		*field = "areas";
+		snprintf(msg, size, "areas: '%.*s' is not one of upper, mid, neck",
+			 (int)(badlen > 40 ? 40 : badlen), bad);
+		return false;
+	}
+	if (note && *note) {
+		size_t n = strlen(note);
+		if (n > PST_NOTE_MAX || !pst_utf8_valid(note, n)) {
+			*field = "note";
+			snprintf(msg, size, "note: at most %d characters of text", PST_NOTE_MAX);
+			return false;
+		}
+		out->note = note;
+	}
+	if (at && *at && pst_time_parse(at, now.offset_min, &out->at) != PST_OK) {
+		*field = "at";
+		snprintf(msg, size, "at: must be a date and time like 2026-11-21T08:30:00+01:00");
+		return false;
+	}
+	return true;
+}
+
+void api_checkins(struct web *w, struct req *r)
+{
+	json_t *j = body_json(r);
+	if (!j)
+		return;
+	char msg[200], areas[64] = "", tmp[32];
+	const char *field = NULL;
+	if (!json_is_object(j)) {
+		web_error(r, 422, "invalid", NULL, "the check-in must be a JSON object");
+		goto out;
+	}
+	const char *key;
+	json_t *v;
+	json_object_foreach(j, key, v)
+	{
+		static const char *const known[] = {"pain", "areas", "note", "at"};
+		bool ok = false;
+		for (size_t i = 0; i < 4; i++)
+			ok |= strcmp(key, known[i]) == 0;
+		if (!ok) {
+			web_error(r, 422, "invalid", key, "%.60s: not a check-in field", key);
+			goto out;
+		}
+	}
+	json_t *jp = json_object_get(j, "pain"), *ja = json_object_get(j, "areas");
+	json_t *jn = json_object_get(j, "note"), *jt = json_object_get(j, "at");
+	const char *pain = NULL;
+	if (json_is_integer(jp)) {
+		snprintf(tmp, sizeof tmp, "%lld", (long long)json_integer_value(jp));
+		pain = tmp;
+	}
+	if (ja && !json_is_null(ja)) {
+		char why[64];
+		if (!field_text(ja, true, areas, sizeof areas, why, sizeof why)) {
+			web_error(r, 422, "invalid", "areas", "areas: %s", why);
+			goto out;
+		}
+	}
+	if ((jn && !json_is_null(jn) && !json_is_string(jn)) || (jt && !json_is_string(jt))) {
+		web_error(r, 422, "invalid", jt && !json_is_string(jt) ? "at" : "note",
+			  "note and at must be text");
+		goto out;
+	}
+	struct pst_checkin ck;
+	if (!web_checkin_from_text(pain, areas, json_string_value(jn), json_string_value(jt), r->now,
+				   &ck, &field, msg, sizeof msg)) {
+		web_error(r, 422, "invalid", field, "%s", msg);
+		goto out;
+	}
+	int64_t id;
+	web_store_lock(w);
+	int err = w->cfg.store->ops->checkin_add(w->cfg.store, &ck, &id);
+	web_store_unlock(w);
+	if (err) {
+		store_failed(w, r, err);
+		goto out;
+	}
+	web_changed(w);
+	char when[40];
+	web_json(r, 201, json_pack("{s:I, s:s, s:i, s:o, s:o}", "id", (json_int_t)id, "at",
+				   pst_time_format(ck.at, when, sizeof when), "pain", ck.pain, "areas",
+				   pst_json_mask(&pst_vocab_area, ck.areas), "note",
+				   ck.note ? json_string(ck.note) : json_null()));
+out:
+	json_decref(j);
+}
+
+/* --- sessions -------------------------------------------------------------------- */
+
+/* Saves a session log given as JSON text (the API's body, or a form turned into it).
+ * Sets the reply on a problem; returns the new id, or 0. */
+int64_t web_session_save(struct web *w, struct req *r, const char *text, size_t len)
+{
+	struct pst_arena *a = pst_arena_new();
+	struct pst_diags d = {0};
+	struct pst_session_log log;
+	int64_t id = 0;
+	int err = a ? pst_session_parse_json(w->cfg.cat, "body", text, len, r->now, a, &log, &d)
+		    : PST_ENOMEM;
+	if (err) {
+		char f[64];
+		const char *field = d.n ? diag_field(&d.v[0], f, sizeof f) : NULL;
+		web_error(r, err == PST_ENOMEM ? 500 : 422, "invalid", field, "%s",
+			  d.n ? d.v[0].msg : pst_strerror(err));
+		goto out;
+	}
+	web_store_lock(w);
+	err = w->cfg.store->ops->session_add(w->cfg.store, &log, &id);
+	web_store_unlock(w);
+	if (err) {
+		id = 0;
+		store_failed(w, r, err);
+		goto out;
+	}
+	web_changed(w);
+	char when[40];
+	web_json(r, 201, json_pack("{s:I, s:s, s:i}", "id", (json_int_t)id, "at",
+				   pst_time_format(log.at, when, sizeof when), "exercises", (int)log.nex));
+out:
+	pst_diags_clear(&d);
+	pst_arena_free(a);
+	return id;
+}
+
+void api_sessions(struct web *w, struct req *r)
+{
+	json_t *j = body_json(r);
+	if (!j)
+		return;
+	json_decref(j);
+	web_session_save(w, r, r->body.s, r->body.len);
+}
+
+/* --- history and export -------------------------------------------------------------- */
+
+/* Builds the person's history since a day (PST_HISTORY_ALL: from the first record);
+ * *rs holds what it points into. The caller frees both. */
+int web_history(struct web *w, int64_t since, int64_t today, struct pst_record_set *rs,
+		struct pst_history **h)
+{
+	*h = NULL;
+	web_store_lock(w);
+	int err = w->cfg.store->ops->read_all(w->cfg.store, since, PST_READ_NO_SESSION_EXERCISES, rs);
+	web_store_unlock(w);
+	if (err)
+		return err;
+	struct pst_history_input in = {
+		.checkins = rs->checkins, .ncheckins = rs->ncheckins,
+		.sessions = rs->sessions, .nsessions = rs->nsessions,
+		.psfs = rs->psfs, .npsfs = rs->npsfs,
+		.profile = rs->has_profile ? &rs->profile : NULL,
+		.since = since, .today = today,
+	};
+	return pst_history_build(&in, h);
+}
+
+void api_history(struct web *w, struct req *r)
+{
+	int64_t since = r->q[0].set ? r->q[0].n : PST_HISTORY_ALL;
+	if (since != PST_HISTORY_ALL && since > r->today) {
+		web_error(r, 422, "invalid", "since", "since: the day is after today");
+		return;
+	}
+	struct pst_record_set rs = {0};
+	struct pst_history *h = NULL;
+	int err = web_history(w, since, r->today, &rs, &h);
+	if (err) {
+		store_failed(w, r, err);
+	} else {
+		r->reply.status = 200;
+		r->reply.ctype = "application/json";
+		pst_buf_init(&r->reply.body, 1 << 26);
+		pst_json_history(&r->reply.body, h);
+	}
+	pst_history_free(h);
+	pst_record_set_free(&rs);
+}
+
+void api_export(struct web *w, struct req *r)
+{
+	if (!r->q[0].set) {
+		web_error(r, 422, "invalid", "format", "format: needed, csv or json");
+		return;
+	}
+	bool csv = r->q[0].word == 0;
+	struct pst_record_set rs;
+	web_store_lock(w);
+	int err = w->cfg.store->ops->read_all(w->cfg.store, INT64_MIN, 0, &rs);
+	web_store_unlock(w);
+	if (err) {
+		store_failed(w, r, err);
+		return;
+	}
+	pst_buf_init(&r->reply.body, (size_t)PST_IMPORT_MAX);
+	if (csv)
+		pst_export_csv(&rs, &r->reply.body);
+	else
+		pst_export_json(&rs, &r->reply.body);
+	pst_record_set_free(&rs);
+	r->reply.status = 200;
+	r->reply.ctype = csv ? "text/csv; charset=utf-8" : "application/json";
+	snprintf(r->reply.disposition, sizeof r->reply.disposition,
+		 "attachment; filename=\"postura-export.%s\"", csv ? "csv" : "json");
+}

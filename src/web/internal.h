@@ -1,0 +1,253 @@
+/* The web app's insides, shared by the server, the route table, the API and the pages. */
+#ifndef PST_WEB_INTERNAL_H
+#define PST_WEB_INTERNAL_H
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "core/tracking.h"
+#include "form.h"
+#include "web.h"
+
+/* Limits of a request. The largest body postura takes is a session log (64 KiB). */
+enum {
+	WEB_BODY_MAX = 64 * 1024,
+	WEB_HEADERS_MAX = 64,
+	WEB_CONNECTIONS_MAX = 512,
+	WEB_CONNECTION_MEMORY = 32 * 1024, /* request line + headers + body chunks */
+	WEB_TIMEOUT_S = 15,                /* a slow or stuck client is dropped */
+	WEB_THREADS = 2,                   /* the machine has 2 cores */
+	WEB_PATH_ARG_MAX = 64
+};
+
+/* Responses kept in memory and served until the person's data changes. */
+enum web_cache_slot { CACHE_TODAY, CACHE_PLAN_JSON, CACHE__MAX };
+
+struct web_cache_entry {
+	uint64_t version;
+	int64_t day;
+	struct MHD_Response *resp; /* NULL: empty */
+	struct MHD_Response *gz;   /* the same, gzip-compressed */
+};
+
+/* Bytes kept for the life of the server, with their gzip-compressed copy. */
+struct web_blob {
+	char *data, *gz;
+	size_t len, gz_len;
+};
+
+struct web {
+	struct pst_web_config cfg;
+	struct MHD_Daemon *daemon;
+	pthread_mutex_t store_mu; /* one store handle; requests take turns */
+	/* Bumped by every write (and when another process wrote): cached pages of an older
+	 * version are stale. */
+	_Atomic uint64_t version;
+	_Atomic int64_t ext_checked_ms; /* when the store's data_version was last read */
+	int64_t ext_version;            /* under store_mu */
+	pthread_rwlock_t cache_mu;
+	struct web_cache_entry cache[CACHE__MAX];
+	char csrf[44];   /* the per-process token: 32 random bytes, base64url */
+	char cookie[96]; /* "pst_csrf=TOKEN; Path=/; SameSite=Strict; HttpOnly" */
+	char csp[400];   /* Content-Security-Policy, with the inline stylesheet's hash */
+	struct MHD_Response *catalog_json; /* GET /api/v1/catalog: built once */
+	pthread_mutex_t fig_mu;
+	struct web_blob *figs;   /* per exercise, per pose: SVG, drawn on first use */
+	struct web_blob *assets; /* the gzip copies of web_assets (data unused) */
+	size_t *fig_first;       /* index of exercise i's first pose in figs */
+	size_t nfigs;
+};
+
+enum web_method { M_GET, M_HEAD, M_POST, M_PUT, M_OTHER };
+
+/* What a handler answers. The server adds the security headers and queues it. */
+struct web_reply {
+	unsigned status;
+	const char *ctype;
+	struct pst_buf body;
+	const void *static_data; /* instead of body: bytes that outlive the reply */
+	size_t static_len;
+	const void *static_gz; /* their gzip copy, sent to clients that take gzip */
+	size_t static_gz_len;
+	const char *location;     /* for 303 */
+	char disposition[96];     /* Content-Disposition, or empty */
+	const char *cache;        /* Cache-Control; NULL: no-store */
+	char allow[64];           /* Allow, for 405 */
+	bool set_cookie;          /* the CSRF cookie */
+	bool queued;              /* the handler queued a response itself (cache hit) */
+};
+
+struct route;
+
+/* One declared query or form parameter after validation. */
+struct web_arg {
+	bool set;
+	const char *s; /* the text (inside the request's form) */
+	long long n;   /* for numbers */
+	int word;      /* for words: the index in the vocabulary */
+};
+
+enum { WEB_ARGS_MAX = 8 };
+
+struct req {
+	struct web *w;
+	struct MHD_Connection *conn;
+	char *uri; /* raw request target, path and query */
+	const char *path;
+	enum web_method method;
+	const struct route *route;
+	char arg[WEB_PATH_ARG_MAX + 1]; /* the {id} of the path */
+	struct pst_form query;
+	struct web_arg q[WEB_ARGS_MAX]; /* the route's declared query parameters, in order */
+	struct pst_buf body;
+	struct pst_form form; /* a form body, decoded (BODY_FORM routes) */
+	bool started, too_large;
+	unsigned early; /* a status decided from the headers alone */
+	struct pst_time now;
+	int64_t today;
+	struct web_reply reply;
+};
+
+typedef void (*web_handler)(struct web *w, struct req *r);
+
+enum param_type { PT_INT, PT_WORD, PT_DATE, PT_TEXT };
+
+struct param {
+	const char *name;
+	enum param_type type;
+	long lo, hi;                   /* PT_INT: range; PT_TEXT: max length in hi */
+	const struct pst_vocab *vocab; /* PT_WORD */
+};
+
+enum body_kind { BODY_NONE, BODY_JSON, BODY_FORM };
+/* Route flags. */
+enum { R_API = 1 << 0, R_CSRF = 1 << 1, R_ARG_FIGURE = 1 << 2, R_ARG_ASSET = 1 << 3 };
+
+struct route {
+	enum web_method method;
+	const char *pattern; /* "/api/v1/catalog/{}": {} is one path segment */
+	web_handler fn;
+	enum body_kind body;
+	unsigned flags;
+	const struct param *params; /* query parameters, NULL-name terminated */
+};
+
+extern const struct route web_routes[];
+extern const size_t web_routes_n;
+
+/* routes.c: finds the route for a path and method; *allowed is set when the path
+ * exists with other methods (then NULL is returned: 405). Fills r->arg. */
+const struct route *web_route_find(struct req *r, char *allowed, size_t size);
+/* Validates the route's declared query parameters into r->q; false with the reply set. */
+bool web_route_args(struct req *r);
+/* Validates one form field by a declaration; false with *msg set. */
+bool web_param_check(const struct param *p, const char *text, struct web_arg *out,
+		     const char **msg);
+
+/* server.c: replies. */
+void web_json(struct req *r, unsigned status, json_t *j);              /* consumes j */
+void web_error(struct req *r, unsigned status, const char *code, const char *field,
+	       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void web_redirect(struct req *r, const char *location);
+const char *web_header(struct req *r, const char *name);
+void web_store_lock(struct web *w);
+void web_store_unlock(struct web *w);
+/* The store's last error message (or err's words), copied under the lock into buf. */
+const char *web_store_errmsg(struct web *w, int err, char *buf, size_t size);
+/* Appends data gzip-compressed to out; false when zlib or out failed. */
+bool web_gzip(const void *data, size_t len, struct pst_buf *out);
+/* After a successful write: cached pages are stale. */
+void web_changed(struct web *w);
+/* The current version of the person's data (checks other processes' writes now and
+ * then). */
+uint64_t web_version(struct web *w);
+/* Queues the cached response of slot when it is of this version and day; true when it
+ * did. */
+bool web_cache_serve(struct web *w, struct req *r, enum web_cache_slot slot, uint64_t version);
+/* Keeps r->reply's body as slot's response for version and queues it. */
+void web_cache_put(struct web *w, struct req *r, enum web_cache_slot slot, uint64_t version);
+/* True when the form's csrf field and the cookie both hold this process's token. */
+bool web_csrf_ok(struct web *w, struct req *r, const struct pst_form *f);
+
+/* api.c */
+void api_catalog(struct web *w, struct req *r);
+void api_catalog_item(struct web *w, struct req *r);
+void api_screen(struct web *w, struct req *r);
+void api_profile_get(struct web *w, struct req *r);
+void api_profile_put(struct web *w, struct req *r);
+void api_plan(struct web *w, struct req *r);
+void api_checkins(struct web *w, struct req *r);
+void api_history(struct web *w, struct req *r);
+void api_sessions(struct web *w, struct req *r);
+void api_export(struct web *w, struct req *r);
+json_t *web_catalog_json(const struct pst_catalog *c);
+
+/* Shared by the API and the forms: a check-in from its fields' text. Returns true, or
+ * false with *field and msg (size bytes) saying what is wrong. */
+bool web_checkin_from_text(const char *pain, const char *areas, const char *note, const char *at,
+			   struct pst_time now, struct pst_checkin *out, const char **field,
+			   char *msg, size_t size);
+/* A profile from its fields' text (NULL: not given), as PUT /api/v1/profile and the
+ * profile form both send it. */
+bool web_profile_from_text(const char *const text[PST_PF__MAX], struct pst_profile *p,
+			   const char **field, char *msg, size_t size);
+/* Saves p as the person's profile now; returns PST_OK or the store's error. */
+int web_profile_save(struct web *w, const struct pst_profile *p, struct pst_time now);
+/* Saves answers (a JSON object) for stages; the store's error or PST_OK. */
+int web_screening_save(struct web *w, const char *answers, unsigned stages, struct pst_time now);
+
+/* Saves a session log given as JSON text (the API's body, or the session form turned
+ * into it); on a problem the reply says what and 0 is returned, else the new id. */
+int64_t web_session_save(struct web *w, struct req *r, const char *text, size_t len);
+/* The person's history since a day (PST_HISTORY_ALL: from the first record) as of
+ * today; *rs holds what *h points into. The caller frees both, also on error. */
+struct pst_history;
+struct pst_record_set;
+int web_history(struct web *w, int64_t since, int64_t today, struct pst_record_set *rs,
+		struct pst_history **h);
+
+/* pages.c */
+void page_home(struct web *w, struct req *r);
+void page_today(struct web *w, struct req *r);
+void page_screening(struct web *w, struct req *r);
+void page_screening_post(struct web *w, struct req *r);
+void page_referral(struct web *w, struct req *r);
+void page_profile(struct web *w, struct req *r);
+void page_profile_post(struct web *w, struct req *r);
+void page_checkin_post(struct web *w, struct req *r);
+void page_session(struct web *w, struct req *r);
+void page_session_post(struct web *w, struct req *r);
+void page_history(struct web *w, struct req *r);
+void page_psfs_post(struct web *w, struct req *r);
+void page_exercises(struct web *w, struct req *r);
+void page_exercise(struct web *w, struct req *r);
+void page_tips(struct web *w, struct req *r);
+void page_tip(struct web *w, struct req *r);
+void page_about(struct web *w, struct req *r);
+void page_disclaimer(struct web *w, struct req *r);
+void page_stop(struct web *w, struct req *r);
+void page_figure(struct web *w, struct req *r);
+void page_asset(struct web *w, struct req *r);
+/* The <img> of pose `pose` of e (lazy: loaded when scrolled to). */
+void page_figure_img(struct pst_buf *b, const struct pst_exercise *e, size_t pose, bool lazy);
+/* A tip's body, rendered safely, and its source. */
+void page_tip_body(struct pst_buf *b, const struct pst_tip *t);
+/* An HTML error page. */
+void page_error(struct req *r, unsigned status, const char *title, const char *msg);
+
+/* assets.c (generated by tools/embed_web.py from data/web/) */
+struct web_asset {
+	const char *name;   /* "app.css" */
+	const char *hashed; /* "app.1a2b3c4d.css": the name pages link to */
+	const char *ctype;
+	const unsigned char *data;
+	size_t len;
+};
+extern const struct web_asset web_assets[];
+extern const size_t web_assets_n;
+const struct web_asset *web_asset_named(const char *name);
+
+#endif

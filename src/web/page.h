@@ -1,0 +1,37 @@
+/* What the page handlers share: the layout, and where the person stands. */
+#ifndef PST_WEB_PAGE_H
+#define PST_WEB_PAGE_H
+
+#include "internal.h"
+#include "render/html.h"
+
+/* Where a person stands on arrival: screened or not, sent to a professional, profile. */
+struct person {
+	bool screened;    /* answers saved and still valid for today's questions */
+	bool referral;    /* the answers send them to a professional: no plan */
+	bool incomplete;  /* answers saved, but not all for the profile's stage */
+	bool has_profile;
+	struct pst_saved_profile sp;
+	struct pst_profile p; /* as of today */
+	struct pst_screen_result res; /* valid when screened; freed by person_free */
+};
+
+/* Reads the person's state (under the store lock). Returns PST_OK or the store's error. */
+int person_read(struct web *w, struct req *r, struct person *pe);
+void person_free(struct person *pe);
+/* Where to send a person who is not ready for the page asked: NULL when ready. */
+const char *person_next(const struct person *pe);
+
+/* Starts a page in r->reply: the head, the header with its navigation (current: the
+ * path of the current section, or NULL), and opens <main>. Returns the buffer. */
+struct pst_buf *page_begin(struct web *w, struct req *r, const char *title, const char *current);
+/* Closes <main>, adds the footer and, when script is not NULL, that asset's script. */
+void page_end(struct pst_buf *b, const char *script);
+/* The hidden CSRF field of a form. */
+void page_csrf(struct web *w, struct pst_buf *b);
+/* The dose in words (render/text), escaped. */
+void page_dose(struct pst_buf *b, const struct pst_dose *d);
+/* "Saturday 21 November 2026" for a day. */
+void page_day_words(char *buf, size_t size, int64_t day);
+
+#endif

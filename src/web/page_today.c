@@ -1,0 +1,580 @@
+/*
+ * The pages of the person's days: today (the routine or the relief break, a pain
+ * check-in, the week, a tip), the session player and its form, and the history with its
+ * inline SVG charts.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/app.h"
+#include "core/history.h"
+#include "page.h"
+#include "render/plan.h"
+#include "render/text.h"
+
+static const char *const day_short[PST_DAYS] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+static const char *const day_long[PST_DAYS] = {"Monday", "Tuesday", "Wednesday", "Thursday",
+					       "Friday", "Saturday", "Sunday"};
+
+/* The person's plan for today; sends the person elsewhere when not ready (the reply is
+ * then set and NULL returned). */
+static struct pst_plan *todays_plan(struct web *w, struct req *r, struct person *pe)
+{
+	char msg[512];
+	int err = person_read(w, r, pe);
+	if (err) {
+		page_error(r, 500, "Your records could not be read", web_store_errmsg(w, err, msg, sizeof msg));
+		return NULL;
+	}
+	const char *next = person_next(pe);
+	if (next) {
+		web_redirect(r, next);
+		return NULL;
+	}
+	struct pst_plan *plan = NULL;
+	web_store_lock(w);
+	err = pst_app_plan(w->cfg.store, w->cfg.cat, w->cfg.tips, &pe->p, &pe->res, &plan);
+	web_store_unlock(w);
+	if (err == PST_EREFERRAL) {
+		web_redirect(r, "/referral");
+		return NULL;
+	}
+	if (err) {
+		page_error(r, 500, "The plan could not be built",
+			   web_store_errmsg(w, err, msg, sizeof msg));
+		return NULL;
+	}
+	return plan;
+}
+
+static void duration(struct pst_buf *b, int seconds)
+{
+	struct pst_buf t;
+	pst_buf_init(&t, 64);
+	pst_text_duration(&t, seconds);
+	pst_html_text(b, t.s);
+	pst_buf_free(&t);
+}
+
+static void warnings(struct pst_buf *b, const struct pst_plan *plan)
+{
+	if (!plan->nwarnings)
+		return;
+	pst_html_raw(b, "<div class=\"notice warn\" role=\"note\"><h2>Before you start</h2><ul>");
+	for (size_t i = 0; i < plan->nwarnings; i++)
+		pst_html_printf(b, "<li>%s</li>", plan->warnings[i]);
+	pst_html_raw(b, "</ul></div>");
+}
+
+static void routine_list(struct pst_buf *b, const struct pst_plan_item *items, size_t n)
+{
+	pst_html_raw(b, "<ol class=\"routine-list\">");
+	for (size_t i = 0; i < n; i++) {
+		pst_html_printf(b, "<li><a href=\"/exercises/%s\">%s</a> <span class=\"dose\">",
+				items[i].ex->id, items[i].ex->name);
+		page_dose(b, &items[i].dose);
+		pst_html_raw(b, "</span></li>");
+	}
+	pst_html_raw(b, "</ol>");
+}
+
+static void checkin_form(struct web *w, struct pst_buf *b)
+{
+	pst_html_raw(b, "<section class=\"card\" aria-labelledby=\"ck-h\"><h2 id=\"ck-h\">How is your back now?</h2>"
+			"<form method=\"post\" action=\"/checkin\">");
+	page_csrf(w, b);
+	pst_html_raw(b, "<fieldset><legend>Pain, 0 (none) to 10 (worst imaginable)</legend><div class=\"scale\">");
+	for (int i = 0; i <= 10; i++)
+		pst_html_printf(b, "<label><input type=\"radio\" name=\"pain\" value=\"%d\" required><span>%d</span></label>",
+				i, i);
+	pst_html_raw(b, "</div></fieldset><fieldset><legend>Where</legend>");
+	for (int i = 0; i < pst_vocab_area.n; i++)
+		pst_html_printf(b, "<label class=\"check\"><input type=\"checkbox\" name=\"areas\" value=\"%s\"> %s</label>",
+				pst_vocab_area.words[i], pst_vocab_area.words[i]);
+	pst_html_printf(b, "</fieldset><p><label for=\"note\">Note (optional)</label>"
+			   "<textarea id=\"note\" name=\"note\" rows=\"2\" maxlength=\"%d\"></textarea></p>"
+			   "<p><button type=\"submit\">Save check-in</button></p></form></section>",
+			PST_NOTE_MAX);
+}
+
+static void render_today(struct web *w, struct req *r, const struct pst_plan *plan)
+{
+	char when[64], words[96];
+	int wd = pst_day_weekday(r->today);
+	bool session = plan->session_days[wd];
+	page_day_words(when, sizeof when, r->today);
+	struct pst_buf *b = page_begin(w, r, "Today", "/today");
+	pst_html_printf(b, "<h1>Today <span class=\"sub\">%s</span></h1><p class=\"lead\">%s, %d minutes a "
+			   "session, %d sessions a week.</p>",
+			when, pst_profile_stage_words(&plan->profile, words, sizeof words),
+			plan->profile.minutes, plan->sessions_per_week);
+	warnings(b, plan);
+	if (session) {
+		pst_html_raw(b, "<section class=\"card today\" aria-labelledby=\"rt-h\"><h2 id=\"rt-h\">Your routine today</h2><p>");
+		pst_html_printf(b, "%zu exercises, about ", plan->nitems);
+		duration(b, plan->estimated_s);
+		pst_html_raw(b, ".</p>");
+		routine_list(b, plan->items, plan->nitems);
+		pst_html_raw(b, "<p><a class=\"button\" href=\"/session\">Start the session</a>"
+				"<a class=\"also\" href=\"/session?relief=1\">Short on time? Just the relief break</a></p></section>");
+	} else {
+		pst_html_raw(b, "<section class=\"card today\" aria-labelledby=\"rt-h\"><h2 id=\"rt-h\">A rest day: "
+				"the relief break</h2><p>No session today. When your back aches after feeding, "
+				"holding or sitting, take this short break (about ");
+		duration(b, plan->relief_s);
+		pst_html_raw(b, ").</p>");
+		routine_list(b, plan->relief, plan->nrelief);
+		pst_html_raw(b, "<p><a class=\"button\" href=\"/session?relief=1\">Start the relief break</a></p></section>");
+	}
+	checkin_form(w, b);
+	pst_html_raw(b, "<section aria-labelledby=\"wk-h\"><h2 id=\"wk-h\">This week</h2><table class=\"week\">"
+			"<thead><tr><th scope=\"col\">Day</th><th scope=\"col\">Plan</th></tr></thead><tbody>");
+	for (int d = 0; d < PST_DAYS; d++) {
+		pst_html_raw(b, d == wd ? "<tr class=\"now\" aria-current=\"date\">" : "<tr>");
+		pst_html_printf(b, "<th scope=\"row\"><abbr title=\"%s\">%s</abbr>%s</th><td>%s</td></tr>",
+				day_long[d], day_short[d], d == wd ? " (today)" : "",
+				plan->session_days[d] ? "Session and relief break" : "Relief break");
+	}
+	pst_html_raw(b, "</tbody></table></section>");
+	if (plan->ntips) {
+		/* One tip a day, in turn, from those picked for the stage and triggers. */
+		const struct pst_tip *t = plan->tips[(size_t)(r->today % (int64_t)plan->ntips)];
+		pst_html_printf(b, "<section class=\"card tip\" aria-labelledby=\"tip-h\"><h2 id=\"tip-h\">Tip: %s</h2>",
+				t->title);
+		page_tip_body(b, t);
+		pst_html_raw(b, "<p><a href=\"/tips\">More tips</a></p></section>");
+	}
+	page_end(b, NULL);
+}
+
+void page_today(struct web *w, struct req *r)
+{
+	uint64_t v = web_version(w);
+	if (web_cache_serve(w, r, CACHE_TODAY, v))
+		return;
+	struct person pe;
+	struct pst_plan *plan = todays_plan(w, r, &pe);
+	if (plan) {
+		render_today(w, r, plan);
+		/* Rendered once per change of the person's data (and per day), then served
+		 * from memory. */
+		web_cache_put(w, r, CACHE_TODAY, v);
+	}
+	pst_plan_free(plan);
+	person_free(&pe);
+}
+
+void page_checkin_post(struct web *w, struct req *r)
+{
+	char areas[64], msg[200];
+	const char *field;
+	struct pst_checkin ck;
+	if (!pst_form_join(&r->form, "areas", areas, sizeof areas) ||
+	    !web_checkin_from_text(pst_form_get(&r->form, "pain"), areas, pst_form_get(&r->form, "note"),
+				   NULL, r->now, &ck, &field, msg, sizeof msg)) {
+		page_error(r, 422, "The check-in was not saved",
+			   pst_form_get(&r->form, "pain") ? msg : "Choose how bad the pain is, from 0 to 10.");
+		return;
+	}
+	web_store_lock(w);
+	int err = w->cfg.store->ops->checkin_add(w->cfg.store, &ck, NULL);
+	web_store_unlock(w);
+	if (err) {
+		page_error(r, 500, "The check-in was not saved", web_store_errmsg(w, err, msg, sizeof msg));
+		return;
+	}
+	web_changed(w);
+	web_redirect(r, "/history?saved=checkin");
+}
+
+/* --- the session player ----------------------------------------------------------------- */
+
+static void pain_select(struct pst_buf *b, const char *name, const char *label, bool required)
+{
+	pst_html_printf(b, "<p><label for=\"%s\">%s</label><select id=\"%s\" name=\"%s\"%s>"
+			   "<option value=\"\">choose</option>",
+			name, label, name, name, required ? " required" : "");
+	for (int i = 0; i <= 10; i++)
+		pst_html_printf(b, "<option>%d</option>", i);
+	pst_html_raw(b, "</select></p>");
+}
+
+static void player_step(struct pst_buf *b, const struct pst_plan_item *it, size_t i, size_t n)
+{
+	const struct pst_exercise *e = it->ex;
+	const struct pst_dose *d = &it->dose;
+	pst_html_printf(b,
+			"<li class=\"step\" id=\"step-%zu\" data-name=\"%s\" data-sets=\"%d\" data-reps=\"%d\" "
+			"data-hold=\"%d\" data-breaths=\"%d\" data-rep-s=\"%d\" data-rest=\"%d\" "
+			"data-sides=\"%d\"><h2><span class=\"num\">%zu of %zu</span> %s</h2><p class=\"dose\">",
+			i + 1, e->name, d->sets.lo, d->reps.lo, d->hold_s.lo, d->breaths.lo,
+			d->rep_s ? d->rep_s : 3, d->rest_s, d->per_side ? 2 : 1, i + 1, n, e->name);
+	page_dose(b, d);
+	pst_html_raw(b, "</p><div class=\"poses\">");
+	page_figure_img(b, e, 0, i > 0);
+	if (e->scene.n > 1)
+		page_figure_img(b, e, e->scene.n - 1, i > 0);
+	pst_html_raw(b, "</div><details open><summary>How to do it</summary><ol>");
+	for (size_t k = 0; k < e->steps.n; k++)
+		pst_html_printf(b, "<li>%s</li>", e->steps.v[k]);
+	pst_html_raw(b, "</ol></details><h3>What to feel</h3><ul class=\"cues\">");
+	for (size_t k = 0; k < e->cues.n; k++)
+		pst_html_printf(b, "<li>%s</li>", e->cues.v[k]);
+	pst_html_printf(b, "</ul><p class=\"breathing\"><strong>Breathing:</strong> %s</p>", e->breathing);
+	pst_html_printf(b,
+			"<input type=\"hidden\" name=\"ex%zu\" value=\"%s\"><fieldset class=\"feedback\">"
+			"<legend>How was %s?</legend>",
+			i + 1, e->id, e->name);
+	static const char *const fb[] = {"easy", "right", "hard", "hurt"};
+	static const char *const fbl[] = {"Too easy", "About right", "Hard", "It hurt"};
+	for (int k = 0; k < 4; k++)
+		pst_html_printf(b, "<label class=\"choice\"><input type=\"radio\" name=\"fb%zu\" value=\"%s\"> %s</label>",
+				i + 1, fb[k], fbl[k]);
+	char name[32], label[80];
+	snprintf(name, sizeof name, "pain%zu", i + 1);
+	snprintf(label, sizeof label, "Pain during it (0-10, optional)");
+	pain_select(b, name, label, false);
+	pst_html_raw(b, "</fieldset></li>");
+}
+
+void page_session(struct web *w, struct req *r)
+{
+	struct person pe;
+	struct pst_plan *plan = todays_plan(w, r, &pe);
+	if (!plan) {
+		person_free(&pe);
+		return;
+	}
+	bool relief = r->q[0].set && r->q[0].n == 1;
+	const struct pst_plan_item *items = relief ? plan->relief : plan->items;
+	size_t n = relief ? plan->nrelief : plan->nitems;
+	struct pst_buf *b = page_begin(w, r, relief ? "Relief break" : "Session", "/session");
+	pst_html_raw(b, "<p class=\"stop-bar\"><a class=\"stop\" href=\"/stop\">Stop — I have a warning sign</a></p>");
+	pst_html_printf(b, "<h1>%s</h1><p class=\"lead\">%zu exercise%s, about ",
+			relief ? "Relief break" : "Today's session", n, n == 1 ? "" : "s");
+	duration(b, relief ? plan->relief_s : plan->estimated_s);
+	pst_html_raw(b, ". Go gently: stop any exercise that hurts.</p>");
+	warnings(b, plan);
+	pst_html_raw(b, "<form method=\"post\" action=\"/session\" id=\"session-form\">");
+	page_csrf(w, b);
+	/* The player (data/web/player.js) lives inside the form: the feedback it shows
+	 * beside the timer is still sent with it. */
+	pst_html_raw(b, "<div id=\"player\" hidden></div>");
+	pain_select(b, "pain_before", "Pain now, before you start (0-10)", true);
+	pst_html_printf(b, "<input type=\"hidden\" name=\"n\" value=\"%zu\"><ol class=\"steps-list\">", n);
+	for (size_t i = 0; i < n; i++)
+		player_step(b, &items[i], i, n);
+	pst_html_raw(b, "</ol><div class=\"finish\"><h2>Done</h2>");
+	pain_select(b, "pain_after", "Pain now, after the session (0-10)", true);
+	pst_html_raw(b, "<p><button type=\"submit\">Save the session</button></p></div></form>");
+	page_end(b, "player.js");
+	pst_plan_free(plan);
+	person_free(&pe);
+}
+
+void page_session_post(struct web *w, struct req *r)
+{
+	const struct pst_form *f = &r->form;
+	const char *n = pst_form_get(f, "n");
+	long count = n ? strtol(n, NULL, 10) : 0;
+	if (count < 1 || count > PST_SESSION_MAX_EXERCISES) {
+		page_error(r, 422, "The session was not saved", "The form is incomplete: start the session again.");
+		return;
+	}
+	/* The form as the JSON body of POST /api/v1/sessions, checked by the same parser. */
+	json_t *o = json_object(), *ex = json_array();
+	for (const char *k = "pain_before"; k; k = strcmp(k, "pain_before") == 0 ? "pain_after" : NULL) {
+		const char *v = pst_form_get(f, k);
+		char *end;
+		long p = v && *v ? strtol(v, &end, 10) : -1;
+		json_object_set_new(o, k, p >= 0 && !*end ? json_integer(p) : json_string(v ? v : ""));
+	}
+	for (long i = 1; i <= count; i++) {
+		char key[16];
+		snprintf(key, sizeof key, "fb%ld", i);
+		const char *fb = pst_form_get(f, key);
+		if (!fb || !*fb)
+			continue; /* skipped: no verdict on it */
+		snprintf(key, sizeof key, "ex%ld", i);
+		const char *id = pst_form_get(f, key);
+		json_t *e = json_pack("{s:s, s:s}", "id", id ? id : "", "feedback", fb);
+		snprintf(key, sizeof key, "pain%ld", i);
+		const char *pd = pst_form_get(f, key);
+		if (pd && *pd) {
+			char *end;
+			long p = strtol(pd, &end, 10);
+			json_object_set_new(e, "pain", !*end ? json_integer(p) : json_string(pd));
+		}
+		json_array_append_new(ex, e);
+	}
+	json_object_set_new(o, "exercises", ex);
+	char *text = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	if (!text) {
+		page_error(r, 500, "The session was not saved", "out of memory");
+		return;
+	}
+	int64_t id = web_session_save(w, r, text, strlen(text));
+	free(text);
+	if (id)
+		web_redirect(r, "/history?saved=session");
+	else
+		page_error(r, 422, "The session was not saved",
+			   "Give your pain before and after (0-10), and how at least one exercise went.");
+}
+
+/* --- history and its charts -------------------------------------------------------------------- */
+
+/* A line of daily pain (0-10) over the range, with a mark under each day that had a
+ * session; drawn into a fixed viewBox that scales with the page. */
+enum { CW = 360, CH = 200, CL = 26, CR = 8, CT = 10, CB = 30 };
+
+static double xpos(int64_t day, int64_t from, int64_t to)
+{
+	double span = to > from ? (double)(to - from) : 1.0;
+	return CL + (double)(day - from) / span * (CW - CL - CR);
+}
+
+static double ypos(double pain)
+{
+	return CT + (10.0 - pain) / 10.0 * (CH - CT - CB);
+}
+
+static void pain_chart(struct pst_buf *b, const struct pst_history *h, const struct pst_record_set *rs)
+{
+	char d1[16], d2[16];
+	pst_day_format(h->since, d1, sizeof d1);
+	pst_day_format(h->today, d2, sizeof d2);
+	pst_html_printf(b,
+			"<figure class=\"chart\"><svg viewBox=\"0 0 %d %d\" role=\"img\" aria-labelledby=\"pc-t pc-d\">"
+			"<title id=\"pc-t\">Pain over time</title><desc id=\"pc-d\">Daily pain from %s to %s, "
+			"0 to 10, with a mark on each day with a session.</desc>",
+			CW, CH, d1, d2);
+	for (int p = 0; p <= 10; p += 2)
+		pst_html_printf(b, "<line class=\"grid\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\"/>"
+				   "<text class=\"axis\" x=\"%d\" y=\"%.1f\">%d</text>",
+				CL, CW - CR, ypos(p), ypos(p), CL - 6, ypos(p) + 4, p);
+	for (size_t i = 0; i < rs->nsessions; i++) {
+		int64_t day = pst_time_day(rs->sessions[i].at);
+		if (day < h->since || day > h->today)
+			continue;
+		double x = xpos(day, h->since, h->today);
+		pst_html_printf(b, "<path class=\"session\" d=\"M%.1f %d l-5 9 h10 z\"><title>session</title></path>", x,
+				CH - CB + 4);
+	}
+	if (h->ndaily) {
+		pst_html_raw(b, "<polyline class=\"pain\" points=\"");
+		for (size_t i = 0; i < h->ndaily; i++)
+			pst_html_printf(b, "%s%.1f,%.1f", i ? " " : "", xpos(h->daily[i].day, h->since, h->today),
+					ypos(h->daily[i].mean));
+		pst_html_raw(b, "\"/>");
+		for (size_t i = 0; i < h->ndaily; i++)
+			pst_html_printf(b, "<circle class=\"pain\" cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\"/>",
+					xpos(h->daily[i].day, h->since, h->today), ypos(h->daily[i].mean));
+	}
+	pst_html_printf(b, "<text class=\"axis-s\" x=\"%d\" y=\"%d\">%s</text>"
+			   "<text class=\"axis\" x=\"%d\" y=\"%d\">%s</text></svg>"
+			   "<figcaption>Pain (0-10) by day; a triangle marks a session.</figcaption></figure>",
+			CL, CH - 4, d1, CW - CR, CH - 4, d2);
+}
+
+/* Sessions done each week as bars, the week's planned sessions as an outline behind. */
+static void weeks_chart(struct pst_buf *b, const struct pst_history *h)
+{
+	size_t n = h->nweekly > 12 ? 12 : h->nweekly; /* the last 12 weeks */
+	const struct pst_history_week *wk = h->weekly + (h->nweekly - n);
+	int top = 4;
+	for (size_t i = 0; i < n; i++) {
+		if (wk[i].sessions_done > top)
+			top = wk[i].sessions_done;
+		if (wk[i].sessions_planned > top)
+			top = wk[i].sessions_planned;
+	}
+	pst_html_printf(b,
+			"<figure class=\"chart\"><svg viewBox=\"0 0 %d %d\" role=\"img\" aria-labelledby=\"wc-t\">"
+			"<title id=\"wc-t\">Sessions each week, done against planned</title>",
+			CW, CH);
+	double slot = n ? (double)(CW - CL - CR) / (double)n : 0;
+	for (int k = 0; k <= top; k++)
+		pst_html_printf(b, "<text class=\"axis\" x=\"%d\" y=\"%.1f\">%d</text>", CL - 6,
+				CT + (double)(top - k) / top * (CH - CT - CB) + 4, k);
+	for (size_t i = 0; i < n; i++) {
+		double x = CL + slot * (double)i + slot * 0.2, bw = slot * 0.6;
+		double base = CH - CB, unit = (double)(CH - CT - CB) / top;
+		if (wk[i].sessions_planned > 0)
+			pst_html_printf(b, "<rect class=\"planned\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>",
+					x, base - unit * wk[i].sessions_planned, bw, unit * wk[i].sessions_planned);
+		if (wk[i].sessions_done > 0)
+			pst_html_printf(b, "<rect class=\"done\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>",
+					x + bw * 0.2, base - unit * wk[i].sessions_done, bw * 0.6,
+					unit * wk[i].sessions_done);
+		char d[16];
+		pst_day_format(wk[i].week_start, d, sizeof d);
+		if (n > 6 && (n - 1 - i) % 2) /* every other week's label, ending with this one */
+			continue;
+		pst_html_printf(b, "<text class=\"axis-m\" x=\"%.1f\" y=\"%d\">%s</text>",
+				x + bw / 2, CH - 10, d + 5);
+	}
+	pst_html_raw(b, "</svg><figcaption>Sessions done (filled) and planned (outline), by the "
+			"week's Monday.</figcaption></figure>");
+}
+
+/* The functional scale (PSFS, CLINICAL §8): each activity with its change, a form to
+ * rate it today, and one to add an activity (3 to 5 of them). */
+static void psfs_section(struct web *w, struct pst_buf *b, const struct pst_history *h)
+{
+	pst_html_raw(b, "<section aria-labelledby=\"psfs-h\"><h2 id=\"psfs-h\">Activities your back makes hard</h2>"
+			"<p>Pick 3 to 5 things your back makes hard, and rate each now and then from 0 "
+			"(unable to do it) to 10 (as well as before).</p>");
+	if (h->psfs.n)
+		pst_html_printf(b, "<p>%s</p><ul class=\"psfs\">", h->psfs.statement);
+	for (size_t i = 0; i < h->psfs.n; i++) {
+		const struct pst_psfs_change *c = &h->psfs.v[i];
+		pst_html_printf(b, "<li><strong>%s</strong>: %s<form method=\"post\" action=\"/psfs\">",
+				c->activity, c->statement);
+		page_csrf(w, b);
+		pst_html_printf(b, "<input type=\"hidden\" name=\"id\" value=\"%lld\">"
+				   "<label for=\"psfs-%lld\">Today, 0 to 10</label><select id=\"psfs-%lld\" "
+				   "name=\"score\" required><option value=\"\">choose</option>",
+				(long long)c->id, (long long)c->id, (long long)c->id);
+		for (int k = 0; k <= 10; k++)
+			pst_html_printf(b, "<option>%d</option>", k);
+		pst_html_raw(b, "</select><button type=\"submit\" class=\"secondary\">Rate</button></form></li>");
+	}
+	if (h->psfs.n)
+		pst_html_raw(b, "</ul>");
+	if (h->psfs.n < PST_PSFS_MAX_ACTIVITIES) {
+		pst_html_raw(b, "<form method=\"post\" action=\"/psfs\" class=\"card\">");
+		page_csrf(w, b);
+		pst_html_printf(b, "<p><label for=\"activity\">Add an activity (for example: feed the baby "
+				   "for 20 minutes)</label><input type=\"text\" id=\"activity\" name=\"activity\" "
+				   "required maxlength=\"%d\"></p><p><button type=\"submit\">Add</button></p></form>",
+				PST_PSFS_ACTIVITY_MAX);
+	}
+	pst_html_raw(b, "</section>");
+}
+
+void page_psfs_post(struct web *w, struct req *r)
+{
+	const char *act = pst_form_get(&r->form, "activity");
+	const char *id = pst_form_get(&r->form, "id"), *score = pst_form_get(&r->form, "score");
+	struct pst_store *s = w->cfg.store;
+	char msg[512];
+	int err;
+	if (act) {
+		size_t n = strlen(act);
+		bool blank = true;
+		for (size_t i = 0; i < n; i++)
+			blank &= act[i] == ' ';
+		if (blank || n > PST_PSFS_ACTIVITY_MAX || !pst_utf8_valid(act, n) || strpbrk(act, "\r\n\t")) {
+			page_error(r, 422, "Not saved", "The activity must be one line of 1 to 200 characters.");
+			return;
+		}
+		int64_t nid;
+		web_store_lock(w);
+		err = s->ops->psfs_add(s, act, r->now, &nid);
+		web_store_unlock(w);
+		if (err == PST_EINVAL) { /* five already */
+			page_error(r, 422, "Not saved", web_store_errmsg(w, err, msg, sizeof msg));
+			return;
+		}
+	} else {
+		char *end1, *end2;
+		long long i = id ? strtoll(id, &end1, 10) : 0;
+		long v = score ? strtol(score, &end2, 10) : -1;
+		if (!id || !*id || *end1 || i <= 0 || !score || !*score || *end2 || v < 0 || v > 10) {
+			page_error(r, 422, "Not saved", "Choose a score from 0 (unable) to 10 (as before).");
+			return;
+		}
+		web_store_lock(w);
+		err = s->ops->psfs_rate(s, (int64_t)i, (int)v, r->now);
+		web_store_unlock(w);
+		if (err == PST_ENOTFOUND) {
+			page_error(r, 404, "Not found", "There is no such activity.");
+			return;
+		}
+	}
+	if (err) {
+		page_error(r, 500, "Not saved", web_store_errmsg(w, err, msg, sizeof msg));
+		return;
+	}
+	web_changed(w);
+	web_redirect(r, "/history?saved=psfs");
+}
+
+void page_history(struct web *w, struct req *r)
+{
+	char msg[512];
+	struct pst_record_set rs = {0};
+	struct pst_history *h = NULL;
+	int64_t since = r->q[0].set ? r->q[0].n : PST_HISTORY_ALL;
+	if (since != PST_HISTORY_ALL && since > r->today)
+		since = r->today;
+	int err = web_history(w, since, r->today, &rs, &h);
+	if (err) {
+		page_error(r, 500, "Your history could not be read",
+			   web_store_errmsg(w, err, msg, sizeof msg));
+		pst_record_set_free(&rs);
+		return;
+	}
+	struct pst_buf *b = page_begin(w, r, "History", "/history");
+	pst_html_raw(b, "<h1>Your history</h1>");
+	if (r->q[1].set)
+		pst_html_printf(b, "<p class=\"notice ok\" role=\"status\">Saved your %s.</p>",
+				strcmp(r->q[1].s, "session") == 0 ? "session"
+				: strcmp(r->q[1].s, "psfs") == 0  ? "activity rating"
+								   : "check-in");
+	pst_html_printf(b, "<section class=\"card\" aria-labelledby=\"ch-h\"><h2 id=\"ch-h\">Is it getting better?</h2>"
+			   "<p class=\"statement%s\">%s</p><p>%s</p>",
+			h->pain.meaningful ? " good" : h->pain.worse ? " bad" : "", h->pain.statement,
+			h->adherence.statement);
+	if (h->psfs.n)
+		pst_html_printf(b, "<p>%s</p>", h->psfs.statement);
+	pst_html_raw(b, "</section><h2>Pain over time</h2>");
+	pain_chart(b, h, &rs);
+	pst_html_raw(b, "<h2>Sessions each week</h2>");
+	weeks_chart(b, h);
+	pst_html_raw(b, "<details><summary>The weeks as a table</summary><table class=\"data\"><thead><tr>"
+			"<th scope=\"col\">Week of</th><th scope=\"col\">Mean pain</th><th scope=\"col\">Check-ins</th>"
+			"<th scope=\"col\">Sessions done</th><th scope=\"col\">Planned</th></tr></thead><tbody>");
+	for (size_t i = h->nweekly; i-- > 0;) {
+		const struct pst_history_week *wk = &h->weekly[i];
+		char d[16];
+		pst_day_format(wk->week_start, d, sizeof d);
+		pst_html_printf(b, "<tr><th scope=\"row\">%s</th><td>", d);
+		if (wk->checkins)
+			pst_html_printf(b, "%.1f", wk->mean);
+		else
+			pst_html_raw(b, "–");
+		pst_html_printf(b, "</td><td>%d</td><td>%d</td><td>", wk->checkins, wk->sessions_done);
+		if (wk->sessions_planned >= 0)
+			pst_html_printf(b, "%d", wk->sessions_planned);
+		else
+			pst_html_raw(b, "–");
+		pst_html_raw(b, "</td></tr>");
+	}
+	pst_html_raw(b, "</tbody></table></details>");
+	psfs_section(w, b, h);
+	pst_html_raw(b, "<h2>Recent check-ins</h2>");
+	if (!rs.ncheckins)
+		pst_html_raw(b, "<p>None yet. <a href=\"/today\">Check in on the Today page.</a></p>");
+	else
+		pst_html_raw(b, "<ul class=\"checkins\">");
+	for (size_t k = 0; k < rs.ncheckins && k < 10; k++) {
+		const struct pst_checkin *c = &rs.checkins[rs.ncheckins - 1 - k];
+		char when[40];
+		page_day_words(when, sizeof when, pst_time_day(c->at));
+		pst_html_printf(b, "<li><span class=\"when\">%s</span> pain <strong>%d</strong>/10", when, c->pain);
+		if (c->note)
+			pst_html_printf(b, " — %s", c->note);
+		pst_html_raw(b, "</li>");
+	}
+	if (rs.ncheckins)
+		pst_html_raw(b, "</ul>");
+	pst_html_printf(b, "<p>Sessions recorded: %zu. <a href=\"/export?format=csv\">Download everything (CSV)</a></p>",
+			rs.nsessions);
+	page_end(b, NULL);
+	pst_history_free(h);
+	pst_record_set_free(&rs);
+}

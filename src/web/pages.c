@@ -1,0 +1,854 @@
+/*
+ * The pages of the web app that are not about today's routine: the layout, screening
+ * and referral, the profile, the exercise library, tips, the evidence, the disclaimer,
+ * the stop signs, pictures and static files. Server-rendered; every text goes through
+ * the HTML writer (render/html.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/app.h"
+#include "page.h"
+#include "render/figure.h"
+#include "render/markdown.h"
+#include "render/text.h"
+
+/* --- where the person stands ------------------------------------------------------- */
+
+int person_read(struct web *w, struct req *r, struct person *pe)
+{
+	memset(pe, 0, sizeof(*pe));
+	web_store_lock(w);
+	int err = pst_app_profile(w->cfg.store, r->today, &pe->sp, &pe->p, &pe->has_profile);
+	if (!err) {
+		err = pst_app_screening(w->cfg.store, w->cfg.questions,
+					pe->has_profile ? &pe->p : NULL, &pe->res, &pe->screened);
+		if (err == PST_EDATA) /* the questions changed since: ask again */
+			err = PST_OK;
+	}
+	web_store_unlock(w);
+	if (pe->screened) {
+		pe->referral = pst_outcome_is_referral(pe->res.outcome);
+		pe->incomplete = pe->res.outcome == PST_OUT_INCOMPLETE;
+	}
+	return err;
+}
+
+void person_free(struct person *pe)
+{
+	if (pe->screened)
+		pst_screen_result_free(&pe->res);
+	pe->screened = false;
+}
+
+const char *person_next(const struct person *pe)
+{
+	if (!pe->screened)
+		return "/screening";
+	if (pe->referral)
+		return "/referral";
+	if (pe->incomplete)
+		return pe->p.stage == PST_STAGE_POSTPARTUM ? "/screening?stage=postpartum"
+							   : "/screening?stage=pregnancy";
+	if (!pe->has_profile)
+		return "/profile";
+	return NULL;
+}
+
+/* --- layout ----------------------------------------------------------------------- */
+
+static const char *asset(const char *name)
+{
+	const struct web_asset *a = web_asset_named(name);
+	return a ? a->hashed : name;
+}
+
+static const struct {
+	const char *path, *label;
+} nav[] = {
+	{"/today", "Today"},     {"/session", "Session"}, {"/history", "History"},
+	{"/exercises", "Exercises"}, {"/tips", "Tips"},   {"/profile", "Profile"},
+};
+
+struct pst_buf *page_begin(struct web *w, struct req *r, const char *title, const char *current)
+{
+	struct pst_buf *b = &r->reply.body;
+	pst_buf_free(b);
+	pst_buf_init(b, 4u << 20);
+	r->reply.status = 200;
+	r->reply.ctype = "text/html; charset=utf-8";
+	pst_html_printf(b,
+			"<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+			"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+			"<title>%s · postura</title>"
+			"<link rel=\"icon\" href=\"/static/%s\" type=\"image/svg+xml\"><style>",
+			title, asset("icon.svg"));
+	/* The stylesheet inline: trusted bytes of data/web/app.css, allowed by their hash in
+	 * the Content-Security-Policy (server.c). It saves a blocking request before the
+	 * first paint; gzip makes it about 2.5 KB. */
+	const struct web_asset *css = web_asset_named("app.css");
+	if (css)
+		pst_buf_add(b, (const char *)css->data, css->len);
+	pst_html_raw(b, "</style></head>\n"
+			"<body><a class=\"skip\" href=\"#main\">Skip to the content</a>"
+			"<header class=\"top\"><a class=\"brand\" href=\"/\">postura</a>"
+			"<nav aria-label=\"Main\"><ul>");
+	for (size_t i = 0; i < sizeof nav / sizeof *nav; i++) {
+		pst_html_printf(b, "<li><a href=\"%s\"", nav[i].path);
+		if (current && strcmp(current, nav[i].path) == 0)
+			pst_html_raw(b, " aria-current=\"page\"");
+		pst_html_printf(b, ">%s</a></li>", nav[i].label);
+	}
+	pst_html_raw(b, "</ul></nav></header>\n<main id=\"main\" tabindex=\"-1\">");
+	return b;
+}
+
+void page_end(struct pst_buf *b, const char *script)
+{
+	pst_html_raw(b, "</main>\n<footer><p><a href=\"/stop\">Stop signs: when to stop and get "
+			"help</a> · <a href=\"/about\">About the evidence</a> · <a "
+			"href=\"/disclaimer\">Disclaimer</a></p><p>postura does not diagnose. If "
+			"something feels wrong, stop and ask your doctor, midwife or "
+			"physiotherapist.</p></footer>");
+	if (script)
+		pst_html_printf(b, "<script src=\"/static/%s\" defer></script>", asset(script));
+	pst_html_raw(b, "</body></html>\n");
+}
+
+void page_csrf(struct web *w, struct pst_buf *b)
+{
+	pst_html_printf(b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", w->csrf);
+}
+
+void page_dose(struct pst_buf *b, const struct pst_dose *d)
+{
+	struct pst_buf t;
+	pst_buf_init(&t, 1024);
+	pst_text_dose(&t, d);
+	pst_html_text(b, t.s);
+	pst_buf_free(&t);
+}
+
+void page_day_words(char *buf, size_t size, int64_t day)
+{
+	static const char *const wd[] = {"Monday", "Tuesday", "Wednesday", "Thursday",
+					 "Friday", "Saturday", "Sunday"};
+	static const char *const mon[] = {"January", "February", "March",     "April",
+					  "May",     "June",     "July",      "August",
+					  "September", "October", "November", "December"};
+	char iso[16];
+	pst_day_format(day, iso, sizeof iso);
+	int y = atoi(iso), m = atoi(iso + 5), d = atoi(iso + 8);
+	snprintf(buf, size, "%s %d %s %d", wd[pst_day_weekday(day)], d,
+		 mon[m >= 1 && m <= 12 ? m - 1 : 0], y);
+}
+
+void page_error(struct req *r, unsigned status, const char *title, const char *msg)
+{
+	struct pst_buf *b = page_begin(r->w, r, title, NULL);
+	r->reply.status = status;
+	pst_html_printf(b, "<h1>%s</h1><p class=\"notice error\" role=\"alert\">%s</p>"
+			   "<p><a href=\"/\">Back to the start</a></p>",
+			title, msg);
+	page_end(b, NULL);
+}
+
+static void store_error_page(struct web *w, struct req *r, int err)
+{
+	char msg[512];
+	page_error(r, 500, "Your records could not be read",
+		   web_store_errmsg(w, err, msg, sizeof msg));
+}
+
+/* --- home ------------------------------------------------------------------------ */
+
+void page_home(struct web *w, struct req *r)
+{
+	struct person pe;
+	int err = person_read(w, r, &pe);
+	if (err) {
+		store_error_page(w, r, err);
+		return;
+	}
+	const char *next = person_next(&pe);
+	person_free(&pe);
+	web_redirect(r, next ? next : "/today");
+}
+
+/* --- screening --------------------------------------------------------------------- */
+
+static void screening_stage_form(struct pst_buf *b, const struct person *pe)
+{
+	bool pp = pe->has_profile && pe->p.stage == PST_STAGE_POSTPARTUM;
+	pst_html_printf(b,
+			"<h1>Before any exercise: a few safety questions</h1>"
+			"<p>postura first asks about warning signs. A yes to one means no exercise plan: "
+			"you will be told whom to contact, and how soon.</p>"
+			"<form method=\"get\" action=\"/screening\" class=\"card\">"
+			"<fieldset><legend>Which applies to you now?</legend>"
+			"<label class=\"choice\"><input type=\"radio\" name=\"stage\" value=\"pregnancy\" "
+			"required%s> I am pregnant</label>"
+			"<label class=\"choice\"><input type=\"radio\" name=\"stage\" value=\"postpartum\"%s>"
+			" I have given birth</label></fieldset>"
+			"<p><button type=\"submit\">Next: the questions</button></p></form>",
+			pe->has_profile && !pp ? " checked" : "", pp ? " checked" : "");
+}
+
+/* The questions of one stage as one form; answers (may be NULL) pre-fill it and missing
+ * ids are marked. */
+static void screening_questions_form(struct web *w, struct pst_buf *b, enum pst_stage stage,
+				     const struct pst_form *given, bool show_missing)
+{
+	const struct pst_questions *q = w->cfg.questions;
+	pst_html_printf(b,
+			"<h1>Safety questions</h1>"
+			"<p>Answer each one. <strong>If you are not sure, answer yes</strong>: it is "
+			"safer to check with a professional.</p>"
+			"<form method=\"post\" action=\"/screening\" class=\"screening\">"
+			"<input type=\"hidden\" name=\"stage\" value=\"%s\">",
+			pst_vocab_word(&pst_vocab_stage, (int)stage));
+	page_csrf(w, b);
+	size_t k = 0;
+	for (size_t i = 0; i < q->n; i++) {
+		const struct pst_question *qn = &q->v[i];
+		if (!(qn->stages & PST_BIT(stage)))
+			continue;
+		k++;
+		char name[80];
+		snprintf(name, sizeof name, "q.%s", qn->id);
+		const char *got = given ? pst_form_get(given, name) : NULL;
+		bool missing = show_missing && !got;
+		pst_html_printf(b,
+				"<fieldset class=\"question%s\" id=\"%s\"><legend><span class=\"num\">%zu.</span> %s</legend>"
+				"%s<label class=\"choice\"><input type=\"radio\" name=\"%s\" value=\"no\" "
+				"required%s> No</label><label class=\"choice\"><input type=\"radio\" "
+				"name=\"%s\" value=\"yes\"%s> Yes</label></fieldset>",
+				missing ? " missing" : "", qn->id, k, qn->question,
+				missing ? "<p class=\"missing-note\">Please answer this one.</p>" : "", name, got && strcmp(got, "no") == 0 ? " checked" : "",
+				name, got && strcmp(got, "yes") == 0 ? " checked" : "");
+	}
+	pst_html_raw(b, "<p><button type=\"submit\">Send my answers</button></p></form>");
+}
+
+void page_screening(struct web *w, struct req *r)
+{
+	struct person pe;
+	int err = person_read(w, r, &pe);
+	if (err) {
+		store_error_page(w, r, err);
+		return;
+	}
+	struct pst_buf *b = page_begin(w, r, "Safety questions", NULL);
+	if (!r->q[0].set)
+		screening_stage_form(b, &pe);
+	else
+		screening_questions_form(w, b, (enum pst_stage)r->q[0].word, NULL, false);
+	person_free(&pe);
+	page_end(b, NULL);
+}
+
+void page_screening_post(struct web *w, struct req *r)
+{
+	const struct pst_questions *q = w->cfg.questions;
+	const char *st = pst_form_get(&r->form, "stage");
+	int stage = st ? pst_vocab_find(&pst_vocab_stage, st) : -1;
+	if (stage < 0) {
+		page_error(r, 422, "That did not work", "Say first whether you are pregnant or have given birth.");
+		return;
+	}
+	/* The form as the JSON object `postura screen` reads, checked by the same parser. */
+	json_t *o = json_object();
+	for (size_t i = 0; i < r->form.n; i++) {
+		const struct pst_form_field *f = &r->form.v[i];
+		if (strncmp(f->key, "q.", 2) != 0)
+			continue;
+		if (strcmp(f->value, "yes") != 0 && strcmp(f->value, "no") != 0) {
+			json_decref(o);
+			page_error(r, 422, "That did not work", "Each answer must be yes or no.");
+			return;
+		}
+		json_object_set_new(o, f->key + 2, json_boolean(strcmp(f->value, "yes") == 0));
+	}
+	char *text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(o);
+	struct pst_answers a = {0};
+	struct pst_diags d = {0};
+	int err = text ? pst_answers_parse_json(q, "form", text, strlen(text), &a, &d) : PST_ENOMEM;
+	struct pst_screen_result res;
+	if (!err)
+		err = pst_screen_evaluate(q, &a, PST_BIT(stage), &res);
+	pst_answers_free(&a);
+	if (err) {
+		page_error(r, 422, "That did not work", d.n ? d.v[0].msg : pst_strerror(err));
+		pst_diags_clear(&d);
+		free(text);
+		return;
+	}
+	if (res.outcome == PST_OUT_INCOMPLETE) {
+		/* Never a plan on half the answers: the form again, the missing ones marked. */
+		pst_screen_result_free(&res);
+		free(text);
+		struct pst_buf *b = page_begin(w, r, "Safety questions", NULL);
+		r->reply.status = 422;
+		pst_html_raw(b, "<p class=\"notice error\" role=\"alert\">Please answer every question.</p>");
+		screening_questions_form(w, b, (enum pst_stage)stage, &r->form, true);
+		page_end(b, NULL);
+		return;
+	}
+	bool referral = pst_outcome_is_referral(res.outcome);
+	pst_screen_result_free(&res);
+	err = web_screening_save(w, text, PST_BIT(stage), r->now);
+	free(text);
+	if (err) {
+		store_error_page(w, r, err);
+		return;
+	}
+	web_redirect(r, referral ? "/referral" : "/");
+}
+
+/* --- referral --------------------------------------------------------------------- */
+
+static const char *urgency_class(enum pst_outcome o)
+{
+	return o == PST_OUT_EMERGENCY ? "emergency" : o == PST_OUT_SAME_DAY ? "same-day" : "provider";
+}
+
+void page_referral(struct web *w, struct req *r)
+{
+	struct person pe;
+	int err = person_read(w, r, &pe);
+	if (err) {
+		store_error_page(w, r, err);
+		return;
+	}
+	if (!pe.referral) {
+		const char *next = person_next(&pe);
+		person_free(&pe);
+		web_redirect(r, next ? next : "/today");
+		return;
+	}
+	enum pst_outcome o = pe.res.outcome;
+	struct pst_buf *b = page_begin(w, r, pst_outcome_headline(o), NULL);
+	pst_html_printf(b,
+			"<section class=\"referral %s\" aria-labelledby=\"ref-h\"><h1 id=\"ref-h\">%s</h1>"
+			"<p>Your answers need a professional's attention first, so postura does not offer "
+			"an exercise plan.</p>",
+			urgency_class(o), pst_outcome_headline(o));
+	pst_html_raw(b, "</section><h2>Why, and what to do</h2><ul class=\"reasons\">");
+	for (size_t i = 0; i < pe.res.nreasons; i++) {
+		const struct pst_question *qn = pe.res.reasons[i];
+		pst_html_printf(b,
+				"<li class=\"%s\"><p class=\"q\">You answered yes: %s</p><p><strong>%s</strong></p>"
+				"<p class=\"source\">Source: %s</p></li>",
+				urgency_class(qn->outcome), qn->question, qn->advice, qn->source);
+	}
+	pst_html_raw(b, "</ul><p>postura does not diagnose. These questions only pick out signs "
+			"that must be seen to before exercising.</p>"
+			"<p><a href=\"/screening\">I answered by mistake: answer the questions again</a></p>");
+	person_free(&pe);
+	page_end(b, NULL);
+}
+
+/* --- profile ------------------------------------------------------------------------ */
+
+static void checkboxes(struct pst_buf *b, const char *name, const struct pst_vocab *v, unsigned mask,
+		       int first)
+{
+	for (int i = first; i < v->n; i++)
+		pst_html_printf(b,
+				"<label class=\"check\"><input type=\"checkbox\" name=\"%s\" value=\"%s\"%s> "
+				"%s</label>",
+				name, v->words[i], mask & PST_BIT(i) ? " checked" : "", v->words[i]);
+}
+
+static void radios(struct pst_buf *b, const char *name, const struct pst_vocab *v, int current,
+		   int first, const char *none_label)
+{
+	if (none_label)
+		pst_html_printf(b, "<label class=\"choice\"><input type=\"radio\" name=\"%s\" value=\"\"%s> %s</label>",
+				name, current < first ? " checked" : "", none_label);
+	for (int i = first; i < v->n; i++)
+		pst_html_printf(b, "<label class=\"choice\"><input type=\"radio\" name=\"%s\" value=\"%s\"%s> %s</label>",
+				name, v->words[i], current == i ? " checked" : "", v->words[i]);
+}
+
+/* The profile form, filled from p (has_stage false: a first visit). */
+static void profile_form(struct web *w, struct pst_buf *b, const struct pst_profile *p)
+{
+	bool pp = p->has_stage && p->stage == PST_STAGE_POSTPARTUM;
+	char weeks[16] = "";
+	if (p->has_stage)
+		snprintf(weeks, sizeof weeks, "%d", p->weeks);
+	pst_html_raw(b, "<form method=\"post\" action=\"/profile\" class=\"profile\">");
+	page_csrf(w, b);
+	pst_html_printf(b,
+			"<fieldset><legend>Your stage</legend>"
+			"<label class=\"choice\"><input type=\"radio\" name=\"stage\" value=\"pregnancy\" required%s> Pregnant</label>"
+			"<label class=\"choice\"><input type=\"radio\" name=\"stage\" value=\"postpartum\"%s> Given birth</label>"
+			"<label for=\"weeks\">Weeks pregnant, or weeks since the birth</label>"
+			"<input id=\"weeks\" name=\"weeks\" type=\"number\" inputmode=\"numeric\" min=\"0\" max=\"104\" required value=\"%s\">"
+			"</fieldset>",
+			p->has_stage && !pp ? " checked" : "", pp ? " checked" : "", weeks);
+	pst_html_raw(b, "<fieldset><legend>After birth only: the birth</legend>");
+	radios(b, "birth", &pst_vocab_birth, (int)p->birth, PST_BIRTH_VAGINAL, NULL);
+	pst_html_raw(b, "</fieldset><fieldset><legend>After birth only: feeding</legend>");
+	radios(b, "feeding", &pst_vocab_feeding, (int)p->feeding, PST_FEED_BREAST, "not saying");
+	pst_html_raw(b, "</fieldset><fieldset><legend>Pain now, 0 (none) to 10 (worst imaginable)</legend>"
+			"<div class=\"scale\">");
+	for (int i = 0; i <= 10; i++)
+		pst_html_printf(b, "<label><input type=\"radio\" name=\"pain\" value=\"%d\"%s><span>%d</span></label>",
+				i, p->pain == i ? " checked" : "", i);
+	pst_html_raw(b, "</div></fieldset><fieldset><legend>Where it hurts</legend>");
+	checkboxes(b, "areas", &pst_vocab_area, p->areas, 0);
+	pst_html_raw(b, "</fieldset><fieldset><legend>What makes it worse</legend>");
+	checkboxes(b, "triggers", &pst_vocab_trigger, p->triggers, 0);
+	pst_html_raw(b, "</fieldset><fieldset><legend>What you have at home</legend>");
+	checkboxes(b, "equipment", &pst_vocab_equipment, p->equipment, 0);
+	pst_html_raw(b, "</fieldset><fieldset><legend>Things to avoid</legend>");
+	checkboxes(b, "avoid", &pst_vocab_avoid, p->avoid, 0);
+	pst_html_printf(b,
+			"</fieldset><p><label for=\"minutes\">Minutes a session (3 to 60)</label>"
+			"<input id=\"minutes\" name=\"minutes\" type=\"number\" inputmode=\"numeric\" "
+			"min=\"3\" max=\"60\" required value=\"%d\"></p>"
+			"<p><button type=\"submit\">Save my profile</button></p></form>",
+			p->minutes);
+}
+
+static void profile_page(struct web *w, struct req *r, const struct pst_profile *p,
+			 const char *error, bool saved)
+{
+	struct pst_buf *b = page_begin(w, r, "Your profile", "/profile");
+	pst_html_raw(b, "<h1>Your profile</h1>");
+	if (saved)
+		pst_html_raw(b, "<p class=\"notice ok\" role=\"status\">Saved.</p>");
+	if (error)
+		pst_html_printf(b, "<p class=\"notice error\" role=\"alert\">%s</p>", error);
+	pst_html_raw(b, "<p>Your plan is built from this. Weeks move on with the calendar, so you "
+			"only need to change what changes.</p>");
+	profile_form(w, b, p);
+	pst_html_raw(b, "<section aria-labelledby=\"set-h\"><h2 id=\"set-h\">Settings and your data</h2>"
+			"<p class=\"js-only\"><label class=\"check\"><input type=\"checkbox\" id=\"sound\"> "
+			"Sounds during sessions (a soft tone when a hold or rest ends)</label></p>"
+			"<p>Download everything you recorded: <a href=\"/export?format=csv\" download>CSV</a> "
+			"or <a href=\"/export?format=json\" download>JSON</a>.</p>"
+			"<p><a href=\"/screening\">Answer the safety questions again</a></p></section>");
+	page_end(b, "player.js");
+}
+
+void page_profile(struct web *w, struct req *r)
+{
+	struct person pe;
+	int err = person_read(w, r, &pe);
+	if (err) {
+		store_error_page(w, r, err);
+		return;
+	}
+	if (!pe.screened || pe.referral) {
+		const char *next = person_next(&pe);
+		person_free(&pe);
+		web_redirect(r, next);
+		return;
+	}
+	struct pst_profile p;
+	if (pe.has_profile) {
+		p = pe.p;
+	} else {
+		pst_profile_init(&p);
+	}
+	person_free(&pe);
+	profile_page(w, r, &p, NULL, r->q[0].set && r->q[0].n == 1);
+}
+
+void page_profile_post(struct web *w, struct req *r)
+{
+	const struct pst_form *f = &r->form;
+	const char *text[PST_PF__MAX] = {0};
+	char lists[4][256];
+	const char *stage = pst_form_get(f, "stage");
+	bool pp = stage && strcmp(stage, "postpartum") == 0;
+	if (stage && (pp || strcmp(stage, "pregnancy") == 0)) {
+		text[pp ? PST_PF_POSTPARTUM_WEEKS : PST_PF_PREGNANT_WEEKS] = pst_form_get(f, "weeks");
+		if (!text[pp ? PST_PF_POSTPARTUM_WEEKS : PST_PF_PREGNANT_WEEKS])
+			text[pp ? PST_PF_POSTPARTUM_WEEKS : PST_PF_PREGNANT_WEEKS] = "";
+	}
+	if (pp) {
+		const char *birth = pst_form_get(f, "birth"), *feed = pst_form_get(f, "feeding");
+		text[PST_PF_BIRTH] = birth && *birth ? birth : NULL;
+		text[PST_PF_FEEDING] = feed && *feed ? feed : NULL;
+	}
+	const char *pain = pst_form_get(f, "pain");
+	text[PST_PF_PAIN] = pain && *pain ? pain : NULL;
+	static const enum pst_pfield lf[] = {PST_PF_AREAS, PST_PF_TRIGGERS, PST_PF_EQUIPMENT, PST_PF_AVOID};
+	const char *msg = NULL;
+	for (int i = 0; i < 4; i++) {
+		if (!pst_form_join(f, pst_pfield_json[lf[i]], lists[i], sizeof lists[i]))
+			msg = "a list holds a word that is not one of the choices";
+		text[lf[i]] = lists[i];
+	}
+	text[PST_PF_MINUTES] = pst_form_get(f, "minutes");
+	struct pst_profile p;
+	char why[256];
+	const char *field;
+	if (msg || !web_profile_from_text(text, &p, &field, why, sizeof why)) {
+		if (!stage)
+			snprintf(why, sizeof why, "Say whether you are pregnant or have given birth.");
+		struct pst_profile shown;
+		pst_profile_init(&shown);
+		profile_page(w, r, &shown, msg ? msg : why, false);
+		r->reply.status = 422;
+		return;
+	}
+	int err = web_profile_save(w, &p, r->now);
+	if (err) {
+		store_error_page(w, r, err);
+		return;
+	}
+	web_redirect(r, "/");
+}
+
+/* --- the exercise library ---------------------------------------------------------------- */
+
+static void select_filter(struct pst_buf *b, const char *name, const char *label,
+			  const struct pst_vocab *v, const struct web_arg *cur)
+{
+	pst_html_printf(b, "<p><label for=\"f-%s\">%s</label><select id=\"f-%s\" name=\"%s\"><option value=\"\">any</option>",
+			name, label, name, name);
+	for (int i = 0; i < v->n; i++)
+		pst_html_printf(b, "<option%s>%s</option>", cur->set && cur->word == i ? " selected" : "",
+				v->words[i]);
+	pst_html_raw(b, "</select></p>");
+}
+
+void page_exercises(struct web *w, struct req *r)
+{
+	const struct pst_catalog *c = w->cfg.cat;
+	struct pst_buf *b = page_begin(w, r, "Exercise library", "/exercises");
+	pst_html_raw(b, "<h1>Exercise library</h1><form method=\"get\" action=\"/exercises\" class=\"filters\">");
+	select_filter(b, "kind", "Kind", &pst_vocab_kind, &r->q[0]);
+	select_filter(b, "position", "Position", &pst_vocab_position, &r->q[1]);
+	select_filter(b, "region", "Body region", &pst_vocab_region, &r->q[2]);
+	select_filter(b, "equipment", "Equipment", &pst_vocab_equipment, &r->q[3]);
+	pst_html_raw(b, "<p><button type=\"submit\">Show</button></p></form><ul class=\"cards\">");
+	size_t shown = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		const struct pst_exercise *e = &c->ex[i];
+		if ((r->q[0].set && (int)e->kind != r->q[0].word) ||
+		    (r->q[1].set && (int)e->position != r->q[1].word) ||
+		    (r->q[2].set && !(e->regions & PST_BIT(r->q[2].word))) ||
+		    (r->q[3].set && !(e->equipment & PST_BIT(r->q[3].word))))
+			continue;
+		shown++;
+		pst_html_printf(b, "<li><h2><a href=\"/exercises/%s\">%s</a></h2><p>%s</p><p class=\"meta\">%s · %s",
+				e->id, e->name, e->summary, pst_vocab_word(&pst_vocab_kind, (int)e->kind),
+				pst_vocab_word(&pst_vocab_position, (int)e->position));
+		if (e->equipment) {
+			struct pst_buf t;
+			pst_buf_init(&t, 256);
+			pst_text_mask(&t, &pst_vocab_equipment, e->equipment, "");
+			pst_html_printf(b, " · needs %s", t.s ? t.s : "");
+			pst_buf_free(&t);
+		}
+		pst_html_raw(b, "</p></li>");
+	}
+	pst_html_raw(b, "</ul>");
+	if (!shown)
+		pst_html_raw(b, "<p>No exercise matches these filters.</p>");
+	page_end(b, NULL);
+}
+
+static void list_items(struct pst_buf *b, const char *tag, const struct pst_strv *sv)
+{
+	pst_html_printf(b, "<%s>", tag);
+	for (size_t i = 0; i < sv->n; i++)
+		pst_html_printf(b, "<li>%s</li>", sv->v[i]);
+	pst_html_printf(b, "</%s>", tag);
+}
+
+static void variant_links(struct web *w, struct pst_buf *b, const char *label, const struct pst_strv *ids)
+{
+	if (!ids->n)
+		return;
+	pst_html_printf(b, "<p>%s: ", label);
+	for (size_t i = 0; i < ids->n; i++) {
+		const struct pst_exercise *v = pst_catalog_find(w->cfg.cat, ids->v[i]);
+		pst_html_printf(b, "%s<a href=\"/exercises/%s\">%s</a>", i ? ", " : "", ids->v[i],
+				v ? v->name : ids->v[i]);
+	}
+	pst_html_raw(b, "</p>");
+}
+
+/* The <img> of one pose of e: /img/ID-POSE.svg, drawn by render/figure and kept. */
+enum { FIG_W = 240, FIG_H = 180 };
+
+void page_figure_img(struct pst_buf *b, const struct pst_exercise *e, size_t pose, bool lazy)
+{
+	const struct pst_pose *p = &e->scene.poses[pose];
+	pst_html_printf(b, "<img src=\"/img/%s-%s.svg\" width=\"%d\" height=\"%d\" alt=\"%s: %s\"",
+			e->id, p->name, FIG_W, FIG_H, e->name, p->name);
+	pst_html_raw(b, lazy ? " loading=\"lazy\">" : ">");
+}
+
+void page_exercise(struct web *w, struct req *r)
+{
+	const struct pst_exercise *e = pst_catalog_find(w->cfg.cat, r->arg);
+	if (!e) {
+		page_error(r, 404, "Not found", "There is no such exercise in the library.");
+		return;
+	}
+	struct pst_buf *b = page_begin(w, r, e->name, "/exercises");
+	pst_html_printf(b, "<h1>%s</h1><p class=\"lead\">%s</p><p>%s</p><div class=\"poses\">",
+			e->name, e->summary, e->purpose);
+	for (size_t i = 0; i < e->scene.n; i++) {
+		pst_html_raw(b, "<figure>");
+		page_figure_img(b, e, i, i > 0);
+		pst_html_printf(b, "<figcaption>%s</figcaption></figure>", e->scene.poses[i].name);
+	}
+	pst_html_raw(b, "</div><h2>Dose</h2><p>");
+	page_dose(b, &e->dose);
+	pst_html_raw(b, "</p><h2>How to do it</h2>");
+	list_items(b, "ol", &e->steps);
+	pst_html_raw(b, "<h2>What to feel</h2>");
+	list_items(b, "ul", &e->cues);
+	pst_html_raw(b, "<h2>Common mistakes</h2>");
+	list_items(b, "ul", &e->mistakes);
+	pst_html_printf(b, "<h2>Breathing</h2><p>%s</p><h2>In pregnancy</h2><p>%s</p>"
+			   "<h2>After birth</h2><p>%s</p>",
+			e->breathing, e->note_pregnancy, e->note_postpartum);
+	variant_links(w, b, "Easier", &e->easier);
+	variant_links(w, b, "Harder", &e->harder);
+	pst_html_printf(b, "<p class=\"source\">Source: seed article %s", e->src_seed);
+	if (e->src_guideline)
+		pst_html_printf(b, "; %s", e->src_guideline);
+	pst_html_raw(b, "</p>");
+	if (e->src_adapted)
+		pst_html_printf(b, "<p class=\"source\">Adapted: %s</p>", e->src_adapted);
+	page_end(b, NULL);
+}
+
+/* --- tips -------------------------------------------------------------------------- */
+
+static void tip_item(struct pst_buf *b, const struct pst_tip *t)
+{
+	pst_html_printf(b, "<li><a href=\"/tips/%s\">%s</a></li>", t->id, t->title);
+}
+
+void page_tips(struct web *w, struct req *r)
+{
+	const struct pst_tips *t = w->cfg.tips;
+	struct person pe;
+	int err = person_read(w, r, &pe);
+	if (err) {
+		store_error_page(w, r, err);
+		return;
+	}
+	struct pst_buf *b = page_begin(w, r, "Everyday tips", "/tips");
+	pst_html_raw(b, "<h1>Everyday tips</h1>");
+	const struct pst_tip *mine[64];
+	size_t n = 0;
+	if (pe.has_profile) {
+		n = pst_tips_select(t, pe.p.stage, pe.p.weeks, pe.p.birth, pe.p.triggers, mine, 64);
+		if (n > 64)
+			n = 64;
+		pst_html_raw(b, "<h2>For you</h2><ul class=\"links\">");
+		for (size_t i = 0; i < n; i++)
+			tip_item(b, mine[i]);
+		pst_html_raw(b, "</ul><h2>All tips</h2>");
+	}
+	pst_html_raw(b, "<ul class=\"links\">");
+	for (size_t i = 0; i < t->n; i++)
+		tip_item(b, &t->v[i]);
+	pst_html_raw(b, "</ul>");
+	person_free(&pe);
+	page_end(b, NULL);
+}
+
+/* Appends a tip's body: Markdown rendered safely (render/markdown: raw HTML escaped,
+ * only http, https and mailto links). */
+void page_tip_body(struct pst_buf *b, const struct pst_tip *t)
+{
+	if (pst_markdown_html(b, t->body, strlen(t->body)) != PST_OK)
+		pst_html_printf(b, "<p>%s</p>", t->body);
+	pst_html_printf(b, "<p class=\"source\">Source: %s</p>", t->source);
+}
+
+void page_tip(struct web *w, struct req *r)
+{
+	const struct pst_tip *t = pst_tips_find(w->cfg.tips, r->arg);
+	if (!t) {
+		page_error(r, 404, "Not found", "There is no such tip.");
+		return;
+	}
+	struct pst_buf *b = page_begin(w, r, t->title, "/tips");
+	pst_html_printf(b, "<h1>%s</h1><div class=\"tip\">", t->title);
+	page_tip_body(b, t);
+	pst_html_raw(b, "</div><p><a href=\"/tips\">All tips</a></p>");
+	page_end(b, NULL);
+}
+
+/* --- about, disclaimer, stop signs ------------------------------------------------------------ */
+
+void page_about(struct web *w, struct req *r)
+{
+	struct pst_buf *b = page_begin(w, r, "About the evidence", NULL);
+	pst_html_raw(b,
+		"<h1>About the evidence</h1>"
+		"<h2>What the programme rests on</h2>"
+		"<ul><li>Four articles on upper and mid back pain in pregnancy and after birth (the "
+		"seeds; each exercise names its own), which describe one approach: mobility, stretches "
+		"that open the chest and the front of the shoulders, and strengthening of the upper "
+		"back and neck, with changes to daily life.</li>"
+		"<li>Guidelines on exercise in pregnancy: ACOG Committee Opinion 804 (2020) and the "
+		"2019 Canadian guideline (Mottola and others): who should not exercise, and the signs "
+		"to stop.</li>"
+		"<li>Guidance after birth (POGP; Goom, Donnelly and Brockwell 2019): gentle exercise "
+		"first, more only from about six weeks; care after a caesarean.</li>"
+		"<li>Red-flag frameworks for back pain (IFOMPT, Finucane 2020) and the NHS and RCOG "
+		"advice on warning signs.</li>"
+		"<li>Dosing and progression: stretch holds of about 30 seconds (Bandy 1997); pain "
+		"during exercise kept low and settled by the next day (Silbernagel 2007, used more "
+		"cautiously here).</li>"
+		"<li>Measuring change: pain 0-10, where a fall of 2 points or about 30% matters "
+		"(Childs 2005); the Patient-Specific Functional Scale (Stratford 1995).</li></ul>"
+		"<h2>What it does not rest on</h2>"
+		"<p><strong>No trial has tested exercise for upper or mid back pain in pregnancy or "
+		"after birth.</strong> The best review of exercise for back pain in pregnancy (Cochrane, "
+		"Liddle and Pennick 2015: 34 trials, 5,121 women) covers low back and pelvic pain only, "
+		"and found low-quality evidence that exercise helps. postura's programme is expert "
+		"advice, extended from that evidence and from how posture changes in pregnancy and "
+		"after birth. It is a reasonable, low-risk place to start, not a proven treatment.</p>"
+		"<p>Some claims in popular articles are not supported: for example that relaxin stays "
+		"raised for five months after birth. postura says only that ligaments may stay looser "
+		"for some months. Where an article and a guideline disagree, postura follows the "
+		"guideline (for sleep in late pregnancy: either side is fine).</p>"
+		"<h2>How your plan changes</h2>"
+		"<p>Two calm sessions in a row (easy or about right, pain at most 3 out of 10) move an "
+		"exercise one step up; a session that hurt, pain above 3, or more pain the next day "
+		"moves it one step down.</p>");
+	page_end(b, NULL);
+}
+
+void page_disclaimer(struct web *w, struct req *r)
+{
+	struct pst_buf *b = page_begin(w, r, "Disclaimer", NULL);
+	pst_html_raw(b,
+		"<h1>Disclaimer</h1>"
+		"<p>postura gives general exercise advice for upper and mid back pain in pregnancy and "
+		"after birth. <strong>It does not diagnose, and it is not a substitute for your "
+		"doctor, midwife or physiotherapist.</strong></p>"
+		"<p>Its safety questions pick out warning signs that must be seen to before "
+		"exercising; they cannot find everything. If something feels wrong, stop and ask a "
+		"professional. In an emergency, call your local emergency number.</p>"
+		"<p>Your records stay on this computer, in the file postura keeps them in, unless you "
+		"export them. Nobody else sees them.</p>");
+	page_end(b, NULL);
+}
+
+void page_stop(struct web *w, struct req *r)
+{
+	const struct pst_questions *q = w->cfg.questions;
+	struct pst_buf *b = page_begin(w, r, "Stop signs", NULL);
+	pst_html_raw(b,
+		"<section class=\"referral emergency\" aria-labelledby=\"stop-h\"><h1 id=\"stop-h\">Stop "
+		"exercising now and get help if you notice</h1><ul class=\"stops\">");
+	for (size_t i = 0; i < q->n; i++)
+		if (q->v[i].stop_sign)
+			pst_html_printf(b, "<li>%s</li>", q->v[i].stop_sign);
+	pst_html_raw(b,
+		"</ul><p class=\"call\">Chest pain, trouble breathing, collapse or heavy bleeding: call "
+		"emergency services now (<strong>999</strong> UK, <strong>112</strong> Europe, "
+		"<strong>911</strong> North America). For the other signs, contact your maternity unit, "
+		"midwife or doctor today.</p></section>"
+		"<h2>What each sign means</h2><ul class=\"reasons\">");
+	for (size_t i = 0; i < q->n; i++)
+		if (q->v[i].stop_sign)
+			pst_html_printf(b, "<li><p><strong>%s</strong></p><p>%s</p></li>", q->v[i].stop_sign,
+					q->v[i].advice);
+	pst_html_raw(b, "</ul><p><a href=\"/today\">Back to today</a></p>");
+	page_end(b, NULL);
+}
+
+/* --- pictures and static files ----------------------------------------------------------- */
+
+void page_figure(struct web *w, struct req *r)
+{
+	const struct pst_catalog *c = w->cfg.cat;
+	size_t n = strlen(r->arg);
+	if (n < 5 || strcmp(r->arg + n - 4, ".svg") != 0) {
+		page_error(r, 404, "Not found", "No such picture.");
+		return;
+	}
+	/* ID-POSE.svg: the id is the catalogue's that is followed by '-' and a pose name. */
+	for (size_t i = 0; i < c->n; i++) {
+		const struct pst_exercise *e = &c->ex[i];
+		size_t il = strlen(e->id);
+		if (il + 1 >= n - 4 || strncmp(r->arg, e->id, il) != 0 || r->arg[il] != '-')
+			continue;
+		const char *pose = r->arg + il + 1;
+		size_t pl = n - 4 - il - 1;
+		for (size_t k = 0; k < e->scene.n; k++) {
+			if (strlen(e->scene.poses[k].name) != pl || strncmp(pose, e->scene.poses[k].name, pl))
+				continue;
+			struct web_blob *f = &w->figs[w->fig_first[i] + k];
+			pthread_mutex_lock(&w->fig_mu);
+			if (!f->data) {
+				struct pst_buf out, z;
+				pst_buf_init(&out, PST_FIG_MAX_BYTES);
+				pst_buf_init(&z, PST_FIG_MAX_BYTES);
+				if (pst_figure_render(&e->scene, (int)k, false, PST_FIG_SVG, FIG_W, FIG_H,
+						      &out) == PST_OK && !out.failed &&
+				    web_gzip(out.s, out.len, &z)) {
+					f->data = out.s;
+					f->len = out.len;
+					f->gz = z.s;
+					f->gz_len = z.len;
+				} else {
+					pst_buf_free(&out);
+					pst_buf_free(&z);
+				}
+			}
+			pthread_mutex_unlock(&w->fig_mu);
+			/* Kept until the server stops, after the last reply. */
+			r->reply.static_data = f->data;
+			r->reply.static_len = f->len;
+			r->reply.static_gz = f->gz;
+			r->reply.static_gz_len = f->gz_len;
+			if (!f->data) {
+				page_error(r, 500, "No picture", "The picture could not be drawn.");
+				return;
+			}
+			r->reply.status = 200;
+			r->reply.ctype = "image/svg+xml";
+			r->reply.cache = "public, max-age=86400";
+			return;
+		}
+	}
+	page_error(r, 404, "Not found", "No such picture.");
+}
+
+const struct web_asset *web_asset_named(const char *name)
+{
+	for (size_t i = 0; i < web_assets_n; i++)
+		if (strcmp(web_assets[i].name, name) == 0)
+			return &web_assets[i];
+	return NULL;
+}
+
+void page_asset(struct web *w, struct req *r)
+{
+	for (size_t i = 0; i < web_assets_n; i++) {
+		const struct web_asset *a = &web_assets[i];
+		if (strcmp(a->hashed, r->arg) != 0)
+			continue;
+		/* The name carries the content's hash: it can be kept for a year. */
+		r->reply.status = 200;
+		r->reply.ctype = a->ctype;
+		r->reply.cache = "public, max-age=31536000, immutable";
+		r->reply.static_data = a->data;
+		r->reply.static_len = a->len;
+		r->reply.static_gz = w->assets[i].gz;
+		r->reply.static_gz_len = w->assets[i].gz_len;
+		return;
+	}
+	page_error(r, 404, "Not found", "No such file.");
+}

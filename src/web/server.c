@@ -1,0 +1,741 @@
+/*
+ * The HTTP server: libmicrohttpd with an epoll thread pool, the limits of a request,
+ * the security headers of every reply, the in-memory cache of pages, and a clean stop
+ * on SIGINT or SIGTERM.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <zlib.h>
+
+#include "app/app.h"
+#include "internal.h"
+
+/* Sent with every reply. No inline script anywhere. The one inline style is the site's
+ * stylesheet in each page's head (a request less before the first paint, on a cold
+ * cache), allowed by its hash alone; see make_csp. */
+static const char csp_fmt[] = "default-src 'self'; script-src 'self'; style-src 'self' 'sha256-%s'; "
+			      "img-src 'self' data:; media-src 'self'; connect-src 'self'; "
+			      "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+static void add_headers(struct MHD_Response *resp, const struct web *w, const char *ctype,
+			const char *cache, bool cookie)
+{
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+	MHD_add_response_header(resp, "Content-Security-Policy", w->csp);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, cache ? cache : "no-store");
+	if (cookie)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, w->cookie);
+}
+
+/* --- replies ------------------------------------------------------------------- */
+
+void web_json(struct req *r, unsigned status, json_t *j)
+{
+	char *s = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15))
+		    : NULL;
+	json_decref(j);
+	r->reply.status = s ? status : MHD_HTTP_INTERNAL_SERVER_ERROR;
+	r->reply.ctype = "application/json";
+	pst_buf_free(&r->reply.body);
+	pst_buf_init(&r->reply.body, 64u << 20);
+	if (s) {
+		pst_buf_puts(&r->reply.body, s);
+		pst_buf_puts(&r->reply.body, "\n");
+		free(s);
+	} else {
+		pst_buf_puts(&r->reply.body, "{\"error\": {\"code\": \"internal\", \"message\": "
+					     "\"out of memory\", \"field\": null}}\n");
+	}
+}
+
+void web_error(struct req *r, unsigned status, const char *code, const char *field,
+	       const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	/* Errors follow the format of what was asked for: JSON under /api/, else a page. */
+	bool api = r->route ? (r->route->flags & R_API) != 0 : strncmp(r->path, "/api/", 5) == 0;
+	if (!api) {
+		page_error(r, status, status == 404 ? "Not found" : "That did not work", msg);
+		return;
+	}
+	json_t *e = json_pack("{s:s, s:s, s:o}", "code", code, "message", msg, "field",
+			      field ? json_string(field) : json_null());
+	web_json(r, status, json_pack("{s:o}", "error", e));
+}
+
+void web_redirect(struct req *r, const char *location)
+{
+	pst_buf_free(&r->reply.body);
+	r->reply.status = MHD_HTTP_SEE_OTHER;
+	r->reply.location = location;
+	r->reply.ctype = "text/plain; charset=utf-8";
+}
+
+const char *web_header(struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+bool web_gzip(const void *data, size_t len, struct pst_buf *out)
+{
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	/* 15 + 16: a gzip wrapper, which every browser and curl --compressed take. */
+	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return false;
+	z.next_in = (Bytef *)(uintptr_t)data; /* zlib only reads it */
+	z.avail_in = (uInt)len;
+	char chunk[16384];
+	int rc;
+	do {
+		z.next_out = (Bytef *)chunk;
+		z.avail_out = sizeof chunk;
+		rc = deflate(&z, Z_FINISH);
+		pst_buf_add(out, chunk, sizeof chunk - z.avail_out);
+	} while (rc == Z_OK && !out->failed);
+	deflateEnd(&z);
+	return rc == Z_STREAM_END && !out->failed;
+}
+
+/* Whether the client takes gzip (Accept-Encoding: gzip, not gzip;q=0). */
+static bool wants_gzip(struct req *r)
+{
+	const char *ae = web_header(r, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+	const char *g = ae ? strstr(ae, "gzip") : NULL;
+	return g && strncmp(g + 4, ";q=0", 4) != 0;
+}
+
+/* Text is worth compressing; a few hundred bytes are not. */
+static bool compressible(const char *ctype, size_t len)
+{
+	return len >= 512 && ctype &&
+	       (strncmp(ctype, "text/", 5) == 0 || strncmp(ctype, "application/json", 16) == 0 ||
+		strncmp(ctype, "image/svg+xml", 13) == 0);
+}
+
+/* Queues r->reply; frees nothing the response now owns. */
+static enum MHD_Result send_reply(struct web *w, struct req *r)
+{
+	struct web_reply *rp = &r->reply;
+	if (rp->queued)
+		return MHD_YES;
+	if (!rp->status)
+		web_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", NULL, "no reply");
+	if (rp->body.failed) {
+		pst_buf_free(&rp->body);
+		web_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", NULL, "out of memory");
+	}
+	struct MHD_Response *resp;
+	const char *ctype = rp->ctype ? rp->ctype : "text/plain; charset=utf-8";
+	bool gz = false, vary = false;
+	if (rp->static_gz) {
+		vary = true;
+		if (wants_gzip(r)) {
+			rp->static_data = rp->static_gz;
+			rp->static_len = rp->static_gz_len;
+			gz = true;
+		}
+	} else if (!rp->static_data && compressible(ctype, rp->body.len)) {
+		vary = true;
+		struct pst_buf z;
+		pst_buf_init(&z, rp->body.len + 1024);
+		if (wants_gzip(r) && web_gzip(rp->body.s, rp->body.len, &z)) {
+			pst_buf_free(&rp->body);
+			rp->body = z;
+			gz = true;
+		} else {
+			pst_buf_free(&z);
+		}
+	}
+	if (rp->static_data) {
+		/* libmicrohttpd's buffer is not const but is only read with PERSISTENT. */
+		resp = MHD_create_response_from_buffer(rp->static_len, (void *)(uintptr_t)rp->static_data,
+						       MHD_RESPMEM_PERSISTENT);
+	} else if (rp->body.s && rp->body.len) {
+		resp = MHD_create_response_from_buffer(rp->body.len, rp->body.s, MHD_RESPMEM_MUST_FREE);
+		if (resp)
+			memset(&rp->body, 0, sizeof rp->body); /* the response owns it now */
+	} else {
+		resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+	}
+	if (!resp)
+		return MHD_NO;
+	bool html = strncmp(ctype, "text/html", 9) == 0;
+	add_headers(resp, w, ctype, rp->cache, html || rp->set_cookie);
+	if (gz)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+	if (vary)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+	if (rp->location)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, rp->location);
+	if (rp->disposition[0])
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, rp->disposition);
+	if (rp->allow[0])
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, rp->allow);
+	enum MHD_Result ret = MHD_queue_response(r->conn, rp->status, resp);
+	MHD_destroy_response(resp);
+	rp->queued = true;
+	return ret;
+}
+
+/* --- the store, versions and the cache ------------------------------------------ */
+
+void web_store_lock(struct web *w)
+{
+	pthread_mutex_lock(&w->store_mu);
+}
+
+void web_store_unlock(struct web *w)
+{
+	pthread_mutex_unlock(&w->store_mu);
+}
+
+const char *web_store_errmsg(struct web *w, int err, char *buf, size_t size)
+{
+	web_store_lock(w);
+	const char *m = w->cfg.store->errmsg;
+	snprintf(buf, size, "%s", m[0] ? m : pst_strerror(err));
+	web_store_unlock(w);
+	return buf;
+}
+
+void web_changed(struct web *w)
+{
+	atomic_fetch_add(&w->version, 1);
+}
+
+static int64_t monotonic_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Another postura process (the command line) may write to the same store: its commits
+ * change SQLite's data_version. Reading it costs a statement, so at most once a second. */
+enum { EXT_CHECK_MS = 1000 };
+
+uint64_t web_version(struct web *w)
+{
+	int64_t now = monotonic_ms(), last = atomic_load(&w->ext_checked_ms);
+	if (now - last >= EXT_CHECK_MS &&
+	    atomic_compare_exchange_strong(&w->ext_checked_ms, &last, now)) {
+		int64_t v;
+		web_store_lock(w);
+		if (w->cfg.store->ops->data_version(w->cfg.store, &v) == PST_OK && v != w->ext_version) {
+			w->ext_version = v;
+			web_changed(w);
+		}
+		web_store_unlock(w);
+	}
+	return atomic_load(&w->version);
+}
+
+bool web_cache_serve(struct web *w, struct req *r, enum web_cache_slot slot, uint64_t version)
+{
+	bool hit = false;
+	pthread_rwlock_rdlock(&w->cache_mu);
+	struct web_cache_entry *e = &w->cache[slot];
+	/* Queued under the lock: a writer replacing the entry cannot free it meanwhile. */
+	if (e->resp && e->version == version && e->day == r->today)
+		hit = MHD_queue_response(r->conn, MHD_HTTP_OK,
+					 e->gz && wants_gzip(r) ? e->gz : e->resp) == MHD_YES;
+	pthread_rwlock_unlock(&w->cache_mu);
+	r->reply.queued = hit;
+	return hit;
+}
+
+void web_cache_put(struct web *w, struct req *r, enum web_cache_slot slot, uint64_t version)
+{
+	struct web_reply *rp = &r->reply;
+	if (rp->body.failed || !rp->body.s || rp->status != MHD_HTTP_OK)
+		return;
+	/* Compressed once here, for every client that takes gzip until the next change. */
+	struct pst_buf z;
+	pst_buf_init(&z, rp->body.len + 1024);
+	struct MHD_Response *gz = NULL;
+	if (web_gzip(rp->body.s, rp->body.len, &z) &&
+	    (gz = MHD_create_response_from_buffer(z.len, z.s, MHD_RESPMEM_MUST_FREE)))
+		memset(&z, 0, sizeof z);
+	pst_buf_free(&z);
+	struct MHD_Response *resp =
+		MHD_create_response_from_buffer(rp->body.len, rp->body.s, MHD_RESPMEM_MUST_FREE);
+	if (!resp) {
+		if (gz)
+			MHD_destroy_response(gz);
+		return;
+	}
+	memset(&rp->body, 0, sizeof rp->body);
+	bool html = strncmp(rp->ctype, "text/html", 9) == 0;
+	add_headers(resp, w, rp->ctype, rp->cache, html);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+	if (gz) {
+		add_headers(gz, w, rp->ctype, rp->cache, html);
+		MHD_add_response_header(gz, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+		MHD_add_response_header(gz, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+	}
+	rp->queued = MHD_queue_response(r->conn, MHD_HTTP_OK, gz && wants_gzip(r) ? gz : resp) == MHD_YES;
+	pthread_rwlock_wrlock(&w->cache_mu);
+	struct web_cache_entry *e = &w->cache[slot];
+	struct MHD_Response *old = e->resp, *old_gz = e->gz;
+	e->resp = resp;
+	e->gz = gz;
+	e->version = version;
+	e->day = r->today;
+	pthread_rwlock_unlock(&w->cache_mu);
+	if (old)
+		MHD_destroy_response(old);
+	if (old_gz)
+		MHD_destroy_response(old_gz);
+}
+
+/* --- CSRF ---------------------------------------------------------------------- */
+
+static bool same_token(const struct web *w, const char *s)
+{
+	size_t n = strlen(w->csrf);
+	return s && strlen(s) == n && sodium_memcmp(s, w->csrf, n) == 0;
+}
+
+bool web_csrf_ok(struct web *w, struct req *r, const struct pst_form *f)
+{
+	/* A browser says where a form came from; a page of another site is refused even
+	 * before the token is looked at. */
+	const char *site = web_header(r, "Sec-Fetch-Site");
+	if (site && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0)
+		return false;
+	const char *cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "pst_csrf");
+	return same_token(w, pst_form_get(f, "csrf")) && same_token(w, cookie);
+}
+
+/* --- requests ------------------------------------------------------------------- */
+
+static const char *method_name(enum web_method m)
+{
+	static const char *const names[] = {"GET", "HEAD", "POST", "PUT", "?"};
+	return names[m];
+}
+
+static enum web_method method_of(const char *m)
+{
+	if (strcmp(m, "GET") == 0)
+		return M_GET;
+	if (strcmp(m, "HEAD") == 0)
+		return M_HEAD;
+	if (strcmp(m, "POST") == 0)
+		return M_POST;
+	if (strcmp(m, "PUT") == 0)
+		return M_PUT;
+	return M_OTHER;
+}
+
+/* The URI callback runs first, with the request target as sent: the query string is
+ * decoded by our own parser (src/web/form.c), not libmicrohttpd's. What it returns is
+ * the request's state from then on. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct req *r = calloc(1, sizeof(*r));
+	if (!r)
+		return NULL;
+	r->w = cls;
+	r->conn = conn;
+	r->uri = strdup(uri ? uri : "/");
+	return r;
+}
+
+static void free_req(struct req *r)
+{
+	if (!r)
+		return;
+	free(r->uri);
+	pst_form_free(&r->query);
+	pst_form_free(&r->form);
+	pst_buf_free(&r->body);
+	pst_buf_free(&r->reply.body);
+	free(r);
+}
+
+static void on_done(void *cls, struct MHD_Connection *conn, void **con_cls,
+		    enum MHD_RequestTerminationCode why)
+{
+	free_req(*con_cls);
+	*con_cls = NULL;
+}
+
+static bool media_type_is(const char *value, const char *want)
+{
+	size_t n = strlen(want);
+	if (!value || strncasecmp(value, want, n) != 0)
+		return false;
+	return value[n] == '\0' || value[n] == ';' || value[n] == ' ';
+}
+
+/* What can be told from the request line and the headers alone: the route, the size
+ * and the type of the body. Sets r->early and the reply on a problem. */
+static void start(struct web *w, struct req *r)
+{
+	char allowed[64] = "";
+	if (MHD_get_connection_values(r->conn, MHD_HEADER_KIND, NULL, NULL) > WEB_HEADERS_MAX) {
+		r->early = MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE;
+		web_error(r, r->early, "too-many-headers", NULL, "more than %d header fields",
+			  WEB_HEADERS_MAX);
+		return;
+	}
+	const char *q = strchr(r->uri, '?');
+	size_t where;
+	enum pst_form_err fe = q ? pst_form_parse(q + 1, strlen(q + 1), &r->query, &where)
+				 : PST_FORM_OK;
+	r->route = web_route_find(r, allowed, sizeof allowed);
+	if (fe) {
+		r->early = MHD_HTTP_BAD_REQUEST;
+		web_error(r, r->early, "malformed", NULL, "the query string: %s (at %zu)",
+			  pst_form_strerror(fe), where);
+		return;
+	}
+	if (!r->route && allowed[0]) {
+		r->early = MHD_HTTP_METHOD_NOT_ALLOWED;
+		web_error(r, r->early, "method-not-allowed", NULL, "%s is not allowed here (allowed: %s)",
+			  r->method == M_OTHER ? "this method" : method_name(r->method), allowed);
+		snprintf(r->reply.allow, sizeof r->reply.allow, "%s", allowed);
+		return;
+	}
+	if (!r->route) {
+		r->early = MHD_HTTP_NOT_FOUND;
+		web_error(r, r->early, "not-found", NULL, "nothing at %s", r->path);
+		return;
+	}
+	if (r->route->body == BODY_NONE)
+		return;
+	const char *ctype = web_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+	const char *want = r->route->body == BODY_JSON ? "application/json"
+						       : "application/x-www-form-urlencoded";
+	if (!media_type_is(ctype, want)) {
+		r->early = MHD_HTTP_UNSUPPORTED_MEDIA_TYPE;
+		web_error(r, r->early, "unsupported-media-type", NULL,
+			  "the body must be %s (Content-Type: %s)", want, ctype ? ctype : "none");
+		return;
+	}
+	const char *clen = web_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (clen && strtoull(clen, NULL, 10) > WEB_BODY_MAX) {
+		r->early = MHD_HTTP_CONTENT_TOO_LARGE;
+		web_error(r, r->early, "too-large", NULL, "the body is larger than %d bytes",
+			  WEB_BODY_MAX);
+	}
+}
+
+/* Everything is there: check the declared parameters, decode a form, run the handler. */
+static void dispatch(struct web *w, struct req *r)
+{
+	if (r->too_large) {
+		web_error(r, MHD_HTTP_CONTENT_TOO_LARGE, "too-large", NULL,
+			  "the body is larger than %d bytes", WEB_BODY_MAX);
+		return;
+	}
+	pst_app_now(&r->now); /* POSTURA_NOW was checked at start-up */
+	r->today = pst_time_day(r->now);
+	if (!web_route_args(r))
+		return;
+	if (r->route->body == BODY_FORM) {
+		size_t where;
+		enum pst_form_err fe = pst_form_parse(r->body.s ? r->body.s : "", r->body.len,
+						      &r->form, &where);
+		if (fe) {
+			web_error(r, MHD_HTTP_BAD_REQUEST, "malformed", NULL, "the form: %s",
+				  pst_form_strerror(fe));
+			return;
+		}
+		if ((r->route->flags & R_CSRF) && !web_csrf_ok(w, r, &r->form)) {
+			web_error(r, MHD_HTTP_FORBIDDEN, "csrf", NULL,
+				  "this form has expired or came from another site: go back, reload "
+				  "the page and send it again");
+			return;
+		}
+	}
+	r->route->fn(w, r);
+}
+
+static bool has_body(struct req *r)
+{
+	const char *clen = web_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	const char *te = web_header(r, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+	return (clen && strcmp(clen, "0") != 0) || te;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version, const char *upload,
+				  size_t *upload_size, void **con_cls)
+{
+	struct web *w = cls;
+	struct req *r = *con_cls;
+	if (!r)
+		return MHD_NO; /* out of memory in on_uri */
+	if (!r->started) {
+		r->started = true;
+		r->conn = conn;
+		r->path = url;
+		r->method = method_of(method);
+		pst_buf_init(&r->body, WEB_BODY_MAX);
+		start(w, r);
+		/* A reply decided now is sent now only when a body would follow: it is not
+		 * read. Otherwise the reply waits for the second call, which keeps the
+		 * connection alive (libmicrohttpd closes it when a reply is queued in the
+		 * first call: bench/RESULTS.md, PERF-ANCHORS.md). */
+		if (r->early && has_body(r))
+			return send_reply(w, r);
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (!r->early && !r->too_large) {
+			if (r->body.len + *upload_size > WEB_BODY_MAX) {
+				/* A chunked body that grows past the cap: drop the connection. */
+				r->too_large = true;
+				return MHD_NO;
+			}
+			pst_buf_add(&r->body, upload, *upload_size);
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (!r->early)
+		dispatch(w, r);
+	return send_reply(w, r);
+}
+
+/* --- start and stop -------------------------------------------------------------- */
+
+/* libmicrohttpd's own messages (a request too big, a client gone), one a line. */
+__attribute__((format(printf, 2, 0))) static void on_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	msg[strcspn(msg, "\n")] = '\0';
+	fprintf(stderr, "postura: http: %s\n", msg);
+}
+
+bool pst_web_is_loopback(const char *host)
+{
+	struct in_addr a4;
+	struct in6_addr a6;
+	if (strcmp(host, "localhost") == 0)
+		return true;
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, host, &a6) == 1)
+		return IN6_IS_ADDR_LOOPBACK(&a6);
+	return false;
+}
+
+static int make_token(struct web *w)
+{
+	if (sodium_init() < 0)
+		return PST_EIO;
+	unsigned char raw[32];
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2base64(w->csrf, sizeof w->csrf, raw, sizeof raw,
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(raw, sizeof raw);
+	snprintf(w->cookie, sizeof w->cookie, "pst_csrf=%s; Path=/; SameSite=Strict; HttpOnly",
+		 w->csrf);
+	return PST_OK;
+}
+
+/* The policy with the hash of the inline stylesheet (data/web/app.css as embedded). */
+static int make_csp(struct web *w)
+{
+	const struct web_asset *css = web_asset_named("app.css");
+	unsigned char h[crypto_hash_sha256_BYTES];
+	char b64[sodium_base64_ENCODED_LEN(crypto_hash_sha256_BYTES, sodium_base64_VARIANT_ORIGINAL)];
+	if (!css)
+		return PST_EDATA;
+	crypto_hash_sha256(h, css->data, css->len);
+	sodium_bin2base64(b64, sizeof b64, h, sizeof h, sodium_base64_VARIANT_ORIGINAL);
+	snprintf(w->csp, sizeof w->csp, csp_fmt, b64);
+	return PST_OK;
+}
+
+static int setup(struct web *w, const struct pst_web_config *cfg)
+{
+	w->cfg = *cfg;
+	pthread_mutex_init(&w->store_mu, NULL);
+	pthread_mutex_init(&w->fig_mu, NULL);
+	pthread_rwlock_init(&w->cache_mu, NULL);
+	int err = make_token(w);
+	if (!err)
+		err = make_csp(w);
+	if (err)
+		return err;
+	int64_t v = 0;
+	if (cfg->store->ops->data_version(cfg->store, &v) == PST_OK)
+		w->ext_version = v;
+	atomic_store(&w->ext_checked_ms, monotonic_ms());
+	/* The catalogue does not change while the server runs: its JSON is built once. */
+	json_t *cat = web_catalog_json(cfg->cat);
+	char *s = cat ? json_dumps(cat, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+	json_decref(cat);
+	if (!s)
+		return PST_ENOMEM;
+	size_t n = strlen(s);
+	s[n] = '\n'; /* json_dumps leaves room for its NUL: reuse it for the final newline */
+	w->catalog_json = MHD_create_response_from_buffer(n + 1, s, MHD_RESPMEM_MUST_FREE);
+	if (!w->catalog_json) {
+		free(s);
+		return PST_ENOMEM;
+	}
+	add_headers(w->catalog_json, w, "application/json", "no-cache", false);
+	w->fig_first = calloc(cfg->cat->n + 1, sizeof(*w->fig_first));
+	if (!w->fig_first)
+		return PST_ENOMEM;
+	for (size_t i = 0; i < cfg->cat->n; i++) {
+		w->fig_first[i] = w->nfigs;
+		w->nfigs += cfg->cat->ex[i].scene.n;
+	}
+	w->fig_first[cfg->cat->n] = w->nfigs;
+	w->figs = calloc(w->nfigs ? w->nfigs : 1, sizeof(*w->figs));
+	/* The static files are compressed once, here. */
+	w->assets = calloc(web_assets_n ? web_assets_n : 1, sizeof(*w->assets));
+	if (!w->figs || !w->assets)
+		return PST_ENOMEM;
+	for (size_t i = 0; i < web_assets_n; i++) {
+		struct pst_buf z;
+		pst_buf_init(&z, web_assets[i].len + 1024);
+		if (compressible(web_assets[i].ctype, web_assets[i].len) &&
+		    web_gzip(web_assets[i].data, web_assets[i].len, &z)) {
+			w->assets[i].gz = z.s;
+			w->assets[i].gz_len = z.len;
+		} else {
+			pst_buf_free(&z);
+		}
+	}
+	return PST_OK;
+}
+
+static void teardown(struct web *w)
+{
+	for (int i = 0; i < CACHE__MAX; i++) {
+		if (w->cache[i].resp)
+			MHD_destroy_response(w->cache[i].resp);
+		if (w->cache[i].gz)
+			MHD_destroy_response(w->cache[i].gz);
+	}
+	if (w->catalog_json)
+		MHD_destroy_response(w->catalog_json);
+	for (size_t i = 0; w->figs && i < w->nfigs; i++) {
+		free(w->figs[i].data);
+		free(w->figs[i].gz);
+	}
+	free(w->figs);
+	for (size_t i = 0; w->assets && i < web_assets_n; i++)
+		free(w->assets[i].gz);
+	free(w->assets);
+	free(w->fig_first);
+	pthread_rwlock_destroy(&w->cache_mu);
+	pthread_mutex_destroy(&w->fig_mu);
+	pthread_mutex_destroy(&w->store_mu);
+	sodium_memzero(w->csrf, sizeof w->csrf);
+	free(w);
+}
+
+int pst_web_serve(const struct pst_web_config *cfg, FILE *out, char *errmsg, size_t size)
+{
+	struct sockaddr_storage ss;
+	memset(&ss, 0, sizeof ss);
+	const char *host = strcmp(cfg->host, "localhost") == 0 ? "127.0.0.1" : cfg->host;
+	bool v6 = false;
+	if (cfg->port < 0 || cfg->port > 65535) {
+		snprintf(errmsg, size, "the port must be between 0 and 65535");
+		return PST_EINVAL;
+	}
+	struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+	if (inet_pton(AF_INET, host, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)cfg->port);
+	} else if (inet_pton(AF_INET6, host, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)cfg->port);
+		v6 = true;
+	} else {
+		snprintf(errmsg, size, "'%s' is not a numeric IPv4 or IPv6 address", cfg->host);
+		return PST_EINVAL;
+	}
+	if (!pst_web_is_loopback(host) && !cfg->allow_remote) {
+		snprintf(errmsg, size, "%s is not a loopback address: listening there needs "
+				       "--allow-remote", cfg->host);
+		return PST_EINVAL;
+	}
+	struct pst_time now;
+	if (pst_app_now(&now) != PST_OK) {
+		snprintf(errmsg, size, "POSTURA_NOW is not a date and time like 2026-11-21T08:30:00+01:00");
+		return PST_EINVAL;
+	}
+	struct web *w = calloc(1, sizeof(*w));
+	if (!w) {
+		snprintf(errmsg, size, "out of memory");
+		return PST_ENOMEM;
+	}
+	int err = setup(w, cfg);
+	if (err) {
+		snprintf(errmsg, size, "cannot start: %s", pst_strerror(err));
+		teardown(w);
+		return err;
+	}
+	/* The signals are taken by sigwait below; every thread the server starts inherits
+	 * the mask, so none of them is interrupted. */
+	sigset_t set, old;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, &old);
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
+	w->daemon = MHD_start_daemon(
+		flags, (uint16_t)cfg->port, NULL, NULL, on_request, w, MHD_OPTION_EXTERNAL_LOGGER,
+		on_log, w, MHD_OPTION_SOCK_ADDR, &ss,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)WEB_THREADS, MHD_OPTION_CONNECTION_LIMIT,
+		(unsigned)WEB_CONNECTIONS_MAX, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+		(size_t)WEB_CONNECTION_MEMORY, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)WEB_TIMEOUT_S,
+		MHD_OPTION_URI_LOG_CALLBACK, on_uri, w, MHD_OPTION_NOTIFY_COMPLETED, on_done, w,
+		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
+	if (!w->daemon) {
+		snprintf(errmsg, size, "cannot listen on %s port %d: %s", cfg->host, cfg->port,
+			 errno ? strerror(errno) : "libmicrohttpd refused to start");
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		teardown(w);
+		return PST_EIO;
+	}
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(w->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	unsigned port = info ? info->port : (unsigned)cfg->port;
+	if (!pst_web_is_loopback(host))
+		fprintf(stderr, "postura: warning: listening on %s, beyond this machine: anyone who "
+				"can reach it can read and change your health records\n",
+			cfg->host);
+	fprintf(out, v6 ? "postura: serving on http://[%s]:%u/\n" : "postura: serving on http://%s:%u/\n",
+		host, port);
+	fflush(out);
+	int sig = 0;
+	sigwait(&set, &sig);
+	/* Stop taking connections, then let the requests in progress finish: every write
+	 * commits before its reply, so nothing acknowledged is lost. */
+	MHD_quiesce_daemon(w->daemon);
+	MHD_stop_daemon(w->daemon);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	fprintf(out, "postura: stopped (%s)\n", sig == SIGINT ? "interrupt" : "terminated");
+	fflush(out);
+	teardown(w);
+	return PST_OK;
+}

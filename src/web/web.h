@@ -1,0 +1,34 @@
+/* postura's web app: pages and a JSON API over the core, served by libmicrohttpd. */
+#ifndef PST_WEB_H
+#define PST_WEB_H
+
+#include <stdio.h>
+
+#include "core/catalog.h"
+#include "core/screen.h"
+#include "core/tips.h"
+#include "store/store.h"
+
+struct pst_web_config {
+	const char *host; /* a numeric IPv4 or IPv6 address; loopback unless allow_remote */
+	int port;         /* 0: any free port (printed) */
+	bool allow_remote;
+	struct pst_store *store; /* used from the server's threads, one at a time */
+	const struct pst_catalog *cat;
+	const struct pst_questions *questions;
+	const struct pst_tips *tips;
+};
+
+/*
+ * Serves until SIGINT or SIGTERM, then stops taking connections, lets the requests in
+ * progress finish (every write is committed before its reply), and returns PST_OK.
+ * Prints "postura: serving on http://HOST:PORT/" to out once listening (the chosen
+ * port when cfg->port is 0). Returns PST_EINVAL for an address it cannot use, or
+ * PST_EIO when it cannot listen; errmsg (size bytes) then says why.
+ */
+int pst_web_serve(const struct pst_web_config *cfg, FILE *out, char *errmsg, size_t size);
+
+/* True when host is a loopback address (127.0.0.0/8, ::1) or "localhost". */
+bool pst_web_is_loopback(const char *host);
+
+#endif

@@ -1,0 +1,317 @@
+#!/bin/sh
+# The guided session (`postura session`) driven for real in a terminal: tmux runs it,
+# send-keys presses the keys, capture-pane reads the screen. Four runs:
+#  A. the built-in catalogue with POSTURA_FAST=1 (every second passes at once), not
+#     screened: the confirmation, the stop signs, every exercise's steps and cues, holds,
+#     sides, breaths, sets and rests; b and n at the introductions; feedback and pain;
+#     the session must land in the store as given.
+#  B. real time, screened, with a catalogue whose shoulder rolls have no tempo (a key
+#     per repetition): the countdown ticks, space pauses it, b goes back a set, q logs
+#     what was done.
+#  C. screened: a warning sign gives no session; a plan that needs a provider's OK asks
+#     for it first.
+#  D. not a terminal: exit 2, pointing at `session log`.
+# Skipped (exit 77) when tmux is missing.
+# usage: session_tty.sh POSTURA SOURCE_DIR
+set -u
+bin=$1
+src=$2
+if ! command -v tmux >/dev/null 2>&1; then
+	echo "tmux is not installed: skipping the terminal test of 'postura session' (apt-get install tmux)"
+	exit 77
+fi
+tmp=$(mktemp -d)
+# One tmux server per run, each on its own socket: a server that is killed removes its
+# socket as it goes, which could take a new server's socket of the same name with it.
+sock=
+socks=
+cleanup() {
+	# SESSION_TTY_KEEP=DIR keeps the screens, to look at them.
+	if [ -n "${SESSION_TTY_KEEP:-}" ]; then
+		for r in a b c; do
+			[ -f "$tmp/screen-$r.txt" ] && cp "$tmp/screen-$r.txt" "$SESSION_TTY_KEEP/"
+		done
+	fi
+	for s in $socks; do
+		tmux -L "$s" kill-server 2>/dev/null
+		rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$s"
+	done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+fail=0
+passed=0
+db="$tmp/me.db"
+export POSTURA_NOW=2026-11-02T08:00:00+00:00
+export LANG=C.UTF-8
+unset LC_ALL LC_CTYPE
+
+ok() {
+	passed=$((passed + 1))
+	echo "ok   $1"
+}
+bad() {
+	fail=$((fail + 1))
+	echo "FAIL $1"
+}
+check() { # check NAME COMMAND...: a check that passes when the command does
+	name=$1
+	shift
+	if "$@"; then ok "$name"; else bad "$name"; fi
+}
+
+# The whole screen with its history, as text (tmux drops the escape sequences).
+screen() {
+	tmux -L "$sock" capture-pane -p -J -S - -E - -t pst
+}
+# The last non-empty line on the screen.
+last_line() {
+	screen | grep -v '^ *$' | tail -n 1
+}
+# Waits until the screen shows PATTERN (a fixed string) at least N times (default 1).
+wait_for() {
+	want=${2:-1}
+	i=0
+	while [ $i -lt 100 ]; do
+		n=$(screen | grep -cF -- "$1")
+		[ "$n" -ge "$want" ] && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo "timed out waiting for '$1' (x$want); the screen:"
+	screen | grep -v '^ *$' | tail -n 25
+	screen >"$tmp/screen-$run.txt"
+	return 1
+}
+keys() {
+	tmux -L "$sock" send-keys -t pst "$@"
+}
+# Starts postura ARGS in a new terminal of 100x50; when it ends, the exit code and
+# the terminal's settings are kept in $tmp/exit and $tmp/stty.
+start() {
+	[ -n "$sock" ] && tmux -L "$sock" kill-server 2>/dev/null
+	sock="postura-test-$$-$(echo $socks | wc -w)"
+	socks="$socks $sock"
+	rm -f "$tmp/exit" "$tmp/stty"
+	cat >"$tmp/run.sh" <<EOF
+#!/bin/sh
+export POSTURA_NOW=$POSTURA_NOW LANG=$LANG POSTURA_FAST=$fast
+"$bin" --db "$db" "\$@"
+echo \$? >"$tmp/exit.tmp"
+stty -a >"$tmp/stty"
+mv "$tmp/exit.tmp" "$tmp/exit"
+sleep 600
+EOF
+	chmod +x "$tmp/run.sh"
+	printf 'set -g history-limit 50000\n' >"$tmp/tmux.conf"
+	tmux -u -L "$sock" -f "$tmp/tmux.conf" new-session -d -s pst -x 100 -y 50 "$tmp/run.sh $*"
+}
+wait_exit() {
+	i=0
+	while [ ! -f "$tmp/exit" ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	cat "$tmp/exit" 2>/dev/null || echo none
+}
+
+"$bin" --db "$db" profile set --postpartum-weeks 12 --birth vaginal --feeding breast \
+	--equipment band,wall,chair,mat --minutes 12 --triggers feeding,desk >/dev/null || exit 1
+"$bin" --db "$db" plan --json >"$tmp/plan.json" || exit 1
+# What the test relies on in this plan; it names the change when the plan moves.
+python3 - "$tmp/plan.json" >"$tmp/plan.txt" <<'EOF' || exit 1
+import json, sys
+p = json.load(open(sys.argv[1]))
+ex = p["exercises"]
+need = {
+    "an exercise done on each side": any(e["dose"]["per_side"] for e in ex),
+    "an exercise of breaths": any("breaths" in e["dose"] for e in ex),
+    "an exercise of holds": any("hold_s" in e["dose"] for e in ex),
+    "an exercise of several sets": any(e["dose"]["sets"] > 1 for e in ex),
+    "an exercise of paced reps": any("rep_s" in e["dose"] and "hold_s" not in e["dose"] for e in ex),
+    "at least 6 exercises": len(ex) >= 6,
+}
+for what, ok in need.items():
+    if not ok:
+        sys.exit("the plan of this test no longer has " + what)
+for e in ex:
+    print(e["id"], e["name"], sep="\t")
+EOF
+n_ex=$(wc -l <"$tmp/plan.txt")
+name_of() { sed -n "${1}p" "$tmp/plan.txt" | cut -f2; }
+id_of() { sed -n "${1}p" "$tmp/plan.txt" | cut -f1; }
+
+# --- A: a whole session, fast ----------------------------------------------------------
+run=a
+fast=1
+start session
+wait_for "type yes and press Enter" || exit 1
+check "A: says the safety questions are not answered" wait_for "You have not answered the safety questions"
+keys s
+wait_for "Press any key to go back" || exit 1
+check "A: s shows the stop signs" wait_for "STOP SIGNS"
+check "A: the stop signs say whom to call" wait_for "Emergency numbers: 999 in the UK, 112 in Europe, 911"
+check "A: the stop signs are the stage's" wait_for "Heavy or increasing bleeding"
+keys x
+wait_for "type yes and press Enter" 2 || exit 1
+keys y e s Enter
+wait_for "Your back pain now, 0 (none) to 10" || exit 1
+keys 5 Enter
+# Each exercise: its introduction, then Enter. At the third, b goes back to the second
+# and n returns; the one before last is skipped with n.
+intro=0
+skip=$((n_ex - 1))
+for k in $(seq 1 "$n_ex"); do
+	intro=$((intro + 1))
+	wait_for "Enter start" "$intro" || exit 1
+	check "A: exercise $k shows its name" wait_for "$k of $n_ex · $(name_of "$k")"
+	if [ "$k" = 3 ]; then
+		keys b
+		intro=$((intro + 1))
+		wait_for "Enter start" "$intro" || exit 1
+		check "A: b goes back to exercise 2" wait_for "2 of $n_ex · $(name_of 2)" 2
+		keys n
+		intro=$((intro + 1))
+		wait_for "Enter start" "$intro" || exit 1
+		check "A: n from exercise 2 comes back to 3" wait_for "3 of $n_ex · $(name_of 3)" 2
+	fi
+	if [ "$k" = "$skip" ]; then keys n; else keys Enter; fi
+done
+wait_for "That is the whole session" || exit 1
+screen >"$tmp/screen-a.txt"
+for want in "How to do it" "Think about" "Breathing:" "Dose:" "Get into position… go" \
+	"Left side" "Right side" "Now the right side… go" "Set 1 of " "Set 2 of " \
+	"Rest over · next set" "slow breaths done ✓" "reps done ✓"; do
+	check "A: the screens show '$want'" grep -qiF -- "$want" "$tmp/screen-a.txt"
+done
+check "A: the screens show a hold done" grep -qE "(Hold|holds) of [0-9]+ s done ✓" "$tmp/screen-a.txt"
+# Feedback for every exercise done (all but the skipped one): e r h x in turn.
+set -- e r h x e r h x
+fb=0
+for k in $(seq 1 "$n_ex"); do
+	[ "$k" = "$skip" ] && continue
+	fb=$((fb + 1))
+	wait_for "e, r, h or x:" "$fb" || exit 1
+	keys "$1"
+	shift
+	wait_for "Pain during it, 0-10" "$fb" || exit 1
+	if [ $((fb % 2)) = 1 ]; then keys "$fb" Enter; else keys Enter; fi
+done
+wait_for "after the session, 0 to 10" || exit 1
+keys 3 Enter
+check "A: exits 0" [ "$(wait_exit)" = 0 ]
+check "A: says the session is saved" wait_for "Saved session 1: $((n_ex - 1)) exercises at 2026-11-02T08:00:00Z."
+check "A: says what changes next time" wait_for "No change yet:"
+check "A: gives the terminal back (echo, line editing)" grep -q " icanon .*echo " "$tmp/stty"
+screen >"$tmp/screen-a.txt"
+"$bin" --db "$db" export --format json >"$tmp/export.json"
+skipped_id=$(id_of "$skip")
+check "A: the store has the session as given" python3 - "$tmp/export.json" "$tmp/plan.txt" "$skipped_id" <<'EOF'
+import json, sys
+rs = json.load(open(sys.argv[1]))
+ids = [l.split("\t")[0] for l in open(sys.argv[2])]
+done = [i for i in ids if i != sys.argv[3]]
+(s,) = rs["sessions"]
+want_fb = ["easy", "right", "hard", "hurt"] * 2
+got = [(e["id"], e["feedback"], e["pain"]) for e in s["exercises"]]
+want = [(i, want_fb[k], k + 1 if k % 2 == 0 else None) for k, i in enumerate(done)]
+if (s["pain_before"], s["pain_after"], s["at"]) != (5, 3, "2026-11-02T08:00:00Z") or got != want:
+    sys.exit("got %r\nwant %r" % (s, want))
+EOF
+
+# --- B: real time, a key per repetition --------------------------------------------------
+cat_dir="$tmp/catalog"
+cp -r "$src/data/exercises" "$cat_dir"
+sed -i '/^  rep_s:/d' "$cat_dir/shoulder-rolls.yaml"
+# A store of its own: the feedback of A would move this plan on.
+run=b
+db="$tmp/b.db"
+"$bin" --db "$db" profile set --postpartum-weeks 12 --birth vaginal --feeding breast \
+	--equipment band,wall,chair,mat --minutes 12 --triggers feeding,desk >/dev/null || exit 1
+"$bin" --catalog "$cat_dir" --db "$db" plan --json | python3 -c '
+import json, sys
+sys.exit(json.load(sys.stdin)["exercises"][0]["id"] != "shoulder-rolls")' ||
+	bad "B: the plan no longer starts with shoulder rolls"
+fast=
+start --catalog "$cat_dir" session --answers "$src/tests/fixtures/answers-clear.json"
+wait_for "Your back pain now, 0 (none) to 10" || exit 1
+check "B: with answers, no confirmation is asked" sh -c "! tmux -L $sock capture-pane -p -t pst | grep -q 'type yes'"
+keys 2 Enter
+wait_for "Enter start" || exit 1
+keys Enter
+wait_for "Get into position… " || exit 1
+first=$(last_line)
+sleep 2.2
+second=$(last_line)
+echo "     countdown: '$first' then '$second'"
+check "B: the countdown ticks in seconds" [ "$first" != "$second" ]
+keys Space
+wait_for "Paused · space to go on" || exit 1
+first=$(last_line)
+sleep 1.5
+second=$(last_line)
+check "B: space pauses the countdown" [ "$first" = "$second" ]
+keys Space
+wait_for "Rep 1 of 5 · press Enter after each one" || exit 1
+check "B: without a tempo, a key per repetition" true
+for r in 2 3 4 5; do
+	keys Enter
+	wait_for "Rep $r of 5" || exit 1
+done
+keys Enter
+check "B: five Enters, five reps" wait_for "5 reps done ✓"
+wait_for "Rest " || exit 1
+keys n
+check "B: n skips the rest" wait_for "Set 2 of 2"
+wait_for "Rep 1 of 5 · press Enter" || exit 1
+check "B: the rest skipped says so" wait_for "· skipped"
+keys b
+check "B: b goes back to the set before, and its get-ready step" wait_for "space pause · n next" 2
+keys q
+wait_for "Log what you did (1 exercise) first?" || exit 1
+keys y
+wait_for "e, r, h or x:" || exit 1
+keys e
+wait_for "Pain during it" || exit 1
+keys Enter
+wait_for "after the session, 0 to 10" || exit 1
+keys 1 Enter
+check "B: exits 0" [ "$(wait_exit)" = 0 ]
+check "B: saved" wait_for "Saved session 1: 1 exercise at"
+check "B: only the exercise done was asked about" [ "$(screen | grep -cF 'e, r, h or x:')" = 1 ]
+screen >"$tmp/screen-b.txt"
+"$bin" --db "$db" export --format json >"$tmp/export.json"
+check "B: the store has the second session" python3 - "$tmp/export.json" <<'EOF'
+import json, sys
+(s,) = json.load(open(sys.argv[1]))["sessions"]
+got = (s["pain_before"], s["pain_after"], [(e["id"], e["feedback"], e["pain"]) for e in s["exercises"]])
+if got != (2, 1, [("shoulder-rolls", "easy", None)]):
+    sys.exit("got %r" % (got,))
+EOF
+
+# --- C: screening decides first ------------------------------------------------------------
+run=c
+fast=1
+start session --answers "$src/tests/fixtures/answers-emergency.json"
+check "C: a warning sign: exit 3" [ "$(wait_exit)" = 3 ]
+check "C: no session, whom to call instead" wait_for "No session: your answers need a professional"
+check "C: ... and how urgently" wait_for "Call emergency services now"
+# The clearance in these answers is a pregnancy question: a pregnant profile of its own.
+db="$tmp/c.db"
+"$bin" --db "$db" profile set --pregnant-weeks 24 --minutes 8 >/dev/null || exit 1
+start session --answers "$src/tests/fixtures/answers-clearance.json"
+wait_for "Has your provider said these exercises are OK for you?" || exit 1
+keys n o Enter
+check "C: clearance not given: exit 0" [ "$(wait_exit)" = 0 ]
+check "C: clearance not given: nothing logged" wait_for "Stopped: start once your provider says it is OK. Nothing was logged."
+screen >"$tmp/screen-c.txt"
+check "C: clearance not given: the store has no session" [ "$("$bin" --db "$db" export --format csv | grep -c '^session,')" = 0 ]
+
+# --- D: not a terminal -------------------------------------------------------------------
+"$bin" --db "$db" session </dev/null >"$tmp/out" 2>"$tmp/err"
+code=$?
+check "D: not a terminal: exit 2" [ "$code" = 2 ]
+check "D: not a terminal: points at 'session log FILE|-'" grep -qF "postura session log FILE|-" "$tmp/err"
+
+echo "$passed passed, $fail failed"
+[ "$fail" = 0 ]

@@ -1,0 +1,175 @@
+#!/bin/sh
+# The printable documents and the charts, made by the postura program and read back by
+# other tools: PDFs open (pdfinfo) with the expected page count and size, their text
+# (pdftotext) holds every planned exercise and every stop sign, SVGs are well-formed
+# (xmllint), PNGs have the size asked for, and the renders match golden pictures within
+# a small tolerance (pngcmp). The store is eight weeks of one person's records
+# (tests/docs/story.sh), the clock fixed with POSTURA_NOW.
+# GOLDEN_UPDATE=1 rewrites the golden pictures in tests/golden/documents.
+# usage: documents.sh POSTURA SOURCE_DIR PNGCMP
+set -u
+bin=$1
+src=$2
+pngcmp=$3
+golden="$src/tests/golden/documents"
+for tool in pdfinfo pdftotext pdftoppm xmllint python3; do
+	if ! command -v $tool >/dev/null 2>&1; then
+		echo "documents.sh: $tool is missing (scripts/debian-packages.txt: poppler-utils, libxml2-utils)"
+		exit 1
+	fi
+done
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+n=0
+ok() {
+	n=$((n + 1))
+	echo "ok   $1"
+}
+bad() {
+	n=$((n + 1))
+	fail=$((fail + 1))
+	echo "FAIL $1"
+}
+check() { # NAME COMMAND...: the command must succeed
+	name=$1
+	shift
+	if "$@" >"$tmp/check.out" 2>&1; then ok "$name"; else bad "$name"; sed 's/^/     /' "$tmp/check.out" | head -20; fi
+}
+pages() { pdfinfo "$1" | sed -n 's/^Pages: *//p'; }
+# The text of a PDF, every run of white space one space.
+pdftext() { pdftotext "$1" - | tr -s ' \n\t\f' '    '; }
+# Every line of file $2 (white space folded) is in the text of PDF $1.
+holds_all() {
+	pdftext "$1" >"$tmp/text"
+	missing=0
+	while IFS= read -r line; do
+		[ -z "$line" ] && continue
+		want=$(printf '%s' "$line" | tr -s ' \n\t' '   ')
+		if ! grep -qF -- "$want" "$tmp/text"; then
+			echo "missing: $want"
+			missing=1
+		fi
+	done <"$2"
+	return $missing
+}
+golden_png() { # NAME GOT: compare with $golden/NAME.png, or write it
+	if [ "${GOLDEN_UPDATE:-}" = 1 ]; then
+		mkdir -p "$golden"
+		cp "$2" "$golden/$1.png"
+		ok "golden $1 (updated)"
+	else
+		check "golden $1 matches within the tolerance" "$pngcmp" cmp "$2" "$golden/$1.png" 20
+	fi
+}
+
+export POSTURA_NOW=2026-11-01T20:00:00+01:00
+db="$tmp/me.db"
+"$src/tests/docs/story.sh" "$bin" "$db" || { echo "FAIL the story store"; exit 1; }
+P() { "$bin" --db "$db" "$@"; }
+clear="$src/tests/fixtures/answers-clear.json"
+profile="--postpartum-weeks 26 --birth vaginal --equipment band,foam-roller,wall,chair,couch,doorway,mat --minutes 18"
+
+# --- the handout of a 10-exercise plan, screened ---
+P handout $profile --answers "$clear" --out "$tmp/h.pdf"
+check "handout: exit 0 and a file" test -s "$tmp/h.pdf"
+check "handout: pdfinfo opens it" pdfinfo "$tmp/h.pdf"
+check "handout: 9 pages" test "$(pages "$tmp/h.pdf")" = 9
+check "handout: A4" sh -c "pdfinfo '$tmp/h.pdf' | grep -q '595.276 x 841.89 pts (A4)'"
+check "handout: title and creator" sh -c "pdfinfo '$tmp/h.pdf' | grep -q '^Title: *Your back exercise plan' && pdfinfo '$tmp/h.pdf' | grep -q '^Creator: *postura'"
+P plan $profile --answers "$clear" --json >"$tmp/plan.json"
+python3 - "$tmp/plan.json" >"$tmp/names" <<'PY'
+import json, sys
+plan = json.load(open(sys.argv[1]))
+for e in plan["exercises"]:
+    print(e["name"])
+PY
+check "handout: the plan has 10 exercises" test "$(wc -l <"$tmp/names")" -eq 10
+check "handout: every planned exercise is in its text" holds_all "$tmp/h.pdf" "$tmp/names"
+# The stop signs of the stage, as 'postura plan' prints them.
+P plan $profile --answers "$clear" | python3 -c '
+import sys
+lines = sys.stdin.read().split("\n")
+i = lines.index("Stop at once and get help if you notice") + 1
+items = []
+while i < len(lines) and lines[i].startswith("  "):
+    if lines[i].startswith("  - "):
+        items.append(lines[i][4:])
+    else:
+        items[-1] += " " + lines[i].strip()
+    i += 1
+print("\n".join(items))' >"$tmp/signs"
+check "handout: the stage has stop signs" test "$(wc -l <"$tmp/signs")" -ge 5
+check "handout: every stop sign is in its text" holds_all "$tmp/h.pdf" "$tmp/signs"
+printf '%s\n' "Stop at once and get help if you notice" "Your week: tick a box each time" \
+	"Safety questions: answered, no warning signs" "Everyday tips for you" "Sources" \
+	"postura does not diagnose." >"$tmp/parts"
+check "handout: its parts are there" holds_all "$tmp/h.pdf" "$tmp/parts"
+pdftoppm -png -r 40 -f 1 -l 2 "$tmp/h.pdf" "$tmp/hp"
+golden_png handout-page1 "$tmp/hp-1.png"
+golden_png handout-page2 "$tmp/hp-2.png"
+P handout $profile --answers "$clear" >"$tmp/h2.pdf"
+check "handout: to standard output, the same bytes" cmp "$tmp/h.pdf" "$tmp/h2.pdf"
+
+# --- not screened, US letter, from the saved profile with its progression ---
+P handout --paper letter --out "$tmp/u.pdf"
+check "handout (saved profile): exit 0" test -s "$tmp/u.pdf"
+check "handout (letter): 612 x 792" sh -c "pdfinfo '$tmp/u.pdf' | grep -q '612 x 792 pts (letter)'"
+printf '%s\n' "You have not answered the safety questions" "Safety questions: not answered" \
+	"Your progress" >"$tmp/parts"
+check "handout (not screened): says so at the top, and shows the progress" holds_all "$tmp/u.pdf" "$tmp/parts"
+pdftotext -l 1 "$tmp/u.pdf" - | grep -q "You have not answered the safety questions" &&
+	ok "handout (not screened): on the first page" || bad "handout (not screened): on the first page"
+
+# --- a referral: no handout ---
+P handout $profile --answers "$src/tests/fixtures/answers-emergency.json" --out "$tmp/x.pdf" >"$tmp/ref" 2>&1
+code=$?
+check "handout (referral): exit 3" test "$code" = 3
+check "handout (referral): no file" test ! -e "$tmp/x.pdf"
+check "handout (referral): says whom to see" grep -q "No handout: your answers need a professional" "$tmp/ref"
+P handout $profile --paper a5 --out "$tmp/x.pdf" 2>/dev/null
+check "handout: --paper a5 is refused (exit 2)" test $? = 2
+P handout $profile --out "$tmp/no/such/dir/h.pdf" 2>"$tmp/err"
+check "handout: an unwritable path fails (exit 1) and says why" sh -c "test $? = 1 && grep -q 'cannot write' '$tmp/err'"
+
+# --- the report ---
+P report --format pdf --out "$tmp/r.pdf"
+check "report: pdfinfo opens it" pdfinfo "$tmp/r.pdf"
+check "report: 4 pages" test "$(pages "$tmp/r.pdf")" = 4
+printf '%s\n' "Back pain progress report" "From 2026-09-07 to 2026-11-01" "12 minutes, 3 a week" \
+	"6.1 → 4.0" "Meaningful improvement" "23 of 24" "Pain, 0 to 10" \
+	"meaningfully better: weekly average 4.3 or less" "Sessions a week" \
+	"feed the baby for 20 minutes" "Exercises made harder or easier" "Chin nods" \
+	"Sessions, most recent first" "2026-10-30" "chin-nod: hurt" >"$tmp/parts"
+check "report: profile, figures, charts' words, progression and sessions" holds_all "$tmp/r.pdf" "$tmp/parts"
+pdftoppm -png -r 40 -f 1 -l 1 "$tmp/r.pdf" "$tmp/rp"
+golden_png report-page1 "$tmp/rp-1.png"
+P report --format pdf --since 2026-10-19 --paper letter >"$tmp/r2.pdf"
+check "report --since: from that day" sh -c "pdftotext '$tmp/r2.pdf' - | grep -q 'From 2026-10-19 to 2026-11-01'"
+
+P report --format svg --out "$tmp/r.svg"
+check "report svg: well-formed" xmllint --noout "$tmp/r.svg"
+check "report svg: titled for screen readers" grep -q '<title>Pain from 2026-09-07' "$tmp/r.svg"
+P report --chart pain >"$tmp/pain.svg"
+check "report --chart pain: well-formed" xmllint --noout "$tmp/pain.svg"
+P report --format png --size 640x480 --out "$tmp/r.png"
+check "report png: 640x480" test "$("$pngcmp" size "$tmp/r.png")" = 640x480
+P report --out "$tmp/d.png"
+check "report png: 800 wide by default" sh -c "'$pngcmp' size '$tmp/d.png' | grep -q '^800x'"
+golden_png report-chart "$tmp/d.png"
+P report --format xml 2>/dev/null
+check "report: --format xml is refused (exit 2)" test $? = 2
+P report --format pdf --size 100x100 >/dev/null 2>&1
+check "report: --size with pdf is refused (exit 2)" test $? = 2
+
+# --- an empty store: words, not a broken chart ---
+"$bin" --db "$tmp/empty.db" report --format pdf --out "$tmp/e.pdf"
+check "report (empty): a PDF" pdfinfo "$tmp/e.pdf"
+printf '%s\n' "No check-ins yet" "No sessions logged yet" "No activities yet" \
+	"No profile saved" >"$tmp/parts"
+check "report (empty): says there is nothing yet" holds_all "$tmp/e.pdf" "$tmp/parts"
+"$bin" --db "$tmp/empty.db" report >"$tmp/e.svg"
+check "report (empty) svg: well-formed" xmllint --noout "$tmp/e.svg"
+
+echo "$((n - fail)) passed, $fail failed"
+[ "$fail" -eq 0 ]

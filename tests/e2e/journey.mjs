@@ -1,0 +1,243 @@
+// Browser tests of the web app in Debian's chromium (playwright-core), at 360 px on a
+// phone and on a desktop:
+//  1. a newcomer answers the safety questions, saves a profile, gets today's plan,
+//     does the whole session with the timers (the clock is fast-forwarded), checks in,
+//     and sees both in the history;
+//  2. a yes to a red flag reaches the referral page, and no plan is offered;
+//  3. every page passes axe-core's automated accessibility check.
+// Screenshots of every page go to tests/e2e/screenshots/.
+// usage: node journey.mjs POSTURA SOURCE_DIR
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { axePath, launch, playwright, requireChromium, serve } from './lib.mjs';
+
+import { resolve } from 'node:path';
+const postura = resolve(process.argv[2]);
+const src = resolve(process.argv[3]);
+requireChromium();
+const pw = playwright(src);
+const shots = join(src, 'tests', 'e2e', 'screenshots');
+mkdirSync(shots, { recursive: true });
+const axeSource = readFileSync(axePath(src), 'utf8');
+
+let passed = 0, failed = 0;
+function check(name, cond, detail = '') {
+  if (cond) { passed++; console.log('ok   ' + name); }
+  else { failed++; console.log('FAIL ' + name + (detail ? ': ' + detail : '')); }
+}
+
+const VIEWS = {
+  mobile: { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
+  desktop: { viewport: { width: 1280, height: 860 } },
+};
+
+async function shot(page, view, name) {
+  await page.screenshot({ path: join(shots, `${view}-${name}.png`), fullPage: true });
+  // A full-page screenshot resizes the view for a moment; let the page settle back
+  // before the next click (else it can land where the page was).
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.mouse.wheel(0, 1);
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+
+// No horizontal scrolling at 360 px: the page fits the screen.
+async function fits(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
+}
+
+async function newcomer(browser, view) {
+  const srv = await serve(postura, '2026-11-18T09:00:00+00:00'); // a Wednesday: a session day
+  const ctx = await browser.newContext({ ...VIEWS[view], reducedMotion: 'reduce' });
+  const page = await ctx.newPage();
+  const consoleErrors = [];
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  try {
+    await page.goto(srv.url + '/');
+    check(`${view}: a first visit starts with the safety questions`, page.url().endsWith('/screening'));
+    await shot(page, view, '01-screening-stage');
+    await page.getByLabel('I am pregnant').check();
+    await page.getByRole('button', { name: 'Next: the questions' }).click();
+    await page.waitForURL(/stage=pregnancy/);
+    await shot(page, view, '02-screening-questions');
+    const noes = page.locator('input[type=radio][value=no]');
+    const n = await noes.count();
+    for (let i = 0; i < n; i++) await noes.nth(i).check();
+    await page.getByRole('button', { name: 'Send my answers' }).click();
+    await page.waitForURL(/\/profile$/);
+    check(`${view}: clear answers lead to the profile`, page.url().endsWith('/profile'), page.url());
+    await page.getByLabel('Pregnant', { exact: true }).check();
+    await page.getByLabel('Weeks pregnant, or weeks since the birth').fill('24');
+    await page.locator('input[name=pain][value="4"]').check({ force: true });
+    await page.getByLabel('upper', { exact: true }).check();
+    await page.getByLabel('desk', { exact: true }).check();
+    await page.getByLabel('Minutes a session (3 to 60)').fill('4');
+    await shot(page, view, '03-profile');
+    check(`${view}: the profile page fits the screen`, await fits(page));
+    await page.getByRole('button', { name: 'Save my profile' }).click();
+    await page.waitForURL(/\/today$/);
+    check(`${view}: the profile leads to today`, page.url().endsWith('/today'), page.url());
+    await shot(page, view, '04-today');
+    check(`${view}: today fits the screen`, await fits(page));
+    const routine = await page.locator('.routine-list li').count();
+    check(`${view}: today shows a routine`, routine >= 1, String(routine));
+
+    // The session, with the timers: the page clock is fast-forwarded.
+    // The player's timers run on a clock the test moves forward (installed here: before
+    // it, the pages need none).
+    await page.clock.install({ time: new Date('2026-11-18T09:00:00Z') });
+    await page.getByRole('link', { name: 'Start the session' }).click();
+    await page.waitForURL(/\/session$/);
+    await shot(page, view, '05-session-start');
+    await page.getByLabel('Pain now, before you start (0-10)').selectOption('4');
+    const play = page.locator('.player .controls button').nth(1);
+    await play.click();
+    const steps = await page.locator('.step').count();
+    check(`${view}: the player shows one exercise at a time`,
+      (await page.locator('.step.current').count()) === 1 && steps >= 1);
+    for (let i = 0; i < steps; i++) {
+      if (i > 0) {
+        check(`${view}: exercise ${i + 1} waits for Start`, (await play.textContent()) === 'Start');
+        await play.click();
+      }
+      const count = page.locator('.player .count');
+      const before = await count.textContent();
+      await page.clock.runFor(3000);
+      const after = await count.textContent();
+      check(`${view}: exercise ${i + 1}: the timer counts down`, before !== after, `${before} -> ${after}`);
+      const progress = await page.locator('.player progress').getAttribute('value');
+      check(`${view}: exercise ${i + 1}: the progress bar`, progress === String(i), progress);
+      if (i === 0) await shot(page, view, '06-session-running');
+      await page.clock.runFor(15 * 60 * 1000);
+      const what = await page.locator('.player .what').textContent();
+      check(`${view}: exercise ${i + 1}: the timers run to the end`, what.startsWith('Done'), what);
+      await page.locator('.player input[value=right]').check();
+      await page.getByRole('button', { name: 'Next' }).click();
+    }
+    await shot(page, view, '07-session-done');
+    await page.getByLabel('Pain now, after the session (0-10)').selectOption('3');
+    await page.getByRole('button', { name: 'Save the session' }).click();
+    await page.waitForURL(/\/history/);
+    check(`${view}: the session is saved`, page.url().includes('/history?saved=session'), page.url());
+    check(`${view}: the history says so`, (await page.locator('.notice.ok').textContent()).includes('session'));
+
+    // A check-in from the Today page, seen in the history.
+    await page.goto(srv.url + '/today');
+    await page.locator('input[name=pain][value="3"]').check({ force: true });
+    await page.locator('input[name=areas][value=upper]').check();
+    await page.getByLabel('Note (optional)').fill('better after the walk <b>ok</b>');
+    await page.getByRole('button', { name: 'Save check-in' }).click();
+    await page.waitForURL(/\/history/);
+    check(`${view}: the check-in is saved`, page.url().includes('/history?saved=checkin'), page.url());
+    const notes = await page.locator('.checkins').textContent();
+    check(`${view}: the history lists the check-in, as text`, notes.includes('better after the walk <b>ok</b>'), notes);
+    check(`${view}: the history has its charts`, (await page.locator('figure.chart svg').count()) === 2);
+    await shot(page, view, '08-history');
+    check(`${view}: the history fits the screen`, await fits(page));
+
+    for (const [path, name] of [['/exercises', '09-library'], ['/exercises/wall-angels', '10-exercise'],
+      ['/tips', '11-tips'], ['/about', '12-about'], ['/stop', '13-stop'], ['/profile', '14-settings']]) {
+      await page.goto(srv.url + path);
+      await shot(page, view, name);
+      check(`${view}: ${path} fits the screen`, await fits(page));
+    }
+    check(`${view}: no script errors`, consoleErrors.length === 0, consoleErrors.join('; '));
+  } finally {
+    await ctx.close();
+    const code = await srv.stop();
+    check(`${view}: the server stops cleanly`, code === 0, String(code));
+  }
+}
+
+async function redFlag(browser, view) {
+  const srv = await serve(postura, '2026-11-18T09:00:00+00:00');
+  const ctx = await browser.newContext(VIEWS[view]);
+  const page = await ctx.newPage();
+  try {
+    await page.goto(srv.url + '/screening?stage=pregnancy');
+    const noes = page.locator('input[type=radio][value=no]');
+    const n = await noes.count();
+    for (let i = 0; i < n; i++) await noes.nth(i).check();
+    await page.locator('input[name="q.chest-pain"][value=yes]').check();
+    await page.getByRole('button', { name: 'Send my answers' }).click();
+    await page.waitForURL(/\/referral$/);
+    check(`${view}: a red flag reaches the referral page`, page.url().endsWith('/referral'), page.url());
+    const h1 = await page.locator('h1').textContent();
+    check(`${view}: the referral says how urgent`, /emergency/i.test(h1), h1);
+    await shot(page, view, '20-referral');
+    await page.goto(srv.url + '/today');
+    check(`${view}: no plan is offered after a red flag`, page.url().endsWith('/referral'), page.url());
+    await page.goto(srv.url + '/session');
+    check(`${view}: no session either`, page.url().endsWith('/referral'), page.url());
+  } finally {
+    await ctx.close();
+    await srv.stop();
+  }
+}
+
+// axe-core on every page (the policy forbids injected scripts: this context bypasses it).
+async function accessibility(browser) {
+  const srv = await serve(postura, '2026-11-18T09:00:00+00:00');
+  const ctx = await browser.newContext({ ...VIEWS.mobile, bypassCSP: true });
+  const page = await ctx.newPage();
+  const api = async (method, path, body) => page.request.fetch(srv.url + path, {
+    method, data: body, headers: { 'Content-Type': 'application/json' } });
+  try {
+    // A person with records, so the charts, lists and forms are all there.
+    await api('PUT', '/api/v1/profile', { postpartum_weeks: 8, birth: 'caesarean', feeding: 'breast', pain: 5,
+      areas: ['upper', 'neck'], triggers: ['feeding', 'holding'], minutes: 10 });
+    await api('POST', '/api/v1/screen', JSON.parse(readFileSync(join(src, 'tests/fixtures/answers-clear.json'))));
+    for (const [day, pain] of [['2026-11-02', 6], ['2026-11-05', 5], ['2026-11-10', 4], ['2026-11-16', 3]])
+      await api('POST', '/api/v1/checkins', { pain, at: `${day}T08:00:00+00:00`, note: 'morning' });
+    const plan = await (await api('GET', '/api/v1/plan')).json();
+    await api('POST', '/api/v1/sessions', { at: '2026-11-16T09:00:00+00:00', pain_before: 3, pain_after: 2,
+      exercises: plan.exercises.map((e) => ({ id: e.id, feedback: 'right' })) });
+    const pages = ['/today', '/session', '/session?relief=1', '/history', '/exercises', '/exercises/cat-cow',
+      '/tips', '/tips/' + plan.tips[0], '/profile', '/about', '/disclaimer', '/stop', '/screening',
+      '/screening?stage=postpartum', '/no-such-page'];
+    for (const path of pages) {
+      await page.goto(srv.url + path);
+      await page.addScriptTag({ content: axeSource });
+      const res = await page.evaluate(async () => {
+        // eslint-disable-next-line no-undef
+        const r = await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] });
+        return r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+      });
+      check(`axe: ${path}`, res.length === 0, res.join(' | '));
+    }
+    await page.goto(srv.url + '/today');
+    await page.keyboard.press('Tab');
+    const skip = await page.evaluate(() => document.activeElement.textContent);
+    check('keyboard: the first Tab reaches the skip link', skip.includes('Skip'), skip);
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab');
+    const inMain = await page.evaluate(() => !!document.activeElement.closest('main'));
+    check('keyboard: the skip link moves into the content', inMain);
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+    check('keyboard: the focus is visible', outline !== 'none', outline);
+    await shot(page, 'mobile', '15-today-records');
+    await page.goto(srv.url + '/history');
+    await shot(page, 'mobile', '16-history-records');
+    await page.setViewportSize({ width: 1280, height: 860 });
+    await shot(page, 'desktop', '16-history-records');
+  } finally {
+    await ctx.close();
+    await srv.stop();
+  }
+}
+
+const browser = await launch(pw);
+try {
+  for (const view of ['mobile', 'desktop']) {
+    await newcomer(browser, view);
+    await redFlag(browser, view);
+  }
+  await accessibility(browser);
+} catch (e) {
+  failed++;
+  console.log('FAIL ' + (e.stack || e));
+} finally {
+  await browser.close();
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

@@ -39,8 +39,10 @@ curl -sf -X PUT -H 'Content-Type: application/json' \
 	"$url/api/v1/profile" >/dev/null
 curl -sf -X POST -H 'Content-Type: application/json' --data @"$src/tests/fixtures/answers-clear.json" \
 	"$url/api/v1/screen" >/dev/null
-mkdir -p "$tmp/www"
+mkdir -p "$tmp/www/static"
 curl -sf "$url/today" -o "$tmp/www/today.html"
+icon=$(sed -n 's|.*href="/static/\(icon\.[0-9a-f]*\.svg\)".*|\1|p' "$tmp/www/today.html" | head -n 1)
+curl -sf "$url/static/$icon" -o "$tmp/www/static/$icon"
 curl -sf "$url/api/v1/plan" -o "$tmp/plan.json"
 today_bytes=$(wc -c <"$tmp/www/today.html")
 plan_bytes=$(wc -c <"$tmp/plan.json")
@@ -114,8 +116,8 @@ for name, size in (("nginx-static", sys.argv[2]), ("postura-today", sys.argv[2])
 PY
 
 echo
-echo "page weight and first contentful paint (headless Chromium, cold cache, median of 5):"
-node "$src/bench/pageweight.mjs" "$url" "$src"
+echo "page weight and first contentful paint (headless Chromium, cold cache, median of 9):"
+node "$src/bench/pageweight.mjs" "$url" "$src" "http://127.0.0.1:$port/today.html"
 if [ -s "$tmp/serve.err" ]; then
 	echo "postura serve wrote to standard error:" >&2
 	cat "$tmp/serve.err" >&2

@@ -235,36 +235,20 @@ int cmd_checkin(struct cli *c, int argc, char **argv)
 	struct pst_checkin ck = {.at = now, .pain = -1};
 	int o;
 	while ((o = cli_getopt(argc, argv, ":h", opts, "checkin")) != -1) {
-		const char *bad;
-		size_t badlen;
-		char *end;
+		enum pst_cfield f;
 		switch (o) {
-		case 'p':
-			ck.pain = (int)strtol(optarg, &end, 10);
-			if (!*optarg || *end || ck.pain < 0 || ck.pain > 10) {
-				cli_error("--pain: '%s' must be a whole number from 0 to 10", optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'a':
-			if (pst_vocab_parse_mask(&pst_vocab_area, optarg, &ck.areas, &bad, &badlen)) {
-				cli_error("--area: '%.*s' is not one of upper, mid, neck", (int)badlen, bad);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'n':
-			if (strlen(optarg) > PST_NOTE_MAX) {
-				cli_error("--note: at most %d characters", PST_NOTE_MAX);
-				return EXIT_USAGE;
-			}
-			ck.note = optarg;
-			break;
-		case 't':
-			if (!parse_at("--at", optarg, now, &ck.at))
-				return EXIT_USAGE;
-			break;
+		case 'p': f = PST_CF_PAIN; break;
+		case 'a': f = PST_CF_AREAS; break;
+		case 'n': f = PST_CF_NOTE; break;
+		case 't': f = PST_CF_AT; break;
 		case 'h': return cli_help(cmd_checkin_usage);
 		default: return EXIT_USAGE;
+		}
+		/* The same checks as the web app's check-in (core/tracking.h). */
+		char msg[160];
+		if (!pst_checkin_set(&ck, f, optarg, now, msg, sizeof msg)) {
+			cli_error("%s: %s", pst_cfield_flag[f], msg);
+			return EXIT_USAGE;
 		}
 	}
 	if (optind < argc)

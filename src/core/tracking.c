@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+const char *const pst_cfield_flag[PST_CF__MAX] = {"--pain", "--area", "--note", "--at"};
+const char *const pst_cfield_json[PST_CF__MAX] = {"pain", "areas", "note", "at"};
+
 static const char *const feedback_words[] = {"easy", "right", "hard", "hurt"};
 const struct pst_vocab pst_vocab_feedback = {"feedback", feedback_words, PST_FB__MAX};
 
@@ -347,4 +350,46 @@ out:
 		return PST_EINVAL;
 	*out = log;
 	return PST_OK;
+}
+
+bool pst_checkin_set(struct pst_checkin *c, enum pst_cfield f, const char *text,
+		     struct pst_time now, char *msg, size_t size)
+{
+	switch (f) {
+	case PST_CF_PAIN: {
+		char *end;
+		long v = strtol(text, &end, 10);
+		if (!*text || *end || v < 0 || v > 10) {
+			snprintf(msg, size, "'%.40s' must be a whole number from 0 to 10", text);
+			return false;
+		}
+		c->pain = (int)v;
+		return true;
+	}
+	case PST_CF_AREAS: {
+		const char *bad;
+		size_t badlen;
+		if (pst_vocab_parse_mask(&pst_vocab_area, text, &c->areas, &bad, &badlen) == 0)
+			return true;
+		snprintf(msg, size, "'%.*s' is not one of upper, mid, neck", (int)(badlen > 40 ? 40 : badlen),
+			 bad);
+		return false;
+	}
+	case PST_CF_NOTE:
+		if (strlen(text) > PST_NOTE_MAX) {
+			snprintf(msg, size, "at most %d characters", PST_NOTE_MAX);
+			return false;
+		}
+		c->note = text;
+		return true;
+	case PST_CF_AT:
+		if (pst_time_parse(text, now.offset_min, &c->at) == PST_OK)
+			return true;
+		snprintf(msg, size, "'%.40s' is not a date and time like 2026-11-21 or 2026-11-21T08:30",
+			 text);
+		return false;
+	case PST_CF__MAX: break;
+	}
+	snprintf(msg, size, "is not a check-in field");
+	return false;
 }

@@ -42,6 +42,21 @@ struct pst_checkin {
 	const char *note; /* may be NULL */
 };
 
+/* The fields of a check-in, as each front end names them. */
+enum pst_cfield { PST_CF_PAIN, PST_CF_AREAS, PST_CF_NOTE, PST_CF_AT, PST_CF__MAX };
+extern const char *const pst_cfield_flag[PST_CF__MAX]; /* "--pain" "--area" "--note" "--at" */
+extern const char *const pst_cfield_json[PST_CF__MAX]; /* "pain" "areas" "note" "at" */
+
+/*
+ * Sets field f of c from its text, as `postura checkin` and the web app receive it: pain
+ * a whole number 0-10, areas comma-separated words, a note of at most PST_NOTE_MAX bytes
+ * (c->note then points at text: the caller keeps it alive), at an ISO-8601 time (without
+ * a zone, now's UTC offset). Returns true, or false with the problem in msg (size bytes),
+ * without the field's name: "'11' must be a whole number from 0 to 10".
+ */
+bool pst_checkin_set(struct pst_checkin *c, enum pst_cfield f, const char *text,
+		     struct pst_time now, char *msg, size_t size);
+
 enum pst_feedback { PST_FB_EASY, PST_FB_RIGHT, PST_FB_HARD, PST_FB_HURT, PST_FB__MAX };
 extern const struct pst_vocab pst_vocab_feedback; /* "easy" "right" "hard" "hurt" */
 

@@ -344,35 +344,22 @@ bool web_checkin_from_text(const char *pain, const char *areas, const char *note
 {
 	memset(out, 0, sizeof(*out));
 	out->at = now;
-	char *end;
-	long v = pain ? strtol(pain, &end, 10) : -1;
-	if (!pain || !*pain || *end || v < 0 || v > 10) {
+	if (!pain || !*pain) {
 		*field = "pain";
-		snprintf(msg, size, "pain: must be a whole number from 0 (none) to 10 (worst imaginable)");
+		snprintf(msg, size, "pain: needed, from 0 (none) to 10 (worst imaginable)");
 		return false;
 	}
-	out->pain = (int)v;
-	const char *bad;
-	size_t badlen;
-	if (areas && *areas && pst_vocab_parse_mask(&pst_vocab_area, areas, &out->areas, &bad, &badlen)) {
-		*field = "areas";
-		snprintf(msg, size, "areas: '%.*s' is not one of upper, mid, neck",
-			 (int)(badlen > 40 ? 40 : badlen), bad);
-		return false;
-	}
-	if (note && *note) {
-		size_t n = strlen(note);
-		if (n > PST_NOTE_MAX || !pst_utf8_valid(note, n)) {
-			*field = "note";
-			snprintf(msg, size, "note: at most %d characters of text", PST_NOTE_MAX);
+	/* The checks of `postura checkin` (core/tracking.h); an empty text is not given. */
+	const char *text[PST_CF__MAX] = {pain, areas, note, at};
+	for (int f = 0; f < PST_CF__MAX; f++) {
+		char why[160];
+		if (!text[f] || !*text[f])
+			continue;
+		if (!pst_checkin_set(out, (enum pst_cfield)f, text[f], now, why, sizeof why)) {
+			*field = pst_cfield_json[f];
+			snprintf(msg, size, "%s: %s", pst_cfield_json[f], why);
 			return false;
 		}
-		out->note = note;
-	}
-	if (at && *at && pst_time_parse(at, now.offset_min, &out->at) != PST_OK) {
-		*field = "at";
-		snprintf(msg, size, "at: must be a date and time like 2026-11-21T08:30:00+01:00");
-		return false;
 	}
 	return true;
 }

@@ -211,10 +211,12 @@ static void player_step(struct pst_buf *b, const struct pst_plan_item *it, size_
 			i + 1, e->name, d->sets.lo, d->reps.lo, d->hold_s.lo, d->breaths.lo,
 			d->rep_s ? d->rep_s : 3, d->rest_s, d->per_side ? 2 : 1, i + 1, n, e->name);
 	page_dose(b, d);
+	/* Lazy, all of them: the player shows one exercise at a time, and the pictures of
+	 * the others are fetched only when they come into view. */
 	pst_html_raw(b, "</p><div class=\"poses\">");
-	page_figure_img(b, e, 0, i > 0);
+	page_figure_img(b, e, 0, true);
 	if (e->scene.n > 1)
-		page_figure_img(b, e, e->scene.n - 1, i > 0);
+		page_figure_img(b, e, e->scene.n - 1, true);
 	pst_html_raw(b, "</div><details open><summary>How to do it</summary><ol>");
 	for (size_t k = 0; k < e->steps.n; k++)
 		pst_html_printf(b, "<li>%s</li>", e->steps.v[k]);

@@ -33,7 +33,6 @@ static void add_headers(struct MHD_Response *resp, const struct web *w, const ch
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-	MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, cache ? cache : "no-store");
 	if (cookie)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, w->cookie);

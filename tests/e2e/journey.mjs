@@ -226,6 +226,33 @@ async function accessibility(browser) {
   }
 }
 
+// Without JavaScript: the session is one form with every exercise, and it still logs.
+async function noScript(browser) {
+  const srv = await serve(postura, '2026-11-18T09:00:00+00:00');
+  const ctx = await browser.newContext({ ...VIEWS.mobile, javaScriptEnabled: false });
+  const page = await ctx.newPage();
+  try {
+    await page.request.fetch(srv.url + '/api/v1/profile', { method: 'PUT', headers: { 'Content-Type': 'application/json' },
+      data: { pregnant_weeks: 30, pain: 3, areas: ['mid'], minutes: 6 } });
+    await page.request.fetch(srv.url + '/api/v1/screen', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      data: JSON.parse(readFileSync(join(src, 'tests/fixtures/answers-clear.json'))) });
+    await page.goto(srv.url + '/session');
+    check('no JS: every exercise is on the page', (await page.locator('.step').count()) >= 1
+      && await page.locator('.step').first().isVisible() && !(await page.locator('#player').isVisible()));
+    await page.getByLabel('Pain now, before you start (0-10)').selectOption('3');
+    await page.locator('.step').first().locator('input[value=easy]').check();
+    await page.getByLabel('Pain now, after the session (0-10)').selectOption('2');
+    // (not shot(): it runs script in the page, which this context does not allow)
+    await page.screenshot({ path: join(shots, 'mobile-17-session-no-js.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Save the session' }).click();
+    await page.waitForURL(/\/history/);
+    check('no JS: the session form logs the session', page.url().includes('saved=session'), page.url());
+  } finally {
+    await ctx.close();
+    await srv.stop();
+  }
+}
+
 const browser = await launch(pw);
 try {
   for (const view of ['mobile', 'desktop']) {
@@ -233,6 +260,7 @@ try {
     await redFlag(browser, view);
   }
   await accessibility(browser);
+  await noScript(browser);
 } catch (e) {
   failed++;
   console.log('FAIL ' + (e.stack || e));

@@ -406,5 +406,14 @@ out = subprocess.run([postura, "--db", db, "export", "--format", "json"], captur
 j = jbody(out.stdout.encode()) or {}
 check("after the stop, every write is in the store", len(j.get("checkins", [])) == 3 and len(j.get("sessions", [])) == 2)
 
+# --- listening beyond loopback needs a flag (nothing is bound here) ------------------------------
+out = subprocess.run([postura, "--db", db, "serve", "--listen", "0.0.0.0:0"], capture_output=True, text=True,
+                     env=env, timeout=10)
+check("--listen 0.0.0.0 without --allow-remote is refused", out.returncode == 2 and "--allow-remote" in out.stderr,
+      (out.returncode, out.stderr))
+out = subprocess.run([postura, "--db", db, "serve", "--listen", "localhost:x"], capture_output=True, text=True,
+                     env=env, timeout=10)
+check("--listen with a bad port is refused", out.returncode == 2, (out.returncode, out.stderr))
+
 print("%d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)

@@ -33,48 +33,6 @@ const char cmd_handout_usage[] =
 
 enum { OPT_ANSWERS = 1, OPT_PAPER, OPT_OUT };
 
-/* Reads and evaluates the answers; returns -1 to go on, or the exit code. */
-static int screen_answers(struct cli *c, const char *path, const struct pst_profile *p,
-			  struct pst_screen_result *res)
-{
-	const struct pst_questions *q = cli_questions(c);
-	if (!q)
-		return EXIT_FAIL;
-	struct pst_answers a = {0};
-	int code = cli_read_answers(q, path, &a);
-	if (code >= 0)
-		return code;
-	int err = pst_screen_evaluate(q, &a, PST_BIT(p->stage), res);
-	pst_answers_free(&a);
-	if (err) {
-		cli_error("%s", pst_strerror(err));
-		return EXIT_FAIL;
-	}
-	return -1;
-}
-
-/* The saved profile's progression, from every session logged; NULL after an error. */
-static bool progression(struct cli *c, const struct pst_catalog *cat, const struct pst_profile *p,
-			struct pst_progression **prog)
-{
-	struct pst_store *s = cli_store(c);
-	struct pst_record_set rs;
-	if (!s)
-		return false;
-	if (s->ops->read_all(s, INT64_MIN, 0, &rs) != PST_OK) {
-		cli_error("%s", s->errmsg);
-		return false;
-	}
-	int e = pst_progression_build(cat, p, rs.checkins, rs.ncheckins, rs.sessions, rs.nsessions,
-				      prog);
-	pst_record_set_free(&rs);
-	if (e) {
-		cli_error("cannot follow your progress: %s", pst_strerror(e));
-		return false;
-	}
-	return true;
-}
-
 int cmd_handout(struct cli *c, int argc, char **argv)
 {
 	struct option opts[32];
@@ -125,47 +83,28 @@ int cmd_handout(struct cli *c, int argc, char **argv)
 		cli_error("will not write PDF to a terminal; give --out FILE.pdf or redirect the output");
 		return EXIT_USAGE;
 	}
-	bool saved = !given;
-	if (saved) {
-		struct pst_saved_profile sp;
-		if (!cli_saved_profile(c, &sp, &p, false))
-			return EXIT_USAGE;
-	}
-	if (!cli_profile_validate(&p))
-		return EXIT_USAGE;
 	struct pst_time now;
 	if (!cli_now(&now))
 		return EXIT_FAIL;
-
-	const struct pst_catalog *cat = cli_catalog(c);
-	const struct pst_tips *tips = cli_tips(c);
+	/* The same plan as 'postura plan' with these flags (cmd_plan.c). */
+	struct cli_plan cp;
+	int code = cli_plan_build(c, given ? &p : NULL, answers, &cp);
+	if (code >= 0) {
+		cli_plan_free(&cp);
+		return code;
+	}
 	const struct pst_questions *q = cli_questions(c);
-	if (!cat || !tips || !q)
-		return EXIT_FAIL;
-	struct pst_screen_result res = {0};
-	bool screened = false;
-	if (answers) {
-		int r = screen_answers(c, answers, &p, &res);
-		if (r >= 0)
-			return r;
-		screened = true;
-	}
-	struct pst_progression *prog = NULL;
-	if (saved && !progression(c, cat, &p, &prog)) {
-		pst_screen_result_free(&res);
-		return EXIT_FAIL;
-	}
-	struct pst_plan *plan = NULL;
-	int err = pst_plan_build(cat, tips, &p, screened ? &res : NULL, prog, &plan);
-	int code = EXIT_OK;
+	const struct pst_screen_result *res = &cp.screen;
+	int err;
+	code = EXIT_OK;
 	struct pst_buf b;
 	pst_buf_init(&b, PST_DOC_MAX_BYTES);
-	if (err == PST_EREFERRAL) {
+	if (!cp.plan) {
 		/* Red flags win: no exercises on paper either, only whom to see and how soon.
 		 * Standard output may be the PDF's place: then the advice goes to stderr. */
-		code = res.outcome == PST_OUT_INCOMPLETE ? EXIT_INCOMPLETE : EXIT_REFERRAL;
+		code = res->outcome == PST_OUT_INCOMPLETE ? EXIT_INCOMPLETE : EXIT_REFERRAL;
 		pst_buf_puts(&b, "No handout: your answers need a professional's attention first.\n\n");
-		pst_text_screen_result(&b, &res);
+		pst_text_screen_result(&b, res);
 		if (b.failed) {
 			cli_error("out of memory");
 			code = EXIT_FAIL;
@@ -175,10 +114,7 @@ int cmd_handout(struct cli *c, int argc, char **argv)
 		} else {
 			fputs(b.s, stderr);
 		}
-	} else if (err) {
-		cli_error("cannot build the plan: %s", pst_strerror(err));
-		code = EXIT_FAIL;
-	} else if ((err = pst_handout_pdf(plan, q, paper, now, &b))) {
+	} else if ((err = pst_handout_pdf(cp.plan, q, paper, now, &b))) {
 		cli_error("cannot make the handout: %s", pst_strerror(err));
 		code = EXIT_FAIL;
 	} else if (out) {
@@ -193,8 +129,6 @@ int cmd_handout(struct cli *c, int argc, char **argv)
 		code = cli_finish(EXIT_OK);
 	}
 	pst_buf_free(&b);
-	pst_plan_free(plan);
-	pst_progression_free(prog);
-	pst_screen_result_free(&res);
+	cli_plan_free(&cp);
 	return code;
 }

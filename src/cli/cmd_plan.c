@@ -33,31 +33,6 @@ const char cmd_plan_usage[] =
 
 enum { OPT_ANSWERS = 1, OPT_JSON };
 
-static int print_json(json_t *j, int code)
-{
-	char *s = j ? pst_json_text(j) : NULL;
-	json_decref(j);
-	if (!s) {
-		cli_error("out of memory");
-		return EXIT_FAIL;
-	}
-	cli_puts(s);
-	free(s);
-	return cli_finish(code);
-}
-
-static int print_buf(struct pst_buf *b, int code)
-{
-	if (b->failed) {
-		pst_buf_free(b);
-		cli_error("out of memory");
-		return EXIT_FAIL;
-	}
-	cli_write(b->s, b->len);
-	pst_buf_free(b);
-	return cli_finish(code);
-}
-
 /* Reads and evaluates the answers; returns -1 to go on, or the exit code. */
 static int screen_answers(struct cli *c, const char *path, const struct pst_profile *p,
 			  struct pst_screen_result *res)
@@ -187,22 +162,22 @@ int cmd_plan(struct cli *c, int argc, char **argv)
 		const struct pst_screen_result *res = &cp.screen;
 		code = res->outcome == PST_OUT_INCOMPLETE ? EXIT_INCOMPLETE : EXIT_REFERRAL;
 		if (json) {
-			code = print_json(pst_json_plan_referral(&cp.profile, pst_json_screen_result(res)),
+			code = cli_emit_json(pst_json_plan_referral(&cp.profile, pst_json_screen_result(res)),
 					  code);
 		} else {
 			struct pst_buf b;
 			pst_buf_init(&b, 1 << 20);
 			pst_buf_puts(&b, "No plan: your answers need a professional's attention first.\n\n");
 			pst_text_screen_result(&b, res);
-			code = print_buf(&b, code);
+			code = cli_emit_buf(&b, code);
 		}
 	} else if (json) {
-		code = print_json(pst_json_plan(cp.plan), EXIT_OK);
+		code = cli_emit_json(pst_json_plan(cp.plan), EXIT_OK);
 	} else {
 		struct pst_buf b;
 		pst_buf_init(&b, 1 << 20);
 		pst_text_plan(&b, cp.plan, cli_questions(c));
-		code = print_buf(&b, EXIT_OK);
+		code = cli_emit_buf(&b, EXIT_OK);
 	}
 	cli_plan_free(&cp);
 	return code;

@@ -216,7 +216,7 @@ int cmd_report(struct cli *c, int argc, char **argv)
 		first++;
 	while (last > first && pst_time_day(rs.sessions[last - 1].at) > hist->today)
 		last--;
-	struct pst_chart_src src = {hist, rs.sessions + first, last - first};
+	struct pst_chart_src src = {.h = hist, .sessions = rs.sessions + first, .nsessions = last - first};
 	if (fmt == F_PDF) {
 		if (rs.has_profile) {
 			ptoday = pst_saved_profile_today(&rs.profile, today);

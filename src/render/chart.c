@@ -226,8 +226,11 @@ static double text_wrapped(cairo_t *cr, const char *s, double x, double y, doubl
 /* ---- shared parts ---- */
 
 /* The font size of a chart w wide. */
-static double font_px(double w)
+/* The size of the chart's text: the source's own, or one that grows with the width. */
+static double font_px(const struct pst_chart_src *src, double w)
 {
+	if (src->text_px > 0)
+		return clampd(src->text_px, 6, 48);
 	return clampd(w / 58.0, 7, 15);
 }
 
@@ -386,7 +389,7 @@ static void draw_pain(cairo_t *cr, const struct pst_chart_src *src, double x, do
 		      double w, double h)
 {
 	const struct pst_history *hs = src->h;
-	double px = font_px(w);
+	double px = font_px(src, w);
 	text_at(cr, "Pain, 0 to 10", x, y, px * 1.25, LEFT, true, C_TEXT, 0);
 	double first = 0, thr = 0;
 	bool band = pst_chart_pain_band(hs, &first, &thr);
@@ -517,7 +520,7 @@ static void draw_sessions(cairo_t *cr, const struct pst_chart_src *src, double x
 			  double w, double h)
 {
 	const struct pst_history *hs = src->h;
-	double px = font_px(w);
+	double px = font_px(src, w);
 	text_at(cr, "Sessions a week", x, y, px * 1.25, LEFT, true, C_TEXT, 0);
 	const struct pst_adherence *ad = &hs->adherence;
 	char sub[96] = "";
@@ -546,7 +549,7 @@ static void draw_sessions(cairo_t *cr, const struct pst_chart_src *src, double x
 		snprintf(buf, sizeof buf, "planned (%d a week)", ad->sessions_per_week);
 		legend_item(&lg, M_BOX, C_PLANNED, C_PLANNED_EDGE, buf);
 	}
-	top = lg.y + px * 2.0;
+	top = lg.y + px * 2.9; /* room for the counts above the tallest bars */
 	struct pst_chart_axis ax;
 	pst_chart_nice_axis(maxv < 4 ? 4 : maxv, 5, &ax);
 	double left = x + px * 2.2, right = x + w - px * 0.8;
@@ -613,9 +616,11 @@ static void draw_psfs(cairo_t *cr, const struct pst_chart_src *src, double x, do
 		      double w, double h)
 {
 	const struct pst_psfs_summary *s = &src->h->psfs;
-	double px = font_px(w);
-	text_at(cr, "Everyday activities (PSFS: 0 unable, 10 as before)", x, y, px * 1.25, LEFT,
-		true, C_TEXT, w);
+	double px = font_px(src, w);
+	/* the scale's meaning in the title when it fits (the axis shows 0 to 10 anyway) */
+	text_at(cr, w >= px * 44 ? "Everyday activities (PSFS: 0 unable, 10 as before)"
+				 : "Everyday activities (PSFS)",
+		x, y, px * 1.25, LEFT, true, C_TEXT, w);
 	double top = y + px * 2.0;
 	if (!s->n) {
 		empty_note(cr, x, top, w, h - (top - y), px, "No activities yet",
@@ -686,10 +691,11 @@ static void draw_psfs(cairo_t *cr, const struct pst_chart_src *src, double x, do
 
 double pst_chart_height(enum pst_chart_kind k, const struct pst_chart_src *src, double w)
 {
-	double px = font_px(w);
+	double px = font_px(src, w);
 	switch (k) {
-	case PST_CHART_PAIN: return round(w * 0.42);
-	case PST_CHART_SESSIONS: return round(w * 0.3);
+	/* a fixed proportion, but tall enough for the axis labels when the text is large */
+	case PST_CHART_PAIN: return round(fmax(w * 0.42, px * 20));
+	case PST_CHART_SESSIONS: return round(fmax(w * 0.3, px * 13));
 	case PST_CHART_PSFS: {
 		size_t n = src->h->psfs.n;
 		return round(n ? px * 4.0 + psfs_row_h(px) * (double)n + px * 2.0 : px * 10);
@@ -713,7 +719,7 @@ void pst_chart_draw(cairo_t *cr, enum pst_chart_kind k, const struct pst_chart_s
 	case PST_CHART_PSFS: draw_psfs(cr, src, x, y, w, h); break;
 	default: {
 		/* the three, sized as they like and scaled together to fit h */
-		double px = font_px(w), gap = round(px * 2.5);
+		double px = font_px(src, w), gap = round(px * 2.5);
 		double hp = pst_chart_height(PST_CHART_PAIN, src, w),
 		       hs = pst_chart_height(PST_CHART_SESSIONS, src, w),
 		       hf = pst_chart_height(PST_CHART_PSFS, src, w);
@@ -783,7 +789,7 @@ static int render_raw(enum pst_chart_kind k, const struct pst_chart_src *src,
 	}
 	cairo_t *cr = cairo_create(sf);
 	/* a margin of white around a picture that stands alone */
-	double pad = round(font_px(w) * 0.8);
+	double pad = round(font_px(src, w) * 0.8);
 	cairo_rectangle(cr, 0, 0, w, h);
 	set_rgb(cr, C_BG);
 	cairo_fill(cr);
@@ -807,10 +813,62 @@ static int render_raw(enum pst_chart_kind k, const struct pst_chart_src *src,
 	return PST_OK;
 }
 
+/* The properties cairo writes in style attributes, all of them SVG presentation
+ * attributes too. */
+static const char *const presentation[] = {
+	"fill", "fill-opacity", "fill-rule", "stroke", "stroke-width", "stroke-linecap",
+	"stroke-linejoin", "stroke-opacity", "stroke-miterlimit", "stroke-dasharray",
+	"stroke-dashoffset", "opacity", "clip-rule", "color-interpolation-filters",
+};
+
+/*
+ * Appends the declarations of a style attribute's value s (n bytes, "a:b;c:d;") as
+ * presentation attributes ( a="b" c="d"), so that a page whose Content-Security-Policy
+ * allows no inline styles still draws the chart. A property that has no presentation
+ * attribute is left out (cairo writes none).
+ */
+static void style_to_attrs(struct pst_buf *out, const char *s, size_t n)
+{
+	const char *end = s + n;
+	while (s < end) {
+		const char *semi = memchr(s, ';', (size_t)(end - s));
+		const char *decl_end = semi ? semi : end;
+		const char *colon = memchr(s, ':', (size_t)(decl_end - s));
+		if (colon) {
+			const char *k0 = s, *k1 = colon, *v0 = colon + 1, *v1 = decl_end;
+			while (k0 < k1 && *k0 == ' ')
+				k0++;
+			while (k1 > k0 && k1[-1] == ' ')
+				k1--;
+			while (v0 < v1 && *v0 == ' ')
+				v0++;
+			while (v1 > v0 && v1[-1] == ' ')
+				v1--;
+			for (size_t i = 0; i < sizeof presentation / sizeof *presentation; i++) {
+				size_t kl = strlen(presentation[i]);
+				if ((size_t)(k1 - k0) == kl && memcmp(k0, presentation[i], kl) == 0 &&
+				    v1 > v0) {
+					pst_buf_printf(out, " %s=\"", presentation[i]);
+					for (const char *c = v0; c < v1; c++) {
+						if (*c == '"' || *c == '<' || *c == '&')
+							pst_buf_printf(out, "&#%d;", *c);
+						else
+							pst_buf_add(out, c, 1);
+					}
+					pst_buf_puts(out, "\"");
+					break;
+				}
+			}
+		}
+		s = semi ? semi + 1 : end;
+	}
+}
+
 /*
  * Rewrites the SVG document in svg (len bytes) into out: without its XML declaration
- * when prefix is given, every id and reference to one prefixed, and role="img", an
- * aria-label and a <title> with the summary on the <svg> element.
+ * when prefix is given, every id and reference to one prefixed, style attributes turned
+ * into presentation attributes, and role="img", an aria-label and a <title> with the
+ * summary on the <svg> element.
  */
 static void svg_dress(struct pst_buf *out, const char *svg, size_t len, const char *prefix,
 		      const char *summary, bool keep_decl)
@@ -842,6 +900,14 @@ static void svg_dress(struct pst_buf *out, const char *svg, size_t len, const ch
 			in_svg_tag = false;
 			dressed = true;
 			continue;
+		}
+		if (prefix && (size_t)(end - s) > 8 && memcmp(s, " style=\"", 8) == 0) {
+			const char *q = memchr(s + 8, '"', (size_t)(end - s - 8));
+			if (q) {
+				style_to_attrs(out, s + 8, (size_t)(q - s - 8));
+				s = q + 1;
+				continue;
+			}
 		}
 		if (prefix) {
 			static const char *const keys[] = {" id=\"", "href=\"#", "url(#"};

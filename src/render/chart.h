@@ -28,6 +28,10 @@ struct pst_chart_src {
 	 * pain chart; those outside h's range are left out. May be NULL with n 0. */
 	const struct pst_session_log *sessions;
 	size_t nsessions;
+	/* The size of the text in the chart's units; 0 lets it grow with the width (w / 58,
+	 * 7 to 15), which suits a picture shown whole. A page that shows the chart at its
+	 * own width in CSS pixels sets it so the labels stay readable on a phone. */
+	double text_px;
 };
 
 /* ---- the maths, exported for the tests ---- */

@@ -441,7 +441,7 @@ static int layout(struct pst_doc *d, const void *arg)
 		pst_doc_para(d, "Records older than 30 years are left out.", &f, 0, 3);
 	d->y += 10;
 
-	struct pst_chart_src src = {h, in->sessions, in->nsessions};
+	struct pst_chart_src src = {.h = h, .sessions = in->sessions, .nsessions = in->nsessions};
 	struct chart_arg charts[3] = {{PST_CHART_PAIN, &src}, {PST_CHART_SESSIONS, &src},
 				      {PST_CHART_PSFS, &src}};
 	static const char *const names[3] = {"Pain over time", "Sessions a week",

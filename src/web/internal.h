@@ -221,6 +221,9 @@ void page_checkin_post(struct web *w, struct req *r);
 void page_session(struct web *w, struct req *r);
 void page_session_post(struct web *w, struct req *r);
 void page_history(struct web *w, struct req *r);
+/* GET /chart/KIND.svg: a history chart; its size words (narrow, wide) for the route. */
+void page_chart(struct web *w, struct req *r);
+extern const struct pst_vocab web_chart_size_vocab;
 void page_psfs_post(struct web *w, struct req *r);
 void page_exercises(struct web *w, struct req *r);
 void page_exercise(struct web *w, struct req *r);

@@ -1,7 +1,7 @@
 /*
  * The pages of the person's days: today (the routine or the relief break, a pain
- * check-in, the week, a tip), the session player and its form, and the history with its
- * inline SVG charts.
+ * check-in, the week, a tip), the session player and its form, and the history with the
+ * report's charts inline.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +10,7 @@
 #include "app/app.h"
 #include "core/history.h"
 #include "page.h"
+#include "render/chart.h"
 #include "render/plan.h"
 #include "render/text.h"
 
@@ -328,113 +329,107 @@ void page_session_post(struct web *w, struct req *r)
 
 /* --- history and its charts -------------------------------------------------------------------- */
 
-/* A line of daily pain (0-10) over the range, with a mark under each day that had a
- * session; drawn into a fixed viewBox that scales with the page. */
-enum { CW = 360, CH = 200, CL = 26, CR = 8, CT = 10, CB = 30 };
+/*
+ * The history's charts are the report's (render/chart.h), served as SVG by page_chart in
+ * two drawings: 340 units wide with 11-unit text for a phone, and 576 wide with 12.5-unit
+ * text for a larger screen, so the labels are readable on both; the browser fetches the
+ * one that fits. The image's text alternative is the chart's summary in words.
+ */
+enum chart_size { CHART_NARROW, CHART_WIDE };
+static const char *const chart_size_words[] = {"narrow", "wide"};
+const struct pst_vocab web_chart_size_vocab = {"size", chart_size_words, 2};
+static const struct {
+	int w;
+	double text;
+} chart_sizes[] = {{340, 11}, {576, 12.5}};
 
-static double xpos(int64_t day, int64_t from, int64_t to)
+static void history_chart(struct pst_buf *b, enum pst_chart_kind k, const struct pst_history *h,
+			  const struct pst_record_set *rs, int64_t since, const char *caption)
 {
-	double span = to > from ? (double)(to - from) : 1.0;
-	return CL + (double)(day - from) / span * (CW - CL - CR);
-}
-
-static double ypos(double pain)
-{
-	return CT + (10.0 - pain) / 10.0 * (CH - CT - CB);
-}
-
-static void pain_chart(struct pst_buf *b, const struct pst_history *h, const struct pst_record_set *rs)
-{
-	char d1[16], d2[16];
-	pst_day_format(h->since, d1, sizeof d1);
-	pst_day_format(h->today, d2, sizeof d2);
-	pst_html_printf(b,
-			"<figure class=\"chart\"><svg viewBox=\"0 0 %d %d\" role=\"img\" aria-labelledby=\"pc-t pc-d\">"
-			"<title id=\"pc-t\">Pain over time</title><desc id=\"pc-d\">Daily pain from %s to %s, "
-			"0 to 10, with a mark on each day with a session.</desc>",
-			CW, CH, d1, d2);
-	for (int p = 0; p <= 10; p += 2)
-		pst_html_printf(b, "<line class=\"grid\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\"/>"
-				   "<text class=\"axis\" x=\"%d\" y=\"%.1f\">%d</text>",
-				CL, CW - CR, ypos(p), ypos(p), CL - 6, ypos(p) + 4, p);
-	for (size_t i = 0; i < rs->nsessions; i++) {
-		int64_t day = pst_time_day(rs->sessions[i].at);
-		if (day < h->since || day > h->today)
-			continue;
-		double x = xpos(day, h->since, h->today);
-		pst_html_printf(b, "<path class=\"session\" d=\"M%.1f %d l-5 9 h10 z\"><title>session</title></path>", x,
-				CH - CB + 4);
-	}
-	if (h->ndaily) {
-		pst_html_raw(b, "<polyline class=\"pain\" points=\"");
-		for (size_t i = 0; i < h->ndaily; i++)
-			pst_html_printf(b, "%s%.1f,%.1f", i ? " " : "", xpos(h->daily[i].day, h->since, h->today),
-					ypos(h->daily[i].mean));
-		pst_html_raw(b, "\"/>");
-		for (size_t i = 0; i < h->ndaily; i++)
-			pst_html_printf(b, "<circle class=\"pain\" cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\"/>",
-					xpos(h->daily[i].day, h->since, h->today), ypos(h->daily[i].mean));
-	}
-	pst_html_printf(b, "<text class=\"axis-s\" x=\"%d\" y=\"%d\">%s</text>"
-			   "<text class=\"axis\" x=\"%d\" y=\"%d\">%s</text></svg>"
-			   "<figcaption>Pain (0-10) by day; a triangle marks a session.</figcaption></figure>",
-			CL, CH - 4, d1, CW - CR, CH - 4, d2);
-}
-
-/* Sessions done each week as bars, the week's planned sessions as an outline behind. */
-static void weeks_chart(struct pst_buf *b, const struct pst_history *h)
-{
-	size_t n = h->nweekly > 12 ? 12 : h->nweekly; /* the last 12 weeks */
-	const struct pst_history_week *wk = h->weekly + (h->nweekly - n);
-	int top = 4;
-	for (size_t i = 0; i < n; i++) {
-		if (wk[i].sessions_done > top)
-			top = wk[i].sessions_done;
-		if (wk[i].sessions_planned > top)
-			top = wk[i].sessions_planned;
-	}
-	pst_html_printf(b,
-			"<figure class=\"chart\"><svg viewBox=\"0 0 %d %d\" role=\"img\" aria-labelledby=\"wc-t\">"
-			"<title id=\"wc-t\">Sessions each week, done against planned</title>",
-			CW, CH);
-	double slot = n ? (double)(CW - CL - CR) / (double)n : 0;
-	for (int k = 0; k <= top; k++)
-		pst_html_printf(b, "<text class=\"axis\" x=\"%d\" y=\"%.1f\">%d</text>", CL - 6,
-				CT + (double)(top - k) / top * (CH - CT - CB) + 4, k);
-	for (size_t i = 0; i < n; i++) {
-		double x = CL + slot * (double)i + slot * 0.2, bw = slot * 0.6;
-		double base = CH - CB, unit = (double)(CH - CT - CB) / top;
-		if (wk[i].sessions_planned > 0)
-			pst_html_printf(b, "<rect class=\"planned\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>",
-					x, base - unit * wk[i].sessions_planned, bw, unit * wk[i].sessions_planned);
-		if (wk[i].sessions_done > 0)
-			pst_html_printf(b, "<rect class=\"done\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>",
-					x + bw * 0.2, base - unit * wk[i].sessions_done, bw * 0.6,
-					unit * wk[i].sessions_done);
+	char q[40] = "";
+	if (since != PST_HISTORY_ALL) {
 		char d[16];
-		pst_day_format(wk[i].week_start, d, sizeof d);
-		if (n > 6 && (n - 1 - i) % 2) /* every other week's label, ending with this one */
-			continue;
-		pst_html_printf(b, "<text class=\"axis-m\" x=\"%.1f\" y=\"%d\">%s</text>",
-				x + bw / 2, CH - 10, d + 5);
+		snprintf(q, sizeof q, "&since=%s", pst_day_format(since, d, sizeof d));
 	}
-	pst_html_raw(b, "</svg><figcaption>Sessions done (filled) and planned (outline), by the "
-			"week's Monday.</figcaption></figure>");
+	struct pst_chart_src src = {.h = h, .sessions = rs->sessions, .nsessions = rs->nsessions};
+	struct pst_buf sum;
+	pst_buf_init(&sum, 1 << 16);
+	pst_chart_summary(&sum, k, &src);
+	int hn, hw;
+	src.text_px = chart_sizes[CHART_NARROW].text;
+	hn = (int)pst_chart_height(k, &src, chart_sizes[CHART_NARROW].w);
+	src.text_px = chart_sizes[CHART_WIDE].text;
+	hw = (int)pst_chart_height(k, &src, chart_sizes[CHART_WIDE].w);
+	const char *name = pst_chart_names[k];
+	pst_html_printf(b, "<figure class=\"chart\"><picture><source media=\"(max-width: 32rem)\" "
+			   "srcset=\"/chart/%s.svg?size=narrow%s\" width=\"%d\" height=\"%d\">"
+			   "<img src=\"/chart/%s.svg?size=wide%s\" width=\"%d\" height=\"%d\" alt=\"%s\">"
+			   "</picture><figcaption>%s</figcaption></figure>",
+			name, q, chart_sizes[CHART_NARROW].w, hn, name, q, chart_sizes[CHART_WIDE].w, hw,
+			sum.s ? sum.s : "", caption);
+	pst_buf_free(&sum);
+}
+
+/* GET /chart/KIND.svg?size=narrow|wide&since=DAY: one of the history's charts. */
+void page_chart(struct web *w, struct req *r)
+{
+	int kind = -1;
+	for (int k = 0; k < PST_CHART_ALL; k++) {
+		char name[32];
+		snprintf(name, sizeof name, "%s.svg", pst_chart_names[k]);
+		if (strcmp(r->arg, name) == 0)
+			kind = k;
+	}
+	if (kind < 0) {
+		page_error(r, 404, "Not found", "No such chart.");
+		return;
+	}
+	int64_t since = r->q[0].set ? r->q[0].n : PST_HISTORY_ALL;
+	if (since != PST_HISTORY_ALL && since > r->today)
+		since = r->today;
+	enum chart_size size = r->q[1].set ? (enum chart_size)r->q[1].word : CHART_WIDE;
+	char msg[512];
+	struct pst_record_set rs = {0};
+	struct pst_history *h = NULL;
+	int err = web_history(w, since, r->today, &rs, &h);
+	if (err) {
+		page_error(r, 500, "Your history could not be read", web_store_errmsg(w, err, msg, sizeof msg));
+		pst_record_set_free(&rs);
+		return;
+	}
+	struct pst_chart_src src = {.h = h, .sessions = rs.sessions, .nsessions = rs.nsessions,
+				    .text_px = chart_sizes[size].text};
+	int cw = chart_sizes[size].w, ch = (int)pst_chart_height((enum pst_chart_kind)kind, &src, cw);
+	pst_buf_free(&r->reply.body);
+	pst_buf_init(&r->reply.body, PST_FIG_MAX_BYTES);
+	err = pst_chart_render((enum pst_chart_kind)kind, &src, PST_FIG_SVG, cw, ch, &r->reply.body);
+	pst_history_free(h);
+	pst_record_set_free(&rs);
+	if (err) {
+		page_error(r, 500, "No chart", "The chart could not be drawn.");
+		return;
+	}
+	r->reply.status = 200;
+	r->reply.ctype = "image/svg+xml";
 }
 
 /* The functional scale (PSFS, CLINICAL §8): each activity with its change, a form to
  * rate it today, and one to add an activity (3 to 5 of them). */
-static void psfs_section(struct web *w, struct pst_buf *b, const struct pst_history *h)
+static void psfs_section(struct web *w, struct pst_buf *b, const struct pst_history *h,
+			 const struct pst_record_set *rs, int64_t since)
 {
 	pst_html_raw(b, "<section aria-labelledby=\"psfs-h\"><h2 id=\"psfs-h\">Activities your back makes hard</h2>"
 			"<p>Pick 3 to 5 things your back makes hard, and rate each now and then from 0 "
 			"(unable to do it) to 10 (as well as before).</p>");
-	if (h->psfs.n)
-		pst_html_printf(b, "<p>%s</p><ul class=\"psfs\">", h->psfs.statement);
+	if (h->psfs.n) {
+		pst_html_printf(b, "<p>%s</p>", h->psfs.statement);
+		history_chart(b, PST_CHART_PSFS, h, rs, since,
+			      "Each activity's first score and its latest, 0 (unable) to 10 (as before).");
+		pst_html_raw(b, "<ul class=\"psfs\">");
+	}
 	for (size_t i = 0; i < h->psfs.n; i++) {
 		const struct pst_psfs_change *c = &h->psfs.v[i];
-		pst_html_printf(b, "<li><strong>%s</strong>: %s<form method=\"post\" action=\"/psfs\">",
-				c->activity, c->statement);
+		pst_html_printf(b, "<li>%s<form method=\"post\" action=\"/psfs\">", c->statement);
 		page_csrf(w, b);
 		pst_html_printf(b, "<input type=\"hidden\" name=\"id\" value=\"%lld\">"
 				   "<label for=\"psfs-%lld\">Today, 0 to 10</label><select id=\"psfs-%lld\" "
@@ -534,9 +529,12 @@ void page_history(struct web *w, struct req *r)
 	if (h->psfs.n)
 		pst_html_printf(b, "<p>%s</p>", h->psfs.statement);
 	pst_html_raw(b, "</section><h2>Pain over time</h2>");
-	pain_chart(b, h, &rs);
+	history_chart(b, PST_CHART_PAIN, h, &rs, since,
+		      "Pain (0-10) each day and its weekly mean; a mark under a day with a session. "
+		      "The green band is where the weekly mean has fallen enough to matter.");
 	pst_html_raw(b, "<h2>Sessions each week</h2>");
-	weeks_chart(b, h);
+	history_chart(b, PST_CHART_SESSIONS, h, &rs, since,
+		      "Sessions done each week against the sessions your plan asked for.");
 	pst_html_raw(b, "<details><summary>The weeks as a table</summary><table class=\"data\"><thead><tr>"
 			"<th scope=\"col\">Week of</th><th scope=\"col\">Mean pain</th><th scope=\"col\">Check-ins</th>"
 			"<th scope=\"col\">Sessions done</th><th scope=\"col\">Planned</th></tr></thead><tbody>");
@@ -557,7 +555,7 @@ void page_history(struct web *w, struct req *r)
 		pst_html_raw(b, "</td></tr>");
 	}
 	pst_html_raw(b, "</tbody></table></details>");
-	psfs_section(w, b, h);
+	psfs_section(w, b, h, &rs, since);
 	pst_html_raw(b, "<h2>Recent check-ins</h2>");
 	if (!rs.ncheckins)
 		pst_html_raw(b, "<p>None yet. <a href=\"/today\">Check in on the Today page.</a></p>");

@@ -131,7 +131,16 @@ async function newcomer(browser, view) {
     check(`${view}: the check-in is saved`, page.url().includes('/history?saved=checkin'), page.url());
     const notes = await page.locator('.checkins').textContent();
     check(`${view}: the history lists the check-in, as text`, notes.includes('better after the walk <b>ok</b>'), notes);
-    check(`${view}: the history has its charts`, (await page.locator('figure.chart svg').count()) === 2);
+    const charts = page.locator('figure.chart img');
+    check(`${view}: the history has its charts`, (await charts.count()) === 2);
+    for (let i = 0; i < await charts.count(); i++) {
+      const c = charts.nth(i);
+      await c.evaluate((img) => img.decode());
+      const [nat, src, alt] = await c.evaluate((img) => [img.naturalWidth, img.currentSrc, img.alt]);
+      const want = view === 'mobile' ? 'size=narrow' : 'size=wide';
+      check(`${view}: chart ${i + 1} is drawn, the ${want} one`, nat > 0 && src.includes(want), [nat, src]);
+      check(`${view}: chart ${i + 1} says in words what it shows`, alt.length > 20, alt);
+    }
     await shot(page, view, '08-history');
     check(`${view}: the history fits the screen`, await fits(page));
 

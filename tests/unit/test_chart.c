@@ -203,7 +203,7 @@ static void test_empty(void **state)
 {
 	(void)state;
 	struct pst_history *h = history(NULL, 0, NULL, 0, NULL, 0, DAY0);
-	struct pst_chart_src src = {h, NULL, 0};
+	struct pst_chart_src src = {.h = h};
 	for (int k = 0; k < PST_CHART__MAX; k++) {
 		struct pst_buf b;
 		pst_buf_init(&b, PST_FIG_MAX_BYTES);
@@ -270,7 +270,7 @@ static void test_sizes(void **state)
 	(void)state;
 	struct story st;
 	story_build(&st);
-	struct pst_chart_src src = {st.h, st.s, 23};
+	struct pst_chart_src src = {.h = st.h, .sessions = st.s, .nsessions = 23};
 	static const int sizes[][2] = {{120, 120}, {300, 200}, {800, 863}, {1600, 400}};
 	for (int k = 0; k < PST_CHART__MAX; k++)
 		for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
@@ -294,6 +294,17 @@ static void test_sizes(void **state)
 	assert_true(pst_chart_height(PST_CHART_PAIN, &src, 800) > pst_chart_height(PST_CHART_PAIN, &src, 400));
 	assert_true(pst_chart_height(PST_CHART_ALL, &src, 800) >
 		    pst_chart_height(PST_CHART_PAIN, &src, 800) + pst_chart_height(PST_CHART_PSFS, &src, 800));
+	/* a phone's chart keeps its text large, and grows taller to fit the axis under it */
+	assert_int_equal(pst_chart_height(PST_CHART_PAIN, &src, 340), 143);
+	struct pst_buf small;
+	pst_buf_init(&small, PST_FIG_MAX_BYTES);
+	assert_int_equal(pst_chart_render(PST_CHART_SESSIONS, &src, PST_FIG_SVG, 340, 200, &small), PST_OK);
+	src.text_px = 11;
+	assert_int_equal(pst_chart_height(PST_CHART_PAIN, &src, 340), 220);
+	assert_int_equal(pst_chart_height(PST_CHART_SESSIONS, &src, 340), 143);
+	assert_int_equal(pst_chart_render(PST_CHART_SESSIONS, &src, PST_FIG_SVG, 340, 200, &b), PST_OK);
+	assert_true(b.len != small.len || memcmp(b.s, small.s, b.len) != 0);
+	pst_buf_free(&small);
 	pst_buf_free(&b);
 	pst_history_free(st.h);
 }
@@ -321,7 +332,7 @@ static void test_svg(void **state)
 	(void)state;
 	struct story st;
 	story_build(&st);
-	struct pst_chart_src src = {st.h, st.s, 23};
+	struct pst_chart_src src = {.h = st.h, .sessions = st.s, .nsessions = 23};
 	struct pst_buf a, b;
 	pst_buf_init(&a, PST_FIG_MAX_BYTES);
 	pst_buf_init(&b, PST_FIG_MAX_BYTES);
@@ -350,6 +361,10 @@ static void test_svg(void **state)
 	for (const char *p = b.s; (p = strstr(p, "url(#")); p += 5)
 		assert_int_equal(strncmp(p + 5, "pain1-", 6), 0);
 	well_formed(b.s, b.len);
+	/* a page's policy may forbid inline styles: the colours are attributes instead */
+	assert_null(strstr(b.s, "style="));
+	assert_non_null(strstr(b.s, " fill=\"rgb("));
+	assert_non_null(strstr(b.s, " stroke-width=\""));
 	size_t len = b.len;
 	assert_int_equal(pst_chart_svg_inline(PST_CHART_PAIN, &src, 600, 300, "1bad", &b), PST_EINVAL);
 	assert_int_equal(pst_chart_svg_inline(PST_CHART_PAIN, &src, 600, 300, "a\"b", &b), PST_EINVAL);
@@ -387,7 +402,7 @@ static void test_golden_chart(void **state)
 	snprintf(path, sizeof path, "%s/chart-all.png", dir);
 	struct story st;
 	story_build(&st);
-	struct pst_chart_src src = {st.h, st.s, 23};
+	struct pst_chart_src src = {.h = st.h, .sessions = st.s, .nsessions = 23};
 	struct pst_buf b;
 	pst_buf_init(&b, PST_FIG_MAX_BYTES);
 	assert_int_equal(pst_chart_render(PST_CHART_ALL, &src, PST_FIG_PNG, 480, 520, &b), PST_OK);

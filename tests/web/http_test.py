@@ -8,6 +8,7 @@ Prints one line per check and 'N passed, N failed'; exits 1 on any failure.
 """
 import http.client
 import json
+import xml.etree.ElementTree as ET
 import os
 import re
 import base64
@@ -260,7 +261,30 @@ st, h, data = req("GET", "/history?saved=checkin")
 html = data.decode()
 check("the history shows the note, escaped", "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in html
       and "<script>alert" not in html, html[:200])
-check("the history draws inline SVG charts", html.count("<svg") >= 2 and "<polyline" in html)
+check("the history shows the report's charts, a narrow and a wide drawing each",
+      all('srcset="/chart/%s.svg?size=narrow"' % k in html and 'src="/chart/%s.svg?size=wide"' % k in html
+          for k in ("pain", "sessions")), html[:300])
+check("each chart's text alternative is its summary in words",
+      re.search(r'<img src="/chart/pain.svg\?size=wide"[^>]* alt="Pain from \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d: [^"]+"', html))
+for size, width in (("narrow", "340"), ("wide", "576")):
+    st, h, data = req("GET", "/chart/pain.svg?size=" + size)
+    svg = data.decode()
+    check("GET /chart/pain.svg?size=%s: an SVG %s wide" % (size, width), st == 200
+          and h.get("content-type") == "image/svg+xml" and ('width="%spx"' % width) in svg[:600], (st, svg[:300]))
+    check("the %s chart is well-formed XML with its summary as title" % size,
+          ET.fromstring(data).find("{http://www.w3.org/2000/svg}title").text.startswith("Pain from"))
+    check("a chart runs nothing: its own policy", h.get("content-security-policy", "").startswith("default-src 'none'")
+          and "script" not in h.get("content-security-policy", ""), h.get("content-security-policy"))
+    check("a chart of private data is not kept", h.get("cache-control") == "no-store", h.get("cache-control"))
+last = re.search(rb"<title>Pain from \d{4}-\d\d-\d\d to (\d{4}-\d\d-\d\d)", req("GET", "/chart/pain.svg")[2]).group(1)
+st, h, data = req("GET", "/chart/pain.svg?size=wide&since=" + last.decode())
+check("a chart from a day: its range starts there", st == 200 and b"<title>Pain from " + last + b" to " + last in data, data[:400])
+st, h, data = req("GET", "/chart/sessions.svg")
+check("a chart without a size: the wide one", st == 200 and b'width="576px"' in data[:600], data[:300])
+st, h, data = req("GET", "/chart/pain.svg?size=huge")
+check("a chart of an unknown size: 422 naming the parameter", st == 422 and b"size" in data, (st, data[-300:]))
+check("GET /chart/{unknown}: 404", req("GET", "/chart/mood.svg")[0] == 404)
+check("GET /chart/all.svg (the report's page, not the web's): 404", req("GET", "/chart/all.svg")[0] == 404)
 st, h, data = req("POST", "/checkin", "pain=%zz&csrf=" + token, "application/x-www-form-urlencoded",
                   {"Cookie": cookie_hdr})
 check("a badly encoded form: 400", st == 400, st)
@@ -283,6 +307,9 @@ check("a page with a bad filter: 422 page", st == 422 and b"<html" in data, st)
 st, h, data = req("GET", "/img/wall-angels-goalpost.svg")
 check("an exercise picture: SVG", st == 200 and h.get("content-type") == "image/svg+xml" and b"<svg" in data[:300], (st, h))
 check("GET /img/{unknown}: 404", req("GET", "/img/wall-angels-nope.svg")[0] == 404)
+check("a picture runs nothing: its own policy", h.get("content-security-policy", "").startswith("default-src 'none'"))
+st, h, data = req("GET", "/history")
+html = data.decode()
 style = re.search(r"<style>(.*?)</style>", html, re.S).group(1)
 want = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
 check("the inline stylesheet is the one the policy's hash allows", "'sha256-%s'" % want in h.get("content-security-policy", ""))

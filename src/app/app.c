@@ -79,3 +79,47 @@ int pst_app_plan(struct pst_store *s, const struct pst_catalog *c, const struct 
 	pst_progression_free(prog);
 	return err;
 }
+
+int pst_app_report_read(struct pst_store *s, const struct pst_catalog *c, int64_t since,
+			int64_t today, bool full, struct pst_app_report *out)
+{
+	memset(out, 0, sizeof *out);
+	/* The progression follows every session since the first, whatever the range. */
+	int err = full ? s->ops->read_all(s, INT64_MIN, 0, &out->rs)
+		       : s->ops->read_all(s, since, PST_READ_NO_SESSION_EXERCISES, &out->rs);
+	if (err)
+		return err;
+	const struct pst_record_set *rs = &out->rs;
+	struct pst_history_input in = {
+		.checkins = rs->checkins, .ncheckins = rs->ncheckins,
+		.sessions = rs->sessions, .nsessions = rs->nsessions,
+		.psfs = rs->psfs, .npsfs = rs->npsfs,
+		.profile = rs->has_profile ? &rs->profile : NULL,
+		.since = since, .today = today,
+	};
+	if ((err = pst_history_build(&in, &out->h)))
+		return err;
+	size_t first = 0, last = rs->nsessions;
+	while (first < last && pst_time_day(rs->sessions[first].at) < out->h->since)
+		first++;
+	while (last > first && pst_time_day(rs->sessions[last - 1].at) > out->h->today)
+		last--;
+	out->sessions = rs->sessions + first;
+	out->nsessions = last - first;
+	out->has_profile = rs->has_profile;
+	if (rs->has_profile) {
+		out->today = pst_saved_profile_today(&rs->profile, today);
+		if (full)
+			err = pst_progression_build(c, &out->today, rs->checkins, rs->ncheckins,
+						    rs->sessions, rs->nsessions, &out->prog);
+	}
+	return err;
+}
+
+void pst_app_report_free(struct pst_app_report *r)
+{
+	pst_progression_free(r->prog);
+	pst_history_free(r->h);
+	pst_record_set_free(&r->rs);
+	memset(r, 0, sizeof *r);
+}

@@ -8,6 +8,7 @@
 #ifndef PST_APP_H
 #define PST_APP_H
 
+#include "core/history.h"
 #include "core/planner.h"
 #include "core/progression.h"
 #include "core/screen.h"
@@ -57,5 +58,31 @@ int pst_app_progression(struct pst_store *s, const struct pst_catalog *c,
 int pst_app_plan(struct pst_store *s, const struct pst_catalog *c, const struct pst_tips *t,
 		 const struct pst_profile *p, const struct pst_screen_result *screen,
 		 struct pst_plan **out);
+
+/*
+ * What a person's progress report and charts are drawn from: the records, the history
+ * since a day (PST_HISTORY_ALL: from the first record) up to today, the sessions in its
+ * range, and (with full, when a profile is saved) the progression of every session
+ * since the first, which tells where each exercise's dose stands.
+ */
+struct pst_app_report {
+	struct pst_record_set rs;
+	struct pst_history *h;
+	const struct pst_session_log *sessions; /* those in h's range, in rs */
+	size_t nsessions;
+	bool has_profile;
+	struct pst_profile today;       /* the saved profile as of today, when has_profile */
+	struct pst_progression *prog;   /* with full and a profile; else NULL */
+};
+
+/*
+ * Reads the report for since..today. full: every session with its exercises, and the
+ * progression (the PDF report); without it, only the sessions' days (the charts).
+ * Returns PST_OK, the store's error, or the history's or progression's (PST_ENOMEM);
+ * the caller frees *out with pst_app_report_free either way.
+ */
+int pst_app_report_read(struct pst_store *s, const struct pst_catalog *c, int64_t since,
+			int64_t today, bool full, struct pst_app_report *out);
+void pst_app_report_free(struct pst_app_report *r);
 
 #endif

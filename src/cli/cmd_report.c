@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "app/app.h"
 #include "cli.h"
 #include "commands.h"
 #include "core/history.h"
@@ -183,56 +184,24 @@ int cmd_report(struct cli *c, int argc, char **argv)
 	const struct pst_catalog *cat = NULL;
 	if (fmt == F_PDF && !(cat = cli_catalog(c)))
 		return EXIT_FAIL;
-	/* The charts need the days of the sessions only; the PDF report follows every
-	 * session, since the first, to tell where each exercise's dose stands. */
-	struct pst_record_set rs;
-	int err = fmt == F_PDF ? s->ops->read_all(s, INT64_MIN, 0, &rs)
-			       : s->ops->read_all(s, since, PST_READ_NO_SESSION_EXERCISES, &rs);
-	if (err) {
-		cli_error("%s", s->errmsg);
-		return EXIT_FAIL;
-	}
-	struct pst_history_input in = {
-		.checkins = rs.checkins, .ncheckins = rs.ncheckins,
-		.sessions = rs.sessions, .nsessions = rs.nsessions,
-		.psfs = rs.psfs, .npsfs = rs.npsfs,
-		.profile = rs.has_profile ? &rs.profile : NULL,
-		.since = since, .today = today,
-	};
-	struct pst_history *hist = NULL;
-	struct pst_progression *prog = NULL;
-	struct pst_profile ptoday;
+	struct pst_app_report rep;
 	struct pst_buf b;
 	pst_buf_init(&b, PST_DOC_MAX_BYTES);
 	int code = EXIT_OK;
-	if ((err = pst_history_build(&in, &hist))) {
-		cli_error("cannot build the history: %s", pst_strerror(err));
+	int err = pst_app_report_read(s, cat, since, today, fmt == F_PDF, &rep);
+	if (err) {
+		cli_error("cannot read your progress: %s",
+			  s->errmsg[0] ? s->errmsg : pst_strerror(err));
 		code = EXIT_FAIL;
 		goto out;
 	}
-	/* Sessions in the range the history looked at. */
-	size_t first = 0, last = rs.nsessions;
-	while (first < last && pst_time_day(rs.sessions[first].at) < hist->since)
-		first++;
-	while (last > first && pst_time_day(rs.sessions[last - 1].at) > hist->today)
-		last--;
-	struct pst_chart_src src = {.h = hist, .sessions = rs.sessions + first, .nsessions = last - first};
+	struct pst_chart_src src = {.h = rep.h, .sessions = rep.sessions, .nsessions = rep.nsessions};
 	if (fmt == F_PDF) {
-		if (rs.has_profile) {
-			ptoday = pst_saved_profile_today(&rs.profile, today);
-			err = pst_progression_build(cat, &ptoday, rs.checkins, rs.ncheckins, rs.sessions,
-						    rs.nsessions, &prog);
-			if (err) {
-				cli_error("cannot follow your progress: %s", pst_strerror(err));
-				code = EXIT_FAIL;
-				goto out;
-			}
-		}
 		struct pst_report_input ri = {
-			.h = hist, .sessions = src.sessions, .nsessions = src.nsessions,
-			.saved = rs.has_profile ? &rs.profile : NULL,
-			.today = rs.has_profile ? &ptoday : NULL,
-			.prog = prog, .now = now, .paper = pp,
+			.h = rep.h, .sessions = rep.sessions, .nsessions = rep.nsessions,
+			.saved = rep.has_profile ? &rep.rs.profile : NULL,
+			.today = rep.has_profile ? &rep.today : NULL,
+			.prog = rep.prog, .now = now, .paper = pp,
 		};
 		err = pst_report_pdf(&ri, &b);
 	} else {
@@ -250,8 +219,6 @@ int cmd_report(struct cli *c, int argc, char **argv)
 	code = emit(&b, out);
 out:
 	pst_buf_free(&b);
-	pst_progression_free(prog);
-	pst_history_free(hist);
-	pst_record_set_free(&rs);
+	pst_app_report_free(&rep);
 	return code;
 }

@@ -479,25 +479,14 @@ void api_sessions(struct web *w, struct req *r)
 
 /* --- history and export -------------------------------------------------------------- */
 
-/* Builds the person's history since a day (PST_HISTORY_ALL: from the first record);
- * *rs holds what it points into. The caller frees both. */
-int web_history(struct web *w, int64_t since, int64_t today, struct pst_record_set *rs,
-		struct pst_history **h)
+/* Reads the person's history since a day (PST_HISTORY_ALL: from the first record), as
+ * pst_app_report_read does, under the store's lock. The caller frees *rep. */
+int web_report(struct web *w, int64_t since, int64_t today, bool full, struct pst_app_report *rep)
 {
-	*h = NULL;
 	web_store_lock(w);
-	int err = w->cfg.store->ops->read_all(w->cfg.store, since, PST_READ_NO_SESSION_EXERCISES, rs);
+	int err = pst_app_report_read(w->cfg.store, w->cfg.cat, since, today, full, rep);
 	web_store_unlock(w);
-	if (err)
-		return err;
-	struct pst_history_input in = {
-		.checkins = rs->checkins, .ncheckins = rs->ncheckins,
-		.sessions = rs->sessions, .nsessions = rs->nsessions,
-		.psfs = rs->psfs, .npsfs = rs->npsfs,
-		.profile = rs->has_profile ? &rs->profile : NULL,
-		.since = since, .today = today,
-	};
-	return pst_history_build(&in, h);
+	return err;
 }
 
 void api_history(struct web *w, struct req *r)
@@ -507,19 +496,17 @@ void api_history(struct web *w, struct req *r)
 		web_error(r, 422, "invalid", "since", "since: the day is after today");
 		return;
 	}
-	struct pst_record_set rs = {0};
-	struct pst_history *h = NULL;
-	int err = web_history(w, since, r->today, &rs, &h);
+	struct pst_app_report rep;
+	int err = web_report(w, since, r->today, false, &rep);
 	if (err) {
 		store_failed(w, r, err);
 	} else {
 		r->reply.status = 200;
 		r->reply.ctype = "application/json";
 		pst_buf_init(&r->reply.body, 1 << 26);
-		pst_json_history(&r->reply.body, h);
+		pst_json_history(&r->reply.body, rep.h);
 	}
-	pst_history_free(h);
-	pst_record_set_free(&rs);
+	pst_app_report_free(&rep);
 }
 
 void api_export(struct web *w, struct req *r)

@@ -8,6 +8,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "app/app.h"
 #include "core/tracking.h"
 #include "form.h"
 #include "web.h"
@@ -202,12 +203,9 @@ int web_screening_save(struct web *w, const char *answers, unsigned stages, stru
 /* Saves a session log given as JSON text (the API's body, or the session form turned
  * into it); on a problem the reply says what and 0 is returned, else the new id. */
 int64_t web_session_save(struct web *w, struct req *r, const char *text, size_t len);
-/* The person's history since a day (PST_HISTORY_ALL: from the first record) as of
- * today; *rs holds what *h points into. The caller frees both, also on error. */
-struct pst_history;
-struct pst_record_set;
-int web_history(struct web *w, int64_t since, int64_t today, struct pst_record_set *rs,
-		struct pst_history **h);
+/* api.c: the person's history and what the report needs, read under the store's lock
+ * (pst_app_report_read). The caller frees *rep with pst_app_report_free. */
+int web_report(struct web *w, int64_t since, int64_t today, bool full, struct pst_app_report *rep);
 
 /* pages.c */
 void page_home(struct web *w, struct req *r);
@@ -221,6 +219,9 @@ void page_checkin_post(struct web *w, struct req *r);
 void page_session(struct web *w, struct req *r);
 void page_session_post(struct web *w, struct req *r);
 void page_history(struct web *w, struct req *r);
+/* GET /handout.pdf and /report.pdf: the plan on paper, the report for a clinician. */
+void page_handout(struct web *w, struct req *r);
+void page_report(struct web *w, struct req *r);
 /* GET /chart/KIND.svg: a history chart; its size words (narrow, wide) for the route. */
 void page_chart(struct web *w, struct req *r);
 extern const struct pst_vocab web_chart_size_vocab;

@@ -11,6 +11,7 @@
 #include "core/history.h"
 #include "page.h"
 #include "render/chart.h"
+#include "render/document.h"
 #include "render/plan.h"
 #include "render/text.h"
 
@@ -137,7 +138,10 @@ static void render_today(struct web *w, struct req *r, const struct pst_plan *pl
 				day_long[d], day_short[d], d == wd ? " (today)" : "",
 				plan->session_days[d] ? "Session and relief break" : "Relief break");
 	}
-	pst_html_raw(b, "</tbody></table></section>");
+	pst_html_raw(b, "</tbody></table><p class=\"print\">Your plan on paper, with pictures, a table to "
+			"tick and the stop signs: <a href=\"/handout.pdf\" type=\"application/pdf\">Print / PDF "
+			"(A4)</a> · <a href=\"/handout.pdf?paper=letter\" type=\"application/pdf\">US Letter</a>"
+			"</p></section>");
 	if (plan->ntips) {
 		/* One tip a day, in turn, from those picked for the stage and triggers. */
 		const struct pst_tip *t = plan->tips[(size_t)(r->today % (int64_t)plan->ntips)];
@@ -164,6 +168,67 @@ void page_today(struct web *w, struct req *r)
 	}
 	pst_plan_free(plan);
 	person_free(&pe);
+}
+
+/* Replies with a PDF made into r->reply.body (err from the renderer), shown in the
+ * browser (which prints it or saves it) under a dated name. */
+static void reply_pdf(struct req *r, int err, const char *name)
+{
+	if (err) {
+		page_error(r, 500, "The document could not be made",
+			   err == PST_ENOMEM ? "There was not enough memory to draw it." : pst_strerror(err));
+		return;
+	}
+	char day[16];
+	pst_day_format(r->today, day, sizeof day);
+	r->reply.status = 200;
+	r->reply.ctype = "application/pdf";
+	snprintf(r->reply.disposition, sizeof r->reply.disposition,
+		 "inline; filename=\"postura-%s-%s.pdf\"", name, day);
+}
+
+/* GET /handout.pdf?paper=a4|letter: the plan on paper (the handout of `postura handout`),
+ * for the person as screened; a warning sign sends them to the referral page instead. */
+void page_handout(struct web *w, struct req *r)
+{
+	struct person pe;
+	struct pst_plan *plan = todays_plan(w, r, &pe);
+	if (plan) {
+		enum pst_paper paper = r->q[0].set ? (enum pst_paper)r->q[0].word : PST_PAPER_A4;
+		pst_buf_free(&r->reply.body);
+		pst_buf_init(&r->reply.body, PST_DOC_MAX_BYTES);
+		reply_pdf(r, pst_handout_pdf(plan, w->cfg.questions, paper, r->now, &r->reply.body), "plan");
+	}
+	pst_plan_free(plan);
+	person_free(&pe);
+}
+
+/* GET /report.pdf?paper=a4|letter&since=DAY: the progress report for a clinician, as
+ * `postura report --format pdf` makes it. */
+void page_report(struct web *w, struct req *r)
+{
+	int64_t since = r->q[1].set ? r->q[1].n : PST_HISTORY_ALL;
+	if (since != PST_HISTORY_ALL && since > r->today)
+		since = r->today;
+	char msg[512];
+	struct pst_app_report rep;
+	int err = web_report(w, since, r->today, true, &rep);
+	if (err) {
+		page_error(r, 500, "Your history could not be read", web_store_errmsg(w, err, msg, sizeof msg));
+		pst_app_report_free(&rep);
+		return;
+	}
+	struct pst_report_input ri = {
+		.h = rep.h, .sessions = rep.sessions, .nsessions = rep.nsessions,
+		.saved = rep.has_profile ? &rep.rs.profile : NULL,
+		.today = rep.has_profile ? &rep.today : NULL,
+		.prog = rep.prog, .now = r->now,
+		.paper = r->q[0].set ? (enum pst_paper)r->q[0].word : PST_PAPER_A4,
+	};
+	pst_buf_free(&r->reply.body);
+	pst_buf_init(&r->reply.body, PST_DOC_MAX_BYTES);
+	reply_pdf(r, pst_report_pdf(&ri, &r->reply.body), "report");
+	pst_app_report_free(&rep);
 }
 
 void page_checkin_post(struct web *w, struct req *r)
@@ -389,22 +454,20 @@ void page_chart(struct web *w, struct req *r)
 		since = r->today;
 	enum chart_size size = r->q[1].set ? (enum chart_size)r->q[1].word : CHART_WIDE;
 	char msg[512];
-	struct pst_record_set rs = {0};
-	struct pst_history *h = NULL;
-	int err = web_history(w, since, r->today, &rs, &h);
+	struct pst_app_report rep;
+	int err = web_report(w, since, r->today, false, &rep);
 	if (err) {
 		page_error(r, 500, "Your history could not be read", web_store_errmsg(w, err, msg, sizeof msg));
-		pst_record_set_free(&rs);
+		pst_app_report_free(&rep);
 		return;
 	}
-	struct pst_chart_src src = {.h = h, .sessions = rs.sessions, .nsessions = rs.nsessions,
+	struct pst_chart_src src = {.h = rep.h, .sessions = rep.sessions, .nsessions = rep.nsessions,
 				    .text_px = chart_sizes[size].text};
 	int cw = chart_sizes[size].w, ch = (int)pst_chart_height((enum pst_chart_kind)kind, &src, cw);
 	pst_buf_free(&r->reply.body);
 	pst_buf_init(&r->reply.body, PST_FIG_MAX_BYTES);
 	err = pst_chart_render((enum pst_chart_kind)kind, &src, PST_FIG_SVG, cw, ch, &r->reply.body);
-	pst_history_free(h);
-	pst_record_set_free(&rs);
+	pst_app_report_free(&rep);
 	if (err) {
 		page_error(r, 500, "No chart", "The chart could not be drawn.");
 		return;
@@ -503,18 +566,19 @@ void page_psfs_post(struct web *w, struct req *r)
 void page_history(struct web *w, struct req *r)
 {
 	char msg[512];
-	struct pst_record_set rs = {0};
-	struct pst_history *h = NULL;
 	int64_t since = r->q[0].set ? r->q[0].n : PST_HISTORY_ALL;
 	if (since != PST_HISTORY_ALL && since > r->today)
 		since = r->today;
-	int err = web_history(w, since, r->today, &rs, &h);
+	struct pst_app_report rep;
+	int err = web_report(w, since, r->today, false, &rep);
 	if (err) {
 		page_error(r, 500, "Your history could not be read",
 			   web_store_errmsg(w, err, msg, sizeof msg));
-		pst_record_set_free(&rs);
+		pst_app_report_free(&rep);
 		return;
 	}
+	const struct pst_history *h = rep.h;
+	const struct pst_record_set rs = rep.rs; /* a view; rep owns it */
 	struct pst_buf *b = page_begin(w, r, "History", "/history");
 	pst_html_raw(b, "<h1>Your history</h1>");
 	if (r->q[1].set)
@@ -574,7 +638,16 @@ void page_history(struct web *w, struct req *r)
 		pst_html_raw(b, "</ul>");
 	pst_html_printf(b, "<p>Sessions recorded: %zu. <a href=\"/export?format=csv\">Download everything (CSV)</a></p>",
 			rs.nsessions);
+	char q[32] = "";
+	if (since != PST_HISTORY_ALL) {
+		char d[16];
+		snprintf(q, sizeof q, "since=%s", pst_day_format(since, d, sizeof d));
+	}
+	pst_html_printf(b, "<p class=\"print\">For your midwife, doctor or physiotherapist: a report of your "
+			   "pain, sessions, activities and how each exercise moved on. <a href=\"/report.pdf%s%s\" "
+			   "type=\"application/pdf\">Report (PDF, A4)</a> · <a href=\"/report.pdf?paper=letter%s%s\" "
+			   "type=\"application/pdf\">US Letter</a></p>",
+			q[0] ? "?" : "", q, q[0] ? "&" : "", q);
 	page_end(b, NULL);
-	pst_history_free(h);
-	pst_record_set_free(&rs);
+	pst_app_report_free(&rep);
 }

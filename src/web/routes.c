@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/vocab.h"
+#include "render/document.h"
 #include "internal.h"
 
 static const struct param p_history[] = {{"since", PT_DATE, 0, 0, NULL}, {"saved", PT_TEXT, 0, 16, NULL},
@@ -15,6 +16,11 @@ static const struct param p_history[] = {{"since", PT_DATE, 0, 0, NULL}, {"saved
 static const struct param p_chart[] = {{"since", PT_DATE, 0, 0, NULL},
 				       {"size", PT_WORD, 0, 0, &web_chart_size_vocab},
 				       {NULL, 0, 0, 0, NULL}};
+static const struct pst_vocab paper_vocab = {"paper", pst_paper_names, PST_PAPER__MAX};
+static const struct param p_handout[] = {{"paper", PT_WORD, 0, 0, &paper_vocab}, {NULL, 0, 0, 0, NULL}};
+static const struct param p_report[] = {{"paper", PT_WORD, 0, 0, &paper_vocab},
+					{"since", PT_DATE, 0, 0, NULL},
+					{NULL, 0, 0, 0, NULL}};
 static const struct param p_screen[] = {{"stage", PT_WORD, 0, 0, &pst_vocab_stage},
 					{NULL, 0, 0, 0, NULL}};
 static const struct param p_session[] = {{"relief", PT_INT, 0, 1, NULL}, {NULL, 0, 0, 0, NULL}};
@@ -67,6 +73,8 @@ const struct route web_routes[] = {
 	{M_GET, "/export", api_export, BODY_NONE, 0, p_export_fmt},
 	{M_GET, "/img/{}", page_figure, BODY_NONE, R_ARG_FIGURE, NULL},
 	{M_GET, "/chart/{}", page_chart, BODY_NONE, R_ARG_FIGURE, p_chart},
+	{M_GET, "/handout.pdf", page_handout, BODY_NONE, 0, p_handout},
+	{M_GET, "/report.pdf", page_report, BODY_NONE, 0, p_report},
 	{M_GET, "/static/{}", page_asset, BODY_NONE, R_ARG_ASSET, NULL},
 };
 const size_t web_routes_n = sizeof web_routes / sizeof *web_routes;

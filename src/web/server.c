@@ -33,8 +33,10 @@ static void add_headers(struct MHD_Response *resp, const struct web *w, const ch
 			const char *cache, bool cookie)
 {
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
-	MHD_add_response_header(resp, "Content-Security-Policy",
-				strcmp(ctype, "image/svg+xml") == 0 ? csp_svg : w->csp);
+	/* A PDF is shown by the browser's own viewer, which a page's policy can break. */
+	if (strcmp(ctype, "application/pdf") != 0)
+		MHD_add_response_header(resp, "Content-Security-Policy",
+					strcmp(ctype, "image/svg+xml") == 0 ? csp_svg : w->csp);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");

@@ -104,6 +104,8 @@ check("/ sends a first visit to the screening", st == 303 and h.get("location") 
 secure("redirect", h)
 error_is("GET /api/v1/profile before any: 404", req("GET", "/api/v1/profile"), 404, "no-profile")
 error_is("GET /api/v1/plan before a profile: 404", req("GET", "/api/v1/plan"), 404, "no-profile")
+st, h, _ = req("GET", "/handout.pdf")
+check("the plan on paper before the safety questions: to the screening", st == 303 and h.get("location") == "/screening", (st, h))
 
 # --- catalogue -------------------------------------------------------------------------
 st, h, data = req("GET", "/api/v1/catalog")
@@ -366,6 +368,45 @@ st, h, data = req("POST", "/session", "pain_before=4&n=1&ex1=nope&fb1=easy&csrf=
                   "application/x-www-form-urlencoded", {"Cookie": cookie_hdr})
 check("a session form with an unknown exercise: 422", st == 422, st)
 
+# --- on paper -----------------------------------------------------------------------------
+def pdf_text(data):
+    """The text of a PDF (pdftotext), or None without poppler-utils."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(data)
+        f.flush()
+        try:
+            return subprocess.run(["pdftotext", "-layout", f.name, "-"], capture_output=True, check=True).stdout.decode()
+        except FileNotFoundError:
+            return None
+plan_names = [e["name"] for e in jbody(req("GET", "/api/v1/plan")[2]).get("exercises", [])]
+st, h, data = req("GET", "/today")
+check("the Today page offers the plan on paper", b'href="/handout.pdf"' in data and b'href="/handout.pdf?paper=letter"' in data)
+st, h, data = req("GET", "/handout.pdf")
+check("GET /handout.pdf: a PDF shown in the browser under a dated name", st == 200 and data.startswith(b"%PDF-")
+      and h.get("content-type") == "application/pdf"
+      and re.fullmatch(r'inline; filename="postura-plan-\d{4}-\d\d-\d\d\.pdf"', h.get("content-disposition", "")), (st, h))
+check("a PDF is not kept", h.get("cache-control") == "no-store")
+text = pdf_text(data)
+if text is not None:
+    flat = " ".join(text.split())
+    check("the handout holds every planned exercise and the stop signs", plan_names and
+          all(n in flat for n in plan_names) and "Stop at once" in flat, [n for n in plan_names if n not in flat])
+check("the handout is on A4 by default", b"/MediaBox [ 0 0 595.27" in data or b"/MediaBox [0 0 595.27" in data)
+st, h, data = req("GET", "/handout.pdf?paper=letter")
+check("?paper=letter: on US Letter", st == 200 and (b"/MediaBox [ 0 0 612 792 ]" in data or b"/MediaBox [0 0 612 792]" in data))
+st, h, data = req("GET", "/handout.pdf?paper=a5")
+check("?paper=a5: 422 naming the parameter and the choices", st == 422 and b"paper" in data and b"a4, letter" in data, data[-300:])
+st, h, data = req("GET", "/history")
+check("the history offers the report for a clinician", b'href="/report.pdf"' in data)
+st, h, data = req("GET", "/report.pdf?paper=letter")
+check("GET /report.pdf: the report as a PDF", st == 200 and data.startswith(b"%PDF-")
+      and "postura-report-" in h.get("content-disposition", ""), (st, h))
+text = pdf_text(data)
+if text is not None:
+    check("the report holds the pain statement and the sessions", "pain" in text.lower() and "Sessions" in text, text[:300])
+st, h, data = req("GET", "/report.pdf?since=2999-01-01")
+check("a report from a day after today: today's", st == 200 and data.startswith(b"%PDF-"), st)
+
 # --- referral ---------------------------------------------------------------------------
 st, h, data = req("POST", "/api/v1/screen", answers_emergency)
 check("POST /api/v1/screen (chest pain): emergency", st == 200 and jbody(data).get("outcome") == "emergency")
@@ -377,6 +418,8 @@ st, h, _ = req("GET", "/today")
 check("the Today page sends a red flag to the referral", st == 303 and h.get("location") == "/referral", (st, h))
 st, h, data = req("GET", "/referral")
 check("the referral page says to call emergency services", st == 200 and b"emergency" in data.lower())
+st, h, _ = req("GET", "/handout.pdf")
+check("no plan on paper after a red flag: to the referral", st == 303 and h.get("location") == "/referral", (st, h))
 
 # --- limits ------------------------------------------------------------------------------
 c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)

@@ -18,6 +18,36 @@
   }
   bindSound(doc.getElementById('sound'));
 
+  function el(tag, attrs, text) {
+    var e = doc.createElement(tag);
+    for (var k in attrs) e.setAttribute(k, attrs[k]);
+    if (text) e.textContent = text;
+    return e;
+  }
+
+  /* The pictures of a movement loop; a button pauses them all (the poses are shown
+   * still instead), remembered. Nothing moves for those who asked for reduced motion. */
+  var MOTION = 'postura.motion';
+  var moving = doc.querySelectorAll('.poses[data-moving]');
+  if (moving.length && window.matchMedia && window.matchMedia('(prefers-reduced-motion: no-preference)').matches) {
+    var toggles = [];
+    var setMotion = function (paused) {
+      Array.prototype.forEach.call(moving, function (p) { p.classList.toggle('paused', paused); });
+      toggles.forEach(function (b) { b.setAttribute('aria-pressed', paused ? 'true' : 'false'); });
+    };
+    Array.prototype.forEach.call(moving, function (p) {
+      var b = el('button', {type: 'button', 'class': 'secondary motion', 'aria-pressed': 'false'}, 'Pause the movement');
+      b.addEventListener('click', function () {
+        var paused = b.getAttribute('aria-pressed') !== 'true';
+        store.set(MOTION, paused ? 'off' : 'on');
+        setMotion(paused);
+      });
+      toggles.push(b);
+      p.parentNode.insertBefore(b, p.nextSibling);
+    });
+    setMotion(store.get(MOTION) === 'off');
+  }
+
   var form = doc.getElementById('session-form');
   var host = doc.getElementById('player');
   if (!form || !host) return;
@@ -27,13 +57,6 @@
   var finish = form.querySelector('.finish');
   var before = form.querySelector('select[name=pain_before]');
   var num = function (el, k) { return parseInt(el.getAttribute('data-' + k), 10) || 0; };
-
-  function el(tag, attrs, text) {
-    var e = doc.createElement(tag);
-    for (var k in attrs) e.setAttribute(k, attrs[k]);
-    if (text) e.textContent = text;
-    return e;
-  }
 
   /* The timeline of one exercise: segments of work and rest, in order. */
   function timeline(li) {

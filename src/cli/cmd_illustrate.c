@@ -7,10 +7,12 @@
 #include "cli.h"
 #include "commands.h"
 #include "core/catalog.h"
+#include "render/cairox.h"
 #include "render/figure.h"
 
 const char cmd_illustrate_usage[] =
-	"usage: postura illustrate ID [--pose P] [--format svg|png] [--size WxH] [--out FILE]\n"
+	"usage: postura illustrate ID [--pose P | --animate] [--format svg|png] [--size WxH]\n"
+	"                          [--out FILE]\n"
 	"\n"
 	"Pictures of an exercise's movement: a simple figure in each pose, with the props it\n"
 	"needs. Without --pose, every pose is drawn side by side, start to end, each\n"
@@ -19,9 +21,11 @@ const char cmd_illustrate_usage[] =
 	"options:\n"
 	"  --pose P       only one pose: start, end, a pose's name or its number from 1\n"
 	"                 ('postura catalog show ID' lists them)\n"
+	"  --animate      one picture that moves from pose to pose and back, looping (SVG;\n"
+	"                 a viewer that does not animate shows the first pose)\n"
 	"  --format F     svg (the default) or png; --out FILE.png alone also means png\n"
 	"  --size WxH     the picture's size in pixels, 32-4096 each (default: 360x360\n"
-	"                 for each pose side by side, 480x480 for one pose)\n"
+	"                 for each pose side by side, 480x480 for one pose or --animate)\n"
 	"  --out FILE     write to FILE instead of standard output\n"
 	"  --no-labels    leave out the names under the poses\n"
 	"  -h, --help     show this help\n"
@@ -34,6 +38,7 @@ static const struct option opts[] = {
 	{"size", required_argument, NULL, 's'},
 	{"out", required_argument, NULL, 'o'},
 	{"no-labels", no_argument, NULL, 'L'},
+	{"animate", no_argument, NULL, 'a'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -66,7 +71,7 @@ static bool ends_with(const char *s, const char *suffix)
 int cmd_illustrate(struct cli *c, int argc, char **argv)
 {
 	const char *pose = NULL, *format = NULL, *size = NULL, *out = NULL;
-	bool labels = true;
+	bool labels = true, animate = false;
 	int o;
 	while ((o = cli_getopt(argc, argv, ":h", opts, "illustrate")) != -1) {
 		switch (o) {
@@ -75,6 +80,7 @@ int cmd_illustrate(struct cli *c, int argc, char **argv)
 		case 's': size = optarg; break;
 		case 'o': out = optarg; break;
 		case 'L': labels = false; break;
+		case 'a': animate = true; break;
 		case 'h': return cli_help(cmd_illustrate_usage);
 		default: return EXIT_USAGE;
 		}
@@ -95,6 +101,11 @@ int cmd_illustrate(struct cli *c, int argc, char **argv)
 		}
 	} else if (out && ends_with(out, ".png")) {
 		fmt = PST_FIG_PNG;
+	}
+	if (animate && (pose || fmt == PST_FIG_PNG)) {
+		cli_error(pose ? "--animate draws every pose; leave out --pose"
+			       : "--animate makes SVG only (a PNG cannot move)");
+		return EXIT_USAGE;
 	}
 	int w = 0, h = 0;
 	if (size && !parse_size(size, &w, &h)) {
@@ -142,11 +153,24 @@ int cmd_illustrate(struct cli *c, int argc, char **argv)
 		}
 	}
 	if (!size) {
-		size_t n = which < 0 ? sc->n : 1;
-		w = which < 0 ? (int)(360 * n) : 480;
-		h = which < 0 ? 360 : 480;
+		size_t n = which < 0 && !animate ? sc->n : 1;
+		w = which < 0 && !animate ? (int)(360 * n) : 480;
+		h = which < 0 && !animate ? 360 : 480;
 		if (w > PST_FIG_MAX_PX)
 			w = PST_FIG_MAX_PX;
+	}
+	if (animate) {
+		struct pst_buf b;
+		pst_buf_init(&b, PST_FIG_MAX_BYTES);
+		int err = pst_figure_animate(sc, w, h, &b);
+		if (!err && out && (err = pst_file_write_atomic(out, b.s, b.len)) == PST_EIO)
+			cli_error("cannot write %s: %s", out, strerror(errno));
+		else if (err)
+			cli_error("cannot draw the picture: %s", pst_strerror(err));
+		else if (!out)
+			cli_write(b.s, b.len);
+		pst_buf_free(&b);
+		return err ? EXIT_FAIL : out ? EXIT_OK : cli_finish(EXIT_OK);
 	}
 	if (out) {
 		int err = pst_figure_write_file(sc, which, labels && which < 0, fmt, w, h, out);

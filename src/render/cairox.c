@@ -59,6 +59,90 @@ void pst_svg_renumber(struct pst_buf *out, size_t start)
 	pst_buf_free(&b);
 }
 
+/* Appends the number at s (n bytes: an optional '-', digits, '.', digits) rounded to two
+ * decimals, without trailing zeros. */
+static void trimmed(struct pst_buf *b, const char *s, size_t n)
+{
+	char tmp[64], out[64];
+	if (n >= sizeof tmp) {
+		pst_buf_add(b, s, n);
+		return;
+	}
+	memcpy(tmp, s, n);
+	tmp[n] = '\0';
+	int k = snprintf(out, sizeof out, "%.2f", strtod(tmp, NULL));
+	while (k > 0 && out[k - 1] == '0')
+		k--;
+	if (k > 0 && out[k - 1] == '.')
+		k--;
+	out[k] = '\0';
+	pst_buf_puts(b, strcmp(out, "-0") == 0 ? "0" : out);
+}
+
+void pst_svg_trim_numbers(struct pst_buf *out, size_t start)
+{
+	struct pst_buf b;
+	pst_buf_init(&b, out->max);
+	const char *s = out->s + start, *end = out->s + out->len;
+	while (s < end) {
+		const char *d = NULL;
+		for (const char *q = s; q + 4 <= end; q++)
+			if (memcmp(q, " d=\"", 4) == 0) {
+				d = q + 4;
+				break;
+			}
+		if (!d) {
+			pst_buf_add(&b, s, (size_t)(end - s));
+			break;
+		}
+		pst_buf_add(&b, s, (size_t)(d - s));
+		s = d;
+		while (s < end && *s != '"') {
+			const char *n0 = s, *q = s;
+			if (*q == '-')
+				q++;
+			const char *digits = q;
+			while (q < end && *q >= '0' && *q <= '9')
+				q++;
+			if (q > digits && q < end && *q == '.') {
+				const char *frac = ++q;
+				while (q < end && *q >= '0' && *q <= '9')
+					q++;
+				if (q - frac > 2) {
+					trimmed(&b, n0, (size_t)(q - n0));
+					s = q;
+					continue;
+				}
+			}
+			if (q == n0)
+				q++; /* not a number: one byte as it is */
+			pst_buf_add(&b, n0, (size_t)(q - n0));
+			s = q;
+		}
+	}
+	if (b.failed) {
+		out->failed = true;
+	} else {
+		out->len = start;
+		pst_buf_add(out, b.s, b.len);
+	}
+	pst_buf_free(&b);
+}
+
+size_t pst_svg_prefix_id(const char *s, const char *end, const char *prefix, struct pst_buf *out)
+{
+	static const char *const keys[] = {" id=\"", "href=\"#", "url(#"};
+	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+		size_t kl = strlen(keys[i]);
+		if ((size_t)(end - s) >= kl && memcmp(s, keys[i], kl) == 0) {
+			pst_buf_add(out, s, kl);
+			pst_buf_printf(out, "%s-", prefix);
+			return kl;
+		}
+	}
+	return 0;
+}
+
 int pst_file_write_atomic(const char *path, const char *data, size_t len)
 {
 	size_t tl = strlen(path) + 32;

@@ -909,21 +909,10 @@ static void svg_dress(struct pst_buf *out, const char *svg, size_t len, const ch
 				continue;
 			}
 		}
-		if (prefix) {
-			static const char *const keys[] = {" id=\"", "href=\"#", "url(#"};
-			bool hit = false;
-			for (size_t i = 0; i < 3; i++) {
-				size_t kl = strlen(keys[i]);
-				if ((size_t)(end - s) >= kl && memcmp(s, keys[i], kl) == 0) {
-					pst_buf_add(out, s, kl);
-					pst_buf_printf(out, "%s-", prefix);
-					s += kl;
-					hit = true;
-					break;
-				}
-			}
-			if (hit)
-				continue;
+		size_t took = prefix ? pst_svg_prefix_id(s, end, prefix, out) : 0;
+		if (took) {
+			s += took;
+			continue;
 		}
 		pst_buf_add(out, s, 1);
 		s++;

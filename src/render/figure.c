@@ -1020,9 +1020,135 @@ int pst_figure_render(const struct pst_scene *sc, int which, bool labels,
 	if (st == CAIRO_STATUS_SUCCESS)
 		st = cairo_surface_status(sf);
 	cairo_surface_destroy(sf);
-	if (fmt == PST_FIG_SVG && st == CAIRO_STATUS_SUCCESS && !out->failed)
+	if (fmt == PST_FIG_SVG && st == CAIRO_STATUS_SUCCESS && !out->failed) {
 		pst_svg_renumber(out, start);
+		pst_svg_trim_numbers(out, start);
+	}
 	return st == CAIRO_STATUS_SUCCESS && !out->failed ? PST_OK : PST_ENOMEM;
+}
+
+/* ---- the movement, animated ---- */
+
+/* One frame of an animation: pose p fitted into box, alone, as an SVG document. */
+static int frame_svg(const struct pst_scene *sc, const struct pst_pose *p,
+		     const struct pst_fig_box *box, int w, int h, struct pst_buf *out)
+{
+	out->len = 0;
+	out->failed = false;
+	cairo_surface_t *sf = cairo_svg_surface_create_for_stream(pst_cairo_to_buf, out, w, h);
+	cairo_svg_surface_set_document_unit(sf, CAIRO_SVG_UNIT_PX);
+	cairo_t *cr = cairo_create(sf);
+	cairo_rectangle(cr, 0, 0, w, h);
+	set_rgb(cr, C_BG);
+	cairo_fill(cr);
+	double pad = fmin(w, h) * 0.05;
+	pst_figure_draw_pose(cr, sc, p, box, pad, pad, w - 2 * pad, h - 2 * pad);
+	cairo_status_t st = cairo_status(cr);
+	cairo_destroy(cr);
+	cairo_surface_finish(sf);
+	if (st == CAIRO_STATUS_SUCCESS)
+		st = cairo_surface_status(sf);
+	cairo_surface_destroy(sf);
+	if (st == CAIRO_STATUS_SUCCESS && !out->failed) {
+		pst_svg_renumber(out, 0);
+		pst_svg_trim_numbers(out, 0);
+	}
+	return st == CAIRO_STATUS_SUCCESS && !out->failed && out->s ? PST_OK : PST_ENOMEM;
+}
+
+int pst_figure_animate(const struct pst_scene *sc, int w, int h, struct pst_buf *out)
+{
+	if (w < PST_FIG_MIN_PX || h < PST_FIG_MIN_PX || w > PST_FIG_MAX_PX || h > PST_FIG_MAX_PX ||
+	    sc->n == 0 || sc->n > PST_POSES_MAX)
+		return PST_EINVAL;
+	/* the frames: each pose held, then the way to the next (back to the first after the
+	 * last) in eased steps; a change of view is a cut */
+	struct {
+		struct pst_pose p;
+		double secs;
+	} fr[PST_POSES_MAX * PST_ANIM_STEPS];
+	size_t nf = 0;
+	double total = 0;
+	struct pst_fig_box box = {1e9, 1e9, -1e9, -1e9};
+	for (size_t i = 0; i < sc->n; i++) {
+		const struct pst_pose *a = &sc->poses[i], *b = &sc->poses[(i + 1) % sc->n];
+		struct pst_fig_box pb;
+		pst_figure_bounds(sc, a, &pb);
+		box.x0 = fmin(box.x0, pb.x0);
+		box.y0 = fmin(box.y0, pb.y0);
+		box.x1 = fmax(box.x1, pb.x1);
+		box.y1 = fmax(box.y1, pb.y1);
+		fr[nf].p = *a;
+		fr[nf++].secs = PST_ANIM_HOLD_S;
+		for (int k = 1; sc->n > 1 && a->view == b->view && k < PST_ANIM_STEPS; k++) {
+			double t = (double)k / PST_ANIM_STEPS;
+			pst_pose_lerp(a, b, t * t * (3 - 2 * t), &fr[nf].p);
+			fr[nf++].secs = PST_ANIM_MOVE_S / (PST_ANIM_STEPS - 1);
+		}
+	}
+	for (size_t i = 0; i < nf; i++)
+		total += fr[i].secs;
+	size_t start = out->len;
+	struct pst_buf f;
+	pst_buf_init(&f, PST_FIG_MAX_BYTES);
+	int err = PST_OK;
+	double at = 0;
+	for (size_t i = 0; i < nf && !err; i++) {
+		if ((err = frame_svg(sc, &fr[i].p, &box, w, h, &f)))
+			break;
+		const char *s = f.s, *end = f.s + f.len;
+		const char *open = strstr(s, "<svg"), *body = open ? strchr(open, '>') : NULL;
+		const char *close = NULL;
+		for (const char *q = end - 6; body && q > body; q--)
+			if (memcmp(q, "</svg>", 6) == 0) {
+				close = q;
+				break;
+			}
+		if (!close) {
+			err = PST_ENOMEM; /* not what cairo writes */
+			break;
+		}
+		body++;
+		if (i == 0) /* the document's head, once */
+			pst_buf_add(out, s, (size_t)(body - s));
+		/* The first frame is always shown (what a viewer without animation sees); each
+		 * other one covers it in its turn. */
+		double a0 = at / total, a1 = (at + fr[i].secs) / total;
+		if (i == 0)
+			pst_buf_puts(out, "\n<g>");
+		else if (i + 1 < nf)
+			pst_buf_printf(out, "\n<g visibility=\"hidden\"><animate attributeName=\"visibility\" "
+					    "values=\"hidden;visible;hidden\" keyTimes=\"0;%.4f;%.4f\" "
+					    "calcMode=\"discrete\" dur=\"%.2fs\" repeatCount=\"indefinite\"/>",
+				       a0, a1, total);
+		else
+			pst_buf_printf(out, "\n<g visibility=\"hidden\"><animate attributeName=\"visibility\" "
+					    "values=\"hidden;visible\" keyTimes=\"0;%.4f\" calcMode=\"discrete\" "
+					    "dur=\"%.2fs\" repeatCount=\"indefinite\"/>",
+				       a0, total);
+		char prefix[16];
+		snprintf(prefix, sizeof prefix, "f%zu", i);
+		while (body < close) {
+			size_t took = pst_svg_prefix_id(body, close, prefix, out);
+			if (!took) {
+				pst_buf_add(out, body, 1);
+				took = 1;
+			}
+			body += took;
+		}
+		pst_buf_puts(out, "</g>");
+		at += fr[i].secs;
+	}
+	pst_buf_free(&f);
+	if (!err)
+		pst_buf_puts(out, "\n</svg>\n");
+	if (err || out->failed) {
+		out->len = start;
+		if (out->s)
+			out->s[start] = '\0';
+		return PST_ENOMEM;
+	}
+	return PST_OK;
 }
 
 int pst_figure_write_file(const struct pst_scene *sc, int which, bool labels,

@@ -279,7 +279,8 @@ static void player_step(struct pst_buf *b, const struct pst_plan_item *it, size_
 	page_dose(b, d);
 	/* Lazy, all of them: the player shows one exercise at a time, and the pictures of
 	 * the others are fetched only when they come into view. */
-	pst_html_raw(b, "</p><div class=\"poses\">");
+	pst_html_raw(b, "</p><div class=\"poses\" data-moving>");
+	page_figure_moving(b, e);
 	page_figure_img(b, e, 0, true);
 	if (e->scene.n > 1)
 		page_figure_img(b, e, e->scene.n - 1, true);

@@ -584,9 +584,18 @@ enum { FIG_W = 240, FIG_H = 180 };
 void page_figure_img(struct pst_buf *b, const struct pst_exercise *e, size_t pose, bool lazy)
 {
 	const struct pst_pose *p = &e->scene.poses[pose];
-	pst_html_printf(b, "<img src=\"/img/%s-%s.svg\" width=\"%d\" height=\"%d\" alt=\"%s: %s\"",
+	pst_html_printf(b, "<img class=\"still\" src=\"/img/%s-%s.svg\" width=\"%d\" height=\"%d\" alt=\"%s: %s\"",
 			e->id, p->name, FIG_W, FIG_H, e->name, p->name);
 	pst_html_raw(b, lazy ? " loading=\"lazy\">" : ">");
+}
+
+void page_figure_moving(struct pst_buf *b, const struct pst_exercise *e)
+{
+	const struct pst_scene *sc = &e->scene;
+	pst_html_printf(b, "<img class=\"moving\" src=\"/img/%s.anim.svg\" width=\"%d\" height=\"%d\" "
+			   "alt=\"%s: the movement, from %s to %s%s\" loading=\"lazy\">",
+			e->id, FIG_W, FIG_H, e->name, sc->poses[0].name, sc->poses[sc->n - 1].name,
+			sc->n > 1 ? " and back" : "");
 }
 
 void page_exercise(struct web *w, struct req *r)
@@ -597,10 +606,11 @@ void page_exercise(struct web *w, struct req *r)
 		return;
 	}
 	struct pst_buf *b = page_begin(w, r, e->name, "/exercises");
-	pst_html_printf(b, "<h1>%s</h1><p class=\"lead\">%s</p><p>%s</p><div class=\"poses\">",
+	pst_html_printf(b, "<h1>%s</h1><p class=\"lead\">%s</p><p>%s</p><div class=\"poses\" data-moving>",
 			e->name, e->summary, e->purpose);
+	page_figure_moving(b, e);
 	for (size_t i = 0; i < e->scene.n; i++) {
-		pst_html_raw(b, "<figure>");
+		pst_html_raw(b, "<figure class=\"pose\">");
 		page_figure_img(b, e, i, i > 0);
 		pst_html_printf(b, "<figcaption>%s</figcaption></figure>", e->scene.poses[i].name);
 	}
@@ -623,7 +633,7 @@ void page_exercise(struct web *w, struct req *r)
 	pst_html_raw(b, "</p>");
 	if (e->src_adapted)
 		pst_html_printf(b, "<p class=\"source\">Adapted: %s</p>", e->src_adapted);
-	page_end(b, NULL);
+	page_end(b, "player.js"); /* the pause button of the movement */
 }
 
 /* --- tips -------------------------------------------------------------------------- */
@@ -770,11 +780,61 @@ void page_stop(struct web *w, struct req *r)
 
 /* --- pictures and static files ----------------------------------------------------------- */
 
+/* Replies with picture slot of w->figs: pose `pose` of e, or its movement (pose -1),
+ * drawn on first use and kept, with its gzip copy, until the server stops. */
+static void serve_figure(struct web *w, struct req *r, const struct pst_exercise *e, size_t slot,
+			 int pose)
+{
+	struct web_blob *f = &w->figs[slot];
+	pthread_mutex_lock(&w->fig_mu);
+	if (!f->data) {
+		struct pst_buf out, z;
+		pst_buf_init(&out, PST_FIG_MAX_BYTES);
+		pst_buf_init(&z, PST_FIG_MAX_BYTES);
+		int err = pose < 0 ? pst_figure_animate(&e->scene, FIG_W, FIG_H, &out)
+				   : pst_figure_render(&e->scene, pose, false, PST_FIG_SVG, FIG_W, FIG_H, &out);
+		if (err == PST_OK && !out.failed && web_gzip(out.s, out.len, &z)) {
+			f->data = out.s;
+			f->len = out.len;
+			f->gz = z.s;
+			f->gz_len = z.len;
+		} else {
+			pst_buf_free(&out);
+			pst_buf_free(&z);
+		}
+	}
+	pthread_mutex_unlock(&w->fig_mu);
+	/* Kept until the server stops, after the last reply. */
+	r->reply.static_data = f->data;
+	r->reply.static_len = f->len;
+	r->reply.static_gz = f->gz;
+	r->reply.static_gz_len = f->gz_len;
+	if (!f->data) {
+		page_error(r, 500, "No picture", "The picture could not be drawn.");
+		return;
+	}
+	r->reply.status = 200;
+	r->reply.ctype = "image/svg+xml";
+	r->reply.cache = "public, max-age=86400";
+}
+
 void page_figure(struct web *w, struct req *r)
 {
 	const struct pst_catalog *c = w->cfg.cat;
 	size_t n = strlen(r->arg);
 	if (n < 5 || strcmp(r->arg + n - 4, ".svg") != 0) {
+		page_error(r, 404, "Not found", "No such picture.");
+		return;
+	}
+	/* ID.anim.svg: the movement (ids have no dots, so it is no pose's picture). */
+	if (n > 9 && strcmp(r->arg + n - 9, ".anim.svg") == 0) {
+		for (size_t i = 0; i < c->n; i++) {
+			const struct pst_exercise *e = &c->ex[i];
+			if (strlen(e->id) == n - 9 && strncmp(r->arg, e->id, n - 9) == 0) {
+				serve_figure(w, r, e, w->fig_first[i] + e->scene.n, -1);
+				return;
+			}
+		}
 		page_error(r, 404, "Not found", "No such picture.");
 		return;
 	}
@@ -789,37 +849,7 @@ void page_figure(struct web *w, struct req *r)
 		for (size_t k = 0; k < e->scene.n; k++) {
 			if (strlen(e->scene.poses[k].name) != pl || strncmp(pose, e->scene.poses[k].name, pl))
 				continue;
-			struct web_blob *f = &w->figs[w->fig_first[i] + k];
-			pthread_mutex_lock(&w->fig_mu);
-			if (!f->data) {
-				struct pst_buf out, z;
-				pst_buf_init(&out, PST_FIG_MAX_BYTES);
-				pst_buf_init(&z, PST_FIG_MAX_BYTES);
-				if (pst_figure_render(&e->scene, (int)k, false, PST_FIG_SVG, FIG_W, FIG_H,
-						      &out) == PST_OK && !out.failed &&
-				    web_gzip(out.s, out.len, &z)) {
-					f->data = out.s;
-					f->len = out.len;
-					f->gz = z.s;
-					f->gz_len = z.len;
-				} else {
-					pst_buf_free(&out);
-					pst_buf_free(&z);
-				}
-			}
-			pthread_mutex_unlock(&w->fig_mu);
-			/* Kept until the server stops, after the last reply. */
-			r->reply.static_data = f->data;
-			r->reply.static_len = f->len;
-			r->reply.static_gz = f->gz;
-			r->reply.static_gz_len = f->gz_len;
-			if (!f->data) {
-				page_error(r, 500, "No picture", "The picture could not be drawn.");
-				return;
-			}
-			r->reply.status = 200;
-			r->reply.ctype = "image/svg+xml";
-			r->reply.cache = "public, max-age=86400";
+			serve_figure(w, r, e, w->fig_first[i] + k, (int)k);
 			return;
 		}
 	}

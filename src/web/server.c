@@ -609,7 +609,7 @@ static int setup(struct web *w, const struct pst_web_config *cfg)
 		return PST_ENOMEM;
 	for (size_t i = 0; i < cfg->cat->n; i++) {
 		w->fig_first[i] = w->nfigs;
-		w->nfigs += cfg->cat->ex[i].scene.n;
+		w->nfigs += cfg->cat->ex[i].scene.n + 1; /* each pose, and the movement */
 	}
 	w->fig_first[cfg->cat->n] = w->nfigs;
 	w->figs = calloc(w->nfigs ? w->nfigs : 1, sizeof(*w->figs));

@@ -162,6 +162,14 @@ check "report: --format xml is refused (exit 2)" test $? = 2
 P report --format pdf --size 100x100 >/dev/null 2>&1
 check "report: --size with pdf is refused (exit 2)" test $? = 2
 
+# --- the movement of an exercise, animated ---
+"$bin" illustrate cat-cow --animate --out "$tmp/cc.svg"
+check "illustrate --animate: well-formed SVG" xmllint --noout "$tmp/cc.svg"
+check "illustrate --animate: 480 x 480 by default" grep -q 'width="480px" height="480px"' "$tmp/cc.svg"
+check "illustrate --animate: frames switched by SVG animation" test "$(grep -c '<animate ' "$tmp/cc.svg")" -ge 10
+"$bin" illustrate cat-cow --animate --size 240x180 >"$tmp/cc2.svg"
+check "illustrate --animate --size: to standard output, that size" grep -q 'width="240px" height="180px"' "$tmp/cc2.svg"
+
 # --- an empty store: words, not a broken chart ---
 "$bin" --db "$tmp/empty.db" report --format pdf --out "$tmp/e.pdf"
 check "report (empty): a PDF" pdfinfo "$tmp/e.pdf"

@@ -4,7 +4,8 @@
 //     does the whole session with the timers (the clock is fast-forwarded), checks in,
 //     and sees both in the history;
 //  2. a yes to a red flag reaches the referral page, and no plan is offered;
-//  3. every page passes axe-core's automated accessibility check.
+//  3. every page passes axe-core's automated accessibility check;
+//  4. the exercises' movements play, pause, and stay still for reduced motion.
 // Screenshots of every page go to tests/e2e/screenshots/.
 // usage: node journey.mjs POSTURA SOURCE_DIR
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -262,6 +263,62 @@ async function noScript(browser) {
   }
 }
 
+// The movement: it loops only for those who have not asked for reduced motion, a button
+// pauses it (remembered), and the poses stand still instead.
+async function motion(browser) {
+  const srv = await serve(postura, '2026-11-18T09:00:00+00:00');
+  try {
+    const still = await browser.newContext({ ...VIEWS.mobile, reducedMotion: 'reduce' });
+    let page = await still.newPage();
+    await page.goto(srv.url + '/exercises/cat-cow');
+    check('reduced motion: the movement does not play', !(await page.locator('img.moving').isVisible()));
+    check('reduced motion: every pose is shown still', (await page.locator('img.still:visible').count()) === 3);
+    check('reduced motion: no pause button to need', (await page.getByRole('button', { name: 'Pause the movement' }).count()) === 0);
+    await still.close();
+
+    const ctx = await browser.newContext({ ...VIEWS.mobile, reducedMotion: 'no-preference' });
+    page = await ctx.newPage();
+    await page.goto(srv.url + '/exercises/cat-cow');
+    const moving = page.locator('img.moving');
+    await moving.evaluate((img) => img.decode());
+    check('the movement plays', await moving.isVisible() && (await moving.evaluate((i) => i.naturalWidth)) > 0);
+    const frames = async () => moving.evaluate(async (img) => {
+      // Two moments of the loop drawn to a canvas differ: it moves.
+      const grab = () => { const c = document.createElement('canvas'); c.width = 240; c.height = 180;
+        c.getContext('2d').drawImage(img, 0, 0); return c.toDataURL(); };
+      const a = grab();
+      await new Promise((r) => setTimeout(r, 1500));
+      return a !== grab();
+    });
+    check('the picture changes as it plays', await frames());
+    await shot(page, 'mobile', '18-exercise-moving');
+    const pause = page.getByRole('button', { name: 'Pause the movement' });
+    await pause.click();
+    check('Pause: the movement stops, the poses stand still', !(await moving.isVisible())
+      && (await page.locator('img.still:visible').count()) === 3 && (await pause.getAttribute('aria-pressed')) === 'true');
+    await page.reload();
+    check('the pause is remembered', !(await page.locator('img.moving').isVisible())
+      && (await page.getByRole('button', { name: 'Pause the movement' }).getAttribute('aria-pressed')) === 'true');
+    await page.getByRole('button', { name: 'Pause the movement' }).click();
+    check('pressed again, it plays', await page.locator('img.moving').isVisible());
+
+    // In the session player, the movement stands in for the two poses.
+    await page.request.fetch(srv.url + '/api/v1/profile', { method: 'PUT', headers: { 'Content-Type': 'application/json' },
+      data: { pregnant_weeks: 30, pain: 3, areas: ['mid'], minutes: 6 } });
+    await page.request.fetch(srv.url + '/api/v1/screen', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      data: JSON.parse(readFileSync(join(src, 'tests/fixtures/answers-clear.json'))) });
+    await page.goto(srv.url + '/session');
+    await page.getByLabel('Pain now, before you start (0-10)').selectOption('3');
+    await page.getByRole('button', { name: 'Start' }).click();
+    const step = page.locator('.step.current');
+    check('the player shows the movement of the current exercise', await step.locator('img.moving').isVisible()
+      && (await step.locator('img.still:visible').count()) === 0);
+    await ctx.close();
+  } finally {
+    await srv.stop();
+  }
+}
+
 const browser = await launch(pw);
 try {
   for (const view of ['mobile', 'desktop']) {
@@ -270,6 +327,7 @@ try {
   }
   await accessibility(browser);
   await noScript(browser);
+  await motion(browser);
 } catch (e) {
   failed++;
   console.log('FAIL ' + (e.stack || e));

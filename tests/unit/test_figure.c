@@ -14,6 +14,7 @@
 #include "core/catalog.h"
 #include "core/pose.h"
 #include "data/builtin.h"
+#include "render/cairox.h"
 #include "render/figure.h"
 
 /* A valid exercise whose last line holds the poses; the table below replaces it. */
@@ -411,6 +412,94 @@ static cairo_status_t read_mem(void *closure, unsigned char *data, unsigned int 
  * cairo or pixman versions round differently), but at most 1% may differ by more than
  * 48 in a channel. PST_FIGURE_UPDATE=1 writes the golden instead.
  */
+/* Counts the times needle occurs in hay. */
+static size_t count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+	for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+static void test_animation(void **state)
+{
+	(void)state;
+	const struct pst_catalog *cat = &pst_builtin_catalog;
+	/* every exercise's movement animates, well-formed, the same each time */
+	for (size_t i = 0; i < cat->n; i++) {
+		const struct pst_scene *sc = &cat->ex[i].scene;
+		struct pst_buf a, b;
+		pst_buf_init(&a, PST_FIG_MAX_BYTES);
+		pst_buf_init(&b, PST_FIG_MAX_BYTES);
+		assert_int_equal(pst_figure_animate(sc, 240, 180, &a), PST_OK);
+		assert_int_equal(pst_figure_animate(sc, 240, 180, &b), PST_OK);
+		assert_int_equal(a.len, b.len);
+		assert_memory_equal(a.s, b.s, a.len);
+		assert_true(svg_well_formed(&a, cat->ex[i].id));
+		/* a pose and the eased steps to the next, for each pose (a change of view cuts) */
+		size_t moves = 0;
+		for (size_t k = 0; k < sc->n; k++)
+			moves += sc->poses[k].view == sc->poses[(k + 1) % sc->n].view;
+		size_t frames = sc->n + moves * (PST_ANIM_STEPS - 1);
+		assert_int_equal(count(a.s, "\n<g visibility=\"hidden\">"), frames - 1);
+		assert_int_equal(count(a.s, "<animate "), frames - 1);
+		/* one loop: the holds and the moves */
+		char dur[32];
+		snprintf(dur, sizeof dur, "dur=\"%.2fs\"", sc->n * PST_ANIM_HOLD_S + moves * PST_ANIM_MOVE_S);
+		assert_int_equal(count(a.s, dur), frames - 1);
+		/* every id belongs to its frame, so frames do not borrow each other's clips */
+		for (const char *p = a.s; (p = strstr(p, " id=\"")); p += 5)
+			assert_true(p[5] == 'f' && p[6] >= '0' && p[6] <= '9');
+		pst_buf_free(&a);
+		pst_buf_free(&b);
+	}
+	/* the frames switch in order: each shows from where the one before ended */
+	const struct pst_scene *sc = &pst_catalog_find(cat, "wall-angels")->scene;
+	struct pst_buf a;
+	pst_buf_init(&a, PST_FIG_MAX_BYTES);
+	assert_int_equal(pst_figure_animate(sc, 240, 180, &a), PST_OK);
+	double prev_end = -1;
+	size_t seen = 0;
+	for (const char *p = a.s; (p = strstr(p, "keyTimes=\"0;")); p += 12, seen++) {
+		double t0 = strtod(p + 12, NULL), t1 = 1;
+		const char *semi = strchr(p + 12, ';'), *quote = strchr(p + 12, '"');
+		if (semi && semi < quote)
+			t1 = strtod(semi + 1, NULL);
+		if (prev_end >= 0)
+			assert_true(t0 > prev_end - 1e-4 && t0 < prev_end + 1e-4);
+		assert_true(t1 > t0);
+		prev_end = t1;
+	}
+	assert_true(seen > 2);
+	assert_true(prev_end > 0.99); /* the last frame shows to the end of the loop */
+	/* the middle of the way is neither end: the body moves */
+	char *mid = strstr(a.s, "<g visibility");
+	assert_non_null(mid);
+	pst_buf_free(&a);
+	pst_buf_init(&a, PST_FIG_MAX_BYTES);
+	assert_int_equal(pst_figure_animate(sc, 31, 180, &a), PST_EINVAL);
+	assert_int_equal(a.len, 0);
+	pst_buf_free(&a);
+	/* a buffer too small is an error, not a cut picture */
+	pst_buf_init(&a, 1000);
+	assert_int_equal(pst_figure_animate(sc, 240, 180, &a), PST_ENOMEM);
+	assert_int_equal(a.len, 0);
+	pst_buf_free(&a);
+}
+
+static void test_trim_numbers(void **state)
+{
+	(void)state;
+	struct pst_buf b;
+	pst_buf_init(&b, 1 << 16);
+	pst_buf_puts(&b, "<svg width=\"240.123456px\"><path d=\"M 46.286568 5.79322 L -0.001 12.5 C 3.999999 "
+			 "-7.126 1.005 2\" transform=\"matrix(3.097854,0,0,-3.097854,1,2)\"/></svg>");
+	pst_svg_trim_numbers(&b, 0);
+	assert_string_equal(b.s, "<svg width=\"240.123456px\"><path d=\"M 46.29 5.79 L 0 12.5 C 4 -7.13 1 2\" "
+				 "transform=\"matrix(3.097854,0,0,-3.097854,1,2)\"/></svg>");
+	pst_buf_free(&b);
+}
+
 static void test_golden_picture(void **state)
 {
 	(void)state;
@@ -470,6 +559,8 @@ int main(void)
 		cmocka_unit_test(test_same_bytes),
 		cmocka_unit_test(test_write_file),
 		cmocka_unit_test(test_golden_picture),
+		cmocka_unit_test(test_animation),
+		cmocka_unit_test(test_trim_numbers),
 	};
 	return cmocka_run_group_tests_name("figure", tests, NULL, NULL);
 }

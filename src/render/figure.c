@@ -1126,7 +1126,7 @@ int pst_figure_animate(const struct pst_scene *sc, int w, int h, struct pst_buf 
 					    "values=\"hidden;visible\" keyTimes=\"0;%.4f\" calcMode=\"discrete\" "
 					    "dur=\"%.2fs\" repeatCount=\"indefinite\"/>",
 				       a0, total);
-		char prefix[16];
+		char prefix[24];
 		snprintf(prefix, sizeof prefix, "f%zu", i);
 		while (body < close) {
 			size_t took = pst_svg_prefix_id(body, close, prefix, out);

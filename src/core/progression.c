@@ -58,7 +58,7 @@ struct pst_dose pst_dose_at_level(const struct pst_dose *d, int level)
 
 /* Why a step was taken; the words are written once, at the end, for last changes only
  * (a five-year history changes levels thousands of times). */
-enum cause { CAUSE_CALM, CAUSE_HURT, CAUSE_PAIN, CAUSE_NEXT_DAY };
+enum cause { CAUSE_CALM, CAUSE_HURT, CAUSE_PAIN, CAUSE_NEXT_DAY, CAUSE_MORNING };
 /* What the step did. */
 enum outcome { OUT_STEP, OUT_VARIANT, OUT_STAY };
 
@@ -67,6 +67,8 @@ struct why {
 	enum outcome outcome;
 	int pain, before, after;     /* PAIN: pain during; NEXT_DAY: check-ins */
 	int64_t after_day;           /* NEXT_DAY: the day of the higher check-in */
+	double morning_from, morning_to; /* MORNING: the two weeks' morning averages */
+	int64_t week;                /* MORNING: the Monday of the week it rose */
 	enum pst_feedback fb[PST_PROG_CALM_SESSIONS]; /* CALM: the calm sessions' feedback */
 	bool pain_known;             /* CALM: pain during given in every calm session */
 	bool kept_level;             /* VARIANT: the variant kept the level it had */
@@ -83,6 +85,7 @@ struct verdict {
 
 struct state {
 	struct pst_prog_entry e;
+	int64_t week; /* the Monday of the last session that included it */
 	struct why why; /* of e.last */
 	enum pst_feedback calm_fb[PST_PROG_CALM_SESSIONS];
 	bool calm_pain_known;
@@ -94,6 +97,12 @@ struct ck {
 	size_t idx;
 };
 
+/* A week whose morning pain rose from the week before's (CLINICAL §7). */
+struct rise {
+	int64_t week; /* its Monday */
+	double from, to;
+};
+
 struct replay {
 	const struct pst_catalog *c;
 	const struct pst_profile *p;
@@ -101,7 +110,57 @@ struct replay {
 	struct ck *ck;
 	size_t nck;
 	size_t seq;
+	struct rise *rises; /* in order of week */
+	size_t nrises, next_rise;
 };
+
+static int64_t monday(int64_t day)
+{
+	return day - pst_day_weekday(day);
+}
+
+/*
+ * The weeks whose morning pain rose: each week's average of the check-ins made before
+ * PST_PROG_MORNING_END_H local time, against the calendar week before (both with at
+ * least PST_PROG_MORNING_MIN of them), a rise of PST_PROG_MORNING_RISE or more. The
+ * check-ins are sorted by day. Returns false when out of memory.
+ */
+static bool find_rises(struct replay *r, const struct pst_checkin *checkins)
+{
+	r->rises = malloc((r->nck ? r->nck : 1) * sizeof(*r->rises));
+	if (!r->rises)
+		return false;
+	int64_t prev_week = INT64_MIN, week = INT64_MIN;
+	double prev_sum = 0, sum = 0;
+	int prev_n = 0, n = 0;
+	for (size_t i = 0; i <= r->nck; i++) {
+		int64_t w = i < r->nck ? monday(r->ck[i].day) : INT64_MAX;
+		if (w != week) {
+			/* week is complete: compare it with the one before it */
+			if (n >= PST_PROG_MORNING_MIN && prev_n >= PST_PROG_MORNING_MIN &&
+			    prev_week == week - 7 && sum / n - prev_sum / prev_n >= PST_PROG_MORNING_RISE)
+				r->rises[r->nrises++] = (struct rise){week, prev_sum / prev_n, sum / n};
+			if (n) {
+				prev_week = week;
+				prev_sum = sum;
+				prev_n = n;
+			}
+			week = w;
+			sum = 0;
+			n = 0;
+		}
+		if (i == r->nck)
+			break;
+		const struct pst_checkin *c = &checkins[r->ck[i].idx];
+		int64_t secs = c->at.epoch + (int64_t)c->at.offset_min * 60;
+		int64_t sod = ((secs % 86400) + 86400) % 86400;
+		if (sod < PST_PROG_MORNING_END_H * 3600) {
+			sum += c->pain;
+			n++;
+		}
+	}
+	return true;
+}
 
 static int ck_cmp(const void *pa, const void *pb)
 {
@@ -300,6 +359,24 @@ static void apply(struct replay *r, struct state *s, const struct verdict *v, in
 	step_up(r, s, &why, day);
 }
 
+/* Applies the rises of the weeks before `before_week` (a Monday; INT64_MAX: all): every
+ * exercise done in such a week, and not moved away since, steps down once. */
+static void apply_rises(struct replay *r, int64_t before_week)
+{
+	for (; r->next_rise < r->nrises && r->rises[r->next_rise].week < before_week; r->next_rise++) {
+		const struct rise *x = &r->rises[r->next_rise];
+		for (size_t i = 0; i < r->c->n; i++) {
+			struct state *s = &r->st[i];
+			if (!s->e.ex || s->week != x->week || s->e.moved_to)
+				continue;
+			struct why why = {.cause = CAUSE_MORNING, .morning_from = x->from,
+					  .morning_to = x->to, .week = x->week};
+			s->e.calm = 0;
+			step_down(r, s, &why, x->week + 6);
+		}
+	}
+}
+
 /* The verdict of one logged exercise; the worse of two wins (hurt, pain, hard, calm). */
 static struct verdict judge(const struct pst_session_ex *x)
 {
@@ -322,6 +399,7 @@ static void replay_session(struct replay *r, const struct pst_session_log *l,
 			   const struct pst_exercise **exs)
 {
 	int64_t day = pst_time_day(l->at);
+	apply_rises(r, monday(day));
 	int before = -1, after = -1;
 	bool rise = next_day_rise(r, day, l->at.epoch, &before, &after);
 	size_t n = l->nex < PST_SESSION_MAX_EXERCISES ? l->nex : PST_SESSION_MAX_EXERCISES;
@@ -347,7 +425,9 @@ static void replay_session(struct replay *r, const struct pst_session_log *l,
 		}
 		if (rise && v.cause == CAUSE_CALM)
 			v.cause = CAUSE_NEXT_DAY;
-		apply(r, state_of(r, exs[i]), &v, before, after, day);
+		struct state *st = state_of(r, exs[i]);
+		st->week = monday(day);
+		apply(r, st, &v, before, after, day);
 	}
 }
 
@@ -423,6 +503,13 @@ static void cause_words(struct pst_buf *b, const struct why *w, int64_t day)
 			       "Your pain on %s, the day after your session, was %d/10: higher than "
 			       "the %d/10 before it",
 			       d2, w->after, w->before);
+		break;
+	case CAUSE_MORNING:
+		pst_day_format(w->week, d2, sizeof d2);
+		pst_buf_printf(b,
+			       "Your morning pain rose in the week of %s: %.1f/10 on average, up from "
+			       "%.1f/10 the week before",
+			       d2, w->morning_to, w->morning_from);
 		break;
 	}
 }
@@ -553,9 +640,12 @@ int pst_progression_build(const struct pst_catalog *c, const struct pst_profile 
 		ord[i] = (struct order){sessions[i].at.epoch, i};
 	qsort(ord, nsessions, sizeof(*ord), order_cmp);
 
+	if (!find_rises(&r, checkins))
+		goto out;
 	const struct pst_exercise *exs[PST_SESSION_MAX_EXERCISES];
 	for (size_t i = 0; i < nsessions; i++)
 		replay_session(&r, &sessions[ord[i].idx], exs);
+	apply_rises(&r, INT64_MAX);
 
 	size_t n = 0;
 	for (size_t i = 0; i < c->n; i++)
@@ -586,6 +676,7 @@ int pst_progression_build(const struct pst_catalog *c, const struct pst_profile 
 out:
 	free(r.st);
 	free(r.ck);
+	free(r.rises);
 	free(ord);
 	pst_progression_free(pr);
 	return err;

@@ -20,6 +20,12 @@
 enum { PST_PROG_STEP_REPS = 2, PST_PROG_STEP_HOLD_S = 5, PST_PROG_STEP_BREATHS = 2 };
 /* Pain during an exercise above this (0-10) counts against it (CLINICAL §7). */
 enum { PST_PROG_PAIN_MAX = 3, PST_PROG_CALM_SESSIONS = 2 };
+/* Morning pain must not rise week to week (CLINICAL §7): a check-in before this local
+ * hour is a morning one; a week's morning average at least PST_PROG_MORNING_RISE above
+ * the week before's, each from at least PST_PROG_MORNING_MIN check-ins, steps down every
+ * exercise done that week. */
+#define PST_PROG_MORNING_RISE 1.0
+enum { PST_PROG_MORNING_END_H = 12, PST_PROG_MORNING_MIN = 2 };
 
 /* How many levels d has (at least 1); the top level is the result minus 1. */
 int pst_dose_levels(const struct pst_dose *d);
@@ -79,7 +85,9 @@ struct pst_progression {
  *    session higher than the last check-in at or before the session: one step down;
  *  - else hard: no change, and the count of calm sessions starts again;
  *  - else (easy or right; pain during at most 3 or not given): one calm session; the
- *    second in a row raises one step, and the count starts again.
+ *    second in a row raises one step, and the count starts again;
+ *  - after a week whose morning pain rose (PST_PROG_MORNING_RISE), every exercise done in
+ *    that week: one step down, and its count of calm sessions starts again.
  * Past the top: the first harder variant that the rules allow for p, at its starting
  * dose (or at its own level when the person already does it). Below the starting
  * dose: back to the exercise it was progressed from when p allows it, else the first

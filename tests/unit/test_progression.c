@@ -315,6 +315,24 @@ static const struct prog_case cases[] = {
 	 PST_PROG_DOWN, "It hurt"},
 	{"unknown ids are skipped", false, {S(0, "no-such", HURT, 9), EASY(1), EASY(2)}, {{0}},
 	 "a-base", "a-base", 1, PST_PROG_UP, NULL},
+	/* morning pain must not rise week to week (weeks start on day 0, 7, 14) */
+	{"morning pain up a point from one week to the next: down", false, {CALM2, EASY(7)},
+	 {{1, 8, 2}, {3, 8, 2}, {9, 8, 3}, {10, 8, 3}}, "a-base", "a-base", 0, PST_PROG_DOWN,
+	 "Your morning pain rose in the week of 2026-01-12: 3.0/10 on average, up from 2.0/10 the "
+	 "week before: two repetitions fewer (8 instead of 10)."},
+	{"morning pain up less than a point: no change", false, {CALM2, EASY(7)},
+	 {{1, 8, 2}, {3, 8, 2}, {9, 8, 3}, {10, 8, 2}}, "a-base", "a-base", 1, PST_PROG_UP, NULL},
+	{"check-ins after noon are not morning ones", false, {CALM2, EASY(7)},
+	 {{1, 8, 2}, {3, 8, 2}, {9, 13, 5}, {10, 18, 5}}, "a-base", "a-base", 1, PST_PROG_UP, NULL},
+	{"one morning check-in is not a week's average", false, {CALM2, EASY(7)},
+	 {{1, 8, 2}, {3, 8, 2}, {9, 8, 6}}, "a-base", "a-base", 1, PST_PROG_UP, NULL},
+	{"a rise in a week without the exercise lowers nothing", false, {CALM2},
+	 {{1, 8, 2}, {3, 8, 2}, {9, 8, 5}, {10, 8, 5}}, "a-base", "a-base", 1, PST_PROG_UP, NULL},
+	{"weeks apart are not week to week", false, {CALM2, EASY(14)},
+	 {{1, 8, 2}, {3, 8, 2}, {16, 8, 5}, {17, 8, 5}}, "a-base", "a-base", 1, PST_PROG_UP, NULL},
+	{"lowered at the week's end: two calm sessions after climb again", false,
+	 {CALM2, EASY(7), EASY(14), EASY(16)},
+	 {{1, 8, 2}, {3, 8, 2}, {9, 8, 3}, {10, 8, 4}}, "a-base", "a-base", 1, PST_PROG_UP, NULL},
 };
 
 static void test_rules_table(void **state)
@@ -341,7 +359,13 @@ static void test_rules_table(void **state)
 		}
 		/* The dose shown is the level's. */
 		struct pst_dose d = pst_dose_at_level(&e->current->dose, e->current_level);
-		assert_memory_equal(&d, &e->current_dose, sizeof d);
+		const struct pst_dose *g = &e->current_dose; /* field by field: not the padding */
+		assert_memory_equal(&d.sets, &g->sets, sizeof d.sets);
+		assert_memory_equal(&d.reps, &g->reps, sizeof d.reps);
+		assert_memory_equal(&d.hold_s, &g->hold_s, sizeof d.hold_s);
+		assert_memory_equal(&d.breaths, &g->breaths, sizeof d.breaths);
+		assert_true(d.per_side == g->per_side && d.tempo == g->tempo && d.rep_s == g->rep_s &&
+			    d.rest_s == g->rest_s);
 		pst_progression_free(pr);
 	}
 }
@@ -433,6 +457,30 @@ static void test_next_day_lowers_all(void **state)
 	assert_int_equal(pst_progression_find(pr, "a-base")->level, 0);
 	assert_int_equal(pst_progression_find(pr, "d-hold")->level, 0);
 	assert_int_equal(pst_progression_find(pr, "d-hold")->last.dir, PST_PROG_DOWN);
+	pst_progression_free(pr);
+}
+
+/* A week's rise in morning pain lowers every exercise done that week, once, before the
+ * sessions of the next week are judged. */
+static void test_morning_rise_lowers_the_week(void **state)
+{
+	(void)state;
+	struct pst_profile p = pregnant(24);
+	static const struct logrow logs[] = {
+		CALM2, S(0, "d-hold", EASY, 0), S(2, "d-hold", EASY, 0), /* both up in week 0 */
+		S(8, "a-base", EASY, 0), S(8, "d-hold", EASY, 0),         /* both done in week 1 */
+		S(15, "a-base", EASY, 0),                                 /* week 2: calm once */
+		{0, 0, NULL, 0, 0}};
+	static const struct ckrow cks[] = {{1, 7, 1}, {4, 7, 2}, {10, 7, 3}, {12, 7, 3}, {0, 0, 0}};
+	struct pst_progression *pr = replay(&syn, &p, logs, cks);
+	const struct pst_prog_entry *a = pst_progression_find(pr, "a-base"),
+				    *d = pst_progression_find(pr, "d-hold");
+	assert_int_equal(a->level, 0);
+	assert_int_equal(d->level, 0);
+	assert_int_equal(a->calm, 1); /* the count started again, then week 2's session */
+	assert_int_equal(d->last.dir, PST_PROG_DOWN);
+	assert_int_equal(d->last.day, day0 + 13); /* the Sunday that ended the week */
+	assert_non_null(strstr(d->last.reason, "up from 1.5/10 the week before"));
 	pst_progression_free(pr);
 }
 
@@ -830,6 +878,7 @@ int main(void)
 		cmocka_unit_test(test_change_and_moves),
 		cmocka_unit_test(test_time_order),
 		cmocka_unit_test(test_next_day_lowers_all),
+		cmocka_unit_test(test_morning_rise_lowers_the_week),
 		cmocka_unit_test(test_long_history),
 		cmocka_unit_test(test_plan_empty_progression_is_no_progression),
 		cmocka_unit_test(test_plan_progressed_dose),

@@ -84,6 +84,7 @@ int pst_app_report_read(struct pst_store *s, const struct pst_catalog *c, int64_
 			int64_t today, bool full, struct pst_app_report *out)
 {
 	memset(out, 0, sizeof *out);
+	out->since = since;
 	/* The progression follows every session since the first, whatever the range. */
 	int err = full ? s->ops->read_all(s, INT64_MIN, 0, &out->rs)
 		       : s->ops->read_all(s, since, PST_READ_NO_SESSION_EXERCISES, &out->rs);

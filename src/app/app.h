@@ -66,6 +66,7 @@ int pst_app_plan(struct pst_store *s, const struct pst_catalog *c, const struct 
  * since the first, which tells where each exercise's dose stands.
  */
 struct pst_app_report {
+	int64_t since; /* as asked: a day, or PST_HISTORY_ALL */
 	struct pst_record_set rs;
 	struct pst_history *h;
 	const struct pst_session_log *sessions; /* those in h's range, in rs */

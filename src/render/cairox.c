@@ -14,6 +14,19 @@ cairo_status_t pst_cairo_to_buf(void *closure, const unsigned char *data, unsign
 	return b->failed ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
 }
 
+/* Puts b's bytes in place of out's from byte start on, and frees b; when b ran out of
+ * memory, out is left as it was and marked failed. */
+static void replace_from(struct pst_buf *out, size_t start, struct pst_buf *b)
+{
+	if (b->failed) {
+		out->failed = true;
+	} else {
+		out->len = start;
+		pst_buf_add(out, b->s, b->len);
+	}
+	pst_buf_free(b);
+}
+
 void pst_svg_renumber(struct pst_buf *out, size_t start)
 {
 	static const char key[] = "surface";
@@ -50,13 +63,7 @@ void pst_svg_renumber(struct pst_buf *out, size_t start)
 			pst_buf_add(&b, hit, (size_t)(d - hit));
 		s = d;
 	}
-	if (b.failed) {
-		out->failed = true;
-	} else {
-		out->len = start;
-		pst_buf_add(out, b.s, b.len);
-	}
-	pst_buf_free(&b);
+	replace_from(out, start, &b);
 }
 
 /* Appends the number at s (n bytes: an optional '-', digits, '.', digits) rounded to two
@@ -120,13 +127,7 @@ void pst_svg_trim_numbers(struct pst_buf *out, size_t start)
 			s = q;
 		}
 	}
-	if (b.failed) {
-		out->failed = true;
-	} else {
-		out->len = start;
-		pst_buf_add(out, b.s, b.len);
-	}
-	pst_buf_free(&b);
+	replace_from(out, start, &b);
 }
 
 size_t pst_svg_prefix_id(const char *s, const char *end, const char *prefix, struct pst_buf *out)

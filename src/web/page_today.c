@@ -170,6 +170,26 @@ void page_today(struct web *w, struct req *r)
 	person_free(&pe);
 }
 
+/* Reads the person's records and history from the day of query parameter since (unset:
+ * from the first record; after today: today) for a page, as web_report does. False,
+ * with an error page as the reply, when the store failed. */
+static bool read_report(struct web *w, struct req *r, const struct web_arg *since_arg, bool full,
+			struct pst_app_report *rep)
+{
+	int64_t since = since_arg->set ? since_arg->n : PST_HISTORY_ALL;
+	if (since != PST_HISTORY_ALL && since > r->today)
+		since = r->today;
+	int err = web_report(w, since, r->today, full, rep);
+	if (err) {
+		char msg[512];
+		page_error(r, 500, "Your history could not be read",
+			   web_store_errmsg(w, err, msg, sizeof msg));
+		pst_app_report_free(rep);
+		return false;
+	}
+	return true;
+}
+
 /* Replies with a PDF made into r->reply.body (err from the renderer), shown in the
  * browser (which prints it or saves it) under a dated name. */
 static void reply_pdf(struct req *r, int err, const char *name)
@@ -207,17 +227,9 @@ void page_handout(struct web *w, struct req *r)
  * `postura report --format pdf` makes it. */
 void page_report(struct web *w, struct req *r)
 {
-	int64_t since = r->q[1].set ? r->q[1].n : PST_HISTORY_ALL;
-	if (since != PST_HISTORY_ALL && since > r->today)
-		since = r->today;
-	char msg[512];
 	struct pst_app_report rep;
-	int err = web_report(w, since, r->today, true, &rep);
-	if (err) {
-		page_error(r, 500, "Your history could not be read", web_store_errmsg(w, err, msg, sizeof msg));
-		pst_app_report_free(&rep);
+	if (!read_report(w, r, &r->q[1], true, &rep))
 		return;
-	}
 	struct pst_report_input ri = {
 		.h = rep.h, .sessions = rep.sessions, .nsessions = rep.nsessions,
 		.saved = rep.has_profile ? &rep.rs.profile : NULL,
@@ -450,24 +462,16 @@ void page_chart(struct web *w, struct req *r)
 		page_error(r, 404, "Not found", "No such chart.");
 		return;
 	}
-	int64_t since = r->q[0].set ? r->q[0].n : PST_HISTORY_ALL;
-	if (since != PST_HISTORY_ALL && since > r->today)
-		since = r->today;
 	enum chart_size size = r->q[1].set ? (enum chart_size)r->q[1].word : CHART_WIDE;
-	char msg[512];
 	struct pst_app_report rep;
-	int err = web_report(w, since, r->today, false, &rep);
-	if (err) {
-		page_error(r, 500, "Your history could not be read", web_store_errmsg(w, err, msg, sizeof msg));
-		pst_app_report_free(&rep);
+	if (!read_report(w, r, &r->q[0], false, &rep))
 		return;
-	}
 	struct pst_chart_src src = {.h = rep.h, .sessions = rep.sessions, .nsessions = rep.nsessions,
 				    .text_px = chart_sizes[size].text};
 	int cw = chart_sizes[size].w, ch = (int)pst_chart_height((enum pst_chart_kind)kind, &src, cw);
 	pst_buf_free(&r->reply.body);
 	pst_buf_init(&r->reply.body, PST_FIG_MAX_BYTES);
-	err = pst_chart_render((enum pst_chart_kind)kind, &src, PST_FIG_SVG, cw, ch, &r->reply.body);
+	int err = pst_chart_render((enum pst_chart_kind)kind, &src, PST_FIG_SVG, cw, ch, &r->reply.body);
 	pst_app_report_free(&rep);
 	if (err) {
 		page_error(r, 500, "No chart", "The chart could not be drawn.");
@@ -566,18 +570,10 @@ void page_psfs_post(struct web *w, struct req *r)
 
 void page_history(struct web *w, struct req *r)
 {
-	char msg[512];
-	int64_t since = r->q[0].set ? r->q[0].n : PST_HISTORY_ALL;
-	if (since != PST_HISTORY_ALL && since > r->today)
-		since = r->today;
 	struct pst_app_report rep;
-	int err = web_report(w, since, r->today, false, &rep);
-	if (err) {
-		page_error(r, 500, "Your history could not be read",
-			   web_store_errmsg(w, err, msg, sizeof msg));
-		pst_app_report_free(&rep);
+	if (!read_report(w, r, &r->q[0], false, &rep))
 		return;
-	}
+	int64_t since = rep.since;
 	const struct pst_history *h = rep.h;
 	const struct pst_record_set rs = rep.rs; /* a view; rep owns it */
 	struct pst_buf *b = page_begin(w, r, "History", "/history");

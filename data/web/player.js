@@ -56,6 +56,7 @@
   var steps = Array.prototype.slice.call(form.querySelectorAll('.step'));
   var finish = form.querySelector('.finish');
   var before = form.querySelector('select[name=pain_before]');
+  var noneToday = form.querySelector('input[name=none_today]');
   var num = function (el, k) { return parseInt(el.getAttribute('data-' + k), 10) || 0; };
 
   /* The timeline of one exercise: segments of work and rest, in order. */
@@ -168,7 +169,7 @@
   function render() {
     if (cur < 0) {
       where.textContent = 'Before you start';
-      what.textContent = 'Choose your pain now, then press Start.';
+      what.textContent = noneToday ? 'Check the stop signs above and choose your pain now, then press Start.' : 'Choose your pain now, then press Start.';
       count.textContent = ''; side.textContent = ''; breath.hidden = true;
       return;
     }
@@ -257,6 +258,11 @@
 
   play.addEventListener('click', function () {
     if (cur < 0) {
+      if (noneToday && !noneToday.checked) {
+        what.textContent = 'First check the stop signs: tick "None of these today", or do not exercise today.';
+        noneToday.focus();
+        return;
+      }
       if (before && !before.value) {
         what.textContent = 'First choose your pain now, from 0 to 10.';
         before.focus();
@@ -265,6 +271,7 @@
       form.classList.add('started');
       doc.body.classList.add('playing'); /* the notes above were read: room for the timer */
       if (before) before.parentNode.hidden = true;
+      if (noneToday) noneToday.closest('fieldset').hidden = true; /* still sent */
       go(0);
       start();
       return;

@@ -776,6 +776,34 @@ static enum act confirm(struct guide *g, const char *prompt)
 	}
 }
 
+enum signs_today { SIGNS_NONE, SIGNS_SOME, SIGNS_QUIT };
+
+/* Lists the stop signs of the person's stage and asks whether any is there today: one
+ * key, n (none) or y (one or more); q, or the terminal going away, quits. */
+static enum signs_today ask_stop_signs(struct guide *g)
+{
+	const struct pst_questions *q = g->q;
+	unsigned stage = PST_BIT(g->plan->profile.stage);
+	say(g, "\n  %sStop signs%s: do you have any of these today?\n", g->bold, g->norm);
+	for (size_t i = 0; i < q->n; i++)
+		if (q->v[i].stop_sign && (q->v[i].stages & stage))
+			say_wrapped(g, q->v[i].stop_sign, "      ", "    - ");
+	say(g, "\n  n  none of these today, go on%sy  yes, one or more%sq  quit\n  ", g->sep, g->sep);
+	for (;;) {
+		int k = term_key(&g->t, -1);
+		if (k == 'n' || k == 'N') {
+			say(g, "n\n");
+			return SIGNS_NONE;
+		}
+		if (k == 'y' || k == 'Y') {
+			say(g, "y\n");
+			return SIGNS_SOME;
+		}
+		if (k == 'q' || k == 'Q' || k == TERM_EOF)
+			return SIGNS_QUIT;
+	}
+}
+
 struct feedback {
 	int fb;   /* enum pst_feedback, or -1 before it is given */
 	int pain; /* pain during, -1 when not given */
@@ -998,6 +1026,21 @@ static int guided(struct guide *g, struct cli_plan *cp)
 			       "logged.\n");
 			return cli_finish(EXIT_OK);
 		}
+	}
+	/* The stop signs are asked before every session (CLINICAL §2). */
+	switch (ask_stop_signs(g)) {
+	case SIGNS_NONE: break;
+	case SIGNS_SOME:
+		term_close(&g->t);
+		say(g, "\nNo session today: with any of these signs, do not exercise. Call emergency "
+		       "services (999 UK, 112 Europe, 911 North America) for chest pain, trouble "
+		       "breathing, collapse or heavy bleeding; for the others, contact your midwife, "
+		       "maternity unit or doctor today. Nothing was logged.\n");
+		return cli_finish(EXIT_REFERRAL);
+	case SIGNS_QUIT:
+		term_close(&g->t);
+		say(g, "\nStopped before the session. Nothing was logged.\n");
+		return cli_finish(EXIT_OK);
 	}
 	say(g, "\n  Stop at once if you notice a warning sign: press s to see them.\n");
 	int before = -1, after = -1;

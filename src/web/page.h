@@ -27,6 +27,9 @@ const char *person_next(const struct person *pe);
 struct pst_buf *page_begin(struct web *w, struct req *r, const char *title, const char *current);
 /* Closes <main>, adds the footer and, when script is not NULL, that asset's script. */
 void page_end(struct pst_buf *b, const char *script);
+/* The stop signs of the questions asked in stages (PST_BIT(enum pst_stage); ~0u: all)
+ * as a list. */
+void page_stop_signs(struct pst_buf *b, const struct pst_questions *q, unsigned stages);
 /* The hidden CSRF field of a form. */
 void page_csrf(struct web *w, struct pst_buf *b);
 /* The dose in words (render/text), escaped. */

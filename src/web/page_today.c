@@ -339,6 +339,15 @@ void page_session(struct web *w, struct req *r)
 	warnings(b, plan);
 	pst_html_raw(b, "<form method=\"post\" action=\"/session\" id=\"session-form\">");
 	page_csrf(w, b);
+	/* The stop signs are asked before every session (CLINICAL §2): none of them, or no
+	 * session. The form is taken only with the box ticked (page_session_post). */
+	pst_html_raw(b, "<fieldset class=\"card check-first\"><legend>Stop signs: do you have any "
+			"of these today?</legend>");
+	page_stop_signs(b, w->cfg.questions,
+			pe.p.has_stage ? PST_BIT(pe.p.stage) : ~0u);
+	pst_html_raw(b, "<p><label class=\"check\"><input type=\"checkbox\" name=\"none_today\" "
+			"value=\"1\" required> None of these today</label></p><p>If you have any of them, "
+			"do not exercise: <a href=\"/stop\">see what to do now</a>.</p></fieldset>");
 	/* The player (data/web/player.js) lives inside the form: the feedback it shows
 	 * beside the timer is still sent with it. */
 	pst_html_raw(b, "<div id=\"player\" hidden></div>");
@@ -361,6 +370,14 @@ void page_session_post(struct web *w, struct req *r)
 	long count = n ? strtol(n, NULL, 10) : 0;
 	if (count < 1 || count > PST_SESSION_MAX_EXERCISES) {
 		page_error(r, 422, "The session was not saved", "The form is incomplete: start the session again.");
+		return;
+	}
+	const char *none = pst_form_get(f, "none_today");
+	if (!none || strcmp(none, "1") != 0) {
+		page_error(r, 422, "The session was not saved",
+			   "none_today: tick \"None of these today\" before a session; if you have "
+			   "any of the stop signs, do not exercise and see what to do on the stop "
+			   "signs page.");
 		return;
 	}
 	/* The form as the JSON body of POST /api/v1/sessions, checked by the same parser. */

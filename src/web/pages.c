@@ -754,18 +754,25 @@ void page_disclaimer(struct web *w, struct req *r)
 	page_end(b, NULL);
 }
 
+void page_stop_signs(struct pst_buf *b, const struct pst_questions *q, unsigned stages)
+{
+	pst_html_raw(b, "<ul class=\"stops\">");
+	for (size_t i = 0; i < q->n; i++)
+		if (q->v[i].stop_sign && (q->v[i].stages & stages))
+			pst_html_printf(b, "<li>%s</li>", q->v[i].stop_sign);
+	pst_html_raw(b, "</ul>");
+}
+
 void page_stop(struct web *w, struct req *r)
 {
 	const struct pst_questions *q = w->cfg.questions;
 	struct pst_buf *b = page_begin(w, r, "Stop signs", NULL);
 	pst_html_raw(b,
 		"<section class=\"referral emergency\" aria-labelledby=\"stop-h\"><h1 id=\"stop-h\">Stop "
-		"exercising now and get help if you notice</h1><ul class=\"stops\">");
-	for (size_t i = 0; i < q->n; i++)
-		if (q->v[i].stop_sign)
-			pst_html_printf(b, "<li>%s</li>", q->v[i].stop_sign);
+		"exercising now and get help if you notice</h1>");
+	page_stop_signs(b, q, ~0u);
 	pst_html_raw(b,
-		"</ul><p class=\"call\">Chest pain, trouble breathing, collapse or heavy bleeding: call "
+		"<p class=\"call\">Chest pain, trouble breathing, collapse or heavy bleeding: call "
 		"emergency services now (<strong>999</strong> UK, <strong>112</strong> Europe, "
 		"<strong>911</strong> North America). For the other signs, contact your maternity unit, "
 		"midwife or doctor today.</p></section>"

@@ -155,6 +155,9 @@ check "A: the stop signs are the stage's" wait_for "Heavy or increasing bleeding
 keys x
 wait_for "type yes and press Enter" 2 || exit 1
 keys y e s Enter
+wait_for "do you have any of these today?" || exit 1
+check "A: the stop signs are asked before the session, the stage's" wait_for "Heavy or increasing bleeding"
+keys n
 wait_for "Your back pain now, 0 (none) to 10" || exit 1
 keys 5 Enter
 # Each exercise: its introduction, then Enter. At the third, b goes back to the second
@@ -234,6 +237,9 @@ sys.exit(json.load(sys.stdin)["exercises"][0]["id"] != "shoulder-rolls")' ||
 	bad "B: the plan no longer starts with shoulder rolls"
 fast=
 start --catalog "$cat_dir" session --answers "$src/tests/fixtures/answers-clear.json"
+wait_for "do you have any of these today?" || exit 1
+check "B: screened, the stop signs are still asked" wait_for "n  none of these today, go on"
+keys n
 wait_for "Your back pain now, 0 (none) to 10" || exit 1
 check "B: with answers, no confirmation is asked" sh -c "! tmux -L $sock capture-pane -p -t pst | grep -q 'type yes'"
 keys 2 Enter
@@ -306,6 +312,14 @@ check "C: clearance not given: exit 0" [ "$(wait_exit)" = 0 ]
 check "C: clearance not given: nothing logged" wait_for "Stopped: start once your provider says it is OK. Nothing was logged."
 screen >"$tmp/screen-c.txt"
 check "C: clearance not given: the store has no session" [ "$("$bin" --db "$db" export --format csv | grep -c '^session,')" = 0 ]
+
+# A stop sign today: no session, whom to call, nothing logged.
+start session --answers "$src/tests/fixtures/answers-clear.json"
+wait_for "do you have any of these today?" || exit 1
+keys y
+check "C: a stop sign today: exit 3" [ "$(wait_exit)" = 3 ]
+check "C: a stop sign today: no session, whom to call" wait_for "No session today: with any of these signs, do not exercise."
+check "C: a stop sign today: nothing logged" [ "$("$bin" --db "$db" export --format csv | grep -c '^session,')" = 0 ]
 
 # --- D: not a terminal -------------------------------------------------------------------
 "$bin" --db "$db" session </dev/null >"$tmp/out" 2>"$tmp/err"

@@ -92,6 +92,13 @@ async function newcomer(browser, view) {
     await shot(page, view, '05-session-start');
     await page.getByLabel('Pain now, before you start (0-10)').selectOption('4');
     const play = page.locator('.player .controls button').nth(1);
+    // The stop signs come first, before every session (CLINICAL §2).
+    check(`${view}: the session lists the stop signs first`,
+      await page.getByRole('group', { name: 'Stop signs: do you have any of these today?' }).isVisible());
+    await play.click();
+    check(`${view}: no start before "None of these today"`, (await page.locator('.step.current').count()) === 0
+      && (await page.locator('.player .what').textContent()).includes('None of these today'));
+    await page.getByLabel('None of these today').check();
     await play.click();
     const steps = await page.locator('.step').count();
     check(`${view}: the player shows one exercise at a time`,
@@ -250,6 +257,7 @@ async function noScript(browser) {
     check('no JS: every exercise is on the page', (await page.locator('.step').count()) >= 1
       && await page.locator('.step').first().isVisible() && !(await page.locator('#player').isVisible()));
     await page.getByLabel('Pain now, before you start (0-10)').selectOption('3');
+    await page.getByLabel('None of these today').check();
     await page.locator('.step').first().locator('input[value=easy]').check();
     await page.getByLabel('Pain now, after the session (0-10)').selectOption('2');
     // (not shot(): it runs script in the page, which this context does not allow)
@@ -309,6 +317,7 @@ async function motion(browser) {
       data: JSON.parse(readFileSync(join(src, 'tests/fixtures/answers-clear.json'))) });
     await page.goto(srv.url + '/session');
     await page.getByLabel('Pain now, before you start (0-10)').selectOption('3');
+    await page.getByLabel('None of these today').check();
     await page.getByRole('button', { name: 'Start' }).click();
     const step = page.locator('.step.current');
     check('the player shows the movement of the current exercise', await step.locator('img.moving').isVisible()

@@ -364,15 +364,26 @@ st, h, data = req("GET", "/session")
 html = data.decode()
 ids = re.findall(r'name="ex(\d+)" value="([a-z0-9-]+)"', html)
 check("the session's later pictures load lazily", 'loading="lazy"' in html and "=&quot;" not in html)
+stage = "pregnancy" if "pregnant_weeks" in (jbody(req("GET", "/api/v1/profile")[2]) or {}) else "postpartum"
+check("the session asks for the stop signs first, those of the person's stage (%s)" % stage,
+      "Stop signs: do you have any of these today?" in html and 'name="none_today" value="1" required' in html
+      and "Chest pain, or pain in the chest" in html
+      and ("Your baby moving less than usual" in html) == (stage == "pregnancy"), html[:300])
 form = "pain_before=4&pain_after=2&n=%d&ex1=%s&fb1=right&pain1=1&csrf=%s" % (len(ids), ids[0][1], token)
 for i, eid in ids[1:]:
     form += "&ex%s=%s" % (i, eid)
+before = len((jbody(req("GET", "/api/v1/export?format=json")[2]) or {}).get("sessions", []))
+st, h, data = req("POST", "/session", form, "application/x-www-form-urlencoded", {"Cookie": cookie_hdr})
+check("a session form without 'None of these today': 422 naming the field, nothing saved", st == 422
+      and b"none_today" in data and len((jbody(req("GET", "/api/v1/export?format=json")[2]) or {}).get("sessions", [])) == before,
+      (st, data[-300:]))
+form += "&none_today=1"
 st, h, data = req("POST", "/session", form, "application/x-www-form-urlencoded", {"Cookie": cookie_hdr})
 check("POST /session: saved, 303 to the history", st == 303 and h.get("location") == "/history?saved=session", (st, data[:300]))
 j = jbody(req("GET", "/api/v1/export?format=json")[2]) or {}
 check("the session form logged one exercise", len(j.get("sessions", [])) == 2
       and len(j["sessions"][-1]["exercises"]) == 1, j.get("sessions"))
-st, h, data = req("POST", "/session", "pain_before=4&n=1&ex1=nope&fb1=easy&csrf=" + token,
+st, h, data = req("POST", "/session", "pain_before=4&n=1&ex1=nope&fb1=easy&none_today=1&csrf=" + token,
                   "application/x-www-form-urlencoded", {"Cookie": cookie_hdr})
 check("a session form with an unknown exercise: 422", st == 422, st)
 

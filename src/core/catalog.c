@@ -68,28 +68,8 @@ static const struct pst_yfield src_fields[SRC__MAX] = {
 /* Dose limits, written once: they are the contract of docs/catalog.md. */
 enum {
 	SETS_MAX = 5, REPS_MAX = 30, HOLD_MAX = 60, BREATHS_MAX = 20, REP_S_MAX = 20,
-	REST_MAX = 120, ID_MAX = 48
+	REST_MAX = 120
 };
-
-static bool valid_id(const char *s)
-{
-	size_t n = strlen(s);
-	if (n == 0 || n > ID_MAX || s[0] == '-' || s[n - 1] == '-')
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
-			return false;
-	return true;
-}
-
-/* The file name without directories and without ".yaml". */
-static bool basename_is(const char *path, const char *id)
-{
-	const char *b = strrchr(path, '/');
-	b = b ? b + 1 : path;
-	size_t l = strlen(id);
-	return strncmp(b, id, l) == 0 && strcmp(b + l, ".yaml") == 0;
-}
 
 static void read_dose(struct pst_yaml *y, yaml_node_t *node, struct pst_dose *d)
 {
@@ -128,16 +108,7 @@ static bool read_exercise(struct pst_yaml *y, struct pst_exercise *e)
 	e->file = y->file;
 	e->line = 1;
 	if (v[F_ID]) {
-		e->id = pst_yaml_str(y, v[F_ID], "id");
-		if (e->id && !valid_id(e->id)) {
-			pst_yaml_error(y, v[F_ID],
-				       "id '%s' must be lower-case letters, digits and dashes (at most %d)",
-				       e->id, ID_MAX);
-			e->id = NULL;
-		} else if (e->id && !basename_is(y->file, e->id)) {
-			pst_yaml_error(y, v[F_ID], "id '%s' does not match the file name (expected %s.yaml)",
-				       e->id, e->id);
-		}
+		e->id = pst_yaml_id(y, v[F_ID], ".yaml");
 		e->line = (int)v[F_ID]->start_mark.line + 1;
 	}
 	if (v[F_NAME])

@@ -27,20 +27,6 @@ static const struct pst_yfield top_fields[T__MAX] = {
 	[T_QUESTIONS] = {"questions", true},
 };
 
-/* Ids are typed by hand into answers files and URLs: keep them short slugs. */
-enum { ID_MAX = 48 };
-
-static bool valid_id(const char *s)
-{
-	size_t n = strlen(s);
-	if (n == 0 || n > ID_MAX || s[0] == '-' || s[n - 1] == '-')
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
-			return false;
-	return true;
-}
-
 /* Reads one list item into qn, and the column of its id into *idcol; returns false when
  * it had problems (all reported). */
 static bool read_question(struct pst_yaml *y, yaml_node_t *node, struct pst_question *qn,
@@ -55,13 +41,7 @@ static bool read_question(struct pst_yaml *y, yaml_node_t *node, struct pst_ques
 	pst_yaml_map(y, node, "", q_fields, F__MAX, v);
 	qn->line = (int)node->start_mark.line + 1;
 	if (v[F_ID]) {
-		qn->id = pst_yaml_str(y, v[F_ID], "id");
-		if (qn->id && !valid_id(qn->id)) {
-			pst_yaml_error(y, v[F_ID],
-				       "id '%s' must be lower-case letters, digits and dashes (at most %d)",
-				       qn->id, ID_MAX);
-			qn->id = NULL;
-		}
+		qn->id = pst_yaml_id(y, v[F_ID], NULL);
 		qn->line = (int)v[F_ID]->start_mark.line + 1;
 		*idcol = (int)v[F_ID]->start_mark.column + 1;
 	}

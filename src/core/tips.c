@@ -28,7 +28,7 @@ static const struct pst_yfield tip_fields[F__MAX] = {
  * profile's limit); pregnancy ends by week 42. A tip is a short read: the size cap
  * keeps a mistaken file (or a fuzzer's input) from costing much.
  */
-enum { WEEK_MAX = 104, PREGNANCY_WEEK_MAX = 42, ID_MAX = 48, TIP_MAX = 64 * 1024 };
+enum { WEEK_MAX = 104, PREGNANCY_WEEK_MAX = 42, TIP_MAX = 64 * 1024 };
 
 /* births may name only real birth types, so "unknown" (index 0 of pst_vocab_birth) is
  * left out: index i here is enum pst_birth i + 1. */
@@ -36,26 +36,6 @@ static const char *const birth_words[] = {"vaginal", "caesarean"};
 static const struct pst_vocab births_vocab = {"birth", birth_words, 2};
 _Static_assert(PST_BIRTH_VAGINAL == 1 && PST_BIRTH_CAESAREAN == 2 && PST_BIRTH__MAX == 3,
 	       "births_vocab mirrors enum pst_birth after 'unknown'");
-
-static bool valid_id(const char *s)
-{
-	size_t n = strlen(s);
-	if (n == 0 || n > ID_MAX || s[0] == '-' || s[n - 1] == '-')
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
-			return false;
-	return true;
-}
-
-/* True when path's last component is id + ".md". */
-static bool basename_is(const char *path, const char *id)
-{
-	const char *b = strrchr(path, '/');
-	b = b ? b + 1 : path;
-	size_t l = strlen(id);
-	return strncmp(b, id, l) == 0 && strcmp(b + l, ".md") == 0;
-}
 
 /* Where a byte of a file is, as 1-based line and column (columns count code points,
  * as libyaml's do). */
@@ -156,17 +136,7 @@ static bool read_front(struct pst_yaml *y, struct pst_tip *t)
 	if (!pst_yaml_map(y, pst_yaml_root(y), "", tip_fields, F__MAX, v))
 		return false;
 	if (v[F_ID]) {
-		t->id = pst_yaml_str(y, v[F_ID], "id");
-		if (t->id && !valid_id(t->id)) {
-			pst_yaml_error(y, v[F_ID],
-				       "id '%s' must be lower-case letters, digits and dashes (at most %d)",
-				       t->id, ID_MAX);
-			t->id = NULL;
-		} else if (t->id && !basename_is(y->file, t->id)) {
-			pst_yaml_error(y, v[F_ID],
-				       "id '%s' does not match the file name (expected %s.md)", t->id,
-				       t->id);
-		}
+		t->id = pst_yaml_id(y, v[F_ID], ".md");
 	}
 	if (v[F_TITLE])
 		t->title = pst_yaml_str(y, v[F_TITLE], "title");

@@ -190,6 +190,38 @@ const char *pst_yaml_str(struct pst_yaml *y, yaml_node_t *n, const char *field)
 	return s;
 }
 
+static bool valid_id(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > PST_ID_MAX || s[0] == '-' || s[n - 1] == '-')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+			return false;
+	return true;
+}
+
+const char *pst_yaml_id(struct pst_yaml *y, yaml_node_t *n, const char *ext)
+{
+	const char *id = pst_yaml_str(y, n, "id");
+	if (!id)
+		return NULL;
+	if (!valid_id(id)) {
+		pst_yaml_error(y, n, "id '%s' must be lower-case letters, digits and dashes (at most %d)",
+			       id, PST_ID_MAX);
+		return NULL;
+	}
+	if (ext) {
+		const char *b = strrchr(y->file, '/');
+		b = b ? b + 1 : y->file;
+		size_t l = strlen(id);
+		if (strncmp(b, id, l) != 0 || strcmp(b + l, ext) != 0)
+			pst_yaml_error(y, n, "id '%s' does not match the file name (expected %s%s)", id,
+				       id, ext);
+	}
+	return id;
+}
+
 bool pst_yaml_bool(struct pst_yaml *y, yaml_node_t *n, const char *field, bool *out)
 {
 	if (n->type == YAML_SCALAR_NODE && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {

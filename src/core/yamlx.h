@@ -62,6 +62,16 @@ bool pst_yaml_mask(struct pst_yaml *y, yaml_node_t *n, const char *field,
 bool pst_yaml_strv(struct pst_yaml *y, yaml_node_t *n, const char *field, size_t min,
 		   struct pst_strv *out);
 
+/* Ids are typed by hand into answers files, flags and URLs: short slugs. */
+enum { PST_ID_MAX = 48 };
+/*
+ * The id at n: lower-case letters, digits and dashes, not at either end, at most
+ * PST_ID_MAX. With ext (".yaml", ".md"), the file's own name must be the id and ext.
+ * Reports a problem at n and returns NULL (a wrong file name is reported, but the id is
+ * still returned, so that duplicates can be told).
+ */
+const char *pst_yaml_id(struct pst_yaml *y, yaml_node_t *n, const char *ext);
+
 /* True for a plain empty scalar ("key:" with nothing after it). */
 bool pst_yaml_is_null(const yaml_node_t *n);
 

@@ -35,15 +35,12 @@ enum { OPT_ANSWERS = 1, OPT_PAPER, OPT_OUT };
 
 int cmd_handout(struct cli *c, int argc, char **argv)
 {
-	struct option opts[32];
-	int n = 0;
-	for (int i = 0; i < cli_profile_options_n; i++)
-		opts[n++] = cli_profile_options[i];
-	opts[n++] = (struct option){"answers", required_argument, NULL, OPT_ANSWERS};
-	opts[n++] = (struct option){"paper", required_argument, NULL, OPT_PAPER};
-	opts[n++] = (struct option){"out", required_argument, NULL, OPT_OUT};
-	opts[n++] = (struct option){"help", no_argument, NULL, 'h'};
-	opts[n] = (struct option){NULL, 0, NULL, 0};
+	static const struct option own[] = {{"answers", required_argument, NULL, OPT_ANSWERS},
+					    {"paper", required_argument, NULL, OPT_PAPER},
+					    {"out", required_argument, NULL, OPT_OUT},
+					    {NULL, 0, NULL, 0}};
+	struct option opts[CLI_PF_OPTIONS_MAX];
+	cli_profile_options_with(opts, own);
 
 	struct pst_profile p;
 	pst_profile_init(&p);

@@ -117,14 +117,11 @@ int cli_plan_build(struct cli *c, const struct pst_profile *flags, const char *a
 
 int cmd_plan(struct cli *c, int argc, char **argv)
 {
-	struct option opts[32];
-	int n = 0;
-	for (int i = 0; i < cli_profile_options_n; i++)
-		opts[n++] = cli_profile_options[i];
-	opts[n++] = (struct option){"answers", required_argument, NULL, OPT_ANSWERS};
-	opts[n++] = (struct option){"json", no_argument, NULL, OPT_JSON};
-	opts[n++] = (struct option){"help", no_argument, NULL, 'h'};
-	opts[n] = (struct option){NULL, 0, NULL, 0};
+	static const struct option own[] = {{"answers", required_argument, NULL, OPT_ANSWERS},
+					    {"json", no_argument, NULL, OPT_JSON},
+					    {NULL, 0, NULL, 0}};
+	struct option opts[CLI_PF_OPTIONS_MAX];
+	cli_profile_options_with(opts, own);
 
 	struct pst_profile p;
 	pst_profile_init(&p);

@@ -280,13 +280,9 @@ int cmd_tips(struct cli *c, int argc, char **argv)
 		optind = 0; /* full re-initialisation of getopt for the subcommand */
 		return tips_show(c, argc - 1, argv + 1);
 	}
-	struct option opts[32];
-	int n = 0;
-	for (int i = 0; i < cli_profile_options_n && n < 29; i++)
-		opts[n++] = cli_profile_options[i];
-	opts[n++] = (struct option){"json", no_argument, NULL, OPT_JSON};
-	opts[n++] = (struct option){"help", no_argument, NULL, 'h'};
-	opts[n] = (struct option){NULL, 0, NULL, 0};
+	static const struct option own[] = {{"json", no_argument, NULL, OPT_JSON}, {NULL, 0, NULL, 0}};
+	struct option opts[CLI_PF_OPTIONS_MAX];
+	cli_profile_options_with(opts, own);
 
 	struct pst_profile p;
 	pst_profile_init(&p);

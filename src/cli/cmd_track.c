@@ -67,12 +67,8 @@ bool cli_saved_profile(struct cli *c, struct pst_saved_profile *sp, struct pst_p
 
 static int profile_set(struct cli *c, int argc, char **argv)
 {
-	struct option opts[16];
-	int n = 0;
-	for (int i = 0; i < cli_profile_options_n; i++)
-		opts[n++] = cli_profile_options[i];
-	opts[n++] = (struct option){"help", no_argument, NULL, 'h'};
-	opts[n] = (struct option){NULL, 0, NULL, 0};
+	struct option opts[CLI_PF_OPTIONS_MAX];
+	cli_profile_options_with(opts, NULL);
 
 	struct pst_store *s = cli_store(c);
 	struct pst_time now;

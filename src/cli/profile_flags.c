@@ -4,7 +4,8 @@
 #include "cli.h"
 #include "profile_flags.h"
 
-const struct option cli_profile_options[] = {
+/* The long options of the profile flags. */
+static const struct option cli_profile_options[] = {
 	{"pregnant-weeks", required_argument, NULL, CLI_PF_BASE + PST_PF_PREGNANT_WEEKS},
 	{"postpartum-weeks", required_argument, NULL, CLI_PF_BASE + PST_PF_POSTPARTUM_WEEKS},
 	{"birth", required_argument, NULL, CLI_PF_BASE + PST_PF_BIRTH},
@@ -16,7 +17,18 @@ const struct option cli_profile_options[] = {
 	{"avoid", required_argument, NULL, CLI_PF_BASE + PST_PF_AVOID},
 	{"minutes", required_argument, NULL, CLI_PF_BASE + PST_PF_MINUTES},
 };
-const int cli_profile_options_n = sizeof cli_profile_options / sizeof *cli_profile_options;
+static const int cli_profile_options_n = sizeof cli_profile_options / sizeof *cli_profile_options;
+
+void cli_profile_options_with(struct option out[CLI_PF_OPTIONS_MAX], const struct option *extra)
+{
+	int n = 0;
+	for (int i = 0; i < cli_profile_options_n && n < CLI_PF_OPTIONS_MAX - 2; i++)
+		out[n++] = cli_profile_options[i];
+	for (; extra && extra->name && n < CLI_PF_OPTIONS_MAX - 2; extra++)
+		out[n++] = *extra;
+	out[n++] = (struct option){"help", no_argument, NULL, 'h'};
+	out[n] = (struct option){NULL, 0, NULL, 0};
+}
 
 const char cli_profile_usage[] =
 	"profile:\n"

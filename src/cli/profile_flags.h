@@ -9,16 +9,17 @@
 /* Option values of the profile flags start here, above any short option. */
 enum { CLI_PF_BASE = 1000 };
 
-/* The long options of the profile flags; copy them into a command's option table
- * (cli_profile_options_n entries, without a terminator). */
-extern const struct option cli_profile_options[];
-extern const int cli_profile_options_n;
+/* The option table of a command that takes the profile flags: those, then the
+ * command's own (extra, NULL-name terminated), then --help ('h'), then the terminator.
+ * CLI_PF_OPTIONS_MAX entries are enough for any command. */
+enum { CLI_PF_OPTIONS_MAX = 40 };
+void cli_profile_options_with(struct option out[CLI_PF_OPTIONS_MAX], const struct option *extra);
 
 /* Usage lines describing the profile flags, for --help. */
 extern const char cli_profile_usage[];
 
 /*
- * Applies one profile option (opt is the value from cli_profile_options) to p. Returns
+ * Applies one profile option (opt is the value from the option table) to p. Returns
  * true when opt was a profile flag (*bad then says whether its value was rejected, and
  * an error naming the flag has been printed); false when opt is not a profile flag.
  */

@@ -42,6 +42,14 @@ static void lit(const char *s)
 	fputc('"', out);
 }
 
+/* One designated initializer of text: "\t.name = \"...\",\n" (indent tabs). */
+static void text_field(int indent, const char *name, const char *v)
+{
+	fprintf(out, "%.*s.%s = ", indent, "\t\t\t\t", name);
+	lit(v);
+	fputs(",\n", out);
+}
+
 static void strv(const char *name, const struct pst_strv *sv)
 {
 	if (!sv->n)
@@ -115,17 +123,12 @@ static void emit_catalog(const struct pst_catalog *c)
 		const struct pst_exercise *e = &c->ex[i];
 		const struct pst_strv *sv[] = {&e->aliases, &e->muscles, &e->steps, &e->cues,
 					       &e->mistakes, &e->easier, &e->harder};
-		fputs("{\n\t.id = ", out);
-		lit(e->id);
-		fputs(",\n\t.name = ", out);
-		lit(e->name);
-		fputs(",\n\t.summary = ", out);
-		lit(e->summary);
-		fputs(",\n\t.purpose = ", out);
-		lit(e->purpose);
-		fputs(",\n\t.breathing = ", out);
-		lit(e->breathing);
-		fputs(",\n", out);
+		fputs("{\n", out);
+		text_field(1, "id", e->id);
+		text_field(1, "name", e->name);
+		text_field(1, "summary", e->summary);
+		text_field(1, "purpose", e->purpose);
+		text_field(1, "breathing", e->breathing);
 		for (size_t k = 0; k < sizeof lists / sizeof *lists; k++) {
 			char name[64];
 			snprintf(name, sizeof name, "ex%zu_%s", i, lists[k]);
@@ -140,14 +143,13 @@ static void emit_catalog(const struct pst_catalog *c)
 		range("reps", e->dose.reps);
 		range("hold_s", e->dose.hold_s);
 		range("breaths", e->dose.breaths);
-		fprintf(out, "\t\t.per_side = %d, .rep_s = %d, .rest_s = %d, .tempo = ",
-			e->dose.per_side, e->dose.rep_s, e->dose.rest_s);
-		lit(e->dose.tempo);
-		fputs(",\n\t},\n\t.note_pregnancy = ", out);
-		lit(e->note_pregnancy);
-		fputs(",\n\t.note_postpartum = ", out);
-		lit(e->note_postpartum);
-		fprintf(out, ",\n\t.wrist_load = %d, .gentle = %d, .abdominal_load = %d, .loaded_twist = %d,\n",
+		fprintf(out, "\t\t.per_side = %d, .rep_s = %d, .rest_s = %d,\n", e->dose.per_side,
+			e->dose.rep_s, e->dose.rest_s);
+		text_field(2, "tempo", e->dose.tempo);
+		fputs("\t},\n", out);
+		text_field(1, "note_pregnancy", e->note_pregnancy);
+		text_field(1, "note_postpartum", e->note_postpartum);
+		fprintf(out, "\t.wrist_load = %d, .gentle = %d, .abdominal_load = %d, .loaded_twist = %d,\n",
 			e->wrist_load, e->gentle, e->abdominal_load, e->loaded_twist);
 		if (e->scene.n) {
 			char props[32] = "NULL";
@@ -156,15 +158,11 @@ static void emit_catalog(const struct pst_catalog *c)
 			fprintf(out, "\t.scene = {ex%zu_poses, %zu, %s, %zu},\n", i, e->scene.n, props,
 				e->scene.nprops);
 		}
-		fputs("\t.src_seed = ", out);
-		lit(e->src_seed);
-		fputs(",\n\t.src_guideline = ", out);
-		lit(e->src_guideline);
-		fputs(",\n\t.src_adapted = ", out);
-		lit(e->src_adapted);
-		fputs(",\n\t.file = ", out);
-		lit(e->file);
-		fprintf(out, ",\n\t.line = %d,\n},\n", e->line);
+		text_field(1, "src_seed", e->src_seed);
+		text_field(1, "src_guideline", e->src_guideline);
+		text_field(1, "src_adapted", e->src_adapted);
+		text_field(1, "file", e->file);
+		fprintf(out, "\t.line = %d,\n},\n", e->line);
 	}
 	fprintf(out, "};\n\nconst struct pst_catalog pst_builtin_catalog = {NULL, exercises, %zu};\n\n",
 		c->n);
@@ -175,17 +173,13 @@ static void emit_questions(const struct pst_questions *q)
 	fprintf(out, "static struct pst_question questions[%zu] = {\n", q->n ? q->n : 1);
 	for (size_t i = 0; i < q->n; i++) {
 		const struct pst_question *qn = &q->v[i];
-		fputs("{\n\t.id = ", out);
-		lit(qn->id);
-		fputs(",\n\t.question = ", out);
-		lit(qn->question);
-		fputs(",\n\t.advice = ", out);
-		lit(qn->advice);
-		fputs(",\n\t.source = ", out);
-		lit(qn->source);
-		fputs(",\n\t.stop_sign = ", out);
-		lit(qn->stop_sign);
-		fprintf(out, ",\n\t.stages = %uu, .outcome = %d, .line = %d,\n},\n", qn->stages,
+		fputs("{\n", out);
+		text_field(1, "id", qn->id);
+		text_field(1, "question", qn->question);
+		text_field(1, "advice", qn->advice);
+		text_field(1, "source", qn->source);
+		text_field(1, "stop_sign", qn->stop_sign);
+		fprintf(out, "\t.stages = %uu, .outcome = %d, .line = %d,\n},\n", qn->stages,
 			(int)qn->outcome, qn->line);
 	}
 	fputs("};\n\nconst struct pst_questions pst_builtin_questions = {NULL, ", out);
@@ -198,17 +192,13 @@ static void emit_tips(const struct pst_tips *t)
 	fprintf(out, "static struct pst_tip tips[%zu] = {\n", t->n ? t->n : 1);
 	for (size_t i = 0; i < t->n; i++) {
 		const struct pst_tip *tp = &t->v[i];
-		fputs("{\n\t.id = ", out);
-		lit(tp->id);
-		fputs(",\n\t.title = ", out);
-		lit(tp->title);
-		fputs(",\n\t.source = ", out);
-		lit(tp->source);
-		fputs(",\n\t.file = ", out);
-		lit(tp->file);
-		fputs(",\n\t.body = ", out);
-		lit(tp->body);
-		fprintf(out, ",\n\t.stages = %uu, .triggers = %uu, .births = %uu,\n"
+		fputs("{\n", out);
+		text_field(1, "id", tp->id);
+		text_field(1, "title", tp->title);
+		text_field(1, "source", tp->source);
+		text_field(1, "file", tp->file);
+		text_field(1, "body", tp->body);
+		fprintf(out, "\t.stages = %uu, .triggers = %uu, .births = %uu,\n"
 			     "\t.from_week = %d, .until_week = %d,\n},\n",
 			tp->stages, tp->triggers, tp->births, tp->from_week, tp->until_week);
 	}

@@ -1,9 +1,10 @@
 /* libFuzzer harness for the pose parser: any bytes as the figure, props and poses fields
- * of an exercise; what parses is also drawn, and blended, to shake the geometry. */
+ * of an exercise; what parses is also drawn, blended and animated, to shake the geometry. */
 #include <cairo.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/pose.h"
 #include "core/yamlx.h"
@@ -49,6 +50,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				__builtin_trap();
 			cairo_destroy(cr);
 			cairo_surface_destroy(sf);
+			/* The movement: every frame drawn, one animation per frame but the first. */
+			struct pst_buf b;
+			pst_buf_init(&b, PST_FIG_MAX_BYTES);
+			if (pst_figure_animate(&sc, 48, 48, &b) != PST_OK)
+				__builtin_trap();
+			size_t anims = 0;
+			for (const char *p = b.s; (p = strstr(p, "<animate ")); p++)
+				anims++;
+			if (anims < sc.n - 1)
+				__builtin_trap();
+			pst_buf_free(&b);
 		} else if (d.n == 0) {
 			__builtin_trap(); /* refused without a reason */
 		}

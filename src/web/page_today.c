@@ -81,6 +81,65 @@ static void routine_list(struct pst_buf *b, const struct pst_plan_item *items, s
 	pst_html_raw(b, "</ol>");
 }
 
+/* Which list an exercise left out goes in: 0 a safety rule (with its source), 1 the
+ * person's own choices and equipment (rule ids avoid-* and equipment-missing: stable,
+ * see docs/planner.md), 2 time and variety (no source). */
+static int excluded_group(const struct pst_plan_excluded *x)
+{
+	if (!x->source)
+		return 2;
+	if (strncmp(x->rule, "avoid-", 6) == 0 || strcmp(x->rule, "equipment-missing") == 0)
+		return 1;
+	return 0;
+}
+
+/* Why the plan is what it is (as `postura plan` says it): each exercise's reason, its
+ * latest change of dose and its cautions; then every exercise left out, and why, the
+ * safety rules (with their sources) first. */
+static void plan_reasons(struct pst_buf *b, const struct pst_plan *plan)
+{
+	pst_html_raw(b, "<details class=\"plan-why\"><summary>Why these exercises</summary><ul>");
+	for (size_t i = 0; i < plan->nitems; i++) {
+		const struct pst_plan_item *it = &plan->items[i];
+		pst_html_printf(b, "<li><strong>%s</strong>: %s", it->ex->name, it->why);
+		if (it->progression)
+			pst_html_printf(b, "<br><span class=\"progress\">Changed: %s</span>",
+					it->progression->reason);
+		for (size_t k = 0; k < it->ncautions; k++)
+			pst_html_printf(b, "<br><span class=\"caution\">Note: %s</span>",
+					it->cautions[k]->reason);
+		pst_html_raw(b, "</li>");
+	}
+	pst_html_raw(b, "</ul></details>");
+	if (!plan->nexcluded)
+		return;
+	pst_html_printf(b, "<details class=\"plan-why\"><summary>Left out, and why (%zu)</summary>",
+			plan->nexcluded);
+	static const char *const heads[] = {"For your safety", "What you asked for, and what you have",
+					    "For your time, and for variety"};
+	for (int group = 0; group < 3; group++) {
+		bool any = false;
+		for (size_t i = 0; i < plan->nexcluded; i++) {
+			const struct pst_plan_excluded *x = &plan->excluded[i];
+			if (excluded_group(x) != group)
+				continue;
+			if (!any)
+				pst_html_printf(b, "<h3>%s</h3><ul>", heads[group]);
+			any = true;
+			pst_html_printf(b, "<li><a href=\"/exercises/%s\">%s</a>: %s", x->ex->id, x->ex->name,
+					x->reason);
+			if (x->replaced_by)
+				pst_html_printf(b, " Instead: %s.", x->replaced_by->name);
+			if (group == 0)
+				pst_html_printf(b, " <span class=\"source\">Source: %s</span>", x->source);
+			pst_html_raw(b, "</li>");
+		}
+		if (any)
+			pst_html_raw(b, "</ul>");
+	}
+	pst_html_raw(b, "</details>");
+}
+
 static void checkin_form(struct web *w, struct pst_buf *b)
 {
 	pst_html_raw(b, "<section class=\"card\" aria-labelledby=\"ck-h\"><h2 id=\"ck-h\">How is your back now?</h2>"
@@ -129,6 +188,7 @@ static void render_today(struct web *w, struct req *r, const struct pst_plan *pl
 		routine_list(b, plan->relief, plan->nrelief);
 		pst_html_raw(b, "<p><a class=\"button\" href=\"/session?relief=1\">Start the relief break</a></p></section>");
 	}
+	plan_reasons(b, plan);
 	checkin_form(w, b);
 	pst_html_raw(b, "<section aria-labelledby=\"wk-h\"><h2 id=\"wk-h\">This week</h2><table class=\"week\">"
 			"<thead><tr><th scope=\"col\">Day</th><th scope=\"col\">Plan</th></tr></thead><tbody>");
@@ -289,6 +349,8 @@ static void player_step(struct pst_buf *b, const struct pst_plan_item *it, size_
 			i + 1, e->name, d->sets.lo, d->reps.lo, d->hold_s.lo, d->breaths.lo,
 			d->rep_s ? d->rep_s : 3, d->rest_s, d->per_side ? 2 : 1, i + 1, n, e->name);
 	page_dose(b, d);
+	if (it->progression)
+		pst_html_printf(b, "</p><p class=\"progress\">Changed: %s", it->progression->reason);
 	/* Lazy, all of them: the player shows one exercise at a time, and the pictures of
 	 * the others are fetched only when they come into view. */
 	pst_html_raw(b, "</p><div class=\"poses\" data-moving>");

@@ -240,6 +240,17 @@ check("GET /today: the Today page", st == 200 and "Your routine today" in html a
 secure("Today page", h)
 check("the navigation marks the current page", '<a href="/today" aria-current="page">' in html)
 check("the week marks today", '<tr class="now" aria-current="date">' in html)
+plan = jbody(req("GET", "/api/v1/plan")[2]) or {}
+check("Today says why each exercise is in the plan, as the plan does",
+      "Why these exercises" in html and plan.get("exercises")
+      and all(("<strong>%s</strong>: " % e["name"].replace("'", "&#39;")) in html for e in plan["exercises"]), html[-500:])
+left = plan.get("excluded", [])
+check("Today lists every exercise left out, with its reason (%d)" % len(left),
+      ("Left out, and why (%d)" % len(left)) in html and left
+      and all(('<a href="/exercises/%s">' % x["id"]) in html for x in left))
+floor = [x for x in left if x["rule"] == "pregnancy-no-supine-from-20-weeks"]
+check("a safety rule is under 'For your safety', with its source", floor and "<h3>For your safety</h3>" in html
+      and "Source: ACOG" in html.split("<h3>For your safety</h3>")[1].split("</ul>")[0])
 check("no attribute was escaped into text", "=&quot;" not in html)
 check("pages have no inline script, no style attribute", "<script>" not in html and "style=" not in html
       and not re.search(r"<script(?![^>]*\bsrc=)", html) and " on" + "click=" not in html)
@@ -426,6 +437,17 @@ if text is not None:
 st, h, data = req("GET", "/report.pdf?since=2999-01-01")
 check("a report from a day after today: today's", st == 200 and data.startswith(b"%PDF-"), st)
 
+# --- a change of dose, explained ------------------------------------------------------------
+first = (jbody(req("GET", "/api/v1/plan")[2]) or {}).get("exercises", [{}])[0]
+st, h, data = req("POST", "/api/v1/sessions", {"pain_before": 3, "pain_after": 4,
+                  "exercises": [{"id": first.get("id"), "feedback": "hurt", "pain": 5}]})
+check("a session where the first exercise hurt: logged", st == 201, (st, data[:200]))
+changed = [e for e in (jbody(req("GET", "/api/v1/plan")[2]) or {}).get("exercises", []) if e.get("progression")]
+html = req("GET", "/today")[2].decode()
+check("Today says what changed and why", changed and "Changed: It hurt in your session on " in html, html[-800:])
+html = req("GET", "/session")[2].decode()
+check("the player says it too, at the exercise", '<p class="progress">Changed: It hurt in your session on ' in html)
+
 # --- referral ---------------------------------------------------------------------------
 st, h, data = req("POST", "/api/v1/screen", answers_emergency)
 check("POST /api/v1/screen (chest pain): emergency", st == 200 and jbody(data).get("outcome") == "emergency")
@@ -493,7 +515,7 @@ err = "\n".join(l for l in err.splitlines() if not l.startswith("postura: http: 
 check("nothing else on standard error (no sanitizer report)", err.strip() == "", err[-2000:])
 out = subprocess.run([postura, "--db", db, "export", "--format", "json"], capture_output=True, text=True, env=env)
 j = jbody(out.stdout.encode()) or {}
-check("after the stop, every write is in the store", len(j.get("checkins", [])) == 3 and len(j.get("sessions", [])) == 2)
+check("after the stop, every write is in the store", len(j.get("checkins", [])) == 3 and len(j.get("sessions", [])) == 3)
 
 # --- listening beyond loopback needs a flag (nothing is bound here) ------------------------------
 out = subprocess.run([postura, "--db", db, "serve", "--listen", "0.0.0.0:0"], capture_output=True, text=True,

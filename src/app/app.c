@@ -96,6 +96,7 @@ int pst_app_report_read(struct pst_store *s, const struct pst_catalog *c, int64_
 		.sessions = rs->sessions, .nsessions = rs->nsessions,
 		.psfs = rs->psfs, .npsfs = rs->npsfs,
 		.profile = rs->has_profile ? &rs->profile : NULL,
+		.minutes = rs->minutes, .nminutes = rs->nminutes,
 		.since = since, .today = today,
 	};
 	if ((err = pst_history_build(&in, &out->h)))

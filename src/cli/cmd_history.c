@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/app.h"
 #include "cli.h"
 #include "commands.h"
 #include "core/history.h"
@@ -49,34 +50,21 @@ int cmd_history(struct cli *c, int argc, char **argv)
 		cli_error("--since: the day is after today");
 		return EXIT_USAGE;
 	}
-	struct pst_record_set rs;
-	int err = s->ops->read_all(s, since, PST_READ_NO_SESSION_EXERCISES, &rs);
-	if (err) {
-		cli_error("%s", s->errmsg);
-		return EXIT_FAIL;
-	}
-	struct pst_history_input in = {
-		.checkins = rs.checkins, .ncheckins = rs.ncheckins,
-		.sessions = rs.sessions, .nsessions = rs.nsessions,
-		.psfs = rs.psfs, .npsfs = rs.npsfs,
-		.profile = rs.has_profile ? &rs.profile : NULL,
-		.since = since, .today = today,
-	};
-	struct pst_history *h = NULL;
+	struct pst_app_report rep;
+	int err = pst_app_report_read(s, NULL, since, today, false, &rep);
 	int code;
-	if ((err = pst_history_build(&in, &h))) {
-		cli_error("cannot build the history: %s", pst_strerror(err));
+	if (err) {
+		cli_error("%s", s->errmsg[0] ? s->errmsg : pst_strerror(err));
 		code = EXIT_FAIL;
 	} else {
 		struct pst_buf b;
 		pst_buf_init(&b, 1 << 26);
 		if (json)
-			pst_json_history(&b, h);
+			pst_json_history(&b, rep.h);
 		else
-			pst_text_history(&b, h);
+			pst_text_history(&b, rep.h);
 		code = cli_emit_buf(&b, EXIT_OK);
 	}
-	pst_history_free(h);
-	pst_record_set_free(&rs);
+	pst_app_report_free(&rep);
 	return code;
 }

@@ -339,10 +339,16 @@ int pst_history_build(const struct pst_history_input *in, struct pst_history **o
 	int minutes = in->profile ? in->profile->p.minutes : 0;
 	ad->planned = in->profile ? 0 : -1;
 	ad->sessions_per_week = in->profile ? pst_plan_sessions_per_week(minutes) : 0;
+	size_t mc = 0; /* the minutes change in effect */
 	for (size_t i = 0; i < ndays; i++) {
 		const struct bucket *bk = &days[i];
 		int64_t d = h->since + (int64_t)i;
 		struct pst_history_week *w = &h->weekly[(d - week0) / 7];
+		if (in->profile && in->nminutes) {
+			while (mc + 1 < in->nminutes && in->minutes[mc + 1].day <= d)
+				mc++;
+			minutes = in->minutes[mc].minutes;
+		}
 		if (bk->count) {
 			h->daily[h->ndaily++] = (struct pst_history_day){d, (double)bk->sum / bk->count,
 									 bk->count};

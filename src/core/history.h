@@ -27,6 +27,10 @@ struct pst_history_input {
 	const struct pst_psfs_activity *psfs;
 	size_t npsfs;
 	const struct pst_saved_profile *profile; /* NULL: none saved, so nothing is "planned" */
+	/* The minutes a session over time, by day (none: the profile's minutes throughout;
+	 * days before the first change take the first change's minutes). */
+	const struct pst_minutes_change *minutes;
+	size_t nminutes;
 	int64_t since; /* first local day to look at, or PST_HISTORY_ALL */
 	int64_t today; /* the person's local day today; records after it are ignored */
 };

@@ -115,6 +115,14 @@ struct pst_saved_profile {
 	struct pst_time updated;
 };
 
+/* The plan's minutes a session from a day on: each saving of the profile starts one
+ * (the last of a day counts). Past weeks' planned sessions are counted with the minutes
+ * of their own days, not today's. */
+struct pst_minutes_change {
+	int64_t day; /* local day */
+	int minutes;
+};
+
 /* Sets anchor_day from p.weeks and today. */
 void pst_saved_profile_anchor(struct pst_saved_profile *sp, int64_t today);
 /* The profile as of today: weeks recomputed from the anchor and capped to the

@@ -49,6 +49,14 @@ void pst_export_json(const struct pst_record_set *rs, struct pst_buf *out)
 		json_object_set_new(root, "profile", o);
 	}
 	json_t *a = json_array();
+	for (size_t i = 0; i < rs->nminutes; i++) {
+		char day[16];
+		json_array_append_new(a, json_pack("{s:s, s:i}", "from",
+						   pst_day_format(rs->minutes[i].day, day, sizeof day),
+						   "minutes", rs->minutes[i].minutes));
+	}
+	json_object_set_new(root, "plan_minutes", a);
+	a = json_array();
 	for (size_t i = 0; i < rs->ncheckins; i++) {
 		const struct pst_checkin *c = &rs->checkins[i];
 		json_array_append_new(a, json_pack("{s:I, s:o, s:i, s:o, s:o}", "id", (json_int_t)c->id,
@@ -188,6 +196,14 @@ void pst_export_csv(const struct pst_record_set *rs, struct pst_buf *out)
 		cells[C_TRIGGERS] = trig;
 		cells[C_EQUIPMENT] = eq;
 		cells[C_AVOID] = avoid;
+		cells[C_MINUTES] = minutes;
+		csv_row(out, cells);
+	}
+	for (size_t i = 0; i < rs->nminutes; i++) {
+		const char *cells[C__MAX] = {0};
+		cells[C_RECORD] = "plan_minutes";
+		cells[C_AT] = pst_day_format(rs->minutes[i].day, at, sizeof at);
+		snprintf(minutes, sizeof minutes, "%d", rs->minutes[i].minutes);
 		cells[C_MINUTES] = minutes;
 		csv_row(out, cells);
 	}
@@ -464,6 +480,30 @@ static json_t *jarray(struct pst_diags *d, const char *src, json_t *root, const 
 	return a;
 }
 
+/* One change of the minutes a session: from a day (YYYY-MM-DD), 3 to 60 minutes, one
+ * per day, in order of day (as exported). Appended to rs->minutes (sized by the caller). */
+static void minutes_row(const struct where *w, struct pst_record_set *rs, const char *from_field,
+			const char *from, const char *minutes)
+{
+	struct pst_minutes_change mc = {0, 0};
+	long v;
+	bool ok = true;
+	if (!from || pst_day_parse(from, &mc.day) != PST_OK) {
+		bad(w, from_field, "must be a date like 2026-05-01");
+		ok = false;
+	}
+	if (check_int(w, "minutes", minutes, 3, 60, false, &v))
+		mc.minutes = (int)v;
+	else
+		ok = false;
+	if (ok && rs->nminutes && rs->minutes[rs->nminutes - 1].day >= mc.day) {
+		bad(w, from_field, "must come after the change before it (one a day, in order)");
+		ok = false;
+	}
+	if (ok)
+		rs->minutes[rs->nminutes++] = mc;
+}
+
 static void import_json(const struct pst_catalog *c, const char *src, json_t *root,
 			struct pst_record_set *rs, struct pst_diags *d)
 {
@@ -512,8 +552,24 @@ static void import_json(const struct pst_catalog *c, const char *src, json_t *ro
 		check_profile(&w, &sp->p);
 		rs->has_profile = true;
 	}
-	json_t *a = jarray(d, src, root, "checkins");
+	/* Optional: exports made before it was kept have none. */
+	json_t *a = json_object_get(root, "plan_minutes");
+	if (a && !json_is_array(a)) {
+		pst_diag_add(d, src, 0, 0, "plan_minutes: must be a list");
+		a = NULL;
+	}
 	size_t n = a ? json_array_size(a) : 0;
+	rs->minutes = pst_arena_alloc(A, (n ? n : 1) * sizeof(*rs->minutes));
+	if (!rs->minutes)
+		goto oom;
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = json_array_get(a, i);
+		snprintf(path, sizeof path, "plan_minutes[%zu].", i);
+		struct where w = {d, src, 0, path};
+		minutes_row(&w, rs, "from", jstr(o, "from"), jnum(o, "minutes", num, sizeof num));
+	}
+	a = jarray(d, src, root, "checkins");
+	n = a ? json_array_size(a) : 0;
 	rs->checkins = pst_arena_alloc(A, (n ? n : 1) * sizeof(*rs->checkins));
 	if (!rs->checkins)
 		goto oom;
@@ -703,10 +759,11 @@ static void import_csv(const struct pst_catalog *c, const char *src, char *text,
 	rs->checkins = pst_arena_alloc(A, rows * sizeof(*rs->checkins));
 	rs->sessions = pst_arena_alloc(A, rows * sizeof(*rs->sessions));
 	rs->psfs = pst_arena_alloc(A, rows * sizeof(*rs->psfs));
+	rs->minutes = pst_arena_alloc(A, rows * sizeof(*rs->minutes));
 	struct pst_session_ex *ex_pool = pst_arena_alloc(A, rows * sizeof(*ex_pool));
 	struct pst_psfs_rating *rt_pool = pst_arena_alloc(A, rows * sizeof(*rt_pool));
 	size_t nex = 0, nrt = 0;
-	if (!rs->checkins || !rs->sessions || !rs->psfs || !ex_pool || !rt_pool) {
+	if (!rs->checkins || !rs->sessions || !rs->psfs || !rs->minutes || !ex_pool || !rt_pool) {
 		pst_diag_add(d, src, 0, 0, "out of memory");
 		return;
 	}
@@ -755,6 +812,8 @@ static void import_csv(const struct pst_catalog *c, const char *src, char *text,
 			if (rs->has_profile)
 				pst_diag_add(d, src, line, 0, "a second profile row");
 			rs->has_profile = true;
+		} else if (strcmp(rec, "plan_minutes") == 0) {
+			minutes_row(&w, rs, "at", cells[C_AT], cells[C_MINUTES]);
 		} else if (strcmp(rec, "checkin") == 0) {
 			struct pst_checkin *ck = &rs->checkins[rs->ncheckins++];
 			if (check_int(&w, "id", cells[C_ID], 1, INT32_MAX, false, &v))
@@ -823,8 +882,8 @@ static void import_csv(const struct pst_catalog *c, const char *src, char *text,
 				rt->score = (int)v;
 		} else {
 			pst_diag_add(d, src, line, 0,
-				     "column record: '%.40s' is not profile, checkin, session, "
-				     "session_exercise, psfs_activity or psfs_rating",
+				     "column record: '%.40s' is not profile, plan_minutes, checkin, "
+				     "session, session_exercise, psfs_activity or psfs_rating",
 				     rec);
 		}
 	}

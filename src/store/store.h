@@ -24,6 +24,8 @@ struct pst_record_set {
 	size_t nsessions;
 	struct pst_psfs_activity *psfs;
 	size_t npsfs;
+	struct pst_minutes_change *minutes; /* the minutes a session over time, by day */
+	size_t nminutes;
 };
 
 void pst_record_set_free(struct pst_record_set *rs);

@@ -89,6 +89,16 @@ static const char *const migrations[] = {
 	"  stages INTEGER NOT NULL,"
 	"  answers TEXT NOT NULL,"
 	"  at_epoch INTEGER NOT NULL, at_offset INTEGER NOT NULL);",
+	/* 3: the minutes a session over time (each saving of the profile starts a day's), so
+	 * past weeks' planned sessions are counted with their own; the profile saved so far
+	 * starts it on the local day it was saved. */
+	"CREATE TABLE plan_minutes ("
+	"  person_id INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,"
+	"  day INTEGER NOT NULL,"
+	"  minutes INTEGER NOT NULL CHECK (minutes BETWEEN 3 AND 60),"
+	"  PRIMARY KEY (person_id, day));"
+	"INSERT INTO plan_minutes (person_id, day, minutes)"
+	"  SELECT person_id, (updated_epoch + updated_offset * 60) / 86400, minutes FROM profile;",
 };
 
 const int pst_store_schema_version = (int)(sizeof migrations / sizeof *migrations);
@@ -335,6 +345,21 @@ static int profile_get(struct pst_store *s, struct pst_saved_profile *out, bool 
 	return rc == SQLITE_DONE ? PST_OK : dberr(q, "cannot read the profile");
 }
 
+/* The minutes a session from a day on (the last saving of a day counts). */
+static int minutes_write(struct sq *q, const struct pst_minutes_change *mc)
+{
+	sqlite3_stmt *st;
+	int err = prepare(q,
+			  "INSERT OR REPLACE INTO plan_minutes (person_id, day, minutes) VALUES (?,?,?)",
+			  &st);
+	if (err)
+		return err;
+	sqlite3_bind_int(st, 1, PERSON);
+	sqlite3_bind_int64(st, 2, mc->day);
+	sqlite3_bind_int(st, 3, mc->minutes);
+	return run(q, st, "cannot save the minutes of the plan");
+}
+
 static int profile_write(struct sq *q, const struct pst_saved_profile *sp)
 {
 	const struct pst_profile *p = &sp->p;
@@ -369,7 +394,10 @@ static int profile_write(struct sq *q, const struct pst_saved_profile *sp)
 	sqlite3_bind_int(st, 12, p->minutes);
 	sqlite3_bind_int64(st, 13, sp->updated.epoch);
 	sqlite3_bind_int(st, 14, sp->updated.offset_min);
-	return run(q, st, "cannot save the profile");
+	if ((err = run(q, st, "cannot save the profile")))
+		return err;
+	struct pst_minutes_change mc = {pst_time_day(sp->updated), p->minutes};
+	return minutes_write(q, &mc);
 }
 
 static int profile_put(struct pst_store *s, const struct pst_saved_profile *sp)
@@ -716,6 +744,31 @@ oom:
 	return fail(q, "out of memory");
 }
 
+/* Every change of the minutes a session, by day (all of them: the earliest rules the
+ * days before it). */
+static int read_minutes(struct sq *q, struct pst_record_set *rs)
+{
+	sqlite3_stmt *st;
+	int err = prepare(q, "SELECT day, minutes FROM plan_minutes WHERE person_id = ? ORDER BY day",
+			  &st);
+	if (err)
+		return err;
+	sqlite3_bind_int(st, 1, PERSON);
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rs->minutes = grow(rs->arena, rs->minutes, rs->nminutes, &cap, sizeof(*rs->minutes));
+		if (!rs->minutes) {
+			sqlite3_finalize(st);
+			return fail(q, "out of memory");
+		}
+		rs->minutes[rs->nminutes++] = (struct pst_minutes_change){
+			sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1)};
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? PST_OK : dberr(q, "cannot read the minutes of the plan");
+}
+
 static int read_all(struct pst_store *s, int64_t since_day, unsigned flags,
 		    struct pst_record_set *out)
 {
@@ -733,6 +786,8 @@ static int read_all(struct pst_store *s, int64_t since_day, unsigned flags,
 		err = read_sessions(q, since_day, !(flags & PST_READ_NO_SESSION_EXERCISES), out);
 	if (!err)
 		err = read_psfs(q, out);
+	if (!err)
+		err = read_minutes(q, out);
 	sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL);
 	if (err)
 		pst_record_set_free(out);
@@ -747,6 +802,9 @@ static int import(struct pst_store *s, const struct pst_record_set *rs)
 		return err;
 	if (rs->has_profile && (err = profile_write(q, &rs->profile)))
 		return rollback(q, err);
+	for (size_t i = 0; i < rs->nminutes; i++)
+		if ((err = minutes_write(q, &rs->minutes[i])))
+			return rollback(q, err);
 	for (size_t i = 0; i < rs->ncheckins; i++)
 		if ((err = checkin_write(q, &rs->checkins[i], NULL))) {
 			fail(q, "check-in %zu (id %lld) could not be added: %s; nothing was imported",

@@ -280,6 +280,32 @@ static void test_adherence(void **state)
 			    "You did 6 sessions, more than the 5 planned (3 a week).");
 	pst_history_free(h);
 
+	/* The minutes changed on Monday of week 2 (20 -> 10 a session): week 1 is counted
+	 * with its own 3 a week (Wed, Fri), week 2 with 4 (Mon, Wed, Fri, Sun); the
+	 * statement says the current one. A change before the range rules from its start. */
+	const struct pst_minutes_change mins[] = {{day0 - 30, 20}, {day0 + 7, 10}};
+	sp.p.minutes = 10;
+	in.minutes = mins;
+	in.nminutes = 2;
+	h = build(&in);
+	assert_int_equal(h->weekly[0].sessions_planned, 2);
+	assert_int_equal(h->weekly[1].sessions_planned, 4);
+	assert_int_equal(h->adherence.planned, 6);
+	assert_string_equal(h->adherence.statement,
+			    "You did 6 of the 6 sessions planned (100%; 4 a week).");
+	pst_history_free(h);
+	/* Days before the first change take its minutes. */
+	const struct pst_minutes_change late[] = {{day0 + 7, 20}};
+	in.minutes = late;
+	in.nminutes = 1;
+	h = build(&in);
+	assert_int_equal(h->weekly[0].sessions_planned, 2);
+	assert_int_equal(h->weekly[1].sessions_planned, 3);
+	pst_history_free(h);
+	in.minutes = NULL;
+	in.nminutes = 0;
+	sp.p.minutes = 20;
+
 	/* Today a Tuesday, range of one day: nothing planned yet. */
 	in.since = day0 + 1;
 	in.today = day0 + 1;
@@ -442,7 +468,9 @@ static void test_json_and_text(void **state)
 	struct pst_saved_profile sp = {0};
 	pst_profile_init(&sp.p);
 	sp.p.minutes = 20;
-	struct pst_history_input in = {c, 4, s, 1, a, 1, &sp, PST_HISTORY_ALL, day0 + 9};
+	struct pst_history_input in = {.checkins = c, .ncheckins = 4, .sessions = s, .nsessions = 1,
+				       .psfs = a, .npsfs = 1, .profile = &sp,
+				       .since = PST_HISTORY_ALL, .today = day0 + 9};
 	struct pst_history *h = build(&in);
 	char *j = history_json(h);
 	static const char want[] =
@@ -541,8 +569,9 @@ static void test_five_years(void **state)
 		session_at(&s[i], (int)((int64_t)i * DAYS / SESSIONS));
 	struct pst_saved_profile sp = {0};
 	pst_profile_init(&sp.p);
-	struct pst_history_input in = {c, DAYS, s, SESSIONS, NULL, 0, &sp, PST_HISTORY_ALL,
-				       day0 + DAYS - 1};
+	struct pst_history_input in = {.checkins = c, .ncheckins = DAYS, .sessions = s,
+				       .nsessions = SESSIONS, .profile = &sp,
+				       .since = PST_HISTORY_ALL, .today = day0 + DAYS - 1};
 	struct pst_history *h = build(&in);
 	char *txt = history_json(h);
 	free(txt);

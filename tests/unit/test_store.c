@@ -13,6 +13,7 @@
 
 #include "data/builtin.h"
 #include "store/exchange.h"
+#include "core/history.h"
 #include "store/store.h"
 
 static char dir[] = "/tmp/pst-store-XXXXXX";
@@ -154,6 +155,71 @@ static void test_records_round_trip(void **state)
 	pst_store_close(s);
 }
 
+/* Each saving of the profile starts the minutes of its day; the history counts past
+ * weeks with their own. A store made before the timeline was kept gets it from its
+ * profile. */
+static void test_minutes_timeline(void **state)
+{
+	(void)state;
+	struct pst_store *s = open_new("minutes.db");
+	struct pst_saved_profile sp = {0};
+	pst_profile_init(&sp.p);
+	sp.p.has_stage = true;
+	sp.p.stage = PST_STAGE_POSTPARTUM;
+	sp.p.weeks = 10;
+	sp.p.minutes = 20;
+	sp.updated = at("2026-11-02T09:00:00Z");
+	pst_saved_profile_anchor(&sp, pst_time_day(sp.updated));
+	assert_int_equal(s->ops->profile_put(s, &sp), PST_OK);
+	sp.p.minutes = 15; /* changed the same day: the day's last counts */
+	sp.updated = at("2026-11-02T20:00:00Z");
+	assert_int_equal(s->ops->profile_put(s, &sp), PST_OK);
+	sp.p.minutes = 8;
+	sp.updated = at("2026-11-09T08:00:00Z");
+	assert_int_equal(s->ops->profile_put(s, &sp), PST_OK);
+	struct pst_record_set rs;
+	assert_int_equal(s->ops->read_all(s, INT64_MIN, 0, &rs), PST_OK);
+	assert_int_equal(rs.nminutes, 2);
+	assert_int_equal(rs.minutes[0].day, pst_time_day(at("2026-11-02T00:00:00Z")));
+	assert_int_equal(rs.minutes[0].minutes, 15);
+	assert_int_equal(rs.minutes[1].minutes, 8);
+	/* Week of 2 Nov: 3 a week (Mon, Wed, Fri) at 15 minutes; week of 9 Nov: 4 at 8. */
+	struct pst_checkin first = {.at = at("2026-11-02T08:00:00Z"), .pain = 3}; /* the range's start */
+	struct pst_history_input in = {.checkins = &first, .ncheckins = 1,
+				       .profile = &rs.profile, .minutes = rs.minutes,
+				       .nminutes = rs.nminutes,
+				       .since = pst_time_day(at("2026-11-02T00:00:00Z")),
+				       .today = pst_time_day(at("2026-11-15T00:00:00Z"))};
+	struct pst_history *h = NULL;
+	assert_int_equal(pst_history_build(&in, &h), PST_OK);
+	assert_int_equal(h->weekly[0].sessions_planned, 3);
+	assert_int_equal(h->weekly[1].sessions_planned, 4);
+	pst_history_free(h);
+	pst_record_set_free(&rs);
+	pst_store_close(s);
+
+	/* A store at schema 2 with a profile: opening it starts the timeline on the day the
+	 * profile was saved. */
+	sqlite3 *db;
+	pst_store_close(open_new("v2-template.db"));
+	assert_int_equal(sqlite3_open(path_of("v2-template.db"), &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+				      "DROP TABLE plan_minutes; PRAGMA user_version = 2;"
+				      "INSERT INTO profile VALUES (1, 'postpartum', 10, 20000, 'vaginal',"
+				      " 'unknown', NULL, '', '', '', '', 12, 1793955600, 60);",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	char err[512];
+	assert_int_equal(pst_store_open_sqlite(path_of("v2-template.db"), &s, err, sizeof err), PST_OK);
+	assert_int_equal(s->ops->read_all(s, INT64_MIN, 0, &rs), PST_OK);
+	assert_int_equal(rs.nminutes, 1);
+	assert_int_equal(rs.minutes[0].day, (1793955600 + 3600) / 86400);
+	assert_int_equal(rs.minutes[0].minutes, 12);
+	pst_record_set_free(&rs);
+	pst_store_close(s);
+}
+
 static void test_psfs_at_most_five(void **state)
 {
 	(void)state;
@@ -237,6 +303,13 @@ static const struct import_case bad_imports[] = {
 	{"record,id,parent_id,at,pain,pain_after,areas,note,exercise,feedback,activity,score,stage,weeks,anchor,birth,feeding,triggers,equipment,avoid,minutes\r\n"
 	 "session_exercise,1,7,,,,,,wall-angels,easy,,,,,,,,,,,\r\n",
 	 "a session_exercise row must follow its session"},
+	{"{\"format\": \"postura-export\", \"version\": 1, \"plan_minutes\": [{\"from\": \"2026-11-01\", \"minutes\": 90}]}",
+	 "plan_minutes[0].minutes: '90' must be a whole number from 3 to 60"},
+	{"{\"format\": \"postura-export\", \"version\": 1, \"plan_minutes\": [{\"from\": \"2026-11-02\", \"minutes\": 10}, {\"from\": \"2026-11-01\", \"minutes\": 20}]}",
+	 "plan_minutes[1].from: must come after the change before it"},
+	{"record,id,parent_id,at,pain,pain_after,areas,note,exercise,feedback,activity,score,stage,weeks,anchor,birth,feeding,triggers,equipment,avoid,minutes\r\n"
+	 "plan_minutes,,,someday,,,,,,,,,,,,,,,,,10\r\n",
+	 "column at: must be a date like 2026-05-01"},
 };
 
 static void test_bad_imports_write_nothing(void **state)
@@ -430,6 +503,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_time),
 		cmocka_unit_test(test_records_round_trip),
+		cmocka_unit_test(test_minutes_timeline),
 		cmocka_unit_test(test_psfs_at_most_five),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_bad_imports_write_nothing),

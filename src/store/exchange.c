@@ -56,6 +56,15 @@ void pst_export_json(const struct pst_record_set *rs, struct pst_buf *out)
 						   "minutes", rs->minutes[i].minutes));
 	}
 	json_object_set_new(root, "plan_minutes", a);
+	if (rs->has_screening) {
+		/* The answers as saved (a JSON object of question id to yes or no); the outcome
+		 * is not stored: it is worked out again from them with the questions of the day. */
+		json_t *ans = json_loads(rs->screening.answers, 0, NULL);
+		json_object_set_new(root, "screening",
+				    json_pack("{s:o, s:o, s:o}", "stages",
+					      mask_json(&pst_vocab_stage, rs->screening.stages), "answers",
+					      ans ? ans : json_object(), "at", time_json(rs->screening.at)));
+	}
 	a = json_array();
 	for (size_t i = 0; i < rs->ncheckins; i++) {
 		const struct pst_checkin *c = &rs->checkins[i];
@@ -504,6 +513,49 @@ static void minutes_row(const struct where *w, struct pst_record_set *rs, const 
 		rs->minutes[rs->nminutes++] = mc;
 }
 
+/* The safety answers of a JSON export: the stages asked (words), the answers (question
+ * id to true or false; the ids are checked against the questions when they are used,
+ * and answers to questions that no longer exist are asked again), and when. */
+static void screening_json(struct pst_diags *d, const char *src, json_t *sc,
+			   struct pst_record_set *rs)
+{
+	struct where w = {d, src, 0, "screening."};
+	bool ok = json_is_object(sc);
+	if (!ok) {
+		pst_diag_add(d, src, 0, 0, "screening: must be an object");
+		return;
+	}
+	ok &= jwords(&w, sc, "stages", &pst_vocab_stage, &rs->screening.stages);
+	if (ok && !rs->screening.stages) {
+		bad(&w, "stages", "must name at least one stage");
+		ok = false;
+	}
+	json_t *ans = json_object_get(sc, "answers");
+	if (!json_is_object(ans)) {
+		bad(&w, "answers", "must be an object of question ids to true or false");
+		return;
+	}
+	const char *k;
+	json_t *v;
+	json_object_foreach(ans, k, v) {
+		if (!json_is_boolean(v) || !*k || strlen(k) > 64 || strspn(k, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(k)) {
+			bad(&w, "answers", "'%.40s' must be a question id answered true or false", k);
+			ok = false;
+		}
+	}
+	ok &= check_time(&w, "at", jstr(sc, "at"), &rs->screening.at);
+	char *text = json_dumps(ans, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if (!text) {
+		pst_diag_add(d, src, 0, 0, "out of memory");
+		return;
+	}
+	rs->screening.answers = pst_arena_strdup(rs->arena, text);
+	free(text);
+	if (!rs->screening.answers)
+		pst_diag_add(d, src, 0, 0, "out of memory");
+	rs->has_screening = ok && rs->screening.answers;
+}
+
 static void import_json(const struct pst_catalog *c, const char *src, json_t *root,
 			struct pst_record_set *rs, struct pst_diags *d)
 {
@@ -568,6 +620,9 @@ static void import_json(const struct pst_catalog *c, const char *src, json_t *ro
 		struct where w = {d, src, 0, path};
 		minutes_row(&w, rs, "from", jstr(o, "from"), jnum(o, "minutes", num, sizeof num));
 	}
+	json_t *sc = json_object_get(root, "screening");
+	if (sc && !json_is_null(sc))
+		screening_json(d, src, sc, rs);
 	a = jarray(d, src, root, "checkins");
 	n = a ? json_array_size(a) : 0;
 	rs->checkins = pst_arena_alloc(A, (n ? n : 1) * sizeof(*rs->checkins));

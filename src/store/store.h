@@ -12,6 +12,16 @@
 
 struct pst_store;
 
+/* The safety answers last given: the JSON object of `postura screen` (question id to
+ * true/false) and the stages they were asked for (PST_BIT(enum pst_stage)). The
+ * outcome is not stored: it is evaluated again from the answers with the questions of
+ * the day, so a change to the questions can never leave a stale "clear". */
+struct pst_saved_screening {
+	unsigned stages;
+	char *answers; /* malloc'd by screening_get; the caller frees it */
+	struct pst_time at;
+};
+
 /* Everything a person has recorded: what export writes and import reads. Lists are in
  * time order (oldest first). */
 struct pst_record_set {
@@ -26,19 +36,12 @@ struct pst_record_set {
 	size_t npsfs;
 	struct pst_minutes_change *minutes; /* the minutes a session over time, by day */
 	size_t nminutes;
+	bool has_screening;
+	struct pst_saved_screening screening; /* the last safety answers (text in the arena) */
 };
 
 void pst_record_set_free(struct pst_record_set *rs);
 
-/* The safety answers last given: the JSON object of `postura screen` (question id to
- * true/false) and the stages they were asked for (PST_BIT(enum pst_stage)). The
- * outcome is not stored: it is evaluated again from the answers with the questions of
- * the day, so a change to the questions can never leave a stale "clear". */
-struct pst_saved_screening {
-	unsigned stages;
-	char *answers; /* malloc'd by screening_get; the caller frees it */
-	struct pst_time at;
-};
 
 /* read_all flags. */
 enum {

@@ -744,6 +744,61 @@ oom:
 	return fail(q, "out of memory");
 }
 
+/* --- screening ------------------------------------------------------------- */
+
+static int screening_get(struct pst_store *s, struct pst_saved_screening *out, bool *found)
+{
+	struct sq *q = (struct sq *)s;
+	sqlite3_stmt *st;
+	int err = prepare(q, "SELECT stages, answers, at_epoch, at_offset FROM screening"
+			     " WHERE person_id = ?", &st);
+	if (err)
+		return err;
+	sqlite3_bind_int(st, 1, PERSON);
+	*found = false;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const unsigned char *a = sqlite3_column_text(st, 1);
+		out->stages = (unsigned)sqlite3_column_int(st, 0);
+		out->answers = strdup(a ? (const char *)a : "{}");
+		out->at.epoch = sqlite3_column_int64(st, 2);
+		out->at.offset_min = sqlite3_column_int(st, 3);
+		sqlite3_finalize(st);
+		if (!out->answers)
+			return fail(q, "out of memory");
+		*found = true;
+		return PST_OK;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? PST_OK : dberr(q, "cannot read the safety answers");
+}
+
+static int screening_write(struct sq *q, const struct pst_saved_screening *sc)
+{
+	sqlite3_stmt *st;
+	int err = prepare(q, "INSERT OR REPLACE INTO screening (person_id, stages, answers,"
+			     " at_epoch, at_offset) VALUES (?,?,?,?,?)", &st);
+	if (err)
+		return err;
+	sqlite3_bind_int(st, 1, PERSON);
+	sqlite3_bind_int(st, 2, (int)sc->stages);
+	sqlite3_bind_text(st, 3, sc->answers, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 4, sc->at.epoch);
+	sqlite3_bind_int(st, 5, sc->at.offset_min);
+	return run(q, st, "cannot save the safety answers");
+}
+
+static int screening_put(struct pst_store *s, const struct pst_saved_screening *sc)
+{
+	struct sq *q = (struct sq *)s;
+	int err = begin(q);
+	if (err)
+		return err;
+	if ((err = screening_write(q, sc)))
+		return rollback(q, err);
+	return commit(q);
+}
+
 /* Every change of the minutes a session, by day (all of them: the earliest rules the
  * days before it). */
 static int read_minutes(struct sq *q, struct pst_record_set *rs)
@@ -788,6 +843,14 @@ static int read_all(struct pst_store *s, int64_t since_day, unsigned flags,
 		err = read_psfs(q, out);
 	if (!err)
 		err = read_minutes(q, out);
+	if (!err && !(err = screening_get(s, &out->screening, &out->has_screening)) &&
+	    out->has_screening) {
+		char *a = out->screening.answers;
+		out->screening.answers = pst_arena_strdup(out->arena, a);
+		free(a);
+		if (!out->screening.answers)
+			err = fail(q, "out of memory");
+	}
 	sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL);
 	if (err)
 		pst_record_set_free(out);
@@ -805,6 +868,8 @@ static int import(struct pst_store *s, const struct pst_record_set *rs)
 	for (size_t i = 0; i < rs->nminutes; i++)
 		if ((err = minutes_write(q, &rs->minutes[i])))
 			return rollback(q, err);
+	if (rs->has_screening && (err = screening_write(q, &rs->screening)))
+		return rollback(q, err);
 	for (size_t i = 0; i < rs->ncheckins; i++)
 		if ((err = checkin_write(q, &rs->checkins[i], NULL))) {
 			fail(q, "check-in %zu (id %lld) could not be added: %s; nothing was imported",
@@ -868,55 +933,6 @@ static int backup(struct pst_store *s, const char *path)
 	if (sqlite3_close(dst) != SQLITE_OK && !err)
 		err = fail(q, "%s: cannot close the backup", path);
 	return err;
-}
-
-/* --- screening ------------------------------------------------------------- */
-
-static int screening_get(struct pst_store *s, struct pst_saved_screening *out, bool *found)
-{
-	struct sq *q = (struct sq *)s;
-	sqlite3_stmt *st;
-	int err = prepare(q, "SELECT stages, answers, at_epoch, at_offset FROM screening"
-			     " WHERE person_id = ?", &st);
-	if (err)
-		return err;
-	sqlite3_bind_int(st, 1, PERSON);
-	*found = false;
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		const unsigned char *a = sqlite3_column_text(st, 1);
-		out->stages = (unsigned)sqlite3_column_int(st, 0);
-		out->answers = strdup(a ? (const char *)a : "{}");
-		out->at.epoch = sqlite3_column_int64(st, 2);
-		out->at.offset_min = sqlite3_column_int(st, 3);
-		sqlite3_finalize(st);
-		if (!out->answers)
-			return fail(q, "out of memory");
-		*found = true;
-		return PST_OK;
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? PST_OK : dberr(q, "cannot read the safety answers");
-}
-
-static int screening_put(struct pst_store *s, const struct pst_saved_screening *sc)
-{
-	struct sq *q = (struct sq *)s;
-	sqlite3_stmt *st;
-	int err = begin(q);
-	if (err)
-		return err;
-	if ((err = prepare(q, "INSERT OR REPLACE INTO screening (person_id, stages, answers,"
-			      " at_epoch, at_offset) VALUES (?,?,?,?,?)", &st)))
-		return rollback(q, err);
-	sqlite3_bind_int(st, 1, PERSON);
-	sqlite3_bind_int(st, 2, (int)sc->stages);
-	sqlite3_bind_text(st, 3, sc->answers, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 4, sc->at.epoch);
-	sqlite3_bind_int(st, 5, sc->at.offset_min);
-	if ((err = run(q, st, "cannot save the safety answers")))
-		return rollback(q, err);
-	return commit(q);
 }
 
 /* SQLite's data_version changes when another connection (another postura process)

@@ -107,6 +107,10 @@ static void test_records_round_trip(void **state)
 	assert_int_equal(s->ops->psfs_add(s, "carry the car seat", at("2026-11-21T09:00:00Z"), &id), PST_OK);
 	assert_int_equal(s->ops->psfs_rate(s, id, 4, at("2026-11-21T09:00:00Z")), PST_OK);
 	assert_int_equal(s->ops->psfs_rate(s, 99, 4, at("2026-11-21T09:00:00Z")), PST_ENOTFOUND);
+	struct pst_saved_screening sc = {.stages = PST_BIT(PST_STAGE_POSTPARTUM),
+					 .answers = (char[]){"{\"chest-pain\": false, \"leg-swelling\": false}"},
+					 .at = at("2026-11-21T08:55:00Z")};
+	assert_int_equal(s->ops->screening_put(s, &sc), PST_OK);
 
 	struct pst_record_set rs;
 	assert_int_equal(s->ops->read_all(s, INT64_MIN, 0, &rs), PST_OK);
@@ -139,6 +143,15 @@ static void test_records_round_trip(void **state)
 		assert_int_equal(t->ops->read_all(t, INT64_MIN, 0, &again), PST_OK);
 		fmt ? pst_export_csv(&again, &b) : pst_export_json(&again, &b);
 		assert_string_equal(a.s, b.s);
+		/* The safety answers go with the JSON (everything), not with the CSV (the
+		 * records a spreadsheet can use). */
+		assert_true(again.has_screening == !fmt);
+		if (!fmt) {
+			assert_non_null(strstr(a.s, "\"screening\": {"));
+			assert_string_equal(again.screening.answers,
+					    "{\"chest-pain\":false,\"leg-swelling\":false}");
+			assert_int_equal(again.screening.stages, PST_BIT(PST_STAGE_POSTPARTUM));
+		}
 		/* A second import of the same records is refused whole: ids are kept. */
 		assert_int_not_equal(t->ops->import(t, &back), PST_OK);
 		struct pst_record_set same;
@@ -303,6 +316,10 @@ static const struct import_case bad_imports[] = {
 	{"record,id,parent_id,at,pain,pain_after,areas,note,exercise,feedback,activity,score,stage,weeks,anchor,birth,feeding,triggers,equipment,avoid,minutes\r\n"
 	 "session_exercise,1,7,,,,,,wall-angels,easy,,,,,,,,,,,\r\n",
 	 "a session_exercise row must follow its session"},
+	{"{\"format\": \"postura-export\", \"version\": 1, \"screening\": {\"stages\": [\"pregnancy\"], \"answers\": {\"chest-pain\": \"no\"}, \"at\": \"2026-11-21T09:00Z\"}}",
+	 "screening.answers: 'chest-pain' must be a question id answered true or false"},
+	{"{\"format\": \"postura-export\", \"version\": 1, \"screening\": {\"stages\": [\"moon\"], \"answers\": {}, \"at\": \"2026-11-21T09:00Z\"}}",
+	 "screening.stages"},
 	{"{\"format\": \"postura-export\", \"version\": 1, \"plan_minutes\": [{\"from\": \"2026-11-01\", \"minutes\": 90}]}",
 	 "plan_minutes[0].minutes: '90' must be a whole number from 3 to 60"},
 	{"{\"format\": \"postura-export\", \"version\": 1, \"plan_minutes\": [{\"from\": \"2026-11-02\", \"minutes\": 10}, {\"from\": \"2026-11-01\", \"minutes\": 20}]}",

@@ -155,11 +155,12 @@ int cmd_import(struct cli *c, int argc, char **argv)
 		cli_error("%s", s->errmsg);
 		code = EXIT_FAIL;
 	} else {
-		char line[200];
+		char line[256];
 		snprintf(line, sizeof line, "Imported %s%zu check-in%s, %zu session%s and %zu functional-scale "
-			 "activit%s.\n", rs.has_profile ? "the profile, " : "", rs.ncheckins,
+			 "activit%s%s.\n", rs.has_profile ? "the profile, " : "", rs.ncheckins,
 			 rs.ncheckins == 1 ? "" : "s", rs.nsessions, rs.nsessions == 1 ? "" : "s",
-			 rs.npsfs, rs.npsfs == 1 ? "y" : "ies");
+			 rs.npsfs, rs.npsfs == 1 ? "y" : "ies",
+			 rs.has_screening ? ", and the safety answers (checked again when used)" : "");
 		cli_puts(line);
 		code = cli_finish(EXIT_OK);
 	}

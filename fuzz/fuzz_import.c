@@ -1,6 +1,7 @@
 /* libFuzzer harness for the import parser: any bytes as an export (JSON when it starts
  * with '{', else CSV), against the built-in catalogue. What parses must export and
- * import again to the same bytes, in both formats, and both formats must agree. */
+ * import again to the same bytes, in both formats, and both formats must agree (but for
+ * the safety answers, which only JSON holds). */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -63,14 +64,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				__builtin_trap();
 	}
 	struct pst_buf json = round_trip(&rs, false), csv = round_trip(&rs, true);
-	/* The CSV export, read back, is the same records as the JSON one. */
+	pst_buf_free(&json);
+	/* The CSV export, read back, is the same records as the JSON one, but for the
+	 * safety answers, which only JSON holds. */
+	struct pst_record_set records = rs;
+	records.has_screening = false;
+	pst_buf_init(&json, PST_IMPORT_MAX);
+	pst_export_json(&records, &json);
 	struct pst_record_set from_csv;
 	struct pst_buf again;
 	pst_buf_init(&again, PST_IMPORT_MAX);
-	if (pst_import_parse(&pst_builtin_catalog, "csv", csv.s, csv.len, &from_csv, &d))
+	if (pst_import_parse(&pst_builtin_catalog, "csv", csv.s, csv.len, &from_csv, &d) ||
+	    from_csv.has_screening)
 		__builtin_trap();
 	pst_export_json(&from_csv, &again);
-	if (again.len != json.len || memcmp(again.s, json.s, json.len) != 0)
+	if (json.failed || again.len != json.len || memcmp(again.s, json.s, json.len) != 0)
 		__builtin_trap();
 	pst_record_set_free(&from_csv);
 	pst_buf_free(&again);

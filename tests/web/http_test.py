@@ -230,6 +230,12 @@ st, h, data = req("GET", "/api/v1/export?format=json")
 j = jbody(data) or {}
 check("GET /api/v1/export?format=json: the export", st == 200 and len(j.get("checkins", [])) == 2
       and len(j.get("sessions", [])) == 1, (st, data[:200]))
+clear = json.loads(answers_clear)
+check("the JSON export holds the safety answers as given, and the plan's minutes",
+      j.get("screening", {}).get("answers") == clear and j["screening"].get("stages")
+      and [m.get("minutes") for m in j.get("plan_minutes", [])][-1:] == [10], j.get("screening"))
+check("the CSV export leaves the safety answers out",
+      b"screening" not in req("GET", "/api/v1/export?format=csv")[2])
 error_is("export: format=xml is 422", req("GET", "/api/v1/export?format=xml"), 422, "invalid", "format")
 error_is("export: no format is 422", req("GET", "/api/v1/export"), 422, "invalid", "format")
 

@@ -70,6 +70,10 @@ int cli_help(const char *usage);
 
 /* Loads the catalogue (embedded, or --catalog DIR); on failure prints why and returns NULL. */
 const struct pst_catalog *cli_catalog(struct cli *c);
+/* The exercise with this id in the catalogue; else prints which id was meant (the
+ * nearest one) and returns NULL (also when the catalogue did not load: *usage tells
+ * which, for the exit code). */
+const struct pst_exercise *cli_exercise(struct cli *c, const char *id, bool *usage);
 /* The built-in screening questions and tips (checked at build time). */
 const struct pst_questions *cli_questions(struct cli *c);
 const struct pst_tips *cli_tips(struct cli *c);

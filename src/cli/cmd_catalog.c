@@ -84,18 +84,10 @@ static int catalog_show(struct cli *c, int argc, char **argv)
 	if (optind + 1 < argc)
 		return cli_extra_arg("catalog show", argv[optind + 1]);
 	const char *id = argv[optind];
-	const struct pst_catalog *cat = cli_catalog(c);
-	if (!cat)
-		return EXIT_FAIL;
-	const struct pst_exercise *e = pst_catalog_find(cat, id);
-	if (!e) {
-		const char *near = pst_catalog_closest(cat, id);
-		if (near)
-			cli_error("no exercise '%s' in the catalogue; did you mean '%s'?", id, near);
-		else
-			cli_error("no exercise '%s' in the catalogue (see 'postura catalog list')", id);
-		return EXIT_USAGE;
-	}
+	bool usage;
+	const struct pst_exercise *e = cli_exercise(c, id, &usage);
+	if (!e)
+		return usage ? EXIT_USAGE : EXIT_FAIL;
 	if (json)
 		return cli_emit_json(pst_json_exercise(e), EXIT_OK);
 	struct pst_buf b;

@@ -118,18 +118,10 @@ int cmd_illustrate(struct cli *c, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	const char *id = argv[optind];
-	const struct pst_catalog *cat = cli_catalog(c);
-	if (!cat)
-		return EXIT_FAIL;
-	const struct pst_exercise *e = pst_catalog_find(cat, id);
-	if (!e) {
-		const char *near = pst_catalog_closest(cat, id);
-		if (near)
-			cli_error("no exercise '%s' in the catalogue; did you mean '%s'?", id, near);
-		else
-			cli_error("no exercise '%s' in the catalogue (see 'postura catalog list')", id);
-		return EXIT_USAGE;
-	}
+	bool usage;
+	const struct pst_exercise *e = cli_exercise(c, id, &usage);
+	if (!e)
+		return usage ? EXIT_USAGE : EXIT_FAIL;
 	const struct pst_scene *sc = &e->scene;
 	if (sc->n == 0) {
 		cli_error("exercise '%s' has no poses to draw", id);

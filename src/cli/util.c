@@ -121,6 +121,23 @@ int cli_help(const char *usage)
 	return cli_finish(EXIT_OK);
 }
 
+const struct pst_exercise *cli_exercise(struct cli *c, const char *id, bool *usage)
+{
+	const struct pst_catalog *cat = cli_catalog(c);
+	*usage = cat != NULL;
+	if (!cat)
+		return NULL;
+	const struct pst_exercise *e = pst_catalog_find(cat, id);
+	if (!e) {
+		const char *near = pst_catalog_closest(cat, id);
+		if (near)
+			cli_error("no exercise '%s' in the catalogue; did you mean '%s'?", id, near);
+		else
+			cli_error("no exercise '%s' in the catalogue (see 'postura catalog list')", id);
+	}
+	return e;
+}
+
 const struct pst_catalog *cli_catalog(struct cli *c)
 {
 	if (c->cat)

@@ -14,7 +14,7 @@ const struct pst_vocab pst_vocab_feedback = {"feedback", feedback_words, PST_FB_
 
 /* --- calendar arithmetic (proleptic Gregorian; H. Hinnant's algorithms) ------ */
 
-static int64_t days_from_civil(int64_t y, int m, int d)
+int64_t pst_day_from_civil(int64_t y, int m, int d)
 {
 	y -= m <= 2;
 	int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -24,7 +24,7 @@ static int64_t days_from_civil(int64_t y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
-static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+void pst_day_civil(int64_t z, int64_t *y, int *m, int *d)
 {
 	z += 719468;
 	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
@@ -73,7 +73,7 @@ static bool parse_date(const char **p, int64_t *day)
 	/* Years outside 1900-2999 are typing mistakes here, not history. */
 	if (y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
 		return false;
-	*day = days_from_civil(y, m, d);
+	*day = pst_day_from_civil(y, m, d);
 	return true;
 }
 
@@ -144,7 +144,7 @@ char *pst_time_format(struct pst_time t, char *buf, size_t size)
 	int64_t secs = local - day * 86400;
 	int64_t y;
 	int m, d;
-	civil_from_days(day, &y, &m, &d);
+	pst_day_civil(day, &y, &m, &d);
 	char zone[8] = "Z";
 	if (t.offset_min) {
 		int a = t.offset_min < 0 ? -t.offset_min : t.offset_min;
@@ -166,7 +166,7 @@ char *pst_day_format(int64_t day, char *buf, size_t size)
 {
 	int64_t y;
 	int m, d;
-	civil_from_days(day, &y, &m, &d);
+	pst_day_civil(day, &y, &m, &d);
 	/* Written by hand: history prints thousands of days and snprintf dominated. */
 	if (size >= 11 && y >= 0 && y <= 9999) {
 		int yy = (int)y;

@@ -95,28 +95,12 @@ bool pst_chart_pain_band(const struct pst_history *h, double *first, double *thr
 	return false;
 }
 
-/* Days since 1970-01-01 to a civil date and back (H. Hinnant's algorithms). */
+/* A day's civil date (the year fits an int for any chart's range). */
 static void civil(int64_t z, int *y, int *m, int *d)
 {
-	z += 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
-static int64_t days_from_civil(int y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
+	int64_t yy;
+	pst_day_civil(z, &yy, m, d);
+	*y = (int)yy;
 }
 
 size_t pst_chart_day_ticks(int64_t d0, int64_t d1, int max, int64_t *out, size_t cap,
@@ -162,7 +146,7 @@ size_t pst_chart_day_ticks(int64_t d0, int64_t d1, int max, int64_t *out, size_t
 		else
 			idx = (idx + n - 1) / n * n; /* months that are multiples of n */
 		for (;; idx += n) {
-			int64_t d = days_from_civil(idx / 12, idx % 12 + 1, 1);
+			int64_t d = pst_day_from_civil(idx / 12, idx % 12 + 1, 1);
 			if (d > d1 || k >= cap)
 				break;
 			out[k++] = d;

@@ -657,6 +657,23 @@ void page_history(struct web *w, struct req *r)
 	const struct pst_record_set rs = rep.rs; /* a view; rep owns it */
 	struct pst_buf *b = page_begin(w, r, "History", "/history");
 	pst_html_raw(b, "<h1>Your history</h1>");
+	/* The range: everything, or the last 4 or 12 weeks (the charts and the report follow). */
+	static const struct {
+		int days;
+		const char *words;
+	} ranges[] = {{0, "Everything"}, {12 * 7, "Last 12 weeks"}, {4 * 7, "Last 4 weeks"}};
+	pst_html_raw(b, "<nav class=\"ranges\" aria-label=\"Which weeks\"><ul>");
+	for (size_t i = 0; i < sizeof ranges / sizeof *ranges; i++) {
+		int64_t from = ranges[i].days ? r->today - ranges[i].days + 1 : PST_HISTORY_ALL;
+		char d[16] = "";
+		if (ranges[i].days)
+			pst_day_format(from, d, sizeof d);
+		pst_html_printf(b, "<li><a href=\"/history%s%s\"", d[0] ? "?since=" : "", d);
+		if (from == since) /* not through %s: that would escape the quotes */
+			pst_html_raw(b, " aria-current=\"page\"");
+		pst_html_printf(b, ">%s</a></li>", ranges[i].words);
+	}
+	pst_html_raw(b, "</ul></nav>");
 	if (r->q[1].set)
 		pst_html_printf(b, "<p class=\"notice ok\" role=\"status\">Saved your %s.</p>",
 				strcmp(r->q[1].s, "session") == 0 ? "session"

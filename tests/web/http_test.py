@@ -234,6 +234,14 @@ clear = json.loads(answers_clear)
 check("the JSON export holds the safety answers as given, and the plan's minutes",
       j.get("screening", {}).get("answers") == clear and j["screening"].get("stages")
       and [m.get("minutes") for m in j.get("plan_minutes", [])][-1:] == [10], j.get("screening"))
+hist = req("GET", "/history")[2].decode()
+check("the history offers its ranges, everything marked as shown", '<a href="/history" aria-current="page">Everything</a>' in hist
+      and re.search(r'<a href="/history\?since=\d{4}-\d\d-\d\d">Last 4 weeks</a>', hist))
+four = re.search(r'href="(/history\?since=\d{4}-\d\d-\d\d)">Last 4 weeks', hist).group(1)
+hist = req("GET", four)[2].decode()
+check("the last 4 weeks: marked, and the charts and the report follow the range",
+      '" aria-current="page">Last 4 weeks</a>' in hist and ("/chart/pain.svg?size=wide&amp;" + four.split("?")[1]) in hist
+      and ("/report.pdf?" + four.split("?")[1]) in hist, hist[:200])
 check("the CSV export leaves the safety answers out",
       b"screening" not in req("GET", "/api/v1/export?format=csv")[2])
 error_is("export: format=xml is 422", req("GET", "/api/v1/export?format=xml"), 422, "invalid", "format")
@@ -258,6 +266,8 @@ floor = [x for x in left if x["rule"] == "pregnancy-no-supine-from-20-weeks"]
 check("a safety rule is under 'For your safety', with its source", floor and "<h3>For your safety</h3>" in html
       and "Source: ACOG" in html.split("<h3>For your safety</h3>")[1].split("</ul>")[0])
 check("no attribute was escaped into text", "=&quot;" not in html)
+for path in ["/history", "/session", "/exercises/cat-cow", "/stop", "/profile"]:
+    check("no attribute was escaped into text on " + path, "=&quot;" not in req("GET", path)[2].decode())
 check("pages have no inline script, no style attribute", "<script>" not in html and "style=" not in html
       and not re.search(r"<script(?![^>]*\bsrc=)", html) and " on" + "click=" not in html)
 cookie = h.get("set-cookie", "")

@@ -130,20 +130,6 @@ void pst_svg_trim_numbers(struct pst_buf *out, size_t start)
 	replace_from(out, start, &b);
 }
 
-size_t pst_svg_prefix_id(const char *s, const char *end, const char *prefix, struct pst_buf *out)
-{
-	static const char *const keys[] = {" id=\"", "href=\"#", "url(#"};
-	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
-		size_t kl = strlen(keys[i]);
-		if ((size_t)(end - s) >= kl && memcmp(s, keys[i], kl) == 0) {
-			pst_buf_add(out, s, kl);
-			pst_buf_printf(out, "%s-", prefix);
-			return kl;
-		}
-	}
-	return 0;
-}
-
 int pst_file_write_atomic(const char *path, const char *data, size_t len)
 {
 	size_t tl = strlen(path) + 32;

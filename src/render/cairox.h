@@ -29,14 +29,6 @@ void pst_svg_renumber(struct pst_buf *out, size_t start);
 void pst_svg_trim_numbers(struct pst_buf *out, size_t start);
 
 /*
- * For SVG documents put together (several charts on a page, the frames of an
- * animation): when an id (' id="'), a reference to one ('href="#', 'url(#') starts at s
- * (before end), appends it to out with prefix and '-' put before the name, and returns
- * the bytes it took from s; else returns 0 and appends nothing.
- */
-size_t pst_svg_prefix_id(const char *s, const char *end, const char *prefix, struct pst_buf *out);
-
-/*
  * Writes len bytes of data to path through a temporary file in the same directory,
  * renamed into place, so that a failure leaves no half-written file. Returns PST_OK,
  * PST_ENOMEM or PST_EIO (errno tells why).

@@ -797,75 +797,11 @@ static int render_raw(enum pst_chart_kind k, const struct pst_chart_src *src,
 	return PST_OK;
 }
 
-/* The properties cairo writes in style attributes, all of them SVG presentation
- * attributes too. */
-static const char *const presentation[] = {
-	"fill", "fill-opacity", "fill-rule", "stroke", "stroke-width", "stroke-linecap",
-	"stroke-linejoin", "stroke-opacity", "stroke-miterlimit", "stroke-dasharray",
-	"stroke-dashoffset", "opacity", "clip-rule", "color-interpolation-filters",
-};
-
-/*
- * Appends the declarations of a style attribute's value s (n bytes, "a:b;c:d;") as
- * presentation attributes ( a="b" c="d"), so that a page whose Content-Security-Policy
- * allows no inline styles still draws the chart. A property that has no presentation
- * attribute is left out (cairo writes none).
- */
-static void style_to_attrs(struct pst_buf *out, const char *s, size_t n)
-{
-	const char *end = s + n;
-	while (s < end) {
-		const char *semi = memchr(s, ';', (size_t)(end - s));
-		const char *decl_end = semi ? semi : end;
-		const char *colon = memchr(s, ':', (size_t)(decl_end - s));
-		if (colon) {
-			const char *k0 = s, *k1 = colon, *v0 = colon + 1, *v1 = decl_end;
-			while (k0 < k1 && *k0 == ' ')
-				k0++;
-			while (k1 > k0 && k1[-1] == ' ')
-				k1--;
-			while (v0 < v1 && *v0 == ' ')
-				v0++;
-			while (v1 > v0 && v1[-1] == ' ')
-				v1--;
-			for (size_t i = 0; i < sizeof presentation / sizeof *presentation; i++) {
-				size_t kl = strlen(presentation[i]);
-				if ((size_t)(k1 - k0) == kl && memcmp(k0, presentation[i], kl) == 0 &&
-				    v1 > v0) {
-					pst_buf_printf(out, " %s=\"", presentation[i]);
-					for (const char *c = v0; c < v1; c++) {
-						if (*c == '"' || *c == '<' || *c == '&')
-							pst_buf_printf(out, "&#%d;", *c);
-						else
-							pst_buf_add(out, c, 1);
-					}
-					pst_buf_puts(out, "\"");
-					break;
-				}
-			}
-		}
-		s = semi ? semi + 1 : end;
-	}
-}
-
-/*
- * Rewrites the SVG document in svg (len bytes) into out: without its XML declaration
- * when prefix is given, every id and reference to one prefixed, style attributes turned
- * into presentation attributes, and role="img", an aria-label and a <title> with the
- * summary on the <svg> element.
- */
-static void svg_dress(struct pst_buf *out, const char *svg, size_t len, const char *prefix,
-		      const char *summary, bool keep_decl)
+/* Copies the SVG document in svg (len bytes) into out with role="img", an aria-label
+ * and a <title> holding the summary on its <svg> element. */
+static void svg_dress(struct pst_buf *out, const char *svg, size_t len, const char *summary)
 {
 	const char *s = svg, *end = svg + len;
-	if (!keep_decl && len > 5 && memcmp(s, "<?xml", 5) == 0) {
-		const char *q = strstr(s, "?>");
-		if (q) {
-			s = q + 2;
-			while (s < end && (*s == '\n' || *s == '\r'))
-				s++;
-		}
-	}
 	bool in_svg_tag = false, dressed = false;
 	while (s < end) {
 		if (!dressed && end - s > 4 && memcmp(s, "<svg", 4) == 0) {
@@ -885,26 +821,13 @@ static void svg_dress(struct pst_buf *out, const char *svg, size_t len, const ch
 			dressed = true;
 			continue;
 		}
-		if (prefix && (size_t)(end - s) > 8 && memcmp(s, " style=\"", 8) == 0) {
-			const char *q = memchr(s + 8, '"', (size_t)(end - s - 8));
-			if (q) {
-				style_to_attrs(out, s + 8, (size_t)(q - s - 8));
-				s = q + 1;
-				continue;
-			}
-		}
-		size_t took = prefix ? pst_svg_prefix_id(s, end, prefix, out) : 0;
-		if (took) {
-			s += took;
-			continue;
-		}
 		pst_buf_add(out, s, 1);
 		s++;
 	}
 }
 
 static int render_svg(enum pst_chart_kind k, const struct pst_chart_src *src, int w, int h,
-		      const char *prefix, struct pst_buf *out)
+		      struct pst_buf *out)
 {
 	struct pst_buf raw, sum;
 	pst_buf_init(&raw, out->max);
@@ -915,7 +838,7 @@ static int render_svg(enum pst_chart_kind k, const struct pst_chart_src *src, in
 		err = PST_ENOMEM;
 	if (!err) {
 		size_t start = out->len;
-		svg_dress(out, raw.s, raw.len, prefix, sum.s ? sum.s : "", !prefix);
+		svg_dress(out, raw.s, raw.len, sum.s ? sum.s : "");
 		if (out->failed) {
 			out->len = start;
 			if (out->s)
@@ -934,23 +857,6 @@ int pst_chart_render(enum pst_chart_kind k, const struct pst_chart_src *src,
 	if (!size_ok(w, h) || k < 0 || k >= PST_CHART__MAX || fmt < 0 || fmt >= PST_FIG__MAX)
 		return PST_EINVAL;
 	if (fmt == PST_FIG_SVG)
-		return render_svg(k, src, w, h, NULL, out);
+		return render_svg(k, src, w, h, out);
 	return render_raw(k, src, fmt, w, h, out);
-}
-
-int pst_chart_svg_inline(enum pst_chart_kind k, const struct pst_chart_src *src, int w, int h,
-			 const char *id_prefix, struct pst_buf *out)
-{
-	if (!size_ok(w, h) || k < 0 || k >= PST_CHART__MAX || !id_prefix)
-		return PST_EINVAL;
-	size_t n = strlen(id_prefix);
-	if (n < 1 || n > 32 || !((id_prefix[0] | 32) >= 'a' && (id_prefix[0] | 32) <= 'z'))
-		return PST_EINVAL;
-	for (size_t i = 0; i < n; i++) {
-		char c = id_prefix[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '-' || c == '_'))
-			return PST_EINVAL;
-	}
-	return render_svg(k, src, w, h, id_prefix, out);
 }

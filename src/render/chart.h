@@ -98,15 +98,4 @@ enum { PST_CHART_MIN_PX = 120, PST_CHART_MAX_PX = 4096 };
 int pst_chart_render(enum pst_chart_kind k, const struct pst_chart_src *src,
 		     enum pst_fig_format fmt, int w, int h, struct pst_buf *out);
 
-/*
- * Appends chart k as an SVG element to put inline in an HTML page: no XML declaration,
- * every id (cairo's glyphs, clips, surfaces) and every reference to one prefixed with
- * id_prefix and '-' so that several charts can share a page, role="img", and an
- * aria-label and <title> holding pst_chart_summary. id_prefix: letters, digits, '-'
- * and '_', 1 to 32 of them, starting with a letter. Returns PST_OK, PST_EINVAL (size or
- * prefix) or PST_ENOMEM, and then out is left as it was.
- */
-int pst_chart_svg_inline(enum pst_chart_kind k, const struct pst_chart_src *src, int w, int h,
-			 const char *id_prefix, struct pst_buf *out);
-
 #endif

@@ -1056,6 +1056,23 @@ static int frame_svg(const struct pst_scene *sc, const struct pst_pose *p,
 	return st == CAIRO_STATUS_SUCCESS && !out->failed && out->s ? PST_OK : PST_ENOMEM;
 }
 
+/* When an id (' id="') or a reference to one ('href="#', 'url(#') starts at s (before
+ * end), appends it with prefix and '-' put before the name and returns the bytes it took
+ * from s; else returns 0: the frames of an animation keep their clips apart. */
+static size_t prefix_id(const char *s, const char *end, const char *prefix, struct pst_buf *out)
+{
+	static const char *const keys[] = {" id=\"", "href=\"#", "url(#"};
+	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+		size_t kl = strlen(keys[i]);
+		if ((size_t)(end - s) >= kl && memcmp(s, keys[i], kl) == 0) {
+			pst_buf_add(out, s, kl);
+			pst_buf_printf(out, "%s-", prefix);
+			return kl;
+		}
+	}
+	return 0;
+}
+
 int pst_figure_animate(const struct pst_scene *sc, int w, int h, struct pst_buf *out)
 {
 	if (w < PST_FIG_MIN_PX || h < PST_FIG_MIN_PX || w > PST_FIG_MAX_PX || h > PST_FIG_MAX_PX ||
@@ -1129,7 +1146,7 @@ int pst_figure_animate(const struct pst_scene *sc, int w, int h, struct pst_buf 
 		char prefix[24];
 		snprintf(prefix, sizeof prefix, "f%zu", i);
 		while (body < close) {
-			size_t took = pst_svg_prefix_id(body, close, prefix, out);
+			size_t took = prefix_id(body, close, prefix, out);
 			if (!took) {
 				pst_buf_add(out, body, 1);
 				took = 1;

@@ -346,30 +346,6 @@ static void test_svg(void **state)
 	assert_non_null(strstr(a.s, "<title>Pain from 2026-09-07 to 2026-11-01: Your average pain fell"));
 	assert_non_null(strstr(a.s, "width=\"640"));
 	well_formed(a.s, a.len);
-	/* inline: no declaration, every id prefixed, so two charts share a page */
-	pst_buf_free(&b);
-	pst_buf_init(&b, PST_FIG_MAX_BYTES);
-	assert_int_equal(pst_chart_svg_inline(PST_CHART_PAIN, &src, 600, 300, "pain1", &b), PST_OK);
-	assert_true(strncmp(b.s, "<svg", 4) == 0);
-	assert_null(strstr(b.s, "<?xml"));
-	assert_non_null(strstr(b.s, " id=\"pain1-"));
-	assert_non_null(strstr(b.s, "href=\"#pain1-"));
-	for (const char *p = b.s; (p = strstr(p, " id=\"")); p += 5)
-		assert_int_equal(strncmp(p + 5, "pain1-", 6), 0);
-	for (const char *p = b.s; (p = strstr(p, "href=\"#")); p += 7)
-		assert_int_equal(strncmp(p + 7, "pain1-", 6), 0);
-	for (const char *p = b.s; (p = strstr(p, "url(#")); p += 5)
-		assert_int_equal(strncmp(p + 5, "pain1-", 6), 0);
-	well_formed(b.s, b.len);
-	/* a page's policy may forbid inline styles: the colours are attributes instead */
-	assert_null(strstr(b.s, "style="));
-	assert_non_null(strstr(b.s, " fill=\"rgb("));
-	assert_non_null(strstr(b.s, " stroke-width=\""));
-	size_t len = b.len;
-	assert_int_equal(pst_chart_svg_inline(PST_CHART_PAIN, &src, 600, 300, "1bad", &b), PST_EINVAL);
-	assert_int_equal(pst_chart_svg_inline(PST_CHART_PAIN, &src, 600, 300, "a\"b", &b), PST_EINVAL);
-	assert_int_equal(pst_chart_svg_inline(PST_CHART_PAIN, &src, 600, 300, "", &b), PST_EINVAL);
-	assert_int_equal(b.len, len);
 	/* user text in the label is escaped */
 	st.a[0].activity = "lift <b>&\"it\"";
 	pst_history_free(st.h);
@@ -380,7 +356,7 @@ static void test_svg(void **state)
 	src.h = st.h;
 	pst_buf_free(&b);
 	pst_buf_init(&b, PST_FIG_MAX_BYTES);
-	assert_int_equal(pst_chart_svg_inline(PST_CHART_PSFS, &src, 600, 300, "p", &b), PST_OK);
+	assert_int_equal(pst_chart_render(PST_CHART_PSFS, &src, PST_FIG_SVG, 600, 300, &b), PST_OK);
 	assert_null(strstr(b.s, "<b>"));
 	well_formed(b.s, b.len);
 	pst_buf_free(&a);

@@ -1,6 +1,7 @@
 /* Plumbing shared by the cairo writers: buffers, stable SVG, whole files, pango text. */
 #include "cairox.h"
 
+#include <cairo-svg.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,6 +129,38 @@ void pst_svg_trim_numbers(struct pst_buf *out, size_t start)
 		}
 	}
 	replace_from(out, start, &b);
+}
+
+int pst_cairo_render(bool svg, int w, int h, pst_cairo_draw_fn draw, const void *ctx,
+		     struct pst_buf *out)
+{
+	size_t start = out->len;
+	cairo_surface_t *sf;
+	if (svg) {
+		sf = cairo_svg_surface_create_for_stream(pst_cairo_to_buf, out, w, h);
+		cairo_svg_surface_set_document_unit(sf, CAIRO_SVG_UNIT_PX);
+	} else {
+		sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+	}
+	cairo_t *cr = cairo_create(sf);
+	draw(cr, ctx, w, h);
+	cairo_status_t st = cairo_status(cr);
+	cairo_destroy(cr);
+	if (!svg && st == CAIRO_STATUS_SUCCESS)
+		st = cairo_surface_write_to_png_stream(sf, pst_cairo_to_buf, out);
+	cairo_surface_finish(sf);
+	if (st == CAIRO_STATUS_SUCCESS)
+		st = cairo_surface_status(sf);
+	cairo_surface_destroy(sf);
+	if (svg && st == CAIRO_STATUS_SUCCESS && !out->failed)
+		pst_svg_renumber(out, start);
+	if (st != CAIRO_STATUS_SUCCESS || out->failed) {
+		out->len = start;
+		if (out->s)
+			out->s[start] = '\0';
+		return PST_ENOMEM;
+	}
+	return PST_OK;
 }
 
 int pst_file_write_atomic(const char *path, const char *data, size_t len)

@@ -14,6 +14,15 @@
 cairo_status_t pst_cairo_to_buf(void *closure, const unsigned char *data, unsigned int len);
 
 /*
+ * Draws a w x h picture with draw(cr, ctx, w, h) and appends it to out: as SVG (pixel
+ * units, groups renumbered as pst_svg_renumber does) or as PNG. Returns PST_OK, or
+ * PST_ENOMEM (cairo failed, or out hit its cap) and then out is as it was.
+ */
+typedef void (*pst_cairo_draw_fn)(cairo_t *cr, const void *ctx, int w, int h);
+int pst_cairo_render(bool svg, int w, int h, pst_cairo_draw_fn draw, const void *ctx,
+		     struct pst_buf *out);
+
+/*
  * cairo names SVG groups "surface<N>" from a counter shared by the whole process, so a
  * second picture would differ from the first. Renumbers them 1, 2, ... in order of
  * first use, from byte start of out on. Sets out->failed when out of memory.

@@ -5,7 +5,6 @@
  */
 #include "chart.h"
 
-#include <cairo-svg.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -760,41 +759,27 @@ static void xml_escape(struct pst_buf *b, const char *s)
 	}
 }
 
-static int render_raw(enum pst_chart_kind k, const struct pst_chart_src *src,
-		      enum pst_fig_format fmt, int w, int h, struct pst_buf *out)
+struct chart_job {
+	enum pst_chart_kind k;
+	const struct pst_chart_src *src;
+};
+
+static void draw_job(cairo_t *cr, const void *ctx, int w, int h)
 {
-	size_t start = out->len;
-	cairo_surface_t *sf;
-	if (fmt == PST_FIG_SVG) {
-		sf = cairo_svg_surface_create_for_stream(pst_cairo_to_buf, out, w, h);
-		cairo_svg_surface_set_document_unit(sf, CAIRO_SVG_UNIT_PX);
-	} else {
-		sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
-	}
-	cairo_t *cr = cairo_create(sf);
+	const struct chart_job *j = ctx;
 	/* a margin of white around a picture that stands alone */
-	double pad = round(font_px(src, w) * 0.8);
+	double pad = round(font_px(j->src, w) * 0.8);
 	cairo_rectangle(cr, 0, 0, w, h);
 	set_rgb(cr, C_BG);
 	cairo_fill(cr);
-	pst_chart_draw(cr, k, src, pad, pad, w - 2 * pad, h - 2 * pad);
-	cairo_status_t st = cairo_status(cr);
-	cairo_destroy(cr);
-	if (fmt == PST_FIG_PNG && st == CAIRO_STATUS_SUCCESS)
-		st = cairo_surface_write_to_png_stream(sf, pst_cairo_to_buf, out);
-	cairo_surface_finish(sf);
-	if (st == CAIRO_STATUS_SUCCESS)
-		st = cairo_surface_status(sf);
-	cairo_surface_destroy(sf);
-	if (fmt == PST_FIG_SVG && st == CAIRO_STATUS_SUCCESS && !out->failed)
-		pst_svg_renumber(out, start);
-	if (st != CAIRO_STATUS_SUCCESS || out->failed) {
-		out->len = start;
-		if (out->s)
-			out->s[start] = '\0';
-		return PST_ENOMEM;
-	}
-	return PST_OK;
+	pst_chart_draw(cr, j->k, j->src, pad, pad, w - 2 * pad, h - 2 * pad);
+}
+
+static int render_raw(enum pst_chart_kind k, const struct pst_chart_src *src,
+		      enum pst_fig_format fmt, int w, int h, struct pst_buf *out)
+{
+	struct chart_job j = {k, src};
+	return pst_cairo_render(fmt == PST_FIG_SVG, w, h, draw_job, &j, out);
 }
 
 /* Copies the SVG document in svg (len bytes) into out with role="img", an aria-label

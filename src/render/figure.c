@@ -7,7 +7,6 @@
 
 #include "cairox.h"
 
-#include <cairo-svg.h>
 #include <math.h>
 #include <pango/pangocairo.h>
 #include <stdio.h>
@@ -996,6 +995,28 @@ void pst_figure_draw(cairo_t *cr, const struct pst_scene *sc, int which, int w, 
 	cairo_restore(cr);
 }
 
+struct figure_job {
+	const struct pst_scene *sc;
+	int which;         /* pst_figure_draw's, when p is NULL */
+	bool labels;
+	const struct pst_pose *p; /* one frame of a movement: this pose, in box */
+	const struct pst_fig_box *box;
+};
+
+static void draw_job(cairo_t *cr, const void *ctx, int w, int h)
+{
+	const struct figure_job *j = ctx;
+	if (!j->p) {
+		pst_figure_draw(cr, j->sc, j->which, w, h, j->labels);
+		return;
+	}
+	cairo_rectangle(cr, 0, 0, w, h);
+	set_rgb(cr, C_BG);
+	cairo_fill(cr);
+	double pad = fmin(w, h) * 0.05;
+	pst_figure_draw_pose(cr, j->sc, j->p, j->box, pad, pad, w - 2 * pad, h - 2 * pad);
+}
+
 int pst_figure_render(const struct pst_scene *sc, int which, bool labels,
 		      enum pst_fig_format fmt, int w, int h, struct pst_buf *out)
 {
@@ -1003,57 +1024,30 @@ int pst_figure_render(const struct pst_scene *sc, int which, bool labels,
 	    (which >= 0 && (size_t)which >= sc->n) || sc->n == 0 || fmt < 0 || fmt >= PST_FIG__MAX)
 		return PST_EINVAL;
 	size_t start = out->len;
-	cairo_surface_t *sf;
-	if (fmt == PST_FIG_SVG) {
-		sf = cairo_svg_surface_create_for_stream(pst_cairo_to_buf, out, w, h);
-		cairo_svg_surface_set_document_unit(sf, CAIRO_SVG_UNIT_PX);
-	} else {
-		sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
-	}
-	cairo_t *cr = cairo_create(sf);
-	pst_figure_draw(cr, sc, which, w, h, labels);
-	cairo_status_t st = cairo_status(cr);
-	cairo_destroy(cr);
-	if (fmt == PST_FIG_PNG && st == CAIRO_STATUS_SUCCESS)
-		st = cairo_surface_write_to_png_stream(sf, pst_cairo_to_buf, out);
-	cairo_surface_finish(sf);
-	if (st == CAIRO_STATUS_SUCCESS)
-		st = cairo_surface_status(sf);
-	cairo_surface_destroy(sf);
-	if (fmt == PST_FIG_SVG && st == CAIRO_STATUS_SUCCESS && !out->failed) {
-		pst_svg_renumber(out, start);
+	struct figure_job j = {sc, which, labels, NULL, NULL};
+	int err = pst_cairo_render(fmt == PST_FIG_SVG, w, h, draw_job, &j, out);
+	if (!err && fmt == PST_FIG_SVG) {
 		pst_svg_trim_numbers(out, start);
+		if (out->failed)
+			err = PST_ENOMEM;
 	}
-	return st == CAIRO_STATUS_SUCCESS && !out->failed ? PST_OK : PST_ENOMEM;
+	return err;
 }
 
 /* ---- the movement, animated ---- */
 
-/* One frame of an animation: pose p fitted into box, alone, as an SVG document. */
+/* One frame of an animation: pose p fitted into box, alone, as an SVG document in out
+ * (emptied first). */
 static int frame_svg(const struct pst_scene *sc, const struct pst_pose *p,
 		     const struct pst_fig_box *box, int w, int h, struct pst_buf *out)
 {
 	out->len = 0;
 	out->failed = false;
-	cairo_surface_t *sf = cairo_svg_surface_create_for_stream(pst_cairo_to_buf, out, w, h);
-	cairo_svg_surface_set_document_unit(sf, CAIRO_SVG_UNIT_PX);
-	cairo_t *cr = cairo_create(sf);
-	cairo_rectangle(cr, 0, 0, w, h);
-	set_rgb(cr, C_BG);
-	cairo_fill(cr);
-	double pad = fmin(w, h) * 0.05;
-	pst_figure_draw_pose(cr, sc, p, box, pad, pad, w - 2 * pad, h - 2 * pad);
-	cairo_status_t st = cairo_status(cr);
-	cairo_destroy(cr);
-	cairo_surface_finish(sf);
-	if (st == CAIRO_STATUS_SUCCESS)
-		st = cairo_surface_status(sf);
-	cairo_surface_destroy(sf);
-	if (st == CAIRO_STATUS_SUCCESS && !out->failed) {
-		pst_svg_renumber(out, 0);
+	struct figure_job j = {sc, -1, false, p, box};
+	int err = pst_cairo_render(true, w, h, draw_job, &j, out);
+	if (!err)
 		pst_svg_trim_numbers(out, 0);
-	}
-	return st == CAIRO_STATUS_SUCCESS && !out->failed && out->s ? PST_OK : PST_ENOMEM;
+	return !err && !out->failed && out->s ? PST_OK : PST_ENOMEM;
 }
 
 /* When an id (' id="') or a reference to one ('href="#', 'url(#') starts at s (before

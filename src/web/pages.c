@@ -734,7 +734,8 @@ void page_about(struct web *w, struct req *r)
 		"<h2>How your plan changes</h2>"
 		"<p>Two calm sessions in a row (easy or about right, pain at most 3 out of 10) move an "
 		"exercise one step up; a session that hurt, pain above 3, or more pain the next day "
-		"moves it one step down.</p>");
+		"moves it one step down, and so does a week whose morning pain rose a point or more "
+		"on the week before, for the exercises done that week.</p>");
 	page_end(b, NULL);
 }
 

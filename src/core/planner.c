@@ -346,10 +346,12 @@ static const char *why_text(struct builder *b, const struct pst_plan_item *it)
 }
 
 static void add_excluded(struct builder *b, const struct pst_exercise *e, const char *rule,
-			 const char *reason, const char *source, const struct pst_exercise *by)
+			 const char *reason, const char *source, const struct pst_exercise *by,
+			 const struct pst_rule *by_rule)
 {
 	struct pst_plan *plan = b->plan;
-	plan->excluded[plan->nexcluded++] = (struct pst_plan_excluded){e, rule, reason, source, by};
+	plan->excluded[plan->nexcluded++] =
+		(struct pst_plan_excluded){e, rule, reason, source, by, by_rule};
 }
 
 static void schedule(struct builder *b)
@@ -540,7 +542,7 @@ static void add_progressed_excluded(struct builder *b, const struct pst_progress
 	add_excluded(b, k->ex, down ? "regressed-to-variant" : "progressed-to-variant",
 		     why ? why : "Your progression moved on to a variant.",
 		     "CLINICAL §7: pain-monitoring model (Silbernagel 2007), applied conservatively",
-		     k->moved->chosen ? k->moved->ex : NULL);
+		     k->moved->chosen ? k->moved->ex : NULL, NULL);
 }
 
 int pst_plan_build(const struct pst_catalog *c, const struct pst_tips *t,
@@ -663,7 +665,7 @@ int pst_plan_build(const struct pst_catalog *c, const struct pst_tips *t,
 			for (size_t j = 0; j < plan->nitems; j++)
 				if (plan->items[j].replaces == e)
 					by = plan->items[j].ex;
-			add_excluded(&b, e, r->id, r->reason, r->source, by);
+			add_excluded(&b, e, r->id, r->reason, r->source, by, r);
 			continue;
 		}
 		if (k && k->moved) {
@@ -676,7 +678,7 @@ int pst_plan_build(const struct pst_catalog *c, const struct pst_tips *t,
 							   "A close variant, %s, is already in your plan.",
 							   twin->ex->name);
 			add_excluded(&b, e, "similar-in-plan", why ? why : "A close variant is in your plan.",
-				     NULL, NULL);
+				     NULL, NULL, NULL);
 		} else {
 			const char *why = pst_arena_printf(
 				plan->arena,
@@ -684,7 +686,7 @@ int pst_plan_build(const struct pst_catalog *c, const struct pst_tips *t,
 				"areas and triggers better.",
 				p->minutes);
 			add_excluded(&b, e, "time-budget", why ? why : "It did not fit in your time.",
-				     NULL, NULL);
+				     NULL, NULL, NULL);
 		}
 	}
 

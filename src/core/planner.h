@@ -35,6 +35,7 @@ struct pst_plan_excluded {
 	const char *reason; /* plain words */
 	const char *source; /* the rule's source; NULL for planning reasons */
 	const struct pst_exercise *replaced_by; /* the easier variant used instead, or NULL */
+	const struct pst_rule *by_rule; /* the rule that left it out; NULL for planning reasons */
 };
 
 struct pst_plan {

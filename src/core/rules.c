@@ -85,53 +85,53 @@ static bool midline_watch(const struct pst_exercise *e, const struct pst_profile
 }
 
 const struct pst_rule pst_rules[] = {
-	{"pregnancy-no-supine-from-20-weeks", PST_RULE_EXCLUDE,
+	{"pregnancy-no-supine-from-20-weeks", PST_RULE_EXCLUDE, false,
 	 "From 20 weeks of pregnancy, lying flat on your back can press the womb on a large "
 	 "vein and leave you faint, so exercises on your back are left out.",
 	 "ACOG Committee Opinion 804 (2020); Mottola 2018 (Canadian guideline); week 20 cut-off "
 	 "conventional (unconfirmed, applied conservatively); CLINICAL.md section 4",
 	 supine_late},
-	{"pregnancy-no-prone-after-13-weeks", PST_RULE_EXCLUDE,
+	{"pregnancy-no-prone-after-13-weeks", PST_RULE_EXCLUDE, false,
 	 "After the first trimester, lying face down is not practical or comfortable with a "
 	 "growing bump, so exercises on your front are left out.",
 	 "Conventional practice; CLINICAL.md section 4", prone_pregnant},
-	{"postpartum-gentle-only-before-6-weeks", PST_RULE_EXCLUDE,
+	{"postpartum-gentle-only-before-6-weeks", PST_RULE_EXCLUDE, false,
 	 "In the first 6 weeks after birth, only gentle exercise (no resistance, no load) is "
 	 "advised; this one works against resistance or load.",
 	 "POGP; Goom, Donnelly & Brockwell 2019; CLINICAL.md section 5", early_postpartum_load},
-	{"caesarean-no-abdominal-load-before-6-weeks", PST_RULE_EXCLUDE,
+	{"caesarean-no-abdominal-load-before-6-weeks", PST_RULE_EXCLUDE, false,
 	 "After a caesarean, the tummy wall is still healing: nothing that loads it or twists "
 	 "under load in the first 6 weeks.",
 	 "CLINICAL.md section 5 (no separate authoritative timeline found; applied "
 	 "conservatively)",
 	 caesarean_early},
-	{"avoid-floor", PST_RULE_EXCLUDE,
+	{"avoid-floor", PST_RULE_EXCLUDE, true,
 	 "You asked to avoid getting down on the floor, and this starts on the floor.",
 	 "Your choice (--avoid floor)", avoid_floor},
-	{"avoid-kneeling", PST_RULE_EXCLUDE,
+	{"avoid-kneeling", PST_RULE_EXCLUDE, true,
 	 "You asked to avoid kneeling, and this is done with weight on the knees.",
 	 "Your choice (--avoid kneeling)", avoid_kneeling},
-	{"avoid-wrist-load", PST_RULE_EXCLUDE,
+	{"avoid-wrist-load", PST_RULE_EXCLUDE, true,
 	 "You asked to avoid weight on your wrists, and this puts weight on your hands.",
 	 "Your choice (--avoid wrist-load)", avoid_wrists},
-	{"equipment-missing", PST_RULE_EXCLUDE,
+	{"equipment-missing", PST_RULE_EXCLUDE, true,
 	 "It needs equipment you did not list as having.", "Your equipment (--equipment)",
 	 missing_equipment},
-	{"high-pain-gentle-only", PST_RULE_EXCLUDE,
+	{"high-pain-gentle-only", PST_RULE_EXCLUDE, false,
 	 "Your pain is 7/10 or more: start with gentle movement only; strengthening comes back "
 	 "once the pain settles.",
 	 "Pain-monitoring model (Silbernagel 2007), applied conservatively; CLINICAL.md section 7",
 	 high_pain},
-	{"pregnancy-supine-caution", PST_RULE_CAUTION,
+	{"pregnancy-supine-caution", PST_RULE_CAUTION, false,
 	 "On your back: if you feel light-headed, sick or unwell, roll onto your side and stop.",
 	 "Mottola 2018 (Canadian guideline); CLINICAL.md section 4", supine_early},
-	{"caesarean-clearance", PST_RULE_CAUTION,
+	{"caesarean-clearance", PST_RULE_CAUTION, false,
 	 "After a caesarean, do this one only once your doctor, midwife or physiotherapist says "
 	 "your tummy wall is ready for load or twisting.",
 	 "CLINICAL.md section 5 (about half the strength of the abdominal wall at 6 weeks; "
 	 "applied conservatively)",
 	 caesarean_later},
-	{"postpartum-midline-watch", PST_RULE_CAUTION,
+	{"postpartum-midline-watch", PST_RULE_CAUTION, false,
 	 "Watch your tummy: if it bulges or domes along the middle, make the movement smaller "
 	 "or skip it, and mention it to your physiotherapist.",
 	 "Sperstad 2016 (diastasis recti); Goom 2019; CLINICAL.md section 5", midline_watch},

@@ -13,6 +13,7 @@ enum pst_rule_effect {
 struct pst_rule {
 	const char *id;     /* stable, shown in plans and logs */
 	enum pst_rule_effect effect;
+	bool choice;        /* the person's own choice or equipment, not a safety rule */
 	const char *reason; /* plain words, for the person */
 	const char *source; /* guideline, seed or CLINICAL.md section */
 	/* True when the rule removes or marks e for p. */

@@ -81,16 +81,14 @@ static void routine_list(struct pst_buf *b, const struct pst_plan_item *items, s
 	pst_html_raw(b, "</ol>");
 }
 
-/* Which list an exercise left out goes in: 0 a safety rule (with its source), 1 the
- * person's own choices and equipment (rule ids avoid-* and equipment-missing: stable,
- * see docs/planner.md), 2 time and variety (no source). */
+/* Which list an exercise left out goes in: 0 a safety rule, or the progression, with
+ * its source; 1 the person's own choices and equipment (rules marked choice); 2 time
+ * and variety (no source). */
 static int excluded_group(const struct pst_plan_excluded *x)
 {
-	if (!x->source)
-		return 2;
-	if (strncmp(x->rule, "avoid-", 6) == 0 || strcmp(x->rule, "equipment-missing") == 0)
+	if (x->by_rule && x->by_rule->choice)
 		return 1;
-	return 0;
+	return x->source ? 0 : 2;
 }
 
 /* Why the plan is what it is (as `postura plan` says it): each exercise's reason, its

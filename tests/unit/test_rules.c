@@ -126,6 +126,17 @@ static void test_rules_are_sourced(void **state)
 			assert_string_not_equal(pst_rules[i].id, pst_rules[k].id);
 	}
 	assert_null(pst_rules_find("no-such-rule"));
+	/* The person's own choices and equipment are marked as such (the web lists them
+	 * apart from the safety rules); no safety rule is. */
+	static const char *const choices[] = {"avoid-floor", "avoid-kneeling", "avoid-wrist-load",
+					      "equipment-missing"};
+	size_t nchoice = 0;
+	for (size_t i = 0; i < pst_rules_n; i++)
+		nchoice += pst_rules[i].choice;
+	assert_int_equal(nchoice, sizeof choices / sizeof *choices);
+	for (size_t i = 0; i < sizeof choices / sizeof *choices; i++)
+		assert_true(pst_rules_find(choices[i])->choice);
+	assert_false(pst_rules_find("pregnancy-no-supine-from-20-weeks")->choice);
 }
 
 int main(void)

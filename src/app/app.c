@@ -108,7 +108,6 @@ int pst_app_report_read(struct pst_store *s, const struct pst_catalog *c, int64_
 		last--;
 	out->sessions = rs->sessions + first;
 	out->nsessions = last - first;
-	out->has_profile = rs->has_profile;
 	if (rs->has_profile) {
 		out->today = pst_saved_profile_today(&rs->profile, today);
 		if (full)

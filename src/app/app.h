@@ -71,8 +71,7 @@ struct pst_app_report {
 	struct pst_history *h;
 	const struct pst_session_log *sessions; /* those in h's range, in rs */
 	size_t nsessions;
-	bool has_profile;
-	struct pst_profile today;       /* the saved profile as of today, when has_profile */
+	struct pst_profile today;       /* the saved profile as of today, when rs.has_profile */
 	struct pst_progression *prog;   /* with full and a profile; else NULL */
 };
 

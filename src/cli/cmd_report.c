@@ -199,8 +199,8 @@ int cmd_report(struct cli *c, int argc, char **argv)
 	if (fmt == F_PDF) {
 		struct pst_report_input ri = {
 			.h = rep.h, .sessions = rep.sessions, .nsessions = rep.nsessions,
-			.saved = rep.has_profile ? &rep.rs.profile : NULL,
-			.today = rep.has_profile ? &rep.today : NULL,
+			.saved = rep.rs.has_profile ? &rep.rs.profile : NULL,
+			.today = rep.rs.has_profile ? &rep.today : NULL,
 			.prog = rep.prog, .now = now, .paper = pp,
 		};
 		err = pst_report_pdf(&ri, &b);

@@ -1,7 +1,7 @@
 /*
  * The pages of the person's days: today (the routine or the relief break, a pain
- * check-in, the week, a tip), the session player and its form, and the history with the
- * report's charts inline.
+ * check-in, the week, a tip), the session player and its form, the history with the
+ * report's charts (as pictures from /chart/), and the plan and report as PDFs.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -290,8 +290,8 @@ void page_report(struct web *w, struct req *r)
 		return;
 	struct pst_report_input ri = {
 		.h = rep.h, .sessions = rep.sessions, .nsessions = rep.nsessions,
-		.saved = rep.has_profile ? &rep.rs.profile : NULL,
-		.today = rep.has_profile ? &rep.today : NULL,
+		.saved = rep.rs.has_profile ? &rep.rs.profile : NULL,
+		.today = rep.rs.has_profile ? &rep.today : NULL,
 		.prog = rep.prog, .now = r->now,
 		.paper = r->q[0].set ? (enum pst_paper)r->q[0].word : PST_PAPER_A4,
 	};

@@ -25,11 +25,6 @@ static bool in_range(int64_t day, int64_t lo, int64_t hi)
 	return day >= lo && day <= hi;
 }
 
-static int64_t monday_of(int64_t day)
-{
-	return day - pst_day_weekday(day);
-}
-
 /* The earliest day seen so far within since .. today. */
 struct earliest {
 	int64_t since, today, day;
@@ -325,7 +320,7 @@ int pst_history_build(const struct pst_history_input *in, struct pst_history **o
 	size_t ndaily = 0;
 	for (size_t i = 0; i < ndays; i++)
 		ndaily += days[i].count > 0;
-	int64_t week0 = monday_of(h->since);
+	int64_t week0 = pst_day_monday(h->since);
 	size_t nweeks = (size_t)((h->today - week0) / 7 + 1);
 	h->daily = pst_arena_alloc(h->arena, (ndaily ? ndaily : 1) * sizeof(*h->daily));
 	h->weekly = pst_arena_alloc(h->arena, nweeks * sizeof(*h->weekly));

@@ -114,11 +114,6 @@ struct replay {
 	size_t nrises, next_rise;
 };
 
-static int64_t monday(int64_t day)
-{
-	return day - pst_day_weekday(day);
-}
-
 /*
  * The weeks whose morning pain rose: each week's average of the check-ins made before
  * PST_PROG_MORNING_END_H local time, against the calendar week before (both with at
@@ -134,7 +129,7 @@ static bool find_rises(struct replay *r, const struct pst_checkin *checkins)
 	double prev_sum = 0, sum = 0;
 	int prev_n = 0, n = 0;
 	for (size_t i = 0; i <= r->nck; i++) {
-		int64_t w = i < r->nck ? monday(r->ck[i].day) : INT64_MAX;
+		int64_t w = i < r->nck ? pst_day_monday(r->ck[i].day) : INT64_MAX;
 		if (w != week) {
 			/* week is complete: compare it with the one before it */
 			if (n >= PST_PROG_MORNING_MIN && prev_n >= PST_PROG_MORNING_MIN &&
@@ -399,7 +394,7 @@ static void replay_session(struct replay *r, const struct pst_session_log *l,
 			   const struct pst_exercise **exs)
 {
 	int64_t day = pst_time_day(l->at);
-	apply_rises(r, monday(day));
+	apply_rises(r, pst_day_monday(day));
 	int before = -1, after = -1;
 	bool rise = next_day_rise(r, day, l->at.epoch, &before, &after);
 	size_t n = l->nex < PST_SESSION_MAX_EXERCISES ? l->nex : PST_SESSION_MAX_EXERCISES;
@@ -426,7 +421,7 @@ static void replay_session(struct replay *r, const struct pst_session_log *l,
 		if (rise && v.cause == CAUSE_CALM)
 			v.cause = CAUSE_NEXT_DAY;
 		struct state *st = state_of(r, exs[i]);
-		st->week = monday(day);
+		st->week = pst_day_monday(day);
 		apply(r, st, &v, before, after, day);
 	}
 }

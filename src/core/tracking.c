@@ -194,6 +194,11 @@ int pst_day_weekday(int64_t day)
 	return (int)(w < 0 ? w + 7 : w);
 }
 
+int64_t pst_day_monday(int64_t day)
+{
+	return day - pst_day_weekday(day);
+}
+
 /* --- saved profile ---------------------------------------------------------- */
 
 void pst_saved_profile_anchor(struct pst_saved_profile *sp, int64_t today)

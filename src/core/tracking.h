@@ -33,6 +33,8 @@ char *pst_day_format(int64_t day, char *buf, size_t size);
 int pst_day_parse(const char *s, int64_t *day);
 /* Day of the week, 0 = Monday. */
 int pst_day_weekday(int64_t day);
+/* The Monday that starts day's week (weeks run Monday to Sunday). */
+int64_t pst_day_monday(int64_t day);
 /* A day number as a civil date (proleptic Gregorian), and back. */
 void pst_day_civil(int64_t day, int64_t *year, int *month, int *mday);
 int64_t pst_day_from_civil(int64_t year, int month, int mday);

@@ -45,6 +45,8 @@ void pst_export_json(const struct pst_record_set *rs, struct pst_buf *out)
 		json_object_set_new(o, "equipment", mask_json(&pst_vocab_equipment, p->equipment));
 		json_object_set_new(o, "avoid", mask_json(&pst_vocab_avoid, p->avoid));
 		json_object_set_new(o, "minutes", json_integer(p->minutes));
+		json_object_set_new(o, "conditions", mask_json(&pst_vocab_condition, p->conditions));
+		json_object_set_new(o, "country", p->country[0] ? json_string(p->country) : json_null());
 		json_object_set_new(o, "updated", time_json(rs->profile.updated));
 		json_object_set_new(root, "profile", o);
 	}
@@ -115,13 +117,16 @@ void pst_export_json(const struct pst_record_set *rs, struct pst_buf *out)
 enum {
 	C_RECORD, C_ID, C_PARENT, C_AT, C_PAIN, C_PAIN_AFTER, C_AREAS, C_NOTE, C_EXERCISE,
 	C_FEEDBACK, C_ACTIVITY, C_SCORE, C_STAGE, C_WEEKS, C_ANCHOR, C_BIRTH, C_FEEDING,
-	C_TRIGGERS, C_EQUIPMENT, C_AVOID, C_MINUTES, C__MAX
+	C_TRIGGERS, C_EQUIPMENT, C_AVOID, C_MINUTES, C_CONDITIONS, C_COUNTRY, C__MAX
 };
+
+/* Exports made before conditions and country were kept end after minutes. */
+enum { C_OLD_MAX = C_CONDITIONS };
 
 static const char *const csv_columns[C__MAX] = {
 	"record", "id", "parent_id", "at", "pain", "pain_after", "areas", "note", "exercise",
 	"feedback", "activity", "score", "stage", "weeks", "anchor", "birth", "feeding",
-	"triggers", "equipment", "avoid", "minutes",
+	"triggers", "equipment", "avoid", "minutes", "conditions", "country",
 };
 
 /* The formula guard. A spreadsheet runs a cell that starts with = + - @ (also after
@@ -198,7 +203,7 @@ void pst_export_csv(const struct pst_record_set *rs, struct pst_buf *out)
 {
 	csv_row(out, csv_columns);
 	char id[24], parent[24], at[40], pain[16], after[16], areas[64], score[16], weeks[16],
-		anchor[16], trig[128], eq[128], avoid[64], minutes[16];
+		anchor[16], trig[128], eq[128], avoid[64], minutes[16], cond[128];
 	if (rs->has_profile) {
 		const struct pst_profile *p = &rs->profile.p;
 		const char *cells[C__MAX] = {0};
@@ -224,6 +229,9 @@ void pst_export_csv(const struct pst_record_set *rs, struct pst_buf *out)
 		cells[C_EQUIPMENT] = eq;
 		cells[C_AVOID] = avoid;
 		cells[C_MINUTES] = minutes;
+		mask_cell(cond, sizeof cond, &pst_vocab_condition, p->conditions);
+		cells[C_CONDITIONS] = cond;
+		cells[C_COUNTRY] = p->country;
 		csv_row(out, cells);
 	}
 	for (size_t i = 0; i < rs->nminutes; i++) {
@@ -417,6 +425,24 @@ static bool check_exercise(const struct where *w, const struct pst_catalog *c, c
 }
 
 /* Checks a profile once its fields are read (stage consistency, as pst_profile_check). */
+static bool check_country(const struct where *w, const char *field, const char *s,
+			  struct pst_profile *p)
+{
+	if (!s) {
+		bad(w, field, "must be a two-letter country code or null");
+		return false;
+	}
+	if (!*s)
+		return true;
+	const struct pst_country *c = pst_country_find(s);
+	if (!c) {
+		bad(w, field, "'%.20s' is not a country postura knows the numbers of", s);
+		return false;
+	}
+	memcpy(p->country, c->code, 3);
+	return true;
+}
+
 static void check_profile(const struct where *w, const struct pst_profile *p)
 {
 	struct pst_profile_problem probs[PST_PF__MAX];
@@ -624,6 +650,11 @@ static void import_json(const struct pst_catalog *c, const char *src, json_t *ro
 		jwords(&w, p, "avoid", &pst_vocab_avoid, &sp->p.avoid);
 		if (check_int(&w, "minutes", jnum(p, "minutes", num, sizeof num), 3, 60, false, &v))
 			sp->p.minutes = (int)v;
+		/* Optional: exports made before they were kept have neither. */
+		jwords(&w, p, "conditions", &pst_vocab_condition, &sp->p.conditions);
+		json_t *cy = json_object_get(p, "country");
+		if (cy && !json_is_null(cy))
+			check_country(&w, "country", json_string_value(cy), &sp->p);
 		check_time(&w, "updated", jstr(p, "updated"), &sp->updated);
 		check_profile(&w, &sp->p);
 		rs->has_profile = true;
@@ -829,12 +860,13 @@ static void import_csv(const struct pst_catalog *c, const char *src, char *text,
 	char *cells[C__MAX + 1];
 	int line = 1, lines = 0;
 	int n = csv_record(&p, end, cells, C__MAX + 1, &lines);
-	if (n != C__MAX) {
+	if (n != C__MAX && n != C_OLD_MAX) {
 		pst_diag_add(d, src, 1, 0, "the header must be the %d postura columns (record,id,...)",
 			     C__MAX);
 		return;
 	}
-	for (int i = 0; i < C__MAX; i++)
+	int ncols = n;
+	for (int i = 0; i < ncols; i++)
 		if (strcmp(cells[i], csv_columns[i]) != 0) {
 			pst_diag_add(d, src, 1, 0, "column %d must be '%s', not '%.40s'", i + 1,
 				     csv_columns[i], cells[i]);
@@ -869,10 +901,13 @@ static void import_csv(const struct pst_catalog *c, const char *src, char *text,
 			pst_diag_add(d, src, line, 0, "malformed CSV: a stray or unclosed quote");
 			return;
 		}
-		if (n != C__MAX) {
-			pst_diag_add(d, src, line, 0, "%d cells where %d were expected", n, C__MAX);
+		if (n != ncols) {
+			pst_diag_add(d, src, line, 0, "%d cells where %d were expected", n, ncols);
 			continue;
 		}
+		static char empty[1];
+		for (int i = ncols; i < C__MAX; i++)
+			cells[i] = empty;
 		const char *rec = cells[C_RECORD];
 		if (strcmp(rec, "profile") == 0) {
 			struct pst_saved_profile *sp = &rs->profile;
@@ -897,6 +932,9 @@ static void import_csv(const struct pst_catalog *c, const char *src, char *text,
 			check_words(&w, "avoid", &pst_vocab_avoid, cells[C_AVOID], ';', &sp->p.avoid);
 			if (check_int(&w, "minutes", cells[C_MINUTES], 3, 60, false, &v))
 				sp->p.minutes = (int)v;
+			check_words(&w, "conditions", &pst_vocab_condition, cells[C_CONDITIONS], ';',
+				    &sp->p.conditions);
+			check_country(&w, "country", cells[C_COUNTRY], &sp->p);
 			check_time(&w, "at", cells[C_AT], &sp->updated);
 			check_profile(&w, &sp->p);
 			if (rs->has_profile)

@@ -300,17 +300,10 @@ static int psfs_add(struct cli *c, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	const char *act = argv[1];
-	size_t len = strlen(act);
-	bool blank = true;
-	for (size_t i = 0; i < len; i++) {
-		if ((unsigned char)act[i] < 0x20) {
-			cli_error("the activity must be one line of text");
-			return EXIT_USAGE;
-		}
-		blank &= act[i] == ' ';
-	}
-	if (blank || len > PST_PSFS_ACTIVITY_MAX) {
-		cli_error("the activity must be 1 to %d characters", PST_PSFS_ACTIVITY_MAX);
+	/* The same checks as the web app's (core/tracking.h). */
+	char msg[200];
+	if (!pst_psfs_activity_check(act, msg, sizeof msg)) {
+		cli_error("ACTIVITY: %s (nothing was saved)", msg);
 		return EXIT_USAGE;
 	}
 	struct pst_time now;

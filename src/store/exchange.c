@@ -129,12 +129,30 @@ static const char *const csv_columns[C__MAX] = {
 	"triggers", "equipment", "avoid", "minutes", "conditions", "country",
 };
 
-/* A spreadsheet runs a cell that starts with = + - @ as a formula: such free text gets a
- * leading apostrophe, as does text that starts with one, so import can undo it exactly. */
+/* The formula guard. A spreadsheet runs a cell that starts with = + - @ (also after
+ * spaces, and a tab or a line break may start one) as a formula; and where the list
+ * separator is ';' (many European locales) every ';' in a line starts a new cell. So free
+ * text is read as segments between ';'; a segment is risky when, after any spaces, it
+ * starts with one of those, or with an apostrophe (so that the guard can be undone
+ * exactly). Each risky segment gets a leading apostrophe, which spreadsheets take as
+ * "this is text"; import removes exactly those. Text without a risky segment is written
+ * as it is. */
+static bool risky_segment(const char *s)
+{
+	while (*s == ' ')
+		s++;
+	return *s && strchr("=+-@'\t\r\n", *s) != NULL;
+}
+
 static bool needs_guard(const char *s)
 {
-	return s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\'' ||
-	       s[0] == '\t' || s[0] == '\r';
+	for (const char *seg = s; seg; seg = strchr(seg, ';')) {
+		if (*seg == ';')
+			seg++;
+		if (risky_segment(seg))
+			return true;
+	}
+	return false;
 }
 
 static void csv_cell(struct pst_buf *b, const char *s, bool free_text)
@@ -148,9 +166,9 @@ static void csv_cell(struct pst_buf *b, const char *s, bool free_text)
 		return;
 	}
 	pst_buf_add(b, "\"", 1);
-	if (guard)
-		pst_buf_add(b, "'", 1);
 	for (const char *p = s; *p; p++) {
+		if (guard && (p == s || p[-1] == ';') && risky_segment(p))
+			pst_buf_add(b, "'", 1);
 		if (*p == '"')
 			pst_buf_add(b, "\"", 1);
 		pst_buf_add(b, p, 1);
@@ -377,8 +395,9 @@ static bool check_words(const struct where *w, const char *field, const struct p
 	return false;
 }
 
+/* Free text: the checks of every entry (core/utf8.h), flags PST_TEXT_NOTE or _ACTIVITY. */
 static bool check_text(const struct where *w, const char *field, const char *s, size_t max,
-		       bool optional)
+		       bool optional, unsigned flags)
 {
 	if (!s || !*s) {
 		if (!optional)
@@ -387,6 +406,11 @@ static bool check_text(const struct where *w, const char *field, const char *s, 
 	}
 	if (strlen(s) > max) {
 		bad(w, field, "longer than %zu characters", max);
+		return false;
+	}
+	char why[200];
+	if (!pst_text_check(s, strlen(s), flags, why, sizeof why)) {
+		bad(w, field, "%s", why);
 		return false;
 	}
 	return true;
@@ -672,7 +696,7 @@ static void import_json(const struct pst_catalog *c, const char *src, json_t *ro
 		jwords(&w, o, "areas", &pst_vocab_area, &ck->areas);
 		/* An empty note is no note, as in CSV, so both formats read the same. */
 		const char *note = jstr(o, "note");
-		if (check_text(&w, "note", note, PST_NOTE_MAX, true) && note && *note)
+		if (check_text(&w, "note", note, PST_NOTE_MAX, true, PST_TEXT_NOTE) && note && *note)
 			ck->note = dup(A, note, d);
 	}
 	a = jarray(d, src, root, "sessions");
@@ -729,7 +753,8 @@ static void import_json(const struct pst_catalog *c, const char *src, json_t *ro
 		struct pst_psfs_activity *act = &rs->psfs[rs->npsfs++];
 		if (check_int(&w, "id", jnum(o, "id", num, sizeof num), 1, INT32_MAX, false, &v))
 			act->id = v;
-		if (check_text(&w, "activity", jstr(o, "activity"), PST_PSFS_ACTIVITY_MAX, false))
+		if (check_text(&w, "activity", jstr(o, "activity"), PST_PSFS_ACTIVITY_MAX, false,
+			       PST_TEXT_ACTIVITY))
 			act->activity = dup(A, jstr(o, "activity"), d);
 		check_time(&w, "created", jstr(o, "created"), &act->created);
 		json_t *r = json_object_get(o, "ratings");
@@ -811,10 +836,20 @@ static int csv_record(char **p, char *end, char **cells, int max, int *lines)
 	}
 }
 
-/* Undoes the formula guard of csv_cell. */
-static const char *unguard(const char *s)
+/* Undoes the formula guard of csv_cell, in place: each segment that starts with an
+ * apostrophe followed by a risky segment loses the apostrophe. (A segment that starts
+ * with an apostrophe is itself risky, so export always doubles it: the undoing is
+ * exact.) */
+static const char *unguard(char *s)
 {
-	return s[0] == '\'' && needs_guard(s + 1) ? s + 1 : s;
+	char *o = s;
+	for (char *p = s; *p;) {
+		if ((p == s || p[-1] == ';') && *p == '\'' && risky_segment(p + 1))
+			p++;
+		*o++ = *p++;
+	}
+	*o = '\0';
+	return s;
 }
 
 static void import_csv(const struct pst_catalog *c, const char *src, char *text, size_t len,
@@ -916,7 +951,7 @@ static void import_csv(const struct pst_catalog *c, const char *src, char *text,
 				ck->pain = (int)v;
 			check_words(&w, "areas", &pst_vocab_area, cells[C_AREAS], ';', &ck->areas);
 			const char *note = unguard(cells[C_NOTE]);
-			if (check_text(&w, "note", note, PST_NOTE_MAX, true) && *note)
+			if (check_text(&w, "note", note, PST_NOTE_MAX, true, PST_TEXT_NOTE) && *note)
 				ck->note = dup(A, note, d);
 		} else if (strcmp(rec, "session") == 0) {
 			struct pst_session_log *l = &rs->sessions[rs->nsessions++];
@@ -956,7 +991,7 @@ static void import_csv(const struct pst_catalog *c, const char *src, char *text,
 			if (check_int(&w, "id", cells[C_ID], 1, INT32_MAX, false, &v))
 				act->id = v;
 			const char *name = unguard(cells[C_ACTIVITY]);
-			if (check_text(&w, "activity", name, PST_PSFS_ACTIVITY_MAX, false))
+			if (check_text(&w, "activity", name, PST_PSFS_ACTIVITY_MAX, false, PST_TEXT_ACTIVITY))
 				act->activity = dup(A, name, d);
 			check_time(&w, "at", cells[C_AT], &act->created);
 			act->ratings = rt_pool + nrt;

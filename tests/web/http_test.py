@@ -218,6 +218,15 @@ error_is("check-in: a bad area is 422", req("POST", "/api/v1/checkins", {"pain":
 error_is("check-in: a bad time is 422", req("POST", "/api/v1/checkins", {"pain": 1, "at": "yesterday"}), 422, "invalid", "at")
 error_is("check-in: a long note is 422", req("POST", "/api/v1/checkins", {"pain": 1, "note": "x" * 1001}), 422, "invalid", "note")
 error_is("check-in: an unknown field is 422", req("POST", "/api/v1/checkins", {"pain": 1, "mood": 3}), 422, "invalid", "mood")
+# Control characters (issue 12): a terminal escape, a bell, a C1 control, a bidi override
+# are refused, naming the note; text that is not UTF-8 is malformed JSON.
+for what, note in [("ESC", "clear \u001b[2J"), ("BEL", "ring \u0007"), ("C1", "csi \u009b2J"),
+                   ("U+202E", "abc \u202e fed"), ("U+2066", "iso \u2066 late"), ("TAB", "a\tb")]:
+    st, h, data = req("POST", "/api/v1/checkins", {"pain": 1, "note": note})
+    error_is("check-in: a note with %s is 422 naming note" % what, (st, h, data), 422, "invalid", "note")
+    check("check-in: the %s message says control character" % what, b"control character" in data, data[:200])
+error_is("check-in: a note that is not UTF-8 is 400", req("POST", "/api/v1/checkins", b'{"pain": 1, "note": "caf\xe9"}'),
+         400, "malformed")
 session = {"at": "2026-11-18T08:30:00+00:00", "pain_before": 4, "pain_after": 3,
            "exercises": [{"id": plan_ids[0], "feedback": "easy", "pain": 1},
                          {"id": plan_ids[1], "feedback": "right"}]}
@@ -422,6 +431,14 @@ check("POST /psfs: an unknown activity is 404", st == 404, st)
 st, h, data = req("POST", "/psfs", "id=%s&score=11&csrf=%s" % (pid, token), "application/x-www-form-urlencoded",
                   {"Cookie": cookie_hdr})
 check("POST /psfs: a score of 11 is 422", st == 422, st)
+for what, act in [("U+202E", "carry%E2%80%AEtas"), ("ESC", "carry%1B%5B2J"), ("C1", "carry%C2%9B")]:
+    st, h, data = req("POST", "/psfs", "activity=%s&csrf=%s" % (act, token), "application/x-www-form-urlencoded",
+                      {"Cookie": cookie_hdr})
+    check("POST /psfs: an activity with %s is 422 and says why" % what,
+          st == 422 and b"control character" in data, (st, data[-400:]))
+st, h, data = req("POST", "/checkin", "pain=2&note=hi%1B%5D0%3Bx%07&csrf=" + token, "application/x-www-form-urlencoded",
+                  {"Cookie": cookie_hdr})
+check("POST /checkin: a note with ESC is 422 and says why", st == 422 and b"control character" in data, (st, data[-400:]))
 check("the history shows the activity", "carry the car seat" in req("GET", "/history")[2].decode())
 
 # --- the session form -------------------------------------------------------------------

@@ -202,6 +202,10 @@ static void emit_catalog(const struct pst_catalog *c)
 		text_field(1, "note_postpartum", e->note_postpartum);
 		fprintf(out, "\t.wrist_load = %d, .gentle = %d, .abdominal_load = %d, .loaded_twist = %d,\n",
 			e->wrist_load, e->gentle, e->abdominal_load, e->loaded_twist);
+		fprintf(out, "\t.asymmetric = %d, .wide_stance = %d, .rotation = %d, .backward_bend = %d, "
+			     ".belly_pressure = %d, .entered_from = %d,\n",
+			e->asymmetric, e->wide_stance, e->rotation, e->backward_bend, e->belly_pressure,
+			(int)e->entered_from);
 		if (e->scene.n) {
 			char props[32] = "NULL";
 			if (e->scene.nprops)
@@ -240,8 +244,13 @@ static void emit_questions(const struct pst_questions *q)
 		snprintf(name, sizeof name, "q%zu_sources", i);
 		cites_ref(1, "sources", name, &qn->sources);
 		text_field(1, "stop_sign", qn->stop_sign);
-		fprintf(out, "\t.stages = %uu, .outcome = %d, .line = %d,\n},\n", qn->stages,
-			(int)qn->outcome, qn->line);
+		text_field(1, "avoid_reason", qn->avoid_reason);
+		fputs("\t.from_week = {", out);
+		for (int st = 0; st < PST_STAGE__MAX; st++)
+			fprintf(out, "%s%d", st ? ", " : "", qn->from_week[st]);
+		fputs("},\n", out);
+		fprintf(out, "\t.stages = %uu, .outcome = %d, .avoid = %uu, .line = %d,\n},\n",
+			qn->stages, (int)qn->outcome, qn->avoid, qn->line);
 	}
 	fputs("};\n\nconst struct pst_questions pst_builtin_questions = {NULL, ", out);
 	lit(q->file);

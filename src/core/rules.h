@@ -36,5 +36,8 @@ const struct pst_rule *pst_rules_find(const char *id);
 /* Checks the rules' citations against the table of sources; reports each unknown id at
  * src/core/rules.c:LINE. Returns how many were wrong. */
 size_t pst_rules_check_sources(const struct pst_sources *s, struct pst_diags *d);
+/* True when e does what an avoid mask (PST_BIT(enum pst_avoid)) leaves out: starts on
+ * the floor, puts weight on the knees or on the hands. */
+bool pst_avoid_hits(unsigned avoid, const struct pst_exercise *e);
 
 #endif

@@ -618,9 +618,9 @@ static void history_chart(struct pst_buf *b, enum pst_chart_kind k, const struct
 	pst_chart_summary(&sum, k, &src);
 	int hn, hw;
 	src.text_px = chart_sizes[CHART_NARROW].text;
-	hn = (int)pst_chart_height(k, &src, chart_sizes[CHART_NARROW].w);
+	hn = pst_chart_px_height(k, &src, chart_sizes[CHART_NARROW].w);
 	src.text_px = chart_sizes[CHART_WIDE].text;
-	hw = (int)pst_chart_height(k, &src, chart_sizes[CHART_WIDE].w);
+	hw = pst_chart_px_height(k, &src, chart_sizes[CHART_WIDE].w);
 	const char *name = pst_chart_names[k];
 	pst_html_printf(b, "<figure class=\"chart\"><picture><source media=\"(max-width: 32rem)\" "
 			   "srcset=\"/chart/%s.svg?size=narrow%s\" width=\"%d\" height=\"%d\">"
@@ -651,7 +651,7 @@ void page_chart(struct web *w, struct req *r)
 		return;
 	struct pst_chart_src src = {.h = rep.h, .sessions = rep.sessions, .nsessions = rep.nsessions,
 				    .text_px = chart_sizes[size].text};
-	int cw = chart_sizes[size].w, ch = (int)pst_chart_height((enum pst_chart_kind)kind, &src, cw);
+	int cw = chart_sizes[size].w, ch = pst_chart_px_height((enum pst_chart_kind)kind, &src, cw);
 	pst_buf_free(&r->reply.body);
 	pst_buf_init(&r->reply.body, PST_FIG_MAX_BYTES);
 	int err = pst_chart_render((enum pst_chart_kind)kind, &src, PST_FIG_SVG, cw, ch, &r->reply.body);
@@ -711,12 +711,11 @@ void page_psfs_post(struct web *w, struct req *r)
 	char msg[512];
 	int err;
 	if (act) {
-		size_t n = strlen(act);
-		bool blank = true;
-		for (size_t i = 0; i < n; i++)
-			blank &= act[i] == ' ';
-		if (blank || n > PST_PSFS_ACTIVITY_MAX || !pst_utf8_valid(act, n) || strpbrk(act, "\r\n\t")) {
-			page_error(r, 422, "Not saved", "The activity must be one line of 1 to 200 characters.");
+		/* The checks of `postura psfs add` (core/tracking.h). */
+		char why[200];
+		if (!pst_psfs_activity_check(act, why, sizeof why)) {
+			snprintf(msg, sizeof msg, "The activity %s.", why);
+			page_error(r, 422, "Not saved", msg);
 			return;
 		}
 		int64_t nid;

@@ -38,6 +38,10 @@ static struct pst_plan *todays_plan(struct web *w, struct req *r, struct person 
 	web_store_lock(w);
 	err = pst_app_plan(w->cfg.store, w->cfg.cat, w->cfg.tips, &pe->p, &pe->res, &plan);
 	web_store_unlock(w);
+	if (!err) { /* the page and the handout say when the answers were given */
+		plan->has_screened_at = true;
+		plan->screened_at = pe->answers.at;
+	}
 	if (err == PST_EREFERRAL) {
 		web_redirect(r, "/referral");
 		return NULL;
@@ -179,6 +183,16 @@ static void render_today(struct web *w, struct req *r, const struct pst_plan *pl
 			   "to %d minutes, %d a week.</p>",
 			when, pst_profile_stage_words(&plan->profile, words, sizeof words),
 			plan->profile.minutes, plan->sessions_per_week);
+	if (plan->has_screened_at) {
+		char day[16];
+		pst_day_format(pst_time_day(plan->screened_at), day, sizeof day);
+		pst_html_printf(b, "<p class=\"answered\">Safety questions answered on %s%s. <a "
+				   "href=\"/screening\">Answer them again</a> if anything has changed.</p>",
+				day,
+				plan->outcome == PST_OUT_NOTE ? ": a note for your next appointment, below"
+				: plan->outcome == PST_OUT_CLEARANCE ? ": wait for your provider's OK"
+								     : "");
+	}
 	warnings(b, plan);
 	if (session) {
 		struct pst_buf t;

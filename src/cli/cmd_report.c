@@ -207,7 +207,7 @@ int cmd_report(struct cli *c, int argc, char **argv)
 	} else {
 		if (!size) {
 			w = 800;
-			h = (int)pst_chart_height(kind, &src, w);
+			h = pst_chart_px_height(kind, &src, w);
 		}
 		err = pst_chart_render(kind, &src, fmt == F_PNG ? PST_FIG_PNG : PST_FIG_SVG, w, h, &b);
 	}

@@ -10,7 +10,8 @@ enum {
 	F_ID, F_NAME, F_ALIASES, F_SUMMARY, F_PURPOSE, F_KIND, F_REGIONS, F_MUSCLES,
 	F_POSITION, F_EQUIPMENT, F_OPTIONAL_EQUIPMENT, F_DOSE, F_STEPS, F_CUES, F_MISTAKES,
 	F_BREATHING, F_EASIER, F_HARDER, F_STAGES, F_WRIST_LOAD, F_GENTLE, F_ABDOMINAL_LOAD,
-	F_LOADED_TWIST, F_SOURCE, F_FIGURE, F_PROPS, F_POSES, F__MAX
+	F_LOADED_TWIST, F_SOURCE, F_FIGURE, F_PROPS, F_POSES, F_ASYMMETRIC, F_WIDE_STANCE,
+	F_ROTATION, F_BACKWARD_BEND, F_BELLY_PRESSURE, F_ENTERED_FROM, F__MAX
 };
 
 static const struct pst_yfield ex_fields[F__MAX] = {
@@ -41,6 +42,12 @@ static const struct pst_yfield ex_fields[F__MAX] = {
 	[F_FIGURE] = {"figure", false},
 	[F_PROPS] = {"props", false},
 	[F_POSES] = {"poses", true},
+	[F_ASYMMETRIC] = {"asymmetric", false},
+	[F_WIDE_STANCE] = {"wide_stance", false},
+	[F_ROTATION] = {"rotation", false},
+	[F_BACKWARD_BEND] = {"backward_bend", false},
+	[F_BELLY_PRESSURE] = {"belly_pressure", false},
+	[F_ENTERED_FROM] = {"entered_from", false},
 };
 
 enum { D_SETS, D_REPS, D_HOLD, D_BREATHS, D_PER_SIDE, D_TEMPO, D_REP_S, D_REST_S, D__MAX };
@@ -58,10 +65,10 @@ static const struct pst_yfield stage_fields[S__MAX] = {
 	[S_POSTPARTUM] = {"postpartum", true},
 };
 
-enum { SRC_SEED, SRC_GUIDELINE, SRC_ADAPTED, SRC__MAX };
+enum { SRC_SEED, SRC_CITES, SRC_ADAPTED, SRC__MAX };
 static const struct pst_yfield src_fields[SRC__MAX] = {
 	[SRC_SEED] = {"seed", true},
-	[SRC_GUIDELINE] = {"guideline", false},
+	[SRC_CITES] = {"cites", false},
 	[SRC_ADAPTED] = {"adapted", false},
 };
 
@@ -178,13 +185,39 @@ static bool read_exercise(struct pst_yaml *y, struct pst_exercise *e)
 		pst_yaml_bool(y, v[F_ABDOMINAL_LOAD], "abdominal_load", &e->abdominal_load);
 	if (v[F_LOADED_TWIST])
 		pst_yaml_bool(y, v[F_LOADED_TWIST], "loaded_twist", &e->loaded_twist);
+	if (v[F_ASYMMETRIC])
+		pst_yaml_bool(y, v[F_ASYMMETRIC], "asymmetric", &e->asymmetric);
+	if (v[F_WIDE_STANCE])
+		pst_yaml_bool(y, v[F_WIDE_STANCE], "wide_stance", &e->wide_stance);
+	if (v[F_ROTATION])
+		pst_yaml_bool(y, v[F_ROTATION], "rotation", &e->rotation);
+	if (v[F_BACKWARD_BEND])
+		pst_yaml_bool(y, v[F_BACKWARD_BEND], "backward_bend", &e->backward_bend);
+	if (v[F_BELLY_PRESSURE])
+		pst_yaml_bool(y, v[F_BELLY_PRESSURE], "belly_pressure", &e->belly_pressure);
+	e->entered_from = e->position;
+	if (v[F_ENTERED_FROM]) {
+		int p = pst_yaml_enum(y, v[F_ENTERED_FROM], "entered_from", &pst_vocab_position);
+		e->entered_from = p < 0 ? e->position : (enum pst_position)p;
+	}
 	if (v[F_SOURCE]) {
 		yaml_node_t *s[SRC__MAX];
 		if (pst_yaml_map(y, v[F_SOURCE], "source", src_fields, SRC__MAX, s)) {
-			if (s[SRC_SEED])
-				e->src_seed = pst_yaml_str(y, s[SRC_SEED], "source.seed");
-			if (s[SRC_GUIDELINE])
-				e->src_guideline = pst_yaml_str(y, s[SRC_GUIDELINE], "source.guideline");
+			struct pst_cites more = {0};
+			if (s[SRC_SEED]) {
+				e->src_seed = pst_yaml_id(y, s[SRC_SEED], NULL);
+				e->seed_line = (int)s[SRC_SEED]->start_mark.line + 1;
+				e->seed_col = (int)s[SRC_SEED]->start_mark.column + 1;
+			}
+			if (s[SRC_CITES])
+				pst_yaml_cites(y, s[SRC_CITES], "source.cites", 0, &more);
+			struct pst_cite *all = pst_arena_alloc(y->arena, (more.n + 1) * sizeof(*all));
+			if (all && e->src_seed) {
+				all[0] = (struct pst_cite){e->src_seed, NULL, e->seed_line, e->seed_col};
+				for (size_t k = 0; k < more.n; k++)
+					all[k + 1] = more.v[k];
+				e->sources = (struct pst_cites){all, more.n + 1};
+			}
 			if (s[SRC_ADAPTED])
 				e->src_adapted = pst_yaml_str(y, s[SRC_ADAPTED], "source.adapted");
 		}
@@ -196,6 +229,13 @@ static bool read_exercise(struct pst_yaml *y, struct pst_exercise *e)
 		pst_yaml_error(y, v[F_GENTLE], "gentle: an exercise with a band has resistance, so it cannot be gentle");
 	if (e->position == PST_POS_QUADRUPED && !e->wrist_load && v[F_WRIST_LOAD])
 		pst_yaml_error(y, v[F_WRIST_LOAD], "wrist_load: an exercise on all fours loads the wrists");
+	else if (e->entered_from == PST_POS_QUADRUPED && !e->wrist_load && v[F_WRIST_LOAD])
+		pst_yaml_error(y, v[F_WRIST_LOAD],
+			       "wrist_load: it is entered from all fours (entered_from), which loads "
+			       "the wrists");
+	if (e->position == PST_POS_HALF_KNEELING && v[F_ASYMMETRIC] && !e->asymmetric)
+		pst_yaml_error(y, v[F_ASYMMETRIC],
+			       "asymmetric: half-kneeling puts the legs in different positions");
 	return y->errors == before;
 }
 
@@ -321,6 +361,24 @@ void pst_catalog_free(struct pst_catalog *c)
 		return;
 	pst_arena_free(c->arena);
 	free(c);
+}
+
+size_t pst_catalog_check_sources(const struct pst_catalog *c, const struct pst_sources *s,
+				 struct pst_diags *d)
+{
+	size_t bad = 0;
+	for (size_t i = 0; c && i < c->n; i++) {
+		const struct pst_exercise *e = &c->ex[i];
+		const struct pst_source *seed = pst_sources_find(s, e->src_seed);
+		if (seed && !seed->file) {
+			pst_diag_add(d, e->file, e->seed_line, e->seed_col,
+				     "source.seed: '%s' is not a seed article (its entry has no file); name it under source.cites",
+				     e->src_seed);
+			bad++;
+		}
+		bad += pst_sources_check(s, &e->sources, e->file, d);
+	}
+	return bad;
 }
 
 bool pst_exercise_opens_front(const struct pst_exercise *e)

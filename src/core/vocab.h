@@ -66,18 +66,30 @@ enum pst_trigger {
 
 enum pst_avoid { PST_AVOID_FLOOR, PST_AVOID_KNEELING, PST_AVOID_WRIST_LOAD, PST_AVOID__MAX };
 
+/* Conditions a person may have alongside the back pain (--conditions); each drives rules. */
+enum pst_condition {
+	PST_COND_PELVIC_GIRDLE_PAIN, /* pain at the front or back of the pelvis (PGP/SPD) */
+	PST_COND_WRIST_OR_THUMB_PAIN, /* carpal tunnel in pregnancy, de Quervain's after birth */
+	PST_COND_TUMMY_GAP,          /* a gap or bulge along the midline (diastasis recti) */
+	PST_COND_LEAKING,            /* leaking urine or wind */
+	PST_COND__MAX
+};
+
 enum pst_stage { PST_STAGE_PREGNANCY, PST_STAGE_POSTPARTUM, PST_STAGE__MAX };
 
 enum pst_birth { PST_BIRTH_UNKNOWN, PST_BIRTH_VAGINAL, PST_BIRTH_CAESAREAN, PST_BIRTH__MAX };
 
 enum pst_feeding { PST_FEED_UNKNOWN, PST_FEED_BREAST, PST_FEED_BOTTLE, PST_FEED_MIXED, PST_FEED__MAX };
 
-/* Screening outcomes, most urgent first; CLEAR and INCOMPLETE are results, not question outcomes. */
+/* Screening outcomes, most urgent first; CLEAR and INCOMPLETE are results, not question
+ * outcomes. NOTE: the plan is given, with the question's advice beside it, and the
+ * question may leave some exercises out of the plan (its avoid list). */
 enum pst_outcome {
 	PST_OUT_EMERGENCY,
 	PST_OUT_SAME_DAY,
 	PST_OUT_SEE_PROVIDER,
 	PST_OUT_CLEARANCE,
+	PST_OUT_NOTE,
 	PST_OUT_INCOMPLETE,
 	PST_OUT_CLEAR,
 	PST_OUT__MAX
@@ -91,7 +103,8 @@ struct pst_vocab {
 };
 
 extern const struct pst_vocab pst_vocab_kind, pst_vocab_position, pst_vocab_equipment,
-	pst_vocab_region, pst_vocab_area, pst_vocab_trigger, pst_vocab_avoid, pst_vocab_stage,
+	pst_vocab_region, pst_vocab_area, pst_vocab_trigger, pst_vocab_avoid, pst_vocab_condition,
+	pst_vocab_stage,
 	pst_vocab_birth, pst_vocab_feeding, pst_vocab_outcome;
 
 /* Returns the index of word in v, or -1. */

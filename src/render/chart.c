@@ -689,6 +689,14 @@ double pst_chart_height(enum pst_chart_kind k, const struct pst_chart_src *src, 
 	       pst_chart_height(PST_CHART_PSFS, src, w) + 2 * round(px * 2.5);
 }
 
+int pst_chart_px_height(enum pst_chart_kind k, const struct pst_chart_src *src, int w)
+{
+	double h = pst_chart_height(k, src, w);
+	if (!(h >= PST_CHART_MIN_PX)) /* NaN too */
+		return PST_CHART_MIN_PX;
+	return h > PST_CHART_MAX_PX ? PST_CHART_MAX_PX : (int)h;
+}
+
 void pst_chart_draw(cairo_t *cr, enum pst_chart_kind k, const struct pst_chart_src *src,
 		    double x, double y, double w, double h)
 {

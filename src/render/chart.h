@@ -88,6 +88,11 @@ void pst_chart_summary(struct pst_buf *b, enum pst_chart_kind k, const struct ps
 /* Limits of a chart's size in pixels (both sides). */
 enum { PST_CHART_MIN_PX = 120, PST_CHART_MAX_PX = 4096 };
 
+/* The height in pixels to render chart k at w pixels wide: pst_chart_height, kept within
+ * PST_CHART_MIN_PX..PST_CHART_MAX_PX, so that any width in those limits, with any text
+ * size and any number of records (none included), gives a size pst_chart_render takes. */
+int pst_chart_px_height(enum pst_chart_kind k, const struct pst_chart_src *src, int w);
+
 /*
  * Renders chart k as SVG or PNG, w x h pixels, and appends the bytes to out (initialised
  * by the caller; a cap of PST_FIG_MAX_BYTES is enough). The SVG is a whole document

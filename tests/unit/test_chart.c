@@ -309,6 +309,59 @@ static void test_sizes(void **state)
 	pst_history_free(st.h);
 }
 
+/*
+ * Every chart at every size a page or the command line asks for, from zero records up:
+ * 0, 1, 2 and many check-ins, sessions and PSFS activities (one rating each), at the
+ * web's two drawings (340 wide with 11-unit text, 576 with 12.5), the command line's
+ * 800 and the limits, renders at the height pst_chart_px_height gives it.
+ */
+static void test_every_size(void **state)
+{
+	(void)state;
+	static const size_t counts[] = {0, 1, 2, 40};
+	static const struct {
+		int w;
+		double text;
+	} sizes[] = {{340, 11}, {576, 12.5}, {800, 0}, {PST_CHART_MIN_PX, 0}, {PST_CHART_MIN_PX, 11},
+		     {PST_CHART_MAX_PX, 0}, {PST_CHART_MAX_PX, 12.5}};
+	static const char *const names[] = {"feed the baby", "carry the car seat", "sleep",
+					    "lift the washing basket", "sit at the desk"};
+	for (size_t ci = 0; ci < sizeof counts / sizeof *counts; ci++) {
+		size_t n = counts[ci], np = n < 5 ? n : 5;
+		struct pst_checkin c[40];
+		struct pst_session_log sl[40];
+		struct pst_psfs_rating r[5];
+		struct pst_psfs_activity a[5];
+		for (size_t i = 0; i < n; i++) {
+			c[i] = at(DAY0 + (int64_t)i, (int)(i % 7) + 2);
+			sl[i] = (struct pst_session_log){.at = {(DAY0 + (int64_t)i) * 86400 + 18 * 3600, 0},
+							 .pain_before = 4, .pain_after = 3};
+		}
+		for (size_t i = 0; i < np; i++) {
+			r[i] = (struct pst_psfs_rating){{DAY0 * 86400 + 3600, 0}, (int)i + 3};
+			a[i] = (struct pst_psfs_activity){.id = (int64_t)i + 1, .activity = names[i],
+							  .ratings = &r[i], .nratings = 1};
+		}
+		struct pst_history *h = history(c, n, sl, n, a, np, DAY0 + (int64_t)(n ? n : 1));
+		for (int k = 0; k < PST_CHART__MAX; k++)
+			for (size_t si = 0; si < sizeof sizes / sizeof *sizes; si++) {
+				struct pst_chart_src src = {.h = h, .sessions = sl, .nsessions = n,
+							    .text_px = sizes[si].text};
+				int w = sizes[si].w, ht = pst_chart_px_height(k, &src, w);
+				assert_true(ht >= PST_CHART_MIN_PX && ht <= PST_CHART_MAX_PX);
+				struct pst_buf b;
+				pst_buf_init(&b, PST_FIG_MAX_BYTES);
+				int err = pst_chart_render(k, &src, PST_FIG_SVG, w, ht, &b);
+				if (err)
+					fail_msg("%s chart, %zu records, %d wide (text %g): %s",
+						 pst_chart_names[k], n, w, sizes[si].text, pst_strerror(err));
+				assert_true(b.len > 0);
+				pst_buf_free(&b);
+			}
+		pst_history_free(h);
+	}
+}
+
 /* Runs xmllint --noout on the bytes (skipped without xmllint). */
 static void well_formed(const char *bytes, size_t len)
 {
@@ -488,7 +541,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_map_and_axis), cmocka_unit_test(test_day_ticks),
 		cmocka_unit_test(test_band),         cmocka_unit_test(test_empty),
-		cmocka_unit_test(test_sizes),        cmocka_unit_test(test_svg),
+		cmocka_unit_test(test_sizes),        cmocka_unit_test(test_every_size),
+		cmocka_unit_test(test_svg),
 		cmocka_unit_test(test_golden_chart), cmocka_unit_test(test_documents),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -105,6 +105,7 @@ json_t *pst_json_plan(const struct pst_plan *plan)
 						 ? json_string(pst_vocab_word(&pst_vocab_outcome, (int)plan->outcome))
 						 : json_string("not-screened"));
 	json_object_set_new(o, "stage", pst_json_stage(&plan->profile));
+	json_object_set_new(o, "stage_why", plan->stage_why ? json_string(plan->stage_why) : json_null());
 	json_object_set_new(o, "minutes_budget", json_integer(plan->profile.minutes));
 	json_object_set_new(o, "estimated_seconds", json_integer(plan->estimated_s));
 	json_object_set_new(o, "sessions_per_week", json_integer(plan->sessions_per_week));
@@ -173,6 +174,10 @@ void pst_text_plan(struct pst_buf *b, const struct pst_plan *plan, const struct 
 	pst_buf_printf(b, "Your plan: %s, %d minutes a session, %d sessions a week\n",
 		       pst_profile_stage_words(p, words, sizeof words), p->minutes,
 		       plan->sessions_per_week);
+	if (plan->stage_why) {
+		pst_buf_puts(b, "\n");
+		pst_text_wrap(b, plan->stage_why, "  ", "For your stage: ", 78);
+	}
 	if (plan->nwarnings) {
 		pst_buf_puts(b, "\nBefore you start\n");
 		for (size_t i = 0; i < plan->nwarnings; i++)

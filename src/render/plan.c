@@ -111,6 +111,7 @@ json_t *pst_json_plan(const struct pst_plan *plan)
 		json_object_set_new(o, "screened_at", json_string(at));
 	}
 	json_object_set_new(o, "stage", pst_json_stage(&plan->profile));
+	json_object_set_new(o, "stage_why", plan->stage_why ? json_string(plan->stage_why) : json_null());
 	json_object_set_new(o, "minutes_budget", json_integer(plan->profile.minutes));
 	json_object_set_new(o, "estimated_seconds", json_integer(plan->estimated_s));
 	json_object_set_new(o, "sessions_per_week", json_integer(plan->sessions_per_week));
@@ -200,6 +201,10 @@ void pst_text_plan(struct pst_buf *b, const struct pst_plan *plan, const struct 
 			       plan->outcome == PST_OUT_CLEARANCE ? "wait for your provider's OK"
 			       : plan->outcome == PST_OUT_NOTE ? "a note for your next appointment"
 							       : "no warning signs");
+	}
+	if (plan->stage_why) {
+		pst_buf_puts(b, "\n");
+		pst_text_wrap(b, plan->stage_why, "  ", "For your stage: ", 78);
 	}
 	if (plan->nwarnings) {
 		pst_buf_puts(b, "\nBefore you start\n");

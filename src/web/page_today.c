@@ -102,6 +102,9 @@ static int excluded_group(const struct pst_plan_excluded *x)
 static void plan_reasons(struct pst_buf *b, const struct pst_plan *plan)
 {
 	pst_html_raw(b, "<details class=\"plan-why\"><summary>Why these exercises</summary><ul>");
+	if (plan->stage_why)
+		pst_html_printf(b, "<li class=\"stage-why\"><strong>For your stage</strong>: %s</li>",
+				plan->stage_why);
 	for (size_t i = 0; i < plan->nitems; i++) {
 		const struct pst_plan_item *it = &plan->items[i];
 		pst_html_printf(b, "<li><strong>%s</strong>: %s", it->ex->name, it->why);

@@ -177,6 +177,14 @@ static int profile_show(struct cli *c, int argc, char **argv)
 	pst_text_mask(&b, &pst_vocab_equipment, p.equipment, "none");
 	pst_buf_puts(&b, "\nAvoid:      ");
 	pst_text_mask(&b, &pst_vocab_avoid, p.avoid, "nothing");
+	pst_buf_puts(&b, "\nConditions: ");
+	if (!p.conditions)
+		pst_buf_puts(&b, "none");
+	for (int i = 0, k = 0; i < PST_COND__MAX; i++)
+		if (p.conditions & PST_BIT(i))
+			pst_buf_printf(&b, "%s%s", k++ ? ", " : "", pst_condition_name[i]);
+	const struct pst_country *cy = pst_profile_country(&p);
+	pst_buf_printf(&b, "\nCountry:    %s", cy ? cy->name : "not set");
 	pst_buf_printf(&b, "\nMinutes:    %d a session\nSaved:      %s\n", p.minutes,
 		       pst_time_format(sp.updated, when, sizeof when));
 	return cli_emit_buf(&b, EXIT_OK);
@@ -292,17 +300,10 @@ static int psfs_add(struct cli *c, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	const char *act = argv[1];
-	size_t len = strlen(act);
-	bool blank = true;
-	for (size_t i = 0; i < len; i++) {
-		if ((unsigned char)act[i] < 0x20) {
-			cli_error("the activity must be one line of text");
-			return EXIT_USAGE;
-		}
-		blank &= act[i] == ' ';
-	}
-	if (blank || len > PST_PSFS_ACTIVITY_MAX) {
-		cli_error("the activity must be 1 to %d characters", PST_PSFS_ACTIVITY_MAX);
+	/* The same checks as the web app's (core/tracking.h). */
+	char msg[200];
+	if (!pst_psfs_activity_check(act, msg, sizeof msg)) {
+		cli_error("ACTIVITY: %s (nothing was saved)", msg);
 		return EXIT_USAGE;
 	}
 	struct pst_time now;

@@ -16,6 +16,8 @@ static const struct option cli_profile_options[] = {
 	{"equipment", required_argument, NULL, CLI_PF_BASE + PST_PF_EQUIPMENT},
 	{"avoid", required_argument, NULL, CLI_PF_BASE + PST_PF_AVOID},
 	{"minutes", required_argument, NULL, CLI_PF_BASE + PST_PF_MINUTES},
+	{"conditions", required_argument, NULL, CLI_PF_BASE + PST_PF_CONDITIONS},
+	{"country", required_argument, NULL, CLI_PF_BASE + PST_PF_COUNTRY},
 };
 static const int cli_profile_options_n = sizeof cli_profile_options / sizeof *cli_profile_options;
 
@@ -43,7 +45,11 @@ const char cli_profile_usage[] =
 	"  --equipment LIST        what you have: band,foam-roller,wall,chair,couch,doorway,mat\n"
 	"                          (default: wall,chair,couch,doorway; 'none' for nothing)\n"
 	"  --avoid LIST            floor,kneeling,wrist-load\n"
-	"  --minutes N             minutes per session, 3-60 (default 10)\n";
+	"  --minutes N             minutes per session, 3-60 (default 10)\n"
+	"  --conditions LIST       pelvic-girdle-pain,wrist-or-thumb-pain,tummy-gap,leaking\n"
+	"                          ('none' for none); each leaves out what does not suit it\n"
+	"  --country CODE          whose emergency numbers to show: GB, IE, DE, US, CA, AU,\n"
+	"                          NZ, IN, any EU country (default: from LC_ALL or LANG)\n";
 
 bool cli_profile_option(struct pst_profile *p, int opt, const char *arg, bool *bad,
 			unsigned *given)

@@ -16,6 +16,8 @@ const char *const pst_pfield_flag[PST_PF__MAX] = {
 	[PST_PF_EQUIPMENT] = "--equipment",
 	[PST_PF_AVOID] = "--avoid",
 	[PST_PF_MINUTES] = "--minutes",
+	[PST_PF_CONDITIONS] = "--conditions",
+	[PST_PF_COUNTRY] = "--country",
 };
 
 const char *const pst_pfield_json[PST_PF__MAX] = {
@@ -29,7 +31,43 @@ const char *const pst_pfield_json[PST_PF__MAX] = {
 	[PST_PF_EQUIPMENT] = "equipment",
 	[PST_PF_AVOID] = "avoid",
 	[PST_PF_MINUTES] = "minutes",
+	[PST_PF_CONDITIONS] = "conditions",
+	[PST_PF_COUNTRY] = "country",
 };
+
+const char *const pst_condition_question[PST_COND__MAX] = {
+	[PST_COND_PELVIC_GIRDLE_PAIN] = "Pain at the front or back of the pelvis or over the pubic "
+					"bone (pelvic girdle pain)",
+	[PST_COND_WRIST_OR_THUMB_PAIN] = "Pain, numbness or tingling in the wrist, hand or thumb",
+	[PST_COND_TUMMY_GAP] = "A gap or bulge along the middle of your tummy",
+	[PST_COND_LEAKING] = "Leaking urine or wind",
+};
+
+const char *const pst_condition_name[PST_COND__MAX] = {
+	[PST_COND_PELVIC_GIRDLE_PAIN] = "pelvic girdle pain",
+	[PST_COND_WRIST_OR_THUMB_PAIN] = "wrist or thumb pain",
+	[PST_COND_TUMMY_GAP] = "a tummy gap",
+	[PST_COND_LEAKING] = "leaking",
+};
+
+bool pst_pfield_is_list(enum pst_pfield f)
+{
+	return f == PST_PF_AREAS || f == PST_PF_TRIGGERS || f == PST_PF_EQUIPMENT ||
+	       f == PST_PF_AVOID || f == PST_PF_CONDITIONS;
+}
+
+unsigned pst_profile_avoid(const struct pst_profile *p)
+{
+	unsigned a = p->avoid;
+	if (p->conditions & PST_BIT(PST_COND_WRIST_OR_THUMB_PAIN))
+		a |= PST_BIT(PST_AVOID_WRIST_LOAD);
+	return a;
+}
+
+const struct pst_country *pst_profile_country(const struct pst_profile *p)
+{
+	return p->country[0] ? pst_country_find(p->country) : NULL;
+}
 
 /* Limits of the profile, from the issue: weeks of pregnancy 1-42, weeks after birth
  * 0-104 (two years), pain 0-10, 3-60 minutes. */
@@ -197,6 +235,24 @@ bool pst_profile_set(struct pst_profile *p, enum pst_pfield f, const char *text,
 		}
 		p->minutes = v;
 		return true;
+	case PST_PF_CONDITIONS:
+		return parse_list(&pst_vocab_condition, text, true, &p->conditions, msg, size);
+	case PST_PF_COUNTRY: {
+		if (!*text || strcmp(text, "none") == 0) {
+			p->country[0] = '\0';
+			return true;
+		}
+		const struct pst_country *c = pst_country_find(text);
+		if (!c) {
+			snprintf(msg, size,
+				 "'%.20s' is not a country postura knows the numbers of: give a "
+				 "two-letter code such as GB, IE, DE, US, CA, AU, NZ or IN",
+				 text);
+			return false;
+		}
+		memcpy(p->country, c->code, 3);
+		return true;
+	}
 	case PST_PF__MAX: break;
 	}
 	snprintf(msg, size, "is not a profile field");

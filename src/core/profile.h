@@ -3,6 +3,7 @@
 #define PST_PROFILE_H
 
 #include "base.h"
+#include "country.h"
 #include "vocab.h"
 
 struct pst_profile {
@@ -17,6 +18,8 @@ struct pst_profile {
 	unsigned equipment;       /* PST_BIT(enum pst_equipment) at hand */
 	unsigned avoid;           /* PST_BIT(enum pst_avoid) */
 	int minutes;              /* per session, 3-60 */
+	unsigned conditions;      /* PST_BIT(enum pst_condition) */
+	char country[3];          /* ISO 3166 code of pst_countries ("GB"), "" when not set */
 };
 
 /* The profile's fields, for messages: each front end names them its own way
@@ -32,11 +35,17 @@ enum pst_pfield {
 	PST_PF_EQUIPMENT,
 	PST_PF_AVOID,
 	PST_PF_MINUTES,
+	PST_PF_CONDITIONS,
+	PST_PF_COUNTRY,
 	PST_PF__MAX
 };
 
 extern const char *const pst_pfield_flag[PST_PF__MAX]; /* "--pregnant-weeks" */
 extern const char *const pst_pfield_json[PST_PF__MAX]; /* "pregnant_weeks" */
+
+/* True for the fields that are lists of words (areas, triggers, equipment, avoid,
+ * conditions): an empty list is "none". */
+bool pst_pfield_is_list(enum pst_pfield f);
 
 /* Equipment every home has: wall, chair, couch, doorway. */
 #define PST_EQUIPMENT_DEFAULT                                                                   \
@@ -65,13 +74,25 @@ size_t pst_profile_check_named(const struct pst_profile *p, const char *const na
 
 /*
  * Sets field f of p from its text, as every front end receives it: a whole number, a
- * word, or comma-separated words ("none" empties triggers, equipment and avoid). A
+ * word, or comma-separated words ("none" empties triggers, equipment, avoid and
+ * conditions; "none" or "" unsets the country). A
  * weeks field also sets the stage; whether two stages were given is the caller's to
  * judge. Returns true, or false with pr filled (the message without the field's name:
  * "'twenty' is not a whole number of weeks") and p unchanged in that field.
  */
 bool pst_profile_set(struct pst_profile *p, enum pst_pfield f, const char *text,
 		     struct pst_profile_problem *pr);
+
+/* Each condition asked in plain words ("Leaking urine or wind"), and named short in a
+ * sentence ("leaking"). */
+extern const char *const pst_condition_question[PST_COND__MAX];
+extern const char *const pst_condition_name[PST_COND__MAX];
+
+/* The avoid list with what the conditions imply: wrist or thumb pain avoids wrist load. */
+unsigned pst_profile_avoid(const struct pst_profile *p);
+
+/* The country of the profile, or NULL when not set. */
+const struct pst_country *pst_profile_country(const struct pst_profile *p);
 
 /* "24 weeks pregnant" / "3 weeks after a caesarean birth"; into buf, returns buf. */
 char *pst_profile_stage_words(const struct pst_profile *p, char *buf, size_t size);

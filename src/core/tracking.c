@@ -357,6 +357,19 @@ out:
 	return PST_OK;
 }
 
+bool pst_psfs_activity_check(const char *text, char *msg, size_t size)
+{
+	size_t len = strlen(text);
+	bool blank = true;
+	for (size_t i = 0; i < len; i++)
+		blank &= text[i] == ' ';
+	if (blank || len > PST_PSFS_ACTIVITY_MAX) {
+		snprintf(msg, size, "must be 1 to %d characters", PST_PSFS_ACTIVITY_MAX);
+		return false;
+	}
+	return pst_text_check(text, len, PST_TEXT_ACTIVITY, msg, size);
+}
+
 bool pst_checkin_set(struct pst_checkin *c, enum pst_cfield f, const char *text,
 		     struct pst_time now, char *msg, size_t size)
 {
@@ -385,6 +398,8 @@ bool pst_checkin_set(struct pst_checkin *c, enum pst_cfield f, const char *text,
 			snprintf(msg, size, "at most %d characters", PST_NOTE_MAX);
 			return false;
 		}
+		if (!pst_text_check(text, strlen(text), PST_TEXT_NOTE, msg, size))
+			return false;
 		c->note = text;
 		return true;
 	case PST_CF_AT:

@@ -9,6 +9,7 @@
 #include "base.h"
 #include "catalog.h"
 #include "profile.h"
+#include "utf8.h"
 
 /* A moment: seconds since the epoch (UTC) and the UTC offset it was recorded at, so the
  * local day can be told ("daily" pain means the person's days, not UTC's). */
@@ -96,6 +97,15 @@ int pst_session_parse_json(const struct pst_catalog *c, const char *src, const c
 
 /* PSFS (CLINICAL §8): 3-5 activities, each rated 0 (unable) to 10 (as before). */
 enum { PST_PSFS_MAX_ACTIVITIES = 5, PST_PSFS_ACTIVITY_MAX = 200 };
+
+/* The text rules of each free-text field (core/utf8.h): a note may hold line breaks, an
+ * activity is one line. */
+enum { PST_TEXT_NOTE = PST_TEXT_LINES, PST_TEXT_ACTIVITY = 0 };
+
+/* Checks an activity as every front end receives it: 1 to PST_PSFS_ACTIVITY_MAX bytes,
+ * not only spaces, one line of plain UTF-8 text. Returns true, or false with the problem
+ * in msg without the field's name ("must be 1 to 200 characters"). */
+bool pst_psfs_activity_check(const char *text, char *msg, size_t size);
 
 struct pst_psfs_rating {
 	struct pst_time at;

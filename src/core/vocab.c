@@ -23,6 +23,7 @@ VOCAB(region, "region", "neck", "upper-back", "mid-back", "chest", "front-should
 VOCAB(area, "area", "upper", "mid", "neck");
 VOCAB(trigger, "trigger", "feeding", "holding", "carrying", "desk", "screen", "sleep", "stress");
 VOCAB(avoid, "avoid", "floor", "kneeling", "wrist-load");
+VOCAB(condition, "condition", "pelvic-girdle-pain", "wrist-or-thumb-pain", "tummy-gap", "leaking");
 VOCAB(stage, "stage", "pregnancy", "postpartum");
 VOCAB(birth, "birth", "unknown", "vaginal", "caesarean");
 VOCAB(feeding, "feeding", "unknown", "breast", "bottle", "mixed");
@@ -36,6 +37,7 @@ _Static_assert(sizeof(region_words) / sizeof(*region_words) == PST_REG__MAX, "re
 _Static_assert(sizeof(area_words) / sizeof(*area_words) == PST_AREA__MAX, "areas");
 _Static_assert(sizeof(trigger_words) / sizeof(*trigger_words) == PST_TRIG__MAX, "triggers");
 _Static_assert(sizeof(avoid_words) / sizeof(*avoid_words) == PST_AVOID__MAX, "avoid");
+_Static_assert(sizeof(condition_words) / sizeof(*condition_words) == PST_COND__MAX, "conditions");
 _Static_assert(sizeof(stage_words) / sizeof(*stage_words) == PST_STAGE__MAX, "stages");
 _Static_assert(sizeof(birth_words) / sizeof(*birth_words) == PST_BIRTH__MAX, "births");
 _Static_assert(sizeof(feeding_words) / sizeof(*feeding_words) == PST_FEED__MAX, "feeding");

@@ -66,6 +66,15 @@ enum pst_trigger {
 
 enum pst_avoid { PST_AVOID_FLOOR, PST_AVOID_KNEELING, PST_AVOID_WRIST_LOAD, PST_AVOID__MAX };
 
+/* Conditions a person may have alongside the back pain (--conditions); each drives rules. */
+enum pst_condition {
+	PST_COND_PELVIC_GIRDLE_PAIN, /* pain at the front or back of the pelvis (PGP/SPD) */
+	PST_COND_WRIST_OR_THUMB_PAIN, /* carpal tunnel in pregnancy, de Quervain's after birth */
+	PST_COND_TUMMY_GAP,          /* a gap or bulge along the midline (diastasis recti) */
+	PST_COND_LEAKING,            /* leaking urine or wind */
+	PST_COND__MAX
+};
+
 enum pst_stage { PST_STAGE_PREGNANCY, PST_STAGE_POSTPARTUM, PST_STAGE__MAX };
 
 enum pst_birth { PST_BIRTH_UNKNOWN, PST_BIRTH_VAGINAL, PST_BIRTH_CAESAREAN, PST_BIRTH__MAX };
@@ -91,7 +100,8 @@ struct pst_vocab {
 };
 
 extern const struct pst_vocab pst_vocab_kind, pst_vocab_position, pst_vocab_equipment,
-	pst_vocab_region, pst_vocab_area, pst_vocab_trigger, pst_vocab_avoid, pst_vocab_stage,
+	pst_vocab_region, pst_vocab_area, pst_vocab_trigger, pst_vocab_avoid, pst_vocab_condition,
+	pst_vocab_stage,
 	pst_vocab_birth, pst_vocab_feeding, pst_vocab_outcome;
 
 /*

@@ -24,6 +24,8 @@ json_t *pst_json_saved_profile(const struct pst_saved_profile *sp, const struct 
 	json_object_set_new(o, "equipment", pst_json_mask(&pst_vocab_equipment, p->equipment));
 	json_object_set_new(o, "avoid", pst_json_mask(&pst_vocab_avoid, p->avoid));
 	json_object_set_new(o, "minutes", json_integer(p->minutes));
+	json_object_set_new(o, "conditions", pst_json_mask(&pst_vocab_condition, p->conditions));
+	json_object_set_new(o, "country", p->country[0] ? json_string(p->country) : json_null());
 	json_object_set_new(o, "stage_words", json_string(pst_profile_stage_words(p, words, sizeof words)));
 	json_object_set_new(o, "updated", json_string(pst_time_format(sp->updated, when, sizeof when)));
 	return o;

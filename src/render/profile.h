@@ -10,7 +10,8 @@
 /*
  * Returns a new JSON object (the caller owns the reference; NULL when out of memory):
  * {"pregnant_weeks" | "postpartum_weeks", "birth"?, "feeding"?, "pain", "areas",
- *  "triggers", "equipment", "avoid", "minutes", "stage_words", "updated"}, the weeks
+ *  "triggers", "equipment", "avoid", "minutes", "conditions", "country" (a code or
+ *  null), "stage_words", "updated"}, the weeks
  * and stage words from now (the profile as of today), updated from sp.
  */
 json_t *pst_json_saved_profile(const struct pst_saved_profile *sp, const struct pst_profile *now);

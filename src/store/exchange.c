@@ -45,6 +45,8 @@ void pst_export_json(const struct pst_record_set *rs, struct pst_buf *out)
 		json_object_set_new(o, "equipment", mask_json(&pst_vocab_equipment, p->equipment));
 		json_object_set_new(o, "avoid", mask_json(&pst_vocab_avoid, p->avoid));
 		json_object_set_new(o, "minutes", json_integer(p->minutes));
+		json_object_set_new(o, "conditions", mask_json(&pst_vocab_condition, p->conditions));
+		json_object_set_new(o, "country", p->country[0] ? json_string(p->country) : json_null());
 		json_object_set_new(o, "updated", time_json(rs->profile.updated));
 		json_object_set_new(root, "profile", o);
 	}
@@ -115,21 +117,42 @@ void pst_export_json(const struct pst_record_set *rs, struct pst_buf *out)
 enum {
 	C_RECORD, C_ID, C_PARENT, C_AT, C_PAIN, C_PAIN_AFTER, C_AREAS, C_NOTE, C_EXERCISE,
 	C_FEEDBACK, C_ACTIVITY, C_SCORE, C_STAGE, C_WEEKS, C_ANCHOR, C_BIRTH, C_FEEDING,
-	C_TRIGGERS, C_EQUIPMENT, C_AVOID, C_MINUTES, C__MAX
+	C_TRIGGERS, C_EQUIPMENT, C_AVOID, C_MINUTES, C_CONDITIONS, C_COUNTRY, C__MAX
 };
+
+/* Exports made before conditions and country were kept end after minutes. */
+enum { C_OLD_MAX = C_CONDITIONS };
 
 static const char *const csv_columns[C__MAX] = {
 	"record", "id", "parent_id", "at", "pain", "pain_after", "areas", "note", "exercise",
 	"feedback", "activity", "score", "stage", "weeks", "anchor", "birth", "feeding",
-	"triggers", "equipment", "avoid", "minutes",
+	"triggers", "equipment", "avoid", "minutes", "conditions", "country",
 };
 
-/* A spreadsheet runs a cell that starts with = + - @ as a formula: such free text gets a
- * leading apostrophe, as does text that starts with one, so import can undo it exactly. */
+/* The formula guard. A spreadsheet runs a cell that starts with = + - @ (also after
+ * spaces, and a tab or a line break may start one) as a formula; and where the list
+ * separator is ';' (many European locales) every ';' in a line starts a new cell. So free
+ * text is read as segments between ';'; a segment is risky when, after any spaces, it
+ * starts with one of those, or with an apostrophe (so that the guard can be undone
+ * exactly). Each risky segment gets a leading apostrophe, which spreadsheets take as
+ * "this is text"; import removes exactly those. Text without a risky segment is written
+ * as it is. */
+static bool risky_segment(const char *s)
+{
+	while (*s == ' ')
+		s++;
+	return *s && strchr("=+-@'\t\r\n", *s) != NULL;
+}
+
 static bool needs_guard(const char *s)
 {
-	return s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\'' ||
-	       s[0] == '\t' || s[0] == '\r';
+	for (const char *seg = s; seg; seg = strchr(seg, ';')) {
+		if (*seg == ';')
+			seg++;
+		if (risky_segment(seg))
+			return true;
+	}
+	return false;
 }
 
 static void csv_cell(struct pst_buf *b, const char *s, bool free_text)
@@ -143,9 +166,9 @@ static void csv_cell(struct pst_buf *b, const char *s, bool free_text)
 		return;
 	}
 	pst_buf_add(b, "\"", 1);
-	if (guard)
-		pst_buf_add(b, "'", 1);
 	for (const char *p = s; *p; p++) {
+		if (guard && (p == s || p[-1] == ';') && risky_segment(p))
+			pst_buf_add(b, "'", 1);
 		if (*p == '"')
 			pst_buf_add(b, "\"", 1);
 		pst_buf_add(b, p, 1);
@@ -180,7 +203,7 @@ void pst_export_csv(const struct pst_record_set *rs, struct pst_buf *out)
 {
 	csv_row(out, csv_columns);
 	char id[24], parent[24], at[40], pain[16], after[16], areas[64], score[16], weeks[16],
-		anchor[16], trig[128], eq[128], avoid[64], minutes[16];
+		anchor[16], trig[128], eq[128], avoid[64], minutes[16], cond[128];
 	if (rs->has_profile) {
 		const struct pst_profile *p = &rs->profile.p;
 		const char *cells[C__MAX] = {0};
@@ -206,6 +229,9 @@ void pst_export_csv(const struct pst_record_set *rs, struct pst_buf *out)
 		cells[C_EQUIPMENT] = eq;
 		cells[C_AVOID] = avoid;
 		cells[C_MINUTES] = minutes;
+		mask_cell(cond, sizeof cond, &pst_vocab_condition, p->conditions);
+		cells[C_CONDITIONS] = cond;
+		cells[C_COUNTRY] = p->country;
 		csv_row(out, cells);
 	}
 	for (size_t i = 0; i < rs->nminutes; i++) {
@@ -369,8 +395,9 @@ static bool check_words(const struct where *w, const char *field, const struct p
 	return false;
 }
 
+/* Free text: the checks of every entry (core/utf8.h), flags PST_TEXT_NOTE or _ACTIVITY. */
 static bool check_text(const struct where *w, const char *field, const char *s, size_t max,
-		       bool optional)
+		       bool optional, unsigned flags)
 {
 	if (!s || !*s) {
 		if (!optional)
@@ -379,6 +406,11 @@ static bool check_text(const struct where *w, const char *field, const char *s, 
 	}
 	if (strlen(s) > max) {
 		bad(w, field, "longer than %zu characters", max);
+		return false;
+	}
+	char why[200];
+	if (!pst_text_check(s, strlen(s), flags, why, sizeof why)) {
+		bad(w, field, "%s", why);
 		return false;
 	}
 	return true;
@@ -393,6 +425,24 @@ static bool check_exercise(const struct where *w, const struct pst_catalog *c, c
 }
 
 /* Checks a profile once its fields are read (stage consistency, as pst_profile_check). */
+static bool check_country(const struct where *w, const char *field, const char *s,
+			  struct pst_profile *p)
+{
+	if (!s) {
+		bad(w, field, "must be a two-letter country code or null");
+		return false;
+	}
+	if (!*s)
+		return true;
+	const struct pst_country *c = pst_country_find(s);
+	if (!c) {
+		bad(w, field, "'%.20s' is not a country postura knows the numbers of", s);
+		return false;
+	}
+	memcpy(p->country, c->code, 3);
+	return true;
+}
+
 static void check_profile(const struct where *w, const struct pst_profile *p)
 {
 	struct pst_profile_problem probs[PST_PF__MAX];
@@ -600,6 +650,11 @@ static void import_json(const struct pst_catalog *c, const char *src, json_t *ro
 		jwords(&w, p, "avoid", &pst_vocab_avoid, &sp->p.avoid);
 		if (check_int(&w, "minutes", jnum(p, "minutes", num, sizeof num), 3, 60, false, &v))
 			sp->p.minutes = (int)v;
+		/* Optional: exports made before they were kept have neither. */
+		jwords(&w, p, "conditions", &pst_vocab_condition, &sp->p.conditions);
+		json_t *cy = json_object_get(p, "country");
+		if (cy && !json_is_null(cy))
+			check_country(&w, "country", json_string_value(cy), &sp->p);
 		check_time(&w, "updated", jstr(p, "updated"), &sp->updated);
 		check_profile(&w, &sp->p);
 		rs->has_profile = true;
@@ -641,7 +696,7 @@ static void import_json(const struct pst_catalog *c, const char *src, json_t *ro
 		jwords(&w, o, "areas", &pst_vocab_area, &ck->areas);
 		/* An empty note is no note, as in CSV, so both formats read the same. */
 		const char *note = jstr(o, "note");
-		if (check_text(&w, "note", note, PST_NOTE_MAX, true) && note && *note)
+		if (check_text(&w, "note", note, PST_NOTE_MAX, true, PST_TEXT_NOTE) && note && *note)
 			ck->note = dup(A, note, d);
 	}
 	a = jarray(d, src, root, "sessions");
@@ -698,7 +753,8 @@ static void import_json(const struct pst_catalog *c, const char *src, json_t *ro
 		struct pst_psfs_activity *act = &rs->psfs[rs->npsfs++];
 		if (check_int(&w, "id", jnum(o, "id", num, sizeof num), 1, INT32_MAX, false, &v))
 			act->id = v;
-		if (check_text(&w, "activity", jstr(o, "activity"), PST_PSFS_ACTIVITY_MAX, false))
+		if (check_text(&w, "activity", jstr(o, "activity"), PST_PSFS_ACTIVITY_MAX, false,
+			       PST_TEXT_ACTIVITY))
 			act->activity = dup(A, jstr(o, "activity"), d);
 		check_time(&w, "created", jstr(o, "created"), &act->created);
 		json_t *r = json_object_get(o, "ratings");
@@ -780,10 +836,20 @@ static int csv_record(char **p, char *end, char **cells, int max, int *lines)
 	}
 }
 
-/* Undoes the formula guard of csv_cell. */
-static const char *unguard(const char *s)
+/* Undoes the formula guard of csv_cell, in place: each segment that starts with an
+ * apostrophe followed by a risky segment loses the apostrophe. (A segment that starts
+ * with an apostrophe is itself risky, so export always doubles it: the undoing is
+ * exact.) */
+static const char *unguard(char *s)
 {
-	return s[0] == '\'' && needs_guard(s + 1) ? s + 1 : s;
+	char *o = s;
+	for (char *p = s; *p;) {
+		if ((p == s || p[-1] == ';') && *p == '\'' && risky_segment(p + 1))
+			p++;
+		*o++ = *p++;
+	}
+	*o = '\0';
+	return s;
 }
 
 static void import_csv(const struct pst_catalog *c, const char *src, char *text, size_t len,
@@ -794,12 +860,13 @@ static void import_csv(const struct pst_catalog *c, const char *src, char *text,
 	char *cells[C__MAX + 1];
 	int line = 1, lines = 0;
 	int n = csv_record(&p, end, cells, C__MAX + 1, &lines);
-	if (n != C__MAX) {
+	if (n != C__MAX && n != C_OLD_MAX) {
 		pst_diag_add(d, src, 1, 0, "the header must be the %d postura columns (record,id,...)",
 			     C__MAX);
 		return;
 	}
-	for (int i = 0; i < C__MAX; i++)
+	int ncols = n;
+	for (int i = 0; i < ncols; i++)
 		if (strcmp(cells[i], csv_columns[i]) != 0) {
 			pst_diag_add(d, src, 1, 0, "column %d must be '%s', not '%.40s'", i + 1,
 				     csv_columns[i], cells[i]);
@@ -834,10 +901,13 @@ static void import_csv(const struct pst_catalog *c, const char *src, char *text,
 			pst_diag_add(d, src, line, 0, "malformed CSV: a stray or unclosed quote");
 			return;
 		}
-		if (n != C__MAX) {
-			pst_diag_add(d, src, line, 0, "%d cells where %d were expected", n, C__MAX);
+		if (n != ncols) {
+			pst_diag_add(d, src, line, 0, "%d cells where %d were expected", n, ncols);
 			continue;
 		}
+		static char empty[1];
+		for (int i = ncols; i < C__MAX; i++)
+			cells[i] = empty;
 		const char *rec = cells[C_RECORD];
 		if (strcmp(rec, "profile") == 0) {
 			struct pst_saved_profile *sp = &rs->profile;
@@ -862,6 +932,9 @@ static void import_csv(const struct pst_catalog *c, const char *src, char *text,
 			check_words(&w, "avoid", &pst_vocab_avoid, cells[C_AVOID], ';', &sp->p.avoid);
 			if (check_int(&w, "minutes", cells[C_MINUTES], 3, 60, false, &v))
 				sp->p.minutes = (int)v;
+			check_words(&w, "conditions", &pst_vocab_condition, cells[C_CONDITIONS], ';',
+				    &sp->p.conditions);
+			check_country(&w, "country", cells[C_COUNTRY], &sp->p);
 			check_time(&w, "at", cells[C_AT], &sp->updated);
 			check_profile(&w, &sp->p);
 			if (rs->has_profile)
@@ -878,7 +951,7 @@ static void import_csv(const struct pst_catalog *c, const char *src, char *text,
 				ck->pain = (int)v;
 			check_words(&w, "areas", &pst_vocab_area, cells[C_AREAS], ';', &ck->areas);
 			const char *note = unguard(cells[C_NOTE]);
-			if (check_text(&w, "note", note, PST_NOTE_MAX, true) && *note)
+			if (check_text(&w, "note", note, PST_NOTE_MAX, true, PST_TEXT_NOTE) && *note)
 				ck->note = dup(A, note, d);
 		} else if (strcmp(rec, "session") == 0) {
 			struct pst_session_log *l = &rs->sessions[rs->nsessions++];
@@ -918,7 +991,7 @@ static void import_csv(const struct pst_catalog *c, const char *src, char *text,
 			if (check_int(&w, "id", cells[C_ID], 1, INT32_MAX, false, &v))
 				act->id = v;
 			const char *name = unguard(cells[C_ACTIVITY]);
-			if (check_text(&w, "activity", name, PST_PSFS_ACTIVITY_MAX, false))
+			if (check_text(&w, "activity", name, PST_PSFS_ACTIVITY_MAX, false, PST_TEXT_ACTIVITY))
 				act->activity = dup(A, name, d);
 			check_time(&w, "at", cells[C_AT], &act->created);
 			act->ratings = rt_pool + nrt;

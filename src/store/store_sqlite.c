@@ -99,6 +99,11 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (person_id, day));"
 	"INSERT INTO plan_minutes (person_id, day, minutes)"
 	"  SELECT person_id, (updated_epoch + updated_offset * 60) / 86400, minutes FROM profile;",
+	/* 4: the conditions that shape the plan (pelvic girdle pain, wrist or thumb pain, a
+	 * tummy gap, leaking) and the country whose numbers to show ('' when not set). */
+	"ALTER TABLE profile ADD COLUMN conditions TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE profile ADD COLUMN country TEXT NOT NULL DEFAULT ''"
+	"  CHECK (country = '' OR length(country) = 2);",
 };
 
 const int pst_store_schema_version = (int)(sizeof migrations / sizeof *migrations);
@@ -304,8 +309,8 @@ static int profile_get(struct pst_store *s, struct pst_saved_profile *out, bool 
 	sqlite3_stmt *st;
 	int err = prepare(q,
 			  "SELECT stage, weeks, anchor_day, birth, feeding, pain, areas, triggers,"
-			  " equipment, avoid, minutes, updated_epoch, updated_offset"
-			  " FROM profile WHERE person_id = ?",
+			  " equipment, avoid, minutes, updated_epoch, updated_offset, conditions,"
+			  " country FROM profile WHERE person_id = ?",
 			  &st);
 	if (err)
 		return err;
@@ -330,7 +335,16 @@ static int profile_get(struct pst_store *s, struct pst_saved_profile *out, bool 
 			  words_mask(&pst_vocab_area, sqlite3_column_text(st, 6), &p->areas) &&
 			  words_mask(&pst_vocab_trigger, sqlite3_column_text(st, 7), &p->triggers) &&
 			  words_mask(&pst_vocab_equipment, sqlite3_column_text(st, 8), &p->equipment) &&
-			  words_mask(&pst_vocab_avoid, sqlite3_column_text(st, 9), &p->avoid);
+			  words_mask(&pst_vocab_avoid, sqlite3_column_text(st, 9), &p->avoid) &&
+			  words_mask(&pst_vocab_condition, sqlite3_column_text(st, 13), &p->conditions);
+		const char *country = (const char *)sqlite3_column_text(st, 14);
+		if (country && *country) {
+			const struct pst_country *c = pst_country_find(country);
+			if (c)
+				memcpy(p->country, c->code, 3);
+			else
+				ok = false;
+		}
 		sqlite3_finalize(st);
 		if (!ok)
 			return fail(q, "%s: the saved profile holds a value this postura does not know",
@@ -367,15 +381,17 @@ static int profile_write(struct sq *q, const struct pst_saved_profile *sp)
 	int err = prepare(q,
 			  "INSERT OR REPLACE INTO profile (person_id, stage, weeks, anchor_day, birth,"
 			  " feeding, pain, areas, triggers, equipment, avoid, minutes, updated_epoch,"
-			  " updated_offset) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+			  " updated_offset, conditions, country)"
+			  " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 			  &st);
 	if (err)
 		return err;
-	char areas[128], trig[128], eq[128], avoid[128];
+	char areas[128], trig[128], eq[128], avoid[128], cond[128];
 	mask_words(&pst_vocab_area, p->areas, areas, sizeof areas);
 	mask_words(&pst_vocab_trigger, p->triggers, trig, sizeof trig);
 	mask_words(&pst_vocab_equipment, p->equipment, eq, sizeof eq);
 	mask_words(&pst_vocab_avoid, p->avoid, avoid, sizeof avoid);
+	mask_words(&pst_vocab_condition, p->conditions, cond, sizeof cond);
 	sqlite3_bind_int(st, 1, PERSON);
 	sqlite3_bind_text(st, 2, pst_vocab_word(&pst_vocab_stage, (int)p->stage), -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, p->weeks);
@@ -394,6 +410,8 @@ static int profile_write(struct sq *q, const struct pst_saved_profile *sp)
 	sqlite3_bind_int(st, 12, p->minutes);
 	sqlite3_bind_int64(st, 13, sp->updated.epoch);
 	sqlite3_bind_int(st, 14, sp->updated.offset_min);
+	sqlite3_bind_text(st, 15, cond, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 16, p->country, -1, SQLITE_TRANSIENT);
 	if ((err = run(q, st, "cannot save the profile")))
 		return err;
 	struct pst_minutes_change mc = {pst_time_day(sp->updated), p->minutes};

@@ -149,8 +149,7 @@ bool web_profile_from_text(const char *const text[PST_PF__MAX], struct pst_profi
 		if (!text[f])
 			continue;
 		/* An empty list is a list of nothing (no box ticked, or []). */
-		bool list = f == PST_PF_AREAS || f == PST_PF_TRIGGERS || f == PST_PF_EQUIPMENT ||
-			    f == PST_PF_AVOID;
+		bool list = pst_pfield_is_list((enum pst_pfield)f);
 		const char *t = list && !*text[f] ? "none" : text[f];
 		if (f == PST_PF_AREAS && !*text[f]) {
 			p->areas = 0;
@@ -263,10 +262,9 @@ void api_profile_put(struct web *w, struct req *r)
 			web_error(r, 422, "invalid", key, "%.60s: not a profile field", key);
 			goto out;
 		}
-		if (json_is_null(v) && (f == PST_PF_PAIN || f == PST_PF_FEEDING))
+		if (json_is_null(v) && (f == PST_PF_PAIN || f == PST_PF_FEEDING || f == PST_PF_COUNTRY))
 			continue; /* not given */
-		bool list = f == PST_PF_AREAS || f == PST_PF_TRIGGERS || f == PST_PF_EQUIPMENT ||
-			    f == PST_PF_AVOID;
+		bool list = pst_pfield_is_list((enum pst_pfield)f);
 		char why[64];
 		text[f] = field_text(v, list, bufs[f], sizeof bufs[f], why, sizeof why);
 		if (!text[f]) {

@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/utf8.h" /* pst_utf8_valid */
+
 /* Limits: a form of postura has fewer than 40 fields; the longest value is a note. */
 enum {
 	PST_FORM_MAX_FIELDS = 64,
@@ -57,7 +59,5 @@ size_t pst_form_count(const struct pst_form *f, const char *key);
  */
 bool pst_form_join(const struct pst_form *f, const char *key, char *buf, size_t size);
 
-/* True when s is valid UTF-8 (no overlong forms, no surrogates) without NUL bytes. */
-bool pst_utf8_valid(const char *s, size_t len);
 
 #endif

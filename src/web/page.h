@@ -30,6 +30,9 @@ void page_end(struct pst_buf *b, const char *script);
 /* The stop signs of the questions asked in stages (PST_BIT(enum pst_stage); ~0u: all)
  * as a list. */
 void page_stop_signs(struct pst_buf *b, const struct pst_questions *q, unsigned stages);
+/* The country whose numbers to show: the profile's (p may be NULL), else the browser's
+ * Accept-Language, else the server's LC_ALL or LANG; NULL when nothing says. */
+const struct pst_country *page_country(struct req *r, const struct pst_profile *p);
 /* The hidden CSRF field of a form. */
 void page_csrf(struct web *w, struct pst_buf *b);
 /* The dose in words (render/text), escaped. */

@@ -606,12 +606,11 @@ void page_psfs_post(struct web *w, struct req *r)
 	char msg[512];
 	int err;
 	if (act) {
-		size_t n = strlen(act);
-		bool blank = true;
-		for (size_t i = 0; i < n; i++)
-			blank &= act[i] == ' ';
-		if (blank || n > PST_PSFS_ACTIVITY_MAX || !pst_utf8_valid(act, n) || strpbrk(act, "\r\n\t")) {
-			page_error(r, 422, "Not saved", "The activity must be one line of 1 to 200 characters.");
+		/* The checks of `postura psfs add` (core/tracking.h). */
+		char why[200];
+		if (!pst_psfs_activity_check(act, why, sizeof why)) {
+			snprintf(msg, sizeof msg, "The activity %s.", why);
+			page_error(r, 422, "Not saved", msg);
 			return;
 		}
 		int64_t nid;

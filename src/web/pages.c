@@ -373,8 +373,23 @@ static void radios(struct pst_buf *b, const char *name, const struct pst_vocab *
 				name, v->words[i], current == i ? " checked" : "", pst_vocab_plain(v, i));
 }
 
+/* The country for the numbers to call: the profile's, else the browser's language
+ * (Accept-Language), else the server's locale (LC_ALL, LANG); NULL when none says. */
+const struct pst_country *page_country(struct req *r, const struct pst_profile *p)
+{
+	const struct pst_country *c = p ? pst_profile_country(p) : NULL;
+	if (!c)
+		c = pst_country_from_locale(web_header(r, "Accept-Language"));
+	if (!c)
+		c = pst_country_from_locale(getenv("LC_ALL"));
+	if (!c)
+		c = pst_country_from_locale(getenv("LANG"));
+	return c;
+}
+
 /* The profile form, filled from p (has_stage false: a first visit). */
-static void profile_form(struct web *w, struct pst_buf *b, const struct pst_profile *p)
+static void profile_form(struct web *w, struct req *r, struct pst_buf *b,
+			 const struct pst_profile *p)
 {
 	bool pp = p->has_stage && p->stage == PST_STAGE_POSTPARTUM;
 	char weeks[16] = "";
@@ -407,8 +422,27 @@ static void profile_form(struct web *w, struct pst_buf *b, const struct pst_prof
 	checkboxes(b, "equipment", &pst_vocab_equipment, p->equipment, 0);
 	pst_html_raw(b, "</fieldset><fieldset><legend>Things to avoid</legend>");
 	checkboxes(b, "avoid", &pst_vocab_avoid, p->avoid, 0);
+	pst_html_raw(b, "</fieldset><fieldset class=\"conditions\"><legend>Do you have any of "
+			"these? Tick all that apply</legend>");
+	for (int i = 0; i < PST_COND__MAX; i++)
+		pst_html_printf(b,
+				"<label class=\"check\"><input type=\"checkbox\" name=\"conditions\" "
+				"value=\"%s\"%s> %s</label>",
+				pst_vocab_condition.words[i],
+				p->conditions & PST_BIT(i) ? " checked" : "", pst_condition_question[i]);
+	pst_html_raw(b, "<p class=\"hint\">Each one leaves out the positions that do not suit "
+			"it and adds what to watch for.</p></fieldset>");
+	/* The country for the numbers to call: the saved one, else the browser's guess. */
+	const struct pst_country *cur = page_country(r, p);
+	pst_html_raw(b, "<p><label for=\"country\">Where you live (for the emergency numbers to "
+			"call)</label><select id=\"country\" name=\"country\">");
+	pst_html_printf(b, "<option value=\"\"%s>Not saying (show the numbers of several "
+			   "countries)</option>", cur ? "" : " selected");
+	for (size_t i = 0; i < pst_countries_n; i++)
+		pst_html_printf(b, "<option value=\"%s\"%s>%s</option>", pst_countries[i].code,
+				cur == &pst_countries[i] ? " selected" : "", pst_countries[i].name);
 	pst_html_printf(b,
-			"</fieldset><p><label for=\"minutes\">Minutes a session (3 to 60)</label>"
+			"</select></p><p><label for=\"minutes\">Minutes a session (3 to 60)</label>"
 			"<input id=\"minutes\" name=\"minutes\" type=\"number\" inputmode=\"numeric\" "
 			"min=\"3\" max=\"60\" required value=\"%d\"></p>"
 			"<p><button type=\"submit\">Save my profile</button></p></form>",
@@ -426,7 +460,7 @@ static void profile_page(struct web *w, struct req *r, const struct pst_profile 
 		pst_html_printf(b, "<p class=\"notice error\" role=\"alert\">%s</p>", error);
 	pst_html_raw(b, "<p>Your plan is built from this. Weeks move on with the calendar, so you "
 			"only need to change what changes.</p>");
-	profile_form(w, b, p);
+	profile_form(w, r, b, p);
 	pst_html_raw(b, "<section aria-labelledby=\"set-h\"><h2 id=\"set-h\">Settings and your data</h2>"
 			"<p class=\"js-only\"><label class=\"check\"><input type=\"checkbox\" id=\"sound\"> "
 			"Sounds during sessions (a soft tone when a hold or rest ends)</label></p>"
@@ -464,7 +498,7 @@ void page_profile_post(struct web *w, struct req *r)
 {
 	const struct pst_form *f = &r->form;
 	const char *text[PST_PF__MAX] = {0};
-	char lists[4][256];
+	char lists[5][256];
 	const char *stage = pst_form_get(f, "stage");
 	bool pp = stage && strcmp(stage, "postpartum") == 0;
 	if (stage && (pp || strcmp(stage, "pregnancy") == 0)) {
@@ -479,14 +513,16 @@ void page_profile_post(struct web *w, struct req *r)
 	}
 	const char *pain = pst_form_get(f, "pain");
 	text[PST_PF_PAIN] = pain && *pain ? pain : NULL;
-	static const enum pst_pfield lf[] = {PST_PF_AREAS, PST_PF_TRIGGERS, PST_PF_EQUIPMENT, PST_PF_AVOID};
+	static const enum pst_pfield lf[] = {PST_PF_AREAS, PST_PF_TRIGGERS, PST_PF_EQUIPMENT,
+					     PST_PF_AVOID, PST_PF_CONDITIONS};
 	const char *msg = NULL;
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < 5; i++) {
 		if (!pst_form_join(f, pst_pfield_json[lf[i]], lists[i], sizeof lists[i]))
 			msg = "a list holds a word that is not one of the choices";
 		text[lf[i]] = lists[i];
 	}
 	text[PST_PF_MINUTES] = pst_form_get(f, "minutes");
+	text[PST_PF_COUNTRY] = pst_form_get(f, "country");
 	struct pst_profile p;
 	char why[256];
 	const char *field;

@@ -24,11 +24,19 @@ run() {
 }
 
 export POSTURA_NOW=2026-11-02T08:00:00+00:00
+# The country of the numbers to call falls back on the locale: none here.
+unset LC_ALL LC_MESSAGES
+export LANG=C.UTF-8
 run plan
 run profile show
 run profile set --postpartum-weeks 4 --birth caesarean --feeding breast --pain 5 --area upper,neck --triggers feeding,holding
 run profile show --json
 run profile set --pain 4
+run profile set --conditions wrist-or-thumb-pain,leaking --country ie
+run profile show
+run profile set --conditions sore-toe
+run profile set --country narnia
+run profile set --conditions none --country none
 run profile set --pregnant-weeks 20
 run checkin --pain 5 --area upper --note "after the night feeds"
 run checkin --pain 11

@@ -93,6 +93,8 @@ static void test_records_round_trip(void **state)
 	sp.p.weeks = 6;
 	sp.p.birth = PST_BIRTH_CAESAREAN;
 	sp.p.areas = PST_BIT(PST_AREA_UPPER);
+	sp.p.conditions = PST_BIT(PST_COND_TUMMY_GAP) | PST_BIT(PST_COND_LEAKING);
+	memcpy(sp.p.country, "NZ", 3);
 	sp.updated = at("2026-11-21T09:00:00Z");
 	pst_saved_profile_anchor(&sp, pst_time_day(sp.updated));
 	assert_int_equal(s->ops->profile_put(s, &sp), PST_OK);
@@ -116,6 +118,8 @@ static void test_records_round_trip(void **state)
 	assert_int_equal(s->ops->read_all(s, INT64_MIN, 0, &rs), PST_OK);
 	assert_true(rs.has_profile);
 	assert_int_equal(rs.profile.p.birth, PST_BIRTH_CAESAREAN);
+	assert_int_equal(rs.profile.p.conditions, PST_BIT(PST_COND_TUMMY_GAP) | PST_BIT(PST_COND_LEAKING));
+	assert_string_equal(rs.profile.p.country, "NZ");
 	assert_int_equal(rs.ncheckins, 1);
 	assert_string_equal(rs.checkins[0].note, "a, \"note\"");
 	assert_int_equal(rs.nsessions, 1);
@@ -143,6 +147,10 @@ static void test_records_round_trip(void **state)
 		assert_int_equal(t->ops->read_all(t, INT64_MIN, 0, &again), PST_OK);
 		fmt ? pst_export_csv(&again, &b) : pst_export_json(&again, &b);
 		assert_string_equal(a.s, b.s);
+		assert_int_equal(again.profile.p.conditions,
+				 PST_BIT(PST_COND_TUMMY_GAP) | PST_BIT(PST_COND_LEAKING));
+		assert_string_equal(again.profile.p.country, "NZ");
+		assert_non_null(strstr(a.s, fmt ? "tummy-gap;leaking,NZ" : "\"country\": \"NZ\""));
 		/* The safety answers go with the JSON (everything), not with the CSV (the
 		 * records a spreadsheet can use). */
 		assert_true(again.has_screening == !fmt);
@@ -218,6 +226,8 @@ static void test_minutes_timeline(void **state)
 	assert_int_equal(sqlite3_open(path_of("v2-template.db"), &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db,
 				      "DROP TABLE plan_minutes; PRAGMA user_version = 2;"
+				      "ALTER TABLE profile DROP COLUMN conditions;"
+				      "ALTER TABLE profile DROP COLUMN country;"
 				      "INSERT INTO profile VALUES (1, 'postpartum', 10, 20000, 'vaginal',"
 				      " 'unknown', NULL, '', '', '', '', 12, 1793955600, 60);",
 				      NULL, NULL, NULL),
@@ -302,7 +312,7 @@ static const struct import_case bad_imports[] = {
 	{"{\"format\": \"postura-export\", \"version\": 1, \"profile\": {\"stage\": \"pregnancy\", \"weeks\": 20, \"anchor\": \"2026-07-04\", \"birth\": \"caesarean\", \"feeding\": \"unknown\", \"minutes\": 10, \"updated\": \"2026-11-21T09:00Z\"}}",
 	 "profile.birth: only applies after birth"},
 	{"{\"format\": ", "malformed JSON"},
-	{"record,id\r\n", "the header must be the 21 postura columns"},
+	{"record,id\r\n", "the header must be the 23 postura columns"},
 	{"record,id,parent_id,at,pain,pain_after,areas,note,exercise,feedback,activity,score,stage,weeks,anchor,birth,feeding,triggers,equipment,avoid,minutes\r\n"
 	 "checkin,1,,2026-11-21T09:00:00Z,4,,upper,,,,,,,,,,,,,,\r\n"
 	 "checkin,2,,2026-11-21T09:00:00Z,12,,upper,,,,,,,,,,,,,,\r\n",
@@ -327,6 +337,10 @@ static const struct import_case bad_imports[] = {
 	{"record,id,parent_id,at,pain,pain_after,areas,note,exercise,feedback,activity,score,stage,weeks,anchor,birth,feeding,triggers,equipment,avoid,minutes\r\n"
 	 "plan_minutes,,,someday,,,,,,,,,,,,,,,,,10\r\n",
 	 "column at: must be a date like 2026-05-01"},
+	{"{\"format\": \"postura-export\", \"version\": 1, \"profile\": {\"stage\": \"pregnancy\", \"weeks\": 20, \"anchor\": \"2026-07-04\", \"birth\": \"unknown\", \"feeding\": \"unknown\", \"minutes\": 10, \"conditions\": [\"sore-toe\"], \"updated\": \"2026-11-21T09:00Z\"}}",
+	 "profile.conditions: 'sore-toe' is not"},
+	{"{\"format\": \"postura-export\", \"version\": 1, \"profile\": {\"stage\": \"pregnancy\", \"weeks\": 20, \"anchor\": \"2026-07-04\", \"birth\": \"unknown\", \"feeding\": \"unknown\", \"minutes\": 10, \"country\": \"XX\", \"updated\": \"2026-11-21T09:00Z\"}}",
+	 "profile.country: 'XX' is not a country"},
 };
 
 static void test_bad_imports_write_nothing(void **state)

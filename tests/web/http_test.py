@@ -162,6 +162,24 @@ error_is("profile: birth in pregnancy is 422",
 error_is("profile: weeks as a list is 422",
          req("PUT", "/api/v1/profile", dict(profile, pregnant_weeks=[1])), 422, "invalid", "pregnant_weeks")
 error_is("profile: an array body is 422", req("PUT", "/api/v1/profile", [1]), 422)
+st, h, data = req("PUT", "/api/v1/profile", dict(profile, conditions=["pelvic-girdle-pain", "leaking"], country="gb"))
+j = jbody(data) or {}
+check("PUT /api/v1/profile with conditions and country: kept", st == 200
+      and j.get("conditions") == ["pelvic-girdle-pain", "leaking"] and j.get("country") == "GB", (st, data[:300]))
+j = jbody(req("GET", "/api/v1/profile")[2]) or {}
+check("GET /api/v1/profile: conditions and country", j.get("conditions") == ["pelvic-girdle-pain", "leaking"]
+      and j.get("country") == "GB", j)
+error_is("profile: a bad condition is 422 naming conditions",
+         req("PUT", "/api/v1/profile", dict(profile, conditions=["sore-toe"])), 422, "invalid", "conditions")
+error_is("profile: conditions as a word is 422",
+         req("PUT", "/api/v1/profile", dict(profile, conditions="leaking")), 422, "invalid", "conditions")
+error_is("profile: an unknown country is 422 naming country",
+         req("PUT", "/api/v1/profile", dict(profile, country="XX")), 422, "invalid", "country")
+error_is("profile: a country as a number is 422",
+         req("PUT", "/api/v1/profile", dict(profile, country=44)), 422, "invalid", "country")
+j = jbody(req("PUT", "/api/v1/profile", dict(profile, country=None))[2]) or {}
+check("profile: country null unsets it; no conditions is []", j.get("country") is None
+      and j.get("conditions") == [], j)
 
 # --- plan before and after screening ------------------------------------------------
 st, h, data = req("GET", "/api/v1/plan")
@@ -200,6 +218,15 @@ error_is("check-in: a bad area is 422", req("POST", "/api/v1/checkins", {"pain":
 error_is("check-in: a bad time is 422", req("POST", "/api/v1/checkins", {"pain": 1, "at": "yesterday"}), 422, "invalid", "at")
 error_is("check-in: a long note is 422", req("POST", "/api/v1/checkins", {"pain": 1, "note": "x" * 1001}), 422, "invalid", "note")
 error_is("check-in: an unknown field is 422", req("POST", "/api/v1/checkins", {"pain": 1, "mood": 3}), 422, "invalid", "mood")
+# Control characters (issue 12): a terminal escape, a bell, a C1 control, a bidi override
+# are refused, naming the note; text that is not UTF-8 is malformed JSON.
+for what, note in [("ESC", "clear \u001b[2J"), ("BEL", "ring \u0007"), ("C1", "csi \u009b2J"),
+                   ("U+202E", "abc \u202e fed"), ("U+2066", "iso \u2066 late"), ("TAB", "a\tb")]:
+    st, h, data = req("POST", "/api/v1/checkins", {"pain": 1, "note": note})
+    error_is("check-in: a note with %s is 422 naming note" % what, (st, h, data), 422, "invalid", "note")
+    check("check-in: the %s message says control character" % what, b"control character" in data, data[:200])
+error_is("check-in: a note that is not UTF-8 is 400", req("POST", "/api/v1/checkins", b'{"pain": 1, "note": "caf\xe9"}'),
+         400, "malformed")
 session = {"at": "2026-11-18T08:30:00+00:00", "pain_before": 4, "pain_after": 3,
            "exercises": [{"id": plan_ids[0], "feedback": "easy", "pain": 1},
                          {"id": plan_ids[1], "feedback": "right"}]}
@@ -325,6 +352,26 @@ check("a form sent as JSON: 415", st == 415, st)
 st, h, data = req("POST", "/profile", "stage=pregnancy&weeks=50&minutes=10&csrf=" + token,
                   "application/x-www-form-urlencoded", {"Cookie": cookie_hdr})
 check("the profile form with 50 weeks: 422 and says why", st == 422 and b"between 1 and 42" in data, (st, data[-400:]))
+html = req("GET", "/profile", headers={"Accept-Language": "en-AU,en;q=0.8"})[2].decode()
+check("the profile page asks about the conditions in plain words",
+      'name="conditions" value="pelvic-girdle-pain"' in html and "pubic bone" in html
+      and "wrist, hand or thumb" in html and "Leaking urine or wind" in html
+      and "along the middle of your tummy" in html, html[-800:])
+check("the profile page's country defaults from Accept-Language",
+      '<option value="AU" selected>Australia</option>' in html, re.findall(r'<option[^>]*selected[^>]*>[^<]*', html))
+st, h, data = req("POST", "/profile", "stage=pregnancy&weeks=24&minutes=10&conditions=wrist-or-thumb-pain"
+                  "&conditions=tummy-gap&country=NZ&csrf=" + token,
+                  "application/x-www-form-urlencoded", {"Cookie": cookie_hdr})
+j = jbody(req("GET", "/api/v1/profile")[2]) or {}
+check("the profile form saves conditions and country", st == 303 and j.get("conditions") == ["wrist-or-thumb-pain", "tummy-gap"]
+      and j.get("country") == "NZ", (st, j))
+html = req("GET", "/profile")[2].decode()
+check("the profile page shows the saved conditions ticked and the country",
+      'value="wrist-or-thumb-pain" checked' in html and '<option value="NZ" selected>' in html)
+st, h, data = req("POST", "/profile", "stage=pregnancy&weeks=24&minutes=10&country=Narnia&csrf=" + token,
+                  "application/x-www-form-urlencoded", {"Cookie": cookie_hdr})
+check("the profile form with a bad country: 422 naming it", st == 422 and b"country" in data, (st, data[-400:]))
+req("PUT", "/api/v1/profile", profile)
 for path in ["/today", "/session", "/session?relief=1", "/history", "/exercises", "/exercises?kind=stretch",
              "/exercises/wall-angels", "/tips", "/about", "/disclaimer", "/stop", "/profile",
              "/screening", "/screening?stage=postpartum"]:
@@ -384,6 +431,14 @@ check("POST /psfs: an unknown activity is 404", st == 404, st)
 st, h, data = req("POST", "/psfs", "id=%s&score=11&csrf=%s" % (pid, token), "application/x-www-form-urlencoded",
                   {"Cookie": cookie_hdr})
 check("POST /psfs: a score of 11 is 422", st == 422, st)
+for what, act in [("U+202E", "carry%E2%80%AEtas"), ("ESC", "carry%1B%5B2J"), ("C1", "carry%C2%9B")]:
+    st, h, data = req("POST", "/psfs", "activity=%s&csrf=%s" % (act, token), "application/x-www-form-urlencoded",
+                      {"Cookie": cookie_hdr})
+    check("POST /psfs: an activity with %s is 422 and says why" % what,
+          st == 422 and b"control character" in data, (st, data[-400:]))
+st, h, data = req("POST", "/checkin", "pain=2&note=hi%1B%5D0%3Bx%07&csrf=" + token, "application/x-www-form-urlencoded",
+                  {"Cookie": cookie_hdr})
+check("POST /checkin: a note with ESC is 422 and says why", st == 422 and b"control character" in data, (st, data[-400:]))
 check("the history shows the activity", "carry the car seat" in req("GET", "/history")[2].decode())
 
 # --- the session form -------------------------------------------------------------------

@@ -98,6 +98,7 @@ static const struct {
 	{&pst_vocab_outcome, outcome_plain},   {&pst_vocab_feedback, feedback_plain},
 	{&pst_vocab_prog_dir, prog_dir_plain}, {&pst_vocab_view, view_plain},
 	{&pst_vocab_landmark, landmark_plain},
+	{&pst_vocab_condition, pst_condition_name}, /* profile.c: said short, as the profile asks */
 };
 
 const char *pst_vocab_plain(const struct pst_vocab *v, int i)

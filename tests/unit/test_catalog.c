@@ -353,7 +353,8 @@ static void test_plain_words(void **state)
 					 &pst_vocab_region,  &pst_vocab_area,     &pst_vocab_trigger,
 					 &pst_vocab_avoid,   &pst_vocab_stage,    &pst_vocab_birth,
 					 &pst_vocab_feeding, &pst_vocab_outcome,  &pst_vocab_feedback,
-					 &pst_vocab_prog_dir, &pst_vocab_view,    &pst_vocab_landmark};
+					 &pst_vocab_prog_dir, &pst_vocab_view,    &pst_vocab_landmark,
+					 &pst_vocab_condition};
 	for (size_t k = 0; k < sizeof all / sizeof *all; k++)
 		for (int i = 0; i < all[k]->n; i++) {
 			const char *p = pst_vocab_plain(all[k], i);

@@ -151,6 +151,10 @@ static void emit_catalog(const struct pst_catalog *c)
 		text_field(1, "note_postpartum", e->note_postpartum);
 		fprintf(out, "\t.wrist_load = %d, .gentle = %d, .abdominal_load = %d, .loaded_twist = %d,\n",
 			e->wrist_load, e->gentle, e->abdominal_load, e->loaded_twist);
+		fprintf(out, "\t.asymmetric = %d, .wide_stance = %d, .rotation = %d, .backward_bend = %d, "
+			     ".belly_pressure = %d, .entered_from = %d,\n",
+			e->asymmetric, e->wide_stance, e->rotation, e->backward_bend, e->belly_pressure,
+			(int)e->entered_from);
 		if (e->scene.n) {
 			char props[32] = "NULL";
 			if (e->scene.nprops)

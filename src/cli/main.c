@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -85,6 +86,10 @@ int main(int argc, char **argv)
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
+	/* Every file postura writes holds health data or is made from it (the database, its
+	 * backups, exports, reports, handouts): only its owner may read it, whatever the
+	 * umask. The store and the writers also ask for 0600 themselves. */
+	umask(077);
 	struct cli c = {0};
 	int o;
 	/* '+': stop at the command name; its own options are parsed by the command. */

@@ -10,7 +10,8 @@ enum {
 	F_ID, F_NAME, F_ALIASES, F_SUMMARY, F_PURPOSE, F_KIND, F_REGIONS, F_MUSCLES,
 	F_POSITION, F_EQUIPMENT, F_OPTIONAL_EQUIPMENT, F_DOSE, F_STEPS, F_CUES, F_MISTAKES,
 	F_BREATHING, F_EASIER, F_HARDER, F_STAGES, F_WRIST_LOAD, F_GENTLE, F_ABDOMINAL_LOAD,
-	F_LOADED_TWIST, F_SOURCE, F_FIGURE, F_PROPS, F_POSES, F__MAX
+	F_LOADED_TWIST, F_SOURCE, F_FIGURE, F_PROPS, F_POSES, F_ASYMMETRIC, F_WIDE_STANCE,
+	F_ROTATION, F_BACKWARD_BEND, F_BELLY_PRESSURE, F_ENTERED_FROM, F__MAX
 };
 
 static const struct pst_yfield ex_fields[F__MAX] = {
@@ -41,6 +42,12 @@ static const struct pst_yfield ex_fields[F__MAX] = {
 	[F_FIGURE] = {"figure", false},
 	[F_PROPS] = {"props", false},
 	[F_POSES] = {"poses", true},
+	[F_ASYMMETRIC] = {"asymmetric", false},
+	[F_WIDE_STANCE] = {"wide_stance", false},
+	[F_ROTATION] = {"rotation", false},
+	[F_BACKWARD_BEND] = {"backward_bend", false},
+	[F_BELLY_PRESSURE] = {"belly_pressure", false},
+	[F_ENTERED_FROM] = {"entered_from", false},
 };
 
 enum { D_SETS, D_REPS, D_HOLD, D_BREATHS, D_PER_SIDE, D_TEMPO, D_REP_S, D_REST_S, D__MAX };
@@ -178,6 +185,21 @@ static bool read_exercise(struct pst_yaml *y, struct pst_exercise *e)
 		pst_yaml_bool(y, v[F_ABDOMINAL_LOAD], "abdominal_load", &e->abdominal_load);
 	if (v[F_LOADED_TWIST])
 		pst_yaml_bool(y, v[F_LOADED_TWIST], "loaded_twist", &e->loaded_twist);
+	if (v[F_ASYMMETRIC])
+		pst_yaml_bool(y, v[F_ASYMMETRIC], "asymmetric", &e->asymmetric);
+	if (v[F_WIDE_STANCE])
+		pst_yaml_bool(y, v[F_WIDE_STANCE], "wide_stance", &e->wide_stance);
+	if (v[F_ROTATION])
+		pst_yaml_bool(y, v[F_ROTATION], "rotation", &e->rotation);
+	if (v[F_BACKWARD_BEND])
+		pst_yaml_bool(y, v[F_BACKWARD_BEND], "backward_bend", &e->backward_bend);
+	if (v[F_BELLY_PRESSURE])
+		pst_yaml_bool(y, v[F_BELLY_PRESSURE], "belly_pressure", &e->belly_pressure);
+	e->entered_from = e->position;
+	if (v[F_ENTERED_FROM]) {
+		int p = pst_yaml_enum(y, v[F_ENTERED_FROM], "entered_from", &pst_vocab_position);
+		e->entered_from = p < 0 ? e->position : (enum pst_position)p;
+	}
 	if (v[F_SOURCE]) {
 		yaml_node_t *s[SRC__MAX];
 		if (pst_yaml_map(y, v[F_SOURCE], "source", src_fields, SRC__MAX, s)) {
@@ -196,6 +218,13 @@ static bool read_exercise(struct pst_yaml *y, struct pst_exercise *e)
 		pst_yaml_error(y, v[F_GENTLE], "gentle: an exercise with a band has resistance, so it cannot be gentle");
 	if (e->position == PST_POS_QUADRUPED && !e->wrist_load && v[F_WRIST_LOAD])
 		pst_yaml_error(y, v[F_WRIST_LOAD], "wrist_load: an exercise on all fours loads the wrists");
+	else if (e->entered_from == PST_POS_QUADRUPED && !e->wrist_load && v[F_WRIST_LOAD])
+		pst_yaml_error(y, v[F_WRIST_LOAD],
+			       "wrist_load: it is entered from all fours (entered_from), which loads "
+			       "the wrists");
+	if (e->position == PST_POS_HALF_KNEELING && v[F_ASYMMETRIC] && !e->asymmetric)
+		pst_yaml_error(y, v[F_ASYMMETRIC],
+			       "asymmetric: half-kneeling puts the legs in different positions");
 	return y->errors == before;
 }
 

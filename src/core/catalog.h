@@ -26,6 +26,11 @@ struct pst_exercise {
 	struct pst_dose dose;
 	const char *note_pregnancy, *note_postpartum;
 	bool wrist_load, gentle, abdominal_load, loaded_twist;
+	/* Positions and movements some conditions rule out (all optional, false by default):
+	 * legs in different positions (a lunge, one foot forward), knees or feet wide apart,
+	 * turning the trunk, bending backward, the belly pressed (folded onto the thighs). */
+	bool asymmetric, wide_stance, rotation, backward_bend, belly_pressure;
+	enum pst_position entered_from; /* how one gets into it; the position when not said */
 	const char *src_seed, *src_guideline, *src_adapted; /* guideline, adapted may be NULL */
 	struct pst_scene scene; /* the pictures: poses and props */
 	const char *file; /* where it was defined */

@@ -15,7 +15,15 @@ static bool postpartum(const struct pst_profile *p)
 }
 
 /* Week limits, named once. */
-enum { SUPINE_FROM_WEEK = 20, PRONE_AFTER_WEEK = 13, GENTLE_UNTIL_WEEK = 6, HIGH_PAIN = 7 };
+enum {
+	SUPINE_FROM_WEEK = 20, PRONE_AFTER_WEEK = 13, GENTLE_UNTIL_WEEK = 6, HIGH_PAIN = 7,
+	UPRIGHT_UNTIL_WEEK = 2 /* the first two weeks after birth: off the floor */
+};
+
+static bool has(const struct pst_profile *p, enum pst_condition c)
+{
+	return (p->conditions & PST_BIT(c)) != 0;
+}
 
 static bool supine_late(const struct pst_exercise *e, const struct pst_profile *p)
 {
@@ -40,6 +48,64 @@ static bool early_postpartum_load(const struct pst_exercise *e, const struct pst
 static bool loads_abdomen(const struct pst_exercise *e)
 {
 	return e->abdominal_load || e->loaded_twist;
+}
+
+static bool caesarean_before_6(const struct pst_profile *p)
+{
+	return postpartum(p) && p->birth == PST_BIRTH_CAESAREAN && p->weeks < GENTLE_UNTIL_WEEK;
+}
+
+/* Kneeling and bending backward stretches the front of the body, and the wound with it. */
+static bool caesarean_kneeling_backbend(const struct pst_exercise *e, const struct pst_profile *p)
+{
+	return caesarean_before_6(p) && e->backward_bend && pst_position_kneeling(e->position);
+}
+
+static bool caesarean_belly_pressure(const struct pst_exercise *e, const struct pst_profile *p)
+{
+	return caesarean_before_6(p) && e->belly_pressure;
+}
+
+/* The first two weeks after any birth: seated, standing and side-lying only. */
+static bool first_weeks_floor(const struct pst_exercise *e, const struct pst_profile *p)
+{
+	return postpartum(p) && p->weeks < UPRIGHT_UNTIL_WEEK && pst_position_on_floor(e->position) &&
+	       e->position != PST_POS_SIDE_LYING;
+}
+
+static bool pgp_position(const struct pst_exercise *e, const struct pst_profile *p)
+{
+	return has(p, PST_COND_PELVIC_GIRDLE_PAIN) &&
+	       (e->position == PST_POS_HALF_KNEELING || e->asymmetric || e->wide_stance);
+}
+
+/* Turning the trunk, or rolling to get up from lying: keep the knees together. */
+static bool pgp_turning(const struct pst_exercise *e, const struct pst_profile *p)
+{
+	return has(p, PST_COND_PELVIC_GIRDLE_PAIN) &&
+	       (e->rotation || e->position == PST_POS_SIDE_LYING || e->position == PST_POS_SUPINE);
+}
+
+static bool wrist_pain(const struct pst_exercise *e, const struct pst_profile *p)
+{
+	return has(p, PST_COND_WRIST_OR_THUMB_PAIN) && e->wrist_load;
+}
+
+static bool gap_or_leak(const struct pst_profile *p)
+{
+	return has(p, PST_COND_TUMMY_GAP) || has(p, PST_COND_LEAKING);
+}
+
+static bool gap_or_leak_load(const struct pst_exercise *e, const struct pst_profile *p)
+{
+	return gap_or_leak(p) && loads_abdomen(e);
+}
+
+/* Effort and trunk movement is where a tummy gap domes and leaking shows. */
+static bool gap_or_leak_watch(const struct pst_exercise *e, const struct pst_profile *p)
+{
+	return gap_or_leak(p) && (e->kind == PST_KIND_STRENGTHEN || e->kind == PST_KIND_MOBILITY ||
+				  e->backward_bend || e->rotation);
 }
 
 static bool caesarean_early(const struct pst_exercise *e, const struct pst_profile *p)
@@ -81,7 +147,9 @@ static bool high_pain(const struct pst_exercise *e, const struct pst_profile *p)
 
 static bool midline_watch(const struct pst_exercise *e, const struct pst_profile *p)
 {
-	return postpartum(p) && p->weeks >= GENTLE_UNTIL_WEEK && e->abdominal_load;
+	/* A tummy gap has its own, wider caution; before 6 weeks after a caesarean the
+	 * exercise is left out. */
+	return postpartum(p) && e->abdominal_load && !gap_or_leak(p) && !caesarean_before_6(p);
 }
 
 const struct pst_rule pst_rules[] = {
@@ -95,16 +163,54 @@ const struct pst_rule pst_rules[] = {
 	 "After the first trimester, lying face down is not practical or comfortable with a "
 	 "growing bump, so exercises on your front are left out.",
 	 "Conventional practice; CLINICAL.md section 4", prone_pregnant},
-	{"postpartum-gentle-only-before-6-weeks", PST_RULE_EXCLUDE, false,
-	 "In the first 6 weeks after birth, only gentle exercise (no resistance, no load) is "
-	 "advised; this one works against resistance or load.",
-	 "POGP; Goom, Donnelly & Brockwell 2019; CLINICAL.md section 5", early_postpartum_load},
+	{"caesarean-nothing-pressing-on-the-wound-before-6-weeks", PST_RULE_EXCLUDE, false,
+	 "After a caesarean the wound is still healing: this position folds the belly onto the "
+	 "thighs and presses on it, so it is left out for the first 6 weeks.",
+	 "POGP (after a caesarean); CLINICAL.md section 5 (applied conservatively)",
+	 caesarean_belly_pressure},
+	{"caesarean-no-kneeling-backward-bend-before-6-weeks", PST_RULE_EXCLUDE, false,
+	 "After a caesarean, kneeling and bending backward stretches the healing wound and tummy "
+	 "wall, so this is left out for the first 6 weeks; the seated version opens the upper "
+	 "back without it.",
+	 "CLINICAL.md section 5 (abdominal wall about half its strength at 6 weeks; no separate "
+	 "authoritative timeline found; applied conservatively)",
+	 caesarean_kneeling_backbend},
 	{"caesarean-no-abdominal-load-before-6-weeks", PST_RULE_EXCLUDE, false,
 	 "After a caesarean, the tummy wall is still healing: nothing that loads it or twists "
 	 "under load in the first 6 weeks.",
 	 "CLINICAL.md section 5 (no separate authoritative timeline found; applied "
 	 "conservatively)",
 	 caesarean_early},
+	{"postpartum-off-the-floor-first-2-weeks", PST_RULE_EXCLUDE, false,
+	 "In the first two weeks after birth (stitches, a sore perineum or wound, and getting up "
+	 "and down are hard), the plan keeps to exercises done sitting, standing or lying on "
+	 "your side; this one is done kneeling, on all fours or lying on the floor.",
+	 "POGP (fit and safe after birth: gentle exercise at first); CLINICAL.md section 5 "
+	 "(applied conservatively)",
+	 first_weeks_floor},
+	{"postpartum-gentle-only-before-6-weeks", PST_RULE_EXCLUDE, false,
+	 "In the first 6 weeks after birth the plan keeps to gentle movement (mobility, "
+	 "stretching, breathing); this one is strengthening work or works against a band, a "
+	 "roller or your own weight, which waits until 6 weeks.",
+	 "POGP; Goom, Donnelly & Brockwell 2019; CLINICAL.md section 5", early_postpartum_load},
+	{"pelvic-girdle-pain-no-asymmetric-or-wide-positions", PST_RULE_EXCLUDE, false,
+	 "With pelvic girdle pain, positions with the legs apart or in different positions "
+	 "(half-kneeling, one foot forward, knees wide) strain the joints of the pelvis, so this "
+	 "one is left out.",
+	 "POGP leaflet (pregnancy-related pelvic girdle pain); Vleeming 2008 European guideline "
+	 "on pelvic girdle pain; CLINICAL.md section 3",
+	 pgp_position},
+	{"wrist-or-thumb-pain-no-wrist-load", PST_RULE_EXCLUDE, false,
+	 "With pain or tingling in the wrist or thumb (carpal tunnel in pregnancy, de Quervain's "
+	 "after birth are common), weight on the hands can make it worse, so this one is left out.",
+	 "CLINICAL.md section 3 (carpal tunnel syndrome common in pregnancy: no wrist load); "
+	 "applied conservatively to de Quervain's after birth",
+	 wrist_pain},
+	{"tummy-gap-or-leaking-no-loaded-trunk", PST_RULE_EXCLUDE, false,
+	 "With a tummy gap or leaking, exercises that load the tummy wall or twist the trunk "
+	 "under load can make them worse, so this one is left out.",
+	 "Sperstad 2016 (diastasis recti); Goom 2019; CLINICAL.md sections 3 and 5",
+	 gap_or_leak_load},
 	{"avoid-floor", PST_RULE_EXCLUDE, true,
 	 "You asked to avoid getting down on the floor, and this starts on the floor.",
 	 "Your choice (--avoid floor)", avoid_floor},
@@ -135,6 +241,18 @@ const struct pst_rule pst_rules[] = {
 	 "Watch your tummy: if it bulges or domes along the middle, make the movement smaller "
 	 "or skip it, and mention it to your physiotherapist.",
 	 "Sperstad 2016 (diastasis recti); Goom 2019; CLINICAL.md section 5", midline_watch},
+	{"pelvic-girdle-pain-knees-together", PST_RULE_CAUTION, false,
+	 "With pelvic girdle pain, keep your knees together when you turn, roll over or get up "
+	 "and down, and keep the movement within what is comfortable.",
+	 "POGP leaflet (pregnancy-related pelvic girdle pain); Vleeming 2008 European guideline "
+	 "on pelvic girdle pain; CLINICAL.md section 3",
+	 pgp_turning},
+	{"tummy-gap-or-leaking-midline-watch", PST_RULE_CAUTION, false,
+	 "With a tummy gap or leaking: breathe out as you make the effort, and if your tummy "
+	 "domes or bulges along the middle, or you leak, make the movement smaller or skip it; "
+	 "a pelvic-health physiotherapist can help.",
+	 "Sperstad 2016 (diastasis recti); Goom 2019; CLINICAL.md sections 3 and 5",
+	 gap_or_leak_watch},
 };
 
 const size_t pst_rules_n = sizeof pst_rules / sizeof *pst_rules;

@@ -3,6 +3,7 @@
 
 #include <cairo-svg.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,7 +171,11 @@ int pst_file_write_atomic(const char *path, const char *data, size_t len)
 	if (!tmp)
 		return PST_ENOMEM;
 	snprintf(tmp, tl, "%s.tmp%ld", path, (long)getpid());
-	FILE *f = fopen(tmp, "wb");
+	/* 0600 whatever the umask: reports and handouts are health data. */
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+	if (fd >= 0 && !f)
+		close(fd);
 	int err = PST_EIO;
 	if (f) {
 		bool ok = fwrite(data, 1, len, f) == len;

@@ -117,6 +117,13 @@ json_t *pst_json_exercise(const struct pst_exercise *e)
 	json_object_set_new(o, "wrist_load", json_boolean(e->wrist_load));
 	json_object_set_new(o, "abdominal_load", json_boolean(e->abdominal_load));
 	json_object_set_new(o, "loaded_twist", json_boolean(e->loaded_twist));
+	json_object_set_new(o, "asymmetric", json_boolean(e->asymmetric));
+	json_object_set_new(o, "wide_stance", json_boolean(e->wide_stance));
+	json_object_set_new(o, "rotation", json_boolean(e->rotation));
+	json_object_set_new(o, "backward_bend", json_boolean(e->backward_bend));
+	json_object_set_new(o, "belly_pressure", json_boolean(e->belly_pressure));
+	json_object_set_new(o, "entered_from",
+			    json_string(pst_vocab_word(&pst_vocab_position, (int)e->entered_from)));
 	json_object_set_new(o, "pictures", pst_json_scene(&e->scene));
 	return o;
 }

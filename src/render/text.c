@@ -236,7 +236,12 @@ void pst_text_exercise(struct pst_buf *b, const struct pst_exercise *e)
 	pst_buf_puts(b, "\nDose:       ");
 	pst_text_dose(b, &e->dose);
 	pst_buf_printf(b, "\nGentle:     %s\n", e->gentle ? "yes (no resistance, no load)" : "no");
-	pst_buf_printf(b, "Wrists:     %s\n", e->wrist_load ? "takes weight on the hands" : "no weight on the hands");
+	pst_buf_printf(b, "Wrists:     %s%s\n",
+		       e->wrist_load ? "takes weight on the hands" : "no weight on the hands",
+		       e->wrist_load && e->entered_from == PST_POS_QUADRUPED &&
+				       e->position != PST_POS_QUADRUPED
+			       ? " (you get into it from all fours)"
+			       : "");
 	pst_text_scene(b, &e->scene);
 	pst_buf_puts(b, "\nWhy\n");
 	pst_text_wrap(b, e->purpose, "  ", "  ", 78);

@@ -1,6 +1,7 @@
 /* The SQLite store: WAL, foreign keys, synchronous=FULL, one transaction per write,
  * numbered schema migrations applied on open (PRAGMA user_version). */
 #include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -928,6 +929,13 @@ static int backup(struct pst_store *s, const char *path)
 {
 	struct sq *q = (struct sq *)s;
 	sqlite3 *dst;
+	/* Created 0600 first (a backup is health data too); a file already there is not
+	 * ours to overwrite. */
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return fail(q, "%s: cannot create the backup: %s", path, strerror(errno));
+	(void)fchmod(fd, 0600);
+	close(fd);
 	if (sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
 	    SQLITE_OK) {
 		fail(q, "%s: cannot create the backup: %s", path, sqlite3_errmsg(dst));
@@ -996,6 +1004,33 @@ static const struct pst_store_ops sqlite_ops = {
 	.data_version = data_version,
 };
 
+/* Health data is the person's alone: the database is created 0600 whatever the umask
+ * (SQLite gives its -wal, -shm and -journal files the database's own mode), and a file
+ * of ours left readable by others by an older postura is made 0600 again. A file that
+ * cannot be opened here is left to SQLite to report. */
+static void private_file(const char *path, bool create)
+{
+	int fd = open(path, O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0600);
+	if (fd < 0)
+		return;
+	struct stat st;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
+	    (st.st_mode & 077))
+		(void)fchmod(fd, st.st_mode & 0700);
+	close(fd);
+}
+
+static void private_files(const char *path)
+{
+	private_file(path, true);
+	char side[4200];
+	static const char *const ends[] = {"-wal", "-shm", "-journal"};
+	for (size_t i = 0; i < sizeof ends / sizeof *ends; i++) {
+		snprintf(side, sizeof side, "%s%s", path, ends[i]);
+		private_file(side, false);
+	}
+}
+
 int pst_store_open_sqlite(const char *path, struct pst_store **out, char *errmsg, size_t size)
 {
 	*out = NULL;
@@ -1008,6 +1043,7 @@ int pst_store_open_sqlite(const char *path, struct pst_store **out, char *errmsg
 	}
 	q->base.ops = &sqlite_ops;
 	int err = PST_OK;
+	private_files(path);
 	int rc = sqlite3_open_v2(path, &q->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
 	if (rc != SQLITE_OK) {
 		int e = q->db ? sqlite3_system_errno(q->db) : 0;

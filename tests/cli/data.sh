@@ -98,6 +98,47 @@ check "CSV round trip: export, import, export is identical" cmp -s g.csv h.csv
 check "the guarded texts read back exactly" grep -q '"note": " =1+1"' h.json
 check "the ;-text reads back exactly" grep -q "\"note\": \"fine;=HYPERLINK(\\\\\"x\\\\\");  -2;'quoted;ok\"" h.json
 
+# --- 4. every file holding health data is 0600, whatever the umask --------------------
+mode() { stat -c %a "$1"; }
+for um in 022 000; do
+	d="$tmp/perm$um"
+	mkdir "$d"
+	(
+		umask $um
+		"$bin" --db "$d/p.db" profile set --postpartum-weeks 6 --birth vaginal --pain 4 --area upper >/dev/null
+		"$bin" --db "$d/p.db" checkin --pain 4 --note "private" >/dev/null
+		"$bin" --db "$d/p.db" backup "$d/copy.db" >/dev/null
+		"$bin" --db "$d/p.db" export --format json --out "$d/all.json"
+		"$bin" --db "$d/p.db" report --out "$d/report.pdf"
+		"$bin" --db "$d/p.db" report --out "$d/report.svg"
+		"$bin" --db "$d/p.db" handout --out "$d/handout.pdf"
+		# The server keeps the database open: its -wal and -shm exist while it runs.
+		"$bin" --db "$d/p.db" serve --listen 127.0.0.1:0 >"$d/serve.out" 2>&1 &
+		echo $! >"$d/serve.pid"
+	)
+	pid=$(cat "$d/serve.pid")
+	i=0
+	while [ ! -e "$d/p.db-shm" ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	(umask $um && "$bin" --db "$d/p.db" checkin --pain 3 >/dev/null)
+	for f in p.db p.db-wal p.db-shm copy.db all.json report.pdf report.svg handout.pdf; do
+		if [ -e "$d/$f" ] && [ "$(mode "$d/$f")" = 600 ]; then
+			ok "umask $um: $f is 0600"
+		else
+			no "umask $um: $f is 0600 (it is $(mode "$d/$f" 2>&1))"
+		fi
+	done
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+done
+# A database an older postura left world-readable is made private when next opened.
+cp "$tmp/perm022/copy.db" "$tmp/old.db"
+chmod 644 "$tmp/old.db"
+"$bin" --db "$tmp/old.db" checkin --pain 2 >/dev/null
+check "a 0644 database is made 0600 on opening" [ "$(mode "$tmp/old.db")" = 600 ]
+
 if [ "$fails" -gt 0 ]; then
 	echo "$fails check(s) failed"
 	exit 1

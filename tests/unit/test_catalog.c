@@ -126,6 +126,13 @@ static const struct bad_case bad_cases[] = {
 	{"position: standing", "position: quadruped",
 	 "x/t.yaml:20:13: wrist_load: an exercise on all fours loads the wrists"},
 	{"", "---\nid: again\n", "x/t.yaml:28:1: only one YAML document is allowed per file"},
+	{"", "entered_from: quadruped\n",
+	 "x/t.yaml:20:13: wrist_load: it is entered from all fours (entered_from), which loads the wrists"},
+	{"", "entered_from: on-a-chair\n",
+	 "x/t.yaml:27:15: entered_from: 'on-a-chair' is not one of standing, seated, kneeling, half-kneeling, quadruped, side-lying, supine, prone"},
+	{"position: standing", "position: half-kneeling\nasymmetric: false",
+	 "x/t.yaml:9:13: asymmetric: half-kneeling puts the legs in different positions"},
+	{"", "belly_pressure: sometimes\n", "x/t.yaml:27:17: belly_pressure must be true or false"},
 };
 
 static void test_bad_cases(void **state)

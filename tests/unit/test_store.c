@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "data/builtin.h"
@@ -513,6 +514,31 @@ static void test_session_json(void **state)
 	pst_arena_free(a);
 }
 
+/* The store itself creates its database and backups 0600, even under umask 000 (the
+ * command line also sets umask 077; this is the store alone). */
+static void test_private_files(void **state)
+{
+	(void)state;
+	mode_t old = umask(0);
+	struct pst_store *s = open_new("private.db");
+	struct pst_checkin c = {.at = at("2026-11-02T08:00:00Z"), .pain = 3};
+	int64_t id;
+	assert_int_equal(s->ops->checkin_add(s, &c, &id), PST_OK);
+	struct stat st;
+	const char *names[] = {"private.db", "private.db-wal", "private.db-shm"};
+	for (size_t i = 0; i < 3; i++) {
+		assert_int_equal(stat(path_of(names[i]), &st), 0);
+		if ((st.st_mode & 0777) != 0600)
+			fail_msg("%s is %o", names[i], (unsigned)(st.st_mode & 0777));
+	}
+	unlink(path_of("private-copy.db"));
+	assert_int_equal(s->ops->backup(s, path_of("private-copy.db")), PST_OK);
+	assert_int_equal(stat(path_of("private-copy.db"), &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	pst_store_close(s);
+	umask(old);
+}
+
 static void test_profile_advances(void **state)
 {
 	(void)state;
@@ -541,6 +567,7 @@ int main(void)
 		cmocka_unit_test(test_import_regressions),
 		cmocka_unit_test(test_session_json),
 		cmocka_unit_test(test_profile_advances),
+		cmocka_unit_test(test_private_files),
 	};
 	return cmocka_run_group_tests_name("store", tests, setup, teardown);
 }

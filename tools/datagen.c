@@ -183,8 +183,13 @@ static void emit_questions(const struct pst_questions *q)
 		text_field(1, "advice", qn->advice);
 		text_field(1, "source", qn->source);
 		text_field(1, "stop_sign", qn->stop_sign);
-		fprintf(out, "\t.stages = %uu, .outcome = %d, .line = %d,\n},\n", qn->stages,
-			(int)qn->outcome, qn->line);
+		text_field(1, "avoid_reason", qn->avoid_reason);
+		fputs("\t.from_week = {", out);
+		for (int st = 0; st < PST_STAGE__MAX; st++)
+			fprintf(out, "%s%d", st ? ", " : "", qn->from_week[st]);
+		fputs("},\n", out);
+		fprintf(out, "\t.stages = %uu, .outcome = %d, .avoid = %uu, .line = %d,\n},\n",
+			qn->stages, (int)qn->outcome, qn->avoid, qn->line);
 	}
 	fputs("};\n\nconst struct pst_questions pst_builtin_questions = {NULL, ", out);
 	lit(q->file);

@@ -120,19 +120,26 @@ static bool caesarean_later(const struct pst_exercise *e, const struct pst_profi
 	       loads_abdomen(e);
 }
 
+bool pst_avoid_hits(unsigned avoid, const struct pst_exercise *e)
+{
+	return ((avoid & PST_BIT(PST_AVOID_FLOOR)) && pst_position_on_floor(e->position)) ||
+	       ((avoid & PST_BIT(PST_AVOID_KNEELING)) && pst_position_kneeling(e->position)) ||
+	       ((avoid & PST_BIT(PST_AVOID_WRIST_LOAD)) && e->wrist_load);
+}
+
 static bool avoid_floor(const struct pst_exercise *e, const struct pst_profile *p)
 {
-	return (p->avoid & PST_BIT(PST_AVOID_FLOOR)) && pst_position_on_floor(e->position);
+	return pst_avoid_hits(p->avoid & PST_BIT(PST_AVOID_FLOOR), e);
 }
 
 static bool avoid_kneeling(const struct pst_exercise *e, const struct pst_profile *p)
 {
-	return (p->avoid & PST_BIT(PST_AVOID_KNEELING)) && pst_position_kneeling(e->position);
+	return pst_avoid_hits(p->avoid & PST_BIT(PST_AVOID_KNEELING), e);
 }
 
 static bool avoid_wrists(const struct pst_exercise *e, const struct pst_profile *p)
 {
-	return (p->avoid & PST_BIT(PST_AVOID_WRIST_LOAD)) && e->wrist_load;
+	return pst_avoid_hits(p->avoid & PST_BIT(PST_AVOID_WRIST_LOAD), e);
 }
 
 static bool missing_equipment(const struct pst_exercise *e, const struct pst_profile *p)

@@ -31,5 +31,8 @@ const struct pst_rule *pst_rules_excluding(const struct pst_exercise *e,
 size_t pst_rules_cautions(const struct pst_exercise *e, const struct pst_profile *p,
 			  const struct pst_rule **out, size_t max);
 const struct pst_rule *pst_rules_find(const char *id);
+/* True when e does what an avoid mask (PST_BIT(enum pst_avoid)) leaves out: starts on
+ * the floor, puts weight on the knees or on the hands. */
+bool pst_avoid_hits(unsigned avoid, const struct pst_exercise *e);
 
 #endif

@@ -27,7 +27,8 @@ VOCAB(condition, "condition", "pelvic-girdle-pain", "wrist-or-thumb-pain", "tumm
 VOCAB(stage, "stage", "pregnancy", "postpartum");
 VOCAB(birth, "birth", "unknown", "vaginal", "caesarean");
 VOCAB(feeding, "feeding", "unknown", "breast", "bottle", "mixed");
-VOCAB(outcome, "outcome", "emergency", "same-day", "see-provider", "clearance", "incomplete",
+VOCAB(outcome, "outcome", "emergency", "same-day", "see-provider", "clearance", "note",
+      "incomplete",
       "clear");
 
 _Static_assert(sizeof(kind_words) / sizeof(*kind_words) == PST_KIND__MAX, "kinds");
@@ -63,7 +64,7 @@ PLAIN(birth, "not said", "vaginal birth", "caesarean birth");
 PLAIN(feeding, "not said", "breastfeeding", "bottle feeding", "breast and bottle");
 PLAIN(outcome, "emergency: call for help now", "see someone today",
       "see your doctor, midwife or physiotherapist first", "ask your doctor or midwife first",
-      "questions not all answered", "no warning signs");
+      "go ahead, and mention it at your next appointment", "questions not all answered", "no warning signs");
 PLAIN(feedback, "easy", "felt right", "hard", "it hurt");
 PLAIN(prog_dir, "made harder", "made easier", "kept as it was");
 PLAIN(view, "from the side", "from the front", "from above", "from the front right",

@@ -98,9 +98,18 @@ static double title_block(struct pst_doc *d, double y, bool draw, const void *ar
 	y += pst_doc_text(d, x, y, w, line, &f, draw) + 3;
 	const char *screen = !plan->screened ? "not answered"
 			     : plan->outcome == PST_OUT_CLEARANCE
-				     ? "answered; check with your doctor or midwife first"
-				     : "answered, no warning signs";
-	snprintf(line, sizeof line, "Made on %s with postura. Safety questions: %s.", d->date,
+				     ? "check with your doctor or midwife first"
+			     : plan->outcome == PST_OUT_NOTE
+				     ? "a note for your next appointment (see below)"
+				     : "no warning signs";
+	char when[48] = "";
+	if (plan->screened && plan->has_screened_at) {
+		char day[16];
+		pst_day_format(pst_time_day(plan->screened_at), day, sizeof day);
+		snprintf(when, sizeof when, " on %s", day);
+	}
+	snprintf(line, sizeof line, "Made on %s with postura. Safety questions: %s%s%s%s.",
+		 d->date, plan->screened ? "answered" : "", when, plan->screened ? ", " : "",
 		 screen);
 	f = pst_font_small;
 	f.markup = false;

@@ -104,6 +104,11 @@ json_t *pst_json_plan(const struct pst_plan *plan)
 	json_object_set_new(o, "outcome", plan->screened
 						 ? json_string(pst_vocab_word(&pst_vocab_outcome, (int)plan->outcome))
 						 : json_string("not-screened"));
+	if (plan->has_screened_at) {
+		char at[40];
+		pst_time_format(plan->screened_at, at, sizeof at);
+		json_object_set_new(o, "screened_at", json_string(at));
+	}
 	json_object_set_new(o, "stage", pst_json_stage(&plan->profile));
 	json_object_set_new(o, "minutes_budget", json_integer(plan->profile.minutes));
 	json_object_set_new(o, "estimated_seconds", json_integer(plan->estimated_s));
@@ -173,6 +178,14 @@ void pst_text_plan(struct pst_buf *b, const struct pst_plan *plan, const struct 
 	pst_buf_printf(b, "Your plan: %s, %d minutes a session, %d sessions a week\n",
 		       pst_profile_stage_words(p, words, sizeof words), p->minutes,
 		       plan->sessions_per_week);
+	if (plan->has_screened_at) {
+		char day[16];
+		pst_day_format(pst_time_day(plan->screened_at), day, sizeof day);
+		pst_buf_printf(b, "Safety questions answered on %s: %s\n", day,
+			       plan->outcome == PST_OUT_CLEARANCE ? "wait for your provider's OK"
+			       : plan->outcome == PST_OUT_NOTE ? "a note for your next appointment"
+							       : "no warning signs");
+	}
 	if (plan->nwarnings) {
 		pst_buf_puts(b, "\nBefore you start\n");
 		for (size_t i = 0; i < plan->nwarnings; i++)

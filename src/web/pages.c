@@ -22,10 +22,11 @@ int person_read(struct web *w, struct req *r, struct person *pe)
 	web_store_lock(w);
 	int err = pst_app_profile(w->cfg.store, r->today, &pe->sp, &pe->p, &pe->has_profile);
 	if (!err) {
+		/* Answers too old, or to questions that changed since, are asked again. */
 		err = pst_app_screening(w->cfg.store, w->cfg.questions,
-					pe->has_profile ? &pe->p : NULL, &pe->res, &pe->screened);
-		if (err == PST_EDATA) /* the questions changed since: ask again */
-			err = PST_OK;
+					pe->has_profile ? &pe->sp : NULL, pe->has_profile ? &pe->p : NULL,
+					r->today, &pe->res, &pe->answers);
+		pe->screened = !err && pe->answers.usable;
 	}
 	web_store_unlock(w);
 	if (pe->screened) {

@@ -18,7 +18,10 @@ for args_file in "$cases"/*.args; do
 	args=$(cat "$args_file")
 	stdin_file="$cases/$name.stdin"
 	[ -f "$stdin_file" ] || stdin_file=/dev/null
-	(cd "$src" && eval "set -- $args" && "$bin" "$@" <"$stdin_file" >"$tmp/out" 2>"$tmp/err")
+	# Each case has a store of its own (screen saves its answers), empty at the start.
+	mkdir -p "$tmp/data-$n"
+	(cd "$src" && eval "set -- $args" &&
+		XDG_DATA_HOME="$tmp/data-$n" "$bin" "$@" <"$stdin_file" >"$tmp/out" 2>"$tmp/err")
 	code=$?
 	{
 		cat "$tmp/out"

@@ -449,7 +449,7 @@ check("the session's later pictures load lazily", 'loading="lazy"' in html and "
 stage = "pregnancy" if "pregnant_weeks" in (jbody(req("GET", "/api/v1/profile")[2]) or {}) else "postpartum"
 check("the session asks for the stop signs first, those of the person's stage (%s)" % stage,
       "Stop signs: do you have any of these today?" in html and 'name="none_today" value="1" required' in html
-      and "Chest pain, or pain in the chest" in html
+      and "Chest pain, pain worse when you breathe in" in html
       and ("Your baby moving less than usual" in html) == (stage == "pregnancy"), html[:300])
 form = "pain_before=4&pain_after=2&n=%d&ex1=%s&fb1=right&pain1=1&csrf=%s" % (len(ids), ids[0][1], token)
 for i, eid in ids[1:]:

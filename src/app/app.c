@@ -45,6 +45,7 @@ int pst_app_screening(struct pst_store *s, const struct pst_questions *q,
 	if (err || !st->found)
 		return err;
 	st->at = sc.at;
+	st->stages = sc.stages;
 	bool has_stage = sp && sp->p.has_stage;
 	st->stale = pst_screen_staleness(pst_time_day(sc.at), today, has_stage,
 					 has_stage ? sp->p.stage : PST_STAGE_PREGNANCY,

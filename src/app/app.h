@@ -39,6 +39,7 @@ struct pst_app_screened {
 	bool changed;              /* the questions changed since: they no longer parse */
 	enum pst_staleness stale;  /* PST_FRESH, or why they are asked again */
 	struct pst_time at;        /* when they were given (with found) */
+	unsigned stages;           /* the stages they were asked for (with found) */
 };
 
 /*

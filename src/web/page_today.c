@@ -11,6 +11,7 @@
 #include "core/history.h"
 #include "page.h"
 #include "render/chart.h"
+#include "render/cite.h"
 #include "render/document.h"
 #include "render/plan.h"
 #include "render/text.h"
@@ -38,6 +39,10 @@ static struct pst_plan *todays_plan(struct web *w, struct req *r, struct person 
 	web_store_lock(w);
 	err = pst_app_plan(w->cfg.store, w->cfg.cat, w->cfg.tips, &pe->p, &pe->res, &plan);
 	web_store_unlock(w);
+	if (!err) { /* the page and the handout say when the answers were given */
+		plan->has_screened_at = true;
+		plan->screened_at = pe->answers.at;
+	}
 	if (err == PST_EREFERRAL) {
 		web_redirect(r, "/referral");
 		return NULL;
@@ -88,7 +93,7 @@ static int excluded_group(const struct pst_plan_excluded *x)
 {
 	if (x->by_rule && x->by_rule->choice)
 		return 1;
-	return x->source ? 0 : 2;
+	return x->sources ? 0 : 2;
 }
 
 /* Why the plan is what it is (as `postura plan` says it): each exercise's reason, its
@@ -128,8 +133,11 @@ static void plan_reasons(struct pst_buf *b, const struct pst_plan *plan)
 					x->reason);
 			if (x->replaced_by)
 				pst_html_printf(b, " Instead: %s.", x->replaced_by->name);
-			if (group == 0)
-				pst_html_printf(b, " <span class=\"source\">Source: %s</span>", x->source);
+			if (group == 0) {
+				pst_html_raw(b, " <span class=\"source\">Source: ");
+				pst_cite_html(b, x->sources);
+				pst_html_raw(b, "</span>");
+			}
 			pst_html_raw(b, "</li>");
 		}
 		if (any)
@@ -168,6 +176,16 @@ static void render_today(struct web *w, struct req *r, const struct pst_plan *pl
 			   "session, %d sessions a week.</p>",
 			when, pst_profile_stage_words(&plan->profile, words, sizeof words),
 			plan->profile.minutes, plan->sessions_per_week);
+	if (plan->has_screened_at) {
+		char day[16];
+		pst_day_format(pst_time_day(plan->screened_at), day, sizeof day);
+		pst_html_printf(b, "<p class=\"answered\">Safety questions answered on %s%s. <a "
+				   "href=\"/screening\">Answer them again</a> if anything has changed.</p>",
+				day,
+				plan->outcome == PST_OUT_NOTE ? ": a note for your next appointment, below"
+				: plan->outcome == PST_OUT_CLEARANCE ? ": wait for your provider's OK"
+								     : "");
+	}
 	warnings(b, plan);
 	if (session) {
 		pst_html_raw(b, "<section class=\"card today\" aria-labelledby=\"rt-h\"><h2 id=\"rt-h\">Your routine today</h2><p>");

@@ -6,6 +6,7 @@
 
 #include "app/app.h"
 #include "cli.h"
+#include "data/builtin.h"
 #include "commands.h"
 #include "core/screen.h"
 #include "render/json.h"
@@ -79,6 +80,11 @@ static struct pst_questions *load_questions_file(const char *path, struct pst_qu
 	struct pst_blobset set = {0};
 	bool loaded = pst_blobset_read_file(path, &set, &d) == PST_OK &&
 		      pst_questions_load(&set.v[0], own, &d) == PST_OK;
+	if (loaded && pst_questions_check_sources(*own, &pst_builtin_sources, &d)) {
+		pst_questions_free(*own);
+		*own = NULL;
+		loaded = false;
+	}
 	cli_print_diags(stderr, &d);
 	if (!loaded)
 		cli_error("%zu problem%s in %s; the questions were not loaded", d.n,

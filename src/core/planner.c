@@ -367,7 +367,7 @@ static const char *why_text(struct builder *b, const struct pst_plan_item *it)
 }
 
 static void add_excluded(struct builder *b, const struct pst_exercise *e, const char *rule,
-			 const char *reason, const char *source, const struct pst_exercise *by,
+			 const char *reason, const struct pst_cites *source, const struct pst_exercise *by,
 			 const struct pst_rule *by_rule)
 {
 	struct pst_plan *plan = b->plan;
@@ -566,7 +566,7 @@ static void add_progressed_excluded(struct builder *b, const struct pst_progress
 				       k->moved->ex->name);
 	add_excluded(b, k->ex, down ? "regressed-to-variant" : "progressed-to-variant",
 		     why ? why : "Your progression moved on to a variant.",
-		     "CLINICAL §7: pain-monitoring model (Silbernagel 2007), applied conservatively",
+		     &pst_progression_sources,
 		     k->moved->chosen ? k->moved->ex : NULL, NULL);
 }
 
@@ -691,7 +691,7 @@ int pst_plan_build(const struct pst_catalog *c, const struct pst_tips *t,
 			for (size_t j = 0; j < plan->nitems; j++)
 				if (plan->items[j].replaces == e)
 					by = plan->items[j].ex;
-			add_excluded(&b, e, r->id, r->reason, r->source, by, r);
+			add_excluded(&b, e, r->id, r->reason, r->sources.n ? &r->sources : NULL, by, r);
 			continue;
 		}
 		const struct pst_question *nq = note_excluding(screen, e);
@@ -700,7 +700,7 @@ int pst_plan_build(const struct pst_catalog *c, const struct pst_tips *t,
 			for (size_t j = 0; j < plan->nitems; j++)
 				if (plan->items[j].replaces == e)
 					by = plan->items[j].ex;
-			add_excluded(&b, e, nq->id, nq->avoid_reason, nq->source, by, NULL);
+			add_excluded(&b, e, nq->id, nq->avoid_reason, &nq->sources, by, NULL);
 			continue;
 		}
 		if (k && k->moved) {

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "cite.h"
 #include "json.h"
 #include "text.h"
 
@@ -89,9 +90,9 @@ static json_t *item_json(const struct pst_plan_item *it, bool full)
 		json_object_set_new(o, "replaces", json_string(it->replaces->id));
 	json_t *cau = json_array();
 	for (size_t i = 0; i < it->ncautions; i++)
-		json_array_append_new(cau, json_pack("{s:s, s:s, s:s}", "rule", it->cautions[i]->id,
-						     "reason", it->cautions[i]->reason, "source",
-						     it->cautions[i]->source));
+		json_array_append_new(cau, json_pack("{s:s, s:s, s:o}", "rule", it->cautions[i]->id,
+						     "reason", it->cautions[i]->reason, "sources",
+						     pst_json_cites(&it->cautions[i]->sources)));
 	json_object_set_new(o, "cautions", cau);
 	json_object_set_new(o, "progression", progression_json(it));
 	return o;
@@ -133,8 +134,8 @@ json_t *pst_json_plan(const struct pst_plan *plan)
 		const struct pst_plan_excluded *x = &plan->excluded[i];
 		json_t *xo = json_pack("{s:s, s:s, s:s}", "id", x->ex->id, "rule", x->rule, "reason",
 				       x->reason);
-		if (x->source)
-			json_object_set_new(xo, "source", json_string(x->source));
+		if (x->sources)
+			json_object_set_new(xo, "sources", pst_json_cites(x->sources));
 		if (x->replaced_by)
 			json_object_set_new(xo, "replaced_by", json_string(x->replaced_by->id));
 		json_array_append_new(exc, xo);
@@ -218,7 +219,11 @@ void pst_text_plan(struct pst_buf *b, const struct pst_plan *plan, const struct 
 				      78);
 		for (size_t k = 0; k < it->ncautions; k++)
 			pst_text_wrap(b, it->cautions[k]->reason, "           ", "     Note: ", 78);
-		pst_buf_printf(b, "     Source: seed %s\n", e->src_seed);
+		struct pst_buf sb;
+		pst_buf_init(&sb, 8192);
+		pst_cite_exercise(&sb, e);
+		pst_text_wrap(b, sb.s ? sb.s : "", "              ", "     Sources: ", 78);
+		pst_buf_free(&sb);
 	}
 	pst_buf_puts(b, "\nWeek\n");
 	for (int d = 0; d < PST_DAYS; d++)

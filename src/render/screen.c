@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 
+#include "cite.h"
 #include "json.h"
 #include "text.h"
 
@@ -22,7 +23,7 @@ static json_t *json_reason(const struct pst_question *qn)
 	if (put(o, "id", json_string(qn->id)) && put(o, "question", json_string(qn->question)) &&
 	    put(o, "outcome",
 		json_string(pst_vocab_word(&pst_vocab_outcome, (int)qn->outcome))) &&
-	    put(o, "advice", json_string(qn->advice)) && put(o, "source", json_string(qn->source)))
+	    put(o, "advice", json_string(qn->advice)) && put(o, "sources", pst_json_cites(&qn->sources)))
 		return o;
 	json_decref(o);
 	return NULL;
@@ -87,8 +88,12 @@ static void text_reason(struct pst_buf *b, size_t num, const struct pst_question
 	char label[32];
 	snprintf(label, sizeof label, "%sWhat to do: ", indent);
 	pst_text_wrap(b, qn->advice, indent, label, WIDTH);
-	snprintf(label, sizeof label, "%sSource: ", indent);
-	pst_text_wrap(b, qn->source, indent, label, WIDTH);
+	snprintf(label, sizeof label, "%sSources: ", indent);
+	struct pst_buf sb;
+	pst_buf_init(&sb, 8192);
+	pst_cite_text(&sb, &qn->sources);
+	pst_text_wrap(b, sb.s ? sb.s : "", indent, label, WIDTH);
+	pst_buf_free(&sb);
 }
 
 void pst_text_screen_result(struct pst_buf *b, const struct pst_screen_result *r)

@@ -236,6 +236,7 @@ void page_exercise(struct web *w, struct req *r);
 void page_tips(struct web *w, struct req *r);
 void page_tip(struct web *w, struct req *r);
 void page_about(struct web *w, struct req *r);
+void page_sources(struct web *w, struct req *r);
 void page_disclaimer(struct web *w, struct req *r);
 void page_stop(struct web *w, struct req *r);
 void page_figure(struct web *w, struct req *r);

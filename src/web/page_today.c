@@ -11,6 +11,7 @@
 #include "core/history.h"
 #include "page.h"
 #include "render/chart.h"
+#include "render/cite.h"
 #include "render/document.h"
 #include "render/plan.h"
 #include "render/text.h"
@@ -92,7 +93,7 @@ static int excluded_group(const struct pst_plan_excluded *x)
 {
 	if (x->by_rule && x->by_rule->choice)
 		return 1;
-	return x->source ? 0 : 2;
+	return x->sources ? 0 : 2;
 }
 
 /* Why the plan is what it is (as `postura plan` says it): each exercise's reason, its
@@ -132,8 +133,11 @@ static void plan_reasons(struct pst_buf *b, const struct pst_plan *plan)
 					x->reason);
 			if (x->replaced_by)
 				pst_html_printf(b, " Instead: %s.", x->replaced_by->name);
-			if (group == 0)
-				pst_html_printf(b, " <span class=\"source\">Source: %s</span>", x->source);
+			if (group == 0) {
+				pst_html_raw(b, " <span class=\"source\">Source: ");
+				pst_cite_html(b, x->sources);
+				pst_html_raw(b, "</span>");
+			}
 			pst_html_raw(b, "</li>");
 		}
 		if (any)

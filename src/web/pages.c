@@ -10,6 +10,7 @@
 
 #include "app/app.h"
 #include "page.h"
+#include "render/cite.h"
 #include "render/figure.h"
 #include "render/markdown.h"
 #include "render/text.h"
@@ -594,8 +595,10 @@ void page_referral(struct web *w, struct req *r)
 		const struct pst_question *qn = pe.res.reasons[i];
 		pst_html_printf(b,
 				"<li class=\"%s\"><p class=\"q\">You answered yes: %s</p><p><strong>%s</strong></p>"
-				"<p class=\"source\">Source: %s</p></li>",
-				urgency_class(qn->outcome), qn->question, qn->advice, qn->source);
+				"<p class=\"source\">Source: ",
+				urgency_class(qn->outcome), qn->question, qn->advice);
+		pst_cite_html(b, &qn->sources);
+		pst_html_raw(b, "</p></li>");
 	}
 	pst_html_raw(b, "</ul><p>postura does not diagnose. These questions only pick out signs "
 			"that must be seen to before exercising.</p>"
@@ -923,9 +926,8 @@ void page_exercise(struct web *w, struct req *r)
 			e->breathing, e->note_pregnancy, e->note_postpartum);
 	variant_links(w, b, "Easier", &e->easier);
 	variant_links(w, b, "Harder", &e->harder);
-	pst_html_printf(b, "<p class=\"source\">Source: seed article %s", e->src_seed);
-	if (e->src_guideline)
-		pst_html_printf(b, "; %s", e->src_guideline);
+	pst_html_raw(b, "<p class=\"source\">Sources: ");
+	pst_cite_html(b, &e->sources);
 	pst_html_raw(b, "</p>");
 	if (e->src_adapted)
 		pst_html_printf(b, "<p class=\"source\">Adapted: %s</p>", e->src_adapted);
@@ -975,7 +977,9 @@ void page_tip_body(struct pst_buf *b, const struct pst_tip *t)
 {
 	if (pst_markdown_html(b, t->body, strlen(t->body)) != PST_OK)
 		pst_html_printf(b, "<p>%s</p>", t->body);
-	pst_html_printf(b, "<p class=\"source\">Source: %s</p>", t->source);
+	pst_html_raw(b, "<p class=\"source\">Sources: ");
+	pst_cite_html(b, &t->sources);
+	pst_html_raw(b, "</p>");
 }
 
 void page_tip(struct web *w, struct req *r)
@@ -1000,8 +1004,10 @@ void page_about(struct web *w, struct req *r)
 	pst_html_raw(b,
 		"<h1>About the evidence</h1>"
 		"<h2>What the programme rests on</h2>"
-		"<ul><li>Four articles on upper and mid back pain in pregnancy and after birth (the "
-		"seeds; each exercise names its own), which describe one approach: mobility, stretches "
+		"<p>Every source, with where to find it, is on the <a href=\"/sources\">Sources</a> "
+		"page; each exercise, question, tip and rule names its own.</p>"
+		"<ul><li>Four articles on upper and mid back pain in pregnancy and after birth (each "
+		"exercise names the one it comes from), which describe one approach: mobility, stretches "
 		"that open the chest and the front of the shoulders, and strengthening of the upper "
 		"back and neck, with changes to daily life.</li>"
 		"<li>Guidelines on exercise in pregnancy: ACOG Committee Opinion 804 (2020) and the "
@@ -1011,7 +1017,10 @@ void page_about(struct web *w, struct req *r)
 		"first, more only from about six weeks; care after a caesarean.</li>"
 		"<li>Red-flag frameworks for back pain (IFOMPT, Finucane 2020) and the NHS and RCOG "
 		"advice on warning signs.</li>"
-		"<li>Dosing and progression: stretch holds of about 30 seconds (Bandy 1997); pain "
+		"<li>Dosing and progression: stretch holds of about 30 seconds (Bandy 1997 found a "
+		"30-second hamstring stretch gained as much as a 60-second one; Ayala 2010 found "
+		"15-second holds, repeated, work as well as longer ones), never longer than an "
+		"exercise's own text says is useful; pain "
 		"during exercise kept low and settled by the next day (Silbernagel 2007, used more "
 		"cautiously here).</li>"
 		"<li>Measuring change: pain 0-10, where a fall of 2 points or about 30% matters "
@@ -1024,14 +1033,27 @@ void page_about(struct web *w, struct req *r)
 		"advice, extended from that evidence and from how posture changes in pregnancy and "
 		"after birth. It is a reasonable, low-risk place to start, not a proven treatment.</p>"
 		"<p>Some claims in popular articles are not supported: for example that relaxin stays "
-		"raised for five months after birth. postura says only that ligaments may stay looser "
-		"for some months. Where an article and a guideline disagree, postura follows the "
+		"raised “for up to five months” after birth. The guideline wins: postura says "
+		"only that ligaments may stay looser for some months. Where an article and a guideline disagree, postura follows the "
 		"guideline (for sleep in late pregnancy: either side is fine).</p>"
 		"<h2>How your plan changes</h2>"
 		"<p>Two calm sessions in a row (easy or about right, pain at most 3 out of 10) move an "
 		"exercise one step up; a session that hurt, pain above 3, or more pain the next day "
 		"moves it one step down, and so does a week whose morning pain rose a point or more "
 		"on the week before, for the exercises done that week.</p>");
+	page_end(b, NULL);
+}
+
+void page_sources(struct web *w, struct req *r)
+{
+	struct pst_buf *b = page_begin(w, r, "Sources", NULL);
+	pst_html_raw(b,
+		"<h1>Sources</h1>"
+		"<p>Everything postura advises rests on these: guidelines, studies, leaflets and the "
+		"four articles its exercises were first written from. Where an article and a "
+		"guideline disagree, postura follows the guideline. <a href=\"/about\">About the "
+		"evidence</a> says how strong it is.</p>");
+	pst_cite_html_table(b);
 	page_end(b, NULL);
 }
 

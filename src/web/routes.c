@@ -68,6 +68,7 @@ const struct route web_routes[] = {
 	{M_GET, "/tips", page_tips, BODY_NONE, 0, NULL},
 	{M_GET, "/tips/{}", page_tip, BODY_NONE, 0, NULL},
 	{M_GET, "/about", page_about, BODY_NONE, 0, NULL},
+	{M_GET, "/sources", page_sources, BODY_NONE, 0, NULL},
 	{M_GET, "/disclaimer", page_disclaimer, BODY_NONE, 0, NULL},
 	{M_GET, "/stop", page_stop, BODY_NONE, 0, NULL},
 	{M_GET, "/export", api_export, BODY_NONE, 0, p_export_fmt},

@@ -43,7 +43,7 @@ static const char head[] =
 	"abdominal_load: false\n"
 	"loaded_twist: false\n"
 	"source:\n"
-	"  seed: 001_c114bc2f99dd1238.txt\n";
+	"  seed: seed-five-exercises-pregnancy\n";
 /* head is 25 lines: the picture fields start on line 26. */
 
 static int load(const char *tail, struct pst_catalog **cat, struct pst_diags *d)

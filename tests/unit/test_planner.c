@@ -248,7 +248,7 @@ static void test_note_leaves_out_wrist_load(void **state)
 		assert_non_null(x);
 		if (strcmp(x->rule, "hand-tingling-night") == 0) {
 			assert_string_equal(x->reason, qn->avoid_reason);
-			assert_string_equal(x->source, qn->source);
+			assert_ptr_equal(x->sources, &qn->sources);
 			left++;
 		}
 	}

@@ -141,8 +141,10 @@ static void emit_scene(size_t i, const struct pst_scene *sc)
 		const struct pst_pose *p = &sc->poses[k];
 		fputs("\t{.name = ", out);
 		lit(p->name);
-		fprintf(out, ", .view = %d, .anchor = %d, .pregnant = %d,\n\t .a = {", (int)p->view,
-			(int)p->anchor, p->pregnant);
+		fputs(", .caption = ", out);
+		lit(p->caption);
+		fprintf(out, ", .view = %d, .anchor = %d, .pregnant = %d, .no_bump = %d,\n\t .a = {",
+			(int)p->view, (int)p->anchor, p->pregnant, p->no_bump);
 		for (int j = 0; j < PST_J__MAX; j++)
 			fprintf(out, "%s%d", j ? ", " : "", p->a[j]);
 		fputs("}},\n", out);

@@ -27,6 +27,7 @@ struct handout {
 struct ex_arg {
 	const struct pst_plan_item *it;
 	int num;
+	bool pregnant; /* the person is: the figure has a bump */
 };
 
 static const char *const kind_words[PST_KIND__MAX] = {"Mobility", "Stretch", "Strengthening",
@@ -295,7 +296,10 @@ static double exercise_block(struct pst_doc *d, double y, bool draw, const void 
 
 	/* the picture, and beside it (or under it) the dose and why */
 	double pw = 0, ph = 0;
-	const struct pst_scene *sc = &e->scene;
+	struct pst_pose dressed[PST_POSES_MAX];
+	struct pst_scene scene;
+	pst_scene_dress(&e->scene, a->pregnant, dressed, &scene);
+	const struct pst_scene *sc = &scene;
 	if (sc->n)
 		picture_size(d, sc->n, &pw, &ph);
 	if (sc->n && draw && d->draw) {
@@ -365,10 +369,14 @@ static double exercise_block(struct pst_doc *d, double y, bool draw, const void 
 
 static double relief_block(struct pst_doc *d, double y, bool draw, const void *arg)
 {
-	const struct pst_plan_item *it = arg;
+	const struct ex_arg *a = arg;
+	const struct pst_plan_item *it = a->it;
 	const struct pst_exercise *e = it->ex;
 	double x = d->left, w = d->right - d->left, y0 = y, pic = 62;
-	const struct pst_scene *sc = &e->scene;
+	struct pst_pose dressed[PST_POSES_MAX];
+	struct pst_scene scene;
+	pst_scene_dress(&e->scene, a->pregnant, dressed, &scene);
+	const struct pst_scene *sc = &scene;
 	if (sc->n && draw && d->draw) {
 		cairo_save(d->cr);
 		cairo_translate(d->cr, x, y);
@@ -440,6 +448,7 @@ static int layout(struct pst_doc *d, const void *arg)
 {
 	const struct handout *ho = arg;
 	const struct pst_plan *plan = ho->plan;
+	bool pregnant = plan->profile.has_stage && plan->profile.stage == PST_STAGE_PREGNANCY;
 	const struct pst_questions *q = ho->q;
 	pst_doc_block(d, title_block, ho, 12);
 
@@ -508,7 +517,7 @@ static int layout(struct pst_doc *d, const void *arg)
 		pst_buf_free(&b);
 	}
 	for (size_t i = 0; i < plan->nitems; i++) {
-		struct ex_arg a = {&plan->items[i], (int)i + 1};
+		struct ex_arg a = {&plan->items[i], (int)i + 1, pregnant};
 		pst_doc_outline(d, plan->items[i].ex->name, false);
 		pst_doc_block(d, exercise_block, &a, 10);
 	}
@@ -523,8 +532,10 @@ static int layout(struct pst_doc *d, const void *arg)
 		pst_buf_free(&b);
 		pst_doc_para(d, "When your back aches after feeding, holding or sitting, and on the days "
 				"without a session:", &pst_font_body, 0, 6);
-		for (size_t i = 0; i < plan->nrelief; i++)
-			pst_doc_block(d, relief_block, &plan->relief[i], 8);
+		for (size_t i = 0; i < plan->nrelief; i++) {
+			struct ex_arg a = {&plan->relief[i], (int)i + 1, pregnant};
+			pst_doc_block(d, relief_block, &a, 8);
+		}
 		d->y += 6;
 	}
 

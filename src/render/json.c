@@ -93,9 +93,11 @@ json_t *pst_json_pose(const struct pst_pose *p)
 		if (p->a[j])
 			json_object_set_new(joints, pst_joint_info((enum pst_joint)j)->name,
 					    json_integer(p->a[j]));
-	return json_pack("{s:s, s:s, s:s, s:b, s:o}", "name", p->name, "view",
+	/* "pregnant": whether the bump is drawn for a pregnant person */
+	return json_pack("{s:s, s:s, s:s, s:s, s:b, s:o}", "name", p->name, "caption",
+			 p->caption ? p->caption : p->name, "view",
 			 pst_vocab_word(&pst_vocab_view, (int)p->view), "anchor",
-			 pst_vocab_word(&pst_vocab_landmark, (int)p->anchor), "pregnant", p->pregnant,
+			 pst_vocab_word(&pst_vocab_landmark, (int)p->anchor), "pregnant", !p->no_bump,
 			 "joints", joints);
 }
 

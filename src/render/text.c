@@ -176,7 +176,7 @@ void pst_text_scene(struct pst_buf *b, const struct pst_scene *sc)
 		return;
 	pst_buf_printf(b, "Pictures:   %zu poses: ", sc->n);
 	for (size_t i = 0; i < sc->n; i++)
-		pst_buf_printf(b, "%s%s", i ? ", " : "", sc->poses[i].name);
+		pst_buf_printf(b, "%s%s", i ? ", " : "", sc->poses[i].caption ? sc->poses[i].caption : sc->poses[i].name);
 	unsigned views = 0;
 	for (size_t i = 0; i < sc->n; i++)
 		views |= PST_BIT(sc->poses[i].view);

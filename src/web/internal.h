@@ -240,12 +240,14 @@ void page_sources(struct web *w, struct req *r);
 void page_disclaimer(struct web *w, struct req *r);
 void page_stop(struct web *w, struct req *r);
 void page_figure(struct web *w, struct req *r);
+void page_figure_pregnant(struct web *w, struct req *r);
 void page_asset(struct web *w, struct req *r);
 /* The <img> of pose `pose` of e (lazy: loaded when scrolled to). */
-void page_figure_img(struct pst_buf *b, const struct pst_exercise *e, size_t pose, bool lazy);
+void page_figure_img(struct pst_buf *b, const struct pst_exercise *e, size_t pose, bool lazy,
+		     bool pregnant);
 /* The <img> of an exercise's movement, animated (lazy; the stylesheet shows it only to
  * those who have not asked for reduced motion). */
-void page_figure_moving(struct pst_buf *b, const struct pst_exercise *e);
+void page_figure_moving(struct pst_buf *b, const struct pst_exercise *e, bool pregnant);
 /* A tip's body, rendered safely, and its source. */
 void page_tip_body(struct pst_buf *b, const struct pst_tip *t);
 /* An HTML error page. */

@@ -354,7 +354,8 @@ static void pain_select(struct pst_buf *b, const char *name, const char *label, 
 	pst_html_raw(b, "</select></p>");
 }
 
-static void player_step(struct pst_buf *b, const struct pst_plan_item *it, size_t i, size_t n)
+static void player_step(struct pst_buf *b, const struct pst_plan_item *it, size_t i, size_t n,
+			bool pregnant)
 {
 	const struct pst_exercise *e = it->ex;
 	const struct pst_dose *d = &it->dose;
@@ -370,10 +371,10 @@ static void player_step(struct pst_buf *b, const struct pst_plan_item *it, size_
 	/* Lazy, all of them: the player shows one exercise at a time, and the pictures of
 	 * the others are fetched only when they come into view. */
 	pst_html_raw(b, "</p><div class=\"poses\" data-moving>");
-	page_figure_moving(b, e);
-	page_figure_img(b, e, 0, true);
+	page_figure_moving(b, e, pregnant);
+	page_figure_img(b, e, 0, true, pregnant);
 	if (e->scene.n > 1)
-		page_figure_img(b, e, e->scene.n - 1, true);
+		page_figure_img(b, e, e->scene.n - 1, true, pregnant);
 	pst_html_raw(b, "</div><details open><summary>How to do it</summary><ol>");
 	for (size_t k = 0; k < e->steps.n; k++)
 		pst_html_printf(b, "<li>%s</li>", e->steps.v[k]);
@@ -432,7 +433,8 @@ void page_session(struct web *w, struct req *r)
 	pain_select(b, "pain_before", "Pain now, before you start (0-10)", true);
 	pst_html_printf(b, "<input type=\"hidden\" name=\"n\" value=\"%zu\"><ol class=\"steps-list\">", n);
 	for (size_t i = 0; i < n; i++)
-		player_step(b, &items[i], i, n);
+		player_step(b, &items[i], i, n,
+			    pe.p.has_stage && pe.p.stage == PST_STAGE_PREGNANCY);
 	pst_html_raw(b, "</ol><div class=\"finish\"><h2>Done</h2>");
 	pain_select(b, "pain_after", "Pain now, after the session (0-10)", true);
 	pst_html_raw(b, "<p><button type=\"submit\">Save the session</button></p></div></form>");

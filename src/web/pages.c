@@ -877,24 +877,31 @@ static void variant_links(struct web *w, struct pst_buf *b, const char *label, c
 	pst_html_raw(b, "</p>");
 }
 
-/* The <img> of one pose of e: /img/ID-POSE.svg, drawn by render/figure and kept. */
+/* The <img> of one pose of e: /img/ID-POSE.svg (the neutral figure) or
+ * /img/pregnant/ID-POSE.svg (with the bump), drawn by render/figure and kept. */
 enum { FIG_W = 240, FIG_H = 180 };
 
-void page_figure_img(struct pst_buf *b, const struct pst_exercise *e, size_t pose, bool lazy)
+static const char *fig_dir(bool pregnant)
+{
+	return pregnant ? "/img/pregnant/" : "/img/";
+}
+
+void page_figure_img(struct pst_buf *b, const struct pst_exercise *e, size_t pose, bool lazy,
+		     bool pregnant)
 {
 	const struct pst_pose *p = &e->scene.poses[pose];
-	pst_html_printf(b, "<img class=\"still\" src=\"/img/%s-%s.svg\" width=\"%d\" height=\"%d\" alt=\"%s: %s\"",
-			e->id, p->name, FIG_W, FIG_H, e->name, p->name);
+	pst_html_printf(b, "<img class=\"still\" src=\"%s%s-%s.svg\" width=\"%d\" height=\"%d\" alt=\"%s: %s\"",
+			fig_dir(pregnant), e->id, p->name, FIG_W, FIG_H, e->name, p->caption);
 	pst_html_raw(b, lazy ? " loading=\"lazy\">" : ">");
 }
 
-void page_figure_moving(struct pst_buf *b, const struct pst_exercise *e)
+void page_figure_moving(struct pst_buf *b, const struct pst_exercise *e, bool pregnant)
 {
 	const struct pst_scene *sc = &e->scene;
-	pst_html_printf(b, "<img class=\"moving\" src=\"/img/%s.anim.svg\" width=\"%d\" height=\"%d\" "
+	pst_html_printf(b, "<img class=\"moving\" src=\"%s%s.anim.svg\" width=\"%d\" height=\"%d\" "
 			   "alt=\"%s: the movement, from %s to %s%s\" loading=\"lazy\">",
-			e->id, FIG_W, FIG_H, e->name, sc->poses[0].name, sc->poses[sc->n - 1].name,
-			sc->n > 1 ? " and back" : "");
+			fig_dir(pregnant), e->id, FIG_W, FIG_H, e->name, sc->poses[0].caption,
+			sc->poses[sc->n - 1].caption, sc->n > 1 ? " and back" : "");
 }
 
 void page_exercise(struct web *w, struct req *r)
@@ -907,11 +914,11 @@ void page_exercise(struct web *w, struct req *r)
 	struct pst_buf *b = page_begin(w, r, e->name, "/exercises");
 	pst_html_printf(b, "<h1>%s</h1><p class=\"lead\">%s</p><p>%s</p><div class=\"poses\" data-moving>",
 			e->name, e->summary, e->purpose);
-	page_figure_moving(b, e);
+	page_figure_moving(b, e, false);
 	for (size_t i = 0; i < e->scene.n; i++) {
 		pst_html_raw(b, "<figure class=\"pose\">");
-		page_figure_img(b, e, i, i > 0);
-		pst_html_printf(b, "<figcaption>%s</figcaption></figure>", e->scene.poses[i].name);
+		page_figure_img(b, e, i, i > 0, false);
+		pst_html_printf(b, "<figcaption>%s</figcaption></figure>", e->scene.poses[i].caption);
 	}
 	pst_html_raw(b, "</div><h2>Dose</h2><p>");
 	page_dose(b, &e->dose);
@@ -1106,19 +1113,39 @@ void page_stop(struct web *w, struct req *r)
 
 /* --- pictures and static files ----------------------------------------------------------- */
 
+/* What a picture shows, in words: its SVG <title> (and the alt text of its <img>). */
+static void figure_title(struct pst_buf *t, const struct pst_exercise *e, int pose)
+{
+	const struct pst_scene *sc = &e->scene;
+	if (pose >= 0)
+		pst_buf_printf(t, "%s: %s", e->name, sc->poses[pose].caption);
+	else
+		pst_buf_printf(t, "%s: the movement, from %s to %s%s", e->name, sc->poses[0].caption,
+			       sc->poses[sc->n - 1].caption, sc->n > 1 ? " and back" : "");
+}
+
 /* Replies with picture slot of w->figs: pose `pose` of e, or its movement (pose -1),
- * drawn on first use and kept, with its gzip copy, until the server stops. */
+ * with the bump when pregnant, drawn on first use and kept, with its gzip copy, until
+ * the server stops. */
 static void serve_figure(struct web *w, struct req *r, const struct pst_exercise *e, size_t slot,
-			 int pose)
+			 int pose, bool pregnant)
 {
 	struct web_blob *f = &w->figs[slot];
 	pthread_mutex_lock(&w->fig_mu);
 	if (!f->data) {
-		struct pst_buf out, z;
+		struct pst_buf out, z, t;
 		pst_buf_init(&out, PST_FIG_MAX_BYTES);
 		pst_buf_init(&z, PST_FIG_MAX_BYTES);
-		int err = pose < 0 ? pst_figure_animate(&e->scene, FIG_W, FIG_H, &out)
-				   : pst_figure_render(&e->scene, pose, false, PST_FIG_SVG, FIG_W, FIG_H, &out);
+		pst_buf_init(&t, 4096);
+		struct pst_pose dressed[PST_POSES_MAX];
+		struct pst_scene sc;
+		pst_scene_dress(&e->scene, pregnant, dressed, &sc);
+		int err = pose < 0 ? pst_figure_animate(&sc, FIG_W, FIG_H, &out)
+				   : pst_figure_render(&sc, pose, false, PST_FIG_SVG, FIG_W, FIG_H, &out);
+		figure_title(&t, e, pose);
+		if (err == PST_OK)
+			err = t.failed || !t.s ? PST_ENOMEM : pst_svg_title(&out, 0, t.s);
+		pst_buf_free(&t);
 		if (err == PST_OK && !out.failed && web_gzip(out.s, out.len, &z)) {
 			f->data = out.s;
 			f->len = out.len;
@@ -1144,7 +1171,14 @@ static void serve_figure(struct web *w, struct req *r, const struct pst_exercise
 	r->reply.cache = "public, max-age=86400";
 }
 
-void page_figure(struct web *w, struct req *r)
+/* Exercise i's slots in w->figs: its poses and its movement, neutral, then the same
+ * with the bump. */
+static size_t fig_slot(const struct web *w, size_t i, size_t k, bool pregnant)
+{
+	return w->fig_first[i] + k + (pregnant ? w->cfg.cat->ex[i].scene.n + 1 : 0);
+}
+
+static void figure_reply(struct web *w, struct req *r, bool pregnant)
 {
 	const struct pst_catalog *c = w->cfg.cat;
 	size_t n = strlen(r->arg);
@@ -1157,7 +1191,7 @@ void page_figure(struct web *w, struct req *r)
 		for (size_t i = 0; i < c->n; i++) {
 			const struct pst_exercise *e = &c->ex[i];
 			if (strlen(e->id) == n - 9 && strncmp(r->arg, e->id, n - 9) == 0) {
-				serve_figure(w, r, e, w->fig_first[i] + e->scene.n, -1);
+				serve_figure(w, r, e, fig_slot(w, i, e->scene.n, pregnant), -1, pregnant);
 				return;
 			}
 		}
@@ -1175,11 +1209,21 @@ void page_figure(struct web *w, struct req *r)
 		for (size_t k = 0; k < e->scene.n; k++) {
 			if (strlen(e->scene.poses[k].name) != pl || strncmp(pose, e->scene.poses[k].name, pl))
 				continue;
-			serve_figure(w, r, e, w->fig_first[i] + k, (int)k);
+			serve_figure(w, r, e, fig_slot(w, i, k, pregnant), (int)k, pregnant);
 			return;
 		}
 	}
 	page_error(r, 404, "Not found", "No such picture.");
+}
+
+void page_figure(struct web *w, struct req *r)
+{
+	figure_reply(w, r, false);
+}
+
+void page_figure_pregnant(struct web *w, struct req *r)
+{
+	figure_reply(w, r, true);
 }
 
 const struct web_asset *web_asset_named(const char *name)

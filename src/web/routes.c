@@ -73,6 +73,7 @@ const struct route web_routes[] = {
 	{M_GET, "/stop", page_stop, BODY_NONE, 0, NULL},
 	{M_GET, "/export", api_export, BODY_NONE, 0, p_export_fmt},
 	{M_GET, "/img/{}", page_figure, BODY_NONE, R_ARG_FIGURE, NULL},
+	{M_GET, "/img/pregnant/{}", page_figure_pregnant, BODY_NONE, R_ARG_FIGURE, NULL},
 	{M_GET, "/chart/{}", page_chart, BODY_NONE, R_ARG_FIGURE, p_chart},
 	{M_GET, "/handout.pdf", page_handout, BODY_NONE, 0, p_handout},
 	{M_GET, "/report.pdf", page_report, BODY_NONE, 0, p_report},

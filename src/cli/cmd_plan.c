@@ -92,7 +92,7 @@ int cli_plan_build(struct cli *c, const struct pst_profile *flags, const char *a
 	}
 	if (saved) {
 		/* The same progression the web app follows (src/app). */
-		struct pst_store *s = cli_store(c);
+		struct pst_store *s = cli_store_ro(c);
 		if (!s)
 			return EXIT_FAIL;
 		int e = pst_app_progression(s, cat, p, &out->prog);

@@ -1,6 +1,7 @@
 /* The use cases both front ends share: the clock, the saved profile, screening, the plan. */
 #include "app.h"
 
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -35,22 +36,62 @@ int pst_app_profile(struct pst_store *s, int64_t today, struct pst_saved_profile
 }
 
 int pst_app_screening(struct pst_store *s, const struct pst_questions *q,
-		      const struct pst_profile *p, struct pst_screen_result *res, bool *found)
+		      const struct pst_saved_profile *sp, const struct pst_profile *p,
+		      int64_t today, struct pst_screen_result *res, struct pst_app_screened *st)
 {
+	memset(st, 0, sizeof *st);
 	struct pst_saved_screening sc;
-	int err = s->ops->screening_get(s, &sc, found);
-	if (err || !*found)
+	int err = s->ops->screening_get(s, &sc, &st->found);
+	if (err || !st->found)
 		return err;
+	st->at = sc.at;
+	st->stages = sc.stages;
+	bool has_stage = sp && sp->p.has_stage;
+	st->stale = pst_screen_staleness(pst_time_day(sc.at), today, has_stage,
+					 has_stage ? sp->p.stage : PST_STAGE_PREGNANCY,
+					 has_stage ? sp->anchor_day : 0);
 	struct pst_answers a = {0};
 	struct pst_diags d = {0};
 	err = pst_answers_parse_json(q, "screening", sc.answers, strlen(sc.answers), &a, &d);
 	pst_diags_clear(&d);
 	free(sc.answers);
-	if (err)
-		return err == PST_ENOMEM ? err : PST_EDATA;
-	unsigned stages = p && p->has_stage ? PST_BIT(p->stage) : sc.stages;
-	err = pst_screen_evaluate(q, &a, stages, res);
+	if (err == PST_ENOMEM)
+		return err;
+	if (err) { /* a question was removed since: ask again */
+		st->changed = true;
+		return PST_OK;
+	}
+	if (st->stale != PST_FRESH) {
+		pst_answers_free(&a);
+		return PST_OK;
+	}
+	bool known = p && p->has_stage;
+	err = pst_screen_evaluate_at(q, &a, known ? PST_BIT(p->stage) : sc.stages,
+				     known ? p->weeks : -1, res);
 	pst_answers_free(&a);
+	st->usable = err == PST_OK;
+	return err;
+}
+
+int pst_app_screening_save(struct pst_store *s, const struct pst_questions *q,
+			   const struct pst_answers *a, unsigned stages, struct pst_time now)
+{
+	json_t *o = json_object();
+	if (!o)
+		return PST_ENOMEM;
+	for (size_t i = 0; i < q->n && i < a->n; i++)
+		if ((a->v[i] == PST_ANS_YES || a->v[i] == PST_ANS_NO) &&
+		    json_object_set_new(o, q->v[i].id, json_boolean(a->v[i] == PST_ANS_YES))) {
+			json_decref(o);
+			return PST_ENOMEM;
+		}
+	char *text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(o);
+	if (!text)
+		return PST_ENOMEM;
+	struct pst_saved_screening sc = {.stages = stages, .answers = text, .at = now};
+	int err = s->ops->screening_put(s, &sc);
+	free(text);
 	return err;
 }
 

@@ -32,15 +32,35 @@ int pst_app_now(struct pst_time *now);
 int pst_app_profile(struct pst_store *s, int64_t today, struct pst_saved_profile *sp,
 		    struct pst_profile *p, bool *found);
 
+/* What is known of the saved safety answers. */
+struct pst_app_screened {
+	bool found;                /* answers were saved */
+	bool usable;               /* and they hold: the result was filled in */
+	bool changed;              /* the questions changed since: they no longer parse */
+	enum pst_staleness stale;  /* PST_FRESH, or why they are asked again */
+	struct pst_time at;        /* when they were given (with found) */
+	unsigned stages;           /* the stages they were asked for (with found) */
+};
+
 /*
- * The saved safety answers evaluated with q for the stages of profile p (p NULL: the
- * stages they were asked for). *found is false when none were saved. On success with
- * *found, the caller frees res with pst_screen_result_free. Returns PST_OK, the
- * store's error, or PST_EDATA when the saved answers no longer parse (a question was
- * removed): the person is then asked again.
+ * The saved safety answers evaluated with q for the stage and weeks of profile p (p NULL:
+ * the stages they were asked for), as of the local day today. sp is the saved profile
+ * (NULL: none), whose anchor tells how far the person has moved on since the answers
+ * (pst_screen_staleness). Answers that are too old, from before 20 weeks of pregnancy or
+ * 6 weeks after birth when the person is past it now, or to questions that changed, are
+ * found but not usable: the person is asked again. With st->usable the caller frees res
+ * with pst_screen_result_free. Returns PST_OK or the store's error.
  */
 int pst_app_screening(struct pst_store *s, const struct pst_questions *q,
-		      const struct pst_profile *p, struct pst_screen_result *res, bool *found);
+		      const struct pst_saved_profile *sp, const struct pst_profile *p,
+		      int64_t today, struct pst_screen_result *res, struct pst_app_screened *st);
+
+/*
+ * Saves answers a to q (only those answered) as the person's safety answers, given at
+ * now for stages. Returns PST_OK, PST_ENOMEM or the store's error.
+ */
+int pst_app_screening_save(struct pst_store *s, const struct pst_questions *q,
+			   const struct pst_answers *a, unsigned stages, struct pst_time now);
 
 /*
  * The person's progression for profile p: every check-in and session replayed

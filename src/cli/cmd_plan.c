@@ -44,12 +44,49 @@ static int screen_answers(struct cli *c, const char *path, const struct pst_prof
 	int code = cli_read_answers(q, path, &a);
 	if (code >= 0)
 		return code;
-	int err = pst_screen_evaluate(q, &a, PST_BIT(p->stage), res);
+	int err = pst_screen_evaluate_at(q, &a, PST_BIT(p->stage), p->weeks, res);
 	pst_answers_free(&a);
 	if (err) {
 		cli_error("%s", pst_strerror(err));
 		return EXIT_FAIL;
 	}
+	return -1;
+}
+
+int cli_saved_screening(struct cli *c, const struct pst_saved_profile *sp,
+			const struct pst_profile *p, struct pst_time now,
+			struct pst_screen_result *res, struct pst_time *at)
+{
+	struct pst_store *s = cli_store(c);
+	const struct pst_questions *q = cli_questions(c);
+	if (!s || !q)
+		return EXIT_FAIL;
+	struct pst_app_screened st;
+	int err = pst_app_screening(s, q, sp, p, pst_time_day(now), res, &st);
+	if (err) {
+		if (s->errmsg[0])
+			cli_error("%s", s->errmsg);
+		else
+			cli_error("cannot read your safety answers: %s", pst_strerror(err));
+		return EXIT_FAIL;
+	}
+	if (!st.found)
+		return -2;
+	char day[16];
+	pst_day_format(pst_time_day(st.at), day, sizeof day);
+	if (st.changed) {
+		cli_error("the safety questions have changed since you answered them on %s: answer "
+			  "them again with 'postura screen'",
+			  day);
+		return EXIT_INCOMPLETE;
+	}
+	if (st.stale != PST_FRESH) {
+		cli_error("your safety answers of %s must be given again: %s. Answer them again "
+			  "with 'postura screen'",
+			  day, pst_staleness_words(st.stale));
+		return EXIT_INCOMPLETE;
+	}
+	*at = st.at;
 	return -1;
 }
 
@@ -68,8 +105,8 @@ int cli_plan_build(struct cli *c, const struct pst_profile *flags, const char *a
 	struct pst_profile *p = &out->profile;
 	/* No profile flags: the saved profile, as of today, and the progress recorded. */
 	bool saved = !flags;
+	struct pst_saved_profile sp;
 	if (saved) {
-		struct pst_saved_profile sp;
 		if (!cli_saved_profile(c, &sp, p, false))
 			return EXIT_USAGE;
 	} else {
@@ -84,11 +121,20 @@ int cli_plan_build(struct cli *c, const struct pst_profile *flags, const char *a
 	if (!cat || !tips || !q)
 		return EXIT_FAIL;
 
+	struct pst_time now;
+	if (!cli_now(&now))
+		return EXIT_USAGE;
 	if (answers) {
 		int r = screen_answers(c, answers, p, &out->screen);
 		if (r >= 0)
 			return r;
 		out->screened = true;
+	} else if (saved) {
+		/* The answers saved by 'postura screen' or the web app, while they hold. */
+		int r = cli_saved_screening(c, &sp, p, now, &out->screen, &out->screened_at);
+		if (r >= 0)
+			return r;
+		out->screened = r == -1;
 	}
 	if (saved) {
 		/* The same progression the web app follows (src/app). */
@@ -108,6 +154,10 @@ int cli_plan_build(struct cli *c, const struct pst_profile *flags, const char *a
 				 &out->plan);
 	if (err == PST_EREFERRAL) /* red flags win: out->screen says whom to see */
 		return -1;
+	if (!err && out->screened && !answers) { /* saved answers: say when */
+		out->plan->has_screened_at = true;
+		out->plan->screened_at = out->screened_at;
+	}
 	if (err) {
 		cli_error("cannot build the plan: %s", pst_strerror(err));
 		return EXIT_FAIL;

@@ -4,7 +4,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "app/app.h"
 #include "cli.h"
+#include "data/builtin.h"
 #include "commands.h"
 #include "core/screen.h"
 #include "render/json.h"
@@ -22,19 +24,29 @@ const char cmd_screen_usage[] =
 	"Otherwise the answers are read from FILE or standard input as one JSON object\n"
 	"mapping each question id to true (yes) or false (no):\n"
 	"  {\"chest-pain\": false, \"breathless-at-rest\": false, ...}\n"
+	"('postura screen --list' shows every id; examples/answers.json answers every\n"
+	"question no.)\n"
+	"\n"
+	"Complete answers (or a warning sign) are saved with your records, as the web app\n"
+	"saves them: 'postura plan', 'postura session' and 'postura handout' then use them\n"
+	"without --answers. In pregnancy and the first 12 weeks after birth they hold for 4\n"
+	"weeks, and until you reach 20 weeks of pregnancy or 6 weeks after birth; later for\n"
+	"12 weeks. Then they are asked again.\n"
 	"\n"
 	"options:\n"
 	"  --answers FILE    read the answers from FILE ('-': standard input; at most 64 KiB)\n"
 	"  --stage STAGE     pregnancy or postpartum: only the questions for that stage count\n"
-	"                    (default: every question)\n"
+	"                    (default: your saved profile's stage, else every question)\n"
 	"  --list            list the questions and their ids instead\n"
-	"  --questions FILE  read the questions from FILE instead of the built-in ones\n"
+	"  --questions FILE  read the questions from FILE instead of the built-in ones (the\n"
+	"                    answers are then not saved)\n"
 	"  --json            print JSON instead of text\n"
 	"  -h, --help        show this help\n"
 	"\n"
-	"exit status: 0 no warning signs, or the plan may be used once your provider says it\n"
-	"is OK; 3 see a professional (now, today, or by appointment); 4 questions left\n"
-	"unanswered; 2 bad input; 1 the questions themselves have problems.\n";
+	"exit status: 0 no warning signs, a note for your next appointment, or the plan may\n"
+	"be used once your provider says it is OK; 3 see a professional (now, today, or by\n"
+	"appointment); 4 questions left unanswered; 2 bad input; 1 the questions themselves\n"
+	"have problems, or the answers could not be saved.\n";
 
 enum { OPT_ANSWERS = 1, OPT_STAGE, OPT_LIST, OPT_QUESTIONS, OPT_JSON };
 
@@ -68,6 +80,11 @@ static struct pst_questions *load_questions_file(const char *path, struct pst_qu
 	struct pst_blobset set = {0};
 	bool loaded = pst_blobset_read_file(path, &set, &d) == PST_OK &&
 		      pst_questions_load(&set.v[0], own, &d) == PST_OK;
+	if (loaded && pst_questions_check_sources(*own, &pst_builtin_sources, &d)) {
+		pst_questions_free(*own);
+		*own = NULL;
+		loaded = false;
+	}
 	cli_print_diags(stderr, &d);
 	if (!loaded)
 		cli_error("%zu problem%s in %s; the questions were not loaded", d.n,
@@ -160,15 +177,16 @@ static bool ask_stage(unsigned *stages)
 
 /* Asks each question of stages in file order, one at a time, into a. Stops at the first
  * yes to an emergency question: its advice must not wait for the other questions. */
-static void ask_questions(const struct pst_questions *q, unsigned stages, struct pst_answers *a)
+static void ask_questions(const struct pst_questions *q, unsigned stages, int weeks,
+			  struct pst_answers *a)
 {
 	size_t total = 0, asked = 0;
 	for (size_t i = 0; i < q->n; i++)
-		total += (q->v[i].stages & stages) != 0;
+		total += pst_question_applies(&q->v[i], stages, weeks);
 	char line[64];
 	for (size_t i = 0; i < q->n; i++) {
 		const struct pst_question *qn = &q->v[i];
-		if (!(qn->stages & stages))
+		if (!pst_question_applies(qn, stages, weeks))
 			continue;
 		char first[32];
 		snprintf(first, sizeof first, "[%zu/%zu] ", ++asked, total);
@@ -198,7 +216,8 @@ static void ask_questions(const struct pst_questions *q, unsigned stages, struct
 	say("\n");
 }
 
-static int interactive(const struct pst_questions *q, unsigned *stages, struct pst_answers *a)
+static int interactive(const struct pst_questions *q, unsigned *stages, int weeks,
+		       struct pst_answers *a)
 {
 	a->n = q->n;
 	a->v = calloc(q->n ? q->n : 1, sizeof(*a->v)); /* all unanswered */
@@ -211,7 +230,7 @@ static int interactive(const struct pst_questions *q, unsigned *stages, struct p
 	if (*stages == all_stages && !ask_stage(stages))
 		say("\n");
 	else
-		ask_questions(q, *stages, a);
+		ask_questions(q, *stages, *stages == all_stages ? -1 : weeks, a);
 	return -1;
 }
 
@@ -260,9 +279,29 @@ int cmd_screen(struct cli *c, int argc, char **argv)
 		return code;
 	}
 
+	/* The saved profile, when there is one, says which questions apply (stage, weeks);
+	 * the store keeps the answers. Custom questions are only tried out, never saved. */
+	struct pst_store *store = qfile ? NULL : cli_store(c);
+	int weeks = -1;
+	struct pst_time now;
+	if (!cli_now(&now)) {
+		pst_questions_free(own);
+		return EXIT_USAGE;
+	}
+	if (store) {
+		struct pst_saved_profile sp;
+		struct pst_profile p;
+		bool found = false;
+		if (pst_app_profile(store, pst_time_day(now), &sp, &p, &found) == PST_OK && found &&
+		    p.has_stage && (stages == all_stages || stages == PST_BIT(p.stage))) {
+			stages = PST_BIT(p.stage);
+			weeks = p.weeks;
+		}
+	}
+
 	struct pst_answers a = {0};
 	if (!answers && isatty(STDIN_FILENO)) {
-		code = interactive(q, &stages, &a);
+		code = interactive(q, &stages, weeks, &a);
 		if (code >= 0)
 			goto out;
 	} else {
@@ -272,19 +311,37 @@ int cmd_screen(struct cli *c, int argc, char **argv)
 	}
 
 	struct pst_screen_result r;
-	int err = pst_screen_evaluate(q, &a, stages, &r);
+	int err = pst_screen_evaluate_at(q, &a, stages, weeks, &r);
 	if (err) {
 		cli_error("%s", pst_strerror(err));
 		code = EXIT_FAIL;
 		goto out;
 	}
 	code = outcome_exit(r.outcome);
+	/* Saved as the web app saves them, unless unfinished: never a plan on half the
+	 * answers, and half the answers never replace whole ones. */
+	bool saved = false;
+	if (!qfile && r.outcome != PST_OUT_INCOMPLETE) {
+		int e = store ? pst_app_screening_save(store, q, &a, stages, now) : PST_EIO;
+		if (e) {
+			if (store && store->errmsg[0])
+				cli_error("%s", store->errmsg);
+			cli_error("your answers were not saved: 'postura plan' cannot use them");
+			if (code == EXIT_OK)
+				code = EXIT_FAIL;
+		} else {
+			saved = true;
+		}
+	}
 	if (json) {
 		code = cli_emit_json(pst_json_screen_result(&r), code);
 	} else {
 		struct pst_buf b;
 		pst_buf_init(&b, 1 << 20);
 		pst_text_screen_result(&b, &r);
+		if (saved)
+			pst_buf_puts(&b, "\nYour answers are saved: 'postura plan' and 'postura session' "
+					 "use them.\n");
 		code = cli_emit_buf(&b, code);
 	}
 	pst_screen_result_free(&r);

@@ -8,7 +8,7 @@
 #include "web/web.h"
 
 const char cmd_serve_usage[] =
-	"usage: postura serve [--listen ADDR:PORT] [--db PATH] [--allow-remote]\n"
+	"usage: postura serve [--listen ADDR:PORT] [--host NAME]... [--db PATH] [--allow-remote]\n"
 	"\n"
 	"Serves the web app: the safety questions, your profile, today's routine with a\n"
 	"session player, check-ins, history with charts, the exercise library and tips, and\n"
@@ -17,6 +17,10 @@ const char cmd_serve_usage[] =
 	"\n"
 	"  --listen ADDR:PORT  where to listen (default 127.0.0.1:8080; port 0 picks a free\n"
 	"                      port and prints it; IPv6 as [::1]:8080)\n"
+	"  --host NAME[:PORT]  another name the server answers to (it answers to\n"
+	"                      127.0.0.1, localhost and [::1] with its port, and refuses\n"
+	"                      any other Host with 421): the name a reverse proxy or a\n"
+	"                      browser beyond this machine uses; may be repeated\n"
 	"  --db PATH           the database file to use (as the global --db)\n"
 	"  --allow-remote      allow an address beyond this machine: anyone who can reach it\n"
 	"                      can read and change your records, so postura warns\n"
@@ -52,11 +56,15 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"listen", required_argument, NULL, 'l'}, {"db", required_argument, NULL, 'd'},
-		{"allow-remote", no_argument, NULL, 'r'}, {"help", no_argument, NULL, 'h'},
+		{"allow-remote", no_argument, NULL, 'r'}, {"host", required_argument, NULL, 'H'},
+		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
 	char host[128] = "127.0.0.1";
 	int port = 8080;
 	bool remote = false;
+	enum { HOSTS_MAX = 8 };
+	const char *hosts[HOSTS_MAX];
+	size_t nhosts = 0;
 	int o;
 	while ((o = cli_getopt(argc, argv, ":h", opts, "serve")) != -1) {
 		switch (o) {
@@ -67,6 +75,19 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 			}
 			break;
 		case 'd': c->db_path = optarg; break;
+		case 'H':
+			if (!pst_web_host_name_ok(optarg)) {
+				cli_error("--host: '%s' is not a host name, an IPv4 address or a [IPv6] "
+					  "address, with an optional :PORT (e.g. postura.example.org)",
+					  optarg);
+				return EXIT_USAGE;
+			}
+			if (nhosts == HOSTS_MAX) {
+				cli_error("--host: at most %d names", HOSTS_MAX);
+				return EXIT_USAGE;
+			}
+			hosts[nhosts++] = optarg;
+			break;
 		case 'r': remote = true; break;
 		case 'h': return cli_help(cmd_serve_usage);
 		default: return EXIT_USAGE;
@@ -83,8 +104,14 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 	struct pst_store *s = cli_store(c);
 	if (!cat || !s)
 		return EXIT_FAIL;
+	char dbpath[4096];
+	if (c->db_path)
+		snprintf(dbpath, sizeof dbpath, "%s", c->db_path);
+	else if (pst_store_default_path(dbpath, sizeof dbpath) != PST_OK)
+		dbpath[0] = '\0';
 	struct pst_web_config cfg = {
 		.host = host, .port = port, .allow_remote = remote, .store = s, .cat = cat,
+		.hosts = hosts, .nhosts = nhosts, .db_path = dbpath,
 		.questions = cli_questions(c), .tips = cli_tips(c),
 	};
 	char err[512];

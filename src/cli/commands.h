@@ -46,11 +46,23 @@ json_t *cli_profile_json(const struct pst_saved_profile *sp, const struct pst_pr
 bool cli_saved_profile(struct cli *c, struct pst_saved_profile *sp, struct pst_profile *today,
 		       bool quiet_if_missing);
 
+/*
+ * The safety answers saved in the store for the saved profile sp (p: as of today), while
+ * they hold. Returns -1 with *res filled in (the caller frees it) and *at the time they
+ * were given; -2 when none were saved; else, after saying why, an exit code: 4 when they
+ * must be given again (too old, the person has moved past 20 weeks of pregnancy or 6
+ * weeks after birth, or the questions changed), 1 when the store cannot be read.
+ */
+int cli_saved_screening(struct cli *c, const struct pst_saved_profile *sp,
+			const struct pst_profile *p, struct pst_time now,
+			struct pst_screen_result *res, struct pst_time *at);
+
 /* The plan of `postura plan`, shared with the guided session (cmd_plan.c). */
 struct cli_plan {
 	struct pst_profile profile;      /* the profile planned for (the saved one: as of today) */
 	bool screened;                   /* screening answers were given */
 	struct pst_screen_result screen; /* their outcome, when screened */
+	struct pst_time screened_at;     /* when they were given, when screened */
 	struct pst_progression *prog;    /* the saved profile's progress; NULL with flags */
 	struct pst_plan *plan;           /* NULL when the screening refers the person */
 };

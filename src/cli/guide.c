@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "render/cite.h"
 #include "render/plan.h"
 #include "render/screen.h"
 #include "render/text.h"
@@ -491,6 +492,10 @@ static enum act run_intro(struct guide *g, const struct block *bk)
 	}
 	if (e->breathing)
 		say_wrapped(g, e->breathing, "    ", "  Breathing: ");
+	pst_buf_init(&b, 1 << 16);
+	pst_cite_exercise(&b, e);
+	say_wrapped(g, b.failed ? "" : b.s, "    ", "  Sources: ");
+	pst_buf_free(&b);
 	keys_line(g, true);
 	for (;;) {
 		int k = term_key(&g->t, -1);

@@ -149,7 +149,13 @@ const struct pst_catalog *cli_catalog(struct cli *c)
 	struct pst_diags d = {0};
 	struct pst_blobset dir = {0};
 	if (pst_blobset_read_dir(c->catalog_dir, ".yaml", &dir, &d) == PST_OK &&
-	    pst_catalog_load(dir.v, dir.n, &c->cat_owned, &d) != PST_OK) {
+	    pst_catalog_load(dir.v, dir.n, &c->cat_owned, &d) == PST_OK &&
+	    pst_catalog_check_sources(c->cat_owned, &pst_builtin_sources, &d)) {
+		/* A citation that names no source: the catalogue is refused as a whole. */
+		pst_catalog_free(c->cat_owned);
+		c->cat_owned = NULL;
+	}
+	if (!c->cat_owned && d.n) {
 		cli_print_diags(stderr, &d);
 		cli_error("the exercise catalogue in %s has %zu problem%s; nothing was loaded",
 			  c->catalog_dir, d.n, d.n == 1 ? "" : "s");

@@ -65,10 +65,10 @@ static const struct pst_yfield stage_fields[S__MAX] = {
 	[S_POSTPARTUM] = {"postpartum", true},
 };
 
-enum { SRC_SEED, SRC_GUIDELINE, SRC_ADAPTED, SRC__MAX };
+enum { SRC_SEED, SRC_CITES, SRC_ADAPTED, SRC__MAX };
 static const struct pst_yfield src_fields[SRC__MAX] = {
 	[SRC_SEED] = {"seed", true},
-	[SRC_GUIDELINE] = {"guideline", false},
+	[SRC_CITES] = {"cites", false},
 	[SRC_ADAPTED] = {"adapted", false},
 };
 
@@ -203,10 +203,21 @@ static bool read_exercise(struct pst_yaml *y, struct pst_exercise *e)
 	if (v[F_SOURCE]) {
 		yaml_node_t *s[SRC__MAX];
 		if (pst_yaml_map(y, v[F_SOURCE], "source", src_fields, SRC__MAX, s)) {
-			if (s[SRC_SEED])
-				e->src_seed = pst_yaml_str(y, s[SRC_SEED], "source.seed");
-			if (s[SRC_GUIDELINE])
-				e->src_guideline = pst_yaml_str(y, s[SRC_GUIDELINE], "source.guideline");
+			struct pst_cites more = {0};
+			if (s[SRC_SEED]) {
+				e->src_seed = pst_yaml_id(y, s[SRC_SEED], NULL);
+				e->seed_line = (int)s[SRC_SEED]->start_mark.line + 1;
+				e->seed_col = (int)s[SRC_SEED]->start_mark.column + 1;
+			}
+			if (s[SRC_CITES])
+				pst_yaml_cites(y, s[SRC_CITES], "source.cites", 0, &more);
+			struct pst_cite *all = pst_arena_alloc(y->arena, (more.n + 1) * sizeof(*all));
+			if (all && e->src_seed) {
+				all[0] = (struct pst_cite){e->src_seed, NULL, e->seed_line, e->seed_col};
+				for (size_t k = 0; k < more.n; k++)
+					all[k + 1] = more.v[k];
+				e->sources = (struct pst_cites){all, more.n + 1};
+			}
 			if (s[SRC_ADAPTED])
 				e->src_adapted = pst_yaml_str(y, s[SRC_ADAPTED], "source.adapted");
 		}
@@ -350,6 +361,24 @@ void pst_catalog_free(struct pst_catalog *c)
 		return;
 	pst_arena_free(c->arena);
 	free(c);
+}
+
+size_t pst_catalog_check_sources(const struct pst_catalog *c, const struct pst_sources *s,
+				 struct pst_diags *d)
+{
+	size_t bad = 0;
+	for (size_t i = 0; c && i < c->n; i++) {
+		const struct pst_exercise *e = &c->ex[i];
+		const struct pst_source *seed = pst_sources_find(s, e->src_seed);
+		if (seed && !seed->file) {
+			pst_diag_add(d, e->file, e->seed_line, e->seed_col,
+				     "source.seed: '%s' is not a seed article (its entry has no file); name it under source.cites",
+				     e->src_seed);
+			bad++;
+		}
+		bad += pst_sources_check(s, &e->sources, e->file, d);
+	}
+	return bad;
 }
 
 bool pst_exercise_opens_front(const struct pst_exercise *e)

@@ -136,10 +136,31 @@ static int score(const struct pst_exercise *e, const struct pst_profile *p)
 	return s;
 }
 
+/* The safety question answered yes whose avoid list leaves e out (a note such as tingling
+ * hands at night: no weight on the hands), or NULL. */
+static const struct pst_question *note_excluding(const struct pst_screen_result *screen,
+						 const struct pst_exercise *e)
+{
+	for (size_t i = 0; screen && i < screen->nreasons; i++) {
+		const struct pst_question *qn = screen->reasons[i];
+		if (!pst_outcome_is_referral(qn->outcome) && pst_avoid_hits(qn->avoid, e))
+			return qn;
+	}
+	return NULL;
+}
+
+/* True when a safety rule or an answer leaves e out for p. */
+static bool excluded_for(const struct pst_exercise *e, const struct pst_profile *p,
+			 const struct pst_screen_result *screen)
+{
+	return pst_rules_excluding(e, p) || note_excluding(screen, e);
+}
+
 /* Finds an allowed easier variant of e (breadth first, by the catalogue's order). */
 static const struct pst_exercise *easier_allowed(const struct pst_catalog *c,
 						 const struct pst_exercise *e,
-						 const struct pst_profile *p)
+						 const struct pst_profile *p,
+						 const struct pst_screen_result *screen)
 {
 	const struct pst_exercise *queue[64];
 	size_t head = 0, tail = 0;
@@ -153,7 +174,7 @@ static const struct pst_exercise *easier_allowed(const struct pst_catalog *c,
 				seen |= queue[k] == v;
 			if (!v || seen)
 				continue;
-			if (!pst_rules_excluding(v, p))
+			if (!excluded_for(v, p, screen))
 				return v;
 			if (tail < sizeof queue / sizeof *queue)
 				queue[tail++] = v;
@@ -346,7 +367,7 @@ static const char *why_text(struct builder *b, const struct pst_plan_item *it)
 }
 
 static void add_excluded(struct builder *b, const struct pst_exercise *e, const char *rule,
-			 const char *reason, const char *source, const struct pst_exercise *by,
+			 const char *reason, const struct pst_cites *source, const struct pst_exercise *by,
 			 const struct pst_rule *by_rule)
 {
 	struct pst_plan *plan = b->plan;
@@ -432,6 +453,10 @@ static void general_warnings(struct builder *b, const struct pst_screen_result *
 	else if (screen->outcome == PST_OUT_CLEARANCE)
 		warn(b, "Only start this plan once your doctor or midwife has said that exercise "
 			"is OK for you: you told us about a condition that needs their say-so first.");
+	/* Every clearance or note answered yes: its advice beside the plan. */
+	for (size_t i = 0; screen && i < screen->nreasons; i++)
+		if (!pst_outcome_is_referral(screen->reasons[i]->outcome))
+			warn(b, screen->reasons[i]->advice);
 	if (p->minutes < SLOT_MINUTES)
 		warn(b, "Under 8 minutes a session cannot hold mobility, stretching and "
 			"strengthening together; the plan favours what helps your areas most. Add "
@@ -541,7 +566,7 @@ static void add_progressed_excluded(struct builder *b, const struct pst_progress
 				       k->moved->ex->name);
 	add_excluded(b, k->ex, down ? "regressed-to-variant" : "progressed-to-variant",
 		     why ? why : "Your progression moved on to a variant.",
-		     "CLINICAL §7: pain-monitoring model (Silbernagel 2007), applied conservatively",
+		     &pst_progression_sources,
 		     k->moved->chosen ? k->moved->ex : NULL, NULL);
 }
 
@@ -550,7 +575,8 @@ int pst_plan_build(const struct pst_catalog *c, const struct pst_tips *t,
 		   const struct pst_progression *prog, struct pst_plan **out)
 {
 	*out = NULL;
-	if (screen && screen->outcome != PST_OUT_CLEAR && screen->outcome != PST_OUT_CLEARANCE)
+	if (screen && screen->outcome != PST_OUT_CLEAR && screen->outcome != PST_OUT_CLEARANCE &&
+	    screen->outcome != PST_OUT_NOTE)
 		return PST_EREFERRAL;
 	if (!p->has_stage)
 		return PST_EINVAL;
@@ -573,16 +599,16 @@ int pst_plan_build(const struct pst_catalog *c, const struct pst_tips *t,
 	/* 1. Safety rules, swapping to an easier variant before dropping an exercise. */
 	for (size_t i = 0; i < c->n; i++) {
 		const struct pst_exercise *e = &c->ex[i];
-		if (pst_rules_excluding(e, p) || cand_of(&b, e))
+		if (excluded_for(e, p, screen) || cand_of(&b, e))
 			continue;
 		b.cands[b.ncands++] = (struct cand){.ex = e, .score = score(e, p)};
 	}
 	progress(&b, prog);
 	for (size_t i = 0; i < c->n; i++) {
 		const struct pst_exercise *e = &c->ex[i];
-		if (!pst_rules_excluding(e, p))
+		if (!excluded_for(e, p, screen))
 			continue;
-		const struct pst_exercise *v = easier_allowed(c, e, p);
+		const struct pst_exercise *v = easier_allowed(c, e, p, screen);
 		struct cand *k = v ? cand_of(&b, v) : NULL;
 		if (k && k->moved) /* the variant itself has progressed on */
 			k = k->moved;
@@ -665,7 +691,16 @@ int pst_plan_build(const struct pst_catalog *c, const struct pst_tips *t,
 			for (size_t j = 0; j < plan->nitems; j++)
 				if (plan->items[j].replaces == e)
 					by = plan->items[j].ex;
-			add_excluded(&b, e, r->id, r->reason, r->source, by, r);
+			add_excluded(&b, e, r->id, r->reason, r->sources.n ? &r->sources : NULL, by, r);
+			continue;
+		}
+		const struct pst_question *nq = note_excluding(screen, e);
+		if (nq) {
+			const struct pst_exercise *by = NULL;
+			for (size_t j = 0; j < plan->nitems; j++)
+				if (plan->items[j].replaces == e)
+					by = plan->items[j].ex;
+			add_excluded(&b, e, nq->id, nq->avoid_reason, &nq->sources, by, NULL);
 			continue;
 		}
 		if (k && k->moved) {

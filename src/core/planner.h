@@ -30,10 +30,11 @@ struct pst_plan_item {
 
 struct pst_plan_excluded {
 	const struct pst_exercise *ex;
-	const char *rule;   /* a safety rule id, or "time-budget" / "similar-in-plan" /
-			     * "progressed-to-variant" / "regressed-to-variant" */
+	const char *rule;   /* a safety rule id, the id of a safety question answered yes
+			     * whose avoid list leaves it out (by_rule NULL), or "time-budget" /
+			     * "similar-in-plan" / "progressed-to-variant" / "regressed-to-variant" */
 	const char *reason; /* plain words */
-	const char *source; /* the rule's source; NULL for planning reasons */
+	const struct pst_cites *sources; /* the rule's sources; NULL for planning reasons */
 	const struct pst_exercise *replaced_by; /* the easier variant used instead, or NULL */
 	const struct pst_rule *by_rule; /* the rule that left it out; NULL for planning reasons */
 };
@@ -42,7 +43,9 @@ struct pst_plan {
 	struct pst_arena *arena;
 	struct pst_profile profile;
 	bool screened;
-	enum pst_outcome outcome; /* CLEAR or CLEARANCE when screened */
+	enum pst_outcome outcome; /* CLEAR, CLEARANCE or NOTE when screened */
+	bool has_screened_at;     /* the front end knows when the answers were given: */
+	struct pst_time screened_at;
 	int budget_s, estimated_s;
 	struct pst_plan_item *items; /* in the order to do them */
 	size_t nitems;

@@ -10,7 +10,20 @@
 
 /* --- loading the questions --------------------------------------------------- */
 
-enum { F_ID, F_QUESTION, F_STAGES, F_OUTCOME, F_ADVICE, F_SOURCE, F_STOP_SIGN, F__MAX };
+enum {
+	F_ID,
+	F_QUESTION,
+	F_STAGES,
+	F_OUTCOME,
+	F_ADVICE,
+	F_SOURCE,
+	F_STOP_SIGN,
+	F_PREG_FROM,
+	F_PP_FROM,
+	F_AVOID,
+	F_AVOID_REASON,
+	F__MAX
+};
 
 static const struct pst_yfield q_fields[F__MAX] = {
 	[F_ID] = {"id", true},
@@ -20,6 +33,10 @@ static const struct pst_yfield q_fields[F__MAX] = {
 	[F_ADVICE] = {"advice", true},
 	[F_SOURCE] = {"source", true},
 	[F_STOP_SIGN] = {"stop_sign", false},
+	[F_PREG_FROM] = {"pregnancy_from_week", false},
+	[F_PP_FROM] = {"postpartum_from_week", false},
+	[F_AVOID] = {"avoid", false},
+	[F_AVOID_REASON] = {"avoid_reason", false},
 };
 
 enum { T_QUESTIONS, T__MAX };
@@ -54,16 +71,42 @@ static bool read_question(struct pst_yaml *y, yaml_node_t *node, struct pst_ques
 	if (v[F_OUTCOME]) {
 		/* CLEAR and INCOMPLETE are results of screening, not what a yes can mean. */
 		struct pst_vocab answerable = pst_vocab_outcome;
-		answerable.n = PST_OUT_CLEARANCE + 1;
+		answerable.n = PST_OUT_NOTE + 1;
 		int o = pst_yaml_enum(y, v[F_OUTCOME], "outcome", &answerable);
 		qn->outcome = o < 0 ? PST_OUT_EMERGENCY : (enum pst_outcome)o;
 	}
 	if (v[F_ADVICE])
 		qn->advice = pst_yaml_str(y, v[F_ADVICE], "advice");
 	if (v[F_SOURCE])
-		qn->source = pst_yaml_str(y, v[F_SOURCE], "source");
+		pst_yaml_cites(y, v[F_SOURCE], "source", 1, &qn->sources);
 	if (v[F_STOP_SIGN])
 		qn->stop_sign = pst_yaml_str(y, v[F_STOP_SIGN], "stop_sign");
+	/* A week range for a stage the question is not asked in would never apply. */
+	static const int from_field[PST_STAGE__MAX] = {F_PREG_FROM, F_PP_FROM};
+	static const int from_max[PST_STAGE__MAX] = {42, 104};
+	for (int st = 0; st < PST_STAGE__MAX; st++) {
+		yaml_node_t *n = v[from_field[st]];
+		if (!n)
+			continue;
+		if (pst_yaml_int(y, n, q_fields[from_field[st]].name, 0, from_max[st],
+				 &qn->from_week[st]) &&
+		    v[F_STAGES] && qn->stages && !(qn->stages & PST_BIT(st)))
+			pst_yaml_error(y, n, "%s is set, but %s is not among the question's stages",
+				       q_fields[from_field[st]].name,
+				       pst_vocab_word(&pst_vocab_stage, st));
+	}
+	if (v[F_AVOID] && pst_yaml_mask(y, v[F_AVOID], "avoid", &pst_vocab_avoid, &qn->avoid) &&
+	    qn->avoid && v[F_OUTCOME] && pst_outcome_is_referral(qn->outcome))
+		/* A referral gives no plan: there is nothing to leave out of it. */
+		pst_yaml_error(y, v[F_AVOID], "avoid only applies to the outcomes clearance and note "
+					      "(a referral gives no plan)");
+	if (v[F_AVOID_REASON])
+		qn->avoid_reason = pst_yaml_str(y, v[F_AVOID_REASON], "avoid_reason");
+	if (qn->avoid && !qn->avoid_reason)
+		pst_yaml_error(y, v[F_AVOID], "avoid needs an avoid_reason: why the plan leaves "
+					      "these exercises out, in plain words");
+	if (!qn->avoid && v[F_AVOID_REASON] && qn->avoid_reason)
+		pst_yaml_error(y, v[F_AVOID_REASON], "avoid_reason is set, but avoid is empty");
 	return y->errors == before;
 }
 
@@ -174,6 +217,15 @@ void pst_questions_free(struct pst_questions *q)
 		return;
 	pst_arena_free(q->arena);
 	free(q);
+}
+
+size_t pst_questions_check_sources(const struct pst_questions *q, const struct pst_sources *s,
+				   struct pst_diags *d)
+{
+	size_t bad = 0;
+	for (size_t i = 0; q && i < q->n; i++)
+		bad += pst_sources_check(s, &q->v[i].sources, q->file, d);
+	return bad;
 }
 
 const struct pst_question *pst_questions_find(const struct pst_questions *q, const char *id)
@@ -376,8 +428,24 @@ void pst_answers_free(struct pst_answers *a)
 
 /* --- the outcome -------------------------------------------------------------------- */
 
+bool pst_question_applies(const struct pst_question *qn, unsigned stages, int weeks)
+{
+	if (!(qn->stages & stages))
+		return false;
+	for (int st = 0; st < PST_STAGE__MAX; st++)
+		if (stages == PST_BIT(st))
+			return weeks < 0 || weeks >= qn->from_week[st];
+	return true; /* several stages: which one is not known, so ask */
+}
+
 int pst_screen_evaluate(const struct pst_questions *q, const struct pst_answers *a,
 			unsigned stages, struct pst_screen_result *out)
+{
+	return pst_screen_evaluate_at(q, a, stages, -1, out);
+}
+
+int pst_screen_evaluate_at(const struct pst_questions *q, const struct pst_answers *a,
+			   unsigned stages, int weeks, struct pst_screen_result *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->outcome = PST_OUT_INCOMPLETE;
@@ -394,13 +462,14 @@ int pst_screen_evaluate(const struct pst_questions *q, const struct pst_answers 
 	}
 	/* One pass per outcome keeps the reasons most urgent first and, within an outcome,
 	 * in file order. */
-	for (int o = PST_OUT_EMERGENCY; o <= PST_OUT_CLEARANCE; o++)
+	for (int o = PST_OUT_EMERGENCY; o <= PST_OUT_NOTE; o++)
 		for (size_t i = 0; i < q->n; i++)
 			if ((q->v[i].stages & stages) && (int)q->v[i].outcome == o &&
 			    a->v[i] == PST_ANS_YES)
 				out->reasons[out->nreasons++] = &q->v[i];
 	for (size_t i = 0; i < q->n; i++)
-		if ((q->v[i].stages & stages) && a->v[i] != PST_ANS_YES && a->v[i] != PST_ANS_NO)
+		if (pst_question_applies(&q->v[i], stages, weeks) && a->v[i] != PST_ANS_YES &&
+		    a->v[i] != PST_ANS_NO)
 			out->missing[out->nmissing++] = &q->v[i];
 
 	if (out->nreasons && pst_outcome_is_referral(out->reasons[0]->outcome))
@@ -408,7 +477,7 @@ int pst_screen_evaluate(const struct pst_questions *q, const struct pst_answers 
 	else if (out->nmissing)
 		out->outcome = PST_OUT_INCOMPLETE;
 	else if (out->nreasons)
-		out->outcome = PST_OUT_CLEARANCE;
+		out->outcome = out->reasons[0]->outcome; /* CLEARANCE or NOTE */
 	else
 		out->outcome = PST_OUT_CLEAR;
 	return PST_OK;
@@ -424,6 +493,56 @@ void pst_screen_result_free(struct pst_screen_result *r)
 	r->nreasons = r->nmissing = 0;
 }
 
+unsigned pst_screen_avoid(const struct pst_screen_result *r)
+{
+	unsigned m = 0;
+	for (size_t i = 0; r && i < r->nreasons; i++)
+		if (!pst_outcome_is_referral(r->reasons[i]->outcome))
+			m |= r->reasons[i]->avoid;
+	return m;
+}
+
+/* --- how long answers hold -------------------------------------------------------- */
+
+enum { WEEK20 = 20 * 7, WEEK6 = 6 * 7, WEEK12 = 12 * 7 };
+
+enum pst_staleness pst_screen_staleness(int64_t answered_day, int64_t today, bool has_stage,
+				       enum pst_stage stage, int64_t anchor_day)
+{
+	int64_t age = today - answered_day;
+	bool early = true; /* the stage not known: the shorter keep, to be safe */
+	if (has_stage) {
+		int64_t then = answered_day - anchor_day, now = today - anchor_day;
+		if (stage == PST_STAGE_PREGNANCY) {
+			if (then < WEEK20 && now >= WEEK20)
+				return PST_STALE_20_WEEKS;
+		} else {
+			if (then < 0)
+				return PST_STALE_BIRTH;
+			if (then < WEEK6 && now >= WEEK6)
+				return PST_STALE_6_WEEKS;
+			early = then < WEEK12 || now < WEEK12;
+		}
+	}
+	if (age > (early ? PST_SCREEN_KEEP_DAYS_EARLY : PST_SCREEN_KEEP_DAYS_LATER))
+		return PST_STALE_AGE;
+	return PST_FRESH;
+}
+
+const char *pst_staleness_words(enum pst_staleness s)
+{
+	switch (s) {
+	case PST_FRESH: return "they still hold";
+	case PST_STALE_AGE: return "they are too old: in pregnancy and the first 12 weeks after "
+				  "birth they are asked again every 4 weeks, later every 12 weeks";
+	case PST_STALE_20_WEEKS: return "you have reached 20 weeks of pregnancy since, when the "
+					"warning signs of pre-eclampsia begin to apply";
+	case PST_STALE_6_WEEKS: return "you have passed 6 weeks after the birth since";
+	case PST_STALE_BIRTH: return "they were given in pregnancy, and your baby has been born since";
+	}
+	return "they are out of date";
+}
+
 bool pst_outcome_is_referral(enum pst_outcome o)
 {
 	return o == PST_OUT_EMERGENCY || o == PST_OUT_SAME_DAY || o == PST_OUT_SEE_PROVIDER;
@@ -437,6 +556,8 @@ const char *pst_outcome_headline(enum pst_outcome o)
 		[PST_OUT_SEE_PROVIDER] = "Book an appointment with your doctor or midwife; do not "
 					 "start the programme until you have been seen.",
 		[PST_OUT_CLEARANCE] = "You may use the plan once your provider says it is OK.",
+		[PST_OUT_NOTE] = "You can go ahead, with a note: mention it at your next "
+				 "appointment.",
 		[PST_OUT_INCOMPLETE] = "Not finished: every question needs an answer before a "
 				       "plan can be made.",
 		[PST_OUT_CLEAR] = "No warning signs: you can go ahead.",

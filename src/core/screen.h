@@ -2,14 +2,23 @@
 #ifndef PST_SCREEN_H
 #define PST_SCREEN_H
 
+#include <stdint.h>
+
 #include "base.h"
+#include "sources.h"
 #include "vocab.h"
 
 struct pst_question {
-	const char *id, *question, *advice, *source;
+	const char *id, *question, *advice;
+	struct pst_cites sources; /* ids in the table of sources, each with an optional detail */
 	unsigned stages; /* PST_BIT(enum pst_stage): the stages it is asked in */
-	enum pst_outcome outcome; /* EMERGENCY .. CLEARANCE: what a yes means */
+	enum pst_outcome outcome; /* EMERGENCY .. NOTE: what a yes means */
 	const char *stop_sign;    /* a "stop exercising now" sign in a few words, or NULL */
+	/* From which week of each stage it is asked (0: from the start): pre-eclampsia
+	 * questions from 20 weeks of pregnancy, for example. A yes counts whenever given. */
+	int from_week[PST_STAGE__MAX];
+	unsigned avoid;           /* PST_BIT(enum pst_avoid): a yes leaves these out of the plan */
+	const char *avoid_reason; /* why, for the plan's left-out list (with avoid) */
 	int line;                 /* where it is defined in its file */
 };
 
@@ -28,6 +37,10 @@ struct pst_questions {
 int pst_questions_load(const struct pst_blob *file, struct pst_questions **out,
 		       struct pst_diags *d);
 void pst_questions_free(struct pst_questions *q);
+/* Checks every question's citations against the table of sources; reports each unknown
+ * id at its file:line:col. Returns how many were wrong. */
+size_t pst_questions_check_sources(const struct pst_questions *q, const struct pst_sources *s,
+				   struct pst_diags *d);
 const struct pst_question *pst_questions_find(const struct pst_questions *q, const char *id);
 
 enum pst_answer { PST_ANS_UNANSWERED = 0, PST_ANS_NO, PST_ANS_YES };
@@ -63,6 +76,10 @@ struct pst_screen_result {
 	size_t nmissing;
 };
 
+/* True when qn is asked of a person in stages (a mask) at weeks of that stage (weeks < 0
+ * or several stages: not known, and every question of the stages is asked). */
+bool pst_question_applies(const struct pst_question *qn, unsigned stages, int weeks);
+
 /*
  * Decides the outcome. stages is a mask of the stages that apply (both when the stage
  * is not known). A yes to a referral question (emergency, same-day, see-provider)
@@ -72,6 +89,39 @@ struct pst_screen_result {
  */
 int pst_screen_evaluate(const struct pst_questions *q, const struct pst_answers *a,
 			unsigned stages, struct pst_screen_result *out);
+/* The same, knowing the weeks of the stage (weeks < 0: not known): a question not yet
+ * asked at these weeks is not missing when unanswered, but a yes to it still counts.
+ * Outcomes: a referral (most urgent yes), else INCOMPLETE, else CLEARANCE or NOTE (the
+ * most urgent yes), else CLEAR. */
+int pst_screen_evaluate_at(const struct pst_questions *q, const struct pst_answers *a,
+			   unsigned stages, int weeks, struct pst_screen_result *out);
+/* The avoid mask of every NOTE or CLEARANCE question answered yes in r. */
+unsigned pst_screen_avoid(const struct pst_screen_result *r);
+
+/* Why saved safety answers must be asked again (PST_FRESH: they still hold). */
+enum pst_staleness {
+	PST_FRESH,
+	PST_STALE_AGE,        /* older than 4 weeks (pregnancy, first 12 weeks after birth) or 12 */
+	PST_STALE_20_WEEKS,   /* answered before 20 weeks of pregnancy, now past it */
+	PST_STALE_6_WEEKS,    /* answered before 6 weeks after birth, now past it */
+	PST_STALE_BIRTH,      /* answered in pregnancy, the baby is born since */
+};
+
+/* The longest answers are kept, in days: 28 in pregnancy and the first 12 weeks after
+ * birth, 84 later (CLINICAL.md §3: risks change week by week around birth). */
+enum { PST_SCREEN_KEEP_DAYS_EARLY = 28, PST_SCREEN_KEEP_DAYS_LATER = 84 };
+
+/*
+ * Whether safety answers given on the local day answered_day must be asked again on
+ * today. has_stage false: the stage is not known (the shorter time applies). Otherwise
+ * stage is the person's stage now and anchor_day the local day of its week 0 (the saved
+ * profile's anchor). The short keep applies when either the day of the answers or today
+ * falls in pregnancy or the first 12 weeks after birth.
+ */
+enum pst_staleness pst_screen_staleness(int64_t answered_day, int64_t today, bool has_stage,
+				       enum pst_stage stage, int64_t anchor_day);
+/* Plain words for why answers are asked again ("they are more than 4 weeks old"). */
+const char *pst_staleness_words(enum pst_staleness s);
 void pst_screen_result_free(struct pst_screen_result *r);
 
 /* True for outcomes that mean "no plan": emergency, same-day, see-provider. */

@@ -23,7 +23,8 @@ VOCAB(condition, "condition", "pelvic-girdle-pain", "wrist-or-thumb-pain", "tumm
 VOCAB(stage, "stage", "pregnancy", "postpartum");
 VOCAB(birth, "birth", "unknown", "vaginal", "caesarean");
 VOCAB(feeding, "feeding", "unknown", "breast", "bottle", "mixed");
-VOCAB(outcome, "outcome", "emergency", "same-day", "see-provider", "clearance", "incomplete",
+VOCAB(outcome, "outcome", "emergency", "same-day", "see-provider", "clearance", "note",
+      "incomplete",
       "clear");
 
 _Static_assert(sizeof(kind_words) / sizeof(*kind_words) == PST_KIND__MAX, "kinds");

@@ -81,12 +81,15 @@ enum pst_birth { PST_BIRTH_UNKNOWN, PST_BIRTH_VAGINAL, PST_BIRTH_CAESAREAN, PST_
 
 enum pst_feeding { PST_FEED_UNKNOWN, PST_FEED_BREAST, PST_FEED_BOTTLE, PST_FEED_MIXED, PST_FEED__MAX };
 
-/* Screening outcomes, most urgent first; CLEAR and INCOMPLETE are results, not question outcomes. */
+/* Screening outcomes, most urgent first; CLEAR and INCOMPLETE are results, not question
+ * outcomes. NOTE: the plan is given, with the question's advice beside it, and the
+ * question may leave some exercises out of the plan (its avoid list). */
 enum pst_outcome {
 	PST_OUT_EMERGENCY,
 	PST_OUT_SAME_DAY,
 	PST_OUT_SEE_PROVIDER,
 	PST_OUT_CLEARANCE,
+	PST_OUT_NOTE,
 	PST_OUT_INCOMPLETE,
 	PST_OUT_CLEAR,
 	PST_OUT__MAX

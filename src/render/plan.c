@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "cite.h"
 #include "json.h"
 #include "text.h"
 
@@ -89,9 +90,9 @@ static json_t *item_json(const struct pst_plan_item *it, bool full)
 		json_object_set_new(o, "replaces", json_string(it->replaces->id));
 	json_t *cau = json_array();
 	for (size_t i = 0; i < it->ncautions; i++)
-		json_array_append_new(cau, json_pack("{s:s, s:s, s:s}", "rule", it->cautions[i]->id,
-						     "reason", it->cautions[i]->reason, "source",
-						     it->cautions[i]->source));
+		json_array_append_new(cau, json_pack("{s:s, s:s, s:o}", "rule", it->cautions[i]->id,
+						     "reason", it->cautions[i]->reason, "sources",
+						     pst_json_cites(&it->cautions[i]->sources)));
 	json_object_set_new(o, "cautions", cau);
 	json_object_set_new(o, "progression", progression_json(it));
 	return o;
@@ -104,6 +105,11 @@ json_t *pst_json_plan(const struct pst_plan *plan)
 	json_object_set_new(o, "outcome", plan->screened
 						 ? json_string(pst_vocab_word(&pst_vocab_outcome, (int)plan->outcome))
 						 : json_string("not-screened"));
+	if (plan->has_screened_at) {
+		char at[40];
+		pst_time_format(plan->screened_at, at, sizeof at);
+		json_object_set_new(o, "screened_at", json_string(at));
+	}
 	json_object_set_new(o, "stage", pst_json_stage(&plan->profile));
 	json_object_set_new(o, "minutes_budget", json_integer(plan->profile.minutes));
 	json_object_set_new(o, "estimated_seconds", json_integer(plan->estimated_s));
@@ -128,8 +134,8 @@ json_t *pst_json_plan(const struct pst_plan *plan)
 		const struct pst_plan_excluded *x = &plan->excluded[i];
 		json_t *xo = json_pack("{s:s, s:s, s:s}", "id", x->ex->id, "rule", x->rule, "reason",
 				       x->reason);
-		if (x->source)
-			json_object_set_new(xo, "source", json_string(x->source));
+		if (x->sources)
+			json_object_set_new(xo, "sources", pst_json_cites(x->sources));
 		if (x->replaced_by)
 			json_object_set_new(xo, "replaced_by", json_string(x->replaced_by->id));
 		json_array_append_new(exc, xo);
@@ -173,6 +179,14 @@ void pst_text_plan(struct pst_buf *b, const struct pst_plan *plan, const struct 
 	pst_buf_printf(b, "Your plan: %s, %d minutes a session, %d sessions a week\n",
 		       pst_profile_stage_words(p, words, sizeof words), p->minutes,
 		       plan->sessions_per_week);
+	if (plan->has_screened_at) {
+		char day[16];
+		pst_day_format(pst_time_day(plan->screened_at), day, sizeof day);
+		pst_buf_printf(b, "Safety questions answered on %s: %s\n", day,
+			       plan->outcome == PST_OUT_CLEARANCE ? "wait for your provider's OK"
+			       : plan->outcome == PST_OUT_NOTE ? "a note for your next appointment"
+							       : "no warning signs");
+	}
 	if (plan->nwarnings) {
 		pst_buf_puts(b, "\nBefore you start\n");
 		for (size_t i = 0; i < plan->nwarnings; i++)
@@ -205,7 +219,11 @@ void pst_text_plan(struct pst_buf *b, const struct pst_plan *plan, const struct 
 				      78);
 		for (size_t k = 0; k < it->ncautions; k++)
 			pst_text_wrap(b, it->cautions[k]->reason, "           ", "     Note: ", 78);
-		pst_buf_printf(b, "     Source: seed %s\n", e->src_seed);
+		struct pst_buf sb;
+		pst_buf_init(&sb, 8192);
+		pst_cite_exercise(&sb, e);
+		pst_text_wrap(b, sb.s ? sb.s : "", "              ", "     Sources: ", 78);
+		pst_buf_free(&sb);
 	}
 	pst_buf_puts(b, "\nWeek\n");
 	for (int d = 0; d < PST_DAYS; d++)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "chart.h"
+#include "cite.h"
 #include "document.h"
 #include "pdfdoc.h"
 #include "text.h"
@@ -476,7 +477,23 @@ static int layout(struct pst_doc *d, const void *arg)
 		     "next day is higher than before the session; every exercise done in a week "
 		     "whose average morning pain rose 1 point or more on the week before also goes "
 		     "down one step (Silbernagel 2007, applied conservatively).",
-		     &sf, 0, 8);
+		     &sf, 0, 3);
+	/* The sources named above, readable and with where to find them. */
+	static const char *const cited[] = {"childs-2005", "stratford-1995", "silbernagel-2007"};
+	for (size_t i = 0; i < sizeof cited / sizeof *cited; i++) {
+		const struct pst_source *so = pst_sources_find(pst_cite_sources(), cited[i]);
+		if (!so)
+			continue;
+		struct pst_buf t;
+		pst_buf_init(&t, 4096);
+		pst_buf_puts(&t, i ? "" : "Sources: ");
+		pst_source_cite(&t, so);
+		pst_buf_puts(&t, ". ");
+		pst_source_where(&t, so);
+		pst_buf_puts(&t, ".");
+		pst_doc_para(d, t.s ? t.s : "", &sf, 0, i + 1 < sizeof cited / sizeof *cited ? 1 : 8);
+		pst_buf_free(&t);
+	}
 	struct pst_font bf = pst_font_body;
 	bf.markup = false;
 	bf.bold = true;

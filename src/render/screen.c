@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 
+#include "cite.h"
 #include "json.h"
 #include "text.h"
 
@@ -22,7 +23,7 @@ static json_t *json_reason(const struct pst_question *qn)
 	if (put(o, "id", json_string(qn->id)) && put(o, "question", json_string(qn->question)) &&
 	    put(o, "outcome",
 		json_string(pst_vocab_word(&pst_vocab_outcome, (int)qn->outcome))) &&
-	    put(o, "advice", json_string(qn->advice)) && put(o, "source", json_string(qn->source)))
+	    put(o, "advice", json_string(qn->advice)) && put(o, "sources", pst_json_cites(&qn->sources)))
 		return o;
 	json_decref(o);
 	return NULL;
@@ -65,6 +66,7 @@ static const char *urgency(enum pst_outcome o)
 	case PST_OUT_SAME_DAY: return "today (same-day)";
 	case PST_OUT_SEE_PROVIDER: return "book an appointment; no plan until seen (see-provider)";
 	case PST_OUT_CLEARANCE: return "your provider's OK before you start (clearance)";
+	case PST_OUT_NOTE: return "the plan is given; mention it at your next appointment (note)";
 	default: return pst_vocab_word(&pst_vocab_outcome, (int)o);
 	}
 }
@@ -86,8 +88,12 @@ static void text_reason(struct pst_buf *b, size_t num, const struct pst_question
 	char label[32];
 	snprintf(label, sizeof label, "%sWhat to do: ", indent);
 	pst_text_wrap(b, qn->advice, indent, label, WIDTH);
-	snprintf(label, sizeof label, "%sSource: ", indent);
-	pst_text_wrap(b, qn->source, indent, label, WIDTH);
+	snprintf(label, sizeof label, "%sSources: ", indent);
+	struct pst_buf sb;
+	pst_buf_init(&sb, 8192);
+	pst_cite_text(&sb, &qn->sources);
+	pst_text_wrap(b, sb.s ? sb.s : "", indent, label, WIDTH);
+	pst_buf_free(&sb);
 }
 
 void pst_text_screen_result(struct pst_buf *b, const struct pst_screen_result *r)
@@ -130,7 +136,15 @@ json_t *pst_json_question(const struct pst_question *qn)
 	json_t *o = json_reason(qn);
 	if (!o)
 		return NULL;
+	json_t *from = json_object();
+	for (int st = 0; from && st < PST_STAGE__MAX; st++)
+		if ((qn->stages & PST_BIT(st)) &&
+		    json_object_set_new(from, pst_vocab_word(&pst_vocab_stage, st),
+					json_integer(qn->from_week[st])))
+			break;
 	if (put(o, "stages", pst_json_mask(&pst_vocab_stage, qn->stages)) &&
+	    put(o, "from_week", from) &&
+	    put(o, "avoid", pst_json_mask(&pst_vocab_avoid, qn->avoid)) &&
 	    put(o, "stop_sign", qn->stop_sign ? json_string(qn->stop_sign) : json_null()))
 		return o;
 	json_decref(o);
@@ -145,7 +159,15 @@ void pst_text_questions(struct pst_buf *b, const struct pst_questions *q, unsign
 		if (!(qn->stages & stages))
 			continue;
 		pst_buf_printf(b, "%s%s (", n++ ? "\n" : "", qn->id);
-		pst_text_mask(b, &pst_vocab_stage, qn->stages, "-");
+		const char *sep = "";
+		for (int st = 0; st < PST_STAGE__MAX; st++) {
+			if (!(qn->stages & PST_BIT(st)))
+				continue;
+			pst_buf_printf(b, "%s%s", sep, pst_vocab_word(&pst_vocab_stage, st));
+			if (qn->from_week[st])
+				pst_buf_printf(b, " from %d weeks", qn->from_week[st]);
+			sep = ", ";
+		}
 		pst_buf_printf(b, "; yes means %s)\n",
 			       pst_vocab_word(&pst_vocab_outcome, (int)qn->outcome));
 		pst_text_wrap(b, qn->question, "  ", "  ", WIDTH);

@@ -1,6 +1,8 @@
 /* Plain-text views for the terminal: tables, wrapped paragraphs, doses in words. */
 #include "text.h"
 
+#include "cite.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -174,7 +176,7 @@ void pst_text_scene(struct pst_buf *b, const struct pst_scene *sc)
 		return;
 	pst_buf_printf(b, "Pictures:   %zu poses: ", sc->n);
 	for (size_t i = 0; i < sc->n; i++)
-		pst_buf_printf(b, "%s%s", i ? ", " : "", sc->poses[i].name);
+		pst_buf_printf(b, "%s%s", i ? ", " : "", sc->poses[i].caption ? sc->poses[i].caption : sc->poses[i].name);
 	unsigned views = 0;
 	for (size_t i = 0; i < sc->n; i++)
 		views |= PST_BIT(sc->poses[i].view);
@@ -252,10 +254,14 @@ void pst_text_exercise(struct pst_buf *b, const struct pst_exercise *e)
 		for (size_t i = 0; i < e->harder.n; i++)
 			pst_buf_printf(b, "  harder: %s\n", e->harder.v[i]);
 	}
-	pst_buf_puts(b, "\nSource\n");
-	pst_buf_printf(b, "  seed %s\n", e->src_seed);
-	if (e->src_guideline)
-		pst_text_wrap(b, e->src_guideline, "    ", "  guideline: ", 78);
+	pst_buf_puts(b, "\nSources\n");
+	for (size_t i = 0; i < e->sources.n; i++) {
+		struct pst_buf sb;
+		pst_buf_init(&sb, 4096);
+		pst_cite_text(&sb, &(struct pst_cites){&e->sources.v[i], 1});
+		pst_text_wrap(b, sb.s ? sb.s : "", "    ", "  - ", 78);
+		pst_buf_free(&sb);
+	}
 	if (e->src_adapted)
 		pst_text_wrap(b, e->src_adapted, "    ", "  adapted: ", 78);
 }

@@ -297,17 +297,34 @@ static void plan_json(struct web *w, struct req *r)
 	struct pst_screen_result res;
 	bool found = false, screened = false;
 	struct pst_plan *plan = NULL;
+	struct pst_app_screened st = {0};
 	web_store_lock(w);
 	int err = pst_app_profile(w->cfg.store, r->today, &sp, &p, &found);
 	if (!err && found) {
-		err = pst_app_screening(w->cfg.store, w->cfg.questions, &p, &res, &screened);
-		if (err == PST_EDATA) { /* answers to questions that changed: ask again */
-			err = PST_OK;
-			screened = false;
-		}
-		if (!err)
+		err = pst_app_screening(w->cfg.store, w->cfg.questions, &sp, &p, r->today, &res, &st);
+		screened = !err && st.usable;
+		if (!err && st.found && !st.usable) {
+			/* Too old, or the questions changed: asked again, so no plan, as for
+			 * unanswered questions (every question of the stage is missing). */
+			struct pst_answers none = {0};
+			err = pst_answers_init(w->cfg.questions, &none);
+			for (size_t i = 0; !err && i < none.n; i++)
+				none.v[i] = PST_ANS_UNANSWERED;
+			if (!err)
+				err = pst_screen_evaluate_at(w->cfg.questions, &none, PST_BIT(p.stage),
+							     p.weeks, &res);
+			pst_answers_free(&none);
+			screened = !err;
+			if (!err)
+				err = PST_EREFERRAL;
+		} else if (!err) {
 			err = pst_app_plan(w->cfg.store, w->cfg.cat, w->cfg.tips, &p,
 					   screened ? &res : NULL, &plan);
+			if (!err && screened) {
+				plan->has_screened_at = true;
+				plan->screened_at = st.at;
+			}
+		}
 	}
 	web_store_unlock(w);
 	if (!found && !err) {

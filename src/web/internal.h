@@ -21,7 +21,9 @@ enum {
 	WEB_CONNECTION_MEMORY = 32 * 1024, /* request line + headers + body chunks */
 	WEB_TIMEOUT_S = 15,                /* a slow or stuck client is dropped */
 	WEB_THREADS = 2,                   /* the machine has 2 cores */
-	WEB_PATH_ARG_MAX = 64
+	WEB_PATH_ARG_MAX = 64,
+	WEB_HOSTS_MAX = 24,     /* Host values accepted: the loopback names and --host's */
+	WEB_HOST_LEN = 264      /* a DNS name (253) with ":65535" */
 };
 
 /* Responses kept in memory and served until the person's data changes. */
@@ -60,6 +62,8 @@ struct web {
 	struct web_blob *assets; /* the gzip copies of web_assets (data unused) */
 	size_t *fig_first;       /* index of exercise i's first pose in figs */
 	size_t nfigs;
+	char hosts[WEB_HOSTS_MAX][WEB_HOST_LEN]; /* the Host values served (host_allowed) */
+	size_t nhosts;
 };
 
 enum web_method { M_GET, M_HEAD, M_POST, M_PUT, M_OTHER };
@@ -78,6 +82,7 @@ struct web_reply {
 	const char *cache;        /* Cache-Control; NULL: no-store */
 	char allow[64];           /* Allow, for 405 */
 	bool set_cookie;          /* the CSRF cookie */
+	bool no_cookie;           /* never the CSRF cookie (a request under a foreign Host) */
 	bool queued;              /* the handler queued a response itself (cache hit) */
 };
 
@@ -231,15 +236,18 @@ void page_exercise(struct web *w, struct req *r);
 void page_tips(struct web *w, struct req *r);
 void page_tip(struct web *w, struct req *r);
 void page_about(struct web *w, struct req *r);
+void page_sources(struct web *w, struct req *r);
 void page_disclaimer(struct web *w, struct req *r);
 void page_stop(struct web *w, struct req *r);
 void page_figure(struct web *w, struct req *r);
+void page_figure_pregnant(struct web *w, struct req *r);
 void page_asset(struct web *w, struct req *r);
 /* The <img> of pose `pose` of e (lazy: loaded when scrolled to). */
-void page_figure_img(struct pst_buf *b, const struct pst_exercise *e, size_t pose, bool lazy);
+void page_figure_img(struct pst_buf *b, const struct pst_exercise *e, size_t pose, bool lazy,
+		     bool pregnant);
 /* The <img> of an exercise's movement, animated (lazy; the stylesheet shows it only to
  * those who have not asked for reduced motion). */
-void page_figure_moving(struct pst_buf *b, const struct pst_exercise *e);
+void page_figure_moving(struct pst_buf *b, const struct pst_exercise *e, bool pregnant);
 /* A tip's body, rendered safely, and its source. */
 void page_tip_body(struct pst_buf *b, const struct pst_tip *t);
 /* An HTML error page. */

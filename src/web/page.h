@@ -11,6 +11,7 @@ struct person {
 	bool referral;    /* the answers send them to a professional: no plan */
 	bool incomplete;  /* answers saved, but not all for the profile's stage */
 	bool has_profile;
+	struct pst_app_screened answers; /* what is known of the saved answers */
 	struct pst_saved_profile sp;
 	struct pst_profile p; /* as of today */
 	struct pst_screen_result res; /* valid when screened; freed by person_free */

@@ -11,6 +11,7 @@
 #include "core/history.h"
 #include "page.h"
 #include "render/chart.h"
+#include "render/cite.h"
 #include "render/document.h"
 #include "render/plan.h"
 #include "render/text.h"
@@ -38,6 +39,10 @@ static struct pst_plan *todays_plan(struct web *w, struct req *r, struct person 
 	web_store_lock(w);
 	err = pst_app_plan(w->cfg.store, w->cfg.cat, w->cfg.tips, &pe->p, &pe->res, &plan);
 	web_store_unlock(w);
+	if (!err) { /* the page and the handout say when the answers were given */
+		plan->has_screened_at = true;
+		plan->screened_at = pe->answers.at;
+	}
 	if (err == PST_EREFERRAL) {
 		web_redirect(r, "/referral");
 		return NULL;
@@ -88,7 +93,7 @@ static int excluded_group(const struct pst_plan_excluded *x)
 {
 	if (x->by_rule && x->by_rule->choice)
 		return 1;
-	return x->source ? 0 : 2;
+	return x->sources ? 0 : 2;
 }
 
 /* Why the plan is what it is (as `postura plan` says it): each exercise's reason, its
@@ -128,8 +133,11 @@ static void plan_reasons(struct pst_buf *b, const struct pst_plan *plan)
 					x->reason);
 			if (x->replaced_by)
 				pst_html_printf(b, " Instead: %s.", x->replaced_by->name);
-			if (group == 0)
-				pst_html_printf(b, " <span class=\"source\">Source: %s</span>", x->source);
+			if (group == 0) {
+				pst_html_raw(b, " <span class=\"source\">Source: ");
+				pst_cite_html(b, x->sources);
+				pst_html_raw(b, "</span>");
+			}
 			pst_html_raw(b, "</li>");
 		}
 		if (any)
@@ -168,6 +176,16 @@ static void render_today(struct web *w, struct req *r, const struct pst_plan *pl
 			   "session, %d sessions a week.</p>",
 			when, pst_profile_stage_words(&plan->profile, words, sizeof words),
 			plan->profile.minutes, plan->sessions_per_week);
+	if (plan->has_screened_at) {
+		char day[16];
+		pst_day_format(pst_time_day(plan->screened_at), day, sizeof day);
+		pst_html_printf(b, "<p class=\"answered\">Safety questions answered on %s%s. <a "
+				   "href=\"/screening\">Answer them again</a> if anything has changed.</p>",
+				day,
+				plan->outcome == PST_OUT_NOTE ? ": a note for your next appointment, below"
+				: plan->outcome == PST_OUT_CLEARANCE ? ": wait for your provider's OK"
+								     : "");
+	}
 	warnings(b, plan);
 	if (session) {
 		pst_html_raw(b, "<section class=\"card today\" aria-labelledby=\"rt-h\"><h2 id=\"rt-h\">Your routine today</h2><p>");
@@ -336,7 +354,8 @@ static void pain_select(struct pst_buf *b, const char *name, const char *label, 
 	pst_html_raw(b, "</select></p>");
 }
 
-static void player_step(struct pst_buf *b, const struct pst_plan_item *it, size_t i, size_t n)
+static void player_step(struct pst_buf *b, const struct pst_plan_item *it, size_t i, size_t n,
+			bool pregnant)
 {
 	const struct pst_exercise *e = it->ex;
 	const struct pst_dose *d = &it->dose;
@@ -352,10 +371,10 @@ static void player_step(struct pst_buf *b, const struct pst_plan_item *it, size_
 	/* Lazy, all of them: the player shows one exercise at a time, and the pictures of
 	 * the others are fetched only when they come into view. */
 	pst_html_raw(b, "</p><div class=\"poses\" data-moving>");
-	page_figure_moving(b, e);
-	page_figure_img(b, e, 0, true);
+	page_figure_moving(b, e, pregnant);
+	page_figure_img(b, e, 0, true, pregnant);
 	if (e->scene.n > 1)
-		page_figure_img(b, e, e->scene.n - 1, true);
+		page_figure_img(b, e, e->scene.n - 1, true, pregnant);
 	pst_html_raw(b, "</div><details open><summary>How to do it</summary><ol>");
 	for (size_t k = 0; k < e->steps.n; k++)
 		pst_html_printf(b, "<li>%s</li>", e->steps.v[k]);
@@ -414,7 +433,8 @@ void page_session(struct web *w, struct req *r)
 	pain_select(b, "pain_before", "Pain now, before you start (0-10)", true);
 	pst_html_printf(b, "<input type=\"hidden\" name=\"n\" value=\"%zu\"><ol class=\"steps-list\">", n);
 	for (size_t i = 0; i < n; i++)
-		player_step(b, &items[i], i, n);
+		player_step(b, &items[i], i, n,
+			    pe.p.has_stage && pe.p.stage == PST_STAGE_PREGNANCY);
 	pst_html_raw(b, "</ol><div class=\"finish\"><h2>Done</h2>");
 	pain_select(b, "pain_after", "Pain now, after the session (0-10)", true);
 	pst_html_raw(b, "<p><button type=\"submit\">Save the session</button></p></div></form>");

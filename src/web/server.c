@@ -12,7 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "app/app.h"
@@ -183,7 +186,7 @@ static enum MHD_Result send_reply(struct web *w, struct req *r)
 	if (!resp)
 		return MHD_NO;
 	bool html = strncmp(ctype, "text/html", 9) == 0;
-	add_headers(resp, w, ctype, rp->cache, html || rp->set_cookie);
+	add_headers(resp, w, ctype, rp->cache, (html || rp->set_cookie) && !rp->no_cookie);
 	if (gz)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
 	if (vary)
@@ -330,6 +333,123 @@ bool web_csrf_ok(struct web *w, struct req *r, const struct pst_form *f)
 	return same_token(w, pst_form_get(f, "csrf")) && same_token(w, cookie);
 }
 
+/* --- hosts and origins ------------------------------------------------------------ */
+
+/* DNS rebinding: a page of another site whose name is made to point at 127.0.0.1 sends
+ * its own name in Host, and the browser lets it read what it gets. Only the names the
+ * server listens as (and those given with --host) are served. */
+static bool host_allowed(const struct web *w, const char *host)
+{
+	if (!host || !*host)
+		return false;
+	for (size_t i = 0; i < w->nhosts; i++)
+		if (strcasecmp(host, w->hosts[i]) == 0)
+			return true;
+	return false;
+}
+
+__attribute__((format(printf, 2, 3))) static void add_host(struct web *w, const char *fmt, ...)
+{
+	if (w->nhosts >= WEB_HOSTS_MAX)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(w->hosts[w->nhosts], WEB_HOST_LEN, fmt, ap);
+	va_end(ap);
+	if (!host_allowed(w, w->hosts[w->nhosts]))
+		w->nhosts++;
+}
+
+/* Where the port of "NAME:PORT" or "[V6]:PORT" starts (at the ':'), or NULL. */
+static const char *port_part(const char *name)
+{
+	if (name[0] == '[') {
+		const char *end = strchr(name, ']');
+		return end && end[1] == ':' ? end + 1 : NULL;
+	}
+	return strchr(name, ':');
+}
+
+bool pst_web_host_name_ok(const char *name)
+{
+	size_t n = strlen(name);
+	if (!n || n >= WEB_HOST_LEN - 8)
+		return false;
+	const char *port = port_part(name);
+	size_t hn = port ? (size_t)(port - name) : n;
+	if (port) {
+		char *end;
+		long p = strtol(port + 1, &end, 10);
+		if (!port[1] || *end || port[1] < '0' || port[1] > '9' || p < 1 || p > 65535)
+			return false;
+	}
+	if (name[0] == '[') {
+		char a[64];
+		struct in6_addr a6;
+		if (hn < 3 || name[hn - 1] != ']' || hn - 2 >= sizeof a)
+			return false;
+		memcpy(a, name + 1, hn - 2);
+		a[hn - 2] = '\0';
+		return inet_pton(AF_INET6, a, &a6) == 1;
+	}
+	if (!hn || hn > 253 || name[0] == '-' || name[0] == '.')
+		return false;
+	for (size_t i = 0; i < hn; i++) {
+		char c = name[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '.'))
+			return false;
+	}
+	return true;
+}
+
+/* The Host values served: the loopback names with the port, the listening address, and
+ * each --host name (as given when it has a port; else alone, as a proxy on the scheme's
+ * default port passes it, and with the server's port). Port 80 is also sent without. */
+static void make_hosts(struct web *w, const char *listen, bool v6, unsigned port)
+{
+	static const char *const local[] = {"127.0.0.1", "localhost", "[::1]"};
+	for (size_t i = 0; i < sizeof local / sizeof local[0]; i++) {
+		add_host(w, "%s:%u", local[i], port);
+		if (port == 80)
+			add_host(w, "%s", local[i]);
+	}
+	add_host(w, v6 ? "[%s]:%u" : "%s:%u", listen, port);
+	if (port == 80)
+		add_host(w, v6 ? "[%s]" : "%s", listen);
+	for (size_t i = 0; i < w->cfg.nhosts; i++) {
+		const char *h = w->cfg.hosts[i];
+		add_host(w, "%s", h);
+		if (!port_part(h))
+			add_host(w, "%s:%u", h, port);
+	}
+}
+
+/* A request that changes something must come from a page of this server. A browser says
+ * where it came from in Sec-Fetch-Site, and in Origin, whose scheme and host must then be
+ * the Host the request was sent to (itself checked against the served names). Under our
+ * Referrer-Policy: no-referrer a browser's own same-origin form says "Origin: null", so
+ * "null" is taken when Sec-Fetch-Site says same-origin, and for a form (which must also
+ * carry the CSRF token) from an older browser that sends no Sec-Fetch-Site; the JSON API
+ * refuses it then. Clients that send neither header (curl, scripts) are not browsers a
+ * foreign page can drive. */
+static bool same_origin(struct req *r)
+{
+	const char *site = web_header(r, "Sec-Fetch-Site");
+	if (site && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0)
+		return false;
+	const char *origin = web_header(r, MHD_HTTP_HEADER_ORIGIN);
+	if (!origin)
+		return true;
+	if (strcmp(origin, "null") == 0)
+		return site || r->route->body == BODY_FORM;
+	const char *host = web_header(r, MHD_HTTP_HEADER_HOST);
+	const char *rest = strncmp(origin, "http://", 7) == 0	 ? origin + 7
+			   : strncmp(origin, "https://", 8) == 0 ? origin + 8
+								 : NULL;
+	return rest && host && strcasecmp(rest, host) == 0;
+}
+
 /* --- requests ------------------------------------------------------------------- */
 
 static const char *method_name(enum web_method m)
@@ -428,6 +548,12 @@ static void start(struct web *w, struct req *r)
 	}
 	if (r->route->body == BODY_NONE)
 		return;
+	if (!same_origin(r)) {
+		r->early = MHD_HTTP_FORBIDDEN;
+		web_error(r, r->early, "cross-site", NULL,
+			  "this request came from another site, which may not change your records");
+		return;
+	}
 	const char *ctype = web_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
 	const char *want = r->route->body == BODY_JSON ? "application/json"
 						       : "application/x-www-form-urlencoded";
@@ -497,7 +623,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		r->path = url;
 		r->method = method_of(method);
 		pst_buf_init(&r->body, WEB_BODY_MAX);
-		start(w, r);
+		const char *host = web_header(r, MHD_HTTP_HEADER_HOST);
+		if (!host_allowed(w, host)) {
+			/* Nothing of the person's, not even the CSRF cookie. */
+			r->early = MHD_HTTP_MISDIRECTED_REQUEST;
+			r->reply.no_cookie = true;
+			web_error(r, r->early, "misdirected", NULL,
+				  "this server answers to %s, not to '%.64s'; to use another name, "
+				  "start it with --host NAME",
+				  w->hosts[0], host ? host : "(no Host header)");
+		} else {
+			start(w, r);
+		}
 		/* A reply decided now is sent now only when a body would follow: it is not
 		 * read. Otherwise the reply waits for the second call, which keeps the
 		 * connection alive (libmicrohttpd closes it when a reply is queued in the
@@ -609,7 +746,8 @@ static int setup(struct web *w, const struct pst_web_config *cfg)
 		return PST_ENOMEM;
 	for (size_t i = 0; i < cfg->cat->n; i++) {
 		w->fig_first[i] = w->nfigs;
-		w->nfigs += cfg->cat->ex[i].scene.n + 1; /* each pose, and the movement */
+		/* each pose and the movement, neutral and with the bump */
+		w->nfigs += 2 * (cfg->cat->ex[i].scene.n + 1);
 	}
 	w->fig_first[cfg->cat->n] = w->nfigs;
 	w->figs = calloc(w->nfigs ? w->nfigs : 1, sizeof(*w->figs));
@@ -708,24 +846,42 @@ int pst_web_serve(const struct pst_web_config *cfg, FILE *out, char *errmsg, siz
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, &old);
-	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
-	w->daemon = MHD_start_daemon(
-		flags, (uint16_t)cfg->port, NULL, NULL, on_request, w, MHD_OPTION_EXTERNAL_LOGGER,
-		on_log, w, MHD_OPTION_SOCK_ADDR, &ss,
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)WEB_THREADS, MHD_OPTION_CONNECTION_LIMIT,
-		(unsigned)WEB_CONNECTIONS_MAX, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-		(size_t)WEB_CONNECTION_MEMORY, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)WEB_TIMEOUT_S,
-		MHD_OPTION_URI_LOG_CALLBACK, on_uri, w, MHD_OPTION_NOTIFY_COMPLETED, on_done, w,
-		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
-	if (!w->daemon) {
+	/* The socket is bound here, not by libmicrohttpd, so that the port (when 0 asks for
+	 * any) is known, and the Host names with it set, before the first request. */
+	int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	int one = 1;
+	socklen_t sl = v6 ? sizeof(*s6) : sizeof(*s4);
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+	    (v6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one) != 0) ||
+	    bind(fd, (struct sockaddr *)&ss, sl) != 0 || listen(fd, 1024) != 0 ||
+	    getsockname(fd, (struct sockaddr *)&ss, &sl) != 0) {
 		snprintf(errmsg, size, "cannot listen on %s port %d: %s", cfg->host, cfg->port,
-			 errno ? strerror(errno) : "libmicrohttpd refused to start");
+			 strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		teardown(w);
 		return PST_EIO;
 	}
-	const union MHD_DaemonInfo *info = MHD_get_daemon_info(w->daemon, MHD_DAEMON_INFO_BIND_PORT);
-	unsigned port = info ? info->port : (unsigned)cfg->port;
+	unsigned port = ntohs(v6 ? s6->sin6_port : s4->sin_port);
+	make_hosts(w, host, v6, port);
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
+	w->daemon = MHD_start_daemon(
+		flags, (uint16_t)port, NULL, NULL, on_request, w, MHD_OPTION_EXTERNAL_LOGGER,
+		on_log, w, MHD_OPTION_LISTEN_SOCKET, fd,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)WEB_THREADS, MHD_OPTION_CONNECTION_LIMIT,
+		(unsigned)WEB_CONNECTIONS_MAX, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+		(size_t)WEB_CONNECTION_MEMORY, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)WEB_TIMEOUT_S,
+		MHD_OPTION_URI_LOG_CALLBACK, on_uri, w, MHD_OPTION_NOTIFY_COMPLETED, on_done, w,
+		MHD_OPTION_END);
+	if (!w->daemon) {
+		snprintf(errmsg, size, "cannot listen on %s port %d: %s", cfg->host, cfg->port,
+			 errno ? strerror(errno) : "libmicrohttpd refused to start");
+		close(fd);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		teardown(w);
+		return PST_EIO;
+	}
 	if (!pst_web_is_loopback(host))
 		fprintf(stderr, "postura: warning: listening on %s, beyond this machine: anyone who "
 				"can reach it can read and change your health records\n",
@@ -737,8 +893,10 @@ int pst_web_serve(const struct pst_web_config *cfg, FILE *out, char *errmsg, siz
 	sigwait(&set, &sig);
 	/* Stop taking connections, then let the requests in progress finish: every write
 	 * commits before its reply, so nothing acknowledged is lost. */
-	MHD_quiesce_daemon(w->daemon);
+	MHD_socket lfd = MHD_quiesce_daemon(w->daemon);
 	MHD_stop_daemon(w->daemon);
+	if (lfd != MHD_INVALID_SOCKET)
+		close(lfd);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	fprintf(out, "postura: stopped (%s)\n", sig == SIGINT ? "interrupt" : "terminated");
 	fflush(out);

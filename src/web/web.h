@@ -13,6 +13,11 @@ struct pst_web_config {
 	const char *host; /* a numeric IPv4 or IPv6 address; loopback unless allow_remote */
 	int port;         /* 0: any free port (printed) */
 	bool allow_remote;
+	/* More names the server answers to (--host), as a browser or a proxy sends them in
+	 * Host: "NAME" or "NAME:PORT". Requests naming any other host get 421. */
+	const char *const *hosts;
+	size_t nhosts;
+	const char *db_path; /* the database file: named in the server's log, never in replies */
 	struct pst_store *store; /* used from the server's threads, one at a time */
 	const struct pst_catalog *cat;
 	const struct pst_questions *questions;
@@ -27,6 +32,10 @@ struct pst_web_config {
  * PST_EIO when it cannot listen; errmsg (size bytes) then says why.
  */
 int pst_web_serve(const struct pst_web_config *cfg, FILE *out, char *errmsg, size_t size);
+
+/* True when name is a host name (letters, digits, '-', '.'), an IPv4 address or a
+ * bracketed IPv6 address, with an optional ":PORT": what --host takes. */
+bool pst_web_host_name_ok(const char *name);
 
 /* True when host is a loopback address (127.0.0.0/8, ::1) or "localhost". */
 bool pst_web_is_loopback(const char *host);

@@ -188,6 +188,8 @@ for want in "How to do it" "Think about" "Breathing:" "Dose:" "Get into position
 	check "A: the screens show '$want'" grep -qiF -- "$want" "$tmp/screen-a.txt"
 done
 check "A: the screens show a hold done" grep -qE "(Hold|holds) of [0-9]+ s done ✓" "$tmp/screen-a.txt"
+check "A: each exercise names its sources, readable" grep -qE "Sources: [A-Z].* (n\.d\.|[0-9]{4}), " "$tmp/screen-a.txt"
+check "A: no seed file name, .txt or CLINICAL on the screen" sh -c "! grep -E '\.txt|CLINICAL|76b21cfc46aee9e1|c114bc2f99dd1238|2ae65360e1a3053d|b62518faaa3fd37d' '$tmp/screen-a.txt'"
 # Feedback for every exercise done (all but the skipped one): e r h x in turn.
 set -- e r h x e r h x
 fb=0

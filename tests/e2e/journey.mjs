@@ -61,10 +61,21 @@ async function newcomer(browser, view) {
     await page.getByRole('button', { name: 'Next: the questions' }).click();
     await page.waitForURL(/stage=pregnancy/);
     await shot(page, view, '02-screening-questions');
-    const noes = page.locator('input[type=radio][value=no]');
-    const n = await noes.count();
-    for (let i = 0; i < n; i++) await noes.nth(i).check();
-    await page.getByRole('button', { name: 'Send my answers' }).click();
+    check(`${view}: the questions come in short steps, with progress`,
+      /Step 2 of 6/.test(await page.locator('.progress-label').textContent()));
+    // Each step: every answer no, then on to the next, up to the check.
+    for (let step = 0; step < 6; step++) {
+      const noes = page.locator('input[type=radio][value=no]');
+      const n = await noes.count();
+      if (!n) break;
+      for (let i = 0; i < n; i++) await noes.nth(i).check();
+      await page.getByRole('button', { name: /^Next/ }).click();
+      await page.waitForLoadState();
+    }
+    check(`${view}: the last step confirms no warning signs`,
+      /No warning signs/.test(await page.locator('main').textContent()));
+    await shot(page, view, '02b-screening-confirm');
+    await page.getByRole('button', { name: /Yes, that is right/ }).click();
     await page.waitForURL(/\/profile$/);
     check(`${view}: clear answers lead to the profile`, page.url().endsWith('/profile'), page.url());
     await page.getByLabel('Pregnant', { exact: true }).check();
@@ -176,7 +187,7 @@ async function redFlag(browser, view) {
     const n = await noes.count();
     for (let i = 0; i < n; i++) await noes.nth(i).check();
     await page.locator('input[name="q.chest-pain"][value=yes]').check();
-    await page.getByRole('button', { name: 'Send my answers' }).click();
+    await page.getByRole('button', { name: /^Next/ }).click();
     await page.waitForURL(/\/referral$/);
     check(`${view}: a red flag reaches the referral page`, page.url().endsWith('/referral'), page.url());
     const h1 = await page.locator('h1').textContent();

@@ -18,7 +18,10 @@ for args_file in "$cases"/*.args; do
 	args=$(cat "$args_file")
 	stdin_file="$cases/$name.stdin"
 	[ -f "$stdin_file" ] || stdin_file=/dev/null
-	(cd "$src" && eval "set -- $args" && "$bin" "$@" <"$stdin_file" >"$tmp/out" 2>"$tmp/err")
+	# Each case has a store of its own (screen saves its answers), empty at the start.
+	mkdir -p "$tmp/data-$n"
+	(cd "$src" && eval "set -- $args" &&
+		XDG_DATA_HOME="$tmp/data-$n" "$bin" "$@" <"$stdin_file" >"$tmp/out" 2>"$tmp/err")
 	code=$?
 	{
 		cat "$tmp/out"
@@ -28,6 +31,13 @@ for args_file in "$cases"/*.args; do
 		fi
 		echo "--- exit $code ---"
 	} >"$tmp/got"
+	# What a person reads never names a seed article's file, a .txt or the clinical notes.
+	if grep -n -E '\.txt|CLINICAL|76b21cfc46aee9e1|c114bc2f99dd1238|2ae65360e1a3053d|b62518faaa3fd37d' "$tmp/got" >"$tmp/leak"; then
+		echo "FAIL $name: the output names a source file:"
+		head -5 "$tmp/leak"
+		fail=$((fail + 1))
+		continue
+	fi
 	if [ "${GOLDEN_UPDATE:-}" = 1 ]; then
 		cp "$tmp/got" "$cases/$name.golden"
 	elif ! diff -u "$cases/$name.golden" "$tmp/got" >"$tmp/diff" 2>&1; then

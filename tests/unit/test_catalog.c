@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/catalog.h"
+#include "data/builtin.h"
 #include "data/embedded.h"
 
 /* A complete, valid exercise; the table below breaks it one way at a time. */
@@ -38,7 +39,7 @@ static const char valid[] =
 	"abdominal_load: false\n"
 	"loaded_twist: false\n"
 	"source:\n"
-	"  seed: 001_c114bc2f99dd1238.txt\n"
+	"  seed: seed-five-exercises-pregnancy\n"
 	"poses: [{shoulder: 90}, {shoulder: 150, elbow: 20}]\n";
 
 /* Replaces the first occurrence of from with to in valid (from "" appends to). */
@@ -116,7 +117,7 @@ static const struct bad_case bad_cases[] = {
 	{"regions: [chest]", "regions: [chest, chest]", "x/t.yaml:6:18: regions: 'chest' is listed twice"},
 	{"", "kind: mobility\n", "x/t.yaml:27:1: field 'kind' is given twice"},
 	{"summary: A test.", "summary: [unclosed", "x/t.yaml:3:10: malformed YAML: did not find expected ',' or ']' while parsing a flow sequence"},
-	{"  seed: 001_c114bc2f99dd1238.txt\n", "  sead: 001_c114bc2f99dd1238.txt\n",
+	{"  seed: seed-five-exercises-pregnancy\n", "  sead: seed-five-exercises-pregnancy\n",
 	 "x/t.yaml:25:3: unknown field 'source.sead'"},
 	{"equipment: [wall]", "equipment: [band]",
 	 "x/t.yaml:21:9: gentle: an exercise with a band has resistance, so it cannot be gentle"},
@@ -286,8 +287,12 @@ static void test_builtin_holds_the_seeds(void **state)
 			print_error("missing seed exercise %s\n", seed_ids[i]);
 			fail();
 		}
-		/* Each names a seed article that exists in shared/seeds. */
-		assert_true(strlen(e->src_seed) > 4 && strstr(e->src_seed, ".txt"));
+		/* Each names a seed article of the table of sources, which keeps its file. */
+		const struct pst_source *s = pst_sources_find(&pst_builtin_sources, e->src_seed);
+		assert_non_null(s);
+		assert_non_null(s->file);
+		assert_non_null(strstr(s->file, ".txt"));
+		assert_string_equal(e->sources.v[0].id, e->src_seed);
 	}
 	/* Doses as the seeds give them. */
 	const struct pst_exercise *e = pst_catalog_find(cat, "shoulder-external-rotation");

@@ -217,6 +217,59 @@ static void test_red_flags_win(void **state)
 	pst_plan_free(plan);
 }
 
+/* A note (tingling hands at night): the plan is given, its advice beside it, and every
+ * exercise that puts weight on the hands is left out with the question's reason. */
+static void test_note_leaves_out_wrist_load(void **state)
+{
+	(void)state;
+	struct pst_questions *q = NULL;
+	struct pst_diags d = {0};
+	assert_int_equal(pst_questions_load(&pst_embedded_screening[0], &q, &d), PST_OK);
+	struct pst_answers a;
+	assert_int_equal(pst_answers_init(q, &a), PST_OK);
+	const struct pst_question *qn = pst_questions_find(q, "hand-tingling-night");
+	assert_non_null(qn);
+	a.v[qn - q->v] = PST_ANS_YES;
+	struct pst_screen_result res;
+	assert_int_equal(pst_screen_evaluate(q, &a, PST_BIT(PST_STAGE_PREGNANCY), &res), PST_OK);
+	assert_int_equal(res.outcome, PST_OUT_NOTE);
+	struct pst_profile p = preg(16, 30);
+	struct pst_plan *plan = NULL;
+	assert_int_equal(pst_plan_build(cat, tips, &p, &res, NULL, &plan), PST_OK);
+	assert_true(plan->screened);
+	assert_int_equal(plan->outcome, PST_OUT_NOTE);
+	assert_true(plan->nitems > 0);
+	size_t left = 0;
+	for (size_t i = 0; i < cat->n; i++) {
+		if (!cat->ex[i].wrist_load)
+			continue;
+		assert_null(find_item(plan, cat->ex[i].id));
+		const struct pst_plan_excluded *x = find_excluded(plan, cat->ex[i].id);
+		assert_non_null(x);
+		if (strcmp(x->rule, "hand-tingling-night") == 0) {
+			assert_string_equal(x->reason, qn->avoid_reason);
+			assert_ptr_equal(x->sources, &qn->sources);
+			left++;
+		}
+	}
+	assert_true(left > 0);
+	/* Without the note the same profile plans a wrist-load exercise (cat-cow). */
+	struct pst_plan *plain = build(&p);
+	bool any = false;
+	for (size_t i = 0; i < plain->nitems; i++)
+		any |= plain->items[i].ex->wrist_load;
+	assert_true(any);
+	pst_plan_free(plain);
+	bool advised = false;
+	for (size_t i = 0; i < plan->nwarnings; i++)
+		advised |= strcmp(plan->warnings[i], qn->advice) == 0;
+	assert_true(advised);
+	pst_plan_free(plan);
+	pst_screen_result_free(&res);
+	pst_answers_free(&a);
+	pst_questions_free(q);
+}
+
 static void test_swaps_to_easier_variant(void **state)
 {
 	(void)state;
@@ -332,6 +385,7 @@ int main(void)
 		cmocka_unit_test(test_property_thousands_of_profiles),
 		cmocka_unit_test(test_red_flags_win),
 		cmocka_unit_test(test_swaps_to_easier_variant),
+		cmocka_unit_test(test_note_leaves_out_wrist_load),
 		cmocka_unit_test(test_favours_areas_and_triggers),
 		cmocka_unit_test(test_stage_rules_in_plans),
 		cmocka_unit_test(test_time_budget),

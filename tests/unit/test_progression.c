@@ -707,7 +707,7 @@ static void test_plan_progressed_to_variant(void **state)
 	assert_non_null(x);
 	assert_string_equal(x->rule, "progressed-to-variant");
 	assert_non_null(strstr(x->reason, "move on to Banded"));
-	assert_non_null(x->source);
+	assert_non_null(x->sources);
 	const struct pst_plan_item *it = item(plan, "banded-a");
 	assert_non_null(it);
 	assert_ptr_equal(x->replaced_by, it->ex);

@@ -24,14 +24,14 @@ static const char valid[] =
 	"    stages: [pregnancy, postpartum]\n"    /* 4 */
 	"    outcome: emergency\n"                 /* 5 */
 	"    advice: Call.\n"                      /* 6 */
-	"    source: A source.\n"                  /* 7 */
+	"    source: [mottola-2018]\n"            /* 7 */
 	"    stop_sign: Chest pain\n"              /* 8 */
 	"  - id: b-question\n"                     /* 9 */
 	"    question: Is it really?\n"            /* 10 */
 	"    stages: [postpartum]\n"               /* 11 */
 	"    outcome: clearance\n"                 /* 12 */
 	"    advice: Ask.\n"                       /* 13 */
-	"    source: Another source.\n";           /* 14 */
+	"    source: [{id: acog-co-804, detail: d}]\n"; /* 14 */
 
 /* Replaces the first occurrence of from with to in valid (from "" appends to). */
 static char *mutate(const char *from, const char *to)
@@ -69,7 +69,8 @@ static void test_valid_loads(void **state)
 	assert_int_equal(a->stages, PST_BIT(PST_STAGE_PREGNANCY) | PST_BIT(PST_STAGE_POSTPARTUM));
 	assert_int_equal(a->outcome, PST_OUT_EMERGENCY);
 	assert_string_equal(a->advice, "Call.");
-	assert_string_equal(a->source, "A source.");
+	assert_int_equal(a->sources.n, 1);
+	assert_string_equal(a->sources.v[0].id, "mottola-2018");
 	assert_string_equal(a->stop_sign, "Chest pain");
 	assert_int_equal(a->line, 2);
 	assert_int_equal(b->stages, PST_BIT(PST_STAGE_POSTPARTUM));
@@ -91,7 +92,7 @@ static const struct bad_case bad_cases[] = {
 	{"    stop_sign: Chest pain\n", "    stop_sign: Chest pain\n    colour: red\n",
 	 "x/s.yaml:9:5: unknown field 'colour'"},
 	{"outcome: emergency", "outcome: urgent",
-	 "x/s.yaml:5:14: outcome: 'urgent' is not one of emergency, same-day, see-provider, clearance"},
+	 "x/s.yaml:5:14: outcome: 'urgent' is not one of emergency, same-day, see-provider, clearance, note"},
 	{"id: b-question", "id: a-question",
 	 "x/s.yaml:9:9: duplicate id 'a-question' (first defined at line 2)"},
 	{"    advice: Call.\n", "", "x/s.yaml:2:5: missing required field 'advice'"},
@@ -105,9 +106,9 @@ static const struct bad_case bad_cases[] = {
 	{"stages: [postpartum]", "stages: postpartum",
 	 "x/s.yaml:11:13: stages must be a list like [a, b]"},
 	{"outcome: clearance", "outcome: clear",
-	 "x/s.yaml:12:14: outcome: 'clear' is not one of emergency, same-day, see-provider, clearance"},
+	 "x/s.yaml:12:14: outcome: 'clear' is not one of emergency, same-day, see-provider, clearance, note"},
 	{"outcome: clearance", "outcome: incomplete",
-	 "x/s.yaml:12:14: outcome: 'incomplete' is not one of emergency, same-day, see-provider, clearance"},
+	 "x/s.yaml:12:14: outcome: 'incomplete' is not one of emergency, same-day, see-provider, clearance, note"},
 	{"stop_sign: Chest pain", "stop_sign: [a, b]", "x/s.yaml:8:16: stop_sign must be text, not a list"},
 	{"id: a-question", "id: A_Question",
 	 "x/s.yaml:2:9: id 'A_Question' must be lower-case letters, digits and dashes (at most 48)"},
@@ -129,6 +130,19 @@ static const struct bad_case bad_cases[] = {
 	{NULL, "qestions: []\n", "x/s.yaml:1:1: missing required field 'questions'"},
 	{NULL, "", "x/s.yaml:1:1: the file is empty"},
 	{"", "---\nquestions: []\n", "x/s.yaml:16:1: only one YAML document is allowed per file"},
+	/* week ranges and a note's avoid list */
+	{"    source: [{id: acog-co-804, detail: d}]\n", "    source: [{id: acog-co-804, detail: d}]\n    pregnancy_from_week: 20\n",
+	 "x/s.yaml:15:26: pregnancy_from_week is set, but pregnancy is not among the question's stages"},
+	{"    source: [{id: acog-co-804, detail: d}]\n", "    source: [{id: acog-co-804, detail: d}]\n    postpartum_from_week: 200\n",
+	 "x/s.yaml:15:27: postpartum_from_week: 200 is out of range 0-104"},
+	{"    source: [{id: acog-co-804, detail: d}]\n", "    source: [{id: acog-co-804, detail: d}]\n    avoid: [wrists]\n",
+	 "x/s.yaml:15:13: avoid: 'wrists' is not one of floor, kneeling, wrist-load"},
+	{"    source: [{id: acog-co-804, detail: d}]\n", "    source: [{id: acog-co-804, detail: d}]\n    avoid: [wrist-load]\n",
+	 "x/s.yaml:15:12: avoid needs an avoid_reason: why the plan leaves these exercises out, in plain words"},
+	{"    source: [{id: acog-co-804, detail: d}]\n", "    source: [{id: acog-co-804, detail: d}]\n    avoid_reason: Because.\n",
+	 "x/s.yaml:15:19: avoid_reason is set, but avoid is empty"},
+	{"    stop_sign: Chest pain\n", "    stop_sign: Chest pain\n    avoid: [floor]\n    avoid_reason: R.\n",
+	 "x/s.yaml:9:12: avoid only applies to the outcomes clearance and note (a referral gives no plan)"},
 };
 
 static void test_bad_cases(void **state)
@@ -174,7 +188,7 @@ static void test_every_problem_reported(void **state)
 				"    stages: [pregnancy]\n"
 				"    outcome: soon\n"
 				"    advice: x\n"
-				"    source: y\n");
+				"    source: [y]\n");
 	char *text2 = strdup(text);
 	char *at = strstr(text2, "id: b-question");
 	memcpy(at, "id: a-question", strlen("id: a-question"));
@@ -185,7 +199,7 @@ static void test_every_problem_reported(void **state)
 	static const char *const want[] = {
 		"x/s.yaml:9:9: duplicate id 'a-question' (first defined at line 2)",
 		"x/s.yaml:15:9: duplicate id 'a-question' (first defined at line 2)",
-		"x/s.yaml:18:14: outcome: 'soon' is not one of emergency, same-day, see-provider, clearance",
+		"x/s.yaml:18:14: outcome: 'soon' is not one of emergency, same-day, see-provider, clearance, note",
 	};
 	assert_int_equal(d.n, sizeof want / sizeof *want);
 	for (size_t i = 0; i < d.n; i++) {
@@ -247,9 +261,9 @@ static const struct {
 	{"fever", PST_OUT_SEE_PROVIDER, BOTH},
 	{"night-pain", PST_OUT_SEE_PROVIDER, BOTH},
 	{"weight-loss", PST_OUT_SEE_PROVIDER, BOTH},
-	{"sudden-severe-back-pain", PST_OUT_SEE_PROVIDER, BOTH},
-	{"persistent-severe-pain", PST_OUT_SEE_PROVIDER, BOTH},
-	{"pelvic-heaviness", PST_OUT_SEE_PROVIDER, POST},
+	{"sudden-severe-back-pain", PST_OUT_EMERGENCY, BOTH},
+	{"persistent-severe-pain", PST_OUT_CLEARANCE, BOTH},
+	{"pelvic-heaviness", PST_OUT_CLEARANCE, POST},
 	{"contraindication-absolute", PST_OUT_SEE_PROVIDER, PREG},
 	{"contraindication-relative", PST_OUT_CLEARANCE, PREG},
 };
@@ -274,7 +288,7 @@ static void test_builtin_has_required_ids(void **state)
 	}
 	/* Each stage has at least one question of each kind. */
 	for (int s = 0; s < PST_STAGE__MAX; s++)
-		for (int o = PST_OUT_EMERGENCY; o <= PST_OUT_CLEARANCE; o++) {
+		for (int o = PST_OUT_EMERGENCY; o <= PST_OUT_NOTE; o++) {
 			bool any = false;
 			for (size_t i = 0; i < q->n; i++)
 				any |= (q->v[i].stages & PST_BIT(s)) && (int)q->v[i].outcome == o;
@@ -286,6 +300,195 @@ static void test_builtin_has_required_ids(void **state)
 			}
 		}
 	pst_questions_free(q);
+}
+
+/* The triage of every built-in question, exactly: what a yes means, in which stages and
+ * from which week it is asked, and what it leaves out of the plan. A question added or
+ * changed without this table fails here (issue 10: triage outcome per question id). */
+static const struct triage_case {
+	const char *id;
+	enum pst_outcome outcome;
+	unsigned stages;
+	int preg_from, pp_from;
+	unsigned avoid;
+} triage[] = {
+	{"chest-pain", PST_OUT_EMERGENCY, BOTH, 0, 0, 0},
+	{"breathless-at-rest", PST_OUT_EMERGENCY, BOTH, 0, 0, 0},
+	{"coughing-blood", PST_OUT_EMERGENCY, BOTH, 0, 0, 0},
+	{"fainting", PST_OUT_EMERGENCY, BOTH, 0, 0, 0},
+	{"sudden-severe-back-pain", PST_OUT_EMERGENCY, BOTH, 0, 0, 0},
+	{"worst-headache", PST_OUT_EMERGENCY, BOTH, 0, 0, 0},
+	{"sepsis-signs", PST_OUT_EMERGENCY, BOTH, 0, 0, 0},
+	{"bladder-bowel-change", PST_OUT_EMERGENCY, BOTH, 0, 0, 0},
+	{"calf-pain-swelling", PST_OUT_SAME_DAY, BOTH, 0, 0, 0},
+	{"vaginal-bleeding", PST_OUT_SAME_DAY, PREG, 0, 0, 0},
+	{"postpartum-bleeding", PST_OUT_SAME_DAY, POST, 0, 0, 0},
+	{"fluid-leak", PST_OUT_SAME_DAY, PREG, 0, 0, 0},
+	{"regular-contractions", PST_OUT_SAME_DAY, PREG, 0, 0, 0},
+	{"reduced-fetal-movement", PST_OUT_SAME_DAY, PREG, 0, 0, 0},
+	{"breathless-lying-flat", PST_OUT_SAME_DAY, BOTH, 20, 0, 0},
+	{"upper-back-pain-unwell", PST_OUT_SAME_DAY, BOTH, 20, 0, 0},
+	{"severe-headache", PST_OUT_SAME_DAY, BOTH, 0, 0, 0},
+	{"vision-changes", PST_OUT_SAME_DAY, BOTH, 0, 0, 0},
+	{"pain-below-ribs", PST_OUT_SAME_DAY, BOTH, 0, 0, 0},
+	{"vomiting-unwell", PST_OUT_SAME_DAY, BOTH, 20, 0, 0},
+	{"sudden-swelling", PST_OUT_SAME_DAY, BOTH, 0, 0, 0},
+	{"dizziness", PST_OUT_SAME_DAY, BOTH, 0, 0, 0},
+	{"numbness-tingling", PST_OUT_SAME_DAY, BOTH, 0, 0, 0},
+	{"arm-weakness", PST_OUT_SAME_DAY, BOTH, 0, 0, 0},
+	{"pain-down-arms", PST_OUT_SAME_DAY, BOTH, 0, 0, 0},
+	{"lost-height", PST_OUT_SAME_DAY, BOTH, 0, 0, 0},
+	{"recent-trauma", PST_OUT_SAME_DAY, BOTH, 0, 0, 0},
+	{"fever", PST_OUT_SAME_DAY, BOTH, 0, 0, 0},
+	{"breast-red-hot", PST_OUT_SAME_DAY, POST, 0, 0, 0},
+	{"bleeding-after-8-weeks", PST_OUT_SEE_PROVIDER, POST, 0, 8, 0},
+	{"night-pain", PST_OUT_SEE_PROVIDER, BOTH, 0, 0, 0},
+	{"weight-loss", PST_OUT_SEE_PROVIDER, BOTH, 0, 0, 0},
+	{"cancer-history", PST_OUT_SEE_PROVIDER, BOTH, 0, 0, 0},
+	{"contraindication-absolute", PST_OUT_SEE_PROVIDER, PREG, 0, 0, 0},
+	{"contraindication-absolute-health", PST_OUT_SEE_PROVIDER, PREG, 0, 0, 0},
+	{"persistent-severe-pain", PST_OUT_CLEARANCE, BOTH, 0, 0, 0},
+	{"pelvic-heaviness", PST_OUT_CLEARANCE, POST, 0, 0, 0},
+	{"contraindication-relative", PST_OUT_CLEARANCE, PREG, 0, 0, 0},
+	{"contraindication-relative-history", PST_OUT_CLEARANCE, PREG, 0, 0, 0},
+	{"postpartum-clearance", PST_OUT_CLEARANCE, POST, 0, 0, 0},
+	{"hand-tingling-night", PST_OUT_NOTE, BOTH, 0, 0, PST_BIT(PST_AVOID_WRIST_LOAD)},
+	{"leaking", PST_OUT_NOTE, BOTH, 0, 0, 0},
+};
+
+static void test_triage_table(void **state)
+{
+	(void)state;
+	struct pst_questions *q = builtin();
+	size_t n = sizeof triage / sizeof *triage;
+	assert_int_equal(q->n, n);
+	for (size_t i = 0; i < n; i++) {
+		const struct triage_case *t = &triage[i];
+		const struct pst_question *qn = pst_questions_find(q, t->id);
+		if (!qn) {
+			print_error("question '%s' is missing\n", t->id);
+			fail();
+		}
+		if (qn->outcome != t->outcome || qn->stages != t->stages ||
+		    qn->from_week[PST_STAGE_PREGNANCY] != t->preg_from ||
+		    qn->from_week[PST_STAGE_POSTPARTUM] != t->pp_from || qn->avoid != t->avoid) {
+			print_error("'%s': outcome %s, want %s (or its stages, weeks, avoid differ)\n",
+				    t->id, pst_vocab_word(&pst_vocab_outcome, (int)qn->outcome),
+				    pst_vocab_word(&pst_vocab_outcome, (int)t->outcome));
+			fail();
+		}
+		/* Every source names something a person can look up, not only a file. */
+		assert_true(qn->sources.n >= 1);
+		/* A yes to this question alone, every other one no, gives its outcome. */
+		for (int st = 0; st < PST_STAGE__MAX; st++) {
+			if (!(qn->stages & PST_BIT(st)))
+				continue;
+			struct pst_answers a;
+			assert_int_equal(pst_answers_init(q, &a), PST_OK);
+			a.v[qn - q->v] = PST_ANS_YES;
+			struct pst_screen_result r;
+			assert_int_equal(pst_screen_evaluate_at(q, &a, PST_BIT(st), 30, &r), PST_OK);
+			assert_int_equal(r.outcome, t->outcome);
+			assert_int_equal(r.nreasons, 1);
+			assert_ptr_equal(r.reasons[0], qn);
+			assert_int_equal(pst_screen_avoid(&r), t->avoid);
+			pst_screen_result_free(&r);
+			pst_answers_free(&a);
+		}
+	}
+	/* The advice of the "now" signs of pre-eclampsia says so in the NHS's words. */
+	assert_non_null(strstr(pst_questions_find(q, "severe-headache")->advice, "Get advice now"));
+	assert_non_null(strstr(pst_questions_find(q, "vision-changes")->advice, "Get advice now"));
+	assert_null(strstr(pst_questions_find(q, "severe-headache")->advice, "today"));
+	/* Leaking is asked about in both stages, as the bladder question says. */
+	assert_non_null(strstr(pst_questions_find(q, "bladder-bowel-change")->question,
+			       "asked about separately"));
+	pst_questions_free(q);
+}
+
+/* From which week a question is asked: unanswered questions before their week are not
+ * missing; a yes still counts. */
+static void test_weeks(void **state)
+{
+	(void)state;
+	struct pst_questions *q = builtin();
+	const struct pst_question *flat = pst_questions_find(q, "breathless-lying-flat");
+	const struct pst_question *bleed = pst_questions_find(q, "bleeding-after-8-weeks");
+	assert_false(pst_question_applies(flat, PREG, 19));
+	assert_true(pst_question_applies(flat, PREG, 20));
+	assert_true(pst_question_applies(flat, PREG, -1));
+	assert_true(pst_question_applies(flat, POST, 0));
+	assert_true(pst_question_applies(flat, BOTH, 10));
+	assert_false(pst_question_applies(bleed, POST, 7));
+	assert_true(pst_question_applies(bleed, POST, 8));
+	assert_false(pst_question_applies(bleed, PREG, 30));
+
+	struct pst_answers a;
+	assert_int_equal(pst_answers_init(q, &a), PST_OK);
+	a.v[flat - q->v] = PST_ANS_UNANSWERED;
+	a.v[pst_questions_find(q, "upper-back-pain-unwell") - q->v] = PST_ANS_UNANSWERED;
+	a.v[pst_questions_find(q, "vomiting-unwell") - q->v] = PST_ANS_UNANSWERED;
+	struct pst_screen_result r;
+	assert_int_equal(pst_screen_evaluate_at(q, &a, PREG, 12, &r), PST_OK);
+	assert_int_equal(r.outcome, PST_OUT_CLEAR);
+	pst_screen_result_free(&r);
+	assert_int_equal(pst_screen_evaluate_at(q, &a, PREG, 20, &r), PST_OK);
+	assert_int_equal(r.outcome, PST_OUT_INCOMPLETE);
+	assert_int_equal(r.nmissing, 3);
+	pst_screen_result_free(&r);
+	a.v[flat - q->v] = PST_ANS_YES;
+	assert_int_equal(pst_screen_evaluate_at(q, &a, PREG, 12, &r), PST_OK);
+	assert_int_equal(r.outcome, PST_OUT_SAME_DAY);
+	pst_screen_result_free(&r);
+	pst_answers_free(&a);
+	pst_questions_free(q);
+}
+
+/* When saved answers are asked again: each boundary, on both sides. Days are counted
+ * from an anchor at day 1000 (week 0 of the stage). */
+static const struct stale_case {
+	const char *what;
+	bool has_stage;
+	enum pst_stage stage;
+	int answered, today; /* days since the anchor */
+	enum pst_staleness want;
+} stale_cases[] = {
+	{"pregnant, 28 days old", true, PST_STAGE_PREGNANCY, 60, 88, PST_FRESH},
+	{"pregnant, 29 days old", true, PST_STAGE_PREGNANCY, 60, 89, PST_STALE_AGE},
+	{"pregnant, same day", true, PST_STAGE_PREGNANCY, 60, 60, PST_FRESH},
+	{"crossing 20 weeks", true, PST_STAGE_PREGNANCY, 139, 140, PST_STALE_20_WEEKS},
+	{"at 20 weeks both", true, PST_STAGE_PREGNANCY, 140, 141, PST_FRESH},
+	{"before 20 weeks both", true, PST_STAGE_PREGNANCY, 120, 139, PST_FRESH},
+	{"late pregnancy 28 days", true, PST_STAGE_PREGNANCY, 250, 278, PST_FRESH},
+	{"late pregnancy 29 days", true, PST_STAGE_PREGNANCY, 250, 279, PST_STALE_AGE},
+	{"answered before the birth", true, PST_STAGE_POSTPARTUM, -1, 3, PST_STALE_BIRTH},
+	{"birth day", true, PST_STAGE_POSTPARTUM, 0, 3, PST_FRESH},
+	{"crossing 6 weeks", true, PST_STAGE_POSTPARTUM, 41, 42, PST_STALE_6_WEEKS},
+	{"after 6 weeks both", true, PST_STAGE_POSTPARTUM, 42, 50, PST_FRESH},
+	{"first 12 weeks, 28 days", true, PST_STAGE_POSTPARTUM, 50, 78, PST_FRESH},
+	{"first 12 weeks, 29 days", true, PST_STAGE_POSTPARTUM, 50, 79, PST_STALE_AGE},
+	{"answered in week 11, now later, 29 days", true, PST_STAGE_POSTPARTUM, 80, 109,
+	 PST_STALE_AGE},
+	{"after 12 weeks, 84 days", true, PST_STAGE_POSTPARTUM, 84, 168, PST_FRESH},
+	{"after 12 weeks, 85 days", true, PST_STAGE_POSTPARTUM, 84, 169, PST_STALE_AGE},
+	{"after 12 weeks, 60 days", true, PST_STAGE_POSTPARTUM, 100, 160, PST_FRESH},
+	{"no stage known, 28 days", false, PST_STAGE_PREGNANCY, 100, 128, PST_FRESH},
+	{"no stage known, 29 days", false, PST_STAGE_PREGNANCY, 100, 129, PST_STALE_AGE},
+};
+
+static void test_staleness(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof stale_cases / sizeof *stale_cases; i++) {
+		const struct stale_case *c = &stale_cases[i];
+		enum pst_staleness got = pst_screen_staleness(1000 + c->answered, 1000 + c->today,
+							      c->has_stage, c->stage, 1000);
+		if (got != c->want) {
+			print_error("%s: got %d, want %d\n", c->what, (int)got, (int)c->want);
+			fail();
+		}
+		assert_true(strlen(pst_staleness_words(got)) > 5);
+	}
 }
 
 /* --- evaluation ---------------------------------------------------------------------- */
@@ -325,7 +528,14 @@ static const struct eval_case eval_cases[] = {
 	{POST, {NULL}, {"reduced-fetal-movement", "vaginal-bleeding"}, PST_OUT_CLEAR, NULL},
 	{PREG, {NULL}, {"reduced-fetal-movement"}, PST_OUT_INCOMPLETE, NULL},
 	{PREG, {"pelvic-heaviness"}, {NULL}, PST_OUT_CLEAR, NULL},
-	{POST, {"pelvic-heaviness"}, {NULL}, PST_OUT_SEE_PROVIDER, "pelvic-heaviness"},
+	{POST, {"pelvic-heaviness"}, {NULL}, PST_OUT_CLEARANCE, "pelvic-heaviness"},
+	/* a note: the plan is given; a clearance beats it, a referral beats both */
+	{BOTH, {"hand-tingling-night"}, {NULL}, PST_OUT_NOTE, "hand-tingling-night"},
+	{PREG, {"hand-tingling-night", "contraindication-relative"}, {NULL}, PST_OUT_CLEARANCE,
+	 "contraindication-relative"},
+	{BOTH, {"hand-tingling-night", "numbness-tingling"}, {NULL}, PST_OUT_SAME_DAY,
+	 "numbness-tingling"},
+	{BOTH, {"hand-tingling-night"}, {"leaking"}, PST_OUT_INCOMPLETE, "hand-tingling-night"},
 	{BOTH, {"reduced-fetal-movement"}, {NULL}, PST_OUT_SAME_DAY, "reduced-fetal-movement"},
 };
 
@@ -638,7 +848,9 @@ static void test_render(void **state)
 	const struct pst_question *fever = pst_questions_find(q, "fever");
 	assert_string_equal(json_string_value(json_object_get(r0, "question")), fever->question);
 	assert_string_equal(json_string_value(json_object_get(r0, "advice")), fever->advice);
-	assert_string_equal(json_string_value(json_object_get(r0, "source")), fever->source);
+	json_t *srcs = json_object_get(r0, "sources");
+	assert_int_equal(json_array_size(srcs), fever->sources.n);
+	assert_null(strstr(json_string_value(json_object_get(json_array_get(srcs, 0), "citation")), ".txt"));
 	json_t *missing = json_object_get(j, "missing");
 	assert_int_equal(json_array_size(missing), 1);
 	assert_string_equal(json_string_value(json_array_get(missing, 0)), "night-pain");
@@ -654,7 +866,8 @@ static void test_render(void **state)
 			 0);
 	assert_non_null(strstr(b.s, "(fever)"));
 	assert_non_null(strstr(b.s, "What to do: Contact your midwife"));
-	assert_non_null(strstr(b.s, "Source: IFOMPT"));
+	assert_non_null(strstr(b.s, "Sources: Finucane et al. 2020, International Framework for Red"));
+	assert_null(strstr(b.s, "CLINICAL"));
 	/* A referral does not list what is left unanswered. */
 	assert_null(strstr(b.s, "night-pain"));
 	pst_buf_free(&b);
@@ -673,7 +886,7 @@ static void test_render(void **state)
 	/* A question as JSON, for --list. */
 	j = pst_json_question(fever);
 	assert_non_null(j);
-	assert_int_equal(json_object_size(j), 7);
+	assert_int_equal(json_object_size(j), 9);
 	assert_int_equal(json_array_size(json_object_get(j, "stages")), 2);
 	assert_true(json_is_null(json_object_get(j, "stop_sign"))); /* fever is no stop sign */
 	json_decref(j);
@@ -690,6 +903,9 @@ int main(void)
 		cmocka_unit_test(test_every_problem_reported),
 		cmocka_unit_test(test_builtin_has_required_ids),
 		cmocka_unit_test(test_eval_cases),
+		cmocka_unit_test(test_triage_table),
+		cmocka_unit_test(test_weeks),
+		cmocka_unit_test(test_staleness),
 		cmocka_unit_test(test_reasons_order),
 		cmocka_unit_test(test_missing_is_exact),
 		cmocka_unit_test(test_evaluate_refuses_bad_calls),

@@ -968,6 +968,11 @@ static int guided(struct guide *g, struct cli_plan *cp)
 	pst_buf_free(&b);
 	say(g, "  Keys: space pause/resume%sn next%sb back%ss stop signs%sq quit\n", g->sep, g->sep,
 	    g->sep, g->sep);
+	if (plan->has_screened_at) { /* the saved answers: say when they were given */
+		char day[16];
+		pst_day_format(pst_time_day(plan->screened_at), day, sizeof day);
+		say(g, "  Safety questions answered on %s ('postura screen' to answer again)\n", day);
+	}
 	if (plan->nwarnings) {
 		say(g, "\n  %sBefore you start%s\n", g->bold, g->norm);
 		for (size_t i = 0; i < plan->nwarnings; i++)
@@ -979,7 +984,7 @@ static int guided(struct guide *g, struct cli_plan *cp)
 		if (a != ACT_DONE) {
 			term_close(&g->t);
 			cli_error("stopped before the session: answer the safety questions first "
-				  "('postura screen'), then 'postura session --answers FILE'");
+				  "('postura screen'), then 'postura session'");
 			return EXIT_INCOMPLETE;
 		}
 	} else if (plan->outcome == PST_OUT_CLEARANCE) {

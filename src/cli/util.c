@@ -8,6 +8,7 @@
 
 #include "app/app.h"
 #include "cli.h"
+#include "commands.h"
 #include "data/builtin.h"
 #include "render/json.h"
 
@@ -266,4 +267,14 @@ struct pst_store *cli_store(struct cli *c)
 	if (pst_store_open_sqlite(p, &c->store, err, sizeof err) != PST_OK)
 		cli_error("%s", err);
 	return c->store;
+}
+
+const struct pst_country *cli_country(const struct pst_profile *p)
+{
+	const struct pst_country *c = p ? pst_profile_country(p) : NULL;
+	if (!c)
+		c = pst_country_from_locale(getenv("LC_ALL"));
+	if (!c)
+		c = pst_country_from_locale(getenv("LANG"));
+	return c;
 }

@@ -467,8 +467,8 @@ static enum act run_intro(struct guide *g, const struct block *bk)
 	say(g, "%s\n", g->norm);
 	struct pst_buf b;
 	pst_buf_init(&b, 1 << 16);
-	pst_buf_printf(&b, "%s, %s", pst_vocab_word(&pst_vocab_kind, (int)e->kind),
-		       pst_vocab_word(&pst_vocab_position, (int)e->position));
+	pst_buf_printf(&b, "%s, %s", pst_vocab_plain(&pst_vocab_kind, (int)e->kind),
+		       pst_vocab_plain(&pst_vocab_position, (int)e->position));
 	if (e->equipment) {
 		pst_buf_puts(&b, ", ");
 		pst_text_mask(&b, &pst_vocab_equipment, e->equipment, "");

@@ -28,7 +28,7 @@ socks=
 cleanup() {
 	# SESSION_TTY_KEEP=DIR keeps the screens, to look at them.
 	if [ -n "${SESSION_TTY_KEEP:-}" ]; then
-		for r in a b c; do
+		for r in a b c e; do
 			[ -f "$tmp/screen-$r.txt" ] && cp "$tmp/screen-$r.txt" "$SESSION_TTY_KEEP/"
 		done
 	fi
@@ -207,8 +207,10 @@ keys 3 Enter
 check "A: exits 0" [ "$(wait_exit)" = 0 ]
 check "A: says the session is saved" wait_for "Saved session 1: $((n_ex - 1)) exercises at 2026-11-02T08:00:00Z."
 check "A: says what changes next time" wait_for "No change yet:"
+check "A: the summary, as the web says it" wait_for "$((n_ex - 1)) exercises done. Pain 5/10 before, 3/10 after."
 check "A: gives the terminal back (echo, line editing)" grep -q " icanon .*echo " "$tmp/stty"
 screen >"$tmp/screen-a.txt"
+check "A: a single hold says 'Hold', never '1 of 1'" sh -c "! grep -qE '(Hold|Rep|hold|rep)[^0-9]{0,6}1 of 1([^0-9]|\$)' '$tmp/screen-a.txt'"
 "$bin" --db "$db" export --format json >"$tmp/export.json"
 skipped_id=$(id_of "$skip")
 check "A: the store has the session as given" python3 - "$tmp/export.json" "$tmp/plan.txt" "$skipped_id" <<'EOF'
@@ -322,6 +324,38 @@ keys y
 check "C: a stop sign today: exit 3" [ "$(wait_exit)" = 3 ]
 check "C: a stop sign today: no session, whom to call" wait_for "No session today: with any of these signs, do not exercise."
 check "C: a stop sign today: nothing logged" [ "$("$bin" --db "$db" export --format csv | grep -c '^session,')" = 0 ]
+
+# --- E: every exercise skipped --------------------------------------------------------------
+# No "Well done" for nothing done, and the pain given before is kept (as a check-in: the
+# day's pain reading), with the advice the check-in gives at 7/10.
+run=e
+fast=1
+db="$tmp/e.db"
+"$bin" --db "$db" profile set --pregnant-weeks 24 --minutes 8 >/dev/null || exit 1
+n_e=$("$bin" --db "$db" plan --json | python3 -c 'import json, sys; print(len(json.load(sys.stdin)["exercises"]))')
+start session --answers "$src/tests/fixtures/answers-clear.json"
+wait_for "do you have any of these today?" || exit 1
+keys n
+wait_for "Your back pain now, 0 (none) to 10" || exit 1
+keys 8 Enter
+check "E: pain 8 before: the advice of a check-in of 8" wait_for "That is a lot of pain."
+for k in $(seq 1 "$n_e"); do
+	wait_for "Enter start" "$k" || exit 1
+	keys n
+done
+check "E: exits 0" [ "$(wait_exit)" = 0 ]
+check "E: nothing done: says so" wait_for "No exercise was done, so there is no session to log."
+check "E: nothing done: no 'Well done'" sh -c "! tmux -L $sock capture-pane -p -J -S - -E - -t pst | grep -q 'Well done'"
+check "E: nothing done: the pain before is kept, and it says so" wait_for "Your pain before, 8/10, is kept as today's check-in."
+screen >"$tmp/screen-e.txt"
+check "E: the store has the pain before as the day's reading, and no session" python3 - "$bin" "$db" <<'EOF'
+import json, subprocess, sys
+rs = json.loads(subprocess.run([sys.argv[1], "--db", sys.argv[2], "export", "--format", "json"],
+                               capture_output=True, text=True).stdout)
+got = ([c["pain"] for c in rs["checkins"]], len(rs["sessions"]))
+if got != ([8], 0):
+    sys.exit("got %r" % (got,))
+EOF
 
 # --- D: not a terminal -------------------------------------------------------------------
 "$bin" --db "$db" session </dev/null >"$tmp/out" 2>"$tmp/err"

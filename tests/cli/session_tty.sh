@@ -14,6 +14,8 @@
 #  E. `postura screen` answered all no in the terminal: the answers are saved, and
 #     `postura plan` and `postura session` use them without --answers, until they are
 #     too old (exit 4).
+#  F. every exercise skipped: no "Well done", no session logged, the pain before kept
+#     as today's check-in (with the advice at 7/10).
 # Skipped (exit 77) when tmux is missing.
 # usage: session_tty.sh POSTURA SOURCE_DIR
 set -u

@@ -322,7 +322,7 @@ async function accessibility(browser) {
     const plan = await (await api('GET', '/api/v1/plan')).json();
     await api('POST', '/api/v1/sessions', { at: '2026-11-16T09:00:00+00:00', pain_before: 3, pain_after: 2,
       exercises: plan.exercises.map((e) => ({ id: e.id, feedback: 'right' })) });
-    const pages = ['/today', '/session', '/session?relief=1', '/history', '/exercises', '/exercises/cat-cow',
+    const pages = ['/today', '/session', '/session?relief=1', '/session/done?id=1', '/history', '/exercises', '/exercises/cat-cow',
       '/tips', '/tips/' + plan.tips[0], '/profile', '/about', '/disclaimer', '/stop', '/screening',
       '/screening?stage=postpartum', '/no-such-page'];
     for (const path of pages) {

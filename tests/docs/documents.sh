@@ -128,6 +128,17 @@ check "handout (not screened): says so at the top, and shows the progress" holds
 pdftotext -l 1 "$tmp/u.pdf" - | grep -q "You have not answered the safety questions" &&
 	ok "handout (not screened): on the first page" || bad "handout (not screened): on the first page"
 
+# --- screened in the terminal: the saved answers are used, with their day ---
+P screen --answers "$src/tests/fixtures/answers-note.json" >/dev/null
+P handout --out "$tmp/n.pdf"
+check "handout (saved answers, a note): exit 0" test -s "$tmp/n.pdf"
+printf '%s\n' "Safety questions: answered on 2026-11-01, a note for your" \
+	"Mention it at your next appointment" >"$tmp/parts"
+check "handout (saved answers, a note): says when, and the note's advice" holds_all "$tmp/n.pdf" "$tmp/parts"
+pdftotext "$tmp/n.pdf" - | grep -q "You have not answered the safety questions" &&
+	bad "handout (saved answers): does not say they were not answered" ||
+	ok "handout (saved answers): does not say they were not answered"
+
 # --- a referral: no handout ---
 P handout $profile --answers "$src/tests/fixtures/answers-emergency.json" --out "$tmp/x.pdf" >"$tmp/ref" 2>&1
 code=$?

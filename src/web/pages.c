@@ -46,6 +46,9 @@ void person_free(struct person *pe)
 
 const char *person_next(const struct person *pe)
 {
+	if (!pe->screened && pe->has_profile) /* the profile says which questions */
+		return pe->p.stage == PST_STAGE_POSTPARTUM ? "/screening?stage=postpartum"
+							   : "/screening?stage=pregnancy";
 	if (!pe->screened)
 		return "/screening";
 	if (pe->referral)
@@ -684,9 +687,8 @@ void page_numbers(struct pst_buf *b, const struct pst_country *c)
 			c->in_name);
 	tel_link(b, c->emergency);
 	if (c->emergency_also) {
-		pst_html_raw(b, " (");
+		pst_html_raw(b, " or ");
 		tel_link(b, c->emergency_also);
-		pst_html_raw(b, " works too)");
 	}
 	pst_html_raw(b, "</li>");
 	if (c->urgent) {
@@ -702,9 +704,9 @@ void page_numbers(struct pst_buf *b, const struct pst_country *c)
 		pst_html_printf(b, "%s (keep it in your phone)",
 				pst_country_maternity_words(c, words, sizeof words));
 	}
-	pst_html_printf(b, "</li></ul><p class=\"hint\">Not in %s? "
+	pst_html_printf(b, "</li></ul><p class=\"hint\">Not %s? "
 			   "<a href=\"/profile#country\">Change your country</a>.</p></section>",
-			c->name);
+			c->in_name);
 }
 
 /* The profile form, filled from p (has_stage false: a first visit). */

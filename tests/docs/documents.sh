@@ -77,6 +77,12 @@ check "handout: pdfinfo opens it" pdfinfo "$tmp/h.pdf"
 check "handout: 9 pages" test "$(pages "$tmp/h.pdf")" = 9
 check "handout: A4" sh -c "pdfinfo '$tmp/h.pdf' | grep -q '595.276 x 841.89 pts (A4)'"
 check "handout: title and creator" sh -c "pdfinfo '$tmp/h.pdf' | grep -q '^Title: *Your back exercise plan' && pdfinfo '$tmp/h.pdf' | grep -q '^Creator: *postura'"
+# The stop signs name the person's numbers when their country is known.
+P handout $profile --country au --answers "$clear" --out "$tmp/h-au.pdf"
+check "handout in Australia: call 000, or the pregnancy line" sh -c \
+	"pdftotext '$tmp/h-au.pdf' - | tr -s ' \n' '  ' | grep -q '(Pregnancy, Birth and Baby: 1800 882 436). If it feels like an emergency, call 000.'"
+check "handout without a country: your emergency number" sh -c \
+	"pdftotext '$tmp/h.pdf' - | tr -s ' \n' '  ' | grep -q 'call your emergency number'"
 P plan $profile --answers "$clear" --json >"$tmp/plan.json"
 python3 - "$tmp/plan.json" >"$tmp/names" <<'PY'
 import json, sys

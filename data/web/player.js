@@ -265,7 +265,7 @@
     else if (s.kind === 'hold') label = s.of > 1 ? 'Hold — ' + s.rep + ' of ' + s.of : 'Hold';
     else if (s.kind === 'release') label = 'Release, and get ready';
     else if (s.kind === 'rest') label = 'Rest';
-    else if (s.kind === 'reps') label = 'Rep ' + Math.min(s.count, Math.floor(elapsed / s.repS) + 1) + ' of ' + s.count;
+    else if (s.kind === 'reps') label = s.count > 1 ? 'Rep ' + Math.min(s.count, Math.floor(elapsed / s.repS) + 1) + ' of ' + s.count : 'Once';
     else {
       var b = Math.min(s.count, Math.floor(elapsed / 6) + 1), inhale = (elapsed % 6) < 3;
       label = 'Breath ' + b + ' of ' + s.count + ': breathe ' + (inhale ? 'in' : 'out');

@@ -139,6 +139,18 @@ check "handout: --paper a5 is refused (exit 2)" test $? = 2
 P handout $profile --out "$tmp/no/such/dir/h.pdf" 2>"$tmp/err"
 check "handout: an unwritable path fails (exit 1) and says why" sh -c "test $? = 1 && grep -q 'cannot write' '$tmp/err'"
 
+# --- the report: a move to an easier exercise is one row, not two ---
+vdb="$tmp/variant.db"
+V() { "$bin" --db "$vdb" "$@"; }
+V profile set --postpartum-weeks 10 --birth vaginal --minutes 12 --area upper >/dev/null
+for d in 10 12 14; do
+	echo '{"pain_before": 4, "pain_after": 4, "exercises": [{"id": "wall-angels", "feedback": "hurt", "pain": 5}]}' |
+		POSTURA_NOW=2026-10-${d}T18:00:00+01:00 "$bin" --db "$vdb" session log - >/dev/null
+done
+V report --format pdf --out "$tmp/v.pdf"
+check "report: the move to an easier exercise is there" sh -c "pdftotext '$tmp/v.pdf' - | grep -q 'Wall angels →'"
+check "report: ... in one row, not repeated" test "$(pdftotext "$tmp/v.pdf" - | grep -c 'Wall angels →')" = 1
+
 # --- the report ---
 P report --format pdf --out "$tmp/r.pdf"
 check "report: pdfinfo opens it" pdfinfo "$tmp/r.pdf"

@@ -315,7 +315,7 @@ static int cmp_session(const void *a, const void *b)
 
 static int progression_section(struct pst_doc *d, const struct pst_report_input *in)
 {
-	heading(d, "Exercises made harder or easier", 60);
+	heading(d, "Exercises made harder or easier", 120); /* the table's head and a row or two */
 	struct pst_font f = pst_font_body;
 	f.markup = false;
 	if (!in->prog) {
@@ -376,7 +376,7 @@ static int progression_section(struct pst_doc *d, const struct pst_report_input 
 
 static int sessions_section(struct pst_doc *d, const struct pst_report_input *in)
 {
-	heading(d, "Sessions, most recent first", 60);
+	heading(d, "Sessions, most recent first", 90);
 	struct pst_font f = pst_font_body;
 	f.markup = false;
 	if (!in->nsessions) {
@@ -470,7 +470,7 @@ static int layout(struct pst_doc *d, const void *arg)
 		err = sessions_section(d, in);
 	if (err)
 		return err;
-	heading(d, "How to read this report", 40);
+	heading(d, "How to read this report", 80);
 	struct pst_font sf = pst_font_small;
 	sf.markup = false;
 	sf.size = 8.5;

@@ -273,10 +273,9 @@ int cmd_checkin(struct cli *c, int argc, char **argv)
 	pst_buf_init(&b, 1024);
 	pst_buf_printf(&b, "Saved check-in %lld: pain %d/10 at %s.\n", (long long)id, ck.pain,
 		       pst_time_format(ck.at, when, sizeof when));
-	if (ck.pain >= 7)
-		pst_buf_puts(&b, "That is a lot of pain. If it stays this high, wakes you at night or "
-				 "stops daily life,\nsee your doctor, midwife or physiotherapist "
-				 "('postura screen' lists the warning signs).\n");
+	const char *advice = pst_pain_advice(ck.pain);
+	if (advice)
+		pst_text_wrap(&b, advice, "", "", 78);
 	return cli_emit_buf(&b, EXIT_OK);
 }
 

@@ -910,59 +910,20 @@ static char *session_json(const struct guide *g, const bool *done, const struct 
 	return s;
 }
 
-/* After logging: what the feedback changes in the next plan, from the progression
- * replayed with and without the new session. */
-static void say_next_time(struct guide *g, const struct pst_progression *before,
-			  const struct pst_profile *p, const struct pst_session_log *log)
+/* Saves the pain given before the session as a check-in (the session itself is not
+ * logged). Returns whether it was saved; says why not. */
+static bool keep_pain_before(struct guide *g, int pain)
 {
+	struct pst_time now;
 	struct pst_store *s = cli_store(g->c);
-	const struct pst_catalog *cat = cli_catalog(g->c);
-	struct pst_record_set rs;
-	if (!s || !cat || s->ops->read_all(s, INT64_MIN, 0, &rs) != PST_OK)
-		return;
-	struct pst_progression *after = NULL;
-	int err = pst_progression_build(cat, p, rs.checkins, rs.ncheckins, rs.sessions,
-					rs.nsessions, &after);
-	pst_record_set_free(&rs);
-	if (err)
-		return;
-	struct pst_buf same;
-	pst_buf_init(&same, 1 << 14);
-	bool any = false;
-	for (size_t i = 0; i < log->nex; i++) {
-		const struct pst_prog_entry *a = pst_progression_find(after, log->ex[i].id);
-		const struct pst_prog_entry *b = before ? pst_progression_find(before, log->ex[i].id)
-							: NULL;
-		const struct pst_exercise *e = pst_catalog_find(cat, log->ex[i].id);
-		if (!a || !e)
-			continue;
-		bool changed = a->changed && (!b || !b->changed || b->last.seq != a->last.seq ||
-					      b->last.day != a->last.day || b->level != a->level);
-		if (changed) {
-			if (!any)
-				say(g, "\nNext time\n");
-			any = true;
-			char first[160];
-			snprintf(first, sizeof first, "  %s: ", e->name);
-			say_wrapped(g, a->last.reason, "    ", first);
-		} else {
-			pst_buf_printf(&same, "%s%s", same.len ? ", " : "", e->name);
-		}
+	if (!s || !cli_now(&now))
+		return false;
+	struct pst_checkin ck = {.at = now, .pain = pain};
+	if (s->ops->checkin_add(s, &ck, NULL) != PST_OK) {
+		cli_error("your pain before could not be kept: %s", s->errmsg);
+		return false;
 	}
-	if (same.len && !same.failed) {
-		say(g, "\n");
-		say_wrapped(g, same.s, "    ", "No change yet: ");
-		say_wrapped(g,
-			    "Two sessions in a row that feel easy or about right, with pain at most "
-			    "3/10, move an exercise up a step.",
-			    "", "");
-	}
-	say_wrapped(g,
-		    "\nA check-in tomorrow ('postura checkin --pain N') tells postura whether "
-		    "this session left your back sorer.",
-		    "", "");
-	pst_buf_free(&same);
-	pst_progression_free(after);
+	return true;
 }
 
 /* --- the command ------------------------------------------------------------------- */
@@ -1052,11 +1013,9 @@ static int guided(struct guide *g, struct cli_plan *cp)
 	enum act a = ask_number(g, "\n  Your back pain now, 0 (none) to 10 (worst), then Enter: ",
 				0, 10, false, false, &before);
 	if (a == ACT_DONE) {
-		if (before >= 7)
-			say_wrapped(g,
-				    "That is a lot of pain: go gently, do only what feels "
-				    "comfortable, and stop if it gets worse.",
-				    "  ", "  ");
+		const char *advice = pst_pain_advice(before);
+		if (advice)
+			say_wrapped(g, advice, "  ", "  ");
 		a = run_steps(g);
 	}
 	bool done[64] = {0};
@@ -1065,15 +1024,19 @@ static int guided(struct guide *g, struct cli_plan *cp)
 		fb[i] = (struct feedback){-1, -1};
 	size_t ndone = items_done(g, done);
 	if (a == ACT_DONE || a == ACT_FINISH) {
-		if (a == ACT_DONE)
+		if (a == ACT_DONE && ndone)
 			say(g, "\n%sThat is the whole session. Well done.%s\n", g->bold, g->norm);
 		if (!ndone) {
 			a = ACT_ABANDON;
-			say(g, "\n  No exercise was done, so there is nothing to log.\n");
+			say(g, "\n  No exercise was done, so there is no session to log.\n");
 		} else {
 			a = ask_feedback(g, done, fb);
 		}
 	}
+	/* Nothing done: the pain given before is still today's reading, kept as a check-in. */
+	bool kept = false;
+	if (a == ACT_ABANDON && !ndone && before >= 0)
+		kept = keep_pain_before(g, before);
 	if (a == ACT_DONE)
 		a = ask_number(g, "\n  Your back pain now, after the session, 0 to 10, then Enter: ",
 			       0, 10, false, false, &after);
@@ -1083,7 +1046,12 @@ static int guided(struct guide *g, struct cli_plan *cp)
 		return EXIT_FAIL;
 	}
 	if (a != ACT_DONE) {
-		say(g, "\nNothing was logged.\n");
+		if (kept)
+			say(g, "\nYour pain before, %d/10, is kept as today's check-in. No session was "
+			       "logged.\n",
+			    before);
+		else
+			say(g, "\nNothing was logged.\n");
 		return cli_finish(EXIT_OK);
 	}
 	char *text = session_json(g, done, fb, before, after);
@@ -1097,7 +1065,10 @@ static int guided(struct guide *g, struct cli_plan *cp)
 		say(g, "\n");
 		code = cli_session_save(g->c, "<session>", text, strlen(text), arena, &log);
 		if (code == EXIT_OK) {
-			say_next_time(g, cp->prog, &cp->profile, &log);
+			say_wrapped(g,
+				    "\nA check-in tomorrow ('postura checkin --pain N') tells postura "
+				    "whether this session left your back sorer.",
+				    "", "");
 			code = cli_finish(EXIT_OK);
 		}
 	}

@@ -60,6 +60,9 @@ struct pst_plan {
 	size_t nwarnings;
 	const struct pst_tip **tips;
 	size_t ntips;
+	/* How the person's stage shaped the choice, in plain words ("5 weeks after a
+	 * caesarean, feeding your baby: ..."); shown first under "Why these exercises". */
+	const char *stage_why;
 };
 
 /*

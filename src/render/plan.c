@@ -111,6 +111,7 @@ json_t *pst_json_plan(const struct pst_plan *plan)
 		json_object_set_new(o, "screened_at", json_string(at));
 	}
 	json_object_set_new(o, "stage", pst_json_stage(&plan->profile));
+	json_object_set_new(o, "stage_why", plan->stage_why ? json_string(plan->stage_why) : json_null());
 	json_object_set_new(o, "minutes_budget", json_integer(plan->profile.minutes));
 	json_object_set_new(o, "estimated_seconds", json_integer(plan->estimated_s));
 	json_object_set_new(o, "sessions_per_week", json_integer(plan->sessions_per_week));
@@ -170,6 +171,20 @@ void pst_text_duration(struct pst_buf *b, int seconds)
 		pst_buf_printf(b, "%d s", s);
 }
 
+void pst_text_plan_time(struct pst_buf *b, const struct pst_plan *plan)
+{
+	pst_buf_puts(b, "about ");
+	pst_text_duration(b, plan->estimated_s);
+	if (plan->estimated_s > plan->profile.minutes * 60) {
+		pst_buf_printf(b, ", a little over the %d minutes you set aside", plan->profile.minutes);
+		return;
+	}
+	pst_buf_printf(b, " of the %d minutes you set aside", plan->profile.minutes);
+	if (plan->profile.minutes * 60 - plan->estimated_s >= 60)
+		pst_buf_puts(b, "; the doses start small and grow as you progress, and the time "
+				"left is for the relief break or a walk");
+}
+
 static const char *const day_words[PST_DAYS] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
 
 void pst_text_plan(struct pst_buf *b, const struct pst_plan *plan, const struct pst_questions *q)
@@ -187,6 +202,10 @@ void pst_text_plan(struct pst_buf *b, const struct pst_plan *plan, const struct 
 			       : plan->outcome == PST_OUT_NOTE ? "a note for your next appointment"
 							       : "no warning signs");
 	}
+	if (plan->stage_why) {
+		pst_buf_puts(b, "\n");
+		pst_text_wrap(b, plan->stage_why, "  ", "For your stage: ", 78);
+	}
 	if (plan->nwarnings) {
 		pst_buf_puts(b, "\nBefore you start\n");
 		for (size_t i = 0; i < plan->nwarnings; i++)
@@ -194,7 +213,9 @@ void pst_text_plan(struct pst_buf *b, const struct pst_plan *plan, const struct 
 	}
 	pst_buf_puts(b, "\nRoutine (about ");
 	pst_text_duration(b, plan->estimated_s);
-	pst_buf_puts(b, ")\n");
+	pst_buf_printf(b, plan->estimated_s > p->minutes * 60 ? ", a little over your %d minutes)\n"
+							       : " of your %d minutes)\n",
+		       p->minutes);
 	for (size_t i = 0; i < plan->nitems; i++) {
 		const struct pst_plan_item *it = &plan->items[i];
 		const struct pst_exercise *e = it->ex;

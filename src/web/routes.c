@@ -32,6 +32,7 @@ static const struct param p_library[] = {
 	{"equipment", PT_WORD, 0, 0, &pst_vocab_equipment},
 	{"q", PT_TEXT, 0, PST_SEARCH_MAX, NULL},
 	{NULL, 0, 0, 0, NULL}};
+static const struct param p_done[] = {{"id", PT_INT, 1, 9007199254740991L, NULL}, {NULL, 0, 0, 0, NULL}};
 static const struct param p_profile[] = {{"saved", PT_INT, 0, 1, NULL}, {NULL, 0, 0, 0, NULL}};
 
 /* export formats: a vocabulary of two words. */
@@ -63,6 +64,7 @@ const struct route web_routes[] = {
 	{M_POST, "/checkin", page_checkin_post, BODY_FORM, R_CSRF, NULL},
 	{M_GET, "/session", page_session, BODY_NONE, 0, p_session},
 	{M_POST, "/session", page_session_post, BODY_FORM, R_CSRF, NULL},
+	{M_GET, "/session/done", page_session_done, BODY_NONE, 0, p_done},
 	{M_GET, "/history", page_history, BODY_NONE, 0, p_history},
 	{M_POST, "/psfs", page_psfs_post, BODY_FORM, R_CSRF, NULL},
 	{M_GET, "/exercises", page_exercises, BODY_NONE, 0, p_library},

@@ -136,9 +136,18 @@ async function newcomer(browser, view) {
     await shot(page, view, '07-session-done');
     await page.getByLabel('Pain now, after the session (0-10)').selectOption('3');
     await page.getByRole('button', { name: 'Save the session' }).click();
-    await page.waitForURL(/\/history/);
-    check(`${view}: the session is saved`, page.url().includes('/history?saved=session'), page.url());
-    check(`${view}: the history says so`, (await page.locator('.notice.ok').textContent()).includes('session'));
+    await page.waitForURL(/\/session\/done\?id=\d+/);
+    check(`${view}: the session is saved`, /\/session\/done\?id=\d+$/.test(page.url()), page.url());
+    const said = await page.locator('main').textContent();
+    check(`${view}: the web says what the terminal says: the summary and next time`,
+      /Saved your session\. \d+ exercises? done\. Pain 4\/10 before, 3\/10 after\./.test(said) && said.includes('Next time'), said);
+    await shot(page, view, '07b-session-saved');
+    check(`${view}: the session's page fits the screen`, await fits(page));
+    await page.getByRole('link', { name: 'Back to Today' }).click();
+    await page.waitForURL(/\/today$/);
+    check(`${view}: Today ticks the day done`, (await page.locator('tr.now td.tick').count()) === 1
+      && (await page.locator('main').textContent()).includes('Done today'));
+    await shot(page, view, '07c-today-done');
 
     // A check-in from the Today page, seen in the history.
     await page.goto(srv.url + '/today');
@@ -274,8 +283,8 @@ async function noScript(browser) {
     // (not shot(): it runs script in the page, which this context does not allow)
     await page.screenshot({ path: join(shots, 'mobile-17-session-no-js.png'), fullPage: true });
     await page.getByRole('button', { name: 'Save the session' }).click();
-    await page.waitForURL(/\/history/);
-    check('no JS: the session form logs the session', page.url().includes('saved=session'), page.url());
+    await page.waitForURL(/\/session\/done/);
+    check('no JS: the session form logs the session', /\/session\/done\?id=\d+$/.test(page.url()), page.url());
   } finally {
     await ctx.close();
     await srv.stop();

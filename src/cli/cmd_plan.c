@@ -57,7 +57,7 @@ int cli_saved_screening(struct cli *c, const struct pst_saved_profile *sp,
 			const struct pst_profile *p, struct pst_time now,
 			struct pst_screen_result *res, struct pst_time *at)
 {
-	struct pst_store *s = cli_store(c);
+	struct pst_store *s = cli_store_ro(c);
 	const struct pst_questions *q = cli_questions(c);
 	if (!s || !q)
 		return EXIT_FAIL;
@@ -138,7 +138,7 @@ int cli_plan_build(struct cli *c, const struct pst_profile *flags, const char *a
 	}
 	if (saved) {
 		/* The same progression the web app follows (src/app). */
-		struct pst_store *s = cli_store(c);
+		struct pst_store *s = cli_store_ro(c);
 		if (!s)
 			return EXIT_FAIL;
 		int e = pst_app_progression(s, cat, p, &out->prog);

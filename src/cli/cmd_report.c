@@ -173,7 +173,7 @@ int cmd_report(struct cli *c, int argc, char **argv)
 	}
 
 	struct pst_time now;
-	struct pst_store *s = cli_store(c);
+	struct pst_store *s = cli_store_ro(c);
 	if (!s || !cli_now(&now))
 		return EXIT_FAIL;
 	int64_t today = pst_time_day(now);

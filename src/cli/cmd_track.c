@@ -39,7 +39,7 @@ json_t *cli_profile_json(const struct pst_saved_profile *sp, const struct pst_pr
 bool cli_saved_profile(struct cli *c, struct pst_saved_profile *sp, struct pst_profile *today,
 		       bool quiet_if_missing)
 {
-	struct pst_store *s = cli_store(c);
+	struct pst_store *s = cli_store_ro(c);
 	struct pst_time now;
 	bool found = false;
 	if (!s || !cli_now(&now))
@@ -383,7 +383,7 @@ static int psfs_list(struct cli *c, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_extra_arg("psfs list", argv[optind]);
-	struct pst_store *s = cli_store(c);
+	struct pst_store *s = cli_store_ro(c);
 	if (!s)
 		return EXIT_FAIL;
 	struct pst_record_set rs;

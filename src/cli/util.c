@@ -249,10 +249,12 @@ bool cli_now(struct pst_time *now)
 	return true;
 }
 
-struct pst_store *cli_store(struct cli *c)
+static struct pst_store *open_store(struct cli *c, bool ro)
 {
-	if (c->store)
+	if (c->store && (ro || !c->store_ro))
 		return c->store;
+	pst_store_close(c->store); /* read-only, and now a command writes */
+	c->store = NULL;
 	char path[4096], err[600];
 	const char *p = c->db_path;
 	if (!p) {
@@ -263,7 +265,21 @@ struct pst_store *cli_store(struct cli *c)
 		}
 		p = path;
 	}
-	if (pst_store_open_sqlite(p, &c->store, err, sizeof err) != PST_OK)
+	if (pst_store_open_sqlite_flags(p, ro ? PST_STORE_READONLY : 0, &c->store, err, sizeof err) !=
+	    PST_OK)
 		cli_error("%s", err);
+	else if (c->store->notice[0])
+		cli_error("note: %s", c->store->notice);
+	c->store_ro = ro;
 	return c->store;
+}
+
+struct pst_store *cli_store(struct cli *c)
+{
+	return open_store(c, false);
+}
+
+struct pst_store *cli_store_ro(struct cli *c)
+{
+	return open_store(c, true);
 }

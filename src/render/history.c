@@ -1,7 +1,7 @@
 /* Views of a history: JSON (the web API's shape) and readable text for the terminal. */
 #include "history.h"
 
-#include "jsonw.h"
+#include "core/jsonw.h"
 #include "text.h"
 
 /* Rounds to places decimals (half away from zero), without libm. */

@@ -560,18 +560,24 @@ void api_export(struct web *w, struct req *r)
 	bool csv = r->q[0].word == 0;
 	struct pst_record_set rs;
 	web_store_lock(w);
-	int err = w->cfg.store->ops->read_all(w->cfg.store, INT64_MIN, 0, &rs);
+	int err = w->cfg.store->ops->read_all(w->cfg.store, INT64_MIN, PST_READ_EXACT, &rs);
 	web_store_unlock(w);
 	if (err) {
 		store_failed(w, r, err);
 		return;
 	}
-	pst_buf_init(&r->reply.body, (size_t)PST_IMPORT_MAX);
-	if (csv)
-		pst_export_csv(&rs, &r->reply.body);
-	else
-		pst_export_json(&rs, &r->reply.body);
+	/* An export never leaves a record out: one it cannot write is an error naming it. */
+	struct pst_buf body;
+	char why[400];
+	pst_buf_init(&body, 4 * (size_t)PST_IMPORT_MAX);
+	err = pst_export_to_buf(&rs, csv, &body, why, sizeof why);
 	pst_record_set_free(&rs);
+	if (err) {
+		pst_buf_free(&body);
+		web_error(r, 500, "export-failed", NULL, "the export could not be made: %s", why);
+		return;
+	}
+	r->reply.body = body;
 	r->reply.status = 200;
 	r->reply.ctype = csv ? "text/csv; charset=utf-8" : "application/json";
 	snprintf(r->reply.disposition, sizeof r->reply.disposition,

@@ -201,7 +201,7 @@ int cmd_report(struct cli *c, int argc, char **argv)
 			.h = rep.h, .sessions = rep.sessions, .nsessions = rep.nsessions,
 			.saved = rep.rs.has_profile ? &rep.rs.profile : NULL,
 			.today = rep.rs.has_profile ? &rep.today : NULL,
-			.prog = rep.prog, .now = now, .paper = pp,
+			.prog = rep.prog, .cat = cat, .now = now, .paper = pp,
 		};
 		err = pst_report_pdf(&ri, &b);
 	} else {

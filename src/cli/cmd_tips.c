@@ -54,7 +54,7 @@ static void text_for(struct pst_buf *b, const struct pst_tip *t)
 		for (int i = PST_BIRTH_VAGINAL; i < PST_BIRTH__MAX; i++) {
 			if (!(t->births & PST_BIT(i)))
 				continue;
-			pst_buf_printf(b, "%s%s", first ? "" : " or ", pst_vocab_word(&pst_vocab_birth, i));
+			pst_buf_printf(b, "%s%s", first ? "" : " or ", pst_vocab_plain(&pst_vocab_birth, i));
 			first = false;
 		}
 	}

@@ -166,7 +166,7 @@ static int profile_show(struct cli *c, int argc, char **argv)
 	if (p.stage == PST_STAGE_POSTPARTUM)
 		pst_buf_printf(&b, "Feeding:    %s\n",
 			       p.feeding == PST_FEED_UNKNOWN ? "not given"
-							     : pst_vocab_word(&pst_vocab_feeding, (int)p.feeding));
+							     : pst_vocab_plain(&pst_vocab_feeding, (int)p.feeding));
 	if (p.pain >= 0)
 		pst_buf_printf(&b, "Pain:       %d/10 (when saved)\n", p.pain);
 	pst_buf_puts(&b, "Areas:      ");

@@ -461,8 +461,8 @@ static enum act run_intro(struct guide *g, const struct block *bk)
 	say(g, "%s\n", g->norm);
 	struct pst_buf b;
 	pst_buf_init(&b, 1 << 16);
-	pst_buf_printf(&b, "%s, %s", pst_vocab_word(&pst_vocab_kind, (int)e->kind),
-		       pst_vocab_word(&pst_vocab_position, (int)e->position));
+	pst_buf_printf(&b, "%s, %s", pst_vocab_plain(&pst_vocab_kind, (int)e->kind),
+		       pst_vocab_plain(&pst_vocab_position, (int)e->position));
 	if (e->equipment) {
 		pst_buf_puts(&b, ", ");
 		pst_text_mask(&b, &pst_vocab_equipment, e->equipment, "");
@@ -968,6 +968,11 @@ static int guided(struct guide *g, struct cli_plan *cp)
 	pst_buf_free(&b);
 	say(g, "  Keys: space pause/resume%sn next%sb back%ss stop signs%sq quit\n", g->sep, g->sep,
 	    g->sep, g->sep);
+	if (plan->has_screened_at) { /* the saved answers: say when they were given */
+		char day[16];
+		pst_day_format(pst_time_day(plan->screened_at), day, sizeof day);
+		say(g, "  Safety questions answered on %s ('postura screen' to answer again)\n", day);
+	}
 	if (plan->nwarnings) {
 		say(g, "\n  %sBefore you start%s\n", g->bold, g->norm);
 		for (size_t i = 0; i < plan->nwarnings; i++)
@@ -979,7 +984,7 @@ static int guided(struct guide *g, struct cli_plan *cp)
 		if (a != ACT_DONE) {
 			term_close(&g->t);
 			cli_error("stopped before the session: answer the safety questions first "
-				  "('postura screen'), then 'postura session --answers FILE'");
+				  "('postura screen'), then 'postura session'");
 			return EXIT_INCOMPLETE;
 		}
 	} else if (plan->outcome == PST_OUT_CLEARANCE) {

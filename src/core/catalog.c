@@ -469,14 +469,21 @@ bool pst_exercise_matches(const struct pst_exercise *e, const char *query)
 		add_lower(&hay, e->aliases.v[i]);
 	for (size_t i = 0; i < e->muscles.n; i++)
 		add_lower(&hay, e->muscles.v[i]);
+	/* the library's own labels (pst_vocab_plain), and the other words people use */
 	add_lower(&hay, search_position[e->position]);
+	add_lower(&hay, pst_vocab_plain(&pst_vocab_position, (int)e->position));
 	add_lower(&hay, search_kind[e->kind]);
+	add_lower(&hay, pst_vocab_plain(&pst_vocab_kind, (int)e->kind));
 	for (int i = 0; i < PST_REG__MAX; i++)
-		if (e->regions & PST_BIT(i))
+		if (e->regions & PST_BIT(i)) {
 			add_lower(&hay, search_region[i]);
+			add_lower(&hay, pst_vocab_plain(&pst_vocab_region, i));
+		}
 	for (int i = 0; i < PST_EQ__MAX; i++)
-		if (e->equipment & PST_BIT(i))
+		if (e->equipment & PST_BIT(i)) {
 			add_lower(&hay, search_equipment[i]);
+			add_lower(&hay, pst_vocab_plain(&pst_vocab_equipment, i));
+		}
 	bool ok = !hay.failed && hay.s;
 	/* Each word of the query: letters, digits and dashes, lower-cased (bytes of other
 	 * scripts are kept as they are). */

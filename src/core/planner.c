@@ -427,7 +427,7 @@ static const char *why_text(struct builder *b, const struct pst_plan_item *it)
 	if (calming_trigger(p) && calming(e))
 		pst_buf_puts(&w, " Slow breathing helps you settle for sleep and under stress.");
 	if (upper_back_complaint(p) && front_opener(e))
-		pst_buf_puts(&w, " For upper-back pain the plan opens the front of the chest and "
+		pst_buf_puts(&w, " For pain in the upper back the plan opens the front of the chest and "
 				 "shoulders rather than stretching into the painful back.");
 	if (feeding_baby(p) && neck_strength(e))
 		pst_buf_puts(&w, " Looking down at your baby during feeds strains the neck; this brings "

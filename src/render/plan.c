@@ -219,9 +219,9 @@ void pst_text_plan(struct pst_buf *b, const struct pst_plan *plan, const struct 
 	for (size_t i = 0; i < plan->nitems; i++) {
 		const struct pst_plan_item *it = &plan->items[i];
 		const struct pst_exercise *e = it->ex;
-		pst_buf_printf(b, "\n %2zu. %s (%s)\n", i + 1, e->name, e->id);
-		pst_buf_printf(b, "     %s, %s", pst_vocab_word(&pst_vocab_kind, (int)e->kind),
-			       pst_vocab_word(&pst_vocab_position, (int)e->position));
+		pst_buf_printf(b, "\n %2zu. %s\n", i + 1, e->name);
+		pst_buf_printf(b, "     %s, %s", pst_vocab_plain(&pst_vocab_kind, (int)e->kind),
+			       pst_vocab_plain(&pst_vocab_position, (int)e->position));
 		if (e->equipment) {
 			pst_buf_puts(b, ", ");
 			pst_text_mask(b, &pst_vocab_equipment, e->equipment, "");
@@ -269,10 +269,9 @@ void pst_text_plan(struct pst_buf *b, const struct pst_plan *plan, const struct 
 			const struct pst_plan_excluded *x = &plan->excluded[i];
 			struct pst_buf d;
 			pst_buf_init(&d, 2048);
-			pst_buf_printf(&d, "%s: %s", x->ex->id, x->reason);
+			pst_buf_printf(&d, "%s: %s", x->ex->name, x->reason);
 			if (x->replaced_by)
-				pst_buf_printf(&d, " Instead: %s.", x->replaced_by->id);
-			pst_buf_printf(&d, " [%s]", x->rule);
+				pst_buf_printf(&d, " Instead: %s.", x->replaced_by->name);
 			pst_text_wrap(b, d.s ? d.s : "", "    ", "  - ", 78);
 			pst_buf_free(&d);
 		}

@@ -113,7 +113,7 @@ static double profile_block(struct pst_doc *d, double y, bool draw, const void *
 		kv[n].k = "Feeding";
 		snprintf(kv[n++].v, sizeof kv[0].v, "%s",
 			 p->feeding == PST_FEED_UNKNOWN ? "not given"
-							: pst_vocab_word(&pst_vocab_feeding, (int)p->feeding));
+							: pst_vocab_plain(&pst_vocab_feeding, (int)p->feeding));
 	}
 	kv[n].k = "Pain when saved";
 	if (p->pain >= 0)
@@ -397,8 +397,17 @@ static int sessions_section(struct pst_doc *d, const struct pst_report_input *in
 		struct pst_buf ex;
 		pst_buf_init(&ex, 8192);
 		for (size_t k = 0; k < s->nex; k++) {
-			pst_buf_printf(&ex, "%s%s: %s", k ? "; " : "", s->ex[k].id,
-				       pst_vocab_word(&pst_vocab_feedback, (int)s->ex[k].feedback));
+			const struct pst_exercise *e = in->cat ? pst_catalog_find(in->cat, s->ex[k].id) : NULL;
+			if (e) {
+				pst_buf_printf(&ex, "%s%s", k ? "; " : "", e->name);
+			} else { /* no longer in the catalogue: its id in words */
+				size_t at = ex.len;
+				pst_buf_printf(&ex, "%s%s", k ? "; " : "", s->ex[k].id);
+				for (size_t c = at; ex.s && c < ex.len; c++)
+					if (ex.s[c] == '-')
+						ex.s[c] = ' ';
+			}
+			pst_buf_printf(&ex, ": %s", pst_vocab_plain(&pst_vocab_feedback, (int)s->ex[k].feedback));
 			if (s->ex[k].pain >= 0)
 				pst_buf_printf(&ex, " (pain %d)", s->ex[k].pain);
 		}

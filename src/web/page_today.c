@@ -161,7 +161,7 @@ static void checkin_form(struct web *w, struct pst_buf *b)
 	pst_html_raw(b, "</div></fieldset><fieldset><legend>Where</legend>");
 	for (int i = 0; i < pst_vocab_area.n; i++)
 		pst_html_printf(b, "<label class=\"check\"><input type=\"checkbox\" name=\"areas\" value=\"%s\"> %s</label>",
-				pst_vocab_area.words[i], pst_vocab_area.words[i]);
+				pst_vocab_area.words[i], pst_vocab_plain(&pst_vocab_area, i));
 	pst_html_printf(b, "</fieldset><p><label for=\"note\">Note (optional)</label>"
 			   "<textarea id=\"note\" name=\"note\" rows=\"2\" maxlength=\"%d\"></textarea></p>"
 			   "<p><button type=\"submit\">Save check-in</button></p></form></section>",
@@ -360,7 +360,7 @@ void page_report(struct web *w, struct req *r)
 		.h = rep.h, .sessions = rep.sessions, .nsessions = rep.nsessions,
 		.saved = rep.rs.has_profile ? &rep.rs.profile : NULL,
 		.today = rep.rs.has_profile ? &rep.today : NULL,
-		.prog = rep.prog, .now = r->now,
+		.prog = rep.prog, .cat = w->cfg.cat, .now = r->now,
 		.paper = r->q[0].set ? (enum pst_paper)r->q[0].word : PST_PAPER_A4,
 	};
 	pst_buf_free(&r->reply.body);
@@ -436,11 +436,12 @@ static void player_step(struct pst_buf *b, const struct pst_plan_item *it, size_
 			"<input type=\"hidden\" name=\"ex%zu\" value=\"%s\"><fieldset class=\"feedback\">"
 			"<legend>How was %s?</legend>",
 			i + 1, e->id, e->name);
-	static const char *const fb[] = {"easy", "right", "hard", "hurt"};
-	static const char *const fbl[] = {"Too easy", "About right", "Hard", "It hurt"};
-	for (int k = 0; k < 4; k++)
+	for (int k = 0; k < PST_FB__MAX; k++) {
+		char fbl[32];
 		pst_html_printf(b, "<label class=\"choice\"><input type=\"radio\" name=\"fb%zu\" value=\"%s\"> %s</label>",
-				i + 1, fb[k], fbl[k]);
+				i + 1, pst_vocab_word(&pst_vocab_feedback, k),
+				pst_vocab_plain_cap(&pst_vocab_feedback, k, fbl, sizeof fbl));
+	}
 	char name[32], label[80];
 	snprintf(name, sizeof name, "pain%zu", i + 1);
 	snprintf(label, sizeof label, "Pain during it (0-10, optional)");

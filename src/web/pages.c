@@ -616,7 +616,7 @@ static void checkboxes(struct pst_buf *b, const char *name, const struct pst_voc
 		pst_html_printf(b,
 				"<label class=\"check\"><input type=\"checkbox\" name=\"%s\" value=\"%s\"%s> "
 				"%s</label>",
-				name, v->words[i], mask & PST_BIT(i) ? " checked" : "", v->words[i]);
+				name, v->words[i], mask & PST_BIT(i) ? " checked" : "", pst_vocab_plain(v, i));
 }
 
 static void radios(struct pst_buf *b, const char *name, const struct pst_vocab *v, int current,
@@ -627,7 +627,7 @@ static void radios(struct pst_buf *b, const char *name, const struct pst_vocab *
 				name, current < first ? " checked" : "", none_label);
 	for (int i = first; i < v->n; i++)
 		pst_html_printf(b, "<label class=\"choice\"><input type=\"radio\" name=\"%s\" value=\"%s\"%s> %s</label>",
-				name, v->words[i], current == i ? " checked" : "", v->words[i]);
+				name, v->words[i], current == i ? " checked" : "", pst_vocab_plain(v, i));
 }
 
 /* The country for the numbers to call: the profile's, else the browser's language
@@ -814,8 +814,8 @@ static void select_filter(struct pst_buf *b, const char *name, const char *label
 	pst_html_printf(b, "<p><label for=\"f-%s\">%s</label><select id=\"f-%s\" name=\"%s\"><option value=\"\">any</option>",
 			name, label, name, name);
 	for (int i = 0; i < v->n; i++)
-		pst_html_printf(b, "<option%s>%s</option>", cur->set && cur->word == i ? " selected" : "",
-				v->words[i]);
+		pst_html_printf(b, "<option value=\"%s\"%s>%s</option>", v->words[i],
+				cur->set && cur->word == i ? " selected" : "", pst_vocab_plain(v, i));
 	pst_html_raw(b, "</select></p>");
 }
 
@@ -870,8 +870,8 @@ void page_exercises(struct web *w, struct req *r)
 				       "width=\"96\" height=\"72\" alt=\"\" loading=\"lazy\"><div>"
 				       "<h2><a href=\"/exercises/%s\">%s</a></h2><p>%s</p><p class=\"meta\">%s · %s",
 				e->id, e->scene.n ? e->scene.poses[e->scene.n - 1].name : "end", e->id, e->name,
-				e->summary, pst_vocab_word(&pst_vocab_kind, (int)e->kind),
-				pst_vocab_word(&pst_vocab_position, (int)e->position));
+				e->summary, pst_vocab_plain(&pst_vocab_kind, (int)e->kind),
+				pst_vocab_plain(&pst_vocab_position, (int)e->position));
 		if (e->equipment) {
 			struct pst_buf t;
 			pst_buf_init(&t, 256);

@@ -11,6 +11,9 @@
 #  C. screened: a warning sign gives no session; a plan that needs a provider's OK asks
 #     for it first.
 #  D. not a terminal: exit 2, pointing at `session log`.
+#  E. `postura screen` answered all no in the terminal: the answers are saved, and
+#     `postura plan` and `postura session` use them without --answers, until they are
+#     too old (exit 4).
 # Skipped (exit 77) when tmux is missing.
 # usage: session_tty.sh POSTURA SOURCE_DIR
 set -u
@@ -322,6 +325,42 @@ keys y
 check "C: a stop sign today: exit 3" [ "$(wait_exit)" = 3 ]
 check "C: a stop sign today: no session, whom to call" wait_for "No session today: with any of these signs, do not exercise."
 check "C: a stop sign today: nothing logged" [ "$("$bin" --db "$db" export --format csv | grep -c '^session,')" = 0 ]
+
+# --- E: the safety questions answered in the terminal are kept ----------------------------
+# `postura screen` asked one at a time, every answer n; then `postura plan` and
+# `postura session` use the saved answers without --answers (issue 11).
+db="$tmp/e.db"
+fast=1
+"$bin" --db "$db" profile set --pregnant-weeks 24 --minutes 8 >/dev/null || exit 1
+start screen
+wait_for "y/n: " || exit 1
+i=0
+while [ $i -lt 80 ] && [ ! -f "$tmp/exit" ]; do
+	keys n Enter
+	sleep 0.05
+	i=$((i + 1))
+done
+check "E: screen answered all no in the terminal: exit 0" [ "$(wait_exit)" = 0 ]
+check "E: ... no warning signs" wait_for "No warning signs: you can go ahead."
+check "E: ... and the answers are saved" wait_for "Your answers are saved"
+check "E: only the questions for 24 weeks of pregnancy were asked" sh -c "tmux -L $sock capture-pane -p -J -S - -t pst | grep -q '\[1/37\]'"
+"$bin" --db "$db" plan >"$tmp/out" 2>"$tmp/err"
+code=$?
+check "E: then 'postura plan' with no --answers: exit 0" [ "$code" = 0 ]
+check "E: ... says when the answers were given" grep -qF "Safety questions answered on 2026-11-02: no warning signs" "$tmp/out"
+check "E: ... and not that the questions were not answered" sh -c "! grep -q 'not answered the safety questions' '$tmp/out' '$tmp/err'"
+start session
+check "E: 'postura session' with no --answers: no confirmation asked" wait_for "Safety questions answered on 2026-11-02"
+check "E: ... straight to today's stop signs" wait_for "do you have any of these today?"
+keys q
+wait_exit >/dev/null
+# Four weeks and a day later the answers are asked again: no plan (exit 4), saying why.
+POSTURA_NOW=2026-12-01T08:00:00+00:00 "$bin" --db "$db" plan >"$tmp/out" 2>"$tmp/err"
+code=$?
+check "E: 29 days later, 'postura plan': exit 4" [ "$code" = 4 ]
+check "E: ... the answers of 2026-11-02 must be given again" grep -qF "your safety answers of 2026-11-02 must be given again" "$tmp/err"
+POSTURA_NOW=2026-12-01T08:00:00+00:00 "$bin" --db "$db" handout --out "$tmp/h.pdf" >"$tmp/out" 2>"$tmp/err"
+check "E: ... and 'postura handout' too (exit 4, no file)" sh -c "[ $? = 4 ] && [ ! -f '$tmp/h.pdf' ]"
 
 # --- D: not a terminal -------------------------------------------------------------------
 "$bin" --db "$db" session </dev/null >"$tmp/out" 2>"$tmp/err"

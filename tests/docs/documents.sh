@@ -147,7 +147,7 @@ printf '%s\n' "Back pain progress report" "From 2026-09-07 to 2026-11-01" "12 mi
 	"6.1 → 4.0" "Meaningful improvement" "23 of 24" "Pain, 0 to 10" \
 	"meaningfully better: weekly average 4.3 or less" "Sessions a week" \
 	"feed the baby for 20 minutes" "Exercises made harder or easier" "Chin nods" \
-	"Sessions, most recent first" "2026-10-30" "chin-nod: hurt" >"$tmp/parts"
+	"Sessions, most recent first" "2026-10-30" "Chin nods: it hurt" >"$tmp/parts"
 check "report: profile, figures, charts' words, progression and sessions" holds_all "$tmp/r.pdf" "$tmp/parts"
 check "report: no seed file name, .txt or CLINICAL in its text" no_file_names "$tmp/r.pdf"
 printf '%s\n' "Childs et al. 2005, Responsiveness of the numeric pain rating scale" "Silbernagel et al. 2007" >"$tmp/parts"

@@ -81,8 +81,8 @@ async function newcomer(browser, view) {
     await page.getByLabel('Pregnant', { exact: true }).check();
     await page.getByLabel('Weeks pregnant, or weeks since the birth').fill('24');
     await page.locator('input[name=pain][value="4"]').check({ force: true });
-    await page.getByLabel('upper', { exact: true }).check();
-    await page.getByLabel('desk', { exact: true }).check();
+    await page.getByLabel('upper back', { exact: true }).check();
+    await page.getByLabel('sitting at a desk', { exact: true }).check();
     await page.getByLabel('Minutes a session (3 to 60)').fill('4');
     await shot(page, view, '03-profile');
     check(`${view}: the profile page fits the screen`, await fits(page));

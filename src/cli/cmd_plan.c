@@ -215,7 +215,7 @@ int cmd_plan(struct cli *c, int argc, char **argv)
 			struct pst_buf b;
 			pst_buf_init(&b, 1 << 20);
 			pst_buf_puts(&b, "No plan: your answers need a professional's attention first.\n\n");
-			pst_text_screen_result(&b, res);
+			pst_text_screen_result_in(&b, res, cli_country(&cp.profile));
 			code = cli_emit_buf(&b, code);
 		}
 	} else if (json) {

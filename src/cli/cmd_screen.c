@@ -283,6 +283,7 @@ int cmd_screen(struct cli *c, int argc, char **argv)
 	 * the store keeps the answers. Custom questions are only tried out, never saved. */
 	struct pst_store *store = qfile ? NULL : cli_store(c);
 	int weeks = -1;
+	const struct pst_country *country = cli_country(NULL);
 	struct pst_time now;
 	if (!cli_now(&now)) {
 		pst_questions_free(own);
@@ -292,7 +293,9 @@ int cmd_screen(struct cli *c, int argc, char **argv)
 		struct pst_saved_profile sp;
 		struct pst_profile p;
 		bool found = false;
-		if (pst_app_profile(store, pst_time_day(now), &sp, &p, &found) == PST_OK && found &&
+		if (pst_app_profile(store, pst_time_day(now), &sp, &p, &found) == PST_OK && found)
+			country = cli_country(&p);
+		if (found &&
 		    p.has_stage && (stages == all_stages || stages == PST_BIT(p.stage))) {
 			stages = PST_BIT(p.stage);
 			weeks = p.weeks;
@@ -338,7 +341,7 @@ int cmd_screen(struct cli *c, int argc, char **argv)
 	} else {
 		struct pst_buf b;
 		pst_buf_init(&b, 1 << 20);
-		pst_text_screen_result(&b, &r);
+		pst_text_screen_result_in(&b, &r, country);
 		if (saved)
 			pst_buf_puts(&b, "\nYour answers are saved: 'postura plan' and 'postura session' "
 					 "use them.\n");

@@ -196,10 +196,16 @@ static void show_stop_signs(struct guide *g)
 		}
 	}
 	say(g, "\n");
-	say_wrapped(g,
-		    "Emergency numbers: 999 in the UK, 112 in Europe, 911 in the US and Canada. "
-		    "Otherwise call your midwife, maternity unit or doctor.",
-		    "  ", "  ");
+	{
+		const struct pst_country *cy = cli_country(&g->plan->profile);
+		char em[160], mat[160], line[400];
+		snprintf(line, sizeof line,
+			 "Emergency number%s: %s. Otherwise call your midwife, %s or doctor.",
+			 cy ? "" : "s", pst_country_emergency_words(cy, em, sizeof em),
+			 cy && cy->maternity ? pst_country_maternity_words(cy, mat, sizeof mat)
+					     : "maternity unit");
+		say_wrapped(g, line, "  ", "  ");
+	}
 	say_wrapped(g,
 		    "If an exercise itself hurts (more than 3 out of 10), stop that exercise; at "
 		    "the end, answer x (it hurt) for it.",
@@ -1003,10 +1009,17 @@ static int guided(struct guide *g, struct cli_plan *cp)
 	case SIGNS_NONE: break;
 	case SIGNS_SOME:
 		term_close(&g->t);
-		say(g, "\nNo session today: with any of these signs, do not exercise. Call emergency "
-		       "services (999 UK, 112 Europe, 911 North America) for chest pain, trouble "
-		       "breathing, collapse or heavy bleeding; for the others, contact your midwife, "
-		       "maternity unit or doctor today. Nothing was logged.\n");
+		{
+			char em[160], line[600];
+			snprintf(line, sizeof line,
+				 "No session today: with any of these signs, do not exercise. Call "
+				 "emergency services (%s) for chest pain, trouble breathing, collapse or "
+				 "heavy bleeding; for the others, contact your midwife, maternity unit or "
+				 "doctor today. Nothing was logged.",
+				 pst_country_emergency_words(cli_country(&g->plan->profile), em, sizeof em));
+			say(g, "\n");
+			say_wrapped(g, line, "", "");
+		}
 		return cli_finish(EXIT_REFERRAL);
 	case SIGNS_QUIT:
 		term_close(&g->t);
@@ -1122,7 +1135,7 @@ int cli_session_guide(struct cli *c, int argc, char **argv)
 		struct pst_buf b;
 		pst_buf_init(&b, 1 << 20);
 		pst_buf_puts(&b, "No session: your answers need a professional's attention first.\n\n");
-		pst_text_screen_result(&b, &cp.screen);
+		pst_text_screen_result_in(&b, &cp.screen, cli_country(&cp.profile));
 		cli_write(b.s, b.len);
 		pst_buf_free(&b);
 		cli_plan_free(&cp);

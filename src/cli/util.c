@@ -8,6 +8,7 @@
 
 #include "app/app.h"
 #include "cli.h"
+#include "commands.h"
 #include "data/builtin.h"
 #include "render/json.h"
 
@@ -282,4 +283,14 @@ struct pst_store *cli_store(struct cli *c)
 struct pst_store *cli_store_ro(struct cli *c)
 {
 	return open_store(c, true);
+}
+
+const struct pst_country *cli_country(const struct pst_profile *p)
+{
+	const struct pst_country *c = p ? pst_profile_country(p) : NULL;
+	if (!c)
+		c = pst_country_from_locale(getenv("LC_ALL"));
+	if (!c)
+		c = pst_country_from_locale(getenv("LANG"));
+	return c;
 }

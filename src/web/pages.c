@@ -584,19 +584,26 @@ void page_referral(struct web *w, struct req *r)
 		return;
 	}
 	enum pst_outcome o = pe.res.outcome;
-	struct pst_buf *b = page_begin(w, r, pst_outcome_headline(o), NULL);
+	const struct pst_country *cy = page_country(r, pe.has_profile ? &pe.p : NULL);
+	char head[256];
+	pst_country_fill(cy, pst_outcome_headline(o), head, sizeof head);
+	struct pst_buf *b = page_begin(w, r, head, NULL);
 	pst_html_printf(b,
 			"<section class=\"referral %s\" aria-labelledby=\"ref-h\"><h1 id=\"ref-h\">%s</h1>"
 			"<p>Your answers need a professional's attention first, so postura does not offer "
 			"an exercise plan.</p>",
-			urgency_class(o), pst_outcome_headline(o));
-	pst_html_raw(b, "</section><h2>Why, and what to do</h2><ul class=\"reasons\">");
+			urgency_class(o), head);
+	pst_html_raw(b, "</section>");
+	page_numbers(b, cy);
+	pst_html_raw(b, "<h2>Why, and what to do</h2><ul class=\"reasons\">");
 	for (size_t i = 0; i < pe.res.nreasons; i++) {
 		const struct pst_question *qn = pe.res.reasons[i];
+		char advice[2048];
 		pst_html_printf(b,
 				"<li class=\"%s\"><p class=\"q\">You answered yes: %s</p><p><strong>%s</strong></p>"
 				"<p class=\"source\">Source: ",
-				urgency_class(qn->outcome), qn->question, qn->advice);
+				urgency_class(qn->outcome), qn->question,
+				pst_country_fill(cy, qn->advice, advice, sizeof advice));
 		pst_cite_html(b, &qn->sources);
 		pst_html_raw(b, "</p></li>");
 	}
@@ -642,6 +649,62 @@ const struct pst_country *page_country(struct req *r, const struct pst_profile *
 	if (!c)
 		c = pst_country_from_locale(getenv("LANG"));
 	return c;
+}
+
+/* One number as a link that dials it on a phone. */
+static void tel_link(struct pst_buf *b, const char *number)
+{
+	char tel[32];
+	pst_html_printf(b, "<a class=\"tel\" href=\"tel:%s\">%s</a>",
+			pst_country_tel(number, tel, sizeof tel), number);
+}
+
+void page_numbers(struct pst_buf *b, const struct pst_country *c)
+{
+	char words[160];
+	if (!c) {
+		static const struct {
+			const char *code, *where;
+		} all[] = {{"GB", "in the UK"},	   {"IE", "in the EU"},	    {"IN", "in India"},
+			   {"US", "in the US and Canada"}, {"AU", "in Australia"}, {"NZ", "in New Zealand"}};
+		pst_html_raw(b, "<section class=\"numbers\" aria-labelledby=\"num-h\"><h2 id=\"num-h\">"
+				"Emergency numbers</h2><ul>");
+		for (size_t i = 0; i < sizeof all / sizeof *all; i++) {
+			pst_html_raw(b, "<li>");
+			tel_link(b, pst_country_find(all[i].code)->emergency);
+			pst_html_printf(b, " %s</li>", all[i].where);
+		}
+		pst_html_raw(b, "</ul><p>For your own urgent-advice and maternity lines, "
+				"<a href=\"/profile#country\">say where you live in your profile</a>.</p>"
+				"</section>");
+		return;
+	}
+	pst_html_printf(b, "<section class=\"numbers\" aria-labelledby=\"num-h\"><h2 id=\"num-h\">"
+			   "Numbers to call %s</h2><ul><li>Emergency (ambulance): ",
+			c->in_name);
+	tel_link(b, c->emergency);
+	if (c->emergency_also) {
+		pst_html_raw(b, " (");
+		tel_link(b, c->emergency_also);
+		pst_html_raw(b, " works too)");
+	}
+	pst_html_raw(b, "</li>");
+	if (c->urgent) {
+		pst_html_printf(b, "<li>Urgent advice, not an emergency (%s): ", c->urgent_name);
+		tel_link(b, c->urgent);
+		pst_html_raw(b, "</li>");
+	}
+	pst_html_raw(b, "<li>Pregnancy and birth: ");
+	if (c->maternity) {
+		tel_link(b, c->maternity);
+		pst_html_printf(b, " (%s)", c->maternity_name);
+	} else {
+		pst_html_printf(b, "%s (keep it in your phone)",
+				pst_country_maternity_words(c, words, sizeof words));
+	}
+	pst_html_printf(b, "</li></ul><p class=\"hint\">Not in %s? "
+			   "<a href=\"/profile#country\">Change your country</a>.</p></section>",
+			c->name);
 }
 
 /* The profile form, filled from p (has_stage false: a first visit). */
@@ -1172,16 +1235,28 @@ void page_stop(struct web *w, struct req *r)
 		"<section class=\"referral emergency\" aria-labelledby=\"stop-h\"><h1 id=\"stop-h\">Stop "
 		"exercising now and get help if you notice</h1>");
 	page_stop_signs(b, q, ~0u);
-	pst_html_raw(b,
-		"<p class=\"call\">Chest pain, trouble breathing, collapse or heavy bleeding: call "
-		"emergency services now (<strong>999</strong> UK, <strong>112</strong> Europe, "
-		"<strong>911</strong> North America). For the other signs, contact your maternity unit, "
-		"midwife or doctor today.</p></section>"
-		"<h2>What each sign means</h2><ul class=\"reasons\">");
+	/* The person's numbers: the profile's country, else the browser's. */
+	struct person pe;
+	bool have = person_read(w, r, &pe) == PST_OK;
+	const struct pst_country *cy = page_country(r, have && pe.has_profile ? &pe.p : NULL);
+	if (have)
+		person_free(&pe);
+	pst_html_raw(b, "<p class=\"call\">Chest pain, trouble breathing, collapse or heavy bleeding: "
+			"call emergency services now");
+	if (cy) {
+		pst_html_raw(b, " on ");
+		tel_link(b, cy->emergency);
+	}
+	pst_html_raw(b, ". For the other signs, contact your maternity unit, midwife or doctor "
+			"today.</p></section>");
+	page_numbers(b, cy);
+	pst_html_raw(b, "<h2>What each sign means</h2><ul class=\"reasons\">");
 	for (size_t i = 0; i < q->n; i++)
-		if (q->v[i].stop_sign)
+		if (q->v[i].stop_sign) {
+			char advice[2048];
 			pst_html_printf(b, "<li><p><strong>%s</strong></p><p>%s</p></li>", q->v[i].stop_sign,
-					q->v[i].advice);
+					pst_country_fill(cy, q->v[i].advice, advice, sizeof advice));
+		}
 	pst_html_raw(b, "</ul><p><a href=\"/today\">Back to today</a></p>");
 	page_end(b, NULL);
 }

@@ -153,7 +153,7 @@ check "A: says the safety questions are not answered" wait_for "You have not ans
 keys s
 wait_for "Press any key to go back" || exit 1
 check "A: s shows the stop signs" wait_for "STOP SIGNS"
-check "A: the stop signs say whom to call" wait_for "Emergency numbers: 999 in the UK, 112 in Europe, 911"
+check "A: the stop signs say whom to call" wait_for "Emergency numbers: 999 in the UK, 112 in the EU and India, 911"
 check "A: the stop signs are the stage's" wait_for "Heavy or increasing bleeding"
 keys x
 wait_for "type yes and press Enter" 2 || exit 1

@@ -376,7 +376,20 @@ check("the profile page shows the saved conditions ticked and the country",
 st, h, data = req("POST", "/profile", "stage=pregnancy&weeks=24&minutes=10&country=Narnia&csrf=" + token,
                   "application/x-www-form-urlencoded", {"Cookie": cookie_hdr})
 check("the profile form with a bad country: 422 naming it", st == 422 and b"country" in data, (st, data[-400:]))
+req("PUT", "/api/v1/profile", dict(profile, country="IN"))
+html = req("GET", "/stop", headers={"Accept-Language": "en-GB"})[2].decode()
+check("GET /stop for a profile in India: 112 and the 102 ambulance",
+      'href="tel:112"' in html and 'href="tel:102"' in html and 'href="tel:999"' not in html, html[-1500:])
 req("PUT", "/api/v1/profile", profile)
+# --- the stop page: the person's numbers, tap to call --------------------------------------
+html = req("GET", "/stop", headers={"Accept-Language": "en-GB,en;q=0.9"})[2].decode()
+check("GET /stop in the UK: 999 and NHS 111 as tel: links",
+      'href="tel:999"' in html and 'href="tel:111"' in html and "NHS 111" in html
+      and "your maternity unit" in html and 'href="tel:911"' not in html, html[-1500:])
+html = req("GET", "/stop", headers={"Accept-Language": "fr"})[2].decode()
+check("GET /stop with no country known: every region's number, tap to call, and how to set it",
+      all('href="tel:%s"' % n in html for n in ("999", "112", "911", "000", "111"))
+      and 'href="/profile#country"' in html, html[-1500:])
 for path in ["/today", "/session", "/session?relief=1", "/history", "/exercises", "/exercises?kind=stretch",
              "/exercises/wall-angels", "/tips", "/about", "/disclaimer", "/stop", "/profile",
              "/screening", "/screening?stage=postpartum"]:
@@ -548,6 +561,19 @@ st, h, _ = req("GET", "/today")
 check("the Today page sends a red flag to the referral", st == 303 and h.get("location") == "/referral", (st, h))
 st, h, data = req("GET", "/referral")
 check("the referral page says to call emergency services", st == 200 and b"emergency" in data.lower())
+html = data.decode()
+check("the referral page: emergency numbers are tap-to-call", 'href="tel:' in html, html[-600:])
+st, h, data = req("GET", "/referral", headers={"Accept-Language": "en-US,en;q=0.9"})
+html = data.decode()
+check("the referral page in the US: tel:911, and the advice names 911 only",
+      'href="tel:911"' in html and "999 in the UK" not in html and "(911)" in html, html[-1500:])
+j = jbody(req("GET", "/api/v1/profile")[2]) or {}
+prof = {k: v for k, v in j.items() if k not in ("stage_words", "updated")}
+req("PUT", "/api/v1/profile", dict(prof, country="AU"))
+html = req("GET", "/referral", headers={"Accept-Language": "en-US"})[2].decode()
+check("the referral page: the profile's country wins over the browser's",
+      'href="tel:000"' in html and 'href="tel:1800882436"' in html and 'href="tel:911"' not in html, html[-1500:])
+req("PUT", "/api/v1/profile", prof)
 st, h, _ = req("GET", "/handout.pdf")
 check("no plan on paper after a red flag: to the referral", st == 303 and h.get("location") == "/referral", (st, h))
 

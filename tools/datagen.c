@@ -196,8 +196,8 @@ static void emit_catalog(const struct pst_catalog *c)
 		range("reps", e->dose.reps);
 		range("hold_s", e->dose.hold_s);
 		range("breaths", e->dose.breaths);
-		fprintf(out, "\t\t.per_side = %d, .rep_s = %d, .rest_s = %d,\n", e->dose.per_side,
-			e->dose.rep_s, e->dose.rest_s);
+		fprintf(out, "\t\t.per_side = %d, .rep_s = %d, .rest_s = %d, .useful_hold_s = %d,\n",
+			e->dose.per_side, e->dose.rep_s, e->dose.rest_s, e->dose.useful_hold_s);
 		text_field(2, "tempo", e->dose.tempo);
 		fputs("\t},\n", out);
 		text_field(1, "note_pregnancy", e->note_pregnancy);

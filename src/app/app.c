@@ -307,11 +307,11 @@ int pst_app_week_read(struct pst_store *s, int64_t today, const bool *session_da
 	else if (n >= out->planned_so_far)
 		out->streak = pst_arena_printf(out->arena, "%d %s this week, as planned.", n, ss);
 	else
-		out->streak = pst_arena_printf(out->arena, "%d %s this week, of the %d planned.", n, ss,
-					       out->planned);
+		out->streak = pst_arena_printf(out->arena, "%d %s this week so far; your plan has %d.", n,
+					       ss, out->planned);
 	/* Encouragement: what was done counts; nothing is ever "missed" or "behind". */
 	if (out->today_done)
-		out->encouragement = "Today's session is done: well done for making time for your back.";
+		out->encouragement = "Well done for making time for your back today.";
 	else if (rest_day)
 		out->encouragement = "A rest day: the relief break is there whenever your back aches.";
 	else if (n == 0)

@@ -50,13 +50,17 @@ static const struct pst_yfield ex_fields[F__MAX] = {
 	[F_ENTERED_FROM] = {"entered_from", false},
 };
 
-enum { D_SETS, D_REPS, D_HOLD, D_BREATHS, D_PER_SIDE, D_TEMPO, D_REP_S, D_REST_S, D__MAX };
+enum {
+	D_SETS, D_REPS, D_HOLD, D_BREATHS, D_PER_SIDE, D_TEMPO, D_REP_S, D_REST_S, D_USEFUL_HOLD,
+	D__MAX
+};
 
 static const struct pst_yfield dose_fields[D__MAX] = {
 	[D_SETS] = {"sets", true},        [D_REPS] = {"reps", false},
 	[D_HOLD] = {"hold_s", false},     [D_BREATHS] = {"breaths", false},
 	[D_PER_SIDE] = {"per_side", false}, [D_TEMPO] = {"tempo", false},
 	[D_REP_S] = {"rep_s", false},     [D_REST_S] = {"rest_s", false},
+	[D_USEFUL_HOLD] = {"useful_hold_s", false},
 };
 
 enum { S_PREGNANCY, S_POSTPARTUM, S__MAX };
@@ -99,6 +103,17 @@ static void read_dose(struct pst_yaml *y, yaml_node_t *node, struct pst_dose *d)
 		pst_yaml_int(y, v[D_REP_S], "dose.rep_s", 1, REP_S_MAX, &d->rep_s);
 	if (v[D_REST_S])
 		pst_yaml_int(y, v[D_REST_S], "dose.rest_s", 0, REST_MAX, &d->rest_s);
+	if (v[D_USEFUL_HOLD] &&
+	    pst_yaml_int(y, v[D_USEFUL_HOLD], "dose.useful_hold_s", 1, HOLD_MAX, &d->useful_hold_s)) {
+		if (!v[D_HOLD])
+			pst_yaml_error(y, v[D_USEFUL_HOLD], "dose.useful_hold_s needs a hold_s");
+		else if (d->hold_s.hi &&
+			 (d->useful_hold_s < d->hold_s.lo || d->useful_hold_s > d->hold_s.hi))
+			pst_yaml_error(y, v[D_USEFUL_HOLD],
+				       "dose.useful_hold_s: %d is outside hold_s %d-%d (it caps how far "
+				       "progression lengthens the hold)",
+				       d->useful_hold_s, d->hold_s.lo, d->hold_s.hi);
+	}
 	if (!v[D_REPS] && !v[D_HOLD] && !v[D_BREATHS])
 		pst_yaml_error(y, node, "dose needs at least one of reps, hold_s or breaths");
 	if (!v[D_REPS] && v[D_HOLD])

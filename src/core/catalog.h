@@ -13,6 +13,7 @@ struct pst_dose {
 	const char *tempo; /* words, e.g. "5 s out, 5 s back"; NULL when none */
 	int rep_s;         /* seconds one repetition takes; 0: not given */
 	int rest_s;        /* rest between sets */
+	int useful_hold_s; /* the longest hold worth doing (progression stops there); 0: hold_s.hi */
 };
 
 struct pst_exercise {

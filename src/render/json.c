@@ -27,6 +27,8 @@ json_t *pst_json_dose(const struct pst_dose *d)
 	if (d->rep_s)
 		json_object_set_new(o, "rep_s", json_integer(d->rep_s));
 	json_object_set_new(o, "rest_s", json_integer(d->rest_s));
+	if (d->useful_hold_s)
+		json_object_set_new(o, "useful_hold_s", json_integer(d->useful_hold_s));
 	return o;
 }
 

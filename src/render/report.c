@@ -482,7 +482,7 @@ static int layout(struct pst_doc *d, const void *arg)
 		     &sf, 0, 3);
 	pst_doc_para(d,
 		     "Progression: an exercise's dose goes up one step after two calm sessions in a "
-		     "row and down one step when it hurts, pain during it is above 3/10, or pain the "
+		     "row (on different days: a day's sessions count as one) and down one step when it hurts, pain during it is above 3/10, or pain the "
 		     "next day is higher than before the session; every exercise done in a week "
 		     "whose average morning pain rose 1 point or more on the week before also goes "
 		     "down one step (Silbernagel 2007, applied conservatively).",

@@ -1185,7 +1185,8 @@ void page_about(struct web *w, struct req *r)
 		"<p>Two calm sessions in a row (easy or about right, pain at most 3 out of 10) move an "
 		"exercise one step up; a session that hurt, pain above 3, or more pain the next day "
 		"moves it one step down, and so does a week whose morning pain rose a point or more "
-		"on the week before, for the exercises done that week.</p>");
+		"on the week before, for the exercises done that week. Sessions on the same day count "
+		"as one: an exercise moves at most one step a day.</p>");
 	page_end(b, NULL);
 }
 

@@ -46,6 +46,9 @@ void person_free(struct person *pe)
 
 const char *person_next(const struct person *pe)
 {
+	if (!pe->screened && pe->has_profile) /* the profile says which questions */
+		return pe->p.stage == PST_STAGE_POSTPARTUM ? "/screening?stage=postpartum"
+							   : "/screening?stage=pregnancy";
 	if (!pe->screened)
 		return "/screening";
 	if (pe->referral)

@@ -478,11 +478,27 @@ static int layout(struct pst_doc *d, const void *arg)
 		for (size_t i = 0; i < q->n && n < 64; i++)
 			if (q->v[i].stop_sign && (q->v[i].stages & PST_BIT(plan->profile.stage)))
 				signs[n++] = q->v[i].stop_sign;
+		/* The person's own numbers when their country is known (the profile's). */
+		const struct pst_country *cy = pst_profile_country(&plan->profile);
+		char foot[400];
+		if (cy && cy->maternity)
+			snprintf(foot, sizeof foot,
+				 "Then contact your midwife, doctor or maternity unit straight away "
+				 "(%s: %s). If it feels like an emergency, call %s.",
+				 cy->maternity_name, cy->maternity, cy->emergency);
+		else if (cy)
+			snprintf(foot, sizeof foot,
+				 "Then contact your midwife, doctor or maternity unit straight away. "
+				 "If it feels like an emergency, call %s.",
+				 cy->emergency);
+		else
+			snprintf(foot, sizeof foot,
+				 "Then contact your midwife, doctor or maternity unit straight away. "
+				 "If it feels like an emergency, call your emergency number.");
 		struct callout c = {
 			.head = "Stop at once and get help if you notice",
 			.items = signs, .n = n, .two_columns = n > 5,
-			.foot = "Then contact your midwife, doctor or maternity unit straight away. "
-				"If it feels like an emergency, call your emergency number.",
+			.foot = foot,
 			.edge = PST_DOC_STOP, .fill = PST_DOC_STOP_BG, .lw = 1.6};
 		pst_doc_block(d, callout_block, &c, 14);
 	}

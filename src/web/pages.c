@@ -687,9 +687,8 @@ void page_numbers(struct pst_buf *b, const struct pst_country *c)
 			c->in_name);
 	tel_link(b, c->emergency);
 	if (c->emergency_also) {
-		pst_html_raw(b, " (");
+		pst_html_raw(b, " or ");
 		tel_link(b, c->emergency_also);
-		pst_html_raw(b, " works too)");
 	}
 	pst_html_raw(b, "</li>");
 	if (c->urgent) {
@@ -705,9 +704,9 @@ void page_numbers(struct pst_buf *b, const struct pst_country *c)
 		pst_html_printf(b, "%s (keep it in your phone)",
 				pst_country_maternity_words(c, words, sizeof words));
 	}
-	pst_html_printf(b, "</li></ul><p class=\"hint\">Not in %s? "
+	pst_html_printf(b, "</li></ul><p class=\"hint\">Not %s? "
 			   "<a href=\"/profile#country\">Change your country</a>.</p></section>",
-			c->name);
+			c->in_name);
 }
 
 /* The profile form, filled from p (has_stage false: a first visit). */
@@ -1180,8 +1179,8 @@ void page_about(struct web *w, struct req *r)
 		"and found low-quality evidence that exercise helps. postura's programme is expert "
 		"advice, extended from that evidence and from how posture changes in pregnancy and "
 		"after birth. It is a reasonable, low-risk place to start, not a proven treatment.</p>"
-		"<p>Some claims in popular articles are not supported: for example that relaxin stays "
-		"raised “for up to five months” after birth. The guideline wins: postura says "
+		"<p>Some claims in popular articles are not supported: for example that relaxin “is still "
+		"elevated for up to five months postpartum”. The guideline wins: postura says "
 		"only that ligaments may stay looser for some months. Where an article and a guideline disagree, postura follows the "
 		"guideline (for sleep in late pregnancy: either side is fine).</p>"
 		"<h2>How your plan changes</h2>"

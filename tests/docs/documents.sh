@@ -77,6 +77,12 @@ check "handout: pdfinfo opens it" pdfinfo "$tmp/h.pdf"
 check "handout: 9 pages" test "$(pages "$tmp/h.pdf")" = 9
 check "handout: A4" sh -c "pdfinfo '$tmp/h.pdf' | grep -q '595.276 x 841.89 pts (A4)'"
 check "handout: title and creator" sh -c "pdfinfo '$tmp/h.pdf' | grep -q '^Title: *Your back exercise plan' && pdfinfo '$tmp/h.pdf' | grep -q '^Creator: *postura'"
+# The stop signs name the person's numbers when their country is known.
+P handout $profile --country au --answers "$clear" --out "$tmp/h-au.pdf"
+check "handout in Australia: call 000, or the pregnancy line" sh -c \
+	"pdftotext '$tmp/h-au.pdf' - | tr -s ' \n' '  ' | grep -q '(Pregnancy, Birth and Baby: 1800 882 436). If it feels like an emergency, call 000.'"
+check "handout without a country: your emergency number" sh -c \
+	"pdftotext '$tmp/h.pdf' - | tr -s ' \n' '  ' | grep -q 'call your emergency number'"
 P plan $profile --answers "$clear" --json >"$tmp/plan.json"
 python3 - "$tmp/plan.json" >"$tmp/names" <<'PY'
 import json, sys
@@ -127,6 +133,17 @@ printf '%s\n' "You have not answered the safety questions" "Safety questions: no
 check "handout (not screened): says so at the top, and shows the progress" holds_all "$tmp/u.pdf" "$tmp/parts"
 pdftotext -l 1 "$tmp/u.pdf" - | grep -q "You have not answered the safety questions" &&
 	ok "handout (not screened): on the first page" || bad "handout (not screened): on the first page"
+
+# --- screened in the terminal: the saved answers are used, with their day ---
+P screen --answers "$src/tests/fixtures/answers-note.json" >/dev/null
+P handout --out "$tmp/n.pdf"
+check "handout (saved answers, a note): exit 0" test -s "$tmp/n.pdf"
+printf '%s\n' "Safety questions: answered on 2026-11-01, a note for your" \
+	"Mention it at your next appointment" >"$tmp/parts"
+check "handout (saved answers, a note): says when, and the note's advice" holds_all "$tmp/n.pdf" "$tmp/parts"
+pdftotext "$tmp/n.pdf" - | grep -q "You have not answered the safety questions" &&
+	bad "handout (saved answers): does not say they were not answered" ||
+	ok "handout (saved answers): does not say they were not answered"
 
 # --- a referral: no handout ---
 P handout $profile --answers "$src/tests/fixtures/answers-emergency.json" --out "$tmp/x.pdf" >"$tmp/ref" 2>&1
@@ -183,11 +200,19 @@ check "illustrate --animate --size: to standard output, that size" grep -q 'widt
 # --- an empty store: words, not a broken chart ---
 "$bin" --db "$tmp/empty.db" report --format pdf --out "$tmp/e.pdf"
 check "report (empty): a PDF" pdfinfo "$tmp/e.pdf"
-printf '%s\n' "No check-ins yet" "No sessions logged yet" "No activities yet" \
+printf '%s\n' "No pain readings yet" "No sessions logged yet" "No activities yet" \
 	"No profile saved" >"$tmp/parts"
 check "report (empty): says there is nothing yet" holds_all "$tmp/e.pdf" "$tmp/parts"
 "$bin" --db "$tmp/empty.db" report >"$tmp/e.svg"
 check "report (empty) svg: well-formed" xmllint --noout "$tmp/e.svg"
+
+# --- a session and no check-in: the pain before it is the day's reading (issue 11) ---
+echo '{"pain_before": 5, "pain_after": 3, "exercises": [{"id": "chest-opener", "feedback": "easy"}]}' |
+	"$bin" --db "$tmp/one.db" session log - >/dev/null
+"$bin" --db "$tmp/one.db" report --format pdf --out "$tmp/one.pdf"
+printf '%s\n' "1 day with pain readings" "(average 5.0/10)" >"$tmp/parts"
+check "report (one session): the pain before the session counts as the day's reading" holds_all "$tmp/one.pdf" "$tmp/parts"
+check "report (one session): not 'no pain readings'" sh -c "! pdftotext '$tmp/one.pdf' - | grep -q 'No pain readings yet'"
 
 echo "$((n - fail)) passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -35,12 +35,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				for (int j = 0; j < PST_J__MAX; j++) {
 					const struct pst_joint_info *ji = pst_joint_info((enum pst_joint)j);
 					if (sc.poses[i].a[j] < ji->lo || sc.poses[i].a[j] > ji->hi ||
-					    !sc.poses[i].name)
+					    !sc.poses[i].name || !sc.poses[i].caption || sc.poses[i].pregnant)
 						__builtin_trap();
 				}
 			cairo_surface_t *sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 48, 48);
 			cairo_t *cr = cairo_create(sf);
-			pst_figure_draw(cr, &sc, -1, 48, 48, false);
+			pst_figure_draw(cr, &sc, -1, 48, 48, true);
+			/* and as drawn for a pregnant person, with the words under the poses */
+			struct pst_pose dressed[PST_POSES_MAX];
+			struct pst_scene ds;
+			pst_scene_dress(&sc, true, dressed, &ds);
+			pst_figure_draw(cr, &ds, -1, 96, 48, true);
 			struct pst_pose mid;
 			pst_pose_lerp(&sc.poses[0], &sc.poses[sc.n - 1], 0.5, &mid);
 			struct pst_fig_box box;

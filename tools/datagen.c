@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "core/catalog.h"
+#include "core/rules.h"
+#include "core/sources.h"
 #include "core/screen.h"
 #include "core/tips.h"
 
@@ -68,6 +70,52 @@ static void strv_ref(const char *field, const char *name, const struct pst_strv 
 		fprintf(out, "\t.%s = {%s, %zu},\n", field, name, sv->n);
 }
 
+/* A static array NAME of the citations in c (nothing when there are none). */
+static void cites(const char *name, const struct pst_cites *c)
+{
+	if (!c->n)
+		return;
+	fprintf(out, "static const struct pst_cite %s[] = {\n", name);
+	for (size_t i = 0; i < c->n; i++) {
+		fputs("\t{", out);
+		lit(c->v[i].id);
+		fputs(", ", out);
+		lit(c->v[i].detail);
+		fprintf(out, ", %d, %d},\n", c->v[i].line, c->v[i].col);
+	}
+	fputs("};\n", out);
+}
+
+static void cites_ref(int indent, const char *field, const char *name, const struct pst_cites *c)
+{
+	if (c->n)
+		fprintf(out, "%.*s.%s = {%s, %zu},\n", indent, "\t\t\t\t", field, name, c->n);
+}
+
+static void emit_sources(const struct pst_sources *s)
+{
+	fprintf(out, "static struct pst_source sources[%zu] = {\n", s->n ? s->n : 1);
+	for (size_t i = 0; i < s->n; i++) {
+		const struct pst_source *src = &s->v[i];
+		fputs("{\n", out);
+		text_field(1, "id", src->id);
+		text_field(1, "title", src->title);
+		text_field(1, "author", src->author);
+		text_field(1, "cite_as", src->cite_as);
+		text_field(1, "year", src->year);
+		text_field(1, "in", src->in);
+		text_field(1, "doi", src->doi);
+		text_field(1, "url", src->url);
+		text_field(1, "reference", src->reference);
+		text_field(1, "file", src->file);
+		text_field(1, "note", src->note);
+		fprintf(out, "\t.kind = %d, .line = %d,\n},\n", (int)src->kind, src->line);
+	}
+	fputs("};\n\nconst struct pst_sources pst_builtin_sources = {NULL, ", out);
+	lit(s->file);
+	fprintf(out, ", sources, %zu};\n\n", s->n);
+}
+
 static void range(const char *field, struct pst_range r)
 {
 	fprintf(out, "\t\t.%s = {%d, %d},\n", field, r.lo, r.hi);
@@ -93,8 +141,10 @@ static void emit_scene(size_t i, const struct pst_scene *sc)
 		const struct pst_pose *p = &sc->poses[k];
 		fputs("\t{.name = ", out);
 		lit(p->name);
-		fprintf(out, ", .view = %d, .anchor = %d, .pregnant = %d,\n\t .a = {", (int)p->view,
-			(int)p->anchor, p->pregnant);
+		fputs(", .caption = ", out);
+		lit(p->caption);
+		fprintf(out, ", .view = %d, .anchor = %d, .pregnant = %d, .no_bump = %d,\n\t .a = {",
+			(int)p->view, (int)p->anchor, p->pregnant, p->no_bump);
 		for (int j = 0; j < PST_J__MAX; j++)
 			fprintf(out, "%s%d", j ? ", " : "", p->a[j]);
 		fputs("}},\n", out);
@@ -115,6 +165,9 @@ static void emit_catalog(const struct pst_catalog *c)
 			snprintf(name, sizeof name, "ex%zu_%s", i, lists[k]);
 			strv(name, sv[k]);
 		}
+		char name[64];
+		snprintf(name, sizeof name, "ex%zu_sources", i);
+		cites(name, &e->sources);
 	}
 	for (size_t i = 0; i < c->n; i++)
 		emit_scene(i, &c->ex[i].scene);
@@ -143,8 +196,8 @@ static void emit_catalog(const struct pst_catalog *c)
 		range("reps", e->dose.reps);
 		range("hold_s", e->dose.hold_s);
 		range("breaths", e->dose.breaths);
-		fprintf(out, "\t\t.per_side = %d, .rep_s = %d, .rest_s = %d,\n", e->dose.per_side,
-			e->dose.rep_s, e->dose.rest_s);
+		fprintf(out, "\t\t.per_side = %d, .rep_s = %d, .rest_s = %d, .useful_hold_s = %d,\n",
+			e->dose.per_side, e->dose.rep_s, e->dose.rest_s, e->dose.useful_hold_s);
 		text_field(2, "tempo", e->dose.tempo);
 		fputs("\t},\n", out);
 		text_field(1, "note_pregnancy", e->note_pregnancy);
@@ -163,8 +216,11 @@ static void emit_catalog(const struct pst_catalog *c)
 				e->scene.nprops);
 		}
 		text_field(1, "src_seed", e->src_seed);
-		text_field(1, "src_guideline", e->src_guideline);
 		text_field(1, "src_adapted", e->src_adapted);
+		char sname[64];
+		snprintf(sname, sizeof sname, "ex%zu_sources", i);
+		cites_ref(1, "sources", sname, &e->sources);
+		fprintf(out, "\t.seed_line = %d, .seed_col = %d,\n", e->seed_line, e->seed_col);
 		text_field(1, "file", e->file);
 		fprintf(out, "\t.line = %d,\n},\n", e->line);
 	}
@@ -174,6 +230,11 @@ static void emit_catalog(const struct pst_catalog *c)
 
 static void emit_questions(const struct pst_questions *q)
 {
+	for (size_t i = 0; i < q->n; i++) {
+		char name[64];
+		snprintf(name, sizeof name, "q%zu_sources", i);
+		cites(name, &q->v[i].sources);
+	}
 	fprintf(out, "static struct pst_question questions[%zu] = {\n", q->n ? q->n : 1);
 	for (size_t i = 0; i < q->n; i++) {
 		const struct pst_question *qn = &q->v[i];
@@ -181,7 +242,9 @@ static void emit_questions(const struct pst_questions *q)
 		text_field(1, "id", qn->id);
 		text_field(1, "question", qn->question);
 		text_field(1, "advice", qn->advice);
-		text_field(1, "source", qn->source);
+		char name[64];
+		snprintf(name, sizeof name, "q%zu_sources", i);
+		cites_ref(1, "sources", name, &qn->sources);
 		text_field(1, "stop_sign", qn->stop_sign);
 		text_field(1, "avoid_reason", qn->avoid_reason);
 		fputs("\t.from_week = {", out);
@@ -198,13 +261,20 @@ static void emit_questions(const struct pst_questions *q)
 
 static void emit_tips(const struct pst_tips *t)
 {
+	for (size_t i = 0; i < t->n; i++) {
+		char name[64];
+		snprintf(name, sizeof name, "tip%zu_sources", i);
+		cites(name, &t->v[i].sources);
+	}
 	fprintf(out, "static struct pst_tip tips[%zu] = {\n", t->n ? t->n : 1);
 	for (size_t i = 0; i < t->n; i++) {
 		const struct pst_tip *tp = &t->v[i];
 		fputs("{\n", out);
 		text_field(1, "id", tp->id);
 		text_field(1, "title", tp->title);
-		text_field(1, "source", tp->source);
+		char name[64];
+		snprintf(name, sizeof name, "tip%zu_sources", i);
+		cites_ref(1, "sources", name, &tp->sources);
 		text_field(1, "file", tp->file);
 		text_field(1, "body", tp->body);
 		fprintf(out, "\t.stages = %uu, .triggers = %uu, .births = %uu,\n"
@@ -243,12 +313,16 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	struct pst_diags d = {0};
-	struct pst_blobset ex = {0}, scr = {0}, tp = {0};
+	struct pst_blobset ex = {0}, scr = {0}, tp = {0}, sb = {0};
+	struct pst_sources *sources = NULL;
 	struct pst_catalog *cat = NULL;
 	struct pst_questions *q = NULL;
 	struct pst_tips *tips = NULL;
 	int rc = 1;
 
+	snprintf(path, sizeof path, "%s/sources.yaml", dir);
+	if (pst_blobset_read_file(path, &sb, &d) == PST_OK)
+		pst_sources_load(&sb.v[0], &sources, &d);
 	snprintf(path, sizeof path, "%s/exercises", dir);
 	if (pst_blobset_read_dir(path, ".yaml", &ex, &d) == PST_OK)
 		pst_catalog_load(ex.v, ex.n, &cat, &d);
@@ -258,22 +332,31 @@ int main(int argc, char **argv)
 	snprintf(path, sizeof path, "%s/tips", dir);
 	if (pst_blobset_read_dir(path, ".md", &tp, &d) == PST_OK)
 		pst_tips_load(tp.v, tp.n, &tips, &d);
-	if (!cat || !q || !tips || d.n) {
+	/* Every citation names a source of the table: the data files' and the rules'. */
+	if (sources) {
+		pst_catalog_check_sources(cat, sources, &d);
+		pst_questions_check_sources(q, sources, &d);
+		pst_tips_check_sources(tips, sources, &d);
+		pst_rules_check_sources(sources, &d);
+	}
+	if (!sources || !cat || !q || !tips || d.n) {
 		print_diags(&d);
 		fprintf(stderr, "datagen: the data has problems; fix them and build again\n");
 		goto done;
 	}
 
 	fputs("/* Generated by tools/datagen from data/: the checked catalogue, screening\n"
-	      " * questions and tips as static data. Do not edit. */\n"
+	      " * questions, tips and sources as static data. Do not edit. */\n"
 	      "#include <stddef.h>\n\n#include \"data/builtin.h\"\n\n",
 	      out);
+	emit_sources(sources);
 	emit_catalog(cat);
 	emit_questions(q);
 	emit_tips(tips);
 	/* Directories too: adding a file changes their time, so ninja runs this again. */
-	fprintf(dep, "%s: %s/%s/exercises %s/%s/tips %s/%s/screening.yaml", argv[2], root, dir,
-		root, dir, root, dir);
+	fprintf(dep, "%s: %s/%s/exercises %s/%s/tips %s/%s/screening.yaml %s/%s/sources.yaml "
+		     "%s/src/core/rules.c",
+		argv[2], root, dir, root, dir, root, dir, root, dir, root);
 	for (size_t i = 0; i < ex.n; i++)
 		fprintf(dep, " %s/%s", root, ex.v[i].name);
 	for (size_t i = 0; i < tp.n; i++)
@@ -288,6 +371,8 @@ done:
 	pst_catalog_free(cat);
 	pst_questions_free(q);
 	pst_tips_free(tips);
+	pst_sources_free(sources);
+	pst_blobset_free(&sb);
 	pst_blobset_free(&ex);
 	pst_blobset_free(&scr);
 	pst_blobset_free(&tp);

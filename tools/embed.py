@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Embeds postura's data files (catalogue, screening questions, tips) in a C source file.
+"""Embeds postura's data files (catalogue, screening questions, tips, sources) in a C source file.
 
 usage: embed.py DATA_DIR OUT.c DEPFILE
 Writes byte arrays and three tables of struct pst_blob; the depfile lists every file and
@@ -10,7 +10,7 @@ import sys
 
 
 def collect(data_dir):
-    groups = {"exercises": [], "screening": [], "tips": []}
+    groups = {"exercises": [], "screening": [], "tips": [], "sources": []}
     ex = os.path.join(data_dir, "exercises")
     if os.path.isdir(ex):
         groups["exercises"] = sorted(
@@ -18,6 +18,9 @@ def collect(data_dir):
     scr = os.path.join(data_dir, "screening.yaml")
     if os.path.isfile(scr):
         groups["screening"] = [scr]
+    src = os.path.join(data_dir, "sources.yaml")
+    if os.path.isfile(src):
+        groups["sources"] = [src]
     tips = os.path.join(data_dir, "tips")
     if os.path.isdir(tips):
         groups["tips"] = sorted(

@@ -10,6 +10,8 @@
     set: function (k, v) { try { localStorage.setItem(k, v); } catch (e) { /* private mode */ } }
   };
   var SOUND = 'postura.sound';
+  var AUTO = 'postura.auto';
+  var READY_S = 5; /* moving on by itself: time to get into position for the next one */
 
   function bindSound(box) {
     if (!box) return;
@@ -60,10 +62,11 @@
   var num = function (el, k) { return parseInt(el.getAttribute('data-' + k), 10) || 0; };
 
   /* The timeline of one exercise: segments of work and rest, in order. */
-  function timeline(li) {
+  function timeline(li, ready) {
     var sets = Math.max(1, num(li, 'sets')), reps = num(li, 'reps'), hold = num(li, 'hold');
     var breaths = num(li, 'breaths'), repS = num(li, 'rep-s') || 3, rest = num(li, 'rest');
     var sides = num(li, 'sides') || 1, segs = [];
+    if (ready) segs.push({kind: 'ready', secs: READY_S, where: '', side: ''});
     for (var s = 1; s <= sets; s++) {
       for (var side = 1; side <= sides; side++) {
         var where = (sets > 1 ? 'Set ' + s + ' of ' + sets : '');
@@ -102,8 +105,24 @@
   soundLabel.appendChild(soundBox);
   soundLabel.appendChild(doc.createTextNode(' Sounds'));
   bindSound(soundBox);
+  /* Moving on by itself: the next exercise starts when one's time is done, and how each
+   * went is asked once, at the end. Remembered. */
+  var autoLabel = el('label', {'class': 'check'});
+  var autoBox = el('input', {type: 'checkbox', name: 'auto_advance'});
+  autoLabel.appendChild(autoBox);
+  autoLabel.appendChild(doc.createTextNode(' Move on by itself when an exercise\u2019s time is done (how each went is asked at the end)'));
+  autoBox.checked = store.get(AUTO) === '1';
+  autoBox.addEventListener('change', function () { store.set(AUTO, autoBox.checked ? '1' : '0'); });
+  var auto = function () { return autoBox.checked; };
+  /* The picture of the current exercise sits beside the timer (on a phone too). */
+  var now = el('div', {'class': 'now'});
+  var timerCol = el('div', {'class': 'timer'});
+  [what, side, breath, count].forEach(function (c) { timerCol.appendChild(c); });
+  now.appendChild(timerCol);
   controls.appendChild(back); controls.appendChild(play); controls.appendChild(next);
-  [bar, where, what, side, breath, count, controls, soundLabel].forEach(function (c) { box.appendChild(c); });
+  var options = el('div', {'class': 'options'});
+  options.appendChild(soundLabel); options.appendChild(autoLabel);
+  [bar, where, now, controls, options].forEach(function (c) { box.appendChild(c); });
   breath.hidden = true;
   host.appendChild(box);
   host.hidden = false;
@@ -157,13 +176,57 @@
     var fb = steps[cur].querySelector('.feedback');
     if (!fb) return;
     moved = {el: fb, home: fb.parentNode};
-    box.insertBefore(fb, soundLabel);
+    box.insertBefore(fb, options);
+  }
+
+  var pic = null;
+  function restorePicture() {
+    if (pic) { pic.home.insertBefore(pic.el, pic.next); pic = null; }
+  }
+  function showPicture(i) {
+    restorePicture();
+    if (i < 0 || i >= steps.length) return;
+    var p = steps[i].querySelector('.poses');
+    if (!p) return;
+    pic = {el: p, home: p.parentNode, next: p.nextSibling};
+    now.insertBefore(p, timerCol);
+  }
+
+  /* At the end, when the player moved on by itself: how each exercise went, all at once. */
+  var asked = null;
+  function askAll() {
+    if (asked) return;
+    asked = el('div', {'class': 'feedback-all'});
+    asked.appendChild(el('h3', {}, 'How was each exercise?'));
+    asked.appendChild(el('p', {}, 'An exercise left without an answer is not logged.'));
+    steps.forEach(function (li) {
+      var fb = li.querySelector('.feedback');
+      if (fb) asked.appendChild(fb);
+    });
+    finish.insertBefore(asked, finish.querySelector('h2').nextSibling);
   }
 
   function show(i) {
     steps.forEach(function (li, k) { li.classList.toggle('current', k === i); });
     finish.classList.toggle('current', i === steps.length);
-    bar.value = Math.max(0, i);
+    showPicture(i);
+    progress();
+  }
+
+  /* The progress bar moves with the time of the current exercise, the first included. */
+  function progress() {
+    var frac = 0;
+    if (cur >= 0 && cur < steps.length && segs.length) {
+      var total = 0, done = 0;
+      segs.forEach(function (sg, k) { total += sg.secs; if (k < seg) done += sg.secs; });
+      done += seg < segs.length ? Math.min(elapsed, segs[seg].secs) : 0;
+      frac = total ? Math.min(1, done / total) : 0;
+      if (seg >= segs.length) frac = 1;
+    }
+    var v = Math.max(0, cur) + frac;
+    bar.value = Math.min(steps.length, v);
+    bar.setAttribute('aria-valuetext', cur < 0 ? 'Not started'
+      : cur >= steps.length ? 'All done' : 'Exercise ' + (cur + 1) + ' of ' + steps.length + ', ' + Math.round(frac * 100) + '% through');
   }
 
   function render() {
@@ -173,9 +236,11 @@
       count.textContent = ''; side.textContent = ''; breath.hidden = true;
       return;
     }
+    progress();
     if (cur >= steps.length) {
       where.textContent = 'All done';
-      what.textContent = 'Well done. Say how your back is now, and save the session.';
+      what.textContent = auto() ? 'Well done. Say how each exercise went and how your back is now, then save the session.'
+        : 'Well done. Say how your back is now, and save the session.';
       count.textContent = ''; side.textContent = ''; breath.hidden = true;
       play.hidden = true; next.hidden = true;
       return;
@@ -187,13 +252,14 @@
       what.textContent = 'Done. How was it? Choose, then press Next.';
       count.textContent = '✓'; side.textContent = ''; breath.hidden = true;
       play.textContent = 'Again';
-      showFeedback();
+      if (!auto()) showFeedback();
       return;
     }
     var s = segs[seg], left = s.secs - elapsed, label;
     side.textContent = s.side;
     breath.hidden = s.kind !== 'breaths';
-    if (s.kind === 'hold') label = 'Hold — ' + s.rep + ' of ' + s.of;
+    if (s.kind === 'ready') label = 'Get into position';
+    else if (s.kind === 'hold') label = s.of > 1 ? 'Hold — ' + s.rep + ' of ' + s.of : 'Hold';
     else if (s.kind === 'release') label = 'Release, and get ready';
     else if (s.kind === 'rest') label = 'Rest';
     else if (s.kind === 'reps') label = 'Rep ' + Math.min(s.count, Math.floor(elapsed / s.repS) + 1) + ' of ' + s.count;
@@ -228,6 +294,7 @@
     if (seg >= segs.length) {
       stop();
       elapsed = 0;
+      if (auto()) { go(cur + 1, true); return; }
     }
     render();
   }
@@ -241,18 +308,23 @@
     render();
   }
 
-  function go(i) {
+  /* go(i, moving): to exercise i; moving on by itself, it starts after a moment to get
+   * into position. */
+  function go(i, moving) {
     stop();
     restoreFeedback();
     cur = Math.max(0, Math.min(steps.length, i));
-    segs = cur < steps.length ? timeline(steps[cur]) : [];
+    segs = cur < steps.length ? timeline(steps[cur], moving && cur > 0) : [];
     seg = 0; elapsed = 0;
     show(cur);
     render();
     if (cur === steps.length) {
       wake(false);
-      var f = finish.querySelector('select');
+      if (auto()) askAll();
+      var f = finish.querySelector(auto() ? 'input' : 'select');
       if (f) f.focus();
+    } else if (moving) {
+      start();
     }
   }
 

@@ -45,6 +45,7 @@ int pst_app_screening(struct pst_store *s, const struct pst_questions *q,
 	if (err || !st->found)
 		return err;
 	st->at = sc.at;
+	st->stages = sc.stages;
 	bool has_stage = sp && sp->p.has_stage;
 	st->stale = pst_screen_staleness(pst_time_day(sc.at), today, has_stage,
 					 has_stage ? sp->p.stage : PST_STAGE_PREGNANCY,
@@ -163,4 +164,167 @@ void pst_app_report_free(struct pst_app_report *r)
 	pst_history_free(r->h);
 	pst_record_set_free(&r->rs);
 	memset(r, 0, sizeof *r);
+}
+
+/* --- a session saved, and what it changes ---------------------------------------- */
+
+int pst_app_session_outcome(struct pst_store *s, const struct pst_catalog *c, int64_t today,
+			    int64_t id, struct pst_app_session_outcome *out)
+{
+	memset(out, 0, sizeof *out);
+	struct pst_record_set rs;
+	int err = s->ops->read_all(s, INT64_MIN, 0, &rs);
+	if (err)
+		return err;
+	struct pst_progression *before = NULL, *after = NULL;
+	struct pst_session_log *others = NULL;
+	const struct pst_session_log *log = NULL;
+	size_t k = 0;
+	for (size_t i = 0; i < rs.nsessions; i++)
+		if (rs.sessions[i].id == id) {
+			log = &rs.sessions[i];
+			k = i;
+		}
+	err = PST_ENOTFOUND;
+	if (!log)
+		goto out;
+	err = PST_ENOMEM;
+	if (!(out->arena = pst_arena_new()))
+		goto out;
+	out->id = id;
+	out->at = log->at;
+	out->pain_before = log->pain_before;
+	out->pain_after = log->pain_after;
+	out->summary = pst_arena_printf(out->arena, "%zu exercise%s done. Pain %d/10 before, %d/10 after.",
+					log->nex, log->nex == 1 ? "" : "s", log->pain_before,
+					log->pain_after);
+	out->advice = pst_pain_advice(log->pain_after);
+	out->changes = pst_arena_alloc(out->arena, (log->nex ? log->nex : 1) * sizeof *out->changes);
+	out->same = pst_arena_alloc(out->arena, (log->nex ? log->nex : 1) * sizeof *out->same);
+	others = malloc((rs.nsessions ? rs.nsessions : 1) * sizeof *others);
+	if (!out->summary || !out->changes || !out->same || !others)
+		goto out;
+	out->has_profile = rs.has_profile;
+	if (!rs.has_profile) {
+		err = PST_OK;
+		goto out;
+	}
+	/* What this session changed: the replay with it against the replay without it. */
+	struct pst_profile p = pst_saved_profile_today(&rs.profile, today);
+	size_t nothers = 0;
+	for (size_t i = 0; i < rs.nsessions; i++)
+		if (i != k)
+			others[nothers++] = rs.sessions[i];
+	if ((err = pst_progression_build(c, &p, rs.checkins, rs.ncheckins, others, nothers, &before)) ||
+	    (err = pst_progression_build(c, &p, rs.checkins, rs.ncheckins, rs.sessions, rs.nsessions,
+					 &after)))
+		goto out;
+	err = PST_ENOMEM;
+	for (size_t i = 0; i < log->nex; i++) {
+		const struct pst_prog_entry *a = pst_progression_find(after, log->ex[i].id);
+		const struct pst_prog_entry *b = pst_progression_find(before, log->ex[i].id);
+		const struct pst_exercise *e = pst_catalog_find(c, log->ex[i].id);
+		if (!a || !e)
+			continue;
+		bool changed = a->changed && (!b || !b->changed || b->last.seq != a->last.seq ||
+					      b->last.day != a->last.day || b->level != a->level);
+		if (changed) {
+			const char *why = pst_arena_strdup(out->arena, a->last.reason);
+			if (!why)
+				goto out;
+			out->changes[out->nchanges++] = (struct pst_app_change){e, why};
+		} else {
+			out->same[out->nsame++] = e;
+		}
+	}
+	if (out->nsame)
+		out->same_why = "Two sessions in a row that feel easy or about right, with pain at "
+				"most 3/10, move an exercise up a step.";
+	err = PST_OK;
+out:
+	free(others);
+	pst_progression_free(before);
+	pst_progression_free(after);
+	pst_record_set_free(&rs);
+	return err;
+}
+
+int pst_app_session_save(struct pst_store *s, const struct pst_catalog *c, int64_t today,
+			 const struct pst_session_log *log, struct pst_app_session_outcome *out)
+{
+	memset(out, 0, sizeof *out);
+	int64_t id;
+	int err = s->ops->session_add(s, log, &id);
+	if (err)
+		return err;
+	err = pst_app_session_outcome(s, c, today, id, out);
+	out->id = id;
+	return err;
+}
+
+void pst_app_session_outcome_free(struct pst_app_session_outcome *o)
+{
+	pst_arena_free(o->arena);
+	memset(o, 0, sizeof *o);
+}
+
+/* --- this week's sessions ------------------------------------------------------------ */
+
+int pst_app_week_read(struct pst_store *s, int64_t today, const bool *session_days,
+		      int sessions_per_week, struct pst_app_week *out)
+{
+	memset(out, 0, sizeof *out);
+	out->monday = pst_day_monday(today);
+	out->planned = sessions_per_week;
+	struct pst_record_set rs;
+	int err = s->ops->read_all(s, out->monday, PST_READ_NO_SESSION_EXERCISES, &rs);
+	if (err)
+		return err;
+	for (size_t i = 0; i < rs.nsessions; i++) {
+		int64_t d = pst_time_day(rs.sessions[i].at);
+		if (d >= out->monday && d <= today)
+			out->sessions[d - out->monday]++;
+	}
+	pst_record_set_free(&rs);
+	int wd = (int)(today - out->monday);
+	for (int d = 0; d < 7; d++) {
+		out->done += out->sessions[d];
+		if (d <= wd && session_days && session_days[d])
+			out->planned_so_far++;
+	}
+	out->today_done = out->sessions[wd] > 0;
+	if (!(out->arena = pst_arena_new()))
+		return PST_ENOMEM;
+	int n = out->done;
+	const char *ss = n == 1 ? "session" : "sessions";
+	bool rest_day = session_days && !session_days[wd];
+	if (n == 0)
+		out->streak = pst_arena_printf(out->arena, "No session yet this week; your plan has %d.",
+					       out->planned);
+	else if (n > out->planned)
+		out->streak = pst_arena_printf(out->arena, "%d %s this week, more than the %d planned.",
+					       n, ss, out->planned);
+	else if (n >= out->planned_so_far)
+		out->streak = pst_arena_printf(out->arena, "%d %s this week, as planned.", n, ss);
+	else
+		out->streak = pst_arena_printf(out->arena, "%d %s this week so far; your plan has %d.", n,
+					       ss, out->planned);
+	/* Encouragement: what was done counts; nothing is ever "missed" or "behind". */
+	if (out->today_done)
+		out->encouragement = "Well done for making time for your back today.";
+	else if (rest_day)
+		out->encouragement = "A rest day: the relief break is there whenever your back aches.";
+	else if (n == 0)
+		out->encouragement = "Any day is a good day to begin: even a few minutes help.";
+	else if (n >= out->planned_so_far)
+		out->encouragement = "A steady rhythm like this is what helps a back most.";
+	else
+		out->encouragement = "Every session counts, whenever it fits around your days.";
+	return out->streak ? PST_OK : PST_ENOMEM;
+}
+
+void pst_app_week_free(struct pst_app_week *w)
+{
+	pst_arena_free(w->arena);
+	memset(w, 0, sizeof *w);
 }

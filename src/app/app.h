@@ -39,6 +39,7 @@ struct pst_app_screened {
 	bool changed;              /* the questions changed since: they no longer parse */
 	enum pst_staleness stale;  /* PST_FRESH, or why they are asked again */
 	struct pst_time at;        /* when they were given (with found) */
+	unsigned stages;           /* the stages they were asked for (with found) */
 };
 
 /*
@@ -77,6 +78,74 @@ int pst_app_progression(struct pst_store *s, const struct pst_catalog *c,
 int pst_app_plan(struct pst_store *s, const struct pst_catalog *c, const struct pst_tips *t,
 		 const struct pst_profile *p, const struct pst_screen_result *screen,
 		 struct pst_plan **out);
+
+/*
+ * What saving a session did, as every front end tells it at the end of a session (the
+ * terminal, the web page after the player, the API's reply): a one-line summary, and
+ * what the feedback changes next time, exercise by exercise.
+ */
+struct pst_app_change {
+	const struct pst_exercise *ex;
+	const char *reason; /* the progression's words: "... two more breaths (7 instead of 5)." */
+};
+
+struct pst_app_session_outcome {
+	struct pst_arena *arena;
+	int64_t id;          /* the session saved */
+	struct pst_time at;
+	int pain_before, pain_after;
+	const char *summary; /* "3 exercises done. Pain 5/10 before, 3/10 after." */
+	const char *advice;  /* pst_pain_advice of the pain after, or NULL */
+	struct pst_app_change *changes; /* exercises whose dose changes next time */
+	size_t nchanges;
+	const struct pst_exercise **same; /* exercises done, no change yet */
+	size_t nsame;
+	const char *same_why;   /* why they did not change yet, when nsame */
+	bool has_profile; /* false: no saved profile, so no progression to tell */
+};
+
+/*
+ * The outcome of the saved session id: the progression of the saved profile (as of
+ * today) replayed without it and with it. For the latest session, the changes are what
+ * it changes next time. Returns PST_OK with *out filled, PST_ENOTFOUND (no such session),
+ * the store's error or PST_ENOMEM; free *out with pst_app_session_outcome_free either way.
+ */
+int pst_app_session_outcome(struct pst_store *s, const struct pst_catalog *c, int64_t today,
+			    int64_t id, struct pst_app_session_outcome *out);
+/*
+ * Saves log (parsed: pst_session_parse_json) in s, and works out its outcome. Returns
+ * PST_OK with *out filled, or the store's error with out->id 0 (nothing saved), or
+ * another error with out->id set (saved, but the outcome could not be told). Free *out
+ * with pst_app_session_outcome_free either way.
+ */
+int pst_app_session_save(struct pst_store *s, const struct pst_catalog *c, int64_t today,
+			 const struct pst_session_log *log, struct pst_app_session_outcome *out);
+void pst_app_session_outcome_free(struct pst_app_session_outcome *o);
+
+/*
+ * The person's sessions this week, for the Today page and the week's table: which of
+ * the days Monday..Sunday of today's week have a session, how many sessions so far,
+ * how many the plan asks for in a week, and a gentle sentence about it that never
+ * blames ("2 sessions this week, as planned so far." / "No session yet this week: a
+ * short one whenever it suits you counts.").
+ */
+struct pst_app_week {
+	int64_t monday;
+	int sessions[7];    /* sessions done each day, Monday first */
+	int done;           /* sessions this week */
+	int planned;        /* the plan's sessions a week */
+	int planned_so_far; /* session days of the plan up to today */
+	bool today_done;
+	const char *streak;        /* the count, said kindly */
+	const char *encouragement; /* a word of encouragement, never guilt */
+	struct pst_arena *arena;
+};
+
+/* Fills *out for the week of today with the plan's session days (PST_DAYS flags).
+ * Returns PST_OK or the store's error; free with pst_app_week_free either way. */
+int pst_app_week_read(struct pst_store *s, int64_t today, const bool *session_days,
+		      int sessions_per_week, struct pst_app_week *out);
+void pst_app_week_free(struct pst_app_week *w);
 
 /*
  * What a person's progress report and charts are drawn from: the records, the history

@@ -31,6 +31,7 @@ struct cli {
 	const struct pst_questions *questions;
 	const struct pst_tips *tips;
 	struct pst_store *store; /* opened on first use */
+	bool store_ro;           /* store was opened read-only (cli_store_ro) */
 };
 
 struct cli_command {
@@ -98,5 +99,9 @@ bool cli_now(struct pst_time *now);
 /* Opens the store (--db PATH, or the default path) on first use; on failure prints why
  * (naming the file) and returns NULL. */
 struct pst_store *cli_store(struct cli *c);
+/* The same for commands that only read: opened read-only (PST_STORE_READONLY), so a
+ * database in a directory this user cannot write can still be read. A later cli_store
+ * reopens it for writing. */
+struct pst_store *cli_store_ro(struct cli *c);
 
 #endif

@@ -127,6 +127,13 @@ static int catalog_check(struct cli *c, int argc, char **argv)
 	}
 	struct pst_catalog *cat = NULL;
 	int err = pst_catalog_load(set.v, set.n, &cat, &d);
+	/* Every citation must name a source of the table (data/sources.yaml, built in). */
+	if (!err && pst_catalog_check_sources(cat, &pst_builtin_sources, &d)) {
+		pst_diags_sort(&d);
+		pst_catalog_free(cat);
+		cat = NULL;
+		err = PST_EDATA;
+	}
 	int code;
 	if (err) {
 		cli_print_diags(stdout, &d);

@@ -24,44 +24,27 @@ const char cmd_import_usage[] =
 	"is listed with its line or field. Records keep their ids, so importing into a store\n"
 	"that already holds them is refused.\n";
 
-/* Writes data to path through a temporary file and a rename, so a failure (a full disk)
- * never leaves half a file where an old one was. */
-static bool write_file(const char *path, const char *data, size_t len)
+/* The export streams: each chunk goes to the file or standard output as it is made. */
+static bool to_fd(void *ctx, const char *s, size_t len)
 {
-	char tmp[4200];
-	snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", path);
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		cli_error("cannot write %s: %s", path, strerror(errno));
-		return false;
-	}
-	size_t off = 0;
-	while (off < len) {
-		ssize_t w = write(fd, data + off, len - off);
+	int fd = *(int *)ctx;
+	while (len) {
+		ssize_t w = write(fd, s, len);
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
-			break;
+			return false;
 		}
-		off += (size_t)w;
+		s += w;
+		len -= (size_t)w;
 	}
-	int saved = errno;
-	bool ok = off == len && fsync(fd) == 0;
-	if (!ok && off == len)
-		saved = errno;
-	if (close(fd) != 0 && ok) {
-		ok = false;
-		saved = errno;
-	}
-	if (ok && rename(tmp, path) != 0) {
-		ok = false;
-		saved = errno;
-	}
-	if (!ok) {
-		unlink(tmp);
-		cli_error("cannot write %s: %s", path, strerror(saved));
-	}
-	return ok;
+	return true;
+}
+
+static bool to_stdout(void *ctx, const char *s, size_t len)
+{
+	(void)ctx;
+	return cli_write(s, len);
 }
 
 int cmd_export(struct cli *c, int argc, char **argv)
@@ -86,33 +69,61 @@ int cmd_export(struct cli *c, int argc, char **argv)
 			  format ? format : "", format ? "' is not a format" : "");
 		return EXIT_USAGE;
 	}
-	struct pst_store *s = cli_store(c);
+	struct pst_store *s = cli_store_ro(c);
 	if (!s)
 		return EXIT_FAIL;
 	struct pst_record_set rs;
-	int err = s->ops->read_all(s, INT64_MIN, 0, &rs);
+	int err = s->ops->read_all(s, INT64_MIN, PST_READ_EXACT, &rs);
 	if (err) {
 		cli_error("%s", s->errmsg);
 		return EXIT_FAIL;
 	}
+	/* --out: a temporary file (0600, mkstemp) renamed over FILE at the end, so a failure
+	 * (a full disk, a record that cannot be written) never leaves half a file. */
+	char tmp[4200];
+	int fd = -1;
+	if (out) {
+		snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", out);
+		if ((fd = mkstemp(tmp)) < 0) {
+			cli_error("cannot write %s: %s", out, strerror(errno));
+			pst_record_set_free(&rs);
+			return EXIT_FAIL;
+		}
+	}
 	struct pst_buf b;
-	pst_buf_init(&b, (size_t)PST_IMPORT_MAX);
-	if (strcmp(format, "csv") == 0)
-		pst_export_csv(&rs, &b);
-	else
-		pst_export_json(&rs, &b);
+	pst_buf_init(&b, 4 * (size_t)PST_EXPORT_CHUNK);
+	struct pst_export_sink k = {.out = &b, .flush = out ? to_fd : to_stdout, .ctx = &fd};
+	err = strcmp(format, "csv") == 0 ? pst_export_csv(&rs, &k) : pst_export_json(&rs, &k);
 	pst_record_set_free(&rs);
+	pst_buf_free(&b);
 	int code = EXIT_OK;
-	if (b.failed) {
-		cli_error("the export is too large or memory ran out");
+	if (err == PST_EIO && out) {
+		cli_error("cannot write %s: %s", out, strerror(errno));
 		code = EXIT_FAIL;
-	} else if (out) {
-		code = write_file(out, b.s, b.len) ? EXIT_OK : EXIT_FAIL;
-	} else {
-		cli_write(b.s, b.len);
+	} else if (err == PST_EIO) {
+		code = cli_finish(EXIT_FAIL);
+	} else if (err) {
+		cli_error("cannot export: %s; nothing was written", k.why);
+		code = EXIT_FAIL;
+	} else if (!out) {
 		code = cli_finish(EXIT_OK);
 	}
-	pst_buf_free(&b);
+	if (out) {
+		if (!code && fsync(fd) != 0) {
+			cli_error("cannot write %s: %s", out, strerror(errno));
+			code = EXIT_FAIL;
+		}
+		if (close(fd) != 0 && !code) {
+			cli_error("cannot write %s: %s", out, strerror(errno));
+			code = EXIT_FAIL;
+		}
+		if (!code && rename(tmp, out) != 0) {
+			cli_error("cannot write %s: %s", out, strerror(errno));
+			code = EXIT_FAIL;
+		}
+		if (code)
+			unlink(tmp);
+	}
 	return code;
 }
 

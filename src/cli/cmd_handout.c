@@ -101,7 +101,7 @@ int cmd_handout(struct cli *c, int argc, char **argv)
 		 * Standard output may be the PDF's place: then the advice goes to stderr. */
 		code = res->outcome == PST_OUT_INCOMPLETE ? EXIT_INCOMPLETE : EXIT_REFERRAL;
 		pst_buf_puts(&b, "No handout: your answers need a professional's attention first.\n\n");
-		pst_text_screen_result(&b, res);
+		pst_text_screen_result_in(&b, res, cli_country(&cp.profile));
 		if (b.failed) {
 			cli_error("out of memory");
 			code = EXIT_FAIL;

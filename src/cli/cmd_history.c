@@ -42,7 +42,7 @@ int cmd_history(struct cli *c, int argc, char **argv)
 	if (optind < argc)
 		return cli_extra_arg("history", argv[optind]);
 	struct pst_time now;
-	struct pst_store *s = cli_store(c);
+	struct pst_store *s = cli_store_ro(c);
 	if (!s || !cli_now(&now))
 		return EXIT_FAIL;
 	int64_t today = pst_time_day(now);

@@ -12,22 +12,23 @@
 
 const char cmd_illustrate_usage[] =
 	"usage: postura illustrate ID [--pose P | --animate] [--format svg|png] [--size WxH]\n"
-	"                          [--out FILE]\n"
+	"                          [--pregnant] [--out FILE]\n"
 	"\n"
 	"Pictures of an exercise's movement: a simple figure in each pose, with the props it\n"
 	"needs. Without --pose, every pose is drawn side by side, start to end, each\n"
 	"numbered and named under it.\n"
 	"\n"
 	"options:\n"
-	"  --pose P       only one pose: start, end, a pose's name or its number from 1\n"
-	"                 ('postura catalog show ID' lists them)\n"
+	"  --pose P       only one pose: start, end, its number from 1 or its name\n"
+	"                 ('postura catalog show ID --json' lists them)\n"
 	"  --animate      one picture that moves from pose to pose and back, looping (SVG;\n"
 	"                 a viewer that does not animate shows the first pose)\n"
 	"  --format F     svg (the default) or png; --out FILE.png alone also means png\n"
 	"  --size WxH     the picture's size in pixels, 32-4096 each (default: 360x360\n"
 	"                 for each pose side by side, 480x480 for one pose or --animate)\n"
 	"  --out FILE     write to FILE instead of standard output\n"
-	"  --no-labels    leave out the names under the poses\n"
+	"  --no-labels    leave out the words under the poses\n"
+	"  --pregnant     draw the figure pregnant (with a bump); without it, not\n"
 	"  -h, --help     show this help\n"
 	"\n"
 	"PNG is not written to a terminal: give --out FILE or redirect the output.\n";
@@ -39,6 +40,7 @@ static const struct option opts[] = {
 	{"out", required_argument, NULL, 'o'},
 	{"no-labels", no_argument, NULL, 'L'},
 	{"animate", no_argument, NULL, 'a'},
+	{"pregnant", no_argument, NULL, 'P'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -68,10 +70,39 @@ static bool ends_with(const char *s, const char *suffix)
 	return n >= m && strcasecmp(s + n - m, suffix) == 0;
 }
 
+/* What the picture shows, in words (its SVG <title>): the exercise and the pose's
+ * caption, every pose's in turn, or the movement. Returns a malloc'd string or NULL. */
+static char *figure_title(const struct pst_exercise *e, const struct pst_scene *sc, int which,
+			  bool moving)
+{
+	struct pst_buf t;
+	pst_buf_init(&t, 4096);
+	if (moving)
+		pst_buf_printf(&t, "%s: the movement, from %s to %s%s", e->name, sc->poses[0].caption,
+			       sc->poses[sc->n - 1].caption, sc->n > 1 ? " and back" : "");
+	else if (which >= 0)
+		pst_buf_printf(&t, "%s: %s", e->name, sc->poses[which].caption);
+	else
+		for (size_t i = 0; i < sc->n; i++)
+			pst_buf_printf(&t, "%s%zu %s", i ? ", " : "", i + 1, sc->poses[i].caption);
+	if (!moving && which < 0) {
+		struct pst_buf u;
+		pst_buf_init(&u, 4096);
+		pst_buf_printf(&u, "%s: %s", e->name, t.s ? t.s : "");
+		pst_buf_free(&t);
+		t = u;
+	}
+	if (t.failed) {
+		pst_buf_free(&t);
+		return NULL;
+	}
+	return t.s;
+}
+
 int cmd_illustrate(struct cli *c, int argc, char **argv)
 {
 	const char *pose = NULL, *format = NULL, *size = NULL, *out = NULL;
-	bool labels = true, animate = false;
+	bool labels = true, animate = false, pregnant = false;
 	int o;
 	while ((o = cli_getopt(argc, argv, ":h", opts, "illustrate")) != -1) {
 		switch (o) {
@@ -81,6 +112,7 @@ int cmd_illustrate(struct cli *c, int argc, char **argv)
 		case 'o': out = optarg; break;
 		case 'L': labels = false; break;
 		case 'a': animate = true; break;
+		case 'P': pregnant = true; break;
 		case 'h': return cli_help(cmd_illustrate_usage);
 		default: return EXIT_USAGE;
 		}
@@ -122,7 +154,10 @@ int cmd_illustrate(struct cli *c, int argc, char **argv)
 	const struct pst_exercise *e = cli_exercise(c, id, &usage);
 	if (!e)
 		return usage ? EXIT_USAGE : EXIT_FAIL;
-	const struct pst_scene *sc = &e->scene;
+	struct pst_pose dressed[PST_POSES_MAX];
+	struct pst_scene scene;
+	pst_scene_dress(&e->scene, pregnant, dressed, &scene);
+	const struct pst_scene *sc = &scene;
 	if (sc->n == 0) {
 		cli_error("exercise '%s' has no poses to draw", id);
 		return EXIT_FAIL;
@@ -131,12 +166,12 @@ int cmd_illustrate(struct cli *c, int argc, char **argv)
 	if (pose) {
 		which = pst_scene_pick(sc, pose);
 		if (which < 0) {
-			char names[256];
+			char names[512];
 			size_t used = 0;
 			names[0] = '\0';
 			for (size_t i = 0; i < sc->n && used < sizeof names; i++) {
-				int k = snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "",
-						 sc->poses[i].name);
+				int k = snprintf(names + used, sizeof names - used, "%s%s (%s)", i ? ", " : "",
+						 sc->poses[i].name, sc->poses[i].caption);
 				used += k > 0 ? (size_t)k : 0;
 			}
 			cli_error("exercise '%s' has no pose '%s' (its poses: %s; or a number 1-%zu)", id,
@@ -155,6 +190,11 @@ int cmd_illustrate(struct cli *c, int argc, char **argv)
 		struct pst_buf b;
 		pst_buf_init(&b, PST_FIG_MAX_BYTES);
 		int err = pst_figure_animate(sc, w, h, &b);
+		if (!err) {
+			char *t = figure_title(e, sc, -1, true);
+			err = t ? pst_svg_title(&b, 0, t) : PST_ENOMEM;
+			free(t);
+		}
 		if (!err && out && (err = pst_file_write_atomic(out, b.s, b.len)) == PST_EIO)
 			cli_error("cannot write %s: %s", out, strerror(errno));
 		else if (err)
@@ -164,8 +204,23 @@ int cmd_illustrate(struct cli *c, int argc, char **argv)
 		pst_buf_free(&b);
 		return err ? EXIT_FAIL : out ? EXIT_OK : cli_finish(EXIT_OK);
 	}
+	struct pst_buf b;
+	pst_buf_init(&b, PST_FIG_MAX_BYTES);
+	int err = pst_figure_render(sc, which, labels && which < 0, fmt, w, h, &b);
+	if (!err && fmt == PST_FIG_SVG) {
+		char *t = figure_title(e, sc, which, false);
+		err = t ? pst_svg_title(&b, 0, t) : PST_ENOMEM;
+		free(t);
+	}
+	if (err) {
+		pst_buf_free(&b);
+		cli_error("cannot draw the picture: %s", pst_strerror(err));
+		return EXIT_FAIL;
+	}
 	if (out) {
-		int err = pst_figure_write_file(sc, which, labels && which < 0, fmt, w, h, out);
+		/* through a temporary file renamed into place: a failure leaves no half picture */
+		err = pst_file_write_atomic(out, b.s, b.len);
+		pst_buf_free(&b);
 		if (err == PST_EIO) {
 			cli_error("cannot write %s: %s", out, strerror(errno));
 			return EXIT_FAIL;
@@ -175,14 +230,6 @@ int cmd_illustrate(struct cli *c, int argc, char **argv)
 			return EXIT_FAIL;
 		}
 		return EXIT_OK;
-	}
-	struct pst_buf b;
-	pst_buf_init(&b, PST_FIG_MAX_BYTES);
-	int err = pst_figure_render(sc, which, labels && which < 0, fmt, w, h, &b);
-	if (err) {
-		pst_buf_free(&b);
-		cli_error("cannot draw the picture: %s", pst_strerror(err));
-		return EXIT_FAIL;
 	}
 	cli_write(b.s, b.len);
 	pst_buf_free(&b);

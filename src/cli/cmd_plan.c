@@ -57,7 +57,7 @@ int cli_saved_screening(struct cli *c, const struct pst_saved_profile *sp,
 			const struct pst_profile *p, struct pst_time now,
 			struct pst_screen_result *res, struct pst_time *at)
 {
-	struct pst_store *s = cli_store(c);
+	struct pst_store *s = cli_store_ro(c);
 	const struct pst_questions *q = cli_questions(c);
 	if (!s || !q)
 		return EXIT_FAIL;
@@ -138,7 +138,7 @@ int cli_plan_build(struct cli *c, const struct pst_profile *flags, const char *a
 	}
 	if (saved) {
 		/* The same progression the web app follows (src/app). */
-		struct pst_store *s = cli_store(c);
+		struct pst_store *s = cli_store_ro(c);
 		if (!s)
 			return EXIT_FAIL;
 		int e = pst_app_progression(s, cat, p, &out->prog);
@@ -215,7 +215,7 @@ int cmd_plan(struct cli *c, int argc, char **argv)
 			struct pst_buf b;
 			pst_buf_init(&b, 1 << 20);
 			pst_buf_puts(&b, "No plan: your answers need a professional's attention first.\n\n");
-			pst_text_screen_result(&b, res);
+			pst_text_screen_result_in(&b, res, cli_country(&cp.profile));
 			code = cli_emit_buf(&b, code);
 		}
 	} else if (json) {

@@ -173,7 +173,7 @@ int cmd_report(struct cli *c, int argc, char **argv)
 	}
 
 	struct pst_time now;
-	struct pst_store *s = cli_store(c);
+	struct pst_store *s = cli_store_ro(c);
 	if (!s || !cli_now(&now))
 		return EXIT_FAIL;
 	int64_t today = pst_time_day(now);
@@ -201,7 +201,7 @@ int cmd_report(struct cli *c, int argc, char **argv)
 			.h = rep.h, .sessions = rep.sessions, .nsessions = rep.nsessions,
 			.saved = rep.rs.has_profile ? &rep.rs.profile : NULL,
 			.today = rep.rs.has_profile ? &rep.today : NULL,
-			.prog = rep.prog, .now = now, .paper = pp,
+			.prog = rep.prog, .cat = cat, .now = now, .paper = pp,
 		};
 		err = pst_report_pdf(&ri, &b);
 	} else {

@@ -6,6 +6,7 @@
 
 #include "app/app.h"
 #include "cli.h"
+#include "data/builtin.h"
 #include "commands.h"
 #include "core/screen.h"
 #include "render/json.h"
@@ -79,6 +80,11 @@ static struct pst_questions *load_questions_file(const char *path, struct pst_qu
 	struct pst_blobset set = {0};
 	bool loaded = pst_blobset_read_file(path, &set, &d) == PST_OK &&
 		      pst_questions_load(&set.v[0], own, &d) == PST_OK;
+	if (loaded && pst_questions_check_sources(*own, &pst_builtin_sources, &d)) {
+		pst_questions_free(*own);
+		*own = NULL;
+		loaded = false;
+	}
 	cli_print_diags(stderr, &d);
 	if (!loaded)
 		cli_error("%zu problem%s in %s; the questions were not loaded", d.n,
@@ -277,6 +283,7 @@ int cmd_screen(struct cli *c, int argc, char **argv)
 	 * the store keeps the answers. Custom questions are only tried out, never saved. */
 	struct pst_store *store = qfile ? NULL : cli_store(c);
 	int weeks = -1;
+	const struct pst_country *country = cli_country(NULL);
 	struct pst_time now;
 	if (!cli_now(&now)) {
 		pst_questions_free(own);
@@ -286,7 +293,9 @@ int cmd_screen(struct cli *c, int argc, char **argv)
 		struct pst_saved_profile sp;
 		struct pst_profile p;
 		bool found = false;
-		if (pst_app_profile(store, pst_time_day(now), &sp, &p, &found) == PST_OK && found &&
+		if (pst_app_profile(store, pst_time_day(now), &sp, &p, &found) == PST_OK && found)
+			country = cli_country(&p);
+		if (found &&
 		    p.has_stage && (stages == all_stages || stages == PST_BIT(p.stage))) {
 			stages = PST_BIT(p.stage);
 			weeks = p.weeks;
@@ -332,7 +341,7 @@ int cmd_screen(struct cli *c, int argc, char **argv)
 	} else {
 		struct pst_buf b;
 		pst_buf_init(&b, 1 << 20);
-		pst_text_screen_result(&b, &r);
+		pst_text_screen_result_in(&b, &r, country);
 		if (saved)
 			pst_buf_puts(&b, "\nYour answers are saved: 'postura plan' and 'postura session' "
 					 "use them.\n");

@@ -3,8 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/app.h"
 #include "cli.h"
 #include "commands.h"
+#include "render/text.h"
 #include "session.h"
 
 const char cmd_session_usage[] =
@@ -32,6 +34,38 @@ const char cmd_session_usage[] =
 	"moves an exercise up a step; hurt, or pain above 3, moves it down.\n"
 	"Nothing is saved when any field is wrong.\n";
 
+/* What the session did, as every front end says it: the summary, and what changes next
+ * time (pst_app_session_save). */
+static void outcome_text(struct pst_buf *b, const struct pst_app_session_outcome *o)
+{
+	pst_text_wrap(b, o->summary, "", "", 78);
+	if (o->advice)
+		pst_text_wrap(b, o->advice, "", "", 78);
+	if (!o->has_profile) {
+		pst_text_wrap(b, "Save your profile ('postura profile set') and postura tells you "
+				 "what your feedback changes next time.", "", "", 78);
+		return;
+	}
+	if (o->nchanges)
+		pst_buf_puts(b, "\nNext time\n");
+	for (size_t i = 0; i < o->nchanges; i++) {
+		char first[160];
+		snprintf(first, sizeof first, "  %s: ", o->changes[i].ex->name);
+		pst_text_wrap(b, o->changes[i].reason, "    ", first, 78);
+	}
+	if (o->nsame) {
+		struct pst_buf same;
+		pst_buf_init(&same, 1 << 14);
+		for (size_t i = 0; i < o->nsame; i++)
+			pst_buf_printf(&same, "%s%s", i ? ", " : "", o->same[i]->name);
+		pst_buf_puts(b, "\n");
+		if (!same.failed)
+			pst_text_wrap(b, same.s, "    ", "No change yet: ", 78);
+		pst_text_wrap(b, o->same_why, "", "", 78);
+		pst_buf_free(&same);
+	}
+}
+
 int cli_session_save(struct cli *c, const char *src, const char *text, size_t len,
 		     struct pst_arena *a, struct pst_session_log *log)
 {
@@ -40,6 +74,7 @@ int cli_session_save(struct cli *c, const char *src, const char *text, size_t le
 	if (!cat || !cli_now(&now))
 		return EXIT_FAIL;
 	struct pst_diags d = {0};
+	struct pst_app_session_outcome o = {0};
 	int code = EXIT_OK;
 	int err = pst_session_parse_json(cat, src, text, len, now, a, log, &d);
 	if (err) {
@@ -53,19 +88,23 @@ int cli_session_save(struct cli *c, const char *src, const char *text, size_t le
 		code = EXIT_FAIL;
 		goto out;
 	}
-	int64_t id;
-	if ((err = s->ops->session_add(s, log, &id))) {
-		cli_error("%s", s->errmsg);
+	err = pst_app_session_save(s, cat, pst_time_day(now), log, &o);
+	if (err && !o.id) {
+		cli_error("the session was not saved: %s", err == PST_ENOMEM ? "out of memory" : s->errmsg);
 		code = EXIT_FAIL;
 		goto out;
 	}
-	log->id = id;
-	char when[40], line[160];
-	snprintf(line, sizeof line, "Saved session %lld: %zu exercise%s at %s.\n", (long long)id,
-		 log->nex, log->nex == 1 ? "" : "s", pst_time_format(log->at, when, sizeof when));
-	cli_puts(line);
-	code = cli_finish(EXIT_OK);
+	log->id = o.id;
+	char when[40];
+	struct pst_buf b;
+	pst_buf_init(&b, 1 << 16);
+	pst_buf_printf(&b, "Saved session %lld: %zu exercise%s at %s.\n", (long long)o.id, log->nex,
+		       log->nex == 1 ? "" : "s", pst_time_format(log->at, when, sizeof when));
+	if (!err)
+		outcome_text(&b, &o);
+	code = cli_emit_buf(&b, EXIT_OK);
 out:
+	pst_app_session_outcome_free(&o);
 	pst_diags_clear(&d);
 	return code;
 }

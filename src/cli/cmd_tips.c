@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "core/tips.h"
 #include "profile_flags.h"
+#include "render/cite.h"
 #include "render/json.h"
 #include "render/markdown.h"
 #include "render/text.h"
@@ -53,7 +54,7 @@ static void text_for(struct pst_buf *b, const struct pst_tip *t)
 		for (int i = PST_BIRTH_VAGINAL; i < PST_BIRTH__MAX; i++) {
 			if (!(t->births & PST_BIT(i)))
 				continue;
-			pst_buf_printf(b, "%s%s", first ? "" : " or ", pst_vocab_word(&pst_vocab_birth, i));
+			pst_buf_printf(b, "%s%s", first ? "" : " or ", pst_vocab_plain(&pst_vocab_birth, i));
 			first = false;
 		}
 	}
@@ -119,7 +120,8 @@ static int text_tip(struct pst_buf *b, const struct pst_tip *t)
 	pst_buf_puts(b, "\n");
 	struct pst_buf s;
 	pst_buf_init(&s, 4096);
-	pst_buf_printf(&s, "Source: %s", t->source);
+	pst_buf_puts(&s, "Sources: ");
+	pst_cite_text(&s, &t->sources);
 	pst_text_wrap(b, s.s ? s.s : "", "        ", "", WIDTH);
 	err = s.failed ? PST_ENOMEM : PST_OK;
 	pst_buf_free(&s);
@@ -147,7 +149,7 @@ static json_t *json_tip(const struct pst_tip *t)
 		json_object_set_new(o, "from_week", json_integer(t->from_week));
 	if (t->until_week)
 		json_object_set_new(o, "until_week", json_integer(t->until_week));
-	json_object_set_new(o, "source", json_string(t->source));
+	json_object_set_new(o, "sources", pst_json_cites(&t->sources));
 	json_object_set_new(o, "body_markdown", json_string(t->body));
 	json_object_set_new(o, "body_html", json_string(html.s));
 	pst_buf_free(&html);

@@ -39,7 +39,7 @@ json_t *cli_profile_json(const struct pst_saved_profile *sp, const struct pst_pr
 bool cli_saved_profile(struct cli *c, struct pst_saved_profile *sp, struct pst_profile *today,
 		       bool quiet_if_missing)
 {
-	struct pst_store *s = cli_store(c);
+	struct pst_store *s = cli_store_ro(c);
 	struct pst_time now;
 	bool found = false;
 	if (!s || !cli_now(&now))
@@ -166,7 +166,7 @@ static int profile_show(struct cli *c, int argc, char **argv)
 	if (p.stage == PST_STAGE_POSTPARTUM)
 		pst_buf_printf(&b, "Feeding:    %s\n",
 			       p.feeding == PST_FEED_UNKNOWN ? "not given"
-							     : pst_vocab_word(&pst_vocab_feeding, (int)p.feeding));
+							     : pst_vocab_plain(&pst_vocab_feeding, (int)p.feeding));
 	if (p.pain >= 0)
 		pst_buf_printf(&b, "Pain:       %d/10 (when saved)\n", p.pain);
 	pst_buf_puts(&b, "Areas:      ");
@@ -273,10 +273,9 @@ int cmd_checkin(struct cli *c, int argc, char **argv)
 	pst_buf_init(&b, 1024);
 	pst_buf_printf(&b, "Saved check-in %lld: pain %d/10 at %s.\n", (long long)id, ck.pain,
 		       pst_time_format(ck.at, when, sizeof when));
-	if (ck.pain >= 7)
-		pst_buf_puts(&b, "That is a lot of pain. If it stays this high, wakes you at night or "
-				 "stops daily life,\nsee your doctor, midwife or physiotherapist "
-				 "('postura screen' lists the warning signs).\n");
+	const char *advice = pst_pain_advice(ck.pain);
+	if (advice)
+		pst_text_wrap(&b, advice, "", "", 78);
 	return cli_emit_buf(&b, EXIT_OK);
 }
 
@@ -384,7 +383,7 @@ static int psfs_list(struct cli *c, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_extra_arg("psfs list", argv[optind]);
-	struct pst_store *s = cli_store(c);
+	struct pst_store *s = cli_store_ro(c);
 	if (!s)
 		return EXIT_FAIL;
 	struct pst_record_set rs;

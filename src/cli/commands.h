@@ -58,6 +58,10 @@ int cli_saved_screening(struct cli *c, const struct pst_saved_profile *sp,
 			struct pst_screen_result *res, struct pst_time *at);
 
 /* The plan of `postura plan`, shared with the guided session (cmd_plan.c). */
+/* The country whose numbers to show: p's (p may be NULL), else the locale's (LC_ALL,
+ * then LANG); NULL when none says. */
+const struct pst_country *cli_country(const struct pst_profile *p);
+
 struct cli_plan {
 	struct pst_profile profile;      /* the profile planned for (the saved one: as of today) */
 	bool screened;                   /* screening answers were given */

@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "render/cite.h"
 #include "render/plan.h"
 #include "render/screen.h"
 #include "render/text.h"
@@ -195,10 +196,16 @@ static void show_stop_signs(struct guide *g)
 		}
 	}
 	say(g, "\n");
-	say_wrapped(g,
-		    "Emergency numbers: 999 in the UK, 112 in Europe, 911 in the US and Canada. "
-		    "Otherwise call your midwife, maternity unit or doctor.",
-		    "  ", "  ");
+	{
+		const struct pst_country *cy = cli_country(&g->plan->profile);
+		char em[160], mat[160], line[400];
+		snprintf(line, sizeof line,
+			 "Emergency number%s: %s. Otherwise call your midwife, %s or doctor.",
+			 cy ? "" : "s", pst_country_emergency_words(cy, em, sizeof em),
+			 cy && cy->maternity ? pst_country_maternity_words(cy, mat, sizeof mat)
+					     : "maternity unit");
+		say_wrapped(g, line, "  ", "  ");
+	}
 	say_wrapped(g,
 		    "If an exercise itself hurts (more than 3 out of 10), stop that exercise; at "
 		    "the end, answer x (it hurt) for it.",
@@ -460,8 +467,8 @@ static enum act run_intro(struct guide *g, const struct block *bk)
 	say(g, "%s\n", g->norm);
 	struct pst_buf b;
 	pst_buf_init(&b, 1 << 16);
-	pst_buf_printf(&b, "%s, %s", pst_vocab_word(&pst_vocab_kind, (int)e->kind),
-		       pst_vocab_word(&pst_vocab_position, (int)e->position));
+	pst_buf_printf(&b, "%s, %s", pst_vocab_plain(&pst_vocab_kind, (int)e->kind),
+		       pst_vocab_plain(&pst_vocab_position, (int)e->position));
 	if (e->equipment) {
 		pst_buf_puts(&b, ", ");
 		pst_text_mask(&b, &pst_vocab_equipment, e->equipment, "");
@@ -491,6 +498,10 @@ static enum act run_intro(struct guide *g, const struct block *bk)
 	}
 	if (e->breathing)
 		say_wrapped(g, e->breathing, "    ", "  Breathing: ");
+	pst_buf_init(&b, 1 << 16);
+	pst_cite_exercise(&b, e);
+	say_wrapped(g, b.failed ? "" : b.s, "    ", "  Sources: ");
+	pst_buf_free(&b);
 	keys_line(g, true);
 	for (;;) {
 		int k = term_key(&g->t, -1);
@@ -905,59 +916,20 @@ static char *session_json(const struct guide *g, const bool *done, const struct 
 	return s;
 }
 
-/* After logging: what the feedback changes in the next plan, from the progression
- * replayed with and without the new session. */
-static void say_next_time(struct guide *g, const struct pst_progression *before,
-			  const struct pst_profile *p, const struct pst_session_log *log)
+/* Saves the pain given before the session as a check-in (the session itself is not
+ * logged). Returns whether it was saved; says why not. */
+static bool keep_pain_before(struct guide *g, int pain)
 {
+	struct pst_time now;
 	struct pst_store *s = cli_store(g->c);
-	const struct pst_catalog *cat = cli_catalog(g->c);
-	struct pst_record_set rs;
-	if (!s || !cat || s->ops->read_all(s, INT64_MIN, 0, &rs) != PST_OK)
-		return;
-	struct pst_progression *after = NULL;
-	int err = pst_progression_build(cat, p, rs.checkins, rs.ncheckins, rs.sessions,
-					rs.nsessions, &after);
-	pst_record_set_free(&rs);
-	if (err)
-		return;
-	struct pst_buf same;
-	pst_buf_init(&same, 1 << 14);
-	bool any = false;
-	for (size_t i = 0; i < log->nex; i++) {
-		const struct pst_prog_entry *a = pst_progression_find(after, log->ex[i].id);
-		const struct pst_prog_entry *b = before ? pst_progression_find(before, log->ex[i].id)
-							: NULL;
-		const struct pst_exercise *e = pst_catalog_find(cat, log->ex[i].id);
-		if (!a || !e)
-			continue;
-		bool changed = a->changed && (!b || !b->changed || b->last.seq != a->last.seq ||
-					      b->last.day != a->last.day || b->level != a->level);
-		if (changed) {
-			if (!any)
-				say(g, "\nNext time\n");
-			any = true;
-			char first[160];
-			snprintf(first, sizeof first, "  %s: ", e->name);
-			say_wrapped(g, a->last.reason, "    ", first);
-		} else {
-			pst_buf_printf(&same, "%s%s", same.len ? ", " : "", e->name);
-		}
+	if (!s || !cli_now(&now))
+		return false;
+	struct pst_checkin ck = {.at = now, .pain = pain};
+	if (s->ops->checkin_add(s, &ck, NULL) != PST_OK) {
+		cli_error("your pain before could not be kept: %s", s->errmsg);
+		return false;
 	}
-	if (same.len && !same.failed) {
-		say(g, "\n");
-		say_wrapped(g, same.s, "    ", "No change yet: ");
-		say_wrapped(g,
-			    "Two sessions in a row that feel easy or about right, with pain at most "
-			    "3/10, move an exercise up a step.",
-			    "", "");
-	}
-	say_wrapped(g,
-		    "\nA check-in tomorrow ('postura checkin --pain N') tells postura whether "
-		    "this session left your back sorer.",
-		    "", "");
-	pst_buf_free(&same);
-	pst_progression_free(after);
+	return true;
 }
 
 /* --- the command ------------------------------------------------------------------- */
@@ -1002,6 +974,11 @@ static int guided(struct guide *g, struct cli_plan *cp)
 	pst_buf_free(&b);
 	say(g, "  Keys: space pause/resume%sn next%sb back%ss stop signs%sq quit\n", g->sep, g->sep,
 	    g->sep, g->sep);
+	if (plan->has_screened_at) { /* the saved answers: say when they were given */
+		char day[16];
+		pst_day_format(pst_time_day(plan->screened_at), day, sizeof day);
+		say(g, "  Safety questions answered on %s ('postura screen' to answer again)\n", day);
+	}
 	if (plan->nwarnings) {
 		say(g, "\n  %sBefore you start%s\n", g->bold, g->norm);
 		for (size_t i = 0; i < plan->nwarnings; i++)
@@ -1013,7 +990,7 @@ static int guided(struct guide *g, struct cli_plan *cp)
 		if (a != ACT_DONE) {
 			term_close(&g->t);
 			cli_error("stopped before the session: answer the safety questions first "
-				  "('postura screen'), then 'postura session --answers FILE'");
+				  "('postura screen'), then 'postura session'");
 			return EXIT_INCOMPLETE;
 		}
 	} else if (plan->outcome == PST_OUT_CLEARANCE) {
@@ -1032,10 +1009,17 @@ static int guided(struct guide *g, struct cli_plan *cp)
 	case SIGNS_NONE: break;
 	case SIGNS_SOME:
 		term_close(&g->t);
-		say(g, "\nNo session today: with any of these signs, do not exercise. Call emergency "
-		       "services (999 UK, 112 Europe, 911 North America) for chest pain, trouble "
-		       "breathing, collapse or heavy bleeding; for the others, contact your midwife, "
-		       "maternity unit or doctor today. Nothing was logged.\n");
+		{
+			char em[160], line[600];
+			snprintf(line, sizeof line,
+				 "No session today: with any of these signs, do not exercise. Call "
+				 "emergency services (%s) for chest pain, trouble breathing, collapse or "
+				 "heavy bleeding; for the others, contact your midwife, maternity unit or "
+				 "doctor today. Nothing was logged.",
+				 pst_country_emergency_words(cli_country(&g->plan->profile), em, sizeof em));
+			say(g, "\n");
+			say_wrapped(g, line, "", "");
+		}
 		return cli_finish(EXIT_REFERRAL);
 	case SIGNS_QUIT:
 		term_close(&g->t);
@@ -1047,11 +1031,9 @@ static int guided(struct guide *g, struct cli_plan *cp)
 	enum act a = ask_number(g, "\n  Your back pain now, 0 (none) to 10 (worst), then Enter: ",
 				0, 10, false, false, &before);
 	if (a == ACT_DONE) {
-		if (before >= 7)
-			say_wrapped(g,
-				    "That is a lot of pain: go gently, do only what feels "
-				    "comfortable, and stop if it gets worse.",
-				    "  ", "  ");
+		const char *advice = pst_pain_advice(before);
+		if (advice)
+			say_wrapped(g, advice, "  ", "  ");
 		a = run_steps(g);
 	}
 	bool done[64] = {0};
@@ -1060,15 +1042,19 @@ static int guided(struct guide *g, struct cli_plan *cp)
 		fb[i] = (struct feedback){-1, -1};
 	size_t ndone = items_done(g, done);
 	if (a == ACT_DONE || a == ACT_FINISH) {
-		if (a == ACT_DONE)
+		if (a == ACT_DONE && ndone)
 			say(g, "\n%sThat is the whole session. Well done.%s\n", g->bold, g->norm);
 		if (!ndone) {
 			a = ACT_ABANDON;
-			say(g, "\n  No exercise was done, so there is nothing to log.\n");
+			say(g, "\n  No exercise was done, so there is no session to log.\n");
 		} else {
 			a = ask_feedback(g, done, fb);
 		}
 	}
+	/* Nothing done: the pain given before is still today's reading, kept as a check-in. */
+	bool kept = false;
+	if (a == ACT_ABANDON && !ndone && before >= 0)
+		kept = keep_pain_before(g, before);
 	if (a == ACT_DONE)
 		a = ask_number(g, "\n  Your back pain now, after the session, 0 to 10, then Enter: ",
 			       0, 10, false, false, &after);
@@ -1078,7 +1064,12 @@ static int guided(struct guide *g, struct cli_plan *cp)
 		return EXIT_FAIL;
 	}
 	if (a != ACT_DONE) {
-		say(g, "\nNothing was logged.\n");
+		if (kept)
+			say(g, "\nYour pain before, %d/10, is kept as today's check-in. No session was "
+			       "logged.\n",
+			    before);
+		else
+			say(g, "\nNothing was logged.\n");
 		return cli_finish(EXIT_OK);
 	}
 	char *text = session_json(g, done, fb, before, after);
@@ -1092,7 +1083,10 @@ static int guided(struct guide *g, struct cli_plan *cp)
 		say(g, "\n");
 		code = cli_session_save(g->c, "<session>", text, strlen(text), arena, &log);
 		if (code == EXIT_OK) {
-			say_next_time(g, cp->prog, &cp->profile, &log);
+			say_wrapped(g,
+				    "\nA check-in tomorrow ('postura checkin --pain N') tells postura "
+				    "whether this session left your back sorer.",
+				    "", "");
 			code = cli_finish(EXIT_OK);
 		}
 	}
@@ -1141,7 +1135,7 @@ int cli_session_guide(struct cli *c, int argc, char **argv)
 		struct pst_buf b;
 		pst_buf_init(&b, 1 << 20);
 		pst_buf_puts(&b, "No session: your answers need a professional's attention first.\n\n");
-		pst_text_screen_result(&b, &cp.screen);
+		pst_text_screen_result_in(&b, &cp.screen, cli_country(&cp.profile));
 		cli_write(b.s, b.len);
 		pst_buf_free(&b);
 		cli_plan_free(&cp);

@@ -8,6 +8,7 @@
 
 #include "app/app.h"
 #include "cli.h"
+#include "commands.h"
 #include "data/builtin.h"
 #include "render/json.h"
 
@@ -149,7 +150,13 @@ const struct pst_catalog *cli_catalog(struct cli *c)
 	struct pst_diags d = {0};
 	struct pst_blobset dir = {0};
 	if (pst_blobset_read_dir(c->catalog_dir, ".yaml", &dir, &d) == PST_OK &&
-	    pst_catalog_load(dir.v, dir.n, &c->cat_owned, &d) != PST_OK) {
+	    pst_catalog_load(dir.v, dir.n, &c->cat_owned, &d) == PST_OK &&
+	    pst_catalog_check_sources(c->cat_owned, &pst_builtin_sources, &d)) {
+		/* A citation that names no source: the catalogue is refused as a whole. */
+		pst_catalog_free(c->cat_owned);
+		c->cat_owned = NULL;
+	}
+	if (!c->cat_owned && d.n) {
 		cli_print_diags(stderr, &d);
 		cli_error("the exercise catalogue in %s has %zu problem%s; nothing was loaded",
 			  c->catalog_dir, d.n, d.n == 1 ? "" : "s");
@@ -243,10 +250,12 @@ bool cli_now(struct pst_time *now)
 	return true;
 }
 
-struct pst_store *cli_store(struct cli *c)
+static struct pst_store *open_store(struct cli *c, bool ro)
 {
-	if (c->store)
+	if (c->store && (ro || !c->store_ro))
 		return c->store;
+	pst_store_close(c->store); /* read-only, and now a command writes */
+	c->store = NULL;
 	char path[4096], err[600];
 	const char *p = c->db_path;
 	if (!p) {
@@ -257,7 +266,31 @@ struct pst_store *cli_store(struct cli *c)
 		}
 		p = path;
 	}
-	if (pst_store_open_sqlite(p, &c->store, err, sizeof err) != PST_OK)
+	if (pst_store_open_sqlite_flags(p, ro ? PST_STORE_READONLY : 0, &c->store, err, sizeof err) !=
+	    PST_OK)
 		cli_error("%s", err);
+	else if (c->store->notice[0])
+		cli_error("note: %s", c->store->notice);
+	c->store_ro = ro;
 	return c->store;
+}
+
+struct pst_store *cli_store(struct cli *c)
+{
+	return open_store(c, false);
+}
+
+struct pst_store *cli_store_ro(struct cli *c)
+{
+	return open_store(c, true);
+}
+
+const struct pst_country *cli_country(const struct pst_profile *p)
+{
+	const struct pst_country *c = p ? pst_profile_country(p) : NULL;
+	if (!c)
+		c = pst_country_from_locale(getenv("LC_ALL"));
+	if (!c)
+		c = pst_country_from_locale(getenv("LANG"));
+	return c;
 }

@@ -50,13 +50,17 @@ static const struct pst_yfield ex_fields[F__MAX] = {
 	[F_ENTERED_FROM] = {"entered_from", false},
 };
 
-enum { D_SETS, D_REPS, D_HOLD, D_BREATHS, D_PER_SIDE, D_TEMPO, D_REP_S, D_REST_S, D__MAX };
+enum {
+	D_SETS, D_REPS, D_HOLD, D_BREATHS, D_PER_SIDE, D_TEMPO, D_REP_S, D_REST_S, D_USEFUL_HOLD,
+	D__MAX
+};
 
 static const struct pst_yfield dose_fields[D__MAX] = {
 	[D_SETS] = {"sets", true},        [D_REPS] = {"reps", false},
 	[D_HOLD] = {"hold_s", false},     [D_BREATHS] = {"breaths", false},
 	[D_PER_SIDE] = {"per_side", false}, [D_TEMPO] = {"tempo", false},
 	[D_REP_S] = {"rep_s", false},     [D_REST_S] = {"rest_s", false},
+	[D_USEFUL_HOLD] = {"useful_hold_s", false},
 };
 
 enum { S_PREGNANCY, S_POSTPARTUM, S__MAX };
@@ -65,10 +69,10 @@ static const struct pst_yfield stage_fields[S__MAX] = {
 	[S_POSTPARTUM] = {"postpartum", true},
 };
 
-enum { SRC_SEED, SRC_GUIDELINE, SRC_ADAPTED, SRC__MAX };
+enum { SRC_SEED, SRC_CITES, SRC_ADAPTED, SRC__MAX };
 static const struct pst_yfield src_fields[SRC__MAX] = {
 	[SRC_SEED] = {"seed", true},
-	[SRC_GUIDELINE] = {"guideline", false},
+	[SRC_CITES] = {"cites", false},
 	[SRC_ADAPTED] = {"adapted", false},
 };
 
@@ -99,6 +103,17 @@ static void read_dose(struct pst_yaml *y, yaml_node_t *node, struct pst_dose *d)
 		pst_yaml_int(y, v[D_REP_S], "dose.rep_s", 1, REP_S_MAX, &d->rep_s);
 	if (v[D_REST_S])
 		pst_yaml_int(y, v[D_REST_S], "dose.rest_s", 0, REST_MAX, &d->rest_s);
+	if (v[D_USEFUL_HOLD] &&
+	    pst_yaml_int(y, v[D_USEFUL_HOLD], "dose.useful_hold_s", 1, HOLD_MAX, &d->useful_hold_s)) {
+		if (!v[D_HOLD])
+			pst_yaml_error(y, v[D_USEFUL_HOLD], "dose.useful_hold_s needs a hold_s");
+		else if (d->hold_s.hi &&
+			 (d->useful_hold_s < d->hold_s.lo || d->useful_hold_s > d->hold_s.hi))
+			pst_yaml_error(y, v[D_USEFUL_HOLD],
+				       "dose.useful_hold_s: %d is outside hold_s %d-%d (it caps how far "
+				       "progression lengthens the hold)",
+				       d->useful_hold_s, d->hold_s.lo, d->hold_s.hi);
+	}
 	if (!v[D_REPS] && !v[D_HOLD] && !v[D_BREATHS])
 		pst_yaml_error(y, node, "dose needs at least one of reps, hold_s or breaths");
 	if (!v[D_REPS] && v[D_HOLD])
@@ -203,10 +218,21 @@ static bool read_exercise(struct pst_yaml *y, struct pst_exercise *e)
 	if (v[F_SOURCE]) {
 		yaml_node_t *s[SRC__MAX];
 		if (pst_yaml_map(y, v[F_SOURCE], "source", src_fields, SRC__MAX, s)) {
-			if (s[SRC_SEED])
-				e->src_seed = pst_yaml_str(y, s[SRC_SEED], "source.seed");
-			if (s[SRC_GUIDELINE])
-				e->src_guideline = pst_yaml_str(y, s[SRC_GUIDELINE], "source.guideline");
+			struct pst_cites more = {0};
+			if (s[SRC_SEED]) {
+				e->src_seed = pst_yaml_id(y, s[SRC_SEED], NULL);
+				e->seed_line = (int)s[SRC_SEED]->start_mark.line + 1;
+				e->seed_col = (int)s[SRC_SEED]->start_mark.column + 1;
+			}
+			if (s[SRC_CITES])
+				pst_yaml_cites(y, s[SRC_CITES], "source.cites", 0, &more);
+			struct pst_cite *all = pst_arena_alloc(y->arena, (more.n + 1) * sizeof(*all));
+			if (all && e->src_seed) {
+				all[0] = (struct pst_cite){e->src_seed, NULL, e->seed_line, e->seed_col};
+				for (size_t k = 0; k < more.n; k++)
+					all[k + 1] = more.v[k];
+				e->sources = (struct pst_cites){all, more.n + 1};
+			}
 			if (s[SRC_ADAPTED])
 				e->src_adapted = pst_yaml_str(y, s[SRC_ADAPTED], "source.adapted");
 		}
@@ -350,6 +376,24 @@ void pst_catalog_free(struct pst_catalog *c)
 		return;
 	pst_arena_free(c->arena);
 	free(c);
+}
+
+size_t pst_catalog_check_sources(const struct pst_catalog *c, const struct pst_sources *s,
+				 struct pst_diags *d)
+{
+	size_t bad = 0;
+	for (size_t i = 0; c && i < c->n; i++) {
+		const struct pst_exercise *e = &c->ex[i];
+		const struct pst_source *seed = pst_sources_find(s, e->src_seed);
+		if (seed && !seed->file) {
+			pst_diag_add(d, e->file, e->seed_line, e->seed_col,
+				     "source.seed: '%s' is not a seed article (its entry has no file); name it under source.cites",
+				     e->src_seed);
+			bad++;
+		}
+		bad += pst_sources_check(s, &e->sources, e->file, d);
+	}
+	return bad;
 }
 
 bool pst_exercise_opens_front(const struct pst_exercise *e)

@@ -4,6 +4,7 @@
 
 #include "base.h"
 #include "pose.h"
+#include "sources.h"
 #include "vocab.h"
 
 struct pst_dose {
@@ -12,6 +13,7 @@ struct pst_dose {
 	const char *tempo; /* words, e.g. "5 s out, 5 s back"; NULL when none */
 	int rep_s;         /* seconds one repetition takes; 0: not given */
 	int rest_s;        /* rest between sets */
+	int useful_hold_s; /* the longest hold worth doing (progression stops there); 0: hold_s.hi */
 };
 
 struct pst_exercise {
@@ -31,7 +33,10 @@ struct pst_exercise {
 	 * turning the trunk, bending backward, the belly pressed (folded onto the thighs). */
 	bool asymmetric, wide_stance, rotation, backward_bend, belly_pressure;
 	enum pst_position entered_from; /* how one gets into it; the position when not said */
-	const char *src_seed, *src_guideline, *src_adapted; /* guideline, adapted may be NULL */
+	const char *src_seed;    /* the id of the seed article it comes from (in sources) */
+	const char *src_adapted; /* how it was adapted from the seed, or NULL */
+	struct pst_cites sources; /* every source it cites: the seed first, then the others */
+	int seed_line, seed_col;
 	struct pst_scene scene; /* the pictures: poses and props */
 	const char *file; /* where it was defined */
 	int line;
@@ -52,6 +57,11 @@ struct pst_catalog {
 int pst_catalog_load(const struct pst_blob *files, size_t n, struct pst_catalog **out,
 		     struct pst_diags *d);
 void pst_catalog_free(struct pst_catalog *c);
+
+/* Checks every exercise's citations against the table of sources (and that source.seed
+ * names a seed article); reports each problem at its file:line:col. Returns how many. */
+size_t pst_catalog_check_sources(const struct pst_catalog *c, const struct pst_sources *s,
+				 struct pst_diags *d);
 
 /* Returns the exercise with id, or NULL. */
 const struct pst_exercise *pst_catalog_find(const struct pst_catalog *c, const char *id);

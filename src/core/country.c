@@ -130,6 +130,11 @@ char *pst_country_maternity_words(const struct pst_country *c, char *buf, size_t
 	return buf;
 }
 
+/* The list of numbers the screening texts were written with: for a known country it
+ * becomes that country's number, as "{emergency}" does. */
+static const char LEGACY[] = "999 in the UK, 112 in Europe, 911 in the US and Canada";
+static const char LEGACY_SHORT[] = "999/112/911"; /* the emergency headline's */
+
 char *pst_country_fill(const struct pst_country *c, const char *text, char *buf, size_t size)
 {
 	static const char EM[] = "{emergency}", MAT[] = "{maternity}";
@@ -144,6 +149,12 @@ char *pst_country_fill(const struct pst_country *c, const char *text, char *buf,
 		if (strncmp(s, EM, sizeof EM - 1) == 0) {
 			put = pst_country_emergency_words(c, words, sizeof words);
 			skip = sizeof EM - 1;
+		} else if (c && strncmp(s, LEGACY, sizeof LEGACY - 1) == 0) {
+			put = pst_country_emergency_words(c, words, sizeof words);
+			skip = sizeof LEGACY - 1;
+		} else if (c && strncmp(s, LEGACY_SHORT, sizeof LEGACY_SHORT - 1) == 0) {
+			put = pst_country_emergency_words(c, words, sizeof words);
+			skip = sizeof LEGACY_SHORT - 1;
 		} else if (strncmp(s, MAT, sizeof MAT - 1) == 0) {
 			put = pst_country_maternity_words(c, words, sizeof words);
 			skip = sizeof MAT - 1;

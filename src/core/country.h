@@ -43,7 +43,10 @@ char *pst_country_maternity_words(const struct pst_country *c, char *buf, size_t
 /*
  * Writes text into buf with every "{emergency}" replaced by pst_country_emergency_words(c)
  * and every "{maternity}" by pst_country_maternity_words(c), for advice texts that name
- * the numbers to call. Returns buf (truncated text stays a valid C string).
+ * the numbers to call. For a known country the list the screening texts spell out ("999
+ * in the UK, 112 in Europe, 911 in the US and Canada", and the headline's "999/112/911")
+ * becomes its number too. Returns
+ * buf (truncated text stays a valid C string).
  */
 char *pst_country_fill(const struct pst_country *c, const char *text, char *buf, size_t size);
 

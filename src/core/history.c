@@ -18,6 +18,8 @@ static double absd(double x)
 struct bucket {
 	int sum, count, min, max; /* check-ins */
 	int sessions;
+	int before;          /* the pain before the day's first session, when sessions */
+	int64_t first_epoch; /* of that session */
 };
 
 static bool in_range(int64_t day, int64_t lo, int64_t hi)
@@ -55,6 +57,12 @@ static bool first_record_day(const struct pst_history_input *in, int64_t *day)
 	return f.any;
 }
 
+static int session_cmp(const void *pa, const void *pb)
+{
+	const struct pst_history_session *a = pa, *b = pb;
+	return a->at.epoch < b->at.epoch ? -1 : a->at.epoch > b->at.epoch;
+}
+
 /* --- statements ------------------------------------------------------------ */
 
 static const char *finish(struct pst_arena *a, struct pst_buf *b)
@@ -70,13 +78,13 @@ static const char *pain_statement(struct pst_arena *a, const struct pst_pain_cha
 	struct pst_buf b;
 	pst_buf_init(&b, 1024);
 	if (!any) {
-		pst_buf_puts(&b, "No pain check-ins in this period yet.");
+		pst_buf_puts(&b, "No pain readings in this period yet: a check-in, or your pain before a session, gives one.");
 		return finish(a, &b);
 	}
 	if (!pc->known) {
 		pst_buf_printf(&b,
-			       "Your check-ins so far are all in one week (average %.1f/10); a "
-			       "change shows from your second week of check-ins.",
+			       "Your pain readings so far are all in one week (average %.1f/10); a "
+			       "change shows from your second week of readings.",
 			       only_mean);
 		return finish(a, &b);
 	}
@@ -311,11 +319,46 @@ int pst_history_build(const struct pst_history_input *in, struct pst_history **o
 		bk->sum += c->pain;
 		bk->count++;
 	}
+	size_t nsess = 0;
 	for (size_t i = 0; i < in->nsessions; i++) {
-		int64_t d = pst_time_day(in->sessions[i].at);
-		if (in_range(d, h->since, h->today))
-			days[d - h->since].sessions++;
+		const struct pst_session_log *sl = &in->sessions[i];
+		int64_t d = pst_time_day(sl->at);
+		if (!in_range(d, h->since, h->today))
+			continue;
+		struct bucket *bk = &days[d - h->since];
+		if (sl->pain_before >= 0 && sl->pain_before <= 10 &&
+		    (!bk->sessions || sl->at.epoch < bk->first_epoch)) {
+			bk->before = sl->pain_before;
+			bk->first_epoch = sl->at.epoch;
+		}
+		bk->sessions++;
+		nsess++;
 	}
+	/* A day without a check-in takes the pain before its first session as its reading. */
+	bool *from_session = calloc(ndays, sizeof *from_session);
+	if (!from_session)
+		goto out;
+	for (size_t i = 0; i < ndays; i++) {
+		struct bucket *bk = &days[i];
+		if (bk->count || !bk->sessions)
+			continue;
+		bk->sum = bk->min = bk->max = bk->before;
+		bk->count = 1;
+		from_session[i] = true;
+	}
+	h->sessions = pst_arena_alloc(h->arena, (nsess ? nsess : 1) * sizeof(*h->sessions));
+	if (!h->sessions) {
+		free(from_session);
+		goto out;
+	}
+	for (size_t i = 0; i < in->nsessions; i++) {
+		const struct pst_session_log *sl = &in->sessions[i];
+		int64_t d = pst_time_day(sl->at);
+		if (in_range(d, h->since, h->today))
+			h->sessions[h->nsessions++] = (struct pst_history_session){
+				sl->at, d, sl->pain_before, sl->pain_after};
+	}
+	qsort(h->sessions, h->nsessions, sizeof *h->sessions, session_cmp);
 
 	size_t ndaily = 0;
 	for (size_t i = 0; i < ndays; i++)
@@ -324,8 +367,10 @@ int pst_history_build(const struct pst_history_input *in, struct pst_history **o
 	size_t nweeks = (size_t)((h->today - week0) / 7 + 1);
 	h->daily = pst_arena_alloc(h->arena, (ndaily ? ndaily : 1) * sizeof(*h->daily));
 	h->weekly = pst_arena_alloc(h->arena, nweeks * sizeof(*h->weekly));
-	if (!h->daily || !h->weekly)
+	if (!h->daily || !h->weekly) {
+		free(from_session);
 		goto out;
+	}
 	for (size_t w = 0; w < nweeks; w++)
 		h->weekly[w] = (struct pst_history_week){.week_start = week0 + (int64_t)w * 7,
 							 .min = -1, .max = -1,
@@ -346,7 +391,7 @@ int pst_history_build(const struct pst_history_input *in, struct pst_history **o
 		}
 		if (bk->count) {
 			h->daily[h->ndaily++] = (struct pst_history_day){d, (double)bk->sum / bk->count,
-									 bk->count};
+									 bk->count, from_session[i]};
 			if (!w->checkins || bk->min < w->min)
 				w->min = bk->min;
 			if (!w->checkins || bk->max > w->max)
@@ -362,6 +407,7 @@ int pst_history_build(const struct pst_history_input *in, struct pst_history **o
 			ad->planned++;
 		}
 	}
+	free(from_session);
 	for (size_t w = 0; w < nweeks; w++)
 		if (h->weekly[w].checkins)
 			h->weekly[w].mean /= h->weekly[w].checkins;

@@ -35,15 +35,28 @@ struct pst_history_input {
 	int64_t today; /* the person's local day today; records after it are ignored */
 };
 
+/*
+ * A day's pain readings are its check-ins; on a day without one, the pain given before
+ * the day's first session counts as the day's reading (a session's pain before is a
+ * reading like a check-in; its pain after belongs to the session, and is not one).
+ */
 struct pst_history_day {
 	int64_t day;
-	double mean; /* of the day's check-ins */
+	double mean; /* of the day's readings */
 	int count;
+	bool from_session; /* the reading is the pain before a session */
+};
+
+/* A session in the range, with the pain around it. */
+struct pst_history_session {
+	struct pst_time at;
+	int64_t day;
+	int pain_before, pain_after;
 };
 
 struct pst_history_week {
 	int64_t week_start; /* the Monday */
-	int checkins;
+	int checkins; /* pain readings: check-ins, and pain before a session (see above) */
 	double mean;  /* of the week's check-ins; 0 when there are none */
 	int min, max; /* -1 when there are none */
 	int sessions_done;
@@ -100,8 +113,10 @@ struct pst_history {
 	struct pst_arena *arena;
 	int64_t since, today; /* the days looked at, both included */
 	bool truncated;       /* records older than PST_HISTORY_MAX_DAYS were left out */
-	struct pst_history_day *daily; /* days with check-ins, oldest first */
+	struct pst_history_day *daily; /* days with pain readings, oldest first */
 	size_t ndaily;
+	struct pst_history_session *sessions; /* in the range, oldest first */
+	size_t nsessions;
 	struct pst_history_week *weekly; /* every week of the range, Monday first */
 	size_t nweekly;
 	struct pst_pain_change pain;

@@ -84,9 +84,72 @@ static bool trig(const struct pst_profile *p, enum pst_trigger t)
 	return (p->triggers & PST_BIT(t)) != 0;
 }
 
+/* --- the stage's own needs ----------------------------------------------------- */
+
+static bool is_postpartum(const struct pst_profile *p)
+{
+	return p->has_stage && p->stage == PST_STAGE_POSTPARTUM;
+}
+
+static bool is_pregnant(const struct pst_profile *p)
+{
+	return p->has_stage && p->stage == PST_STAGE_PREGNANCY;
+}
+
+/* Feeding a baby (breast, bottle or both) bends the head and rounds the shoulders for
+ * hours a day (seed 002), whether or not the person named it as a trigger. */
+static bool feeding_baby(const struct pst_profile *p)
+{
+	return is_postpartum(p) && (p->feeding != PST_FEED_UNKNOWN || trig(p, PST_TRIG_FEEDING));
+}
+
+/* The first 6 weeks after birth: gentle, and easy to get into (POGP). */
+static bool early_postpartum(const struct pst_profile *p)
+{
+	return is_postpartum(p) && p->weeks < 6;
+}
+
+/* From 20 weeks the bump crowds the ribs; breathing into their sides helps (seed 000). */
+static bool bump_crowds_ribs(const struct pst_profile *p)
+{
+	return is_pregnant(p) && p->weeks >= 20;
+}
+
+/* After birth every parent holds and feeds a baby: the triggers of the stage. */
 static bool rounding_trigger(const struct pst_profile *p)
 {
-	return trig(p, PST_TRIG_FEEDING) || trig(p, PST_TRIG_HOLDING) || trig(p, PST_TRIG_CARRYING);
+	return trig(p, PST_TRIG_FEEDING) || trig(p, PST_TRIG_HOLDING) || trig(p, PST_TRIG_CARRYING) ||
+	       is_postpartum(p);
+}
+
+static bool upright_position(const struct pst_exercise *e)
+{
+	return e->position == PST_POS_STANDING || e->position == PST_POS_SEATED;
+}
+
+/* A stretch that opens the chest and the fronts of the shoulders: for upper-back pain the
+ * plan opens the front rather than stretching into the painful back (seeds 000, 002). */
+static bool front_opener(const struct pst_exercise *e)
+{
+	return e->kind == PST_KIND_STRETCH && (e->regions & PST_BIT(PST_REG_FRONT_SHOULDER));
+}
+
+static bool upper_back_complaint(const struct pst_profile *p)
+{
+	return (p->areas & PST_BIT(PST_AREA_UPPER)) || p->areas == 0;
+}
+
+/* Breathing, or upright movement of the ribs: nothing that takes a bump to the floor. */
+static bool ribs_work(const struct pst_exercise *e)
+{
+	return (e->regions & PST_BIT(PST_REG_RIBS)) &&
+	       (e->kind == PST_KIND_BREATHING || (upright_position(e) && e->kind != PST_KIND_STRENGTHEN));
+}
+
+/* Work for the deep neck muscles that bring the head back over the shoulders. */
+static bool neck_strength(const struct pst_exercise *e)
+{
+	return e->kind == PST_KIND_STRENGTHEN && (e->regions & PST_BIT(PST_REG_NECK));
 }
 
 static bool desk_trigger(const struct pst_profile *p)
@@ -133,6 +196,15 @@ static int score(const struct pst_exercise *e, const struct pst_profile *p)
 	/* Late pregnancy: getting up and down from the floor costs more. */
 	if (p->stage == PST_STAGE_PREGNANCY && p->weeks >= 28 && pst_position_on_floor(e->position))
 		s -= 5;
+	/* The stage's own needs. */
+	if (bump_crowds_ribs(p) && ribs_work(e))
+		s += 8;
+	if (feeding_baby(p) && neck_strength(e))
+		s += 6;
+	if (early_postpartum(p) && upright_position(e) && e->gentle)
+		s += 6;
+	if (early_postpartum(p) && calming(e))
+		s += 6;
 	return s;
 }
 
@@ -344,12 +416,30 @@ static const char *why_text(struct builder *b, const struct pst_plan_item *it)
 		pst_buf_printf(&w, " It works where you said it hurts (%s%s%s%s%s).",
 			       upper ? "upper back" : "", upper && (mid || neck) ? ", " : "",
 			       mid ? "mid back" : "", mid && neck ? ", " : "", neck ? "neck" : "");
+	bool named = trig(p, PST_TRIG_FEEDING) || trig(p, PST_TRIG_HOLDING) ||
+		     trig(p, PST_TRIG_CARRYING);
 	if (rounding_trigger(p) && (pst_exercise_opens_front(e) || shoulder_blade_work(e)))
-		pst_buf_puts(&w, " It counters the rounded shoulders of feeding, holding and carrying.");
+		pst_buf_puts(&w, named ? " It counters the rounded shoulders of feeding, holding and carrying."
+				       : " It counters the rounded shoulders that feeding and holding your "
+					 "baby bring.");
 	else if (desk_trigger(p) && ((e->regions & PST_BIT(PST_REG_NECK)) || pst_exercise_opens_front(e)))
 		pst_buf_puts(&w, " It counters long spells looking down at a desk or a screen.");
 	if (calming_trigger(p) && calming(e))
 		pst_buf_puts(&w, " Slow breathing helps you settle for sleep and under stress.");
+	if (upper_back_complaint(p) && front_opener(e))
+		pst_buf_puts(&w, " For pain in the upper back the plan opens the front of the chest and "
+				 "shoulders rather than stretching into the painful back.");
+	if (feeding_baby(p) && neck_strength(e))
+		pst_buf_puts(&w, " Looking down at your baby during feeds strains the neck; this brings "
+				 "the head back over the shoulders.");
+	if (bump_crowds_ribs(p) && ribs_work(e))
+		pst_buf_puts(&w, " As the bump grows it crowds the ribs; this gives the ribs and mid "
+				 "back room to move.");
+	if (early_postpartum(p) && upright_position(e) && e->gentle)
+		pst_buf_printf(&w, " Gentle and done %s, it suits the first weeks after birth.",
+			       e->position == PST_POS_SEATED ? "sitting" : "standing");
+	else if (early_postpartum(p) && calming(e))
+		pst_buf_puts(&w, " Rest and slow breathing help recovery in the first weeks after birth.");
 	if (it->replaces)
 		pst_buf_printf(&w, " It stands in for %s, which is left out for you.", it->replaces->name);
 	if (it->progressed_from)
@@ -366,8 +456,60 @@ static const char *why_text(struct builder *b, const struct pst_plan_item *it)
 	return s ? s : e->purpose;
 }
 
+/* How the stage shaped the plan, in plain words, for "Why these exercises". */
+static const char *stage_text(struct builder *b)
+{
+	const struct pst_profile *p = b->p;
+	struct pst_buf w;
+	char words[96];
+	pst_buf_init(&w, 2048);
+	pst_buf_puts(&w, pst_profile_stage_words(p, words, sizeof words));
+	if (feeding_baby(p))
+		pst_buf_puts(&w, p->feeding == PST_FEED_BREAST ? ", breastfeeding"
+				 : p->feeding == PST_FEED_BOTTLE ? ", bottle feeding"
+								 : ", feeding your baby");
+	pst_buf_puts(&w, ": ");
+	int n = 0;
+#define PART(...) (pst_buf_puts(&w, n++ ? "; " : ""), pst_buf_printf(&w, __VA_ARGS__))
+	if (is_pregnant(p)) {
+		if (p->weeks >= 20)
+			PART("nothing lying flat on your back, and breathing into the sides of the ribs "
+			     "that the growing bump crowds");
+		else
+			PART("most positions still suit you; lying on your back comes with a note to "
+			     "roll to your side if you feel light-headed");
+		if (p->weeks > 13)
+			PART("nothing lying on your front");
+		if (p->weeks >= 28)
+			PART("mostly standing and sitting exercises, so you get down to the floor less");
+	} else {
+		if (p->weeks < 2)
+			PART("only exercises done sitting, standing or lying on your side in the first "
+			     "two weeks");
+		if (p->weeks < 6)
+			PART("gentle exercise only, with no load, until 6 weeks, favouring what is done "
+			     "sitting or standing and slow breathing for rest");
+		if (p->birth == PST_BIRTH_CAESAREAN && p->weeks < 6)
+			PART("after the caesarean, nothing that loads the tummy wall, presses on the "
+			     "wound or bends backward from kneeling: the seated versions take their "
+			     "place");
+		else if (p->birth == PST_BIRTH_CAESAREAN)
+			PART("after the caesarean, anything that loads the tummy wall only once your "
+			     "doctor, midwife or physiotherapist says it is ready");
+		PART("chest openers and shoulder-blade work against the rounded shoulders of %s",
+		     feeding_baby(p) ? "feeding and holding your baby" : "holding and carrying your baby");
+		if (feeding_baby(p))
+			PART("neck exercises for looking down at your baby during feeds");
+	}
+#undef PART
+	pst_buf_puts(&w, ".");
+	const char *s = w.failed ? NULL : pst_arena_strdup(b->plan->arena, w.s);
+	pst_buf_free(&w);
+	return s;
+}
+
 static void add_excluded(struct builder *b, const struct pst_exercise *e, const char *rule,
-			 const char *reason, const char *source, const struct pst_exercise *by,
+			 const char *reason, const struct pst_cites *source, const struct pst_exercise *by,
 			 const struct pst_rule *by_rule)
 {
 	struct pst_plan *plan = b->plan;
@@ -566,7 +708,7 @@ static void add_progressed_excluded(struct builder *b, const struct pst_progress
 				       k->moved->ex->name);
 	add_excluded(b, k->ex, down ? "regressed-to-variant" : "progressed-to-variant",
 		     why ? why : "Your progression moved on to a variant.",
-		     "CLINICAL §7: pain-monitoring model (Silbernagel 2007), applied conservatively",
+		     &pst_progression_sources,
 		     k->moved->chosen ? k->moved->ex : NULL, NULL);
 }
 
@@ -621,11 +763,24 @@ int pst_plan_build(const struct pst_catalog *c, const struct pst_tips *t,
 		}
 	}
 
-	/* 2. The mix the seeds advise, from 8 minutes: mobility, a front-opening stretch,
-	 * back or neck strengthening; from 10, breathing or relaxation to finish. */
+	/* 2. For upper-back pain (or no area given), a stretch that opens the chest and the
+	 * fronts of the shoulders comes first, whatever the time: open the front, do not
+	 * stretch into the painful back (seeds 000, 002). Chosen first, no forward-bending
+	 * variant linked to it can take its place. Then the mix the seeds advise, from 8
+	 * minutes: mobility, a front-opening stretch (when there is none yet), back or neck
+	 * strengthening; from 10, breathing or relaxation to finish. */
+	bool opener = false;
+	if (upper_back_complaint(p)) {
+		struct cand *k = best(&b, front_opener, false);
+		if (k && !try_add(&b, k))
+			k->dropped = true;
+		opener = k && k->chosen;
+	}
 	if (p->minutes >= SLOT_MINUTES) {
 		slot_fn slots[] = {slot_mobility, pst_exercise_opens_front, pst_exercise_strengthens_back};
 		for (size_t s = 0; s < sizeof slots / sizeof *slots; s++) {
+			if (opener && slots[s] == pst_exercise_opens_front)
+				continue;
 			struct cand *k = best(&b, slots[s], false);
 			if (k && !try_add(&b, k))
 				k->dropped = true;
@@ -691,7 +846,7 @@ int pst_plan_build(const struct pst_catalog *c, const struct pst_tips *t,
 			for (size_t j = 0; j < plan->nitems; j++)
 				if (plan->items[j].replaces == e)
 					by = plan->items[j].ex;
-			add_excluded(&b, e, r->id, r->reason, r->source, by, r);
+			add_excluded(&b, e, r->id, r->reason, r->sources.n ? &r->sources : NULL, by, r);
 			continue;
 		}
 		const struct pst_question *nq = note_excluding(screen, e);
@@ -700,7 +855,7 @@ int pst_plan_build(const struct pst_catalog *c, const struct pst_tips *t,
 			for (size_t j = 0; j < plan->nitems; j++)
 				if (plan->items[j].replaces == e)
 					by = plan->items[j].ex;
-			add_excluded(&b, e, nq->id, nq->avoid_reason, nq->source, by, NULL);
+			add_excluded(&b, e, nq->id, nq->avoid_reason, &nq->sources, by, NULL);
 			continue;
 		}
 		if (k && k->moved) {
@@ -725,6 +880,7 @@ int pst_plan_build(const struct pst_catalog *c, const struct pst_tips *t,
 		}
 	}
 
+	plan->stage_why = stage_text(&b);
 	schedule(&b);
 	relief(&b);
 	pick_tips(&b, t);

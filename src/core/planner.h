@@ -34,7 +34,7 @@ struct pst_plan_excluded {
 			     * whose avoid list leaves it out (by_rule NULL), or "time-budget" /
 			     * "similar-in-plan" / "progressed-to-variant" / "regressed-to-variant" */
 	const char *reason; /* plain words */
-	const char *source; /* the rule's source; NULL for planning reasons */
+	const struct pst_cites *sources; /* the rule's sources; NULL for planning reasons */
 	const struct pst_exercise *replaced_by; /* the easier variant used instead, or NULL */
 	const struct pst_rule *by_rule; /* the rule that left it out; NULL for planning reasons */
 };
@@ -60,6 +60,9 @@ struct pst_plan {
 	size_t nwarnings;
 	const struct pst_tip **tips;
 	size_t ntips;
+	/* How the person's stage shaped the choice, in plain words ("5 weeks after a
+	 * caesarean, feeding your baby: ..."); shown first under "Why these exercises". */
+	const char *stage_why;
 };
 
 /*

@@ -21,6 +21,7 @@ static const struct pst_joint_info joints[PST_J__MAX] = {
 	[PST_J_TWIST] = {"twist", -60, 60, "rotation of the chest against the pelvis: + to the right"},
 	[PST_J_NECK] = {"neck", -50, 60, "neck flexion (+, chin down) or extension (-, looking up)"},
 	[PST_J_HEAD_TURN] = {"head_turn", -70, 70, "head rotation: + to the right"},
+	[PST_J_NOD] = {"nod", -40, 40, "the head nodding on top of the neck: + chin down; with neck -20, nod 20 draws the head straight back (a chin tuck)"},
 	SIDED(SCAPULA_UP, scapula_up, -10, 40, "shoulder girdle raised (+, shrug) or pressed down (-)"),
 	SIDED(SCAPULA_BACK, scapula_back, -30, 30, "shoulder blade drawn back (+) or forward (-, rounded)"),
 	SIDED(SHOULDER, shoulder, -60, 180, "arm raised from hanging (-: behind the body)"),
@@ -65,6 +66,7 @@ void pst_pose_neutral(struct pst_pose *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->name = "start";
+	p->caption = "Start";
 	p->view = PST_VIEW_SIDE;
 	p->anchor = PST_LM_PELVIS;
 }
@@ -83,6 +85,31 @@ void pst_pose_lerp(const struct pst_pose *a, const struct pst_pose *b, double t,
 		r.a[j] = (short)(v < 0 ? v - 0.5 : v + 0.5); /* rounded half away from zero */
 	}
 	*out = r;
+}
+
+void pst_scene_dress(const struct pst_scene *sc, bool pregnant, struct pst_pose buf[PST_POSES_MAX],
+		     struct pst_scene *out)
+{
+	*out = *sc;
+	size_t n = sc->n < PST_POSES_MAX ? sc->n : PST_POSES_MAX;
+	for (size_t i = 0; i < n; i++) {
+		buf[i] = sc->poses[i];
+		buf[i].pregnant = pregnant && !buf[i].no_bump;
+	}
+	out->poses = buf;
+	out->n = n;
+}
+
+void pst_pose_caption_from_name(const char *name, char *out, size_t n)
+{
+	if (!n)
+		return;
+	size_t k = 0;
+	for (; name && name[k] && k + 1 < n; k++)
+		out[k] = name[k] == '-' ? ' ' : name[k];
+	out[k] = '\0';
+	if (out[0] >= 'a' && out[0] <= 'z')
+		out[0] = (char)(out[0] - 'a' + 'A');
 }
 
 int pst_scene_pick(const struct pst_scene *s, const char *what)
@@ -266,7 +293,7 @@ static void read_pose(struct pst_yaml *y, yaml_node_t *node, size_t idx, size_t 
 	pst_pose_neutral(p);
 	p->view = def->view;
 	p->anchor = def->anchor;
-	p->pregnant = def->pregnant;
+	p->no_bump = !def->pregnant;
 	p->name = idx == 0 ? "start" : idx + 1 == n ? "end" : NULL;
 	if (!p->name) {
 		char *s = pst_arena_printf(y->arena, "pose-%zu", idx + 1);
@@ -280,6 +307,8 @@ static void read_pose(struct pst_yaml *y, yaml_node_t *node, size_t idx, size_t 
 	yaml_node_t *by[PST_J__MAX] = {0};
 	bool sided[PST_J__MAX] = {0};
 	bool seen_name = false, seen_view = false, seen_preg = false, seen_anchor = false;
+	bool seen_caption = false;
+	p->caption = NULL;
 	for (yaml_node_pair_t *pr = node->data.mapping.pairs.start;
 	     pr < node->data.mapping.pairs.top; pr++) {
 		yaml_node_t *k = pst_yaml_get(y, pr->key);
@@ -293,6 +322,7 @@ static void read_pose(struct pst_yaml *y, yaml_node_t *node, size_t idx, size_t 
 			     : strcmp(key, "view") == 0     ? &seen_view
 			     : strcmp(key, "pregnant") == 0 ? &seen_preg
 			     : strcmp(key, "anchor") == 0   ? &seen_anchor
+			     : strcmp(key, "caption") == 0  ? &seen_caption
 							    : NULL;
 		if (seen && *seen) {
 			pst_yaml_error(y, k, "%s: '%s' is given twice", ctx, key);
@@ -315,6 +345,20 @@ static void read_pose(struct pst_yaml *y, yaml_node_t *node, size_t idx, size_t 
 				p->name = s;
 			continue;
 		}
+		if (seen == &seen_caption) {
+			seen_caption = true;
+			const char *s = pst_yaml_str(y, v, field);
+			size_t len = s ? strlen(s) : 0;
+			if (s && (len == 0 || len > PST_CAPTION_MAX))
+				pst_yaml_error(y, v, "%s must be 1-%d characters of plain words", field,
+					       PST_CAPTION_MAX);
+			else if (s && strpbrk(s, "<>\n\t"))
+				pst_yaml_error(y, v, "%s: plain words only (no '<', '>' or line breaks)",
+					       field);
+			else if (s)
+				p->caption = s;
+			continue;
+		}
 		if (seen == &seen_view) {
 			seen_view = true;
 			int e = pst_yaml_enum(y, v, field, &pst_vocab_view);
@@ -324,7 +368,9 @@ static void read_pose(struct pst_yaml *y, yaml_node_t *node, size_t idx, size_t 
 		}
 		if (seen == &seen_preg) {
 			seen_preg = true;
-			pst_yaml_bool(y, v, field, &p->pregnant);
+			bool may = !p->no_bump;
+			if (pst_yaml_bool(y, v, field, &may))
+				p->no_bump = !may;
 			continue;
 		}
 		if (seen == &seen_anchor) {
@@ -386,7 +432,7 @@ bool pst_scene_read(struct pst_yaml *y, struct yaml_node_s *figure, struct yaml_
 		    struct yaml_node_s *poses, struct pst_scene *out)
 {
 	size_t before = y->errors;
-	struct defaults def = {PST_VIEW_SIDE, PST_LM_PELVIS, false};
+	struct defaults def = {PST_VIEW_SIDE, PST_LM_PELVIS, true};
 	memset(out, 0, sizeof(*out));
 	if (figure)
 		read_figure(y, figure, &def);
@@ -434,6 +480,12 @@ bool pst_scene_read(struct pst_yaml *y, struct yaml_node_s *figure, struct yaml_
 	for (size_t i = 0; i < n; i++) {
 		yaml_node_t *pn = pst_yaml_get(y, poses->data.sequence.items.start[i]);
 		read_pose(y, pn, i, n, &def, &v[i]);
+		if (!v[i].caption) {
+			char cap[32];
+			pst_pose_caption_from_name(v[i].name, cap, sizeof cap);
+			char *c = pst_arena_printf(y->arena, "%s", cap);
+			v[i].caption = c ? c : v[i].name;
+		}
 		for (size_t k = 0; k < i; k++)
 			if (strcmp(v[k].name, v[i].name) == 0) {
 				pst_yaml_error(y, pn, "poses[%zu]: the name '%s' is taken by poses[%zu]",

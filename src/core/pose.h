@@ -18,6 +18,7 @@ enum pst_joint {
 	PST_J_TWIST,     /* rotation of the chest against the pelvis: + to the right */
 	PST_J_NECK,      /* neck flexion (+, chin down) or extension (-, looking up) */
 	PST_J_HEAD_TURN, /* head rotation: + to the right */
+	PST_J_NOD,       /* the head nodding on top of the neck: + chin down */
 	/* Each of the following comes twice, right side first. */
 	PST_J_R_SCAPULA_UP, PST_J_R_SCAPULA_BACK, PST_J_R_SHOULDER, PST_J_R_SHOULDER_OUT,
 	PST_J_R_SHOULDER_ROT, PST_J_R_ELBOW, PST_J_R_WRIST, PST_J_R_HIP, PST_J_R_HIP_OUT,
@@ -57,9 +58,11 @@ extern const struct pst_vocab pst_vocab_view, pst_vocab_landmark;
 
 struct pst_pose {
 	const char *name;       /* "start", "cow", ...: never NULL after loading */
+	const char *caption;    /* what a person reads under it ("Breathe in"): never NULL */
 	enum pst_view view;
 	enum pst_landmark anchor; /* stays at the same place in every pose */
-	bool pregnant;          /* draw the bump */
+	bool pregnant;          /* draw the bump: false after loading, see pst_scene_dress */
+	bool no_bump;           /* the data says never to draw the bump in this pose */
 	short a[PST_J__MAX];    /* degrees */
 };
 
@@ -85,7 +88,7 @@ struct pst_scene {
 	size_t nprops;
 };
 
-enum { PST_POSES_MIN = 2, PST_POSES_MAX = 6, PST_PROPS_MAX = 6, PST_NUDGE_MAX = 200 };
+enum { PST_POSES_MIN = 2, PST_POSES_MAX = 6, PST_PROPS_MAX = 6, PST_NUDGE_MAX = 200, PST_CAPTION_MAX = 60 };
 
 /* Sets every joint of p to 0 (standing tall), view side, anchor pelvis, no bump. */
 void pst_pose_neutral(struct pst_pose *p);
@@ -97,6 +100,18 @@ void pst_pose_neutral(struct pst_pose *p);
  */
 void pst_pose_lerp(const struct pst_pose *a, const struct pst_pose *b, double t,
 		   struct pst_pose *out);
+
+/*
+ * The scene sc as drawn for a person: a copy of its poses in buf (out->poses points
+ * there) with the bump drawn when pregnant is true, in every pose that allows it. A
+ * loaded scene draws no bump: the library shows a neutral figure.
+ */
+void pst_scene_dress(const struct pst_scene *sc, bool pregnant, struct pst_pose buf[PST_POSES_MAX],
+		     struct pst_scene *out);
+
+/* Writes into out (size n) the words a person reads for a pose name that has no
+ * caption: "knees-right" becomes "Knees right". */
+void pst_pose_caption_from_name(const char *name, char *out, size_t n);
 
 /* Returns the index of the pose that a name picks: "start" (the first), "end" (the
  * last), a pose's own name, or a number from 1; -1 when none matches. */

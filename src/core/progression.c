@@ -35,10 +35,20 @@ static void climb(struct pst_range *r, int step, int *left)
 	r->lo = r->hi = v;
 }
 
+/* The holds progression climbs through: up to the exercise's useful maximum, never past
+ * what its own text calls useless (a 30 s stretch gains as much as a 60 s one). */
+static struct pst_range hold_ladder(const struct pst_dose *d)
+{
+	struct pst_range r = d->hold_s;
+	if (d->useful_hold_s && r.hi > d->useful_hold_s)
+		r.hi = d->useful_hold_s > r.lo ? d->useful_hold_s : r.lo;
+	return r;
+}
+
 int pst_dose_levels(const struct pst_dose *d)
 {
 	return 1 + steps_in(d->reps, reps_step(d->reps)) + steps_in(d->sets, 1) +
-	       steps_in(d->hold_s, PST_PROG_STEP_HOLD_S) +
+	       steps_in(hold_ladder(d), PST_PROG_STEP_HOLD_S) +
 	       steps_in(d->breaths, PST_PROG_STEP_BREATHS);
 }
 
@@ -49,6 +59,7 @@ struct pst_dose pst_dose_at_level(const struct pst_dose *d, int level)
 	/* The order of the ladder: repetitions, sets, hold, breaths. */
 	climb(&s.reps, reps_step(d->reps), &left);
 	climb(&s.sets, 1, &left);
+	s.hold_s = hold_ladder(d);
 	climb(&s.hold_s, PST_PROG_STEP_HOLD_S, &left);
 	climb(&s.breaths, PST_PROG_STEP_BREATHS, &left);
 	return s;
@@ -86,6 +97,11 @@ struct verdict {
 struct state {
 	struct pst_prog_entry e;
 	int64_t week; /* the Monday of the last session that included it */
+	/* While a day's sessions are replayed: the worst verdict so far that day, and the
+	 * session it was last counted in (e.sessions counts sessions, not days). */
+	bool day_pending;
+	struct verdict day_v;
+	const struct pst_session_log *counted_in;
 	struct why why; /* of e.last */
 	enum pst_feedback calm_fb[PST_PROG_CALM_SESSIONS];
 	bool calm_pain_known;
@@ -324,7 +340,6 @@ static void apply(struct replay *r, struct state *s, const struct verdict *v, in
 		  int after, int64_t day)
 {
 	struct pst_prog_entry *e = &s->e;
-	e->sessions++;
 	/* Done again after it was replaced: the person is doing it, so it is back, and the
 	 * move away (its last change) no longer holds. */
 	if (e->moved_to) {
@@ -390,37 +405,55 @@ static int verdict_rank(const struct verdict *v)
 	return v->cause == CAUSE_HURT ? 3 : v->cause == CAUSE_PAIN ? 2 : v->hard ? 1 : 0;
 }
 
-static void replay_session(struct replay *r, const struct pst_session_log *l,
-			   const struct pst_exercise **exs)
+static bool worse(const struct verdict *w, const struct verdict *v)
 {
-	int64_t day = pst_time_day(l->at);
+	return verdict_rank(w) > verdict_rank(v) ||
+	       (w->cause == CAUSE_PAIN && v->cause == CAUSE_PAIN && w->pain > v->pain);
+}
+
+/*
+ * Replays the nl sessions of one local day (in time order). A day is one verdict per
+ * exercise, the worst of all its entries that day (hurt, pain, hard, calm): two sessions
+ * minutes apart are not "twice in a row", and no exercise moves more than one step a
+ * day. The next-day check compares with the last check-in before the day's first
+ * session. touched has room for one pointer per catalogue exercise.
+ */
+static void replay_day(struct replay *r, const struct pst_session_log *const *ls, size_t nl,
+		       struct state **touched)
+{
+	int64_t day = pst_time_day(ls[0]->at);
 	apply_rises(r, pst_day_monday(day));
 	int before = -1, after = -1;
-	bool rise = next_day_rise(r, day, l->at.epoch, &before, &after);
-	size_t n = l->nex < PST_SESSION_MAX_EXERCISES ? l->nex : PST_SESSION_MAX_EXERCISES;
-	for (size_t i = 0; i < n; i++)
-		exs[i] = pst_catalog_find(r->c, l->ex[i].id);
-	for (size_t i = 0; i < n; i++) {
-		if (!exs[i])
-			continue;
-		/* The same exercise twice in one session is one verdict: the worse. */
-		bool seen = false;
-		for (size_t k = 0; k < i && !seen; k++)
-			seen = exs[k] == exs[i];
-		if (seen)
-			continue;
-		struct verdict v = judge(&l->ex[i]);
-		for (size_t k = i + 1; k < n; k++) {
-			if (exs[k] != exs[i])
+	bool rise = next_day_rise(r, day, ls[0]->at.epoch, &before, &after);
+	size_t nt = 0;
+	for (size_t k = 0; k < nl; k++) {
+		const struct pst_session_log *l = ls[k];
+		size_t n = l->nex < PST_SESSION_MAX_EXERCISES ? l->nex : PST_SESSION_MAX_EXERCISES;
+		for (size_t i = 0; i < n; i++) {
+			const struct pst_exercise *e = pst_catalog_find(r->c, l->ex[i].id);
+			if (!e)
 				continue;
-			struct verdict w = judge(&l->ex[k]);
-			if (verdict_rank(&w) > verdict_rank(&v) ||
-			    (w.cause == CAUSE_PAIN && v.cause == CAUSE_PAIN && w.pain > v.pain))
-				v = w;
+			struct state *st = state_of(r, e);
+			if (st->counted_in != l) {
+				st->counted_in = l;
+				st->e.sessions++;
+			}
+			struct verdict w = judge(&l->ex[i]);
+			if (!st->day_pending) {
+				st->day_pending = true;
+				st->day_v = w;
+				touched[nt++] = st;
+			} else if (worse(&w, &st->day_v)) {
+				st->day_v = w;
+			}
 		}
+	}
+	for (size_t i = 0; i < nt; i++) {
+		struct state *st = touched[i];
+		struct verdict v = st->day_v;
+		st->day_pending = false;
 		if (rise && v.cause == CAUSE_CALM)
 			v.cause = CAUSE_NEXT_DAY;
-		struct state *st = state_of(r, exs[i]);
 		st->week = pst_day_monday(day);
 		apply(r, st, &v, before, after, day);
 	}
@@ -617,6 +650,8 @@ int pst_progression_build(const struct pst_catalog *c, const struct pst_profile 
 	*out = NULL;
 	struct replay r = {.c = c, .p = p};
 	struct order *ord = NULL;
+	const struct pst_session_log **day_logs = NULL;
+	struct state **touched = NULL;
 	struct pst_progression *pr = calloc(1, sizeof(*pr));
 	int err = PST_ENOMEM;
 	if (!pr || !(pr->arena = pst_arena_new()))
@@ -624,7 +659,9 @@ int pst_progression_build(const struct pst_catalog *c, const struct pst_profile 
 	r.st = calloc(c->n ? c->n : 1, sizeof(*r.st));
 	r.ck = malloc((ncheckins ? ncheckins : 1) * sizeof(*r.ck));
 	ord = malloc((nsessions ? nsessions : 1) * sizeof(*ord));
-	if (!r.st || !r.ck || !ord)
+	day_logs = malloc((nsessions ? nsessions : 1) * sizeof(*day_logs));
+	touched = malloc((c->n ? c->n : 1) * sizeof(*touched));
+	if (!r.st || !r.ck || !ord || !day_logs || !touched)
 		goto out;
 	for (size_t i = 0; i < ncheckins; i++)
 		r.ck[i] = (struct ck){pst_time_day(checkins[i].at), checkins[i].at.epoch,
@@ -637,9 +674,14 @@ int pst_progression_build(const struct pst_catalog *c, const struct pst_profile 
 
 	if (!find_rises(&r, checkins))
 		goto out;
-	const struct pst_exercise *exs[PST_SESSION_MAX_EXERCISES];
-	for (size_t i = 0; i < nsessions; i++)
-		replay_session(&r, &sessions[ord[i].idx], exs);
+	/* Day by day: the sessions of one local day count as one for progression. */
+	for (size_t i = 0; i < nsessions;) {
+		int64_t day = pst_time_day(sessions[ord[i].idx].at);
+		size_t nl = 0;
+		while (i < nsessions && pst_time_day(sessions[ord[i].idx].at) == day)
+			day_logs[nl++] = &sessions[ord[i++].idx];
+		replay_day(&r, day_logs, nl, touched);
+	}
 	apply_rises(&r, INT64_MAX);
 
 	size_t n = 0;
@@ -673,6 +715,8 @@ out:
 	free(r.ck);
 	free(r.rises);
 	free(ord);
+	free(day_logs);
+	free(touched);
 	pst_progression_free(pr);
 	return err;
 }

@@ -12,7 +12,8 @@
  * pst_dose_start). One step up raises, in this order and one field at a time:
  *   1. repetitions toward reps.hi, 2 at a time (1 when reps.hi - reps.lo < 4);
  *   2. sets toward sets.hi, 1 at a time;
- *   3. the hold toward hold_s.hi, 5 s at a time;
+ *   3. the hold toward hold_s.hi, 5 s at a time, but never past useful_hold_s (the
+ *      longest hold the exercise's own text calls useful);
  *   4. breaths toward breaths.hi, 2 at a time.
  * The last step of each field stops at its hi. The top level (the ceiling) has every
  * range at its hi. A step down walks the same ladder back.

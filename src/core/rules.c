@@ -1,5 +1,7 @@
-/* The safety rules as one table: id, effect, reason, source and a small predicate.
- * Facts and sources: CLINICAL.md (shared with the clinicians who review the rules). */
+/* The safety rules as one table: id, effect, reason, sources and a small predicate.
+ * Each rule cites ids of data/sources.yaml (checked at build time by datagen and by
+ * `postura catalog check`); the clinical facts behind them are gathered for the
+ * clinicians who review the rules in the project's clinical notes. */
 #include "rules.h"
 
 #include <string.h>
@@ -159,110 +161,123 @@ static bool midline_watch(const struct pst_exercise *e, const struct pst_profile
 	return postpartum(p) && e->abdominal_load && !gap_or_leak(p) && !caesarean_before_6(p);
 }
 
+/* A citation of a source id, with an optional detail; its line is this file's. */
+#define CITE(id, detail) {(id), (detail), __LINE__, 0}
+/* The person's own choices cite nothing: they are not safety rules. */
+#define NO_CITES {NULL, 0}
+
 const struct pst_rule pst_rules[] = {
 	{"pregnancy-no-supine-from-20-weeks", PST_RULE_EXCLUDE, false,
 	 "From 20 weeks of pregnancy, lying flat on your back can press the womb on a large "
 	 "vein and leave you faint, so exercises on your back are left out.",
-	 "ACOG Committee Opinion 804 (2020); Mottola 2018 (Canadian guideline); week 20 cut-off "
-	 "conventional (unconfirmed, applied conservatively); CLINICAL.md section 4",
+	 PST_CITES(CITE("acog-co-804", "avoid lying flat on the back as much as possible"),
+		   CITE("mottola-2018", NULL),
+		   CITE("conventional-practice",
+			"the week-20 cut-off is not confirmed in either guideline; applied conservatively")),
 	 supine_late},
 	{"pregnancy-no-prone-after-13-weeks", PST_RULE_EXCLUDE, false,
 	 "After the first trimester, lying face down is not practical or comfortable with a "
 	 "growing bump, so exercises on your front are left out.",
-	 "Conventional practice; CLINICAL.md section 4", prone_pregnant},
+	 PST_CITES(CITE("conventional-practice", "comfort with a growing bump")), prone_pregnant},
 	{"caesarean-nothing-pressing-on-the-wound-before-6-weeks", PST_RULE_EXCLUDE, false,
 	 "After a caesarean the wound is still healing: this position folds the belly onto the "
 	 "thighs and presses on it, so it is left out for the first 6 weeks.",
-	 "POGP (after a caesarean); CLINICAL.md section 5 (applied conservatively)",
+	 PST_CITES(CITE("pogp-fit-and-safe", "after a caesarean; applied conservatively")),
 	 caesarean_belly_pressure},
 	{"caesarean-no-kneeling-backward-bend-before-6-weeks", PST_RULE_EXCLUDE, false,
 	 "After a caesarean, kneeling and bending backward stretches the healing wound and tummy "
 	 "wall, so this is left out for the first 6 weeks; the seated version opens the upper "
 	 "back without it.",
-	 "CLINICAL.md section 5 (abdominal wall about half its strength at 6 weeks; no separate "
-	 "authoritative timeline found; applied conservatively)",
+	 PST_CITES(CITE("conventional-practice",
+			"the tummy wall has about half its strength at 6 weeks; no separate timeline "
+			"after a caesarean was found; applied conservatively")),
 	 caesarean_kneeling_backbend},
 	{"caesarean-no-abdominal-load-before-6-weeks", PST_RULE_EXCLUDE, false,
 	 "After a caesarean, the tummy wall is still healing: nothing that loads it or twists "
 	 "under load in the first 6 weeks.",
-	 "CLINICAL.md section 5 (no separate authoritative timeline found; applied "
-	 "conservatively)",
+	 PST_CITES(CITE("pogp-fit-and-safe",
+			"no separate timeline after a caesarean was found; applied conservatively")),
 	 caesarean_early},
 	{"postpartum-off-the-floor-first-2-weeks", PST_RULE_EXCLUDE, false,
 	 "In the first two weeks after birth (stitches, a sore perineum or wound, and getting up "
 	 "and down are hard), the plan keeps to exercises done sitting, standing or lying on "
 	 "your side; this one is done kneeling, on all fours or lying on the floor.",
-	 "POGP (fit and safe after birth: gentle exercise at first); CLINICAL.md section 5 "
-	 "(applied conservatively)",
+	 PST_CITES(CITE("pogp-fit-and-safe", "gentle exercise at first; applied conservatively")),
 	 first_weeks_floor},
 	{"postpartum-gentle-only-before-6-weeks", PST_RULE_EXCLUDE, false,
 	 "In the first 6 weeks after birth the plan keeps to gentle movement (mobility, "
 	 "stretching, breathing); this one is strengthening work or works against a band, a "
 	 "roller or your own weight, which waits until 6 weeks.",
-	 "POGP; Goom, Donnelly & Brockwell 2019; CLINICAL.md section 5", early_postpartum_load},
+	 PST_CITES(CITE("pogp-fit-and-safe", "gentle exercise first; more after 6 weeks"),
+		   CITE("goom-2019", NULL)),
+	 early_postpartum_load},
 	{"pelvic-girdle-pain-no-asymmetric-or-wide-positions", PST_RULE_EXCLUDE, false,
 	 "With pelvic girdle pain, positions with the legs apart or in different positions "
 	 "(half-kneeling, one foot forward, knees wide) strain the joints of the pelvis, so this "
 	 "one is left out.",
-	 "POGP leaflet (pregnancy-related pelvic girdle pain); Vleeming 2008 European guideline "
-	 "on pelvic girdle pain; CLINICAL.md section 3",
+	 PST_CITES(CITE("pogp-pgp", NULL), CITE("vleeming-2008", NULL)),
 	 pgp_position},
 	{"wrist-or-thumb-pain-no-wrist-load", PST_RULE_EXCLUDE, false,
 	 "With pain or tingling in the wrist or thumb (carpal tunnel in pregnancy, de Quervain's "
 	 "after birth are common), weight on the hands can make it worse, so this one is left out.",
-	 "CLINICAL.md section 3 (carpal tunnel syndrome common in pregnancy: no wrist load); "
-	 "applied conservatively to de Quervain's after birth",
+	 PST_CITES(CITE("conventional-practice",
+			"carpal tunnel syndrome is common in pregnancy: no wrist load; applied "
+			"conservatively to de Quervain's after birth")),
 	 wrist_pain},
 	{"tummy-gap-or-leaking-no-loaded-trunk", PST_RULE_EXCLUDE, false,
 	 "With a tummy gap or leaking, exercises that load the tummy wall or twist the trunk "
 	 "under load can make them worse, so this one is left out.",
-	 "Sperstad 2016 (diastasis recti); Goom 2019; CLINICAL.md sections 3 and 5",
+	 PST_CITES(CITE("sperstad-2016", "tummy gap"), CITE("goom-2019", "leaking")),
 	 gap_or_leak_load},
 	{"avoid-floor", PST_RULE_EXCLUDE, true,
 	 "You asked to avoid getting down on the floor, and this starts on the floor.",
-	 "Your choice (--avoid floor)", avoid_floor},
+	 NO_CITES, avoid_floor},
 	{"avoid-kneeling", PST_RULE_EXCLUDE, true,
 	 "You asked to avoid kneeling, and this is done with weight on the knees.",
-	 "Your choice (--avoid kneeling)", avoid_kneeling},
+	 NO_CITES, avoid_kneeling},
 	{"avoid-wrist-load", PST_RULE_EXCLUDE, true,
 	 "You asked to avoid weight on your wrists, and this puts weight on your hands.",
-	 "Your choice (--avoid wrist-load)", avoid_wrists},
+	 NO_CITES, avoid_wrists},
 	{"equipment-missing", PST_RULE_EXCLUDE, true,
-	 "It needs equipment you did not list as having.", "Your equipment (--equipment)",
+	 "It needs equipment you did not list as having.", NO_CITES,
 	 missing_equipment},
 	{"high-pain-gentle-only", PST_RULE_EXCLUDE, false,
 	 "Your pain is 7/10 or more: start with gentle movement only; strengthening comes back "
 	 "once the pain settles.",
-	 "Pain-monitoring model (Silbernagel 2007), applied conservatively; CLINICAL.md section 7",
+	 PST_CITES(CITE("silbernagel-2007", "pain-monitoring model, applied conservatively")),
 	 high_pain},
 	{"pregnancy-supine-caution", PST_RULE_CAUTION, false,
 	 "On your back: if you feel light-headed, sick or unwell, roll onto your side and stop.",
-	 "Mottola 2018 (Canadian guideline); CLINICAL.md section 4", supine_early},
+	 PST_CITES(CITE("mottola-2018", "change position if lying flat makes you feel unwell")),
+	 supine_early},
 	{"caesarean-clearance", PST_RULE_CAUTION, false,
 	 "After a caesarean, do this one only once your doctor, midwife or physiotherapist says "
 	 "your tummy wall is ready for load or twisting.",
-	 "CLINICAL.md section 5 (about half the strength of the abdominal wall at 6 weeks; "
-	 "applied conservatively)",
+	 PST_CITES(CITE("pogp-fit-and-safe",
+			"the tummy wall has about half its strength at 6 weeks; applied conservatively")),
 	 caesarean_later},
 	{"postpartum-midline-watch", PST_RULE_CAUTION, false,
 	 "Watch your tummy: if it bulges or domes along the middle, make the movement smaller "
 	 "or skip it, and mention it to your physiotherapist.",
-	 "Sperstad 2016 (diastasis recti); Goom 2019; CLINICAL.md section 5", midline_watch},
+	 PST_CITES(CITE("sperstad-2016", "tummy gap"), CITE("goom-2019", "a bulging midline")),
+	 midline_watch},
 	{"pelvic-girdle-pain-knees-together", PST_RULE_CAUTION, false,
 	 "With pelvic girdle pain, keep your knees together when you turn, roll over or get up "
 	 "and down, and keep the movement within what is comfortable.",
-	 "POGP leaflet (pregnancy-related pelvic girdle pain); Vleeming 2008 European guideline "
-	 "on pelvic girdle pain; CLINICAL.md section 3",
+	 PST_CITES(CITE("pogp-pgp", NULL), CITE("vleeming-2008", NULL)),
 	 pgp_turning},
 	{"tummy-gap-or-leaking-midline-watch", PST_RULE_CAUTION, false,
 	 "With a tummy gap or leaking: breathe out as you make the effort, and if your tummy "
 	 "domes or bulges along the middle, or you leak, make the movement smaller or skip it; "
 	 "a pelvic-health physiotherapist can help.",
-	 "Sperstad 2016 (diastasis recti); Goom 2019; CLINICAL.md sections 3 and 5",
+	 PST_CITES(CITE("sperstad-2016", "tummy gap"), CITE("goom-2019", "leaking or a bulging midline")),
 	 gap_or_leak_watch},
 };
 
 const size_t pst_rules_n = sizeof pst_rules / sizeof *pst_rules;
+
+const struct pst_cites pst_progression_sources =
+	PST_CITES(CITE("silbernagel-2007", "pain-monitoring model, applied conservatively"));
 
 const struct pst_rule *pst_rules_excluding(const struct pst_exercise *e,
 					   const struct pst_profile *p)
@@ -285,6 +300,20 @@ size_t pst_rules_cautions(const struct pst_exercise *e, const struct pst_profile
 		n++;
 	}
 	return n;
+}
+
+size_t pst_rules_check_sources(const struct pst_sources *s, struct pst_diags *d)
+{
+	size_t bad = 0;
+	for (size_t i = 0; i < pst_rules_n; i++) {
+		const struct pst_rule *r = &pst_rules[i];
+		bad += pst_sources_check(s, &r->sources, "src/core/rules.c", d);
+		if (!r->choice && r->sources.n == 0) {
+			pst_diag_add(d, "src/core/rules.c", 0, 0, "rule '%s' cites no source", r->id);
+			bad++;
+		}
+	}
+	return bad + pst_sources_check(s, &pst_progression_sources, "src/core/rules.c", d);
 }
 
 const struct pst_rule *pst_rules_find(const char *id)

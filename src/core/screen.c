@@ -78,7 +78,7 @@ static bool read_question(struct pst_yaml *y, yaml_node_t *node, struct pst_ques
 	if (v[F_ADVICE])
 		qn->advice = pst_yaml_str(y, v[F_ADVICE], "advice");
 	if (v[F_SOURCE])
-		qn->source = pst_yaml_str(y, v[F_SOURCE], "source");
+		pst_yaml_cites(y, v[F_SOURCE], "source", 1, &qn->sources);
 	if (v[F_STOP_SIGN])
 		qn->stop_sign = pst_yaml_str(y, v[F_STOP_SIGN], "stop_sign");
 	/* A week range for a stage the question is not asked in would never apply. */
@@ -217,6 +217,15 @@ void pst_questions_free(struct pst_questions *q)
 		return;
 	pst_arena_free(q->arena);
 	free(q);
+}
+
+size_t pst_questions_check_sources(const struct pst_questions *q, const struct pst_sources *s,
+				   struct pst_diags *d)
+{
+	size_t bad = 0;
+	for (size_t i = 0; q && i < q->n; i++)
+		bad += pst_sources_check(s, &q->v[i].sources, q->file, d);
+	return bad;
 }
 
 const struct pst_question *pst_questions_find(const struct pst_questions *q, const char *id)

@@ -5,10 +5,12 @@
 #include <stdint.h>
 
 #include "base.h"
+#include "sources.h"
 #include "vocab.h"
 
 struct pst_question {
-	const char *id, *question, *advice, *source;
+	const char *id, *question, *advice;
+	struct pst_cites sources; /* ids in the table of sources, each with an optional detail */
 	unsigned stages; /* PST_BIT(enum pst_stage): the stages it is asked in */
 	enum pst_outcome outcome; /* EMERGENCY .. NOTE: what a yes means */
 	const char *stop_sign;    /* a "stop exercising now" sign in a few words, or NULL */
@@ -35,6 +37,10 @@ struct pst_questions {
 int pst_questions_load(const struct pst_blob *file, struct pst_questions **out,
 		       struct pst_diags *d);
 void pst_questions_free(struct pst_questions *q);
+/* Checks every question's citations against the table of sources; reports each unknown
+ * id at its file:line:col. Returns how many were wrong. */
+size_t pst_questions_check_sources(const struct pst_questions *q, const struct pst_sources *s,
+				   struct pst_diags *d);
 const struct pst_question *pst_questions_find(const struct pst_questions *q, const char *id);
 
 enum pst_answer { PST_ANS_UNANSWERED = 0, PST_ANS_NO, PST_ANS_YES };

@@ -174,7 +174,7 @@ static bool read_front(struct pst_yaml *y, struct pst_tip *t)
 			       "from_week: %d is past the end of pregnancy (week %d)", t->from_week,
 			       PREGNANCY_WEEK_MAX);
 	if (v[F_SOURCE])
-		t->source = pst_yaml_str(y, v[F_SOURCE], "source");
+		pst_yaml_cites(y, v[F_SOURCE], "source", 1, &t->sources);
 	return y->errors == before;
 }
 
@@ -402,6 +402,15 @@ void pst_tips_free(struct pst_tips *t)
 		return;
 	pst_arena_free(t->arena);
 	free(t);
+}
+
+size_t pst_tips_check_sources(const struct pst_tips *t, const struct pst_sources *s,
+			      struct pst_diags *d)
+{
+	size_t bad = 0;
+	for (size_t i = 0; t && i < t->n; i++)
+		bad += pst_sources_check(s, &t->v[i].sources, t->v[i].file, d);
+	return bad;
 }
 
 const struct pst_tip *pst_tips_find(const struct pst_tips *t, const char *id)

@@ -3,10 +3,12 @@
 #define PST_TIPS_H
 
 #include "base.h"
+#include "sources.h"
 #include "vocab.h"
 
 struct pst_tip {
-	const char *id, *title, *source;
+	const char *id, *title;
+	struct pst_cites sources; /* ids in the table of sources, each with an optional detail */
 	const char *body; /* CommonMark, rendered by render/markdown */
 	unsigned stages;   /* PST_BIT(enum pst_stage) */
 	unsigned triggers; /* PST_BIT(enum pst_trigger); 0 = for everyone in its stages */
@@ -29,6 +31,10 @@ struct pst_tips {
 int pst_tips_load(const struct pst_blob *files, size_t n, struct pst_tips **out,
 		  struct pst_diags *d);
 void pst_tips_free(struct pst_tips *t);
+/* Checks every tip's citations against the table of sources; reports each unknown id at
+ * its file:line:col. Returns how many were wrong. */
+size_t pst_tips_check_sources(const struct pst_tips *t, const struct pst_sources *s,
+			      struct pst_diags *d);
 const struct pst_tip *pst_tips_find(const struct pst_tips *t, const char *id);
 
 /*

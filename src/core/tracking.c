@@ -357,6 +357,15 @@ out:
 	return PST_OK;
 }
 
+const char *pst_pain_advice(int pain)
+{
+	if (pain < PST_PAIN_HIGH)
+		return NULL;
+	return "That is a lot of pain. Go gently today and do only what feels comfortable. "
+	       "If it stays this high, wakes you at night or stops daily life, see your "
+	       "doctor, midwife or physiotherapist; with any warning sign, get help at once.";
+}
+
 bool pst_psfs_activity_check(const char *text, char *msg, size_t size)
 {
 	size_t len = strlen(text);

@@ -63,6 +63,17 @@ extern const char *const pst_cfield_json[PST_CF__MAX]; /* "pain" "areas" "note" 
 bool pst_checkin_set(struct pst_checkin *c, enum pst_cfield f, const char *text,
 		     struct pst_time now, char *msg, size_t size);
 
+/* Pain at or above this asks for care (CLINICAL §7: high pain keeps to gentle movement
+ * and, when it persists, to a professional). */
+enum { PST_PAIN_HIGH = 7 };
+
+/*
+ * What to tell a person who reports pain (0-10) now, at a check-in or before a session:
+ * advice from PST_PAIN_HIGH up, else NULL. The one text every front end shows (the
+ * terminal, the web page, the API's "advice").
+ */
+const char *pst_pain_advice(int pain);
+
 enum pst_feedback { PST_FB_EASY, PST_FB_RIGHT, PST_FB_HARD, PST_FB_HURT, PST_FB__MAX };
 extern const struct pst_vocab pst_vocab_feedback; /* "easy" "right" "hard" "hurt" */
 

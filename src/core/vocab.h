@@ -107,6 +107,17 @@ extern const struct pst_vocab pst_vocab_kind, pst_vocab_position, pst_vocab_equi
 	pst_vocab_stage,
 	pst_vocab_birth, pst_vocab_feeding, pst_vocab_outcome;
 
+/*
+ * Words for people: the one place that says each vocabulary's values as a person would
+ * ("foam roller", "on hands and knees", "lying on your back", "felt right"), for every
+ * page, paper and text a person reads; the codes (v->words) stay for flags, forms' values,
+ * JSON and files. Returns the plain words for index i of v (static): from the table in
+ * vocab.c when v has one (every vocabulary of core), else the code; "?" out of range.
+ */
+const char *pst_vocab_plain(const struct pst_vocab *v, int i);
+/* The same with a capital first letter ("Lying on your back"), into buf; returns buf. */
+char *pst_vocab_plain_cap(const struct pst_vocab *v, int i, char *buf, size_t size);
+
 /* Returns the index of word in v, or -1. */
 int pst_vocab_find(const struct pst_vocab *v, const char *word);
 /* Returns the word for index i (static), or "?" when out of range. */

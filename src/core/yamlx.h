@@ -5,6 +5,7 @@
 #include <yaml.h>
 
 #include "base.h"
+#include "sources.h"
 #include "vocab.h"
 
 struct pst_yaml {
@@ -71,6 +72,11 @@ enum { PST_ID_MAX = 48 };
  * still returned, so that duplicates can be told).
  */
 const char *pst_yaml_id(struct pst_yaml *y, yaml_node_t *n, const char *ext);
+
+/* A list of citations: each a source id, or a mapping {id: ID, detail: TEXT}; at least
+ * min. The ids are checked against the table later (pst_sources_check). */
+bool pst_yaml_cites(struct pst_yaml *y, yaml_node_t *n, const char *field, size_t min,
+		    struct pst_cites *out);
 
 /* True for a plain empty scalar ("key:" with nothing after it). */
 bool pst_yaml_is_null(const yaml_node_t *n);

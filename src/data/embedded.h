@@ -12,5 +12,7 @@ extern const struct pst_blob pst_embedded_screening[]; /* zero or one file */
 extern const size_t pst_embedded_screening_n;
 extern const struct pst_blob pst_embedded_tips[];
 extern const size_t pst_embedded_tips_n;
+extern const struct pst_blob pst_embedded_sources[]; /* zero or one file */
+extern const size_t pst_embedded_sources_n;
 
 #endif

@@ -41,6 +41,9 @@ struct pst_report_input {
 	const struct pst_profile *today;
 	/* The progression of every logged session (pst_progression_build), or NULL. */
 	const struct pst_progression *prog;
+	/* The catalogue, to name the sessions' exercises by their names; NULL names them by
+	 * their ids in words ("wall angels"). */
+	const struct pst_catalog *cat;
 	struct pst_time now;
 	enum pst_paper paper;
 };

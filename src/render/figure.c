@@ -172,15 +172,18 @@ static void build(struct body *b, const struct pst_pose *p)
 	turn(&tho.u, &tho.f, 0.8 * sp);
 	turn(&tho.f, &tho.r, ang(p, PST_J_TWIST));
 	b->tho = tho;
-	struct frame hd = tho;
-	turn(&hd.u, &hd.f, ang(p, PST_J_NECK));
+	/* The neck leans on the chest (neck); the head nods on the neck (nod) and turns. */
+	struct frame nk = tho;
+	turn(&nk.u, &nk.f, ang(p, PST_J_NECK));
+	struct frame hd = nk;
+	turn(&hd.u, &hd.f, ang(p, PST_J_NOD));
 	turn(&hd.f, &hd.r, ang(p, PST_J_HEAD_TURN));
 	b->head = hd;
 
 	b->pelvis = v3(0, 0, 0);
 	b->mid = mul(lum, LUMBAR);
 	b->neck = adds(b->mid, tseg, THORAX);
-	b->headc = adds(b->neck, hd.u, NECK_LEN);
+	b->headc = adds(adds(b->neck, nk.u, NECK_LEN - 4), hd.u, 4);
 	b->top = adds(b->headc, hd.u, HEAD_R);
 	b->pregnant = p->pregnant;
 	b->bump = add(adds(b->pelvis, lum, 12), mul(lf, 10));
@@ -267,6 +270,32 @@ static void pose_body(struct body *b, const struct pst_pose *p)
 	build(b, p);
 	struct vec a = landmark(b, p->anchor);
 	shift(b, v3(-a.x, -lowest(b), -a.z));
+}
+
+void pst_figure_point(const struct pst_pose *p, enum pst_fig_point pt, double xyz[3])
+{
+	struct body b;
+	pose_body(&b, p);
+	struct vec v = b.pelvis;
+	switch (pt) {
+	case PST_FP_HEAD: v = b.headc; break;
+	case PST_FP_NECK: v = b.neck; break;
+	case PST_FP_R_SHOULDER: v = b.sh[0]; break;
+	case PST_FP_L_SHOULDER: v = b.sh[1]; break;
+	case PST_FP_R_ELBOW: v = b.el[0]; break;
+	case PST_FP_L_ELBOW: v = b.el[1]; break;
+	case PST_FP_R_HAND: v = mid2(b.wr[0], b.tip[0]); break;
+	case PST_FP_L_HAND: v = mid2(b.wr[1], b.tip[1]); break;
+	case PST_FP_R_KNEE: v = b.kn[0]; break;
+	case PST_FP_L_KNEE: v = b.kn[1]; break;
+	case PST_FP_R_FOOT: v = mid2(b.heel[0], b.toe[0]); break;
+	case PST_FP_L_FOOT: v = mid2(b.heel[1], b.toe[1]); break;
+	case PST_FP_PELVIS:
+	case PST_FP__MAX: break;
+	}
+	xyz[0] = v.x;
+	xyz[1] = v.y;
+	xyz[2] = v.z;
 }
 
 /* ---- seeing the scene from one side: u right, v up, d toward the eye ---- */
@@ -931,13 +960,29 @@ void pst_figure_draw_pose(cairo_t *cr, const struct pst_scene *sc, const struct 
 
 /* ---- whole pictures and files ---- */
 
-/* Sets text centred on cx with pango (the layout is ours and freed here). */
-static void label(cairo_t *cr, const char *text, double cx, double y, double px)
+/* Sets text centred on cx with pango (the layout is ours and freed here), within maxw:
+ * a caption too wide for its panel is set smaller, then on two lines. */
+static void label(cairo_t *cr, const char *text, double cx, double y, double px, double maxw)
 {
-	PangoLayout *l = pst_pango_layout(cr, "DejaVu Sans, Sans", px);
-	pango_layout_set_text(l, text, -1);
-	int tw, th;
-	pango_layout_get_pixel_size(l, &tw, &th);
+	PangoLayout *l = NULL;
+	int tw = 0, th = 0;
+	for (double size = px; size >= px * 0.7 - 1e-9; size -= px * 0.1) {
+		if (l)
+			g_object_unref(l);
+		l = pst_pango_layout(cr, "DejaVu Sans, Sans", size);
+		pango_layout_set_text(l, text, -1);
+		pango_layout_get_pixel_size(l, &tw, &th);
+		if (tw <= maxw)
+			break;
+	}
+	if (tw > maxw && maxw > 1) {
+		pango_layout_set_width(l, (int)(maxw * PANGO_SCALE));
+		pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+		pango_layout_set_alignment(l, PANGO_ALIGN_CENTER);
+		pango_layout_get_pixel_size(l, &tw, &th);
+		y -= th / 2.0;
+		tw = (int)maxw; /* the layout is as wide as maxw, its lines centred in it */
+	}
 	set_rgb(cr, C_LABEL);
 	cairo_move_to(cr, cx - tw / 2.0, y);
 	pango_cairo_show_layout(cr, l);
@@ -979,9 +1024,9 @@ void pst_figure_draw(cairo_t *cr, const struct pst_scene *sc, int which, int w, 
 		double x0 = pw * (double)i;
 		pst_figure_draw_pose(cr, sc, p, &box, x0 + pad, pad, pw - 2 * pad, h - lab - 2 * pad);
 		if (labels) {
-			char text[64];
-			snprintf(text, sizeof text, "%zu  %s", first + i + 1, p->name);
-			label(cr, text, x0 + pw / 2, h - lab - pad * 0.5, lab * 0.55);
+			char text[96];
+			snprintf(text, sizeof text, "%zu  %s", first + i + 1, p->caption ? p->caption : p->name);
+			label(cr, text, x0 + pw / 2, h - lab - pad * 0.5, lab * 0.55, pw - pad);
 		}
 		if (i > 0) {
 			/* a thin divider between panels */
@@ -1160,6 +1205,43 @@ int pst_figure_animate(const struct pst_scene *sc, int w, int h, struct pst_buf 
 		return PST_ENOMEM;
 	}
 	return PST_OK;
+}
+
+int pst_svg_title(struct pst_buf *out, size_t start, const char *title)
+{
+	if (!out->s || start >= out->len || !title)
+		return PST_EINVAL;
+	char *open = strstr(out->s + start, "<svg");
+	char *gt = open ? strchr(open, '>') : NULL;
+	if (!gt)
+		return PST_EINVAL;
+	size_t at = (size_t)(gt + 1 - out->s);
+	struct pst_buf t;
+	pst_buf_init(&t, 4096);
+	pst_buf_puts(&t, "\n<title>");
+	for (const char *c = title; *c; c++) {
+		switch (*c) {
+		case '<': pst_buf_puts(&t, "&lt;"); break;
+		case '>': pst_buf_puts(&t, "&gt;"); break;
+		case '&': pst_buf_puts(&t, "&amp;"); break;
+		case '"': pst_buf_puts(&t, "&quot;"); break;
+		default: pst_buf_add(&t, c, 1);
+		}
+	}
+	pst_buf_puts(&t, "</title>");
+	int err = t.failed || !t.s ? PST_ENOMEM : PST_OK;
+	if (!err) {
+		size_t tail = out->len - at;
+		pst_buf_add(out, t.s, t.len); /* grows out; the bytes are moved into place below */
+		if (out->failed) {
+			err = PST_ENOMEM;
+		} else {
+			memmove(out->s + at + t.len, out->s + at, tail);
+			memcpy(out->s + at, t.s, t.len);
+		}
+	}
+	pst_buf_free(&t);
+	return err;
 }
 
 int pst_figure_write_file(const struct pst_scene *sc, int which, bool labels,

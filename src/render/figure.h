@@ -25,6 +25,22 @@ struct pst_fig_box {
 void pst_figure_bounds(const struct pst_scene *sc, const struct pst_pose *p,
 		       struct pst_fig_box *box);
 
+/* Points of the body, for pst_figure_point. */
+enum pst_fig_point {
+	PST_FP_HEAD, PST_FP_NECK, PST_FP_PELVIS,
+	PST_FP_R_SHOULDER, PST_FP_L_SHOULDER, PST_FP_R_ELBOW, PST_FP_L_ELBOW,
+	PST_FP_R_HAND, PST_FP_L_HAND, PST_FP_R_KNEE, PST_FP_L_KNEE, PST_FP_R_FOOT, PST_FP_L_FOOT,
+	PST_FP__MAX
+};
+
+/*
+ * Where point pt of the body is in pose p as drawn: scene units, x where the figure faces
+ * when upright (right in the side view), y up from the floor the body is set down on, z
+ * toward its right side (toward the eye in the side view); the pose's anchor at x = z = 0.
+ * For checking that a picture shows what it should (a hand on the floor, the head back).
+ */
+void pst_figure_point(const struct pst_pose *p, enum pst_fig_point pt, double xyz[3]);
+
 /*
  * Draws pose p of scene sc into cr: box (scene units) is fitted into the rectangle
  * x, y, w, h (cr's units) and centred, the floor and the props included. p may be one
@@ -66,6 +82,13 @@ enum { PST_ANIM_STEPS = 8 };
  * the first pose. Appends to out as pst_figure_render does and returns the same codes.
  */
 int pst_figure_animate(const struct pst_scene *sc, int w, int h, struct pst_buf *out);
+
+/*
+ * Puts <title>title</title> (escaped) first inside the SVG document that starts at
+ * out->s + start, so that a screen reader and a browser's tooltip say what it shows.
+ * Returns PST_OK, PST_EINVAL (no SVG there) or PST_ENOMEM.
+ */
+int pst_svg_title(struct pst_buf *out, size_t start, const char *title);
 
 /*
  * Renders as pst_figure_render and writes the bytes to path, through a temporary file

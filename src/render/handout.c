@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cite.h"
 #include "document.h"
 #include "figure.h"
 #include "markdown.h"
@@ -26,6 +27,7 @@ struct handout {
 struct ex_arg {
 	const struct pst_plan_item *it;
 	int num;
+	bool pregnant; /* the person is: the figure has a bump */
 };
 
 static const char *const kind_words[PST_KIND__MAX] = {"Mobility", "Stretch", "Strengthening",
@@ -294,7 +296,10 @@ static double exercise_block(struct pst_doc *d, double y, bool draw, const void 
 
 	/* the picture, and beside it (or under it) the dose and why */
 	double pw = 0, ph = 0;
-	const struct pst_scene *sc = &e->scene;
+	struct pst_pose dressed[PST_POSES_MAX];
+	struct pst_scene scene;
+	pst_scene_dress(&e->scene, a->pregnant, dressed, &scene);
+	const struct pst_scene *sc = &scene;
 	if (sc->n)
 		picture_size(d, sc->n, &pw, &ph);
 	if (sc->n && draw && d->draw) {
@@ -349,12 +354,14 @@ static double exercise_block(struct pst_doc *d, double y, bool draw, const void 
 		hc += list(d, cx, y + hc, cuw, e->cues.v, e->cues.n, false, &pst_font_body, 2, draw);
 	}
 	y += hs > hc ? hs : hc;
-	char src[512];
-	snprintf(src, sizeof src, "Source: seed %s%s%s", e->src_seed,
-		 e->src_guideline ? "; " : "", e->src_guideline ? e->src_guideline : "");
+	struct pst_buf src;
+	pst_buf_init(&src, 8192);
+	pst_buf_puts(&src, "Sources: ");
+	pst_cite_exercise(&src, e);
 	struct pst_font sf = pst_font_small;
 	sf.markup = false;
-	y += 4 + pst_doc_text(d, x, y + 4, w, src, &sf, draw);
+	y += 4 + pst_doc_text(d, x, y + 4, w, src.s ? src.s : "", &sf, draw);
+	pst_buf_free(&src);
 	return y + pad - y0;
 }
 
@@ -362,10 +369,14 @@ static double exercise_block(struct pst_doc *d, double y, bool draw, const void 
 
 static double relief_block(struct pst_doc *d, double y, bool draw, const void *arg)
 {
-	const struct pst_plan_item *it = arg;
+	const struct ex_arg *a = arg;
+	const struct pst_plan_item *it = a->it;
 	const struct pst_exercise *e = it->ex;
 	double x = d->left, w = d->right - d->left, y0 = y, pic = 62;
-	const struct pst_scene *sc = &e->scene;
+	struct pst_pose dressed[PST_POSES_MAX];
+	struct pst_scene scene;
+	pst_scene_dress(&e->scene, a->pregnant, dressed, &scene);
+	const struct pst_scene *sc = &scene;
 	if (sc->n && draw && d->draw) {
 		cairo_save(d->cr);
 		cairo_translate(d->cr, x, y);
@@ -401,11 +412,14 @@ static double tip_block(struct pst_doc *d, double y, bool draw, const void *arg)
 		b.s[--n] = '\0';
 	y += pst_doc_text(d, x, y, w, b.s ? b.s : "", &f, draw) + 2;
 	pst_buf_free(&b);
-	char src[1024];
-	snprintf(src, sizeof src, "Source: %s", t->source);
+	struct pst_buf src;
+	pst_buf_init(&src, 8192);
+	pst_buf_puts(&src, "Sources: ");
+	pst_cite_text(&src, &t->sources);
 	struct pst_font sf = pst_font_small;
 	sf.markup = false;
-	y += pst_doc_text(d, x, y, w, src, &sf, draw);
+	y += pst_doc_text(d, x, y, w, src.s ? src.s : "", &sf, draw);
+	pst_buf_free(&src);
 	return y - y0;
 }
 
@@ -434,6 +448,7 @@ static int layout(struct pst_doc *d, const void *arg)
 {
 	const struct handout *ho = arg;
 	const struct pst_plan *plan = ho->plan;
+	bool pregnant = plan->profile.has_stage && plan->profile.stage == PST_STAGE_PREGNANCY;
 	const struct pst_questions *q = ho->q;
 	pst_doc_block(d, title_block, ho, 12);
 
@@ -463,11 +478,27 @@ static int layout(struct pst_doc *d, const void *arg)
 		for (size_t i = 0; i < q->n && n < 64; i++)
 			if (q->v[i].stop_sign && (q->v[i].stages & PST_BIT(plan->profile.stage)))
 				signs[n++] = q->v[i].stop_sign;
+		/* The person's own numbers when their country is known (the profile's). */
+		const struct pst_country *cy = pst_profile_country(&plan->profile);
+		char foot[400];
+		if (cy && cy->maternity)
+			snprintf(foot, sizeof foot,
+				 "Then contact your midwife, doctor or maternity unit straight away "
+				 "(%s: %s). If it feels like an emergency, call %s.",
+				 cy->maternity_name, cy->maternity, cy->emergency);
+		else if (cy)
+			snprintf(foot, sizeof foot,
+				 "Then contact your midwife, doctor or maternity unit straight away. "
+				 "If it feels like an emergency, call %s.",
+				 cy->emergency);
+		else
+			snprintf(foot, sizeof foot,
+				 "Then contact your midwife, doctor or maternity unit straight away. "
+				 "If it feels like an emergency, call your emergency number.");
 		struct callout c = {
 			.head = "Stop at once and get help if you notice",
 			.items = signs, .n = n, .two_columns = n > 5,
-			.foot = "Then contact your midwife, doctor or maternity unit straight away. "
-				"If it feels like an emergency, call your emergency number.",
+			.foot = foot,
 			.edge = PST_DOC_STOP, .fill = PST_DOC_STOP_BG, .lw = 1.6};
 		pst_doc_block(d, callout_block, &c, 14);
 	}
@@ -502,7 +533,7 @@ static int layout(struct pst_doc *d, const void *arg)
 		pst_buf_free(&b);
 	}
 	for (size_t i = 0; i < plan->nitems; i++) {
-		struct ex_arg a = {&plan->items[i], (int)i + 1};
+		struct ex_arg a = {&plan->items[i], (int)i + 1, pregnant};
 		pst_doc_outline(d, plan->items[i].ex->name, false);
 		pst_doc_block(d, exercise_block, &a, 10);
 	}
@@ -517,8 +548,10 @@ static int layout(struct pst_doc *d, const void *arg)
 		pst_buf_free(&b);
 		pst_doc_para(d, "When your back aches after feeding, holding or sitting, and on the days "
 				"without a session:", &pst_font_body, 0, 6);
-		for (size_t i = 0; i < plan->nrelief; i++)
-			pst_doc_block(d, relief_block, &plan->relief[i], 8);
+		for (size_t i = 0; i < plan->nrelief; i++) {
+			struct ex_arg a = {&plan->relief[i], (int)i + 1, pregnant};
+			pst_doc_block(d, relief_block, &a, 8);
+		}
 		d->y += 6;
 	}
 
@@ -530,35 +563,39 @@ static int layout(struct pst_doc *d, const void *arg)
 
 	heading(d, "Sources", 60);
 	{
-		const char *seeds[16], *others[64];
-		size_t ns = 0, no = 0;
+		/* Every source the plan's exercises, cautions and tips cite, once each, in the
+		 * order met: the readable citation and where to find it. */
+		const char *ids[96];
+		size_t nids = 0;
 		for (size_t i = 0; i < plan->nitems; i++) {
-			const struct pst_exercise *e = plan->items[i].ex;
-			add_unique(seeds, &ns, 16, e->src_seed);
-			add_unique(others, &no, 64, e->src_guideline);
-			for (size_t k = 0; k < plan->items[i].ncautions; k++)
-				add_unique(others, &no, 64, plan->items[i].cautions[k]->source);
+			const struct pst_plan_item *it = &plan->items[i];
+			for (size_t k = 0; k < it->ex->sources.n; k++)
+				add_unique(ids, &nids, 96, it->ex->sources.v[k].id);
+			for (size_t c = 0; c < it->ncautions; c++)
+				for (size_t k = 0; k < it->cautions[c]->sources.n; k++)
+					add_unique(ids, &nids, 96, it->cautions[c]->sources.v[k].id);
 		}
 		for (size_t i = 0; i < plan->nrelief; i++)
-			add_unique(seeds, &ns, 16, plan->relief[i].ex->src_seed);
+			for (size_t k = 0; k < plan->relief[i].ex->sources.n; k++)
+				add_unique(ids, &nids, 96, plan->relief[i].ex->sources.v[k].id);
+		for (size_t i = 0; i < plan->ntips; i++)
+			for (size_t k = 0; k < plan->tips[i]->sources.n; k++)
+				add_unique(ids, &nids, 96, plan->tips[i]->sources.v[k].id);
 		struct pst_font f = pst_font_body;
 		f.markup = false;
-		for (size_t s = 0; s < ns; s++) {
+		for (size_t s = 0; s < nids; s++) {
+			const struct pst_source *src = pst_sources_find(pst_cite_sources(), ids[s]);
+			if (!src)
+				continue;
 			struct pst_buf b;
 			pst_buf_init(&b, 4096);
-			pst_buf_printf(&b, "Seed article %s: ", seeds[s]);
-			bool first = true;
-			for (size_t i = 0; i < plan->nitems; i++)
-				if (strcmp(plan->items[i].ex->src_seed, seeds[s]) == 0) {
-					pst_buf_printf(&b, "%s%s", first ? "" : ", ", plan->items[i].ex->name);
-					first = false;
-				}
-			pst_buf_puts(&b, first ? "the relief break." : ".");
+			pst_source_cite(&b, src);
+			pst_buf_puts(&b, ". ");
+			pst_source_where(&b, src);
+			pst_buf_puts(&b, ".");
 			pst_doc_para(d, b.s ? b.s : "", &f, 0, 3);
 			pst_buf_free(&b);
 		}
-		for (size_t s = 0; s < no; s++)
-			pst_doc_para(d, others[s], &f, 0, 3);
 		d->y += 6;
 		pst_doc_para(d,
 			     "The exercises come from the articles above and published guidelines "

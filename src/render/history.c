@@ -1,7 +1,7 @@
 /* Views of a history: JSON (the web API's shape) and readable text for the terminal. */
 #include "history.h"
 
-#include "jsonw.h"
+#include "core/jsonw.h"
 #include "text.h"
 
 /* Rounds to places decimals (half away from zero), without libm. */
@@ -148,6 +148,20 @@ void pst_json_history(struct pst_buf *b, const struct pst_history *h)
 		day(&w, "day", true, d->day);
 		real(&w, "mean", true, d->mean, 2);
 		integer(&w, "count", true, d->count);
+		boolean(&w, "from_session", d->from_session);
+		pst_jw_end(&w);
+	}
+	pst_jw_end(&w);
+	pst_jw_key(&w, "sessions");
+	pst_jw_array(&w);
+	for (size_t i = 0; i < h->nsessions; i++) {
+		const struct pst_history_session *x = &h->sessions[i];
+		char when[40];
+		pst_jw_object(&w);
+		string(&w, "at", pst_time_format(x->at, when, sizeof when));
+		day(&w, "day", true, x->day);
+		integer(&w, "pain_before", true, x->pain_before);
+		integer(&w, "pain_after", true, x->pain_after);
 		pst_jw_end(&w);
 	}
 	pst_jw_end(&w);
@@ -174,12 +188,19 @@ void pst_text_history(struct pst_buf *b, const struct pst_history *h)
 	pst_text_wrap(b, h->pain.statement, "    ", "  - ", 78);
 	pst_buf_puts(b, "\nSessions\n");
 	pst_text_wrap(b, h->adherence.statement, "    ", "  - ", 78);
+	/* The latest sessions, each with the pain around it. */
+	size_t from = h->nsessions > 5 ? h->nsessions - 5 : 0;
+	for (size_t i = from; i < h->nsessions; i++) {
+		const struct pst_history_session *x = &h->sessions[i];
+		pst_buf_printf(b, "  - %s: pain %d/10 before, %d/10 after\n",
+			       pst_day_format(x->day, d1, sizeof d1), x->pain_before, x->pain_after);
+	}
 	pst_buf_puts(b, "\nEveryday activities (Patient-Specific Functional Scale)\n");
 	pst_text_wrap(b, h->psfs.statement, "    ", "  - ", 78);
 	for (size_t i = 0; i < h->psfs.n; i++)
 		pst_text_wrap(b, h->psfs.v[i].statement, "    ", "  - ", 78);
 	if (h->nweekly) {
-		pst_buf_puts(b, "\nWeek of      check-ins  pain: mean  min  max  sessions\n");
+		pst_buf_puts(b, "\nWeek of       readings  pain: mean  min  max  sessions\n");
 		for (size_t i = 0; i < h->nweekly; i++) {
 			const struct pst_history_week *w = &h->weekly[i];
 			pst_buf_printf(b, "%s  %9d  ", pst_day_format(w->week_start, d1, sizeof d1),

@@ -1,6 +1,8 @@
 /* JSON views of the catalogue and, later, of plans and history. */
 #include "json.h"
 
+#include "cite.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +27,8 @@ json_t *pst_json_dose(const struct pst_dose *d)
 	if (d->rep_s)
 		json_object_set_new(o, "rep_s", json_integer(d->rep_s));
 	json_object_set_new(o, "rest_s", json_integer(d->rest_s));
+	if (d->useful_hold_s)
+		json_object_set_new(o, "useful_hold_s", json_integer(d->useful_hold_s));
 	return o;
 }
 
@@ -48,11 +52,29 @@ json_t *pst_json_strv(const struct pst_strv *sv)
 json_t *pst_json_source(const struct pst_exercise *e)
 {
 	json_t *o = json_pack("{s:s}", "seed", e->src_seed);
-	if (e->src_guideline)
-		json_object_set_new(o, "guideline", json_string(e->src_guideline));
+	json_object_set_new(o, "cites", pst_json_cites(&e->sources));
 	if (e->src_adapted)
 		json_object_set_new(o, "adapted", json_string(e->src_adapted));
 	return o;
+}
+
+json_t *pst_json_cites(const struct pst_cites *c)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; c && i < c->n; i++) {
+		struct pst_buf b;
+		pst_buf_init(&b, 4096);
+		struct pst_cites one = {&c->v[i], 1};
+		const struct pst_cite bare = {c->v[i].id, NULL, 0, 0};
+		one.v = &bare;
+		pst_cite_text(&b, &one);
+		json_t *o = json_pack("{s:s, s:s}", "id", c->v[i].id, "citation", b.s ? b.s : "");
+		if (o && c->v[i].detail)
+			json_object_set_new(o, "detail", json_string(c->v[i].detail));
+		json_array_append_new(a, o);
+		pst_buf_free(&b);
+	}
+	return a;
 }
 
 json_t *pst_json_exercise_brief(const struct pst_exercise *e)
@@ -73,9 +95,11 @@ json_t *pst_json_pose(const struct pst_pose *p)
 		if (p->a[j])
 			json_object_set_new(joints, pst_joint_info((enum pst_joint)j)->name,
 					    json_integer(p->a[j]));
-	return json_pack("{s:s, s:s, s:s, s:b, s:o}", "name", p->name, "view",
+	/* "pregnant": whether the bump is drawn for a pregnant person */
+	return json_pack("{s:s, s:s, s:s, s:s, s:b, s:o}", "name", p->name, "caption",
+			 p->caption ? p->caption : p->name, "view",
 			 pst_vocab_word(&pst_vocab_view, (int)p->view), "anchor",
-			 pst_vocab_word(&pst_vocab_landmark, (int)p->anchor), "pregnant", p->pregnant,
+			 pst_vocab_word(&pst_vocab_landmark, (int)p->anchor), "pregnant", !p->no_bump,
 			 "joints", joints);
 }
 

@@ -10,7 +10,10 @@ json_t *pst_json_range(struct pst_range r); /* {"min": lo, "max": hi} */
 json_t *pst_json_dose(const struct pst_dose *d);
 json_t *pst_json_mask(const struct pst_vocab *v, unsigned mask);
 json_t *pst_json_strv(const struct pst_strv *sv);
+/* An exercise's sources: {"seed": ID, "cites": [...], "adapted"?}. */
 json_t *pst_json_source(const struct pst_exercise *e);
+/* Citations: [{"id", "citation" (readable), "detail"?}]. */
+json_t *pst_json_cites(const struct pst_cites *c);
 /* The fields of the catalogue list: id, name, kind, position, equipment, regions, dose, source. */
 json_t *pst_json_exercise_brief(const struct pst_exercise *e);
 /* A pose: name, view, anchor, pregnant and the joints that are not 0 (degrees). */

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "cite.h"
 #include "json.h"
 #include "text.h"
 
@@ -89,9 +90,9 @@ static json_t *item_json(const struct pst_plan_item *it, bool full)
 		json_object_set_new(o, "replaces", json_string(it->replaces->id));
 	json_t *cau = json_array();
 	for (size_t i = 0; i < it->ncautions; i++)
-		json_array_append_new(cau, json_pack("{s:s, s:s, s:s}", "rule", it->cautions[i]->id,
-						     "reason", it->cautions[i]->reason, "source",
-						     it->cautions[i]->source));
+		json_array_append_new(cau, json_pack("{s:s, s:s, s:o}", "rule", it->cautions[i]->id,
+						     "reason", it->cautions[i]->reason, "sources",
+						     pst_json_cites(&it->cautions[i]->sources)));
 	json_object_set_new(o, "cautions", cau);
 	json_object_set_new(o, "progression", progression_json(it));
 	return o;
@@ -110,6 +111,7 @@ json_t *pst_json_plan(const struct pst_plan *plan)
 		json_object_set_new(o, "screened_at", json_string(at));
 	}
 	json_object_set_new(o, "stage", pst_json_stage(&plan->profile));
+	json_object_set_new(o, "stage_why", plan->stage_why ? json_string(plan->stage_why) : json_null());
 	json_object_set_new(o, "minutes_budget", json_integer(plan->profile.minutes));
 	json_object_set_new(o, "estimated_seconds", json_integer(plan->estimated_s));
 	json_object_set_new(o, "sessions_per_week", json_integer(plan->sessions_per_week));
@@ -133,8 +135,8 @@ json_t *pst_json_plan(const struct pst_plan *plan)
 		const struct pst_plan_excluded *x = &plan->excluded[i];
 		json_t *xo = json_pack("{s:s, s:s, s:s}", "id", x->ex->id, "rule", x->rule, "reason",
 				       x->reason);
-		if (x->source)
-			json_object_set_new(xo, "source", json_string(x->source));
+		if (x->sources)
+			json_object_set_new(xo, "sources", pst_json_cites(x->sources));
 		if (x->replaced_by)
 			json_object_set_new(xo, "replaced_by", json_string(x->replaced_by->id));
 		json_array_append_new(exc, xo);
@@ -169,6 +171,20 @@ void pst_text_duration(struct pst_buf *b, int seconds)
 		pst_buf_printf(b, "%d s", s);
 }
 
+void pst_text_plan_time(struct pst_buf *b, const struct pst_plan *plan)
+{
+	pst_buf_puts(b, "about ");
+	pst_text_duration(b, plan->estimated_s);
+	if (plan->estimated_s > plan->profile.minutes * 60) {
+		pst_buf_printf(b, ", a little over the %d minutes you set aside", plan->profile.minutes);
+		return;
+	}
+	pst_buf_printf(b, " of the %d minutes you set aside", plan->profile.minutes);
+	if (plan->profile.minutes * 60 - plan->estimated_s >= 60)
+		pst_buf_puts(b, "; the doses start small and grow as you progress, and the time "
+				"left is for the relief break or a walk");
+}
+
 static const char *const day_words[PST_DAYS] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
 
 void pst_text_plan(struct pst_buf *b, const struct pst_plan *plan, const struct pst_questions *q)
@@ -186,6 +202,10 @@ void pst_text_plan(struct pst_buf *b, const struct pst_plan *plan, const struct 
 			       : plan->outcome == PST_OUT_NOTE ? "a note for your next appointment"
 							       : "no warning signs");
 	}
+	if (plan->stage_why) {
+		pst_buf_puts(b, "\n");
+		pst_text_wrap(b, plan->stage_why, "  ", "For your stage: ", 78);
+	}
 	if (plan->nwarnings) {
 		pst_buf_puts(b, "\nBefore you start\n");
 		for (size_t i = 0; i < plan->nwarnings; i++)
@@ -193,13 +213,15 @@ void pst_text_plan(struct pst_buf *b, const struct pst_plan *plan, const struct 
 	}
 	pst_buf_puts(b, "\nRoutine (about ");
 	pst_text_duration(b, plan->estimated_s);
-	pst_buf_puts(b, ")\n");
+	pst_buf_printf(b, plan->estimated_s > p->minutes * 60 ? ", a little over your %d minutes)\n"
+							       : " of your %d minutes)\n",
+		       p->minutes);
 	for (size_t i = 0; i < plan->nitems; i++) {
 		const struct pst_plan_item *it = &plan->items[i];
 		const struct pst_exercise *e = it->ex;
-		pst_buf_printf(b, "\n %2zu. %s (%s)\n", i + 1, e->name, e->id);
-		pst_buf_printf(b, "     %s, %s", pst_vocab_word(&pst_vocab_kind, (int)e->kind),
-			       pst_vocab_word(&pst_vocab_position, (int)e->position));
+		pst_buf_printf(b, "\n %2zu. %s\n", i + 1, e->name);
+		pst_buf_printf(b, "     %s, %s", pst_vocab_plain(&pst_vocab_kind, (int)e->kind),
+			       pst_vocab_plain(&pst_vocab_position, (int)e->position));
 		if (e->equipment) {
 			pst_buf_puts(b, ", ");
 			pst_text_mask(b, &pst_vocab_equipment, e->equipment, "");
@@ -218,7 +240,11 @@ void pst_text_plan(struct pst_buf *b, const struct pst_plan *plan, const struct 
 				      78);
 		for (size_t k = 0; k < it->ncautions; k++)
 			pst_text_wrap(b, it->cautions[k]->reason, "           ", "     Note: ", 78);
-		pst_buf_printf(b, "     Source: seed %s\n", e->src_seed);
+		struct pst_buf sb;
+		pst_buf_init(&sb, 8192);
+		pst_cite_exercise(&sb, e);
+		pst_text_wrap(b, sb.s ? sb.s : "", "              ", "     Sources: ", 78);
+		pst_buf_free(&sb);
 	}
 	pst_buf_puts(b, "\nWeek\n");
 	for (int d = 0; d < PST_DAYS; d++)
@@ -243,10 +269,9 @@ void pst_text_plan(struct pst_buf *b, const struct pst_plan *plan, const struct 
 			const struct pst_plan_excluded *x = &plan->excluded[i];
 			struct pst_buf d;
 			pst_buf_init(&d, 2048);
-			pst_buf_printf(&d, "%s: %s", x->ex->id, x->reason);
+			pst_buf_printf(&d, "%s: %s", x->ex->name, x->reason);
 			if (x->replaced_by)
-				pst_buf_printf(&d, " Instead: %s.", x->replaced_by->id);
-			pst_buf_printf(&d, " [%s]", x->rule);
+				pst_buf_printf(&d, " Instead: %s.", x->replaced_by->name);
 			pst_text_wrap(b, d.s ? d.s : "", "    ", "  - ", 78);
 			pst_buf_free(&d);
 		}

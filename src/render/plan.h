@@ -21,5 +21,10 @@ json_t *pst_json_stage(const struct pst_profile *p);
 void pst_text_plan(struct pst_buf *b, const struct pst_plan *plan, const struct pst_questions *q);
 /* Appends "9 min 40 s" for a number of seconds. */
 void pst_text_duration(struct pst_buf *b, int seconds);
+/* Appends how long the routine takes against the minutes set aside, honestly: "about 6 min
+ * 9 s of the 10 minutes you set aside; the doses start small and grow as you progress,
+ * and the time left is for the relief break or a walk" (the second part only when a
+ * minute or more is left). */
+void pst_text_plan_time(struct pst_buf *b, const struct pst_plan *plan);
 
 #endif

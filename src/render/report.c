@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "chart.h"
+#include "cite.h"
 #include "document.h"
 #include "pdfdoc.h"
 #include "text.h"
@@ -112,7 +113,7 @@ static double profile_block(struct pst_doc *d, double y, bool draw, const void *
 		kv[n].k = "Feeding";
 		snprintf(kv[n++].v, sizeof kv[0].v, "%s",
 			 p->feeding == PST_FEED_UNKNOWN ? "not given"
-							: pst_vocab_word(&pst_vocab_feeding, (int)p->feeding));
+							: pst_vocab_plain(&pst_vocab_feeding, (int)p->feeding));
 	}
 	kv[n].k = "Pain when saved";
 	if (p->pain >= 0)
@@ -396,8 +397,17 @@ static int sessions_section(struct pst_doc *d, const struct pst_report_input *in
 		struct pst_buf ex;
 		pst_buf_init(&ex, 8192);
 		for (size_t k = 0; k < s->nex; k++) {
-			pst_buf_printf(&ex, "%s%s: %s", k ? "; " : "", s->ex[k].id,
-				       pst_vocab_word(&pst_vocab_feedback, (int)s->ex[k].feedback));
+			const struct pst_exercise *e = in->cat ? pst_catalog_find(in->cat, s->ex[k].id) : NULL;
+			if (e) {
+				pst_buf_printf(&ex, "%s%s", k ? "; " : "", e->name);
+			} else { /* no longer in the catalogue: its id in words */
+				size_t at = ex.len;
+				pst_buf_printf(&ex, "%s%s", k ? "; " : "", s->ex[k].id);
+				for (size_t c = at; ex.s && c < ex.len; c++)
+					if (ex.s[c] == '-')
+						ex.s[c] = ' ';
+			}
+			pst_buf_printf(&ex, ": %s", pst_vocab_plain(&pst_vocab_feedback, (int)s->ex[k].feedback));
 			if (s->ex[k].pain >= 0)
 				pst_buf_printf(&ex, " (pain %d)", s->ex[k].pain);
 		}
@@ -472,11 +482,27 @@ static int layout(struct pst_doc *d, const void *arg)
 		     &sf, 0, 3);
 	pst_doc_para(d,
 		     "Progression: an exercise's dose goes up one step after two calm sessions in a "
-		     "row and down one step when it hurts, pain during it is above 3/10, or pain the "
+		     "row (on different days: a day's sessions count as one) and down one step when it hurts, pain during it is above 3/10, or pain the "
 		     "next day is higher than before the session; every exercise done in a week "
 		     "whose average morning pain rose 1 point or more on the week before also goes "
 		     "down one step (Silbernagel 2007, applied conservatively).",
-		     &sf, 0, 8);
+		     &sf, 0, 3);
+	/* The sources named above, readable and with where to find them. */
+	static const char *const cited[] = {"childs-2005", "stratford-1995", "silbernagel-2007"};
+	for (size_t i = 0; i < sizeof cited / sizeof *cited; i++) {
+		const struct pst_source *so = pst_sources_find(pst_cite_sources(), cited[i]);
+		if (!so)
+			continue;
+		struct pst_buf t;
+		pst_buf_init(&t, 4096);
+		pst_buf_puts(&t, i ? "" : "Sources: ");
+		pst_source_cite(&t, so);
+		pst_buf_puts(&t, ". ");
+		pst_source_where(&t, so);
+		pst_buf_puts(&t, ".");
+		pst_doc_para(d, t.s ? t.s : "", &sf, 0, i + 1 < sizeof cited / sizeof *cited ? 1 : 8);
+		pst_buf_free(&t);
+	}
 	struct pst_font bf = pst_font_body;
 	bf.markup = false;
 	bf.bold = true;

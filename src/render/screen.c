@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 
+#include "cite.h"
 #include "json.h"
 #include "text.h"
 
@@ -22,7 +23,7 @@ static json_t *json_reason(const struct pst_question *qn)
 	if (put(o, "id", json_string(qn->id)) && put(o, "question", json_string(qn->question)) &&
 	    put(o, "outcome",
 		json_string(pst_vocab_word(&pst_vocab_outcome, (int)qn->outcome))) &&
-	    put(o, "advice", json_string(qn->advice)) && put(o, "source", json_string(qn->source)))
+	    put(o, "advice", json_string(qn->advice)) && put(o, "sources", pst_json_cites(&qn->sources)))
 		return o;
 	json_decref(o);
 	return NULL;
@@ -70,7 +71,8 @@ static const char *urgency(enum pst_outcome o)
 	}
 }
 
-static void text_reason(struct pst_buf *b, size_t num, const struct pst_question *qn)
+static void text_reason(struct pst_buf *b, size_t num, const struct pst_question *qn,
+			const struct pst_country *c)
 {
 	char first[32];
 	snprintf(first, sizeof first, "%zu. ", num);
@@ -86,14 +88,50 @@ static void text_reason(struct pst_buf *b, size_t num, const struct pst_question
 	pst_buf_printf(b, "%sUrgency: %s\n", indent, urgency(qn->outcome));
 	char label[32];
 	snprintf(label, sizeof label, "%sWhat to do: ", indent);
-	pst_text_wrap(b, qn->advice, indent, label, WIDTH);
-	snprintf(label, sizeof label, "%sSource: ", indent);
-	pst_text_wrap(b, qn->source, indent, label, WIDTH);
+	char advice[2048];
+	pst_text_wrap(b, pst_country_fill(c, qn->advice, advice, sizeof advice), indent, label, WIDTH);
+	snprintf(label, sizeof label, "%sSources: ", indent);
+	struct pst_buf sb;
+	pst_buf_init(&sb, 8192);
+	pst_cite_text(&sb, &qn->sources);
+	pst_text_wrap(b, sb.s ? sb.s : "", indent, label, WIDTH);
+	pst_buf_free(&sb);
+}
+
+void pst_text_numbers(struct pst_buf *b, const struct pst_country *c)
+{
+	char words[256];
+	if (!c) {
+		pst_text_wrap(b,
+			      "Emergency numbers: 999 in the UK, 112 in the EU and India, 911 in the US "
+			      "and Canada, 000 in Australia, 111 in New Zealand. Set your country "
+			      "(postura profile set --country CODE) to see your own, with the "
+			      "urgent-advice and maternity lines.",
+			      "", "", WIDTH);
+		return;
+	}
+	pst_buf_printf(b, "Numbers to call %s:\n", c->in_name);
+	pst_buf_printf(b, "  Emergency (ambulance): %s", c->emergency);
+	if (c->emergency_also)
+		pst_buf_printf(b, " (%s works too)", c->emergency_also);
+	pst_buf_puts(b, "\n");
+	if (c->urgent)
+		pst_buf_printf(b, "  Urgent advice, not an emergency: %s (%s)\n", c->urgent, c->urgent_name);
+	pst_buf_printf(b, "  Pregnancy and birth: %s\n",
+		       pst_country_maternity_words(c, words, sizeof words));
 }
 
 void pst_text_screen_result(struct pst_buf *b, const struct pst_screen_result *r)
 {
-	pst_text_wrap(b, pst_outcome_headline(r->outcome), "", "", WIDTH);
+	pst_text_screen_result_in(b, r, NULL);
+}
+
+void pst_text_screen_result_in(struct pst_buf *b, const struct pst_screen_result *r,
+			       const struct pst_country *c)
+{
+	char head[256];
+	pst_text_wrap(b, pst_country_fill(c, pst_outcome_headline(r->outcome), head, sizeof head), "",
+		      "", WIDTH);
 	if (r->outcome == PST_OUT_CLEAR) {
 		pst_buf_puts(b, "\n");
 		pst_text_wrap(b,
@@ -107,8 +145,14 @@ void pst_text_screen_result(struct pst_buf *b, const struct pst_screen_result *r
 			       r->nreasons == 1 ? "" : "s");
 		for (size_t i = 0; i < r->nreasons; i++) {
 			pst_buf_puts(b, "\n");
-			text_reason(b, i + 1, r->reasons[i]);
+			text_reason(b, i + 1, r->reasons[i], c);
 		}
+	}
+	/* Whom to call, as the person can dial it. */
+	if (r->outcome == PST_OUT_EMERGENCY || r->outcome == PST_OUT_SAME_DAY ||
+	    r->outcome == PST_OUT_SEE_PROVIDER) {
+		pst_buf_puts(b, "\n");
+		pst_text_numbers(b, c);
 	}
 	/* Unanswered questions matter only while they can still change the outcome. */
 	if (r->outcome == PST_OUT_INCOMPLETE) {

@@ -5,6 +5,7 @@
 #include <jansson.h>
 
 #include "core/base.h"
+#include "core/country.h"
 #include "core/screen.h"
 
 /*
@@ -21,6 +22,15 @@ json_t *pst_json_screen_result(const struct pst_screen_result *r);
  * Lines are wrapped at 78 columns. Out of memory shows in b->failed.
  */
 void pst_text_screen_result(struct pst_buf *b, const struct pst_screen_result *r);
+/* The same for a person in country c (NULL: not known): the advice names c's numbers,
+ * and a referral ends with the numbers to call (pst_text_numbers). */
+void pst_text_screen_result_in(struct pst_buf *b, const struct pst_screen_result *r,
+			       const struct pst_country *c);
+
+/* The numbers to call in c: emergency, urgent advice and the maternity line (or "your
+ * maternity unit's number"); every country's emergency number when c is NULL, with how
+ * to set one. */
+void pst_text_numbers(struct pst_buf *b, const struct pst_country *c);
 
 /* Returns a new JSON object for one question: id, question, stages, outcome, advice,
  * source, stop_sign. The caller owns the reference; NULL when out of memory. */

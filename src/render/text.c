@@ -1,6 +1,8 @@
 /* Plain-text views for the terminal: tables, wrapped paragraphs, doses in words. */
 #include "text.h"
 
+#include "cite.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -60,7 +62,7 @@ void pst_text_mask(struct pst_buf *b, const struct pst_vocab *v, unsigned mask,
 	for (int i = 0; i < v->n; i++) {
 		if (!(mask & PST_BIT(i)))
 			continue;
-		pst_buf_printf(b, "%s%s", first ? "" : ", ", v->words[i]);
+		pst_buf_printf(b, "%s%s", first ? "" : ", ", pst_vocab_plain(v, i));
 		first = false;
 	}
 	if (first)
@@ -87,7 +89,16 @@ static void pad(struct pst_buf *b, const char *s, int width)
 void pst_text_catalog(struct pst_buf *b, const struct pst_catalog *c)
 {
 	int wid = 2, weq = 9;
-	const int wkind = 10, wpos = 13;
+	int wkind = 4, wpos = 8;
+	for (int i = 0; i < pst_vocab_kind.n; i++) {
+		int l = width_of(pst_vocab_plain(&pst_vocab_kind, i), strlen(pst_vocab_plain(&pst_vocab_kind, i)));
+		wkind = l > wkind ? l : wkind;
+	}
+	for (int i = 0; i < pst_vocab_position.n; i++) {
+		int l = width_of(pst_vocab_plain(&pst_vocab_position, i),
+				 strlen(pst_vocab_plain(&pst_vocab_position, i)));
+		wpos = l > wpos ? l : wpos;
+	}
 	for (size_t i = 0; i < c->n; i++) {
 		int l = (int)strlen(c->ex[i].id);
 		wid = l > wid ? l : wid;
@@ -105,8 +116,8 @@ void pst_text_catalog(struct pst_buf *b, const struct pst_catalog *c)
 	for (size_t i = 0; i < c->n; i++) {
 		const struct pst_exercise *e = &c->ex[i];
 		pad(b, e->id, wid + 2);
-		pad(b, pst_vocab_word(&pst_vocab_kind, (int)e->kind), wkind + 2);
-		pad(b, pst_vocab_word(&pst_vocab_position, (int)e->position), wpos + 2);
+		pad(b, pst_vocab_plain(&pst_vocab_kind, (int)e->kind), wkind + 2);
+		pad(b, pst_vocab_plain(&pst_vocab_position, (int)e->position), wpos + 2);
 		struct pst_buf eq;
 		pst_buf_init(&eq, 256);
 		pst_text_mask(&eq, &pst_vocab_equipment, e->equipment, "-");
@@ -174,7 +185,7 @@ void pst_text_scene(struct pst_buf *b, const struct pst_scene *sc)
 		return;
 	pst_buf_printf(b, "Pictures:   %zu poses: ", sc->n);
 	for (size_t i = 0; i < sc->n; i++)
-		pst_buf_printf(b, "%s%s", i ? ", " : "", sc->poses[i].name);
+		pst_buf_printf(b, "%s%s", i ? ", " : "", sc->poses[i].caption ? sc->poses[i].caption : sc->poses[i].name);
 	unsigned views = 0;
 	for (size_t i = 0; i < sc->n; i++)
 		views |= PST_BIT(sc->poses[i].view);
@@ -193,7 +204,7 @@ void pst_text_scene(struct pst_buf *b, const struct pst_scene *sc)
 		pst_buf_puts(b, "; props: ");
 		for (size_t i = 0; i < sc->nprops; i++)
 			pst_buf_printf(b, "%s%s", i ? ", " : "",
-				       pst_vocab_word(&pst_vocab_equipment, (int)sc->props[i].kind));
+				       pst_vocab_plain(&pst_vocab_equipment, (int)sc->props[i].kind));
 	}
 	pst_buf_puts(b, "\n");
 }
@@ -210,8 +221,8 @@ void pst_text_exercise(struct pst_buf *b, const struct pst_exercise *e)
 	pst_buf_puts(b, "\n");
 	pst_text_wrap(b, e->summary, "", "", 78);
 	pst_buf_puts(b, "\n");
-	pst_buf_printf(b, "Kind:       %s\n", pst_vocab_word(&pst_vocab_kind, (int)e->kind));
-	pst_buf_printf(b, "Position:   %s\n", pst_vocab_word(&pst_vocab_position, (int)e->position));
+	pst_buf_printf(b, "Kind:       %s\n", pst_vocab_plain(&pst_vocab_kind, (int)e->kind));
+	pst_buf_printf(b, "Position:   %s\n", pst_vocab_plain(&pst_vocab_position, (int)e->position));
 	pst_buf_puts(b, "Equipment:  ");
 	pst_text_mask(b, &pst_vocab_equipment, e->equipment, "none");
 	if (e->optional_equipment) {
@@ -252,10 +263,14 @@ void pst_text_exercise(struct pst_buf *b, const struct pst_exercise *e)
 		for (size_t i = 0; i < e->harder.n; i++)
 			pst_buf_printf(b, "  harder: %s\n", e->harder.v[i]);
 	}
-	pst_buf_puts(b, "\nSource\n");
-	pst_buf_printf(b, "  seed %s\n", e->src_seed);
-	if (e->src_guideline)
-		pst_text_wrap(b, e->src_guideline, "    ", "  guideline: ", 78);
+	pst_buf_puts(b, "\nSources\n");
+	for (size_t i = 0; i < e->sources.n; i++) {
+		struct pst_buf sb;
+		pst_buf_init(&sb, 4096);
+		pst_cite_text(&sb, &(struct pst_cites){&e->sources.v[i], 1});
+		pst_text_wrap(b, sb.s ? sb.s : "", "    ", "  - ", 78);
+		pst_buf_free(&sb);
+	}
 	if (e->src_adapted)
 		pst_text_wrap(b, e->src_adapted, "    ", "  adapted: ", 78);
 }

@@ -7,7 +7,8 @@
 
 /* Appends a dose in words: "3 sets of 8–10 reps (5 s out, 5 s back), rest 30 s". */
 void pst_text_dose(struct pst_buf *b, const struct pst_dose *d);
-/* Appends "a, b, c" for the words of mask, or none_word when it is empty. */
+/* Appends "a, b, c" for the words of mask in words for people (pst_vocab_plain: "foam
+ * roller", not "foam-roller"), or none_word when it is empty. */
 void pst_text_mask(struct pst_buf *b, const struct pst_vocab *v, unsigned mask,
 		   const char *none_word);
 /* Appends the catalogue as a table, one exercise a line. */

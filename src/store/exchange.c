@@ -1,6 +1,8 @@
 /* Export and import of a person's records: JSON (jansson) and CSV (RFC 4180). */
 #include "exchange.h"
 
+#include "core/jsonw.h"
+
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -13,104 +15,288 @@ enum { FORMAT_VERSION = 1 };
 
 /* --- export ------------------------------------------------------------------- */
 
-static json_t *mask_json(const struct pst_vocab *v, unsigned m)
+/* Empties out into the sink's flush when it holds a chunk (or at the end): the export
+ * then needs PST_EXPORT_CHUNK bytes of buffer whatever its size. */
+static int sink_flush(struct pst_export_sink *k, bool end)
 {
-	json_t *a = json_array();
+	struct pst_buf *b = k->out;
+	if (b->failed) {
+		snprintf(k->why, sizeof k->why, "out of memory, or the export is larger than %zu MiB",
+			 b->max >> 20);
+		return PST_ENOMEM;
+	}
+	if (!k->flush || (!end && b->len < PST_EXPORT_CHUNK) || !b->len)
+		return PST_OK;
+	if (!k->flush(k->ctx, b->s, b->len)) {
+		snprintf(k->why, sizeof k->why, "the export could not be written");
+		return PST_EIO;
+	}
+	b->len = 0;
+	b->s[0] = '\0';
+	return PST_OK;
+}
+
+/* A text field of a record, checked as import would check it: an export that import
+ * cannot read back is no export. On a problem, why names the record and its field. */
+static bool text_ok(struct pst_export_sink *k, const char *what, long long id, const char *field,
+		    const char *s, unsigned flags)
+{
+	char msg[200];
+	if (!s || pst_text_check(s, strlen(s), flags, msg, sizeof msg))
+		return true;
+	snprintf(k->why, sizeof k->why, "%s %lld: the %s %s", what, id, field, msg);
+	return false;
+}
+
+/* Every record is checked before anything is written, so a failed export writes
+ * nothing, even to standard output. */
+static int export_check(const struct pst_record_set *rs, struct pst_export_sink *k)
+{
+	for (size_t i = 0; i < rs->ncheckins; i++)
+		if (!text_ok(k, "check-in", (long long)rs->checkins[i].id, "note", rs->checkins[i].note,
+			     PST_TEXT_NOTE))
+			return PST_EDATA;
+	for (size_t i = 0; i < rs->nsessions; i++)
+		for (size_t e = 0; e < rs->sessions[i].nex; e++)
+			if (!text_ok(k, "session", (long long)rs->sessions[i].id, "exercise",
+				     rs->sessions[i].ex[e].id, 0))
+				return PST_EDATA;
+	for (size_t i = 0; i < rs->npsfs; i++)
+		if (!text_ok(k, "functional-scale activity", (long long)rs->psfs[i].id, "activity",
+			     rs->psfs[i].activity, PST_TEXT_ACTIVITY))
+			return PST_EDATA;
+	if (rs->has_screening) {
+		json_t *ans = json_loads(rs->screening.answers ? rs->screening.answers : "", 0, NULL);
+		bool ok = json_is_object(ans);
+		json_decref(ans);
+		if (!ok) {
+			snprintf(k->why, sizeof k->why, "the saved safety answers are not a JSON object");
+			return PST_EDATA;
+		}
+	}
+	return PST_OK;
+}
+
+static void jw_mask(struct pst_jw *w, const struct pst_vocab *v, unsigned m)
+{
+	pst_jw_array(w);
 	for (int i = 0; i < v->n; i++)
 		if (m & PST_BIT(i))
-			json_array_append_new(a, json_string(v->words[i]));
-	return a;
+			pst_jw_string(w, v->words[i]);
+	pst_jw_end(w);
 }
 
-static json_t *time_json(struct pst_time t)
+static void jw_time(struct pst_jw *w, struct pst_time t)
 {
 	char buf[40];
-	return json_string(pst_time_format(t, buf, sizeof buf));
+	pst_jw_string(w, pst_time_format(t, buf, sizeof buf));
 }
 
-void pst_export_json(const struct pst_record_set *rs, struct pst_buf *out)
+/* A JSON value as jansson loaded it (the safety answers), in jansson's key order. */
+static void jw_value(struct pst_jw *w, json_t *v)
 {
-	json_t *root = json_pack("{s:s, s:i}", "format", FORMAT, "version", FORMAT_VERSION);
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: {
+		const char *key;
+		json_t *x;
+		pst_jw_object(w);
+		json_object_foreach(v, key, x)
+		{
+			pst_jw_key(w, key);
+			jw_value(w, x);
+		}
+		pst_jw_end(w);
+		break;
+	}
+	case JSON_ARRAY: {
+		size_t i;
+		json_t *x;
+		pst_jw_array(w);
+		json_array_foreach(v, i, x) jw_value(w, x);
+		pst_jw_end(w);
+		break;
+	}
+	case JSON_STRING: pst_jw_string(w, json_string_value(v)); break;
+	case JSON_INTEGER: pst_jw_int(w, (long long)json_integer_value(v)); break;
+	case JSON_REAL: pst_jw_real(w, json_real_value(v)); break;
+	case JSON_TRUE: pst_jw_bool(w, true); break;
+	case JSON_FALSE: pst_jw_bool(w, false); break;
+	case JSON_NULL: pst_jw_null(w); break;
+	}
+}
+
+/* Streamed (core/jsonw.h) with the layout jansson's JSON_INDENT(2) gave before, so old
+ * and new exports of the same records are the same bytes. */
+int pst_export_json(const struct pst_record_set *rs, struct pst_export_sink *k)
+{
+	int err = export_check(rs, k);
+	if (err)
+		return err;
+	struct pst_jw jw, *w = &jw;
+	pst_jw_init(w, k->out);
+	pst_jw_object(w);
+	pst_jw_key(w, "format");
+	pst_jw_string(w, FORMAT);
+	pst_jw_key(w, "version");
+	pst_jw_int(w, FORMAT_VERSION);
 	if (rs->has_profile) {
 		const struct pst_profile *p = &rs->profile.p;
 		char day[16];
-		json_t *o = json_pack(
-			"{s:s, s:i, s:s, s:s, s:s}", "stage", pst_vocab_word(&pst_vocab_stage, (int)p->stage),
-			"weeks", p->weeks, "anchor", pst_day_format(rs->profile.anchor_day, day, sizeof day),
-			"birth", pst_vocab_word(&pst_vocab_birth, (int)p->birth), "feeding",
-			pst_vocab_word(&pst_vocab_feeding, (int)p->feeding));
-		json_object_set_new(o, "pain", p->pain >= 0 ? json_integer(p->pain) : json_null());
-		json_object_set_new(o, "areas", mask_json(&pst_vocab_area, p->areas));
-		json_object_set_new(o, "triggers", mask_json(&pst_vocab_trigger, p->triggers));
-		json_object_set_new(o, "equipment", mask_json(&pst_vocab_equipment, p->equipment));
-		json_object_set_new(o, "avoid", mask_json(&pst_vocab_avoid, p->avoid));
-		json_object_set_new(o, "minutes", json_integer(p->minutes));
-		json_object_set_new(o, "conditions", mask_json(&pst_vocab_condition, p->conditions));
-		json_object_set_new(o, "country", p->country[0] ? json_string(p->country) : json_null());
-		json_object_set_new(o, "updated", time_json(rs->profile.updated));
-		json_object_set_new(root, "profile", o);
+		pst_jw_key(w, "profile");
+		pst_jw_object(w);
+		pst_jw_key(w, "stage");
+		pst_jw_string(w, pst_vocab_word(&pst_vocab_stage, (int)p->stage));
+		pst_jw_key(w, "weeks");
+		pst_jw_int(w, p->weeks);
+		pst_jw_key(w, "anchor");
+		pst_jw_string(w, pst_day_format(rs->profile.anchor_day, day, sizeof day));
+		pst_jw_key(w, "birth");
+		pst_jw_string(w, pst_vocab_word(&pst_vocab_birth, (int)p->birth));
+		pst_jw_key(w, "feeding");
+		pst_jw_string(w, pst_vocab_word(&pst_vocab_feeding, (int)p->feeding));
+		pst_jw_key(w, "pain");
+		if (p->pain >= 0)
+			pst_jw_int(w, p->pain);
+		else
+			pst_jw_null(w);
+		pst_jw_key(w, "areas");
+		jw_mask(w, &pst_vocab_area, p->areas);
+		pst_jw_key(w, "triggers");
+		jw_mask(w, &pst_vocab_trigger, p->triggers);
+		pst_jw_key(w, "equipment");
+		jw_mask(w, &pst_vocab_equipment, p->equipment);
+		pst_jw_key(w, "avoid");
+		jw_mask(w, &pst_vocab_avoid, p->avoid);
+		pst_jw_key(w, "minutes");
+		pst_jw_int(w, p->minutes);
+		pst_jw_key(w, "conditions");
+		jw_mask(w, &pst_vocab_condition, p->conditions);
+		pst_jw_key(w, "country");
+		pst_jw_string(w, p->country[0] ? p->country : NULL);
+		pst_jw_key(w, "updated");
+		jw_time(w, rs->profile.updated);
+		pst_jw_end(w);
 	}
-	json_t *a = json_array();
+	pst_jw_key(w, "plan_minutes");
+	pst_jw_array(w);
 	for (size_t i = 0; i < rs->nminutes; i++) {
 		char day[16];
-		json_array_append_new(a, json_pack("{s:s, s:i}", "from",
-						   pst_day_format(rs->minutes[i].day, day, sizeof day),
-						   "minutes", rs->minutes[i].minutes));
+		pst_jw_object(w);
+		pst_jw_key(w, "from");
+		pst_jw_string(w, pst_day_format(rs->minutes[i].day, day, sizeof day));
+		pst_jw_key(w, "minutes");
+		pst_jw_int(w, rs->minutes[i].minutes);
+		pst_jw_end(w);
 	}
-	json_object_set_new(root, "plan_minutes", a);
+	pst_jw_end(w);
 	if (rs->has_screening) {
 		/* The answers as saved (a JSON object of question id to yes or no); the outcome
 		 * is not stored: it is worked out again from them with the questions of the day. */
 		json_t *ans = json_loads(rs->screening.answers, 0, NULL);
-		json_object_set_new(root, "screening",
-				    json_pack("{s:o, s:o, s:o}", "stages",
-					      mask_json(&pst_vocab_stage, rs->screening.stages), "answers",
-					      ans ? ans : json_object(), "at", time_json(rs->screening.at)));
+		pst_jw_key(w, "screening");
+		pst_jw_object(w);
+		pst_jw_key(w, "stages");
+		jw_mask(w, &pst_vocab_stage, rs->screening.stages);
+		pst_jw_key(w, "answers");
+		jw_value(w, ans);
+		pst_jw_key(w, "at");
+		jw_time(w, rs->screening.at);
+		pst_jw_end(w);
+		json_decref(ans);
 	}
-	a = json_array();
-	for (size_t i = 0; i < rs->ncheckins; i++) {
+	pst_jw_key(w, "checkins");
+	pst_jw_array(w);
+	for (size_t i = 0; i < rs->ncheckins && !err; i++) {
 		const struct pst_checkin *c = &rs->checkins[i];
-		json_array_append_new(a, json_pack("{s:I, s:o, s:i, s:o, s:o}", "id", (json_int_t)c->id,
-						   "at", time_json(c->at), "pain", c->pain, "areas",
-						   mask_json(&pst_vocab_area, c->areas), "note",
-						   c->note ? json_string(c->note) : json_null()));
+		pst_jw_object(w);
+		pst_jw_key(w, "id");
+		pst_jw_int(w, (long long)c->id);
+		pst_jw_key(w, "at");
+		jw_time(w, c->at);
+		pst_jw_key(w, "pain");
+		pst_jw_int(w, c->pain);
+		pst_jw_key(w, "areas");
+		jw_mask(w, &pst_vocab_area, c->areas);
+		pst_jw_key(w, "note");
+		pst_jw_string(w, c->note);
+		pst_jw_end(w);
+		err = sink_flush(k, false);
 	}
-	json_object_set_new(root, "checkins", a);
-	a = json_array();
-	for (size_t i = 0; i < rs->nsessions; i++) {
+	pst_jw_end(w);
+	pst_jw_key(w, "sessions");
+	pst_jw_array(w);
+	for (size_t i = 0; i < rs->nsessions && !err; i++) {
 		const struct pst_session_log *l = &rs->sessions[i];
-		json_t *ex = json_array();
-		for (size_t k = 0; k < l->nex; k++)
-			json_array_append_new(
-				ex, json_pack("{s:s, s:s, s:o}", "id", l->ex[k].id, "feedback",
-					      pst_vocab_word(&pst_vocab_feedback, (int)l->ex[k].feedback), "pain",
-					      l->ex[k].pain >= 0 ? json_integer(l->ex[k].pain) : json_null()));
-		json_array_append_new(a, json_pack("{s:I, s:o, s:i, s:i, s:o}", "id", (json_int_t)l->id,
-						   "at", time_json(l->at), "pain_before", l->pain_before,
-						   "pain_after", l->pain_after, "exercises", ex));
+		pst_jw_object(w);
+		pst_jw_key(w, "id");
+		pst_jw_int(w, (long long)l->id);
+		pst_jw_key(w, "at");
+		jw_time(w, l->at);
+		pst_jw_key(w, "pain_before");
+		pst_jw_int(w, l->pain_before);
+		pst_jw_key(w, "pain_after");
+		pst_jw_int(w, l->pain_after);
+		pst_jw_key(w, "exercises");
+		pst_jw_array(w);
+		for (size_t e = 0; e < l->nex; e++) {
+			pst_jw_object(w);
+			pst_jw_key(w, "id");
+			pst_jw_string(w, l->ex[e].id);
+			pst_jw_key(w, "feedback");
+			pst_jw_string(w, pst_vocab_word(&pst_vocab_feedback, (int)l->ex[e].feedback));
+			pst_jw_key(w, "pain");
+			if (l->ex[e].pain >= 0)
+				pst_jw_int(w, l->ex[e].pain);
+			else
+				pst_jw_null(w);
+			pst_jw_end(w);
+		}
+		pst_jw_end(w);
+		pst_jw_end(w);
+		err = sink_flush(k, false);
 	}
-	json_object_set_new(root, "sessions", a);
-	a = json_array();
-	for (size_t i = 0; i < rs->npsfs; i++) {
+	pst_jw_end(w);
+	pst_jw_key(w, "psfs");
+	pst_jw_array(w);
+	for (size_t i = 0; i < rs->npsfs && !err; i++) {
 		const struct pst_psfs_activity *act = &rs->psfs[i];
-		json_t *r = json_array();
-		for (size_t k = 0; k < act->nratings; k++)
-			json_array_append_new(r, json_pack("{s:o, s:i}", "at", time_json(act->ratings[k].at),
-							   "score", act->ratings[k].score));
-		json_array_append_new(a, json_pack("{s:I, s:s, s:o, s:o}", "id", (json_int_t)act->id,
-						   "activity", act->activity, "created",
-						   time_json(act->created), "ratings", r));
+		pst_jw_object(w);
+		pst_jw_key(w, "id");
+		pst_jw_int(w, (long long)act->id);
+		pst_jw_key(w, "activity");
+		pst_jw_string(w, act->activity);
+		pst_jw_key(w, "created");
+		jw_time(w, act->created);
+		pst_jw_key(w, "ratings");
+		pst_jw_array(w);
+		for (size_t r = 0; r < act->nratings; r++) {
+			pst_jw_object(w);
+			pst_jw_key(w, "at");
+			jw_time(w, act->ratings[r].at);
+			pst_jw_key(w, "score");
+			pst_jw_int(w, act->ratings[r].score);
+			pst_jw_end(w);
+		}
+		pst_jw_end(w);
+		pst_jw_end(w);
+		err = sink_flush(k, false);
 	}
-	json_object_set_new(root, "psfs", a);
-	char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	json_decref(root);
-	if (!s) {
-		out->failed = true;
-		return;
-	}
-	pst_buf_puts(out, s);
-	pst_buf_puts(out, "\n");
-	free(s);
+	if (err)
+		return err;
+	pst_jw_end(w);
+	pst_jw_end(w);
+	pst_jw_finish(w);
+	return sink_flush(k, true);
+}
+
+int pst_export_to_buf(const struct pst_record_set *rs, bool csv, struct pst_buf *out, char *why,
+		      size_t size)
+{
+	struct pst_export_sink k = {.out = out};
+	int err = csv ? pst_export_csv(rs, &k) : pst_export_json(rs, &k);
+	if (err && why)
+		snprintf(why, size, "%s", k.why);
+	return err;
 }
 
 /* The CSV columns, one table of every record kind ("record" says which). */
@@ -199,8 +385,12 @@ static void csv_row(struct pst_buf *b, const char *const cells[C__MAX])
 	pst_buf_add(b, "\r\n", 2);
 }
 
-void pst_export_csv(const struct pst_record_set *rs, struct pst_buf *out)
+int pst_export_csv(const struct pst_record_set *rs, struct pst_export_sink *sink)
 {
+	int err = export_check(rs, sink);
+	if (err)
+		return err;
+	struct pst_buf *out = sink->out;
 	csv_row(out, csv_columns);
 	char id[24], parent[24], at[40], pain[16], after[16], areas[64], score[16], weeks[16],
 		anchor[16], trig[128], eq[128], avoid[64], minutes[16], cond[128];
@@ -255,6 +445,8 @@ void pst_export_csv(const struct pst_record_set *rs, struct pst_buf *out)
 		cells[C_AREAS] = areas;
 		cells[C_NOTE] = c->note;
 		csv_row(out, cells);
+		if ((err = sink_flush(sink, false)))
+			return err;
 	}
 	for (size_t i = 0; i < rs->nsessions; i++) {
 		const struct pst_session_log *l = &rs->sessions[i];
@@ -283,6 +475,8 @@ void pst_export_csv(const struct pst_record_set *rs, struct pst_buf *out)
 			}
 			csv_row(out, ec);
 		}
+		if ((err = sink_flush(sink, false)))
+			return err;
 	}
 	for (size_t i = 0; i < rs->npsfs; i++) {
 		const struct pst_psfs_activity *a = &rs->psfs[i];
@@ -303,7 +497,10 @@ void pst_export_csv(const struct pst_record_set *rs, struct pst_buf *out)
 			rc[C_SCORE] = score;
 			csv_row(out, rc);
 		}
+		if ((err = sink_flush(sink, false)))
+			return err;
 	}
+	return sink_flush(sink, true);
 }
 
 /* --- import: shared checks --------------------------------------------------------- */

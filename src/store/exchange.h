@@ -5,9 +5,30 @@
 
 #include "store/store.h"
 
-/* Appends the records as JSON / CSV to out. */
-void pst_export_json(const struct pst_record_set *rs, struct pst_buf *out);
-void pst_export_csv(const struct pst_record_set *rs, struct pst_buf *out);
+/* Where an export goes. The text collects in out; when flush is set, out is handed to it
+ * and emptied whenever it holds PST_EXPORT_CHUNK bytes or more, and at the end, so an
+ * export of any size needs a bounded buffer (the records themselves are in memory).
+ * flush returns false when it could not write. */
+enum { PST_EXPORT_CHUNK = 64 * 1024 };
+struct pst_export_sink {
+	struct pst_buf *out;
+	bool (*flush)(void *ctx, const char *s, size_t len); /* NULL: everything stays in out */
+	void *ctx;
+	char why[400]; /* set on failure: what could not be written, naming the record */
+};
+
+/*
+ * Writes the records as JSON / CSV. Every record is checked first, as import would
+ * check it (text that is not UTF-8, control characters, safety answers that are not
+ * JSON): a record that cannot be written is PST_EDATA with k->why naming it, and then
+ * nothing at all was written. PST_EIO when flush failed, PST_ENOMEM when out did.
+ * No record is ever left out silently.
+ */
+int pst_export_json(const struct pst_record_set *rs, struct pst_export_sink *k);
+int pst_export_csv(const struct pst_record_set *rs, struct pst_export_sink *k);
+/* The whole export into out (no flush); why (size bytes) gets the reason on failure. */
+int pst_export_to_buf(const struct pst_record_set *rs, bool csv, struct pst_buf *out, char *why,
+		      size_t size);
 
 /* Exports and imports are bounded: 64 MiB is decades of daily records. */
 enum { PST_IMPORT_MAX = 64 * 1024 * 1024 };

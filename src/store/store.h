@@ -43,9 +43,12 @@ struct pst_record_set {
 void pst_record_set_free(struct pst_record_set *rs);
 
 
-/* read_all flags. */
+/* read_all flags. Free text (notes, activities, exercise ids) comes out neutralised
+ * (core/utf8.h: every invalid byte or control character is U+FFFD), so nothing stored
+ * before the checks at entry can reach a terminal, page or PDF raw. */
 enum {
 	PST_READ_NO_SESSION_EXERCISES = 1 << 0, /* sessions without their exercises (nex = 0) */
+	PST_READ_EXACT = 1 << 1, /* free text as stored (export, which checks it) */
 };
 
 struct pst_store_ops {
@@ -79,6 +82,9 @@ struct pst_store_ops {
 struct pst_store {
 	const struct pst_store_ops *ops;
 	char errmsg[512];
+	/* Set by open when it changed something the person should know about (texts
+	 * repaired by a migration); a front end shows it once. Empty otherwise. */
+	char notice[640];
 };
 
 /*
@@ -88,6 +94,16 @@ struct pst_store {
  * when errmsg is not NULL, the reason is copied into it (size bytes).
  */
 int pst_store_open_sqlite(const char *path, struct pst_store **out, char *errmsg, size_t size);
+
+/* Open flags. PST_STORE_READONLY: for commands that only read (history, export, plan,
+ * report...). The database is opened read-only, so it can be read in a directory (or
+ * from a file) it cannot write to: SQLite's mode=ro, or immutable when nobody can be
+ * writing it (no -wal file in a directory this process cannot write). A missing file, or
+ * one whose schema is older than this program, is opened for writing as without the
+ * flag (created, migrated). Writes through a read-only store fail. */
+enum { PST_STORE_READONLY = 1 << 0 };
+int pst_store_open_sqlite_flags(const char *path, unsigned flags, struct pst_store **out,
+				char *errmsg, size_t size);
 
 /* The default path: $XDG_DATA_HOME/postura/postura.db, else ~/.local/share/postura/
  * postura.db. Creates the directory. Writes into buf; returns PST_OK or PST_EIO. */

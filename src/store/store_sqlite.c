@@ -30,6 +30,10 @@ struct sq {
 	sqlite3 *db;
 	char *path;
 	sqlite3_stmt *cached[ST__MAX];
+	bool readonly;
+	/* What migration 5 repaired: how many texts, and the first few by name. */
+	int repaired;
+	char repaired_names[200];
 };
 
 /* Migrations, in order; index i brings the schema to version i + 1. Never edit a
@@ -105,6 +109,17 @@ static const char *const migrations[] = {
 	"ALTER TABLE profile ADD COLUMN conditions TEXT NOT NULL DEFAULT '';"
 	"ALTER TABLE profile ADD COLUMN country TEXT NOT NULL DEFAULT ''"
 	"  CHECK (country = '' OR length(country) = 2);",
+	/* 5: text that older versions let in unchecked (issue 12): notes, activities and
+	 * exercise ids that are not UTF-8 or hold control characters. Each bad byte or
+	 * character becomes U+FFFD; pst_repair (a function of this connection, see
+	 * add_functions, which must keep it and its flags: 1 = a note, line breaks kept)
+	 * counts and names what it changed, and the person is told on this first open. */
+	"UPDATE checkin SET note = pst_repair(note, 1, 'check-in', id)"
+	"  WHERE pst_needs_repair(note, 1);"
+	"UPDATE psfs_activity SET activity = pst_repair(activity, 0, 'activity', id)"
+	"  WHERE pst_needs_repair(activity, 0);"
+	"UPDATE session_exercise SET exercise_id = pst_repair(exercise_id, 0, 'session', session_id)"
+	"  WHERE pst_needs_repair(exercise_id, 0);",
 };
 
 const int pst_store_schema_version = (int)(sizeof migrations / sizeof *migrations);
@@ -249,6 +264,55 @@ static int wal(struct sq *q)
 
 /* --- migrations ------------------------------------------------------------ */
 
+/* pst_needs_repair(text, flags) and pst_repair(text, flags, kind, id): the repair of
+ * migration 5 (core/utf8.h: each invalid byte or refused character becomes U+FFFD). */
+static void fn_needs_repair(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const char *t = (const char *)sqlite3_value_text(argv[0]);
+	int n = sqlite3_value_bytes(argv[0]);
+	unsigned flags = (unsigned)sqlite3_value_int(argv[1]);
+	sqlite3_result_int(ctx, t && pst_text_needs_clean(t, (size_t)n, flags));
+}
+
+static void fn_repair(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	struct sq *q = sqlite3_user_data(ctx);
+	const char *t = (const char *)sqlite3_value_text(argv[0]);
+	if (!t) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	size_t n = (size_t)sqlite3_value_bytes(argv[0]);
+	unsigned flags = (unsigned)sqlite3_value_int(argv[1]);
+	size_t size = 3 * n + 1;
+	char *out = malloc(size);
+	if (!out) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	size_t len = pst_text_clean(t, n, flags, out, size);
+	q->repaired++;
+	if (q->repaired <= 4) {
+		size_t used = strlen(q->repaired_names);
+		snprintf(q->repaired_names + used, sizeof q->repaired_names - used, "%s%s %lld",
+			 used ? ", " : "", (const char *)sqlite3_value_text(argv[2]),
+			 (long long)sqlite3_value_int64(argv[3]));
+	}
+	sqlite3_result_text(ctx, out, (int)len, free);
+}
+
+static int add_functions(struct sq *q)
+{
+	if (sqlite3_create_function(q->db, "pst_needs_repair", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+				    q, fn_needs_repair, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_create_function(q->db, "pst_repair", 4, SQLITE_UTF8, q, fn_repair, NULL, NULL) !=
+		    SQLITE_OK)
+		return dberr(q, "cannot prepare the database");
+	return PST_OK;
+}
+
 static int schema_version(struct sq *q, int *version)
 {
 	sqlite3_stmt *st;
@@ -299,6 +363,14 @@ static int migrate(struct sq *q)
 			return rollback(q, err);
 		if ((err = commit(q)))
 			return err;
+		if (q->repaired)
+			snprintf(q->base.notice, sizeof q->base.notice,
+				 "%s: %d text%s saved by an older postura %s not valid UTF-8 or held control "
+				 "characters (%s%s); each bad byte or character is now the replacement "
+				 "character U+FFFD",
+				 q->path, q->repaired, q->repaired == 1 ? "" : "s",
+				 q->repaired == 1 ? "was" : "were", q->repaired_names,
+				 q->repaired > 4 ? ", ..." : "");
 	}
 }
 
@@ -627,13 +699,25 @@ static void *grow(struct pst_arena *a, void *v, size_t n, size_t *cap, size_t si
 	return nv;
 }
 
-static const char *col_text(struct pst_arena *a, sqlite3_stmt *st, int i)
+/* Free text as it is shown: anything an older postura (or another program) stored that
+ * is not UTF-8 or holds control characters comes out neutralised (core/utf8.h), so no
+ * terminal, page or PDF ever gets it raw. exact (export): as stored, checked there. */
+static const char *col_free_text(struct pst_arena *a, sqlite3_stmt *st, int i, unsigned text,
+				 bool exact)
 {
-	const unsigned char *s = sqlite3_column_text(st, i);
-	return s ? pst_arena_strdup(a, (const char *)s) : NULL;
+	const char *s = (const char *)sqlite3_column_text(st, i);
+	if (!s)
+		return NULL;
+	size_t n = (size_t)sqlite3_column_bytes(st, i);
+	if (exact || !pst_text_needs_clean(s, n, text))
+		return pst_arena_strdup(a, s);
+	char *out = pst_arena_alloc(a, 3 * n + 1);
+	if (out)
+		pst_text_clean(s, n, text, out, 3 * n + 1);
+	return out;
 }
 
-static int read_checkins(struct sq *q, int64_t since, struct pst_record_set *rs)
+static int read_checkins(struct sq *q, int64_t since, bool exact, struct pst_record_set *rs)
 {
 	sqlite3_stmt *st;
 	int err = prepare(q,
@@ -658,13 +742,14 @@ static int read_checkins(struct sq *q, int64_t since, struct pst_record_set *rs)
 		c->at.offset_min = sqlite3_column_int(st, 2);
 		c->pain = sqlite3_column_int(st, 3);
 		words_mask(&pst_vocab_area, sqlite3_column_text(st, 4), &c->areas);
-		c->note = col_text(rs->arena, st, 5);
+		c->note = col_free_text(rs->arena, st, 5, PST_TEXT_NOTE, exact);
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? PST_OK : dberr(q, "cannot read the check-ins");
 }
 
-static int read_sessions(struct sq *q, int64_t since, bool with_ex, struct pst_record_set *rs)
+static int read_sessions(struct sq *q, int64_t since, bool with_ex, bool exact,
+			 struct pst_record_set *rs)
 {
 	sqlite3_stmt *st;
 	/* One pass over sessions joined with their exercises, in order. */
@@ -705,7 +790,7 @@ static int read_sessions(struct sq *q, int64_t since, bool with_ex, struct pst_r
 		if (!cur->ex)
 			goto oom;
 		struct pst_session_ex *e = &cur->ex[cur->nex++];
-		e->id = col_text(rs->arena, st, 5);
+		e->id = col_free_text(rs->arena, st, 5, 0, exact);
 		int fb = pst_vocab_find(&pst_vocab_feedback, (const char *)sqlite3_column_text(st, 6));
 		e->feedback = fb < 0 ? PST_FB_RIGHT : (enum pst_feedback)fb;
 		e->pain = sqlite3_column_type(st, 7) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 7);
@@ -717,7 +802,7 @@ oom:
 	return fail(q, "out of memory");
 }
 
-static int read_psfs(struct sq *q, struct pst_record_set *rs)
+static int read_psfs(struct sq *q, bool exact, struct pst_record_set *rs)
 {
 	sqlite3_stmt *st;
 	int err = prepare(q,
@@ -741,7 +826,7 @@ static int read_psfs(struct sq *q, struct pst_record_set *rs)
 			cur = &rs->psfs[rs->npsfs++];
 			memset(cur, 0, sizeof(*cur));
 			cur->id = id;
-			cur->activity = col_text(rs->arena, st, 1);
+			cur->activity = col_free_text(rs->arena, st, 1, PST_TEXT_ACTIVITY, exact);
 			cur->created.epoch = sqlite3_column_int64(st, 2);
 			cur->created.offset_min = sqlite3_column_int(st, 3);
 			rcap = 0;
@@ -847,6 +932,7 @@ static int read_all(struct pst_store *s, int64_t since_day, unsigned flags,
 		    struct pst_record_set *out)
 {
 	struct sq *q = (struct sq *)s;
+	bool exact = flags & PST_READ_EXACT;
 	memset(out, 0, sizeof(*out));
 	if (!(out->arena = pst_arena_new()))
 		return fail(q, "out of memory");
@@ -855,11 +941,11 @@ static int read_all(struct pst_store *s, int64_t since_day, unsigned flags,
 	if (!err)
 		err = profile_get(s, &out->profile, &out->has_profile);
 	if (!err)
-		err = read_checkins(q, since_day, out);
+		err = read_checkins(q, since_day, exact, out);
 	if (!err)
-		err = read_sessions(q, since_day, !(flags & PST_READ_NO_SESSION_EXERCISES), out);
+		err = read_sessions(q, since_day, !(flags & PST_READ_NO_SESSION_EXERCISES), exact, out);
 	if (!err)
-		err = read_psfs(q, out);
+		err = read_psfs(q, exact, out);
 	if (!err)
 		err = read_minutes(q, out);
 	if (!err && !(err = screening_get(s, &out->screening, &out->has_screening)) &&
@@ -1031,7 +1117,94 @@ static void private_files(const char *path)
 	}
 }
 
-int pst_store_open_sqlite(const char *path, struct pst_store **out, char *errmsg, size_t size)
+/* "file:" and path with % ? # escaped, for SQLite's URI parameters. */
+static char *file_uri(const char *path, const char *params)
+{
+	size_t n = strlen(path), size = 3 * n + strlen(params) + 16;
+	char *u = malloc(size), *o = u;
+	if (!u)
+		return NULL;
+	o += sprintf(o, "file:");
+	for (const char *p = path; *p; p++) {
+		if (*p == '%' || *p == '?' || *p == '#')
+			o += sprintf(o, "%%%02X", (unsigned char)*p);
+		else
+			*o++ = *p;
+	}
+	sprintf(o, "?%s", params);
+	return u;
+}
+
+/* Reads the header: a file that is not a database is refused untouched. */
+static int read_header(struct sq *q)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(q->db, "SELECT count(*) FROM sqlite_master", -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+	}
+	if (rc == SQLITE_ROW)
+		return PST_OK;
+	if ((sqlite3_extended_errcode(q->db) & 0xff) == SQLITE_NOTADB)
+		return fail(q, "%s is not a postura database (not an SQLite file); it was left untouched",
+			    q->path);
+	return dberr(q, "cannot read the database");
+}
+
+/*
+ * Read-only: mode=ro first, which reads a database in WAL mode when its -shm can be
+ * opened or created. In a directory we cannot write to, with no -wal file (no writer has
+ * it open, nothing waits to be checkpointed), nobody can be changing it, so it is read
+ * as immutable: without the -shm. PST_ENOTFOUND: open it for writing instead.
+ */
+static int open_readonly(struct sq *q)
+{
+	static const char *const params[] = {"mode=ro", "mode=ro&immutable=1"};
+	char wal_path[4200];
+	snprintf(wal_path, sizeof wal_path, "%s-wal", q->path);
+	struct stat wst;
+	char dir[4200];
+	snprintf(dir, sizeof dir, "%s", q->path);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		slash[slash == dir] = '\0';
+	bool no_writer = (stat(wal_path, &wst) != 0 || wst.st_size == 0) &&
+			 access(slash ? dir : ".", W_OK) != 0;
+	int err = PST_OK;
+	for (int i = 0; i < 2; i++) {
+		if (i == 1 && !no_writer)
+			break;
+		char *uri = file_uri(q->path, params[i]);
+		if (!uri)
+			return fail(q, "out of memory");
+		if (q->db) {
+			sqlite3_close(q->db);
+			q->db = NULL;
+		}
+		int rc = sqlite3_open_v2(uri, &q->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+		free(uri);
+		if (rc != SQLITE_OK) {
+			err = dberr(q, "cannot open the database to read");
+			continue;
+		}
+		sqlite3_extended_result_codes(q->db, 1);
+		sqlite3_busy_timeout(q->db, BUSY_TIMEOUT_MS);
+		if (!(err = read_header(q)))
+			break;
+	}
+	if (err)
+		return err;
+	int version;
+	if ((err = schema_version(q, &version)))
+		return err;
+	if (version < pst_store_schema_version)
+		return PST_ENOTFOUND; /* it needs its migrations first */
+	return check_version(q);
+}
+
+int pst_store_open_sqlite_flags(const char *path, unsigned flags, struct pst_store **out,
+				char *errmsg, size_t size)
 {
 	*out = NULL;
 	struct sq *q = calloc(1, sizeof(*q));
@@ -1043,6 +1216,18 @@ int pst_store_open_sqlite(const char *path, struct pst_store **out, char *errmsg
 	}
 	q->base.ops = &sqlite_ops;
 	int err = PST_OK;
+	if ((flags & PST_STORE_READONLY) && access(path, F_OK) == 0) {
+		err = open_readonly(q);
+		if (err != PST_ENOTFOUND) {
+			q->readonly = true;
+			goto out;
+		}
+		/* Older than this program: it is migrated once, for writing, as without the flag. */
+		sqlite3_close(q->db);
+		q->db = NULL;
+		q->base.errmsg[0] = '\0';
+		err = PST_OK;
+	}
 	private_files(path);
 	int rc = sqlite3_open_v2(path, &q->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
 	if (rc != SQLITE_OK) {
@@ -1062,25 +1247,10 @@ int pst_store_open_sqlite(const char *path, struct pst_store **out, char *errmsg
 	}
 	sqlite3_extended_result_codes(q->db, 1);
 	sqlite3_busy_timeout(q->db, BUSY_TIMEOUT_MS);
-	/* Reading the header first: a file that is not a database is refused untouched. */
-	sqlite3_stmt *st;
-	rc = sqlite3_prepare_v2(q->db, "SELECT count(*) FROM sqlite_master", -1, &st, NULL);
-	if (rc == SQLITE_OK) {
-		rc = sqlite3_step(st);
-		sqlite3_finalize(st);
-	}
-	if (rc != SQLITE_ROW) {
-		int code = sqlite3_extended_errcode(q->db) & 0xff;
-		if (code == SQLITE_NOTADB)
-			err = fail(q, "%s is not a postura database (not an SQLite file); it was left "
-				      "untouched",
-				   path);
-		else
-			err = dberr(q, "cannot read the database");
+	if ((err = read_header(q)))
 		goto out;
-	}
 	/* The version check comes before anything that writes (WAL changes the header). */
-	if ((err = check_version(q)) || (err = wal(q)) ||
+	if ((err = check_version(q)) || (err = add_functions(q)) || (err = wal(q)) ||
 	    (err = exec(q, "PRAGMA synchronous = FULL", "cannot set durable writes")) ||
 	    (err = exec(q, "PRAGMA foreign_keys = ON", "cannot enable foreign keys")) ||
 	    (err = migrate(q)))
@@ -1094,6 +1264,11 @@ out:
 	}
 	*out = &q->base;
 	return PST_OK;
+}
+
+int pst_store_open_sqlite(const char *path, struct pst_store **out, char *errmsg, size_t size)
+{
+	return pst_store_open_sqlite_flags(path, 0, out, errmsg, size);
 }
 
 int pst_store_default_path(char *buf, size_t size)

@@ -438,23 +438,48 @@ void api_checkins(struct web *w, struct req *r)
 	}
 	web_changed(w);
 	char when[40];
-	web_json(r, 201, json_pack("{s:I, s:s, s:i, s:o, s:o}", "id", (json_int_t)id, "at",
+	const char *advice = pst_pain_advice(ck.pain);
+	web_json(r, 201, json_pack("{s:I, s:s, s:i, s:o, s:o, s:o}", "id", (json_int_t)id, "at",
 				   pst_time_format(ck.at, when, sizeof when), "pain", ck.pain, "areas",
 				   pst_json_mask(&pst_vocab_area, ck.areas), "note",
-				   ck.note ? json_string(ck.note) : json_null()));
+				   ck.note ? json_string(ck.note) : json_null(), "advice",
+				   advice ? json_string(advice) : json_null()));
 out:
 	json_decref(j);
 }
 
 /* --- sessions -------------------------------------------------------------------- */
 
+/* The outcome of a session as JSON: the summary and what changes next time, as the
+ * terminal says them (pst_app_session_outcome). */
+json_t *web_outcome_json(const struct pst_app_session_outcome *o)
+{
+	char when[40];
+	json_t *changes = json_array(), *same = json_array();
+	for (size_t i = 0; i < o->nchanges; i++)
+		json_array_append_new(changes, json_pack("{s:s, s:s, s:s}", "id", o->changes[i].ex->id,
+							 "name", o->changes[i].ex->name, "reason",
+							 o->changes[i].reason));
+	for (size_t i = 0; i < o->nsame; i++)
+		json_array_append_new(same, json_pack("{s:s, s:s}", "id", o->same[i]->id, "name",
+						      o->same[i]->name));
+	return json_pack("{s:I, s:s, s:i, s:i, s:s, s:o, s:o, s:o, s:o}", "id", (json_int_t)o->id, "at",
+			 pst_time_format(o->at, when, sizeof when), "pain_before", o->pain_before,
+			 "pain_after", o->pain_after, "summary", o->summary ? o->summary : "",
+			 "advice", o->advice ? json_string(o->advice) : json_null(), "changes", changes,
+			 "unchanged", same, "unchanged_why",
+			 o->same_why ? json_string(o->same_why) : json_null());
+}
+
 /* Saves a session log given as JSON text (the API's body, or a form turned into it).
- * Sets the reply on a problem; returns the new id, or 0. */
+ * Sets the reply on a problem, or the API's reply (201, the outcome) on success;
+ * returns the new id, or 0. */
 int64_t web_session_save(struct web *w, struct req *r, const char *text, size_t len)
 {
 	struct pst_arena *a = pst_arena_new();
 	struct pst_diags d = {0};
 	struct pst_session_log log;
+	struct pst_app_session_outcome o = {0};
 	int64_t id = 0;
 	int err = a ? pst_session_parse_json(w->cfg.cat, "body", text, len, r->now, a, &log, &d)
 		    : PST_ENOMEM;
@@ -466,18 +491,20 @@ int64_t web_session_save(struct web *w, struct req *r, const char *text, size_t 
 		goto out;
 	}
 	web_store_lock(w);
-	err = w->cfg.store->ops->session_add(w->cfg.store, &log, &id);
+	err = pst_app_session_save(w->cfg.store, w->cfg.cat, r->today, &log, &o);
 	web_store_unlock(w);
+	id = o.id;
+	if (id)
+		web_changed(w);
 	if (err) {
-		id = 0;
 		store_failed(w, r, err);
 		goto out;
 	}
-	web_changed(w);
-	char when[40];
-	web_json(r, 201, json_pack("{s:I, s:s, s:i}", "id", (json_int_t)id, "at",
-				   pst_time_format(log.at, when, sizeof when), "exercises", (int)log.nex));
+	json_t *j = web_outcome_json(&o);
+	json_object_set_new(j, "exercises", json_integer((json_int_t)log.nex));
+	web_json(r, 201, j);
 out:
+	pst_app_session_outcome_free(&o);
 	pst_diags_clear(&d);
 	pst_arena_free(a);
 	return id;
@@ -533,18 +560,24 @@ void api_export(struct web *w, struct req *r)
 	bool csv = r->q[0].word == 0;
 	struct pst_record_set rs;
 	web_store_lock(w);
-	int err = w->cfg.store->ops->read_all(w->cfg.store, INT64_MIN, 0, &rs);
+	int err = w->cfg.store->ops->read_all(w->cfg.store, INT64_MIN, PST_READ_EXACT, &rs);
 	web_store_unlock(w);
 	if (err) {
 		store_failed(w, r, err);
 		return;
 	}
-	pst_buf_init(&r->reply.body, (size_t)PST_IMPORT_MAX);
-	if (csv)
-		pst_export_csv(&rs, &r->reply.body);
-	else
-		pst_export_json(&rs, &r->reply.body);
+	/* An export never leaves a record out: one it cannot write is an error naming it. */
+	struct pst_buf body;
+	char why[400];
+	pst_buf_init(&body, 4 * (size_t)PST_IMPORT_MAX);
+	err = pst_export_to_buf(&rs, csv, &body, why, sizeof why);
 	pst_record_set_free(&rs);
+	if (err) {
+		pst_buf_free(&body);
+		web_error(r, 500, "export-failed", NULL, "the export could not be made: %s", why);
+		return;
+	}
+	r->reply.body = body;
 	r->reply.status = 200;
 	r->reply.ctype = csv ? "text/csv; charset=utf-8" : "application/json";
 	snprintf(r->reply.disposition, sizeof r->reply.disposition,

@@ -90,6 +90,7 @@ struct web_reply {
 	const void *static_gz; /* their gzip copy, sent to clients that take gzip */
 	size_t static_gz_len;
 	const char *location;     /* for 303 */
+	char location_buf[64];    /* a location made for this request (location may point here) */
 	char disposition[96];     /* Content-Disposition, or empty */
 	const char *cache;        /* Cache-Control; NULL: no-store */
 	char allow[64];           /* Allow, for 405 */
@@ -231,6 +232,9 @@ int web_screening_save(struct web *w, const char *answers, unsigned stages, stru
 /* Saves a session log given as JSON text (the API's body, or the session form turned
  * into it); on a problem the reply says what and 0 is returned, else the new id. */
 int64_t web_session_save(struct web *w, struct req *r, const char *text, size_t len);
+/* api.c: a session's outcome as the API's JSON. */
+struct pst_app_session_outcome;
+json_t *web_outcome_json(const struct pst_app_session_outcome *o);
 /* api.c: the person's history and what the report needs, read under the store's lock
  * (pst_app_report_read). The caller frees *rep with pst_app_report_free. */
 int web_report(struct web *w, int64_t since, int64_t today, bool full, struct pst_app_report *rep);
@@ -246,6 +250,7 @@ void page_profile_post(struct web *w, struct req *r);
 void page_checkin_post(struct web *w, struct req *r);
 void page_session(struct web *w, struct req *r);
 void page_session_post(struct web *w, struct req *r);
+void page_session_done(struct web *w, struct req *r);
 void page_history(struct web *w, struct req *r);
 /* GET /handout.pdf and /report.pdf: the plan on paper, the report for a clinician. */
 void page_handout(struct web *w, struct req *r);
@@ -259,15 +264,18 @@ void page_exercise(struct web *w, struct req *r);
 void page_tips(struct web *w, struct req *r);
 void page_tip(struct web *w, struct req *r);
 void page_about(struct web *w, struct req *r);
+void page_sources(struct web *w, struct req *r);
 void page_disclaimer(struct web *w, struct req *r);
 void page_stop(struct web *w, struct req *r);
 void page_figure(struct web *w, struct req *r);
+void page_figure_pregnant(struct web *w, struct req *r);
 void page_asset(struct web *w, struct req *r);
 /* The <img> of pose `pose` of e (lazy: loaded when scrolled to). */
-void page_figure_img(struct pst_buf *b, const struct pst_exercise *e, size_t pose, bool lazy);
+void page_figure_img(struct pst_buf *b, const struct pst_exercise *e, size_t pose, bool lazy,
+		     bool pregnant);
 /* The <img> of an exercise's movement, animated (lazy; the stylesheet shows it only to
  * those who have not asked for reduced motion). */
-void page_figure_moving(struct pst_buf *b, const struct pst_exercise *e);
+void page_figure_moving(struct pst_buf *b, const struct pst_exercise *e, bool pregnant);
 /* A tip's body, rendered safely, and its source. */
 void page_tip_body(struct pst_buf *b, const struct pst_tip *t);
 /* An HTML error page. */

@@ -34,6 +34,10 @@ void page_stop_signs(struct pst_buf *b, const struct pst_questions *q, unsigned 
 /* The country whose numbers to show: the profile's (p may be NULL), else the browser's
  * Accept-Language, else the server's LC_ALL or LANG; NULL when nothing says. */
 const struct pst_country *page_country(struct req *r, const struct pst_profile *p);
+/* The numbers to call in c, each a tel: link: emergency, urgent advice, the maternity
+ * line (or "your maternity unit's number"); every region's emergency number when c is
+ * NULL, with a link to set the country. */
+void page_numbers(struct pst_buf *b, const struct pst_country *c);
 /* The hidden CSRF field of a form. */
 void page_csrf(struct web *w, struct pst_buf *b);
 /* The dose in words (render/text), escaped. */

@@ -11,6 +11,7 @@
 #include "core/history.h"
 #include "page.h"
 #include "render/chart.h"
+#include "render/cite.h"
 #include "render/document.h"
 #include "render/plan.h"
 #include "render/text.h"
@@ -38,6 +39,10 @@ static struct pst_plan *todays_plan(struct web *w, struct req *r, struct person 
 	web_store_lock(w);
 	err = pst_app_plan(w->cfg.store, w->cfg.cat, w->cfg.tips, &pe->p, &pe->res, &plan);
 	web_store_unlock(w);
+	if (!err) { /* the page and the handout say when the answers were given */
+		plan->has_screened_at = true;
+		plan->screened_at = pe->answers.at;
+	}
 	if (err == PST_EREFERRAL) {
 		web_redirect(r, "/referral");
 		return NULL;
@@ -88,7 +93,7 @@ static int excluded_group(const struct pst_plan_excluded *x)
 {
 	if (x->by_rule && x->by_rule->choice)
 		return 1;
-	return x->source ? 0 : 2;
+	return x->sources ? 0 : 2;
 }
 
 /* Why the plan is what it is (as `postura plan` says it): each exercise's reason, its
@@ -97,6 +102,9 @@ static int excluded_group(const struct pst_plan_excluded *x)
 static void plan_reasons(struct pst_buf *b, const struct pst_plan *plan)
 {
 	pst_html_raw(b, "<details class=\"plan-why\"><summary>Why these exercises</summary><ul>");
+	if (plan->stage_why)
+		pst_html_printf(b, "<li class=\"stage-why\"><strong>For your stage</strong>: %s</li>",
+				plan->stage_why);
 	for (size_t i = 0; i < plan->nitems; i++) {
 		const struct pst_plan_item *it = &plan->items[i];
 		pst_html_printf(b, "<li><strong>%s</strong>: %s", it->ex->name, it->why);
@@ -128,8 +136,11 @@ static void plan_reasons(struct pst_buf *b, const struct pst_plan *plan)
 					x->reason);
 			if (x->replaced_by)
 				pst_html_printf(b, " Instead: %s.", x->replaced_by->name);
-			if (group == 0)
-				pst_html_printf(b, " <span class=\"source\">Source: %s</span>", x->source);
+			if (group == 0) {
+				pst_html_raw(b, " <span class=\"source\">Source: ");
+				pst_cite_html(b, x->sources);
+				pst_html_raw(b, "</span>");
+			}
 			pst_html_raw(b, "</li>");
 		}
 		if (any)
@@ -150,33 +161,66 @@ static void checkin_form(struct web *w, struct pst_buf *b)
 	pst_html_raw(b, "</div></fieldset><fieldset><legend>Where</legend>");
 	for (int i = 0; i < pst_vocab_area.n; i++)
 		pst_html_printf(b, "<label class=\"check\"><input type=\"checkbox\" name=\"areas\" value=\"%s\"> %s</label>",
-				pst_vocab_area.words[i], pst_vocab_area.words[i]);
+				pst_vocab_area.words[i], pst_vocab_plain(&pst_vocab_area, i));
 	pst_html_printf(b, "</fieldset><p><label for=\"note\">Note (optional)</label>"
 			   "<textarea id=\"note\" name=\"note\" rows=\"2\" maxlength=\"%d\"></textarea></p>"
 			   "<p><button type=\"submit\">Save check-in</button></p></form></section>",
 			PST_NOTE_MAX);
 }
 
-static void render_today(struct web *w, struct req *r, const struct pst_plan *plan)
+/* The week so far: sessions done, said kindly (pst_app_week_read). */
+static void week_done(struct pst_buf *b, const struct pst_app_week *wk)
+{
+	pst_html_printf(b, "<section class=\"card streak\" aria-labelledby=\"st-h\"><h2 id=\"st-h\">%s</h2>",
+			wk->streak);
+	if (!wk->today_done) /* else said beside the routine */
+		pst_html_printf(b, "<p>%s</p>", wk->encouragement);
+	pst_html_raw(b, "</section>");
+}
+
+static void render_today(struct web *w, struct req *r, const struct pst_plan *plan,
+			 const struct pst_app_week *wk)
 {
 	char when[64], words[96];
 	int wd = pst_day_weekday(r->today);
 	bool session = plan->session_days[wd];
 	page_day_words(when, sizeof when, r->today);
 	struct pst_buf *b = page_begin(w, r, "Today", "/today");
-	pst_html_printf(b, "<h1>Today <span class=\"sub\">%s</span></h1><p class=\"lead\">%s, %d minutes a "
-			   "session, %d sessions a week.</p>",
+	pst_html_printf(b, "<h1>Today <span class=\"sub\">%s</span></h1><p class=\"lead\">%s; sessions of up "
+			   "to %d minutes, %d a week.</p>",
 			when, pst_profile_stage_words(&plan->profile, words, sizeof words),
 			plan->profile.minutes, plan->sessions_per_week);
+	if (plan->has_screened_at) {
+		char day[16];
+		pst_day_format(pst_time_day(plan->screened_at), day, sizeof day);
+		pst_html_printf(b, "<p class=\"answered\">Safety questions answered on %s%s. <a "
+				   "href=\"/screening\">Answer them again</a> if anything has changed.</p>",
+				day,
+				plan->outcome == PST_OUT_NOTE ? ": a note for your next appointment, below"
+				: plan->outcome == PST_OUT_CLEARANCE ? ": wait for your provider's OK"
+								     : "");
+	}
 	warnings(b, plan);
 	if (session) {
-		pst_html_raw(b, "<section class=\"card today\" aria-labelledby=\"rt-h\"><h2 id=\"rt-h\">Your routine today</h2><p>");
-		pst_html_printf(b, "%zu exercises, about ", plan->nitems);
-		duration(b, plan->estimated_s);
-		pst_html_raw(b, ".</p>");
+		struct pst_buf t;
+		pst_buf_init(&t, 1024);
+		pst_text_plan_time(&t, plan);
+		pst_html_printf(b, "<section class=\"card today%s\" aria-labelledby=\"rt-h\"><h2 id=\"rt-h\">Your "
+				   "routine today</h2>",
+				wk->today_done ? " done" : "");
+		if (wk->today_done)
+			pst_html_printf(b, "<p class=\"done-today\"><span aria-hidden=\"true\">\u2713</span> "
+					   "<strong>Done today</strong> (%d session%s). %s</p>",
+					wk->sessions[wd], wk->sessions[wd] == 1 ? "" : "s", wk->encouragement);
+		pst_html_printf(b, "<p>%zu exercises, %s.</p>", plan->nitems, t.s ? t.s : "");
+		pst_buf_free(&t);
 		routine_list(b, plan->items, plan->nitems);
-		pst_html_raw(b, "<p><a class=\"button\" href=\"/session\">Start the session</a>"
-				"<a class=\"also\" href=\"/session?relief=1\">Short on time? Just the relief break</a></p></section>");
+		if (wk->today_done)
+			pst_html_raw(b, "<p><a class=\"button\" href=\"/session?relief=1\">Start the relief break</a>"
+					"<a class=\"also\" href=\"/session\">Do the routine again</a></p></section>");
+		else
+			pst_html_raw(b, "<p><a class=\"button\" href=\"/session\">Start the session</a>"
+					"<a class=\"also\" href=\"/session?relief=1\">Short on time? Just the relief break</a></p></section>");
 	} else {
 		pst_html_raw(b, "<section class=\"card today\" aria-labelledby=\"rt-h\"><h2 id=\"rt-h\">A rest day: "
 				"the relief break</h2><p>No session today. When your back aches after feeding, "
@@ -186,15 +230,24 @@ static void render_today(struct web *w, struct req *r, const struct pst_plan *pl
 		routine_list(b, plan->relief, plan->nrelief);
 		pst_html_raw(b, "<p><a class=\"button\" href=\"/session?relief=1\">Start the relief break</a></p></section>");
 	}
+	week_done(b, wk);
 	plan_reasons(b, plan);
 	checkin_form(w, b);
 	pst_html_raw(b, "<section aria-labelledby=\"wk-h\"><h2 id=\"wk-h\">This week</h2><table class=\"week\">"
-			"<thead><tr><th scope=\"col\">Day</th><th scope=\"col\">Plan</th></tr></thead><tbody>");
+			"<thead><tr><th scope=\"col\">Day</th><th scope=\"col\">Plan</th><th scope=\"col\">Done</th>"
+			"</tr></thead><tbody>");
 	for (int d = 0; d < PST_DAYS; d++) {
 		pst_html_raw(b, d == wd ? "<tr class=\"now\" aria-current=\"date\">" : "<tr>");
-		pst_html_printf(b, "<th scope=\"row\"><abbr title=\"%s\">%s</abbr>%s</th><td>%s</td></tr>",
+		pst_html_printf(b, "<th scope=\"row\"><abbr title=\"%s\">%s</abbr>%s</th><td>%s</td>",
 				day_long[d], day_short[d], d == wd ? " (today)" : "",
 				plan->session_days[d] ? "Session and relief break" : "Relief break");
+		if (wk->sessions[d] > 1)
+			pst_html_printf(b, "<td class=\"tick\"><span aria-hidden=\"true\">\u2713</span> %d sessions</td></tr>",
+					wk->sessions[d]);
+		else if (wk->sessions[d])
+			pst_html_raw(b, "<td class=\"tick\"><span aria-hidden=\"true\">\u2713</span> Session done</td></tr>");
+		else
+			pst_html_raw(b, "<td></td></tr>");
 	}
 	pst_html_raw(b, "</tbody></table><p class=\"print\">Your plan on paper, with pictures, a table to "
 			"tick and the stop signs: <a href=\"/handout.pdf\" type=\"application/pdf\">Print / PDF "
@@ -218,12 +271,27 @@ void page_today(struct web *w, struct req *r)
 		return;
 	struct person pe;
 	struct pst_plan *plan = todays_plan(w, r, &pe);
+	struct pst_app_week wk = {0};
 	if (plan) {
-		render_today(w, r, plan);
+		web_store_lock(w);
+		int err = pst_app_week_read(w->cfg.store, r->today, plan->session_days,
+					    plan->sessions_per_week, &wk);
+		web_store_unlock(w);
+		if (err) {
+			char msg[512];
+			page_error(r, 500, "Your records could not be read",
+				   web_store_errmsg(w, err, msg, sizeof msg));
+			pst_app_week_free(&wk);
+			pst_plan_free(plan);
+			person_free(&pe);
+			return;
+		}
+		render_today(w, r, plan, &wk);
 		/* Rendered once per change of the person's data (and per day), then served
 		 * from memory. */
 		web_cache_put(w, r, CACHE_TODAY, v);
 	}
+	pst_app_week_free(&wk);
 	pst_plan_free(plan);
 	person_free(&pe);
 }
@@ -292,7 +360,7 @@ void page_report(struct web *w, struct req *r)
 		.h = rep.h, .sessions = rep.sessions, .nsessions = rep.nsessions,
 		.saved = rep.rs.has_profile ? &rep.rs.profile : NULL,
 		.today = rep.rs.has_profile ? &rep.today : NULL,
-		.prog = rep.prog, .now = r->now,
+		.prog = rep.prog, .cat = w->cfg.cat, .now = r->now,
 		.paper = r->q[0].set ? (enum pst_paper)r->q[0].word : PST_PAPER_A4,
 	};
 	pst_buf_free(&r->reply.body);
@@ -336,7 +404,8 @@ static void pain_select(struct pst_buf *b, const char *name, const char *label, 
 	pst_html_raw(b, "</select></p>");
 }
 
-static void player_step(struct pst_buf *b, const struct pst_plan_item *it, size_t i, size_t n)
+static void player_step(struct pst_buf *b, const struct pst_plan_item *it, size_t i, size_t n,
+			bool pregnant)
 {
 	const struct pst_exercise *e = it->ex;
 	const struct pst_dose *d = &it->dose;
@@ -352,10 +421,10 @@ static void player_step(struct pst_buf *b, const struct pst_plan_item *it, size_
 	/* Lazy, all of them: the player shows one exercise at a time, and the pictures of
 	 * the others are fetched only when they come into view. */
 	pst_html_raw(b, "</p><div class=\"poses\" data-moving>");
-	page_figure_moving(b, e);
-	page_figure_img(b, e, 0, true);
+	page_figure_moving(b, e, pregnant);
+	page_figure_img(b, e, 0, true, pregnant);
 	if (e->scene.n > 1)
-		page_figure_img(b, e, e->scene.n - 1, true);
+		page_figure_img(b, e, e->scene.n - 1, true, pregnant);
 	pst_html_raw(b, "</div><details open><summary>How to do it</summary><ol>");
 	for (size_t k = 0; k < e->steps.n; k++)
 		pst_html_printf(b, "<li>%s</li>", e->steps.v[k]);
@@ -367,11 +436,12 @@ static void player_step(struct pst_buf *b, const struct pst_plan_item *it, size_
 			"<input type=\"hidden\" name=\"ex%zu\" value=\"%s\"><fieldset class=\"feedback\">"
 			"<legend>How was %s?</legend>",
 			i + 1, e->id, e->name);
-	static const char *const fb[] = {"easy", "right", "hard", "hurt"};
-	static const char *const fbl[] = {"Too easy", "About right", "Hard", "It hurt"};
-	for (int k = 0; k < 4; k++)
+	for (int k = 0; k < PST_FB__MAX; k++) {
+		char fbl[32];
 		pst_html_printf(b, "<label class=\"choice\"><input type=\"radio\" name=\"fb%zu\" value=\"%s\"> %s</label>",
-				i + 1, fb[k], fbl[k]);
+				i + 1, pst_vocab_word(&pst_vocab_feedback, k),
+				pst_vocab_plain_cap(&pst_vocab_feedback, k, fbl, sizeof fbl));
+	}
 	char name[32], label[80];
 	snprintf(name, sizeof name, "pain%zu", i + 1);
 	snprintf(label, sizeof label, "Pain during it (0-10, optional)");
@@ -414,7 +484,8 @@ void page_session(struct web *w, struct req *r)
 	pain_select(b, "pain_before", "Pain now, before you start (0-10)", true);
 	pst_html_printf(b, "<input type=\"hidden\" name=\"n\" value=\"%zu\"><ol class=\"steps-list\">", n);
 	for (size_t i = 0; i < n; i++)
-		player_step(b, &items[i], i, n);
+		player_step(b, &items[i], i, n,
+			    pe.p.has_stage && pe.p.stage == PST_STAGE_PREGNANCY);
 	pst_html_raw(b, "</ol><div class=\"finish\"><h2>Done</h2>");
 	pain_select(b, "pain_after", "Pain now, after the session (0-10)", true);
 	pst_html_raw(b, "<p><button type=\"submit\">Save the session</button></p></div></form>");
@@ -475,11 +546,70 @@ void page_session_post(struct web *w, struct req *r)
 	}
 	int64_t id = web_session_save(w, r, text, strlen(text));
 	free(text);
-	if (id)
-		web_redirect(r, "/history?saved=session");
-	else
+	if (id) {
+		/* What the session changes is told on its own page (a reload does not log it
+		 * twice). */
+		snprintf(r->reply.location_buf, sizeof r->reply.location_buf, "/session/done?id=%lld",
+			 (long long)id);
+		web_redirect(r, r->reply.location_buf);
+	} else
 		page_error(r, 422, "The session was not saved",
 			   "Give your pain before and after (0-10), and how at least one exercise went.");
+}
+
+/* GET /session/done?id=N: the session saved, as the terminal tells it at the end: the
+ * summary, what the feedback changes next time, and the week with the day ticked. */
+void page_session_done(struct web *w, struct req *r)
+{
+	if (!r->q[0].set) {
+		web_redirect(r, "/today");
+		return;
+	}
+	struct pst_app_session_outcome o;
+	web_store_lock(w);
+	int err = pst_app_session_outcome(w->cfg.store, w->cfg.cat, r->today, r->q[0].n, &o);
+	web_store_unlock(w);
+	if (err == PST_ENOTFOUND) {
+		pst_app_session_outcome_free(&o);
+		page_error(r, 404, "Not found", "There is no such session.");
+		return;
+	}
+	if (err) {
+		char msg[512];
+		pst_app_session_outcome_free(&o);
+		page_error(r, 500, "Your session could not be read", web_store_errmsg(w, err, msg, sizeof msg));
+		return;
+	}
+	char when[64];
+	page_day_words(when, sizeof when, pst_time_day(o.at));
+	struct pst_buf *b = page_begin(w, r, "Session saved", "/today");
+	pst_html_printf(b, "<h1>Session saved <span class=\"sub\">%s</span></h1>"
+			   "<p class=\"notice ok\" role=\"status\">Saved your session. %s</p>",
+			when, o.summary);
+	if (o.advice)
+		pst_html_printf(b, "<p class=\"notice warn\" role=\"note\">%s</p>", o.advice);
+	pst_html_raw(b, "<section class=\"card\" aria-labelledby=\"next-h\"><h2 id=\"next-h\">Next time</h2>");
+	if (!o.has_profile)
+		pst_html_raw(b, "<p>Save <a href=\"/profile\">your profile</a> and postura tells you what "
+				"your feedback changes next time.</p>");
+	if (o.nchanges) {
+		pst_html_raw(b, "<ul class=\"changes\">");
+		for (size_t i = 0; i < o.nchanges; i++)
+			pst_html_printf(b, "<li><strong>%s</strong>: %s</li>", o.changes[i].ex->name,
+					o.changes[i].reason);
+		pst_html_raw(b, "</ul>");
+	}
+	if (o.nsame) {
+		pst_html_raw(b, "<p class=\"same\">No change yet: ");
+		for (size_t i = 0; i < o.nsame; i++)
+			pst_html_printf(b, "%s%s", i ? ", " : "", o.same[i]->name);
+		pst_html_printf(b, ". %s</p>", o.same_why);
+	}
+	pst_html_raw(b, "<p>A check-in tomorrow tells postura whether this session left your back "
+			"sorer.</p></section><p><a class=\"button\" href=\"/today\">Back to Today</a>"
+			"<a class=\"also\" href=\"/history\">Your history</a></p>");
+	page_end(b, NULL);
+	pst_app_session_outcome_free(&o);
 }
 
 /* --- history and its charts -------------------------------------------------------------------- */
@@ -671,11 +801,22 @@ void page_history(struct web *w, struct req *r)
 		pst_html_printf(b, ">%s</a></li>", ranges[i].words);
 	}
 	pst_html_raw(b, "</ul></nav>");
-	if (r->q[1].set)
+	if (r->q[1].set) {
+		bool ck = strcmp(r->q[1].s, "checkin") == 0;
 		pst_html_printf(b, "<p class=\"notice ok\" role=\"status\">Saved your %s.</p>",
 				strcmp(r->q[1].s, "session") == 0 ? "session"
 				: strcmp(r->q[1].s, "psfs") == 0  ? "activity rating"
 								   : "check-in");
+		/* The check-in just saved (the newest): its advice, as the terminal gives it. */
+		const struct pst_checkin *last = NULL;
+		for (size_t k = 0; ck && k < rs.ncheckins; k++)
+			if (!last || rs.checkins[k].id > last->id)
+				last = &rs.checkins[k];
+		const char *advice = last ? pst_pain_advice(last->pain) : NULL;
+		if (advice)
+			pst_html_printf(b, "<p class=\"notice warn\" role=\"note\"><strong>Pain %d/10.</strong> %s</p>",
+					last->pain, advice);
+	}
 	pst_html_printf(b, "<section class=\"card\" aria-labelledby=\"ch-h\"><h2 id=\"ch-h\">Is it getting better?</h2>"
 			   "<p class=\"statement%s\">%s</p><p>%s</p>",
 			h->pain.meaningful ? " good" : h->pain.worse ? " bad" : "", h->pain.statement,
@@ -690,7 +831,7 @@ void page_history(struct web *w, struct req *r)
 	history_chart(b, PST_CHART_SESSIONS, h, &rs, since,
 		      "Sessions done each week against the sessions your plan asked for.");
 	pst_html_raw(b, "<details><summary>The weeks as a table</summary><table class=\"data\"><thead><tr>"
-			"<th scope=\"col\">Week of</th><th scope=\"col\">Mean pain</th><th scope=\"col\">Check-ins</th>"
+			"<th scope=\"col\">Week of</th><th scope=\"col\">Mean pain</th><th scope=\"col\">Pain readings</th>"
 			"<th scope=\"col\">Sessions done</th><th scope=\"col\">Planned</th></tr></thead><tbody>");
 	for (size_t i = h->nweekly; i-- > 0;) {
 		const struct pst_history_week *wk = &h->weekly[i];
@@ -725,6 +866,23 @@ void page_history(struct web *w, struct req *r)
 		pst_html_raw(b, "</li>");
 	}
 	if (rs.ncheckins)
+		pst_html_raw(b, "</ul>");
+	/* The sessions, each with the pain around it (the pain before is also the day's
+	 * reading when there was no check-in). */
+	pst_html_raw(b, "<h2>Recent sessions</h2>");
+	if (!h->nsessions)
+		pst_html_raw(b, "<p>None yet. <a href=\"/today\">Start one from the Today page.</a></p>");
+	else
+		pst_html_raw(b, "<ul class=\"sessions\">");
+	for (size_t k = 0; k < h->nsessions && k < 10; k++) {
+		const struct pst_history_session *x = &h->sessions[h->nsessions - 1 - k];
+		char when[40];
+		page_day_words(when, sizeof when, x->day);
+		pst_html_printf(b, "<li><span class=\"when\">%s</span> session: pain <strong>%d</strong>/10 before, "
+				   "<strong>%d</strong>/10 after</li>",
+				when, x->pain_before, x->pain_after);
+	}
+	if (h->nsessions)
 		pst_html_raw(b, "</ul>");
 	pst_html_printf(b, "<p>Sessions recorded: %zu. <a href=\"/export?format=csv\">Download everything (CSV)</a></p>",
 			rs.nsessions);

@@ -10,6 +10,7 @@
 
 #include "app/app.h"
 #include "page.h"
+#include "render/cite.h"
 #include "render/figure.h"
 #include "render/markdown.h"
 #include "render/text.h"
@@ -45,6 +46,9 @@ void person_free(struct person *pe)
 
 const char *person_next(const struct person *pe)
 {
+	if (!pe->screened && pe->has_profile) /* the profile says which questions */
+		return pe->p.stage == PST_STAGE_POSTPARTUM ? "/screening?stage=postpartum"
+							   : "/screening?stage=pregnancy";
 	if (!pe->screened)
 		return "/screening";
 	if (pe->referral)
@@ -179,15 +183,133 @@ void page_home(struct web *w, struct req *r)
 
 /* --- screening --------------------------------------------------------------------- */
 
-static void screening_stage_form(struct pst_buf *b, const struct person *pe)
+/*
+ * The questions are asked in short steps, one outcome group at a time, most urgent first:
+ * what needs help now, what needs checking today, what a doctor should see first, then
+ * the person's health and the common things that only shape the plan. The stage is asked
+ * first only when no profile says it. Each step's form carries the answers given so far
+ * as hidden fields (no JavaScript, nothing saved half-way); after the last step the
+ * person confirms "no warning signs" before the answers are saved. A yes to a referral
+ * question ends the steps at once: its advice must not wait for the other questions.
+ */
+enum { SCREEN_GROUPS = 4 };
+
+static const char *const group_title[SCREEN_GROUPS] = {
+	"Signs that need help straight away",
+	"Signs to have checked today",
+	"Things a doctor should look at first",
+	"Your health, and a few common things",
+};
+
+static int group_of(const struct pst_question *qn)
+{
+	int g = (int)qn->outcome;
+	return g < SCREEN_GROUPS ? g : SCREEN_GROUPS - 1; /* clearance and note together */
+}
+
+/* Which questions the person is asked: the stage's, from their weeks when the profile
+ * knows them (the stage chosen here may differ from the profile's: then all of it). */
+struct asked {
+	unsigned stages;
+	int weeks;
+	bool stage_step; /* the stage was asked first (no profile): one more step */
+};
+
+static struct asked asked_for(const struct person *pe, enum pst_stage stage)
+{
+	struct asked a = {PST_BIT(stage), -1, !pe->has_profile};
+	if (pe->has_profile && pe->p.stage == stage)
+		a.weeks = pe->p.weeks;
+	return a;
+}
+
+static bool in_group(const struct pst_question *qn, const struct asked *a, int g)
+{
+	return group_of(qn) == g && pst_question_applies(qn, a->stages, a->weeks);
+}
+
+static int group_size(const struct pst_questions *q, const struct asked *a, int g)
+{
+	int n = 0;
+	for (size_t i = 0; i < q->n; i++)
+		n += in_group(&q->v[i], a, g);
+	return n;
+}
+
+/* The next group with questions after g (-1: the first), or SCREEN_GROUPS when none. */
+static int next_group(const struct pst_questions *q, const struct asked *a, int g)
+{
+	for (g++; g < SCREEN_GROUPS && !group_size(q, a, g); g++)
+		;
+	return g;
+}
+
+/* "Step k of n": the stage (when asked), each group with questions, the confirmation. */
+static void progress(struct pst_buf *b, const struct pst_questions *q, const struct asked *a,
+		     int g)
+{
+	int n = a->stage_step + 1, k = a->stage_step + 1;
+	for (int i = 0; i < SCREEN_GROUPS; i++)
+		if (group_size(q, a, i)) {
+			n++;
+			if (i < g)
+				k++;
+		}
+	if (g < 0)
+		k = 1;
+	pst_html_printf(b,
+			"<p class=\"progress-label\" id=\"step\">Step %d of %d</p>"
+			"<progress max=\"%d\" value=\"%d\" aria-labelledby=\"step\">Step %d of %d</progress>",
+			k, n, n, k, k, n);
+}
+
+/* Why the questions are asked (again) now, or NULL. */
+static const char *screening_why(const struct person *pe, char *buf, size_t size)
+{
+	if (!pe->answers.found)
+		return NULL;
+	char day[16];
+	pst_day_format(pst_time_day(pe->answers.at), day, sizeof day);
+	const char *more = pe->has_profile && pe->p.stage == PST_STAGE_POSTPARTUM
+				   ? " After birth some questions apply that did not before (heavy "
+				     "or lasting bleeding, your breasts, your pelvic floor)."
+				   : " In pregnancy some questions apply that do not after birth "
+				     "(bleeding, your waters, your baby's movements).";
+	if (pe->answers.changed)
+		snprintf(buf, size, "The safety questions have changed since you answered them on "
+				    "%s, so they are asked again.", day);
+	else if (pe->answers.stale != PST_FRESH)
+		snprintf(buf, size, "You answered these on %s. They are asked again because %s.%s",
+			 day, pst_staleness_words(pe->answers.stale),
+			 pe->answers.stale == PST_STALE_BIRTH || pe->answers.stale == PST_STALE_20_WEEKS
+				 ? (pe->answers.stale == PST_STALE_BIRTH ? more
+					: " From 20 weeks a few questions about pre-eclampsia and "
+					  "the heart are asked too.")
+				 : "");
+	else if (pe->incomplete)
+		snprintf(buf, size, "Your stage has changed since you answered on %s, and some "
+				    "questions are new for it.%s", day, more);
+	else
+		return NULL;
+	return buf;
+}
+
+static void screening_stage_form(struct web *w, struct pst_buf *b, const struct person *pe,
+				 const char *why)
 {
 	bool pp = pe->has_profile && pe->p.stage == PST_STAGE_POSTPARTUM;
+	struct asked a = {PST_BIT(PST_STAGE_PREGNANCY), -1, true};
+	pst_html_raw(b, "<h1>Before any exercise: a few safety questions</h1>");
+	progress(b, w->cfg.questions, &a, -1);
+	if (why)
+		pst_html_printf(b, "<p class=\"notice\" role=\"status\">%s</p>", why);
 	pst_html_printf(b,
-			"<h1>Before any exercise: a few safety questions</h1>"
-			"<p>postura first asks about warning signs. A yes to one means no exercise plan: "
-			"you will be told whom to contact, and how soon.</p>"
+			"<p>postura first asks about warning signs, a few at a time, the most urgent "
+			"first. A yes to one means no exercise plan: you will be told whom to contact, "
+			"and how soon.</p>"
 			"<form method=\"get\" action=\"/screening\" class=\"card\">"
-			"<fieldset><legend>Which applies to you now?</legend>"
+			"<fieldset><legend>Which applies to you now? (It picks the questions, and your "
+			"profile starts from it.)</legend>"
 			"<label class=\"choice\"><input type=\"radio\" name=\"stage\" value=\"pregnancy\" "
 			"required%s> I am pregnant</label>"
 			"<label class=\"choice\"><input type=\"radio\" name=\"stage\" value=\"postpartum\"%s>"
@@ -196,24 +318,46 @@ static void screening_stage_form(struct pst_buf *b, const struct person *pe)
 			pe->has_profile && !pp ? " checked" : "", pp ? " checked" : "");
 }
 
-/* The questions of one stage as one form; answers (may be NULL) pre-fill it and missing
- * ids are marked. */
-static void screening_questions_form(struct web *w, struct pst_buf *b, enum pst_stage stage,
-				     const struct pst_form *given, bool show_missing)
+/* The answers given so far, as hidden fields: every q.ID of the form but those of group
+ * g (asked on this page). Values are checked to be yes or no before. */
+static void carried(struct pst_buf *b, const struct pst_questions *q, const struct pst_form *given,
+		    const struct asked *a, int g)
+{
+	for (size_t i = 0; given && i < given->n; i++) {
+		const struct pst_form_field *f = &given->v[i];
+		if (strncmp(f->key, "q.", 2) != 0)
+			continue;
+		const struct pst_question *qn = pst_questions_find(q, f->key + 2);
+		if (!qn || (g >= 0 && in_group(qn, a, g)))
+			continue;
+		pst_html_printf(b, "<input type=\"hidden\" name=\"%s\" value=\"%s\">", f->key, f->value);
+	}
+}
+
+/* One step: the questions of group g; given (may be NULL) pre-fills them and carries the
+ * others; with show_missing the unanswered ones of this step are marked. */
+static void screening_step_form(struct web *w, struct pst_buf *b, enum pst_stage stage,
+				const struct asked *a, int g, const struct pst_form *given,
+				bool show_missing, const char *why)
 {
 	const struct pst_questions *q = w->cfg.questions;
+	pst_html_printf(b, "<h1>Safety questions: %s</h1>", group_title[g]);
+	progress(b, q, a, g);
+	if (why)
+		pst_html_printf(b, "<p class=\"notice\" role=\"status\">%s</p>", why);
 	pst_html_printf(b,
-			"<h1>Safety questions</h1>"
 			"<p>Answer each one. <strong>If you are not sure, answer yes</strong>: it is "
 			"safer to check with a professional.</p>"
 			"<form method=\"post\" action=\"/screening\" class=\"screening\">"
-			"<input type=\"hidden\" name=\"stage\" value=\"%s\">",
-			pst_vocab_word(&pst_vocab_stage, (int)stage));
+			"<input type=\"hidden\" name=\"stage\" value=\"%s\">"
+			"<input type=\"hidden\" name=\"step\" value=\"%d\">",
+			pst_vocab_word(&pst_vocab_stage, (int)stage), g + 1);
 	page_csrf(w, b);
+	carried(b, q, given, a, g);
 	size_t k = 0;
 	for (size_t i = 0; i < q->n; i++) {
 		const struct pst_question *qn = &q->v[i];
-		if (!(qn->stages & PST_BIT(stage)))
+		if (!in_group(qn, a, g))
 			continue;
 		k++;
 		char name[80];
@@ -221,15 +365,58 @@ static void screening_questions_form(struct web *w, struct pst_buf *b, enum pst_
 		const char *got = given ? pst_form_get(given, name) : NULL;
 		bool missing = show_missing && !got;
 		pst_html_printf(b,
-				"<fieldset class=\"question%s\" id=\"%s\"><legend><span class=\"num\">%zu.</span> %s</legend>"
-				"%s<label class=\"choice\"><input type=\"radio\" name=\"%s\" value=\"no\" "
+				"<fieldset class=\"question%s\" id=\"%s\"><legend><span class=\"num\">%zu.</span> %s</legend>",
+				missing ? " missing" : "", qn->id, k, qn->question);
+		if (missing)
+			pst_html_raw(b, "<p class=\"missing-note\">Please answer this one.</p>");
+		pst_html_printf(b,
+				"<label class=\"choice\"><input type=\"radio\" name=\"%s\" value=\"no\" "
 				"required%s> No</label><label class=\"choice\"><input type=\"radio\" "
 				"name=\"%s\" value=\"yes\"%s> Yes</label></fieldset>",
-				missing ? " missing" : "", qn->id, k, qn->question,
-				missing ? "<p class=\"missing-note\">Please answer this one.</p>" : "", name, got && strcmp(got, "no") == 0 ? " checked" : "",
+				name, got && strcmp(got, "no") == 0 ? " checked" : "",
 				name, got && strcmp(got, "yes") == 0 ? " checked" : "");
 	}
-	pst_html_raw(b, "<p><button type=\"submit\">Send my answers</button></p></form>");
+	bool last = next_group(q, a, g) >= SCREEN_GROUPS;
+	pst_html_printf(b, "<p><button type=\"submit\">%s</button></p></form>",
+			last ? "Next: check your answers" : "Next");
+}
+
+/* After the last step: no warning sign (or only a clearance or a note); the person says
+ * so before anything is saved and before the profile. */
+static void screening_confirm(struct web *w, struct pst_buf *b, enum pst_stage stage,
+			      const struct asked *a, const struct pst_form *given,
+			      const struct pst_screen_result *res)
+{
+	const struct pst_questions *q = w->cfg.questions;
+	pst_html_raw(b, "<h1>Safety questions: please check</h1>");
+	progress(b, q, a, SCREEN_GROUPS);
+	if (!res->nreasons)
+		pst_html_raw(b, "<section class=\"card ok\"><h2>No warning signs</h2><p>You answered "
+				"no to every warning sign. Is that right? If anything changes, answer "
+				"the questions again, and stop exercising and get help if a warning "
+				"sign comes up.</p></section>");
+	else
+		pst_html_printf(b, "<section class=\"card\"><h2>%s</h2><p>You can have a plan. You "
+				   "answered yes to:</p><ul class=\"reasons\">",
+				pst_outcome_headline(res->outcome));
+	for (size_t i = 0; i < res->nreasons; i++)
+		pst_html_printf(b, "<li><p class=\"q\">%s</p><p><strong>%s</strong></p></li>",
+				res->reasons[i]->question, res->reasons[i]->advice);
+	if (res->nreasons)
+		pst_html_raw(b, "</ul></section>");
+	pst_html_printf(b,
+			"<form method=\"post\" action=\"/screening\" class=\"screening\">"
+			"<input type=\"hidden\" name=\"stage\" value=\"%s\">"
+			"<input type=\"hidden\" name=\"step\" value=\"%d\">"
+			"<input type=\"hidden\" name=\"confirm\" value=\"1\">",
+			pst_vocab_word(&pst_vocab_stage, (int)stage), SCREEN_GROUPS);
+	page_csrf(w, b);
+	carried(b, q, given, a, -1);
+	pst_html_printf(b, "<p><button type=\"submit\">Yes, that is right: go on%s</button></p>"
+			   "</form><p><a href=\"/screening?stage=%s\">No: answer the questions "
+			   "again</a></p>",
+			a->stage_step ? " to your profile" : "",
+			pst_vocab_word(&pst_vocab_stage, (int)stage));
 }
 
 void page_screening(struct web *w, struct req *r)
@@ -240,13 +427,32 @@ void page_screening(struct web *w, struct req *r)
 		store_error_page(w, r, err);
 		return;
 	}
+	char buf[600];
+	const char *why = screening_why(&pe, buf, sizeof buf);
 	struct pst_buf *b = page_begin(w, r, "Safety questions", NULL);
-	if (!r->q[0].set)
-		screening_stage_form(b, &pe);
-	else
-		screening_questions_form(w, b, (enum pst_stage)r->q[0].word, NULL, false);
+	if (!r->q[0].set) {
+		screening_stage_form(w, b, &pe, why);
+	} else {
+		enum pst_stage stage = (enum pst_stage)r->q[0].word;
+		struct asked a = asked_for(&pe, stage);
+		screening_step_form(w, b, stage, &a, next_group(w->cfg.questions, &a, -1), NULL,
+				    false, why);
+	}
 	person_free(&pe);
 	page_end(b, NULL);
+}
+
+/* Saves the answers (text) and sends the person on: to the referral, else home (which
+ * goes to the profile on a first visit, else to today). */
+static void screening_save(struct web *w, struct req *r, const char *text, enum pst_stage stage,
+			   bool referral)
+{
+	int err = web_screening_save(w, text, PST_BIT(stage), r->now);
+	if (err) {
+		store_error_page(w, r, err);
+		return;
+	}
+	web_redirect(r, referral ? "/referral" : "/");
 }
 
 void page_screening_post(struct web *w, struct req *r)
@@ -257,6 +463,17 @@ void page_screening_post(struct web *w, struct req *r)
 	if (stage < 0) {
 		page_error(r, 422, "That did not work", "Say first whether you are pregnant or have given birth.");
 		return;
+	}
+	const char *sv = pst_form_get(&r->form, "step");
+	int step = 0; /* 0: the whole form at once (the API's way, and older pages) */
+	if (sv) {
+		char *end;
+		long v = strtol(sv, &end, 10);
+		if (*sv < '1' || *sv > '9' || *end || v < 1 || v > SCREEN_GROUPS) {
+			page_error(r, 422, "That did not work", "The step of the questions is not known.");
+			return;
+		}
+		step = (int)v;
 	}
 	/* The form as the JSON object `postura screen` reads, checked by the same parser. */
 	json_t *o = json_object();
@@ -273,39 +490,79 @@ void page_screening_post(struct web *w, struct req *r)
 	}
 	char *text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(o);
-	struct pst_answers a = {0};
+	struct person pe;
+	int err = text ? person_read(w, r, &pe) : PST_ENOMEM;
+	if (err) {
+		free(text);
+		store_error_page(w, r, err);
+		return;
+	}
+	struct asked a = asked_for(&pe, (enum pst_stage)stage);
+	person_free(&pe);
+	struct pst_answers ans = {0};
 	struct pst_diags d = {0};
-	int err = text ? pst_answers_parse_json(q, "form", text, strlen(text), &a, &d) : PST_ENOMEM;
+	err = pst_answers_parse_json(q, "form", text, strlen(text), &ans, &d);
 	struct pst_screen_result res;
 	if (!err)
-		err = pst_screen_evaluate(q, &a, PST_BIT(stage), &res);
-	pst_answers_free(&a);
+		err = pst_screen_evaluate_at(q, &ans, a.stages, a.weeks, &res);
 	if (err) {
+		pst_answers_free(&ans);
 		page_error(r, 422, "That did not work", d.n ? d.v[0].msg : pst_strerror(err));
 		pst_diags_clear(&d);
 		free(text);
 		return;
 	}
-	if (res.outcome == PST_OUT_INCOMPLETE) {
-		/* Never a plan on half the answers: the form again, the missing ones marked. */
+	/* The first group, up to this step, with a question left unanswered. */
+	int gap = SCREEN_GROUPS;
+	for (size_t k = 0; k < q->n; k++) {
+		int g = group_of(&q->v[k]);
+		if (g < gap && (step == 0 || g < step) && in_group(&q->v[k], &a, g) &&
+		    ans.v[k] == PST_ANS_UNANSWERED)
+			gap = g;
+	}
+	pst_answers_free(&ans);
+	bool referral = pst_outcome_is_referral(res.outcome);
+	enum pst_outcome outcome = res.outcome;
+	if (referral) {
+		/* A warning sign decides at once, whatever is left. */
+		pst_screen_result_free(&res);
+		screening_save(w, r, text, (enum pst_stage)stage, true);
+		free(text);
+		return;
+	}
+	if (gap < SCREEN_GROUPS || (step == 0 && outcome == PST_OUT_INCOMPLETE)) {
+		/* Never a plan on half the answers: that step again, the missing ones marked. */
 		pst_screen_result_free(&res);
 		free(text);
 		struct pst_buf *b = page_begin(w, r, "Safety questions", NULL);
 		r->reply.status = 422;
 		pst_html_raw(b, "<p class=\"notice error\" role=\"alert\">Please answer every question.</p>");
-		screening_questions_form(w, b, (enum pst_stage)stage, &r->form, true);
+		screening_step_form(w, b, (enum pst_stage)stage, &a,
+				    gap < SCREEN_GROUPS ? gap : next_group(q, &a, -1), &r->form, true,
+				    NULL);
 		page_end(b, NULL);
 		return;
 	}
-	bool referral = pst_outcome_is_referral(res.outcome);
-	pst_screen_result_free(&res);
-	err = web_screening_save(w, text, PST_BIT(stage), r->now);
-	free(text);
-	if (err) {
-		store_error_page(w, r, err);
+	int next = step ? next_group(q, &a, step - 1) : SCREEN_GROUPS;
+	if (next < SCREEN_GROUPS) {
+		pst_screen_result_free(&res);
+		free(text);
+		struct pst_buf *b = page_begin(w, r, "Safety questions", NULL);
+		screening_step_form(w, b, (enum pst_stage)stage, &a, next, &r->form, false, NULL);
+		page_end(b, NULL);
 		return;
 	}
-	web_redirect(r, referral ? "/referral" : "/");
+	if (step && !pst_form_get(&r->form, "confirm")) {
+		struct pst_buf *b = page_begin(w, r, "Safety questions: please check", NULL);
+		screening_confirm(w, b, (enum pst_stage)stage, &a, &r->form, &res);
+		page_end(b, NULL);
+		pst_screen_result_free(&res);
+		free(text);
+		return;
+	}
+	pst_screen_result_free(&res);
+	screening_save(w, r, text, (enum pst_stage)stage, false);
+	free(text);
 }
 
 /* --- referral --------------------------------------------------------------------- */
@@ -330,19 +587,28 @@ void page_referral(struct web *w, struct req *r)
 		return;
 	}
 	enum pst_outcome o = pe.res.outcome;
-	struct pst_buf *b = page_begin(w, r, pst_outcome_headline(o), NULL);
+	const struct pst_country *cy = page_country(r, pe.has_profile ? &pe.p : NULL);
+	char head[256];
+	pst_country_fill(cy, pst_outcome_headline(o), head, sizeof head);
+	struct pst_buf *b = page_begin(w, r, head, NULL);
 	pst_html_printf(b,
 			"<section class=\"referral %s\" aria-labelledby=\"ref-h\"><h1 id=\"ref-h\">%s</h1>"
 			"<p>Your answers need a professional's attention first, so postura does not offer "
 			"an exercise plan.</p>",
-			urgency_class(o), pst_outcome_headline(o));
-	pst_html_raw(b, "</section><h2>Why, and what to do</h2><ul class=\"reasons\">");
+			urgency_class(o), head);
+	pst_html_raw(b, "</section>");
+	page_numbers(b, cy);
+	pst_html_raw(b, "<h2>Why, and what to do</h2><ul class=\"reasons\">");
 	for (size_t i = 0; i < pe.res.nreasons; i++) {
 		const struct pst_question *qn = pe.res.reasons[i];
+		char advice[2048];
 		pst_html_printf(b,
 				"<li class=\"%s\"><p class=\"q\">You answered yes: %s</p><p><strong>%s</strong></p>"
-				"<p class=\"source\">Source: %s</p></li>",
-				urgency_class(qn->outcome), qn->question, qn->advice, qn->source);
+				"<p class=\"source\">Source: ",
+				urgency_class(qn->outcome), qn->question,
+				pst_country_fill(cy, qn->advice, advice, sizeof advice));
+		pst_cite_html(b, &qn->sources);
+		pst_html_raw(b, "</p></li>");
 	}
 	pst_html_raw(b, "</ul><p>postura does not diagnose. These questions only pick out signs "
 			"that must be seen to before exercising.</p>"
@@ -360,7 +626,7 @@ static void checkboxes(struct pst_buf *b, const char *name, const struct pst_voc
 		pst_html_printf(b,
 				"<label class=\"check\"><input type=\"checkbox\" name=\"%s\" value=\"%s\"%s> "
 				"%s</label>",
-				name, v->words[i], mask & PST_BIT(i) ? " checked" : "", v->words[i]);
+				name, v->words[i], mask & PST_BIT(i) ? " checked" : "", pst_vocab_plain(v, i));
 }
 
 static void radios(struct pst_buf *b, const char *name, const struct pst_vocab *v, int current,
@@ -371,7 +637,7 @@ static void radios(struct pst_buf *b, const char *name, const struct pst_vocab *
 				name, current < first ? " checked" : "", none_label);
 	for (int i = first; i < v->n; i++)
 		pst_html_printf(b, "<label class=\"choice\"><input type=\"radio\" name=\"%s\" value=\"%s\"%s> %s</label>",
-				name, v->words[i], current == i ? " checked" : "", v->words[i]);
+				name, v->words[i], current == i ? " checked" : "", pst_vocab_plain(v, i));
 }
 
 /* The country for the numbers to call: the profile's, else the browser's language
@@ -388,11 +654,68 @@ const struct pst_country *page_country(struct req *r, const struct pst_profile *
 	return c;
 }
 
+/* One number as a link that dials it on a phone. */
+static void tel_link(struct pst_buf *b, const char *number)
+{
+	char tel[32];
+	pst_html_printf(b, "<a class=\"tel\" href=\"tel:%s\">%s</a>",
+			pst_country_tel(number, tel, sizeof tel), number);
+}
+
+void page_numbers(struct pst_buf *b, const struct pst_country *c)
+{
+	char words[160];
+	if (!c) {
+		static const struct {
+			const char *code, *where;
+		} all[] = {{"GB", "in the UK"},	   {"IE", "in the EU"},	    {"IN", "in India"},
+			   {"US", "in the US and Canada"}, {"AU", "in Australia"}, {"NZ", "in New Zealand"}};
+		pst_html_raw(b, "<section class=\"numbers\" aria-labelledby=\"num-h\"><h2 id=\"num-h\">"
+				"Emergency numbers</h2><ul>");
+		for (size_t i = 0; i < sizeof all / sizeof *all; i++) {
+			pst_html_raw(b, "<li>");
+			tel_link(b, pst_country_find(all[i].code)->emergency);
+			pst_html_printf(b, " %s</li>", all[i].where);
+		}
+		pst_html_raw(b, "</ul><p>For your own urgent-advice and maternity lines, "
+				"<a href=\"/profile#country\">say where you live in your profile</a>.</p>"
+				"</section>");
+		return;
+	}
+	pst_html_printf(b, "<section class=\"numbers\" aria-labelledby=\"num-h\"><h2 id=\"num-h\">"
+			   "Numbers to call %s</h2><ul><li>Emergency (ambulance): ",
+			c->in_name);
+	tel_link(b, c->emergency);
+	if (c->emergency_also) {
+		pst_html_raw(b, " or ");
+		tel_link(b, c->emergency_also);
+	}
+	pst_html_raw(b, "</li>");
+	if (c->urgent) {
+		pst_html_printf(b, "<li>Urgent advice, not an emergency (%s): ", c->urgent_name);
+		tel_link(b, c->urgent);
+		pst_html_raw(b, "</li>");
+	}
+	pst_html_raw(b, "<li>Pregnancy and birth: ");
+	if (c->maternity) {
+		tel_link(b, c->maternity);
+		pst_html_printf(b, " (%s)", c->maternity_name);
+	} else {
+		pst_html_printf(b, "%s (keep it in your phone)",
+				pst_country_maternity_words(c, words, sizeof words));
+	}
+	pst_html_printf(b, "</li></ul><p class=\"hint\">Not %s? "
+			   "<a href=\"/profile#country\">Change your country</a>.</p></section>",
+			c->in_name);
+}
+
 /* The profile form, filled from p (has_stage false: a first visit). */
 static void profile_form(struct web *w, struct req *r, struct pst_buf *b,
-			 const struct pst_profile *p)
+			 const struct pst_profile *p, int stage_hint)
 {
-	bool pp = p->has_stage && p->stage == PST_STAGE_POSTPARTUM;
+	/* A first visit starts from the stage chosen for the safety questions. */
+	int stage = p->has_stage ? (int)p->stage : stage_hint;
+	bool pp = stage == PST_STAGE_POSTPARTUM;
 	char weeks[16] = "";
 	if (p->has_stage)
 		snprintf(weeks, sizeof weeks, "%d", p->weeks);
@@ -405,7 +728,7 @@ static void profile_form(struct web *w, struct req *r, struct pst_buf *b,
 			"<label for=\"weeks\">Weeks pregnant, or weeks since the birth</label>"
 			"<input id=\"weeks\" name=\"weeks\" type=\"number\" inputmode=\"numeric\" min=\"0\" max=\"104\" required value=\"%s\">"
 			"</fieldset>",
-			p->has_stage && !pp ? " checked" : "", pp ? " checked" : "", weeks);
+			stage == PST_STAGE_PREGNANCY ? " checked" : "", pp ? " checked" : "", weeks);
 	pst_html_raw(b, "<fieldset><legend>After birth only: the birth</legend>");
 	radios(b, "birth", &pst_vocab_birth, (int)p->birth, PST_BIRTH_VAGINAL, NULL);
 	pst_html_raw(b, "</fieldset><fieldset><legend>After birth only: feeding</legend>");
@@ -451,7 +774,7 @@ static void profile_form(struct web *w, struct req *r, struct pst_buf *b,
 }
 
 static void profile_page(struct web *w, struct req *r, const struct pst_profile *p,
-			 const char *error, bool saved)
+			 const char *error, bool saved, int stage_hint)
 {
 	struct pst_buf *b = page_begin(w, r, "Your profile", "/profile");
 	pst_html_raw(b, "<h1>Your profile</h1>");
@@ -461,7 +784,7 @@ static void profile_page(struct web *w, struct req *r, const struct pst_profile 
 		pst_html_printf(b, "<p class=\"notice error\" role=\"alert\">%s</p>", error);
 	pst_html_raw(b, "<p>Your plan is built from this. Weeks move on with the calendar, so you "
 			"only need to change what changes.</p>");
-	profile_form(w, r, b, p);
+	profile_form(w, r, b, p, stage_hint);
 	pst_html_raw(b, "<section aria-labelledby=\"set-h\"><h2 id=\"set-h\">Settings and your data</h2>"
 			"<p class=\"js-only\"><label class=\"check\"><input type=\"checkbox\" id=\"sound\"> "
 			"Sounds during sessions (a soft tone when a hold or rest ends)</label></p>"
@@ -486,13 +809,17 @@ void page_profile(struct web *w, struct req *r)
 		return;
 	}
 	struct pst_profile p;
+	int hint = -1;
 	if (pe.has_profile) {
 		p = pe.p;
 	} else {
 		pst_profile_init(&p);
+		for (int st = 0; st < PST_STAGE__MAX; st++)
+			if (pe.answers.stages == PST_BIT(st))
+				hint = st;
 	}
 	person_free(&pe);
-	profile_page(w, r, &p, NULL, r->q[0].set && r->q[0].n == 1);
+	profile_page(w, r, &p, NULL, r->q[0].set && r->q[0].n == 1, hint);
 }
 
 void page_profile_post(struct web *w, struct req *r)
@@ -532,7 +859,7 @@ void page_profile_post(struct web *w, struct req *r)
 			snprintf(why, sizeof why, "Say whether you are pregnant or have given birth.");
 		struct pst_profile shown;
 		pst_profile_init(&shown);
-		profile_page(w, r, &shown, msg ? msg : why, false);
+		profile_page(w, r, &shown, msg ? msg : why, false, -1);
 		r->reply.status = 422;
 		return;
 	}
@@ -552,8 +879,8 @@ static void select_filter(struct pst_buf *b, const char *name, const char *label
 	pst_html_printf(b, "<p><label for=\"f-%s\">%s</label><select id=\"f-%s\" name=\"%s\"><option value=\"\">any</option>",
 			name, label, name, name);
 	for (int i = 0; i < v->n; i++)
-		pst_html_printf(b, "<option%s>%s</option>", cur->set && cur->word == i ? " selected" : "",
-				v->words[i]);
+		pst_html_printf(b, "<option value=\"%s\"%s>%s</option>", v->words[i],
+				cur->set && cur->word == i ? " selected" : "", pst_vocab_plain(v, i));
 	pst_html_raw(b, "</select></p>");
 }
 
@@ -577,8 +904,8 @@ void page_exercises(struct web *w, struct req *r)
 			continue;
 		shown++;
 		pst_html_printf(b, "<li><h2><a href=\"/exercises/%s\">%s</a></h2><p>%s</p><p class=\"meta\">%s · %s",
-				e->id, e->name, e->summary, pst_vocab_word(&pst_vocab_kind, (int)e->kind),
-				pst_vocab_word(&pst_vocab_position, (int)e->position));
+				e->id, e->name, e->summary, pst_vocab_plain(&pst_vocab_kind, (int)e->kind),
+				pst_vocab_plain(&pst_vocab_position, (int)e->position));
 		if (e->equipment) {
 			struct pst_buf t;
 			pst_buf_init(&t, 256);
@@ -615,24 +942,31 @@ static void variant_links(struct web *w, struct pst_buf *b, const char *label, c
 	pst_html_raw(b, "</p>");
 }
 
-/* The <img> of one pose of e: /img/ID-POSE.svg, drawn by render/figure and kept. */
+/* The <img> of one pose of e: /img/ID-POSE.svg (the neutral figure) or
+ * /img/pregnant/ID-POSE.svg (with the bump), drawn by render/figure and kept. */
 enum { FIG_W = 240, FIG_H = 180 };
 
-void page_figure_img(struct pst_buf *b, const struct pst_exercise *e, size_t pose, bool lazy)
+static const char *fig_dir(bool pregnant)
+{
+	return pregnant ? "/img/pregnant/" : "/img/";
+}
+
+void page_figure_img(struct pst_buf *b, const struct pst_exercise *e, size_t pose, bool lazy,
+		     bool pregnant)
 {
 	const struct pst_pose *p = &e->scene.poses[pose];
-	pst_html_printf(b, "<img class=\"still\" src=\"/img/%s-%s.svg\" width=\"%d\" height=\"%d\" alt=\"%s: %s\"",
-			e->id, p->name, FIG_W, FIG_H, e->name, p->name);
+	pst_html_printf(b, "<img class=\"still\" src=\"%s%s-%s.svg\" width=\"%d\" height=\"%d\" alt=\"%s: %s\"",
+			fig_dir(pregnant), e->id, p->name, FIG_W, FIG_H, e->name, p->caption);
 	pst_html_raw(b, lazy ? " loading=\"lazy\">" : ">");
 }
 
-void page_figure_moving(struct pst_buf *b, const struct pst_exercise *e)
+void page_figure_moving(struct pst_buf *b, const struct pst_exercise *e, bool pregnant)
 {
 	const struct pst_scene *sc = &e->scene;
-	pst_html_printf(b, "<img class=\"moving\" src=\"/img/%s.anim.svg\" width=\"%d\" height=\"%d\" "
+	pst_html_printf(b, "<img class=\"moving\" src=\"%s%s.anim.svg\" width=\"%d\" height=\"%d\" "
 			   "alt=\"%s: the movement, from %s to %s%s\" loading=\"lazy\">",
-			e->id, FIG_W, FIG_H, e->name, sc->poses[0].name, sc->poses[sc->n - 1].name,
-			sc->n > 1 ? " and back" : "");
+			fig_dir(pregnant), e->id, FIG_W, FIG_H, e->name, sc->poses[0].caption,
+			sc->poses[sc->n - 1].caption, sc->n > 1 ? " and back" : "");
 }
 
 void page_exercise(struct web *w, struct req *r)
@@ -645,11 +979,11 @@ void page_exercise(struct web *w, struct req *r)
 	struct pst_buf *b = page_begin(w, r, e->name, "/exercises");
 	pst_html_printf(b, "<h1>%s</h1><p class=\"lead\">%s</p><p>%s</p><div class=\"poses\" data-moving>",
 			e->name, e->summary, e->purpose);
-	page_figure_moving(b, e);
+	page_figure_moving(b, e, false);
 	for (size_t i = 0; i < e->scene.n; i++) {
 		pst_html_raw(b, "<figure class=\"pose\">");
-		page_figure_img(b, e, i, i > 0);
-		pst_html_printf(b, "<figcaption>%s</figcaption></figure>", e->scene.poses[i].name);
+		page_figure_img(b, e, i, i > 0, false);
+		pst_html_printf(b, "<figcaption>%s</figcaption></figure>", e->scene.poses[i].caption);
 	}
 	pst_html_raw(b, "</div><h2>Dose</h2><p>");
 	page_dose(b, &e->dose);
@@ -664,9 +998,8 @@ void page_exercise(struct web *w, struct req *r)
 			e->breathing, e->note_pregnancy, e->note_postpartum);
 	variant_links(w, b, "Easier", &e->easier);
 	variant_links(w, b, "Harder", &e->harder);
-	pst_html_printf(b, "<p class=\"source\">Source: seed article %s", e->src_seed);
-	if (e->src_guideline)
-		pst_html_printf(b, "; %s", e->src_guideline);
+	pst_html_raw(b, "<p class=\"source\">Sources: ");
+	pst_cite_html(b, &e->sources);
 	pst_html_raw(b, "</p>");
 	if (e->src_adapted)
 		pst_html_printf(b, "<p class=\"source\">Adapted: %s</p>", e->src_adapted);
@@ -716,7 +1049,9 @@ void page_tip_body(struct pst_buf *b, const struct pst_tip *t)
 {
 	if (pst_markdown_html(b, t->body, strlen(t->body)) != PST_OK)
 		pst_html_printf(b, "<p>%s</p>", t->body);
-	pst_html_printf(b, "<p class=\"source\">Source: %s</p>", t->source);
+	pst_html_raw(b, "<p class=\"source\">Sources: ");
+	pst_cite_html(b, &t->sources);
+	pst_html_raw(b, "</p>");
 }
 
 void page_tip(struct web *w, struct req *r)
@@ -741,8 +1076,10 @@ void page_about(struct web *w, struct req *r)
 	pst_html_raw(b,
 		"<h1>About the evidence</h1>"
 		"<h2>What the programme rests on</h2>"
-		"<ul><li>Four articles on upper and mid back pain in pregnancy and after birth (the "
-		"seeds; each exercise names its own), which describe one approach: mobility, stretches "
+		"<p>Every source, with where to find it, is on the <a href=\"/sources\">Sources</a> "
+		"page; each exercise, question, tip and rule names its own.</p>"
+		"<ul><li>Four articles on upper and mid back pain in pregnancy and after birth (each "
+		"exercise names the one it comes from), which describe one approach: mobility, stretches "
 		"that open the chest and the front of the shoulders, and strengthening of the upper "
 		"back and neck, with changes to daily life.</li>"
 		"<li>Guidelines on exercise in pregnancy: ACOG Committee Opinion 804 (2020) and the "
@@ -752,7 +1089,10 @@ void page_about(struct web *w, struct req *r)
 		"first, more only from about six weeks; care after a caesarean.</li>"
 		"<li>Red-flag frameworks for back pain (IFOMPT, Finucane 2020) and the NHS and RCOG "
 		"advice on warning signs.</li>"
-		"<li>Dosing and progression: stretch holds of about 30 seconds (Bandy 1997); pain "
+		"<li>Dosing and progression: stretch holds of about 30 seconds (Bandy 1997 found a "
+		"30-second hamstring stretch gained as much as a 60-second one; Ayala 2010 found "
+		"15-second holds, repeated, work as well as longer ones), never longer than an "
+		"exercise's own text says is useful; pain "
 		"during exercise kept low and settled by the next day (Silbernagel 2007, used more "
 		"cautiously here).</li>"
 		"<li>Measuring change: pain 0-10, where a fall of 2 points or about 30% matters "
@@ -765,14 +1105,28 @@ void page_about(struct web *w, struct req *r)
 		"advice, extended from that evidence and from how posture changes in pregnancy and "
 		"after birth. It is a reasonable, low-risk place to start, not a proven treatment.</p>"
 		"<p>Some claims in popular articles are not supported: for example that relaxin stays "
-		"raised for five months after birth. postura says only that ligaments may stay looser "
-		"for some months. Where an article and a guideline disagree, postura follows the "
+		"raised “for up to five months” after birth. The guideline wins: postura says "
+		"only that ligaments may stay looser for some months. Where an article and a guideline disagree, postura follows the "
 		"guideline (for sleep in late pregnancy: either side is fine).</p>"
 		"<h2>How your plan changes</h2>"
 		"<p>Two calm sessions in a row (easy or about right, pain at most 3 out of 10) move an "
 		"exercise one step up; a session that hurt, pain above 3, or more pain the next day "
 		"moves it one step down, and so does a week whose morning pain rose a point or more "
-		"on the week before, for the exercises done that week.</p>");
+		"on the week before, for the exercises done that week. Sessions on the same day count "
+		"as one: an exercise moves at most one step a day.</p>");
+	page_end(b, NULL);
+}
+
+void page_sources(struct web *w, struct req *r)
+{
+	struct pst_buf *b = page_begin(w, r, "Sources", NULL);
+	pst_html_raw(b,
+		"<h1>Sources</h1>"
+		"<p>Everything postura advises rests on these: guidelines, studies, leaflets and the "
+		"four articles its exercises were first written from. Where an article and a "
+		"guideline disagree, postura follows the guideline. <a href=\"/about\">About the "
+		"evidence</a> says how strong it is.</p>");
+	pst_cite_html_table(b);
 	page_end(b, NULL);
 }
 
@@ -809,35 +1163,67 @@ void page_stop(struct web *w, struct req *r)
 		"<section class=\"referral emergency\" aria-labelledby=\"stop-h\"><h1 id=\"stop-h\">Stop "
 		"exercising now and get help if you notice</h1>");
 	page_stop_signs(b, q, ~0u);
-	pst_html_raw(b,
-		"<p class=\"call\">Chest pain, trouble breathing, collapse or heavy bleeding: call "
-		"emergency services now (<strong>999</strong> UK, <strong>112</strong> Europe, "
-		"<strong>911</strong> North America). For the other signs, contact your maternity unit, "
-		"midwife or doctor today.</p></section>"
-		"<h2>What each sign means</h2><ul class=\"reasons\">");
+	/* The person's numbers: the profile's country, else the browser's. */
+	struct person pe;
+	bool have = person_read(w, r, &pe) == PST_OK;
+	const struct pst_country *cy = page_country(r, have && pe.has_profile ? &pe.p : NULL);
+	if (have)
+		person_free(&pe);
+	pst_html_raw(b, "<p class=\"call\">Chest pain, trouble breathing, collapse or heavy bleeding: "
+			"call emergency services now");
+	if (cy) {
+		pst_html_raw(b, " on ");
+		tel_link(b, cy->emergency);
+	}
+	pst_html_raw(b, ". For the other signs, contact your maternity unit, midwife or doctor "
+			"today.</p></section>");
+	page_numbers(b, cy);
+	pst_html_raw(b, "<h2>What each sign means</h2><ul class=\"reasons\">");
 	for (size_t i = 0; i < q->n; i++)
-		if (q->v[i].stop_sign)
+		if (q->v[i].stop_sign) {
+			char advice[2048];
 			pst_html_printf(b, "<li><p><strong>%s</strong></p><p>%s</p></li>", q->v[i].stop_sign,
-					q->v[i].advice);
+					pst_country_fill(cy, q->v[i].advice, advice, sizeof advice));
+		}
 	pst_html_raw(b, "</ul><p><a href=\"/today\">Back to today</a></p>");
 	page_end(b, NULL);
 }
 
 /* --- pictures and static files ----------------------------------------------------------- */
 
+/* What a picture shows, in words: its SVG <title> (and the alt text of its <img>). */
+static void figure_title(struct pst_buf *t, const struct pst_exercise *e, int pose)
+{
+	const struct pst_scene *sc = &e->scene;
+	if (pose >= 0)
+		pst_buf_printf(t, "%s: %s", e->name, sc->poses[pose].caption);
+	else
+		pst_buf_printf(t, "%s: the movement, from %s to %s%s", e->name, sc->poses[0].caption,
+			       sc->poses[sc->n - 1].caption, sc->n > 1 ? " and back" : "");
+}
+
 /* Replies with picture slot of w->figs: pose `pose` of e, or its movement (pose -1),
- * drawn on first use and kept, with its gzip copy, until the server stops. */
+ * with the bump when pregnant, drawn on first use and kept, with its gzip copy, until
+ * the server stops. */
 static void serve_figure(struct web *w, struct req *r, const struct pst_exercise *e, size_t slot,
-			 int pose)
+			 int pose, bool pregnant)
 {
 	struct web_blob *f = &w->figs[slot];
 	pthread_mutex_lock(&w->fig_mu);
 	if (!f->data) {
-		struct pst_buf out, z;
+		struct pst_buf out, z, t;
 		pst_buf_init(&out, PST_FIG_MAX_BYTES);
 		pst_buf_init(&z, PST_FIG_MAX_BYTES);
-		int err = pose < 0 ? pst_figure_animate(&e->scene, FIG_W, FIG_H, &out)
-				   : pst_figure_render(&e->scene, pose, false, PST_FIG_SVG, FIG_W, FIG_H, &out);
+		pst_buf_init(&t, 4096);
+		struct pst_pose dressed[PST_POSES_MAX];
+		struct pst_scene sc;
+		pst_scene_dress(&e->scene, pregnant, dressed, &sc);
+		int err = pose < 0 ? pst_figure_animate(&sc, FIG_W, FIG_H, &out)
+				   : pst_figure_render(&sc, pose, false, PST_FIG_SVG, FIG_W, FIG_H, &out);
+		figure_title(&t, e, pose);
+		if (err == PST_OK)
+			err = t.failed || !t.s ? PST_ENOMEM : pst_svg_title(&out, 0, t.s);
+		pst_buf_free(&t);
 		if (err == PST_OK && !out.failed && web_gzip(out.s, out.len, &z)) {
 			f->data = out.s;
 			f->len = out.len;
@@ -863,7 +1249,14 @@ static void serve_figure(struct web *w, struct req *r, const struct pst_exercise
 	r->reply.cache = "public, max-age=86400";
 }
 
-void page_figure(struct web *w, struct req *r)
+/* Exercise i's slots in w->figs: its poses and its movement, neutral, then the same
+ * with the bump. */
+static size_t fig_slot(const struct web *w, size_t i, size_t k, bool pregnant)
+{
+	return w->fig_first[i] + k + (pregnant ? w->cfg.cat->ex[i].scene.n + 1 : 0);
+}
+
+static void figure_reply(struct web *w, struct req *r, bool pregnant)
 {
 	const struct pst_catalog *c = w->cfg.cat;
 	size_t n = strlen(r->arg);
@@ -876,7 +1269,7 @@ void page_figure(struct web *w, struct req *r)
 		for (size_t i = 0; i < c->n; i++) {
 			const struct pst_exercise *e = &c->ex[i];
 			if (strlen(e->id) == n - 9 && strncmp(r->arg, e->id, n - 9) == 0) {
-				serve_figure(w, r, e, w->fig_first[i] + e->scene.n, -1);
+				serve_figure(w, r, e, fig_slot(w, i, e->scene.n, pregnant), -1, pregnant);
 				return;
 			}
 		}
@@ -894,11 +1287,21 @@ void page_figure(struct web *w, struct req *r)
 		for (size_t k = 0; k < e->scene.n; k++) {
 			if (strlen(e->scene.poses[k].name) != pl || strncmp(pose, e->scene.poses[k].name, pl))
 				continue;
-			serve_figure(w, r, e, w->fig_first[i] + k, (int)k);
+			serve_figure(w, r, e, fig_slot(w, i, k, pregnant), (int)k, pregnant);
 			return;
 		}
 	}
 	page_error(r, 404, "Not found", "No such picture.");
+}
+
+void page_figure(struct web *w, struct req *r)
+{
+	figure_reply(w, r, false);
+}
+
+void page_figure_pregnant(struct web *w, struct req *r)
+{
+	figure_reply(w, r, true);
 }
 
 const struct web_asset *web_asset_named(const char *name)

@@ -30,6 +30,7 @@ static const struct param p_library[] = {
 	{"region", PT_WORD, 0, 0, &pst_vocab_region},
 	{"equipment", PT_WORD, 0, 0, &pst_vocab_equipment},
 	{NULL, 0, 0, 0, NULL}};
+static const struct param p_done[] = {{"id", PT_INT, 1, 9007199254740991L, NULL}, {NULL, 0, 0, 0, NULL}};
 static const struct param p_profile[] = {{"saved", PT_INT, 0, 1, NULL}, {NULL, 0, 0, 0, NULL}};
 
 /* export formats: a vocabulary of two words. */
@@ -61,6 +62,7 @@ const struct route web_routes[] = {
 	{M_POST, "/checkin", page_checkin_post, BODY_FORM, R_CSRF, NULL},
 	{M_GET, "/session", page_session, BODY_NONE, 0, p_session},
 	{M_POST, "/session", page_session_post, BODY_FORM, R_CSRF, NULL},
+	{M_GET, "/session/done", page_session_done, BODY_NONE, 0, p_done},
 	{M_GET, "/history", page_history, BODY_NONE, 0, p_history},
 	{M_POST, "/psfs", page_psfs_post, BODY_FORM, R_CSRF, NULL},
 	{M_GET, "/exercises", page_exercises, BODY_NONE, 0, p_library},
@@ -68,10 +70,12 @@ const struct route web_routes[] = {
 	{M_GET, "/tips", page_tips, BODY_NONE, 0, NULL},
 	{M_GET, "/tips/{}", page_tip, BODY_NONE, 0, NULL},
 	{M_GET, "/about", page_about, BODY_NONE, 0, NULL},
+	{M_GET, "/sources", page_sources, BODY_NONE, 0, NULL},
 	{M_GET, "/disclaimer", page_disclaimer, BODY_NONE, 0, NULL},
 	{M_GET, "/stop", page_stop, BODY_NONE, 0, NULL},
 	{M_GET, "/export", api_export, BODY_NONE, 0, p_export_fmt},
 	{M_GET, "/img/{}", page_figure, BODY_NONE, R_ARG_FIGURE, NULL},
+	{M_GET, "/img/pregnant/{}", page_figure_pregnant, BODY_NONE, R_ARG_FIGURE, NULL},
 	{M_GET, "/chart/{}", page_chart, BODY_NONE, R_ARG_FIGURE, p_chart},
 	{M_GET, "/handout.pdf", page_handout, BODY_NONE, 0, p_handout},
 	{M_GET, "/report.pdf", page_report, BODY_NONE, 0, p_report},

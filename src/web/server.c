@@ -1011,7 +1011,8 @@ static int setup(struct web *w, const struct pst_web_config *cfg)
 		return PST_ENOMEM;
 	for (size_t i = 0; i < cfg->cat->n; i++) {
 		w->fig_first[i] = w->nfigs;
-		w->nfigs += cfg->cat->ex[i].scene.n + 1; /* each pose, and the movement */
+		/* each pose and the movement, neutral and with the bump */
+		w->nfigs += 2 * (cfg->cat->ex[i].scene.n + 1);
 	}
 	w->fig_first[cfg->cat->n] = w->nfigs;
 	w->figs = calloc(w->nfigs ? w->nfigs : 1, sizeof(*w->figs));

@@ -98,6 +98,127 @@ check "CSV round trip: export, import, export is identical" cmp -s g.csv h.csv
 check "the guarded texts read back exactly" grep -q '"note": " =1+1"' h.json
 check "the ;-text reads back exactly" grep -q "\"note\": \"fine;=HYPERLINK(\\\\\"x\\\\\");  -2;'quoted;ok\"" h.json
 
+# --- 2 and 5. text stored by an older postura: repaired by a migration, and said so -----
+sql() { python3 -c 'import sqlite3, sys
+c = sqlite3.connect(sys.argv[1]); c.text_factory = bytes
+for q in sys.argv[2:]:
+    r = c.execute(q).fetchall()
+    if r: print(r[0][0])
+c.commit()' "$@"; }
+"$bin" --db old.db checkin --pain 4 --note "fine" >/dev/null
+"$bin" --db old.db psfs add "carry the car seat" >/dev/null
+v=$(sql old.db "PRAGMA user_version")
+# What older versions let in: Latin-1 bytes, a terminal escape, a bidi override.
+sql old.db "INSERT INTO checkin (person_id, at_epoch, at_offset, day, pain, areas, note) VALUES (1, 1793692800, 0, 20760, 5, '', CAST(X'636166e9206e6f7465' AS TEXT))" \
+	"INSERT INTO checkin (person_id, at_epoch, at_offset, day, pain, areas, note) VALUES (1, 1793692800, 0, 20760, 6, '', 'clear' || char(27) || '[2J' || char(7))" \
+	"INSERT INTO psfs_activity (person_id, activity, created_epoch, created_offset) VALUES (1, 'lift ' || char(8238) || 'tas', 1793692800, 0)" \
+	"PRAGMA user_version = $((v - 1))"
+run old.db history
+check "upgrading: the first open says texts were repaired" has "3 texts saved by an older postura were not valid UTF-8 or held control characters" "$tmp/e"
+check "upgrading: the message names the records" has "check-in 2, check-in 3, activity 2" "$tmp/e"
+check "upgrading: the schema is current" [ "$(sql old.db "PRAGMA user_version")" = "$v" ]
+run old.db history
+check "upgrading: the second open says nothing" [ ! -s "$tmp/e" ]
+run old.db export --format json
+check "after the repair the JSON export succeeds" [ "$code" = 0 ]
+check "the repaired note reads with U+FFFD" grep -q "\"note\": \"caf$(printf '\357\277\275') note\"" "$tmp/o"
+check "the escape was replaced" grep -q "\"note\": \"clear$(printf '\357\277\275')\[2J$(printf '\357\277\275')\"" "$tmp/o"
+check "the override was replaced" grep -q "\"activity\": \"lift $(printf '\357\277\275')tas\"" "$tmp/o"
+check "the JSON export holds all 3 check-ins" [ "$(grep -c '"note"' "$tmp/o")" = 3 ]
+"$bin" --db re.db import "$tmp/o" >/dev/null 2>&1
+check "the repaired export imports again" [ "$?" = 0 ]
+
+# --- 2. no export drops a record silently; 5. stored text is neutralised on output -------
+# Written behind postura's back after the repair (another program, a damaged file).
+"$bin" --db bad.db checkin --pain 4 --note "fine" >/dev/null
+"$bin" --db bad.db psfs add "carry the car seat" >/dev/null
+sql bad.db "INSERT INTO checkin (person_id, at_epoch, at_offset, day, pain, areas, note) VALUES (1, 1793692800, 0, 20760, 5, '', CAST(X'636166e9' AS TEXT))" \
+	"INSERT INTO psfs_activity (person_id, activity, created_epoch, created_offset) VALUES (1, 'sit ' || char(27) || ']0;pwned' || char(7) || char(8238) || 'x' || CAST(X'ff' AS TEXT), 1793692800, 0)"
+run bad.db export --format json
+check "JSON export of a record it cannot write: exit 1" [ "$code" = 1 ]
+check "JSON export names the record" has "check-in 2: the note is not valid UTF-8" "$tmp/e"
+check "JSON export wrote nothing to standard output" [ ! -s "$tmp/o" ]
+run bad.db export --format csv
+check "CSV export of a record it cannot write: exit 1" [ "$code" = 1 ]
+run bad.db export --format json --out "$tmp/bad.json"
+check "export --out of a record it cannot write: exit 1, no file" [ "$code" = 1 ] && [ ! -e "$tmp/bad.json" ]
+check "no temporary file is left" sh -c "! ls '$tmp' | grep -q 'bad.json.tmp'"
+run bad.db psfs list --json
+check "psfs list --json lists both activities" [ "$code" = 0 ] && [ "$(grep -c '"activity"' "$tmp/o")" = 2 ]
+run bad.db psfs list
+check "psfs list: exit 0" [ "$code" = 0 ]
+check "psfs list prints no ESC, BEL or U+202E" sh -c "! grep -q \"\$(printf '\033\|\007\|\342\200\256')\" '$tmp/o'"
+check "psfs list shows U+FFFD where they were" grep -q "sit $(printf '\357\277\275')\]0;pwned" "$tmp/o"
+run bad.db history
+check "history: exit 0, no ESC printed" [ "$code" = 0 ] && ! grep -q "$(printf '\033')" "$tmp/o"
+run bad.db report --format pdf --out "$tmp/bad.pdf"
+check "the PDF report of stored bad text: exit 0" [ "$code" = 0 ] && [ -s "$tmp/bad.pdf" ]
+if command -v pdftotext >/dev/null 2>&1; then
+	check "the PDF shows the activity neutralised" sh -c "pdftotext '$tmp/bad.pdf' - | grep -q 'sit'"
+fi
+"$bin" --db bad.db serve --listen 127.0.0.1:0 >"$tmp/serve.out" 2>&1 &
+spid=$!
+i=0
+while ! grep -q "serving on" "$tmp/serve.out" 2>/dev/null && [ $i -lt 300 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+url=$(sed -n 's/.*serving on \(http[^ ]*\)\/.*/\1/p' "$tmp/serve.out" | head -1)
+for path in /report.pdf /chart/psfs.svg /history; do
+	st=$(curl -s -o "$tmp/page" -w '%{http_code}' "$url$path")
+	check "web $path with stored bad text: 200" [ "$st" = 200 ]
+	[ "$path" = /report.pdf ] && continue # binary: checked through pdftotext above
+	check "web $path holds no ESC or U+202E" sh -c "! grep -q \"\$(printf '\033\|\342\200\256')\" '$tmp/page'"
+done
+st=$(curl -s -o "$tmp/page" -w '%{http_code}' "$url/api/v1/export?format=json")
+check "web export of a record it cannot write: 500 naming it" [ "$st" = 500 ] && grep -q "check-in 2" "$tmp/page"
+kill "$spid"
+wait "$spid" 2>/dev/null
+
+# --- 8. a database in a read-only directory can be read ------------------------------
+# Root is not stopped by file modes, so as root the read-only commands run as nobody
+# (setpriv), on a directory nobody owns but cannot write (0555).
+ro="$tmp/ro"
+mkdir "$ro"
+"$bin" --db "$ro/me.db" profile set --postpartum-weeks 6 --birth vaginal --pain 4 --area upper >/dev/null
+"$bin" --db "$ro/me.db" checkin --pain 4 --note "read me" >/dev/null
+"$bin" --db "$ro/me.db" psfs add "carry the car seat" >/dev/null
+as_user=""
+if [ "$(id -u)" = 0 ]; then
+	if command -v setpriv >/dev/null 2>&1 && id nobody >/dev/null 2>&1; then
+		chmod 755 "$tmp"
+		chown -R nobody "$ro"
+		as_user="setpriv --reuid=nobody --regid=$(id -g nobody) --clear-groups --"
+	else
+		echo "# SKIP the read-only checks: running as root without setpriv and a nobody user"
+		ro=""
+	fi
+fi
+if [ -n "$ro" ]; then
+	chmod 555 "$ro"
+	if $as_user sh -c "touch '$ro/x' 2>/dev/null"; then
+		echo "# SKIP the read-only checks: the directory stays writable here"
+	else
+		for cmd in "history" "history --json" "export --format json" "export --format csv" \
+			"profile show" "plan" "psfs list" "report --format svg"; do
+			# shellcheck disable=SC2086
+			$as_user "$bin" --db "$ro/me.db" $cmd >"$tmp/o" 2>"$tmp/e"
+			code=$?
+			if [ "$code" = 0 ] && [ -s "$tmp/o" ]; then
+				ok "read-only directory: $cmd works"
+			else
+				no "read-only directory: $cmd works (exit $code: $(head -c 300 "$tmp/e"))"
+			fi
+		done
+		$as_user "$bin" --db "$ro/me.db" export --format json >"$tmp/o" 2>/dev/null
+		check "read-only directory: the export holds the note" grep -q '"note": "read me"' "$tmp/o"
+		$as_user "$bin" --db "$ro/me.db" checkin --pain 3 >"$tmp/o" 2>"$tmp/e"
+		check "read-only directory: a check-in fails (exit 1) saying why" [ $? = 1 ] && [ -s "$tmp/e" ]
+		check "read-only directory: nothing was created in it" [ "$(ls "$ro")" = "me.db" ]
+	fi
+	chmod 755 "$ro"
+fi
+
 # --- 4. every file holding health data is 0600, whatever the umask --------------------
 mode() { stat -c %a "$1"; }
 for um in 022 000; do
@@ -118,11 +239,12 @@ for um in 022 000; do
 	)
 	pid=$(cat "$d/serve.pid")
 	i=0
-	while [ ! -e "$d/p.db-shm" ] && [ $i -lt 100 ]; do
+	while ! grep -q "serving on" "$d/serve.out" 2>/dev/null && [ $i -lt 300 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
 	(umask $um && "$bin" --db "$d/p.db" checkin --pain 3 >/dev/null)
+	[ -e "$d/p.db-shm" ] || { echo "# the server did not start:"; cat "$d/serve.out"; }
 	for f in p.db p.db-wal p.db-shm copy.db all.json report.pdf report.svg handout.pdf; do
 		if [ -e "$d/$f" ] && [ "$(mode "$d/$f")" = 600 ]; then
 			ok "umask $um: $f is 0600"

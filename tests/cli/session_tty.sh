@@ -11,6 +11,11 @@
 #  C. screened: a warning sign gives no session; a plan that needs a provider's OK asks
 #     for it first.
 #  D. not a terminal: exit 2, pointing at `session log`.
+#  E. `postura screen` answered all no in the terminal: the answers are saved, and
+#     `postura plan` and `postura session` use them without --answers, until they are
+#     too old (exit 4).
+#  F. every exercise skipped: no "Well done", no session logged, the pain before kept
+#     as today's check-in (with the advice at 7/10).
 # Skipped (exit 77) when tmux is missing.
 # usage: session_tty.sh POSTURA SOURCE_DIR
 set -u
@@ -28,7 +33,7 @@ socks=
 cleanup() {
 	# SESSION_TTY_KEEP=DIR keeps the screens, to look at them.
 	if [ -n "${SESSION_TTY_KEEP:-}" ]; then
-		for r in a b c; do
+		for r in a b c f; do
 			[ -f "$tmp/screen-$r.txt" ] && cp "$tmp/screen-$r.txt" "$SESSION_TTY_KEEP/"
 		done
 	fi
@@ -150,7 +155,7 @@ check "A: says the safety questions are not answered" wait_for "You have not ans
 keys s
 wait_for "Press any key to go back" || exit 1
 check "A: s shows the stop signs" wait_for "STOP SIGNS"
-check "A: the stop signs say whom to call" wait_for "Emergency numbers: 999 in the UK, 112 in Europe, 911"
+check "A: the stop signs say whom to call" wait_for "Emergency numbers: 999 in the UK, 112 in the EU and India, 911"
 check "A: the stop signs are the stage's" wait_for "Heavy or increasing bleeding"
 keys x
 wait_for "type yes and press Enter" 2 || exit 1
@@ -188,6 +193,8 @@ for want in "How to do it" "Think about" "Breathing:" "Dose:" "Get into position
 	check "A: the screens show '$want'" grep -qiF -- "$want" "$tmp/screen-a.txt"
 done
 check "A: the screens show a hold done" grep -qE "(Hold|holds) of [0-9]+ s done ✓" "$tmp/screen-a.txt"
+check "A: each exercise names its sources, readable" grep -qE "Sources: [A-Z].* (n\.d\.|[0-9]{4}), " "$tmp/screen-a.txt"
+check "A: no seed file name, .txt or CLINICAL on the screen" sh -c "! grep -E '\.txt|CLINICAL|76b21cfc46aee9e1|c114bc2f99dd1238|2ae65360e1a3053d|b62518faaa3fd37d' '$tmp/screen-a.txt'"
 # Feedback for every exercise done (all but the skipped one): e r h x in turn.
 set -- e r h x e r h x
 fb=0
@@ -205,8 +212,10 @@ keys 3 Enter
 check "A: exits 0" [ "$(wait_exit)" = 0 ]
 check "A: says the session is saved" wait_for "Saved session 1: $((n_ex - 1)) exercises at 2026-11-02T08:00:00Z."
 check "A: says what changes next time" wait_for "No change yet:"
+check "A: the summary, as the web says it" wait_for "$((n_ex - 1)) exercises done. Pain 5/10 before, 3/10 after."
 check "A: gives the terminal back (echo, line editing)" grep -q " icanon .*echo " "$tmp/stty"
 screen >"$tmp/screen-a.txt"
+check "A: a single hold says 'Hold', never '1 of 1'" sh -c "! grep -qE '(Hold|Rep|hold|rep)[^0-9]{0,6}1 of 1([^0-9]|\$)' '$tmp/screen-a.txt'"
 "$bin" --db "$db" export --format json >"$tmp/export.json"
 skipped_id=$(id_of "$skip")
 check "A: the store has the session as given" python3 - "$tmp/export.json" "$tmp/plan.txt" "$skipped_id" <<'EOF'
@@ -320,6 +329,74 @@ keys y
 check "C: a stop sign today: exit 3" [ "$(wait_exit)" = 3 ]
 check "C: a stop sign today: no session, whom to call" wait_for "No session today: with any of these signs, do not exercise."
 check "C: a stop sign today: nothing logged" [ "$("$bin" --db "$db" export --format csv | grep -c '^session,')" = 0 ]
+
+# --- E: the safety questions answered in the terminal are kept ----------------------------
+# `postura screen` asked one at a time, every answer n; then `postura plan` and
+# `postura session` use the saved answers without --answers (issue 11).
+db="$tmp/e.db"
+fast=1
+"$bin" --db "$db" profile set --pregnant-weeks 24 --minutes 8 >/dev/null || exit 1
+start screen
+wait_for "y/n: " || exit 1
+i=0
+while [ $i -lt 80 ] && [ ! -f "$tmp/exit" ]; do
+	keys n Enter
+	sleep 0.05
+	i=$((i + 1))
+done
+check "E: screen answered all no in the terminal: exit 0" [ "$(wait_exit)" = 0 ]
+check "E: ... no warning signs" wait_for "No warning signs: you can go ahead."
+check "E: ... and the answers are saved" wait_for "Your answers are saved"
+check "E: only the questions for 24 weeks of pregnancy were asked" sh -c "tmux -L $sock capture-pane -p -J -S - -t pst | grep -q '\[1/37\]'"
+"$bin" --db "$db" plan >"$tmp/out" 2>"$tmp/err"
+code=$?
+check "E: then 'postura plan' with no --answers: exit 0" [ "$code" = 0 ]
+check "E: ... says when the answers were given" grep -qF "Safety questions answered on 2026-11-02: no warning signs" "$tmp/out"
+check "E: ... and not that the questions were not answered" sh -c "! grep -q 'not answered the safety questions' '$tmp/out' '$tmp/err'"
+start session
+check "E: 'postura session' with no --answers: no confirmation asked" wait_for "Safety questions answered on 2026-11-02"
+check "E: ... straight to today's stop signs" wait_for "do you have any of these today?"
+keys q
+wait_exit >/dev/null
+# Four weeks and a day later the answers are asked again: no plan (exit 4), saying why.
+POSTURA_NOW=2026-12-01T08:00:00+00:00 "$bin" --db "$db" plan >"$tmp/out" 2>"$tmp/err"
+code=$?
+check "E: 29 days later, 'postura plan': exit 4" [ "$code" = 4 ]
+check "E: ... the answers of 2026-11-02 must be given again" grep -qF "your safety answers of 2026-11-02 must be given again" "$tmp/err"
+POSTURA_NOW=2026-12-01T08:00:00+00:00 "$bin" --db "$db" handout --out "$tmp/h.pdf" >"$tmp/out" 2>"$tmp/err"
+check "E: ... and 'postura handout' too (exit 4, no file)" sh -c "[ $? = 4 ] && [ ! -f '$tmp/h.pdf' ]"
+
+# --- F: every exercise skipped --------------------------------------------------------------
+# No "Well done" for nothing done, and the pain given before is kept (as a check-in: the
+# day's pain reading), with the advice the check-in gives at 7/10.
+run=f
+fast=1
+db="$tmp/f.db"
+"$bin" --db "$db" profile set --pregnant-weeks 24 --minutes 8 >/dev/null || exit 1
+n_f=$("$bin" --db "$db" plan --json | python3 -c 'import json, sys; print(len(json.load(sys.stdin)["exercises"]))')
+start session --answers "$src/tests/fixtures/answers-clear.json"
+wait_for "do you have any of these today?" || exit 1
+keys n
+wait_for "Your back pain now, 0 (none) to 10" || exit 1
+keys 8 Enter
+check "F: pain 8 before: the advice of a check-in of 8" wait_for "That is a lot of pain."
+for k in $(seq 1 "$n_f"); do
+	wait_for "Enter start" "$k" || exit 1
+	keys n
+done
+check "F: exits 0" [ "$(wait_exit)" = 0 ]
+check "F: nothing done: says so" wait_for "No exercise was done, so there is no session to log."
+check "F: nothing done: no 'Well done'" sh -c "! tmux -L $sock capture-pane -p -J -S - -E - -t pst | grep -q 'Well done'"
+check "F: nothing done: the pain before is kept, and it says so" wait_for "Your pain before, 8/10, is kept as today's check-in."
+screen >"$tmp/screen-f.txt"
+check "F: the store has the pain before as the day's reading, and no session" python3 - "$bin" "$db" <<'EOF'
+import json, subprocess, sys
+rs = json.loads(subprocess.run([sys.argv[1], "--db", sys.argv[2], "export", "--format", "json"],
+                               capture_output=True, text=True).stdout)
+got = ([c["pain"] for c in rs["checkins"]], len(rs["sessions"]))
+if got != ([8], 0):
+    sys.exit("got %r" % (got,))
+EOF
 
 # --- D: not a terminal -------------------------------------------------------------------
 "$bin" --db "$db" session </dev/null >"$tmp/out" 2>"$tmp/err"

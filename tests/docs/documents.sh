@@ -77,6 +77,12 @@ check "handout: pdfinfo opens it" pdfinfo "$tmp/h.pdf"
 check "handout: 9 pages" test "$(pages "$tmp/h.pdf")" = 9
 check "handout: A4" sh -c "pdfinfo '$tmp/h.pdf' | grep -q '595.276 x 841.89 pts (A4)'"
 check "handout: title and creator" sh -c "pdfinfo '$tmp/h.pdf' | grep -q '^Title: *Your back exercise plan' && pdfinfo '$tmp/h.pdf' | grep -q '^Creator: *postura'"
+# The stop signs name the person's numbers when their country is known.
+P handout $profile --country au --answers "$clear" --out "$tmp/h-au.pdf"
+check "handout in Australia: call 000, or the pregnancy line" sh -c \
+	"pdftotext '$tmp/h-au.pdf' - | tr -s ' \n' '  ' | grep -q '(Pregnancy, Birth and Baby: 1800 882 436). If it feels like an emergency, call 000.'"
+check "handout without a country: your emergency number" sh -c \
+	"pdftotext '$tmp/h.pdf' - | tr -s ' \n' '  ' | grep -q 'call your emergency number'"
 P plan $profile --answers "$clear" --json >"$tmp/plan.json"
 python3 - "$tmp/plan.json" >"$tmp/names" <<'PY'
 import json, sys
@@ -105,6 +111,13 @@ printf '%s\n' "Stop at once and get help if you notice" "Your week: tick a box e
 	"Safety questions: answered, no warning signs" "Everyday tips for you" "Sources" \
 	"postura does not diagnose." >"$tmp/parts"
 check "handout: its parts are there" holds_all "$tmp/h.pdf" "$tmp/parts"
+# Sources as a person reads them: a citation, never a seed article's file or the notes.
+printf '%s\n' "Sources: Anonymous n.d., 5 Exercises to Relieve Upper Back Pain During Pregnancy" \
+	"Mottola et al. 2018, 2019 Canadian guideline for physical activity throughout pregnancy, Br J Sports Med" \
+	"doi:10.1136/bjsports-2018-100056" >"$tmp/parts"
+check "handout: readable citations, and where to find them" holds_all "$tmp/h.pdf" "$tmp/parts"
+no_file_names() { ! pdftext "$1" | grep -E '\.txt|CLINICAL|76b21cfc46aee9e1|c114bc2f99dd1238|2ae65360e1a3053d|b62518faaa3fd37d'; }
+check "handout: no seed file name, .txt or CLINICAL in its text" no_file_names "$tmp/h.pdf"
 pdftoppm -png -r 40 -f 1 -l 2 "$tmp/h.pdf" "$tmp/hp"
 golden_png handout-page1 "$tmp/hp-1.png"
 golden_png handout-page2 "$tmp/hp-2.png"
@@ -140,8 +153,11 @@ printf '%s\n' "Back pain progress report" "From 2026-09-07 to 2026-11-01" "12 mi
 	"6.1 → 4.0" "Meaningful improvement" "23 of 24" "Pain, 0 to 10" \
 	"meaningfully better: weekly average 4.3 or less" "Sessions a week" \
 	"feed the baby for 20 minutes" "Exercises made harder or easier" "Chin nods" \
-	"Sessions, most recent first" "2026-10-30" "chin-nod: hurt" >"$tmp/parts"
+	"Sessions, most recent first" "2026-10-30" "Chin nods: it hurt" >"$tmp/parts"
 check "report: profile, figures, charts' words, progression and sessions" holds_all "$tmp/r.pdf" "$tmp/parts"
+check "report: no seed file name, .txt or CLINICAL in its text" no_file_names "$tmp/r.pdf"
+printf '%s\n' "Childs et al. 2005, Responsiveness of the numeric pain rating scale" "Silbernagel et al. 2007" >"$tmp/parts"
+check "report: its sources, readable" holds_all "$tmp/r.pdf" "$tmp/parts"
 pdftoppm -png -r 40 -f 1 -l 1 "$tmp/r.pdf" "$tmp/rp"
 golden_png report-page1 "$tmp/rp-1.png"
 P report --format pdf --since 2026-10-19 --paper letter >"$tmp/r2.pdf"

@@ -61,17 +61,28 @@ async function newcomer(browser, view) {
     await page.getByRole('button', { name: 'Next: the questions' }).click();
     await page.waitForURL(/stage=pregnancy/);
     await shot(page, view, '02-screening-questions');
-    const noes = page.locator('input[type=radio][value=no]');
-    const n = await noes.count();
-    for (let i = 0; i < n; i++) await noes.nth(i).check();
-    await page.getByRole('button', { name: 'Send my answers' }).click();
+    check(`${view}: the questions come in short steps, with progress`,
+      /Step 2 of 6/.test(await page.locator('.progress-label').textContent()));
+    // Each step: every answer no, then on to the next, up to the check.
+    for (let step = 0; step < 6; step++) {
+      const noes = page.locator('input[type=radio][value=no]');
+      const n = await noes.count();
+      if (!n) break;
+      for (let i = 0; i < n; i++) await noes.nth(i).check();
+      await page.getByRole('button', { name: /^Next/ }).click();
+      await page.waitForLoadState();
+    }
+    check(`${view}: the last step confirms no warning signs`,
+      /No warning signs/.test(await page.locator('main').textContent()));
+    await shot(page, view, '02b-screening-confirm');
+    await page.getByRole('button', { name: /Yes, that is right/ }).click();
     await page.waitForURL(/\/profile$/);
     check(`${view}: clear answers lead to the profile`, page.url().endsWith('/profile'), page.url());
     await page.getByLabel('Pregnant', { exact: true }).check();
     await page.getByLabel('Weeks pregnant, or weeks since the birth').fill('24');
     await page.locator('input[name=pain][value="4"]').check({ force: true });
-    await page.getByLabel('upper', { exact: true }).check();
-    await page.getByLabel('desk', { exact: true }).check();
+    await page.getByLabel('upper back', { exact: true }).check();
+    await page.getByLabel('sitting at a desk', { exact: true }).check();
     await page.getByLabel('Minutes a session (3 to 60)').fill('4');
     await shot(page, view, '03-profile');
     check(`${view}: the profile page fits the screen`, await fits(page));
@@ -113,8 +124,20 @@ async function newcomer(browser, view) {
       await page.clock.runFor(3000);
       const after = await count.textContent();
       check(`${view}: exercise ${i + 1}: the timer counts down`, before !== after, `${before} -> ${after}`);
-      const progress = await page.locator('.player progress').getAttribute('value');
-      check(`${view}: exercise ${i + 1}: the progress bar`, progress === String(i), progress);
+      // The bar moves with the time of the exercise, the first one too.
+      const progress = parseFloat(await page.locator('.player progress').evaluate((b) => b.value));
+      check(`${view}: exercise ${i + 1}: the progress bar moves during it`, progress > i && progress < i + 1, progress);
+      if (i === 0) {
+        // On a phone too, the picture is in view beside the timer.
+        const [pic, timer] = [await page.locator('.player .now .poses').boundingBox(),
+          await page.locator('.player .count').boundingBox()];
+        const vp = page.viewportSize();
+        check(`${view}: the picture is beside the timer, in view`, pic && timer && pic.width > 60
+          && pic.x + pic.width <= timer.x + 1 && pic.y < timer.y + timer.height && timer.y < pic.y + pic.height
+          && pic.x >= 0 && pic.x + pic.width <= vp.width, JSON.stringify([pic, timer]));
+      }
+      const label = await page.locator('.player .what').textContent();
+      check(`${view}: exercise ${i + 1}: never "1 of 1"`, !/\b1 of 1\b/.test(label), label);
       if (i === 0) await shot(page, view, '06-session-running');
       await page.clock.runFor(15 * 60 * 1000);
       const what = await page.locator('.player .what').textContent();
@@ -125,18 +148,41 @@ async function newcomer(browser, view) {
     await shot(page, view, '07-session-done');
     await page.getByLabel('Pain now, after the session (0-10)').selectOption('3');
     await page.getByRole('button', { name: 'Save the session' }).click();
-    await page.waitForURL(/\/history/);
-    check(`${view}: the session is saved`, page.url().includes('/history?saved=session'), page.url());
-    check(`${view}: the history says so`, (await page.locator('.notice.ok').textContent()).includes('session'));
+    await page.waitForURL(/\/session\/done\?id=\d+/);
+    check(`${view}: the session is saved`, /\/session\/done\?id=\d+$/.test(page.url()), page.url());
+    const said = await page.locator('main').textContent();
+    check(`${view}: the web says what the terminal says: the summary and next time`,
+      /Saved your session\. \d+ exercises? done\. Pain 4\/10 before, 3\/10 after\./.test(said) && said.includes('Next time'), said);
+    await shot(page, view, '07b-session-saved');
+    check(`${view}: the session's page fits the screen`, await fits(page));
+    await page.getByRole('link', { name: 'Back to Today' }).click();
+    await page.waitForURL(/\/today$/);
+    check(`${view}: Today ticks the day done`, (await page.locator('tr.now td.tick').count()) === 1
+      && (await page.locator('main').textContent()).includes('Done today'));
+    check(`${view}: a gentle streak on Today`, /1 session this week/.test(await page.locator('.streak').textContent()));
+    await shot(page, view, '07c-today-done');
+    check(`${view}: Today, with its ticks, fits the screen`, await fits(page));
 
-    // A check-in from the Today page, seen in the history.
+    // The pain before the session is the day's reading; the pain after is with the session.
+    await page.getByRole('link', { name: 'History' }).first().click();
+    await page.waitForURL(/\/history$/);
+    const story = await page.locator('main').textContent();
+    check(`${view}: History counts the pain before the session`, !/No pain (check-ins|readings)/.test(story)
+      && /average 4\.0\/10/.test(story), story.slice(0, 400));
+    check(`${view}: History shows the pain after with the session`,
+      /pain 4\/10 before, 3\/10 after/.test(await page.locator('.sessions').textContent()));
+
+    // A check-in of 8 from the Today page: saved, with the advice the terminal gives.
     await page.goto(srv.url + '/today');
-    await page.locator('input[name=pain][value="3"]').check({ force: true });
+    await page.locator('input[name=pain][value="8"]').check({ force: true });
     await page.locator('input[name=areas][value=upper]').check();
     await page.getByLabel('Note (optional)').fill('better after the walk <b>ok</b>');
     await page.getByRole('button', { name: 'Save check-in' }).click();
     await page.waitForURL(/\/history/);
     check(`${view}: the check-in is saved`, page.url().includes('/history?saved=checkin'), page.url());
+    const advice = await page.locator('.notice.warn').textContent();
+    check(`${view}: a check-in of 8/10 gives the advice, not just "Saved"`,
+      /Pain 8\/10\. That is a lot of pain\./.test(advice), advice);
     const notes = await page.locator('.checkins').textContent();
     check(`${view}: the history lists the check-in, as text`, notes.includes('better after the walk <b>ok</b>'), notes);
     const charts = page.locator('figure.chart img');
@@ -166,6 +212,73 @@ async function newcomer(browser, view) {
   }
 }
 
+// Waits until fn() is true, checking every 50 ms for at most ms: no fixed sleeps. Throws
+// naming what it waited for, so a failure says which step did not come.
+async function until(what, fn, ms = 10000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    if (await fn()) return;
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+// The player moves on by itself when asked: each exercise starts after a moment to get
+// into position, and how each went is asked once, at the end.
+async function autoAdvance(browser, view) {
+  const srv = await serve(postura, '2026-11-18T09:00:00+00:00');
+  const ctx = await browser.newContext({ ...VIEWS[view], reducedMotion: 'reduce' });
+  const page = await ctx.newPage();
+  const api = async (method, path, body) => page.request.fetch(srv.url + path, {
+    method, data: body, headers: { 'Content-Type': 'application/json' } });
+  try {
+    await api('PUT', '/api/v1/profile', { pregnant_weeks: 24, pain: 3, areas: ['upper'], minutes: 8 });
+    await api('POST', '/api/v1/screen', JSON.parse(readFileSync(join(src, 'tests/fixtures/answers-clear.json'))));
+    await page.clock.install({ time: new Date('2026-11-18T09:00:00Z') });
+    await page.goto(srv.url + '/session');
+    const steps = await page.locator('.step').count();
+    const auto = page.getByLabel(/Move on by itself/);
+    check(`${view}: the player offers to move on by itself`, await auto.isVisible());
+    await auto.check();
+    await page.getByLabel('Pain now, before you start (0-10)').selectOption('5');
+    await page.getByLabel('None of these today').check();
+    await page.getByRole('button', { name: 'Start' }).click();
+    const where = page.locator('.player .where');
+    const at = async () => { const m = /^Exercise (\d+) of/.exec(await where.textContent()); return m ? +m[1] : steps + 1; };
+    for (let i = 1; i < steps; i++) {
+      // Run the clock two seconds at a time until the next exercise is on.
+      await until(`exercise ${i + 1} of ${steps} to start by itself`, async () => {
+        if (await at() >= i + 1) return true;
+        await page.clock.runFor(2000);
+        return false;
+      }, 30000);
+      check(`${view}: exercise ${i + 1} came next, not later`, await at() === i + 1, await where.textContent());
+      check(`${view}: exercise ${i + 1} started by itself`, (await page.locator('.player .count').textContent()) !== '✓'
+        && (await page.locator('.player .feedback').count()) === 0);
+    }
+    await until('the end of the session', async () => {
+      if ((await where.textContent()) === 'All done') return true;
+      await page.clock.runFor(2000);
+      return false;
+    }, 30000);
+    const asked = page.locator('.finish .feedback-all fieldset.feedback');
+    check(`${view}: at the end, how each exercise went is asked, all of them`, (await asked.count()) === steps,
+      String(await asked.count()));
+    await shot(page, view, '07d-auto-end');
+    check(`${view}: the end of an automatic session fits the screen`, await fits(page));
+    for (let i = 0; i < steps; i++) await asked.nth(i).locator('input[value=right]').check();
+    await page.getByLabel('Pain now, after the session (0-10)').selectOption('4');
+    await page.getByRole('button', { name: 'Save the session' }).click();
+    await page.waitForURL(/\/session\/done\?id=\d+/);
+    const said = await page.locator('main').textContent();
+    check(`${view}: the automatic session logs every exercise`,
+      said.includes(`${steps} exercise${steps === 1 ? '' : 's'} done. Pain 5/10 before, 4/10 after.`), said.slice(0, 300));
+  } finally {
+    await ctx.close();
+    await srv.stop();
+  }
+}
+
 async function redFlag(browser, view) {
   const srv = await serve(postura, '2026-11-18T09:00:00+00:00');
   const ctx = await browser.newContext(VIEWS[view]);
@@ -176,7 +289,7 @@ async function redFlag(browser, view) {
     const n = await noes.count();
     for (let i = 0; i < n; i++) await noes.nth(i).check();
     await page.locator('input[name="q.chest-pain"][value=yes]').check();
-    await page.getByRole('button', { name: 'Send my answers' }).click();
+    await page.getByRole('button', { name: /^Next/ }).click();
     await page.waitForURL(/\/referral$/);
     check(`${view}: a red flag reaches the referral page`, page.url().endsWith('/referral'), page.url());
     const h1 = await page.locator('h1').textContent();
@@ -263,8 +376,8 @@ async function noScript(browser) {
     // (not shot(): it runs script in the page, which this context does not allow)
     await page.screenshot({ path: join(shots, 'mobile-17-session-no-js.png'), fullPage: true });
     await page.getByRole('button', { name: 'Save the session' }).click();
-    await page.waitForURL(/\/history/);
-    check('no JS: the session form logs the session', page.url().includes('saved=session'), page.url());
+    await page.waitForURL(/\/session\/done/);
+    check('no JS: the session form logs the session', /\/session\/done\?id=\d+$/.test(page.url()), page.url());
   } finally {
     await ctx.close();
     await srv.stop();
@@ -319,9 +432,9 @@ async function motion(browser) {
     await page.getByLabel('Pain now, before you start (0-10)').selectOption('3');
     await page.getByLabel('None of these today').check();
     await page.getByRole('button', { name: 'Start' }).click();
-    const step = page.locator('.step.current');
-    check('the player shows the movement of the current exercise', await step.locator('img.moving').isVisible()
-      && (await step.locator('img.still:visible').count()) === 0);
+    const now = page.locator('.player .now');
+    check('the player shows the movement of the current exercise, beside the timer', await now.locator('img.moving').isVisible()
+      && (await now.locator('img.still:visible').count()) === 0);
     await ctx.close();
   } finally {
     await srv.stop();
@@ -332,6 +445,7 @@ const browser = await launch(pw);
 try {
   for (const view of ['mobile', 'desktop']) {
     await newcomer(browser, view);
+    await autoAdvance(browser, view);
     await redFlag(browser, view);
   }
   await accessibility(browser);

@@ -31,6 +31,13 @@ for args_file in "$cases"/*.args; do
 		fi
 		echo "--- exit $code ---"
 	} >"$tmp/got"
+	# What a person reads never names a seed article's file, a .txt or the clinical notes.
+	if grep -n -E '\.txt|CLINICAL|76b21cfc46aee9e1|c114bc2f99dd1238|2ae65360e1a3053d|b62518faaa3fd37d' "$tmp/got" >"$tmp/leak"; then
+		echo "FAIL $name: the output names a source file:"
+		head -5 "$tmp/leak"
+		fail=$((fail + 1))
+		continue
+	fi
 	if [ "${GOLDEN_UPDATE:-}" = 1 ]; then
 		cp "$tmp/got" "$cases/$name.golden"
 	elif ! diff -u "$cases/$name.golden" "$tmp/got" >"$tmp/diff" 2>&1; then

@@ -10,6 +10,10 @@
 #include <string.h>
 
 #include "core/catalog.h"
+#include "core/pose.h"
+#include "core/progression.h"
+#include "core/tracking.h"
+#include "data/builtin.h"
 #include "data/embedded.h"
 
 /* A complete, valid exercise; the table below breaks it one way at a time. */
@@ -38,7 +42,7 @@ static const char valid[] =
 	"abdominal_load: false\n"
 	"loaded_twist: false\n"
 	"source:\n"
-	"  seed: 001_c114bc2f99dd1238.txt\n"
+	"  seed: seed-five-exercises-pregnancy\n"
 	"poses: [{shoulder: 90}, {shoulder: 150, elbow: 20}]\n";
 
 /* Replaces the first occurrence of from with to in valid (from "" appends to). */
@@ -116,7 +120,7 @@ static const struct bad_case bad_cases[] = {
 	{"regions: [chest]", "regions: [chest, chest]", "x/t.yaml:6:18: regions: 'chest' is listed twice"},
 	{"", "kind: mobility\n", "x/t.yaml:27:1: field 'kind' is given twice"},
 	{"summary: A test.", "summary: [unclosed", "x/t.yaml:3:10: malformed YAML: did not find expected ',' or ']' while parsing a flow sequence"},
-	{"  seed: 001_c114bc2f99dd1238.txt\n", "  sead: 001_c114bc2f99dd1238.txt\n",
+	{"  seed: seed-five-exercises-pregnancy\n", "  sead: seed-five-exercises-pregnancy\n",
 	 "x/t.yaml:25:3: unknown field 'source.sead'"},
 	{"equipment: [wall]", "equipment: [band]",
 	 "x/t.yaml:21:9: gentle: an exercise with a band has resistance, so it cannot be gentle"},
@@ -286,8 +290,12 @@ static void test_builtin_holds_the_seeds(void **state)
 			print_error("missing seed exercise %s\n", seed_ids[i]);
 			fail();
 		}
-		/* Each names a seed article that exists in shared/seeds. */
-		assert_true(strlen(e->src_seed) > 4 && strstr(e->src_seed, ".txt"));
+		/* Each names a seed article of the table of sources, which keeps its file. */
+		const struct pst_source *s = pst_sources_find(&pst_builtin_sources, e->src_seed);
+		assert_non_null(s);
+		assert_non_null(s->file);
+		assert_non_null(strstr(s->file, ".txt"));
+		assert_string_equal(e->sources.v[0].id, e->src_seed);
 	}
 	/* Doses as the seeds give them. */
 	const struct pst_exercise *e = pst_catalog_find(cat, "shoulder-external-rotation");
@@ -348,6 +356,39 @@ static void test_closest_id(void **state)
 	pst_catalog_free(cat);
 }
 
+/* Words for people: every value of every vocabulary has plain words, none of them a code
+ * with a hyphen or the positions' jargon, and the ones the issue named read as people say. */
+static void test_plain_words(void **state)
+{
+	(void)state;
+	const struct pst_vocab *all[] = {&pst_vocab_kind,    &pst_vocab_position, &pst_vocab_equipment,
+					 &pst_vocab_region,  &pst_vocab_area,     &pst_vocab_trigger,
+					 &pst_vocab_avoid,   &pst_vocab_stage,    &pst_vocab_birth,
+					 &pst_vocab_feeding, &pst_vocab_outcome,  &pst_vocab_feedback,
+					 &pst_vocab_prog_dir, &pst_vocab_view,    &pst_vocab_landmark,
+					 &pst_vocab_condition};
+	for (size_t k = 0; k < sizeof all / sizeof *all; k++)
+		for (int i = 0; i < all[k]->n; i++) {
+			const char *p = pst_vocab_plain(all[k], i);
+			assert_non_null(p);
+			assert_true(p[0] != '\0' && strcmp(p, "?") != 0);
+			if (strchr(p, '-') || strstr(p, "quadruped") || strstr(p, "supine") || strstr(p, "prone"))
+				fail_msg("%s %s: '%s' is not plain", all[k]->what, all[k]->words[i], p);
+		}
+	assert_string_equal(pst_vocab_plain(&pst_vocab_equipment, PST_EQ_FOAM_ROLLER), "foam roller");
+	assert_string_equal(pst_vocab_plain(&pst_vocab_position, PST_POS_QUADRUPED), "on hands and knees");
+	assert_string_equal(pst_vocab_plain(&pst_vocab_position, PST_POS_SUPINE), "lying on your back");
+	assert_string_equal(pst_vocab_plain(&pst_vocab_region, PST_REG_UPPER_BACK), "upper back");
+	assert_string_equal(pst_vocab_plain(&pst_vocab_feedback, PST_FB_RIGHT), "felt right");
+	assert_string_equal(pst_vocab_plain(&pst_vocab_feedback, PST_FB_HURT), "it hurt");
+	assert_string_equal(pst_vocab_plain(&pst_vocab_position, 99), "?");
+	char buf[32];
+	assert_string_equal(pst_vocab_plain_cap(&pst_vocab_position, PST_POS_SUPINE, buf, sizeof buf),
+			    "Lying on your back");
+	/* the codes stay what flags, forms and files use */
+	assert_string_equal(pst_vocab_word(&pst_vocab_equipment, PST_EQ_FOAM_ROLLER), "foam-roller");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -359,6 +400,7 @@ int main(void)
 		cmocka_unit_test(test_builtin_holds_the_seeds),
 		cmocka_unit_test(test_builtin_has_gentle_upright_mix),
 		cmocka_unit_test(test_closest_id),
+		cmocka_unit_test(test_plain_words),
 	};
 	return cmocka_run_group_tests_name("catalog", tests, NULL, NULL);
 }

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,7 +44,7 @@ static const char head[] =
 	"abdominal_load: false\n"
 	"loaded_twist: false\n"
 	"source:\n"
-	"  seed: 001_c114bc2f99dd1238.txt\n";
+	"  seed: seed-five-exercises-pregnancy\n";
 /* head is 25 lines: the picture fields start on line 26. */
 
 static int load(const char *tail, struct pst_catalog **cat, struct pst_diags *d)
@@ -67,8 +68,8 @@ static void test_good_poses(void **state)
 		       "props: [{prop: wall, at: back, dx: -3}, {prop: band, anchor: [90, 40]}]\n"
 		       "poses:\n"
 		       "  - {knee: 10, left_knee: 20, neck: -5}\n"
-		       "  - {left_knee: 30, knee: 15, name: bend, view: side}\n"
-		       "  - {pregnant: false, trunk: -90}\n",
+		       "  - {left_knee: 30, knee: 15, name: knees-bent, view: side}\n"
+		       "  - {pregnant: false, trunk: -90, caption: 'Lie down: rest'}\n",
 		       &cat, &d);
 	for (size_t i = 0; i < d.n; i++) {
 		char *s = pst_diag_format(&d.v[i]);
@@ -86,13 +87,29 @@ static void test_good_poses(void **state)
 	assert_int_equal(sc->poses[0].a[PST_J_NECK], -5);
 	/* Names: start and end by default, pose-N between, or the pose's own. */
 	assert_string_equal(sc->poses[0].name, "start");
-	assert_string_equal(sc->poses[1].name, "bend");
+	assert_string_equal(sc->poses[1].name, "knees-bent");
 	assert_string_equal(sc->poses[2].name, "end");
 	/* The figure's defaults, and a pose's own. */
 	assert_int_equal(sc->poses[0].view, PST_VIEW_FRONT);
 	assert_int_equal(sc->poses[1].view, PST_VIEW_SIDE);
-	assert_true(sc->poses[0].pregnant);
-	assert_false(sc->poses[2].pregnant);
+	/* Words under the pictures: the pose's caption, else its name in plain words. */
+	assert_string_equal(sc->poses[0].caption, "Start");
+	assert_string_equal(sc->poses[1].caption, "Knees bent");
+	assert_string_equal(sc->poses[2].caption, "Lie down: rest");
+	/* No bump once loaded (the library's neutral figure); pregnant: false forbids it. */
+	for (size_t i = 0; i < sc->n; i++)
+		assert_false(sc->poses[i].pregnant);
+	assert_false(sc->poses[0].no_bump);
+	assert_true(sc->poses[2].no_bump);
+	struct pst_pose buf[PST_POSES_MAX];
+	struct pst_scene dressed;
+	pst_scene_dress(sc, true, buf, &dressed);
+	assert_int_equal(dressed.n, 3);
+	assert_true(dressed.poses[0].pregnant);
+	assert_true(dressed.poses[1].pregnant);
+	assert_false(dressed.poses[2].pregnant);
+	pst_scene_dress(sc, false, buf, &dressed);
+	assert_false(dressed.poses[0].pregnant);
 	assert_int_equal(sc->poses[2].anchor, PST_LM_FEET);
 	assert_int_equal(sc->nprops, 2);
 	assert_int_equal(sc->props[0].kind, PST_EQ_WALL);
@@ -138,6 +155,13 @@ static const struct reject rejects[] = {
 	{"poses: [{name: '12'}, {}]\n",
 	 "x/t.yaml:26:16: poses[0].name: '12' must be lower-case letters, digits and dashes (at most 24, not only digits)"},
 	{"poses: [{pregnant: maybe}, {}]\n", "x/t.yaml:26:20: poses[0].pregnant must be true or false"},
+	{"poses: [{caption: ''}, {}]\n", "x/t.yaml:26:19: poses[0].caption must not be empty"},
+	{"poses: [{caption: Lift your arms up slowly over your head and then bring them down}, {}]\n",
+	 "x/t.yaml:26:19: poses[0].caption must be 1-60 characters of plain words"},
+	{"poses: [{}, {caption: 'Arms <b>up</b>'}]\n",
+	 "x/t.yaml:26:23: poses[1].caption: plain words only (no '<', '>' or line breaks)"},
+	{"poses: [{caption: 'Breathe in', caption: again}, {}]\n",
+	 "x/t.yaml:26:33: poses[0]: 'caption' is given twice"},
 	{"props: [{prop: trampoline}]\nposes: [{}, {}]\n",
 	 "x/t.yaml:26:16: props[0].prop: 'trampoline' is not one of band, foam-roller, wall, chair, couch, doorway, mat, pillow"},
 	{"props: [{prop: wall, colour: red}]\nposes: [{}, {}]\n",
@@ -500,22 +524,196 @@ static void test_trim_numbers(void **state)
 	pst_buf_free(&b);
 }
 
-static void test_golden_picture(void **state)
+/* Point fp of pose `pose` (a name) of exercise id, as drawn. */
+static void at(const char *id, const char *pose, enum pst_fig_point fp, double xyz[3])
+{
+	const struct pst_exercise *e = pst_catalog_find(&pst_builtin_catalog, id);
+	assert_non_null(e);
+	int k = pst_scene_pick(&e->scene, pose);
+	if (k < 0) {
+		print_error("%s has no pose %s\n", id, pose);
+		fail();
+	}
+	pst_figure_point(&e->scene.poses[k], fp, xyz);
+	if (getenv("PST_FIGURE_POINTS"))
+		print_message("%s %s point %d: %.1f %.1f %.1f\n", id, pose, (int)fp, xyz[0], xyz[1], xyz[2]);
+}
+
+static const struct pst_pose *pose_of(const char *id, const char *pose)
+{
+	const struct pst_exercise *e = pst_catalog_find(&pst_builtin_catalog, id);
+	assert_non_null(e);
+	int k = pst_scene_pick(&e->scene, pose);
+	assert_true(k >= 0);
+	return &e->scene.poses[k];
+}
+
+/*
+ * The pictures a physiotherapist could not follow (issue 10), checked by where the
+ * body is: each pose shows what its words say, from a side that shows it.
+ */
+static void test_pictures_show_the_movement(void **state)
 {
 	(void)state;
+	double a[3], b[3], c[3], d[3];
+	/* Thread the needle: a supporting hand on the floor in both poses; the elbow up
+	 * toward the ceiling, then the head down and turned as the elbow goes through. */
+	for (int i = 0; i < 2; i++) {
+		const char *pose = i ? "end" : "start";
+		at("thread-the-needle", pose, PST_FP_R_HAND, a);
+		at("thread-the-needle", pose, PST_FP_L_HAND, b);
+		assert_true(fmin(a[1], b[1]) < 6);
+	}
+	at("thread-the-needle", "start", PST_FP_L_ELBOW, a);
+	at("thread-the-needle", "start", PST_FP_NECK, b);
+	assert_true(a[1] > b[1] + 15); /* the elbow well above the upper back */
+	at("thread-the-needle", "start", PST_FP_HEAD, a);
+	at("thread-the-needle", "end", PST_FP_HEAD, b);
+	assert_true(b[1] < a[1] - 5); /* head down under the body */
+	assert_int_not_equal(pose_of("thread-the-needle", "end")->a[PST_J_HEAD_TURN], 0);
+
+	/* Half-kneeling twist: seen from the side (no top-down blob), the chest turns. */
+	for (size_t i = 0; i < 2; i++) {
+		const struct pst_pose *p = pose_of("kneeling-twist", i ? "end" : "start");
+		assert_int_not_equal(p->view, PST_VIEW_TOP);
+	}
+	assert_true(abs(pose_of("kneeling-twist", "end")->a[PST_J_TWIST]) >= 30);
+
+	/* Side-lying open book: lying on the side (rolled, low), the top arm opens up and
+	 * over but stays off the floor, as its text asks. */
+	for (size_t i = 0; i < 2; i++) {
+		const struct pst_pose *p = pose_of("side-lying-open-book", i ? "end" : "start");
+		assert_true(abs(p->a[PST_J_ROLL]) >= 60);
+		assert_int_not_equal(p->view, PST_VIEW_TOP);
+		at("side-lying-open-book", p->name, PST_FP_HEAD, a);
+		assert_true(a[1] < 30);
+	}
+	at("side-lying-open-book", "end", PST_FP_R_HAND, a);
+	at("side-lying-open-book", "end", PST_FP_L_HAND, b);
+	at("side-lying-open-book", "start", PST_FP_R_HAND, c);
+	assert_true(fmax(a[1], b[1]) > 25);     /* the top arm is up */
+	assert_true(fmax(a[1], b[1]) > c[1] + 15); /* and moved from the start */
+
+	/* Couch stretch: the chest sinks between the forearms, which stay on the seat. */
+	at("couch-stretch", "start", PST_FP_NECK, a);
+	at("couch-stretch", "end", PST_FP_NECK, b);
+	assert_true(b[1] < a[1] - 8);
+	at("couch-stretch", "end", PST_FP_R_ELBOW, c);
+	at("couch-stretch", "end", PST_FP_R_HAND, d);
+	assert_true(fabs(c[1] - d[1]) < 8); /* forearm about level, on the seat */
+
+	/* Seated upper back release: the head goes back over the chair and looks up. */
+	at("seated-upper-back-release", "start", PST_FP_HEAD, a);
+	at("seated-upper-back-release", "end", PST_FP_HEAD, b);
+	assert_true(b[0] < a[0] - 8);
+	assert_true(pose_of("seated-upper-back-release", "end")->a[PST_J_NECK] <= -20);
+
+	/* Double chins: seen from the side, the head moves straight back, and the hands
+	 * stay behind it instead of crossing the face. */
+	at("double-chin", "start", PST_FP_HEAD, a);
+	at("double-chin", "end", PST_FP_HEAD, b);
+	assert_true(b[0] < a[0] - 3);
+	assert_true(fabs(b[1] - a[1]) < 4); /* chin level: back, not down */
+	for (size_t i = 0; i < 2; i++) {
+		const char *pose = i ? "end" : "start";
+		assert_int_equal(pose_of("double-chin", pose)->view, PST_VIEW_SIDE);
+		at("double-chin", pose, PST_FP_HEAD, a);
+		at("double-chin", pose, PST_FP_R_HAND, b);
+		at("double-chin", pose, PST_FP_L_HAND, c);
+		assert_true(b[0] <= a[0] && c[0] <= a[0]); /* not in front of the face */
+	}
+
+	/* Shoulder rolls: each step moves the shoulder visibly (up, back, down). */
+	at("shoulder-rolls", "start", PST_FP_R_SHOULDER, a);
+	at("shoulder-rolls", "up", PST_FP_R_SHOULDER, b);
+	at("shoulder-rolls", "back", PST_FP_R_SHOULDER, c);
+	at("shoulder-rolls", "down", PST_FP_R_SHOULDER, d);
+	assert_true(b[1] > a[1] + 6);
+	assert_true(c[0] < b[0] - 4);
+	assert_true(d[1] < c[1] - 5);
+
+	/* Thoracic opener: forearms on the wall (hands above the elbows), the feet step
+	 * back and the hips hinge. */
+	for (size_t i = 0; i < 2; i++) {
+		const char *pose = i ? "end" : "start";
+		at("thoracic-opener", pose, PST_FP_R_ELBOW, a);
+		at("thoracic-opener", pose, PST_FP_R_HAND, b);
+		assert_true(b[1] > a[1] + 15);
+		assert_true(fabs(b[0] - a[0]) < 10);
+	}
+	at("thoracic-opener", "start", PST_FP_R_FOOT, a);
+	at("thoracic-opener", "end", PST_FP_R_FOOT, b);
+	assert_true(b[0] < a[0] - 20);
+	assert_true(pose_of("thoracic-opener", "end")->a[PST_J_TRUNK] >= 40);
+}
+
+/* A loaded picture has no bump; dressed for a pregnant person it has one. */
+static void test_bump_only_when_pregnant(void **state)
+{
+	(void)state;
+	const struct pst_catalog *cat = &pst_builtin_catalog;
+	for (size_t i = 0; i < cat->n; i++)
+		for (size_t k = 0; k < cat->ex[i].scene.n; k++)
+			assert_false(cat->ex[i].scene.poses[k].pregnant);
+	const struct pst_scene *sc = &pst_catalog_find(cat, "wall-angels")->scene;
+	struct pst_pose buf[PST_POSES_MAX];
+	struct pst_scene with, without;
+	pst_scene_dress(sc, true, buf, &with);
+	struct pst_pose buf2[PST_POSES_MAX];
+	pst_scene_dress(sc, false, buf2, &without);
+	struct pst_buf x, y, z;
+	pst_buf_init(&x, PST_FIG_MAX_BYTES);
+	pst_buf_init(&y, PST_FIG_MAX_BYTES);
+	pst_buf_init(&z, PST_FIG_MAX_BYTES);
+	assert_int_equal(pst_figure_render(&with, 0, false, PST_FIG_SVG, 200, 200, &x), PST_OK);
+	assert_int_equal(pst_figure_render(&without, 0, false, PST_FIG_SVG, 200, 200, &y), PST_OK);
+	assert_int_equal(pst_figure_render(sc, 0, false, PST_FIG_SVG, 200, 200, &z), PST_OK);
+	assert_true(x.len != y.len || memcmp(x.s, y.s, x.len) != 0);
+	assert_int_equal(y.len, z.len); /* the library's figure is the neutral one */
+	assert_memory_equal(y.s, z.s, y.len);
+	pst_buf_free(&x);
+	pst_buf_free(&y);
+	pst_buf_free(&z);
+}
+
+/* The SVG's <title> says what it shows, escaped. */
+static void test_svg_title(void **state)
+{
+	(void)state;
+	const struct pst_scene *sc = &pst_catalog_find(&pst_builtin_catalog, "rib-breathing")->scene;
+	struct pst_buf b;
+	pst_buf_init(&b, PST_FIG_MAX_BYTES);
+	assert_int_equal(pst_figure_render(sc, 0, false, PST_FIG_SVG, 100, 100, &b), PST_OK);
+	assert_int_equal(pst_svg_title(&b, 0, "Rib <breathing> & \"you\""), PST_OK);
+	const char *t = strstr(b.s, "<title>");
+	assert_non_null(t);
+	assert_true(t < strstr(b.s, "<path") || !strstr(b.s, "<path"));
+	assert_non_null(strstr(b.s, "<title>Rib &lt;breathing&gt; &amp; &quot;you&quot;</title>"));
+	assert_true(t > strstr(b.s, "<svg"));
+	assert_true(svg_well_formed(&b, "title"));
+	pst_buf_free(&b);
+}
+
+/* Compares pose `pose` of exercise id (with the bump when pregnant) with file in
+ * tests/golden/figures, or writes it there with PST_FIGURE_UPDATE=1. */
+static void golden_check(const char *file, const char *id, int pose, bool pregnant)
+{
 	const char *dir = getenv("PST_FIGURE_DIR");
 	assert_non_null(dir);
 	char path[512];
-	snprintf(path, sizeof path, "%s/wall-angels-y.png", dir);
-	const struct pst_scene *sc = &pst_catalog_find(&pst_builtin_catalog, "wall-angels")->scene;
+	snprintf(path, sizeof path, "%s/%s", dir, file);
+	struct pst_pose buf[PST_POSES_MAX];
+	struct pst_scene scene;
+	pst_scene_dress(&pst_catalog_find(&pst_builtin_catalog, id)->scene, pregnant, buf, &scene);
+	const struct pst_scene *sc = &scene;
 	const char *update = getenv("PST_FIGURE_UPDATE");
 	if (update && strcmp(update, "1") == 0) {
-		assert_int_equal(pst_figure_write_file(sc, 1, false, PST_FIG_PNG, 160, 160, path), PST_OK);
+		assert_int_equal(pst_figure_write_file(sc, pose, false, PST_FIG_PNG, 160, 160, path), PST_OK);
 		return;
 	}
 	struct pst_buf b;
 	pst_buf_init(&b, PST_FIG_MAX_BYTES);
-	assert_int_equal(pst_figure_render(sc, 1, false, PST_FIG_PNG, 160, 160, &b), PST_OK);
+	assert_int_equal(pst_figure_render(sc, pose, false, PST_FIG_PNG, 160, 160, &b), PST_OK);
 	struct reader r = {(const unsigned char *)b.s, b.len};
 	cairo_surface_t *got = cairo_image_surface_create_from_png_stream(read_mem, &r);
 	cairo_surface_t *want = cairo_image_surface_create_from_png(path);
@@ -546,6 +744,14 @@ static void test_golden_picture(void **state)
 	pst_buf_free(&b);
 }
 
+static void test_golden_picture(void **state)
+{
+	(void)state;
+	golden_check("wall-angels-y.png", "wall-angels", 1, false);
+	golden_check("wall-angels-y-pregnant.png", "wall-angels", 1, true);
+	golden_check("thread-the-needle-thread.png", "thread-the-needle", 1, false);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -559,6 +765,9 @@ int main(void)
 		cmocka_unit_test(test_same_bytes),
 		cmocka_unit_test(test_write_file),
 		cmocka_unit_test(test_golden_picture),
+		cmocka_unit_test(test_pictures_show_the_movement),
+		cmocka_unit_test(test_bump_only_when_pregnant),
+		cmocka_unit_test(test_svg_title),
 		cmocka_unit_test(test_animation),
 		cmocka_unit_test(test_trim_numbers),
 	};

@@ -201,9 +201,9 @@ static const struct change_case changes[] = {
 	{"weeks without check-ins between do not count", {{0, 6}, {7, 5}, {20, 2}, {0, -1}}, true,
 	 true, false, -4.0, "fell from 6.0 to 2.0"},
 	{"one week only", {{0, 6}, {6, 4}, {0, -1}}, false, false, false, 0.0,
-	 "Your check-ins so far are all in one week (average 5.0/10); a change shows from your "
-	 "second week of check-ins."},
-	{"no check-ins", {{0, -1}}, false, false, false, 0.0, "No pain check-ins in this period yet."},
+	 "Your pain readings so far are all in one week (average 5.0/10); a change shows from your "
+	 "second week of readings."},
+	{"no check-ins", {{0, -1}}, false, false, false, 0.0, "No pain readings in this period yet"},
 };
 
 static void test_pain_change_edges(void **state)
@@ -479,9 +479,13 @@ static void test_json_and_text(void **state)
 		"  \"today\": \"2026-01-14\",\n"
 		"  \"truncated\": false,\n"
 		"  \"daily\": [\n"
-		"    {\n      \"day\": \"2026-01-05\",\n      \"mean\": 6.0,\n      \"count\": 1\n    },\n"
-		"    {\n      \"day\": \"2026-01-06\",\n      \"mean\": 5.0,\n      \"count\": 2\n    },\n"
-		"    {\n      \"day\": \"2026-01-13\",\n      \"mean\": 3.0,\n      \"count\": 1\n    }\n"
+		"    {\n      \"day\": \"2026-01-05\",\n      \"mean\": 6.0,\n      \"count\": 1,\n      \"from_session\": false\n    },\n"
+		"    {\n      \"day\": \"2026-01-06\",\n      \"mean\": 5.0,\n      \"count\": 2,\n      \"from_session\": false\n    },\n"
+		"    {\n      \"day\": \"2026-01-13\",\n      \"mean\": 3.0,\n      \"count\": 1,\n      \"from_session\": false\n    }\n"
+		"  ],\n"
+		"  \"sessions\": [\n"
+		"    {\n      \"at\": \"2026-01-06T18:00:00+01:00\",\n      \"day\": \"2026-01-06\",\n"
+		"      \"pain_before\": 3,\n      \"pain_after\": 3\n    }\n"
 		"  ],\n"
 		"  \"weekly\": [\n"
 		"    {\n      \"week_start\": \"2026-01-05\",\n      \"mean\": 5.33,\n"
@@ -552,6 +556,56 @@ static void test_json_and_text(void **state)
 	pst_history_free(h);
 }
 
+/* Issue 11: a session with pain 5 before and 3 after, and no check-in, is a reading of 5
+ * on its day (not "no pain check-ins"); a day with a check-in keeps the check-in; the
+ * pain after is listed with the session, never as a reading. */
+static void test_pain_before_a_session(void **state)
+{
+	(void)state;
+	struct pst_session_log s[3];
+	session_at(&s[0], 0);
+	s[0].pain_before = 5;
+	s[0].pain_after = 3;
+	session_at(&s[1], 0); /* later the same day: the first session's pain counts */
+	s[1].at = at(0, 20);
+	s[1].pain_before = 9;
+	s[1].pain_after = 8;
+	session_at(&s[2], 8);
+	s[2].pain_before = 6;
+	s[2].pain_after = 2;
+	struct pst_checkin c[] = {{.at = at(8, 9), .pain = 2}};
+	struct pst_history_input in = {.sessions = s, .nsessions = 3, .since = PST_HISTORY_ALL,
+				       .today = day0 + 9};
+	struct pst_history *h = build(&in);
+	assert_int_equal(h->ndaily, 2);
+	assert_true(h->daily[0].mean == 5.0);
+	assert_true(h->daily[0].from_session);
+	assert_true(h->daily[1].mean == 6.0);
+	assert_null(strstr(h->pain.statement, "No pain"));
+	assert_true(h->pain.known && h->pain.points == 1.0);
+	assert_int_equal(h->weekly[0].checkins, 1);
+	assert_int_equal(h->nsessions, 3);
+	assert_int_equal(h->sessions[0].pain_before, 5);
+	assert_int_equal(h->sessions[0].pain_after, 3);
+	assert_int_equal(h->sessions[1].pain_before, 9);
+	pst_history_free(h);
+
+	in.checkins = c;
+	in.ncheckins = 1;
+	h = build(&in);
+	assert_int_equal(h->ndaily, 2);
+	assert_true(h->daily[1].mean == 2.0); /* the check-in, not the pain before (6) */
+	assert_false(h->daily[1].from_session);
+	assert_true(h->pain.known);
+	assert_true(h->pain.points == -3.0);
+	struct pst_buf b;
+	pst_buf_init(&b, 1 << 20);
+	pst_text_history(&b, h);
+	assert_non_null(strstr(b.s, "2026-01-05: pain 5/10 before, 3/10 after"));
+	pst_buf_free(&b);
+	pst_history_free(h);
+}
+
 /* Five years of daily check-ins and 800 sessions: sums add up, and it is quick (the
  * work is linear; a quadratic loop over 1,800 records would still pass, so the bound is
  * on the whole, generous enough for sanitizers). */
@@ -599,6 +653,7 @@ int main(void)
 		cmocka_unit_test(test_psfs),
 		cmocka_unit_test(test_range),
 		cmocka_unit_test(test_json_and_text),
+		cmocka_unit_test(test_pain_before_a_session),
 		cmocka_unit_test(test_five_years),
 	};
 	return cmocka_run_group_tests_name("history", tests, setup, NULL);

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -118,7 +119,23 @@ static struct pst_profile random_profile(void)
 	p.equipment = next() % (1u << PST_EQ__MAX);
 	p.avoid = next() % (1u << PST_AVOID__MAX);
 	p.minutes = 3 + (int)(next() % 58);
+	p.conditions = next() % (1u << PST_COND__MAX);
 	return p;
+}
+
+/* A stretch for the chest and the fronts of the shoulders, by the catalogue's own words. */
+static bool chest_opener(const struct pst_exercise *e)
+{
+	return e->kind == PST_KIND_STRETCH && (e->regions & PST_BIT(PST_REG_FRONT_SHOULDER)) &&
+	       (e->regions & PST_BIT(PST_REG_CHEST));
+}
+
+static bool has_chest_opener(const struct pst_plan *plan)
+{
+	for (size_t i = 0; i < plan->nitems; i++)
+		if (chest_opener(plan->items[i].ex))
+			return true;
+	return false;
 }
 
 static void test_property_thousands_of_profiles(void **state)
@@ -172,6 +189,20 @@ static void test_property_thousands_of_profiles(void **state)
 				fail();
 			}
 		}
+		/* Upper-back pain (or no area given): a chest opener, at every length of session
+		 * (open the front, do not stretch into the painful back: seeds 000, 002). */
+		if (((p.areas & PST_BIT(PST_AREA_UPPER)) || !p.areas) && !has_chest_opener(plan)) {
+			print_error("round %d: no chest opener for upper-back pain, %d min\n", round,
+				    p.minutes);
+			fail();
+		}
+		/* The first two weeks after birth: sitting, standing and side-lying only. */
+		if (p.stage == PST_STAGE_POSTPARTUM && p.weeks < 2)
+			for (size_t i = 0; i < plan->nitems; i++) {
+				enum pst_position pos = plan->items[i].ex->position;
+				assert_true(pos == PST_POS_SEATED || pos == PST_POS_STANDING ||
+					    pos == PST_POS_SIDE_LYING);
+			}
 		/* 3-4 sessions a week, never on two days in a row. */
 		assert_true(plan->sessions_per_week >= 3 && plan->sessions_per_week <= 4);
 		int count = 0;
@@ -192,6 +223,147 @@ static void test_property_thousands_of_profiles(void **state)
 		}
 		pst_plan_free(plan);
 	}
+}
+
+/* The chest opener stays in upper-back plans when a forward-bending stretch (child's
+ * pose, whose easier variant is the wall opener) would otherwise take the stretch's place. */
+static void test_chest_opener_in_upper_back_plans(void **state)
+{
+	(void)state;
+	for (int minutes = 3; minutes <= 60; minutes++) {
+		struct pst_profile p = preg(26, minutes);
+		p.areas = PST_BIT(PST_AREA_UPPER);
+		struct pst_plan *plan = build(&p);
+		if (!has_chest_opener(plan)) {
+			print_error("%d minutes: no chest opener\n", minutes);
+			fail();
+		}
+		pst_plan_free(plan);
+		/* The same after birth, at a desk, and with only the floor avoided. */
+		p = postp(12, PST_BIRTH_VAGINAL, minutes);
+		p.areas = PST_BIT(PST_AREA_UPPER) | PST_BIT(PST_AREA_NECK);
+		p.triggers = PST_BIT(PST_TRIG_DESK);
+		p.avoid = PST_BIT(PST_AVOID_FLOOR);
+		plan = build(&p);
+		assert_true(has_chest_opener(plan));
+		pst_plan_free(plan);
+	}
+	/* High pain in late pregnancy, upper and mid back: the opener still leads (it was a
+	 * backward bend and a forward fold before). */
+	struct pst_profile p = preg(34, 10);
+	p.areas = PST_BIT(PST_AREA_UPPER) | PST_BIT(PST_AREA_MID);
+	p.pain = 8;
+	struct pst_plan *plan = build(&p);
+	assert_true(has_chest_opener(plan));
+	bool said = false;
+	for (size_t i = 0; i < plan->nitems; i++)
+		if (chest_opener(plan->items[i].ex))
+			said |= strstr(plan->items[i].why, "opens the front") != NULL;
+	assert_true(said);
+	pst_plan_free(plan);
+}
+
+/* On the day of a caesarean: nothing on the floor, nothing pressing on the wound. */
+static void test_caesarean_day_and_first_weeks(void **state)
+{
+	(void)state;
+	struct pst_profile p = postp(0, PST_BIRTH_CAESAREAN, 10);
+	p.areas = PST_BIT(PST_AREA_UPPER) | PST_BIT(PST_AREA_MID);
+	struct pst_plan *plan = build(&p);
+	assert_null(find_item(plan, "childs-pose"));
+	const struct pst_plan_excluded *x = find_excluded(plan, "childs-pose");
+	assert_non_null(x);
+	assert_string_equal(x->rule, "caesarean-nothing-pressing-on-the-wound-before-6-weeks");
+	assert_non_null(strstr(x->reason, "wound"));
+	x = find_excluded(plan, "couch-stretch");
+	assert_non_null(x);
+	assert_string_equal(x->rule, "caesarean-no-kneeling-backward-bend-before-6-weeks");
+	x = find_excluded(plan, "kneeling-upper-back-extension");
+	assert_string_equal(x->rule, "caesarean-no-kneeling-backward-bend-before-6-weeks");
+	for (size_t i = 0; i < plan->nitems; i++)
+		assert_false(pst_position_on_floor(plan->items[i].ex->position) &&
+			     plan->items[i].ex->position != PST_POS_SIDE_LYING);
+	pst_plan_free(plan);
+	/* 4 weeks after a caesarean: the kneeling backward bends give way to the seated one. */
+	p = postp(4, PST_BIRTH_CAESAREAN, 20);
+	p.areas = PST_BIT(PST_AREA_UPPER) | PST_BIT(PST_AREA_MID);
+	plan = build(&p);
+	assert_null(find_item(plan, "couch-stretch"));
+	assert_null(find_item(plan, "kneeling-upper-back-extension"));
+	assert_null(find_item(plan, "childs-pose"));
+	pst_plan_free(plan);
+	/* 3 weeks after a vaginal birth, cat-cow is gentle mobility: not left out as "load". */
+	p = postp(3, PST_BIRTH_VAGINAL, 10);
+	plan = build(&p);
+	x = find_excluded(plan, "cat-cow");
+	assert_true(!x || strcmp(x->rule, "postpartum-gentle-only-before-6-weeks") != 0);
+	pst_plan_free(plan);
+	/* 1 week after a vaginal birth, at any length: cat-cow waits, off the floor. */
+	p = postp(1, PST_BIRTH_VAGINAL, 30);
+	plan = build(&p);
+	x = find_excluded(plan, "cat-cow");
+	assert_non_null(x);
+	assert_string_equal(x->rule, "postpartum-off-the-floor-first-2-weeks");
+	pst_plan_free(plan);
+}
+
+static void ids(const struct pst_plan *plan, char *buf, size_t size)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < plan->nitems && used < size; i++)
+		used += (size_t)snprintf(buf + used, size - used, "%s ", plan->items[i].ex->id);
+}
+
+/* The stage shapes the plan: 5 weeks after a caesarean while breastfeeding is not the
+ * plan of 30 weeks pregnant, and "why" says what the stage changed. */
+static void test_stage_shapes_the_plan(void **state)
+{
+	(void)state;
+	for (int minutes = 5; minutes <= 30; minutes += 5) {
+		for (unsigned areas = 0; areas < (1u << PST_AREA__MAX); areas++) {
+			struct pst_profile a = preg(30, minutes), b = postp(5, PST_BIRTH_CAESAREAN, minutes);
+			a.areas = b.areas = areas;
+			b.feeding = PST_FEED_BREAST;
+			struct pst_plan *pa = build(&a), *pb = build(&b);
+			char ia[512], ib[512];
+			ids(pa, ia, sizeof ia);
+			ids(pb, ib, sizeof ib);
+			if (strcmp(ia, ib) == 0) {
+				print_error("%d min, areas %u: the same plan: %s\n", minutes, areas, ia);
+				fail();
+			}
+			assert_non_null(pb->stage_why);
+			assert_non_null(strstr(pb->stage_why, "breastfeeding"));
+			assert_non_null(strstr(pb->stage_why, "caesarean"));
+			assert_non_null(strstr(pb->stage_why, "feeding and holding your baby"));
+			assert_non_null(pa->stage_why);
+			assert_non_null(strstr(pa->stage_why, "bump"));
+			assert_null(strstr(pa->stage_why, "baby"));
+			pst_plan_free(pa);
+			pst_plan_free(pb);
+		}
+	}
+	/* With room for them: the feeding parent gets neck work for looking down at the
+	 * baby, and the reason says so; the pregnant person gets the ribs' breathing. */
+	struct pst_profile a = preg(30, 15), b = postp(5, PST_BIRTH_CAESAREAN, 15);
+	b.feeding = PST_FEED_BREAST;
+	struct pst_plan *pa = build(&a), *pb = build(&b);
+	bool neck = false, ribs = false, early = false;
+	for (size_t i = 0; i < pb->nitems; i++) {
+		neck |= strstr(pb->items[i].why, "during feeds") != NULL;
+		early |= strstr(pb->items[i].why, "first weeks after birth") != NULL;
+	}
+	for (size_t i = 0; i < pa->nitems; i++)
+		ribs |= strstr(pa->items[i].why, "crowds the ribs") != NULL;
+	assert_true(neck);
+	assert_true(early);
+	assert_true(ribs);
+	char *j = plan_json(pb);
+	assert_non_null(strstr(j, "\"stage_why\": \"5 weeks after a caesarean birth, breastfeeding:"));
+	free(j);
+	pst_plan_free(pa);
+	pst_plan_free(pb);
 }
 
 static void test_red_flags_win(void **state)
@@ -248,7 +420,7 @@ static void test_note_leaves_out_wrist_load(void **state)
 		assert_non_null(x);
 		if (strcmp(x->rule, "hand-tingling-night") == 0) {
 			assert_string_equal(x->reason, qn->avoid_reason);
-			assert_string_equal(x->source, qn->source);
+			assert_ptr_equal(x->sources, &qn->sources);
 			left++;
 		}
 	}
@@ -384,6 +556,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_property_thousands_of_profiles),
 		cmocka_unit_test(test_red_flags_win),
+		cmocka_unit_test(test_chest_opener_in_upper_back_plans),
+		cmocka_unit_test(test_caesarean_day_and_first_weeks),
+		cmocka_unit_test(test_stage_shapes_the_plan),
 		cmocka_unit_test(test_swaps_to_easier_variant),
 		cmocka_unit_test(test_note_leaves_out_wrist_load),
 		cmocka_unit_test(test_favours_areas_and_triggers),

@@ -210,7 +210,11 @@ static void test_ladder_real_catalogue(void **state)
 		struct pst_dose top = pst_dose_at_level(cd, n - 1);
 		assert_int_equal(top.sets.lo, cd->sets.hi);
 		assert_int_equal(top.reps.lo, cd->reps.hi);
-		assert_int_equal(top.hold_s.lo, cd->hold_s.hi);
+		/* The hold stops at the useful maximum when the exercise names one. */
+		int hold_top = cd->useful_hold_s && cd->useful_hold_s < cd->hold_s.hi
+				       ? cd->useful_hold_s
+				       : cd->hold_s.hi;
+		assert_int_equal(top.hold_s.lo, hold_top);
 		assert_int_equal(top.breaths.lo, cd->breaths.hi);
 		for (int l = 1; l < n; l++) {
 			struct pst_dose a = pst_dose_at_level(cd, l - 1), b = pst_dose_at_level(cd, l);
@@ -220,6 +224,50 @@ static void test_ladder_real_catalogue(void **state)
 			assert_true(pst_dose_seconds(&b) > pst_dose_seconds(&a));
 		}
 	}
+}
+
+/* No hold is ever raised past what the exercise's own words call useful: a cue that says
+ * "30 seconds is plenty; holding longer adds nothing" caps the ladder at 30 s. */
+static void test_holds_stop_where_the_cue_says_longer_adds_nothing(void **state)
+{
+	(void)state;
+	size_t capped = 0;
+	for (size_t i = 0; i < cat->n; i++) {
+		const struct pst_exercise *e = &cat->ex[i];
+		int said = 0; /* the hold, in seconds, a cue calls enough */
+		for (size_t k = 0; k < e->cues.n; k++) {
+			const char *c = e->cues.v[k];
+			if (!strstr(c, "adds nothing") && !strstr(c, "is plenty") && !strstr(c, "is enough"))
+				continue;
+			for (const char *p = c; *p; p++)
+				if (*p >= '1' && *p <= '9' && (strncmp(strchr(p, ' ') ? strchr(p, ' ') : p, " second", 7) == 0)) {
+					said = atoi(p);
+					break;
+				}
+		}
+		if (!said || !e->dose.hold_s.hi)
+			continue;
+		capped++;
+		struct pst_dose top = pst_dose_at_level(&e->dose, pst_dose_levels(&e->dose) - 1);
+		if (top.hold_s.lo > said) {
+			print_error("%s: progression raises the hold to %d s, but its cue says %d s is enough\n",
+				    e->id, top.hold_s.lo, said);
+			fail();
+		}
+	}
+	assert_true(capped >= 4);
+	/* The chest opener keeps the seed's 30-60 s but never climbs past 30 s. */
+	const struct pst_exercise *co = pst_catalog_find(cat, "chest-opener");
+	assert_non_null(co);
+	assert_int_equal(co->dose.hold_s.hi, 60);
+	assert_int_equal(co->dose.useful_hold_s, 30);
+	for (int l = 0; l < 10; l++)
+		assert_int_equal(pst_dose_at_level(&co->dose, l).hold_s.lo, 30);
+	/* A hold of 20-40 with 30 useful: 20, 25, 30 and no further. */
+	struct pst_dose d = {.sets = {1, 1}, .reps = {1, 1}, .hold_s = {20, 40}, .useful_hold_s = 30};
+	assert_int_equal(pst_dose_levels(&d), 3);
+	assert_int_equal(pst_dose_at_level(&d, 2).hold_s.lo, 30);
+	assert_int_equal(pst_dose_at_level(&d, 5).hold_s.lo, 30);
 }
 
 /* --- the rules, one row each ---------------------------------------------------- */
@@ -313,6 +361,30 @@ static const struct prog_case cases[] = {
 	{"the worse of one exercise twice in a session wins", false,
 	 {CALM2, S(4, "a-base", EASY, 0), S(4, "a-base", HURT, 0)}, {{0}}, "a-base", "a-base", 0,
 	 PST_PROG_DOWN, "It hurt"},
+	/* Sessions on the same day count as one; at most one step per exercise per day. */
+	{"two sessions minutes apart on one day are not twice in a row", false,
+	 {{0, 10, "a-base", PST_FB_EASY, 1}, {0, 11, "a-base", PST_FB_EASY, 1}}, {{0}}, "a-base",
+	 "a-base", 0, -1, NULL},
+	{"the same for every exercise of those sessions", false,
+	 {{0, 10, "a-base", PST_FB_EASY, 1}, {0, 10, "d-hold", PST_FB_EASY, 1},
+	  {0, 10, "e-easy", PST_FB_RIGHT, 0}, {0, 11, "a-base", PST_FB_EASY, 1},
+	  {0, 11, "d-hold", PST_FB_EASY, 1}, {0, 11, "e-easy", PST_FB_RIGHT, 0}},
+	 {{0}}, "d-hold", "d-hold", 0, -1, NULL},
+	{"a second calm day is the second in a row: one step", false,
+	 {{0, 10, "a-base", PST_FB_EASY, 1}, {0, 11, "a-base", PST_FB_EASY, 1},
+	  {1, 9, "a-base", PST_FB_EASY, 1}}, {{0}}, "a-base", "a-base", 1, PST_PROG_UP,
+	 "Easy twice in a row"},
+	{"at most one step a day, however many sessions", false,
+	 {{0, 8, "a-base", PST_FB_EASY, 1}, {0, 9, "a-base", PST_FB_EASY, 1},
+	  {0, 10, "a-base", PST_FB_EASY, 1}, {1, 8, "a-base", PST_FB_EASY, 1},
+	  {1, 9, "a-base", PST_FB_EASY, 1}, {1, 10, "a-base", PST_FB_EASY, 1},
+	  {1, 11, "a-base", PST_FB_EASY, 1}}, {{0}}, "a-base", "a-base", 1, PST_PROG_UP, NULL},
+	{"on one day the worse session wins: easy then hurt is one step down", false,
+	 {CALM2, {4, 10, "a-base", PST_FB_EASY, 0}, {4, 11, "a-base", PST_FB_HURT, 2}}, {{0}},
+	 "a-base", "a-base", 0, PST_PROG_DOWN, "It hurt"},
+	{"hurt twice on one day: one step down, not two", false,
+	 {CALM2, EASY(4), EASY(5), {7, 10, "a-base", PST_FB_HURT, 2}, {7, 11, "a-base", PST_FB_HURT, 2}},
+	 {{0}}, "a-base", "a-base", 1, PST_PROG_DOWN, "It hurt"},
 	{"unknown ids are skipped", false, {S(0, "no-such", HURT, 9), EASY(1), EASY(2)}, {{0}},
 	 "a-base", "a-base", 1, PST_PROG_UP, NULL},
 	/* morning pain must not rise week to week (weeks start on day 0, 7, 14) */
@@ -707,7 +779,7 @@ static void test_plan_progressed_to_variant(void **state)
 	assert_non_null(x);
 	assert_string_equal(x->rule, "progressed-to-variant");
 	assert_non_null(strstr(x->reason, "move on to Banded"));
-	assert_non_null(x->source);
+	assert_non_null(x->sources);
 	const struct pst_plan_item *it = item(plan, "banded-a");
 	assert_non_null(it);
 	assert_ptr_equal(x->replaced_by, it->ex);
@@ -758,6 +830,8 @@ static void test_plan_progressed_dose_fits_time(void **state)
 	(void)state;
 	struct pst_profile p = after_birth(20);
 	p.equipment |= PST_BIT(PST_EQ_BAND);
+	/* Mid-back pain: an upper-back plan would keep its first minute for a chest opener. */
+	p.areas = PST_BIT(PST_AREA_MID);
 	const struct pst_exercise *e = pst_catalog_find(cat, "banded-a");
 	int top = pst_dose_levels(&e->dose) - 1; /* 3 sets of 10 reps: 7 min 20 s */
 	assert_int_equal(top, 3);
@@ -874,6 +948,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ladder_order),
 		cmocka_unit_test(test_ladder_real_catalogue),
+		cmocka_unit_test(test_holds_stop_where_the_cue_says_longer_adds_nothing),
 		cmocka_unit_test(test_rules_table),
 		cmocka_unit_test(test_change_and_moves),
 		cmocka_unit_test(test_time_order),

@@ -24,14 +24,14 @@ static const char valid[] =
 	"    stages: [pregnancy, postpartum]\n"    /* 4 */
 	"    outcome: emergency\n"                 /* 5 */
 	"    advice: Call.\n"                      /* 6 */
-	"    source: A source.\n"                  /* 7 */
+	"    source: [mottola-2018]\n"            /* 7 */
 	"    stop_sign: Chest pain\n"              /* 8 */
 	"  - id: b-question\n"                     /* 9 */
 	"    question: Is it really?\n"            /* 10 */
 	"    stages: [postpartum]\n"               /* 11 */
 	"    outcome: clearance\n"                 /* 12 */
 	"    advice: Ask.\n"                       /* 13 */
-	"    source: Another source.\n";           /* 14 */
+	"    source: [{id: acog-co-804, detail: d}]\n"; /* 14 */
 
 /* Replaces the first occurrence of from with to in valid (from "" appends to). */
 static char *mutate(const char *from, const char *to)
@@ -69,7 +69,8 @@ static void test_valid_loads(void **state)
 	assert_int_equal(a->stages, PST_BIT(PST_STAGE_PREGNANCY) | PST_BIT(PST_STAGE_POSTPARTUM));
 	assert_int_equal(a->outcome, PST_OUT_EMERGENCY);
 	assert_string_equal(a->advice, "Call.");
-	assert_string_equal(a->source, "A source.");
+	assert_int_equal(a->sources.n, 1);
+	assert_string_equal(a->sources.v[0].id, "mottola-2018");
 	assert_string_equal(a->stop_sign, "Chest pain");
 	assert_int_equal(a->line, 2);
 	assert_int_equal(b->stages, PST_BIT(PST_STAGE_POSTPARTUM));
@@ -130,15 +131,15 @@ static const struct bad_case bad_cases[] = {
 	{NULL, "", "x/s.yaml:1:1: the file is empty"},
 	{"", "---\nquestions: []\n", "x/s.yaml:16:1: only one YAML document is allowed per file"},
 	/* week ranges and a note's avoid list */
-	{"    source: Another source.\n", "    source: Another source.\n    pregnancy_from_week: 20\n",
+	{"    source: [{id: acog-co-804, detail: d}]\n", "    source: [{id: acog-co-804, detail: d}]\n    pregnancy_from_week: 20\n",
 	 "x/s.yaml:15:26: pregnancy_from_week is set, but pregnancy is not among the question's stages"},
-	{"    source: Another source.\n", "    source: Another source.\n    postpartum_from_week: 200\n",
+	{"    source: [{id: acog-co-804, detail: d}]\n", "    source: [{id: acog-co-804, detail: d}]\n    postpartum_from_week: 200\n",
 	 "x/s.yaml:15:27: postpartum_from_week: 200 is out of range 0-104"},
-	{"    source: Another source.\n", "    source: Another source.\n    avoid: [wrists]\n",
+	{"    source: [{id: acog-co-804, detail: d}]\n", "    source: [{id: acog-co-804, detail: d}]\n    avoid: [wrists]\n",
 	 "x/s.yaml:15:13: avoid: 'wrists' is not one of floor, kneeling, wrist-load"},
-	{"    source: Another source.\n", "    source: Another source.\n    avoid: [wrist-load]\n",
+	{"    source: [{id: acog-co-804, detail: d}]\n", "    source: [{id: acog-co-804, detail: d}]\n    avoid: [wrist-load]\n",
 	 "x/s.yaml:15:12: avoid needs an avoid_reason: why the plan leaves these exercises out, in plain words"},
-	{"    source: Another source.\n", "    source: Another source.\n    avoid_reason: Because.\n",
+	{"    source: [{id: acog-co-804, detail: d}]\n", "    source: [{id: acog-co-804, detail: d}]\n    avoid_reason: Because.\n",
 	 "x/s.yaml:15:19: avoid_reason is set, but avoid is empty"},
 	{"    stop_sign: Chest pain\n", "    stop_sign: Chest pain\n    avoid: [floor]\n    avoid_reason: R.\n",
 	 "x/s.yaml:9:12: avoid only applies to the outcomes clearance and note (a referral gives no plan)"},
@@ -187,7 +188,7 @@ static void test_every_problem_reported(void **state)
 				"    stages: [pregnancy]\n"
 				"    outcome: soon\n"
 				"    advice: x\n"
-				"    source: y\n");
+				"    source: [y]\n");
 	char *text2 = strdup(text);
 	char *at = strstr(text2, "id: b-question");
 	memcpy(at, "id: a-question", strlen("id: a-question"));
@@ -377,7 +378,7 @@ static void test_triage_table(void **state)
 			fail();
 		}
 		/* Every source names something a person can look up, not only a file. */
-		assert_true(strlen(qn->source) > 12);
+		assert_true(qn->sources.n >= 1);
 		/* A yes to this question alone, every other one no, gives its outcome. */
 		for (int st = 0; st < PST_STAGE__MAX; st++) {
 			if (!(qn->stages & PST_BIT(st)))
@@ -847,7 +848,9 @@ static void test_render(void **state)
 	const struct pst_question *fever = pst_questions_find(q, "fever");
 	assert_string_equal(json_string_value(json_object_get(r0, "question")), fever->question);
 	assert_string_equal(json_string_value(json_object_get(r0, "advice")), fever->advice);
-	assert_string_equal(json_string_value(json_object_get(r0, "source")), fever->source);
+	json_t *srcs = json_object_get(r0, "sources");
+	assert_int_equal(json_array_size(srcs), fever->sources.n);
+	assert_null(strstr(json_string_value(json_object_get(json_array_get(srcs, 0), "citation")), ".txt"));
 	json_t *missing = json_object_get(j, "missing");
 	assert_int_equal(json_array_size(missing), 1);
 	assert_string_equal(json_string_value(json_array_get(missing, 0)), "night-pain");
@@ -863,7 +866,8 @@ static void test_render(void **state)
 			 0);
 	assert_non_null(strstr(b.s, "(fever)"));
 	assert_non_null(strstr(b.s, "What to do: Contact your midwife"));
-	assert_non_null(strstr(b.s, "Source: IFOMPT"));
+	assert_non_null(strstr(b.s, "Sources: Finucane et al. 2020, International Framework for Red"));
+	assert_null(strstr(b.s, "CLINICAL"));
 	/* A referral does not list what is left unanswered. */
 	assert_null(strstr(b.s, "night-pain"));
 	pst_buf_free(&b);

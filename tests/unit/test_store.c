@@ -135,7 +135,7 @@ static void test_records_round_trip(void **state)
 		struct pst_buf a, b;
 		pst_buf_init(&a, 1 << 20);
 		pst_buf_init(&b, 1 << 20);
-		fmt ? pst_export_csv(&rs, &a) : pst_export_json(&rs, &a);
+		assert_int_equal(pst_export_to_buf(&rs, fmt, &a, NULL, 0), PST_OK);
 		struct pst_record_set back;
 		struct pst_diags d = {0};
 		int rc = pst_import_parse(&pst_builtin_catalog, "x", a.s, a.len, &back, &d);
@@ -146,7 +146,7 @@ static void test_records_round_trip(void **state)
 		assert_int_equal(t->ops->import(t, &back), PST_OK);
 		struct pst_record_set again;
 		assert_int_equal(t->ops->read_all(t, INT64_MIN, 0, &again), PST_OK);
-		fmt ? pst_export_csv(&again, &b) : pst_export_json(&again, &b);
+		assert_int_equal(pst_export_to_buf(&again, fmt, &b, NULL, 0), PST_OK);
 		assert_string_equal(a.s, b.s);
 		assert_int_equal(again.profile.p.conditions,
 				 PST_BIT(PST_COND_TUMMY_GAP) | PST_BIT(PST_COND_LEAKING));
@@ -432,13 +432,13 @@ static void test_import_regressions(void **state)
 	struct pst_buf a, b;
 	pst_buf_init(&a, 1 << 20);
 	pst_buf_init(&b, 1 << 20);
-	pst_export_json(&rs, &a);
+	assert_int_equal(pst_export_to_buf(&rs, false, &a, NULL, 0), PST_OK);
 	struct pst_buf c;
 	pst_buf_init(&c, 1 << 20);
-	pst_export_csv(&rs, &c);
+	assert_int_equal(pst_export_to_buf(&rs, true, &c, NULL, 0), PST_OK);
 	struct pst_record_set back;
 	import_ok(c.s, c.len, &back);
-	pst_export_json(&back, &b);
+	assert_int_equal(pst_export_to_buf(&back, false, &b, NULL, 0), PST_OK);
 	assert_string_equal(a.s, b.s);
 	pst_record_set_free(&back);
 	pst_record_set_free(&rs);

@@ -21,7 +21,7 @@ static const char valid[] =
 	"title: A test tip\n"       /* 3 */
 	"stages: [postpartum]\n"    /* 4 */
 	"triggers: [feeding]\n"     /* 5 */
-	"source: A source\n"        /* 6 */
+	"source: [mottola-2018]\n"  /* 6 */
 	"---\n"                     /* 7 */
 	"Some **text**.\n";         /* 8 */
 
@@ -57,7 +57,8 @@ static void test_valid_loads(void **state)
 	const struct pst_tip *tp = pst_tips_find(t, "t");
 	assert_non_null(tp);
 	assert_string_equal(tp->title, "A test tip");
-	assert_string_equal(tp->source, "A source");
+	assert_int_equal(tp->sources.n, 1);
+	assert_string_equal(tp->sources.v[0].id, "mottola-2018");
 	assert_string_equal(tp->body, "Some **text**.\n");
 	assert_string_equal(tp->file, "x/t.md");
 	assert_int_equal(tp->stages, PST_BIT(PST_STAGE_POSTPARTUM));
@@ -82,7 +83,7 @@ static void test_optional_fields_and_crlf(void **state)
 		"births: [vaginal, caesarean]\r\n"
 		"from_week: 6\r\n"
 		"until_week: 104\r\n"
-		"source: S\r\n"
+		"source: [mottola-2018]\r\n"
 		"---  \r\n"
 		"\r\n"
 		"Text.\r\n";
@@ -108,27 +109,27 @@ static const struct bad_case bad_cases[] = {
 	 "x/t.md:1:1: a tip must start with its front matter: the first line must be '---'"},
 	{"---\nid", "\n---\nid",
 	 "x/t.md:1:1: a tip must start with its front matter: the first line must be '---'"},
-	{"source: A source\n---\n", "source: A source\n",
+	{"source: [mottola-2018]\n---\n", "source: [mottola-2018]\n",
 	 "x/t.md:8:1: the front matter opened on line 1 is never closed: add a '---' line after its last field"},
-	{"id: t\ntitle: A test tip\nstages: [postpartum]\ntriggers: [feeding]\nsource: A source\n",
+	{"id: t\ntitle: A test tip\nstages: [postpartum]\ntriggers: [feeding]\nsource: [mottola-2018]\n",
 	 "\n", "x/t.md:2:1: the front matter is empty: it needs id, title, stages, triggers and source"},
 	{"Some **text**.\n", "", "x/t.md:8:1: the tip has no text: write its Markdown after the closing '---'"},
 	{"Some **text**.\n", "  \n\n", "x/t.md:8:1: the tip has no text: write its Markdown after the closing '---'"},
 	/* Fields, with their real line numbers: the YAML starts on line 2. */
-	{"source: A source\n", "source: A source\ncolour: red\n", "x/t.md:7:1: unknown field 'colour'"},
-	{"source: A source\n", "", "x/t.md:2:1: missing required field 'source'"},
+	{"source: [mottola-2018]\n", "source: [mottola-2018]\ncolour: red\n", "x/t.md:7:1: unknown field 'colour'"},
+	{"source: [mottola-2018]\n", "", "x/t.md:2:1: missing required field 'source'"},
 	{"triggers: [feeding]", "triggers: [feeding, lifting]",
 	 "x/t.md:5:21: triggers: 'lifting' is not one of feeding, holding, carrying, desk, screen, sleep, stress"},
 	{"stages: [postpartum]", "stages: [after]",
 	 "x/t.md:4:10: stages: 'after' is not one of pregnancy, postpartum"},
 	{"stages: [postpartum]", "stages: []", "x/t.md:4:9: stages needs at least 1 item"},
-	{"source: A source\n", "source: A source\nfrom_week: 12\nuntil_week: 6\n",
+	{"source: [mottola-2018]\n", "source: [mottola-2018]\nfrom_week: 12\nuntil_week: 6\n",
 	 "x/t.md:8:13: until_week 6 is before from_week 12"},
-	{"source: A source\n", "source: A source\nuntil_week: 0\n",
+	{"source: [mottola-2018]\n", "source: [mottola-2018]\nuntil_week: 0\n",
 	 "x/t.md:7:13: until_week must be at least 1 (leave it out for no upper limit)"},
-	{"source: A source\n", "source: A source\nfrom_week: 105\n",
+	{"source: [mottola-2018]\n", "source: [mottola-2018]\nfrom_week: 105\n",
 	 "x/t.md:7:12: from_week: 105 is out of range 0-104"},
-	{"source: A source\n", "source: A source\nfrom_week: soon\n",
+	{"source: [mottola-2018]\n", "source: [mottola-2018]\nfrom_week: soon\n",
 	 "x/t.md:7:12: from_week must be a whole number"},
 	{"stages: [postpartum]\n", "stages: [pregnancy]\nfrom_week: 50\n",
 	 "x/t.md:5:12: from_week: 50 is past the end of pregnancy (week 42)"},
@@ -137,9 +138,9 @@ static const struct bad_case bad_cases[] = {
 	{"id: t\n", "id: other\n", "x/t.md:2:5: id 'other' does not match the file name (expected other.md)"},
 	{"id: t\n", "id: T_1\n",
 	 "x/t.md:2:5: id 'T_1' must be lower-case letters, digits and dashes (at most 48)"},
-	{"source: A source\n", "source: A source\nbirths: [caesarean, twins]\n",
+	{"source: [mottola-2018]\n", "source: [mottola-2018]\nbirths: [caesarean, twins]\n",
 	 "x/t.md:7:21: births: 'twins' is not one of vaginal, caesarean"},
-	{"source: A source\n", "source: A source\nbirths: [unknown]\n",
+	{"source: [mottola-2018]\n", "source: [mottola-2018]\nbirths: [unknown]\n",
 	 "x/t.md:7:10: births: 'unknown' is not one of vaginal, caesarean"},
 	{"stages: [postpartum]\n", "stages: [pregnancy]\nbirths: [caesarean]\n",
 	 "x/t.md:5:9: births only applies after birth: add postpartum to stages or leave births out"},
@@ -254,7 +255,7 @@ static void test_other_refusals(void **state)
 
 	/* The same over-read in the loader's check of the body: read, not crashed. */
 	static const char past[] = "---\nid: t\ntitle: T\nstages: [pregnancy]\ntriggers: []\n"
-				   "source: S\n---\n[d](j)";
+				   "source: [mottola-2018]\n---\n[d](j)";
 	b = (struct pst_blob){"t.md", (const unsigned char *)past, sizeof past - 2};
 	assert_int_equal(pst_tips_load(&b, 1, &t, &d), PST_OK);
 	assert_string_equal(t->v[0].body, "[d](j\n");
@@ -288,7 +289,7 @@ static void test_builtin_loads(void **state)
 		assert_true(strcmp(t->v[i - 1].id, t->v[i].id) < 0);
 	for (size_t i = 0; i < t->n; i++) {
 		const struct pst_tip *tp = &t->v[i];
-		assert_true(strlen(tp->title) > 0 && strlen(tp->source) > 0 && strlen(tp->body) > 0);
+		assert_true(strlen(tp->title) > 0 && tp->sources.n > 0 && strlen(tp->body) > 0);
 		assert_true(strncmp(tp->file, "data/tips/", 10) == 0);
 		/* Every body renders, in both forms. */
 		struct pst_buf b;

@@ -5,12 +5,12 @@
  * of allocated values first; for thousands of records that tree, and freeing it, cost
  * more than the work itself (bench/RESULTS.md). Strings are always escaped.
  */
-#ifndef PST_RENDER_JSONW_H
-#define PST_RENDER_JSONW_H
+#ifndef PST_CORE_JSONW_H
+#define PST_CORE_JSONW_H
 
 #include <stdbool.h>
 
-#include "core/base.h"
+#include "base.h"
 
 enum { PST_JW_MAX_DEPTH = 32 };
 

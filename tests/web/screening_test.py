@@ -205,5 +205,23 @@ check("GET /api/v1/plan with stale answers: no plan, incomplete",
       plan.get("outcome") == "incomplete" and "exercises" not in plan, body[:200])
 srv.stop()
 
+# --- the baby is born: the new stage's questions are asked, saying why -------------------
+now = "2026-12-01T09:00:00+00:00"
+prof = subprocess.run([postura, "--db", db, "profile", "set", "--postpartum-weeks", "1",
+                       "--birth", "vaginal"], capture_output=True, text=True,
+                      env=dict(os.environ, POSTURA_NOW=now))
+check("profile set to one week after birth", prof.returncode == 0, prof.stderr)
+srv = Server(db, now)
+st, h, _ = srv.req("GET", "/today")
+check("after the birth, answers from pregnancy: to the questions after birth",
+      st == 303 and h.get("location") == "/screening?stage=postpartum", (st, h))
+st, h, html = srv.req("GET", "/screening?stage=postpartum")
+hidden, asked = form_of(html)
+check("the questions say why they are asked again: the baby is born, and which are new",
+      "your baby has been born since" in html and "After birth some questions apply" in html,
+      html[:800])
+check("with a profile there is no stage step: step 1 of 5", "Step 1 of 5" in html)
+srv.stop()
+
 print("%d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)

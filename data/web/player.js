@@ -59,6 +59,15 @@
   var finish = form.querySelector('.finish');
   var before = form.querySelector('select[name=pain_before]');
   var noneToday = form.querySelector('input[name=none_today]');
+  /* High pain before the session: the advice a check-in that high gets. */
+  var advice = form.querySelector('.pain-advice');
+  if (before && advice) {
+    var showAdvice = function () {
+      advice.hidden = !(before.value !== '' && parseInt(before.value, 10) >= parseInt(advice.getAttribute('data-from'), 10));
+    };
+    before.addEventListener('change', showAdvice);
+    showAdvice();
+  }
   var num = function (el, k) { return parseInt(el.getAttribute('data-' + k), 10) || 0; };
 
   /* The timeline of one exercise: segments of work and rest, in order. */
@@ -265,7 +274,7 @@
     else if (s.kind === 'hold') label = s.of > 1 ? 'Hold — ' + s.rep + ' of ' + s.of : 'Hold';
     else if (s.kind === 'release') label = 'Release, and get ready';
     else if (s.kind === 'rest') label = 'Rest';
-    else if (s.kind === 'reps') label = 'Rep ' + Math.min(s.count, Math.floor(elapsed / s.repS) + 1) + ' of ' + s.count;
+    else if (s.kind === 'reps') label = s.count > 1 ? 'Rep ' + Math.min(s.count, Math.floor(elapsed / s.repS) + 1) + ' of ' + s.count : 'Once';
     else {
       var b = Math.min(s.count, Math.floor(elapsed / 6) + 1), inhale = (elapsed % 6) < 3;
       label = 'Breath ' + b + ' of ' + s.count + ': breathe ' + (inhale ? 'in' : 'out');

@@ -240,14 +240,24 @@ async function autoAdvance(browser, view) {
     const auto = page.getByLabel(/Move on by itself/);
     check(`${view}: the player offers to move on by itself`, await auto.isVisible());
     await auto.check();
+    // Pain of 8 before the session: the advice a check-in of 8 gets, as the terminal says.
+    await page.getByLabel('Pain now, before you start (0-10)').selectOption('8');
+    const adv = page.locator('.pain-advice');
+    check(`${view}: pain 8 before the session: the check-in's advice`, await adv.isVisible()
+      && /That is a lot of pain\./.test(await adv.textContent()));
     await page.getByLabel('Pain now, before you start (0-10)').selectOption('5');
+    check(`${view}: pain 5: no advice`, !(await adv.isVisible()));
     await page.getByLabel('None of these today').check();
     await page.getByRole('button', { name: 'Start' }).click();
     const where = page.locator('.player .where');
+    const labels = [];
+    // A single hold (one repetition of a hold) says "Hold", never "Hold — 1 of 1".
+    const singleHold = await page.locator('.step[data-reps="1"]:not([data-hold="0"]), .step[data-reps="0"]:not([data-hold="0"])').count();
     const at = async () => { const m = /^Exercise (\d+) of/.exec(await where.textContent()); return m ? +m[1] : steps + 1; };
     for (let i = 1; i < steps; i++) {
       // Run the clock two seconds at a time until the next exercise is on.
       await until(`exercise ${i + 1} of ${steps} to start by itself`, async () => {
+        labels.push(await page.locator('.player .what').textContent());
         if (await at() >= i + 1) return true;
         await page.clock.runFor(2000);
         return false;
@@ -261,6 +271,8 @@ async function autoAdvance(browser, view) {
       await page.clock.runFor(2000);
       return false;
     }, 30000);
+    check(`${view}: the player never says "1 of 1"`, !labels.some((l) => /\b1 of 1\b/.test(l)), labels.join(' | '));
+    check(`${view}: a single hold says "Hold"`, !singleHold || labels.includes('Hold'), labels.join(' | '));
     const asked = page.locator('.finish .feedback-all fieldset.feedback');
     check(`${view}: at the end, how each exercise went is asked, all of them`, (await asked.count()) === steps,
       String(await asked.count()));

@@ -128,6 +128,7 @@
   host.hidden = false;
 
   var cur = -1, segs = [], seg = 0, elapsed = 0, running = false, last = 0, tick = null;
+  var didAny = false; /* an exercise's time ran to its end */
   var lock = null, audio = null;
 
   function beep(freq) {
@@ -239,7 +240,9 @@
     progress();
     if (cur >= steps.length) {
       where.textContent = 'All done';
-      what.textContent = auto() ? 'Well done. Say how each exercise went and how your back is now, then save the session.'
+      /* "Well done" only for something done (as the terminal says it). */
+      what.textContent = !didAny ? 'No exercise was done. Save to keep the pain you gave before as today\u2019s check-in.'
+        : auto() ? 'Well done. Say how each exercise went and how your back is now, then save the session.'
         : 'Well done. Say how your back is now, and save the session.';
       count.textContent = ''; side.textContent = ''; breath.hidden = true;
       play.hidden = true; next.hidden = true;
@@ -262,7 +265,7 @@
     else if (s.kind === 'hold') label = s.of > 1 ? 'Hold — ' + s.rep + ' of ' + s.of : 'Hold';
     else if (s.kind === 'release') label = 'Release, and get ready';
     else if (s.kind === 'rest') label = 'Rest';
-    else if (s.kind === 'reps') label = 'Rep ' + Math.min(s.count, Math.floor(elapsed / s.repS) + 1) + ' of ' + s.count;
+    else if (s.kind === 'reps') label = s.count > 1 ? 'Rep ' + Math.min(s.count, Math.floor(elapsed / s.repS) + 1) + ' of ' + s.count : 'Once';
     else {
       var b = Math.min(s.count, Math.floor(elapsed / 6) + 1), inhale = (elapsed % 6) < 3;
       label = 'Breath ' + b + ' of ' + s.count + ': breathe ' + (inhale ? 'in' : 'out');
@@ -294,6 +297,7 @@
     if (seg >= segs.length) {
       stop();
       elapsed = 0;
+      didAny = true;
       if (auto()) { go(cur + 1, true); return; }
     }
     render();

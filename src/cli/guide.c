@@ -395,8 +395,11 @@ static void draw(struct guide *g, const struct block *bk, int e, int n)
 			char each[32];
 			snprintf(each, sizeof each, "%d s each", d->rep_s);
 			bar(g, b, sizeof b, w + 1, d->rep_s);
-			snprintf(s, sizeof s, "Rep %d of %d%s%s  %s  %s", r + 1, reps, g->sep,
-				 d->tempo ? d->tempo : each, b, left);
+			char rep[48] = "Once"; /* a single repetition: no "1 of 1" */
+			if (reps > 1)
+				snprintf(rep, sizeof rep, "Rep %d of %d", r + 1, reps);
+			snprintf(s, sizeof s, "%s%s%s  %s  %s", rep, g->sep, d->tempo ? d->tempo : each, b,
+				 left);
 			break;
 		}
 		case WK_KEYS: s[0] = '\0'; break;
@@ -577,6 +580,8 @@ static enum act run_keyed(struct guide *g, const struct block *bk)
 		}
 		if (g->paused)
 			snprintf(s, sizeof s, "%s Paused%sspace to go on", g->t.utf8 ? "‖" : "||", g->sep);
+		else if (reps == 1)
+			snprintf(s, sizeof s, "Once%spress Enter when it is done", g->sep);
 		else
 			snprintf(s, sizeof s, "Rep %d of %d%spress Enter after each one", done + 1, reps,
 				 g->sep);

@@ -378,12 +378,12 @@ static void draw_pain(cairo_t *cr, const struct pst_chart_src *src, double x, do
 	bool band = pst_chart_pain_band(hs, &first, &thr);
 	double top = y + px * 2.0;
 	if (!hs->ndaily) {
-		empty_note(cr, x, top, w, h - (top - y), px, "No check-ins yet",
-			   "The pain you record appears here, day by day.");
+		empty_note(cr, x, top, w, h - (top - y), px, "No pain readings yet",
+			   "The pain you record, or give before a session, appears here, day by day.");
 		return;
 	}
 	struct legend lg = {x, top, px * 0.9, cr, x, x + w};
-	legend_item(&lg, M_DOT, C_DAILY, C_DAILY, "a check-in");
+	legend_item(&lg, M_DOT, C_DAILY, C_DAILY, "a day's pain");
 	legend_item(&lg, M_LINE, C_WEEKLY, C_WEEKLY, "weekly average");
 	legend_item(&lg, M_TICK, C_SESSION, C_SESSION, "session done");
 	if (band) {
@@ -733,7 +733,7 @@ void pst_chart_summary(struct pst_buf *b, enum pst_chart_kind k, const struct ps
 	if (k == PST_CHART_PAIN || k == PST_CHART_ALL)
 		pst_buf_printf(b, "Pain from %s to %s: %s", pst_day_format(h->since, d0, sizeof d0),
 			       pst_day_format(h->today, d1, sizeof d1),
-			       h->ndaily ? h->pain.statement : "no check-ins yet.");
+			       h->ndaily ? h->pain.statement : "no pain readings yet.");
 	if (k == PST_CHART_ALL)
 		pst_buf_puts(b, " ");
 	if (k == PST_CHART_SESSIONS || k == PST_CHART_ALL)

@@ -213,9 +213,9 @@ static void tiles_of(const struct pst_history *h, struct tile t[3])
 		}
 	} else {
 		snprintf(t[0].big, sizeof t[0].big, "%s", h->ndaily ? "one week" : "no data");
-		snprintf(t[0].line, sizeof t[0].line, "%zu day%s with check-ins", h->ndaily,
+		snprintf(t[0].line, sizeof t[0].line, "%zu day%s with pain readings", h->ndaily,
 			 h->ndaily == 1 ? "" : "s");
-		snprintf(t[0].verdict, sizeof t[0].verdict, "Change needs two weeks of check-ins");
+		snprintf(t[0].verdict, sizeof t[0].verdict, "Change needs two weeks of readings");
 	}
 	const struct pst_adherence *ad = &h->adherence;
 	t[1].head = "Sessions done";
@@ -470,7 +470,8 @@ static int layout(struct pst_doc *d, const void *arg)
 	sf.markup = false;
 	sf.size = 8.5;
 	pst_doc_para(d,
-		     "Pain: the person's own check-ins on a 0-10 numeric rating scale (NPRS); a fall "
+		     "Pain: the person's own ratings on a 0-10 numeric rating scale (NPRS), from "
+		     "check-ins, and the pain given before a session on a day without one; a fall "
 		     "of 2 points or about 30% from the first week's average is clinically "
 		     "meaningful (Childs 2005, Spine 30:1331). The shaded band on the pain chart "
 		     "marks weekly averages that meet it.",

@@ -537,6 +537,26 @@ void page_session_post(struct web *w, struct req *r)
 		}
 		json_array_append_new(ex, e);
 	}
+	/* Nothing done (every exercise skipped): no session, but the pain given before is
+	 * still the day's reading, kept as a check-in (as the terminal keeps it). */
+	json_t *jb = json_object_get(o, "pain_before");
+	if (!json_array_size(ex) && json_is_integer(jb) && json_integer_value(jb) >= 0 &&
+	    json_integer_value(jb) <= 10) {
+		struct pst_checkin ck = {.at = r->now, .pain = (int)json_integer_value(jb)};
+		json_decref(ex);
+		json_decref(o);
+		web_store_lock(w);
+		int err = w->cfg.store->ops->checkin_add(w->cfg.store, &ck, NULL);
+		web_store_unlock(w);
+		if (err) {
+			char msg[512];
+			page_error(r, 500, "Your pain was not saved", web_store_errmsg(w, err, msg, sizeof msg));
+			return;
+		}
+		web_changed(w);
+		web_redirect(r, "/history?saved=before");
+		return;
+	}
 	json_object_set_new(o, "exercises", ex);
 	char *text = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
@@ -802,11 +822,16 @@ void page_history(struct web *w, struct req *r)
 	}
 	pst_html_raw(b, "</ul></nav>");
 	if (r->q[1].set) {
-		bool ck = strcmp(r->q[1].s, "checkin") == 0;
-		pst_html_printf(b, "<p class=\"notice ok\" role=\"status\">Saved your %s.</p>",
-				strcmp(r->q[1].s, "session") == 0 ? "session"
-				: strcmp(r->q[1].s, "psfs") == 0  ? "activity rating"
-								   : "check-in");
+		bool before = strcmp(r->q[1].s, "before") == 0;
+		bool ck = before || strcmp(r->q[1].s, "checkin") == 0;
+		if (before)
+			pst_html_raw(b, "<p class=\"notice ok\" role=\"status\">No exercise was done, so no "
+					"session was logged. Your pain before is kept as today's check-in.</p>");
+		else
+			pst_html_printf(b, "<p class=\"notice ok\" role=\"status\">Saved your %s.</p>",
+					strcmp(r->q[1].s, "session") == 0 ? "session"
+					: strcmp(r->q[1].s, "psfs") == 0  ? "activity rating"
+									   : "check-in");
 		/* The check-in just saved (the newest): its advice, as the terminal gives it. */
 		const struct pst_checkin *last = NULL;
 		for (size_t k = 0; ck && k < rs.ncheckins; k++)

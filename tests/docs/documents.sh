@@ -200,11 +200,19 @@ check "illustrate --animate --size: to standard output, that size" grep -q 'widt
 # --- an empty store: words, not a broken chart ---
 "$bin" --db "$tmp/empty.db" report --format pdf --out "$tmp/e.pdf"
 check "report (empty): a PDF" pdfinfo "$tmp/e.pdf"
-printf '%s\n' "No check-ins yet" "No sessions logged yet" "No activities yet" \
+printf '%s\n' "No pain readings yet" "No sessions logged yet" "No activities yet" \
 	"No profile saved" >"$tmp/parts"
 check "report (empty): says there is nothing yet" holds_all "$tmp/e.pdf" "$tmp/parts"
 "$bin" --db "$tmp/empty.db" report >"$tmp/e.svg"
 check "report (empty) svg: well-formed" xmllint --noout "$tmp/e.svg"
+
+# --- a session and no check-in: the pain before it is the day's reading (issue 11) ---
+echo '{"pain_before": 5, "pain_after": 3, "exercises": [{"id": "chest-opener", "feedback": "easy"}]}' |
+	"$bin" --db "$tmp/one.db" session log - >/dev/null
+"$bin" --db "$tmp/one.db" report --format pdf --out "$tmp/one.pdf"
+printf '%s\n' "1 day with pain readings" "(average 5.0/10)" >"$tmp/parts"
+check "report (one session): the pain before the session counts as the day's reading" holds_all "$tmp/one.pdf" "$tmp/parts"
+check "report (one session): not 'no pain readings'" sh -c "! pdftotext '$tmp/one.pdf' - | grep -q 'No pain readings yet'"
 
 echo "$((n - fail)) passed, $fail failed"
 [ "$fail" -eq 0 ]

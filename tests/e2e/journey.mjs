@@ -244,10 +244,14 @@ async function autoAdvance(browser, view) {
     await page.getByLabel('None of these today').check();
     await page.getByRole('button', { name: 'Start' }).click();
     const where = page.locator('.player .where');
+    const labels = [];
+    // A single hold (one repetition of a hold) says "Hold", never "Hold — 1 of 1".
+    const singleHold = await page.locator('.step[data-reps="1"]:not([data-hold="0"]), .step[data-reps="0"]:not([data-hold="0"])').count();
     const at = async () => { const m = /^Exercise (\d+) of/.exec(await where.textContent()); return m ? +m[1] : steps + 1; };
     for (let i = 1; i < steps; i++) {
       // Run the clock two seconds at a time until the next exercise is on.
       await until(`exercise ${i + 1} of ${steps} to start by itself`, async () => {
+        labels.push(await page.locator('.player .what').textContent());
         if (await at() >= i + 1) return true;
         await page.clock.runFor(2000);
         return false;
@@ -261,6 +265,8 @@ async function autoAdvance(browser, view) {
       await page.clock.runFor(2000);
       return false;
     }, 30000);
+    check(`${view}: the player never says "1 of 1"`, !labels.some((l) => /\b1 of 1\b/.test(l)), labels.join(' | '));
+    check(`${view}: a single hold says "Hold"`, !singleHold || labels.includes('Hold'), labels.join(' | '));
     const asked = page.locator('.finish .feedback-all fieldset.feedback');
     check(`${view}: at the end, how each exercise went is asked, all of them`, (await asked.count()) === steps,
       String(await asked.count()));
@@ -273,6 +279,38 @@ async function autoAdvance(browser, view) {
     const said = await page.locator('main').textContent();
     check(`${view}: the automatic session logs every exercise`,
       said.includes(`${steps} exercise${steps === 1 ? '' : 's'} done. Pain 5/10 before, 4/10 after.`), said.slice(0, 300));
+  } finally {
+    await ctx.close();
+    await srv.stop();
+  }
+}
+
+// Every exercise skipped with Next: no "Well done" for nothing done, no session logged,
+// and the pain given before kept as the day's check-in (as the terminal does).
+async function skipAll(browser) {
+  const srv = await serve(postura, '2026-11-18T09:00:00+00:00');
+  const ctx = await browser.newContext({ ...VIEWS.mobile, reducedMotion: 'reduce' });
+  const page = await ctx.newPage();
+  const api = async (method, path, body) => page.request.fetch(srv.url + path, {
+    method, data: body, headers: { 'Content-Type': 'application/json' } });
+  try {
+    await api('PUT', '/api/v1/profile', { pregnant_weeks: 24, pain: 3, areas: ['upper'], minutes: 8 });
+    await api('POST', '/api/v1/screen', JSON.parse(readFileSync(join(src, 'tests/fixtures/answers-clear.json'))));
+    await page.goto(srv.url + '/session');
+    const steps = await page.locator('.step').count();
+    await page.getByLabel('Pain now, before you start (0-10)').selectOption('6');
+    await page.getByLabel('None of these today').check();
+    await page.getByRole('button', { name: 'Start' }).click();
+    for (let i = 0; i < steps; i++) await page.getByRole('button', { name: 'Next' }).click();
+    await until('the end of the skipped session', async () => (await page.locator('.player .where').textContent()) === 'All done');
+    const what = await page.locator('.player .what').textContent();
+    check('skipped: no "Well done" when nothing was done', !what.includes('Well done') && what.includes('No exercise was done'), what);
+    await page.getByLabel('Pain now, after the session (0-10)').selectOption('6');
+    await page.getByRole('button', { name: 'Save the session' }).click();
+    await page.waitForURL(/\/history\?saved=before$/);
+    const notice = await page.locator('.notice.ok').textContent();
+    check('skipped: no session logged, the pain before kept', notice.includes('no session was logged')
+      && (await page.locator('.checkins').textContent()).includes('pain 6/10'), notice);
   } finally {
     await ctx.close();
     await srv.stop();
@@ -322,7 +360,7 @@ async function accessibility(browser) {
     const plan = await (await api('GET', '/api/v1/plan')).json();
     await api('POST', '/api/v1/sessions', { at: '2026-11-16T09:00:00+00:00', pain_before: 3, pain_after: 2,
       exercises: plan.exercises.map((e) => ({ id: e.id, feedback: 'right' })) });
-    const pages = ['/today', '/session', '/session?relief=1', '/history', '/exercises', '/exercises/cat-cow',
+    const pages = ['/today', '/session', '/session?relief=1', '/session/done?id=1', '/history', '/exercises', '/exercises/cat-cow',
       '/tips', '/tips/' + plan.tips[0], '/profile', '/about', '/disclaimer', '/stop', '/screening',
       '/screening?stage=postpartum', '/no-such-page'];
     for (const path of pages) {
@@ -448,6 +486,7 @@ try {
     await autoAdvance(browser, view);
     await redFlag(browser, view);
   }
+  await skipAll(browser);
   await accessibility(browser);
   await noScript(browser);
   await motion(browser);

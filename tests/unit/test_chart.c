@@ -218,7 +218,7 @@ static void test_empty(void **state)
 	struct pst_buf b;
 	pst_buf_init(&b, 4096);
 	pst_chart_summary(&b, PST_CHART_PAIN, &src);
-	assert_non_null(strstr(b.s, "no check-ins yet"));
+	assert_non_null(strstr(b.s, "no pain readings yet"));
 	pst_buf_free(&b);
 	pst_history_free(h);
 }

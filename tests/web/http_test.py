@@ -715,6 +715,16 @@ try:
     check("Today: a gentle streak and a word of encouragement",
           "2 sessions this week, as planned." in html and "Done today" in html
           and not re.search(r"missed|behind|failed|should have", html, re.I), html[:200])
+    # Every exercise skipped on the web: no session, but the pain before is kept.
+    before = jbody(req("GET", "/api/v1/export?format=json")[2]) or {}
+    st, h, data = req("POST", "/session", "pain_before=6&pain_after=6&n=2&ex1=%s&ex2=%s&none_today=1&csrf=%s"
+                      % (ex[0]["id"], ex[1]["id"], token2), "application/x-www-form-urlencoded", {"Cookie": cookie2})
+    after = jbody(req("GET", "/api/v1/export?format=json")[2]) or {}
+    html = req("GET", h.get("location", "/history"))[2].decode()
+    check("a web session with every exercise skipped: no session, the pain before kept as a check-in",
+          st == 303 and len(after.get("sessions", [])) == len(before.get("sessions", []))
+          and [c["pain"] for c in after.get("checkins", [])][len(before.get("checkins", [])):] == [6]
+          and "no session was logged" in html and "Well done" not in html, (st, h.get("location"), html[:800]))
     # The advice at 7/10 and more: one text, from the API, the web and the terminal.
     st, h, data = req("POST", "/api/v1/checkins", {"pain": 8})
     advice = (jbody(data) or {}).get("advice") or ""

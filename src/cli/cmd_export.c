@@ -72,12 +72,6 @@ int cmd_export(struct cli *c, int argc, char **argv)
 	struct pst_store *s = cli_store_ro(c);
 	if (!s)
 		return EXIT_FAIL;
-	struct pst_record_set rs;
-	int err = s->ops->read_all(s, INT64_MIN, PST_READ_EXACT, &rs);
-	if (err) {
-		cli_error("%s", s->errmsg);
-		return EXIT_FAIL;
-	}
 	/* --out: a temporary file (0600, mkstemp) renamed over FILE at the end, so a failure
 	 * (a full disk, a record that cannot be written) never leaves half a file. */
 	char tmp[4200];
@@ -86,15 +80,14 @@ int cmd_export(struct cli *c, int argc, char **argv)
 		snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", out);
 		if ((fd = mkstemp(tmp)) < 0) {
 			cli_error("cannot write %s: %s", out, strerror(errno));
-			pst_record_set_free(&rs);
 			return EXIT_FAIL;
 		}
 	}
 	struct pst_buf b;
 	pst_buf_init(&b, 4 * (size_t)PST_EXPORT_CHUNK);
 	struct pst_export_sink k = {.out = &b, .flush = out ? to_fd : to_stdout, .ctx = &fd};
-	err = strcmp(format, "csv") == 0 ? pst_export_csv(&rs, &k) : pst_export_json(&rs, &k);
-	pst_record_set_free(&rs);
+	/* The records are read and written a part at a time: memory stays bounded. */
+	int err = pst_export_store(s, strcmp(format, "csv") == 0, &k);
 	pst_buf_free(&b);
 	int code = EXIT_OK;
 	if (err == PST_EIO && out) {
@@ -103,7 +96,7 @@ int cmd_export(struct cli *c, int argc, char **argv)
 	} else if (err == PST_EIO) {
 		code = cli_finish(EXIT_FAIL);
 	} else if (err) {
-		cli_error("cannot export: %s; nothing was written", k.why);
+		cli_error("cannot export: %s; nothing was written", k.why[0] ? k.why : s->errmsg);
 		code = EXIT_FAIL;
 	} else if (!out) {
 		code = cli_finish(EXIT_OK);

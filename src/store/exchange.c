@@ -125,15 +125,23 @@ static void jw_value(struct pst_jw *w, json_t *v)
 	}
 }
 
-/* Streamed (core/jsonw.h) with the layout jansson's JSON_INDENT(2) gave before, so old
- * and new exports of the same records are the same bytes. */
-int pst_export_json(const struct pst_record_set *rs, struct pst_export_sink *k)
+/* An export being written, a part at a time (JSON: streamed through core/jsonw.h with
+ * the layout jansson's JSON_INDENT(2) gave before, so old and new exports of the same
+ * records are the same bytes). */
+struct exporter {
+	struct pst_export_sink *k;
+	bool csv;
+	struct pst_jw jw;
+	int section; /* JSON: 0 before the lists, 1 check-ins, 2 sessions, 3 activities, 4 done */
+};
+
+static void csv_head(const struct pst_record_set *rs, struct pst_export_sink *sink);
+static int csv_part(const struct pst_record_set *rs, struct pst_export_sink *sink);
+
+static void json_head(struct exporter *x, const struct pst_record_set *rs)
 {
-	int err = export_check(rs, k);
-	if (err)
-		return err;
-	struct pst_jw jw, *w = &jw;
-	pst_jw_init(w, k->out);
+	struct pst_jw *w = &x->jw;
+	pst_jw_init(w, x->k->out);
 	pst_jw_object(w);
 	pst_jw_key(w, "format");
 	pst_jw_string(w, FORMAT);
@@ -204,8 +212,29 @@ int pst_export_json(const struct pst_record_set *rs, struct pst_export_sink *k)
 		pst_jw_end(w);
 		json_decref(ans);
 	}
-	pst_jw_key(w, "checkins");
-	pst_jw_array(w);
+}
+
+/* Closes the list being written and opens the ones up to section. */
+static void json_section(struct exporter *x, int section)
+{
+	static const char *const names[] = {NULL, "checkins", "sessions", "psfs"};
+	while (x->section < section) {
+		if (x->section > 0)
+			pst_jw_end(&x->jw);
+		if (++x->section <= 3) {
+			pst_jw_key(&x->jw, names[x->section]);
+			pst_jw_array(&x->jw);
+		}
+	}
+}
+
+static int json_part(struct exporter *x, const struct pst_record_set *rs)
+{
+	struct pst_jw *w = &x->jw;
+	struct pst_export_sink *k = x->k;
+	int err = PST_OK;
+	if (rs->ncheckins)
+		json_section(x, 1);
 	for (size_t i = 0; i < rs->ncheckins && !err; i++) {
 		const struct pst_checkin *c = &rs->checkins[i];
 		pst_jw_object(w);
@@ -222,9 +251,8 @@ int pst_export_json(const struct pst_record_set *rs, struct pst_export_sink *k)
 		pst_jw_end(w);
 		err = sink_flush(k, false);
 	}
-	pst_jw_end(w);
-	pst_jw_key(w, "sessions");
-	pst_jw_array(w);
+	if (rs->nsessions)
+		json_section(x, 2);
 	for (size_t i = 0; i < rs->nsessions && !err; i++) {
 		const struct pst_session_log *l = &rs->sessions[i];
 		pst_jw_object(w);
@@ -255,9 +283,8 @@ int pst_export_json(const struct pst_record_set *rs, struct pst_export_sink *k)
 		pst_jw_end(w);
 		err = sink_flush(k, false);
 	}
-	pst_jw_end(w);
-	pst_jw_key(w, "psfs");
-	pst_jw_array(w);
+	if (rs->npsfs)
+		json_section(x, 3);
 	for (size_t i = 0; i < rs->npsfs && !err; i++) {
 		const struct pst_psfs_activity *act = &rs->psfs[i];
 		pst_jw_object(w);
@@ -281,12 +308,97 @@ int pst_export_json(const struct pst_record_set *rs, struct pst_export_sink *k)
 		pst_jw_end(w);
 		err = sink_flush(k, false);
 	}
+	return err;
+}
+
+static int json_end(struct exporter *x)
+{
+	json_section(x, 4);
+	pst_jw_end(&x->jw);
+	pst_jw_finish(&x->jw);
+	return sink_flush(x->k, true);
+}
+
+static void export_head(struct exporter *x, const struct pst_record_set *rs)
+{
+	if (x->csv)
+		csv_head(rs, x->k);
+	else
+		json_head(x, rs);
+}
+
+static int export_part(struct exporter *x, const struct pst_record_set *rs)
+{
+	return x->csv ? csv_part(rs, x->k) : json_part(x, rs);
+}
+
+static int export_end(struct exporter *x)
+{
+	return x->csv ? sink_flush(x->k, true) : json_end(x);
+}
+
+static int export_all(const struct pst_record_set *rs, bool csv, struct pst_export_sink *k)
+{
+	int err = export_check(rs, k);
 	if (err)
 		return err;
-	pst_jw_end(w);
-	pst_jw_end(w);
-	pst_jw_finish(w);
-	return sink_flush(k, true);
+	struct exporter x = {.k = k, .csv = csv};
+	export_head(&x, rs);
+	if ((err = export_part(&x, rs)))
+		return err;
+	return export_end(&x);
+}
+
+int pst_export_json(const struct pst_record_set *rs, struct pst_export_sink *k)
+{
+	return export_all(rs, false, k);
+}
+
+int pst_export_csv(const struct pst_record_set *rs, struct pst_export_sink *k)
+{
+	return export_all(rs, true, k);
+}
+
+/* read_each callbacks: the first pass checks every record, the second writes them. */
+struct store_export {
+	struct exporter x;
+	bool first, failed; /* failed: the error is ours (k->why), not the store's */
+};
+
+static int each_check(void *ctx, const struct pst_record_set *part)
+{
+	struct store_export *se = ctx;
+	int err = export_check(part, se->x.k);
+	se->failed |= err != PST_OK;
+	return err;
+}
+
+static int each_write(void *ctx, const struct pst_record_set *part)
+{
+	struct store_export *se = ctx;
+	int err;
+	if (se->first) {
+		se->first = false;
+		export_head(&se->x, part);
+		err = sink_flush(se->x.k, false);
+	} else {
+		err = export_part(&se->x, part);
+	}
+	se->failed |= err != PST_OK;
+	return err;
+}
+
+int pst_export_store(struct pst_store *s, bool csv, struct pst_export_sink *k)
+{
+	struct store_export se = {.x = {.k = k, .csv = csv}, .first = true};
+	int err = s->ops->read_each(s, PST_READ_EXACT, PST_EXPORT_BATCH, each_check, &se);
+	if (!err)
+		err = s->ops->read_each(s, PST_READ_EXACT, PST_EXPORT_BATCH, each_write, &se);
+	if (!err)
+		return export_end(&se.x);
+	if (!se.failed)
+		k->why[0] = '\0'; /* the store's own failure: its message is in s->errmsg */
+	return err;
 }
 
 int pst_export_to_buf(const struct pst_record_set *rs, bool csv, struct pst_buf *out, char *why,
@@ -385,15 +497,13 @@ static void csv_row(struct pst_buf *b, const char *const cells[C__MAX])
 	pst_buf_add(b, "\r\n", 2);
 }
 
-int pst_export_csv(const struct pst_record_set *rs, struct pst_export_sink *sink)
+/* The header row, the profile and the minutes. */
+static void csv_head(const struct pst_record_set *rs, struct pst_export_sink *sink)
 {
-	int err = export_check(rs, sink);
-	if (err)
-		return err;
 	struct pst_buf *out = sink->out;
 	csv_row(out, csv_columns);
-	char id[24], parent[24], at[40], pain[16], after[16], areas[64], score[16], weeks[16],
-		anchor[16], trig[128], eq[128], avoid[64], minutes[16], cond[128];
+	char at[40], pain[16], areas[64], weeks[16], anchor[16], trig[128], eq[128], avoid[64],
+		minutes[16], cond[128];
 	if (rs->has_profile) {
 		const struct pst_profile *p = &rs->profile.p;
 		const char *cells[C__MAX] = {0};
@@ -432,6 +542,14 @@ int pst_export_csv(const struct pst_record_set *rs, struct pst_export_sink *sink
 		cells[C_MINUTES] = minutes;
 		csv_row(out, cells);
 	}
+}
+
+/* The check-ins, sessions and activities of rs, a chunk at a time. */
+static int csv_part(const struct pst_record_set *rs, struct pst_export_sink *sink)
+{
+	struct pst_buf *out = sink->out;
+	int err;
+	char id[24], parent[24], at[40], pain[16], after[16], areas[64], score[16];
 	for (size_t i = 0; i < rs->ncheckins; i++) {
 		const struct pst_checkin *c = &rs->checkins[i];
 		const char *cells[C__MAX] = {0};
@@ -500,7 +618,7 @@ int pst_export_csv(const struct pst_record_set *rs, struct pst_export_sink *sink
 		if ((err = sink_flush(sink, false)))
 			return err;
 	}
-	return sink_flush(sink, true);
+	return PST_OK;
 }
 
 /* --- import: shared checks --------------------------------------------------------- */

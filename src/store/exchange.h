@@ -14,7 +14,7 @@ struct pst_export_sink {
 	struct pst_buf *out;
 	bool (*flush)(void *ctx, const char *s, size_t len); /* NULL: everything stays in out */
 	void *ctx;
-	char why[400]; /* set on failure: what could not be written, naming the record */
+	char why[600]; /* set on failure: what could not be written, naming the record */
 };
 
 /*
@@ -26,6 +26,12 @@ struct pst_export_sink {
  */
 int pst_export_json(const struct pst_record_set *rs, struct pst_export_sink *k);
 int pst_export_csv(const struct pst_record_set *rs, struct pst_export_sink *k);
+/* The export of a whole store, read a part of PST_EXPORT_BATCH records at a time
+ * (read_each), twice: once to check every record, once to write. Memory stays bounded
+ * whatever the store holds (README). Errors as above; when the store itself fails, k->why
+ * is empty and the message is the store's (pst_store.errmsg). */
+enum { PST_EXPORT_BATCH = 1024 };
+int pst_export_store(struct pst_store *s, bool csv, struct pst_export_sink *k);
 /* The whole export into out (no flush); why (size bytes) gets the reason on failure. */
 int pst_export_to_buf(const struct pst_record_set *rs, bool csv, struct pst_buf *out, char *why,
 		      size_t size);

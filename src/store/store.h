@@ -65,6 +65,13 @@ struct pst_store_ops {
 	 * flags: PST_READ_* to leave out what a caller does not need. */
 	int (*read_all)(struct pst_store *s, int64_t since_day, unsigned flags,
 			struct pst_record_set *out);
+	/* Everything, as read_all(INT64_MIN) gives it, but a part at a time, so that memory
+	 * stays bounded whatever the store holds: first a part with the profile, the minutes
+	 * and the safety answers, then parts of at most batch check-ins, then of sessions,
+	 * then of activities (one kind per part). Each part is freed when fn returns; an
+	 * error from fn stops the reading and is returned as it is. One read transaction. */
+	int (*read_each)(struct pst_store *s, unsigned flags, size_t batch,
+			 int (*fn)(void *ctx, const struct pst_record_set *part), void *ctx);
 	/* Replaces nothing: adds every record of rs in one transaction, or none. */
 	int (*import)(struct pst_store *s, const struct pst_record_set *rs);
 	/* A consistent copy of the whole store to path (SQLite: the online backup API). */

@@ -685,11 +685,11 @@ static int psfs_rate(struct pst_store *s, int64_t id, int score, struct pst_time
 /* --- reading ------------------------------------------------------------------ */
 
 /* Grows an arena array: arenas do not free, so double and copy. */
-static void *grow(struct pst_arena *a, void *v, size_t n, size_t *cap, size_t size)
+static void *grow_from(struct pst_arena *a, void *v, size_t n, size_t *cap, size_t size, size_t first)
 {
 	if (n < *cap)
 		return v;
-	size_t ncap = *cap ? *cap * 2 : 64;
+	size_t ncap = *cap ? *cap * 2 : first;
 	void *nv = pst_arena_alloc(a, ncap * size);
 	if (!nv)
 		return NULL;
@@ -697,6 +697,36 @@ static void *grow(struct pst_arena *a, void *v, size_t n, size_t *cap, size_t si
 		memcpy(nv, v, n * size);
 	*cap = ncap;
 	return nv;
+}
+
+static void *grow(struct pst_arena *a, void *v, size_t n, size_t *cap, size_t size)
+{
+	return grow_from(a, v, n, cap, size, 64);
+}
+
+/* A session's exercises and an activity's ratings are a few each: a list of 64 for each
+ * of a million sessions was most of the memory an export took. */
+static void *grow_small(struct pst_arena *a, void *v, size_t n, size_t *cap, size_t size)
+{
+	return grow_from(a, v, n, cap, size, 4);
+}
+
+/* read_each: the records handed over a batch at a time; NULL in read_all. */
+struct each {
+	int (*fn)(void *ctx, const struct pst_record_set *part);
+	void *ctx;
+	size_t batch;
+};
+
+/* Hands rs to the caller and starts it again empty. The caller's error is returned as
+ * it is (its message is its own). */
+static int each_flush(struct sq *q, struct each *e, struct pst_record_set *rs)
+{
+	int err = e->fn(e->ctx, rs);
+	pst_record_set_free(rs);
+	if (!err && !(rs->arena = pst_arena_new()))
+		err = fail(q, "out of memory");
+	return err;
 }
 
 /* Free text as it is shown: anything an older postura (or another program) stored that
@@ -717,7 +747,8 @@ static const char *col_free_text(struct pst_arena *a, sqlite3_stmt *st, int i, u
 	return out;
 }
 
-static int read_checkins(struct sq *q, int64_t since, bool exact, struct pst_record_set *rs)
+static int read_checkins(struct sq *q, int64_t since, bool exact, struct each *ea,
+			 struct pst_record_set *rs)
 {
 	sqlite3_stmt *st;
 	int err = prepare(q,
@@ -731,6 +762,13 @@ static int read_checkins(struct sq *q, int64_t since, bool exact, struct pst_rec
 	size_t cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (ea && rs->ncheckins == ea->batch) {
+			cap = 0;
+			if ((err = each_flush(q, ea, rs))) {
+				sqlite3_finalize(st);
+				return err;
+			}
+		}
 		rs->checkins = grow(rs->arena, rs->checkins, rs->ncheckins, &cap, sizeof(*rs->checkins));
 		if (!rs->checkins) {
 			sqlite3_finalize(st);
@@ -748,7 +786,7 @@ static int read_checkins(struct sq *q, int64_t since, bool exact, struct pst_rec
 	return rc == SQLITE_DONE ? PST_OK : dberr(q, "cannot read the check-ins");
 }
 
-static int read_sessions(struct sq *q, int64_t since, bool with_ex, bool exact,
+static int read_sessions(struct sq *q, int64_t since, bool with_ex, bool exact, struct each *ea,
 			 struct pst_record_set *rs)
 {
 	sqlite3_stmt *st;
@@ -771,6 +809,13 @@ static int read_sessions(struct sq *q, int64_t since, bool with_ex, bool exact,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
 		if (!cur || cur->id != id) {
+			if (ea && rs->nsessions == ea->batch) {
+				cap = 0;
+				if ((err = each_flush(q, ea, rs))) {
+					sqlite3_finalize(st);
+					return err;
+				}
+			}
 			rs->sessions = grow(rs->arena, rs->sessions, rs->nsessions, &cap,
 					    sizeof(*rs->sessions));
 			if (!rs->sessions)
@@ -786,7 +831,7 @@ static int read_sessions(struct sq *q, int64_t since, bool with_ex, bool exact,
 		}
 		if (sqlite3_column_type(st, 5) == SQLITE_NULL)
 			continue;
-		cur->ex = grow(rs->arena, cur->ex, cur->nex, &excap, sizeof(*cur->ex));
+		cur->ex = grow_small(rs->arena, cur->ex, cur->nex, &excap, sizeof(*cur->ex));
 		if (!cur->ex)
 			goto oom;
 		struct pst_session_ex *e = &cur->ex[cur->nex++];
@@ -802,7 +847,7 @@ oom:
 	return fail(q, "out of memory");
 }
 
-static int read_psfs(struct sq *q, bool exact, struct pst_record_set *rs)
+static int read_psfs(struct sq *q, bool exact, struct each *ea, struct pst_record_set *rs)
 {
 	sqlite3_stmt *st;
 	int err = prepare(q,
@@ -820,6 +865,13 @@ static int read_psfs(struct sq *q, bool exact, struct pst_record_set *rs)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
 		if (!cur || cur->id != id) {
+			if (ea && rs->npsfs == ea->batch) {
+				cap = 0;
+				if ((err = each_flush(q, ea, rs))) {
+					sqlite3_finalize(st);
+					return err;
+				}
+			}
 			rs->psfs = grow(rs->arena, rs->psfs, rs->npsfs, &cap, sizeof(*rs->psfs));
 			if (!rs->psfs)
 				goto oom;
@@ -833,7 +885,7 @@ static int read_psfs(struct sq *q, bool exact, struct pst_record_set *rs)
 		}
 		if (sqlite3_column_type(st, 6) == SQLITE_NULL)
 			continue;
-		cur->ratings = grow(rs->arena, cur->ratings, cur->nratings, &rcap, sizeof(*cur->ratings));
+		cur->ratings = grow_small(rs->arena, cur->ratings, cur->nratings, &rcap, sizeof(*cur->ratings));
 		if (!cur->ratings)
 			goto oom;
 		struct pst_psfs_rating *r = &cur->ratings[cur->nratings++];
@@ -941,11 +993,12 @@ static int read_all(struct pst_store *s, int64_t since_day, unsigned flags,
 	if (!err)
 		err = profile_get(s, &out->profile, &out->has_profile);
 	if (!err)
-		err = read_checkins(q, since_day, exact, out);
+		err = read_checkins(q, since_day, exact, NULL, out);
 	if (!err)
-		err = read_sessions(q, since_day, !(flags & PST_READ_NO_SESSION_EXERCISES), exact, out);
+		err = read_sessions(q, since_day, !(flags & PST_READ_NO_SESSION_EXERCISES), exact, NULL,
+				    out);
 	if (!err)
-		err = read_psfs(q, exact, out);
+		err = read_psfs(q, exact, NULL, out);
 	if (!err)
 		err = read_minutes(q, out);
 	if (!err && !(err = screening_get(s, &out->screening, &out->has_screening)) &&
@@ -959,6 +1012,47 @@ static int read_all(struct pst_store *s, int64_t since_day, unsigned flags,
 	sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL);
 	if (err)
 		pst_record_set_free(out);
+	return err;
+}
+
+static int read_each(struct pst_store *s, unsigned flags, size_t batch,
+		     int (*fn)(void *ctx, const struct pst_record_set *part), void *ctx)
+{
+	struct sq *q = (struct sq *)s;
+	bool exact = flags & PST_READ_EXACT;
+	struct each e = {fn, ctx, batch ? batch : 1};
+	struct pst_record_set rs = {0};
+	if (!(rs.arena = pst_arena_new()))
+		return fail(q, "out of memory");
+	int err = exec(q, "BEGIN", "cannot start reading");
+	if (!err)
+		err = profile_get(s, &rs.profile, &rs.has_profile);
+	if (!err)
+		err = read_minutes(q, &rs);
+	if (!err && !(err = screening_get(s, &rs.screening, &rs.has_screening)) && rs.has_screening) {
+		char *a = rs.screening.answers;
+		rs.screening.answers = pst_arena_strdup(rs.arena, a);
+		free(a);
+		if (!rs.screening.answers)
+			err = fail(q, "out of memory");
+	}
+	/* Each part holds one kind of record, so every kind is flushed before the next. */
+	if (!err)
+		err = each_flush(q, &e, &rs);
+	if (!err)
+		err = read_checkins(q, INT64_MIN, exact, &e, &rs);
+	if (!err && rs.ncheckins)
+		err = each_flush(q, &e, &rs);
+	if (!err)
+		err = read_sessions(q, INT64_MIN, !(flags & PST_READ_NO_SESSION_EXERCISES), exact, &e, &rs);
+	if (!err && rs.nsessions)
+		err = each_flush(q, &e, &rs);
+	if (!err)
+		err = read_psfs(q, exact, &e, &rs);
+	if (!err && rs.npsfs)
+		err = each_flush(q, &e, &rs);
+	sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL);
+	pst_record_set_free(&rs);
 	return err;
 }
 
@@ -1083,6 +1177,7 @@ static const struct pst_store_ops sqlite_ops = {
 	.psfs_add = psfs_add,
 	.psfs_rate = psfs_rate,
 	.read_all = read_all,
+	.read_each = read_each,
 	.import = import,
 	.backup = backup,
 	.screening_get = screening_get,

@@ -559,23 +559,20 @@ void api_export(struct web *w, struct req *r)
 		return;
 	}
 	bool csv = r->q[0].word == 0;
-	struct pst_record_set rs;
+	/* An export never leaves a record out: one it cannot write is an error naming it.
+	 * The records are read a part at a time (pst_export_store). */
+	struct pst_buf body;
+	pst_buf_init(&body, 4 * (size_t)PST_IMPORT_MAX);
+	struct pst_export_sink k = {.out = &body};
 	web_store_lock(w);
-	int err = w->cfg.store->ops->read_all(w->cfg.store, INT64_MIN, PST_READ_EXACT, &rs);
+	int err = pst_export_store(w->cfg.store, csv, &k);
 	web_store_unlock(w);
 	if (err) {
-		store_failed(w, r, err);
-		return;
-	}
-	/* An export never leaves a record out: one it cannot write is an error naming it. */
-	struct pst_buf body;
-	char why[400];
-	pst_buf_init(&body, 4 * (size_t)PST_IMPORT_MAX);
-	err = pst_export_to_buf(&rs, csv, &body, why, sizeof why);
-	pst_record_set_free(&rs);
-	if (err) {
 		pst_buf_free(&body);
-		web_error(r, 500, "export-failed", NULL, "the export could not be made: %s", why);
+		if (k.why[0])
+			web_error(r, 500, "export-failed", NULL, "the export could not be made: %s", k.why);
+		else
+			store_failed(w, r, err);
 		return;
 	}
 	r->reply.body = body;

@@ -283,6 +283,11 @@ error_is("export: no format is 422", req("GET", "/api/v1/export"), 422, "invalid
 st, h, data = req("GET", "/today")
 html = data.decode()
 check("GET /today: the Today page", st == 200 and "Your routine today" in html and 'name="csrf"' in html, st)
+check("Today's 'Why these exercises' says first what the stage changed",
+      "Why these exercises" in html and '<li class="stage-why"><strong>For your stage</strong>: 24 weeks pregnant:' in html
+      and "nothing lying flat on your back" in html, html[-1200:])
+j = jbody(req("GET", "/api/v1/plan")[2]) or {}
+check("GET /api/v1/plan: stage_why", (j.get("stage_why") or "").startswith("24 weeks pregnant:"), j.get("stage_why"))
 secure("Today page", h)
 check("the navigation marks the current page", '<a href="/today" aria-current="page">' in html)
 check("the week marks today", '<tr class="now" aria-current="date">' in html)

@@ -400,7 +400,7 @@ static void screening_confirm(struct web *w, struct pst_buf *b, enum pst_stage s
 				   "answered yes to:</p><ul class=\"reasons\">",
 				pst_outcome_headline(res->outcome));
 	for (size_t i = 0; i < res->nreasons; i++)
-		pst_html_printf(b, "<li><p class=\"q\">%s</p><p><strong>%s</strong></p></li>",
+		pst_html_printf(b, "<li><p class=\"q\"><strong>%s</strong></p><p>%s</p></li>",
 				res->reasons[i]->question, res->reasons[i]->advice);
 	if (res->nreasons)
 		pst_html_raw(b, "</ul></section>");

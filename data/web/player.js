@@ -59,6 +59,15 @@
   var finish = form.querySelector('.finish');
   var before = form.querySelector('select[name=pain_before]');
   var noneToday = form.querySelector('input[name=none_today]');
+  /* High pain before the session: the advice a check-in that high gets. */
+  var advice = form.querySelector('.pain-advice');
+  if (before && advice) {
+    var showAdvice = function () {
+      advice.hidden = !(before.value !== '' && parseInt(before.value, 10) >= parseInt(advice.getAttribute('data-from'), 10));
+    };
+    before.addEventListener('change', showAdvice);
+    showAdvice();
+  }
   var num = function (el, k) { return parseInt(el.getAttribute('data-' + k), 10) || 0; };
 
   /* The timeline of one exercise: segments of work and rest, in order. */

@@ -408,3 +408,129 @@ bool pst_exercise_strengthens_back(const struct pst_exercise *e)
 	       (e->regions & (PST_BIT(PST_REG_UPPER_BACK) | PST_BIT(PST_REG_MID_BACK) |
 			      PST_BIT(PST_REG_NECK)));
 }
+
+/* ---- search ---- */
+
+/* How people say each value when they search, besides its code: the words of the
+ * library's labels and the other words they use ("all fours", "sofa", "pecs"). */
+static const char *const search_position[PST_POS__MAX] = {
+	"standing stand up",
+	"sitting seated sit on a chair",
+	"kneeling kneel on your knees",
+	"half-kneeling half kneeling kneeling on one knee lunge",
+	"on hands and knees all fours tabletop quadruped",
+	"lying on your side side-lying side lying",
+	"lying on your back supine face up",
+	"lying on your front prone face down",
+};
+static const char *const search_region[PST_REG__MAX] = {
+	"neck", "upper back upper-back between the shoulder blades", "mid back middle back mid-back",
+	"chest pecs", "front of the shoulder front-shoulder", "shoulders", "ribs rib cage",
+	"lower back low back lower-back",
+};
+static const char *const search_kind[PST_KIND__MAX] = {
+	"mobility mobilise mobilize movement", "stretch stretching",
+	"strengthening strength strengthen strong", "breathing breath breathe",
+	"relaxation relax rest",
+};
+static const char *const search_equipment[PST_EQ__MAX] = {
+	"resistance band", "foam roller foam-roller", "wall", "chair", "couch sofa",
+	"doorway door frame", "exercise mat", "pillow cushion",
+};
+
+/* Words a search leaves out: they say nothing about an exercise. */
+static bool small_word(const char *w, size_t n)
+{
+	static const char *const words[] = {
+		"a", "an", "the", "and", "or", "for", "my", "me", "i", "to", "of", "in", "on",
+		"with", "at", "your", "you", "that", "this", "is", "it", "some", "exercise",
+		"exercises", "help", "helps", "good", "pain", "sore", "ache", "aches"};
+	for (size_t k = 0; k < sizeof words / sizeof *words; k++)
+		if (strlen(words[k]) == n && memcmp(words[k], w, n) == 0)
+			return true;
+	return false;
+}
+
+static void add_lower(struct pst_buf *b, const char *s)
+{
+	pst_buf_puts(b, " ");
+	for (; s && *s; s++) {
+		char c = *s;
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		pst_buf_add(b, &c, 1);
+	}
+}
+
+/* Whether hay holds the first n bytes of w. */
+static bool holds(const char *hay, const char *w, size_t n)
+{
+	for (const char *p = hay; (p = strchr(p, w[0])); p++)
+		if (strncmp(p, w, n) == 0)
+			return true;
+	return false;
+}
+
+bool pst_exercise_matches(const struct pst_exercise *e, const char *query)
+{
+	if (!query)
+		return true;
+	struct pst_buf hay;
+	pst_buf_init(&hay, 1 << 16);
+	add_lower(&hay, e->name);
+	add_lower(&hay, e->id);
+	add_lower(&hay, e->summary);
+	for (size_t i = 0; i < e->aliases.n; i++)
+		add_lower(&hay, e->aliases.v[i]);
+	for (size_t i = 0; i < e->muscles.n; i++)
+		add_lower(&hay, e->muscles.v[i]);
+	/* the library's own labels (pst_vocab_plain), and the other words people use */
+	add_lower(&hay, search_position[e->position]);
+	add_lower(&hay, pst_vocab_plain(&pst_vocab_position, (int)e->position));
+	add_lower(&hay, search_kind[e->kind]);
+	add_lower(&hay, pst_vocab_plain(&pst_vocab_kind, (int)e->kind));
+	for (int i = 0; i < PST_REG__MAX; i++)
+		if (e->regions & PST_BIT(i)) {
+			add_lower(&hay, search_region[i]);
+			add_lower(&hay, pst_vocab_plain(&pst_vocab_region, i));
+		}
+	for (int i = 0; i < PST_EQ__MAX; i++)
+		if (e->equipment & PST_BIT(i)) {
+			add_lower(&hay, search_equipment[i]);
+			add_lower(&hay, pst_vocab_plain(&pst_vocab_equipment, i));
+		}
+	bool ok = !hay.failed && hay.s;
+	/* Each word of the query: letters, digits and dashes, lower-cased (bytes of other
+	 * scripts are kept as they are). */
+	char w[PST_SEARCH_MAX + 1];
+	const char *q = query;
+	while (ok && *q) {
+		size_t n = 0;
+		while (*q && !((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
+			       (*q >= '0' && *q <= '9') || (unsigned char)*q >= 0x80))
+			q++;
+		while (*q && ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
+			      (*q >= '0' && *q <= '9') || (unsigned char)*q >= 0x80 || *q == '-' ||
+			      *q == '\'')) {
+			char c = *q++;
+			if (c >= 'A' && c <= 'Z')
+				c = (char)(c - 'A' + 'a');
+			if (c != '\'' && n < PST_SEARCH_MAX)
+				w[n++] = c;
+		}
+		while (n && w[n - 1] == '-')
+			n--;
+		w[n] = '\0';
+		if (!n || small_word(w, n))
+			continue;
+		/* "shoulders" finds "shoulder", "stretches" finds "stretch" */
+		size_t stem = n;
+		if (n > 4 && w[n - 1] == 's' && w[n - 2] == 'e' && (w[n - 3] == 'h' || w[n - 3] == 's'))
+			stem = n - 2;
+		else if (n > 3 && w[n - 1] == 's' && w[n - 2] != 's')
+			stem = n - 1;
+		ok = holds(hay.s, w, n) || holds(hay.s, w, stem);
+	}
+	pst_buf_free(&hay);
+	return ok;
+}

@@ -68,6 +68,18 @@ const struct pst_exercise *pst_catalog_find(const struct pst_catalog *c, const c
 /* Returns the id closest to a mistyped one (static in c), or NULL when none is near. */
 const char *pst_catalog_closest(const struct pst_catalog *c, const char *id);
 
+/* The longest search the library takes, in bytes. */
+enum { PST_SEARCH_MAX = 80 };
+
+/*
+ * True when e answers a search in plain words: every word of query (case aside, small
+ * words like "for" or "my" and a plural's s left out) is found in the exercise's name,
+ * other names, summary, muscles, body regions, position, kind or equipment, said as a
+ * person says them ("upper back", "on hands and knees", "sitting", "foam roller") or
+ * as the codes. A query with no word in it matches every exercise.
+ */
+bool pst_exercise_matches(const struct pst_exercise *e, const char *query);
+
 /* True for a stretch that opens the front of the body (chest or front of the shoulders). */
 bool pst_exercise_opens_front(const struct pst_exercise *e);
 /* True for strengthening work of the upper back, mid back or neck. */

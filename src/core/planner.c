@@ -603,6 +603,10 @@ static void general_warnings(struct builder *b, const struct pst_screen_result *
 		warn(b, "Under 8 minutes a session cannot hold mobility, stretching and "
 			"strengthening together; the plan favours what helps your areas most. Add "
 			"minutes when you can.");
+	if (p->stage == PST_STAGE_POSTPARTUM && p->weeks < 2)
+		warn(b, "In the first two weeks after birth the plan keeps to exercises done "
+			"sitting, standing or lying on your side. Floor exercises can wait until "
+			"getting down and up again is comfortable; try them then only if you wish.");
 	if (p->stage == PST_STAGE_POSTPARTUM && p->weeks < 6)
 		warn(b, "In the first 6 weeks after birth the plan holds gentle exercise only "
 			"(no resistance, no load). Walking and pelvic floor exercises suit this "

@@ -66,7 +66,7 @@ PLAIN(outcome, "emergency: call for help now", "see someone today",
       "see your doctor, midwife or physiotherapist first", "ask your doctor or midwife first",
       "go ahead, and mention it at your next appointment", "questions not all answered", "no warning signs");
 PLAIN(feedback, "easy", "felt right", "hard", "it hurt");
-PLAIN(prog_dir, "made harder", "made easier", "kept as it was");
+PLAIN(prog_dir, "made harder", "made easier", "kept (could not go easier)");
 PLAIN(view, "from the side", "from the front", "from above", "from the front right",
       "from behind");
 PLAIN(landmark, "hips", "feet", "knees", "hands", "elbows", "head", "back", "chest");

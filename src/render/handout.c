@@ -4,6 +4,7 @@
  * steps), the daily relief break, the tips and the sources.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cite.h"
@@ -30,12 +31,6 @@ struct ex_arg {
 	bool pregnant; /* the person is: the figure has a bump */
 };
 
-static const char *const kind_words[PST_KIND__MAX] = {"Mobility", "Stretch", "Strengthening",
-						      "Breathing", "Relaxation"};
-static const char *const position_words[PST_POS__MAX] = {
-	"standing",          "sitting",            "kneeling",
-	"half-kneeling",     "on hands and knees", "lying on your side",
-	"lying on your back", "lying on your front"};
 
 static const char *const day_names[PST_DAYS] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
 
@@ -70,6 +65,7 @@ static double list(struct pst_doc *d, double x, double y, double w, const char *
 	double y0 = y, ind = numbered ? 15 : 11;
 	struct pst_font nf = *f;
 	nf.markup = false;
+	nf.spacing = 0.4;
 	for (size_t i = 0; i < n; i++) {
 		char mark[16];
 		snprintf(mark, sizeof mark, numbered ? "%zu." : "\xe2\x80\xa2", i + 1);
@@ -220,13 +216,15 @@ static double week_block(struct pst_doc *d, double y, bool draw, const void *arg
 			double cx = x + labw + cw * k + 6;
 			double cy = ry + 7;
 			if (plan->session_days[k]) {
-				checkbox(d, cx, cy, 9);
+				if (draw)
+					checkbox(d, cx, cy, 9);
 				pst_doc_text(d, cx + 12, cy - 0.5, cw - 18, "session", &small, draw);
 				cy += 14;
 			} else {
 				cy += 7;
 			}
-			checkbox(d, cx, cy, 9);
+			if (draw)
+				checkbox(d, cx, cy, 9);
 			pst_doc_text(d, cx + 12, cy - 0.5, cw - 18, "break", &small, draw);
 		}
 	}
@@ -235,14 +233,15 @@ static double week_block(struct pst_doc *d, double y, bool draw, const void *arg
 
 /* ---- an exercise ---- */
 
-/* The picture's size for an exercise with n poses: side by side, up to 88 pt each. */
+/* The picture's size for an exercise with n poses: side by side, up to 62 pt each (big
+ * enough to follow on paper, small enough for three exercises a page). */
 static void picture_size(const struct pst_doc *d, size_t n, double *pw, double *ph)
 {
-	double cw = d->right - d->left - 20, panel = 88;
+	double cw = d->right - d->left - 20, panel = 62;
 	if (n * panel > cw)
 		panel = cw / (double)n;
 	*pw = panel * (double)n;
-	*ph = panel + 10;
+	*ph = panel + 8;
 }
 
 static double exercise_block(struct pst_doc *d, double y, bool draw, const void *arg)
@@ -253,7 +252,7 @@ static double exercise_block(struct pst_doc *d, double y, bool draw, const void 
 	if (draw)
 		pst_doc_box(d, d->left, y, d->right - d->left, d->block_h, 6, PST_RGB(0xffffff),
 			    PST_DOC_RULE, 0.8);
-	double pad = 10, x = d->left + pad, w = d->right - d->left - 2 * pad, y0 = y;
+	double pad = 6, x = d->left + pad, w = d->right - d->left - 2 * pad, y0 = y;
 	y += pad;
 	/* the heading: a numbered badge, the name, and what kind of exercise */
 	if (draw && d->draw) {
@@ -270,7 +269,10 @@ static double exercise_block(struct pst_doc *d, double y, bool draw, const void 
 	pst_doc_text(d, x, y + 2, 18, num, &nf, draw);
 	struct pst_buf meta;
 	pst_buf_init(&meta, 1024);
-	pst_buf_printf(&meta, "%s \xc2\xb7 %s", kind_words[e->kind], position_words[e->position]);
+	char kind[48];
+	pst_buf_printf(&meta, "%s \xc2\xb7 %s",
+		       pst_vocab_plain_cap(&pst_vocab_kind, (int)e->kind, kind, sizeof kind),
+		       pst_vocab_plain(&pst_vocab_position, (int)e->position));
 	if (e->equipment) {
 		pst_buf_puts(&meta, " \xc2\xb7 ");
 		pst_text_mask(&meta, &pst_vocab_equipment, e->equipment, "");
@@ -292,7 +294,7 @@ static double exercise_block(struct pst_doc *d, double y, bool draw, const void 
 		hh += pst_doc_text(d, x + 26, y + hh, w - 26, meta.s ? meta.s : "", &mf, draw);
 	}
 	pst_buf_free(&meta);
-	y += (hh > 18 ? hh : 18) + 7;
+	y += (hh > 18 ? hh : 18) + 3;
 
 	/* the picture, and beside it (or under it) the dose and why */
 	double pw = 0, ph = 0;
@@ -324,14 +326,14 @@ static double exercise_block(struct pst_doc *d, double y, bool draw, const void 
 	pst_buf_init(&dm, 4096);
 	pst_buf_printf(&dm, "<b>%s</b>", de);
 	g_free(de);
-	double dh = pst_doc_text(d, sx + 8, sy + 5, sw - 16, dm.s ? dm.s : "", &df, false);
+	double dh = pst_doc_text(d, sx + 8, sy + 4, sw - 16, dm.s ? dm.s : "", &df, false);
 	if (draw)
-		pst_doc_box(d, sx, sy, sw, dh + 10, 4, PST_DOC_TINT, PST_DOC_TINT, 0);
-	pst_doc_text(d, sx + 8, sy + 5, sw - 16, dm.s ? dm.s : "", &df, draw);
+		pst_doc_box(d, sx, sy, sw, dh + 8, 4, PST_DOC_TINT, PST_DOC_TINT, 0);
+	pst_doc_text(d, sx + 8, sy + 4, sw - 16, dm.s ? dm.s : "", &df, draw);
 	pst_buf_free(&dm);
 	pst_buf_free(&db);
-	sy += dh + 10 + 6;
-	sy += labelled(d, sx, sy, sw, "Why", it->why, &pst_font_body, draw) + 4;
+	sy += dh + 8 + 3;
+	sy += labelled(d, sx, sy, sw, "Why", it->why, &pst_font_body, draw) + 3;
 	for (size_t k = 0; k < it->ncautions; k++) {
 		struct pst_font cf = pst_font_body;
 		cf.color = PST_DOC_WARN;
@@ -340,27 +342,57 @@ static double exercise_block(struct pst_doc *d, double y, bool draw, const void 
 	if (it->progression)
 		sy += labelled(d, sx, sy, sw, "Your progress", it->progression->reason, &pst_font_body,
 			       draw) + 4;
-	y = sy > y + ph ? sy : y + ph + 6;
+	y = sy > y + ph ? sy : y + ph + 4;
 
 	/* the steps, and beside them what to keep in mind */
 	struct pst_font lf = pst_font_label;
 	lf.size = 9.5;
-	double stw = e->cues.n ? w * 0.58 : w, cx = x + stw + 14, cuw = w - stw - 14;
-	double hs = pst_doc_text(d, x, y, stw, "How to do it", &lf, draw) + 3;
-	hs += list(d, x, y + hs, stw, e->steps.v, e->steps.n, true, &pst_font_body, 2, draw);
-	double hc = 0;
-	if (e->cues.n) {
-		hc = pst_doc_text(d, cx, y, cuw, "Keep in mind", &lf, draw) + 3;
-		hc += list(d, cx, y + hc, cuw, e->cues.v, e->cues.n, false, &pst_font_body, 2, draw);
-	}
-	y += hs > hc ? hs : hc;
+	/* The steps, and beside them what to keep in mind and the sources: the split of the
+	 * width, and the place of the sources (under the cues, or across the block), that
+	 * make the block the shortest. */
 	struct pst_buf src;
 	pst_buf_init(&src, 8192);
 	pst_buf_puts(&src, "Sources: ");
 	pst_cite_exercise(&src, e);
+	const char *srct = src.s ? src.s : "";
 	struct pst_font sf = pst_font_small;
 	sf.markup = false;
-	y += 4 + pst_doc_text(d, x, y + 4, w, src.s ? src.s : "", &sf, draw);
+	double lh = pst_doc_text(d, x, y, w, "How to do it", &lf, false) + 3;
+	double stw = w, best = 1e9;
+	bool src_beside = false;
+	for (double fr = 0.5; e->cues.n && fr < 0.76; fr += 0.04) {
+		double sw1 = w * fr, cw1 = w - sw1 - 12;
+		double h1 = lh + list(d, x, y, sw1, e->steps.v, e->steps.n, true, &pst_font_body, 1, false);
+		double h2 = lh + list(d, x, y, cw1, e->cues.v, e->cues.n, false, &pst_font_body, 1, false);
+		double across = (h1 > h2 ? h1 : h2) + 3 + pst_doc_text(d, x, y, w, srct, &sf, false);
+		double h2s = h2 + 4 + pst_doc_text(d, x, y, cw1, srct, &sf, false);
+		double beside = h1 > h2s ? h1 : h2s;
+		if (across < best - 0.5) {
+			best = across;
+			stw = sw1;
+			src_beside = false;
+		}
+		if (beside < best - 0.5) {
+			best = beside;
+			stw = sw1;
+			src_beside = true;
+		}
+	}
+	double cx = x + stw + 12, cuw = w - stw - 12;
+	double hs = pst_doc_text(d, x, y, stw, "How to do it", &lf, draw) + 3;
+	hs += list(d, x, y + hs, stw, e->steps.v, e->steps.n, true, &pst_font_body, 1, draw);
+	double hc = 0;
+	if (e->cues.n) {
+		hc = pst_doc_text(d, cx, y, cuw, "Keep in mind", &lf, draw) + 3;
+		hc += list(d, cx, y + hc, cuw, e->cues.v, e->cues.n, false, &pst_font_body, 1, draw);
+	}
+	if (src_beside) {
+		hc += 4 + pst_doc_text(d, cx, y + hc + 4, cuw, srct, &sf, draw);
+		y += hs > hc ? hs : hc;
+	} else {
+		y += hs > hc ? hs : hc;
+		y += 3 + pst_doc_text(d, x, y + 3, w, srct, &sf, draw);
+	}
 	pst_buf_free(&src);
 	return y + pad - y0;
 }
@@ -396,37 +428,51 @@ static double relief_block(struct pst_doc *d, double y, bool draw, const void *a
 
 /* ---- tips and sources ---- */
 
+/* A tip on paper: its title and its first sentence, the gist; the whole tip is in the
+ * app and 'postura tips show', and its sources are in the list of sources. */
 static double tip_block(struct pst_doc *d, double y, bool draw, const void *arg)
 {
 	const struct pst_tip *t = arg;
 	double x = d->left, w = d->right - d->left, y0 = y;
-	y += pst_doc_text(d, x, y, w, t->title, &pst_font_label, draw) + 3;
 	struct pst_buf b;
 	pst_buf_init(&b, 1 << 16);
 	pst_markdown_text(&b, t->body, strlen(t->body), "", 100000);
-	/* one blank line between paragraphs is enough on paper */
-	struct pst_font f = pst_font_body;
-	f.markup = false;
-	size_t n = b.len;
-	while (n && b.s[n - 1] == '\n')
-		b.s[--n] = '\0';
-	y += pst_doc_text(d, x, y, w, b.s ? b.s : "", &f, draw) + 2;
+	char none[1] = "";
+	char *text = b.s ? b.s : none;
+	while (*text == '\n')
+		text++;
+	char *end = strstr(text, "\n\n");
+	if (end)
+		*end = '\0';
+	size_t n = strlen(text);
+	while (n && (text[n - 1] == '\n' || text[n - 1] == ' '))
+		text[--n] = '\0';
+	for (char *c = text; *c; c++)
+		if (*c == '\n')
+			*c = ' ';
+	/* its first sentence: the gist */
+	char *stop = strstr(text + (n > 24 ? 24 : n), ". ");
+	if (stop)
+		stop[1] = '\0';
+
+	char *title = pst_doc_esc(t->title), *body = pst_doc_esc(text);
+	struct pst_buf m;
+	pst_buf_init(&m, 1 << 16);
+	pst_buf_printf(&m, "<b>%s.</b> %s", title, body);
+	g_free(title);
+	g_free(body);
+	y += pst_doc_text(d, x, y, w, m.s ? m.s : "", &pst_font_body, draw);
+	pst_buf_free(&m);
 	pst_buf_free(&b);
-	struct pst_buf src;
-	pst_buf_init(&src, 8192);
-	pst_buf_puts(&src, "Sources: ");
-	pst_cite_text(&src, &t->sources);
-	struct pst_font sf = pst_font_small;
-	sf.markup = false;
-	y += pst_doc_text(d, x, y, w, src.s ? src.s : "", &sf, draw);
-	pst_buf_free(&src);
 	return y - y0;
 }
 
+/* A heading kept with what follows it: keep is the height of the first block under it,
+ * so that a page never ends on a heading (measure it with the block's own function). */
 static void heading(struct pst_doc *d, const char *text, double keep)
 {
 	double h = pst_doc_text(d, d->left, d->y, d->right - d->left, text, &pst_font_h1, false);
-	pst_doc_need(d, h + keep);
+	pst_doc_need(d, h + 6 + keep);
 	pst_doc_outline(d, text, true);
 	pst_doc_text(d, d->left, d->y, d->right - d->left, text, &pst_font_h1, true);
 	d->y += h + 6;
@@ -503,7 +549,6 @@ static int layout(struct pst_doc *d, const void *arg)
 		pst_doc_block(d, callout_block, &c, 14);
 	}
 
-	heading(d, "Your week: tick a box each time", 200);
 	{
 		struct pst_buf b, dur, rel;
 		pst_buf_init(&b, 4096);
@@ -516,6 +561,10 @@ static int layout(struct pst_doc *d, const void *arg)
 			       "<b>Break</b>: the daily relief break (about %s), once or twice a day, "
 			       "whenever your back aches after feeding, holding or sitting.",
 			       dur.s ? dur.s : "", rel.s ? rel.s : "");
+		double w = d->right - d->left;
+		heading(d, "Your week: tick a box each time",
+			pst_doc_text(d, d->left, d->y, w, b.s ? b.s : "", &pst_font_body, false) + 6 +
+				week_block(d, d->y, false, ho));
 		pst_doc_para(d, b.s ? b.s : "", &pst_font_body, 0, 6);
 		pst_buf_free(&b);
 		pst_buf_free(&dur);
@@ -529,13 +578,15 @@ static int layout(struct pst_doc *d, const void *arg)
 		pst_buf_puts(&b, "The routine, in this order (about ");
 		pst_text_duration(&b, plan->estimated_s);
 		pst_buf_puts(&b, ")");
-		heading(d, b.s ? b.s : "The routine", 220);
+		struct ex_arg first = {&plan->items[0], 1, pregnant};
+		heading(d, b.s ? b.s : "The routine",
+			plan->nitems ? exercise_block(d, d->y, false, &first) : 0);
 		pst_buf_free(&b);
 	}
 	for (size_t i = 0; i < plan->nitems; i++) {
 		struct ex_arg a = {&plan->items[i], (int)i + 1, pregnant};
 		pst_doc_outline(d, plan->items[i].ex->name, false);
-		pst_doc_block(d, exercise_block, &a, 10);
+		pst_doc_block(d, exercise_block, &a, 8);
 	}
 
 	if (plan->nrelief) {
@@ -544,10 +595,14 @@ static int layout(struct pst_doc *d, const void *arg)
 		pst_buf_puts(&b, "Daily relief break (about ");
 		pst_text_duration(&b, plan->relief_s);
 		pst_buf_puts(&b, ")");
-		heading(d, b.s ? b.s : "Daily relief break", 90);
+		static const char intro[] = "When your back aches after feeding, holding or sitting, "
+					    "and on the days without a session:";
+		struct ex_arg first = {&plan->relief[0], 1, pregnant};
+		heading(d, b.s ? b.s : "Daily relief break",
+			pst_doc_text(d, d->left, d->y, d->right - d->left, intro, &pst_font_body, false) +
+				6 + relief_block(d, d->y, false, &first));
 		pst_buf_free(&b);
-		pst_doc_para(d, "When your back aches after feeding, holding or sitting, and on the days "
-				"without a session:", &pst_font_body, 0, 6);
+		pst_doc_para(d, intro, &pst_font_body, 0, 6);
 		for (size_t i = 0; i < plan->nrelief; i++) {
 			struct ex_arg a = {&plan->relief[i], (int)i + 1, pregnant};
 			pst_doc_block(d, relief_block, &a, 8);
@@ -556,12 +611,19 @@ static int layout(struct pst_doc *d, const void *arg)
 	}
 
 	if (plan->ntips) {
-		heading(d, "Everyday tips for you", 80);
+		static const char intro[] = "The gist of each: the postura app (Tips) and 'postura tips "
+					    "show' have them in full.";
+		struct pst_font f = pst_font_small;
+		f.markup = false;
+		heading(d, "Everyday tips for you",
+			pst_doc_text(d, d->left, d->y, d->right - d->left, intro, &f, false) + 4 +
+				tip_block(d, d->y, false, plan->tips[0]));
+		pst_doc_para(d, intro, &f, 0, 4);
 		for (size_t i = 0; i < plan->ntips; i++)
-			pst_doc_block(d, tip_block, plan->tips[i], 10);
+			pst_doc_block(d, tip_block, plan->tips[i], 5);
+		d->y += 4;
 	}
 
-	heading(d, "Sources", 60);
 	{
 		/* Every source the plan's exercises, cautions and tips cite, once each, in the
 		 * order met: the readable citation and where to find it. */
@@ -581,22 +643,39 @@ static int layout(struct pst_doc *d, const void *arg)
 		for (size_t i = 0; i < plan->ntips; i++)
 			for (size_t k = 0; k < plan->tips[i]->sources.n; k++)
 				add_unique(ids, &nids, 96, plan->tips[i]->sources.v[k].id);
-		struct pst_font f = pst_font_body;
-		f.markup = false;
+		struct pst_buf cites[96];
+		size_t nc = 0;
 		for (size_t s = 0; s < nids; s++) {
 			const struct pst_source *src = pst_sources_find(pst_cite_sources(), ids[s]);
 			if (!src)
 				continue;
-			struct pst_buf b;
-			pst_buf_init(&b, 4096);
-			pst_source_cite(&b, src);
-			pst_buf_puts(&b, ". ");
-			pst_source_where(&b, src);
-			pst_buf_puts(&b, ".");
-			pst_doc_para(d, b.s ? b.s : "", &f, 0, 3);
-			pst_buf_free(&b);
+			struct pst_buf *b = &cites[nc++];
+			pst_buf_init(b, 4096);
+			pst_source_cite(b, src);
+			pst_buf_puts(b, ". ");
+			pst_source_where(b, src);
+			pst_buf_puts(b, ".");
 		}
-		d->y += 6;
+		bool headed = false;
+		struct pst_font sf = pst_font_small;
+		sf.markup = false;
+		sf.color = PST_DOC_TEXT;
+		for (size_t s = 0; s < nc; s++) {
+			const char *t = cites[s].s ? cites[s].s : "";
+			if (!headed)
+				heading(d, "Sources",
+					pst_doc_text(d, d->left, d->y, d->right - d->left, t, &sf, false));
+			headed = true;
+			pst_doc_para(d, t, &sf, 0, 2);
+		}
+		for (size_t s = 0; s < nc; s++)
+			pst_buf_free(&cites[s]);
+		struct pst_font f = pst_font_small;
+		f.markup = false;
+		f.color = PST_DOC_TEXT;
+		if (!headed)
+			heading(d, "Sources", 40);
+		d->y += 4;
 		pst_doc_para(d,
 			     "The exercises come from the articles above and published guidelines "
 			     "(ACOG Committee Opinion 804, the 2019 Canadian guideline, RCOG, NHS). No "

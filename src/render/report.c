@@ -298,8 +298,6 @@ static void heading(struct pst_doc *d, const char *text, double keep)
 	d->y += h + 6;
 }
 
-static const char *const dir_words[PST_PROG__MAX] = {"made harder", "made easier",
-						    "kept (could not go easier)"};
 
 static int cmp_change(const void *a, const void *b)
 {
@@ -317,7 +315,7 @@ static int cmp_session(const void *a, const void *b)
 
 static int progression_section(struct pst_doc *d, const struct pst_report_input *in)
 {
-	heading(d, "Exercises made harder or easier", 60);
+	heading(d, "Exercises made harder or easier", 120); /* the table's head and a row or two */
 	struct pst_font f = pst_font_body;
 	f.markup = false;
 	if (!in->prog) {
@@ -342,6 +340,13 @@ static int progression_section(struct pst_doc *d, const struct pst_report_input 
 		if (in->prog->v[i].changed)
 			v[k++] = &in->prog->v[i].last;
 	qsort(v, n, sizeof *v, cmp_change);
+	/* A move to a variant is the last change of both exercises (the one left and the one
+	 * taken up): the same change, one row. */
+	size_t kept = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!kept || v[i]->seq != v[kept - 1]->seq)
+			v[kept++] = v[i];
+	n = kept;
 	static const double frac[] = {0.21, 0.11, 0.24, 0.12, 0.32};
 	struct table head = {5, frac, {"Exercise", "Change", "Dose", "Session", "Why"}, true, false};
 	pst_doc_block(d, row_block, &head, 0);
@@ -358,7 +363,7 @@ static int progression_section(struct pst_doc *d, const struct pst_report_input 
 		pst_buf_puts(&dose, " \xe2\x86\x92 ");
 		pst_text_dose(&dose, &ch->to_dose);
 		struct table row = {5, frac,
-				    {name, dir_words[ch->dir], dose.s ? dose.s : "",
+				    {name, pst_vocab_plain(&pst_vocab_prog_dir, (int)ch->dir), dose.s ? dose.s : "",
 				     pst_day_format(ch->day, day, sizeof day), ch->reason},
 				    false, i % 2 == 1};
 		pst_doc_block(d, row_block, &row, 0);
@@ -371,7 +376,7 @@ static int progression_section(struct pst_doc *d, const struct pst_report_input 
 
 static int sessions_section(struct pst_doc *d, const struct pst_report_input *in)
 {
-	heading(d, "Sessions, most recent first", 60);
+	heading(d, "Sessions, most recent first", 90);
 	struct pst_font f = pst_font_body;
 	f.markup = false;
 	if (!in->nsessions) {
@@ -465,7 +470,7 @@ static int layout(struct pst_doc *d, const void *arg)
 		err = sessions_section(d, in);
 	if (err)
 		return err;
-	heading(d, "How to read this report", 40);
+	heading(d, "How to read this report", 80);
 	struct pst_font sf = pst_font_small;
 	sf.markup = false;
 	sf.size = 8.5;

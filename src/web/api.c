@@ -107,20 +107,21 @@ void api_screen(struct web *w, struct req *r)
 	}
 	/* The stages asked: ?stage=, else the saved profile's, else both. */
 	unsigned stages = PST_BIT(PST_STAGE__MAX) - 1;
-	if (r->q[0].set) {
+	int weeks = -1; /* the profile's weeks pick the questions, when its stage is asked */
+	struct pst_saved_profile sp;
+	struct pst_profile p;
+	bool found = false;
+	web_store_lock(w);
+	pst_app_profile(w->cfg.store, r->today, &sp, &p, &found);
+	web_store_unlock(w);
+	if (r->q[0].set)
 		stages = PST_BIT(r->q[0].word);
-	} else {
-		struct pst_saved_profile sp;
-		struct pst_profile p;
-		bool found = false;
-		web_store_lock(w);
-		pst_app_profile(w->cfg.store, r->today, &sp, &p, &found);
-		web_store_unlock(w);
-		if (found)
-			stages = PST_BIT(p.stage);
-	}
+	else if (found)
+		stages = PST_BIT(p.stage);
+	if (found && stages == PST_BIT(p.stage))
+		weeks = p.weeks;
 	struct pst_screen_result res;
-	err = pst_screen_evaluate(w->cfg.questions, &a, stages, &res);
+	err = pst_screen_evaluate_at(w->cfg.questions, &a, stages, weeks, &res);
 	pst_answers_free(&a);
 	if (err) {
 		web_error(r, 500, "internal", NULL, "%s", pst_strerror(err));

@@ -20,8 +20,18 @@ enum {
 	WEB_CONNECTIONS_MAX = 512,
 	WEB_CONNECTION_MEMORY = 32 * 1024, /* request line + headers + body chunks */
 	WEB_TIMEOUT_S = 15,                /* a slow or stuck client is dropped */
+	/* A connection that has not sent a whole request line and headers this long after
+	 * it opened (or after its last reply) is closed, however slowly it keeps sending:
+	 * slowloris. libmicrohttpd's own timeout only counts idle time. */
+	WEB_HEADER_TIMEOUT_MS = 4000,
+	WEB_BODY_TIMEOUT_MS = 30000, /* the same for a body (64 KiB at most) */
 	WEB_THREADS = 2,                   /* the machine has 2 cores */
 	WEB_PATH_ARG_MAX = 64,
+	/* A longer request target, or more query parameters, gets 414 before libmicrohttpd
+	 * parses the query into its pool: with a few hundred parameters, or a few dozen in a
+	 * target near the pool's size, it runs out, answers nothing and holds the slot. */
+	WEB_URI_MAX = 8192,
+	WEB_QUERY_PARAMS_MAX = 64,
 	WEB_HOSTS_MAX = 24,     /* Host values accepted: the loopback names and --host's */
 	WEB_HOST_LEN = 264      /* a DNS name (253) with ":65535" */
 };
@@ -62,6 +72,8 @@ struct web {
 	struct web_blob *assets; /* the gzip copies of web_assets (data unused) */
 	size_t *fig_first;       /* index of exercise i's first pose in figs */
 	size_t nfigs;
+	pthread_mutex_t conns_mu;
+	struct web_conn *conns; /* every open connection, for the header deadline */
 	char hosts[WEB_HOSTS_MAX][WEB_HOST_LEN]; /* the Host values served (host_allowed) */
 	size_t nhosts;
 };
@@ -83,6 +95,7 @@ struct web_reply {
 	const char *cache;        /* Cache-Control; NULL: no-store */
 	char allow[64];           /* Allow, for 405 */
 	bool set_cookie;          /* the CSRF cookie */
+	bool close;               /* Connection: close (a request whose framing is in doubt) */
 	bool no_cookie;           /* never the CSRF cookie (a request under a foreign Host) */
 	bool queued;              /* the handler queued a response itself (cache hit) */
 };
@@ -99,8 +112,18 @@ struct web_arg {
 
 enum { WEB_ARGS_MAX = 8 };
 
+/* One a connection (MHD_OPTION_NOTIFY_CONNECTION): the request it holds, freed when the
+ * connection closes if libmicrohttpd never reported the request completed. */
+struct web_conn {
+	struct req *pending;
+	struct web_conn *prev, *next; /* web.conns, under web.conns_mu */
+	int fd;
+	int64_t deadline_ms; /* closed then if still waiting for headers or a body; 0: none */
+};
+
 struct req {
 	struct web *w;
+	struct web_conn *wc;
 	struct MHD_Connection *conn;
 	char *uri; /* raw request target, path and query */
 	const char *path;

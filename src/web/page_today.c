@@ -482,6 +482,10 @@ void page_session(struct web *w, struct req *r)
 	 * beside the timer is still sent with it. */
 	pst_html_raw(b, "<div id=\"player\" hidden></div>");
 	pain_select(b, "pain_before", "Pain now, before you start (0-10)", true);
+	/* The advice of a check-in this high (pst_pain_advice), shown by the player when the
+	 * pain chosen reaches it, as the terminal says it before a session. */
+	pst_html_printf(b, "<p class=\"notice warn pain-advice\" role=\"note\" data-from=\"%d\" hidden>%s</p>",
+			PST_PAIN_HIGH, pst_pain_advice(PST_PAIN_HIGH));
 	pst_html_printf(b, "<input type=\"hidden\" name=\"n\" value=\"%zu\"><ol class=\"steps-list\">", n);
 	for (size_t i = 0; i < n; i++)
 		player_step(b, &items[i], i, n,

@@ -400,7 +400,7 @@ static void screening_confirm(struct web *w, struct pst_buf *b, enum pst_stage s
 				   "answered yes to:</p><ul class=\"reasons\">",
 				pst_outcome_headline(res->outcome));
 	for (size_t i = 0; i < res->nreasons; i++)
-		pst_html_printf(b, "<li><p class=\"q\">%s</p><p><strong>%s</strong></p></li>",
+		pst_html_printf(b, "<li><p class=\"q\"><strong>%s</strong></p><p>%s</p></li>",
 				res->reasons[i]->question, res->reasons[i]->advice);
 	if (res->nreasons)
 		pst_html_raw(b, "</ul></section>");
@@ -884,40 +884,88 @@ static void select_filter(struct pst_buf *b, const char *name, const char *label
 	pst_html_raw(b, "</select></p>");
 }
 
+/* The rule that leaves e out of the person's plan at their stage, or NULL (no profile,
+ * or none does). */
+static const struct pst_rule *ruled_out(const struct person *pe, const struct pst_exercise *e)
+{
+	return pe->has_profile ? pst_rules_excluding(e, &pe->p) : NULL;
+}
+
 void page_exercises(struct web *w, struct req *r)
 {
 	const struct pst_catalog *c = w->cfg.cat;
+	struct person pe;
+	int err = person_read(w, r, &pe);
+	if (err) {
+		store_error_page(w, r, err);
+		return;
+	}
+	const char *query = r->q[4].set ? r->q[4].s : "";
 	struct pst_buf *b = page_begin(w, r, "Exercise library", "/exercises");
-	pst_html_raw(b, "<h1>Exercise library</h1><form method=\"get\" action=\"/exercises\" class=\"filters\">");
+	/* One GET form: the search and the filters work without JavaScript, and the address
+	 * of the results can be kept or shared. */
+	pst_html_printf(b, "<h1>Exercise library</h1><form method=\"get\" action=\"/exercises\" "
+			   "class=\"filters\" role=\"search\"><p class=\"search\"><label for=\"q\">Search "
+			   "by name, muscle, body part or position</label><input type=\"search\" id=\"q\" "
+			   "name=\"q\" maxlength=\"%d\" value=\"%s\" placeholder=\"e.g. upper back, "
+			   "sitting, chest\"></p>",
+			PST_SEARCH_MAX, query);
 	select_filter(b, "kind", "Kind", &pst_vocab_kind, &r->q[0]);
 	select_filter(b, "position", "Position", &pst_vocab_position, &r->q[1]);
 	select_filter(b, "region", "Body region", &pst_vocab_region, &r->q[2]);
 	select_filter(b, "equipment", "Equipment", &pst_vocab_equipment, &r->q[3]);
-	pst_html_raw(b, "<p><button type=\"submit\">Show</button></p></form><ul class=\"cards\">");
+	pst_html_raw(b, "<p><button type=\"submit\">Show</button></p></form>");
 	size_t shown = 0;
+	bool filtered = *query;
+	for (int k = 0; k < 4; k++)
+		filtered |= r->q[k].set;
+	struct pst_buf list;
+	pst_buf_init(&list, 1 << 20);
 	for (size_t i = 0; i < c->n; i++) {
 		const struct pst_exercise *e = &c->ex[i];
 		if ((r->q[0].set && (int)e->kind != r->q[0].word) ||
 		    (r->q[1].set && (int)e->position != r->q[1].word) ||
 		    (r->q[2].set && !(e->regions & PST_BIT(r->q[2].word))) ||
-		    (r->q[3].set && !(e->equipment & PST_BIT(r->q[3].word))))
+		    (r->q[3].set && !(e->equipment & PST_BIT(r->q[3].word))) ||
+		    !pst_exercise_matches(e, query))
 			continue;
 		shown++;
-		pst_html_printf(b, "<li><h2><a href=\"/exercises/%s\">%s</a></h2><p>%s</p><p class=\"meta\">%s · %s",
-				e->id, e->name, e->summary, pst_vocab_plain(&pst_vocab_kind, (int)e->kind),
+		/* a small still of the movement's end beside the name */
+		pst_html_printf(&list, "<li class=\"has-thumb\"><img class=\"thumb\" src=\"/img/%s-%s.svg\" "
+				       "width=\"96\" height=\"72\" alt=\"\" loading=\"lazy\"><div>"
+				       "<h2><a href=\"/exercises/%s\">%s</a></h2><p>%s</p><p class=\"meta\">%s · %s",
+				e->id, e->scene.n ? e->scene.poses[e->scene.n - 1].name : "end", e->id, e->name,
+				e->summary, pst_vocab_plain(&pst_vocab_kind, (int)e->kind),
 				pst_vocab_plain(&pst_vocab_position, (int)e->position));
 		if (e->equipment) {
 			struct pst_buf t;
 			pst_buf_init(&t, 256);
 			pst_text_mask(&t, &pst_vocab_equipment, e->equipment, "");
-			pst_html_printf(b, " · needs %s", t.s ? t.s : "");
+			pst_html_printf(&list, " · needs %s", t.s ? t.s : "");
 			pst_buf_free(&t);
 		}
-		pst_html_raw(b, "</p></li>");
+		pst_html_raw(&list, "</p>");
+		const struct pst_rule *rule = ruled_out(&pe, e);
+		if (rule)
+			pst_html_printf(&list, "<p class=\"ruled-out\">%s</p>",
+					rule->choice ? "Left out by your choices" : "Not for you at this stage");
+		pst_html_raw(&list, "</div></li>");
 	}
-	pst_html_raw(b, "</ul>");
-	if (!shown)
-		pst_html_raw(b, "<p>No exercise matches these filters.</p>");
+	if (filtered)
+		pst_html_printf(b, "<p class=\"found\" role=\"status\">%zu of %zu exercises%s%s%s. "
+				   "<a href=\"/exercises\">Show all</a></p>",
+				shown, c->n, *query ? " match \u201c" : "", query, *query ? "\u201d" : "");
+	if (shown && list.s && !list.failed) {
+		/* list was written by the escaping writer */
+		pst_html_raw(b, "<ul class=\"cards\">");
+		pst_html_raw(b, list.s);
+		pst_html_raw(b, "</ul>");
+	}
+	else
+		pst_html_raw(b, "<p>No exercise matches. Try fewer or other words, such as \u201cneck\u201d, "
+				"\u201cchest\u201d or \u201csitting\u201d.</p>");
+	pst_buf_free(&list);
+	person_free(&pe);
 	page_end(b, NULL);
 }
 
@@ -976,9 +1024,36 @@ void page_exercise(struct web *w, struct req *r)
 		page_error(r, 404, "Not found", "There is no such exercise in the library.");
 		return;
 	}
+	struct person pe;
+	int err = person_read(w, r, &pe);
+	if (err) {
+		store_error_page(w, r, err);
+		return;
+	}
 	struct pst_buf *b = page_begin(w, r, e->name, "/exercises");
-	pst_html_printf(b, "<h1>%s</h1><p class=\"lead\">%s</p><p>%s</p><div class=\"poses\" data-moving>",
-			e->name, e->summary, e->purpose);
+	pst_html_printf(b, "<h1>%s</h1><p class=\"lead\">%s</p>", e->name, e->summary);
+	/* Left out of the person's plan at their stage: the rule's reason comes first, above
+	 * the pictures and the instructions. */
+	const struct pst_rule *rule = ruled_out(&pe, e);
+	if (rule) {
+		char words[96];
+		pst_html_printf(b, "<section class=\"notice warn ruled-out\" aria-labelledby=\"ro-h\"><h2 id=\"ro-h\">%s</h2>"
+				   "<p>%s</p>",
+				rule->choice ? "Left out by your choices" : "Not for you at this stage",
+				rule->reason);
+		if (rule->sources.n) {
+			pst_html_raw(b, "<p class=\"source\">Source: ");
+			pst_cite_html(b, &rule->sources);
+			pst_html_raw(b, "</p>");
+		}
+		pst_html_printf(b, "<p>It is not in your plan (%s). ",
+				pst_profile_stage_words(&pe.p, words, sizeof words));
+		pst_html_raw(b, rule->choice ? "<a href=\"/profile\">Change your profile</a> to include it.</p></section>"
+					     : "<a href=\"/today\">See today\u2019s plan</a>; what follows is "
+					       "for reference.</p></section>");
+	}
+	person_free(&pe);
+	pst_html_printf(b, "<p>%s</p><div class=\"poses\" data-moving>", e->purpose);
 	page_figure_moving(b, e, false);
 	for (size_t i = 0; i < e->scene.n; i++) {
 		pst_html_raw(b, "<figure class=\"pose\">");

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/catalog.h"
 #include "core/vocab.h"
 #include "render/document.h"
 #include "internal.h"
@@ -29,6 +30,7 @@ static const struct param p_library[] = {
 	{"position", PT_WORD, 0, 0, &pst_vocab_position},
 	{"region", PT_WORD, 0, 0, &pst_vocab_region},
 	{"equipment", PT_WORD, 0, 0, &pst_vocab_equipment},
+	{"q", PT_TEXT, 0, PST_SEARCH_MAX, NULL},
 	{NULL, 0, 0, 0, NULL}};
 static const struct param p_done[] = {{"id", PT_INT, 1, 9007199254740991L, NULL}, {NULL, 0, 0, 0, NULL}};
 static const struct param p_profile[] = {{"saved", PT_INT, 0, 1, NULL}, {NULL, 0, 0, 0, NULL}};

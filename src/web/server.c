@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdarg.h>
@@ -19,6 +20,7 @@
 #include <zlib.h>
 
 #include "app/app.h"
+#include "confine.h"
 #include "internal.h"
 
 /* Sent with every reply. No inline script anywhere. The one inline style is the site's
@@ -197,6 +199,8 @@ static enum MHD_Result send_reply(struct web *w, struct req *r)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, rp->disposition);
 	if (rp->allow[0])
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, rp->allow);
+	if (rp->close)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
 	enum MHD_Result ret = MHD_queue_response(r->conn, rp->status, resp);
 	MHD_destroy_response(resp);
 	rp->queued = true;
@@ -215,12 +219,36 @@ void web_store_unlock(struct web *w)
 	pthread_mutex_unlock(&w->store_mu);
 }
 
+/* The store's message names the database's file (its full path): that is for the
+ * server's log, not for whoever sent the request. The reply gets the message with the
+ * path taken out, and any other word naming a file replaced. */
 const char *web_store_errmsg(struct web *w, int err, char *buf, size_t size)
 {
+	char full[sizeof w->cfg.store->errmsg];
 	web_store_lock(w);
 	const char *m = w->cfg.store->errmsg;
-	snprintf(buf, size, "%s", m[0] ? m : pst_strerror(err));
+	snprintf(full, sizeof full, "%s", m[0] ? m : pst_strerror(err));
 	web_store_unlock(w);
+	fprintf(stderr, "postura: store: %s\n", full);
+	const char *p = w->cfg.db_path, *s = full;
+	size_t pn = p ? strlen(p) : 0;
+	if (pn && strncmp(s, p, pn) == 0 && s[pn] == ':')
+		s += pn + 1 + (s[pn + 1] == ' ');
+	struct pst_buf out;
+	pst_buf_init(&out, size);
+	while (*s) {
+		size_t n = strcspn(s, " \t");
+		if (memchr(s, '/', n))
+			pst_buf_puts(&out, "(a file)");
+		else
+			pst_buf_add(&out, s, n);
+		s += n;
+		size_t sp = strspn(s, " \t");
+		pst_buf_add(&out, s, sp);
+		s += sp;
+	}
+	snprintf(buf, size, "%s", out.s && out.len ? out.s : pst_strerror(err));
+	pst_buf_free(&out);
 	return buf;
 }
 
@@ -471,17 +499,125 @@ static enum web_method method_of(const char *m)
 	return M_OTHER;
 }
 
+/* Writes r->reply straight to the socket with the headers of every reply, then shuts
+ * the socket: for a request libmicrohttpd would answer itself, with a bare page (or not
+ * at all, when its memory pool ran out), or answer twice (a bad Content-Length in
+ * 0.9.75). libmicrohttpd then fails to send its own and closes the connection. */
+static void send_raw(struct web *w, struct req *r)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	struct web_reply *rp = &r->reply;
+	if (!ci || rp->queued)
+		return;
+	rp->queued = true;
+	const char *ctype = rp->ctype ? rp->ctype : "text/plain; charset=utf-8";
+	const char *reason = MHD_get_reason_phrase_for(rp->status);
+	struct pst_buf b;
+	pst_buf_init(&b, WEB_BODY_MAX + 4096);
+	pst_buf_printf(&b,
+		       "HTTP/1.1 %u %s\r\nContent-Type: %s\r\nContent-Security-Policy: %s\r\n"
+		       "X-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\n"
+		       "Referrer-Policy: no-referrer\r\nCache-Control: no-store\r\n"
+		       "Connection: close\r\nContent-Length: %zu\r\n\r\n",
+		       rp->status, reason && *reason ? reason : "Error", ctype, w->csp, rp->body.len);
+	if (rp->body.s)
+		pst_buf_add(&b, rp->body.s, rp->body.len);
+	int fd = ci->connect_fd;
+	size_t off = 0;
+	/* The socket is non-blocking; a reply of a few KiB fits its buffer, but wait a
+	 * little for a slow reader rather than cut the reply. */
+	while (!b.failed && off < b.len) {
+		ssize_t n = send(fd, b.s + off, b.len - off, MSG_NOSIGNAL);
+		if (n > 0) {
+			off += (size_t)n;
+		} else if (n < 0 && errno == EINTR) {
+			continue;
+		} else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			struct pollfd pfd = {.fd = fd, .events = POLLOUT};
+			if (poll(&pfd, 1, 1000) <= 0)
+				break;
+		} else {
+			break;
+		}
+	}
+	pst_buf_free(&b);
+	shutdown(fd, SHUT_RDWR);
+	/* libmicrohttpd may not notice (out of pool memory it waits for the timeout): a
+	 * second is enough. This runs in its thread, inside a callback of this connection. */
+	MHD_set_connection_option(r->conn, MHD_CONNECTION_OPTION_TIMEOUT, 1u);
+}
+
 /* The URI callback runs first, with the request target as sent: the query string is
  * decoded by our own parser (src/web/form.c), not libmicrohttpd's. What it returns is
- * the request's state from then on. */
+ * the request's state from then on; the connection's context holds it too, so that it
+ * is freed when the connection closes even if libmicrohttpd never calls on_done (it
+ * does not when it gives up on a request itself, e.g. out of pool memory). */
+static void free_req(struct req *r);
+
+/* Whether the request line ended in a bare LF rather than CR LF, which libmicrohttpd
+ * 0.9.75 takes whatever its strictness. It hands us the target inside its read buffer,
+ * where it has cut the line: "TARGET\0HTTP/1.1\0\0" for CR LF (it clears both), and
+ * "TARGET\0HTTP/1.1\0" and the next line for a bare LF. Only that layout is read. */
+static bool bare_lf(const char *uri)
+{
+	if (!uri)
+		return false;
+	const char *v = uri + strlen(uri) + 1;
+	if (strncmp(v, "HTTP/1.", 7) != 0 || !v[7] || v[8])
+		return false;
+	return v[9] != '\0';
+}
+
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
+	struct web *w = cls;
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct web_conn *wc = ci ? ci->socket_context : NULL;
+	if (wc && wc->pending) {
+		free_req(wc->pending); /* an earlier request on this connection, never completed */
+		wc->pending = NULL;
+	}
 	struct req *r = calloc(1, sizeof(*r));
 	if (!r)
 		return NULL;
-	r->w = cls;
+	r->w = w;
 	r->conn = conn;
+	r->wc = wc;
 	r->uri = strdup(uri ? uri : "/");
+	if (!r->uri) {
+		free(r);
+		return NULL;
+	}
+	if (wc)
+		wc->pending = r;
+	/* libmicrohttpd parses the query into its per-connection pool after this returns,
+	 * and with a few hundred parameters the pool runs out: it then answers nothing and
+	 * holds the connection until the timeout. No route takes more than a handful. */
+	const char *q = strchr(r->uri, '?');
+	size_t n = 0;
+	for (; q; q = strchr(q + 1, '&'))
+		n++;
+	size_t len = strlen(r->uri);
+	if (bare_lf(uri)) {
+		r->path = strncmp(r->uri, "/api/", 5) == 0 ? "/api/" : "/";
+		r->early = MHD_HTTP_BAD_REQUEST;
+		web_error(r, r->early, "malformed", NULL,
+			  "a line of the request ends in a bare LF: HTTP lines end in CR LF");
+		send_raw(w, r);
+	} else if (n > WEB_QUERY_PARAMS_MAX || len > WEB_URI_MAX) {
+		r->path = strncmp(r->uri, "/api/", 5) == 0 ? "/api/" : "/"; /* JSON or a page */
+		r->early = MHD_HTTP_URI_TOO_LONG;
+		if (len > WEB_URI_MAX)
+			web_error(r, r->early, "uri-too-long", NULL,
+				  "the address is longer than %d bytes", WEB_URI_MAX);
+		else
+			web_error(r, r->early, "too-many-parameters", NULL,
+				  "the address has more than %d query parameters",
+				  WEB_QUERY_PARAMS_MAX);
+		send_raw(w, r);
+	}
 	return r;
 }
 
@@ -489,6 +625,8 @@ static void free_req(struct req *r)
 {
 	if (!r)
 		return;
+	if (r->wc && r->wc->pending == r)
+		r->wc->pending = NULL;
 	free(r->uri);
 	pst_form_free(&r->query);
 	pst_form_free(&r->form);
@@ -497,11 +635,81 @@ static void free_req(struct req *r)
 	free(r);
 }
 
+/* The deadline of a connection: WEB_HEADER_TIMEOUT_MS from when it opens and from each
+ * reply, for the next request's headers; WEB_BODY_TIMEOUT_MS from the headers for a
+ * body; none while the reply is made and sent (libmicrohttpd's idle timeout). */
+static void set_deadline(struct web *w, struct web_conn *wc, int ms)
+{
+	if (!wc)
+		return;
+	pthread_mutex_lock(&w->conns_mu);
+	wc->deadline_ms = ms ? monotonic_ms() + ms : 0;
+	pthread_mutex_unlock(&w->conns_mu);
+}
+
 static void on_done(void *cls, struct MHD_Connection *conn, void **con_cls,
 		    enum MHD_RequestTerminationCode why)
 {
-	free_req(*con_cls);
+	struct req *r = *con_cls;
+	if (r)
+		set_deadline(cls, r->wc, WEB_HEADER_TIMEOUT_MS); /* keep-alive: the next request */
+	free_req(r);
 	*con_cls = NULL;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	struct web *w = cls;
+	struct web_conn *wc = *socket_context;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		wc = calloc(1, sizeof(*wc));
+		if (!wc || !ci) {
+			free(wc);
+			return;
+		}
+		wc->fd = ci->connect_fd;
+		pthread_mutex_lock(&w->conns_mu);
+		wc->deadline_ms = monotonic_ms() + WEB_HEADER_TIMEOUT_MS;
+		wc->next = w->conns;
+		if (w->conns)
+			w->conns->prev = wc;
+		w->conns = wc;
+		pthread_mutex_unlock(&w->conns_mu);
+		*socket_context = wc;
+		return;
+	}
+	if (wc) {
+		/* Out of the list before libmicrohttpd closes the socket, so the sweep never
+		 * touches a descriptor that could already name another connection. */
+		pthread_mutex_lock(&w->conns_mu);
+		if (wc->prev)
+			wc->prev->next = wc->next;
+		else
+			w->conns = wc->next;
+		if (wc->next)
+			wc->next->prev = wc->prev;
+		pthread_mutex_unlock(&w->conns_mu);
+		free_req(wc->pending);
+		free(wc);
+	}
+	*socket_context = NULL;
+}
+
+/* Closes every connection past its deadline, however slowly it keeps sending: shutting
+ * the socket makes libmicrohttpd see the end and free the slot. */
+static void sweep_slow(struct web *w)
+{
+	int64_t now = monotonic_ms();
+	pthread_mutex_lock(&w->conns_mu);
+	for (struct web_conn *wc = w->conns; wc; wc = wc->next)
+		if (wc->deadline_ms && now > wc->deadline_ms) {
+			shutdown(wc->fd, SHUT_RDWR);
+			wc->deadline_ms = 0; /* once */
+		}
+	pthread_mutex_unlock(&w->conns_mu);
 }
 
 static bool media_type_is(const char *value, const char *want)
@@ -602,6 +810,57 @@ static void dispatch(struct web *w, struct req *r)
 	r->route->fn(w, r);
 }
 
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
+				   const char *value)
+{
+	struct {
+		const char *name;
+		int n;
+	} *c = cls;
+	if (strcasecmp(key, c->name) == 0)
+		c->n++;
+	return MHD_YES;
+}
+
+static int header_count(struct req *r, const char *name)
+{
+	struct {
+		const char *name;
+		int n;
+	} c = {name, 0};
+	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_header, &c);
+	return c.n;
+}
+
+/* What libmicrohttpd 0.9.75 lets through in how a request is framed, refused at once
+ * (400) before a body is waited for: HTTP/1.1 without a Host, two Content-Lengths, a
+ * Transfer-Encoding other than chunked (it would wait for a body it cannot read), or
+ * both headers (a request two servers could split differently). */
+static bool framing(struct req *r, const char *version)
+{
+	const char *why = NULL;
+	const char *te = web_header(r, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+	int nte = header_count(r, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+	int ncl = header_count(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (strcmp(version, MHD_HTTP_VERSION_1_1) == 0 && header_count(r, MHD_HTTP_HEADER_HOST) == 0)
+		why = "an HTTP/1.1 request needs a Host header";
+	else if (header_count(r, MHD_HTTP_HEADER_HOST) > 1)
+		why = "more than one Host header";
+	else if (ncl > 1)
+		why = "more than one Content-Length header";
+	else if (nte > 1 || (te && strcasecmp(te, "chunked") != 0))
+		why = "the only Transfer-Encoding taken is chunked";
+	else if (te && ncl)
+		why = "both Transfer-Encoding and Content-Length";
+	if (!why)
+		return false;
+	r->early = MHD_HTTP_BAD_REQUEST;
+	r->reply.no_cookie = true;
+	r->reply.close = true;
+	web_error(r, r->early, "malformed", NULL, "%s", why);
+	return true;
+}
+
 static bool has_body(struct req *r)
 {
 	const char *clen = web_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -615,16 +874,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 {
 	struct web *w = cls;
 	struct req *r = *con_cls;
-	if (!r)
-		return MHD_NO; /* out of memory in on_uri */
+	if (!r || r->reply.queued)
+		return MHD_NO; /* out of memory in on_uri, or answered there (send_raw) */
 	if (!r->started) {
 		r->started = true;
+		set_deadline(w, r->wc, 0);
 		r->conn = conn;
 		r->path = url;
 		r->method = method_of(method);
 		pst_buf_init(&r->body, WEB_BODY_MAX);
 		const char *host = web_header(r, MHD_HTTP_HEADER_HOST);
-		if (!host_allowed(w, host)) {
+		if (framing(r, version)) {
+			/* r->early and the reply are set */
+		} else if (!host_allowed(w, host)) {
 			/* Nothing of the person's, not even the CSRF cookie. */
 			r->early = MHD_HTTP_MISDIRECTED_REQUEST;
 			r->reply.no_cookie = true;
@@ -641,6 +903,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		 * first call: bench/RESULTS.md, PERF-ANCHORS.md). */
 		if (r->early && has_body(r))
 			return send_reply(w, r);
+		if (!r->early && has_body(r))
+			set_deadline(w, r->wc, WEB_BODY_TIMEOUT_MS);
 		return MHD_YES;
 	}
 	if (*upload_size) {
@@ -655,6 +919,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	set_deadline(w, r->wc, 0);
 	if (!r->early)
 		dispatch(w, r);
 	return send_reply(w, r);
@@ -718,6 +983,7 @@ static int setup(struct web *w, const struct pst_web_config *cfg)
 	pthread_mutex_init(&w->store_mu, NULL);
 	pthread_mutex_init(&w->fig_mu, NULL);
 	pthread_rwlock_init(&w->cache_mu, NULL);
+	pthread_mutex_init(&w->conns_mu, NULL);
 	int err = make_token(w);
 	if (!err)
 		err = make_csp(w);
@@ -789,6 +1055,7 @@ static void teardown(struct web *w)
 	free(w->assets);
 	free(w->fig_first);
 	pthread_rwlock_destroy(&w->cache_mu);
+	pthread_mutex_destroy(&w->conns_mu);
 	pthread_mutex_destroy(&w->fig_mu);
 	pthread_mutex_destroy(&w->store_mu);
 	sodium_memzero(w->csrf, sizeof w->csrf);
@@ -865,6 +1132,18 @@ int pst_web_serve(const struct pst_web_config *cfg, FILE *out, char *errmsg, siz
 	}
 	unsigned port = ntohs(v6 ? s6->sin6_port : s4->sin_port);
 	make_hosts(w, host, v6, port);
+	/* From here on the server only serves: confined before libmicrohttpd starts its
+	 * threads, which inherit it (docs/web.md, "Confinement"). */
+	char dbdir[4096];
+	snprintf(dbdir, sizeof dbdir, "%s", cfg->db_path && cfg->db_path[0] ? cfg->db_path : ".");
+	char *slash = strrchr(dbdir, '/');
+	if (!slash)
+		snprintf(dbdir, sizeof dbdir, ".");
+	else if (slash == dbdir)
+		dbdir[1] = '\0';
+	else
+		*slash = '\0';
+	pst_confine(dbdir, stderr);
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
 	w->daemon = MHD_start_daemon(
 		flags, (uint16_t)port, NULL, NULL, on_request, w, MHD_OPTION_EXTERNAL_LOGGER,
@@ -873,7 +1152,10 @@ int pst_web_serve(const struct pst_web_config *cfg, FILE *out, char *errmsg, siz
 		(unsigned)WEB_CONNECTIONS_MAX, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 		(size_t)WEB_CONNECTION_MEMORY, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)WEB_TIMEOUT_S,
 		MHD_OPTION_URI_LOG_CALLBACK, on_uri, w, MHD_OPTION_NOTIFY_COMPLETED, on_done, w,
-		MHD_OPTION_END);
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, w,
+		/* Not 1: libmicrohttpd 0.9.75 then sends its bare 400 for a missing Host twice
+		 * (status line and headers); framing() refuses it, with our headers. */
+		MHD_OPTION_STRICT_FOR_CLIENT, 0, MHD_OPTION_END);
 	if (!w->daemon) {
 		snprintf(errmsg, size, "cannot listen on %s port %d: %s", cfg->host, cfg->port,
 			 errno ? strerror(errno) : "libmicrohttpd refused to start");
@@ -890,7 +1172,10 @@ int pst_web_serve(const struct pst_web_config *cfg, FILE *out, char *errmsg, siz
 		host, port);
 	fflush(out);
 	int sig = 0;
-	sigwait(&set, &sig);
+	/* Waits for SIGINT or SIGTERM, closing slow connections twice a second meanwhile. */
+	struct timespec tick = {0, 500 * 1000 * 1000};
+	while ((sig = sigtimedwait(&set, NULL, &tick)) < 0)
+		sweep_slow(w);
 	/* Stop taking connections, then let the requests in progress finish: every write
 	 * commits before its reply, so nothing acknowledged is lost. */
 	MHD_socket lfd = MHD_quiesce_daemon(w->daemon);

@@ -240,7 +240,13 @@ async function autoAdvance(browser, view) {
     const auto = page.getByLabel(/Move on by itself/);
     check(`${view}: the player offers to move on by itself`, await auto.isVisible());
     await auto.check();
+    // Pain of 8 before the session: the advice a check-in of 8 gets, as the terminal says.
+    await page.getByLabel('Pain now, before you start (0-10)').selectOption('8');
+    const adv = page.locator('.pain-advice');
+    check(`${view}: pain 8 before the session: the check-in's advice`, await adv.isVisible()
+      && /That is a lot of pain\./.test(await adv.textContent()));
     await page.getByLabel('Pain now, before you start (0-10)').selectOption('5');
+    check(`${view}: pain 5: no advice`, !(await adv.isVisible()));
     await page.getByLabel('None of these today').check();
     await page.getByRole('button', { name: 'Start' }).click();
     const where = page.locator('.player .where');

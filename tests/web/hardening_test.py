@@ -40,12 +40,16 @@ class Server:
 
     def __init__(self, *args, name="me.db"):
         self.db = os.path.join(tmp, name)
+        # Standard error to a file: a pipe nobody reads fills with libmicrohttpd's notes
+        # (one per refused request) and then blocks the server.
+        self.err = open(self.db + ".stderr", "w+")
         self.proc = subprocess.Popen([postura, "--db", self.db, "serve", "--listen", "127.0.0.1:0", *args],
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
+                                     stdout=subprocess.PIPE, stderr=self.err, env=env, text=True)
         line = self.proc.stdout.readline()
         m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
         if not m:
-            print("FAIL the server did not start:", line, self.proc.stderr.read())
+            self.err.seek(0)
+            print("FAIL the server did not start:", line, self.err.read())
             sys.exit(1)
         self.port = int(m.group(1))
 
@@ -95,11 +99,12 @@ class Server:
     def stop(self):
         self.proc.send_signal(signal.SIGTERM)
         try:
-            out, err = self.proc.communicate(timeout=20)
+            out, _ = self.proc.communicate(timeout=20)
         except subprocess.TimeoutExpired:
             self.proc.kill()
-            out, err = self.proc.communicate()
-        return self.proc.returncode, out, err
+            out, _ = self.proc.communicate()
+        self.err.seek(0)
+        return self.proc.returncode, out, self.err.read()
 
 
 def jbody(data):
@@ -172,8 +177,119 @@ for name, hdrs, want in [("a foreign Origin", {"Origin": "http://evil.example"},
                           **{"Content-Type": "application/x-www-form-urlencoded"}))
     check("a form with the token and %s: %d" % (name, want), st == want, (st, data[-200:]))
 
+# --- 9. an error from the store names no file ------------------------------------------------
+for i in range(6):
+    st, h, data = srv.req("POST", "/psfs", "activity=lift+%d&csrf=%s" % (i, token),
+                          headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
+check("a sixth activity: 422 saying why, without the database's path", st == 422 and b"activities" in data
+      and tmp.encode() not in data and b"me.db" not in data, (st, re.findall(rb'role="alert">([^<]*)', data)))
+
+# --- 3. many query parameters: a prompt 414, and nothing kept ------------------------------
+many = "GET /today?" + "&".join("a%d=1" % i for i in range(500)) + " HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n" % port
+t, out = srv.raw(many.encode())
+check("500 query parameters: 414 at once, with our headers", t < 2 and out.startswith(b"HTTP/1.1 414")
+      and b"X-Content-Type-Options: nosniff" in out and b"Content-Security-Policy:" in out, (t, out[:300]))
+t, out = srv.raw(("GET /api/v1/history?" + "&".join("a%d=1" % i for i in range(100))
+                  + " HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n" % port).encode())
+check("under /api/, the 414 is the JSON error", out.startswith(b"HTTP/1.1 414") and b'"code": "too-many-parameters"' in out, out[:400])
+long_q = "GET /today?" + "&".join("a%d=%s" % (i, "x" * 800) for i in range(40)) + " HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n" % port
+t, out = srv.raw(long_q.encode())
+check("40 long parameters (32 KB): answered at once", t < 2 and out[:12] in (b"HTTP/1.1 414", b"HTTP/1.1 431"), (t, out[:100]))
+t, out = srv.raw(("GET /api/v1/history?" + "&".join("a%d=1" % i for i in range(60))
+                  + " HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n" % port).encode())
+check("60 parameters are still taken (undeclared ones dropped)", out.startswith(b"HTTP/1.1 200"), out[:100])
+bighdr = "GET /about HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n" % port + "".join("X-%d: %s\r\n" % (i, "v" * 600) for i in range(60)) + "\r\n"
+
+
+def burst(n, data):
+    for _ in range(n):
+        s = socket.create_connection(("127.0.0.1", port))
+        s.settimeout(10)
+        s.sendall(data)
+        try:
+            while s.recv(65536):
+                pass
+        except (socket.timeout, ConnectionResetError):
+            pass
+        s.close()
+
+
+burst(300, many.encode())
+burst(100, bighdr.encode())
+time.sleep(0.5)
+rss0 = srv.rss_kb()
+t0 = time.time()
+burst(2000, many.encode())
+burst(500, bighdr.encode())
+time.sleep(0.5)
+rss1 = srv.rss_kb()
+check("2,000 requests of 500 parameters and 500 of too many header bytes: RSS flat within 2 MB "
+      "(%d -> %d KiB, %.1f s)" % (rss0, rss1, time.time() - t0), rss1 - rss0 < 2048, (rss0, rss1))
+st, h, _ = srv.req("GET", "/api/v1/catalog")
+check("the server still answers after them", st == 200, st)
+
+# --- 6. framing libmicrohttpd 0.9.75 lets through: 400 at once, with our headers ------------
+hp = "Host: 127.0.0.1:%d\r\n" % port
+for name, data in [
+        ("two Content-Lengths", "POST /api/v1/checkins HTTP/1.1\r\n" + hp + "Content-Type: application/json\r\n"
+         "Content-Length: 2\r\nContent-Length: 5\r\n\r\n{}"),
+        ("HTTP/1.1 without Host", "GET /about HTTP/1.1\r\n\r\n"),
+        ("two Hosts", "GET /about HTTP/1.1\r\n" + hp + hp + "\r\n"),
+        ("bare LF line ends", "GET /about HTTP/1.1\n" + hp.replace("\r", "") + "\n"),
+        ("an unknown Transfer-Encoding", "POST /api/v1/checkins HTTP/1.1\r\n" + hp + "Content-Type: application/json\r\n"
+         "Transfer-Encoding: gzip\r\n\r\n{}"),
+        ("Transfer-Encoding and Content-Length", "POST /api/v1/checkins HTTP/1.1\r\n" + hp +
+         "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nContent-Length: 7\r\n\r\n2\r\n{}\r\n0\r\n\r\n")]:
+    t, out = srv.raw(data.encode(), wait=20)
+    check("%s: 400 at once, once, with our headers, closed" % name, t < 3 and out.startswith(b"HTTP/1.1 400")
+          and len(re.findall(rb"(?:^|\r\n)HTTP/1\.1 \d\d\d ", out)) == 1 and b"X-Content-Type-Options: nosniff" in out
+          and b"Content-Type: " in out and b"Connection: close" in out and b"Set-Cookie" not in out, (t, out[:300]))
+t, out = srv.raw(("GET /about HTTP/1.1\r\n" + hp + "\r\n").encode(), wait=2)
+check("a well-formed request is still served (CR LF)", out.startswith(b"HTTP/1.1 200"), out[:100])
+
+# --- 7. slow clients: a slot without a whole request is freed within seconds ----------------
+slow = []
+for i in range(40):
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall(b"GET /today HTTP/1.1\r\n")
+    slow.append(s)
+t0 = time.time()
+closed = 0
+while time.time() - t0 < 12 and closed < len(slow):
+    closed = 0
+    for s in slow:
+        try:
+            s.sendall(b"X")  # a byte now and then: idle timeouts never fire
+        except OSError:
+            pass
+        s.settimeout(0.01)
+        try:
+            if s.recv(1024) == b"":
+                closed += 1
+        except socket.timeout:
+            pass
+        except OSError:
+            closed += 1
+    time.sleep(0.5)
+took = time.time() - t0
+check("40 clients trickling a header byte every 0.5 s are all closed within 8 s (%.1f s)" % took,
+      closed == len(slow) and took < 8, (closed, took))
+for s in slow:
+    s.close()
+st, h, _ = srv.req("GET", "/api/v1/catalog")
+check("and the server answers meanwhile", st == 200, st)
+c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+c.request("GET", "/stop")
+r1 = c.getresponse(); r1.read()
+time.sleep(1)
+c.request("GET", "/about")
+r2 = c.getresponse(); r2.read()
+check("a keep-alive connection may wait a moment between requests", r1.status == r2.status == 200)
+c.close()
+
 code, out, err = srv.stop()
 check("the first server stops cleanly", code == 0, (code, err[-500:]))
+check("the server's log names the database for its owner", srv.db + ": the functional scale already has" in err, err[-500:])
 
 # --- 1. --host NAME for use beyond this machine ------------------------------------------------
 srv = Server("--host", "postura.example.org", "--host", "box.lan:8443", name="hosts.db")

@@ -1128,12 +1128,6 @@ int pst_figure_animate(const struct pst_scene *sc, int w, int h, struct pst_buf 
 	struct pst_fig_box box = {1e9, 1e9, -1e9, -1e9};
 	for (size_t i = 0; i < sc->n; i++) {
 		const struct pst_pose *a = &sc->poses[i], *b = &sc->poses[(i + 1) % sc->n];
-		struct pst_fig_box pb;
-		pst_figure_bounds(sc, a, &pb);
-		box.x0 = fmin(box.x0, pb.x0);
-		box.y0 = fmin(box.y0, pb.y0);
-		box.x1 = fmax(box.x1, pb.x1);
-		box.y1 = fmax(box.y1, pb.y1);
 		fr[nf].p = *a;
 		fr[nf++].secs = PST_ANIM_HOLD_S;
 		for (int k = 1; sc->n > 1 && a->view == b->view && k < PST_ANIM_STEPS; k++) {
@@ -1142,8 +1136,17 @@ int pst_figure_animate(const struct pst_scene *sc, int w, int h, struct pst_buf 
 			fr[nf++].secs = PST_ANIM_MOVE_S / (PST_ANIM_STEPS - 1);
 		}
 	}
-	for (size_t i = 0; i < nf; i++)
+	/* One box for every frame, the ways between the poses too: an arm that sweeps
+	 * higher on its way than at either end stays in the picture. */
+	for (size_t i = 0; i < nf; i++) {
+		struct pst_fig_box pb;
+		pst_figure_bounds(sc, &fr[i].p, &pb);
+		box.x0 = fmin(box.x0, pb.x0);
+		box.y0 = fmin(box.y0, pb.y0);
+		box.x1 = fmax(box.x1, pb.x1);
+		box.y1 = fmax(box.y1, pb.y1);
 		total += fr[i].secs;
+	}
 	size_t start = out->len;
 	struct pst_buf f;
 	pst_buf_init(&f, PST_FIG_MAX_BYTES);

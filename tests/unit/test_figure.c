@@ -645,6 +645,19 @@ static void test_pictures_show_the_movement(void **state)
 	at("thoracic-opener", "end", PST_FP_R_FOOT, b);
 	assert_true(b[0] < a[0] - 20);
 	assert_true(pose_of("thoracic-opener", "end")->a[PST_J_TRUNK] >= 40);
+
+	/* Wall pec stretch: the forearm stays up on the wall while the body turns away from
+	 * it (the wall on the right: the right shoulder comes forward). */
+	for (size_t i = 0; i < 2; i++) {
+		const char *pose = i ? "end" : "start";
+		at("wall-pec-stretch", pose, PST_FP_R_ELBOW, a);
+		at("wall-pec-stretch", pose, PST_FP_R_HAND, b);
+		assert_true(b[1] > a[1] + 15);
+		assert_true(fabs(b[2] - a[2]) < 3);
+	}
+	at("wall-pec-stretch", "start", PST_FP_L_SHOULDER, c);
+	at("wall-pec-stretch", "end", PST_FP_L_SHOULDER, d);
+	assert_true(d[0] < c[0] - 5); /* the far shoulder turns back: the chest faces away */
 }
 
 /* A loaded picture has no bump; dressed for a pregnant person it has one. */

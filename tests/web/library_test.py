@@ -164,6 +164,24 @@ try:
     check("the movement's SVG title names its first and last poses in words",
           title is not None and "Breathe in" in title.text and "breathe-in" not in title.text, data[:300])
 
+    out = subprocess.run([postura, "illustrate", "gentle-spinal-twist"], capture_output=True, text=True).stdout
+    title = ET.fromstring(out).find("{http://www.w3.org/2000/svg}title")
+    want = "%s: %s" % (full["gentle-spinal-twist"]["name"], ", ".join(
+        "%d %s" % (k + 1, p["caption"]) for k, p in enumerate(full["gentle-spinal-twist"]["pictures"]["poses"])))
+    check("postura illustrate: the SVG's title names every pose in words", title is not None and title.text == want,
+          (title.text if title is not None else out[:300], want))
+    out = subprocess.run([postura, "illustrate", "rib-breathing", "--pose", "end"], capture_output=True,
+                         text=True).stdout
+    check("postura illustrate --pose: the title is the exercise and that pose's caption",
+          "<title>%s: %s</title>" % (html.escape(full["rib-breathing"]["name"], quote=False),
+                                     full["rib-breathing"]["pictures"]["poses"][-1]["caption"]) in out)
+    plain = subprocess.run([postura, "illustrate", "wall-angels", "--pose", "end", "--format", "png"],
+                           capture_output=True).stdout
+    bump = subprocess.run([postura, "illustrate", "wall-angels", "--pose", "end", "--format", "png",
+                           "--pregnant"], capture_output=True).stdout
+    check("postura illustrate --pregnant draws another figure", plain[:4] == b"\x89PNG" and bump[:4] == b"\x89PNG"
+          and plain != bump)
+
     # --- the bump: only for a pregnant person ----------------------------------------------
     neutral = req("GET", "/img/wall-angels-y.svg")[2]
     pregnant = req("GET", "/img/pregnant/wall-angels-y.svg")

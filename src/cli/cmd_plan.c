@@ -24,6 +24,8 @@ const char cmd_plan_usage[] =
 	"neck strengthening, each dosed, with a weekly schedule, a daily relief break, the\n"
 	"reason for every exercise left out, and tips. Answer the safety questions first:\n"
 	"with --answers, a warning sign means no plan, only advice on whom to see.\n"
+	"Without --answers, the answers saved by 'postura screen' or the web app are used,\n"
+	"with or without profile flags; answers too old are asked again (exit 4).\n"
 	"\n"
 	"  --answers FILE   the safety answers as JSON ({\"chest-pain\": false, ...});\n"
 	"                   '-' reads them from standard input (see 'postura screen')\n"
@@ -129,8 +131,15 @@ int cli_plan_build(struct cli *c, const struct pst_profile *flags, const char *a
 		if (r >= 0)
 			return r;
 		out->screened = true;
-	} else if (saved) {
-		/* The answers saved by 'postura screen' or the web app, while they hold. */
+	} else {
+		/* The answers saved by 'postura screen' or the web app, while they hold: they
+		 * are the person's, whichever profile the plan is for. With profile flags, the
+		 * flags' stage counts from today (answers given before a stage change that the
+		 * flags imply are asked again). */
+		if (!saved) {
+			sp = (struct pst_saved_profile){.p = *p};
+			sp.anchor_day = pst_time_day(now) - (int64_t)p->weeks * 7;
+		}
 		int r = cli_saved_screening(c, &sp, p, now, &out->screen, &out->screened_at);
 		if (r >= 0)
 			return r;

@@ -63,12 +63,18 @@ void pst_cite_html_table(struct pst_buf *b)
 		struct pst_buf t;
 		pst_buf_init(&t, 4096);
 		pst_source_cite(&t, src);
-		pst_html_printf(b, "<li id=\"%s\"><p><strong>%s</strong></p>\n<p>%s. %s", src->id,
-				t.s ? t.s : "", src->author, pst_source_kind_words[src->kind]);
+		static const char *const kinds[PST_SRC__MAX] = {
+			"Guideline", "Study", "Review", "Article", "Leaflet", "Web page",
+			"Common practice"};
+		if (src->kind == PST_SRC_PRACTICE)
+			pst_html_printf(b, "<li id=\"%s\"><p><strong>%s</strong></p>\n<p>%s.", src->id,
+					t.s ? t.s : "", src->author);
+		else
+			pst_html_printf(b, "<li id=\"%s\"><p><strong>%s</strong></p>\n<p>%s by %s.",
+					src->id, t.s ? t.s : "", kinds[src->kind], src->author);
 		pst_buf_free(&t);
 		if (src->reference)
-			pst_html_printf(b, ". %s", src->reference);
-		pst_html_raw(b, ".");
+			pst_html_printf(b, " %s.", src->reference);
 		if (src->doi) {
 			pst_html_raw(b, " <a href=\"https://doi.org/");
 			pst_html_text(b, src->doi);

@@ -111,10 +111,16 @@ static void plan_reasons(struct pst_buf *b, const struct pst_plan *plan)
 		if (it->progression)
 			pst_html_printf(b, "<br><span class=\"progress\">Changed: %s</span>",
 					it->progression->reason);
-		for (size_t k = 0; k < it->ncautions; k++)
-			pst_html_printf(b, "<br><span class=\"caution\">Note: %s</span>",
+		for (size_t k = 0; k < it->ncautions; k++) {
+			pst_html_printf(b, "<br><span class=\"caution\">Note: %s</span> "
+					   "<span class=\"source\">Source: ",
 					it->cautions[k]->reason);
-		pst_html_raw(b, "</li>");
+			pst_cite_html(b, &it->cautions[k]->sources);
+			pst_html_raw(b, "</span>");
+		}
+		pst_html_raw(b, "<br><span class=\"source\">Sources: ");
+		pst_cite_html(b, &it->ex->sources);
+		pst_html_raw(b, "</span></li>");
 	}
 	pst_html_raw(b, "</ul></details>");
 	if (!plan->nexcluded)

@@ -77,6 +77,13 @@ check "import of control characters (JSON escapes): exit 2" [ "$code" = 2 ]
 check "import names checkins[0].note" has "checkins\[0\].note: holds a control character (U+0007" "$tmp/e"
 check "import names psfs[0].activity" has "psfs\[0\].activity: holds a control character (U+202E" "$tmp/e"
 
+# Error messages quote the input; what they quote is neutralised too.
+run a.db checkin --pain "$(printf '1\033]0;pwned\007')"
+check "an error quoting an escape prints no ESC or BEL" sh -c "! grep -q \"\$(printf '\033\|\007')\" '$tmp/e'"
+printf '%s\r\ncheckin,1,,2026-11-02T08:00:00Z,5,,\033[2J,,,,,,,,,,,,,,\r\n' "$header" >esc.csv
+run a.db import esc.csv
+check "an import diagnostic quoting an escape prints no ESC" [ "$code" = 2 ] && ! grep -q "$(printf '\033')" "$tmp/e"
+
 # --- 11. the CSV formula guard ----------------------------------------------------------
 rm -f g.db h.db
 "$bin" --db g.db checkin --pain 3 --note " =1+1" >/dev/null
@@ -214,6 +221,11 @@ if [ -n "$ro" ]; then
 		check "read-only directory: the export holds the note" grep -q '"note": "read me"' "$tmp/o"
 		$as_user "$bin" --db "$ro/me.db" checkin --pain 3 >"$tmp/o" 2>"$tmp/e"
 		check "read-only directory: a check-in fails (exit 1) saying why" [ $? = 1 ] && [ -s "$tmp/e" ]
+		mkdir "$tmp/out" && chown nobody "$tmp/out" 2>/dev/null
+		$as_user "$bin" --db "$ro/me.db" backup "$tmp/out/copy.db" >"$tmp/o" 2>"$tmp/e"
+		check "read-only directory: backup works" [ $? = 0 ]
+		"$bin" --db "$tmp/out/copy.db" export --format json 2>/dev/null | grep -q '"note": "read me"'
+		check "read-only directory: the backup holds the note" [ $? = 0 ]
 		check "read-only directory: nothing was created in it" [ "$(ls "$ro")" = "me.db" ]
 	fi
 	chmod 755 "$ro"

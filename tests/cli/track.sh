@@ -78,6 +78,17 @@ run backup "$tmp/copy.db"
 run backup "$tmp/copy.db"
 "$bin" --db "$tmp/copy.db" checkin --pain 2 >/dev/null && echo "the backup opens and takes a check-in" >>"$out"
 
+# Answers given once are the person's: a plan with profile flags uses them too, says
+# when they were given, and asks again once they are too old (exit 4).
+export POSTURA_NOW=2026-12-01T08:00:00+00:00
+"$bin" --db "$tmp/flags.db" screen --answers "$src/examples/answers.json" >/dev/null
+echo "[screen exit $?]" >>"$out"
+"$bin" --db "$tmp/flags.db" plan --pregnant-weeks 24 | grep -E '^(Your plan|Safety questions)' >>"$out"
+export POSTURA_NOW=2027-01-05T08:00:00+00:00
+"$bin" --db "$tmp/flags.db" plan --pregnant-weeks 29 >"$tmp/o" 2>&1
+echo "[stale plan with flags exit $?]" >>"$out"
+cat "$tmp/o" >>"$out"
+
 # Months later the saved pregnancy has run past 42 weeks: postura says to update it.
 export POSTURA_NOW=2027-05-01T08:00:00+00:00
 run profile show

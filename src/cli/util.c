@@ -12,13 +12,39 @@
 #include "data/builtin.h"
 #include "render/json.h"
 
+/* Writes a message to f with what it quotes of the input (a file's bytes, an argument)
+ * neutralised: an escape sequence or a bidi override in a bad import never reaches the
+ * terminal raw (core/utf8.h). */
+static void put_clean(FILE *f, const char *s)
+{
+	size_t n = strlen(s), size = 3 * n + 1;
+	char *out = malloc(size);
+	if (!out) {
+		fputs("(a message that could not be shown: out of memory)", f);
+		return;
+	}
+	pst_text_clean(s, n, PST_TEXT_LINES, out, size);
+	fputs(out, f);
+	free(out);
+}
+
 void cli_error(const char *fmt, ...)
 {
 	va_list ap;
-	fputs("postura: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
+	char *buf = n >= 0 ? malloc((size_t)n + 1) : NULL;
+	fputs("postura: ", stderr);
+	if (buf) {
+		va_start(ap, fmt);
+		vsnprintf(buf, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+		put_clean(stderr, buf);
+		free(buf);
+	} else {
+		fputs("(a message that could not be shown: out of memory)", stderr);
+	}
 	fputc('\n', stderr);
 }
 
@@ -26,7 +52,8 @@ void cli_print_diags(FILE *f, struct pst_diags *d)
 {
 	for (size_t i = 0; i < d->n; i++) {
 		char *s = pst_diag_format(&d->v[i]);
-		fprintf(f, "%s\n", s ? s : d->v[i].msg);
+		put_clean(f, s ? s : d->v[i].msg);
+		fputc('\n', f);
 		free(s);
 	}
 }

@@ -77,6 +77,13 @@ check "import of control characters (JSON escapes): exit 2" [ "$code" = 2 ]
 check "import names checkins[0].note" has "checkins\[0\].note: holds a control character (U+0007" "$tmp/e"
 check "import names psfs[0].activity" has "psfs\[0\].activity: holds a control character (U+202E" "$tmp/e"
 
+# Error messages quote the input; what they quote is neutralised too.
+run a.db checkin --pain "$(printf '1\033]0;pwned\007')"
+check "an error quoting an escape prints no ESC or BEL" sh -c "! grep -q \"\$(printf '\033\|\007')\" '$tmp/e'"
+printf '%s\r\ncheckin,1,,2026-11-02T08:00:00Z,5,,\033[2J,,,,,,,,,,,,,,\r\n' "$header" >esc.csv
+run a.db import esc.csv
+check "an import diagnostic quoting an escape prints no ESC" [ "$code" = 2 ] && ! grep -q "$(printf '\033')" "$tmp/e"
+
 # --- 11. the CSV formula guard ----------------------------------------------------------
 rm -f g.db h.db
 "$bin" --db g.db checkin --pain 3 --note " =1+1" >/dev/null

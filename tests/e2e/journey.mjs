@@ -10,7 +10,7 @@
 // usage: node journey.mjs POSTURA SOURCE_DIR
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { axePath, launch, playwright, requireChromium, serve } from './lib.mjs';
+import { axePath, launch, playwright, requireChromium, serve, serveBehindNginx } from './lib.mjs';
 
 import { resolve } from 'node:path';
 const postura = resolve(process.argv[2]);
@@ -46,9 +46,11 @@ async function fits(page) {
   return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
 }
 
-async function newcomer(browser, view) {
-  const srv = await serve(postura, '2026-11-18T09:00:00+00:00'); // a Wednesday: a session day
-  const ctx = await browser.newContext({ ...VIEWS[view], reducedMotion: 'reduce' });
+// start: how the server is started (postura alone, or behind nginx: serveBehindNginx).
+async function newcomer(browser, view, start = (now) => serve(postura, now)) {
+  const srv = await start('2026-11-18T09:00:00+00:00'); // a Wednesday: a session day
+  if (!srv) return;
+  const ctx = await browser.newContext({ ...VIEWS[view], reducedMotion: 'reduce', ignoreHTTPSErrors: true });
   const page = await ctx.newPage();
   const consoleErrors = [];
   page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
@@ -451,9 +453,14 @@ async function motion(browser) {
       // Two moments of the loop drawn to a canvas differ: it moves.
       const grab = () => { const c = document.createElement('canvas'); c.width = 240; c.height = 180;
         c.getContext('2d').drawImage(img, 0, 0); return c.toDataURL(); };
+      // Waits for a frame that differs, for at most 10 s (a loaded machine draws late).
       const a = grab();
-      await new Promise((r) => setTimeout(r, 1500));
-      return a !== grab();
+      const end = Date.now() + 10000;
+      while (Date.now() < end) {
+        await new Promise((r) => requestAnimationFrame(r));
+        if (grab() !== a) return true;
+      }
+      return false;
     });
     check('the picture changes as it plays', await frames());
     await shot(page, 'mobile', '18-exercise-moving');
@@ -492,6 +499,9 @@ try {
     await autoAdvance(browser, view);
     await redFlag(browser, view);
   }
+  // Once through nginx with docs/nginx.conf, TLS and all, as a remote user would.
+  console.log('--- the newcomer again, through nginx (docs/nginx.conf)');
+  await newcomer(browser, 'desktop', (now) => serveBehindNginx(postura, src, now));
   await skipAll(browser);
   await accessibility(browser);
   await noScript(browser);

@@ -475,7 +475,7 @@ int cmd_backup(struct cli *c, int argc, char **argv)
 		cli_error("%s already exists; choose a new file name (nothing was written)", path);
 		return EXIT_USAGE;
 	}
-	struct pst_store *s = cli_store(c);
+	struct pst_store *s = cli_store_ro(c);
 	if (!s)
 		return EXIT_FAIL;
 	int err = s->ops->backup(s, path);

@@ -36,8 +36,10 @@ const char *const pst_pfield_json[PST_PF__MAX] = {
 };
 
 const char *const pst_condition_question[PST_COND__MAX] = {
-	[PST_COND_PELVIC_GIRDLE_PAIN] = "Pain at the front or back of the pelvis or over the pubic "
-					"bone (pelvic girdle pain)",
+	/* Parenthesised: clang's -Wstring-concatenation reads a split literal in an array
+	 * initialiser as a missing comma. */
+	[PST_COND_PELVIC_GIRDLE_PAIN] = ("Pain at the front or back of the pelvis or over the pubic "
+					 "bone (pelvic girdle pain)"),
 	[PST_COND_WRIST_OR_THUMB_PAIN] = "Pain, numbness or tingling in the wrist, hand or thumb",
 	[PST_COND_TUMMY_GAP] = "A gap or bulge along the middle of your tummy",
 	[PST_COND_LEAKING] = "Leaking urine or wind",

@@ -221,6 +221,15 @@ if [ -n "$ro" ]; then
 		check "read-only directory: the export holds the note" grep -q '"note": "read me"' "$tmp/o"
 		$as_user "$bin" --db "$ro/me.db" checkin --pain 3 >"$tmp/o" 2>"$tmp/e"
 		check "read-only directory: a check-in fails (exit 1) saying why" [ $? = 1 ] && [ -s "$tmp/e" ]
+		mkdir "$tmp/out" && chown nobody "$tmp/out" 2>/dev/null
+		$as_user "$bin" --db "$ro/me.db" backup "$tmp/out/copy.db" >"$tmp/o" 2>"$tmp/e"
+		check "read-only directory: backup works" [ $? = 0 ]
+		$as_user "$bin" --db "$ro/me.db" handout --out "$tmp/out/handout.pdf" >/dev/null 2>"$tmp/e"
+		check "read-only directory: handout works" [ $? = 0 ] && [ -s "$tmp/out/handout.pdf" ]
+		$as_user "$bin" --db "$ro/me.db" report --out "$tmp/out/report.pdf" >/dev/null 2>"$tmp/e"
+		check "read-only directory: the PDF report works" [ $? = 0 ] && [ -s "$tmp/out/report.pdf" ]
+		"$bin" --db "$tmp/out/copy.db" export --format json 2>/dev/null | grep -q '"note": "read me"'
+		check "read-only directory: the backup holds the note" [ $? = 0 ]
 		check "read-only directory: nothing was created in it" [ "$(ls "$ro")" = "me.db" ]
 	fi
 	chmod 755 "$ro"

@@ -302,9 +302,26 @@ static void empty_note(cairo_t *cr, double x, double y, double w, double h, doub
 	cairo_set_line_width(cr, 1);
 	cairo_stroke(cr);
 	cairo_restore(cr);
-	double cy = y + h / 2;
-	text_at(cr, head, x + w / 2, cy - px * 1.6, px * 1.3, CENTER, true, C_MUTED, w * 0.9);
-	text_at(cr, line, x + w / 2, cy + px * 0.2, px, CENTER, false, C_MUTED, w * 0.9);
+	/* The line wraps (centred, up to three lines) rather than being cut with an ellipsis:
+	 * on a phone's narrow chart it is a sentence too long for one line. */
+	PangoLayout *l = pst_pango_layout(cr, FONT, px);
+	pango_layout_set_text(l, line, -1);
+	pango_layout_set_width(l, (int)(w * 0.9 * PANGO_SCALE));
+	pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+	pango_layout_set_alignment(l, PANGO_ALIGN_CENTER);
+	pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+	pango_layout_set_height(l, -3);
+	int lw, lh;
+	pango_layout_get_pixel_size(l, &lw, &lh);
+	double hh = px * 1.3 * 1.3, gap = px * 0.4;
+	double top = y + (h - (hh + gap + lh)) / 2;
+	if (top < y + 2)
+		top = y + 2;
+	text_at(cr, head, x + w / 2, top, px * 1.3, CENTER, true, C_MUTED, w * 0.9);
+	set_rgb(cr, C_MUTED);
+	cairo_move_to(cr, x + w * 0.05, top + hh + gap);
+	pango_cairo_show_layout(cr, l);
+	g_object_unref(l);
 }
 
 static const char *const month_abbr[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",

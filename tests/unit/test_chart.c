@@ -223,6 +223,53 @@ static void test_empty(void **state)
 	pst_history_free(h);
 }
 
+/* Bands of rows of the grey panel (separated by rows without any) holding a pixel like rgb. */
+static int row_bands(cairo_surface_t *s, int rgb)
+{
+	cairo_surface_flush(s);
+	const unsigned char *d = cairo_image_surface_get_data(s);
+	int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
+	int st = cairo_image_surface_get_stride(s), bands = 0;
+	bool in = false;
+	for (int y = 0; y < h; y++) {
+		bool hit = false;
+		int panel = 0; /* pixels of the grey "nothing yet" panel in this row */
+		for (int x = 0; x < w; x++) {
+			const unsigned char *px = d + y * st + 4 * x;
+			hit = hit || (abs(px[2] - (rgb >> 16 & 255)) <= 12 && abs(px[1] - (rgb >> 8 & 255)) <= 12 &&
+				      abs(px[0] - (rgb & 255)) <= 12);
+			panel += px[0] == 0xf9 && px[1] == 0xf9 && px[2] == 0xf9;
+		}
+		hit = hit && panel > w / 2;
+		if (hit && !in)
+			bands++;
+		in = hit;
+	}
+	return bands;
+}
+
+/* On a phone's chart (340 wide, 11-unit text) the "nothing yet" sentence is too long for
+ * one line: it wraps, whole, under its heading, rather than ending "week by we...". */
+static void test_empty_narrow(void **state)
+{
+	(void)state;
+	struct pst_history *h = history(NULL, 0, NULL, 0, NULL, 0, DAY0);
+	struct pst_chart_src src = {.h = h, .text_px = 11};
+	static const enum pst_chart_kind kinds[] = {PST_CHART_PAIN, PST_CHART_SESSIONS, PST_CHART_PSFS};
+	for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
+		struct pst_buf b;
+		pst_buf_init(&b, PST_FIG_MAX_BYTES);
+		int ch = pst_chart_px_height(kinds[i], &src, 340);
+		assert_int_equal(pst_chart_render(kinds[i], &src, PST_FIG_PNG, 340, ch, &b), PST_OK);
+		cairo_surface_t *s = png_of(&b);
+		/* the heading, then the sentence on two lines or more: three bands of grey text */
+		assert_true(row_bands(s, 0x595959) >= 3);
+		cairo_surface_destroy(s);
+		pst_buf_free(&b);
+	}
+	pst_history_free(h);
+}
+
 /* Eight weeks: a check-in a day falling from 6 to 3, sessions Mon/Wed/Fri, two PSFS
  * activities rated twice. */
 struct story {
@@ -541,6 +588,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_map_and_axis), cmocka_unit_test(test_day_ticks),
 		cmocka_unit_test(test_band),         cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_empty_narrow),
 		cmocka_unit_test(test_sizes),        cmocka_unit_test(test_every_size),
 		cmocka_unit_test(test_svg),
 		cmocka_unit_test(test_golden_chart), cmocka_unit_test(test_documents),

@@ -59,6 +59,31 @@ static int ll_add(int fd, const char *path, uint64_t access, FILE *log, bool mus
 	return rc;
 }
 
+/* A sanitizer build: /proc, running the symbolizer under /usr, and each suppressions
+ * file named in ASAN_OPTIONS, LSAN_OPTIONS or UBSAN_OPTIONS ("suppressions=PATH"). */
+static bool sanitizer_rules(int fd, uint64_t read, FILE *log)
+{
+	if (ll_add(fd, "/proc", read, log, false) != 0 ||
+	    ll_add(fd, "/usr", read | LANDLOCK_ACCESS_FS_EXECUTE, log, false) != 0)
+		return false;
+	static const char *const vars[] = {"ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS"};
+	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+		const char *o = getenv(vars[i]), *p = o ? strstr(o, "suppressions=") : NULL;
+		if (!p)
+			continue;
+		char path[4096];
+		p += strlen("suppressions=");
+		size_t n = strcspn(p, ":, ");
+		if (n == 0 || n >= sizeof path)
+			continue;
+		memcpy(path, p, n);
+		path[n] = '\0';
+		if (ll_add(fd, path, LANDLOCK_ACCESS_FS_READ_FILE, log, false) != 0)
+			return false;
+	}
+	return true;
+}
+
 static bool confine_fs(const char *dbdir, FILE *log)
 {
 	int abi = ll_create(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
@@ -103,8 +128,9 @@ static bool confine_fs(const char *dbdir, FILE *log)
 		  /* the time zone (the C library reads it on first use), SQLite's randomness */
 		  ll_add(fd, "/etc/localtime", file, log, false) == 0 &&
 		  ll_add(fd, "/dev/urandom", file, log, false) == 0 &&
-		  /* the sanitizers read the process's maps for their reports and leak check */
-		  (!PST_SANITIZED || ll_add(fd, "/proc", read, log, false) == 0);
+		  /* the sanitizers read the process's maps, their suppressions, and run their
+		   * symbolizer, for their reports and the leak check at exit */
+		  (!PST_SANITIZED || sanitizer_rules(fd, read, log));
 	if (ok && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 		ok = false;
 	if (ok && syscall(__NR_landlock_restrict_self, fd, 0) != 0) {

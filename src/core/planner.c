@@ -514,7 +514,7 @@ static void add_excluded(struct builder *b, const struct pst_exercise *e, const 
 {
 	struct pst_plan *plan = b->plan;
 	plan->excluded[plan->nexcluded++] =
-		(struct pst_plan_excluded){e, rule, reason, source, by, by_rule};
+		(struct pst_plan_excluded){e, rule, reason, source, by, by_rule, false};
 }
 
 static void schedule(struct builder *b)
@@ -604,9 +604,15 @@ static void general_warnings(struct builder *b, const struct pst_screen_result *
 			"strengthening together; the plan favours what helps your areas most. Add "
 			"minutes when you can.");
 	if (p->stage == PST_STAGE_POSTPARTUM && p->weeks < 2)
-		warn(b, "In the first two weeks after birth the plan keeps to exercises done "
-			"sitting, standing or lying on your side. Floor exercises can wait until "
-			"getting down and up again is comfortable; try them then only if you wish.");
+		warn(b, b->plan->noptional
+				? "In the first two weeks after birth the plan keeps to exercises done "
+				  "sitting, standing or lying on your side. Floor exercises can wait until "
+				  "getting down and up again is comfortable; the optional ones listed "
+				  "after your routine are there for then, only if you wish."
+				: "In the first two weeks after birth the plan keeps to exercises done "
+				  "sitting, standing or lying on your side. Floor exercises can wait until "
+				  "getting down and up again is comfortable; try them then only if you "
+				  "wish.");
 	if (p->stage == PST_STAGE_POSTPARTUM && p->weeks < 6)
 		warn(b, "In the first 6 weeks after birth the plan holds gentle exercise only "
 			"(no resistance, no load). Walking and pelvic floor exercises suit this "
@@ -696,6 +702,22 @@ static const struct pst_prog_change *copy_change(struct builder *b, const struct
 }
 
 /* Why an exercise the progression replaced is left out, in the plan's arena. */
+/* Floor work in the first two weeks after birth: offered, at its starting dose, beside
+ * the routine (never in it); its entry among the left-out exercises says so. */
+static void add_optional(struct builder *b, const struct pst_exercise *e)
+{
+	struct pst_plan *plan = b->plan;
+	plan->excluded[plan->nexcluded - 1].optional = true;
+	struct pst_plan_item it = {.ex = e, .dose = pst_dose_start(&e->dose)};
+	it.seconds = pst_dose_seconds(&it.dose);
+	it.ncautions = pst_rules_cautions(e, b->p, it.cautions, PST_PLAN_MAX_CAUTIONS);
+	if (it.ncautions > PST_PLAN_MAX_CAUTIONS)
+		it.ncautions = PST_PLAN_MAX_CAUTIONS;
+	it.why = "Optional: only if getting down to the floor and up again is comfortable. It "
+		 "is not part of your routine.";
+	plan->optional[plan->noptional++] = it;
+}
+
 static void add_progressed_excluded(struct builder *b, const struct pst_progression *prog,
 				    const struct cand *k)
 {
@@ -734,8 +756,9 @@ int pst_plan_build(const struct pst_catalog *c, const struct pst_tips *t,
 	size_t n = c->n ? c->n : 1;
 	plan->items = pst_arena_alloc(plan->arena, n * sizeof(*plan->items));
 	plan->excluded = pst_arena_alloc(plan->arena, n * sizeof(*plan->excluded));
+	plan->optional = pst_arena_alloc(plan->arena, n * sizeof(*plan->optional));
 	b.cands = calloc(n, sizeof(*b.cands));
-	if (!plan->items || !plan->excluded || !b.cands)
+	if (!plan->items || !plan->excluded || !plan->optional || !b.cands)
 		goto fail;
 	plan->profile = *p;
 	plan->screened = screen != NULL;
@@ -851,6 +874,8 @@ int pst_plan_build(const struct pst_catalog *c, const struct pst_tips *t,
 				if (plan->items[j].replaces == e)
 					by = plan->items[j].ex;
 			add_excluded(&b, e, r->id, r->reason, r->sources.n ? &r->sources : NULL, by, r);
+			if (pst_rules_floor_wait_only(e, p) && !note_excluding(screen, e))
+				add_optional(&b, e);
 			continue;
 		}
 		const struct pst_question *nq = note_excluding(screen, e);

@@ -37,6 +37,8 @@ struct pst_plan_excluded {
 	const struct pst_cites *sources; /* the rule's sources; NULL for planning reasons */
 	const struct pst_exercise *replaced_by; /* the easier variant used instead, or NULL */
 	const struct pst_rule *by_rule; /* the rule that left it out; NULL for planning reasons */
+	bool optional; /* left out only as floor work in the first two weeks after birth: it
+			* is offered in plan->optional, not part of the routine */
 };
 
 struct pst_plan {
@@ -56,6 +58,11 @@ struct pst_plan {
 	struct pst_plan_item relief[PST_PLAN_MAX_RELIEF]; /* the daily relief break */
 	size_t nrelief;
 	int relief_s;
+	/* In the first two weeks after birth: floor exercises offered as optional extras,
+	 * for when getting down and up again is comfortable; never part of the routine (not
+	 * in items, not in the estimate or the schedule). Each at its starting dose. */
+	struct pst_plan_item *optional;
+	size_t noptional;
 	const char **warnings;
 	size_t nwarnings;
 	const struct pst_tip **tips;

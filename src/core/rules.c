@@ -316,6 +316,23 @@ size_t pst_rules_check_sources(const struct pst_sources *s, struct pst_diags *d)
 	return bad + pst_sources_check(s, &pst_progression_sources, "src/core/rules.c", d);
 }
 
+bool pst_rules_floor_wait_only(const struct pst_exercise *e, const struct pst_profile *p)
+{
+	/* After a caesarean, getting down to the floor and up again pulls on the wound in
+	 * these first weeks: nothing on the floor is offered, not even as optional. */
+	if (p->birth == PST_BIRTH_CAESAREAN)
+		return false;
+	bool floor = false;
+	for (size_t i = 0; i < pst_rules_n; i++) {
+		if (pst_rules[i].effect != PST_RULE_EXCLUDE || !pst_rules[i].hits(e, p))
+			continue;
+		if (pst_rules[i].hits != first_weeks_floor)
+			return false;
+		floor = true;
+	}
+	return floor;
+}
+
 const struct pst_rule *pst_rules_find(const char *id)
 {
 	for (size_t i = 0; i < pst_rules_n; i++)

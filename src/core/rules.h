@@ -33,6 +33,10 @@ const struct pst_rule *pst_rules_excluding(const struct pst_exercise *e,
 size_t pst_rules_cautions(const struct pst_exercise *e, const struct pst_profile *p,
 			  const struct pst_rule **out, size_t max);
 const struct pst_rule *pst_rules_find(const char *id);
+/* True when the only rule leaving e out for p is the first two weeks after birth keeping
+ * off the floor: e may then be offered as an optional extra, never planned. Never after
+ * a caesarean (getting down and up again pulls on the wound). */
+bool pst_rules_floor_wait_only(const struct pst_exercise *e, const struct pst_profile *p);
 /* Checks the rules' citations against the table of sources; reports each unknown id at
  * src/core/rules.c:LINE. Returns how many were wrong. */
 size_t pst_rules_check_sources(const struct pst_sources *s, struct pst_diags *d);

@@ -139,9 +139,25 @@ json_t *pst_json_plan(const struct pst_plan *plan)
 			json_object_set_new(xo, "sources", pst_json_cites(x->sources));
 		if (x->replaced_by)
 			json_object_set_new(xo, "replaced_by", json_string(x->replaced_by->id));
+		if (x->optional)
+			json_object_set_new(xo, "optional", json_true());
 		json_array_append_new(exc, xo);
 	}
 	json_object_set_new(o, "excluded", exc);
+	/* Floor work in the first two weeks after birth: offered, never planned. */
+	json_t *opt = json_array();
+	for (size_t i = 0; i < plan->noptional; i++) {
+		json_t *io = item_json(&plan->optional[i], false);
+		json_object_set_new(io, "why", json_string(plan->optional[i].why));
+		json_t *cau = json_array();
+		for (size_t k = 0; k < plan->optional[i].ncautions; k++)
+			json_array_append_new(cau, json_pack("{s:s, s:s}", "rule",
+							     plan->optional[i].cautions[k]->id, "reason",
+							     plan->optional[i].cautions[k]->reason));
+		json_object_set_new(io, "cautions", cau);
+		json_array_append_new(opt, io);
+	}
+	json_object_set_new(o, "optional", opt);
 	json_t *w = json_array();
 	for (size_t i = 0; i < plan->nwarnings; i++)
 		json_array_append_new(w, json_string(plan->warnings[i]));
@@ -263,6 +279,26 @@ void pst_text_plan(struct pst_buf *b, const struct pst_plan *plan, const struct 
 			pst_buf_free(&d);
 		}
 	}
+	if (plan->noptional) {
+		pst_buf_puts(b, "\nOptional floor exercises (not part of your routine)\n");
+		pst_text_wrap(b,
+			      "In the first two weeks after birth these are not planned. Try one only "
+			      "if getting down to the floor and up again is comfortable; skip them if "
+			      "not.",
+			      "  ", "  ", 78);
+		for (size_t i = 0; i < plan->noptional; i++) {
+			const struct pst_plan_item *it = &plan->optional[i];
+			struct pst_buf d;
+			pst_buf_init(&d, 1024);
+			pst_buf_printf(&d, "%s (%s): ", it->ex->name,
+				       pst_vocab_plain(&pst_vocab_position, (int)it->ex->position));
+			pst_text_dose(&d, &it->dose);
+			pst_text_wrap(b, d.s ? d.s : "", "    ", "  - ", 78);
+			pst_buf_free(&d);
+			for (size_t k = 0; k < it->ncautions; k++)
+				pst_text_wrap(b, it->cautions[k]->reason, "          ", "    Note: ", 78);
+		}
+	}
 	if (plan->nexcluded) {
 		pst_buf_puts(b, "\nLeft out, and why\n");
 		for (size_t i = 0; i < plan->nexcluded; i++) {
@@ -272,6 +308,8 @@ void pst_text_plan(struct pst_buf *b, const struct pst_plan *plan, const struct 
 			pst_buf_printf(&d, "%s: %s", x->ex->name, x->reason);
 			if (x->replaced_by)
 				pst_buf_printf(&d, " Instead: %s.", x->replaced_by->name);
+			if (x->optional)
+				pst_buf_puts(&d, " Offered as optional above.");
 			pst_text_wrap(b, d.s ? d.s : "", "    ", "  - ", 78);
 			pst_buf_free(&d);
 		}

@@ -86,6 +86,31 @@ static void routine_list(struct pst_buf *b, const struct pst_plan_item *items, s
 	pst_html_raw(b, "</ol>");
 }
 
+/* Floor work in the first two weeks after birth: offered beside the routine, never in
+ * it (not in the session player either). */
+static void optional_extras(struct pst_buf *b, const struct pst_plan *plan)
+{
+	if (!plan->noptional)
+		return;
+	pst_html_raw(b, "<section class=\"card optional\" aria-labelledby=\"op-h\"><h2 id=\"op-h\">Optional "
+			"floor exercises <span class=\"sub\">not part of your routine</span></h2><p>In the "
+			"first two weeks after birth these are not planned. Try one only if getting down "
+			"to the floor and up again is comfortable; skip them if not.</p><ul>");
+	for (size_t i = 0; i < plan->noptional; i++) {
+		const struct pst_plan_item *it = &plan->optional[i];
+		pst_html_printf(b, "<li><a href=\"/exercises/%s\">%s</a> (%s) <span class=\"dose\">",
+				it->ex->id, it->ex->name,
+				pst_vocab_plain(&pst_vocab_position, (int)it->ex->position));
+		page_dose(b, &it->dose);
+		pst_html_raw(b, "</span>");
+		for (size_t k = 0; k < it->ncautions; k++)
+			pst_html_printf(b, "<br><span class=\"caution\">Note: %s</span>",
+					it->cautions[k]->reason);
+		pst_html_raw(b, "</li>");
+	}
+	pst_html_raw(b, "</ul></section>");
+}
+
 /* Which list an exercise left out goes in: 0 a safety rule, or the progression, with
  * its source; 1 the person's own choices and equipment (rules marked choice); 2 time
  * and variety (no source). */
@@ -142,6 +167,8 @@ static void plan_reasons(struct pst_buf *b, const struct pst_plan *plan)
 					x->reason);
 			if (x->replaced_by)
 				pst_html_printf(b, " Instead: %s.", x->replaced_by->name);
+			if (x->optional)
+				pst_html_raw(b, " Offered as an optional floor exercise.");
 			if (group == 0) {
 				pst_html_raw(b, " <span class=\"source\">Source: ");
 				pst_cite_html(b, x->sources);
@@ -236,6 +263,7 @@ static void render_today(struct web *w, struct req *r, const struct pst_plan *pl
 		routine_list(b, plan->relief, plan->nrelief);
 		pst_html_raw(b, "<p><a class=\"button\" href=\"/session?relief=1\">Start the relief break</a></p></section>");
 	}
+	optional_extras(b, plan);
 	week_done(b, wk);
 	plan_reasons(b, plan);
 	checkin_form(w, b);

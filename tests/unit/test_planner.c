@@ -307,6 +307,64 @@ static void test_caesarean_day_and_first_weeks(void **state)
 	pst_plan_free(plan);
 }
 
+static const struct pst_plan_item *find_optional(const struct pst_plan *plan, const char *id)
+{
+	for (size_t i = 0; i < plan->noptional; i++)
+		if (strcmp(plan->optional[i].ex->id, id) == 0)
+			return &plan->optional[i];
+	return NULL;
+}
+
+/* The first two weeks after any birth: floor work is offered as optional, never planned;
+ * only what nothing else rules out, and not after a caesarean. */
+static void test_first_weeks_floor_work_optional(void **state)
+{
+	(void)state;
+	struct pst_profile p = postp(1, PST_BIRTH_VAGINAL, 10);
+	p.areas = PST_BIT(PST_AREA_UPPER) | PST_BIT(PST_AREA_MID);
+	struct pst_plan *plan = build(&p);
+	const struct pst_plan_item *o = find_optional(plan, "cat-cow");
+	assert_non_null(o);
+	assert_true(o->dose.breaths.lo > 0 || o->dose.reps.lo > 0 || o->dose.hold_s.lo > 0);
+	assert_non_null(find_optional(plan, "childs-pose"));
+	const struct pst_plan_excluded *x = find_excluded(plan, "cat-cow");
+	assert_non_null(x);
+	assert_true(x->optional);
+	for (size_t i = 0; i < plan->noptional; i++) {
+		assert_null(find_item(plan, plan->optional[i].ex->id));
+		assert_true(pst_position_on_floor(plan->optional[i].ex->position));
+		/* Strengthening or loaded work still waits until 6 weeks. */
+		assert_true(plan->optional[i].ex->gentle);
+	}
+	/* Not part of the routine: the text says so, the JSON lists them apart. */
+	struct pst_buf b;
+	pst_buf_init(&b, 8192);
+	pst_text_plan(&b, plan, NULL);
+	assert_non_null(strstr(b.s, "Optional floor exercises (not part of your routine)"));
+	pst_buf_free(&b);
+	json_t *j = pst_json_plan(plan);
+	json_t *opt = json_object_get(j, "optional");
+	assert_int_equal(json_array_size(opt), plan->noptional);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(opt, 0), "id")), "cat-cow");
+	json_decref(j);
+	/* What another rule leaves out is not offered: weight on the wrists. */
+	pst_plan_free(plan);
+	p.conditions = PST_BIT(PST_COND_WRIST_OR_THUMB_PAIN);
+	plan = build(&p);
+	assert_null(find_optional(plan, "cat-cow"));
+	assert_false(find_excluded(plan, "cat-cow")->optional);
+	pst_plan_free(plan);
+	/* After a caesarean nothing on the floor is offered; from 2 weeks it is planned. */
+	p = postp(0, PST_BIRTH_CAESAREAN, 10);
+	plan = build(&p);
+	assert_int_equal(plan->noptional, 0);
+	pst_plan_free(plan);
+	p = postp(2, PST_BIRTH_VAGINAL, 10);
+	plan = build(&p);
+	assert_int_equal(plan->noptional, 0);
+	pst_plan_free(plan);
+}
+
 static void ids(const struct pst_plan *plan, char *buf, size_t size)
 {
 	size_t used = 0;
@@ -557,6 +615,7 @@ int main(void)
 		cmocka_unit_test(test_property_thousands_of_profiles),
 		cmocka_unit_test(test_red_flags_win),
 		cmocka_unit_test(test_chest_opener_in_upper_back_plans),
+		cmocka_unit_test(test_first_weeks_floor_work_optional),
 		cmocka_unit_test(test_caesarean_day_and_first_weeks),
 		cmocka_unit_test(test_stage_shapes_the_plan),
 		cmocka_unit_test(test_swaps_to_easier_variant),

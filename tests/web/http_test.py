@@ -204,6 +204,23 @@ req("PUT", "/api/v1/profile", dict(profile, minutes=20))
 j = jbody(req("GET", "/api/v1/plan")[2]) or {}
 check("a new profile changes the cached plan", j.get("minutes_budget") == 20, j.get("minutes_budget"))
 req("PUT", "/api/v1/profile", profile)
+# The first two weeks after birth: floor work is offered as optional, never planned.
+early = {"postpartum_weeks": 1, "birth": "vaginal", "pain": 3, "areas": ["upper", "mid"], "minutes": 10}
+req("PUT", "/api/v1/profile", early)
+req("POST", "/api/v1/screen", answers_clear)
+j = jbody(req("GET", "/api/v1/plan")[2]) or {}
+opt = [e["id"] for e in j.get("optional", [])]
+check("1 week after birth: cat-cow offered as optional, not in the routine", "cat-cow" in opt
+      and "cat-cow" not in [e["id"] for e in j.get("exercises", [])]
+      and any(x.get("id") == "cat-cow" and x.get("optional") for x in j.get("excluded", [])), j.get("optional"))
+st, h, data = req("GET", "/today")
+page = data.decode("utf-8", "replace")
+sec = page[page.find('class="card optional"'):]
+check("Today lists the optional floor exercises apart from the routine",
+      st == 200 and 'class="card optional"' in page and "not part of your routine" in sec
+      and "/exercises/cat-cow" in sec[:sec.find("</section>")], (st, page[:300]))
+req("PUT", "/api/v1/profile", profile)
+req("POST", "/api/v1/screen", answers_clear)
 
 # --- check-ins, sessions, history ------------------------------------------------------
 st, h, data = req("POST", "/api/v1/checkins", {"pain": 5, "areas": ["upper"], "note": "after feeding",

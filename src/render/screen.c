@@ -58,15 +58,16 @@ fail:
 	return NULL;
 }
 
-/* What a yes to a question means, in the words of the headlines. */
+/* What a yes to a question means, in the words of the headlines (never the outcome's code:
+ * that is for --json). */
 static const char *urgency(enum pst_outcome o)
 {
 	switch (o) {
-	case PST_OUT_EMERGENCY: return "now: call emergency services (emergency)";
-	case PST_OUT_SAME_DAY: return "today (same-day)";
-	case PST_OUT_SEE_PROVIDER: return "book an appointment; no plan until seen (see-provider)";
-	case PST_OUT_CLEARANCE: return "your provider's OK before you start (clearance)";
-	case PST_OUT_NOTE: return "the plan is given; mention it at your next appointment (note)";
+	case PST_OUT_EMERGENCY: return "now: call emergency services";
+	case PST_OUT_SAME_DAY: return "today";
+	case PST_OUT_SEE_PROVIDER: return "book an appointment; no plan until seen";
+	case PST_OUT_CLEARANCE: return "your provider's OK before you start";
+	case PST_OUT_NOTE: return "the plan is given; mention it at your next appointment";
 	default: return pst_vocab_word(&pst_vocab_outcome, (int)o);
 	}
 }

@@ -38,6 +38,13 @@ for args_file in "$cases"/*.args; do
 		fail=$((fail + 1))
 		continue
 	fi
+	# Nor an outcome's code ("(see-provider)"): the words say it; --json has the codes.
+	if grep -n -E '\((emergency|same-day|see-provider|clearance|note)\)' "$tmp/got" >"$tmp/leak"; then
+		echo "FAIL $name: the output shows an outcome's code:"
+		head -5 "$tmp/leak"
+		fail=$((fail + 1))
+		continue
+	fi
 	if [ "${GOLDEN_UPDATE:-}" = 1 ]; then
 		cp "$tmp/got" "$cases/$name.golden"
 	elif ! diff -u "$cases/$name.golden" "$tmp/got" >"$tmp/diff" 2>&1; then

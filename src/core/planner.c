@@ -224,11 +224,31 @@ static const struct pst_question *note_excluding(const struct pst_screen_result 
 	return NULL;
 }
 
+/* A clearance question answered yes (severe pain, heaviness in the pelvis, a condition
+ * that needs the provider's say-so): until that OK the plan is gentle, as the question's
+ * advice promises. Returns the question when it leaves e (not gentle) out, or NULL. */
+static const struct pst_question *clearance_excluding(const struct pst_screen_result *screen,
+						      const struct pst_exercise *e)
+{
+	if (e->gentle)
+		return NULL;
+	for (size_t i = 0; screen && i < screen->nreasons; i++)
+		if (screen->reasons[i]->outcome == PST_OUT_CLEARANCE)
+			return screen->reasons[i];
+	return NULL;
+}
+
+#define CLEARANCE_GENTLE_REASON                                                              \
+	"You answered yes to a question that needs your provider's OK first: until they have " \
+	"seen you the plan keeps to gentle movement, so strengthening and work against a "    \
+	"band, a roller or your own weight wait."
+
 /* True when a safety rule or an answer leaves e out for p. */
 static bool excluded_for(const struct pst_exercise *e, const struct pst_profile *p,
 			 const struct pst_screen_result *screen)
 {
-	return pst_rules_excluding(e, p) || note_excluding(screen, e);
+	return pst_rules_excluding(e, p) || note_excluding(screen, e) ||
+	       clearance_excluding(screen, e);
 }
 
 /* Finds an allowed easier variant of e (breadth first, by the catalogue's order). */
@@ -888,6 +908,15 @@ int pst_plan_build(const struct pst_catalog *c, const struct pst_tips *t,
 				if (plan->items[j].replaces == e)
 					by = plan->items[j].ex;
 			add_excluded(&b, e, nq->id, nq->avoid_reason, &nq->sources, by, NULL);
+			continue;
+		}
+		const struct pst_question *cq = clearance_excluding(screen, e);
+		if (cq) {
+			const struct pst_exercise *by = NULL;
+			for (size_t j = 0; j < plan->nitems; j++)
+				if (plan->items[j].replaces == e)
+					by = plan->items[j].ex;
+			add_excluded(&b, e, cq->id, CLEARANCE_GENTLE_REASON, &cq->sources, by, NULL);
 			continue;
 		}
 		if (k && k->moved) {

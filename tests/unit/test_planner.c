@@ -450,6 +450,42 @@ static void test_red_flags_win(void **state)
 
 /* A note (tingling hands at night): the plan is given, its advice beside it, and every
  * exercise that puts weight on the hands is left out with the question's reason. */
+/* A clearance (severe pain, heaviness in the pelvis): the plan is given, and gentle, as
+ * the question's advice says, whatever the pain score. */
+static void test_clearance_plan_is_gentle(void **state)
+{
+	(void)state;
+	struct pst_questions *q = NULL;
+	struct pst_diags d = {0};
+	assert_int_equal(pst_questions_load(&pst_embedded_screening[0], &q, &d), PST_OK);
+	const char *ids[] = {"persistent-severe-pain", "pelvic-heaviness"};
+	for (size_t n = 0; n < 2; n++) {
+		struct pst_answers a;
+		assert_int_equal(pst_answers_init(q, &a), PST_OK);
+		const struct pst_question *qn = pst_questions_find(q, ids[n]);
+		assert_non_null(qn);
+		a.v[qn - q->v] = PST_ANS_YES;
+		struct pst_screen_result res;
+		assert_int_equal(pst_screen_evaluate(q, &a, PST_BIT(PST_STAGE_POSTPARTUM), &res), PST_OK);
+		assert_int_equal(res.outcome, PST_OUT_CLEARANCE);
+		struct pst_profile p = postp(12, PST_BIRTH_VAGINAL, 30);
+		p.pain = 3;
+		p.equipment = ~0u;
+		struct pst_plan *plan = NULL;
+		assert_int_equal(pst_plan_build(cat, tips, &p, &res, NULL, &plan), PST_OK);
+		assert_true(plan->nitems > 0);
+		for (size_t i = 0; i < plan->nitems; i++)
+			assert_true(plan->items[i].ex->gentle);
+		const struct pst_plan_excluded *x = find_excluded(plan, "banded-a");
+		assert_non_null(x);
+		assert_string_equal(x->rule, ids[n]);
+		assert_non_null(strstr(x->reason, "gentle"));
+		pst_plan_free(plan);
+		pst_answers_free(&a);
+	}
+	pst_questions_free(q);
+}
+
 static void test_note_leaves_out_wrist_load(void **state)
 {
 	(void)state;
@@ -621,6 +657,7 @@ int main(void)
 		cmocka_unit_test(test_stage_shapes_the_plan),
 		cmocka_unit_test(test_swaps_to_easier_variant),
 		cmocka_unit_test(test_note_leaves_out_wrist_load),
+		cmocka_unit_test(test_clearance_plan_is_gentle),
 		cmocka_unit_test(test_favours_areas_and_triggers),
 		cmocka_unit_test(test_stage_rules_in_plans),
 		cmocka_unit_test(test_time_budget),

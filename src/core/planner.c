@@ -128,10 +128,13 @@ static bool upright_position(const struct pst_exercise *e)
 }
 
 /* A stretch that opens the chest and the fronts of the shoulders: for upper-back pain the
- * plan opens the front rather than stretching into the painful back (seeds 000, 002). */
+ * plan opens the front rather than stretching into the painful back (seeds 000, 002). A
+ * backward bend of the spine (the couch stretch, the kneeling extension) stretches into
+ * the back, so it does not count as the front opener. */
 static bool front_opener(const struct pst_exercise *e)
 {
-	return e->kind == PST_KIND_STRETCH && (e->regions & PST_BIT(PST_REG_FRONT_SHOULDER));
+	return e->kind == PST_KIND_STRETCH && (e->regions & PST_BIT(PST_REG_FRONT_SHOULDER)) &&
+	       !e->backward_bend;
 }
 
 static bool upper_back_complaint(const struct pst_profile *p)

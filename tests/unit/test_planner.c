@@ -126,8 +126,9 @@ static struct pst_profile random_profile(void)
 /* A stretch for the chest and the fronts of the shoulders, by the catalogue's own words. */
 static bool chest_opener(const struct pst_exercise *e)
 {
+	/* Not a backward bend of the spine (couch stretch): that stretches into the back. */
 	return e->kind == PST_KIND_STRETCH && (e->regions & PST_BIT(PST_REG_FRONT_SHOULDER)) &&
-	       (e->regions & PST_BIT(PST_REG_CHEST));
+	       (e->regions & PST_BIT(PST_REG_CHEST)) && !e->backward_bend;
 }
 
 static bool has_chest_opener(const struct pst_plan *plan)

@@ -239,7 +239,8 @@ int pst_app_session_outcome(struct pst_store *s, const struct pst_catalog *c, in
 	}
 	if (out->nsame)
 		out->same_why = "Two sessions in a row that feel easy or about right, with pain at "
-				"most 3/10, move an exercise up a step.";
+				"most 3/10, move an exercise up a step; sessions on the same day "
+				"count as one.";
 	err = PST_OK;
 out:
 	free(others);

@@ -481,6 +481,7 @@ static void test_clearance_plan_is_gentle(void **state)
 		assert_string_equal(x->rule, ids[n]);
 		assert_non_null(strstr(x->reason, "gentle"));
 		pst_plan_free(plan);
+		pst_screen_result_free(&res);
 		pst_answers_free(&a);
 	}
 	pst_questions_free(q);

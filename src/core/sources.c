@@ -279,18 +279,9 @@ bool pst_yaml_cites(struct pst_yaml *y, yaml_node_t *n, const char *field, size_
 			       field);
 		return false;
 	}
-	size_t count = 0;
-	if (!pst_yaml_is_null(n)) {
-		if (n->type != YAML_SEQUENCE_NODE) {
-			pst_yaml_error(y, n, "%s must be a list", field);
-			return false;
-		}
-		count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
-	}
-	if (count < min) {
-		pst_yaml_error(y, n, "%s needs at least %zu source%s", field, min, min == 1 ? "" : "s");
+	size_t count;
+	if (!pst_yaml_list_len(y, n, field, min, "source", &count))
 		return false;
-	}
 	if (count == 0)
 		return true;
 	struct pst_cite *v = pst_arena_alloc(y->arena, count * sizeof(*v));

@@ -363,23 +363,33 @@ bool pst_yaml_mask(struct pst_yaml *y, yaml_node_t *n, const char *field,
 	return ok;
 }
 
-bool pst_yaml_strv(struct pst_yaml *y, yaml_node_t *n, const char *field, size_t min,
-		   struct pst_strv *out)
+bool pst_yaml_list_len(struct pst_yaml *y, yaml_node_t *n, const char *field, size_t min,
+		       const char *noun, size_t *count)
 {
-	out->v = NULL;
-	out->n = 0;
-	size_t count = 0;
+	*count = 0;
 	if (!pst_yaml_is_null(n)) {
 		if (n->type != YAML_SEQUENCE_NODE) {
 			pst_yaml_error(y, n, "%s must be a list", field);
 			return false;
 		}
-		count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+		*count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
 	}
-	if (count < min) {
-		pst_yaml_error(y, n, "%s needs at least %zu item%s", field, min, min == 1 ? "" : "s");
+	if (*count < min) {
+		pst_yaml_error(y, n, "%s needs at least %zu %s%s", field, min, noun,
+			       min == 1 ? "" : "s");
 		return false;
 	}
+	return true;
+}
+
+bool pst_yaml_strv(struct pst_yaml *y, yaml_node_t *n, const char *field, size_t min,
+		   struct pst_strv *out)
+{
+	out->v = NULL;
+	out->n = 0;
+	size_t count;
+	if (!pst_yaml_list_len(y, n, field, min, "item", &count))
+		return false;
 	if (count == 0)
 		return true;
 	out->v = pst_arena_alloc(y->arena, count * sizeof(*out->v));

@@ -59,6 +59,11 @@ int pst_yaml_enum(struct pst_yaml *y, yaml_node_t *n, const char *field,
 /* A sequence of words of v (a null value is an empty list); repeated words are errors. */
 bool pst_yaml_mask(struct pst_yaml *y, yaml_node_t *n, const char *field,
 		   const struct pst_vocab *v, unsigned *out);
+/* How many entries the list n holds (a null node: none) into *count; false, with an
+ * error naming field, when n is not a list or holds fewer than min (each a noun:
+ * "needs at least 2 items"). */
+bool pst_yaml_list_len(struct pst_yaml *y, yaml_node_t *n, const char *field, size_t min,
+		       const char *noun, size_t *count);
 /* A sequence of non-empty strings (a null value is an empty list), at least min long. */
 bool pst_yaml_strv(struct pst_yaml *y, yaml_node_t *n, const char *field, size_t min,
 		   struct pst_strv *out);

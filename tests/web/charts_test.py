@@ -15,21 +15,11 @@ import sys
 import tempfile
 import html as htmllib
 import xml.etree.ElementTree as ET
+from checks import check, finish
 
 postura = sys.argv[1]
 tmp = tempfile.mkdtemp(prefix="postura-charts-")
-passed = failed = 0
 NOW = "2026-11-18T09:00:00+00:00"
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print("ok   " + name)
-    else:
-        failed += 1
-        print("FAIL " + name + (": " + str(detail) if detail != "" else ""))
 
 
 def cli(db, *args, stdin=None, now=NOW):
@@ -105,5 +95,4 @@ for n in (0, 1, 2, 40):
     proc.terminate()
     proc.wait(timeout=20)
 
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+finish()

@@ -17,24 +17,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from checks import check, finish
 
 postura, src = sys.argv[1], sys.argv[2]
 tmp = tempfile.mkdtemp(prefix="postura-hard-")
 env = dict(os.environ, POSTURA_NOW="2026-11-18T09:00:00+00:00")
-passed = failed = 0
 with open(postura, "rb") as f:
     sanitized = b"__asan_init" in f.read()
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print("ok   " + name)
-    else:
-        failed += 1
-        print("FAIL " + name + (": " + str(detail) if detail != "" else ""))
-    sys.stdout.flush()
 
 
 class Server:
@@ -317,5 +306,4 @@ for bad in ["evil example", "a/b", "x:0", "x:99999", "[zz]:80", ""]:
     check("--host %r is refused (exit 2, naming --host)" % bad, out.returncode == 2 and "--host" in out.stderr,
           (out.returncode, out.stderr))
 
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+finish()

@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from checks import check, finish
 
 postura, src = sys.argv[1], sys.argv[2]
 tmp = tempfile.mkdtemp(prefix="postura-http-")
@@ -33,17 +34,6 @@ if not m:
     print("FAIL the server did not start:", line, proc.stderr.read())
     sys.exit(1)
 port = int(m.group(1))
-passed = failed = 0
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print("ok   " + name)
-    else:
-        failed += 1
-        print("FAIL " + name + (": " + str(detail) if detail != "" else ""))
 
 
 def req(method, path, body=None, ctype=None, headers=None):
@@ -793,5 +783,4 @@ out = subprocess.run([postura, "--db", db, "serve", "--listen", "localhost:x"], 
                      env=env, timeout=10)
 check("--listen with a bad port is refused", out.returncode == 2, (out.returncode, out.stderr))
 
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+finish()

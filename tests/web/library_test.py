@@ -18,6 +18,7 @@ import sys
 import tempfile
 import urllib.parse
 import xml.etree.ElementTree as ET
+from checks import check, finish
 
 postura, src = sys.argv[1], sys.argv[2]
 tmp = tempfile.mkdtemp(prefix="postura-library-")
@@ -30,17 +31,6 @@ if not m:
     print("FAIL the server did not start:", proc.stderr.read())
     sys.exit(1)
 port = int(m.group(1))
-passed = failed = 0
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print("ok   " + name)
-    else:
-        failed += 1
-        print("FAIL " + name + (": " + str(detail) if detail != "" else ""))
 
 
 def req(method, path, body=None):
@@ -241,5 +231,4 @@ finally:
     proc.terminate()
     proc.wait(timeout=10)
 
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+finish()

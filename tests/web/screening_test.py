@@ -16,20 +16,13 @@ import subprocess
 import sys
 import tempfile
 import urllib.parse
+import checks
+from checks import check, finish
+
+checks.detail_max = 400
 
 postura, src = sys.argv[1], sys.argv[2]
 tmp = tempfile.mkdtemp(prefix="postura-screening-")
-passed = failed = 0
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print("ok   " + name)
-    else:
-        failed += 1
-        print("FAIL " + name + (": " + str(detail)[:400] if detail != "" else ""))
 
 
 class Server:
@@ -223,5 +216,4 @@ check("the questions say why they are asked again: the baby is born, and which a
 check("with a profile there is no stage step: step 1 of 5", "Step 1 of 5" in html)
 srv.stop()
 
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+finish()

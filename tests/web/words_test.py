@@ -20,23 +20,13 @@ import subprocess
 import sys
 import tempfile
 from urllib.parse import urljoin, urlparse, urlencode
+from checks import check, finish
 
 postura, src = sys.argv[1], sys.argv[2]
 tmp = tempfile.mkdtemp(prefix="postura-words-")
 db = os.path.join(tmp, "me.db")
 NOW = "2026-11-18T09:00:00+00:00"
 env = dict(os.environ, POSTURA_NOW=NOW)
-passed = failed = 0
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print("ok   " + name)
-    else:
-        failed += 1
-        print("FAIL " + name + (": " + str(detail) if detail != "" else ""))
 
 
 # --- the codes --------------------------------------------------------------------------
@@ -230,5 +220,4 @@ for args in (["profile", "show"], ["plan", "--answers", os.path.join(src, "tests
 
 proc.terminate()
 proc.wait(timeout=20)
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+finish()

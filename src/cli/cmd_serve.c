@@ -52,6 +52,13 @@ static bool parse_listen(const char *s, char *host, size_t size, int *port)
 	return true;
 }
 
+/* Each worker thread of the server opens its own connection to the database the
+ * server started with (which must still be there: never a new empty one). */
+static int open_worker_store(void *ctx, struct pst_store **out, char *errmsg, size_t size)
+{
+	return pst_store_open_sqlite_flags(ctx, PST_STORE_EXISTING, out, errmsg, size);
+}
+
 int cmd_serve(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -113,6 +120,7 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		.host = host, .port = port, .allow_remote = remote, .store = s, .cat = cat,
 		.hosts = hosts, .nhosts = nhosts, .db_path = dbpath,
 		.questions = cli_questions(c), .tips = cli_tips(c),
+		.open_store = open_worker_store, .open_ctx = dbpath,
 	};
 	char err[512];
 	if (pst_web_serve(&cfg, stdout, err, sizeof err) != PST_OK) {

@@ -84,6 +84,15 @@ struct pst_store_ops {
 	 * last call (this handle's own writes leave it alone): a cache over the store
 	 * compares it to know its pages are stale. */
 	int (*data_version)(struct pst_store *s, int64_t *v);
+	/* Whether the database answers a trivial query now (a health check): PST_OK, or
+	 * PST_EUNAVAILABLE when it cannot be reached (SQLite: the file at the path is gone
+	 * or is no longer the file open) with the message saying why. */
+	int (*ping)(struct pst_store *s);
+	/* The deployment's secret called name (len bytes, at most 64): every process of one
+	 * deployment shares it. Stored at the first call, with fresh (random bytes of the
+	 * caller's), unless another process stored one first; out gets the stored one. */
+	int (*secret)(struct pst_store *s, const char *name, const unsigned char *fresh, size_t len,
+		      unsigned char *out);
 };
 
 struct pst_store {
@@ -108,7 +117,10 @@ int pst_store_open_sqlite(const char *path, struct pst_store **out, char *errmsg
  * writing it (no -wal file in a directory this process cannot write). A missing file, or
  * one whose schema is older than this program, is opened for writing as without the
  * flag (created, migrated). Writes through a read-only store fail. */
-enum { PST_STORE_READONLY = 1 << 0 };
+enum { PST_STORE_READONLY = 1 << 0, PST_STORE_EXISTING = 1 << 1 };
+/* PST_STORE_EXISTING: the database must be there already (the server's workers open
+ * their own connections to the file the server started with): a missing file is not
+ * created but refused with PST_EUNAVAILABLE. */
 int pst_store_open_sqlite_flags(const char *path, unsigned flags, struct pst_store **out,
 				char *errmsg, size_t size);
 

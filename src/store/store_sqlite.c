@@ -31,6 +31,10 @@ struct sq {
 	char *path;
 	sqlite3_stmt *cached[ST__MAX];
 	bool readonly;
+	/* The file opened (its device and inode), for ping: a file moved or removed under a
+	 * running server is noticed. */
+	dev_t dev;
+	ino_t ino;
 	/* What migration 5 repaired: how many texts, and the first few by name. */
 	int repaired;
 	char repaired_names[200];
@@ -120,6 +124,11 @@ static const char *const migrations[] = {
 	"  WHERE pst_needs_repair(activity, 0);"
 	"UPDATE session_exercise SET exercise_id = pst_repair(exercise_id, 0, 'session', session_id)"
 	"  WHERE pst_needs_repair(exercise_id, 0);",
+	/* 6: secrets every server process of one deployment shares (the key CSRF tokens are
+	 * derived from), made at the first start; no person's data. */
+	"CREATE TABLE IF NOT EXISTS deployment_secret ("
+	"  name TEXT PRIMARY KEY,"
+	"  value BLOB NOT NULL);",
 };
 
 const int pst_store_schema_version = (int)(sizeof migrations / sizeof *migrations);
@@ -1157,6 +1166,63 @@ static int data_version(struct pst_store *s, int64_t *v)
 	return rc == SQLITE_ROW ? PST_OK : dberr(q, "cannot read the data version");
 }
 
+/* The database answers when the file at the path is still the one open (writes to a
+ * file removed or replaced under the server would be lost) and a query reads it. */
+static int ping(struct pst_store *s)
+{
+	struct sq *q = (struct sq *)s;
+	struct stat st;
+	if (stat(q->path, &st) != 0 || st.st_dev != q->dev || st.st_ino != q->ino) {
+		fail(q, "%s: the database file is no longer there (moved or removed)", q->path);
+		return PST_EUNAVAILABLE;
+	}
+	sqlite3_stmt *stmt;
+	int err = prepare(q, "SELECT count(*) FROM sqlite_master", &stmt);
+	if (err)
+		return PST_EUNAVAILABLE;
+	int rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW) {
+		dberr(q, "cannot read the database");
+		return PST_EUNAVAILABLE;
+	}
+	return PST_OK;
+}
+
+static int secret(struct pst_store *s, const char *name, const unsigned char *fresh, size_t len,
+		  unsigned char *out)
+{
+	struct sq *q = (struct sq *)s;
+	sqlite3_stmt *st;
+	int err;
+	if (len == 0 || len > 64) {
+		fail(q, "%s: a secret of %zu bytes", q->path, len);
+		return PST_EINVAL;
+	}
+	/* INSERT OR IGNORE: of two processes starting at once, the first one's stays. */
+	if ((err = begin(q)) ||
+	    (err = prepare(q, "INSERT OR IGNORE INTO deployment_secret (name, value) VALUES (?, ?)", &st)))
+		return q->db && !sqlite3_get_autocommit(q->db) ? rollback(q, err) : err;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(st, 2, fresh, (int)len, SQLITE_TRANSIENT);
+	if ((err = run(q, st, "cannot save the deployment's secret")))
+		return rollback(q, err);
+	if ((err = commit(q)))
+		return err;
+	if ((err = prepare(q, "SELECT value FROM deployment_secret WHERE name = ?", &st)))
+		return err;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && (size_t)sqlite3_column_bytes(st, 0) == len)
+		memcpy(out, sqlite3_column_blob(st, 0), len);
+	else if (rc == SQLITE_ROW)
+		err = fail(q, "%s: the deployment's secret '%s' is not %zu bytes", q->path, name, len);
+	else
+		err = dberr(q, "cannot read the deployment's secret");
+	sqlite3_finalize(st);
+	return err;
+}
+
 static void close_store(struct pst_store *s)
 {
 	struct sq *q = (struct sq *)s;
@@ -1183,6 +1249,8 @@ static const struct pst_store_ops sqlite_ops = {
 	.screening_get = screening_get,
 	.screening_put = screening_put,
 	.data_version = data_version,
+	.ping = ping,
+	.secret = secret,
 };
 
 /* Health data is the person's alone: the database is created 0600 whatever the umask
@@ -1323,8 +1391,16 @@ int pst_store_open_sqlite_flags(const char *path, unsigned flags, struct pst_sto
 		q->base.errmsg[0] = '\0';
 		err = PST_OK;
 	}
+	if ((flags & PST_STORE_EXISTING) && access(path, F_OK) != 0) {
+		fail(q, "%s: the database is not there (moved or removed?)", path);
+		err = PST_EUNAVAILABLE;
+		goto out;
+	}
 	private_files(path);
-	int rc = sqlite3_open_v2(path, &q->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	int rc = sqlite3_open_v2(path, &q->db,
+				 SQLITE_OPEN_READWRITE |
+					 ((flags & PST_STORE_EXISTING) ? 0 : SQLITE_OPEN_CREATE),
+				 NULL);
 	if (rc != SQLITE_OK) {
 		int e = q->db ? sqlite3_system_errno(q->db) : 0;
 		/* SQLite retries read-only after a failed create; the first reason is the one
@@ -1344,6 +1420,11 @@ int pst_store_open_sqlite_flags(const char *path, unsigned flags, struct pst_sto
 	sqlite3_busy_timeout(q->db, BUSY_TIMEOUT_MS);
 	if ((err = read_header(q)))
 		goto out;
+	struct stat fst;
+	if (stat(path, &fst) == 0) {
+		q->dev = fst.st_dev;
+		q->ino = fst.st_ino;
+	}
 	/* The version check comes before anything that writes (WAL changes the header). */
 	if ((err = check_version(q)) || (err = add_functions(q)) || (err = wal(q)) ||
 	    (err = exec(q, "PRAGMA synchronous = FULL", "cannot set durable writes")) ||

@@ -25,7 +25,9 @@ enum {
 	 * slowloris. libmicrohttpd's own timeout only counts idle time. */
 	WEB_HEADER_TIMEOUT_MS = 4000,
 	WEB_BODY_TIMEOUT_MS = 30000, /* the same for a body (64 KiB at most) */
-	WEB_THREADS = 2,                   /* the machine has 2 cores */
+	/* Worker threads, each with its own store connection: a request waiting on the
+	 * database (a lock, a disk, the network) holds only its own thread. */
+	WEB_THREADS = 4,
 	WEB_PATH_ARG_MAX = 64,
 	/* A longer request target, or more query parameters, gets 414 before libmicrohttpd
 	 * parses the query into its pool: with a few hundred parameters, or a few dozen in a
@@ -36,12 +38,16 @@ enum {
 	WEB_HOST_LEN = 264      /* a DNS name (253) with ":65535" */
 };
 
+/* The CSRF cookie's value: a random nonce per browser, 32 bytes in base64url. */
+enum { WEB_NONCE_LEN = 43 };
+
 /* Responses kept in memory and served until the person's data changes. */
 enum web_cache_slot { CACHE_TODAY, CACHE_PLAN_JSON, CACHE__MAX };
 
 struct web_cache_entry {
 	uint64_t version;
 	int64_t day;
+	char nonce[WEB_NONCE_LEN + 1]; /* the CSRF nonce its forms and cookie carry */
 	struct MHD_Response *resp; /* NULL: empty */
 	struct MHD_Response *gz;   /* the same, gzip-compressed */
 };
@@ -52,19 +58,35 @@ struct web_blob {
 	size_t len, gz_len;
 };
 
+/* One a worker thread of libmicrohttpd: its own connection to the store (requests on
+ * other threads run side by side) and its own cache of pages. Made on the thread's
+ * first request; the connection is opened then and closed when the server stops. */
+struct web_worker {
+	struct pst_store *store; /* NULL: not open (not yet, or closed after a failure) */
+	/* What web_store gives while the database cannot be reached: every operation
+	 * answers PST_EUNAVAILABLE, its message says why. */
+	struct pst_store down;
+	bool tried; /* an open was attempted during the current request */
+	/* The version of the data the cached pages are of: bumped when this process wrote
+	 * (web.version) or another connection did (the store's data_version). */
+	uint64_t epoch, seen_version;
+	int64_t seen_data;
+	bool seen_valid;
+	struct web_cache_entry cache[CACHE__MAX];
+	struct web_worker *next; /* web.workers */
+};
+
 struct web {
 	struct pst_web_config cfg;
 	struct MHD_Daemon *daemon;
-	pthread_mutex_t store_mu; /* one store handle; requests take turns */
-	/* Bumped by every write (and when another process wrote): cached pages of an older
+	/* Bumped by every write made through this process: cached pages of an older
 	 * version are stale. */
 	_Atomic uint64_t version;
-	_Atomic int64_t ext_checked_ms; /* when the store's data_version was last read */
-	int64_t ext_version;            /* under store_mu */
-	pthread_rwlock_t cache_mu;
-	struct web_cache_entry cache[CACHE__MAX];
-	char csrf[44];   /* the per-process token: 32 random bytes, base64url */
-	char cookie[96]; /* "pst_csrf=TOKEN; Path=/; SameSite=Strict; HttpOnly" */
+	pthread_mutex_t workers_mu;
+	struct web_worker *workers;
+	/* The key CSRF tokens are derived from, shared by every process of the deployment
+	 * (kept in the database): a token is HMAC(key, the browser's nonce). */
+	unsigned char csrf_key[32];
 	char csp[400];   /* Content-Security-Policy, with the inline stylesheet's hash */
 	struct MHD_Response *catalog_json; /* GET /api/v1/catalog: built once */
 	pthread_mutex_t fig_mu;
@@ -98,6 +120,7 @@ struct web_reply {
 	bool close;               /* Connection: close (a request whose framing is in doubt) */
 	bool no_cookie;           /* never the CSRF cookie (a request under a foreign Host) */
 	bool queued;              /* the handler queued a response itself (cache hit) */
+	bool unavailable;         /* the database could not be reached: 503, Retry-After */
 };
 
 struct route;
@@ -138,6 +161,8 @@ struct req {
 	unsigned early; /* a status decided from the headers alone */
 	struct pst_time now;
 	int64_t today;
+	char nonce[WEB_NONCE_LEN + 1]; /* the browser's CSRF nonce (web_csrf_nonce) */
+	bool nonce_new;                /* made for this request: the cookie sets it */
 	struct web_reply reply;
 };
 
@@ -183,24 +208,34 @@ void web_error(struct req *r, unsigned status, const char *code, const char *fie
 	       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void web_redirect(struct req *r, const char *location);
 const char *web_header(struct req *r, const char *name);
-void web_store_lock(struct web *w);
-void web_store_unlock(struct web *w);
-/* The store's last error message (or err's words), copied under the lock into buf. */
+/* The calling worker thread's own store connection, opened on first use (at most one
+ * attempt per request). Never NULL: while the database cannot be reached, a store
+ * whose every operation fails with PST_EUNAVAILABLE (then the reply is a 503). */
+struct pst_store *web_store(struct web *w);
+/* The store's last error message (or err's words) into buf, without file names. When
+ * err is PST_EUNAVAILABLE the request's reply becomes a 503 with Retry-After. */
 const char *web_store_errmsg(struct web *w, int err, char *buf, size_t size);
+/* GET /healthz: 200 when the database answers a trivial query, else 503. */
+void web_healthz(struct web *w, struct req *r);
 /* Appends data gzip-compressed to out; false when zlib or out failed. */
 bool web_gzip(const void *data, size_t len, struct pst_buf *out);
 /* After a successful write: cached pages are stale. */
 void web_changed(struct web *w);
-/* The current version of the person's data (checks other processes' writes now and
- * then). */
+/* The version of the person's data now, as this worker's cache counts it: changes at
+ * once when this process or any other wrote. */
 uint64_t web_version(struct web *w);
 /* Queues the cached response of slot when it is of this version and day; true when it
  * did. */
 bool web_cache_serve(struct web *w, struct req *r, enum web_cache_slot slot, uint64_t version);
 /* Keeps r->reply's body as slot's response for version and queues it. */
 void web_cache_put(struct web *w, struct req *r, enum web_cache_slot slot, uint64_t version);
-/* True when the form's csrf field and the cookie both hold this process's token. */
+/* True when the form's csrf field is the token of the nonce in the browser's cookie
+ * (HMAC with the deployment's key): a form fetched from any process of the deployment. */
 bool web_csrf_ok(struct web *w, struct req *r, const struct pst_form *f);
+/* The request's CSRF nonce: the cookie's, or a new one (then sent in Set-Cookie). */
+const char *web_csrf_nonce(struct req *r);
+/* The form token of the request's nonce, base64url, into buf (at least 48 bytes). */
+const char *web_csrf_token(struct req *r, char *buf, size_t size);
 
 /* api.c */
 void api_catalog(struct web *w, struct req *r);

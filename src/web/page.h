@@ -39,7 +39,7 @@ const struct pst_country *page_country(struct req *r, const struct pst_profile *
  * NULL, with a link to set the country. */
 void page_numbers(struct pst_buf *b, const struct pst_country *c);
 /* The hidden CSRF field of a form. */
-void page_csrf(struct web *w, struct pst_buf *b);
+void page_csrf(struct req *r, struct pst_buf *b);
 /* The dose in words (render/text), escaped. */
 void page_dose(struct pst_buf *b, const struct pst_dose *d);
 /* "Saturday 21 November 2026" for a day. */

@@ -56,7 +56,10 @@ static bool parse_listen(const char *s, char *host, size_t size, int *port)
  * server started with (which must still be there: never a new empty one). */
 static int open_worker_store(void *ctx, struct pst_store **out, char *errmsg, size_t size)
 {
-	return pst_store_open_sqlite_flags(ctx, PST_STORE_EXISTING, out, errmsg, size);
+	const char *db = ctx;
+	if (pst_store_is_pg_uri(db))
+		return pst_store_open_pg(db, 0, out, errmsg, size);
+	return pst_store_open_sqlite_flags(db, PST_STORE_EXISTING, out, errmsg, size);
 }
 
 int cmd_serve(struct cli *c, int argc, char **argv)

@@ -1396,7 +1396,13 @@ int pst_store_open_sqlite_flags(const char *path, unsigned flags, struct pst_sto
 		err = PST_EUNAVAILABLE;
 		goto out;
 	}
-	private_files(path);
+	/* Not for another connection of a process that has the database open already (the
+	 * server's workers): closing any descriptor of a file drops every POSIX lock the
+	 * process holds on it, the other connections' too, and another process could then
+	 * take the database for unused and reset its -shm under them (SIGBUS). The first
+	 * open made the files private. */
+	if (!(flags & PST_STORE_EXISTING))
+		private_files(path);
 	int rc = sqlite3_open_v2(path, &q->db,
 				 SQLITE_OPEN_READWRITE |
 					 ((flags & PST_STORE_EXISTING) ? 0 : SQLITE_OPEN_CREATE),

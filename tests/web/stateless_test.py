@@ -7,6 +7,10 @@ that cannot be reached gives 503 with Retry-After everywhere, and the server rec
 by itself; one request waiting on the database does not hold up the others.
 
 usage: stateless_test.py POSTURA SOURCE_DIR
+On PostgreSQL (POSTURA_TEST_BACKEND=postgresql, inside tests/pg/with-cluster.sh) the
+servers share a database of the test's own in the throw-away cluster; another session's
+table lock stands for SQLite's write lock, and refusing connections to that database
+(ALLOW_CONNECTIONS false, its sessions ended) for the file moved away.
 Prints one line per check and 'N passed, N failed'; exits 1 on any failure.
 """
 import http.client
@@ -27,6 +31,25 @@ tmp = tempfile.mkdtemp(prefix="postura-stateless-")
 db = os.path.join(tmp, "clinic.db")
 env = dict(os.environ, POSTURA_NOW="2026-11-18T09:00:00+00:00")
 procs = []
+PG = os.environ.get("POSTURA_TEST_BACKEND") == "postgresql"
+if PG:
+    pgname = "stateless_%d" % os.getpid()
+    admin = os.environ["POSTURA_TEST_PG_ADMIN"]
+    psql_bin = os.path.join(os.environ["POSTURA_TEST_PG_BIN"], "psql")
+    db = os.environ["POSTURA_TEST_PG"].rsplit("/", 1)[0] + "/" + pgname
+
+
+def psql(sql, dbname=None):
+    conn = admin if dbname is None else admin.replace("dbname=postura_test", "dbname=" + dbname)
+    out = subprocess.run([psql_bin, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", conn, "-c", sql],
+                         capture_output=True, text=True)
+    if out.returncode:
+        print("FAIL psql: " + out.stderr)
+    return out.stdout.strip()
+
+
+if PG:
+    psql("CREATE DATABASE %s OWNER postura" % pgname)
 
 
 def serve(path=db):
@@ -159,8 +182,12 @@ try:
         check("a form posted to B %s: 403" % name, st == 403, st)
     st, _, _ = req(a, "POST", "/checkin", "pain=3&csrf=" + other_token, form, {"Cookie": other_cookie})
     check("B's form for another browser posts to A", st == 303, st)
-    secret = sqlite3.connect(db).execute("SELECT length(value) FROM deployment_secret WHERE name='csrf'").fetchone()
-    check("the deployment's secret is in the database (32 bytes)", secret == (32,), secret)
+    if PG:
+        secret = psql("SELECT length(value) FROM deployment_secret WHERE name = 'csrf'", pgname)
+        check("the deployment's secret is in the database (32 bytes)", secret == "32", secret)
+    else:
+        secret = sqlite3.connect(db).execute("SELECT length(value) FROM deployment_secret WHERE name='csrf'").fetchone()
+        check("the deployment's secret is in the database (32 bytes)", secret == (32,), secret)
 
     # A restarted process (a new deploy) still takes the forms of before.
     pa.send_signal(signal.SIGTERM)
@@ -170,10 +197,19 @@ try:
     check("a restarted process takes a form fetched before the restart", st == 303, (st, data[:200]))
 
     # --- requests run side by side -----------------------------------------------------------
-    # Another writer holds SQLite's write lock: a check-in through A waits for it (the busy
-    # timeout). Meanwhile reads through A, on other connections, must answer at once.
-    lock = sqlite3.connect(db, timeout=30, isolation_level=None)
-    lock.execute("BEGIN IMMEDIATE")
+    # Another writer holds SQLite's write lock (on PostgreSQL: a lock on the check-ins that
+    # lets reads through): a check-in through A waits for it. Meanwhile reads through A,
+    # on other connections, must answer at once.
+    if PG:
+        conn = admin.replace("dbname=postura_test", "dbname=" + pgname)
+        lock = subprocess.Popen([psql_bin, "-X", "-q", "-v", "ON_ERROR_STOP=1", conn], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, text=True)
+        lock.stdin.write("BEGIN;\nLOCK TABLE checkin IN EXCLUSIVE MODE;\n\\echo locked\n")
+        lock.stdin.flush()
+        check("another session holds the check-ins' lock", lock.stdout.readline().strip() == "locked")
+    else:
+        lock = sqlite3.connect(db, timeout=30, isolation_level=None)
+        lock.execute("BEGIN IMMEDIATE")
     result = {}
 
     def blocked_post():
@@ -189,8 +225,13 @@ try:
         st, _, _ = req(a, "GET", "/api/v1/history" if i % 2 else "/history", timeout=30)
         times.append((st, time.monotonic() - t0))
     still_waiting = th.is_alive()
-    lock.execute("COMMIT")
-    lock.close()
+    if PG:
+        lock.stdin.write("COMMIT;\n")
+        lock.stdin.close()
+        lock.wait(timeout=30)
+    else:
+        lock.execute("COMMIT")
+        lock.close()
     th.join(timeout=30)
     check("while a write waits on the database, reads through the same server answer at once",
           all(st == 200 and t < 1.0 for st, t in times) and still_waiting,
@@ -200,39 +241,56 @@ try:
 
     # --- the database cannot be reached: 503 everywhere, then recovery ------------------------
     away = db + ".away"
-    os.rename(db, away)
-    for suffix in ("-wal", "-shm"):
-        if os.path.exists(db + suffix):
-            os.rename(db + suffix, away + suffix)
+
+    def db_away():
+        """Makes the database unreachable: the file moved away (SQLite); connections refused
+        and every session ended (PostgreSQL)."""
+        if PG:
+            psql("ALTER DATABASE %s ALLOW_CONNECTIONS false" % pgname)
+            psql("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '%s'" % pgname)
+            return
+        os.rename(db, away)
+        for suffix in ("-wal", "-shm"):
+            if os.path.exists(db + suffix):
+                os.rename(db + suffix, away + suffix)
+
+    def db_back():
+        if PG:
+            psql("ALTER DATABASE %s ALLOW_CONNECTIONS true" % pgname)
+            return
+        os.rename(away, db)
+        for suffix in ("-wal", "-shm"):
+            if os.path.exists(away + suffix):
+                os.rename(away + suffix, db + suffix)
+
+    db_away()
     st, h, data = req(b, "GET", "/healthz")
-    check("/healthz with the database moved away: 503 with Retry-After",
+    check("/healthz with the database unreachable: 503 with Retry-After",
           st == 503 and jbody(data) == {"status": "unavailable"} and h.get("retry-after", "").isdigit(),
           (st, h.get("retry-after"), data))
+    db_back()
     # A process started while the database was there, whose workers have not opened it yet.
-    os.rename(away, db)
-    for suffix in ("-wal", "-shm"):
-        if os.path.exists(away + suffix):
-            os.rename(away + suffix, db + suffix)
     pc, c = serve()
-    os.rename(db, away)
+    db_away()
     st, h, data = req(c, "GET", "/api/v1/history")
     e = (jbody(data) or {}).get("error", {})
-    check("an API read with the database gone: 503 JSON with Retry-After",
+    check("an API read with the database unreachable: 503 JSON with Retry-After",
           st == 503 and e.get("code") == "unavailable" and h.get("retry-after", "").isdigit()
-          and tmp.encode() not in data, (st, h.get("retry-after"), data[:300]))
+          and tmp.encode() not in data and b"postgresql://" not in data, (st, h.get("retry-after"), data[:300]))
     st, h, data = req(c, "POST", "/api/v1/checkins", {"pain": 2})
-    check("an API write with the database gone: 503", st == 503
+    check("an API write with the database unreachable: 503", st == 503
           and (jbody(data) or {}).get("error", {}).get("code") == "unavailable", (st, data[:200]))
     st, h, data = req(c, "GET", "/today")
-    check("a page with the database gone: a 503 page saying to try again, with Retry-After",
+    check("a page with the database unreachable: a 503 page saying to try again, with Retry-After",
           st == 503 and b"<html" in data and b"try again" in data and h.get("retry-after", "").isdigit()
           and tmp.encode() not in data, (st, data[:300]))
     st, h, data = req(c, "GET", "/about")
     check("a page that needs no records still answers", st == 200, st)
-    check("no empty database was made in its place", not os.path.exists(db))
+    if not PG:
+        check("no empty database was made in its place", not os.path.exists(db))
     st, _, data = req(c, "GET", "/healthz")
     check("/healthz: 503", st == 503, st)
-    os.rename(away, db)
+    db_back()
     st, _, data = req(c, "GET", "/healthz")
     check("the database back: /healthz 200 again, without a restart", st == 200, (st, data))
     st, _, data = req(c, "GET", "/api/v1/history")
@@ -245,6 +303,8 @@ try:
           and [d.get("count") for d in (jbody(data) or {}).get("daily", [])] == [5], (st, data[:200]))
 finally:
     stop_all()
+    if PG:
+        psql("DROP DATABASE IF EXISTS %s" % pgname)
     for p in procs:
         err = p.stderr.read()
         if "AddressSanitizer" in err or "runtime error" in err:

@@ -402,12 +402,14 @@ int cmd_migrate(struct cli *c, int argc, char **argv)
 		pst_buf_init(&b, 1 << 20);
 		for (size_t i = 0; i < nmoved; i++) {
 			if (moved[i].several)
-				pst_buf_printf(&b, "%s (person %lld) -> person %lld (%zu records)\n",
+				pst_buf_printf(&b, "%s (person %lld) -> person %lld (%zu record%s)\n",
 					       moved[i].from, (long long)moved[i].source_person,
-					       (long long)moved[i].person, moved[i].records);
+					       (long long)moved[i].person, moved[i].records,
+					       moved[i].records == 1 ? "" : "s");
 			else
-				pst_buf_printf(&b, "%s -> person %lld (%zu records)\n", moved[i].from,
-					       (long long)moved[i].person, moved[i].records);
+				pst_buf_printf(&b, "%s -> person %lld (%zu record%s)\n", moved[i].from,
+					       (long long)moved[i].person, moved[i].records,
+					       moved[i].records == 1 ? "" : "s");
 		}
 		pst_buf_printf(&b, "Migrated %zu %s into %s.\n", nfrom,
 			       nfrom == 1 ? "database" : "databases", db->where);

@@ -106,8 +106,12 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 	struct pst_store *s = cli_store(c);
 	if (!cat || !s)
 		return EXIT_FAIL;
+	/* The database as given (the server's confinement needs its directory, or to know it
+	 * is a PostgreSQL server). */
 	char dbpath[4096];
-	snprintf(dbpath, sizeof dbpath, "%s", s->db->where);
+	const char *target = cli_db_target(c, dbpath, sizeof dbpath);
+	if (target != dbpath)
+		snprintf(dbpath, sizeof dbpath, "%s", target ? target : "");
 	struct pst_web_config cfg = {
 		.host = host, .port = port, .allow_remote = remote, .store = s, .cat = cat,
 		.hosts = hosts, .nhosts = nhosts, .db_path = dbpath,

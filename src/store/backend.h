@@ -23,11 +23,10 @@ extern const struct pst_migration pst_migrations[];
 int pst_db_open_sqlite(const char *path, unsigned flags, struct pst_db **out, char *errmsg,
 		       size_t size);
 
-#ifdef PST_HAVE_PG
-/* Opens a PostgreSQL database by its libpq URI (pst_db_open's rules); store_pg.c. Built
- * when meson finds libpq (PST_HAVE_PG); without it a URI gives a clear error. */
+/* Opens a PostgreSQL database by its libpq URI (pst_db_open's rules); store_pg.c.
+ * Messages name the host, port and database, never the password; PST_EUNAVAILABLE when
+ * the server cannot be reached. */
 int pst_db_open_pg(const char *uri, unsigned flags, struct pst_db **out, char *errmsg,
 		   size_t size);
-#endif
 
 #endif

@@ -58,7 +58,56 @@ const struct pst_migration pst_migrations[] = {
 		"  score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 10));"
 		"CREATE INDEX psfs_rating_activity ON psfs_rating(activity_id, at_epoch);"
 		"INSERT INTO person(id, created_epoch) VALUES (1, strftime('%s', 'now'));",
-		.pg = NULL,
+		.pg =
+		"CREATE TABLE person ("
+		"  id BIGSERIAL PRIMARY KEY,"
+		"  created_epoch BIGINT NOT NULL);"
+		"CREATE TABLE profile ("
+		"  person_id BIGINT PRIMARY KEY REFERENCES person(id) ON DELETE CASCADE,"
+		"  stage TEXT NOT NULL CHECK (stage IN ('pregnancy', 'postpartum')),"
+		"  weeks INTEGER NOT NULL CHECK (weeks BETWEEN 0 AND 104),"
+		"  anchor_day BIGINT NOT NULL,"
+		"  birth TEXT NOT NULL CHECK (birth IN ('unknown', 'vaginal', 'caesarean')),"
+		"  feeding TEXT NOT NULL CHECK (feeding IN ('unknown', 'breast', 'bottle', 'mixed')),"
+		"  pain INTEGER CHECK (pain IS NULL OR pain BETWEEN 0 AND 10),"
+		"  areas TEXT NOT NULL, triggers TEXT NOT NULL, equipment TEXT NOT NULL,"
+		"  avoid TEXT NOT NULL,"
+		"  minutes INTEGER NOT NULL CHECK (minutes BETWEEN 3 AND 60),"
+		"  updated_epoch BIGINT NOT NULL, updated_offset INTEGER NOT NULL);"
+		"CREATE TABLE checkin ("
+		"  id BIGSERIAL PRIMARY KEY,"
+		"  person_id BIGINT NOT NULL REFERENCES person(id) ON DELETE CASCADE,"
+		"  at_epoch BIGINT NOT NULL, at_offset INTEGER NOT NULL, day BIGINT NOT NULL,"
+		"  pain INTEGER NOT NULL CHECK (pain BETWEEN 0 AND 10),"
+		"  areas TEXT NOT NULL, note TEXT);"
+		"CREATE INDEX checkin_person_time ON checkin(person_id, at_epoch);"
+		"CREATE TABLE session ("
+		"  id BIGSERIAL PRIMARY KEY,"
+		"  person_id BIGINT NOT NULL REFERENCES person(id) ON DELETE CASCADE,"
+		"  at_epoch BIGINT NOT NULL, at_offset INTEGER NOT NULL, day BIGINT NOT NULL,"
+		"  pain_before INTEGER NOT NULL CHECK (pain_before BETWEEN 0 AND 10),"
+		"  pain_after INTEGER NOT NULL CHECK (pain_after BETWEEN 0 AND 10));"
+		"CREATE INDEX session_person_time ON session(person_id, at_epoch);"
+		"CREATE TABLE session_exercise ("
+		"  session_id BIGINT NOT NULL REFERENCES session(id) ON DELETE CASCADE,"
+		"  seq INTEGER NOT NULL,"
+		"  exercise_id TEXT NOT NULL,"
+		"  feedback TEXT NOT NULL CHECK (feedback IN ('easy', 'right', 'hard', 'hurt')),"
+		"  pain INTEGER CHECK (pain IS NULL OR pain BETWEEN 0 AND 10),"
+		"  PRIMARY KEY (session_id, seq));"
+		"CREATE TABLE psfs_activity ("
+		"  id BIGSERIAL PRIMARY KEY,"
+		"  person_id BIGINT NOT NULL REFERENCES person(id) ON DELETE CASCADE,"
+		"  activity TEXT NOT NULL,"
+		"  created_epoch BIGINT NOT NULL, created_offset INTEGER NOT NULL);"
+		"CREATE TABLE psfs_rating ("
+		"  id BIGSERIAL PRIMARY KEY,"
+		"  activity_id BIGINT NOT NULL REFERENCES psfs_activity(id) ON DELETE CASCADE,"
+		"  at_epoch BIGINT NOT NULL, at_offset INTEGER NOT NULL,"
+		"  score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 10));"
+		"CREATE INDEX psfs_rating_activity ON psfs_rating(activity_id, at_epoch);"
+		"INSERT INTO person(id, created_epoch) VALUES (1, extract(epoch FROM now())::bigint);"
+		"SELECT setval('person_id_seq', 1);",
 	},
 	/* 2: the safety answers last given (the web app screens before the profile). */
 	{
@@ -69,7 +118,12 @@ const struct pst_migration pst_migrations[] = {
 		"  stages INTEGER NOT NULL,"
 		"  answers TEXT NOT NULL,"
 		"  at_epoch INTEGER NOT NULL, at_offset INTEGER NOT NULL);",
-		.pg = NULL,
+		.pg =
+		"CREATE TABLE screening ("
+		"  person_id BIGINT PRIMARY KEY REFERENCES person(id) ON DELETE CASCADE,"
+		"  stages INTEGER NOT NULL,"
+		"  answers TEXT NOT NULL,"
+		"  at_epoch BIGINT NOT NULL, at_offset INTEGER NOT NULL);",
 	},
 	/* 3: the minutes a session over time (each saving of the profile starts a day's), so
 	 * past weeks' planned sessions are counted with their own; the profile saved so far
@@ -84,7 +138,14 @@ const struct pst_migration pst_migrations[] = {
 		"  PRIMARY KEY (person_id, day));"
 		"INSERT INTO plan_minutes (person_id, day, minutes)"
 		"  SELECT person_id, (updated_epoch + updated_offset * 60) / 86400, minutes FROM profile;",
-		.pg = NULL,
+		.pg =
+		"CREATE TABLE plan_minutes ("
+		"  person_id BIGINT NOT NULL REFERENCES person(id) ON DELETE CASCADE,"
+		"  day BIGINT NOT NULL,"
+		"  minutes INTEGER NOT NULL CHECK (minutes BETWEEN 3 AND 60),"
+		"  PRIMARY KEY (person_id, day));"
+		"INSERT INTO plan_minutes (person_id, day, minutes)"
+		"  SELECT person_id, (updated_epoch + updated_offset * 60) / 86400, minutes FROM profile;",
 	},
 	/* 4: the conditions that shape the plan (pelvic girdle pain, wrist or thumb pain, a
 	 * tummy gap, leaking) and the country whose numbers to show ('' when not set). */
@@ -94,7 +155,10 @@ const struct pst_migration pst_migrations[] = {
 		"ALTER TABLE profile ADD COLUMN conditions TEXT NOT NULL DEFAULT '';"
 		"ALTER TABLE profile ADD COLUMN country TEXT NOT NULL DEFAULT ''"
 		"  CHECK (country = '' OR length(country) = 2);",
-		.pg = NULL,
+		.pg =
+		"ALTER TABLE profile ADD COLUMN conditions TEXT NOT NULL DEFAULT '';"
+		"ALTER TABLE profile ADD COLUMN country TEXT NOT NULL DEFAULT ''"
+		"  CHECK (country = '' OR length(country) = 2);",
 	},
 	/* 5: text that older versions let in unchecked (issue 12): notes, activities and
 	 * exercise ids that are not UTF-8 or hold control characters. Each bad byte or
@@ -110,7 +174,8 @@ const struct pst_migration pst_migrations[] = {
 		"  WHERE pst_needs_repair(activity, 0);"
 		"UPDATE session_exercise SET exercise_id = pst_repair(exercise_id, 0, 'session', session_id)"
 		"  WHERE pst_needs_repair(exercise_id, 0);",
-		.pg = "",
+		.pg = "SELECT 1;", /* nothing to repair: PostgreSQL refuses text that is not UTF-8, and no
+				    * postura before the checks at entry wrote to it */
 	},
 	/* 6: many people in one database (issue 13): a person's name (optional, '' when
 	 * none) and version, which every write to the person's records bumps in its own
@@ -120,7 +185,9 @@ const struct pst_migration pst_migrations[] = {
 		.sqlite =
 		"ALTER TABLE person ADD COLUMN name TEXT NOT NULL DEFAULT '';"
 		"ALTER TABLE person ADD COLUMN version INTEGER NOT NULL DEFAULT 0;",
-		.pg = NULL,
+		.pg =
+		"ALTER TABLE person ADD COLUMN name TEXT NOT NULL DEFAULT '';"
+		"ALTER TABLE person ADD COLUMN version BIGINT NOT NULL DEFAULT 0;",
 	},
 };
 

@@ -18,17 +18,8 @@ int pst_db_open(const char *target, unsigned flags, struct pst_db **out, char *e
 		size_t size)
 {
 	*out = NULL;
-	if (pst_db_target_is_pg(target)) {
-#ifdef PST_HAVE_PG
+	if (pst_db_target_is_pg(target))
 		return pst_db_open_pg(target, flags, out, errmsg, size);
-#else
-		if (errmsg)
-			snprintf(errmsg, size,
-				 "this postura was built without PostgreSQL support (libpq): it cannot "
-				 "open a postgresql:// database; give the path of an SQLite file instead");
-		return PST_EINVAL;
-#endif
-	}
 	return pst_db_open_sqlite(target, flags, out, errmsg, size);
 }
 

@@ -27,7 +27,9 @@
  *   operation was called on (the handle's for store ops, the db's for db ops). It names
  *   the database (the file's path, or the PostgreSQL host and database; never a
  *   password) and what could not be done. Codes:
- *     PST_EIO       the database failed, could not be reached, or the disk is full;
+ *     PST_EUNAVAILABLE  the database cannot be reached now (a server is down; the
+ *                   connection is reset and tried again on the next call): try later;
+ *     PST_EIO       the database failed, or the disk is full;
  *     PST_EINVAL    the input breaks a rule of the store (e.g. a sixth PSFS activity,
  *                   a person name too long);
  *     PST_ENOTFOUND what the call names does not exist for this person (psfs_rate's
@@ -213,8 +215,8 @@ struct pst_db {
  * (or from a file) it cannot write to: SQLite's mode=ro, or immutable when nobody can be
  * writing it (no -wal file in a directory this process cannot write). A missing file, or
  * one whose schema is older than this program, is opened for writing as without the flag
- * (created, migrated). Writes through a read-only db fail. PostgreSQL: a read-only
- * session (default_transaction_read_only). */
+ * (created, migrated). Writes through a read-only db fail. PostgreSQL: no difference
+ * (a server's database is read and written alike). */
 enum { PST_DB_READONLY = 1 << 0 };
 
 /*

@@ -82,8 +82,6 @@ int web_screening_save(struct web *w, const char *answers, unsigned stages, stru
 	struct pst_store *st = web_store(w);
 	int err = st->ops->screening_put(st, &sc);
 	free(sc.answers);
-	if (!err)
-		web_changed(w);
 	return err;
 }
 
@@ -174,8 +172,6 @@ int web_profile_save(struct web *w, const struct pst_profile *p, struct pst_time
 	pst_saved_profile_anchor(&sp, pst_time_day(now));
 	struct pst_store *st = web_store(w);
 	int err = st->ops->profile_put(st, &sp);
-	if (!err)
-		web_changed(w);
 	return err;
 }
 
@@ -428,7 +424,6 @@ void api_checkins(struct web *w, struct req *r)
 		store_failed(w, r, err);
 		goto out;
 	}
-	web_changed(w);
 	char when[40];
 	const char *advice = pst_pain_advice(ck.pain);
 	web_json(r, 201, json_pack("{s:I, s:s, s:i, s:o, s:o, s:o}", "id", (json_int_t)id, "at",
@@ -484,8 +479,6 @@ int64_t web_session_save(struct web *w, struct req *r, const char *text, size_t 
 	}
 	err = pst_app_session_save(web_store(w), w->cfg.cat, r->today, &log, &o);
 	id = o.id;
-	if (id)
-		web_changed(w);
 	if (err) {
 		store_failed(w, r, err);
 		goto out;

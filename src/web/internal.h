@@ -59,29 +59,24 @@ struct web_blob {
 };
 
 /* One a worker thread of libmicrohttpd: its own connection to the store (requests on
- * other threads run side by side) and its own cache of pages. Made on the thread's
- * first request; the connection is opened then and closed when the server stops. */
+ * other threads run side by side). Made on the thread's first request; the connection
+ * is opened then and closed when the server stops. */
 struct web_worker {
 	struct pst_store *store; /* NULL: not open (not yet, or closed after a failure) */
 	/* What web_store gives while the database cannot be reached: every operation
 	 * answers PST_EUNAVAILABLE, its message says why. */
 	struct pst_store down;
 	bool tried; /* an open was attempted during the current request */
-	/* The version of the data the cached pages are of: bumped when this process wrote
-	 * (web.version) or another connection did (the store's data_version). */
-	uint64_t epoch, seen_version;
-	int64_t seen_data;
-	bool seen_valid;
-	struct web_cache_entry cache[CACHE__MAX];
 	struct web_worker *next; /* web.workers */
 };
 
 struct web {
 	struct pst_web_config cfg;
 	struct MHD_Daemon *daemon;
-	/* Bumped by every write made through this process: cached pages of an older
-	 * version are stale. */
-	_Atomic uint64_t version;
+	/* Cached pages, of the person's version in the database (data_version: bumped by
+	 * every write, by any process), shared by the workers. */
+	pthread_rwlock_t cache_mu;
+	struct web_cache_entry cache[CACHE__MAX];
 	pthread_mutex_t workers_mu;
 	struct web_worker *workers;
 	/* The key CSRF tokens are derived from, shared by every process of the deployment
@@ -219,11 +214,11 @@ const char *web_store_errmsg(struct web *w, int err, char *buf, size_t size);
 void web_healthz(struct web *w, struct req *r);
 /* Appends data gzip-compressed to out; false when zlib or out failed. */
 bool web_gzip(const void *data, size_t len, struct pst_buf *out);
-/* After a successful write: cached pages are stale. */
-void web_changed(struct web *w);
-/* The version of the person's data now, as this worker's cache counts it: changes at
- * once when this process or any other wrote. */
+/* The person's version in the database now (read on every request that may be served
+ * from the cache: a write through any process shows at once); WEB_NO_VERSION when it
+ * cannot be read (nothing is then served from or kept in the cache). */
 uint64_t web_version(struct web *w);
+#define WEB_NO_VERSION UINT64_MAX
 /* Queues the cached response of slot when it is of this version and day; true when it
  * did. */
 bool web_cache_serve(struct web *w, struct req *r, enum web_cache_slot slot, uint64_t version);

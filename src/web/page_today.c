@@ -417,7 +417,6 @@ void page_checkin_post(struct web *w, struct req *r)
 		page_error(r, 500, "The check-in was not saved", web_store_errmsg(w, err, msg, sizeof msg));
 		return;
 	}
-	web_changed(w);
 	web_redirect(r, "/history?saved=checkin");
 }
 
@@ -585,7 +584,6 @@ void page_session_post(struct web *w, struct req *r)
 			page_error(r, 500, "Your pain was not saved", web_store_errmsg(w, err, msg, sizeof msg));
 			return;
 		}
-		web_changed(w);
 		web_redirect(r, "/history?saved=before");
 		return;
 	}
@@ -816,7 +814,6 @@ void page_psfs_post(struct web *w, struct req *r)
 		page_error(r, 500, "Not saved", web_store_errmsg(w, err, msg, sizeof msg));
 		return;
 	}
-	web_changed(w);
 	web_redirect(r, "/history?saved=psfs");
 }
 

@@ -241,7 +241,6 @@ static int down_err(struct pst_store *s)
 		snprintf(s->errmsg, sizeof s->errmsg, "the database cannot be reached");
 	return PST_EUNAVAILABLE;
 }
-static void down_close(struct pst_store *s) { (void)s; }
 static int down_profile_get(struct pst_store *s, struct pst_saved_profile *o, bool *f)
 {
 	(void)o;
@@ -285,14 +284,9 @@ static int down_read_each(struct pst_store *s, unsigned flags, size_t batch,
 	(void)flags, (void)batch, (void)fn, (void)ctx;
 	return down_err(s);
 }
-static int down_import(struct pst_store *s, const struct pst_record_set *rs)
+static int down_import(struct pst_store *s, const struct pst_record_set *rs, unsigned flags)
 {
-	(void)rs;
-	return down_err(s);
-}
-static int down_backup(struct pst_store *s, const char *path)
-{
-	(void)path;
+	(void)rs, (void)flags;
 	return down_err(s);
 }
 static int down_screening_get(struct pst_store *s, struct pst_saved_screening *o, bool *f)
@@ -311,17 +305,8 @@ static int down_data_version(struct pst_store *s, int64_t *v)
 	*v = 0;
 	return down_err(s);
 }
-static int down_ping(struct pst_store *s) { return down_err(s); }
-static int down_secret(struct pst_store *s, const char *n, const unsigned char *fresh, size_t len,
-		       unsigned char *out)
-{
-	(void)n, (void)fresh, (void)len, (void)out;
-	return down_err(s);
-}
 
 static const struct pst_store_ops down_ops = {
-	.name = "unavailable",
-	.close = down_close,
 	.profile_get = down_profile_get,
 	.profile_put = down_profile_put,
 	.checkin_add = down_checkin_add,
@@ -331,12 +316,9 @@ static const struct pst_store_ops down_ops = {
 	.read_all = down_read_all,
 	.read_each = down_read_each,
 	.import = down_import,
-	.backup = down_backup,
 	.screening_get = down_screening_get,
 	.screening_put = down_screening_put,
 	.data_version = down_data_version,
-	.ping = down_ping,
-	.secret = down_secret,
 };
 
 /* The calling thread's worker, made on its first request; NULL when out of memory. */
@@ -431,11 +413,6 @@ const char *web_store_errmsg(struct web *w, int err, char *buf, size_t size)
 	return buf;
 }
 
-void web_changed(struct web *w)
-{
-	atomic_fetch_add(&w->version, 1);
-}
-
 static int64_t monotonic_ms(void)
 {
 	struct timespec ts;
@@ -443,29 +420,17 @@ static int64_t monotonic_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Read on every request that may be served from the cache, so a write made through
+/* Read on every request that may be served from the cache, so that a write through
  * another process (another `postura serve` behind the same balancer, the command line)
- * shows at once: the store's data_version changes when another connection commits, the
- * process's own counter when a thread of this one wrote. */
+ * shows at once: one indexed read of the person's version, which every write bumps in
+ * its own transaction. */
 uint64_t web_version(struct web *w)
 {
-	struct web_worker *k = worker(w);
-	if (!k)
-		return 0;
 	struct pst_store *s = web_store(w);
-	int64_t dv;
-	uint64_t own = atomic_load(&w->version);
-	if (s->ops->data_version(s, &dv) != PST_OK) {
-		k->seen_valid = false; /* nothing cached can be trusted */
-		return ++k->epoch;
-	}
-	if (!k->seen_valid || dv != k->seen_data || own != k->seen_version) {
-		k->seen_valid = true;
-		k->seen_data = dv;
-		k->seen_version = own;
-		k->epoch++;
-	}
-	return k->epoch;
+	int64_t v;
+	if (s->ops->data_version(s, &v) != PST_OK || v < 0)
+		return WEB_NO_VERSION;
+	return (uint64_t)v;
 }
 
 /* GET /healthz: for a load balancer or a supervisor. The database must answer a trivial
@@ -475,12 +440,15 @@ void web_healthz(struct web *w, struct req *r)
 {
 	struct web_worker *k = worker(w);
 	struct pst_store *s = web_store(w);
-	int err = s->ops->ping(s);
-	if (err && k && k->store) {
-		fprintf(stderr, "postura: health: %s\n", s->errmsg[0] ? s->errmsg : pst_strerror(err));
-		pst_store_close(k->store);
-		k->store = NULL;
-		k->seen_valid = false;
+	int err = PST_EUNAVAILABLE;
+	if (k && k->store) {
+		err = s->db->ops->ping(s->db);
+		if (err) {
+			fprintf(stderr, "postura: health: %s\n",
+				s->db->errmsg[0] ? s->db->errmsg : pst_strerror(err));
+			pst_store_close(k->store);
+			k->store = NULL;
+		}
 	}
 	r->reply.no_cookie = true;
 	if (err) {
@@ -496,18 +464,20 @@ static const char *cookie_nonce(struct req *r);
 
 bool web_cache_serve(struct web *w, struct req *r, enum web_cache_slot slot, uint64_t version)
 {
-	struct web_worker *k = worker(w);
-	if (!k)
+	if (version == WEB_NO_VERSION)
 		return false;
-	/* Each worker has its own cache: only its thread touches it. */
-	struct web_cache_entry *e = &k->cache[slot];
 	const char *nonce = cookie_nonce(r);
 	bool hit = false;
-	/* A browser with a nonce of its own gets pages whose forms carry it. */
+	pthread_rwlock_rdlock(&w->cache_mu);
+	struct web_cache_entry *e = &w->cache[slot];
+	/* A browser with a nonce of its own gets pages whose forms carry it; one without
+	 * gets the page and its cookie. Queued under the lock: a writer replacing the entry
+	 * cannot free it meanwhile. */
 	if (e->resp && e->version == version && e->day == r->today &&
 	    (!nonce || strcmp(nonce, e->nonce) == 0))
 		hit = MHD_queue_response(r->conn, MHD_HTTP_OK,
 					 e->gz && wants_gzip(r) ? e->gz : e->resp) == MHD_YES;
+	pthread_rwlock_unlock(&w->cache_mu);
 	r->reply.queued = hit;
 	return hit;
 }
@@ -515,7 +485,7 @@ bool web_cache_serve(struct web *w, struct req *r, enum web_cache_slot slot, uin
 void web_cache_put(struct web *w, struct req *r, enum web_cache_slot slot, uint64_t version)
 {
 	struct web_reply *rp = &r->reply;
-	if (rp->body.failed || !rp->body.s || rp->status != MHD_HTTP_OK)
+	if (rp->body.failed || !rp->body.s || rp->status != MHD_HTTP_OK || version == WEB_NO_VERSION)
 		return;
 	/* Compressed once here, for every client that takes gzip until the next change. */
 	struct pst_buf z;
@@ -543,20 +513,15 @@ void web_cache_put(struct web *w, struct req *r, enum web_cache_slot slot, uint6
 		MHD_add_response_header(gz, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
 	}
 	rp->queued = MHD_queue_response(r->conn, MHD_HTTP_OK, gz && wants_gzip(r) ? gz : resp) == MHD_YES;
-	struct web_worker *k = worker(w);
-	if (!k) {
-		MHD_destroy_response(resp);
-		if (gz)
-			MHD_destroy_response(gz);
-		return;
-	}
-	struct web_cache_entry *e = &k->cache[slot];
+	pthread_rwlock_wrlock(&w->cache_mu);
+	struct web_cache_entry *e = &w->cache[slot];
 	struct MHD_Response *old = e->resp, *old_gz = e->gz;
 	e->resp = resp;
 	e->gz = gz;
 	e->version = version;
 	e->day = r->today;
 	snprintf(e->nonce, sizeof e->nonce, "%s", nonce ? nonce : "");
+	pthread_rwlock_unlock(&w->cache_mu);
 	if (old)
 		MHD_destroy_response(old);
 	if (old_gz)
@@ -1235,12 +1200,12 @@ static int load_key(struct web *w, char *errmsg, size_t size)
 	}
 	unsigned char fresh[sizeof w->csrf_key];
 	randombytes_buf(fresh, sizeof fresh);
-	struct pst_store *s = w->cfg.store;
-	int err = s->ops->secret(s, "csrf", fresh, sizeof fresh, w->csrf_key);
+	struct pst_db *db = w->cfg.store->db;
+	int err = db->ops->secret(db, "csrf", fresh, sizeof fresh, w->csrf_key);
 	sodium_memzero(fresh, sizeof fresh);
 	if (err)
 		snprintf(errmsg, size, "cannot read the deployment's secret: %s",
-			 s->errmsg[0] ? s->errmsg : pst_strerror(err));
+			 db->errmsg[0] ? db->errmsg : pst_strerror(err));
 	return err;
 }
 
@@ -1262,6 +1227,7 @@ static int setup(struct web *w, const struct pst_web_config *cfg, char *errmsg, 
 {
 	w->cfg = *cfg;
 	pthread_mutex_init(&w->workers_mu, NULL);
+	pthread_rwlock_init(&w->cache_mu, NULL);
 	pthread_mutex_init(&w->fig_mu, NULL);
 	pthread_mutex_init(&w->conns_mu, NULL);
 	int err = load_key(w, errmsg, size);
@@ -1322,17 +1288,17 @@ static int setup(struct web *w, const struct pst_web_config *cfg, char *errmsg, 
 
 static void teardown(struct web *w)
 {
-	/* The worker threads have stopped: their connections and caches go. */
+	/* The worker threads have stopped: their connections go. */
 	for (struct web_worker *k = w->workers, *next; k; k = next) {
 		next = k->next;
-		for (int i = 0; i < CACHE__MAX; i++) {
-			if (k->cache[i].resp)
-				MHD_destroy_response(k->cache[i].resp);
-			if (k->cache[i].gz)
-				MHD_destroy_response(k->cache[i].gz);
-		}
 		pst_store_close(k->store);
 		free(k);
+	}
+	for (int i = 0; i < CACHE__MAX; i++) {
+		if (w->cache[i].resp)
+			MHD_destroy_response(w->cache[i].resp);
+		if (w->cache[i].gz)
+			MHD_destroy_response(w->cache[i].gz);
 	}
 	if (w->catalog_json)
 		MHD_destroy_response(w->catalog_json);
@@ -1348,6 +1314,7 @@ static void teardown(struct web *w)
 	pthread_mutex_destroy(&w->conns_mu);
 	pthread_mutex_destroy(&w->fig_mu);
 	pthread_mutex_destroy(&w->workers_mu);
+	pthread_rwlock_destroy(&w->cache_mu);
 	sodium_memzero(w->csrf_key, sizeof w->csrf_key);
 	free(w);
 }
@@ -1423,7 +1390,7 @@ int pst_web_serve(const struct pst_web_config *cfg, FILE *out, char *errmsg, siz
 	make_hosts(w, host, v6, port);
 	/* From here on the server only serves: confined before libmicrohttpd starts its
 	 * threads, which inherit it (docs/web.md, "Confinement"). */
-	if (pst_store_is_pg_uri(cfg->db_path)) {
+	if (cfg->db_path && pst_db_target_is_pg(cfg->db_path)) {
 		pst_confine_pg(stderr);
 	} else {
 		char dbdir[4096];

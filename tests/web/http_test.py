@@ -435,10 +435,9 @@ check("GET /static/icon.svg (unhashed): 404", req("GET", "/static/icon.svg")[0] 
 
 # gzip for clients that take it: the cached Today page, other pages, pictures, files.
 js = re.search(r'src="/static/(player\.[0-9a-f]+\.js)"', req("GET", "/profile")[2].decode()).group(1)
-# (As a browser does, with its CSRF cookie: the forms carry the token of its nonce.)
 for path in ["/today", "/history", "/img/wall-angels-goalpost.svg", "/static/" + js, "/api/v1/plan"]:
-    st, h, plain = req("GET", path, headers={"Cookie": cookie_hdr})
-    st2, h2, packed = req("GET", path, headers={"Accept-Encoding": "gzip, deflate", "Cookie": cookie_hdr})
+    st, h, plain = req("GET", path)
+    st2, h2, packed = req("GET", path, headers={"Accept-Encoding": "gzip, deflate"})
     ok = (st == st2 == 200 and h2.get("content-encoding") == "gzip" and "content-encoding" not in h
           and "Accept-Encoding" in h2.get("vary", "") and len(packed) < len(plain))
     if ok and path != "/history":  # the history names no time, but check the bytes where stable

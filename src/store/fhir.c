@@ -47,6 +47,12 @@ struct fx {
 	struct pst_export_sink *k;
 	const struct pst_fhir_opts *o;
 	struct pst_jw jw;
+	/* Who the records are of, in every fullUrl: o->person when given, else the person's
+	 * first record ("checkin 3 1795161600"): stable while the records are, carried by
+	 * every export and import, and different for two people in practice. */
+	char person[96];
+	bool has_first;
+	struct pst_time first_at;
 	char patient[48];
 };
 
@@ -111,7 +117,7 @@ static void entry_open(struct fx *x, const char *kind, const char *id, const cha
 	char own[48];
 	if (!url)
 		url = own;
-	pst_fhir_uuid(x->o->person, kind, id, url, 48);
+	pst_fhir_uuid(x->person, kind, id, url, 48);
 	pst_jw_object(w);
 	key_str(w, "fullUrl", url);
 	pst_jw_key(w, "resource");
@@ -602,6 +608,29 @@ static int bundle_end(struct fx *x)
 	return pst_export_flush(x->k, true);
 }
 
+/* Notes the earliest record of a part (first pass), for fx.person. */
+static void fx_first(struct fx *x, const struct pst_record_set *rs)
+{
+	struct {
+		const char *kind;
+		int64_t id;
+		struct pst_time at;
+	} c[3] = {{NULL, 0, {0, 0}}, {NULL, 0, {0, 0}}, {NULL, 0, {0, 0}}};
+	if (rs->ncheckins)
+		c[0].kind = "checkin", c[0].id = rs->checkins[0].id, c[0].at = rs->checkins[0].at;
+	if (rs->nsessions)
+		c[1].kind = "session", c[1].id = rs->sessions[0].id, c[1].at = rs->sessions[0].at;
+	if (rs->npsfs)
+		c[2].kind = "psfs-activity", c[2].id = rs->psfs[0].id, c[2].at = rs->psfs[0].created;
+	for (int i = 0; i < 3; i++)
+		if (c[i].kind && (!x->has_first || c[i].at.epoch < x->first_at.epoch)) {
+			x->has_first = true;
+			x->first_at = c[i].at;
+			snprintf(x->person, sizeof x->person, "%s %lld %lld", c[i].kind, (long long)c[i].id,
+				 (long long)c[i].at.epoch);
+		}
+}
+
 static void fx_init(struct fx *x, const struct pst_fhir_opts *o, struct pst_export_sink *k)
 {
 	static const struct pst_fhir_opts none;
@@ -610,6 +639,8 @@ static void fx_init(struct fx *x, const struct pst_fhir_opts *o, struct pst_expo
 		abort(); /* libsodium cannot work at all: nothing sensible to do */
 	x->k = k;
 	x->o = o ? o : &none;
+	if (x->o->person)
+		snprintf(x->person, sizeof x->person, "person %s", x->o->person);
 }
 
 int pst_export_fhir(const struct pst_record_set *rs, const struct pst_fhir_opts *o,
@@ -620,6 +651,8 @@ int pst_export_fhir(const struct pst_record_set *rs, const struct pst_fhir_opts 
 		return err;
 	struct fx x;
 	fx_init(&x, o, k);
+	if (!x.person[0])
+		fx_first(&x, rs);
 	bundle_head(&x, rs);
 	if ((err = bundle_part(&x, rs)))
 		return err;
@@ -636,6 +669,8 @@ static int each_check(void *ctx, const struct pst_record_set *part)
 	struct store_fx *sf = ctx;
 	int err = pst_export_check(part, sf->x.k);
 	sf->failed |= err != PST_OK;
+	if (!sf->x.o->person || !*sf->x.o->person)
+		fx_first(&sf->x, part);
 	return err;
 }
 

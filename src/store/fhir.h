@@ -4,7 +4,9 @@
  * (read_each, PST_EXPORT_CHUNK at a time), so memory stays bounded whatever the store
  * holds. Every entry's fullUrl is a urn:uuid made from the person, the record's kind
  * and its id (BLAKE2b, libsodium's generichash, as an RFC 9562 version 8 UUID): the
- * same records give the same Bundle, byte for byte.
+ * same records give the same Bundle, byte for byte. The person is opts->person when
+ * given, else the person's first record (its kind, id and time), which moves with the
+ * records from store to store.
  */
 #ifndef PST_FHIR_H
 #define PST_FHIR_H
@@ -16,7 +18,7 @@
 #include "store/exchange.h"
 
 struct pst_fhir_opts {
-	const char *person; /* names the person in every fullUrl; NULL or "": the store's only one */
+	const char *person; /* names the person in every fullUrl; NULL: their first record does */
 	const char *name;   /* the Patient's name; NULL: none */
 	const struct pst_catalog *cat;     /* the exercises' names (displays); may be NULL */
 	const struct pst_questions *questions; /* the safety questions' words; may be NULL */

@@ -177,6 +177,11 @@ check('each activity carries its dose: in words, as a timing on the session days
 
 // --- stable: the same data, the same bytes
 check('a second export is byte for byte the same', must('a.db', ['export', '--format', 'fhir']) === text);
+// another person: other fullUrls (the first record differs), the same kinds of resource
+must('other.db', ['checkin', '--pain', '2'], { now: '2026-11-18T09:00:00+01:00' });
+const other = JSON.parse(must('other.db', ['export', '--format', 'fhir']));
+check("another person's Bundle shares no fullUrl with this one",
+  other.entry.length === 2 && other.entry.every((e) => !urls.includes(e.fullUrl)), JSON.stringify(other.entry.map((e) => e.fullUrl)));
 must('a.db', ['export', '--format', 'fhir', '--out', join(dir, 'a.fhir.json')]);
 check('--out writes the same Bundle', readFileSync(join(dir, 'a.fhir.json'), 'utf8') === text);
 

@@ -14,6 +14,8 @@ enum pst_err {
 	PST_EINVAL,  /* an argument or an input value is invalid */
 	PST_ENOTFOUND,
 	PST_EREFERRAL, /* screening sent the person to a professional: no plan */
+	PST_EREPLAY,   /* a write whose idempotency key was already used: nothing written,
+			* the id returned is the record the first one wrote */
 	PST_ERR__MAX
 };
 

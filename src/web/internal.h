@@ -230,8 +230,13 @@ int web_profile_save(struct web *w, const struct pst_profile *p, struct pst_time
 int web_screening_save(struct web *w, const char *answers, unsigned stages, struct pst_time now);
 
 /* Saves a session log given as JSON text (the API's body, or the session form turned
- * into it); on a problem the reply says what and 0 is returned, else the new id. */
-int64_t web_session_save(struct web *w, struct req *r, const char *text, size_t len);
+ * into it) with an idempotency key or NULL; on a problem the reply says what and 0 is
+ * returned, else the id (the first write's when the key was used before). */
+int64_t web_session_save(struct web *w, struct req *r, const char *text, size_t len,
+			 const char *idem);
+/* The write's idempotency key: the Idempotency-Key header, else form f's "idem" field (f
+ * may be NULL); *key NULL when none. False with a 422 reply when it is malformed. */
+bool web_idem_key(struct req *r, const struct pst_form *f, const char **key);
 /* api.c: a session's outcome as the API's JSON. */
 struct pst_app_session_outcome;
 json_t *web_outcome_json(const struct pst_app_session_outcome *o);

@@ -144,6 +144,59 @@ try:
     r2 = req("POST", "/session", form0, "application/x-www-form-urlencoded", cookie)
     check("a session with nothing done sent twice: one check-in", r1[0] == r2[0] == 303
           and r1[1].get("location") == "/history?saved=before" and count("checkins") == nck + 1, (r1[0], r2[0]))
+
+    # --- the manifest, its icons, the service worker ---------------------------------------
+    st, h, data = req("GET", "/manifest.webmanifest")
+    man = jbody(data) or {}
+    check("GET /manifest.webmanifest: application/manifest+json", st == 200
+          and h.get("content-type") == "application/manifest+json", (st, h.get("content-type")))
+    check("the manifest: names, start_url /today, standalone, scope, colours", man.get("name") and man.get("short_name") == "postura"
+          and man.get("start_url") == "/today" and man.get("display") == "standalone" and man.get("scope") == "/"
+          and man.get("theme_color") and man.get("background_color")
+          and man.get("user_preferences", {}).get("color_scheme_dark", {}).get("theme_color"), man)
+
+    def png_size(data):
+        if data[:8] != b"\x89PNG\r\n\x1a\n":
+            return None
+        return struct.unpack(">II", data[16:24])
+
+    icons = {i["src"]: i for i in man.get("icons", [])}
+    for src_, size, purpose in [("/icon-192.png", 192, "any"), ("/icon-512.png", 512, "any"),
+                                ("/icon-maskable-512.png", 512, "maskable")]:
+        st, h, data = req("GET", src_)
+        check("%s: a %d px PNG, %s" % (src_, size, purpose), st == 200 and h.get("content-type") == "image/png"
+              and png_size(data) == (size, size) and icons.get(src_, {}).get("purpose") == purpose
+              and icons[src_].get("sizes") == "%dx%d" % (size, size), (st, png_size(data)))
+    st, h, data = req("GET", "/icon-maskable-512.png")
+    st2, h2, data2 = req("GET", "/icon-512.png")
+    check("the maskable icon differs from the plain one", data != data2)
+    st, h, data = req("GET", "/sw.js")
+    check("GET /sw.js: JavaScript from the root, checked on every visit", st == 200
+          and h.get("content-type", "").startswith("text/javascript") and h.get("cache-control") == "no-cache"
+          and b"addEventListener('fetch'" in data, (st, h))
+    st, h, data = req("GET", "/offline.json")
+    lst = jbody(data) or {}
+    check("GET /offline.json: the shell, today's pages and pictures", st == 200 and h.get("cache-control") == "no-store"
+          and "/today" in lst.get("pages", []) and "/session" in lst.get("pages", []) and "/stop" in lst.get("pages", [])
+          and "/tips" in lst.get("pages", []) and any(u.endswith(".anim.svg") for u in lst.get("pictures", []))
+          and any(u.startswith("/static/app.") for u in lst.get("shell", [])) and lst.get("version"), lst)
+    for u in lst.get("shell", []) + lst.get("pages", []) + lst.get("pictures", []):
+        st, _, _ = req("GET", u)
+        if st != 200:
+            check("everything /offline.json lists is there: " + u, False, st)
+    check("everything /offline.json lists answers 200", True)
+    st, h, data = req("GET", "/offline")
+    check("GET /offline: says so, with the emergency numbers", st == 200 and b"You are offline" in data and b"tel:" in data)
+    for path in ["/today", "/session", "/history", "/stop", "/screening", "/offline"]:
+        st, h, data = req("GET", path)
+        text = data.decode()
+        csp = h.get("content-security-policy", "")
+        check("%s: links the manifest, theme colours for light and dark, app.js, strict CSP" % path,
+              '<link rel="manifest" href="/manifest.webmanifest">' in text
+              and 'name="theme-color" content="#1f5f5b" media="(prefers-color-scheme: light)"' in text
+              and 'media="(prefers-color-scheme: dark)"' in text and re.search(r'<script src="/static/app\.[0-9a-f]+\.js" defer>', text)
+              and "worker-src 'self'" in csp and "manifest-src 'self'" in csp and "'unsafe-inline'" not in csp
+              and not re.search(r"<script(?![^>]*\bsrc=)", text), (st, csp))
 finally:
     proc.terminate()
     proc.wait(timeout=10)

@@ -123,7 +123,7 @@ bool cli_parse_person(const char *s, int64_t *id);
 /* Opens the person's store (cli_db, cli_person_id) on first use; on failure prints why
  * (naming the file, or the unknown person's id) and returns NULL. */
 struct pst_store *cli_store(struct cli *c);
-/* The same for commands that only read: opened read-only (PST_STORE_READONLY), so a
+/* The same for commands that only read: opened read-only (PST_DB_READONLY), so a
  * database in a directory this user cannot write can still be read. A later cli_store
  * reopens it for writing. */
 struct pst_store *cli_store_ro(struct cli *c);

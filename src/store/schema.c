@@ -177,7 +177,23 @@ const struct pst_migration pst_migrations[] = {
 		.pg = "SELECT 1;", /* nothing to repair: PostgreSQL refuses text that is not UTF-8, and no
 				    * postura before the checks at entry wrote to it */
 	},
-	/* 6: many people in one database (issue 13): a person's name (optional, '' when
+	/* 6: the idempotency key of the write that made a check-in or a session (the web
+	 * app's offline outbox sends a write again until it is acknowledged; a key already
+	 * stored writes nothing). NULL for everything else; unique per person. */
+	{
+		.what = "the idempotency keys of check-ins and sessions",
+		.sqlite =
+		"ALTER TABLE checkin ADD COLUMN idem_key TEXT;"
+		"ALTER TABLE session ADD COLUMN idem_key TEXT;"
+		"CREATE UNIQUE INDEX checkin_idem ON checkin(person_id, idem_key);"
+		"CREATE UNIQUE INDEX session_idem ON session(person_id, idem_key);",
+		.pg =
+		"ALTER TABLE checkin ADD COLUMN idem_key TEXT;"
+		"ALTER TABLE session ADD COLUMN idem_key TEXT;"
+		"CREATE UNIQUE INDEX checkin_idem ON checkin(person_id, idem_key);"
+		"CREATE UNIQUE INDEX session_idem ON session(person_id, idem_key);",
+	},
+	/* 7: many people in one database (issue 13): a person's name (optional, '' when
 	 * none) and version, which every write to the person's records bumps in its own
 	 * transaction (data_version), so a page cache in any process sees any write. */
 	{
@@ -189,7 +205,7 @@ const struct pst_migration pst_migrations[] = {
 		"ALTER TABLE person ADD COLUMN name TEXT NOT NULL DEFAULT '';"
 		"ALTER TABLE person ADD COLUMN version BIGINT NOT NULL DEFAULT 0;",
 	},
-	/* 7: secrets every server process of one deployment shares (the key CSRF tokens are
+	/* 8: secrets every server process of one deployment shares (the key CSRF tokens are
 	 * derived from: docs/web.md), made by the first process to start; nobody's records.
 	 * IF NOT EXISTS: a test may set user_version back to run an older migration again. */
 	{

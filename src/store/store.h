@@ -34,7 +34,9 @@
  *                   a person name too long);
  *     PST_ENOTFOUND what the call names does not exist for this person (psfs_rate's
  *                   activity id, pst_store_person's person);
- *     PST_ENOMEM    out of memory.
+ *     PST_ENOMEM    out of memory;
+ *     PST_EREPLAY   not an error: a write sent again with its idempotency key wrote
+ *                   nothing (checkin_add, session_add).
  * - Record ids (check-ins, sessions, activities) are unique in the whole database, not
  *   per person. A person sees only their own: an id of someone else's record is as
  *   unknown as an id that was never used (psfs_rate gives PST_ENOTFOUND).
@@ -101,9 +103,14 @@ struct pst_store_ops {
 	 * local day of sp->updated on (plan_minutes; the last saving of a day counts). */
 	int (*profile_put)(struct pst_store *s, const struct pst_saved_profile *sp);
 	/* Adds a check-in; *id (when not NULL) gets its new id. c->id is ignored unless
-	 * non-zero, when it asks for that id (import's rule below). */
+	 * non-zero, when it asks for that id (import's rule below). c->idem_key (NULL: none)
+	 * is the idempotency key of the write: when this person already has a check-in
+	 * written with that key, nothing is written, *id gets that check-in's id and the
+	 * result is PST_EREPLAY (not an error: the first write's answer stands). Keys are a
+	 * person's own: another person's key never matches. */
 	int (*checkin_add)(struct pst_store *s, const struct pst_checkin *c, int64_t *id);
-	/* Adds a session with its exercises (in order); *id gets its new id. */
+	/* Adds a session with its exercises (in order); *id gets its new id. l->idem_key as
+	 * for checkin_add (a session's keys are apart from the check-ins'). */
 	int (*session_add)(struct pst_store *s, const struct pst_session_log *l, int64_t *id);
 	/* Adds a PSFS activity; PST_EINVAL when the person has PST_PSFS_MAX_ACTIVITIES. */
 	int (*psfs_add)(struct pst_store *s, const char *activity, struct pst_time at, int64_t *id);

@@ -28,6 +28,7 @@
  * cache), allowed by its hash alone; see make_csp. */
 static const char csp_fmt[] = "default-src 'self'; script-src 'self'; style-src 'self' 'sha256-%s'; "
 			      "img-src 'self' data:; media-src 'self'; connect-src 'self'; "
+			      "worker-src 'self'; manifest-src 'self'; "
 			      "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /* An SVG picture runs nothing and needs nothing else; cairo writes its colours in style
@@ -230,9 +231,13 @@ static enum MHD_Result send_reply(struct web *w, struct req *r)
 
 /* --- the store, versions and the cache ------------------------------------------ */
 
-/* The request a worker thread is answering (a thread answers one at a time). */
+/* The request this thread is answering (libmicrohttpd runs a thread per connection,
+ * which answers one request at a time), the store connection it took from the pool for
+ * it (on first use; given back when the reply is queued), and whether opening that
+ * connection was tried for it already. */
 static __thread struct req *tls_req;
 static __thread struct web_worker *tls_worker;
+static __thread bool tls_tried;
 
 /* The store of a worker whose database cannot be reached: every operation fails. */
 static int down_err(struct pst_store *s)
@@ -321,35 +326,42 @@ static const struct pst_store_ops down_ops = {
 	.data_version = down_data_version,
 };
 
-/* The calling thread's worker, made on its first request; NULL when out of memory. */
+/* A connection of the pool for this request: the one it has, else a free one (the most
+ * recently used, whose connection is likely open), waiting while all are in use. */
 static struct web_worker *worker(struct web *w)
 {
 	if (tls_worker)
 		return tls_worker;
-	struct web_worker *k = calloc(1, sizeof(*k));
-	if (!k)
-		return NULL;
-	k->down.ops = &down_ops;
 	pthread_mutex_lock(&w->workers_mu);
-	k->next = w->workers;
-	w->workers = k;
+	while (!w->idle)
+		pthread_cond_wait(&w->workers_cv, &w->workers_mu);
+	struct web_worker *k = w->idle;
+	w->idle = k->next;
 	pthread_mutex_unlock(&w->workers_mu);
 	tls_worker = k;
 	return k;
 }
 
-/* A store for a thread that has no worker (out of memory): shared, so never written. */
-static struct pst_store no_worker = {.ops = &down_ops, .errmsg = "out of memory"};
+static void worker_release(struct web *w)
+{
+	struct web_worker *k = tls_worker;
+	if (!k)
+		return;
+	tls_worker = NULL;
+	pthread_mutex_lock(&w->workers_mu);
+	k->next = w->idle;
+	w->idle = k;
+	pthread_cond_signal(&w->workers_cv);
+	pthread_mutex_unlock(&w->workers_mu);
+}
 
 struct pst_store *web_store(struct web *w)
 {
 	struct web_worker *k = worker(w);
-	if (!k)
-		return &no_worker;
 	if (k->store)
 		return k->store;
-	if (!k->tried || !tls_req) {
-		k->tried = true;
+	if (!tls_tried) {
+		tls_tried = true;
 		k->down.errmsg[0] = '\0';
 		int err = w->cfg.open_store
 				  ? w->cfg.open_store(w->cfg.open_ctx, &k->store, k->down.errmsg,
@@ -366,17 +378,17 @@ struct pst_store *web_store(struct web *w)
 	return &k->down;
 }
 
-/* A new request on this thread: the store may be opened again once. */
-static void worker_begin(struct web *w, struct req *r)
+/* A request starts on this thread: its store connection is taken when it needs one. */
+static void worker_begin(struct req *r)
 {
-	struct web_worker *k = worker(w);
-	if (k)
-		k->tried = false;
 	tls_req = r;
+	tls_tried = false;
 }
 
-static void worker_end(void)
+/* The reply is queued: the connection goes back to the pool. */
+static void worker_end(struct web *w)
 {
+	worker_release(w);
 	tls_req = NULL;
 }
 
@@ -434,14 +446,14 @@ uint64_t web_version(struct web *w)
 }
 
 /* GET /healthz: for a load balancer or a supervisor. The database must answer a trivial
- * query on this worker's connection; a connection that cannot is closed, so the next
+ * query on a connection of the pool; a connection that cannot is closed, so the next
  * request opens a new one (a database back after a restart, a file restored). */
 void web_healthz(struct web *w, struct req *r)
 {
 	struct web_worker *k = worker(w);
 	struct pst_store *s = web_store(w);
 	int err = PST_EUNAVAILABLE;
-	if (k && k->store) {
+	if (k->store) {
 		err = s->db->ops->ping(s->db);
 		if (err) {
 			fprintf(stderr, "postura: health: %s\n",
@@ -735,10 +747,26 @@ static enum web_method method_of(const char *m)
 	return M_OTHER;
 }
 
+/* A reply as bytes, with the headers of every reply and Connection: close: for the
+ * gate's refusals (gate.c) and send_raw. */
+void web_raw_reply(struct web *w, const struct web_reply *rp, struct pst_buf *b)
+{
+	const char *ctype = rp->ctype ? rp->ctype : "text/plain; charset=utf-8";
+	const char *reason = MHD_get_reason_phrase_for(rp->status);
+	pst_buf_printf(b,
+		       "HTTP/1.1 %u %s\r\nContent-Type: %s\r\nContent-Security-Policy: %s\r\n"
+		       "X-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\n"
+		       "Referrer-Policy: no-referrer\r\nCache-Control: no-store\r\n"
+		       "Connection: close\r\nContent-Length: %zu\r\n\r\n",
+		       rp->status, reason && *reason ? reason : "Error", ctype, w->csp, rp->body.len);
+	if (rp->body.s)
+		pst_buf_add(b, rp->body.s, rp->body.len);
+}
+
 /* Writes r->reply straight to the socket with the headers of every reply, then shuts
  * the socket: for a request libmicrohttpd would answer itself, with a bare page (or not
- * at all, when its memory pool ran out), or answer twice (a bad Content-Length in
- * 0.9.75). libmicrohttpd then fails to send its own and closes the connection. */
+ * at all, when its memory pool ran out). libmicrohttpd then fails to send its own and
+ * closes the connection. */
 static void send_raw(struct web *w, struct req *r)
 {
 	const union MHD_ConnectionInfo *ci =
@@ -747,18 +775,9 @@ static void send_raw(struct web *w, struct req *r)
 	if (!ci || rp->queued)
 		return;
 	rp->queued = true;
-	const char *ctype = rp->ctype ? rp->ctype : "text/plain; charset=utf-8";
-	const char *reason = MHD_get_reason_phrase_for(rp->status);
 	struct pst_buf b;
 	pst_buf_init(&b, WEB_BODY_MAX + 4096);
-	pst_buf_printf(&b,
-		       "HTTP/1.1 %u %s\r\nContent-Type: %s\r\nContent-Security-Policy: %s\r\n"
-		       "X-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\n"
-		       "Referrer-Policy: no-referrer\r\nCache-Control: no-store\r\n"
-		       "Connection: close\r\nContent-Length: %zu\r\n\r\n",
-		       rp->status, reason && *reason ? reason : "Error", ctype, w->csp, rp->body.len);
-	if (rp->body.s)
-		pst_buf_add(&b, rp->body.s, rp->body.len);
+	web_raw_reply(w, rp, &b);
 	int fd = ci->connect_fd;
 	size_t off = 0;
 	/* The socket is non-blocking; a reply of a few KiB fits its buffer, but wait a
@@ -1079,7 +1098,7 @@ static bool framing(struct req *r, const char *version)
 	int nte = header_count(r, MHD_HTTP_HEADER_TRANSFER_ENCODING);
 	int ncl = header_count(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (strcmp(version, MHD_HTTP_VERSION_1_1) == 0 && header_count(r, MHD_HTTP_HEADER_HOST) == 0)
-		why = "an HTTP/1.1 request needs a Host header";
+		why = "a request in HTTP version 1.1 needs a Host header";
 	else if (header_count(r, MHD_HTTP_HEADER_HOST) > 1)
 		why = "more than one Host header";
 	else if (ncl > 1)
@@ -1158,11 +1177,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 	set_deadline(w, r->wc, 0);
-	worker_begin(w, r);
+	worker_begin(r);
 	if (!r->early)
 		dispatch(w, r);
 	enum MHD_Result ret = send_reply(w, r);
-	worker_end();
+	worker_end(w);
 	return ret;
 }
 
@@ -1227,6 +1246,17 @@ static int setup(struct web *w, const struct pst_web_config *cfg, char *errmsg, 
 {
 	w->cfg = *cfg;
 	pthread_mutex_init(&w->workers_mu, NULL);
+	pthread_cond_init(&w->workers_cv, NULL);
+	w->workers = calloc(WEB_DB_CONNECTIONS, sizeof(*w->workers));
+	if (!w->workers) {
+		snprintf(errmsg, size, "out of memory");
+		return PST_ENOMEM;
+	}
+	for (int i = 0; i < WEB_DB_CONNECTIONS; i++) {
+		w->workers[i].down.ops = &down_ops;
+		w->workers[i].next = w->idle;
+		w->idle = &w->workers[i];
+	}
 	pthread_rwlock_init(&w->cache_mu, NULL);
 	pthread_mutex_init(&w->fig_mu, NULL);
 	pthread_mutex_init(&w->conns_mu, NULL);
@@ -1283,17 +1313,15 @@ static int setup(struct web *w, const struct pst_web_config *cfg, char *errmsg, 
 			pst_buf_free(&z);
 		}
 	}
-	return PST_OK;
+	return web_app_setup(w);
 }
 
 static void teardown(struct web *w)
 {
-	/* The worker threads have stopped: their connections go. */
-	for (struct web_worker *k = w->workers, *next; k; k = next) {
-		next = k->next;
-		pst_store_close(k->store);
-		free(k);
-	}
+	/* The connection threads have stopped: the store connections go. */
+	for (int i = 0; w->workers && i < WEB_DB_CONNECTIONS; i++)
+		pst_store_close(w->workers[i].store);
+	free(w->workers);
 	for (int i = 0; i < CACHE__MAX; i++) {
 		if (w->cache[i].resp)
 			MHD_destroy_response(w->cache[i].resp);
@@ -1310,10 +1338,12 @@ static void teardown(struct web *w)
 	for (size_t i = 0; w->assets && i < web_assets_n; i++)
 		free(w->assets[i].gz);
 	free(w->assets);
+	web_app_teardown(w);
 	free(w->fig_first);
 	pthread_mutex_destroy(&w->conns_mu);
 	pthread_mutex_destroy(&w->fig_mu);
 	pthread_mutex_destroy(&w->workers_mu);
+	pthread_cond_destroy(&w->workers_cv);
 	pthread_rwlock_destroy(&w->cache_mu);
 	sodium_memzero(w->csrf_key, sizeof w->csrf_key);
 	free(w);
@@ -1404,11 +1434,19 @@ int pst_web_serve(const struct pst_web_config *cfg, FILE *out, char *errmsg, siz
 			*slash = '\0';
 		pst_confine(dbdir, stderr);
 	}
-	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
+	/* libmicrohttpd gets no listening socket: the gate (gate.c) accepts, checks each
+	 * request head and hands it the connections that are well formed. */
+	/* A thread per connection: a request held by the database (a lock, a slow disk, a
+	 * server far away) holds its own thread only. In a pool of threads, libmicrohttpd
+	 * gives each connection the gate hands it to a thread by its descriptor's number,
+	 * and every connection of a held thread would wait with it. The threads share the
+	 * pool of store connections (WEB_DB_CONNECTIONS). */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+			 MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_USE_NO_LISTEN_SOCKET |
+			 (v6 ? MHD_USE_IPv6 : 0);
 	w->daemon = MHD_start_daemon(
 		flags, (uint16_t)port, NULL, NULL, on_request, w, MHD_OPTION_EXTERNAL_LOGGER,
-		on_log, w, MHD_OPTION_LISTEN_SOCKET, fd,
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)WEB_THREADS, MHD_OPTION_CONNECTION_LIMIT,
+		on_log, w, MHD_OPTION_CONNECTION_LIMIT,
 		(unsigned)WEB_CONNECTIONS_MAX, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 		(size_t)WEB_CONNECTION_MEMORY, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)WEB_TIMEOUT_S,
 		MHD_OPTION_URI_LOG_CALLBACK, on_uri, w, MHD_OPTION_NOTIFY_COMPLETED, on_done, w,
@@ -1416,6 +1454,10 @@ int pst_web_serve(const struct pst_web_config *cfg, FILE *out, char *errmsg, siz
 		/* Not 1: libmicrohttpd 0.9.75 then sends its bare 400 for a missing Host twice
 		 * (status line and headers); framing() refuses it, with our headers. */
 		MHD_OPTION_STRICT_FOR_CLIENT, 0, MHD_OPTION_END);
+	if (w->daemon && web_gate_start(w, fd) != PST_OK) {
+		MHD_stop_daemon(w->daemon);
+		w->daemon = NULL;
+	}
 	if (!w->daemon) {
 		snprintf(errmsg, size, "cannot listen on %s port %d: %s", cfg->host, cfg->port,
 			 errno ? strerror(errno) : "libmicrohttpd refused to start");
@@ -1438,10 +1480,9 @@ int pst_web_serve(const struct pst_web_config *cfg, FILE *out, char *errmsg, siz
 		sweep_slow(w);
 	/* Stop taking connections, then let the requests in progress finish: every write
 	 * commits before its reply, so nothing acknowledged is lost. */
-	MHD_socket lfd = MHD_quiesce_daemon(w->daemon);
+	web_gate_stop(w);
+	close(fd);
 	MHD_stop_daemon(w->daemon);
-	if (lfd != MHD_INVALID_SOCKET)
-		close(lfd);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	fprintf(out, "postura: stopped (%s)\n", sig == SIGINT ? "interrupt" : "terminated");
 	fflush(out);

@@ -216,6 +216,13 @@ static void test_every_op_is_scoped(void **state)
 					 at("2026-11-21T09:00Z")};
 	assert_int_equal(a->ops->screening_put(a, &sc), PST_OK);
 	assert_b_sees_nothing(b);
+	/* idempotency keys: A's key is A's; the same key from B writes B's check-in */
+	struct pst_checkin ck = {.at = at("2026-11-21T11:00Z"), .pain = 5, .idem_key = "key-1"};
+	int64_t kid, kid2;
+	assert_int_equal(a->ops->checkin_add(a, &ck, &kid), PST_OK);
+	assert_b_sees_nothing(b);
+	assert_int_equal(a->ops->checkin_add(a, &ck, &kid2), PST_EREPLAY);
+	assert_int_equal(kid2, kid);
 	/* import */
 	struct pst_record_set rs = {0};
 	struct pst_checkin more = {.at = at("2026-11-22T09:00Z"), .pain = 2};
@@ -244,6 +251,12 @@ static void test_every_op_is_scoped(void **state)
 	struct pst_saved_screening bsc = {PST_BIT(PST_STAGE_POSTPARTUM), (char *)"{\"q\": true}",
 					  at("2026-11-23T09:00Z")};
 	assert_int_equal(b->ops->screening_put(b, &bsc), PST_OK);
+	ck.pain = 8;
+	assert_int_equal(b->ops->checkin_add(b, &ck, &kid2), PST_OK); /* A's key, B's write */
+	assert_int_not_equal(kid2, kid);
+	struct pst_session_log kl = {.at = at("2026-11-23T11:00Z"), .pain_before = 2, .pain_after = 2,
+				     .idem_key = "key-1"};
+	assert_int_equal(b->ops->session_add(b, &kl, NULL), PST_OK);
 	/* B imports records whose ids A's records have: they get new ids, A keeps its own */
 	struct pst_checkin clash = {.id = cid, .at = at("2026-11-24T09:00Z"), .pain = 1, .note = "clash"};
 	struct pst_session_log sclash = {.id = sid, .at = at("2026-11-24T10:00Z"), .pain_before = 1,
@@ -264,14 +277,15 @@ static void test_every_op_is_scoped(void **state)
 	/* B holds its own, all of it */
 	struct pst_record_set got;
 	assert_int_equal(b->ops->read_all(b, INT64_MIN, 0, &got), PST_OK);
-	assert_int_equal(got.ncheckins, 2);
-	assert_int_equal(got.nsessions, 2);
+	assert_int_equal(got.ncheckins, 3);
+	assert_int_equal(got.nsessions, 3);
 	assert_int_equal(got.npsfs, 2);
 	assert_true(got.has_profile);
 	assert_int_equal(got.profile.p.weeks, 12);
 	assert_true(got.has_screening);
 	assert_string_equal(got.screening.answers, "{\"q\": true}");
-	assert_int_not_equal(got.checkins[1].id, cid);
+	assert_int_not_equal(got.checkins[2].id, cid);
+	assert_string_equal(got.checkins[2].note, "clash");
 	pst_record_set_free(&got);
 	/* A's own profile is still A's */
 	struct pst_saved_profile ap;

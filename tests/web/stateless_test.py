@@ -244,9 +244,7 @@ try:
     th = threading.Thread(target=blocked_post)
     th.start()
     # The reads start once the write waits inside the server: one of its threads sleeps
-    # in SQLite's busy handler (or polls PostgreSQL's socket) rather than in epoll. A
-    # worker thread serves the connections it accepted, so a read connection it took
-    # just before blocking would wait with it: libmicrohttpd's thread pool.
+    # in SQLite's busy handler (or polls PostgreSQL's socket).
     waiting = wait_for_blocked_thread(pa.pid, PG)
     check("the write waits inside the server (a thread is held by the database)", waiting)
     times = []

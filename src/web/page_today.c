@@ -603,7 +603,6 @@ void page_session_post(struct web *w, struct req *r)
 			page_error(r, 500, "Your pain was not saved", web_store_errmsg(w, err, msg, sizeof msg));
 			return;
 		}
-		if (!err)
 		web_redirect(r, "/history?saved=before");
 		return;
 	}

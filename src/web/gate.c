@@ -264,6 +264,7 @@ struct gate_conn {
 	socklen_t addrlen;
 	struct pst_buf out; /* G_WRITE: our reply */
 	size_t sent;
+	bool in_ep; /* in the epoll set (not when its head came with the connection) */
 	struct gate_conn *prev, *next;
 };
 
@@ -292,7 +293,8 @@ static void conn_free(struct web_gate *g, struct gate_conn *c, bool close_fd)
 	if (c->next)
 		c->next->prev = c->prev;
 	g->n--;
-	epoll_ctl(g->ep, EPOLL_CTL_DEL, c->fd, NULL);
+	if (c->in_ep)
+		epoll_ctl(g->ep, EPOLL_CTL_DEL, c->fd, NULL);
 	if (close_fd)
 		close(c->fd);
 	pst_buf_free(&c->out);
@@ -301,8 +303,10 @@ static void conn_free(struct web_gate *g, struct gate_conn *c, bool close_fd)
 
 /* Writes what is left of our reply; then shuts our side and reads what the client still
  * sends until it closes (closing with unread bytes would reset the connection, and the
- * client could lose the reply). */
-static void conn_write(struct web_gate *g, struct gate_conn *c)
+ * client could lose the reply). Each of these returns false when c is freed. */
+static bool conn_drain(struct web_gate *g, struct gate_conn *c);
+
+static bool conn_write(struct web_gate *g, struct gate_conn *c)
 {
 	while (c->sent < c->out.len) {
 		ssize_t k = send(c->fd, c->out.s + c->sent, c->out.len - c->sent, MSG_NOSIGNAL);
@@ -311,51 +315,49 @@ static void conn_write(struct web_gate *g, struct gate_conn *c)
 		} else if (k < 0 && errno == EINTR) {
 			continue;
 		} else if (k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			return; /* EPOLLOUT brings us back */
+			return true; /* EPOLLOUT brings us back */
 		} else {
 			conn_free(g, c, true);
-			return;
+			return false;
 		}
 	}
 	shutdown(c->fd, SHUT_WR);
 	c->state = G_DRAIN;
 	c->deadline_ms = now_ms() + GATE_DRAIN_MS;
+	return conn_drain(g, c);
 }
 
-/* Reads (and drops) what the client has sent, a few buffers at most a time: once it is
- * answered, or to be. */
-static bool discard(struct web_gate *g, struct gate_conn *c)
+static bool conn_drain(struct web_gate *g, struct gate_conn *c)
+{
+	for (int i = 0; i < 16; i++) {
+		ssize_t k = recv(c->fd, g->buf, sizeof g->buf, MSG_DONTWAIT);
+		if (k > 0 || (k < 0 && errno == EINTR))
+			continue;
+		if (k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return true;
+		conn_free(g, c, true); /* the client closed too (or is gone) */
+		return false;
+	}
+	return true; /* a client sending this fast is closed at its deadline */
+}
+
+/* Reads (and drops) what the client has sent, a few buffers at most: it is answered. */
+static void discard(struct web_gate *g, struct gate_conn *c)
 {
 	for (int i = 0; i < 4; i++) {
 		ssize_t k = recv(c->fd, g->buf, sizeof g->buf, MSG_DONTWAIT);
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k <= 0)
-			return k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
-	}
-	return true;
-}
-
-static void conn_drain(struct web_gate *g, struct gate_conn *c)
-{
-	for (int i = 0; i < 16; i++) {
-		ssize_t k = recv(c->fd, g->buf, sizeof g->buf, 0);
-		if (k > 0)
-			continue;
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return;
-		conn_free(g, c, true);
-		return;
 	}
-	/* (a client sending this fast is closed at its deadline) */
 }
 
-/* Our reply to a head we refuse: the error as every
- * other of ours, with Connection: close and no cookie. */
-static void conn_refuse(struct web_gate *g, struct gate_conn *c, const struct web_head *h)
+/* Our reply to a head we refuse: the error as every other of ours, with Connection:
+ * close and no cookie. */
+static bool conn_refuse(struct web_gate *g, struct gate_conn *c, const struct web_head *h)
 {
+	discard(g, c);
 	struct req r;
 	memset(&r, 0, sizeof r);
 	r.w = g->w;
@@ -368,53 +370,45 @@ static void conn_refuse(struct web_gate *g, struct gate_conn *c, const struct we
 	pst_buf_free(&r.reply.body);
 	if (c->out.failed) {
 		conn_free(g, c, true);
-		return;
+		return false;
 	}
 	c->state = G_WRITE;
 	c->sent = 0;
-	conn_write(g, c);
+	return conn_write(g, c);
 }
 
 /* Looks at what the client has sent so far. Every head already there is checked (a
  * client may send several requests at once: pipelining); the connection is handed to
  * libmicrohttpd once the first is whole and all of them are right. */
-static void conn_head(struct web_gate *g, struct gate_conn *c, bool hup)
+static bool conn_head(struct web_gate *g, struct gate_conn *c, bool hup)
 {
 	ssize_t n;
 	do
-		n = recv(c->fd, g->buf, sizeof g->buf, MSG_PEEK);
+		n = recv(c->fd, g->buf, sizeof g->buf, MSG_PEEK | MSG_DONTWAIT);
 	while (n < 0 && errno == EINTR);
-	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-		if (hup)
-			conn_free(g, c, true);
-		return;
-	}
-	if (n <= 0) {
+	if ((n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) || n == 0 || (n < 0 && hup)) {
 		conn_free(g, c, true); /* gone before a whole request */
-		return;
+		return false;
 	}
+	if (n < 0)
+		return true;
 	size_t off = 0;
 	struct web_head h;
 	for (;;) {
 		enum web_head_verdict v = web_head_check(g->buf + off, (size_t)n - off, &h);
-		if (v == HEAD_BAD) {
-			discard(g, c);
-			conn_refuse(g, c, &h);
-			return;
-		}
+		if (v == HEAD_BAD)
+			return conn_refuse(g, c, &h);
 		if (v == HEAD_MORE) {
 			if (off > 0)
 				break; /* the rest of a later request: libmicrohttpd reads it */
-			if (hup) {
-				/* It stopped sending half-way. */
-				discard(g, c);
-				h.status = 400;
-				h.code = "malformed";
-				snprintf(h.msg, sizeof h.msg,
-					 "the request ended before its headers did (no blank line)");
-				conn_refuse(g, c, &h);
-			}
-			return;
+			if (!hup)
+				return true;
+			/* It stopped sending half-way. */
+			h.status = 400;
+			h.code = "malformed";
+			snprintf(h.msg, sizeof h.msg,
+				 "the request ended before its headers did (no blank line)");
+			return conn_refuse(g, c, &h);
 		}
 		if (h.chunked || h.head_len + h.body_len >= (size_t)n - off)
 			break;
@@ -427,6 +421,7 @@ static void conn_head(struct web_gate *g, struct gate_conn *c, bool hup)
 	conn_free(g, c, false);
 	/* It closes the socket itself when it cannot take it (and logs why). */
 	MHD_add_connection(g->w->daemon, fd, (const struct sockaddr *)&addr, addrlen);
+	return false;
 }
 
 static void gate_accept(struct web_gate *g)
@@ -455,13 +450,16 @@ static void gate_accept(struct web_gate *g)
 			g->conns->prev = c;
 		g->conns = c;
 		g->n++;
-		struct epoll_event ev = {.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, .data.ptr = c};
-		if (epoll_ctl(g->ep, EPOLL_CTL_ADD, fd, &ev) != 0) {
-			conn_free(g, c, true);
+		/* Usually the request came with the connection: then it is handed on (or
+		 * refused) without a turn through epoll. Otherwise epoll tells when more
+		 * comes (and, edge-triggered, at once if some came meanwhile). */
+		if (!conn_head(g, c, false))
 			continue;
-		}
-		/* Usually the request came with the connection: no need to wait for epoll. */
-		conn_head(g, c, false);
+		struct epoll_event ev = {.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, .data.ptr = c};
+		if (epoll_ctl(g->ep, EPOLL_CTL_ADD, fd, &ev) != 0)
+			conn_free(g, c, true);
+		else
+			c->in_ep = true;
 	}
 }
 
@@ -499,8 +497,8 @@ static void *gate_main(void *arg)
 					conn_head(g, c, hup);
 				else if (c->state == G_WRITE)
 					conn_write(g, c);
-				else
-					conn_drain(g, c);
+				else if (conn_drain(g, c) && hup)
+					conn_free(g, c, true);
 			}
 		}
 		int64_t now = now_ms();

@@ -80,6 +80,15 @@ int pst_app_plan(struct pst_store *s, const struct pst_catalog *c, const struct 
 		 struct pst_plan **out);
 
 /*
+ * The plan of today for the saved profile and the saved safety answers, as the Today
+ * page and GET /api/v1/plan give it: *out is NULL (and PST_OK returned) when there is
+ * none: no profile saved, answers that are asked again, or answers that send the
+ * person to a professional. Free *out with pst_plan_free.
+ */
+int pst_app_saved_plan(struct pst_store *s, const struct pst_catalog *c, const struct pst_tips *t,
+		       const struct pst_questions *q, int64_t today, struct pst_plan **out);
+
+/*
  * What saving a session did, as every front end tells it at the end of a session (the
  * terminal, the web page after the player, the API's reply): a one-line summary, and
  * what the feedback changes next time, exercise by exercise.

@@ -8,18 +8,24 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "app/app.h"
+#include "render/text.h"
 #include "store/exchange.h"
+#include "store/fhir.h"
 
 const char cmd_export_usage[] =
-	"usage: postura export --format csv|json [--out FILE]\n"
+	"usage: postura export --format csv|json|fhir [--out FILE]\n"
 	"\n"
 	"Writes everything you recorded (profile, check-ins, sessions, functional scale) as\n"
-	"JSON or CSV, to FILE or standard output. 'postura import' reads it back.\n";
+	"JSON or CSV, to FILE or standard output. 'postura import' reads it back.\n"
+	"fhir: a FHIR R4 Bundle for other health software (pain readings as Observations,\n"
+	"sessions as Procedures, today's plan as a CarePlan); 'postura import' reads it too.\n";
 
 const char cmd_import_usage[] =
 	"usage: postura import FILE|-\n"
 	"\n"
-	"Adds the records of an export (JSON or CSV, told apart by their first character).\n"
+	"Adds the records of an export (JSON, CSV or postura's FHIR Bundle, told apart by\n"
+	"their first character and, for JSON, its \"resourceType\").\n"
 	"Every record is checked first; if any is wrong, nothing is written and each problem\n"
 	"is listed with its line or field. Records keep their ids, so importing into a store\n"
 	"that already holds them is refused.\n";
@@ -64,14 +70,35 @@ int cmd_export(struct cli *c, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_extra_arg("export", argv[optind]);
-	if (!format || (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0)) {
-		cli_error("--format: %s%s%s (expected csv or json)", format ? "'" : "needed",
+	if (!format || (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0 &&
+			strcmp(format, "fhir") != 0)) {
+		cli_error("--format: %s%s%s (expected csv, json or fhir)", format ? "'" : "needed",
 			  format ? format : "", format ? "' is not a format" : "");
 		return EXIT_USAGE;
 	}
 	struct pst_store *s = cli_store_ro(c);
 	if (!s)
 		return EXIT_FAIL;
+	bool fhir = strcmp(format, "fhir") == 0;
+	struct pst_plan *plan = NULL;
+	struct pst_fhir_opts fo = {.dose_text = pst_text_dose};
+	if (fhir) {
+		/* The CarePlan is today's plan, as `postura plan` gives it. */
+		struct pst_time now;
+		if (!cli_now(&now))
+			return EXIT_USAGE;
+		fo.cat = cli_catalog(c);
+		fo.questions = cli_questions(c);
+		const struct pst_tips *tips = cli_tips(c);
+		if (!fo.cat || !fo.questions || !tips)
+			return EXIT_FAIL;
+		int e = pst_app_saved_plan(s, fo.cat, tips, fo.questions, pst_time_day(now), &plan);
+		if (e) {
+			cli_error("cannot export: %s", s->errmsg[0] ? s->errmsg : pst_strerror(e));
+			return EXIT_FAIL;
+		}
+		fo.plan = plan;
+	}
 	/* --out: a temporary file (0600, mkstemp) renamed over FILE at the end, so a failure
 	 * (a full disk, a record that cannot be written) never leaves half a file. */
 	char tmp[4200];
@@ -80,6 +107,7 @@ int cmd_export(struct cli *c, int argc, char **argv)
 		snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", out);
 		if ((fd = mkstemp(tmp)) < 0) {
 			cli_error("cannot write %s: %s", out, strerror(errno));
+			pst_plan_free(plan);
 			return EXIT_FAIL;
 		}
 	}
@@ -87,8 +115,10 @@ int cmd_export(struct cli *c, int argc, char **argv)
 	pst_buf_init(&b, 4 * (size_t)PST_EXPORT_CHUNK);
 	struct pst_export_sink k = {.out = &b, .flush = out ? to_fd : to_stdout, .ctx = &fd};
 	/* The records are read and written a part at a time: memory stays bounded. */
-	int err = pst_export_store(s, strcmp(format, "csv") == 0, &k);
+	int err = fhir ? pst_export_fhir_store(s, &fo, &k)
+		       : pst_export_store(s, strcmp(format, "csv") == 0, &k);
 	pst_buf_free(&b);
+	pst_plan_free(plan);
 	int code = EXIT_OK;
 	if (err == PST_EIO && out) {
 		cli_error("cannot write %s: %s", out, strerror(errno));

@@ -10,7 +10,9 @@
 #include "render/plan.h"
 #include "render/profile.h"
 #include "render/screen.h"
+#include "render/text.h"
 #include "store/exchange.h"
+#include "store/fhir.h"
 
 json_t *web_catalog_json(const struct pst_catalog *c)
 {
@@ -555,18 +557,29 @@ void api_history(struct web *w, struct req *r)
 void api_export(struct web *w, struct req *r)
 {
 	if (!r->q[0].set) {
-		web_error(r, 422, "invalid", "format", "format: needed, csv or json");
+		web_error(r, 422, "invalid", "format", "format: needed, csv, json or fhir");
 		return;
 	}
-	bool csv = r->q[0].word == 0;
+	bool csv = r->q[0].word == 0, fhir = r->q[0].word == 2;
 	/* An export never leaves a record out: one it cannot write is an error naming it.
 	 * The records are read a part at a time (pst_export_store). */
 	struct pst_buf body;
 	pst_buf_init(&body, 4 * (size_t)PST_IMPORT_MAX);
 	struct pst_export_sink k = {.out = &body};
+	struct pst_plan *plan = NULL;
+	struct pst_fhir_opts fo = {.cat = w->cfg.cat, .questions = w->cfg.questions,
+				   .dose_text = pst_text_dose};
 	web_store_lock(w);
-	int err = pst_export_store(w->cfg.store, csv, &k);
+	/* FHIR: today's plan goes in as the CarePlan, as the Today page shows it. */
+	int err = fhir ? pst_app_saved_plan(w->cfg.store, w->cfg.cat, w->cfg.tips, w->cfg.questions,
+					    r->today, &plan)
+		       : PST_OK;
+	fo.plan = plan;
+	if (!err)
+		err = fhir ? pst_export_fhir_store(w->cfg.store, &fo, &k)
+			   : pst_export_store(w->cfg.store, csv, &k);
 	web_store_unlock(w);
+	pst_plan_free(plan);
 	if (err) {
 		pst_buf_free(&body);
 		if (k.why[0])
@@ -577,7 +590,7 @@ void api_export(struct web *w, struct req *r)
 	}
 	r->reply.body = body;
 	r->reply.status = 200;
-	r->reply.ctype = csv ? "text/csv; charset=utf-8" : "application/json";
+	r->reply.ctype = csv ? "text/csv; charset=utf-8" : fhir ? "application/fhir+json" : "application/json";
 	snprintf(r->reply.disposition, sizeof r->reply.disposition,
-		 "attachment; filename=\"postura-export.%s\"", csv ? "csv" : "json");
+		 "attachment; filename=\"postura-export.%s\"", csv ? "csv" : fhir ? "fhir.json" : "json");
 }

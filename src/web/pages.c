@@ -789,7 +789,8 @@ static void profile_page(struct web *w, struct req *r, const struct pst_profile 
 			"<p class=\"js-only\"><label class=\"check\"><input type=\"checkbox\" id=\"sound\"> "
 			"Sounds during sessions (a soft tone when a hold or rest ends)</label></p>"
 			"<p>Download everything you recorded: <a href=\"/export?format=csv\" download>CSV</a> "
-			"or <a href=\"/export?format=json\" download>JSON</a>.</p>"
+			"or <a href=\"/export?format=json\" download>JSON</a>, or as <a "
+			"href=\"/export?format=fhir\" download>FHIR</a> for other health software.</p>"
 			"<p><a href=\"/screening\">Answer the safety questions again</a></p></section>");
 	page_end(b, "player.js");
 }

@@ -35,9 +35,9 @@ static const struct param p_library[] = {
 static const struct param p_done[] = {{"id", PT_INT, 1, 9007199254740991L, NULL}, {NULL, 0, 0, 0, NULL}};
 static const struct param p_profile[] = {{"saved", PT_INT, 0, 1, NULL}, {NULL, 0, 0, 0, NULL}};
 
-/* export formats: a vocabulary of two words. */
-static const char *const format_words[] = {"csv", "json"};
-static const struct pst_vocab format_vocab = {"format", format_words, 2};
+/* export formats: a vocabulary of three words (api_export tells them by index). */
+static const char *const format_words[] = {"csv", "json", "fhir"};
+static const struct pst_vocab format_vocab = {"format", format_words, 3};
 static const struct param p_export_fmt[] = {{"format", PT_WORD, 0, 0, &format_vocab},
 					    {NULL, 0, 0, 0, NULL}};
 

@@ -282,10 +282,12 @@ int pst_app_session_save(struct pst_store *s, const struct pst_catalog *c, int64
 	memset(out, 0, sizeof *out);
 	int64_t id;
 	int err = s->ops->session_add(s, log, &id);
-	if (err)
+	bool replayed = err == PST_EREPLAY;
+	if (err && !replayed)
 		return err;
 	err = pst_app_session_outcome(s, c, today, id, out);
 	out->id = id;
+	out->replayed = replayed;
 	return err;
 }
 

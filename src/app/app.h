@@ -111,6 +111,8 @@ struct pst_app_session_outcome {
 	size_t nsame;
 	const char *same_why;   /* why they did not change yet, when nsame */
 	bool has_profile; /* false: no saved profile, so no progression to tell */
+	bool replayed;    /* the log's idempotency key was already used: nothing written,
+			   * this is the session the first write saved */
 };
 
 /*
@@ -124,8 +126,10 @@ int pst_app_session_outcome(struct pst_store *s, const struct pst_catalog *c, in
 /*
  * Saves log (parsed: pst_session_parse_json) in s, and works out its outcome. Returns
  * PST_OK with *out filled, or the store's error with out->id 0 (nothing saved), or
- * another error with out->id set (saved, but the outcome could not be told). Free *out
- * with pst_app_session_outcome_free either way.
+ * another error with out->id set (saved, but the outcome could not be told). A log whose
+ * idempotency key (log->idem_key) was already used writes nothing: the outcome is the
+ * first write's session, with out->replayed set. Free *out with
+ * pst_app_session_outcome_free either way.
  */
 int pst_app_session_save(struct pst_store *s, const struct pst_catalog *c, int64_t today,
 			 const struct pst_session_log *log, struct pst_app_session_outcome *out);

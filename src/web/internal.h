@@ -13,6 +13,8 @@
 #include "form.h"
 #include "web.h"
 
+enum { WEB_ICONS = 3 }; /* 192 px, 512 px, 512 px maskable */
+
 /* Limits of a request. The largest body postura takes is a session log (64 KiB). */
 enum {
 	WEB_BODY_MAX = 64 * 1024,
@@ -31,6 +33,9 @@ enum {
 	 * parses the query into its pool: with a few hundred parameters, or a few dozen in a
 	 * target near the pool's size, it runs out, answers nothing and holds the slot. */
 	WEB_URI_MAX = 8192,
+	/* The request line and headers, at most (431 beyond): room to spare in libmicrohttpd's
+	 * pool (WEB_CONNECTION_MEMORY), which also holds the parsed headers and the query. */
+	WEB_HEAD_MAX = 16 * 1024,
 	WEB_QUERY_PARAMS_MAX = 64,
 	WEB_HOSTS_MAX = 24,     /* Host values accepted: the loopback names and --host's */
 	WEB_HOST_LEN = 264      /* a DNS name (253) with ":65535" */
@@ -65,7 +70,7 @@ struct web {
 	struct web_cache_entry cache[CACHE__MAX];
 	char csrf[44];   /* the per-process token: 32 random bytes, base64url */
 	char cookie[96]; /* "pst_csrf=TOKEN; Path=/; SameSite=Strict; HttpOnly" */
-	char csp[400];   /* Content-Security-Policy, with the inline stylesheet's hash */
+	char csp[512];   /* Content-Security-Policy, with the inline stylesheet's hash */
 	struct MHD_Response *catalog_json; /* GET /api/v1/catalog: built once */
 	pthread_mutex_t fig_mu;
 	struct web_blob *figs;   /* per exercise, per pose: SVG, drawn on first use */
@@ -75,7 +80,10 @@ struct web {
 	pthread_mutex_t conns_mu;
 	struct web_conn *conns; /* every open connection, for the header deadline */
 	char hosts[WEB_HOSTS_MAX][WEB_HOST_LEN]; /* the Host values served (host_allowed) */
+	struct web_blob icons[WEB_ICONS];        /* the app's icons, PNG (page_app.c) */
+	struct web_blob manifest;                /* the web app manifest */
 	size_t nhosts;
+	struct web_gate *gate; /* gate.c: accepts connections and checks each request head */
 };
 
 enum web_method { M_GET, M_HEAD, M_POST, M_PUT, M_OTHER };
@@ -177,7 +185,29 @@ bool web_route_args(struct req *r);
 bool web_param_check(const struct param *p, const char *text, struct web_arg *out,
 		     const char **msg);
 
+/* gate.c: the request head (request line and headers) as a client sent it. */
+enum web_head_verdict { HEAD_MORE, HEAD_OK, HEAD_BAD };
+struct web_head {
+	size_t head_len; /* HEAD_OK: its bytes, the blank line included */
+	size_t body_len; /* Content-Length (0 without) */
+	bool chunked, http11;
+	bool api;         /* the target is under /api/ (the error is JSON) */
+	int headers;      /* header fields */
+	unsigned status;  /* HEAD_BAD: the reply's status */
+	const char *code; /* HEAD_BAD: the error's code */
+	char msg[160];    /* HEAD_BAD: what is wrong, and where */
+};
+/* Checks the head at the start of p[0..n): HEAD_MORE while it is well formed so far but
+ * not whole, HEAD_OK when it is whole and well formed, HEAD_BAD with h's status, code and
+ * message (as soon as the bytes so far show it). */
+enum web_head_verdict web_head_check(const char *p, size_t n, struct web_head *h);
+/* Starts the thread that accepts on lfd and hands good connections to w->daemon. */
+int web_gate_start(struct web *w, int lfd);
+void web_gate_stop(struct web *w);
+
 /* server.c: replies. */
+/* Appends rp as bytes to send on a socket (status line, our headers, the body). */
+void web_raw_reply(struct web *w, const struct web_reply *rp, struct pst_buf *out);
 void web_json(struct req *r, unsigned status, json_t *j);              /* consumes j */
 void web_error(struct req *r, unsigned status, const char *code, const char *field,
 	       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
@@ -230,8 +260,13 @@ int web_profile_save(struct web *w, const struct pst_profile *p, struct pst_time
 int web_screening_save(struct web *w, const char *answers, unsigned stages, struct pst_time now);
 
 /* Saves a session log given as JSON text (the API's body, or the session form turned
- * into it); on a problem the reply says what and 0 is returned, else the new id. */
-int64_t web_session_save(struct web *w, struct req *r, const char *text, size_t len);
+ * into it) with an idempotency key or NULL; on a problem the reply says what and 0 is
+ * returned, else the id (the first write's when the key was used before). */
+int64_t web_session_save(struct web *w, struct req *r, const char *text, size_t len,
+			 const char *idem);
+/* The write's idempotency key: the Idempotency-Key header, else form f's "idem" field (f
+ * may be NULL); *key NULL when none. False with a 422 reply when it is malformed. */
+bool web_idem_key(struct req *r, const struct pst_form *f, const char **key);
 /* api.c: a session's outcome as the API's JSON. */
 struct pst_app_session_outcome;
 json_t *web_outcome_json(const struct pst_app_session_outcome *o);
@@ -270,6 +305,14 @@ void page_stop(struct web *w, struct req *r);
 void page_figure(struct web *w, struct req *r);
 void page_figure_pregnant(struct web *w, struct req *r);
 void page_asset(struct web *w, struct req *r);
+/* page_app.c: the installable, offline app. */
+int web_app_setup(struct web *w);
+void web_app_teardown(struct web *w);
+void page_manifest(struct web *w, struct req *r);
+void page_icon(struct web *w, struct req *r);
+void page_sw(struct web *w, struct req *r);
+void page_offline_list(struct web *w, struct req *r);
+void page_offline(struct web *w, struct req *r);
 /* The <img> of pose `pose` of e (lazy: loaded when scrolled to). */
 void page_figure_img(struct pst_buf *b, const struct pst_exercise *e, size_t pose, bool lazy,
 		     bool pregnant);

@@ -82,6 +82,14 @@ const struct route web_routes[] = {
 	{M_GET, "/handout.pdf", page_handout, BODY_NONE, 0, p_handout},
 	{M_GET, "/report.pdf", page_report, BODY_NONE, 0, p_report},
 	{M_GET, "/static/{}", page_asset, BODY_NONE, R_ARG_ASSET, NULL},
+	/* the installable, offline app (page_app.c) */
+	{M_GET, "/manifest.webmanifest", page_manifest, BODY_NONE, 0, NULL},
+	{M_GET, "/icon-192.png", page_icon, BODY_NONE, 0, NULL},
+	{M_GET, "/icon-512.png", page_icon, BODY_NONE, 0, NULL},
+	{M_GET, "/icon-maskable-512.png", page_icon, BODY_NONE, 0, NULL},
+	{M_GET, "/sw.js", page_sw, BODY_NONE, 0, NULL},
+	{M_GET, "/offline.json", page_offline_list, BODY_NONE, 0, NULL},
+	{M_GET, "/offline", page_offline, BODY_NONE, 0, NULL},
 };
 const size_t web_routes_n = sizeof web_routes / sizeof *web_routes;
 

@@ -1143,7 +1143,7 @@ int pst_web_serve(const struct pst_web_config *cfg, FILE *out, char *errmsg, siz
 	make_hosts(w, host, v6, port);
 	/* From here on the server only serves: confined before libmicrohttpd starts its
 	 * threads, which inherit it (docs/web.md, "Confinement"). */
-	if (pst_store_is_pg_uri(cfg->db_path)) {
+	if (cfg->db_path && pst_db_target_is_pg(cfg->db_path)) {
 		pst_confine_pg(stderr);
 	} else {
 		char dbdir[4096];

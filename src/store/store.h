@@ -233,13 +233,13 @@ struct pst_db {
  * (or from a file) it cannot write to: SQLite's mode=ro, or immutable when nobody can be
  * writing it (no -wal file in a directory this process cannot write). A missing file, or
  * one whose schema is older than this program, is opened for writing as without the flag
- * (created, migrated). Writes through a read-only db fail. PostgreSQL: no difference
- * (a server's database is read and written alike). */
+ * (created, migrated). Writes through a read-only db fail. PostgreSQL: a read-only
+ * session (default_transaction_read_only), once the schema is current. */
 enum { PST_DB_READONLY = 1 << 0, PST_DB_EXISTING = 1 << 1 };
-/* PST_DB_EXISTING: the database must be there already (the server's worker threads each
- * open their own connection to the database the server started with). SQLite: a missing
- * file is not created but refused with PST_EUNAVAILABLE, and the file is opened by
- * SQLite alone (another connection of the process holds its locks). */
+/* PST_DB_EXISTING: the database must be there already (the server's pool of connections
+ * to the database it started with). SQLite: a missing file is not created but refused
+ * with PST_EUNAVAILABLE, and the file is opened by SQLite alone (another connection of
+ * the process holds its locks). */
 
 /*
  * Opens the database target: a PostgreSQL URI when it starts with "postgresql://" or

@@ -271,6 +271,33 @@ check("and all 600 are closed by the header deadline (4 s): %d closed after %.1f
 for c in slow:
     c.close()
 
+# --- every slot of libmicrohttpd's taken: 503 of ours at once, not a silent close -----------------
+held = []
+for i in range(512):
+    c = socket.create_connection(("127.0.0.1", port))
+    c.sendall(get.encode())
+    held.append(c)
+ok = 0
+for c in held:
+    c.settimeout(10)
+    buf = b""
+    while b"\r\n\r\n" not in buf:
+        d = c.recv(65536)
+        if not d:
+            break
+        buf += d
+    ok += buf.startswith(b"HTTP/1.1 200")
+t, out, closed = exchange("GET /api/v1/catalog HTTP/1.1\r\n" + HOST + "\r\n")
+st, h, body = split(out)
+check("512 kept-alive connections (%d served): the next gets 503 of ours, JSON, at once" % ok,
+      ok == 512 and st == 503 and len(STATUS.findall(out)) == 1 and h.get("x-content-type-options") == ["nosniff"]
+      and b'"busy"' in body and closed and t < 2, (ok, t, out[:300]))
+for c in held:
+    c.close()
+time.sleep(0.5)
+t, out, closed = exchange(get.replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n"))
+check("once they close, requests are served again", split(out)[0] == 200, out[:200])
+
 # --- the server's log, and its stop -------------------------------------------------------------
 proc.send_signal(signal.SIGTERM)
 try:

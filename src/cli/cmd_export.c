@@ -185,7 +185,7 @@ int cmd_import(struct cli *c, int argc, char **argv)
 	int code = EXIT_OK;
 	if (!s) {
 		code = EXIT_FAIL;
-	} else if ((err = s->ops->import(s, &rs))) {
+	} else if ((err = s->ops->import(s, &rs, 0))) {
 		cli_error("%s", s->errmsg);
 		code = EXIT_FAIL;
 	} else {

@@ -15,7 +15,7 @@
 
 /* Statements on the hot write paths, prepared once and reused: preparing costs about
  * as much CPU as the insert itself. */
-enum { ST_CHECKIN, ST_SESSION, ST_SESSION_EX, ST_CHECKIN_IDEM, ST_SESSION_IDEM, ST__MAX };
+enum { ST_CHECKIN, ST_SESSION, ST_SESSION_EX, ST_CHECKIN_IDEM, ST_SESSION_IDEM, ST_BUMP, ST__MAX };
 
 static const char *const cached_sql[ST__MAX] = {
 	[ST_CHECKIN] = "INSERT INTO checkin (id, person_id, at_epoch, at_offset, day, pain, areas,"
@@ -26,6 +26,7 @@ static const char *const cached_sql[ST__MAX] = {
 			  " VALUES (?,?,?,?,?)",
 	[ST_CHECKIN_IDEM] = "SELECT id FROM checkin WHERE person_id = ? AND idem_key = ?",
 	[ST_SESSION_IDEM] = "SELECT id FROM session WHERE person_id = ? AND idem_key = ?",
+	[ST_BUMP] = "UPDATE person SET version = version + 1 WHERE id = ?",
 };
 
 /* One connection (struct pst_db). The handles (struct pst_store) it gives are the generic
@@ -81,7 +82,7 @@ static int exec(struct sq *q, const char *sql, const char *doing)
 	return PST_OK;
 }
 
-static int prepare(struct sq *q, const char *sql, sqlite3_stmt **st);
+static int cached(struct sq *q, int which, sqlite3_stmt **st);
 static int run(struct sq *q, sqlite3_stmt *st, const char *doing);
 
 /* A store op on handle s: messages go to the handle, statements bind its person. */
@@ -149,7 +150,7 @@ static void end_read(struct sq *q)
 static int bump(struct sq *q)
 {
 	sqlite3_stmt *st;
-	int err = prepare(q, "UPDATE person SET version = version + 1 WHERE id = ?", &st);
+	int err = cached(q, ST_BUMP, &st);
 	if (err)
 		return err;
 	sqlite3_bind_int64(st, 1, q->person);

@@ -8,13 +8,21 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "app/app.h"
+#include "render/ics.h"
 #include "store/exchange.h"
 
 const char cmd_export_usage[] =
-	"usage: postura export --format csv|json [--out FILE]\n"
+	"usage: postura export --format csv|json|ics [--out FILE]\n"
 	"\n"
 	"Writes everything you recorded (profile, check-ins, sessions, functional scale) as\n"
-	"JSON or CSV, to FILE or standard output. 'postura import' reads it back.\n";
+	"JSON or CSV, to FILE or standard output. 'postura import' reads it back.\n"
+	"\n"
+	"--format ics writes your plan's session days as calendar reminders instead (an\n"
+	"iCalendar file any calendar app imports): at the time and in the time zone of your\n"
+	"profile ('postura profile set --remind-at 19:30 --timezone Europe/London'), with an\n"
+	"alarm 10 minutes before and the exercises in the description; the relief break\n"
+	"every day too with --relief-reminder yes.\n";
 
 const char cmd_import_usage[] =
 	"usage: postura import FILE|-\n"
@@ -47,6 +55,52 @@ static bool to_stdout(void *ctx, const char *s, size_t len)
 	return cli_write(s, len);
 }
 
+/* The plan's reminders as an iCalendar file, into b. Returns an exit code; on failure
+ * the reason has been printed. */
+static int export_ics(struct cli *c, struct pst_store *s, struct pst_buf *b)
+{
+	struct pst_time now;
+	const struct pst_catalog *cat = cli_catalog(c);
+	const struct pst_questions *q = cli_questions(c);
+	const struct pst_tips *t = cli_tips(c);
+	if (!cat || !q || !cli_now(&now))
+		return EXIT_FAIL;
+	struct pst_saved_profile sp;
+	struct pst_profile p;
+	struct pst_plan *plan = NULL;
+	bool found = false;
+	int64_t today = pst_time_day(now);
+	int err = pst_app_saved_plan(s, cat, t, q, today, &sp, &p, &found, &plan);
+	if (!err && !found) {
+		cli_error("no saved profile yet: the reminders follow your plan; save your profile "
+			  "first with 'postura profile set'");
+		return EXIT_FAIL;
+	}
+	if (err == PST_EREFERRAL) {
+		cli_error("no plan, so no reminders: your saved safety answers ask you to see a "
+			  "professional, or to answer the questions again ('postura plan' says which)");
+		return EXIT_REFERRAL;
+	}
+	if (err) {
+		cli_error("cannot export: %s", s->errmsg[0] ? s->errmsg : pst_strerror(err));
+		return EXIT_FAIL;
+	}
+	char msg[256];
+	struct pst_ics in = {.plan = plan, .profile = &p, .person = "1", .now = now,
+			     .start_day = today - pst_day_weekday(today)};
+	err = pst_ics_write(b, &in, msg, sizeof msg);
+	pst_plan_free(plan);
+	if (err == PST_EINVAL) {
+		cli_error("--timezone: %s (postura profile set --timezone ZONE)", msg);
+		return EXIT_FAIL;
+	}
+	if (err) {
+		cli_error("cannot export: %s", pst_strerror(err));
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
 int cmd_export(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -64,14 +118,24 @@ int cmd_export(struct cli *c, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_extra_arg("export", argv[optind]);
-	if (!format || (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0)) {
-		cli_error("--format: %s%s%s (expected csv or json)", format ? "'" : "needed",
+	bool ics = format && strcmp(format, "ics") == 0;
+	if (!format || (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0 && !ics)) {
+		cli_error("--format: %s%s%s (expected csv, json or ics)", format ? "'" : "needed",
 			  format ? format : "", format ? "' is not a format" : "");
 		return EXIT_USAGE;
 	}
 	struct pst_store *s = cli_store_ro(c);
 	if (!s)
 		return EXIT_FAIL;
+	struct pst_buf ib;
+	pst_buf_init(&ib, 1 << 20);
+	if (ics) {
+		int code = export_ics(c, s, &ib);
+		if (code) {
+			pst_buf_free(&ib);
+			return code;
+		}
+	}
 	/* --out: a temporary file (0600, mkstemp) renamed over FILE at the end, so a failure
 	 * (a full disk, a record that cannot be written) never leaves half a file. */
 	char tmp[4200];
@@ -80,6 +144,7 @@ int cmd_export(struct cli *c, int argc, char **argv)
 		snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", out);
 		if ((fd = mkstemp(tmp)) < 0) {
 			cli_error("cannot write %s: %s", out, strerror(errno));
+			pst_buf_free(&ib);
 			return EXIT_FAIL;
 		}
 	}
@@ -87,7 +152,12 @@ int cmd_export(struct cli *c, int argc, char **argv)
 	pst_buf_init(&b, 4 * (size_t)PST_EXPORT_CHUNK);
 	struct pst_export_sink k = {.out = &b, .flush = out ? to_fd : to_stdout, .ctx = &fd};
 	/* The records are read and written a part at a time: memory stays bounded. */
-	int err = pst_export_store(s, strcmp(format, "csv") == 0, &k);
+	int err;
+	if (ics)
+		err = k.flush(k.ctx, ib.s, ib.len) ? PST_OK : PST_EIO;
+	else
+		err = pst_export_store(s, strcmp(format, "csv") == 0, &k);
+	pst_buf_free(&ib);
 	pst_buf_free(&b);
 	int code = EXIT_OK;
 	if (err == PST_EIO && out) {

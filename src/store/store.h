@@ -56,6 +56,11 @@ struct pst_store_ops {
 	void (*close)(struct pst_store *s);
 	int (*profile_get)(struct pst_store *s, struct pst_saved_profile *out, bool *found);
 	int (*profile_put)(struct pst_store *s, const struct pst_saved_profile *sp);
+	/* The calendar subscription's token (web: /calendar/TOKEN.ics), copied into out
+	 * (size bytes); *found false when there is none. Not part of export or import. */
+	int (*calendar_token_get)(struct pst_store *s, char *out, size_t size, bool *found);
+	/* Replaces the token (NULL: revokes it, leaving none). */
+	int (*calendar_token_put)(struct pst_store *s, const char *token, struct pst_time at);
 	int (*checkin_add)(struct pst_store *s, const struct pst_checkin *c, int64_t *id);
 	int (*session_add)(struct pst_store *s, const struct pst_session_log *l, int64_t *id);
 	int (*psfs_add)(struct pst_store *s, const char *activity, struct pst_time at, int64_t *id);

@@ -120,6 +120,19 @@ static const char *const migrations[] = {
 	"  WHERE pst_needs_repair(activity, 0);"
 	"UPDATE session_exercise SET exercise_id = pst_repair(exercise_id, 0, 'session', session_id)"
 	"  WHERE pst_needs_repair(exercise_id, 0);",
+	/* 6: calendar reminders (issue 15): the time of the session reminder (minutes after
+	 * midnight), its time zone ('' : the system's), whether the relief break is a daily
+	 * event; and the calendar subscription's token (kept as is: the profile page shows
+	 * the address again, and whoever reads this file reads every record anyway). */
+	"ALTER TABLE profile ADD COLUMN remind_at INTEGER NOT NULL DEFAULT 1170"
+	"  CHECK (remind_at BETWEEN 0 AND 1439);"
+	"ALTER TABLE profile ADD COLUMN timezone TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE profile ADD COLUMN relief_reminder INTEGER NOT NULL DEFAULT 0"
+	"  CHECK (relief_reminder IN (0, 1));"
+	"CREATE TABLE calendar_token ("
+	"  person_id INTEGER PRIMARY KEY REFERENCES person(id) ON DELETE CASCADE,"
+	"  token TEXT NOT NULL UNIQUE,"
+	"  created_epoch INTEGER NOT NULL);",
 };
 
 const int pst_store_schema_version = (int)(sizeof migrations / sizeof *migrations);
@@ -383,7 +396,7 @@ static int profile_get(struct pst_store *s, struct pst_saved_profile *out, bool 
 	int err = prepare(q,
 			  "SELECT stage, weeks, anchor_day, birth, feeding, pain, areas, triggers,"
 			  " equipment, avoid, minutes, updated_epoch, updated_offset, conditions,"
-			  " country FROM profile WHERE person_id = ?",
+			  " country, remind_at, timezone, relief_reminder FROM profile WHERE person_id = ?",
 			  &st);
 	if (err)
 		return err;
@@ -418,6 +431,13 @@ static int profile_get(struct pst_store *s, struct pst_saved_profile *out, bool 
 			else
 				ok = false;
 		}
+		p->remind_at = sqlite3_column_int(st, 15);
+		const char *tz = (const char *)sqlite3_column_text(st, 16);
+		if (tz && strlen(tz) < sizeof p->timezone)
+			memcpy(p->timezone, tz, strlen(tz) + 1);
+		else if (tz)
+			ok = false;
+		p->relief_reminder = sqlite3_column_int(st, 17) != 0;
 		sqlite3_finalize(st);
 		if (!ok)
 			return fail(q, "%s: the saved profile holds a value this postura does not know",
@@ -454,8 +474,8 @@ static int profile_write(struct sq *q, const struct pst_saved_profile *sp)
 	int err = prepare(q,
 			  "INSERT OR REPLACE INTO profile (person_id, stage, weeks, anchor_day, birth,"
 			  " feeding, pain, areas, triggers, equipment, avoid, minutes, updated_epoch,"
-			  " updated_offset, conditions, country)"
-			  " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+			  " updated_offset, conditions, country, remind_at, timezone, relief_reminder)"
+			  " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 			  &st);
 	if (err)
 		return err;
@@ -485,6 +505,9 @@ static int profile_write(struct sq *q, const struct pst_saved_profile *sp)
 	sqlite3_bind_int(st, 14, sp->updated.offset_min);
 	sqlite3_bind_text(st, 15, cond, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 16, p->country, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 17, p->remind_at);
+	sqlite3_bind_text(st, 18, p->timezone, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 19, p->relief_reminder ? 1 : 0);
 	if ((err = run(q, st, "cannot save the profile")))
 		return err;
 	struct pst_minutes_change mc = {pst_time_day(sp->updated), p->minutes};
@@ -498,6 +521,59 @@ static int profile_put(struct pst_store *s, const struct pst_saved_profile *sp)
 	if (err)
 		return err;
 	if ((err = profile_write(q, sp)))
+		return rollback(q, err);
+	return commit(q);
+}
+
+/* --- the calendar subscription ------------------------------------------------ */
+
+static int calendar_token_get(struct pst_store *s, char *out, size_t size, bool *found)
+{
+	struct sq *q = (struct sq *)s;
+	sqlite3_stmt *st;
+	int err = prepare(q, "SELECT token FROM calendar_token WHERE person_id = ?", &st);
+	if (err)
+		return err;
+	sqlite3_bind_int(st, 1, PERSON);
+	*found = false;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(st, 0);
+		if (t && strlen(t) < size) {
+			memcpy(out, t, strlen(t) + 1);
+			*found = true;
+		}
+		rc = SQLITE_DONE;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? PST_OK : dberr(q, "cannot read the calendar's address");
+}
+
+static int calendar_token_put(struct pst_store *s, const char *token, struct pst_time at)
+{
+	struct sq *q = (struct sq *)s;
+	sqlite3_stmt *st;
+	int err = begin(q);
+	if (err)
+		return err;
+	err = prepare(q, "DELETE FROM calendar_token WHERE person_id = ?", &st);
+	if (!err) {
+		sqlite3_bind_int(st, 1, PERSON);
+		err = run(q, st, "cannot revoke the calendar's address");
+	}
+	if (!err && token) {
+		err = prepare(q,
+			      "INSERT INTO calendar_token (person_id, token, created_epoch)"
+			      " VALUES (?,?,?)",
+			      &st);
+		if (!err) {
+			sqlite3_bind_int(st, 1, PERSON);
+			sqlite3_bind_text(st, 2, token, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_int64(st, 3, at.epoch);
+			err = run(q, st, "cannot save the calendar's address");
+		}
+	}
+	if (err)
 		return rollback(q, err);
 	return commit(q);
 }
@@ -1172,6 +1248,8 @@ static const struct pst_store_ops sqlite_ops = {
 	.close = close_store,
 	.profile_get = profile_get,
 	.profile_put = profile_put,
+	.calendar_token_get = calendar_token_get,
+	.calendar_token_put = calendar_token_put,
 	.checkin_add = checkin_add,
 	.session_add = session_add,
 	.psfs_add = psfs_add,

@@ -119,7 +119,9 @@ v=$(sql old.db "PRAGMA user_version")
 sql old.db "INSERT INTO checkin (person_id, at_epoch, at_offset, day, pain, areas, note) VALUES (1, 1793692800, 0, 20760, 5, '', CAST(X'636166e9206e6f7465' AS TEXT))" \
 	"INSERT INTO checkin (person_id, at_epoch, at_offset, day, pain, areas, note) VALUES (1, 1793692800, 0, 20760, 6, '', 'clear' || char(27) || '[2J' || char(7))" \
 	"INSERT INTO psfs_activity (person_id, activity, created_epoch, created_offset) VALUES (1, 'lift ' || char(8238) || 'tas', 1793692800, 0)" \
-	"PRAGMA user_version = $((v - 1))"
+	"ALTER TABLE profile DROP COLUMN remind_at" "ALTER TABLE profile DROP COLUMN timezone" \
+	"ALTER TABLE profile DROP COLUMN relief_reminder" "DROP TABLE calendar_token" \
+	"PRAGMA user_version = 4"
 run old.db history
 check "upgrading: the first open says texts were repaired" has "3 texts saved by an older postura were not valid UTF-8 or held control characters" "$tmp/e"
 check "upgrading: the message names the records" has "check-in 2, check-in 3, activity 2" "$tmp/e"

@@ -4,8 +4,12 @@ ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 MESON_TEST = meson test --print-errorlogs --num-processes 2
+# The suites run twice, on SQLite and on PostgreSQL: inside a throw-away cluster that
+# tests/pg/with-cluster.sh starts (initdb in a temporary directory, a free loopback
+# port) and always removes. Already inside one (POSTURA_TEST_PG set): that one.
+IN_PG = $(if $(POSTURA_TEST_PG),,tests/pg/with-cluster.sh)
 
-.PHONY: all deps build run check test asan fuzz bench format clean
+.PHONY: all deps build run check check-both test asan fuzz bench format clean
 
 all: build
 
@@ -26,7 +30,7 @@ run: build
 	./$(BUILD)/postura serve --listen $(LISTEN)
 
 test: build
-	$(MESON_TEST) -C $(BUILD)
+	$(IN_PG) $(MESON_TEST) -C $(BUILD)
 
 $(ASAN_BUILD)/build.ninja:
 	meson setup $(ASAN_BUILD) --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false
@@ -36,11 +40,16 @@ asan: deps $(ASAN_BUILD)/build.ninja
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-	$(MESON_TEST) -C $(ASAN_BUILD)
+	$(IN_PG) $(MESON_TEST) -C $(ASAN_BUILD)
 
 # Every test, twice: a normal build and one under AddressSanitizer + UBSan. The leak
 # suppressions (tests/lsan.supp) cover only fontconfig's caches behind pango's font map.
+# One PostgreSQL cluster serves both runs (the *-pg tests); it is removed at the end,
+# also when a test fails.
 check: build
+	@$(IN_PG) $(MAKE) --no-print-directory check-both
+
+check-both:
 	$(MESON_TEST) -C $(BUILD)
 	$(MAKE) --no-print-directory asan
 	@python3 tools/test-summary.py $(BUILD) $(ASAN_BUILD)

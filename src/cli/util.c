@@ -293,7 +293,9 @@ static struct pst_store *open_store(struct cli *c, bool ro)
 		}
 		p = path;
 	}
-	if (pst_store_open_sqlite_flags(p, ro ? PST_STORE_READONLY : 0, &c->store, err, sizeof err) !=
+	unsigned flags = ro ? PST_STORE_READONLY : 0;
+	if ((pst_store_is_pg_uri(p) ? pst_store_open_pg(p, flags, &c->store, err, sizeof err)
+				    : pst_store_open_sqlite_flags(p, flags, &c->store, err, sizeof err)) !=
 	    PST_OK)
 		cli_error("%s", err);
 	else if (c->store->notice[0])

@@ -19,6 +19,7 @@ const char *pst_strerror(int err)
 		[PST_EINVAL] = "invalid argument",
 		[PST_ENOTFOUND] = "not found",
 		[PST_EREFERRAL] = "referred to a professional",
+		[PST_EUNAVAILABLE] = "the database cannot be reached",
 	};
 	if (err < 0 || err >= PST_ERR__MAX)
 		return "unknown error";

@@ -14,6 +14,7 @@ enum pst_err {
 	PST_EINVAL,  /* an argument or an input value is invalid */
 	PST_ENOTFOUND,
 	PST_EREFERRAL, /* screening sent the person to a professional: no plan */
+	PST_EUNAVAILABLE, /* the database cannot be reached now (a server is down): try again later */
 	PST_ERR__MAX
 };
 

@@ -117,6 +117,19 @@ enum { PST_STORE_READONLY = 1 << 0 };
 int pst_store_open_sqlite_flags(const char *path, unsigned flags, struct pst_store **out,
 				char *errmsg, size_t size);
 
+/*
+ * Opens the PostgreSQL store at uri (postgresql://USER:PASSWORD@HOST:PORT/DATABASE or
+ * postgres://..., any libpq URI), applying the same schema migrations in PostgreSQL's
+ * dialect; a database newer than this program is refused. Messages name the host, port
+ * and database, never the password. PST_EUNAVAILABLE when the server cannot be reached;
+ * every operation returns it too while the server is down (the connection is reset and
+ * a read tried once more). flags: as for SQLite (read-only makes no difference here).
+ */
+int pst_store_open_pg(const char *uri, unsigned flags, struct pst_store **out, char *errmsg,
+		      size_t size);
+/* True when s starts with postgresql:// or postgres:// (a PostgreSQL store). */
+bool pst_store_is_pg_uri(const char *s);
+
 /* The default path: $XDG_DATA_HOME/postura/postura.db, else ~/.local/share/postura/
  * postura.db. Creates the directory. Writes into buf; returns PST_OK or PST_EIO. */
 int pst_store_default_path(char *buf, size_t size);

@@ -86,6 +86,9 @@ static bool sanitizer_rules(int fd, uint64_t read, FILE *log)
 
 static bool confine_fs(const char *dbdir, FILE *log)
 {
+	/* NULL: no database directory (a PostgreSQL store); libpq reads, on reconnecting,
+	 * /etc (hosts, resolv.conf, nsswitch.conf, its service file, TLS certificates) and
+	 * the user's ~/.pgpass and ~/.postgresql. */
 	int abi = ll_create(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
 	if (abi < 0) {
 		if (log)
@@ -121,7 +124,19 @@ static bool confine_fs(const char *dbdir, FILE *log)
 	else if (home && *home)
 		snprintf(cache, sizeof cache, "%s/.cache/fontconfig", home);
 	const uint64_t file = LANDLOCK_ACCESS_FS_READ_FILE;
-	bool ok = ll_add(fd, dbdir, rw, log, true) == 0 && ll_add(fd, "/usr", read, log, false) == 0 &&
+	char pgpass[4096] = "", pgdir[4096] = "";
+	if (!dbdir && home && *home) {
+		snprintf(pgpass, sizeof pgpass, "%s/.pgpass", home);
+		snprintf(pgdir, sizeof pgdir, "%s/.postgresql", home);
+	}
+	const char *pgpassfile = getenv("PGPASSFILE");
+	bool ok = (dbdir ? ll_add(fd, dbdir, rw, log, true) == 0
+			 : ll_add(fd, "/etc", read, log, false) == 0 &&
+				   (!pgpass[0] || ll_add(fd, pgpass, file, log, false) == 0) &&
+				   (!pgdir[0] || ll_add(fd, pgdir, read, log, false) == 0) &&
+				   (!pgpassfile || !*pgpassfile ||
+				    ll_add(fd, pgpassfile, file, log, false) == 0)) &&
+		  ll_add(fd, "/usr", read, log, false) == 0 &&
 		  ll_add(fd, "/etc/fonts", read, log, false) == 0 &&
 		  ll_add(fd, "/var/cache/fontconfig", read, log, false) == 0 &&
 		  (!cache[0] || ll_add(fd, cache, read, log, false) == 0) &&
@@ -171,7 +186,13 @@ static const char *const allowed[] = {
 	"ppoll", "select", "pselect6", "eventfd2", "pipe2", "dup", "dup3",
 };
 
-static bool confine_calls(FILE *log)
+/* A PostgreSQL store: libpq connects again when the connection broke (a server
+ * restarted), resolving the host name first. */
+static const char *const allowed_net[] = {
+	"socket", "connect", "bind", "recvmmsg", "sendmmsg", "getrandom",
+};
+
+static bool confine_calls(bool net, FILE *log)
 {
 	if (PST_SANITIZED) {
 		if (log)
@@ -192,6 +213,11 @@ static bool confine_calls(FILE *log)
 		if (nr != __NR_SCMP_ERROR)
 			rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
 	}
+	for (size_t i = 0; net && i < sizeof allowed_net / sizeof allowed_net[0] && rc == 0; i++) {
+		int nr = seccomp_syscall_resolve_name(allowed_net[i]);
+		if (nr != __NR_SCMP_ERROR)
+			rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
+	}
 	if (rc == 0)
 		rc = seccomp_load(ctx);
 	seccomp_release(ctx);
@@ -208,6 +234,14 @@ struct pst_confined pst_confine(const char *dbdir, FILE *log)
 {
 	struct pst_confined c;
 	c.landlock = confine_fs(dbdir, log);
-	c.seccomp = confine_calls(log);
+	c.seccomp = confine_calls(false, log);
+	return c;
+}
+
+struct pst_confined pst_confine_pg(FILE *log)
+{
+	struct pst_confined c;
+	c.landlock = confine_fs(NULL, log);
+	c.seccomp = confine_calls(true, log);
 	return c;
 }

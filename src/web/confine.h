@@ -24,4 +24,9 @@ struct pst_confined {
  */
 struct pst_confined pst_confine(const char *dbdir, FILE *log);
 
+/* The same for a PostgreSQL store: no database directory; reading /etc (host names, TLS
+ * certificates), ~/.pgpass, ~/.postgresql and $PGPASSFILE; and the system calls libpq
+ * makes to connect again after the server went away (socket, connect). */
+struct pst_confined pst_confine_pg(FILE *log);
+
 #endif

@@ -1134,16 +1134,20 @@ int pst_web_serve(const struct pst_web_config *cfg, FILE *out, char *errmsg, siz
 	make_hosts(w, host, v6, port);
 	/* From here on the server only serves: confined before libmicrohttpd starts its
 	 * threads, which inherit it (docs/web.md, "Confinement"). */
-	char dbdir[4096];
-	snprintf(dbdir, sizeof dbdir, "%s", cfg->db_path && cfg->db_path[0] ? cfg->db_path : ".");
-	char *slash = strrchr(dbdir, '/');
-	if (!slash)
-		snprintf(dbdir, sizeof dbdir, ".");
-	else if (slash == dbdir)
-		dbdir[1] = '\0';
-	else
-		*slash = '\0';
-	pst_confine(dbdir, stderr);
+	if (pst_store_is_pg_uri(cfg->db_path)) {
+		pst_confine_pg(stderr);
+	} else {
+		char dbdir[4096];
+		snprintf(dbdir, sizeof dbdir, "%s", cfg->db_path && cfg->db_path[0] ? cfg->db_path : ".");
+		char *slash = strrchr(dbdir, '/');
+		if (!slash)
+			snprintf(dbdir, sizeof dbdir, ".");
+		else if (slash == dbdir)
+			dbdir[1] = '\0';
+		else
+			*slash = '\0';
+		pst_confine(dbdir, stderr);
+	}
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
 	w->daemon = MHD_start_daemon(
 		flags, (uint16_t)port, NULL, NULL, on_request, w, MHD_OPTION_EXTERNAL_LOGGER,

@@ -98,7 +98,13 @@ cat "$tmp/o" >>"$out"
 export POSTURA_NOW=2027-05-01T08:00:00+00:00
 run profile show
 
+# On PostgreSQL (tests/pg/postura-pg) its own transcript: the database's own words for a
+# duplicate, and backup pointing to pg_dump. The cluster's port changes every run.
 golden="$src/tests/cli/track.golden"
+if [ "${POSTURA_TEST_BACKEND:-}" = postgresql ]; then
+	golden="$src/tests/cli/track.pg.golden"
+	sed -i 's/ port [0-9][0-9]*/ port PORT/g' "$out"
+fi
 if [ "${GOLDEN_UPDATE:-}" = 1 ]; then
 	cp "$out" "$golden"
 	echo "updated $golden"

@@ -1,0 +1,1556 @@
+/* The PostgreSQL store (libpq): one connection a handle, statements prepared once per
+ * connection, every write one transaction acknowledged only after its COMMIT succeeded,
+ * reads in one REPEATABLE READ transaction, a broken connection reset and a read tried
+ * once more, the schema versions of store_sqlite.c in PostgreSQL's dialect.
+ *
+ * Messages name the server as libpq resolved it (PQhost, PQport, PQdb), never the URI
+ * as given: it may hold a password. */
+#include <errno.h>
+#include <inttypes.h>
+#include <libpq-fe.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store.h"
+
+/* Migrations, in order; index i brings the schema to version i + 1, as store_sqlite.c's
+ * list (the same numbers, the same tables, PostgreSQL's types). Never edit a landed
+ * migration: add a new one, to both lists. */
+static const char *const pg_migrations[] = {
+	/* 1: the person's records. */
+	"CREATE TABLE person ("
+	"  id BIGSERIAL PRIMARY KEY,"
+	"  created_epoch BIGINT NOT NULL);"
+	"CREATE TABLE profile ("
+	"  person_id BIGINT PRIMARY KEY REFERENCES person(id) ON DELETE CASCADE,"
+	"  stage TEXT NOT NULL CHECK (stage IN ('pregnancy', 'postpartum')),"
+	"  weeks INTEGER NOT NULL CHECK (weeks BETWEEN 0 AND 104),"
+	"  anchor_day BIGINT NOT NULL,"
+	"  birth TEXT NOT NULL CHECK (birth IN ('unknown', 'vaginal', 'caesarean')),"
+	"  feeding TEXT NOT NULL CHECK (feeding IN ('unknown', 'breast', 'bottle', 'mixed')),"
+	"  pain INTEGER CHECK (pain IS NULL OR pain BETWEEN 0 AND 10),"
+	"  areas TEXT NOT NULL, triggers TEXT NOT NULL, equipment TEXT NOT NULL,"
+	"  avoid TEXT NOT NULL,"
+	"  minutes INTEGER NOT NULL CHECK (minutes BETWEEN 3 AND 60),"
+	"  updated_epoch BIGINT NOT NULL, updated_offset INTEGER NOT NULL);"
+	"CREATE TABLE checkin ("
+	"  id BIGSERIAL PRIMARY KEY,"
+	"  person_id BIGINT NOT NULL REFERENCES person(id) ON DELETE CASCADE,"
+	"  at_epoch BIGINT NOT NULL, at_offset INTEGER NOT NULL, day BIGINT NOT NULL,"
+	"  pain INTEGER NOT NULL CHECK (pain BETWEEN 0 AND 10),"
+	"  areas TEXT NOT NULL, note TEXT);"
+	"CREATE INDEX checkin_person_time ON checkin(person_id, at_epoch);"
+	"CREATE TABLE session ("
+	"  id BIGSERIAL PRIMARY KEY,"
+	"  person_id BIGINT NOT NULL REFERENCES person(id) ON DELETE CASCADE,"
+	"  at_epoch BIGINT NOT NULL, at_offset INTEGER NOT NULL, day BIGINT NOT NULL,"
+	"  pain_before INTEGER NOT NULL CHECK (pain_before BETWEEN 0 AND 10),"
+	"  pain_after INTEGER NOT NULL CHECK (pain_after BETWEEN 0 AND 10));"
+	"CREATE INDEX session_person_time ON session(person_id, at_epoch);"
+	"CREATE TABLE session_exercise ("
+	"  session_id BIGINT NOT NULL REFERENCES session(id) ON DELETE CASCADE,"
+	"  seq INTEGER NOT NULL,"
+	"  exercise_id TEXT NOT NULL,"
+	"  feedback TEXT NOT NULL CHECK (feedback IN ('easy', 'right', 'hard', 'hurt')),"
+	"  pain INTEGER CHECK (pain IS NULL OR pain BETWEEN 0 AND 10),"
+	"  PRIMARY KEY (session_id, seq));"
+	"CREATE TABLE psfs_activity ("
+	"  id BIGSERIAL PRIMARY KEY,"
+	"  person_id BIGINT NOT NULL REFERENCES person(id) ON DELETE CASCADE,"
+	"  activity TEXT NOT NULL,"
+	"  created_epoch BIGINT NOT NULL, created_offset INTEGER NOT NULL);"
+	"CREATE TABLE psfs_rating ("
+	"  id BIGSERIAL PRIMARY KEY,"
+	"  activity_id BIGINT NOT NULL REFERENCES psfs_activity(id) ON DELETE CASCADE,"
+	"  at_epoch BIGINT NOT NULL, at_offset INTEGER NOT NULL,"
+	"  score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 10));"
+	"CREATE INDEX psfs_rating_activity ON psfs_rating(activity_id, at_epoch);"
+	"INSERT INTO person(id, created_epoch) VALUES (1, extract(epoch FROM now())::bigint);"
+	"SELECT setval('person_id_seq', 1);",
+	/* 2: the safety answers last given. */
+	"CREATE TABLE screening ("
+	"  person_id BIGINT PRIMARY KEY REFERENCES person(id) ON DELETE CASCADE,"
+	"  stages INTEGER NOT NULL,"
+	"  answers TEXT NOT NULL,"
+	"  at_epoch BIGINT NOT NULL, at_offset INTEGER NOT NULL);",
+	/* 3: the minutes a session over time. */
+	"CREATE TABLE plan_minutes ("
+	"  person_id BIGINT NOT NULL REFERENCES person(id) ON DELETE CASCADE,"
+	"  day BIGINT NOT NULL,"
+	"  minutes INTEGER NOT NULL CHECK (minutes BETWEEN 3 AND 60),"
+	"  PRIMARY KEY (person_id, day));"
+	"INSERT INTO plan_minutes (person_id, day, minutes)"
+	"  SELECT person_id, (updated_epoch + updated_offset * 60) / 86400, minutes FROM profile;",
+	/* 4: the conditions that shape the plan, and the country. */
+	"ALTER TABLE profile ADD COLUMN conditions TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE profile ADD COLUMN country TEXT NOT NULL DEFAULT ''"
+	"  CHECK (country = '' OR length(country) = 2);",
+	/* 5: SQLite's repair of texts older versions let in unchecked. No postura before
+	 * the checks at entry ever wrote to PostgreSQL (and PostgreSQL refuses text that is
+	 * not UTF-8): nothing to repair. */
+	"SELECT 1;",
+};
+
+_Static_assert(sizeof pg_migrations / sizeof *pg_migrations == 5,
+	       "one PostgreSQL migration for each of store_sqlite.c's");
+
+/* The one person of a store today; the person-scoped interface will pass real ids. */
+enum { PERSON = 1 };
+
+/* Statements prepared once per connection (named "pN"), on first use. */
+enum {
+	S_PROFILE_GET,
+	S_PROFILE_PUT,
+	S_MINUTES_PUT,
+	S_CHECKIN,
+	S_SESSION,
+	S_SESSION_EX,
+	S_PSFS_COUNT,
+	S_PSFS_ADD,
+	S_PSFS_RATE,
+	S_READ_CHECKINS,
+	S_READ_SESSIONS_EX,
+	S_READ_SESSIONS,
+	S_READ_PSFS,
+	S_READ_MINUTES,
+	S_SCREEN_GET,
+	S_SCREEN_PUT,
+	S__MAX
+};
+
+static const char *const stmt_sql[S__MAX] = {
+	[S_PROFILE_GET] = "SELECT stage, weeks, anchor_day, birth, feeding, pain, areas, triggers,"
+			  " equipment, avoid, minutes, updated_epoch, updated_offset, conditions,"
+			  " country FROM profile WHERE person_id = $1",
+	[S_PROFILE_PUT] = "INSERT INTO profile (person_id, stage, weeks, anchor_day, birth, feeding,"
+			  " pain, areas, triggers, equipment, avoid, minutes, updated_epoch,"
+			  " updated_offset, conditions, country)"
+			  " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16)"
+			  " ON CONFLICT (person_id) DO UPDATE SET stage = EXCLUDED.stage,"
+			  " weeks = EXCLUDED.weeks, anchor_day = EXCLUDED.anchor_day,"
+			  " birth = EXCLUDED.birth, feeding = EXCLUDED.feeding, pain = EXCLUDED.pain,"
+			  " areas = EXCLUDED.areas, triggers = EXCLUDED.triggers,"
+			  " equipment = EXCLUDED.equipment, avoid = EXCLUDED.avoid,"
+			  " minutes = EXCLUDED.minutes, updated_epoch = EXCLUDED.updated_epoch,"
+			  " updated_offset = EXCLUDED.updated_offset,"
+			  " conditions = EXCLUDED.conditions, country = EXCLUDED.country",
+	[S_MINUTES_PUT] = "INSERT INTO plan_minutes (person_id, day, minutes) VALUES ($1,$2,$3)"
+			  " ON CONFLICT (person_id, day) DO UPDATE SET minutes = EXCLUDED.minutes",
+	[S_CHECKIN] = "INSERT INTO checkin (id, person_id, at_epoch, at_offset, day, pain, areas,"
+		      " note) VALUES (COALESCE($1::bigint, nextval('checkin_id_seq')),"
+		      " $2,$3,$4,$5,$6,$7,$8) RETURNING id",
+	[S_SESSION] = "INSERT INTO session (id, person_id, at_epoch, at_offset, day, pain_before,"
+		      " pain_after) VALUES (COALESCE($1::bigint, nextval('session_id_seq')),"
+		      " $2,$3,$4,$5,$6,$7) RETURNING id",
+	[S_SESSION_EX] = "INSERT INTO session_exercise (session_id, seq, exercise_id, feedback, pain)"
+			 " VALUES ($1,$2,$3,$4,$5)",
+	[S_PSFS_COUNT] = "SELECT count(*) FROM psfs_activity WHERE person_id = $1",
+	[S_PSFS_ADD] = "INSERT INTO psfs_activity (id, person_id, activity, created_epoch,"
+		       " created_offset) VALUES (COALESCE($1::bigint,"
+		       " nextval('psfs_activity_id_seq')), $2,$3,$4,$5) RETURNING id",
+	[S_PSFS_RATE] = "INSERT INTO psfs_rating (activity_id, at_epoch, at_offset, score)"
+			" SELECT id, $1, $2, $3 FROM psfs_activity WHERE id = $4 AND person_id = $5",
+	[S_READ_CHECKINS] = "SELECT id, at_epoch, at_offset, pain, areas, note FROM checkin"
+			    " WHERE person_id = $1 AND day >= $2 ORDER BY at_epoch, id",
+	[S_READ_SESSIONS_EX] = "SELECT s.id, s.at_epoch, s.at_offset, s.pain_before, s.pain_after,"
+			       " e.exercise_id, e.feedback, e.pain"
+			       " FROM session s LEFT JOIN session_exercise e ON e.session_id = s.id"
+			       " WHERE s.person_id = $1 AND s.day >= $2"
+			       " ORDER BY s.at_epoch, s.id, e.seq",
+	[S_READ_SESSIONS] = "SELECT id, at_epoch, at_offset, pain_before, pain_after, NULL, NULL, NULL"
+			    " FROM session WHERE person_id = $1 AND day >= $2 ORDER BY at_epoch, id",
+	[S_READ_PSFS] = "SELECT a.id, a.activity, a.created_epoch, a.created_offset,"
+			" r.at_epoch, r.at_offset, r.score"
+			" FROM psfs_activity a LEFT JOIN psfs_rating r ON r.activity_id = a.id"
+			" WHERE a.person_id = $1 ORDER BY a.id, r.at_epoch, r.id",
+	[S_READ_MINUTES] = "SELECT day, minutes FROM plan_minutes WHERE person_id = $1 ORDER BY day",
+	[S_SCREEN_GET] = "SELECT stages, answers, at_epoch, at_offset FROM screening"
+			 " WHERE person_id = $1",
+	[S_SCREEN_PUT] = "INSERT INTO screening (person_id, stages, answers, at_epoch, at_offset)"
+			 " VALUES ($1,$2,$3,$4,$5) ON CONFLICT (person_id) DO UPDATE SET"
+			 " stages = EXCLUDED.stages, answers = EXCLUDED.answers,"
+			 " at_epoch = EXCLUDED.at_epoch, at_offset = EXCLUDED.at_offset",
+};
+
+struct pg {
+	struct pst_store base;
+	PGconn *conn;
+	char where[400];     /* 'database "d" on host h port p', for messages */
+	char secret[256];    /* the password given, to keep it out of any message */
+	bool prepared[S__MAX];
+	bool lost;           /* the last failure was the connection (PST_EUNAVAILABLE) */
+	bool delivered;      /* read_each handed over a part: it cannot start again */
+	char why[300];       /* the database's own words for the last error */
+	int64_t person;
+	int64_t version_seen;
+};
+
+/* --- messages ------------------------------------------------------------------ */
+
+/* Removes every copy of the password from msg (libpq never echoes it, but a message is
+ * no place to find out). */
+static void scrub(const struct pg *g, char *msg)
+{
+	size_t n = strlen(g->secret);
+	if (!n)
+		return;
+	for (char *p; (p = strstr(msg, g->secret));) {
+		memcpy(p, "***", 3);
+		memmove(p + 3, p + n, strlen(p + n) + 1);
+	}
+}
+
+__attribute__((format(printf, 3, 4))) static int fail(struct pg *g, int err, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(g->base.errmsg, sizeof g->base.errmsg, fmt, ap);
+	va_end(ap);
+	scrub(g, g->base.errmsg);
+	return err;
+}
+
+/* libpq's message, first line, without its "ERROR:  " or "FATAL:  " prefix. */
+static void first_line(const char *m, char *out, size_t size)
+{
+	if (!m || !*m)
+		m = "no reason given";
+	const char *pre[] = {"ERROR:  ", "FATAL:  ", "PANIC:  "};
+	for (size_t i = 0; i < 3; i++)
+		if (!strncmp(m, pre[i], strlen(pre[i])))
+			m += strlen(pre[i]);
+	size_t n = strcspn(m, "\n");
+	snprintf(out, size, "%.*s", (int)n, m);
+}
+
+/* The server, as libpq resolved it: never the URI itself. */
+static void describe(struct pg *g)
+{
+	const char *host = g->conn ? PQhost(g->conn) : NULL;
+	const char *port = g->conn ? PQport(g->conn) : NULL;
+	const char *db = g->conn ? PQdb(g->conn) : NULL;
+	if (!host || !*host)
+		host = "localhost";
+	if (*host == '/')
+		snprintf(g->where, sizeof g->where, "PostgreSQL database \"%s\" on the unix socket in %s%s%s",
+			 db && *db ? db : "?", host, port && *port ? " port " : "", port ? port : "");
+	else
+		snprintf(g->where, sizeof g->where, "PostgreSQL database \"%s\" on host %s port %s",
+			 db && *db ? db : "?", host, port && *port ? port : "5432");
+	scrub(g, g->where);
+}
+
+static bool is_lost(struct pg *g, const PGresult *r)
+{
+	if (PQstatus(g->conn) == CONNECTION_BAD)
+		return true;
+	const char *st = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	/* 08: connection exceptions; 57P01-57P03: the server shutting down or starting. */
+	return st && (!strncmp(st, "08", 2) || !strcmp(st, "57P01") || !strcmp(st, "57P02") ||
+		      !strcmp(st, "57P03"));
+}
+
+/* The database's own error, naming the server; PST_EUNAVAILABLE when the connection is
+ * what failed. */
+static int dberr(struct pg *g, const PGresult *r, const char *doing)
+{
+	char why[300];
+	first_line(r && PQresultErrorMessage(r)[0] ? PQresultErrorMessage(r) : PQerrorMessage(g->conn),
+		   why, sizeof why);
+	snprintf(g->why, sizeof g->why, "%s", why);
+	if (is_lost(g, r)) {
+		g->lost = true;
+		return fail(g, PST_EUNAVAILABLE, "%s: %s: the database cannot be reached (%s); try again "
+			    "when it is back", g->where, doing, why);
+	}
+	return fail(g, PST_EIO, "%s: %s: %s", g->where, doing, why);
+}
+
+/* --- statements ------------------------------------------------------------- */
+
+struct params {
+	const char *v[16];
+	char buf[16][24];
+	int n;
+};
+
+static void p_int(struct params *p, int64_t x)
+{
+	snprintf(p->buf[p->n], sizeof p->buf[p->n], "%" PRId64, x);
+	p->v[p->n] = p->buf[p->n];
+	p->n++;
+}
+
+static void p_text(struct params *p, const char *s)
+{
+	p->v[p->n++] = s; /* NULL: SQL NULL */
+}
+
+static int prepare(struct pg *g, int st)
+{
+	if (g->prepared[st])
+		return PST_OK;
+	char name[16];
+	snprintf(name, sizeof name, "p%d", st);
+	PGresult *r = PQprepare(g->conn, name, stmt_sql[st], 0, NULL);
+	int err = PQresultStatus(r) == PGRES_COMMAND_OK ? PST_OK
+							 : dberr(g, r, "cannot prepare a statement");
+	PQclear(r);
+	if (!err)
+		g->prepared[st] = true;
+	return err;
+}
+
+/* Runs a prepared statement; *out is its result (the caller clears it) when it gave the
+ * status wanted. */
+static int xq(struct pg *g, int st, const struct params *p, const char *doing, PGresult **out)
+{
+	*out = NULL;
+	int err = prepare(g, st);
+	if (err)
+		return err;
+	char name[16];
+	snprintf(name, sizeof name, "p%d", st);
+	PGresult *r = PQexecPrepared(g->conn, name, p->n, p->v, NULL, NULL, 0);
+	ExecStatusType s = PQresultStatus(r);
+	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
+		err = dberr(g, r, doing);
+		PQclear(r);
+		return err;
+	}
+	*out = r;
+	return PST_OK;
+}
+
+static int xrun(struct pg *g, int st, const struct params *p, const char *doing)
+{
+	PGresult *r;
+	int err = xq(g, st, p, doing, &r);
+	PQclear(r);
+	return err;
+}
+
+static int simple(struct pg *g, const char *sql, const char *doing)
+{
+	PGresult *r = PQexec(g->conn, sql);
+	ExecStatusType s = PQresultStatus(r);
+	int err = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK ? PST_OK : dberr(g, r, doing);
+	PQclear(r);
+	return err;
+}
+
+static int64_t vll(const PGresult *r, int row, int col)
+{
+	return strtoll(PQgetvalue(r, row, col), NULL, 10);
+}
+
+static int vint(const PGresult *r, int row, int col)
+{
+	return (int)strtol(PQgetvalue(r, row, col), NULL, 10);
+}
+
+/* --- connection and transactions ------------------------------------------------ */
+
+/* A broken connection is reset (statements are prepared again on the new one). */
+static int ensure(struct pg *g)
+{
+	g->lost = false;
+	if (PQstatus(g->conn) == CONNECTION_OK && PQtransactionStatus(g->conn) == PQTRANS_IDLE)
+		return PST_OK;
+	if (PQstatus(g->conn) == CONNECTION_OK) {
+		/* left inside a transaction by an error: end it */
+		PGresult *r = PQexec(g->conn, "ROLLBACK");
+		PQclear(r);
+		if (PQstatus(g->conn) == CONNECTION_OK)
+			return PST_OK;
+	}
+	PQreset(g->conn);
+	memset(g->prepared, 0, sizeof g->prepared);
+	if (PQstatus(g->conn) != CONNECTION_OK) {
+		char why[300];
+		first_line(PQerrorMessage(g->conn), why, sizeof why);
+		g->lost = true;
+		return fail(g, PST_EUNAVAILABLE, "%s: the database cannot be reached (%s); try again when "
+			    "it is back", g->where, why);
+	}
+	return PST_OK;
+}
+
+enum { TX_READ, TX_WRITE };
+
+/*
+ * Runs body in one transaction. A write is acknowledged only when its COMMIT succeeded.
+ * When the connection breaks before COMMIT was sent, nothing was saved and the whole
+ * transaction runs once more on a new connection; when it breaks during COMMIT, nobody
+ * can know whether it was saved: that is reported, never run again.
+ */
+static int in_tx(struct pg *g, int kind, int (*body)(struct pg *g, void *arg), void *arg)
+{
+	g->delivered = false;
+	for (int attempt = 0;; attempt++) {
+		int err = ensure(g);
+		if (err)
+			return err;
+		err = simple(g, kind == TX_WRITE ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+			     "cannot start a transaction");
+		if (!err)
+			err = body(g, arg);
+		if (!err) {
+			PGresult *r = PQexec(g->conn, "COMMIT");
+			ExecStatusType s = PQresultStatus(r);
+			if (s == PGRES_COMMAND_OK) {
+				PQclear(r);
+				return PST_OK;
+			}
+			err = dberr(g, r, kind == TX_WRITE ? "cannot save" : "cannot read");
+			PQclear(r);
+			if (g->lost && kind == TX_WRITE)
+				return fail(g, PST_EUNAVAILABLE,
+					    "%s: the connection was lost while saving: it is not known "
+					    "whether this was saved; look before entering it again",
+					    g->where);
+			if (!g->lost)
+				return err;
+		} else if (!g->lost) {
+			PGresult *r = PQexec(g->conn, "ROLLBACK");
+			PQclear(r);
+			return err;
+		}
+		/* The connection broke before COMMIT: the server rolled the transaction back. */
+		if (attempt > 0 || g->delivered)
+			return err;
+	}
+}
+
+/* --- profile ---------------------------------------------------------------------- */
+
+static void mask_words(const struct pst_vocab *v, unsigned mask, char *buf, size_t size)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < v->n; i++) {
+		if (!(mask & PST_BIT(i)))
+			continue;
+		int w = snprintf(buf + used, size - used, "%s%s", used ? "," : "", v->words[i]);
+		if (w < 0 || (size_t)w >= size - used)
+			break;
+		used += (size_t)w;
+	}
+}
+
+static bool words_mask(const struct pst_vocab *v, const char *s, unsigned *mask)
+{
+	const char *bad;
+	size_t badlen;
+	*mask = 0;
+	if (!s || !*s)
+		return true;
+	return pst_vocab_parse_mask(v, s, mask, &bad, &badlen) == 0;
+}
+
+struct profile_arg {
+	struct pst_saved_profile *out;
+	bool *found;
+	const struct pst_saved_profile *in;
+};
+
+static int profile_read(struct pg *g, struct pst_saved_profile *out, bool *found)
+{
+	struct params p = {0};
+	p_int(&p, g->person);
+	PGresult *r;
+	int err = xq(g, S_PROFILE_GET, &p, "cannot read the profile", &r);
+	if (err)
+		return err;
+	*found = false;
+	if (PQntuples(r) == 0) {
+		PQclear(r);
+		return PST_OK;
+	}
+	memset(out, 0, sizeof(*out));
+	struct pst_profile *pr = &out->p;
+	pst_profile_init(pr);
+	pr->has_stage = true;
+	int stage = pst_vocab_find(&pst_vocab_stage, PQgetvalue(r, 0, 0));
+	int birth = pst_vocab_find(&pst_vocab_birth, PQgetvalue(r, 0, 3));
+	int feed = pst_vocab_find(&pst_vocab_feeding, PQgetvalue(r, 0, 4));
+	pr->weeks = vint(r, 0, 1);
+	out->anchor_day = vll(r, 0, 2);
+	pr->pain = PQgetisnull(r, 0, 5) ? -1 : vint(r, 0, 5);
+	pr->minutes = vint(r, 0, 10);
+	out->updated.epoch = vll(r, 0, 11);
+	out->updated.offset_min = vint(r, 0, 12);
+	bool ok = stage >= 0 && birth >= 0 && feed >= 0 &&
+		  words_mask(&pst_vocab_area, PQgetvalue(r, 0, 6), &pr->areas) &&
+		  words_mask(&pst_vocab_trigger, PQgetvalue(r, 0, 7), &pr->triggers) &&
+		  words_mask(&pst_vocab_equipment, PQgetvalue(r, 0, 8), &pr->equipment) &&
+		  words_mask(&pst_vocab_avoid, PQgetvalue(r, 0, 9), &pr->avoid) &&
+		  words_mask(&pst_vocab_condition, PQgetvalue(r, 0, 13), &pr->conditions);
+	const char *country = PQgetvalue(r, 0, 14);
+	if (*country) {
+		const struct pst_country *c = pst_country_find(country);
+		if (c)
+			memcpy(pr->country, c->code, 3);
+		else
+			ok = false;
+	}
+	PQclear(r);
+	if (!ok)
+		return fail(g, PST_EIO, "%s: the saved profile holds a value this postura does not know",
+			    g->where);
+	pr->stage = (enum pst_stage)stage;
+	pr->birth = (enum pst_birth)birth;
+	pr->feeding = (enum pst_feeding)feed;
+	*found = true;
+	return PST_OK;
+}
+
+static int profile_get_body(struct pg *g, void *arg)
+{
+	struct profile_arg *a = arg;
+	return profile_read(g, a->out, a->found);
+}
+
+static int profile_get(struct pst_store *s, struct pst_saved_profile *out, bool *found)
+{
+	struct profile_arg a = {out, found, NULL};
+	return in_tx((struct pg *)s, TX_READ, profile_get_body, &a);
+}
+
+static int minutes_write(struct pg *g, const struct pst_minutes_change *mc)
+{
+	struct params p = {0};
+	p_int(&p, g->person);
+	p_int(&p, mc->day);
+	p_int(&p, mc->minutes);
+	return xrun(g, S_MINUTES_PUT, &p, "cannot save the minutes of the plan");
+}
+
+static int profile_write(struct pg *g, const struct pst_saved_profile *sp)
+{
+	const struct pst_profile *pr = &sp->p;
+	char areas[128], trig[128], eq[128], avoid[128], cond[128];
+	mask_words(&pst_vocab_area, pr->areas, areas, sizeof areas);
+	mask_words(&pst_vocab_trigger, pr->triggers, trig, sizeof trig);
+	mask_words(&pst_vocab_equipment, pr->equipment, eq, sizeof eq);
+	mask_words(&pst_vocab_avoid, pr->avoid, avoid, sizeof avoid);
+	mask_words(&pst_vocab_condition, pr->conditions, cond, sizeof cond);
+	struct params p = {0};
+	p_int(&p, g->person);
+	p_text(&p, pst_vocab_word(&pst_vocab_stage, (int)pr->stage));
+	p_int(&p, pr->weeks);
+	p_int(&p, sp->anchor_day);
+	p_text(&p, pst_vocab_word(&pst_vocab_birth, (int)pr->birth));
+	p_text(&p, pst_vocab_word(&pst_vocab_feeding, (int)pr->feeding));
+	if (pr->pain >= 0)
+		p_int(&p, pr->pain);
+	else
+		p_text(&p, NULL);
+	p_text(&p, areas);
+	p_text(&p, trig);
+	p_text(&p, eq);
+	p_text(&p, avoid);
+	p_int(&p, pr->minutes);
+	p_int(&p, sp->updated.epoch);
+	p_int(&p, sp->updated.offset_min);
+	p_text(&p, cond);
+	p_text(&p, pr->country);
+	int err = xrun(g, S_PROFILE_PUT, &p, "cannot save the profile");
+	if (err)
+		return err;
+	struct pst_minutes_change mc = {pst_time_day(sp->updated), pr->minutes};
+	return minutes_write(g, &mc);
+}
+
+static int profile_put_body(struct pg *g, void *arg)
+{
+	return profile_write(g, ((struct profile_arg *)arg)->in);
+}
+
+static int profile_put(struct pst_store *s, const struct pst_saved_profile *sp)
+{
+	struct profile_arg a = {NULL, NULL, sp};
+	return in_tx((struct pg *)s, TX_WRITE, profile_put_body, &a);
+}
+
+/* --- check-ins, sessions, PSFS ---------------------------------------------------- */
+
+static int checkin_write(struct pg *g, const struct pst_checkin *c, int64_t *id)
+{
+	char areas[128];
+	mask_words(&pst_vocab_area, c->areas, areas, sizeof areas);
+	struct params p = {0};
+	if (c->id)
+		p_int(&p, c->id);
+	else
+		p_text(&p, NULL);
+	p_int(&p, g->person);
+	p_int(&p, c->at.epoch);
+	p_int(&p, c->at.offset_min);
+	p_int(&p, pst_time_day(c->at));
+	p_int(&p, c->pain);
+	p_text(&p, areas);
+	p_text(&p, c->note);
+	PGresult *r;
+	int err = xq(g, S_CHECKIN, &p, "cannot save the check-in", &r);
+	if (err)
+		return err;
+	if (id)
+		*id = vll(r, 0, 0);
+	PQclear(r);
+	return PST_OK;
+}
+
+struct add_arg {
+	const void *in;
+	int64_t *id;
+	int64_t id_out;
+	const char *text;
+	struct pst_time at;
+	int score;
+};
+
+static int checkin_body(struct pg *g, void *arg)
+{
+	struct add_arg *a = arg;
+	return checkin_write(g, a->in, a->id ? &a->id_out : NULL);
+}
+
+static int checkin_add(struct pst_store *s, const struct pst_checkin *c, int64_t *id)
+{
+	struct add_arg a = {.in = c, .id = id};
+	int err = in_tx((struct pg *)s, TX_WRITE, checkin_body, &a);
+	if (!err && id)
+		*id = a.id_out;
+	return err;
+}
+
+static int session_write(struct pg *g, const struct pst_session_log *l, int64_t *id)
+{
+	struct params p = {0};
+	if (l->id)
+		p_int(&p, l->id);
+	else
+		p_text(&p, NULL);
+	p_int(&p, g->person);
+	p_int(&p, l->at.epoch);
+	p_int(&p, l->at.offset_min);
+	p_int(&p, pst_time_day(l->at));
+	p_int(&p, l->pain_before);
+	p_int(&p, l->pain_after);
+	PGresult *r;
+	int err = xq(g, S_SESSION, &p, "cannot save the session", &r);
+	if (err)
+		return err;
+	int64_t sid = vll(r, 0, 0);
+	PQclear(r);
+	for (size_t i = 0; i < l->nex; i++) {
+		const struct pst_session_ex *e = &l->ex[i];
+		struct params q = {0};
+		p_int(&q, sid);
+		p_int(&q, (int64_t)i);
+		p_text(&q, e->id);
+		p_text(&q, pst_vocab_word(&pst_vocab_feedback, (int)e->feedback));
+		if (e->pain >= 0)
+			p_int(&q, e->pain);
+		else
+			p_text(&q, NULL);
+		if ((err = xrun(g, S_SESSION_EX, &q, "cannot save the session's exercises")))
+			return err;
+	}
+	if (id)
+		*id = sid;
+	return PST_OK;
+}
+
+static int session_body(struct pg *g, void *arg)
+{
+	struct add_arg *a = arg;
+	return session_write(g, a->in, a->id ? &a->id_out : NULL);
+}
+
+static int session_add(struct pst_store *s, const struct pst_session_log *l, int64_t *id)
+{
+	struct add_arg a = {.in = l, .id = id};
+	int err = in_tx((struct pg *)s, TX_WRITE, session_body, &a);
+	if (!err && id)
+		*id = a.id_out;
+	return err;
+}
+
+static int psfs_count(struct pg *g, int *n)
+{
+	struct params p = {0};
+	p_int(&p, g->person);
+	PGresult *r;
+	int err = xq(g, S_PSFS_COUNT, &p, "cannot count activities", &r);
+	if (err)
+		return err;
+	*n = vint(r, 0, 0);
+	PQclear(r);
+	return PST_OK;
+}
+
+static int psfs_activity_write(struct pg *g, int64_t id, const char *activity, struct pst_time at,
+			       int64_t *out)
+{
+	struct params p = {0};
+	if (id)
+		p_int(&p, id);
+	else
+		p_text(&p, NULL);
+	p_int(&p, g->person);
+	p_text(&p, activity);
+	p_int(&p, at.epoch);
+	p_int(&p, at.offset_min);
+	PGresult *r;
+	int err = xq(g, S_PSFS_ADD, &p, "cannot save the activity", &r);
+	if (err)
+		return err;
+	if (out)
+		*out = vll(r, 0, 0);
+	PQclear(r);
+	return PST_OK;
+}
+
+static int psfs_add_body(struct pg *g, void *arg)
+{
+	struct add_arg *a = arg;
+	int n = 0;
+	/* Two adds at once must not both see room for one more: the person row is the lock. */
+	struct params p = {0};
+	p_int(&p, g->person);
+	PGresult *r = PQexecParams(g->conn, "SELECT 1 FROM person WHERE id = $1 FOR UPDATE", 1, NULL,
+				   p.v, NULL, NULL, 0);
+	int err = PQresultStatus(r) == PGRES_TUPLES_OK ? PST_OK
+							: dberr(g, r, "cannot start a transaction");
+	PQclear(r);
+	if (err || (err = psfs_count(g, &n)))
+		return err;
+	if (n >= PST_PSFS_MAX_ACTIVITIES)
+		return fail(g, PST_EINVAL,
+			    "%s: the functional scale already has %d activities, the most it takes",
+			    g->where, PST_PSFS_MAX_ACTIVITIES);
+	return psfs_activity_write(g, 0, a->text, a->at, a->id ? &a->id_out : NULL);
+}
+
+static int psfs_add(struct pst_store *s, const char *activity, struct pst_time at, int64_t *id)
+{
+	struct add_arg a = {.text = activity, .at = at, .id = id};
+	int err = in_tx((struct pg *)s, TX_WRITE, psfs_add_body, &a);
+	if (!err && id)
+		*id = a.id_out;
+	return err;
+}
+
+static int psfs_rating_write(struct pg *g, int64_t activity, int score, struct pst_time at)
+{
+	struct params p = {0};
+	p_int(&p, at.epoch);
+	p_int(&p, at.offset_min);
+	p_int(&p, score);
+	p_int(&p, activity);
+	p_int(&p, g->person);
+	PGresult *r;
+	int err = xq(g, S_PSFS_RATE, &p, "cannot save the rating", &r);
+	if (err)
+		return err;
+	bool none = strcmp(PQcmdTuples(r), "0") == 0;
+	PQclear(r);
+	if (none)
+		return fail(g, PST_ENOTFOUND, "no activity with id %lld (see 'postura psfs list')",
+			    (long long)activity);
+	return PST_OK;
+}
+
+static int psfs_rate_body(struct pg *g, void *arg)
+{
+	struct add_arg *a = arg;
+	return psfs_rating_write(g, *(const int64_t *)a->in, a->score, a->at);
+}
+
+static int psfs_rate(struct pst_store *s, int64_t id, int score, struct pst_time at)
+{
+	struct add_arg a = {.in = &id, .score = score, .at = at};
+	return in_tx((struct pg *)s, TX_WRITE, psfs_rate_body, &a);
+}
+
+/* --- screening ------------------------------------------------------------------ */
+
+static int screening_read(struct pg *g, struct pst_saved_screening *out, bool *found)
+{
+	struct params p = {0};
+	p_int(&p, g->person);
+	PGresult *r;
+	int err = xq(g, S_SCREEN_GET, &p, "cannot read the safety answers", &r);
+	if (err)
+		return err;
+	*found = false;
+	if (PQntuples(r) > 0) {
+		out->stages = (unsigned)vint(r, 0, 0);
+		out->answers = strdup(PQgetvalue(r, 0, 1));
+		out->at.epoch = vll(r, 0, 2);
+		out->at.offset_min = vint(r, 0, 3);
+		*found = out->answers != NULL;
+		if (!out->answers)
+			err = fail(g, PST_ENOMEM, "out of memory");
+	}
+	PQclear(r);
+	return err;
+}
+
+struct screen_arg {
+	struct pst_saved_screening *out;
+	bool *found;
+	const struct pst_saved_screening *in;
+};
+
+static int screening_get_body(struct pg *g, void *arg)
+{
+	struct screen_arg *a = arg;
+	return screening_read(g, a->out, a->found);
+}
+
+static int screening_get(struct pst_store *s, struct pst_saved_screening *out, bool *found)
+{
+	struct screen_arg a = {out, found, NULL};
+	struct pg *g = (struct pg *)s;
+	int err = in_tx(g, TX_READ, screening_get_body, &a);
+	if (err && *found) {
+		free(out->answers);
+		out->answers = NULL;
+		*found = false;
+	}
+	return err;
+}
+
+static int screening_write(struct pg *g, const struct pst_saved_screening *sc)
+{
+	struct params p = {0};
+	p_int(&p, g->person);
+	p_int(&p, (int64_t)sc->stages);
+	p_text(&p, sc->answers);
+	p_int(&p, sc->at.epoch);
+	p_int(&p, sc->at.offset_min);
+	return xrun(g, S_SCREEN_PUT, &p, "cannot save the safety answers");
+}
+
+static int screening_put_body(struct pg *g, void *arg)
+{
+	return screening_write(g, ((struct screen_arg *)arg)->in);
+}
+
+static int screening_put(struct pst_store *s, const struct pst_saved_screening *sc)
+{
+	struct screen_arg a = {NULL, NULL, sc};
+	return in_tx((struct pg *)s, TX_WRITE, screening_put_body, &a);
+}
+
+/* --- reading ------------------------------------------------------------------------ */
+
+static void *grow_from(struct pst_arena *a, void *v, size_t n, size_t *cap, size_t size, size_t first)
+{
+	if (n < *cap)
+		return v;
+	size_t ncap = *cap ? *cap * 2 : first;
+	void *nv = pst_arena_alloc(a, ncap * size);
+	if (!nv)
+		return NULL;
+	if (n)
+		memcpy(nv, v, n * size);
+	*cap = ncap;
+	return nv;
+}
+
+static void *grow(struct pst_arena *a, void *v, size_t n, size_t *cap, size_t size)
+{
+	return grow_from(a, v, n, cap, size, 64);
+}
+
+static void *grow_small(struct pst_arena *a, void *v, size_t n, size_t *cap, size_t size)
+{
+	return grow_from(a, v, n, cap, size, 4);
+}
+
+/*
+ * Rows of a prepared statement, either all at once (read_all) or streamed one at a time
+ * in libpq's single-row mode (read_each: memory stays bounded whatever the store holds).
+ */
+struct rows {
+	struct pg *g;
+	PGresult *res;
+	int row, nrows;
+	bool stream, done;
+	const char *doing;
+};
+
+static int rows_open(struct pg *g, struct rows *rw, int st, const struct params *p, bool stream,
+		     const char *doing)
+{
+	memset(rw, 0, sizeof(*rw));
+	rw->g = g;
+	rw->stream = stream;
+	rw->doing = doing;
+	rw->row = -1;
+	if (!stream)
+		return xq(g, st, p, doing, &rw->res);
+	int err = prepare(g, st);
+	if (err)
+		return err;
+	char name[16];
+	snprintf(name, sizeof name, "p%d", st);
+	if (!PQsendQueryPrepared(g->conn, name, p->n, p->v, NULL, NULL, 0) ||
+	    !PQsetSingleRowMode(g->conn))
+		return dberr(g, NULL, doing);
+	return PST_OK;
+}
+
+/* 1: a row (rw->res, rw->row); 0: no more; an error code otherwise (negated). */
+static int rows_next(struct rows *rw, int *err)
+{
+	*err = PST_OK;
+	if (!rw->stream) {
+		if (++rw->row < PQntuples(rw->res))
+			return 1;
+		return 0;
+	}
+	if (rw->done)
+		return 0;
+	PQclear(rw->res);
+	rw->res = PQgetResult(rw->g->conn);
+	rw->row = 0;
+	ExecStatusType s = PQresultStatus(rw->res);
+	if (s == PGRES_SINGLE_TUPLE)
+		return 1;
+	rw->done = true;
+	if (s != PGRES_TUPLES_OK)
+		*err = dberr(rw->g, rw->res, rw->doing);
+	/* the end of this query's results */
+	PGresult *r;
+	while ((r = PQgetResult(rw->g->conn)))
+		PQclear(r);
+	return 0;
+}
+
+static void rows_close(struct rows *rw)
+{
+	PQclear(rw->res);
+	rw->res = NULL;
+	if (rw->stream && !rw->done && PQstatus(rw->g->conn) == CONNECTION_OK) {
+		/* stopped early: cancel the rest rather than read it all */
+		PGcancel *c = PQgetCancel(rw->g->conn);
+		char buf[256];
+		if (c) {
+			PQcancel(c, buf, sizeof buf);
+			PQfreeCancel(c);
+		}
+		PGresult *r;
+		while ((r = PQgetResult(rw->g->conn)))
+			PQclear(r);
+		rw->done = true;
+	}
+}
+
+static const char *rv(const struct rows *rw, int col)
+{
+	return PQgetvalue(rw->res, rw->row, col);
+}
+
+static bool rnull(const struct rows *rw, int col)
+{
+	return PQgetisnull(rw->res, rw->row, col);
+}
+
+static int64_t rll(const struct rows *rw, int col)
+{
+	return strtoll(rv(rw, col), NULL, 10);
+}
+
+static int rint_(const struct rows *rw, int col)
+{
+	return (int)strtol(rv(rw, col), NULL, 10);
+}
+
+struct each {
+	int (*fn)(void *ctx, const struct pst_record_set *part);
+	void *ctx;
+	size_t batch;
+};
+
+static int each_flush(struct pg *g, struct each *e, struct pst_record_set *rs)
+{
+	g->delivered = true;
+	int err = e->fn(e->ctx, rs);
+	pst_record_set_free(rs);
+	if (!err && !(rs->arena = pst_arena_new()))
+		err = fail(g, PST_ENOMEM, "out of memory");
+	return err;
+}
+
+static const char *free_text(struct pst_arena *a, const struct rows *rw, int col, unsigned text,
+			     bool exact)
+{
+	if (rnull(rw, col))
+		return NULL;
+	const char *s = rv(rw, col);
+	size_t n = (size_t)PQgetlength(rw->res, rw->row, col);
+	if (exact || !pst_text_needs_clean(s, n, text))
+		return pst_arena_strdup(a, s);
+	char *out = pst_arena_alloc(a, 3 * n + 1);
+	if (out)
+		pst_text_clean(s, n, text, out, 3 * n + 1);
+	return out;
+}
+
+static int read_checkins(struct pg *g, int64_t since, bool exact, struct each *ea,
+			 struct pst_record_set *rs)
+{
+	struct params p = {0};
+	p_int(&p, g->person);
+	p_int(&p, since);
+	struct rows rw;
+	int err = rows_open(g, &rw, S_READ_CHECKINS, &p, ea != NULL, "cannot read the check-ins");
+	if (err)
+		return err;
+	size_t cap = 0;
+	while (rows_next(&rw, &err) == 1) {
+		if (ea && rs->ncheckins == ea->batch) {
+			cap = 0;
+			if ((err = each_flush(g, ea, rs)))
+				break;
+		}
+		rs->checkins = grow(rs->arena, rs->checkins, rs->ncheckins, &cap, sizeof(*rs->checkins));
+		if (!rs->checkins) {
+			err = fail(g, PST_ENOMEM, "out of memory");
+			break;
+		}
+		struct pst_checkin *c = &rs->checkins[rs->ncheckins++];
+		c->id = rll(&rw, 0);
+		c->at.epoch = rll(&rw, 1);
+		c->at.offset_min = rint_(&rw, 2);
+		c->pain = rint_(&rw, 3);
+		words_mask(&pst_vocab_area, rv(&rw, 4), &c->areas);
+		c->note = free_text(rs->arena, &rw, 5, PST_TEXT_NOTE, exact);
+	}
+	rows_close(&rw);
+	return err;
+}
+
+static int read_sessions(struct pg *g, int64_t since, bool with_ex, bool exact, struct each *ea,
+			 struct pst_record_set *rs)
+{
+	struct params p = {0};
+	p_int(&p, g->person);
+	p_int(&p, since);
+	struct rows rw;
+	int err = rows_open(g, &rw, with_ex ? S_READ_SESSIONS_EX : S_READ_SESSIONS, &p, ea != NULL,
+			    "cannot read the sessions");
+	if (err)
+		return err;
+	size_t cap = 0, excap = 0;
+	struct pst_session_log *cur = NULL;
+	while (rows_next(&rw, &err) == 1) {
+		int64_t id = rll(&rw, 0);
+		if (!cur || cur->id != id) {
+			if (ea && rs->nsessions == ea->batch) {
+				cap = 0;
+				if ((err = each_flush(g, ea, rs)))
+					break;
+			}
+			rs->sessions = grow(rs->arena, rs->sessions, rs->nsessions, &cap,
+					    sizeof(*rs->sessions));
+			if (!rs->sessions) {
+				err = fail(g, PST_ENOMEM, "out of memory");
+				break;
+			}
+			cur = &rs->sessions[rs->nsessions++];
+			memset(cur, 0, sizeof(*cur));
+			cur->id = id;
+			cur->at.epoch = rll(&rw, 1);
+			cur->at.offset_min = rint_(&rw, 2);
+			cur->pain_before = rint_(&rw, 3);
+			cur->pain_after = rint_(&rw, 4);
+			excap = 0;
+		}
+		if (rnull(&rw, 5))
+			continue;
+		cur->ex = grow_small(rs->arena, cur->ex, cur->nex, &excap, sizeof(*cur->ex));
+		if (!cur->ex) {
+			err = fail(g, PST_ENOMEM, "out of memory");
+			break;
+		}
+		struct pst_session_ex *e = &cur->ex[cur->nex++];
+		e->id = free_text(rs->arena, &rw, 5, 0, exact);
+		int fb = pst_vocab_find(&pst_vocab_feedback, rv(&rw, 6));
+		e->feedback = fb < 0 ? PST_FB_RIGHT : (enum pst_feedback)fb;
+		e->pain = rnull(&rw, 7) ? -1 : rint_(&rw, 7);
+	}
+	rows_close(&rw);
+	return err;
+}
+
+static int read_psfs(struct pg *g, bool exact, struct each *ea, struct pst_record_set *rs)
+{
+	struct params p = {0};
+	p_int(&p, g->person);
+	struct rows rw;
+	int err = rows_open(g, &rw, S_READ_PSFS, &p, ea != NULL, "cannot read the functional scale");
+	if (err)
+		return err;
+	size_t cap = 0, rcap = 0;
+	struct pst_psfs_activity *cur = NULL;
+	while (rows_next(&rw, &err) == 1) {
+		int64_t id = rll(&rw, 0);
+		if (!cur || cur->id != id) {
+			if (ea && rs->npsfs == ea->batch) {
+				cap = 0;
+				if ((err = each_flush(g, ea, rs)))
+					break;
+			}
+			rs->psfs = grow(rs->arena, rs->psfs, rs->npsfs, &cap, sizeof(*rs->psfs));
+			if (!rs->psfs) {
+				err = fail(g, PST_ENOMEM, "out of memory");
+				break;
+			}
+			cur = &rs->psfs[rs->npsfs++];
+			memset(cur, 0, sizeof(*cur));
+			cur->id = id;
+			cur->activity = free_text(rs->arena, &rw, 1, PST_TEXT_ACTIVITY, exact);
+			cur->created.epoch = rll(&rw, 2);
+			cur->created.offset_min = rint_(&rw, 3);
+			rcap = 0;
+		}
+		if (rnull(&rw, 6))
+			continue;
+		cur->ratings = grow_small(rs->arena, cur->ratings, cur->nratings, &rcap,
+					  sizeof(*cur->ratings));
+		if (!cur->ratings) {
+			err = fail(g, PST_ENOMEM, "out of memory");
+			break;
+		}
+		struct pst_psfs_rating *r = &cur->ratings[cur->nratings++];
+		r->at.epoch = rll(&rw, 4);
+		r->at.offset_min = rint_(&rw, 5);
+		r->score = rint_(&rw, 6);
+	}
+	rows_close(&rw);
+	return err;
+}
+
+static int read_minutes(struct pg *g, struct pst_record_set *rs)
+{
+	struct params p = {0};
+	p_int(&p, g->person);
+	PGresult *r;
+	int err = xq(g, S_READ_MINUTES, &p, "cannot read the minutes of the plan", &r);
+	if (err)
+		return err;
+	int n = PQntuples(r);
+	if (n > 0) {
+		rs->minutes = pst_arena_alloc(rs->arena, (size_t)n * sizeof(*rs->minutes));
+		if (!rs->minutes) {
+			PQclear(r);
+			return fail(g, PST_ENOMEM, "out of memory");
+		}
+		for (int i = 0; i < n; i++)
+			rs->minutes[i] = (struct pst_minutes_change){vll(r, i, 0), vint(r, i, 1)};
+		rs->nminutes = (size_t)n;
+	}
+	PQclear(r);
+	return PST_OK;
+}
+
+/* The profile, the minutes and the safety answers into rs (the first part). */
+static int read_head(struct pg *g, struct pst_record_set *rs)
+{
+	int err = profile_read(g, &rs->profile, &rs->has_profile);
+	if (!err)
+		err = read_minutes(g, rs);
+	if (!err && !(err = screening_read(g, &rs->screening, &rs->has_screening)) &&
+	    rs->has_screening) {
+		char *a = rs->screening.answers;
+		rs->screening.answers = pst_arena_strdup(rs->arena, a);
+		free(a);
+		if (!rs->screening.answers)
+			err = fail(g, PST_ENOMEM, "out of memory");
+	}
+	return err;
+}
+
+struct read_arg {
+	int64_t since;
+	unsigned flags;
+	struct pst_record_set *out;
+	struct each each;
+};
+
+static int read_all_body(struct pg *g, void *arg)
+{
+	struct read_arg *a = arg;
+	struct pst_record_set *out = a->out;
+	bool exact = a->flags & PST_READ_EXACT;
+	pst_record_set_free(out); /* a second attempt starts empty */
+	if (!(out->arena = pst_arena_new()))
+		return fail(g, PST_ENOMEM, "out of memory");
+	int err = read_head(g, out);
+	if (!err)
+		err = read_checkins(g, a->since, exact, NULL, out);
+	if (!err)
+		err = read_sessions(g, a->since, !(a->flags & PST_READ_NO_SESSION_EXERCISES), exact,
+				    NULL, out);
+	if (!err)
+		err = read_psfs(g, exact, NULL, out);
+	return err;
+}
+
+static int read_all(struct pst_store *s, int64_t since_day, unsigned flags,
+		    struct pst_record_set *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct read_arg a = {.since = since_day, .flags = flags, .out = out};
+	int err = in_tx((struct pg *)s, TX_READ, read_all_body, &a);
+	if (err)
+		pst_record_set_free(out);
+	return err;
+}
+
+static int read_each_body(struct pg *g, void *arg)
+{
+	struct read_arg *a = arg;
+	struct pst_record_set rs = {0};
+	bool exact = a->flags & PST_READ_EXACT;
+	if (!(rs.arena = pst_arena_new()))
+		return fail(g, PST_ENOMEM, "out of memory");
+	struct each *e = &a->each;
+	int err = read_head(g, &rs);
+	/* Each part holds one kind of record, so every kind is flushed before the next. */
+	if (!err)
+		err = each_flush(g, e, &rs);
+	if (!err)
+		err = read_checkins(g, INT64_MIN, exact, e, &rs);
+	if (!err && rs.ncheckins)
+		err = each_flush(g, e, &rs);
+	if (!err)
+		err = read_sessions(g, INT64_MIN, !(a->flags & PST_READ_NO_SESSION_EXERCISES), exact, e,
+				    &rs);
+	if (!err && rs.nsessions)
+		err = each_flush(g, e, &rs);
+	if (!err)
+		err = read_psfs(g, exact, e, &rs);
+	if (!err && rs.npsfs)
+		err = each_flush(g, e, &rs);
+	pst_record_set_free(&rs);
+	return err;
+}
+
+static int read_each(struct pst_store *s, unsigned flags, size_t batch,
+		     int (*fn)(void *ctx, const struct pst_record_set *part), void *ctx)
+{
+	struct read_arg a = {.flags = flags, .each = {fn, ctx, batch ? batch : 1}};
+	return in_tx((struct pg *)s, TX_READ, read_each_body, &a);
+}
+
+/* After rows were added with their own ids, the next id of each table comes after them. */
+static int bump_sequences(struct pg *g)
+{
+	return simple(g,
+		      "SELECT setval('checkin_id_seq', m) FROM (SELECT max(id) AS m FROM checkin) x"
+		      "  WHERE m > (SELECT last_value FROM checkin_id_seq);"
+		      "SELECT setval('session_id_seq', m) FROM (SELECT max(id) AS m FROM session) x"
+		      "  WHERE m > (SELECT last_value FROM session_id_seq);"
+		      "SELECT setval('psfs_activity_id_seq', m) FROM"
+		      "  (SELECT max(id) AS m FROM psfs_activity) x"
+		      "  WHERE m > (SELECT last_value FROM psfs_activity_id_seq);",
+		      "cannot import");
+}
+
+struct import_arg {
+	const struct pst_record_set *rs;
+};
+
+static int import_body(struct pg *g, void *arg)
+{
+	const struct pst_record_set *rs = ((struct import_arg *)arg)->rs;
+	int err;
+	if (rs->has_profile && (err = profile_write(g, &rs->profile)))
+		return err;
+	for (size_t i = 0; i < rs->nminutes; i++)
+		if ((err = minutes_write(g, &rs->minutes[i])))
+			return err;
+	if (rs->has_screening && (err = screening_write(g, &rs->screening)))
+		return err;
+	const char *why = g->why;
+	for (size_t i = 0; i < rs->ncheckins; i++)
+		if ((err = checkin_write(g, &rs->checkins[i], NULL))) {
+			if (g->lost)
+				return err;
+			return fail(g, err, "check-in %zu (id %lld) could not be added: %s; nothing was "
+				    "imported", i + 1, (long long)rs->checkins[i].id, why);
+		}
+	for (size_t i = 0; i < rs->nsessions; i++)
+		if ((err = session_write(g, &rs->sessions[i], NULL))) {
+			if (g->lost)
+				return err;
+			return fail(g, err, "session %zu (id %lld) could not be added: %s; nothing was "
+				    "imported", i + 1, (long long)rs->sessions[i].id, why);
+		}
+	for (size_t i = 0; i < rs->npsfs; i++) {
+		const struct pst_psfs_activity *a = &rs->psfs[i];
+		int64_t id;
+		if ((err = psfs_activity_write(g, a->id, a->activity, a->created, &id))) {
+			if (g->lost)
+				return err;
+			return fail(g, err, "activity %zu (id %lld) could not be added: %s; nothing was "
+				    "imported", i + 1, (long long)a->id, why);
+		}
+		for (size_t k = 0; k < a->nratings; k++)
+			if ((err = psfs_rating_write(g, id, a->ratings[k].score, a->ratings[k].at)))
+				return err;
+	}
+	int n = 0;
+	if ((err = psfs_count(g, &n)))
+		return err;
+	if (n > PST_PSFS_MAX_ACTIVITIES)
+		return fail(g, PST_EINVAL,
+			    "%s: the import would make %d functional-scale activities (at most %d); "
+			    "nothing was imported",
+			    g->where, n, PST_PSFS_MAX_ACTIVITIES);
+	return bump_sequences(g);
+}
+
+static int import(struct pst_store *s, const struct pst_record_set *rs)
+{
+	struct import_arg a = {rs};
+	return in_tx((struct pg *)s, TX_WRITE, import_body, &a);
+}
+
+/* A file copy of a server's database is not how PostgreSQL is backed up: pg_dump is. */
+static int backup(struct pst_store *s, const char *path)
+{
+	struct pg *g = (struct pg *)s;
+	return fail(g, PST_EINVAL,
+		    "%s: backup makes a copy of an SQLite file; a PostgreSQL store is backed up with "
+		    "PostgreSQL's own tools: pg_dump (for example pg_dump --format=custom "
+		    "--file=postura.dump DATABASE); 'postura export --format json' writes one "
+		    "person's records; %s was not written",
+		    g->where, path);
+}
+
+/* A number that changes with every write by anyone: the total of the person's rows and
+ * the newest row ids (the person-scoped store will keep a version bumped by every
+ * write). */
+static int data_version_body(struct pg *g, void *arg)
+{
+	int64_t *v = arg;
+	struct params p = {0};
+	p_int(&p, g->person);
+	PGresult *r = PQexecParams(
+		g->conn,
+		"SELECT (SELECT coalesce(sum(x), 0) FROM ("
+		" SELECT count(*) + coalesce(max(id), 0) AS x FROM checkin WHERE person_id = $1"
+		" UNION ALL SELECT count(*) + coalesce(max(id), 0) FROM session WHERE person_id = $1"
+		" UNION ALL SELECT count(*) + coalesce(max(r.id), 0) FROM psfs_rating r JOIN"
+		"   psfs_activity a ON a.id = r.activity_id WHERE a.person_id = $1"
+		" UNION ALL SELECT count(*) + coalesce(max(id), 0) FROM psfs_activity WHERE person_id = $1"
+		" UNION ALL SELECT coalesce(max(updated_epoch), 0) FROM profile WHERE person_id = $1"
+		" UNION ALL SELECT coalesce(max(at_epoch), 0) FROM screening WHERE person_id = $1"
+		") t)::bigint",
+		1, NULL, p.v, NULL, NULL, 0);
+	int err = PQresultStatus(r) == PGRES_TUPLES_OK ? PST_OK
+							: dberr(g, r, "cannot read the data version");
+	if (!err)
+		*v = vll(r, 0, 0);
+	PQclear(r);
+	return err;
+}
+
+static int data_version(struct pst_store *s, int64_t *v)
+{
+	return in_tx((struct pg *)s, TX_READ, data_version_body, v);
+}
+
+static void close_store(struct pst_store *s)
+{
+	struct pg *g = (struct pg *)s;
+	PQfinish(g->conn);
+	explicit_bzero(g->secret, sizeof g->secret);
+	free(g);
+}
+
+static const struct pst_store_ops pg_ops = {
+	.name = "postgresql",
+	.close = close_store,
+	.profile_get = profile_get,
+	.profile_put = profile_put,
+	.checkin_add = checkin_add,
+	.session_add = session_add,
+	.psfs_add = psfs_add,
+	.psfs_rate = psfs_rate,
+	.read_all = read_all,
+	.read_each = read_each,
+	.import = import,
+	.backup = backup,
+	.screening_get = screening_get,
+	.screening_put = screening_put,
+	.data_version = data_version,
+};
+
+/* --- opening and migrations ----------------------------------------------------------- */
+
+/* The schema version: 0 in an empty database. */
+static int schema_version(struct pg *g, int *version)
+{
+	*version = 0;
+	PGresult *r = PQexec(g->conn, "SELECT to_regclass('postura_schema') IS NOT NULL");
+	int err = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1
+			  ? PST_OK
+			  : dberr(g, r, "cannot read the schema version");
+	bool exists = !err && !strcmp(PQgetvalue(r, 0, 0), "t");
+	PQclear(r);
+	if (err || !exists)
+		return err;
+	r = PQexec(g->conn, "SELECT coalesce(max(version), 0) FROM postura_schema");
+	err = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1
+		      ? PST_OK
+		      : dberr(g, r, "cannot read the schema version");
+	if (!err)
+		*version = vint(r, 0, 0);
+	PQclear(r);
+	return err;
+}
+
+static int check_version(struct pg *g, int version)
+{
+	if (version > pst_store_schema_version)
+		return fail(g, PST_EIO,
+			    "%s was written by a newer postura (schema %d; this one knows up to %d); "
+			    "it was left untouched: update postura to open it",
+			    g->where, version, pst_store_schema_version);
+	return PST_OK;
+}
+
+static int migrate(struct pg *g)
+{
+	int version, err = schema_version(g, &version);
+	if (err || (err = check_version(g, version)) || version == pst_store_schema_version)
+		return err;
+	/* Two processes opening a new database at once: the first migrates, the other waits
+	 * for it and finds it done. Each migration commits with its version. */
+	for (;;) {
+		if ((err = simple(g, "BEGIN", "cannot upgrade the schema")))
+			return err;
+		if ((err = simple(g, "SELECT pg_advisory_xact_lock(7305067211)", "cannot upgrade the schema")) ||
+		    (err = simple(g, "CREATE TABLE IF NOT EXISTS postura_schema (version INTEGER NOT NULL)",
+				  "cannot upgrade the schema")) ||
+		    (err = schema_version(g, &version)))
+			goto undo;
+		if (version >= pst_store_schema_version) {
+			simple(g, "ROLLBACK", "cannot upgrade the schema");
+			return check_version(g, version);
+		}
+		char sql[128];
+		snprintf(sql, sizeof sql,
+			 "DELETE FROM postura_schema; INSERT INTO postura_schema VALUES (%d)", version + 1);
+		if ((err = simple(g, pg_migrations[version], "cannot upgrade the schema")) ||
+		    (err = simple(g, sql, "cannot upgrade the schema")) ||
+		    (err = simple(g, "COMMIT", "cannot upgrade the schema")))
+			goto undo;
+	}
+undo:
+	if (!g->lost) {
+		PGresult *r = PQexec(g->conn, "ROLLBACK");
+		PQclear(r);
+	}
+	return err;
+}
+
+/* The server's notices ("relation already exists, skipping") are not for the person. */
+static void quiet(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
+bool pst_store_is_pg_uri(const char *s)
+{
+	return s && (!strncmp(s, "postgresql://", 13) || !strncmp(s, "postgres://", 11));
+}
+
+/* The password of a URI as written (user:PASSWORD@), percent-decoding aside: only to
+ * keep it out of messages when libpq cannot even parse the URI. */
+static void uri_password(const char *uri, char *out, size_t size)
+{
+	out[0] = '\0';
+	const char *p = strstr(uri, "://");
+	if (!p)
+		return;
+	p += 3;
+	size_t auth = strcspn(p, "/?#");
+	const char *at = memchr(p, '@', auth);
+	if (!at)
+		return;
+	const char *colon = memchr(p, ':', (size_t)(at - p));
+	if (!colon || at - colon - 1 <= 0)
+		return;
+	snprintf(out, size, "%.*s", (int)(at - colon - 1), colon + 1);
+}
+
+int pst_store_open_pg(const char *uri, unsigned flags, struct pst_store **out, char *errmsg,
+		      size_t size)
+{
+	(void)flags; /* a server's database is read and written alike */
+	*out = NULL;
+	struct pg *g = calloc(1, sizeof(*g));
+	if (!g) {
+		if (errmsg)
+			snprintf(errmsg, size, "out of memory");
+		return PST_ENOMEM;
+	}
+	g->base.ops = &pg_ops;
+	g->person = PERSON;
+	uri_password(uri, g->secret, sizeof g->secret);
+	int err = PST_OK;
+	char *perr = NULL;
+	PQconninfoOption *opts = PQconninfoParse(uri, &perr);
+	if (!opts) {
+		char why[300];
+		first_line(perr ? perr : "out of memory", why, sizeof why);
+		PQfreemem(perr);
+		err = fail(g, PST_EINVAL, "--db: not a valid PostgreSQL address (postgresql://USER@HOST:PORT/"
+			   "DATABASE): %s", why);
+		goto out;
+	}
+	for (PQconninfoOption *o = opts; o->keyword; o++)
+		if (!strcmp(o->keyword, "password") && o->val && *o->val)
+			snprintf(g->secret, sizeof g->secret, "%s", o->val);
+	PQconninfoFree(opts);
+	/* A server that does not answer is given up after 10 seconds, unless the URI says;
+	 * the application name shows in pg_stat_activity. */
+	const char *const keys[] = {"connect_timeout", "application_name", "dbname", NULL};
+	const char *const vals[] = {"10", "postura", uri, NULL};
+	g->conn = PQconnectdbParams(keys, vals, 1);
+	if (!g->conn) {
+		err = fail(g, PST_ENOMEM, "out of memory");
+		goto out;
+	}
+	describe(g);
+	if (PQstatus(g->conn) != CONNECTION_OK) {
+		char why[300];
+		first_line(PQerrorMessage(g->conn), why, sizeof why);
+		err = fail(g, PST_EUNAVAILABLE, "%s: cannot connect: %s", g->where, why);
+		goto out;
+	}
+	PQsetNoticeProcessor(g->conn, quiet, NULL);
+	err = migrate(g);
+out:
+	if (err) {
+		if (errmsg)
+			snprintf(errmsg, size, "%s", g->base.errmsg);
+		close_store(&g->base);
+		return err;
+	}
+	*out = &g->base;
+	return PST_OK;
+}

@@ -773,9 +773,9 @@ static void profile_form(struct web *w, struct req *r, struct pst_buf *b,
 	/* The calendar reminders (the Calendar section below, /calendar.ics). */
 	char clock[8], zone[PST_TZ_NAME_MAX];
 	pst_html_printf(b,
-			"<fieldset id=\"reminders\"><legend>Reminders in your calendar</legend>"
-			"<p><label for=\"remind_at\">Time of the reminder on session days "
-			"(24-hour, like 19:30)</label>"
+			"<fieldset id=\"reminders\"><legend>Your reminders</legend>"
+			"<p><label for=\"remind_at\">Time of your sessions, for the reminder "
+			"(hours:minutes)</label>"
 			"<input id=\"remind_at\" name=\"remind_at\" type=\"time\" required "
 			"pattern=\"[0-9]{1,2}:[0-9]{2}\" value=\"%s\"></p>"
 			"<p><label for=\"timezone\">Your time zone (a name like Europe/London or "

@@ -1,7 +1,7 @@
 /* libFuzzer harness for the import parser: any bytes as an export (JSON when it starts
- * with '{', else CSV), against the built-in catalogue. What parses must export and
- * import again to the same bytes, in both formats, and both formats must agree (but for
- * the safety answers, which only JSON holds). */
+ * with '{' — a FHIR Bundle when it has a "resourceType" —, else CSV), against the built-in
+ * catalogue. What parses must export and import again to the same bytes, in every format,
+ * and the formats must agree (but for the safety answers, which CSV does not hold). */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -9,6 +9,7 @@
 
 #include "data/builtin.h"
 #include "store/exchange.h"
+#include "store/fhir.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -42,6 +43,40 @@ static struct pst_buf round_trip(const struct pst_record_set *rs, bool csv)
 	return a;
 }
 
+/* The FHIR Bundle of rs imports again to the same records: the same Bundle, byte for
+ * byte, and the same JSON export. */
+static void fhir_round_trip(const struct pst_record_set *rs)
+{
+	struct pst_buf a, b, ja, jb;
+	struct pst_fhir_opts o = {.cat = &pst_builtin_catalog};
+	struct pst_export_sink ka = {.out = &a}, kb = {.out = &b};
+	pst_buf_init(&a, 8 * (size_t)PST_IMPORT_MAX);
+	pst_buf_init(&b, 8 * (size_t)PST_IMPORT_MAX);
+	if (pst_export_fhir(rs, &o, &ka) || a.failed)
+		__builtin_trap();
+	if (a.len <= PST_IMPORT_MAX) { /* larger Bundles are refused by import, by design */
+		struct pst_record_set back;
+		struct pst_diags d = {0};
+		if (pst_import_parse(&pst_builtin_catalog, "fhir", a.s, a.len, &back, &d))
+			__builtin_trap();
+		if (pst_export_fhir(&back, &o, &kb) || b.failed || a.len != b.len ||
+		    memcmp(a.s, b.s, a.len) != 0)
+			__builtin_trap();
+		pst_buf_init(&ja, PST_IMPORT_MAX);
+		pst_buf_init(&jb, PST_IMPORT_MAX);
+		if (pst_export_to_buf(rs, false, &ja, NULL, 0) ||
+		    pst_export_to_buf(&back, false, &jb, NULL, 0) || ja.len != jb.len ||
+		    memcmp(ja.s, jb.s, ja.len) != 0)
+			__builtin_trap();
+		pst_buf_free(&ja);
+		pst_buf_free(&jb);
+		pst_record_set_free(&back);
+		drop(&d);
+	}
+	pst_buf_free(&a);
+	pst_buf_free(&b);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct pst_record_set rs;
@@ -66,6 +101,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				__builtin_trap();
 	}
 	struct pst_buf json = round_trip(&rs, false), csv = round_trip(&rs, true);
+	fhir_round_trip(&rs);
 	pst_buf_free(&json);
 	/* The CSV export, read back, is the same records as the JSON one, but for the
 	 * safety answers, which only JSON holds. */

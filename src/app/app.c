@@ -122,6 +122,32 @@ int pst_app_plan(struct pst_store *s, const struct pst_catalog *c, const struct 
 }
 
 int pst_app_saved_plan(struct pst_store *s, const struct pst_catalog *c, const struct pst_tips *t,
+		       const struct pst_questions *q, int64_t today, struct pst_plan **out)
+{
+	struct pst_saved_profile sp;
+	struct pst_profile p;
+	struct pst_screen_result res;
+	struct pst_app_screened st = {0};
+	bool found = false;
+	*out = NULL;
+	int err = pst_app_profile(s, today, &sp, &p, &found);
+	if (err || !found)
+		return err;
+	if ((err = pst_app_screening(s, q, &sp, &p, today, &res, &st)))
+		return err;
+	if (st.found && !st.usable)
+		return PST_OK; /* asked again: no plan until they are answered */
+	err = pst_app_plan(s, c, t, &p, st.usable ? &res : NULL, out);
+	if (!err && st.usable) {
+		(*out)->has_screened_at = true;
+		(*out)->screened_at = st.at;
+	}
+	if (st.usable)
+		pst_screen_result_free(&res);
+	return err == PST_EREFERRAL ? PST_OK : err;
+}
+
+int pst_app_reminder_plan(struct pst_store *s, const struct pst_catalog *c, const struct pst_tips *t,
 		       const struct pst_questions *q, int64_t today, struct pst_saved_profile *sp,
 		       struct pst_profile *p, bool *found, struct pst_plan **out)
 {
@@ -280,10 +306,12 @@ int pst_app_session_save(struct pst_store *s, const struct pst_catalog *c, int64
 	memset(out, 0, sizeof *out);
 	int64_t id;
 	int err = s->ops->session_add(s, log, &id);
-	if (err)
+	bool replayed = err == PST_EREPLAY;
+	if (err && !replayed)
 		return err;
 	err = pst_app_session_outcome(s, c, today, id, out);
 	out->id = id;
+	out->replayed = replayed;
 	return err;
 }
 

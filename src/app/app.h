@@ -80,6 +80,15 @@ int pst_app_plan(struct pst_store *s, const struct pst_catalog *c, const struct 
 		 struct pst_plan **out);
 
 /*
+ * The plan of today for the saved profile and the saved safety answers, as the Today
+ * page and GET /api/v1/plan give it: *out is NULL (and PST_OK returned) when there is
+ * none: no profile saved, answers that are asked again, or answers that send the
+ * person to a professional. Free *out with pst_plan_free.
+ */
+int pst_app_saved_plan(struct pst_store *s, const struct pst_catalog *c, const struct pst_tips *t,
+		       const struct pst_questions *q, int64_t today, struct pst_plan **out);
+
+/*
  * The plan the person's reminders follow (the calendar, /calendar.ics): the saved
  * profile as of today, the saved safety answers if any, the progress recorded. *found
  * is false without a saved profile (sp untouched, no plan). Answers that no longer hold
@@ -88,7 +97,7 @@ int pst_app_plan(struct pst_store *s, const struct pst_catalog *c, const struct 
  * Without saved answers the plan is made unscreened (plan->screened false), as `postura
  * plan` and GET /api/v1/plan make it. On PST_OK *out is the caller's (pst_plan_free).
  */
-int pst_app_saved_plan(struct pst_store *s, const struct pst_catalog *c, const struct pst_tips *t,
+int pst_app_reminder_plan(struct pst_store *s, const struct pst_catalog *c, const struct pst_tips *t,
 		       const struct pst_questions *q, int64_t today, struct pst_saved_profile *sp,
 		       struct pst_profile *p, bool *found, struct pst_plan **out);
 
@@ -115,6 +124,8 @@ struct pst_app_session_outcome {
 	size_t nsame;
 	const char *same_why;   /* why they did not change yet, when nsame */
 	bool has_profile; /* false: no saved profile, so no progression to tell */
+	bool replayed;    /* the log's idempotency key was already used: nothing written,
+			   * this is the session the first write saved */
 };
 
 /*
@@ -128,8 +139,10 @@ int pst_app_session_outcome(struct pst_store *s, const struct pst_catalog *c, in
 /*
  * Saves log (parsed: pst_session_parse_json) in s, and works out its outcome. Returns
  * PST_OK with *out filled, or the store's error with out->id 0 (nothing saved), or
- * another error with out->id set (saved, but the outcome could not be told). Free *out
- * with pst_app_session_outcome_free either way.
+ * another error with out->id set (saved, but the outcome could not be told). A log whose
+ * idempotency key (log->idem_key) was already used writes nothing: the outcome is the
+ * first write's session, with out->replayed set. Free *out with
+ * pst_app_session_outcome_free either way.
  */
 int pst_app_session_save(struct pst_store *s, const struct pst_catalog *c, int64_t today,
 			 const struct pst_session_log *log, struct pst_app_session_outcome *out);

@@ -10,24 +10,29 @@
 #include "commands.h"
 #include "app/app.h"
 #include "render/ics.h"
+#include "render/text.h"
 #include "store/exchange.h"
+#include "store/fhir.h"
 
 const char cmd_export_usage[] =
-	"usage: postura export --format csv|json|ics [--out FILE]\n"
+	"usage: postura export --format csv|json|fhir|ics [--out FILE]\n"
 	"\n"
 	"Writes everything you recorded (profile, check-ins, sessions, functional scale) as\n"
 	"JSON or CSV, to FILE or standard output. 'postura import' reads it back.\n"
+	"fhir: a FHIR R4 Bundle for other health software (pain readings as Observations,\n"
+	"sessions as Procedures, today's plan as a CarePlan); 'postura import' reads it too.\n"
 	"\n"
-	"--format ics writes your plan's session days as calendar reminders instead (an\n"
-	"iCalendar file any calendar app imports): at the time and in the time zone of your\n"
-	"profile ('postura profile set --remind-at 19:30 --timezone Europe/London'), with an\n"
-	"alarm 10 minutes before and the exercises in the description; the relief break\n"
-	"every day too with --relief-reminder yes.\n";
+	"ics: your plan's session days as calendar reminders instead (an iCalendar file any\n"
+	"calendar app imports): at the time and in the time zone of your profile ('postura\n"
+	"profile set --remind-at 19:30 --timezone Europe/London'), with an alarm 10 minutes\n"
+	"before and the exercises in the description; the relief break every day too with\n"
+	"--relief-reminder yes.\n";
 
 const char cmd_import_usage[] =
 	"usage: postura import FILE|-\n"
 	"\n"
-	"Adds the records of an export (JSON or CSV, told apart by their first character).\n"
+	"Adds the records of an export (JSON, CSV or postura's FHIR Bundle, told apart by\n"
+	"their first character and, for JSON, its \"resourceType\").\n"
 	"Every record is checked first; if any is wrong, nothing is written and each problem\n"
 	"is listed with its line or field. Records keep their ids, so importing into a store\n"
 	"that already holds them is refused.\n";
@@ -70,7 +75,7 @@ static int export_ics(struct cli *c, struct pst_store *s, struct pst_buf *b)
 	struct pst_plan *plan = NULL;
 	bool found = false;
 	int64_t today = pst_time_day(now);
-	int err = pst_app_saved_plan(s, cat, t, q, today, &sp, &p, &found, &plan);
+	int err = pst_app_reminder_plan(s, cat, t, q, today, &sp, &p, &found, &plan);
 	if (!err && !found) {
 		cli_error("no saved profile yet: the reminders follow your plan; save your profile "
 			  "first with 'postura profile set'");
@@ -119,8 +124,9 @@ int cmd_export(struct cli *c, int argc, char **argv)
 	if (optind < argc)
 		return cli_extra_arg("export", argv[optind]);
 	bool ics = format && strcmp(format, "ics") == 0;
-	if (!format || (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0 && !ics)) {
-		cli_error("--format: %s%s%s (expected csv, json or ics)", format ? "'" : "needed",
+	if (!format || (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0 &&
+			strcmp(format, "fhir") != 0 && !ics)) {
+		cli_error("--format: %s%s%s (expected csv, json, fhir or ics)", format ? "'" : "needed",
 			  format ? format : "", format ? "' is not a format" : "");
 		return EXIT_USAGE;
 	}
@@ -136,6 +142,26 @@ int cmd_export(struct cli *c, int argc, char **argv)
 			return code;
 		}
 	}
+	bool fhir = strcmp(format, "fhir") == 0;
+	struct pst_plan *plan = NULL;
+	struct pst_fhir_opts fo = {.dose_text = pst_text_dose};
+	if (fhir) {
+		/* The CarePlan is today's plan, as `postura plan` gives it. */
+		struct pst_time now;
+		if (!cli_now(&now))
+			return EXIT_USAGE;
+		fo.cat = cli_catalog(c);
+		fo.questions = cli_questions(c);
+		const struct pst_tips *tips = cli_tips(c);
+		if (!fo.cat || !fo.questions || !tips)
+			return EXIT_FAIL;
+		int e = pst_app_saved_plan(s, fo.cat, tips, fo.questions, pst_time_day(now), &plan);
+		if (e) {
+			cli_error("cannot export: %s", s->errmsg[0] ? s->errmsg : pst_strerror(e));
+			return EXIT_FAIL;
+		}
+		fo.plan = plan;
+	}
 	/* --out: a temporary file (0600, mkstemp) renamed over FILE at the end, so a failure
 	 * (a full disk, a record that cannot be written) never leaves half a file. */
 	char tmp[4200];
@@ -145,6 +171,7 @@ int cmd_export(struct cli *c, int argc, char **argv)
 		if ((fd = mkstemp(tmp)) < 0) {
 			cli_error("cannot write %s: %s", out, strerror(errno));
 			pst_buf_free(&ib);
+			pst_plan_free(plan);
 			return EXIT_FAIL;
 		}
 	}
@@ -156,9 +183,11 @@ int cmd_export(struct cli *c, int argc, char **argv)
 	if (ics)
 		err = k.flush(k.ctx, ib.s, ib.len) ? PST_OK : PST_EIO;
 	else
-		err = pst_export_store(s, strcmp(format, "csv") == 0, &k);
+		err = fhir ? pst_export_fhir_store(s, &fo, &k)
+			   : pst_export_store(s, strcmp(format, "csv") == 0, &k);
 	pst_buf_free(&ib);
 	pst_buf_free(&b);
+	pst_plan_free(plan);
 	int code = EXIT_OK;
 	if (err == PST_EIO && out) {
 		cli_error("cannot write %s: %s", out, strerror(errno));

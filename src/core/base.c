@@ -20,6 +20,7 @@ const char *pst_strerror(int err)
 		[PST_ENOTFOUND] = "not found",
 		[PST_EREFERRAL] = "referred to a professional",
 		[PST_EUNAVAILABLE] = "the database cannot be reached",
+		[PST_EREPLAY] = "already saved (the same idempotency key)",
 	};
 	if (err < 0 || err >= PST_ERR__MAX)
 		return "unknown error";

@@ -15,6 +15,8 @@ enum pst_err {
 	PST_ENOTFOUND,
 	PST_EREFERRAL, /* screening sent the person to a professional: no plan */
 	PST_EUNAVAILABLE, /* the database cannot be reached now (a server is down): try again later */
+	PST_EREPLAY,   /* a write whose idempotency key was already used: nothing written,
+			* the id returned is the record the first one wrote */
 	PST_ERR__MAX
 };
 

@@ -422,3 +422,17 @@ bool pst_checkin_set(struct pst_checkin *c, enum pst_cfield f, const char *text,
 	snprintf(msg, size, "is not a check-in field");
 	return false;
 }
+
+bool pst_idem_key_ok(const char *key)
+{
+	size_t n = key ? strlen(key) : 0;
+	if (n == 0 || n > PST_IDEM_KEY_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = key[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '_' || c == '.' || c == ':'))
+			return false;
+	}
+	return true;
+}

@@ -46,6 +46,9 @@ struct pst_checkin {
 	int pain;       /* 0-10 */
 	unsigned areas; /* PST_BIT(enum pst_area) */
 	const char *note; /* may be NULL */
+	/* The idempotency key of the write that makes it (a retry of the same write sends
+	 * the same key; the store keeps it and writes it once), or NULL. Not exported. */
+	const char *idem_key;
 };
 
 /* The fields of a check-in, as each front end names them. */
@@ -89,7 +92,13 @@ struct pst_session_log {
 	int pain_before, pain_after; /* 0-10 */
 	struct pst_session_ex *ex;
 	size_t nex;
+	const char *idem_key; /* as a check-in's: NULL, or the key of the write */
 };
+
+/* An idempotency key: 1 to PST_IDEM_KEY_MAX characters of A-Z a-z 0-9 - _ . : (a UUID, or
+ * any random token a client makes). */
+enum { PST_IDEM_KEY_MAX = 64 };
+bool pst_idem_key_ok(const char *key);
 
 /* Limits of a session log, so a hostile body cannot make the store do unbounded work. */
 enum { PST_SESSION_MAX_EXERCISES = 64, PST_NOTE_MAX = 1000, PST_SESSION_JSON_MAX = 64 * 1024 };

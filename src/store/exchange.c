@@ -2,6 +2,7 @@
 #include "exchange.h"
 
 #include "core/jsonw.h"
+#include "fhir.h"
 
 #include <jansson.h>
 #include <stdarg.h>
@@ -17,7 +18,7 @@ enum { FORMAT_VERSION = 1 };
 
 /* Empties out into the sink's flush when it holds a chunk (or at the end): the export
  * then needs PST_EXPORT_CHUNK bytes of buffer whatever its size. */
-static int sink_flush(struct pst_export_sink *k, bool end)
+int pst_export_flush(struct pst_export_sink *k, bool end)
 {
 	struct pst_buf *b = k->out;
 	if (b->failed) {
@@ -50,7 +51,7 @@ static bool text_ok(struct pst_export_sink *k, const char *what, long long id, c
 
 /* Every record is checked before anything is written, so a failed export writes
  * nothing, even to standard output. */
-static int export_check(const struct pst_record_set *rs, struct pst_export_sink *k)
+int pst_export_check(const struct pst_record_set *rs, struct pst_export_sink *k)
 {
 	for (size_t i = 0; i < rs->ncheckins; i++)
 		if (!text_ok(k, "check-in", (long long)rs->checkins[i].id, "note", rs->checkins[i].note,
@@ -256,7 +257,7 @@ static int json_part(struct exporter *x, const struct pst_record_set *rs)
 		pst_jw_key(w, "note");
 		pst_jw_string(w, c->note);
 		pst_jw_end(w);
-		err = sink_flush(k, false);
+		err = pst_export_flush(k, false);
 	}
 	if (rs->nsessions)
 		json_section(x, 2);
@@ -288,7 +289,7 @@ static int json_part(struct exporter *x, const struct pst_record_set *rs)
 		}
 		pst_jw_end(w);
 		pst_jw_end(w);
-		err = sink_flush(k, false);
+		err = pst_export_flush(k, false);
 	}
 	if (rs->npsfs)
 		json_section(x, 3);
@@ -313,7 +314,7 @@ static int json_part(struct exporter *x, const struct pst_record_set *rs)
 		}
 		pst_jw_end(w);
 		pst_jw_end(w);
-		err = sink_flush(k, false);
+		err = pst_export_flush(k, false);
 	}
 	return err;
 }
@@ -323,7 +324,7 @@ static int json_end(struct exporter *x)
 	json_section(x, 4);
 	pst_jw_end(&x->jw);
 	pst_jw_finish(&x->jw);
-	return sink_flush(x->k, true);
+	return pst_export_flush(x->k, true);
 }
 
 static void export_head(struct exporter *x, const struct pst_record_set *rs)
@@ -341,12 +342,12 @@ static int export_part(struct exporter *x, const struct pst_record_set *rs)
 
 static int export_end(struct exporter *x)
 {
-	return x->csv ? sink_flush(x->k, true) : json_end(x);
+	return x->csv ? pst_export_flush(x->k, true) : json_end(x);
 }
 
 static int export_all(const struct pst_record_set *rs, bool csv, struct pst_export_sink *k)
 {
-	int err = export_check(rs, k);
+	int err = pst_export_check(rs, k);
 	if (err)
 		return err;
 	struct exporter x = {.k = k, .csv = csv};
@@ -375,7 +376,7 @@ struct store_export {
 static int each_check(void *ctx, const struct pst_record_set *part)
 {
 	struct store_export *se = ctx;
-	int err = export_check(part, se->x.k);
+	int err = pst_export_check(part, se->x.k);
 	se->failed |= err != PST_OK;
 	return err;
 }
@@ -387,7 +388,7 @@ static int each_write(void *ctx, const struct pst_record_set *part)
 	if (se->first) {
 		se->first = false;
 		export_head(&se->x, part);
-		err = sink_flush(se->x.k, false);
+		err = pst_export_flush(se->x.k, false);
 	} else {
 		err = export_part(&se->x, part);
 	}
@@ -577,7 +578,7 @@ static int csv_part(const struct pst_record_set *rs, struct pst_export_sink *sin
 		cells[C_AREAS] = areas;
 		cells[C_NOTE] = c->note;
 		csv_row(out, cells);
-		if ((err = sink_flush(sink, false)))
+		if ((err = pst_export_flush(sink, false)))
 			return err;
 	}
 	for (size_t i = 0; i < rs->nsessions; i++) {
@@ -607,7 +608,7 @@ static int csv_part(const struct pst_record_set *rs, struct pst_export_sink *sin
 			}
 			csv_row(out, ec);
 		}
-		if ((err = sink_flush(sink, false)))
+		if ((err = pst_export_flush(sink, false)))
 			return err;
 	}
 	for (size_t i = 0; i < rs->npsfs; i++) {
@@ -629,7 +630,7 @@ static int csv_part(const struct pst_record_set *rs, struct pst_export_sink *sin
 			rc[C_SCORE] = score;
 			csv_row(out, rc);
 		}
-		if ((err = sink_flush(sink, false)))
+		if ((err = pst_export_flush(sink, false)))
 			return err;
 	}
 	return PST_OK;
@@ -1402,7 +1403,14 @@ int pst_import_parse(const struct pst_catalog *c, const char *src, const char *t
 				     "malformed JSON: %s", jerr.text);
 		else if (!json_is_object(root))
 			pst_diag_add(d, src, 0, 0, "an export must be a JSON object");
-		else
+		else if (json_object_get(root, "resourceType")) {
+			/* A FHIR Bundle: turned into the export it carries, checked on the way
+			 * with the entries' paths, then read as any export. */
+			json_t *exp = pst_fhir_to_export(c, src, root, d);
+			if (exp)
+				import_json(c, src, exp, out, d);
+			json_decref(exp);
+		} else
 			import_json(c, src, root, out, d);
 		json_decref(root);
 	} else if (memchr(text, '\0', len)) {

@@ -91,7 +91,14 @@ static const char *const pg_migrations[] = {
 	 * the checks at entry ever wrote to PostgreSQL (and PostgreSQL refuses text that is
 	 * not UTF-8): nothing to repair. */
 	"SELECT 1;",
-	/* 6: calendar reminders: the reminder's time, its time zone, the daily relief-break
+	/* 6: the idempotency key of the write that made a check-in or a session (the web
+	 * app's offline outbox sends a write again until acknowledged); unique per person,
+	 * NULL for everything else. */
+	"ALTER TABLE checkin ADD COLUMN idem_key TEXT;"
+	"ALTER TABLE session ADD COLUMN idem_key TEXT;"
+	"CREATE UNIQUE INDEX checkin_idem ON checkin(person_id, idem_key);"
+	"CREATE UNIQUE INDEX session_idem ON session(person_id, idem_key);",
+	/* 7: calendar reminders: the reminder's time, its time zone, the daily relief-break
 	 * choice; the calendar subscription's token. */
 	"ALTER TABLE profile ADD COLUMN remind_at INTEGER NOT NULL DEFAULT 1170"
 	"  CHECK (remind_at BETWEEN 0 AND 1439);"
@@ -104,7 +111,7 @@ static const char *const pg_migrations[] = {
 	"  created_epoch BIGINT NOT NULL);",
 };
 
-_Static_assert(sizeof pg_migrations / sizeof *pg_migrations == 6,
+_Static_assert(sizeof pg_migrations / sizeof *pg_migrations == 7,
 	       "one PostgreSQL migration for each of store_sqlite.c's");
 
 /* The one person of a store today; the person-scoped interface will pass real ids. */
@@ -128,6 +135,8 @@ enum {
 	S_READ_MINUTES,
 	S_SCREEN_GET,
 	S_SCREEN_PUT,
+	S_CHECKIN_IDEM,
+	S_SESSION_IDEM,
 	S_CAL_GET,
 	S_CAL_DEL,
 	S_CAL_PUT,
@@ -155,12 +164,18 @@ static const char *const stmt_sql[S__MAX] = {
 			  " relief_reminder = EXCLUDED.relief_reminder",
 	[S_MINUTES_PUT] = "INSERT INTO plan_minutes (person_id, day, minutes) VALUES ($1,$2,$3)"
 			  " ON CONFLICT (person_id, day) DO UPDATE SET minutes = EXCLUDED.minutes",
+	/* A key already stored (another transaction may be writing it now: ON CONFLICT
+	 * waits for it) inserts nothing and returns no row. */
 	[S_CHECKIN] = "INSERT INTO checkin (id, person_id, at_epoch, at_offset, day, pain, areas,"
-		      " note) VALUES (COALESCE($1::bigint, nextval('checkin_id_seq')),"
-		      " $2,$3,$4,$5,$6,$7,$8) RETURNING id",
+		      " note, idem_key) VALUES (COALESCE($1::bigint, nextval('checkin_id_seq')),"
+		      " $2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT (person_id, idem_key) DO NOTHING"
+		      " RETURNING id",
 	[S_SESSION] = "INSERT INTO session (id, person_id, at_epoch, at_offset, day, pain_before,"
-		      " pain_after) VALUES (COALESCE($1::bigint, nextval('session_id_seq')),"
-		      " $2,$3,$4,$5,$6,$7) RETURNING id",
+		      " pain_after, idem_key) VALUES (COALESCE($1::bigint, nextval('session_id_seq')),"
+		      " $2,$3,$4,$5,$6,$7,$8) ON CONFLICT (person_id, idem_key) DO NOTHING"
+		      " RETURNING id",
+	[S_CHECKIN_IDEM] = "SELECT id FROM checkin WHERE person_id = $1 AND idem_key = $2",
+	[S_SESSION_IDEM] = "SELECT id FROM session WHERE person_id = $1 AND idem_key = $2",
 	[S_SESSION_EX] = "INSERT INTO session_exercise (session_id, seq, exercise_id, feedback, pain)"
 			 " VALUES ($1,$2,$3,$4,$5)",
 	[S_PSFS_COUNT] = "SELECT count(*) FROM psfs_activity WHERE person_id = $1",
@@ -666,6 +681,23 @@ static int calendar_token_put(struct pst_store *s, const char *token, struct pst
 
 /* --- check-ins, sessions, PSFS ---------------------------------------------------- */
 
+/* After an insert that a stored idempotency key stopped: the record it names, and
+ * PST_EREPLAY. */
+static int idem_find(struct pg *g, int st, const char *key, int64_t *id)
+{
+	struct params p = {0};
+	p_int(&p, g->person);
+	p_text(&p, key);
+	PGresult *r;
+	int err = xq(g, st, &p, "cannot look up the idempotency key", &r);
+	if (err)
+		return err;
+	if (PQntuples(r) > 0 && id)
+		*id = vll(r, 0, 0);
+	PQclear(r);
+	return PST_EREPLAY;
+}
+
 static int checkin_write(struct pg *g, const struct pst_checkin *c, int64_t *id)
 {
 	char areas[128];
@@ -682,10 +714,15 @@ static int checkin_write(struct pg *g, const struct pst_checkin *c, int64_t *id)
 	p_int(&p, c->pain);
 	p_text(&p, areas);
 	p_text(&p, c->note);
+	p_text(&p, c->idem_key);
 	PGresult *r;
 	int err = xq(g, S_CHECKIN, &p, "cannot save the check-in", &r);
 	if (err)
 		return err;
+	if (PQntuples(r) == 0) { /* the key was used: nothing written */
+		PQclear(r);
+		return idem_find(g, S_CHECKIN_IDEM, c->idem_key, id);
+	}
 	if (id)
 		*id = vll(r, 0, 0);
 	PQclear(r);
@@ -711,7 +748,7 @@ static int checkin_add(struct pst_store *s, const struct pst_checkin *c, int64_t
 {
 	struct add_arg a = {.in = c, .id = id};
 	int err = in_tx((struct pg *)s, TX_WRITE, checkin_body, &a);
-	if (!err && id)
+	if ((!err || err == PST_EREPLAY) && id)
 		*id = a.id_out;
 	return err;
 }
@@ -729,10 +766,15 @@ static int session_write(struct pg *g, const struct pst_session_log *l, int64_t 
 	p_int(&p, pst_time_day(l->at));
 	p_int(&p, l->pain_before);
 	p_int(&p, l->pain_after);
+	p_text(&p, l->idem_key);
 	PGresult *r;
 	int err = xq(g, S_SESSION, &p, "cannot save the session", &r);
 	if (err)
 		return err;
+	if (PQntuples(r) == 0) { /* the key was used: nothing written */
+		PQclear(r);
+		return idem_find(g, S_SESSION_IDEM, l->idem_key, id);
+	}
 	int64_t sid = vll(r, 0, 0);
 	PQclear(r);
 	for (size_t i = 0; i < l->nex; i++) {
@@ -764,7 +806,7 @@ static int session_add(struct pst_store *s, const struct pst_session_log *l, int
 {
 	struct add_arg a = {.in = l, .id = id};
 	int err = in_tx((struct pg *)s, TX_WRITE, session_body, &a);
-	if (!err && id)
+	if ((!err || err == PST_EREPLAY) && id)
 		*id = a.id_out;
 	return err;
 }

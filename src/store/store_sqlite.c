@@ -14,15 +14,17 @@
 
 /* Statements on the hot write paths, prepared once and reused: preparing costs about
  * as much CPU as the insert itself. */
-enum { ST_CHECKIN, ST_SESSION, ST_SESSION_EX, ST__MAX };
+enum { ST_CHECKIN, ST_SESSION, ST_SESSION_EX, ST_CHECKIN_IDEM, ST_SESSION_IDEM, ST__MAX };
 
 static const char *const cached_sql[ST__MAX] = {
 	[ST_CHECKIN] = "INSERT INTO checkin (id, person_id, at_epoch, at_offset, day, pain, areas,"
-		       " note) VALUES (?,?,?,?,?,?,?,?)",
+		       " note, idem_key) VALUES (?,?,?,?,?,?,?,?,?)",
 	[ST_SESSION] = "INSERT INTO session (id, person_id, at_epoch, at_offset, day, pain_before,"
-		       " pain_after) VALUES (?,?,?,?,?,?,?)",
+		       " pain_after, idem_key) VALUES (?,?,?,?,?,?,?,?)",
 	[ST_SESSION_EX] = "INSERT INTO session_exercise (session_id, seq, exercise_id, feedback, pain)"
 			  " VALUES (?,?,?,?,?)",
+	[ST_CHECKIN_IDEM] = "SELECT id FROM checkin WHERE person_id = ? AND idem_key = ?",
+	[ST_SESSION_IDEM] = "SELECT id FROM session WHERE person_id = ? AND idem_key = ?",
 };
 
 struct sq {
@@ -120,7 +122,14 @@ static const char *const migrations[] = {
 	"  WHERE pst_needs_repair(activity, 0);"
 	"UPDATE session_exercise SET exercise_id = pst_repair(exercise_id, 0, 'session', session_id)"
 	"  WHERE pst_needs_repair(exercise_id, 0);",
-	/* 6: calendar reminders (issue 15): the time of the session reminder (minutes after
+	/* 6: the idempotency key of the write that made a check-in or a session (the web
+	 * app's offline outbox sends a write again until it is acknowledged; a key already
+	 * stored writes nothing). NULL for everything else; unique per person. */
+	"ALTER TABLE checkin ADD COLUMN idem_key TEXT;"
+	"ALTER TABLE session ADD COLUMN idem_key TEXT;"
+	"CREATE UNIQUE INDEX checkin_idem ON checkin(person_id, idem_key);"
+	"CREATE UNIQUE INDEX session_idem ON session(person_id, idem_key);",
+	/* 7: calendar reminders (issue 15): the time of the session reminder (minutes after
 	 * midnight), its time zone ('' : the system's), whether the relief break is a daily
 	 * event; and the calendar subscription's token (kept as is: the profile page shows
 	 * the address again, and whoever reads this file reads every record anyway). */
@@ -599,11 +608,38 @@ static int checkin_write(struct sq *q, const struct pst_checkin *c, int64_t *id)
 	sqlite3_bind_int(st, 6, c->pain);
 	sqlite3_bind_text(st, 7, areas, -1, SQLITE_TRANSIENT);
 	bind_text_or_null(st, 8, c->note);
+	bind_text_or_null(st, 9, c->idem_key);
 	if ((err = run(q, st, "cannot save the check-in")))
 		return err;
 	if (id)
 		*id = sqlite3_last_insert_rowid(q->db);
 	return PST_OK;
+}
+
+/* The record an idempotency key already wrote (in the write's transaction): *found, and
+ * its id. */
+static int idem_find(struct sq *q, int which, const char *key, int64_t *id, bool *found)
+{
+	*found = false;
+	if (!key)
+		return PST_OK;
+	sqlite3_stmt *st;
+	int err = cached(q, which, &st);
+	if (err)
+		return err;
+	sqlite3_bind_int(st, 1, PERSON);
+	sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*found = true;
+		if (id)
+			*id = sqlite3_column_int64(st, 0);
+	} else if (rc != SQLITE_DONE) {
+		err = dberr(q, "cannot look up the idempotency key");
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return err;
 }
 
 static int checkin_add(struct pst_store *s, const struct pst_checkin *c, int64_t *id)
@@ -612,6 +648,11 @@ static int checkin_add(struct pst_store *s, const struct pst_checkin *c, int64_t
 	int err = begin(q);
 	if (err)
 		return err;
+	bool seen;
+	if ((err = idem_find(q, ST_CHECKIN_IDEM, c->idem_key, id, &seen)))
+		return rollback(q, err);
+	if (seen)
+		return rollback(q, PST_EREPLAY);
 	if ((err = checkin_write(q, c, id)))
 		return rollback(q, err);
 	return commit(q);
@@ -633,6 +674,7 @@ static int session_write(struct sq *q, const struct pst_session_log *l, int64_t 
 	sqlite3_bind_int64(st, 5, pst_time_day(l->at));
 	sqlite3_bind_int(st, 6, l->pain_before);
 	sqlite3_bind_int(st, 7, l->pain_after);
+	bind_text_or_null(st, 8, l->idem_key);
 	if ((err = run(q, st, "cannot save the session")))
 		return err;
 	int64_t sid = sqlite3_last_insert_rowid(q->db);
@@ -663,6 +705,11 @@ static int session_add(struct pst_store *s, const struct pst_session_log *l, int
 	int err = begin(q);
 	if (err)
 		return err;
+	bool seen;
+	if ((err = idem_find(q, ST_SESSION_IDEM, l->idem_key, id, &seen)))
+		return rollback(q, err);
+	if (seen)
+		return rollback(q, PST_EREPLAY);
 	if ((err = session_write(q, l, id)))
 		return rollback(q, err);
 	return commit(q);

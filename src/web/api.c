@@ -10,7 +10,9 @@
 #include "render/plan.h"
 #include "render/profile.h"
 #include "render/screen.h"
+#include "render/text.h"
 #include "store/exchange.h"
+#include "store/fhir.h"
 
 json_t *web_catalog_json(const struct pst_catalog *c)
 {
@@ -357,6 +359,32 @@ void api_plan(struct web *w, struct req *r)
 	web_cache_put(w, r, CACHE_PLAN_JSON, v);
 }
 
+/* --- idempotency keys --------------------------------------------------------------- */
+
+/* The Idempotency-Key header, else (forms) the form's "idem" field: a write sent again
+ * with the same key (the offline outbox retries until it hears back) writes nothing and
+ * gets the first write's answer. */
+bool web_idem_key(struct req *r, const struct pst_form *f, const char **key)
+{
+	const char *k = web_header(r, "Idempotency-Key");
+	const char *name = "Idempotency-Key";
+	if ((!k || !*k) && f) {
+		k = pst_form_get(f, "idem");
+		name = "idem";
+	}
+	*key = NULL;
+	if (!k || !*k)
+		return true;
+	if (!pst_idem_key_ok(k)) {
+		web_error(r, 422, "invalid", name,
+			  "%s: must be 1 to %d letters, digits and - _ . : (a random token, such as a UUID)",
+			  name, PST_IDEM_KEY_MAX);
+		return false;
+	}
+	*key = k;
+	return true;
+}
+
 /* --- check-ins ------------------------------------------------------------------- */
 
 bool web_checkin_from_text(const char *pain, const char *areas, const char *note, const char *at,
@@ -429,20 +457,36 @@ void api_checkins(struct web *w, struct req *r)
 		goto out;
 	}
 	struct pst_checkin ck;
+	const char *idem;
+	if (!web_idem_key(r, NULL, &idem))
+		goto out;
 	if (!web_checkin_from_text(pain, areas, json_string_value(jn), json_string_value(jt), r->now,
 				   &ck, &field, msg, sizeof msg)) {
 		web_error(r, 422, "invalid", field, "%s", msg);
 		goto out;
 	}
+	ck.idem_key = idem;
 	int64_t id;
 	web_store_lock(w);
 	int err = w->cfg.store->ops->checkin_add(w->cfg.store, &ck, &id);
+	struct pst_record_set rs = {0};
+	if (err == PST_EREPLAY) {
+		/* Sent again: the first write's reply, from the check-in it saved. */
+		err = w->cfg.store->ops->read_all(w->cfg.store, INT64_MIN, PST_READ_NO_SESSION_EXERCISES, &rs);
+		for (size_t i = 0; !err && i < rs.ncheckins; i++)
+			if (rs.checkins[i].id == id) {
+				ck = rs.checkins[i];
+				break;
+			}
+	} else if (!err) {
+		web_changed(w);
+	}
 	web_store_unlock(w);
 	if (err) {
+		pst_record_set_free(&rs);
 		store_failed(w, r, err);
 		goto out;
 	}
-	web_changed(w);
 	char when[40];
 	const char *advice = pst_pain_advice(ck.pain);
 	web_json(r, 201, json_pack("{s:I, s:s, s:i, s:o, s:o, s:o}", "id", (json_int_t)id, "at",
@@ -450,6 +494,7 @@ void api_checkins(struct web *w, struct req *r)
 				   pst_json_mask(&pst_vocab_area, ck.areas), "note",
 				   ck.note ? json_string(ck.note) : json_null(), "advice",
 				   advice ? json_string(advice) : json_null()));
+	pst_record_set_free(&rs);
 out:
 	json_decref(j);
 }
@@ -480,7 +525,8 @@ json_t *web_outcome_json(const struct pst_app_session_outcome *o)
 /* Saves a session log given as JSON text (the API's body, or a form turned into it).
  * Sets the reply on a problem, or the API's reply (201, the outcome) on success;
  * returns the new id, or 0. */
-int64_t web_session_save(struct web *w, struct req *r, const char *text, size_t len)
+int64_t web_session_save(struct web *w, struct req *r, const char *text, size_t len,
+			 const char *idem)
 {
 	struct pst_arena *a = pst_arena_new();
 	struct pst_diags d = {0};
@@ -496,11 +542,12 @@ int64_t web_session_save(struct web *w, struct req *r, const char *text, size_t 
 			  d.n ? d.v[0].msg : pst_strerror(err));
 		goto out;
 	}
+	log.idem_key = idem;
 	web_store_lock(w);
 	err = pst_app_session_save(w->cfg.store, w->cfg.cat, r->today, &log, &o);
 	web_store_unlock(w);
 	id = o.id;
-	if (id)
+	if (id && !o.replayed)
 		web_changed(w);
 	if (err) {
 		store_failed(w, r, err);
@@ -522,7 +569,9 @@ void api_sessions(struct web *w, struct req *r)
 	if (!j)
 		return;
 	json_decref(j);
-	web_session_save(w, r, r->body.s, r->body.len);
+	const char *idem;
+	if (web_idem_key(r, NULL, &idem))
+		web_session_save(w, r, r->body.s, r->body.len, idem);
 }
 
 /* --- history and export -------------------------------------------------------------- */
@@ -560,18 +609,29 @@ void api_history(struct web *w, struct req *r)
 void api_export(struct web *w, struct req *r)
 {
 	if (!r->q[0].set) {
-		web_error(r, 422, "invalid", "format", "format: needed, csv or json");
+		web_error(r, 422, "invalid", "format", "format: needed, csv, json or fhir");
 		return;
 	}
-	bool csv = r->q[0].word == 0;
+	bool csv = r->q[0].word == 0, fhir = r->q[0].word == 2;
 	/* An export never leaves a record out: one it cannot write is an error naming it.
 	 * The records are read a part at a time (pst_export_store). */
 	struct pst_buf body;
 	pst_buf_init(&body, 4 * (size_t)PST_IMPORT_MAX);
 	struct pst_export_sink k = {.out = &body};
+	struct pst_plan *plan = NULL;
+	struct pst_fhir_opts fo = {.cat = w->cfg.cat, .questions = w->cfg.questions,
+				   .dose_text = pst_text_dose};
 	web_store_lock(w);
-	int err = pst_export_store(w->cfg.store, csv, &k);
+	/* FHIR: today's plan goes in as the CarePlan, as the Today page shows it. */
+	int err = fhir ? pst_app_saved_plan(w->cfg.store, w->cfg.cat, w->cfg.tips, w->cfg.questions,
+					    r->today, &plan)
+		       : PST_OK;
+	fo.plan = plan;
+	if (!err)
+		err = fhir ? pst_export_fhir_store(w->cfg.store, &fo, &k)
+			   : pst_export_store(w->cfg.store, csv, &k);
 	web_store_unlock(w);
+	pst_plan_free(plan);
 	if (err) {
 		pst_buf_free(&body);
 		if (k.why[0])
@@ -582,7 +642,7 @@ void api_export(struct web *w, struct req *r)
 	}
 	r->reply.body = body;
 	r->reply.status = 200;
-	r->reply.ctype = csv ? "text/csv; charset=utf-8" : "application/json";
+	r->reply.ctype = csv ? "text/csv; charset=utf-8" : fhir ? "application/fhir+json" : "application/json";
 	snprintf(r->reply.disposition, sizeof r->reply.disposition,
-		 "attachment; filename=\"postura-export.%s\"", csv ? "csv" : "json");
+		 "attachment; filename=\"postura-export.%s\"", csv ? "csv" : fhir ? "fhir.json" : "json");
 }

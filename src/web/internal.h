@@ -13,6 +13,8 @@
 #include "form.h"
 #include "web.h"
 
+enum { WEB_ICONS = 3 }; /* 192 px, 512 px, 512 px maskable */
+
 /* Limits of a request. The largest body postura takes is a session log (64 KiB). */
 enum {
 	WEB_BODY_MAX = 64 * 1024,
@@ -65,7 +67,7 @@ struct web {
 	struct web_cache_entry cache[CACHE__MAX];
 	char csrf[44];   /* the per-process token: 32 random bytes, base64url */
 	char cookie[96]; /* "pst_csrf=TOKEN; Path=/; SameSite=Strict; HttpOnly" */
-	char csp[400];   /* Content-Security-Policy, with the inline stylesheet's hash */
+	char csp[512];   /* Content-Security-Policy, with the inline stylesheet's hash */
 	struct MHD_Response *catalog_json; /* GET /api/v1/catalog: built once */
 	pthread_mutex_t fig_mu;
 	struct web_blob *figs;   /* per exercise, per pose: SVG, drawn on first use */
@@ -75,6 +77,8 @@ struct web {
 	pthread_mutex_t conns_mu;
 	struct web_conn *conns; /* every open connection, for the header deadline */
 	char hosts[WEB_HOSTS_MAX][WEB_HOST_LEN]; /* the Host values served (host_allowed) */
+	struct web_blob icons[WEB_ICONS];        /* the app's icons, PNG (page_app.c) */
+	struct web_blob manifest;                /* the web app manifest */
 	size_t nhosts;
 };
 
@@ -230,8 +234,13 @@ int web_profile_save(struct web *w, const struct pst_profile *p, struct pst_time
 int web_screening_save(struct web *w, const char *answers, unsigned stages, struct pst_time now);
 
 /* Saves a session log given as JSON text (the API's body, or the session form turned
- * into it); on a problem the reply says what and 0 is returned, else the new id. */
-int64_t web_session_save(struct web *w, struct req *r, const char *text, size_t len);
+ * into it) with an idempotency key or NULL; on a problem the reply says what and 0 is
+ * returned, else the id (the first write's when the key was used before). */
+int64_t web_session_save(struct web *w, struct req *r, const char *text, size_t len,
+			 const char *idem);
+/* The write's idempotency key: the Idempotency-Key header, else form f's "idem" field (f
+ * may be NULL); *key NULL when none. False with a 422 reply when it is malformed. */
+bool web_idem_key(struct req *r, const struct pst_form *f, const char **key);
 /* api.c: a session's outcome as the API's JSON. */
 struct pst_app_session_outcome;
 json_t *web_outcome_json(const struct pst_app_session_outcome *o);
@@ -276,6 +285,14 @@ void page_stop(struct web *w, struct req *r);
 void page_figure(struct web *w, struct req *r);
 void page_figure_pregnant(struct web *w, struct req *r);
 void page_asset(struct web *w, struct req *r);
+/* page_app.c: the installable, offline app. */
+int web_app_setup(struct web *w);
+void web_app_teardown(struct web *w);
+void page_manifest(struct web *w, struct req *r);
+void page_icon(struct web *w, struct req *r);
+void page_sw(struct web *w, struct req *r);
+void page_offline_list(struct web *w, struct req *r);
+void page_offline(struct web *w, struct req *r);
 /* The <img> of pose `pose` of e (lazy: loaded when scrolled to). */
 void page_figure_img(struct pst_buf *b, const struct pst_exercise *e, size_t pose, bool lazy,
 		     bool pregnant);

@@ -38,6 +38,9 @@ const struct pst_country *page_country(struct req *r, const struct pst_profile *
  * line (or "your maternity unit's number"); every region's emergency number when c is
  * NULL, with a link to set the country. */
 void page_numbers(struct pst_buf *b, const struct pst_country *c);
+/* page_app.c: the manifest's link, the icons and the theme colours, in every page's
+ * head. */
+void page_app_head(struct pst_buf *b);
 /* The hidden CSRF field of a form. */
 void page_csrf(struct web *w, struct pst_buf *b);
 /* The dose in words (render/text), escaped. */

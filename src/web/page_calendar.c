@@ -32,7 +32,7 @@ static void reply_calendar(struct web *w, struct req *r)
 	struct pst_plan *plan = NULL;
 	bool found = false;
 	web_store_lock(w);
-	int err = pst_app_saved_plan(w->cfg.store, w->cfg.cat, w->cfg.tips, w->cfg.questions,
+	int err = pst_app_reminder_plan(w->cfg.store, w->cfg.cat, w->cfg.tips, w->cfg.questions,
 				     r->today, &sp, &p, &found, &plan);
 	web_store_unlock(w);
 	if (!err && !found) {

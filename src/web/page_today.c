@@ -408,21 +408,28 @@ void page_checkin_post(struct web *w, struct req *r)
 	char areas[64], msg[200];
 	const char *field;
 	struct pst_checkin ck;
+	const char *idem;
+	if (!web_idem_key(r, &r->form, &idem))
+		return;
+	/* at: when it was made, sent by the offline outbox (a check-in made on the train is
+	 * sent when the phone is back online); else now. */
 	if (!pst_form_join(&r->form, "areas", areas, sizeof areas) ||
 	    !web_checkin_from_text(pst_form_get(&r->form, "pain"), areas, pst_form_get(&r->form, "note"),
-				   NULL, r->now, &ck, &field, msg, sizeof msg)) {
+				   pst_form_get(&r->form, "at"), r->now, &ck, &field, msg, sizeof msg)) {
 		page_error(r, 422, "The check-in was not saved",
 			   pst_form_get(&r->form, "pain") ? msg : "Choose how bad the pain is, from 0 to 10.");
 		return;
 	}
+	ck.idem_key = idem;
 	web_store_lock(w);
 	int err = w->cfg.store->ops->checkin_add(w->cfg.store, &ck, NULL);
 	web_store_unlock(w);
-	if (err) {
+	if (err && err != PST_EREPLAY) {
 		page_error(r, 500, "The check-in was not saved", web_store_errmsg(w, err, msg, sizeof msg));
 		return;
 	}
-	web_changed(w);
+	if (!err)
+		web_changed(w);
 	web_redirect(r, "/history?saved=checkin");
 }
 
@@ -549,8 +556,15 @@ void page_session_post(struct web *w, struct req *r)
 			   "signs page.");
 		return;
 	}
-	/* The form as the JSON body of POST /api/v1/sessions, checked by the same parser. */
+	const char *idem;
+	if (!web_idem_key(r, f, &idem))
+		return;
+	/* The form as the JSON body of POST /api/v1/sessions, checked by the same parser;
+	 * at (when the session was done) only from the offline outbox, else now. */
 	json_t *o = json_object(), *ex = json_array();
+	const char *at = pst_form_get(f, "at");
+	if (at && *at)
+		json_object_set_new(o, "at", json_string(at));
 	for (const char *k = "pain_before"; k; k = strcmp(k, "pain_before") == 0 ? "pain_after" : NULL) {
 		const char *v = pst_form_get(f, k);
 		char *end;
@@ -580,18 +594,25 @@ void page_session_post(struct web *w, struct req *r)
 	json_t *jb = json_object_get(o, "pain_before");
 	if (!json_array_size(ex) && json_is_integer(jb) && json_integer_value(jb) >= 0 &&
 	    json_integer_value(jb) <= 10) {
-		struct pst_checkin ck = {.at = r->now, .pain = (int)json_integer_value(jb)};
+		struct pst_checkin ck = {.at = r->now, .pain = (int)json_integer_value(jb), .idem_key = idem};
+		char msg[512];
+		if (at && *at && !pst_checkin_set(&ck, PST_CF_AT, at, r->now, msg, sizeof msg)) {
+			json_decref(ex);
+			json_decref(o);
+			page_error(r, 422, "Your pain was not saved", msg);
+			return;
+		}
 		json_decref(ex);
 		json_decref(o);
 		web_store_lock(w);
 		int err = w->cfg.store->ops->checkin_add(w->cfg.store, &ck, NULL);
 		web_store_unlock(w);
-		if (err) {
-			char msg[512];
+		if (err && err != PST_EREPLAY) {
 			page_error(r, 500, "Your pain was not saved", web_store_errmsg(w, err, msg, sizeof msg));
 			return;
 		}
-		web_changed(w);
+		if (!err)
+			web_changed(w);
 		web_redirect(r, "/history?saved=before");
 		return;
 	}
@@ -602,7 +623,7 @@ void page_session_post(struct web *w, struct req *r)
 		page_error(r, 500, "The session was not saved", "out of memory");
 		return;
 	}
-	int64_t id = web_session_save(w, r, text, strlen(text));
+	int64_t id = web_session_save(w, r, text, strlen(text), idem);
 	free(text);
 	if (id) {
 		/* What the session changes is told on its own page (a reload does not log it

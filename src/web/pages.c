@@ -87,8 +87,10 @@ struct pst_buf *page_begin(struct web *w, struct req *r, const char *title, cons
 			"<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 			"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
 			"<title>%s · postura</title>"
-			"<link rel=\"icon\" href=\"/static/%s\" type=\"image/svg+xml\"><style>",
+			"<link rel=\"icon\" href=\"/static/%s\" type=\"image/svg+xml\">",
 			title, asset("icon.svg"));
+	page_app_head(b);
+	pst_html_raw(b, "<style>");
 	/* The stylesheet inline: trusted bytes of data/web/app.css, allowed by their hash in
 	 * the Content-Security-Policy (server.c). It saves a blocking request before the
 	 * first paint; gzip makes it about 2.5 KB. */
@@ -116,6 +118,9 @@ void page_end(struct pst_buf *b, const char *script)
 			"href=\"/disclaimer\">Disclaimer</a></p><p>postura does not diagnose. If "
 			"something feels wrong, stop and ask your doctor, midwife or "
 			"physiotherapist.</p></footer>");
+	/* app.js on every page: the service worker (offline use) and the outbox of writes
+	 * made offline; the page works without it. */
+	pst_html_printf(b, "<script src=\"/static/%s\" defer></script>", asset("app.js"));
 	if (script)
 		pst_html_printf(b, "<script src=\"/static/%s\" defer></script>", asset(script));
 	pst_html_raw(b, "</body></html>\n");
@@ -809,7 +814,8 @@ static void profile_page(struct web *w, struct req *r, const struct pst_profile 
 			"<p class=\"js-only\"><label class=\"check\"><input type=\"checkbox\" id=\"sound\"> "
 			"Sounds during sessions (a soft tone when a hold or rest ends)</label></p>"
 			"<p>Download everything you recorded: <a href=\"/export?format=csv\" download>CSV</a> "
-			"or <a href=\"/export?format=json\" download>JSON</a>.</p>"
+			"or <a href=\"/export?format=json\" download>JSON</a>, or as <a "
+			"href=\"/export?format=fhir\" download>FHIR</a> for other health software.</p>"
 			"<p><a href=\"/screening\">Answer the safety questions again</a></p></section>");
 	page_end(b, "player.js");
 }

@@ -35,9 +35,9 @@ static const struct param p_library[] = {
 static const struct param p_done[] = {{"id", PT_INT, 1, 9007199254740991L, NULL}, {NULL, 0, 0, 0, NULL}};
 static const struct param p_profile[] = {{"saved", PT_INT, 0, 1, NULL}, {NULL, 0, 0, 0, NULL}};
 
-/* export formats: a vocabulary of two words. */
-static const char *const format_words[] = {"csv", "json"};
-static const struct pst_vocab format_vocab = {"format", format_words, 2};
+/* export formats: a vocabulary of three words (api_export tells them by index). */
+static const char *const format_words[] = {"csv", "json", "fhir"};
+static const struct pst_vocab format_vocab = {"format", format_words, 3};
 static const struct param p_export_fmt[] = {{"format", PT_WORD, 0, 0, &format_vocab},
 					    {NULL, 0, 0, 0, NULL}};
 
@@ -85,6 +85,14 @@ const struct route web_routes[] = {
 	{M_GET, "/calendar/{}", page_calendar_token, BODY_NONE, R_ARG_FIGURE, NULL},
 	{M_POST, "/calendar", page_calendar_post, BODY_FORM, R_CSRF, NULL},
 	{M_GET, "/static/{}", page_asset, BODY_NONE, R_ARG_ASSET, NULL},
+	/* the installable, offline app (page_app.c) */
+	{M_GET, "/manifest.webmanifest", page_manifest, BODY_NONE, 0, NULL},
+	{M_GET, "/icon-192.png", page_icon, BODY_NONE, 0, NULL},
+	{M_GET, "/icon-512.png", page_icon, BODY_NONE, 0, NULL},
+	{M_GET, "/icon-maskable-512.png", page_icon, BODY_NONE, 0, NULL},
+	{M_GET, "/sw.js", page_sw, BODY_NONE, 0, NULL},
+	{M_GET, "/offline.json", page_offline_list, BODY_NONE, 0, NULL},
+	{M_GET, "/offline", page_offline, BODY_NONE, 0, NULL},
 };
 const size_t web_routes_n = sizeof web_routes / sizeof *web_routes;
 

@@ -28,6 +28,7 @@
  * cache), allowed by its hash alone; see make_csp. */
 static const char csp_fmt[] = "default-src 'self'; script-src 'self'; style-src 'self' 'sha256-%s'; "
 			      "img-src 'self' data:; media-src 'self'; connect-src 'self'; "
+			      "worker-src 'self'; manifest-src 'self'; "
 			      "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /* An SVG picture runs nothing and needs nothing else; cairo writes its colours in style
@@ -1032,7 +1033,7 @@ static int setup(struct web *w, const struct pst_web_config *cfg)
 			pst_buf_free(&z);
 		}
 	}
-	return PST_OK;
+	return web_app_setup(w);
 }
 
 static void teardown(struct web *w)
@@ -1053,6 +1054,7 @@ static void teardown(struct web *w)
 	for (size_t i = 0; w->assets && i < web_assets_n; i++)
 		free(w->assets[i].gz);
 	free(w->assets);
+	web_app_teardown(w);
 	free(w->fig_first);
 	pthread_rwlock_destroy(&w->cache_mu);
 	pthread_mutex_destroy(&w->conns_mu);

@@ -12,6 +12,10 @@ export const CHROMIUM = process.env.POSTURA_CHROMIUM || '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  // The journey through nginx has a self-signed certificate: playwright's
+  // ignoreHTTPSErrors covers the pages but not the service worker's script, which
+  // Chromium then refuses to register (a console error).
+  '--ignore-certificate-errors',
 ];
 
 // Loads playwright-core from the project's node_modules (npm ci in scripts/setup.sh).

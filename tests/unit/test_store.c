@@ -227,6 +227,9 @@ static void test_minutes_timeline(void **state)
 	assert_int_equal(sqlite3_open(path_of("v2-template.db"), &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db,
 				      "DROP TABLE plan_minutes; PRAGMA user_version = 2;"
+				      "DROP INDEX checkin_idem; DROP INDEX session_idem;"
+				      "ALTER TABLE checkin DROP COLUMN idem_key;"
+				      "ALTER TABLE session DROP COLUMN idem_key;"
 				      "ALTER TABLE profile DROP COLUMN conditions;"
 				      "ALTER TABLE profile DROP COLUMN country;"
 				      "ALTER TABLE profile DROP COLUMN remind_at;"
@@ -520,6 +523,51 @@ static void test_session_json(void **state)
 
 /* The store itself creates its database and backups 0600, even under umask 000 (the
  * command line also sets umask 077; this is the store alone). */
+/* A write sent again with the same idempotency key (the web app's offline outbox retries
+ * until acknowledged) writes nothing and names the record the first one wrote. */
+static void test_idempotency_keys(void **state)
+{
+	(void)state;
+	struct pst_store *s = open_new("idem.db");
+	struct pst_checkin ck = {.at = at("2026-11-21T09:00:00Z"), .pain = 5, .idem_key = "k-1"};
+	int64_t id = 0, again = 0;
+	assert_int_equal(s->ops->checkin_add(s, &ck, &id), PST_OK);
+	ck.pain = 7; /* whatever the retry says, the first write stands */
+	assert_int_equal(s->ops->checkin_add(s, &ck, &again), PST_EREPLAY);
+	assert_int_equal(again, id);
+	ck.idem_key = "k-2";
+	assert_int_equal(s->ops->checkin_add(s, &ck, &again), PST_OK);
+	assert_int_not_equal(again, id);
+	ck.idem_key = NULL; /* no key: every write is its own */
+	assert_int_equal(s->ops->checkin_add(s, &ck, NULL), PST_OK);
+	assert_int_equal(s->ops->checkin_add(s, &ck, NULL), PST_OK);
+
+	struct pst_session_ex ex[1] = {{"wall-angels", PST_FB_EASY, -1}};
+	struct pst_session_log l = {.at = at("2026-11-21T10:00:00Z"), .pain_before = 4, .pain_after = 3,
+				    .ex = ex, .nex = 1, .idem_key = "k-1"}; /* a session's keys are its own */
+	assert_int_equal(s->ops->session_add(s, &l, &id), PST_OK);
+	assert_int_equal(s->ops->session_add(s, &l, &again), PST_EREPLAY);
+	assert_int_equal(again, id);
+
+	struct pst_record_set rs;
+	assert_int_equal(s->ops->read_all(s, INT64_MIN, 0, &rs), PST_OK);
+	assert_int_equal(rs.ncheckins, 4);
+	assert_int_equal(rs.checkins[0].pain, 5);
+	assert_int_equal(rs.nsessions, 1);
+	assert_int_equal(rs.sessions[0].nex, 1);
+	pst_record_set_free(&rs);
+	pst_store_close(s);
+
+	assert_true(pst_idem_key_ok("0b6f5c1e-8a7d-4c3b-9e2f-1a2b3c4d5e6f"));
+	assert_false(pst_idem_key_ok(""));
+	assert_false(pst_idem_key_ok("a key"));
+	assert_false(pst_idem_key_ok("k\n"));
+	char longkey[PST_IDEM_KEY_MAX + 2];
+	memset(longkey, 'a', sizeof longkey - 1);
+	longkey[sizeof longkey - 1] = '\0';
+	assert_false(pst_idem_key_ok(longkey));
+}
+
 static void test_private_files(void **state)
 {
 	(void)state;
@@ -572,6 +620,7 @@ int main(void)
 		cmocka_unit_test(test_session_json),
 		cmocka_unit_test(test_profile_advances),
 		cmocka_unit_test(test_private_files),
+		cmocka_unit_test(test_idempotency_keys),
 	};
 	return cmocka_run_group_tests_name("store", tests, setup, teardown);
 }

@@ -37,7 +37,7 @@ static double run_postura(const char *path, int rows)
 	rm_db(path);
 	char err[600];
 	struct pst_store *s;
-	if (pst_store_open_sqlite(path, &s, err, sizeof err)) {
+	if (pst_store_open(path, 0, PST_PERSON_DEFAULT, &s, err, sizeof err)) {
 		fprintf(stderr, "%s\n", err);
 		exit(1);
 	}

@@ -63,11 +63,11 @@ int main(int argc, char **argv)
 	rs.profile.updated = (struct pst_time){start, 60};
 	char err[600];
 	struct pst_store *s;
-	if (pst_store_open_sqlite(argv[1], &s, err, sizeof err)) {
+	if (pst_store_open(argv[1], 0, PST_PERSON_DEFAULT, &s, err, sizeof err)) {
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}
-	int rc = s->ops->import(s, &rs);
+	int rc = s->ops->import(s, &rs, PST_IMPORT_NEW_IDS);
 	if (rc)
 		fprintf(stderr, "%s\n", s->errmsg);
 	pst_store_close(s);

@@ -25,13 +25,18 @@ enum {
 
 struct cli {
 	const char *catalog_dir; /* --catalog DIR, or NULL for the embedded catalogue */
-	const char *db_path;     /* --db PATH */
+	const char *db_target;   /* --db PATH|URI, else $POSTURA_DB (cli_db_target) */
+	const char *person_arg;  /* --person ID as given, else NULL ($POSTURA_PERSON, then 1) */
 	const struct pst_catalog *cat; /* the built-in one, or cat_owned */
 	struct pst_catalog *cat_owned;  /* loaded from --catalog DIR */
 	const struct pst_questions *questions;
 	const struct pst_tips *tips;
-	struct pst_store *store; /* opened on first use */
-	bool store_ro;           /* store was opened read-only (cli_store_ro) */
+	struct pst_db *db;       /* opened on first use */
+	bool db_ro;              /* db was opened read-only (cli_store_ro) */
+	struct pst_store *store; /* the person's records in db, on first use */
+	/* When set, the exit code of a command that fails (an unknown person: a bad command
+	 * line, whatever the command then returns). */
+	int exit_code;
 };
 
 struct cli_command {
@@ -64,6 +69,12 @@ int cli_emit_buf(struct pst_buf *b, int code);
  */
 int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts,
 	       const char *cmd);
+/* Makes c the context of cli_getopt: the commands that touch a person's records take
+ * --db and --person after their name too, and cli_getopt sets them in c. */
+void cli_context(struct cli *c);
+/* Sets --person from its argument; false after printing why when it is not an id. */
+bool cli_set_person(struct cli *c, const char *arg);
+
 /* Reports a stray argument after the command's own ones. */
 int cli_extra_arg(const char *cmd, const char *arg);
 /* Prints the usage of cmd to standard output (for --help) and returns EXIT_OK. */
@@ -96,10 +107,23 @@ int cli_read_answers(const struct pst_questions *q, const char *path, struct pst
  * for entering past data reproducibly. Returns false after printing why. */
 bool cli_now(struct pst_time *now);
 
-/* Opens the store (--db PATH, or the default path) on first use; on failure prints why
- * (naming the file) and returns NULL. */
+/* The database to use: --db, else $POSTURA_DB, else the default path (in buf). NULL
+ * after printing why when there is none. */
+const char *cli_db_target(struct cli *c, char *buf, size_t size);
+/* Opens the database on first use (read-only when ro, until a write needs it); on
+ * failure prints why (naming the file or the host) and returns NULL. */
+struct pst_db *cli_db(struct cli *c, bool ro);
+/* The person whose records a command reads and writes: --person ID, else
+ * $POSTURA_PERSON, else 1 (the one person of an embedded store). False after printing
+ * why when the id is not a whole number from 1. */
+bool cli_person_id(struct cli *c, int64_t *id);
+/* Parses a person id ("7"); false when it is not a whole number from 1. */
+bool cli_parse_person(const char *s, int64_t *id);
+
+/* Opens the person's store (cli_db, cli_person_id) on first use; on failure prints why
+ * (naming the file, or the unknown person's id) and returns NULL. */
 struct pst_store *cli_store(struct cli *c);
-/* The same for commands that only read: opened read-only (PST_STORE_READONLY), so a
+/* The same for commands that only read: opened read-only (PST_DB_READONLY), so a
  * database in a directory this user cannot write can still be read. A later cli_store
  * reopens it for writing. */
 struct pst_store *cli_store_ro(struct cli *c);

@@ -90,8 +90,9 @@ static int export_ics(struct cli *c, struct pst_store *s, struct pst_buf *b)
 		cli_error("cannot export: %s", s->errmsg[0] ? s->errmsg : pst_strerror(err));
 		return EXIT_FAIL;
 	}
-	char msg[256];
-	struct pst_ics in = {.plan = plan, .profile = &p, .person = "1", .now = now,
+	char msg[256], person[24];
+	snprintf(person, sizeof person, "%lld", (long long)s->person);
+	struct pst_ics in = {.plan = plan, .profile = &p, .person = person, .now = now,
 			     .start_day = today - pst_day_weekday(today)};
 	err = pst_ics_write(b, &in, msg, sizeof msg);
 	pst_plan_free(plan);
@@ -254,7 +255,7 @@ int cmd_import(struct cli *c, int argc, char **argv)
 	int code = EXIT_OK;
 	if (!s) {
 		code = EXIT_FAIL;
-	} else if ((err = s->ops->import(s, &rs))) {
+	} else if ((err = s->ops->import(s, &rs, 0))) {
 		cli_error("%s", s->errmsg);
 		code = EXIT_FAIL;
 	} else {

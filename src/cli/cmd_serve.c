@@ -8,7 +8,8 @@
 #include "web/web.h"
 
 const char cmd_serve_usage[] =
-	"usage: postura serve [--listen ADDR:PORT] [--host NAME]... [--db PATH] [--allow-remote]\n"
+	"usage: postura serve [--listen ADDR:PORT] [--host NAME]... [--db PATH|URI] [--person ID]\n"
+	"                     [--allow-remote]\n"
 	"\n"
 	"Serves the web app: the safety questions, your profile, today's routine with a\n"
 	"session player, check-ins, history with charts, the exercise library and tips, and\n"
@@ -21,7 +22,9 @@ const char cmd_serve_usage[] =
 	"                      127.0.0.1, localhost and [::1] with its port, and refuses\n"
 	"                      any other Host with 421): the name a reverse proxy or a\n"
 	"                      browser beyond this machine uses; may be repeated\n"
-	"  --db PATH           the database file to use (as the global --db)\n"
+	"  --db PATH|URI       the database to use (as the global --db; also $POSTURA_DB)\n"
+	"  --person ID         whose records to serve (as the global --person; also\n"
+	"                      $POSTURA_PERSON; default 1)\n"
 	"  --allow-remote      allow an address beyond this machine: anyone who can reach it\n"
 	"                      can read and change your records, so postura warns\n"
 	"  -h, --help          show this help\n";
@@ -55,7 +58,7 @@ static bool parse_listen(const char *s, char *host, size_t size, int *port)
 int cmd_serve(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"listen", required_argument, NULL, 'l'}, {"db", required_argument, NULL, 'd'},
+		{"listen", required_argument, NULL, 'l'},
 		{"allow-remote", no_argument, NULL, 'r'}, {"host", required_argument, NULL, 'H'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
@@ -74,7 +77,6 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			break;
-		case 'd': c->db_path = optarg; break;
 		case 'H':
 			if (!pst_web_host_name_ok(optarg)) {
 				cli_error("--host: '%s' is not a host name, an IPv4 address or a [IPv6] "
@@ -104,11 +106,12 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 	struct pst_store *s = cli_store(c);
 	if (!cat || !s)
 		return EXIT_FAIL;
+	/* The database as given (the server's confinement needs its directory, or to know it
+	 * is a PostgreSQL server). */
 	char dbpath[4096];
-	if (c->db_path)
-		snprintf(dbpath, sizeof dbpath, "%s", c->db_path);
-	else if (pst_store_default_path(dbpath, sizeof dbpath) != PST_OK)
-		dbpath[0] = '\0';
+	const char *target = cli_db_target(c, dbpath, sizeof dbpath);
+	if (target != dbpath)
+		snprintf(dbpath, sizeof dbpath, "%s", target ? target : "");
 	struct pst_web_config cfg = {
 		.host = host, .port = port, .allow_remote = remote, .store = s, .cat = cat,
 		.hosts = hosts, .nhosts = nhosts, .db_path = dbpath,

@@ -313,12 +313,19 @@ const char cmd_psfs_usage[] =
 
 static int psfs_add(struct cli *c, int argc, char **argv)
 {
-	if (argc != 2) {
-		cli_error(argc < 2 ? "psfs add needs the activity in quotes, e.g. postura psfs add \"carry the car seat\""
+	static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	int o;
+	while ((o = cli_getopt(argc, argv, ":h", opts, "psfs add")) != -1) {
+		if (o == 'h')
+			return cli_help(cmd_psfs_usage);
+		return EXIT_USAGE;
+	}
+	if (argc - optind != 1) {
+		cli_error(argc - optind < 1 ? "psfs add needs the activity in quotes, e.g. postura psfs add \"carry the car seat\""
 				   : "psfs add takes one activity: put it in quotes");
 		return EXIT_USAGE;
 	}
-	const char *act = argv[1];
+	const char *act = argv[optind];
 	/* The same checks as the web app's (core/tracking.h). */
 	char msg[200];
 	if (!pst_psfs_activity_check(act, msg, sizeof msg)) {
@@ -474,8 +481,9 @@ int cmd_psfs(struct cli *c, int argc, char **argv)
 const char cmd_backup_usage[] =
 	"usage: postura backup FILE\n"
 	"\n"
-	"Writes a consistent copy of your data to FILE (SQLite's online backup), even while\n"
-	"postura is in use elsewhere. FILE must not exist yet.\n";
+	"Writes a consistent copy of the database to FILE (SQLite's online backup), even\n"
+	"while postura is in use elsewhere: everyone's records in it, whatever --person says.\n"
+	"FILE must not exist yet. A PostgreSQL database is backed up with pg_dump.\n";
 
 int cmd_backup(struct cli *c, int argc, char **argv)
 {
@@ -495,13 +503,14 @@ int cmd_backup(struct cli *c, int argc, char **argv)
 		cli_error("%s already exists; choose a new file name (nothing was written)", path);
 		return EXIT_USAGE;
 	}
-	struct pst_store *s = cli_store_ro(c);
-	if (!s)
+	struct pst_db *db = cli_db(c, true);
+	if (!db)
 		return EXIT_FAIL;
-	int err = s->ops->backup(s, path);
+	int err = db->ops->backup(db, path);
 	if (err) {
 		unlink(path);
-		return store_error(s, err);
+		cli_error("%s", db->errmsg[0] ? db->errmsg : pst_strerror(err));
+		return err == PST_EINVAL ? EXIT_USAGE : EXIT_FAIL;
 	}
 	struct pst_buf b;
 	pst_buf_init(&b, 4200);

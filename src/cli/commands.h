@@ -40,6 +40,10 @@ int cmd_backup(struct cli *c, int argc, char **argv);
 extern const char cmd_backup_usage[];
 int cmd_serve(struct cli *c, int argc, char **argv);
 extern const char cmd_serve_usage[];
+int cmd_person(struct cli *c, int argc, char **argv);
+extern const char cmd_person_usage[];
+int cmd_migrate(struct cli *c, int argc, char **argv);
+extern const char cmd_migrate_usage[];
 
 /* Shared by the commands that read the saved profile (cmd_track.c). */
 json_t *cli_profile_json(const struct pst_saved_profile *sp, const struct pst_profile *now);

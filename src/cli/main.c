@@ -25,12 +25,14 @@ static const struct cli_command commands[] = {
 	{"import", cmd_import, "add the records of an export (all or nothing)", cmd_import_usage},
 	{"backup", cmd_backup, "a consistent copy of your data", cmd_backup_usage},
 	{"serve", cmd_serve, "the web app: open the address it prints in a browser", cmd_serve_usage},
+	{"person", cmd_person, "add or list the people whose records a database keeps", cmd_person_usage},
+	{"migrate", cmd_migrate, "copy SQLite files into one database, each as a new person", cmd_migrate_usage},
 };
 
 enum { NCOMMANDS = sizeof(commands) / sizeof(commands[0]) };
 
 static const char main_usage_head[] =
-	"usage: postura [--catalog DIR] [--db PATH] COMMAND [ARGS]\n"
+	"usage: postura [--catalog DIR] [--db PATH|URI] [--person ID] COMMAND [ARGS]\n"
 	"\n"
 	"postura: a safe, personal exercise programme for upper and mid back pain in\n"
 	"pregnancy and after birth. It does not diagnose; when a warning sign comes up it\n"
@@ -42,7 +44,10 @@ static const char main_usage_tail[] =
 	"\n"
 	"global options:\n"
 	"  --catalog DIR  read the exercise catalogue from DIR instead of the built-in one\n"
-	"  --db PATH      the database file to use\n"
+	"  --db PATH|URI  the database: an SQLite file, or postgresql://... (default:\n"
+	"                 $POSTURA_DB, else ~/.local/share/postura/postura.db)\n"
+	"  --person ID    whose records to read and write (default: $POSTURA_PERSON,\n"
+	"                 else 1, the one person of a new database; 'postura person list')\n"
 	"  -h, --help     show this help ('postura COMMAND --help' for a command)\n"
 	"  --version      show the version\n";
 
@@ -82,6 +87,7 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{"catalog", required_argument, NULL, 'c'},
 		{"db", required_argument, NULL, 'd'},
+		{"person", required_argument, NULL, 'p'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -91,12 +97,17 @@ int main(int argc, char **argv)
 	 * umask. The store and the writers also ask for 0600 themselves. */
 	umask(077);
 	struct cli c = {0};
+	cli_context(&c);
 	int o;
 	/* '+': stop at the command name; its own options are parsed by the command. */
 	while ((o = cli_getopt(argc, argv, "+:h", opts, "")) != -1) {
 		switch (o) {
 		case 'c': c.catalog_dir = optarg; break;
-		case 'd': c.db_path = optarg; break;
+		case 'd': c.db_target = optarg; break;
+		case 'p':
+			if (!cli_set_person(&c, optarg))
+				return EXIT_USAGE;
+			break;
 		case 'h': return main_help(stdout);
 		case 'V':
 			cli_puts("postura " PST_VERSION "\n");
@@ -132,6 +143,8 @@ int main(int argc, char **argv)
 	char **argv2 = argv + optind;
 	optind = 0;
 	int code = cmd->run(&c, argc2, argv2);
+	if (code != EXIT_OK && c.exit_code)
+		code = c.exit_code;
 	cli_free(&c);
 	return code;
 }

@@ -112,11 +112,85 @@ int cli_emit_buf(struct pst_buf *b, int code)
 	return cli_finish(code);
 }
 
+static struct cli *the_cli;
+
+void cli_context(struct cli *c)
+{
+	the_cli = c;
+}
+
+/* The commands that read or write a person's records take --db and --person after their
+ * name too (cli_getopt handles both): "postura checkin 3 --person 2". */
+static bool record_command(const char *cmd)
+{
+	static const char *const names[] = {"screen", "profile", "plan", "session", "checkin",
+					    "psfs", "history", "report", "handout", "export",
+					    "import", "backup", "serve"};
+	size_t n = strcspn(cmd, " ");
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+		if (strlen(names[i]) == n && strncmp(cmd, names[i], n) == 0)
+			return true;
+	return false;
+}
+
+bool cli_parse_person(const char *s, int64_t *id)
+{
+	if (!s || *s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	char *end;
+	long long v = strtoll(s, &end, 10);
+	if (errno || *end || v < 1)
+		return false;
+	*id = v;
+	return true;
+}
+
+bool cli_set_person(struct cli *c, const char *arg)
+{
+	int64_t id;
+	if (!cli_parse_person(arg, &id)) {
+		cli_error("--person: '%s' is not a person id (a whole number from 1; see 'postura "
+			  "person list')", arg);
+		return false;
+	}
+	c->person_arg = arg;
+	return true;
+}
+
+enum { OPT_DB = 0x7d01, OPT_PERSON = 0x7d02, LONGOPTS_MAX = 96 };
+
 int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts,
 	       const char *cmd)
 {
 	opterr = 0;
-	int o = getopt_long(argc, argv, shortopts, longopts, NULL);
+	static struct option all[LONGOPTS_MAX];
+	bool store_opts = the_cli && record_command(cmd);
+	if (store_opts) {
+		size_t n = 0;
+		while (longopts[n].name && n < LONGOPTS_MAX - 3) {
+			all[n] = longopts[n];
+			n++;
+		}
+		all[n++] = (struct option){"db", required_argument, NULL, OPT_DB};
+		all[n++] = (struct option){"person", required_argument, NULL, OPT_PERSON};
+		all[n] = (struct option){NULL, 0, NULL, 0};
+		longopts = all;
+	}
+	int o;
+	for (;;) {
+		o = getopt_long(argc, argv, shortopts, longopts, NULL);
+		if (store_opts && o == OPT_DB) {
+			the_cli->db_target = optarg;
+			continue;
+		}
+		if (store_opts && o == OPT_PERSON) {
+			if (!cli_set_person(the_cli, optarg))
+				return '?';
+			continue;
+		}
+		break;
+	}
 	if (o != '?' && o != ':')
 		return o;
 	const char *arg = argv[optind - 1];
@@ -210,6 +284,7 @@ void cli_free(struct cli *c)
 {
 	pst_catalog_free(c->cat_owned);
 	pst_store_close(c->store);
+	pst_db_close(c->db);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -277,30 +352,76 @@ bool cli_now(struct pst_time *now)
 	return true;
 }
 
+const char *cli_db_target(struct cli *c, char *buf, size_t size)
+{
+	const char *t = c->db_target;
+	if (!t || !*t)
+		t = getenv("POSTURA_DB");
+	if (t && *t)
+		return t;
+	if (pst_store_default_path(buf, size) != PST_OK) {
+		cli_error("cannot find or create the data directory ($XDG_DATA_HOME/postura or "
+			  "~/.local/share/postura); give a file with --db PATH");
+		return NULL;
+	}
+	return buf;
+}
+
+struct pst_db *cli_db(struct cli *c, bool ro)
+{
+	if (c->db && (ro || !c->db_ro))
+		return c->db;
+	/* Read-only, and now a command writes: the handle goes with its db. */
+	pst_store_close(c->store);
+	c->store = NULL;
+	pst_db_close(c->db);
+	c->db = NULL;
+	char path[4096], err[600];
+	const char *t = cli_db_target(c, path, sizeof path);
+	if (!t)
+		return NULL;
+	if (pst_db_open(t, ro ? PST_DB_READONLY : 0, &c->db, err, sizeof err) != PST_OK)
+		cli_error("%s", err);
+	else if (c->db->notice[0])
+		cli_error("note: %s", c->db->notice);
+	c->db_ro = ro;
+	return c->db;
+}
+
+bool cli_person_id(struct cli *c, int64_t *id)
+{
+	if (c->person_arg)
+		return cli_parse_person(c->person_arg, id); /* checked when given */
+	const char *env = getenv("POSTURA_PERSON");
+	if (env && *env) {
+		if (!cli_parse_person(env, id)) {
+			cli_error("POSTURA_PERSON: '%s' is not a person id (a whole number from 1; see "
+				  "'postura person list')", env);
+			c->exit_code = EXIT_USAGE;
+			return false;
+		}
+		return true;
+	}
+	*id = PST_PERSON_DEFAULT;
+	return true;
+}
+
 static struct pst_store *open_store(struct cli *c, bool ro)
 {
-	if (c->store && (ro || !c->store_ro))
+	if (c->store && (ro || !c->db_ro))
 		return c->store;
-	pst_store_close(c->store); /* read-only, and now a command writes */
-	c->store = NULL;
-	char path[4096], err[600];
-	const char *p = c->db_path;
-	if (!p) {
-		if (pst_store_default_path(path, sizeof path) != PST_OK) {
-			cli_error("cannot find or create the data directory ($XDG_DATA_HOME/postura or "
-				  "~/.local/share/postura); give a file with --db PATH");
-			return NULL;
-		}
-		p = path;
+	int64_t person;
+	if (!cli_person_id(c, &person))
+		return NULL;
+	struct pst_db *db = cli_db(c, ro);
+	if (!db)
+		return NULL;
+	int err = pst_store_person(db, person, &c->store);
+	if (err) {
+		cli_error("%s", db->errmsg);
+		if (err == PST_ENOTFOUND)
+			c->exit_code = EXIT_USAGE;
 	}
-	unsigned flags = ro ? PST_STORE_READONLY : 0;
-	if ((pst_store_is_pg_uri(p) ? pst_store_open_pg(p, flags, &c->store, err, sizeof err)
-				    : pst_store_open_sqlite_flags(p, flags, &c->store, err, sizeof err)) !=
-	    PST_OK)
-		cli_error("%s", err);
-	else if (c->store->notice[0])
-		cli_error("note: %s", c->store->notice);
-	c->store_ro = ro;
 	return c->store;
 }
 

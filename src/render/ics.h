@@ -21,7 +21,7 @@ enum { PST_ICS_ALARM_MIN = 10 };
 struct pst_ics {
 	const struct pst_plan *plan; /* NULL: no plan (a referral): a calendar with no events */
 	const struct pst_profile *profile; /* the reminder's time, zone and relief choice */
-	const char *person;   /* part of every UID: "1" */
+	const char *person;   /* part of every UID: the person's id in the store, "1" */
 	struct pst_time now;  /* DTSTAMP */
 	int64_t start_day;    /* the local day the events start from (the week's Monday) */
 	const char *url;      /* the web app's address for the description, or NULL */

@@ -1,15 +1,54 @@
 /*
- * Persistence behind one backend-neutral interface: a table of functions. SQLite is the
- * embedded default (store_sqlite.c); a PostgreSQL backend can follow without touching
- * the core. Every write is one transaction; a function either does all of its work or
- * none of it. Errors come back as enum pst_err with a message in the store (pst_store_
- * errmsg) that names the file.
+ * Persistence behind one backend-neutral interface, in two levels:
+ *
+ *   struct pst_db     one connection to one database (an SQLite file, or a PostgreSQL
+ *                     database given by a postgresql:// URI). It knows the people in
+ *                     it, copies it (backup), and can hold a transaction across many
+ *                     operations (migrate). It reads and writes no one's records.
+ *   struct pst_store  a handle scoped to ONE person, taken from a db. Its operations take
+ *                     no person id: the backend filters every statement it runs by the
+ *                     handle's person, so no code path can read or write another person's
+ *                     records by forgetting a filter.
+ *
+ * Both are tables of functions (ops) that each backend implements from this text: SQLite
+ * (store_sqlite.c, the embedded default) and PostgreSQL (store_pg.c). The schema is the
+ * same on both, with the same version numbers (schema.c: one migration list, the SQL for
+ * each dialect).
+ *
+ * The contract every backend keeps:
+ * - Every write is one transaction, acknowledged (PST_OK) only after it is durably
+ *   committed; an operation either does all of its work or none of it. Inside a db
+ *   transaction (pst_db_ops.begin) the operations join it instead: nothing is committed
+ *   before pst_db_ops.commit.
+ * - Every write to a person's records (profile_put, checkin_add, session_add, psfs_add,
+ *   psfs_rate, import, screening_put, calendar_token_put) also adds one to the person's version (the
+ *   `version` column of `person`), in the same transaction; data_version reads it.
+ * - Errors come back as enum pst_err; the message is in the errmsg of the object the
+ *   operation was called on (the handle's for store ops, the db's for db ops). It names
+ *   the database (the file's path, or the PostgreSQL host and database; never a
+ *   password) and what could not be done. Codes:
+ *     PST_EUNAVAILABLE  the database cannot be reached now (a server is down; the
+ *                   connection is reset and tried again on the next call): try later;
+ *     PST_EIO       the database failed, or the disk is full;
+ *     PST_EINVAL    the input breaks a rule of the store (e.g. a sixth PSFS activity,
+ *                   a person name too long);
+ *     PST_ENOTFOUND what the call names does not exist for this person (psfs_rate's
+ *                   activity id, pst_store_person's person);
+ *     PST_ENOMEM    out of memory;
+ *     PST_EREPLAY   not an error: a write sent again with its idempotency key wrote
+ *                   nothing (checkin_add, session_add).
+ * - Record ids (check-ins, sessions, activities) are unique in the whole database, not
+ *   per person. A person sees only their own: an id of someone else's record is as
+ *   unknown as an id that was never used (psfs_rate gives PST_ENOTFOUND).
+ * - A db and its handles belong to one thread at a time (a connection is not shared by
+ *   threads at once); give each thread its own db.
  */
 #ifndef PST_STORE_H
 #define PST_STORE_H
 
 #include "core/tracking.h"
 
+struct pst_db;
 struct pst_store;
 
 /* The safety answers last given: the JSON object of `postura screen` (question id to
@@ -42,7 +81,6 @@ struct pst_record_set {
 
 void pst_record_set_free(struct pst_record_set *rs);
 
-
 /* read_all flags. Free text (notes, activities, exercise ids) comes out neutralised
  * (core/utf8.h: every invalid byte or control character is U+FFFD), so nothing stored
  * before the checks at entry can reach a terminal, page or PDF raw. */
@@ -51,23 +89,42 @@ enum {
 	PST_READ_EXACT = 1 << 1, /* free text as stored (export, which checks it) */
 };
 
+/* import flags */
+enum { PST_IMPORT_NEW_IDS = 1 << 0 };
+
+/* --- one person's records: the handle ------------------------------------------ */
+
+/* Every operation acts on the handle's person only (s->person): what it reads is that
+ * person's, what it writes becomes that person's. */
 struct pst_store_ops {
-	const char *name; /* "sqlite" */
-	void (*close)(struct pst_store *s);
+	/* The saved profile; *found false (and out untouched) when none was saved. */
 	int (*profile_get)(struct pst_store *s, struct pst_saved_profile *out, bool *found);
+	/* Saves the profile (replacing the saved one) and the minutes a session from the
+	 * local day of sp->updated on (plan_minutes; the last saving of a day counts). */
 	int (*profile_put)(struct pst_store *s, const struct pst_saved_profile *sp);
 	/* The calendar subscription's token (web: /calendar/TOKEN.ics), copied into out
 	 * (size bytes); *found false when there is none. Not part of export or import. */
 	int (*calendar_token_get)(struct pst_store *s, char *out, size_t size, bool *found);
-	/* Replaces the token (NULL: revokes it, leaving none). */
+	/* Replaces the token (NULL: revokes it, leaving none); a write (the version). */
 	int (*calendar_token_put)(struct pst_store *s, const char *token, struct pst_time at);
+	/* Adds a check-in; *id (when not NULL) gets its new id. c->id is ignored unless
+	 * non-zero, when it asks for that id (import's rule below). c->idem_key (NULL: none)
+	 * is the idempotency key of the write: when this person already has a check-in
+	 * written with that key, nothing is written, *id gets that check-in's id and the
+	 * result is PST_EREPLAY (not an error: the first write's answer stands). Keys are a
+	 * person's own: another person's key never matches. */
 	int (*checkin_add)(struct pst_store *s, const struct pst_checkin *c, int64_t *id);
+	/* Adds a session with its exercises (in order); *id gets its new id. l->idem_key as
+	 * for checkin_add (a session's keys are apart from the check-ins'). */
 	int (*session_add)(struct pst_store *s, const struct pst_session_log *l, int64_t *id);
+	/* Adds a PSFS activity; PST_EINVAL when the person has PST_PSFS_MAX_ACTIVITIES. */
 	int (*psfs_add)(struct pst_store *s, const char *activity, struct pst_time at, int64_t *id);
-	/* PST_ENOTFOUND when id names no activity. */
+	/* Rates one of the person's activities. PST_ENOTFOUND when id names no activity of
+	 * this person (message: "no activity with id N (see 'postura psfs list')"). */
 	int (*psfs_rate)(struct pst_store *s, int64_t id, int score, struct pst_time at);
-	/* Reads everything recorded since the day since_day (INT64_MIN: all) into out.
-	 * flags: PST_READ_* to leave out what a caller does not need. */
+	/* Reads everything recorded since the day since_day (INT64_MIN: all) into out, in
+	 * one read transaction (a consistent picture while others write). flags: PST_READ_*
+	 * to leave out what a caller does not need. On error out is empty. */
 	int (*read_all)(struct pst_store *s, int64_t since_day, unsigned flags,
 			struct pst_record_set *out);
 	/* Everything, as read_all(INT64_MIN) gives it, but a part at a time, so that memory
@@ -77,70 +134,137 @@ struct pst_store_ops {
 	 * error from fn stops the reading and is returned as it is. One read transaction. */
 	int (*read_each)(struct pst_store *s, unsigned flags, size_t batch,
 			 int (*fn)(void *ctx, const struct pst_record_set *part), void *ctx);
-	/* Replaces nothing: adds every record of rs in one transaction, or none. */
-	int (*import)(struct pst_store *s, const struct pst_record_set *rs);
-	/* A consistent copy of the whole store to path (SQLite: the online backup API). */
-	int (*backup)(struct pst_store *s, const char *path);
+	/* Replaces nothing: adds every record of rs in one transaction, or none (the profile,
+	 * minutes and safety answers of rs, when it has them, replace the saved ones).
+	 * Record ids of rs are kept when free in the database; an id this person already
+	 * uses is an error (PST_EIO, as the database reports it: the same export imported
+	 * twice) whose message names the record ("check-in 3 (id 7) could not be added:
+	 * ...; nothing was imported"); a record whose id someone else's record uses gets a
+	 * new id silently (nothing about other people shows), and so do the records without
+	 * an id (0), all of them after the records that keep theirs, so a new id never
+	 * takes one a record of rs asks for. flags PST_IMPORT_NEW_IDS: every record gets a
+	 * new id (migrate). More than PST_PSFS_MAX_ACTIVITIES activities in all: PST_EINVAL. */
+	int (*import)(struct pst_store *s, const struct pst_record_set *rs, unsigned flags);
 	/* The last safety answers; *found false when none were saved. out->answers is the
 	 * caller's to free. */
 	int (*screening_get)(struct pst_store *s, struct pst_saved_screening *out, bool *found);
 	int (*screening_put)(struct pst_store *s, const struct pst_saved_screening *sc);
-	/* A number that changes when another process has written to the store since the
-	 * last call (this handle's own writes leave it alone): a cache over the store
-	 * compares it to know its pages are stale. */
+	/* The person's version: a number that grows with every committed write to this
+	 * person's records, by this or any other connection or process (it is bumped in the
+	 * write's own transaction). The same number twice means the same records: a page
+	 * cache (in any process) keyed by it is never stale. One indexed read. */
 	int (*data_version)(struct pst_store *s, int64_t *v);
 };
 
 struct pst_store {
-	const struct pst_store_ops *ops;
+	const struct pst_store_ops *ops; /* the db's backend's */
+	struct pst_db *db;
+	int64_t person; /* whose records; set once by pst_store_person */
+	bool owns_db;   /* pst_store_open: closing the handle closes the db */
+	char errmsg[512];
+};
+
+/*
+ * A handle on person's records in db: PST_ENOTFOUND when db has no such person (the
+ * message, in db->errmsg, names the id and the database). The handle stays valid until
+ * pst_store_close; close it before its db. Many handles (of different people) may be
+ * taken from one db and used in turn.
+ */
+int pst_store_person(struct pst_db *db, int64_t person, struct pst_store **out);
+
+/* Frees the handle (and its db when the handle owns it). NULL is ignored. */
+void pst_store_close(struct pst_store *s);
+
+/* --- the database ---------------------------------------------------------------- */
+
+/* A person in the database (person_list). */
+enum { PST_PERSON_NAME_MAX = 120 }; /* bytes of UTF-8 */
+struct pst_person {
+	int64_t id;
+	char name[PST_PERSON_NAME_MAX + 1]; /* "" when none was given */
+	int64_t created_epoch;              /* when the person was added (UTC seconds) */
+};
+
+struct pst_db_ops {
+	const char *name; /* "sqlite", "postgresql" */
+	/* Closes the connection (rolling back a transaction left open). */
+	void (*close)(struct pst_db *db);
+	/* Adds a person with no records (name: "" or NULL for none; checked with
+	 * pst_person_name_check, PST_EINVAL) and gives the new id, in one transaction. */
+	int (*person_add)(struct pst_db *db, const char *name, int64_t *id);
+	/* Every person, by id: *out is malloc'd (the caller frees it), *n entries. */
+	int (*person_list)(struct pst_db *db, struct pst_person **out, size_t *n);
+	/* *exists: whether a person with this id is in the database. */
+	int (*person_exists)(struct pst_db *db, int64_t id, bool *exists);
+	/* A transaction over everything done through this db and its handles until commit
+	 * or rollback: the operations join it (none commits on its own), so a failure
+	 * anywhere can undo all (migrate's all or nothing). Not nested: begin inside a
+	 * transaction is PST_EINVAL. After an operation fails inside it, only rollback is
+	 * meaningful. commit makes everything durable at once, or (PST_EIO) nothing. */
+	int (*begin)(struct pst_db *db);
+	int (*commit)(struct pst_db *db);
+	void (*rollback)(struct pst_db *db);
+	/* A consistent copy of the whole database (every person) to path, a file created
+	 * 0600 that must not exist yet. SQLite: the online backup API. A backend that cannot
+	 * (PostgreSQL) returns PST_EINVAL with a message saying what to use instead. */
+	int (*backup)(struct pst_db *db, const char *path);
+};
+
+struct pst_db {
+	const struct pst_db_ops *ops;
+	const struct pst_store_ops *store_ops; /* the handles' ops */
+	/* What messages call the database: the file's path, or "host:port/dbname" of a
+	 * URI (never a password). Owned by the backend. */
+	const char *where;
 	char errmsg[512];
 	/* Set by open when it changed something the person should know about (texts
 	 * repaired by a migration); a front end shows it once. Empty otherwise. */
 	char notice[640];
 };
 
-/*
- * Opens (creating when missing) the SQLite store at path, applying schema migrations.
- * A database newer than this program, or a file that is not a database, is refused
- * with a message naming the file, and left untouched. On failure *out is NULL and,
- * when errmsg is not NULL, the reason is copied into it (size bytes).
- */
-int pst_store_open_sqlite(const char *path, struct pst_store **out, char *errmsg, size_t size);
-
-/* Open flags. PST_STORE_READONLY: for commands that only read (history, export, plan,
- * report...). The database is opened read-only, so it can be read in a directory (or
- * from a file) it cannot write to: SQLite's mode=ro, or immutable when nobody can be
+/* Open flags. PST_DB_READONLY: for commands that only read (history, export, plan,
+ * report...). SQLite: the database is opened read-only, so it can be read in a directory
+ * (or from a file) it cannot write to: SQLite's mode=ro, or immutable when nobody can be
  * writing it (no -wal file in a directory this process cannot write). A missing file, or
- * one whose schema is older than this program, is opened for writing as without the
- * flag (created, migrated). Writes through a read-only store fail. */
-enum { PST_STORE_READONLY = 1 << 0 };
-int pst_store_open_sqlite_flags(const char *path, unsigned flags, struct pst_store **out,
-				char *errmsg, size_t size);
+ * one whose schema is older than this program, is opened for writing as without the flag
+ * (created, migrated). Writes through a read-only db fail. PostgreSQL: no difference
+ * (a server's database is read and written alike). */
+enum { PST_DB_READONLY = 1 << 0 };
 
 /*
- * Opens the PostgreSQL store at uri (postgresql://USER:PASSWORD@HOST:PORT/DATABASE or
- * postgres://..., any libpq URI), applying the same schema migrations in PostgreSQL's
- * dialect; a database newer than this program is refused. Messages name the host, port
- * and database, never the password. PST_EUNAVAILABLE when the server cannot be reached;
- * every operation returns it too while the server is down (the connection is reset and
- * a read tried once more). flags: as for SQLite (read-only makes no difference here).
+ * Opens the database target: a PostgreSQL URI when it starts with "postgresql://" or
+ * "postgres://" (pst_db_target_is_pg), else the path of an SQLite file (created 0600
+ * when missing). Applies the schema migrations (schema.c). A database newer than this
+ * program, or a file that is not a database, is refused with a message naming it, and
+ * left untouched. A new database has one person, id 1 (the embedded default). On
+ * failure *out is NULL and, when errmsg is not NULL, the reason is copied into it (size
+ * bytes).
  */
-int pst_store_open_pg(const char *uri, unsigned flags, struct pst_store **out, char *errmsg,
-		      size_t size);
-/* True when s starts with postgresql:// or postgres:// (a PostgreSQL store). */
-bool pst_store_is_pg_uri(const char *s);
+int pst_db_open(const char *target, unsigned flags, struct pst_db **out, char *errmsg,
+		size_t size);
+bool pst_db_target_is_pg(const char *target);
+
+/* Closes db (NULL is ignored). Its handles must be closed first. */
+void pst_db_close(struct pst_db *db);
+
+/* Opens target (pst_db_open) and takes a handle on person (pst_store_person); the handle
+ * owns the db. Errors as for both, the message in errmsg. */
+int pst_store_open(const char *target, unsigned flags, int64_t person, struct pst_store **out,
+		   char *errmsg, size_t size);
+
+/* The person of an embedded store: the only one until `postura person add`, and the one
+ * used when no --person / POSTURA_PERSON is given. */
+enum { PST_PERSON_DEFAULT = 1 };
+
+/* Whether name can name a person: at most PST_PERSON_NAME_MAX bytes of UTF-8 with no
+ * control characters. Otherwise false with the reason in why. */
+bool pst_person_name_check(const char *name, char *why, size_t size);
 
 /* The default path: $XDG_DATA_HOME/postura/postura.db, else ~/.local/share/postura/
  * postura.db. Creates the directory. Writes into buf; returns PST_OK or PST_EIO. */
 int pst_store_default_path(char *buf, size_t size);
 
-static inline void pst_store_close(struct pst_store *s)
-{
-	if (s)
-		s->ops->close(s);
-}
-
-/* The schema version this program writes. */
+/* The schema version this program writes (the length of the migration list). */
 extern const int pst_store_schema_version;
 
 #endif

@@ -13,109 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store.h"
-
-/* Migrations, in order; index i brings the schema to version i + 1, as store_sqlite.c's
- * list (the same numbers, the same tables, PostgreSQL's types). Never edit a landed
- * migration: add a new one, to both lists. */
-static const char *const pg_migrations[] = {
-	/* 1: the person's records. */
-	"CREATE TABLE person ("
-	"  id BIGSERIAL PRIMARY KEY,"
-	"  created_epoch BIGINT NOT NULL);"
-	"CREATE TABLE profile ("
-	"  person_id BIGINT PRIMARY KEY REFERENCES person(id) ON DELETE CASCADE,"
-	"  stage TEXT NOT NULL CHECK (stage IN ('pregnancy', 'postpartum')),"
-	"  weeks INTEGER NOT NULL CHECK (weeks BETWEEN 0 AND 104),"
-	"  anchor_day BIGINT NOT NULL,"
-	"  birth TEXT NOT NULL CHECK (birth IN ('unknown', 'vaginal', 'caesarean')),"
-	"  feeding TEXT NOT NULL CHECK (feeding IN ('unknown', 'breast', 'bottle', 'mixed')),"
-	"  pain INTEGER CHECK (pain IS NULL OR pain BETWEEN 0 AND 10),"
-	"  areas TEXT NOT NULL, triggers TEXT NOT NULL, equipment TEXT NOT NULL,"
-	"  avoid TEXT NOT NULL,"
-	"  minutes INTEGER NOT NULL CHECK (minutes BETWEEN 3 AND 60),"
-	"  updated_epoch BIGINT NOT NULL, updated_offset INTEGER NOT NULL);"
-	"CREATE TABLE checkin ("
-	"  id BIGSERIAL PRIMARY KEY,"
-	"  person_id BIGINT NOT NULL REFERENCES person(id) ON DELETE CASCADE,"
-	"  at_epoch BIGINT NOT NULL, at_offset INTEGER NOT NULL, day BIGINT NOT NULL,"
-	"  pain INTEGER NOT NULL CHECK (pain BETWEEN 0 AND 10),"
-	"  areas TEXT NOT NULL, note TEXT);"
-	"CREATE INDEX checkin_person_time ON checkin(person_id, at_epoch);"
-	"CREATE TABLE session ("
-	"  id BIGSERIAL PRIMARY KEY,"
-	"  person_id BIGINT NOT NULL REFERENCES person(id) ON DELETE CASCADE,"
-	"  at_epoch BIGINT NOT NULL, at_offset INTEGER NOT NULL, day BIGINT NOT NULL,"
-	"  pain_before INTEGER NOT NULL CHECK (pain_before BETWEEN 0 AND 10),"
-	"  pain_after INTEGER NOT NULL CHECK (pain_after BETWEEN 0 AND 10));"
-	"CREATE INDEX session_person_time ON session(person_id, at_epoch);"
-	"CREATE TABLE session_exercise ("
-	"  session_id BIGINT NOT NULL REFERENCES session(id) ON DELETE CASCADE,"
-	"  seq INTEGER NOT NULL,"
-	"  exercise_id TEXT NOT NULL,"
-	"  feedback TEXT NOT NULL CHECK (feedback IN ('easy', 'right', 'hard', 'hurt')),"
-	"  pain INTEGER CHECK (pain IS NULL OR pain BETWEEN 0 AND 10),"
-	"  PRIMARY KEY (session_id, seq));"
-	"CREATE TABLE psfs_activity ("
-	"  id BIGSERIAL PRIMARY KEY,"
-	"  person_id BIGINT NOT NULL REFERENCES person(id) ON DELETE CASCADE,"
-	"  activity TEXT NOT NULL,"
-	"  created_epoch BIGINT NOT NULL, created_offset INTEGER NOT NULL);"
-	"CREATE TABLE psfs_rating ("
-	"  id BIGSERIAL PRIMARY KEY,"
-	"  activity_id BIGINT NOT NULL REFERENCES psfs_activity(id) ON DELETE CASCADE,"
-	"  at_epoch BIGINT NOT NULL, at_offset INTEGER NOT NULL,"
-	"  score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 10));"
-	"CREATE INDEX psfs_rating_activity ON psfs_rating(activity_id, at_epoch);"
-	"INSERT INTO person(id, created_epoch) VALUES (1, extract(epoch FROM now())::bigint);"
-	"SELECT setval('person_id_seq', 1);",
-	/* 2: the safety answers last given. */
-	"CREATE TABLE screening ("
-	"  person_id BIGINT PRIMARY KEY REFERENCES person(id) ON DELETE CASCADE,"
-	"  stages INTEGER NOT NULL,"
-	"  answers TEXT NOT NULL,"
-	"  at_epoch BIGINT NOT NULL, at_offset INTEGER NOT NULL);",
-	/* 3: the minutes a session over time. */
-	"CREATE TABLE plan_minutes ("
-	"  person_id BIGINT NOT NULL REFERENCES person(id) ON DELETE CASCADE,"
-	"  day BIGINT NOT NULL,"
-	"  minutes INTEGER NOT NULL CHECK (minutes BETWEEN 3 AND 60),"
-	"  PRIMARY KEY (person_id, day));"
-	"INSERT INTO plan_minutes (person_id, day, minutes)"
-	"  SELECT person_id, (updated_epoch + updated_offset * 60) / 86400, minutes FROM profile;",
-	/* 4: the conditions that shape the plan, and the country. */
-	"ALTER TABLE profile ADD COLUMN conditions TEXT NOT NULL DEFAULT '';"
-	"ALTER TABLE profile ADD COLUMN country TEXT NOT NULL DEFAULT ''"
-	"  CHECK (country = '' OR length(country) = 2);",
-	/* 5: SQLite's repair of texts older versions let in unchecked. No postura before
-	 * the checks at entry ever wrote to PostgreSQL (and PostgreSQL refuses text that is
-	 * not UTF-8): nothing to repair. */
-	"SELECT 1;",
-	/* 6: the idempotency key of the write that made a check-in or a session (the web
-	 * app's offline outbox sends a write again until acknowledged); unique per person,
-	 * NULL for everything else. */
-	"ALTER TABLE checkin ADD COLUMN idem_key TEXT;"
-	"ALTER TABLE session ADD COLUMN idem_key TEXT;"
-	"CREATE UNIQUE INDEX checkin_idem ON checkin(person_id, idem_key);"
-	"CREATE UNIQUE INDEX session_idem ON session(person_id, idem_key);",
-	/* 7: calendar reminders: the reminder's time, its time zone, the daily relief-break
-	 * choice; the calendar subscription's token. */
-	"ALTER TABLE profile ADD COLUMN remind_at INTEGER NOT NULL DEFAULT 1170"
-	"  CHECK (remind_at BETWEEN 0 AND 1439);"
-	"ALTER TABLE profile ADD COLUMN timezone TEXT NOT NULL DEFAULT '';"
-	"ALTER TABLE profile ADD COLUMN relief_reminder INTEGER NOT NULL DEFAULT 0"
-	"  CHECK (relief_reminder IN (0, 1));"
-	"CREATE TABLE calendar_token ("
-	"  person_id BIGINT PRIMARY KEY REFERENCES person(id) ON DELETE CASCADE,"
-	"  token TEXT NOT NULL UNIQUE,"
-	"  created_epoch BIGINT NOT NULL);",
-};
-
-_Static_assert(sizeof pg_migrations / sizeof *pg_migrations == 7,
-	       "one PostgreSQL migration for each of store_sqlite.c's");
-
-/* The one person of a store today; the person-scoped interface will pass real ids. */
-enum { PERSON = 1 };
+#include "backend.h"
 
 /* Statements prepared once per connection (named "pN"), on first use. */
 enum {
@@ -209,8 +107,12 @@ static const char *const stmt_sql[S__MAX] = {
 	[S_CAL_PUT] = "INSERT INTO calendar_token (person_id, token, created_epoch) VALUES ($1,$2,$3)",
 };
 
+/* One connection (struct pst_db); the handles are store.c's. Each store op starts with
+ * enter(): messages go to the handle, statements bind the handle's person. */
 struct pg {
-	struct pst_store base;
+	struct pst_db base;
+	char *err;           /* where fail() writes: the errmsg of the object called */
+	bool in_db_tx;       /* a db transaction (db_begin) is open: operations join it */
 	PGconn *conn;
 	char where[400];     /* 'database "d" on host h port p', for messages */
 	char secret[256];    /* the password given, to keep it out of any message */
@@ -241,9 +143,9 @@ __attribute__((format(printf, 3, 4))) static int fail(struct pg *g, int err, con
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(g->base.errmsg, sizeof g->base.errmsg, fmt, ap);
+	vsnprintf(g->err, sizeof g->base.errmsg, fmt, ap);
 	va_end(ap);
-	scrub(g, g->base.errmsg);
+	scrub(g, g->err);
 	return err;
 }
 
@@ -388,6 +290,39 @@ static int vint(const PGresult *r, int row, int col)
 
 /* --- connection and transactions ------------------------------------------------ */
 
+/* A store op on handle s: messages go to the handle, statements bind its person. */
+static struct pg *enter(struct pst_store *s)
+{
+	struct pg *g = (struct pg *)s->db;
+	g->err = s->errmsg;
+	g->person = s->person;
+	return g;
+}
+
+/* A db op: messages go to the db; no person. */
+static struct pg *enter_db(struct pst_db *db)
+{
+	struct pg *g = (struct pg *)db;
+	g->err = g->base.errmsg;
+	g->person = 0;
+	return g;
+}
+
+/* The person's version goes up with every write to their records, in the write's own
+ * transaction (data_version). A db op (no person) bumps nothing. */
+static int bump(struct pg *g)
+{
+	if (g->person <= 0)
+		return PST_OK;
+	struct params p = {0};
+	p_int(&p, g->person);
+	PGresult *r = PQexecParams(g->conn, "UPDATE person SET version = version + 1 WHERE id = $1",
+				   1, NULL, p.v, NULL, NULL, 0);
+	int err = PQresultStatus(r) == PGRES_COMMAND_OK ? PST_OK : dberr(g, r, "cannot save");
+	PQclear(r);
+	return err;
+}
+
 /* A broken connection is reset (statements are prepared again on the new one). */
 static int ensure(struct pg *g)
 {
@@ -424,6 +359,13 @@ enum { TX_READ, TX_WRITE };
 static int in_tx(struct pg *g, int kind, int (*body)(struct pg *g, void *arg), void *arg)
 {
 	g->delivered = false;
+	if (g->in_db_tx) {
+		/* Inside a db transaction (db_begin): its commit or rollback decides. */
+		int err = body(g, arg);
+		if (!err && kind == TX_WRITE)
+			err = bump(g);
+		return err;
+	}
 	for (int attempt = 0;; attempt++) {
 		int err = ensure(g);
 		if (err)
@@ -432,6 +374,8 @@ static int in_tx(struct pg *g, int kind, int (*body)(struct pg *g, void *arg), v
 			     "cannot start a transaction");
 		if (!err)
 			err = body(g, arg);
+		if (!err && kind == TX_WRITE)
+			err = bump(g);
 		if (!err) {
 			PGresult *r = PQexec(g->conn, "COMMIT");
 			ExecStatusType s = PQresultStatus(r);
@@ -558,7 +502,7 @@ static int profile_get_body(struct pg *g, void *arg)
 static int profile_get(struct pst_store *s, struct pst_saved_profile *out, bool *found)
 {
 	struct profile_arg a = {out, found, NULL};
-	return in_tx((struct pg *)s, TX_READ, profile_get_body, &a);
+	return in_tx(enter(s), TX_READ, profile_get_body, &a);
 }
 
 static int minutes_write(struct pg *g, const struct pst_minutes_change *mc)
@@ -617,7 +561,7 @@ static int profile_put_body(struct pg *g, void *arg)
 static int profile_put(struct pst_store *s, const struct pst_saved_profile *sp)
 {
 	struct profile_arg a = {NULL, NULL, sp};
-	return in_tx((struct pg *)s, TX_WRITE, profile_put_body, &a);
+	return in_tx(enter(s), TX_WRITE, profile_put_body, &a);
 }
 
 /* --- the calendar subscription ---------------------------------------------------- */
@@ -655,7 +599,7 @@ static int calendar_token_get(struct pst_store *s, char *out, size_t size, bool 
 {
 	struct cal_arg a = {out, size, found, NULL, {0, 0}};
 	*found = false;
-	return in_tx((struct pg *)s, TX_READ, cal_get_body, &a);
+	return in_tx(enter(s), TX_READ, cal_get_body, &a);
 }
 
 static int cal_put_body(struct pg *g, void *arg)
@@ -676,7 +620,7 @@ static int cal_put_body(struct pg *g, void *arg)
 static int calendar_token_put(struct pst_store *s, const char *token, struct pst_time at)
 {
 	struct cal_arg a = {NULL, 0, NULL, token, at};
-	return in_tx((struct pg *)s, TX_WRITE, cal_put_body, &a);
+	return in_tx(enter(s), TX_WRITE, cal_put_body, &a);
 }
 
 /* --- check-ins, sessions, PSFS ---------------------------------------------------- */
@@ -747,7 +691,7 @@ static int checkin_body(struct pg *g, void *arg)
 static int checkin_add(struct pst_store *s, const struct pst_checkin *c, int64_t *id)
 {
 	struct add_arg a = {.in = c, .id = id};
-	int err = in_tx((struct pg *)s, TX_WRITE, checkin_body, &a);
+	int err = in_tx(enter(s), TX_WRITE, checkin_body, &a);
 	if ((!err || err == PST_EREPLAY) && id)
 		*id = a.id_out;
 	return err;
@@ -805,7 +749,7 @@ static int session_body(struct pg *g, void *arg)
 static int session_add(struct pst_store *s, const struct pst_session_log *l, int64_t *id)
 {
 	struct add_arg a = {.in = l, .id = id};
-	int err = in_tx((struct pg *)s, TX_WRITE, session_body, &a);
+	int err = in_tx(enter(s), TX_WRITE, session_body, &a);
 	if ((!err || err == PST_EREPLAY) && id)
 		*id = a.id_out;
 	return err;
@@ -870,7 +814,7 @@ static int psfs_add_body(struct pg *g, void *arg)
 static int psfs_add(struct pst_store *s, const char *activity, struct pst_time at, int64_t *id)
 {
 	struct add_arg a = {.text = activity, .at = at, .id = id};
-	int err = in_tx((struct pg *)s, TX_WRITE, psfs_add_body, &a);
+	int err = in_tx(enter(s), TX_WRITE, psfs_add_body, &a);
 	if (!err && id)
 		*id = a.id_out;
 	return err;
@@ -905,7 +849,7 @@ static int psfs_rate_body(struct pg *g, void *arg)
 static int psfs_rate(struct pst_store *s, int64_t id, int score, struct pst_time at)
 {
 	struct add_arg a = {.in = &id, .score = score, .at = at};
-	return in_tx((struct pg *)s, TX_WRITE, psfs_rate_body, &a);
+	return in_tx(enter(s), TX_WRITE, psfs_rate_body, &a);
 }
 
 /* --- screening ------------------------------------------------------------------ */
@@ -947,7 +891,7 @@ static int screening_get_body(struct pg *g, void *arg)
 static int screening_get(struct pst_store *s, struct pst_saved_screening *out, bool *found)
 {
 	struct screen_arg a = {out, found, NULL};
-	struct pg *g = (struct pg *)s;
+	struct pg *g = enter(s);
 	int err = in_tx(g, TX_READ, screening_get_body, &a);
 	if (err && *found) {
 		free(out->answers);
@@ -976,7 +920,7 @@ static int screening_put_body(struct pg *g, void *arg)
 static int screening_put(struct pst_store *s, const struct pst_saved_screening *sc)
 {
 	struct screen_arg a = {NULL, NULL, sc};
-	return in_tx((struct pg *)s, TX_WRITE, screening_put_body, &a);
+	return in_tx(enter(s), TX_WRITE, screening_put_body, &a);
 }
 
 /* --- reading ------------------------------------------------------------------------ */
@@ -1341,7 +1285,7 @@ static int read_all(struct pst_store *s, int64_t since_day, unsigned flags,
 {
 	memset(out, 0, sizeof(*out));
 	struct read_arg a = {.since = since_day, .flags = flags, .out = out};
-	int err = in_tx((struct pg *)s, TX_READ, read_all_body, &a);
+	int err = in_tx(enter(s), TX_READ, read_all_body, &a);
 	if (err)
 		pst_record_set_free(out);
 	return err;
@@ -1380,7 +1324,7 @@ static int read_each(struct pst_store *s, unsigned flags, size_t batch,
 		     int (*fn)(void *ctx, const struct pst_record_set *part), void *ctx)
 {
 	struct read_arg a = {.flags = flags, .each = {fn, ctx, batch ? batch : 1}};
-	return in_tx((struct pg *)s, TX_READ, read_each_body, &a);
+	return in_tx(enter(s), TX_READ, read_each_body, &a);
 }
 
 /* After rows were added with their own ids, the next id of each table comes after them. */
@@ -1397,13 +1341,51 @@ static int bump_sequences(struct pg *g)
 		      "cannot import");
 }
 
+/* The id a record asks for (import): kept when free, or when this person's (the insert
+ * then fails as a duplicate); 0 (a new one) when someone else's record has it, so that
+ * nothing about other people shows. table is one of ours, never input. */
+static int wanted_id(struct pg *g, const char *table, int64_t id, int64_t *use)
+{
+	*use = id;
+	if (!id)
+		return PST_OK;
+	char sql[96];
+	snprintf(sql, sizeof sql, "SELECT person_id FROM %s WHERE id = $1", table);
+	struct params p = {0};
+	p_int(&p, id);
+	PGresult *r = PQexecParams(g->conn, sql, 1, NULL, p.v, NULL, NULL, 0);
+	int err = PQresultStatus(r) == PGRES_TUPLES_OK ? PST_OK : dberr(g, r, "cannot look up a record");
+	if (!err && PQntuples(r) == 1 && vll(r, 0, 0) != g->person)
+		*use = 0;
+	PQclear(r);
+	return err;
+}
+
+/* As in store_sqlite.c: the first pass writes the records that keep their ids, the
+ * second those that get new ones (after the sequences moved past the kept ids), so a
+ * new id never takes the id a record of the import keeps. */
+static int import_id(struct pg *g, unsigned flags, int pass, const char *table, int64_t id,
+		     int64_t *want, bool *now)
+{
+	*want = 0;
+	if (flags & PST_IMPORT_NEW_IDS) {
+		*now = pass == 1;
+		return PST_OK;
+	}
+	int err = wanted_id(g, table, id, want);
+	*now = pass == 0 ? *want != 0 : *want == 0;
+	return err;
+}
+
 struct import_arg {
 	const struct pst_record_set *rs;
+	unsigned flags;
 };
 
 static int import_body(struct pg *g, void *arg)
 {
 	const struct pst_record_set *rs = ((struct import_arg *)arg)->rs;
+	unsigned flags = ((struct import_arg *)arg)->flags;
 	int err;
 	if (rs->has_profile && (err = profile_write(g, &rs->profile)))
 		return err;
@@ -1413,32 +1395,52 @@ static int import_body(struct pg *g, void *arg)
 	if (rs->has_screening && (err = screening_write(g, &rs->screening)))
 		return err;
 	const char *why = g->why;
-	for (size_t i = 0; i < rs->ncheckins; i++)
-		if ((err = checkin_write(g, &rs->checkins[i], NULL))) {
-			if (g->lost)
+	int64_t want;
+	bool now;
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass == 1 && (err = bump_sequences(g)))
+			return err;
+		for (size_t i = 0; i < rs->ncheckins; i++) {
+			struct pst_checkin c = rs->checkins[i];
+			if ((err = import_id(g, flags, pass, "checkin", c.id, &want, &now)))
 				return err;
-			return fail(g, err, "check-in %zu (id %lld) could not be added: %s; nothing was "
-				    "imported", i + 1, (long long)rs->checkins[i].id, why);
+			c.id = want;
+			if (now && (err = checkin_write(g, &c, NULL))) {
+				if (g->lost)
+					return err;
+				return fail(g, err, "check-in %zu (id %lld) could not be added: %s; nothing "
+					    "was imported", i + 1, (long long)rs->checkins[i].id, why);
+			}
 		}
-	for (size_t i = 0; i < rs->nsessions; i++)
-		if ((err = session_write(g, &rs->sessions[i], NULL))) {
-			if (g->lost)
+		for (size_t i = 0; i < rs->nsessions; i++) {
+			struct pst_session_log l = rs->sessions[i];
+			if ((err = import_id(g, flags, pass, "session", l.id, &want, &now)))
 				return err;
-			return fail(g, err, "session %zu (id %lld) could not be added: %s; nothing was "
-				    "imported", i + 1, (long long)rs->sessions[i].id, why);
+			l.id = want;
+			if (now && (err = session_write(g, &l, NULL))) {
+				if (g->lost)
+					return err;
+				return fail(g, err, "session %zu (id %lld) could not be added: %s; nothing "
+					    "was imported", i + 1, (long long)rs->sessions[i].id, why);
+			}
 		}
-	for (size_t i = 0; i < rs->npsfs; i++) {
-		const struct pst_psfs_activity *a = &rs->psfs[i];
-		int64_t id;
-		if ((err = psfs_activity_write(g, a->id, a->activity, a->created, &id))) {
-			if (g->lost)
+		for (size_t i = 0; i < rs->npsfs; i++) {
+			const struct pst_psfs_activity *a = &rs->psfs[i];
+			int64_t id;
+			if ((err = import_id(g, flags, pass, "psfs_activity", a->id, &want, &now)))
 				return err;
-			return fail(g, err, "activity %zu (id %lld) could not be added: %s; nothing was "
-				    "imported", i + 1, (long long)a->id, why);
+			if (!now)
+				continue;
+			if ((err = psfs_activity_write(g, want, a->activity, a->created, &id))) {
+				if (g->lost)
+					return err;
+				return fail(g, err, "activity %zu (id %lld) could not be added: %s; nothing "
+					    "was imported", i + 1, (long long)a->id, why);
+			}
+			for (size_t k = 0; k < a->nratings; k++)
+				if ((err = psfs_rating_write(g, id, a->ratings[k].score, a->ratings[k].at)))
+					return err;
 		}
-		for (size_t k = 0; k < a->nratings; k++)
-			if ((err = psfs_rating_write(g, id, a->ratings[k].score, a->ratings[k].at)))
-				return err;
 	}
 	int n = 0;
 	if ((err = psfs_count(g, &n)))
@@ -1451,16 +1453,16 @@ static int import_body(struct pg *g, void *arg)
 	return bump_sequences(g);
 }
 
-static int import(struct pst_store *s, const struct pst_record_set *rs)
+static int import(struct pst_store *s, const struct pst_record_set *rs, unsigned flags)
 {
-	struct import_arg a = {rs};
-	return in_tx((struct pg *)s, TX_WRITE, import_body, &a);
+	struct import_arg a = {rs, flags};
+	return in_tx(enter(s), TX_WRITE, import_body, &a);
 }
 
 /* A file copy of a server's database is not how PostgreSQL is backed up: pg_dump is. */
-static int backup(struct pst_store *s, const char *path)
+static int backup(struct pst_db *db, const char *path)
 {
-	struct pg *g = (struct pg *)s;
+	struct pg *g = enter_db(db);
 	return fail(g, PST_EINVAL,
 		    "%s: backup makes a copy of an SQLite file; a PostgreSQL store is backed up with "
 		    "PostgreSQL's own tools: pg_dump (for example pg_dump --format=custom "
@@ -1469,28 +1471,19 @@ static int backup(struct pst_store *s, const char *path)
 		    g->where, path);
 }
 
-/* A number that changes with every write by anyone: the total of the person's rows and
- * the newest row ids (the person-scoped store will keep a version bumped by every
- * write). */
+/* The person's version (bumped by every write to their records, by any connection). */
 static int data_version_body(struct pg *g, void *arg)
 {
 	int64_t *v = arg;
 	struct params p = {0};
 	p_int(&p, g->person);
-	PGresult *r = PQexecParams(
-		g->conn,
-		"SELECT (SELECT coalesce(sum(x), 0) FROM ("
-		" SELECT count(*) + coalesce(max(id), 0) AS x FROM checkin WHERE person_id = $1"
-		" UNION ALL SELECT count(*) + coalesce(max(id), 0) FROM session WHERE person_id = $1"
-		" UNION ALL SELECT count(*) + coalesce(max(r.id), 0) FROM psfs_rating r JOIN"
-		"   psfs_activity a ON a.id = r.activity_id WHERE a.person_id = $1"
-		" UNION ALL SELECT count(*) + coalesce(max(id), 0) FROM psfs_activity WHERE person_id = $1"
-		" UNION ALL SELECT coalesce(max(updated_epoch), 0) FROM profile WHERE person_id = $1"
-		" UNION ALL SELECT coalesce(max(at_epoch), 0) FROM screening WHERE person_id = $1"
-		") t)::bigint",
-		1, NULL, p.v, NULL, NULL, 0);
+	PGresult *r = PQexecParams(g->conn, "SELECT version FROM person WHERE id = $1", 1, NULL, p.v,
+				   NULL, NULL, 0);
 	int err = PQresultStatus(r) == PGRES_TUPLES_OK ? PST_OK
 							: dberr(g, r, "cannot read the data version");
+	if (!err && PQntuples(r) != 1)
+		err = fail(g, PST_EIO, "%s: there is no person with id %lld", g->where,
+			   (long long)g->person);
 	if (!err)
 		*v = vll(r, 0, 0);
 	PQclear(r);
@@ -1499,20 +1492,155 @@ static int data_version_body(struct pg *g, void *arg)
 
 static int data_version(struct pst_store *s, int64_t *v)
 {
-	return in_tx((struct pg *)s, TX_READ, data_version_body, v);
+	return in_tx(enter(s), TX_READ, data_version_body, v);
 }
 
-static void close_store(struct pst_store *s)
+/* --- the database: people, transactions -------------------------------------------- */
+
+struct person_arg {
+	const char *name;
+	int64_t id;
+	bool exists;
+	struct pst_person *v;
+	size_t n;
+};
+
+static int person_add_body(struct pg *g, void *arg)
 {
-	struct pg *g = (struct pg *)s;
+	struct person_arg *a = arg;
+	const char *v[1] = {a->name ? a->name : ""};
+	PGresult *r = PQexecParams(g->conn,
+				   "INSERT INTO person (created_epoch, name, version)"
+				   " VALUES (extract(epoch FROM now())::bigint, $1, 0) RETURNING id",
+				   1, NULL, v, NULL, NULL, 0);
+	int err = PQresultStatus(r) == PGRES_TUPLES_OK ? PST_OK : dberr(g, r, "cannot add a person");
+	if (!err)
+		a->id = vll(r, 0, 0);
+	PQclear(r);
+	return err;
+}
+
+static int person_add(struct pst_db *db, const char *name, int64_t *id)
+{
+	struct pg *g = enter_db(db);
+	char why[300];
+	if (!pst_person_name_check(name, why, sizeof why))
+		return fail(g, PST_EINVAL, "%s", why);
+	struct person_arg a = {.name = name};
+	int err = in_tx(g, TX_WRITE, person_add_body, &a);
+	if (!err)
+		*id = a.id;
+	return err;
+}
+
+static int person_list_body(struct pg *g, void *arg)
+{
+	struct person_arg *a = arg;
+	free(a->v);
+	a->v = NULL;
+	a->n = 0;
+	PGresult *r = PQexec(g->conn, "SELECT id, name, created_epoch FROM person ORDER BY id");
+	int err = PQresultStatus(r) == PGRES_TUPLES_OK ? PST_OK : dberr(g, r, "cannot list the people");
+	int n = err ? 0 : PQntuples(r);
+	if (n > 0 && !(a->v = calloc((size_t)n, sizeof(*a->v))))
+		err = fail(g, PST_ENOMEM, "out of memory");
+	for (int i = 0; !err && i < n; i++) {
+		a->v[i].id = vll(r, i, 0);
+		snprintf(a->v[i].name, sizeof a->v[i].name, "%s", PQgetvalue(r, i, 1));
+		a->v[i].created_epoch = vll(r, i, 2);
+	}
+	if (!err)
+		a->n = (size_t)n;
+	PQclear(r);
+	return err;
+}
+
+static int person_list(struct pst_db *db, struct pst_person **out, size_t *n)
+{
+	struct person_arg a = {0};
+	int err = in_tx(enter_db(db), TX_READ, person_list_body, &a);
+	if (err) {
+		free(a.v);
+		a.v = NULL;
+		a.n = 0;
+	}
+	*out = a.v;
+	*n = a.n;
+	return err;
+}
+
+static int person_exists_body(struct pg *g, void *arg)
+{
+	struct person_arg *a = arg;
+	struct params p = {0};
+	p_int(&p, a->id);
+	PGresult *r = PQexecParams(g->conn, "SELECT 1 FROM person WHERE id = $1", 1, NULL, p.v, NULL,
+				   NULL, 0);
+	int err = PQresultStatus(r) == PGRES_TUPLES_OK ? PST_OK : dberr(g, r, "cannot look up a person");
+	a->exists = !err && PQntuples(r) == 1;
+	PQclear(r);
+	return err;
+}
+
+static int person_exists(struct pst_db *db, int64_t id, bool *exists)
+{
+	struct person_arg a = {.id = id};
+	int err = in_tx(enter_db(db), TX_READ, person_exists_body, &a);
+	*exists = a.exists;
+	return err;
+}
+
+static int db_begin(struct pst_db *db)
+{
+	struct pg *g = enter_db(db);
+	if (g->in_db_tx)
+		return fail(g, PST_EINVAL, "%s: a transaction is already open", g->where);
+	int err = ensure(g);
+	if (!err)
+		err = simple(g, "BEGIN", "cannot start a transaction");
+	if (!err)
+		g->in_db_tx = true;
+	return err;
+}
+
+static int db_commit(struct pst_db *db)
+{
+	struct pg *g = enter_db(db);
+	if (!g->in_db_tx)
+		return fail(g, PST_EINVAL, "%s: no transaction is open", g->where);
+	g->in_db_tx = false;
+	PGresult *r = PQexec(g->conn, "COMMIT");
+	int err = PQresultStatus(r) == PGRES_COMMAND_OK ? PST_OK : dberr(g, r, "cannot save");
+	PQclear(r);
+	if (err && g->lost)
+		return fail(g, PST_EUNAVAILABLE,
+			    "%s: the connection was lost while saving: it is not known whether this "
+			    "was saved; look before doing it again", g->where);
+	return err;
+}
+
+static void db_rollback(struct pst_db *db)
+{
+	struct pg *g = enter_db(db);
+	if (!g->in_db_tx)
+		return;
+	g->in_db_tx = false;
+	if (PQstatus(g->conn) == CONNECTION_OK) {
+		PGresult *r = PQexec(g->conn, "ROLLBACK");
+		PQclear(r);
+	}
+}
+
+static void close_db(struct pst_db *db)
+{
+	struct pg *g = enter_db(db);
+	db_rollback(db);
 	PQfinish(g->conn);
 	explicit_bzero(g->secret, sizeof g->secret);
 	free(g);
 }
 
-static const struct pst_store_ops pg_ops = {
-	.name = "postgresql",
-	.close = close_store,
+static const struct pst_store_ops pg_store_ops = {
 	.profile_get = profile_get,
 	.profile_put = profile_put,
 	.calendar_token_get = calendar_token_get,
@@ -1524,10 +1652,21 @@ static const struct pst_store_ops pg_ops = {
 	.read_all = read_all,
 	.read_each = read_each,
 	.import = import,
-	.backup = backup,
 	.screening_get = screening_get,
 	.screening_put = screening_put,
 	.data_version = data_version,
+};
+
+static const struct pst_db_ops pg_db_ops = {
+	.name = "postgresql",
+	.close = close_db,
+	.person_add = person_add,
+	.person_list = person_list,
+	.person_exists = person_exists,
+	.begin = db_begin,
+	.commit = db_commit,
+	.rollback = db_rollback,
+	.backup = backup,
 };
 
 /* --- opening and migrations ----------------------------------------------------------- */
@@ -1586,7 +1725,12 @@ static int migrate(struct pg *g)
 		char sql[128];
 		snprintf(sql, sizeof sql,
 			 "DELETE FROM postura_schema; INSERT INTO postura_schema VALUES (%d)", version + 1);
-		if ((err = simple(g, pg_migrations[version], "cannot upgrade the schema")) ||
+		if (!pst_migrations[version].pg) {
+			err = fail(g, PST_EIO, "%s: schema %d has no PostgreSQL migration in this postura",
+				   g->where, version + 1);
+			goto undo;
+		}
+		if ((err = simple(g, pst_migrations[version].pg, "cannot upgrade the schema")) ||
 		    (err = simple(g, sql, "cannot upgrade the schema")) ||
 		    (err = simple(g, "COMMIT", "cannot upgrade the schema")))
 			goto undo;
@@ -1604,11 +1748,6 @@ static void quiet(void *arg, const char *message)
 {
 	(void)arg;
 	(void)message;
-}
-
-bool pst_store_is_pg_uri(const char *s)
-{
-	return s && (!strncmp(s, "postgresql://", 13) || !strncmp(s, "postgres://", 11));
 }
 
 /* The password of a URI as written (user:PASSWORD@), percent-decoding aside: only to
@@ -1630,8 +1769,8 @@ static void uri_password(const char *uri, char *out, size_t size)
 	snprintf(out, size, "%.*s", (int)(at - colon - 1), colon + 1);
 }
 
-int pst_store_open_pg(const char *uri, unsigned flags, struct pst_store **out, char *errmsg,
-		      size_t size)
+int pst_db_open_pg(const char *uri, unsigned flags, struct pst_db **out, char *errmsg,
+		   size_t size)
 {
 	(void)flags; /* a server's database is read and written alike */
 	*out = NULL;
@@ -1641,8 +1780,10 @@ int pst_store_open_pg(const char *uri, unsigned flags, struct pst_store **out, c
 			snprintf(errmsg, size, "out of memory");
 		return PST_ENOMEM;
 	}
-	g->base.ops = &pg_ops;
-	g->person = PERSON;
+	g->base.ops = &pg_db_ops;
+	g->base.store_ops = &pg_store_ops;
+	g->base.where = g->where;
+	g->err = g->base.errmsg;
 	uri_password(uri, g->secret, sizeof g->secret);
 	int err = PST_OK;
 	char *perr = NULL;
@@ -1681,7 +1822,7 @@ out:
 	if (err) {
 		if (errmsg)
 			snprintf(errmsg, size, "%s", g->base.errmsg);
-		close_store(&g->base);
+		close_db(&g->base);
 		return err;
 	}
 	*out = &g->base;

@@ -10,7 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "store.h"
+#include "backend.h"
+#include "core/utf8.h"
 
 /* Statements on the hot write paths, prepared once and reused: preparing costs about
  * as much CPU as the insert itself. */
@@ -27,133 +28,31 @@ static const char *const cached_sql[ST__MAX] = {
 	[ST_SESSION_IDEM] = "SELECT id FROM session WHERE person_id = ? AND idem_key = ?",
 };
 
+/* One connection (struct pst_db). The handles (struct pst_store) it gives are the generic
+ * ones of store.c: each store op below starts with enter(), which points the messages at
+ * the handle and takes the handle's person, bound into every statement it runs. */
 struct sq {
-	struct pst_store base;
+	struct pst_db base;
 	sqlite3 *db;
 	char *path;
 	sqlite3_stmt *cached[ST__MAX];
 	bool readonly;
+	bool in_tx;        /* a db transaction (begin) is open: operations join it */
+	char *err;         /* where fail() writes: the errmsg of the object called */
+	int64_t person;    /* the person of the handle of the store op running */
 	/* What migration 5 repaired: how many texts, and the first few by name. */
 	int repaired;
 	char repaired_names[200];
 };
 
-/* Migrations, in order; index i brings the schema to version i + 1. Never edit a
- * landed migration: add a new one. */
-static const char *const migrations[] = {
-	/* 1: the person's records. */
-	"CREATE TABLE person ("
-	"  id INTEGER PRIMARY KEY,"
-	"  created_epoch INTEGER NOT NULL);"
-	"CREATE TABLE profile ("
-	"  person_id INTEGER PRIMARY KEY REFERENCES person(id) ON DELETE CASCADE,"
-	"  stage TEXT NOT NULL CHECK (stage IN ('pregnancy', 'postpartum')),"
-	"  weeks INTEGER NOT NULL CHECK (weeks BETWEEN 0 AND 104),"
-	"  anchor_day INTEGER NOT NULL,"
-	"  birth TEXT NOT NULL CHECK (birth IN ('unknown', 'vaginal', 'caesarean')),"
-	"  feeding TEXT NOT NULL CHECK (feeding IN ('unknown', 'breast', 'bottle', 'mixed')),"
-	"  pain INTEGER CHECK (pain IS NULL OR pain BETWEEN 0 AND 10),"
-	"  areas TEXT NOT NULL, triggers TEXT NOT NULL, equipment TEXT NOT NULL,"
-	"  avoid TEXT NOT NULL,"
-	"  minutes INTEGER NOT NULL CHECK (minutes BETWEEN 3 AND 60),"
-	"  updated_epoch INTEGER NOT NULL, updated_offset INTEGER NOT NULL);"
-	"CREATE TABLE checkin ("
-	"  id INTEGER PRIMARY KEY,"
-	"  person_id INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,"
-	"  at_epoch INTEGER NOT NULL, at_offset INTEGER NOT NULL, day INTEGER NOT NULL,"
-	"  pain INTEGER NOT NULL CHECK (pain BETWEEN 0 AND 10),"
-	"  areas TEXT NOT NULL, note TEXT);"
-	"CREATE INDEX checkin_person_time ON checkin(person_id, at_epoch);"
-	"CREATE TABLE session ("
-	"  id INTEGER PRIMARY KEY,"
-	"  person_id INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,"
-	"  at_epoch INTEGER NOT NULL, at_offset INTEGER NOT NULL, day INTEGER NOT NULL,"
-	"  pain_before INTEGER NOT NULL CHECK (pain_before BETWEEN 0 AND 10),"
-	"  pain_after INTEGER NOT NULL CHECK (pain_after BETWEEN 0 AND 10));"
-	"CREATE INDEX session_person_time ON session(person_id, at_epoch);"
-	"CREATE TABLE session_exercise ("
-	"  session_id INTEGER NOT NULL REFERENCES session(id) ON DELETE CASCADE,"
-	"  seq INTEGER NOT NULL,"
-	"  exercise_id TEXT NOT NULL,"
-	"  feedback TEXT NOT NULL CHECK (feedback IN ('easy', 'right', 'hard', 'hurt')),"
-	"  pain INTEGER CHECK (pain IS NULL OR pain BETWEEN 0 AND 10),"
-	"  PRIMARY KEY (session_id, seq));"
-	"CREATE TABLE psfs_activity ("
-	"  id INTEGER PRIMARY KEY,"
-	"  person_id INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,"
-	"  activity TEXT NOT NULL,"
-	"  created_epoch INTEGER NOT NULL, created_offset INTEGER NOT NULL);"
-	"CREATE TABLE psfs_rating ("
-	"  id INTEGER PRIMARY KEY,"
-	"  activity_id INTEGER NOT NULL REFERENCES psfs_activity(id) ON DELETE CASCADE,"
-	"  at_epoch INTEGER NOT NULL, at_offset INTEGER NOT NULL,"
-	"  score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 10));"
-	"CREATE INDEX psfs_rating_activity ON psfs_rating(activity_id, at_epoch);"
-	"INSERT INTO person(id, created_epoch) VALUES (1, strftime('%s', 'now'));",
-	/* 2: the safety answers last given (the web app screens before the profile). */
-	"CREATE TABLE screening ("
-	"  person_id INTEGER PRIMARY KEY REFERENCES person(id) ON DELETE CASCADE,"
-	"  stages INTEGER NOT NULL,"
-	"  answers TEXT NOT NULL,"
-	"  at_epoch INTEGER NOT NULL, at_offset INTEGER NOT NULL);",
-	/* 3: the minutes a session over time (each saving of the profile starts a day's), so
-	 * past weeks' planned sessions are counted with their own; the profile saved so far
-	 * starts it on the local day it was saved. */
-	"CREATE TABLE plan_minutes ("
-	"  person_id INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,"
-	"  day INTEGER NOT NULL,"
-	"  minutes INTEGER NOT NULL CHECK (minutes BETWEEN 3 AND 60),"
-	"  PRIMARY KEY (person_id, day));"
-	"INSERT INTO plan_minutes (person_id, day, minutes)"
-	"  SELECT person_id, (updated_epoch + updated_offset * 60) / 86400, minutes FROM profile;",
-	/* 4: the conditions that shape the plan (pelvic girdle pain, wrist or thumb pain, a
-	 * tummy gap, leaking) and the country whose numbers to show ('' when not set). */
-	"ALTER TABLE profile ADD COLUMN conditions TEXT NOT NULL DEFAULT '';"
-	"ALTER TABLE profile ADD COLUMN country TEXT NOT NULL DEFAULT ''"
-	"  CHECK (country = '' OR length(country) = 2);",
-	/* 5: text that older versions let in unchecked (issue 12): notes, activities and
-	 * exercise ids that are not UTF-8 or hold control characters. Each bad byte or
-	 * character becomes U+FFFD; pst_repair (a function of this connection, see
-	 * add_functions, which must keep it and its flags: 1 = a note, line breaks kept)
-	 * counts and names what it changed, and the person is told on this first open. */
-	"UPDATE checkin SET note = pst_repair(note, 1, 'check-in', id)"
-	"  WHERE pst_needs_repair(note, 1);"
-	"UPDATE psfs_activity SET activity = pst_repair(activity, 0, 'activity', id)"
-	"  WHERE pst_needs_repair(activity, 0);"
-	"UPDATE session_exercise SET exercise_id = pst_repair(exercise_id, 0, 'session', session_id)"
-	"  WHERE pst_needs_repair(exercise_id, 0);",
-	/* 6: the idempotency key of the write that made a check-in or a session (the web
-	 * app's offline outbox sends a write again until it is acknowledged; a key already
-	 * stored writes nothing). NULL for everything else; unique per person. */
-	"ALTER TABLE checkin ADD COLUMN idem_key TEXT;"
-	"ALTER TABLE session ADD COLUMN idem_key TEXT;"
-	"CREATE UNIQUE INDEX checkin_idem ON checkin(person_id, idem_key);"
-	"CREATE UNIQUE INDEX session_idem ON session(person_id, idem_key);",
-	/* 7: calendar reminders (issue 15): the time of the session reminder (minutes after
-	 * midnight), its time zone ('' : the system's), whether the relief break is a daily
-	 * event; and the calendar subscription's token (kept as is: the profile page shows
-	 * the address again, and whoever reads this file reads every record anyway). */
-	"ALTER TABLE profile ADD COLUMN remind_at INTEGER NOT NULL DEFAULT 1170"
-	"  CHECK (remind_at BETWEEN 0 AND 1439);"
-	"ALTER TABLE profile ADD COLUMN timezone TEXT NOT NULL DEFAULT '';"
-	"ALTER TABLE profile ADD COLUMN relief_reminder INTEGER NOT NULL DEFAULT 0"
-	"  CHECK (relief_reminder IN (0, 1));"
-	"CREATE TABLE calendar_token ("
-	"  person_id INTEGER PRIMARY KEY REFERENCES person(id) ON DELETE CASCADE,"
-	"  token TEXT NOT NULL UNIQUE,"
-	"  created_epoch INTEGER NOT NULL);",
-};
 
-const int pst_store_schema_version = (int)(sizeof migrations / sizeof *migrations);
-
-/* The one person of an embedded store; clinic mode will pass real ids. */
-enum { PERSON = 1, BUSY_TIMEOUT_MS = 10000 };
+enum { BUSY_TIMEOUT_MS = 10000 };
 
 __attribute__((format(printf, 2, 3))) static int fail(struct sq *q, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(q->base.errmsg, sizeof q->base.errmsg, fmt, ap);
+	vsnprintf(q->err, sizeof q->base.errmsg, fmt, ap);
 	va_end(ap);
 	return PST_EIO;
 }
@@ -178,15 +77,41 @@ static int exec(struct sq *q, const char *sql, const char *doing)
 	return PST_OK;
 }
 
+static int prepare(struct sq *q, const char *sql, sqlite3_stmt **st);
+static int run(struct sq *q, sqlite3_stmt *st, const char *doing);
+
+/* A store op on handle s: messages go to the handle, statements bind its person. */
+static struct sq *enter(struct pst_store *s)
+{
+	struct sq *q = (struct sq *)s->db;
+	q->err = s->errmsg;
+	q->person = s->person;
+	return q;
+}
+
+/* A db op: messages go to the db. */
+static struct sq *enter_db(struct pst_db *db)
+{
+	struct sq *q = (struct sq *)db;
+	q->err = q->base.errmsg;
+	q->person = 0;
+	return q;
+}
+
 /* BEGIN IMMEDIATE takes the write lock up front, so two writers queue on the busy
- * timeout instead of failing half-way. */
+ * timeout instead of failing half-way. Inside a db transaction (db_begin) an operation
+ * joins it: begin, commit and rollback leave it to the db's commit or rollback. */
 static int begin(struct sq *q)
 {
+	if (q->in_tx)
+		return PST_OK;
 	return exec(q, "BEGIN IMMEDIATE", "cannot start a transaction");
 }
 
 static int commit(struct sq *q)
 {
+	if (q->in_tx)
+		return PST_OK;
 	if (sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		int err = dberr(q, "cannot save");
 		sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
@@ -197,8 +122,43 @@ static int commit(struct sq *q)
 
 static int rollback(struct sq *q, int err)
 {
-	sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+	if (!q->in_tx)
+		sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
 	return err;
+}
+
+/* A read transaction (a consistent picture while another process writes), or the db
+ * transaction's. */
+static int begin_read(struct sq *q)
+{
+	return q->in_tx ? PST_OK : exec(q, "BEGIN", "cannot start reading");
+}
+
+static void end_read(struct sq *q)
+{
+	if (!q->in_tx)
+		sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL);
+}
+
+/* The person's version goes up with every write to their records, in the write's own
+ * transaction (data_version). */
+static int bump(struct sq *q)
+{
+	sqlite3_stmt *st;
+	int err = prepare(q, "UPDATE person SET version = version + 1 WHERE id = ?", &st);
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, q->person);
+	return run(q, st, "cannot save");
+}
+
+/* Commits a write to the person's records, with its version. */
+static int commit_write(struct sq *q)
+{
+	int err = bump(q);
+	if (err)
+		return rollback(q, err);
+	return commit(q);
 }
 
 static int prepare(struct sq *q, const char *sql, sqlite3_stmt **st)
@@ -380,7 +340,7 @@ static int migrate(struct sq *q)
 		int v = version;
 		char pragma[64];
 		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
-		if ((err = exec(q, migrations[v], "cannot upgrade the schema")) ||
+		if ((err = exec(q, pst_migrations[v].sqlite, "cannot upgrade the schema")) ||
 		    (err = exec(q, pragma, "cannot upgrade the schema")))
 			return rollback(q, err);
 		if ((err = commit(q)))
@@ -400,7 +360,7 @@ static int migrate(struct sq *q)
 
 static int profile_get(struct pst_store *s, struct pst_saved_profile *out, bool *found)
 {
-	struct sq *q = (struct sq *)s;
+	struct sq *q = enter(s);
 	sqlite3_stmt *st;
 	int err = prepare(q,
 			  "SELECT stage, weeks, anchor_day, birth, feeding, pain, areas, triggers,"
@@ -409,7 +369,7 @@ static int profile_get(struct pst_store *s, struct pst_saved_profile *out, bool 
 			  &st);
 	if (err)
 		return err;
-	sqlite3_bind_int(st, 1, PERSON);
+	sqlite3_bind_int64(st, 1, q->person);
 	*found = false;
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -470,7 +430,7 @@ static int minutes_write(struct sq *q, const struct pst_minutes_change *mc)
 			  &st);
 	if (err)
 		return err;
-	sqlite3_bind_int(st, 1, PERSON);
+	sqlite3_bind_int64(st, 1, q->person);
 	sqlite3_bind_int64(st, 2, mc->day);
 	sqlite3_bind_int(st, 3, mc->minutes);
 	return run(q, st, "cannot save the minutes of the plan");
@@ -494,7 +454,7 @@ static int profile_write(struct sq *q, const struct pst_saved_profile *sp)
 	mask_words(&pst_vocab_equipment, p->equipment, eq, sizeof eq);
 	mask_words(&pst_vocab_avoid, p->avoid, avoid, sizeof avoid);
 	mask_words(&pst_vocab_condition, p->conditions, cond, sizeof cond);
-	sqlite3_bind_int(st, 1, PERSON);
+	sqlite3_bind_int64(st, 1, q->person);
 	sqlite3_bind_text(st, 2, pst_vocab_word(&pst_vocab_stage, (int)p->stage), -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, p->weeks);
 	sqlite3_bind_int64(st, 4, sp->anchor_day);
@@ -525,25 +485,25 @@ static int profile_write(struct sq *q, const struct pst_saved_profile *sp)
 
 static int profile_put(struct pst_store *s, const struct pst_saved_profile *sp)
 {
-	struct sq *q = (struct sq *)s;
+	struct sq *q = enter(s);
 	int err = begin(q);
 	if (err)
 		return err;
 	if ((err = profile_write(q, sp)))
 		return rollback(q, err);
-	return commit(q);
+	return commit_write(q);
 }
 
 /* --- the calendar subscription ------------------------------------------------ */
 
 static int calendar_token_get(struct pst_store *s, char *out, size_t size, bool *found)
 {
-	struct sq *q = (struct sq *)s;
+	struct sq *q = enter(s);
 	sqlite3_stmt *st;
 	int err = prepare(q, "SELECT token FROM calendar_token WHERE person_id = ?", &st);
 	if (err)
 		return err;
-	sqlite3_bind_int(st, 1, PERSON);
+	sqlite3_bind_int64(st, 1, q->person);
 	*found = false;
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -560,14 +520,14 @@ static int calendar_token_get(struct pst_store *s, char *out, size_t size, bool 
 
 static int calendar_token_put(struct pst_store *s, const char *token, struct pst_time at)
 {
-	struct sq *q = (struct sq *)s;
+	struct sq *q = enter(s);
 	sqlite3_stmt *st;
 	int err = begin(q);
 	if (err)
 		return err;
 	err = prepare(q, "DELETE FROM calendar_token WHERE person_id = ?", &st);
 	if (!err) {
-		sqlite3_bind_int(st, 1, PERSON);
+		sqlite3_bind_int64(st, 1, q->person);
 		err = run(q, st, "cannot revoke the calendar's address");
 	}
 	if (!err && token) {
@@ -576,7 +536,7 @@ static int calendar_token_put(struct pst_store *s, const char *token, struct pst
 			      " VALUES (?,?,?)",
 			      &st);
 		if (!err) {
-			sqlite3_bind_int(st, 1, PERSON);
+			sqlite3_bind_int64(st, 1, q->person);
 			sqlite3_bind_text(st, 2, token, -1, SQLITE_TRANSIENT);
 			sqlite3_bind_int64(st, 3, at.epoch);
 			err = run(q, st, "cannot save the calendar's address");
@@ -584,12 +544,35 @@ static int calendar_token_put(struct pst_store *s, const char *token, struct pst
 	}
 	if (err)
 		return rollback(q, err);
-	return commit(q);
+	return commit_write(q);
 }
 
 /* --- check-ins, sessions, PSFS ------------------------------------------------ */
 
-static int checkin_write(struct sq *q, const struct pst_checkin *c, int64_t *id)
+/* The id a record asks for (import): kept when free, or when this person's (the insert
+ * then fails as a duplicate); 0 (a new one) when someone else's record has it, so that
+ * nothing about other people shows. table is one of ours, never input. */
+static int wanted_id(struct sq *q, const char *table, int64_t id, int64_t *use)
+{
+	*use = id;
+	if (!id)
+		return PST_OK;
+	char sql[96];
+	snprintf(sql, sizeof sql, "SELECT person_id FROM %s WHERE id = ?", table);
+	sqlite3_stmt *st;
+	int err = prepare(q, sql, &st);
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_int64(st, 0) != q->person)
+		*use = 0;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? PST_OK : dberr(q, "cannot look up a record");
+}
+
+/* want: the id to give the record (wanted_id), 0 for a new one. */
+static int checkin_write(struct sq *q, const struct pst_checkin *c, int64_t want, int64_t *id)
 {
 	sqlite3_stmt *st;
 	int err = cached(q, ST_CHECKIN, &st);
@@ -597,11 +580,11 @@ static int checkin_write(struct sq *q, const struct pst_checkin *c, int64_t *id)
 		return err;
 	char areas[128];
 	mask_words(&pst_vocab_area, c->areas, areas, sizeof areas);
-	if (c->id)
-		sqlite3_bind_int64(st, 1, c->id);
+	if (want)
+		sqlite3_bind_int64(st, 1, want);
 	else
 		sqlite3_bind_null(st, 1);
-	sqlite3_bind_int(st, 2, PERSON);
+	sqlite3_bind_int64(st, 2, q->person);
 	sqlite3_bind_int64(st, 3, c->at.epoch);
 	sqlite3_bind_int(st, 4, c->at.offset_min);
 	sqlite3_bind_int64(st, 5, pst_time_day(c->at));
@@ -627,7 +610,7 @@ static int idem_find(struct sq *q, int which, const char *key, int64_t *id, bool
 	int err = cached(q, which, &st);
 	if (err)
 		return err;
-	sqlite3_bind_int(st, 1, PERSON);
+	sqlite3_bind_int64(st, 1, q->person);
 	sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -644,31 +627,32 @@ static int idem_find(struct sq *q, int which, const char *key, int64_t *id, bool
 
 static int checkin_add(struct pst_store *s, const struct pst_checkin *c, int64_t *id)
 {
-	struct sq *q = (struct sq *)s;
+	struct sq *q = enter(s);
 	int err = begin(q);
 	if (err)
 		return err;
 	bool seen;
+	int64_t want;
 	if ((err = idem_find(q, ST_CHECKIN_IDEM, c->idem_key, id, &seen)))
 		return rollback(q, err);
 	if (seen)
 		return rollback(q, PST_EREPLAY);
-	if ((err = checkin_write(q, c, id)))
+	if ((err = wanted_id(q, "checkin", c->id, &want)) || (err = checkin_write(q, c, want, id)))
 		return rollback(q, err);
-	return commit(q);
+	return commit_write(q);
 }
 
-static int session_write(struct sq *q, const struct pst_session_log *l, int64_t *id)
+static int session_write(struct sq *q, const struct pst_session_log *l, int64_t want, int64_t *id)
 {
 	sqlite3_stmt *st;
 	int err = cached(q, ST_SESSION, &st);
 	if (err)
 		return err;
-	if (l->id)
-		sqlite3_bind_int64(st, 1, l->id);
+	if (want)
+		sqlite3_bind_int64(st, 1, want);
 	else
 		sqlite3_bind_null(st, 1);
-	sqlite3_bind_int(st, 2, PERSON);
+	sqlite3_bind_int64(st, 2, q->person);
 	sqlite3_bind_int64(st, 3, l->at.epoch);
 	sqlite3_bind_int(st, 4, l->at.offset_min);
 	sqlite3_bind_int64(st, 5, pst_time_day(l->at));
@@ -701,18 +685,19 @@ static int session_write(struct sq *q, const struct pst_session_log *l, int64_t 
 
 static int session_add(struct pst_store *s, const struct pst_session_log *l, int64_t *id)
 {
-	struct sq *q = (struct sq *)s;
+	struct sq *q = enter(s);
 	int err = begin(q);
 	if (err)
 		return err;
 	bool seen;
+	int64_t want;
 	if ((err = idem_find(q, ST_SESSION_IDEM, l->idem_key, id, &seen)))
 		return rollback(q, err);
 	if (seen)
 		return rollback(q, PST_EREPLAY);
-	if ((err = session_write(q, l, id)))
+	if ((err = wanted_id(q, "session", l->id, &want)) || (err = session_write(q, l, want, id)))
 		return rollback(q, err);
-	return commit(q);
+	return commit_write(q);
 }
 
 static int psfs_count(struct sq *q, int *n)
@@ -721,7 +706,7 @@ static int psfs_count(struct sq *q, int *n)
 	int err = prepare(q, "SELECT count(*) FROM psfs_activity WHERE person_id = ?", &st);
 	if (err)
 		return err;
-	sqlite3_bind_int(st, 1, PERSON);
+	sqlite3_bind_int64(st, 1, q->person);
 	err = sqlite3_step(st) == SQLITE_ROW ? PST_OK : dberr(q, "cannot count activities");
 	*n = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
@@ -742,7 +727,7 @@ static int psfs_activity_write(struct sq *q, int64_t id, const char *activity, s
 		sqlite3_bind_int64(st, 1, id);
 	else
 		sqlite3_bind_null(st, 1);
-	sqlite3_bind_int(st, 2, PERSON);
+	sqlite3_bind_int64(st, 2, q->person);
 	sqlite3_bind_text(st, 3, activity, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 4, at.epoch);
 	sqlite3_bind_int(st, 5, at.offset_min);
@@ -755,7 +740,7 @@ static int psfs_activity_write(struct sq *q, int64_t id, const char *activity, s
 
 static int psfs_add(struct pst_store *s, const char *activity, struct pst_time at, int64_t *id)
 {
-	struct sq *q = (struct sq *)s;
+	struct sq *q = enter(s);
 	int err = begin(q), n = 0;
 	if (err)
 		return err;
@@ -768,7 +753,7 @@ static int psfs_add(struct pst_store *s, const char *activity, struct pst_time a
 	}
 	if ((err = psfs_activity_write(q, 0, activity, at, id)))
 		return rollback(q, err);
-	return commit(q);
+	return commit_write(q);
 }
 
 static int psfs_rating_write(struct sq *q, int64_t activity, int score, struct pst_time at)
@@ -784,7 +769,7 @@ static int psfs_rating_write(struct sq *q, int64_t activity, int score, struct p
 	sqlite3_bind_int(st, 2, at.offset_min);
 	sqlite3_bind_int(st, 3, score);
 	sqlite3_bind_int64(st, 4, activity);
-	sqlite3_bind_int(st, 5, PERSON);
+	sqlite3_bind_int64(st, 5, q->person);
 	if ((err = run(q, st, "cannot save the rating")))
 		return err;
 	if (sqlite3_changes(q->db) == 0) {
@@ -796,13 +781,13 @@ static int psfs_rating_write(struct sq *q, int64_t activity, int score, struct p
 
 static int psfs_rate(struct pst_store *s, int64_t id, int score, struct pst_time at)
 {
-	struct sq *q = (struct sq *)s;
+	struct sq *q = enter(s);
 	int err = begin(q);
 	if (err)
 		return err;
 	if ((err = psfs_rating_write(q, id, score, at)))
 		return rollback(q, err);
-	return commit(q);
+	return commit_write(q);
 }
 
 /* --- reading ------------------------------------------------------------------ */
@@ -880,7 +865,7 @@ static int read_checkins(struct sq *q, int64_t since, bool exact, struct each *e
 			  &st);
 	if (err)
 		return err;
-	sqlite3_bind_int(st, 1, PERSON);
+	sqlite3_bind_int64(st, 1, q->person);
 	sqlite3_bind_int64(st, 2, since);
 	size_t cap = 0;
 	int rc;
@@ -924,7 +909,7 @@ static int read_sessions(struct sq *q, int64_t since, bool with_ex, bool exact, 
 			  &st);
 	if (err)
 		return err;
-	sqlite3_bind_int(st, 1, PERSON);
+	sqlite3_bind_int64(st, 1, q->person);
 	sqlite3_bind_int64(st, 2, since);
 	size_t cap = 0, excap = 0;
 	struct pst_session_log *cur = NULL;
@@ -981,7 +966,7 @@ static int read_psfs(struct sq *q, bool exact, struct each *ea, struct pst_recor
 			  &st);
 	if (err)
 		return err;
-	sqlite3_bind_int(st, 1, PERSON);
+	sqlite3_bind_int64(st, 1, q->person);
 	size_t cap = 0, rcap = 0;
 	struct pst_psfs_activity *cur = NULL;
 	int rc;
@@ -1027,13 +1012,13 @@ oom:
 
 static int screening_get(struct pst_store *s, struct pst_saved_screening *out, bool *found)
 {
-	struct sq *q = (struct sq *)s;
+	struct sq *q = enter(s);
 	sqlite3_stmt *st;
 	int err = prepare(q, "SELECT stages, answers, at_epoch, at_offset FROM screening"
 			     " WHERE person_id = ?", &st);
 	if (err)
 		return err;
-	sqlite3_bind_int(st, 1, PERSON);
+	sqlite3_bind_int64(st, 1, q->person);
 	*found = false;
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -1059,7 +1044,7 @@ static int screening_write(struct sq *q, const struct pst_saved_screening *sc)
 			     " at_epoch, at_offset) VALUES (?,?,?,?,?)", &st);
 	if (err)
 		return err;
-	sqlite3_bind_int(st, 1, PERSON);
+	sqlite3_bind_int64(st, 1, q->person);
 	sqlite3_bind_int(st, 2, (int)sc->stages);
 	sqlite3_bind_text(st, 3, sc->answers, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 4, sc->at.epoch);
@@ -1069,13 +1054,13 @@ static int screening_write(struct sq *q, const struct pst_saved_screening *sc)
 
 static int screening_put(struct pst_store *s, const struct pst_saved_screening *sc)
 {
-	struct sq *q = (struct sq *)s;
+	struct sq *q = enter(s);
 	int err = begin(q);
 	if (err)
 		return err;
 	if ((err = screening_write(q, sc)))
 		return rollback(q, err);
-	return commit(q);
+	return commit_write(q);
 }
 
 /* Every change of the minutes a session, by day (all of them: the earliest rules the
@@ -1087,7 +1072,7 @@ static int read_minutes(struct sq *q, struct pst_record_set *rs)
 			  &st);
 	if (err)
 		return err;
-	sqlite3_bind_int(st, 1, PERSON);
+	sqlite3_bind_int64(st, 1, q->person);
 	size_t cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1106,13 +1091,13 @@ static int read_minutes(struct sq *q, struct pst_record_set *rs)
 static int read_all(struct pst_store *s, int64_t since_day, unsigned flags,
 		    struct pst_record_set *out)
 {
-	struct sq *q = (struct sq *)s;
+	struct sq *q = enter(s);
 	bool exact = flags & PST_READ_EXACT;
 	memset(out, 0, sizeof(*out));
 	if (!(out->arena = pst_arena_new()))
 		return fail(q, "out of memory");
 	/* One read transaction: a consistent picture even while another process writes. */
-	int err = exec(q, "BEGIN", "cannot start reading");
+	int err = begin_read(q);
 	if (!err)
 		err = profile_get(s, &out->profile, &out->has_profile);
 	if (!err)
@@ -1132,7 +1117,7 @@ static int read_all(struct pst_store *s, int64_t since_day, unsigned flags,
 		if (!out->screening.answers)
 			err = fail(q, "out of memory");
 	}
-	sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL);
+	end_read(q);
 	if (err)
 		pst_record_set_free(out);
 	return err;
@@ -1141,13 +1126,13 @@ static int read_all(struct pst_store *s, int64_t since_day, unsigned flags,
 static int read_each(struct pst_store *s, unsigned flags, size_t batch,
 		     int (*fn)(void *ctx, const struct pst_record_set *part), void *ctx)
 {
-	struct sq *q = (struct sq *)s;
+	struct sq *q = enter(s);
 	bool exact = flags & PST_READ_EXACT;
 	struct each e = {fn, ctx, batch ? batch : 1};
 	struct pst_record_set rs = {0};
 	if (!(rs.arena = pst_arena_new()))
 		return fail(q, "out of memory");
-	int err = exec(q, "BEGIN", "cannot start reading");
+	int err = begin_read(q);
 	if (!err)
 		err = profile_get(s, &rs.profile, &rs.has_profile);
 	if (!err)
@@ -1174,14 +1159,32 @@ static int read_each(struct pst_store *s, unsigned flags, size_t batch,
 		err = read_psfs(q, exact, &e, &rs);
 	if (!err && rs.npsfs)
 		err = each_flush(q, &e, &rs);
-	sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL);
+	end_read(q);
 	pst_record_set_free(&rs);
 	return err;
 }
 
-static int import(struct pst_store *s, const struct pst_record_set *rs)
+/* The id a record of an import gets: *want (0: a new one) and whether it is written in
+ * this pass: the first writes the records that keep their ids, the second those that get
+ * new ones, so that a new id can never take the id a later record keeps. */
+static int import_id(struct sq *q, unsigned flags, int pass, const char *table, int64_t id,
+		     int64_t *want, bool *now)
 {
-	struct sq *q = (struct sq *)s;
+	*want = 0;
+	if (flags & PST_IMPORT_NEW_IDS) {
+		*now = pass == 1;
+		return PST_OK;
+	}
+	int err = wanted_id(q, table, id, want);
+	/* Kept ids in the first pass; in the second, an id kept by then is this person's
+	 * (written in the first pass, or a duplicate the first pass already refused). */
+	*now = pass == 0 ? *want != 0 : *want == 0;
+	return err;
+}
+
+static int import(struct pst_store *s, const struct pst_record_set *rs, unsigned flags)
+{
+	struct sq *q = enter(s);
 	int err = begin(q);
 	if (err)
 		return err;
@@ -1192,29 +1195,45 @@ static int import(struct pst_store *s, const struct pst_record_set *rs)
 			return rollback(q, err);
 	if (rs->has_screening && (err = screening_write(q, &rs->screening)))
 		return rollback(q, err);
-	for (size_t i = 0; i < rs->ncheckins; i++)
-		if ((err = checkin_write(q, &rs->checkins[i], NULL))) {
-			fail(q, "check-in %zu (id %lld) could not be added: %s; nothing was imported",
-			     i + 1, (long long)rs->checkins[i].id, sqlite3_errmsg(q->db));
-			return rollback(q, err);
-		}
-	for (size_t i = 0; i < rs->nsessions; i++)
-		if ((err = session_write(q, &rs->sessions[i], NULL))) {
-			fail(q, "session %zu (id %lld) could not be added: %s; nothing was imported",
-			     i + 1, (long long)rs->sessions[i].id, sqlite3_errmsg(q->db));
-			return rollback(q, err);
-		}
-	for (size_t i = 0; i < rs->npsfs; i++) {
-		const struct pst_psfs_activity *a = &rs->psfs[i];
-		int64_t id;
-		if ((err = psfs_activity_write(q, a->id, a->activity, a->created, &id))) {
-			fail(q, "activity %zu (id %lld) could not be added: %s; nothing was imported",
-			     i + 1, (long long)a->id, sqlite3_errmsg(q->db));
-			return rollback(q, err);
-		}
-		for (size_t k = 0; k < a->nratings; k++)
-			if ((err = psfs_rating_write(q, id, a->ratings[k].score, a->ratings[k].at)))
+	int64_t want;
+	bool now;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < rs->ncheckins; i++) {
+			const struct pst_checkin *c = &rs->checkins[i];
+			if ((err = import_id(q, flags, pass, "checkin", c->id, &want, &now)))
 				return rollback(q, err);
+			if (now && (err = checkin_write(q, c, want, NULL))) {
+				fail(q, "check-in %zu (id %lld) could not be added: %s; nothing was imported",
+				     i + 1, (long long)c->id, sqlite3_errmsg(q->db));
+				return rollback(q, err);
+			}
+		}
+		for (size_t i = 0; i < rs->nsessions; i++) {
+			const struct pst_session_log *l = &rs->sessions[i];
+			if ((err = import_id(q, flags, pass, "session", l->id, &want, &now)))
+				return rollback(q, err);
+			if (now && (err = session_write(q, l, want, NULL))) {
+				fail(q, "session %zu (id %lld) could not be added: %s; nothing was imported",
+				     i + 1, (long long)l->id, sqlite3_errmsg(q->db));
+				return rollback(q, err);
+			}
+		}
+		for (size_t i = 0; i < rs->npsfs; i++) {
+			const struct pst_psfs_activity *a = &rs->psfs[i];
+			int64_t id;
+			if ((err = import_id(q, flags, pass, "psfs_activity", a->id, &want, &now)))
+				return rollback(q, err);
+			if (!now)
+				continue;
+			if ((err = psfs_activity_write(q, want, a->activity, a->created, &id))) {
+				fail(q, "activity %zu (id %lld) could not be added: %s; nothing was imported",
+				     i + 1, (long long)a->id, sqlite3_errmsg(q->db));
+				return rollback(q, err);
+			}
+			for (size_t k = 0; k < a->nratings; k++)
+				if ((err = psfs_rating_write(q, id, a->ratings[k].score, a->ratings[k].at)))
+					return rollback(q, err);
+		}
 	}
 	int n = 0;
 	if ((err = psfs_count(q, &n)))
@@ -1225,12 +1244,12 @@ static int import(struct pst_store *s, const struct pst_record_set *rs)
 		     q->path, n, PST_PSFS_MAX_ACTIVITIES);
 		return rollback(q, PST_EINVAL);
 	}
-	return commit(q);
+	return commit_write(q);
 }
 
-static int backup(struct pst_store *s, const char *path)
+static int backup(struct pst_db *d, const char *path)
 {
-	struct sq *q = (struct sq *)s;
+	struct sq *q = enter_db(d);
 	sqlite3 *dst;
 	/* Created 0600 first (a backup is health data too); a file already there is not
 	 * ours to overwrite. */
@@ -1264,25 +1283,140 @@ static int backup(struct pst_store *s, const char *path)
 	return err;
 }
 
-/* SQLite's data_version changes when another connection (another postura process)
- * commits; this connection's own commits leave it alone. */
+/* The person's version (bumped by every write to their records, by any connection). */
 static int data_version(struct pst_store *s, int64_t *v)
 {
-	struct sq *q = (struct sq *)s;
+	struct sq *q = enter(s);
 	sqlite3_stmt *st;
-	int err = prepare(q, "PRAGMA data_version", &st);
+	int err = prepare(q, "SELECT version FROM person WHERE id = ?", &st);
 	if (err)
 		return err;
+	sqlite3_bind_int64(st, 1, q->person);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return fail(q, "%s: there is no person with id %lld", q->path, (long long)q->person);
 	return rc == SQLITE_ROW ? PST_OK : dberr(q, "cannot read the data version");
 }
 
-static void close_store(struct pst_store *s)
+/* --- the database: people, transactions ---------------------------------------- */
+
+static int person_add(struct pst_db *d, const char *name, int64_t *id)
 {
-	struct sq *q = (struct sq *)s;
+	struct sq *q = enter_db(d);
+	char why[300];
+	if (!pst_person_name_check(name, why, sizeof why)) {
+		fail(q, "%s", why);
+		return PST_EINVAL;
+	}
+	sqlite3_stmt *st;
+	int err = begin(q);
+	if (err)
+		return err;
+	if ((err = prepare(q, "INSERT INTO person (created_epoch, name, version)"
+			      " VALUES (strftime('%s', 'now'), ?, 0)", &st)))
+		return rollback(q, err);
+	sqlite3_bind_text(st, 1, name ? name : "", -1, SQLITE_TRANSIENT);
+	if ((err = run(q, st, "cannot add a person")))
+		return rollback(q, err);
+	*id = sqlite3_last_insert_rowid(q->db);
+	return commit(q);
+}
+
+static int person_list(struct pst_db *d, struct pst_person **out, size_t *n)
+{
+	struct sq *q = enter_db(d);
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *st;
+	int err = prepare(q, "SELECT id, name, created_epoch FROM person ORDER BY id", &st);
+	if (err)
+		return err;
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			size_t ncap = cap ? 2 * cap : 16;
+			struct pst_person *v = realloc(*out, ncap * sizeof(**out));
+			if (!v) {
+				sqlite3_finalize(st);
+				free(*out);
+				*out = NULL;
+				*n = 0;
+				return fail(q, "out of memory");
+			}
+			*out = v;
+			cap = ncap;
+		}
+		struct pst_person *p = &(*out)[(*n)++];
+		p->id = sqlite3_column_int64(st, 0);
+		const char *name = (const char *)sqlite3_column_text(st, 1);
+		snprintf(p->name, sizeof p->name, "%s", name ? name : "");
+		p->created_epoch = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return dberr(q, "cannot list the people");
+	}
+	return PST_OK;
+}
+
+static int person_exists(struct pst_db *d, int64_t id, bool *exists)
+{
+	struct sq *q = enter_db(d);
+	sqlite3_stmt *st;
+	int err = prepare(q, "SELECT 1 FROM person WHERE id = ?", &st);
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	*exists = rc == SQLITE_ROW;
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? PST_OK : dberr(q, "cannot look up a person");
+}
+
+static int db_begin(struct pst_db *d)
+{
+	struct sq *q = enter_db(d);
+	if (q->in_tx) {
+		fail(q, "%s: a transaction is already open", q->path);
+		return PST_EINVAL;
+	}
+	int err = begin(q);
+	if (!err)
+		q->in_tx = true;
+	return err;
+}
+
+static int db_commit(struct pst_db *d)
+{
+	struct sq *q = enter_db(d);
+	if (!q->in_tx) {
+		fail(q, "%s: no transaction is open", q->path);
+		return PST_EINVAL;
+	}
+	q->in_tx = false;
+	return commit(q);
+}
+
+static void db_rollback(struct pst_db *d)
+{
+	struct sq *q = enter_db(d);
+	if (q->in_tx) {
+		q->in_tx = false;
+		rollback(q, PST_OK);
+	}
+}
+
+static void close_db(struct pst_db *d)
+{
+	struct sq *q = enter_db(d);
+	db_rollback(d);
 	for (int i = 0; i < ST__MAX; i++)
 		sqlite3_finalize(q->cached[i]);
 	sqlite3_close(q->db);
@@ -1290,9 +1424,7 @@ static void close_store(struct pst_store *s)
 	free(q);
 }
 
-static const struct pst_store_ops sqlite_ops = {
-	.name = "sqlite",
-	.close = close_store,
+static const struct pst_store_ops sqlite_store_ops = {
 	.profile_get = profile_get,
 	.profile_put = profile_put,
 	.calendar_token_get = calendar_token_get,
@@ -1304,10 +1436,21 @@ static const struct pst_store_ops sqlite_ops = {
 	.read_all = read_all,
 	.read_each = read_each,
 	.import = import,
-	.backup = backup,
 	.screening_get = screening_get,
 	.screening_put = screening_put,
 	.data_version = data_version,
+};
+
+static const struct pst_db_ops sqlite_db_ops = {
+	.name = "sqlite",
+	.close = close_db,
+	.person_add = person_add,
+	.person_list = person_list,
+	.person_exists = person_exists,
+	.begin = db_begin,
+	.commit = db_commit,
+	.rollback = db_rollback,
+	.backup = backup,
 };
 
 /* Health data is the person's alone: the database is created 0600 whatever the umask
@@ -1423,8 +1566,8 @@ static int open_readonly(struct sq *q)
 	return check_version(q);
 }
 
-int pst_store_open_sqlite_flags(const char *path, unsigned flags, struct pst_store **out,
-				char *errmsg, size_t size)
+int pst_db_open_sqlite(const char *path, unsigned flags, struct pst_db **out, char *errmsg,
+		       size_t size)
 {
 	*out = NULL;
 	struct sq *q = calloc(1, sizeof(*q));
@@ -1434,9 +1577,12 @@ int pst_store_open_sqlite_flags(const char *path, unsigned flags, struct pst_sto
 			snprintf(errmsg, size, "out of memory");
 		return PST_ENOMEM;
 	}
-	q->base.ops = &sqlite_ops;
+	q->base.ops = &sqlite_db_ops;
+	q->base.store_ops = &sqlite_store_ops;
+	q->base.where = q->path;
+	q->err = q->base.errmsg;
 	int err = PST_OK;
-	if ((flags & PST_STORE_READONLY) && access(path, F_OK) == 0) {
+	if ((flags & PST_DB_READONLY) && access(path, F_OK) == 0) {
 		err = open_readonly(q);
 		if (err != PST_ENOTFOUND) {
 			q->readonly = true;
@@ -1479,49 +1625,9 @@ out:
 	if (err) {
 		if (errmsg)
 			snprintf(errmsg, size, "%s", q->base.errmsg);
-		close_store(&q->base);
+		close_db(&q->base);
 		return err;
 	}
 	*out = &q->base;
 	return PST_OK;
-}
-
-int pst_store_open_sqlite(const char *path, struct pst_store **out, char *errmsg, size_t size)
-{
-	return pst_store_open_sqlite_flags(path, 0, out, errmsg, size);
-}
-
-int pst_store_default_path(char *buf, size_t size)
-{
-	const char *xdg = getenv("XDG_DATA_HOME");
-	const char *home = getenv("HOME");
-	char dir[4096];
-	if (xdg && *xdg == '/')
-		snprintf(dir, sizeof dir, "%s/postura", xdg);
-	else if (home && *home)
-		snprintf(dir, sizeof dir, "%s/.local/share/postura", home);
-	else
-		return PST_EIO;
-	/* mkdir -p for the last two levels: ~/.local/share may not exist yet. */
-	char parent[4096];
-	snprintf(parent, sizeof parent, "%s", dir);
-	for (char *p = parent + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(parent, 0700) != 0 && errno != EEXIST)
-			return PST_EIO;
-		*p = '/';
-	}
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-		return PST_EIO;
-	if ((size_t)snprintf(buf, size, "%s/postura.db", dir) >= size)
-		return PST_EIO;
-	return PST_OK;
-}
-
-void pst_record_set_free(struct pst_record_set *rs)
-{
-	pst_arena_free(rs->arena);
-	memset(rs, 0, sizeof(*rs));
 }

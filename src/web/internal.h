@@ -33,6 +33,9 @@ enum {
 	 * parses the query into its pool: with a few hundred parameters, or a few dozen in a
 	 * target near the pool's size, it runs out, answers nothing and holds the slot. */
 	WEB_URI_MAX = 8192,
+	/* The request line and headers, at most (431 beyond): room to spare in libmicrohttpd's
+	 * pool (WEB_CONNECTION_MEMORY), which also holds the parsed headers and the query. */
+	WEB_HEAD_MAX = 16 * 1024,
 	WEB_QUERY_PARAMS_MAX = 64,
 	WEB_HOSTS_MAX = 24,     /* Host values accepted: the loopback names and --host's */
 	WEB_HOST_LEN = 264      /* a DNS name (253) with ":65535" */
@@ -80,6 +83,7 @@ struct web {
 	struct web_blob icons[WEB_ICONS];        /* the app's icons, PNG (page_app.c) */
 	struct web_blob manifest;                /* the web app manifest */
 	size_t nhosts;
+	struct web_gate *gate; /* gate.c: accepts connections and checks each request head */
 };
 
 enum web_method { M_GET, M_HEAD, M_POST, M_PUT, M_OTHER };
@@ -181,7 +185,29 @@ bool web_route_args(struct req *r);
 bool web_param_check(const struct param *p, const char *text, struct web_arg *out,
 		     const char **msg);
 
+/* gate.c: the request head (request line and headers) as a client sent it. */
+enum web_head_verdict { HEAD_MORE, HEAD_OK, HEAD_BAD };
+struct web_head {
+	size_t head_len; /* HEAD_OK: its bytes, the blank line included */
+	size_t body_len; /* Content-Length (0 without) */
+	bool chunked, http11;
+	bool api;         /* the target is under /api/ (the error is JSON) */
+	int headers;      /* header fields */
+	unsigned status;  /* HEAD_BAD: the reply's status */
+	const char *code; /* HEAD_BAD: the error's code */
+	char msg[160];    /* HEAD_BAD: what is wrong, and where */
+};
+/* Checks the head at the start of p[0..n): HEAD_MORE while it is well formed so far but
+ * not whole, HEAD_OK when it is whole and well formed, HEAD_BAD with h's status, code and
+ * message (as soon as the bytes so far show it). */
+enum web_head_verdict web_head_check(const char *p, size_t n, struct web_head *h);
+/* Starts the thread that accepts on lfd and hands good connections to w->daemon. */
+int web_gate_start(struct web *w, int lfd);
+void web_gate_stop(struct web *w);
+
 /* server.c: replies. */
+/* Appends rp as bytes to send on a socket (status line, our headers, the body). */
+void web_raw_reply(struct web *w, const struct web_reply *rp, struct pst_buf *out);
 void web_json(struct req *r, unsigned status, json_t *j);              /* consumes j */
 void web_error(struct req *r, unsigned status, const char *code, const char *field,
 	       const char *fmt, ...) __attribute__((format(printf, 5, 6)));

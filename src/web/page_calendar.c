@@ -49,8 +49,10 @@ static void reply_calendar(struct web *w, struct req *r)
 	const char *host = web_header(r, MHD_HTTP_HEADER_HOST);
 	char url[WEB_HOST_LEN + 32];
 	snprintf(url, sizeof url, "%s://%s/today", scheme(r), host ? host : "localhost");
+	char person[24];
+	snprintf(person, sizeof person, "%lld", (long long)w->cfg.store->person);
 	struct pst_ics in = {
-		.plan = plan, .profile = &p, .person = "1", .now = r->now,
+		.plan = plan, .profile = &p, .person = person, .now = r->now,
 		.start_day = r->today - pst_day_weekday(r->today), .url = url,
 		/* Red flags win: no exercise reminders while the answers send the person to a
 		 * professional (or ask them again). */

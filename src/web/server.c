@@ -500,10 +500,26 @@ static enum web_method method_of(const char *m)
 	return M_OTHER;
 }
 
+/* A reply as bytes, with the headers of every reply and Connection: close: for the
+ * gate's refusals (gate.c) and send_raw. */
+void web_raw_reply(struct web *w, const struct web_reply *rp, struct pst_buf *b)
+{
+	const char *ctype = rp->ctype ? rp->ctype : "text/plain; charset=utf-8";
+	const char *reason = MHD_get_reason_phrase_for(rp->status);
+	pst_buf_printf(b,
+		       "HTTP/1.1 %u %s\r\nContent-Type: %s\r\nContent-Security-Policy: %s\r\n"
+		       "X-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\n"
+		       "Referrer-Policy: no-referrer\r\nCache-Control: no-store\r\n"
+		       "Connection: close\r\nContent-Length: %zu\r\n\r\n",
+		       rp->status, reason && *reason ? reason : "Error", ctype, w->csp, rp->body.len);
+	if (rp->body.s)
+		pst_buf_add(b, rp->body.s, rp->body.len);
+}
+
 /* Writes r->reply straight to the socket with the headers of every reply, then shuts
  * the socket: for a request libmicrohttpd would answer itself, with a bare page (or not
- * at all, when its memory pool ran out), or answer twice (a bad Content-Length in
- * 0.9.75). libmicrohttpd then fails to send its own and closes the connection. */
+ * at all, when its memory pool ran out). libmicrohttpd then fails to send its own and
+ * closes the connection. */
 static void send_raw(struct web *w, struct req *r)
 {
 	const union MHD_ConnectionInfo *ci =
@@ -512,18 +528,9 @@ static void send_raw(struct web *w, struct req *r)
 	if (!ci || rp->queued)
 		return;
 	rp->queued = true;
-	const char *ctype = rp->ctype ? rp->ctype : "text/plain; charset=utf-8";
-	const char *reason = MHD_get_reason_phrase_for(rp->status);
 	struct pst_buf b;
 	pst_buf_init(&b, WEB_BODY_MAX + 4096);
-	pst_buf_printf(&b,
-		       "HTTP/1.1 %u %s\r\nContent-Type: %s\r\nContent-Security-Policy: %s\r\n"
-		       "X-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\n"
-		       "Referrer-Policy: no-referrer\r\nCache-Control: no-store\r\n"
-		       "Connection: close\r\nContent-Length: %zu\r\n\r\n",
-		       rp->status, reason && *reason ? reason : "Error", ctype, w->csp, rp->body.len);
-	if (rp->body.s)
-		pst_buf_add(&b, rp->body.s, rp->body.len);
+	web_raw_reply(w, rp, &b);
 	int fd = ci->connect_fd;
 	size_t off = 0;
 	/* The socket is non-blocking; a reply of a few KiB fits its buffer, but wait a
@@ -844,7 +851,7 @@ static bool framing(struct req *r, const char *version)
 	int nte = header_count(r, MHD_HTTP_HEADER_TRANSFER_ENCODING);
 	int ncl = header_count(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (strcmp(version, MHD_HTTP_VERSION_1_1) == 0 && header_count(r, MHD_HTTP_HEADER_HOST) == 0)
-		why = "an HTTP/1.1 request needs a Host header";
+		why = "a request in HTTP version 1.1 needs a Host header";
 	else if (header_count(r, MHD_HTTP_HEADER_HOST) > 1)
 		why = "more than one Host header";
 	else if (ncl > 1)
@@ -1136,7 +1143,7 @@ int pst_web_serve(const struct pst_web_config *cfg, FILE *out, char *errmsg, siz
 	make_hosts(w, host, v6, port);
 	/* From here on the server only serves: confined before libmicrohttpd starts its
 	 * threads, which inherit it (docs/web.md, "Confinement"). */
-	if (pst_store_is_pg_uri(cfg->db_path)) {
+	if (cfg->db_path && pst_db_target_is_pg(cfg->db_path)) {
 		pst_confine_pg(stderr);
 	} else {
 		char dbdir[4096];
@@ -1150,11 +1157,13 @@ int pst_web_serve(const struct pst_web_config *cfg, FILE *out, char *errmsg, siz
 			*slash = '\0';
 		pst_confine(dbdir, stderr);
 	}
-	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
+	/* libmicrohttpd gets no listening socket: the gate (gate.c) accepts, checks each
+	 * request head and hands it the connections that are well formed. */
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+			 MHD_USE_NO_LISTEN_SOCKET | (v6 ? MHD_USE_IPv6 : 0);
 	w->daemon = MHD_start_daemon(
 		flags, (uint16_t)port, NULL, NULL, on_request, w, MHD_OPTION_EXTERNAL_LOGGER,
-		on_log, w, MHD_OPTION_LISTEN_SOCKET, fd,
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)WEB_THREADS, MHD_OPTION_CONNECTION_LIMIT,
+		on_log, w, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)WEB_THREADS, MHD_OPTION_CONNECTION_LIMIT,
 		(unsigned)WEB_CONNECTIONS_MAX, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 		(size_t)WEB_CONNECTION_MEMORY, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)WEB_TIMEOUT_S,
 		MHD_OPTION_URI_LOG_CALLBACK, on_uri, w, MHD_OPTION_NOTIFY_COMPLETED, on_done, w,
@@ -1162,6 +1171,10 @@ int pst_web_serve(const struct pst_web_config *cfg, FILE *out, char *errmsg, siz
 		/* Not 1: libmicrohttpd 0.9.75 then sends its bare 400 for a missing Host twice
 		 * (status line and headers); framing() refuses it, with our headers. */
 		MHD_OPTION_STRICT_FOR_CLIENT, 0, MHD_OPTION_END);
+	if (w->daemon && web_gate_start(w, fd) != PST_OK) {
+		MHD_stop_daemon(w->daemon);
+		w->daemon = NULL;
+	}
 	if (!w->daemon) {
 		snprintf(errmsg, size, "cannot listen on %s port %d: %s", cfg->host, cfg->port,
 			 errno ? strerror(errno) : "libmicrohttpd refused to start");
@@ -1184,10 +1197,9 @@ int pst_web_serve(const struct pst_web_config *cfg, FILE *out, char *errmsg, siz
 		sweep_slow(w);
 	/* Stop taking connections, then let the requests in progress finish: every write
 	 * commits before its reply, so nothing acknowledged is lost. */
-	MHD_socket lfd = MHD_quiesce_daemon(w->daemon);
+	web_gate_stop(w);
+	close(fd);
 	MHD_stop_daemon(w->daemon);
-	if (lfd != MHD_INVALID_SOCKET)
-		close(lfd);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	fprintf(out, "postura: stopped (%s)\n", sig == SIGINT ? "interrupt" : "terminated");
 	fflush(out);

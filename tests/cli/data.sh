@@ -106,7 +106,8 @@ check "the guarded texts read back exactly" grep -q '"note": " =1+1"' h.json
 check "the ;-text reads back exactly" grep -q "\"note\": \"fine;=HYPERLINK(\\\\\"x\\\\\");  -2;'quoted;ok\"" h.json
 
 # --- 2 and 5. text stored by an older postura: repaired by a migration, and said so -----
-# (a version 4 database: the repair is migration 5; migration 6 adds the idempotency keys)
+# (a version 4 database: the repair is migration 5; migration 6 adds the idempotency keys,
+# 7 the person's name and version, 8 the calendar reminders)
 sql() { python3 -c 'import sqlite3, sys
 c = sqlite3.connect(sys.argv[1]); c.text_factory = bytes
 for q in sys.argv[2:]:
@@ -124,6 +125,7 @@ sql old.db "INSERT INTO checkin (person_id, at_epoch, at_offset, day, pain, area
 	"ALTER TABLE profile DROP COLUMN relief_reminder" "DROP TABLE calendar_token" \
 	"DROP INDEX checkin_idem" "DROP INDEX session_idem" \
 	"ALTER TABLE checkin DROP COLUMN idem_key" "ALTER TABLE session DROP COLUMN idem_key" \
+	"ALTER TABLE person DROP COLUMN name" "ALTER TABLE person DROP COLUMN version" \
 	"PRAGMA user_version = 4"
 run old.db history
 check "upgrading: the first open says texts were repaired" has "3 texts saved by an older postura were not valid UTF-8 or held control characters" "$tmp/e"

@@ -43,8 +43,12 @@ def sql(q):
                           capture_output=True, text=True, timeout=60)
 
 
+run_id = "%d_%s" % (os.getpid(), os.urandom(4).hex())  # two runs (make check) share a cluster
+
+
 def fresh(name):
-    """A URI of an empty schema of its own in the test database."""
+    """A URI of an empty schema of its own in the test database (unique to this run)."""
+    name = "%s_%s" % (name, run_id)
     r = sql("CREATE SCHEMA %s AUTHORIZATION %s" % (name, user))
     assert r.returncode == 0, r.stderr
     return uri + "?options=-csearch_path%3D" + name
@@ -141,12 +145,13 @@ check("serve with an unreachable database: exits non-zero, naming the host, neve
 # --- a newer schema, backup ----------------------------------------------------------------
 newer = fresh("newer")
 r = run("checkin", "--pain", "3", db=newer)
-sql("UPDATE newer.postura_schema SET version = version + 1")
-before = sql("SELECT count(*) FROM newer.checkin").stdout
+newer_schema = "newer_" + run_id
+sql("UPDATE %s.postura_schema SET version = version + 1" % newer_schema)
+before = sql("SELECT count(*) FROM %s.checkin" % newer_schema).stdout
 r = run("checkin", "--pain", "4", db=newer)
 check("a database written by a newer postura is refused, naming it",
       r.returncode != 0 and "newer postura" in r.stderr and dbname in r.stderr, r.stderr)
-check("... and left untouched", sql("SELECT count(*) FROM newer.checkin").stdout == before)
+check("... and left untouched", sql("SELECT count(*) FROM %s.checkin" % newer_schema).stdout == before)
 copy = os.path.join(tmp, "copy.db")
 r = run("backup", copy, db=pg)
 check("backup on PostgreSQL: exit non-zero, saying to use pg_dump",

@@ -17,7 +17,7 @@ int main(int argc, char **argv)
 	}
 	char err[600];
 	struct pst_store *s;
-	if (pst_store_open_sqlite(argv[1], &s, err, sizeof err) != PST_OK) {
+	if (pst_store_open(argv[1], 0, PST_PERSON_DEFAULT, &s, err, sizeof err) != PST_OK) {
 		fprintf(stderr, "writer: %s\n", err);
 		return 1;
 	}

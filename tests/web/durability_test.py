@@ -6,7 +6,9 @@ whichever backend POSTURA runs (SQLite files; on PostgreSQL through tests/pg/pos
    check-in acknowledged (201 with its id) is in the store afterwards, and a new server
    on the same store starts and takes writes.
 2. Many writers at once: 6 HTTP clients and 4 `postura checkin` processes writing
-   together: every write succeeds and every one is there, none twice.
+   check-ins together, while another client saves the profile and logs sessions and
+   another process adds and rates activities: every write succeeds (no deadlock, no
+   lost update) and every one is there, none twice.
 
 usage: durability_test.py POSTURA SOURCE_DIR
 """
@@ -40,16 +42,19 @@ def start(db):
     return p, int(m.group(1))
 
 
-def post_checkin(port, pain, note):
+def send(port, method, path, body):
     c = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
     try:
-        c.request("POST", "/api/v1/checkins", body=json.dumps({"pain": pain, "note": note}),
-                  headers={"Content-Type": "application/json"})
+        c.request(method, path, body=json.dumps(body), headers={"Content-Type": "application/json"})
         r = c.getresponse()
         data = r.read()
         return r.status, data
     finally:
         c.close()
+
+
+def post_checkin(port, pain, note):
+    return send(port, "POST", "/api/v1/checkins", {"pain": pain, "note": note})
 
 
 def export(db):
@@ -134,8 +139,41 @@ def cli_writer(k):
         results.append(("cli %d/%d" % (k, n), 201 if out.returncode == 0 else out.returncode, out.stderr[:200]))
 
 
+PROFILES, SESSIONS, ACTIVITIES, RATINGS = 8, 8, 3, 8
+
+
+def api_other_writer():
+    for n in range(max(PROFILES, SESSIONS)):
+        if n < PROFILES:
+            st, data = send(port, "PUT", "/api/v1/profile", {"postpartum_weeks": 6 + n, "birth": "vaginal", "minutes": 10 + n})
+            others.append(("profile %d" % n, st if st != 200 else 201, data[:200]))
+        if n < SESSIONS:
+            st, data = send(port, "POST", "/api/v1/sessions", {"pain_before": 4, "pain_after": 3, "exercises": [
+                {"id": "chest-opener", "feedback": "easy"}]})
+            others.append(("session %d" % n, st, data[:200]))
+
+
+def cli_psfs_writer():
+    ids = []
+    for n in range(ACTIVITIES):
+        out = subprocess.run([postura, "--db", db, "psfs", "add", "activity %d" % n], capture_output=True,
+                             text=True, env=env, timeout=120)
+        m = re.search(r"\b(\d+)\b", out.stdout)
+        others.append(("psfs add %d" % n, 201 if out.returncode == 0 and m else out.returncode, out.stderr[:200]))
+        if m:
+            ids.append(m.group(1))
+    for n in range(RATINGS):
+        if not ids:
+            break
+        out = subprocess.run([postura, "--db", db, "psfs", "rate", ids[n % len(ids)], str(n % 11)],
+                             capture_output=True, text=True, env=env, timeout=120)
+        others.append(("psfs rate %d" % n, 201 if out.returncode == 0 else out.returncode, out.stderr[:200]))
+
+
+others = []
 threads = [threading.Thread(target=api_writer, args=(k,)) for k in range(HTTP_CLIENTS)]
 threads += [threading.Thread(target=cli_writer, args=(k,)) for k in range(CLI_PROCS)]
+threads += [threading.Thread(target=api_other_writer), threading.Thread(target=cli_psfs_writer)]
 t0 = time.time()
 for t in threads:
     t.start()
@@ -152,6 +190,15 @@ check("every one of them is stored once (%s)" % backend,
       code == 0 and sorted(notes) == sorted(r[0] for r in results), (code, len(notes), want))
 ids = [c["id"] for c in j.get("checkins", [])]
 check("each has its own id (%s)" % backend, len(set(ids)) == len(ids) == want, len(set(ids)))
+bad = [r for r in others if r[1] != 201]
+check("meanwhile the profile saved %d times, %d sessions, %d activities rated %d times: all succeed (%s)"
+      % (PROFILES, SESSIONS, ACTIVITIES, RATINGS, backend),
+      len(others) == PROFILES + SESSIONS + ACTIVITIES + RATINGS and not bad, (len(others), bad[:3]))
+check("... and all of them are there (%s)" % backend,
+      len(j.get("sessions", [])) == SESSIONS and len(j.get("psfs", [])) == ACTIVITIES
+      and sum(len(a.get("ratings", [])) for a in j.get("psfs", [])) == RATINGS
+      and len(j.get("plan_minutes", [])) >= 1,
+      (len(j.get("sessions", [])), [len(a.get("ratings", [])) for a in j.get("psfs", [])]))
 st, _ = post_checkin(port, 1, "still there")
 check("the server still answers after them (%s)" % backend, st == 201, st)
 proc.send_signal(signal.SIGTERM)

@@ -22,7 +22,8 @@ from checks import check, finish
 postura, src = sys.argv[1], sys.argv[2]
 tmp = tempfile.mkdtemp(prefix="postura-hard-")
 env = dict(os.environ, POSTURA_NOW="2026-11-18T09:00:00+00:00")
-with open(postura, "rb") as f:
+# On PostgreSQL, postura is tests/pg/postura-pg and the binary is POSTURA_REAL.
+with open(os.environ.get("POSTURA_REAL", postura), "rb") as f:
     sanitized = b"__asan_init" in f.read()
 
 

@@ -1,0 +1,32 @@
+/* For the backends of store.h only (store_sqlite.c, store_pg.c, store.c): how a database
+ * is opened, and the one schema both follow. Front ends use store.h. */
+#ifndef PST_STORE_BACKEND_H
+#define PST_STORE_BACKEND_H
+
+#include "store/store.h"
+
+/*
+ * The schema migrations, in order: entry i brings the schema to version i + 1 (SQLite:
+ * PRAGMA user_version; PostgreSQL: the schema_version table). Each entry has the SQL of
+ * each dialect; both backends apply the same list, so a version number means the same
+ * tables on both. .pg is "" where the migration has nothing to do there (a repair of
+ * data only an SQLite file can hold). Never edit a landed migration: append one.
+ */
+struct pst_migration {
+	const char *what;   /* one line: what the migration does */
+	const char *sqlite; /* SQLite's SQL (may call the connection's own functions) */
+	const char *pg;     /* PostgreSQL's SQL; NULL until the backend has it */
+};
+extern const struct pst_migration pst_migrations[];
+
+/* Opens an SQLite database file (pst_db_open's rules). */
+int pst_db_open_sqlite(const char *path, unsigned flags, struct pst_db **out, char *errmsg,
+		       size_t size);
+
+/* Opens a PostgreSQL database by its libpq URI (pst_db_open's rules); store_pg.c.
+ * Messages name the host, port and database, never the password; PST_EUNAVAILABLE when
+ * the server cannot be reached. */
+int pst_db_open_pg(const char *uri, unsigned flags, struct pst_db **out, char *errmsg,
+		   size_t size);
+
+#endif

@@ -1,0 +1,238 @@
+/* The schema of the store, one list for every backend (backend.h): entry i brings the
+ * schema to version i + 1, with the SQL of each dialect. Never edit a landed migration:
+ * append a new one at the end (both dialects). */
+#include <stddef.h>
+
+#include "backend.h"
+
+const struct pst_migration pst_migrations[] = {
+	/* 1: the person's records. */
+	{
+		.what = "the person's records",
+		.sqlite =
+		"CREATE TABLE person ("
+		"  id INTEGER PRIMARY KEY,"
+		"  created_epoch INTEGER NOT NULL);"
+		"CREATE TABLE profile ("
+		"  person_id INTEGER PRIMARY KEY REFERENCES person(id) ON DELETE CASCADE,"
+		"  stage TEXT NOT NULL CHECK (stage IN ('pregnancy', 'postpartum')),"
+		"  weeks INTEGER NOT NULL CHECK (weeks BETWEEN 0 AND 104),"
+		"  anchor_day INTEGER NOT NULL,"
+		"  birth TEXT NOT NULL CHECK (birth IN ('unknown', 'vaginal', 'caesarean')),"
+		"  feeding TEXT NOT NULL CHECK (feeding IN ('unknown', 'breast', 'bottle', 'mixed')),"
+		"  pain INTEGER CHECK (pain IS NULL OR pain BETWEEN 0 AND 10),"
+		"  areas TEXT NOT NULL, triggers TEXT NOT NULL, equipment TEXT NOT NULL,"
+		"  avoid TEXT NOT NULL,"
+		"  minutes INTEGER NOT NULL CHECK (minutes BETWEEN 3 AND 60),"
+		"  updated_epoch INTEGER NOT NULL, updated_offset INTEGER NOT NULL);"
+		"CREATE TABLE checkin ("
+		"  id INTEGER PRIMARY KEY,"
+		"  person_id INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,"
+		"  at_epoch INTEGER NOT NULL, at_offset INTEGER NOT NULL, day INTEGER NOT NULL,"
+		"  pain INTEGER NOT NULL CHECK (pain BETWEEN 0 AND 10),"
+		"  areas TEXT NOT NULL, note TEXT);"
+		"CREATE INDEX checkin_person_time ON checkin(person_id, at_epoch);"
+		"CREATE TABLE session ("
+		"  id INTEGER PRIMARY KEY,"
+		"  person_id INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,"
+		"  at_epoch INTEGER NOT NULL, at_offset INTEGER NOT NULL, day INTEGER NOT NULL,"
+		"  pain_before INTEGER NOT NULL CHECK (pain_before BETWEEN 0 AND 10),"
+		"  pain_after INTEGER NOT NULL CHECK (pain_after BETWEEN 0 AND 10));"
+		"CREATE INDEX session_person_time ON session(person_id, at_epoch);"
+		"CREATE TABLE session_exercise ("
+		"  session_id INTEGER NOT NULL REFERENCES session(id) ON DELETE CASCADE,"
+		"  seq INTEGER NOT NULL,"
+		"  exercise_id TEXT NOT NULL,"
+		"  feedback TEXT NOT NULL CHECK (feedback IN ('easy', 'right', 'hard', 'hurt')),"
+		"  pain INTEGER CHECK (pain IS NULL OR pain BETWEEN 0 AND 10),"
+		"  PRIMARY KEY (session_id, seq));"
+		"CREATE TABLE psfs_activity ("
+		"  id INTEGER PRIMARY KEY,"
+		"  person_id INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,"
+		"  activity TEXT NOT NULL,"
+		"  created_epoch INTEGER NOT NULL, created_offset INTEGER NOT NULL);"
+		"CREATE TABLE psfs_rating ("
+		"  id INTEGER PRIMARY KEY,"
+		"  activity_id INTEGER NOT NULL REFERENCES psfs_activity(id) ON DELETE CASCADE,"
+		"  at_epoch INTEGER NOT NULL, at_offset INTEGER NOT NULL,"
+		"  score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 10));"
+		"CREATE INDEX psfs_rating_activity ON psfs_rating(activity_id, at_epoch);"
+		"INSERT INTO person(id, created_epoch) VALUES (1, strftime('%s', 'now'));",
+		.pg =
+		"CREATE TABLE person ("
+		"  id BIGSERIAL PRIMARY KEY,"
+		"  created_epoch BIGINT NOT NULL);"
+		"CREATE TABLE profile ("
+		"  person_id BIGINT PRIMARY KEY REFERENCES person(id) ON DELETE CASCADE,"
+		"  stage TEXT NOT NULL CHECK (stage IN ('pregnancy', 'postpartum')),"
+		"  weeks INTEGER NOT NULL CHECK (weeks BETWEEN 0 AND 104),"
+		"  anchor_day BIGINT NOT NULL,"
+		"  birth TEXT NOT NULL CHECK (birth IN ('unknown', 'vaginal', 'caesarean')),"
+		"  feeding TEXT NOT NULL CHECK (feeding IN ('unknown', 'breast', 'bottle', 'mixed')),"
+		"  pain INTEGER CHECK (pain IS NULL OR pain BETWEEN 0 AND 10),"
+		"  areas TEXT NOT NULL, triggers TEXT NOT NULL, equipment TEXT NOT NULL,"
+		"  avoid TEXT NOT NULL,"
+		"  minutes INTEGER NOT NULL CHECK (minutes BETWEEN 3 AND 60),"
+		"  updated_epoch BIGINT NOT NULL, updated_offset INTEGER NOT NULL);"
+		"CREATE TABLE checkin ("
+		"  id BIGSERIAL PRIMARY KEY,"
+		"  person_id BIGINT NOT NULL REFERENCES person(id) ON DELETE CASCADE,"
+		"  at_epoch BIGINT NOT NULL, at_offset INTEGER NOT NULL, day BIGINT NOT NULL,"
+		"  pain INTEGER NOT NULL CHECK (pain BETWEEN 0 AND 10),"
+		"  areas TEXT NOT NULL, note TEXT);"
+		"CREATE INDEX checkin_person_time ON checkin(person_id, at_epoch);"
+		"CREATE TABLE session ("
+		"  id BIGSERIAL PRIMARY KEY,"
+		"  person_id BIGINT NOT NULL REFERENCES person(id) ON DELETE CASCADE,"
+		"  at_epoch BIGINT NOT NULL, at_offset INTEGER NOT NULL, day BIGINT NOT NULL,"
+		"  pain_before INTEGER NOT NULL CHECK (pain_before BETWEEN 0 AND 10),"
+		"  pain_after INTEGER NOT NULL CHECK (pain_after BETWEEN 0 AND 10));"
+		"CREATE INDEX session_person_time ON session(person_id, at_epoch);"
+		"CREATE TABLE session_exercise ("
+		"  session_id BIGINT NOT NULL REFERENCES session(id) ON DELETE CASCADE,"
+		"  seq INTEGER NOT NULL,"
+		"  exercise_id TEXT NOT NULL,"
+		"  feedback TEXT NOT NULL CHECK (feedback IN ('easy', 'right', 'hard', 'hurt')),"
+		"  pain INTEGER CHECK (pain IS NULL OR pain BETWEEN 0 AND 10),"
+		"  PRIMARY KEY (session_id, seq));"
+		"CREATE TABLE psfs_activity ("
+		"  id BIGSERIAL PRIMARY KEY,"
+		"  person_id BIGINT NOT NULL REFERENCES person(id) ON DELETE CASCADE,"
+		"  activity TEXT NOT NULL,"
+		"  created_epoch BIGINT NOT NULL, created_offset INTEGER NOT NULL);"
+		"CREATE TABLE psfs_rating ("
+		"  id BIGSERIAL PRIMARY KEY,"
+		"  activity_id BIGINT NOT NULL REFERENCES psfs_activity(id) ON DELETE CASCADE,"
+		"  at_epoch BIGINT NOT NULL, at_offset INTEGER NOT NULL,"
+		"  score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 10));"
+		"CREATE INDEX psfs_rating_activity ON psfs_rating(activity_id, at_epoch);"
+		"INSERT INTO person(id, created_epoch) VALUES (1, extract(epoch FROM now())::bigint);"
+		"SELECT setval('person_id_seq', 1);",
+	},
+	/* 2: the safety answers last given (the web app screens before the profile). */
+	{
+		.what = "the safety answers last given",
+		.sqlite =
+		"CREATE TABLE screening ("
+		"  person_id INTEGER PRIMARY KEY REFERENCES person(id) ON DELETE CASCADE,"
+		"  stages INTEGER NOT NULL,"
+		"  answers TEXT NOT NULL,"
+		"  at_epoch INTEGER NOT NULL, at_offset INTEGER NOT NULL);",
+		.pg =
+		"CREATE TABLE screening ("
+		"  person_id BIGINT PRIMARY KEY REFERENCES person(id) ON DELETE CASCADE,"
+		"  stages INTEGER NOT NULL,"
+		"  answers TEXT NOT NULL,"
+		"  at_epoch BIGINT NOT NULL, at_offset INTEGER NOT NULL);",
+	},
+	/* 3: the minutes a session over time (each saving of the profile starts a day's), so
+	 * past weeks' planned sessions are counted with their own; the profile saved so far
+	 * starts it on the local day it was saved. */
+	{
+		.what = "the minutes a session over time",
+		.sqlite =
+		"CREATE TABLE plan_minutes ("
+		"  person_id INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,"
+		"  day INTEGER NOT NULL,"
+		"  minutes INTEGER NOT NULL CHECK (minutes BETWEEN 3 AND 60),"
+		"  PRIMARY KEY (person_id, day));"
+		"INSERT INTO plan_minutes (person_id, day, minutes)"
+		"  SELECT person_id, (updated_epoch + updated_offset * 60) / 86400, minutes FROM profile;",
+		.pg =
+		"CREATE TABLE plan_minutes ("
+		"  person_id BIGINT NOT NULL REFERENCES person(id) ON DELETE CASCADE,"
+		"  day BIGINT NOT NULL,"
+		"  minutes INTEGER NOT NULL CHECK (minutes BETWEEN 3 AND 60),"
+		"  PRIMARY KEY (person_id, day));"
+		"INSERT INTO plan_minutes (person_id, day, minutes)"
+		"  SELECT person_id, (updated_epoch + updated_offset * 60) / 86400, minutes FROM profile;",
+	},
+	/* 4: the conditions that shape the plan (pelvic girdle pain, wrist or thumb pain, a
+	 * tummy gap, leaking) and the country whose numbers to show ('' when not set). */
+	{
+		.what = "the conditions that shape the plan, and the country",
+		.sqlite =
+		"ALTER TABLE profile ADD COLUMN conditions TEXT NOT NULL DEFAULT '';"
+		"ALTER TABLE profile ADD COLUMN country TEXT NOT NULL DEFAULT ''"
+		"  CHECK (country = '' OR length(country) = 2);",
+		.pg =
+		"ALTER TABLE profile ADD COLUMN conditions TEXT NOT NULL DEFAULT '';"
+		"ALTER TABLE profile ADD COLUMN country TEXT NOT NULL DEFAULT ''"
+		"  CHECK (country = '' OR length(country) = 2);",
+	},
+	/* 5: text that older versions let in unchecked (issue 12): notes, activities and
+	 * exercise ids that are not UTF-8 or hold control characters. Each bad byte or
+	 * character becomes U+FFFD; pst_repair (a function of this connection, see
+	 * add_functions, which must keep it and its flags: 1 = a note, line breaks kept)
+	 * counts and names what it changed, and the person is told on this first open. */
+	{
+		.what = "text that older versions let in unchecked, repaired (SQLite only)",
+		.sqlite =
+		"UPDATE checkin SET note = pst_repair(note, 1, 'check-in', id)"
+		"  WHERE pst_needs_repair(note, 1);"
+		"UPDATE psfs_activity SET activity = pst_repair(activity, 0, 'activity', id)"
+		"  WHERE pst_needs_repair(activity, 0);"
+		"UPDATE session_exercise SET exercise_id = pst_repair(exercise_id, 0, 'session', session_id)"
+		"  WHERE pst_needs_repair(exercise_id, 0);",
+		.pg = "SELECT 1;", /* nothing to repair: PostgreSQL refuses text that is not UTF-8, and no
+				    * postura before the checks at entry wrote to it */
+	},
+	/* 6: the idempotency key of the write that made a check-in or a session (the web
+	 * app's offline outbox sends a write again until it is acknowledged; a key already
+	 * stored writes nothing). NULL for everything else; unique per person. */
+	{
+		.what = "the idempotency keys of check-ins and sessions",
+		.sqlite =
+		"ALTER TABLE checkin ADD COLUMN idem_key TEXT;"
+		"ALTER TABLE session ADD COLUMN idem_key TEXT;"
+		"CREATE UNIQUE INDEX checkin_idem ON checkin(person_id, idem_key);"
+		"CREATE UNIQUE INDEX session_idem ON session(person_id, idem_key);",
+		.pg =
+		"ALTER TABLE checkin ADD COLUMN idem_key TEXT;"
+		"ALTER TABLE session ADD COLUMN idem_key TEXT;"
+		"CREATE UNIQUE INDEX checkin_idem ON checkin(person_id, idem_key);"
+		"CREATE UNIQUE INDEX session_idem ON session(person_id, idem_key);",
+	},
+	/* 7: many people in one database (issue 13): a person's name (optional, '' when
+	 * none) and version, which every write to the person's records bumps in its own
+	 * transaction (data_version), so a page cache in any process sees any write. */
+	{
+		.what = "a name and a version for each person",
+		.sqlite =
+		"ALTER TABLE person ADD COLUMN name TEXT NOT NULL DEFAULT '';"
+		"ALTER TABLE person ADD COLUMN version INTEGER NOT NULL DEFAULT 0;",
+		.pg =
+		"ALTER TABLE person ADD COLUMN name TEXT NOT NULL DEFAULT '';"
+		"ALTER TABLE person ADD COLUMN version BIGINT NOT NULL DEFAULT 0;",
+	},
+	/* 8: calendar reminders (issue 15): the time of the session reminder (minutes after
+	 * midnight), its time zone ('' : the system's), whether the relief break is a daily
+	 * event; and the calendar subscription's token, one per person (kept as is: the
+	 * profile page shows the address again, and whoever reads the database reads every
+	 * record anyway). */
+	{
+		.what = "the calendar reminders and the calendar's subscription token",
+		.sqlite =
+		"ALTER TABLE profile ADD COLUMN remind_at INTEGER NOT NULL DEFAULT 1170"
+		"  CHECK (remind_at BETWEEN 0 AND 1439);"
+		"ALTER TABLE profile ADD COLUMN timezone TEXT NOT NULL DEFAULT '';"
+		"ALTER TABLE profile ADD COLUMN relief_reminder INTEGER NOT NULL DEFAULT 0"
+		"  CHECK (relief_reminder IN (0, 1));"
+		"CREATE TABLE calendar_token ("
+		"  person_id INTEGER PRIMARY KEY REFERENCES person(id) ON DELETE CASCADE,"
+		"  token TEXT NOT NULL UNIQUE,"
+		"  created_epoch INTEGER NOT NULL);",
+		.pg =
+		"ALTER TABLE profile ADD COLUMN remind_at INTEGER NOT NULL DEFAULT 1170"
+		"  CHECK (remind_at BETWEEN 0 AND 1439);"
+		"ALTER TABLE profile ADD COLUMN timezone TEXT NOT NULL DEFAULT '';"
+		"ALTER TABLE profile ADD COLUMN relief_reminder INTEGER NOT NULL DEFAULT 0"
+		"  CHECK (relief_reminder IN (0, 1));"
+		"CREATE TABLE calendar_token ("
+		"  person_id BIGINT PRIMARY KEY REFERENCES person(id) ON DELETE CASCADE,"
+		"  token TEXT NOT NULL UNIQUE,"
+		"  created_epoch BIGINT NOT NULL);",
+	},
+};
+
+const int pst_store_schema_version = (int)(sizeof pst_migrations / sizeof *pst_migrations);

@@ -227,8 +227,8 @@ struct pst_db {
  * (or from a file) it cannot write to: SQLite's mode=ro, or immutable when nobody can be
  * writing it (no -wal file in a directory this process cannot write). A missing file, or
  * one whose schema is older than this program, is opened for writing as without the flag
- * (created, migrated). Writes through a read-only db fail. PostgreSQL: no difference
- * (a server's database is read and written alike). */
+ * (created, migrated). Writes through a read-only db fail. PostgreSQL: a read-only
+ * session (default_transaction_read_only), once the schema is current. */
 enum { PST_DB_READONLY = 1 << 0 };
 
 /*

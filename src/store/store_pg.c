@@ -113,6 +113,7 @@ struct pg {
 	struct pst_db base;
 	char *err;           /* where fail() writes: the errmsg of the object called */
 	bool in_db_tx;       /* a db transaction (db_begin) is open: operations join it */
+	bool readonly;       /* PST_DB_READONLY: a read-only session (also after a reset) */
 	PGconn *conn;
 	char where[400];     /* 'database "d" on host h port p', for messages */
 	char secret[256];    /* the password given, to keep it out of any message */
@@ -338,6 +339,8 @@ static int ensure(struct pg *g)
 	}
 	PQreset(g->conn);
 	memset(g->prepared, 0, sizeof g->prepared);
+	if (PQstatus(g->conn) == CONNECTION_OK && g->readonly)
+		PQclear(PQexec(g->conn, "SET default_transaction_read_only = on"));
 	if (PQstatus(g->conn) != CONNECTION_OK) {
 		char why[300];
 		first_line(PQerrorMessage(g->conn), why, sizeof why);
@@ -348,7 +351,9 @@ static int ensure(struct pg *g)
 	return PST_OK;
 }
 
-enum { TX_READ, TX_WRITE };
+/* TX_ONE: one statement that only reads (no BEGIN and COMMIT around it: one round trip
+ * instead of three, for data_version on every page, profile_get, screening_get...). */
+enum { TX_READ, TX_WRITE, TX_ONE };
 
 /*
  * Runs body in one transaction. A write is acknowledged only when its COMMIT succeeded.
@@ -370,6 +375,12 @@ static int in_tx(struct pg *g, int kind, int (*body)(struct pg *g, void *arg), v
 		int err = ensure(g);
 		if (err)
 			return err;
+		if (kind == TX_ONE) {
+			err = body(g, arg);
+			if (!err || !g->lost || attempt > 0)
+				return err;
+			continue; /* the connection broke: once more on a new one */
+		}
 		err = simple(g, kind == TX_WRITE ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
 			     "cannot start a transaction");
 		if (!err)
@@ -379,9 +390,14 @@ static int in_tx(struct pg *g, int kind, int (*body)(struct pg *g, void *arg), v
 		if (!err) {
 			PGresult *r = PQexec(g->conn, "COMMIT");
 			ExecStatusType s = PQresultStatus(r);
-			if (s == PGRES_COMMAND_OK) {
+			if (s == PGRES_COMMAND_OK && !strcmp(PQcmdStatus(r), "COMMIT")) {
 				PQclear(r);
 				return PST_OK;
+			}
+			if (s == PGRES_COMMAND_OK) { /* "ROLLBACK": the transaction had failed */
+				PQclear(r);
+				return fail(g, PST_EIO, "%s: nothing was saved: the transaction failed",
+					    g->where);
 			}
 			err = dberr(g, r, kind == TX_WRITE ? "cannot save" : "cannot read");
 			PQclear(r);
@@ -502,7 +518,7 @@ static int profile_get_body(struct pg *g, void *arg)
 static int profile_get(struct pst_store *s, struct pst_saved_profile *out, bool *found)
 {
 	struct profile_arg a = {out, found, NULL};
-	return in_tx(enter(s), TX_READ, profile_get_body, &a);
+	return in_tx(enter(s), TX_ONE, profile_get_body, &a);
 }
 
 static int minutes_write(struct pg *g, const struct pst_minutes_change *mc)
@@ -794,10 +810,12 @@ static int psfs_add_body(struct pg *g, void *arg)
 {
 	struct add_arg *a = arg;
 	int n = 0;
-	/* Two adds at once must not both see room for one more: the person row is the lock. */
+	/* Two adds at once must not both see room for one more: the person row is the lock.
+	 * NO KEY UPDATE, the lock of the version bump: other writes' foreign keys (KEY
+	 * SHARE) go on, and the bump of a write started earlier never waits on it. */
 	struct params p = {0};
 	p_int(&p, g->person);
-	PGresult *r = PQexecParams(g->conn, "SELECT 1 FROM person WHERE id = $1 FOR UPDATE", 1, NULL,
+	PGresult *r = PQexecParams(g->conn, "SELECT 1 FROM person WHERE id = $1 FOR NO KEY UPDATE", 1, NULL,
 				   p.v, NULL, NULL, 0);
 	int err = PQresultStatus(r) == PGRES_TUPLES_OK ? PST_OK
 							: dberr(g, r, "cannot start a transaction");
@@ -892,7 +910,7 @@ static int screening_get(struct pst_store *s, struct pst_saved_screening *out, b
 {
 	struct screen_arg a = {out, found, NULL};
 	struct pg *g = enter(s);
-	int err = in_tx(g, TX_READ, screening_get_body, &a);
+	int err = in_tx(g, TX_ONE, screening_get_body, &a);
 	if (err && *found) {
 		free(out->answers);
 		out->answers = NULL;
@@ -1387,6 +1405,13 @@ static int import_body(struct pg *g, void *arg)
 	const struct pst_record_set *rs = ((struct import_arg *)arg)->rs;
 	unsigned flags = ((struct import_arg *)arg)->flags;
 	int err;
+	/* The ids an import keeps are taken before anyone's new record can take them (the
+	 * sequences move past them only later in this transaction): new records of these
+	 * tables wait until it commits, instead of failing then as duplicates. */
+	if (!(flags & PST_IMPORT_NEW_IDS) &&
+	    (err = simple(g, "LOCK TABLE checkin, session, psfs_activity IN SHARE ROW EXCLUSIVE MODE",
+			  "cannot import")))
+		return err;
 	if (rs->has_profile && (err = profile_write(g, &rs->profile)))
 		return err;
 	for (size_t i = 0; i < rs->nminutes; i++)
@@ -1492,7 +1517,7 @@ static int data_version_body(struct pg *g, void *arg)
 
 static int data_version(struct pst_store *s, int64_t *v)
 {
-	return in_tx(enter(s), TX_READ, data_version_body, v);
+	return in_tx(enter(s), TX_ONE, data_version_body, v);
 }
 
 /* --- the database: people, transactions -------------------------------------------- */
@@ -1585,7 +1610,7 @@ static int person_exists_body(struct pg *g, void *arg)
 static int person_exists(struct pst_db *db, int64_t id, bool *exists)
 {
 	struct person_arg a = {.id = id};
-	int err = in_tx(enter_db(db), TX_READ, person_exists_body, &a);
+	int err = in_tx(enter_db(db), TX_ONE, person_exists_body, &a);
 	*exists = a.exists;
 	return err;
 }
@@ -1610,7 +1635,12 @@ static int db_commit(struct pst_db *db)
 		return fail(g, PST_EINVAL, "%s: no transaction is open", g->where);
 	g->in_db_tx = false;
 	PGresult *r = PQexec(g->conn, "COMMIT");
-	int err = PQresultStatus(r) == PGRES_COMMAND_OK ? PST_OK : dberr(g, r, "cannot save");
+	ExecStatusType st = PQresultStatus(r);
+	/* COMMIT of a transaction where something failed answers ROLLBACK: nothing saved */
+	int err = st != PGRES_COMMAND_OK ? dberr(g, r, "cannot save")
+		  : strcmp(PQcmdStatus(r), "COMMIT") ? fail(g, PST_EIO, "%s: nothing was saved: "
+							"something in the transaction failed", g->where)
+						      : PST_OK;
 	PQclear(r);
 	if (err && g->lost)
 		return fail(g, PST_EUNAVAILABLE,
@@ -1772,7 +1802,6 @@ static void uri_password(const char *uri, char *out, size_t size)
 int pst_db_open_pg(const char *uri, unsigned flags, struct pst_db **out, char *errmsg,
 		   size_t size)
 {
-	(void)flags; /* a server's database is read and written alike */
 	*out = NULL;
 	struct pg *g = calloc(1, sizeof(*g));
 	if (!g) {
@@ -1817,7 +1846,12 @@ int pst_db_open_pg(const char *uri, unsigned flags, struct pst_db **out, char *e
 		goto out;
 	}
 	PQsetNoticeProcessor(g->conn, quiet, NULL);
-	err = migrate(g);
+	/* PST_DB_READONLY (commands that only read): a read-only session once the schema is
+	 * current (an older one is migrated first, as an SQLite file is). */
+	if (!(err = migrate(g)) && (flags & PST_DB_READONLY)) {
+		g->readonly = true;
+		err = simple(g, "SET default_transaction_read_only = on", "cannot prepare the connection");
+	}
 out:
 	if (err) {
 		if (errmsg)

@@ -7,7 +7,10 @@
   password): a non-zero exit and a message naming the host, port and database, never
   the password; serve the same;
 - a database written by a newer postura is refused, left untouched;
-- backup on PostgreSQL says to use pg_dump, exits non-zero, writes nothing.
+- backup on PostgreSQL says to use pg_dump, exits non-zero, writes nothing;
+- migrate --from a.db --from b.db --to postgresql://...: each file becomes a new
+  person with all of its records, all or nothing (a damaged file, a record the target
+  refuses: no person added, nothing changed).
 
 usage: pg_test.py POSTURA SOURCE_DIR
 """
@@ -157,4 +160,57 @@ r = run("backup", copy, db=pg)
 check("backup on PostgreSQL: exit non-zero, saying to use pg_dump",
       r.returncode != 0 and "pg_dump" in r.stderr, (r.returncode, r.stderr))
 check("... and writes no file", not os.path.exists(copy))
+
+# --- migrate --------------------------------------------------------------------------------
+anna, bea = os.path.join(tmp, "anna.db"), os.path.join(tmp, "bea.db")
+for args in (["checkin", "--pain", "4", "--note", "anna's"], ["profile", "set", "--postpartum-weeks", "8",
+             "--birth", "caesarean"], ["psfs", "add", "lift the car seat"], ["psfs", "rate", "1", "3"]):
+    run(*args, db=anna)
+for args in (["checkin", "--pain", "6", "--note", "bea's"], ["checkin", "--pain", "5"]):
+    run(*args, db=bea)
+anna_json = run("export", "--format", "json", db=anna).stdout
+bea_json = run("export", "--format", "json", db=bea).stdout
+target = fresh("clinic")
+run("checkin", "--pain", "2", "--note", "the clinic's first person", db=target)
+first_before = run("export", "--format", "json", db=target).stdout
+r = run("migrate", "--from", anna, "--from", bea, "--to", target)
+check("migrate two SQLite files to PostgreSQL: exit 0", r.returncode == 0, (r.stdout, r.stderr))
+check("... it says which file became which person, never the password",
+      re.search(r"anna\.db -> person 2\b", r.stdout) and re.search(r"bea\.db -> person 3\b", r.stdout)
+      and password not in r.stdout + r.stderr, (r.stdout, r.stderr))
+people = run("person", "list", db=target)
+check("the database now has three people", people.returncode == 0 and
+      all(re.search(r"^\s*%d\b" % i, people.stdout, re.M) for i in (1, 2, 3)), people.stdout)
+
+
+def no_ids(text):
+    return re.sub(r'"id": \d+', '"id": N', text)
+
+
+a2 = run("--person", "2", "export", "--format", "json", db=target).stdout
+b2 = run("--person", "3", "export", "--format", "json", db=target).stdout
+check("anna.db's records are person 2's, all of them (ids aside)", no_ids(a2) == no_ids(anna_json), a2[:500])
+check("bea.db's records are person 3's, all of them (ids aside)", no_ids(b2) == no_ids(bea_json), b2[:500])
+check("person 1 is as before", run("export", "--format", "json", db=target).stdout == first_before)
+damaged = os.path.join(tmp, "damaged.db")
+with open(damaged, "wb") as f:
+    f.write(b"SQLite format 3\0 but then nothing a database holds")
+all_before = [run("--person", str(i), "export", "--format", "json", db=target).stdout for i in (1, 2, 3)]
+r = run("migrate", "--from", anna, "--from", damaged, "--to", target)
+check("migrate with a damaged second file: exit 1, naming it, nothing migrated",
+      r.returncode == 1 and "damaged.db" in r.stderr and "nothing was migrated" in r.stderr, r.stderr)
+check("... no person was added, not even for the good first file",
+      run("person", "list", db=target).stdout == people.stdout)
+bad = os.path.join(tmp, "bad.db")
+with open(bea, "rb") as f, open(bad, "wb") as g:
+    g.write(f.read())
+subprocess.run(["sqlite3", bad, "PRAGMA ignore_check_constraints = ON; UPDATE checkin SET pain = 42 WHERE note IS NULL"],
+               check=True)
+r = run("migrate", "--from", anna, "--from", bad, "--to", target)
+check("a record PostgreSQL refuses: exit 1, naming the file and the record, nothing migrated",
+      r.returncode == 1 and "bad.db" in r.stderr and "check-in" in r.stderr and "nothing was migrated" in r.stderr,
+      r.stderr)
+check("... no person added, every record as before",
+      run("person", "list", db=target).stdout == people.stdout and
+      [run("--person", str(i), "export", "--format", "json", db=target).stdout for i in (1, 2, 3)] == all_before)
 finish()

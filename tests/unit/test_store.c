@@ -1,10 +1,14 @@
 /* Store and exchange tests on real SQLite files: migrations, refusals, the records a
- * person keeps, export/import round trips, and imports that write nothing when wrong. */
+ * person keeps, export/import round trips, and imports that write nothing when wrong.
+ * Then, in the throw-away cluster (POSTURA_TEST_PG), those not about files again on
+ * PostgreSQL, each store a fresh schema. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <ctype.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,12 +44,39 @@ static char *path_of(const char *name)
 	return buf;
 }
 
+/* The second run (store-pg): POSTURA_TEST_PG, the throw-away cluster of
+ * tests/pg/with-cluster.sh; each store a schema of its own there. */
+static const char *pg_base;
+
+static const char *pg_target(const char *name)
+{
+	static char uri[1024];
+	static int n;
+	char schema[128];
+	int w = snprintf(schema, sizeof schema, "store_%ld_%d_", (long)getpid(), n++);
+	for (const char *p = name; *p && w < (int)sizeof schema - 1; p++)
+		schema[w++] = (char)(isalnum((unsigned char)*p) ? *p : '_');
+	schema[w] = '\0';
+	PGconn *c = PQconnectdb(pg_base);
+	char sql[256];
+	snprintf(sql, sizeof sql, "CREATE SCHEMA %s", schema);
+	PGresult *r = PQexec(c, sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		print_error("%s: %s\n", sql, PQerrorMessage(c));
+	assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
+	PQclear(r);
+	PQfinish(c);
+	snprintf(uri, sizeof uri, "%s?options=-csearch_path%%3D%s", pg_base, schema);
+	return uri;
+}
+
 static struct pst_store *open_new(const char *name)
 {
 	char err[600];
 	struct pst_store *s = NULL;
 	unlink(path_of(name));
-	int rc = pst_store_open(path_of(name), 0, PST_PERSON_DEFAULT, &s, err, sizeof err);
+	const char *target = pg_base ? pg_target(name) : path_of(name);
+	int rc = pst_store_open(target, 0, PST_PERSON_DEFAULT, &s, err, sizeof err);
 	if (rc)
 		print_error("%s\n", err);
 	assert_int_equal(rc, PST_OK);
@@ -222,6 +253,8 @@ static void test_minutes_timeline(void **state)
 
 	/* A store at schema 2 with a profile: opening it starts the timeline on the day the
 	 * profile was saved. */
+	if (pg_base)
+		return; /* the rest is an SQLite file of schema version 2 */
 	sqlite3 *db;
 	pst_store_close(open_new("v2-template.db"));
 	assert_int_equal(sqlite3_open(path_of("v2-template.db"), &db), SQLITE_OK);
@@ -624,5 +657,21 @@ int main(void)
 		cmocka_unit_test(test_private_files),
 		cmocka_unit_test(test_idempotency_keys),
 	};
-	return cmocka_run_group_tests_name("store", tests, setup, teardown);
+	int failed = cmocka_run_group_tests_name("store", tests, setup, teardown);
+	/* The same on PostgreSQL, when the tests run in the throw-away cluster (make test,
+	 * make check): every test but those about SQLite files. */
+	pg_base = getenv("POSTURA_TEST_PG");
+	if (!pg_base || !*pg_base) {
+		printf("# POSTURA_TEST_PG is not set: the PostgreSQL run is skipped (tests/pg/with-cluster.sh)\n");
+		return failed;
+	}
+	const struct CMUnitTest pg_tests[] = {
+		cmocka_unit_test(test_records_round_trip),
+		cmocka_unit_test(test_minutes_timeline),
+		cmocka_unit_test(test_psfs_at_most_five),
+		cmocka_unit_test(test_bad_imports_write_nothing),
+		cmocka_unit_test(test_import_regressions),
+		cmocka_unit_test(test_idempotency_keys),
+	};
+	return failed | cmocka_run_group_tests_name("store (PostgreSQL)", pg_tests, NULL, NULL);
 }

@@ -126,6 +126,10 @@
     if (navigator.onLine) {
       sw.controller.postMessage({type: 'flush'});
       sw.controller.postMessage({type: 'refresh'});
+      /* The session player's movements: kept for the next time, offline. */
+      var moving = doc.querySelectorAll('img.moving');
+      if (moving.length)
+        sw.controller.postMessage({type: 'keep', urls: Array.prototype.map.call(moving, function (i) { return i.getAttribute('src'); })});
     }
   }
 

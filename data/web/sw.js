@@ -2,7 +2,9 @@
  * /sw.js (scope: the whole site). It is an addition: every page works without it.
  *  - It keeps, in one versioned cache, what /offline.json lists: the shell (scripts,
  *    icons, the manifest, the offline page), today's plan and session player, the
- *    pictures of today's exercises, the stop signs and the tips.
+ *    pictures of today's exercises, the stop signs and the tips; and the movements the
+ *    session player shows online (until then a movement is answered offline with its
+ *    still).
  *  - Pages: network first, so an online person always sees fresh data; the kept copy
  *    when the network fails. Scripts, icons and pictures (their names do not change
  *    meaning): the kept copy first.
@@ -55,7 +57,16 @@ function notify() {
 /* --- the cache -------------------------------------------------------------------- */
 
 var refreshing = null;
-var VERSION_KEY = '/offline.json?kept'; /* the version of the list last kept, in the cache */
+var VERSION_KEY = '/offline.json?kept'; /* the list last kept, in the cache */
+var movements = null; /* movement -> the still that stands for it offline (the list's) */
+
+function movementsMap(cache) {
+  if (movements) return Promise.resolve(movements);
+  return cache.match(VERSION_KEY).then(function (v) { return v ? v.json() : {}; }).then(function (l) {
+    movements = l.movements || {};
+    return movements;
+  });
+}
 
 /* Keeps what /offline.json lists: the shell and pictures once, the pages again when the
  * person's data or the day changed. Anything else kept from an older list goes. */
@@ -66,8 +77,8 @@ function refresh(force) {
     return r.json();
   }).then(function (list) {
     return caches.open(CACHE).then(function (cache) {
-      return cache.match(VERSION_KEY).then(function (v) { return v ? v.text() : ''; }).then(function (kept) {
-        return keepList(cache, list, force || list.version !== kept);
+      return cache.match(VERSION_KEY).then(function (v) { return v ? v.json() : {}; }).then(function (kept) {
+        return keepList(cache, list, force || list.version !== kept.version);
       });
     });
   });
@@ -78,6 +89,8 @@ function refresh(force) {
 function keepList(cache, list, fresh) {
       var keep = {};
       var jobs = [];
+      movements = list.movements || {};
+      Object.keys(movements).forEach(function (u) { keep[u] = true; });
       list.shell.concat(list.pictures).forEach(function (u) {
         keep[u] = true;
         jobs.push(cache.match(u).then(function (hit) { return hit || cache.add(u); }));
@@ -87,7 +100,7 @@ function keepList(cache, list, fresh) {
         jobs.push(fresh ? cache.add(u) : cache.match(u).then(function (hit) { return hit || cache.add(u); }));
       });
       return Promise.all(jobs).then(function () {
-        return cache.put(VERSION_KEY, new Response(list.version));
+        return cache.put(VERSION_KEY, new Response(JSON.stringify(list)));
       }).then(function () {
         /* Old scripts (a new hashed name), pictures of exercises no longer in the plan. */
         return cache.keys().then(function (keys) {
@@ -252,14 +265,37 @@ function outboxWrite(e) {
 
 /* --- fetching ------------------------------------------------------------------------ */
 
+/* The kept copy, else the network (and kept); a movement not kept yet is answered,
+ * offline, with its still. */
 function cacheFirst(req) {
   return caches.open(CACHE).then(function (cache) {
     return cache.match(req).then(function (hit) {
       return hit || fetch(req).then(function (r) {
         if (r.ok) cache.put(req, r.clone());
         return r;
+      }, function (e) {
+        var p = new URL(req.url).pathname;
+        return movementsMap(cache).then(function (m) {
+          return m[p] ? cache.match(m[p]) : undefined;
+        }).then(function (still) {
+          if (still) return still;
+          throw e;
+        });
       });
     });
+  });
+}
+
+/* A page asks to keep what it shows (the session player: its movements). */
+function keepShown(urls) {
+  return caches.open(CACHE).then(function (cache) {
+    return Promise.all(urls.map(function (u) {
+      var url = new URL(u, self.location.origin);
+      if (url.origin !== self.location.origin || url.pathname.indexOf('/img/') !== 0) return null;
+      return cache.match(url.pathname).then(function (hit) {
+        return hit || cache.add(url.pathname).catch(function () {});
+      });
+    }));
   });
 }
 
@@ -307,6 +343,7 @@ self.addEventListener('message', function (e) {
   var m = e.data || {};
   if (m.type === 'flush') e.waitUntil(flush());
   else if (m.type === 'refresh') e.waitUntil(refresh(false).catch(function () {}));
+  else if (m.type === 'keep' && Array.isArray(m.urls)) e.waitUntil(keepShown(m.urls.slice(0, 64)));
 });
 
 self.addEventListener('sync', function (e) {

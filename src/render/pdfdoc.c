@@ -30,7 +30,7 @@ const struct pst_font pst_font_title = {.size = 21, .bold = true, .color = PST_R
 static const struct {
 	double w, h;
 } papers[PST_PAPER__MAX] = {{595.276, 841.890}, {612, 792}};
-static const double MARGIN_X = 46, MARGIN_TOP = 44, MARGIN_BOTTOM = 52;
+static const struct pst_doc_margins margins = {46, 44, 52};
 
 static void set_rgb(cairo_t *cr, struct pst_rgb c)
 {
@@ -45,7 +45,7 @@ char *pst_doc_esc(const char *s)
 static PangoLayout *layout_for(struct pst_doc *d, const char *text, const struct pst_font *f,
 			       double w)
 {
-	PangoLayout *l = pst_pango_layout(d->cr, FAMILY, f->size);
+	PangoLayout *l = pst_pango_layout(d->cr, f->family ? f->family : FAMILY, f->size);
 	PangoFontDescription *fd = pango_font_description_copy(pango_layout_get_font_description(l));
 	if (f->bold)
 		pango_font_description_set_weight(fd, PANGO_WEIGHT_BOLD);
@@ -133,7 +133,7 @@ static void footer(struct pst_doc *d)
 {
 	if (!d->draw)
 		return;
-	double y = d->ph - MARGIN_BOTTOM + 14;
+	double y = d->ph - d->margin_bottom + 14;
 	pst_doc_rule(d, d->left, d->right, y, PST_DOC_RULE, 0.6);
 	char left[256], right[64];
 	snprintf(left, sizeof left, "postura \xc2\xb7 %s \xc2\xb7 %s", d->title, d->date);
@@ -220,14 +220,22 @@ static const char *const months[12] = {"January", "February", "March",     "Apri
 int pst_doc_render(enum pst_paper paper, const char *title, struct pst_time now,
 		   pst_doc_layout_fn layout, const void *arg, struct pst_buf *out)
 {
+	return pst_doc_render_margins(paper, title, now, &margins, layout, arg, out);
+}
+
+int pst_doc_render_margins(enum pst_paper paper, const char *title, struct pst_time now,
+			   const struct pst_doc_margins *m, pst_doc_layout_fn layout,
+			   const void *arg, struct pst_buf *out)
+{
 	if (paper < 0 || paper >= PST_PAPER__MAX)
 		return PST_EINVAL;
 	size_t start = out->len;
 	struct pst_doc d = {.pw = papers[paper].w, .ph = papers[paper].h, .title = title};
-	d.left = MARGIN_X;
-	d.right = d.pw - MARGIN_X;
-	d.top = MARGIN_TOP;
-	d.bottom = d.ph - MARGIN_BOTTOM;
+	d.left = m->x;
+	d.right = d.pw - m->x;
+	d.top = m->top;
+	d.bottom = d.ph - m->bottom;
+	d.margin_bottom = m->bottom;
 	char day[16];
 	pst_day_format(pst_time_day(now), day, sizeof day);
 	int yy = 0, mm = 1, dd = 1;

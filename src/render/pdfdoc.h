@@ -37,6 +37,7 @@ struct pst_font {
 	bool markup;     /* the text is pango markup (escape what it quotes: pst_doc_esc) */
 	int align;       /* 0 left, 1 centre, 2 right */
 	double spacing;  /* extra points between lines */
+	const char *family; /* NULL: the documents' family (DejaVu Sans) */
 };
 
 struct pst_doc {
@@ -45,6 +46,7 @@ struct pst_doc {
 	double pw, ph;                   /* the page, in points */
 	double left, right, top, bottom; /* the content box */
 	double y;                        /* the cursor: where the next block starts */
+	double margin_bottom;            /* the footer sits in it */
 	int page;                        /* from 1 */
 	int npages;                      /* known in the drawing pass; 0 while measuring */
 	bool draw;                       /* false in the measuring pass: nothing is painted */
@@ -70,6 +72,15 @@ typedef int (*pst_doc_layout_fn)(struct pst_doc *d, const void *arg);
  */
 int pst_doc_render(enum pst_paper paper, const char *title, struct pst_time now,
 		   pst_doc_layout_fn layout, const void *arg, struct pst_buf *out);
+
+/* The margins of a page, in points: the footer sits in the bottom one. */
+struct pst_doc_margins {
+	double x, top, bottom;
+};
+/* pst_doc_render with margins of its own (pst_doc_render: about 16 mm at the sides). */
+int pst_doc_render_margins(enum pst_paper paper, const char *title, struct pst_time now,
+			   const struct pst_doc_margins *m, pst_doc_layout_fn layout,
+			   const void *arg, struct pst_buf *out);
 
 /* A block: draws at y (only when draw is true) and returns its height in any case.
  * While drawing, d->block_h holds the height it returned when measured. */

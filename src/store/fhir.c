@@ -693,7 +693,19 @@ int pst_export_fhir_store(struct pst_store *s, const struct pst_fhir_opts *o,
 			  struct pst_export_sink *k)
 {
 	struct store_fx sf = {.first = true};
-	fx_init(&sf.x, o, k);
+	/* The Patient's name: the person's, when one was given (postura person add NAME). */
+	struct pst_fhir_opts own = o ? *o : (struct pst_fhir_opts){0};
+	char name[PST_PERSON_NAME_MAX + 1] = "";
+	struct pst_person *people = NULL;
+	size_t n = 0;
+	if (!own.name && s->db && !s->db->ops->person_list(s->db, &people, &n)) {
+		for (size_t i = 0; i < n; i++)
+			if (people[i].id == s->person)
+				snprintf(name, sizeof name, "%s", people[i].name);
+		free(people);
+		own.name = name[0] ? name : NULL;
+	}
+	fx_init(&sf.x, &own, k);
 	int err = s->ops->read_each(s, PST_READ_EXACT, PST_EXPORT_BATCH, each_check, &sf);
 	if (!err)
 		err = s->ops->read_each(s, PST_READ_EXACT, PST_EXPORT_BATCH, each_write, &sf);

@@ -19,7 +19,7 @@
 
 struct pst_fhir_opts {
 	const char *person; /* names the person in every fullUrl; NULL: their first record does */
-	const char *name;   /* the Patient's name; NULL: none */
+	const char *name;   /* the Patient's name; NULL: the person's (store export), if any */
 	const struct pst_catalog *cat;     /* the exercises' names (displays); may be NULL */
 	const struct pst_questions *questions; /* the safety questions' words; may be NULL */
 	/* The CarePlan: the plan of today, worked out from the records (NULL: no CarePlan,

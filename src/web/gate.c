@@ -193,6 +193,20 @@ static bool conn_head(struct web_gate *g, struct gate_conn *c, bool hup)
 			break;
 		off += h.head_len + h.body_len;
 	}
+	/* Every slot of libmicrohttpd's taken (kept-alive connections wait there up to
+	 * WEB_HEADER_TIMEOUT_MS for their next request): it would close this one without a
+	 * word. */
+	const union MHD_DaemonInfo *di =
+		MHD_get_daemon_info(g->w->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+	if (di && di->num_connections >= WEB_CONNECTIONS_MAX) {
+		web_head_check(g->buf, (size_t)n, &h); /* the first request's: JSON or a page */
+		h.status = MHD_HTTP_SERVICE_UNAVAILABLE;
+		h.code = "busy";
+		snprintf(h.msg, sizeof h.msg,
+			 "the server has %d connections open, its most: try again in a few seconds",
+			 WEB_CONNECTIONS_MAX);
+		return conn_refuse(g, c, &h);
+	}
 	/* Well formed: the bytes stay in the socket for libmicrohttpd. */
 	int fd = c->fd;
 	struct sockaddr_storage addr = c->addr;

@@ -162,33 +162,41 @@ static void url_add(json_t *a, const char *fmt, ...)
 	json_array_append_new(a, json_string(u));
 }
 
-/* The pictures the player shows of a list of exercises: the movement and the stills. */
-static void pictures(json_t *a, const struct pst_plan_item *items, size_t n, bool pregnant)
+/* The pictures the player shows of a list of exercises: the two stills of each into a,
+ * and each movement into m, with the still that stands for it (its first pose, what a
+ * viewer that does not animate shows). */
+static void pictures(json_t *a, json_t *m, const struct pst_plan_item *items, size_t n, bool pregnant)
 {
 	const char *dir = pregnant ? "/img/pregnant/" : "/img/";
 	for (size_t i = 0; i < n; i++) {
 		const struct pst_exercise *e = items[i].ex;
-		url_add(a, "%s%s-%s.svg", dir, e->id, e->scene.poses[0].name);
+		char first[160], anim[160];
+		snprintf(first, sizeof first, "%s%s-%s.svg", dir, e->id, e->scene.poses[0].name);
+		snprintf(anim, sizeof anim, "%s%s.anim.svg", dir, e->id);
+		url_add(a, "%s", first);
 		if (e->scene.n > 1)
 			url_add(a, "%s%s-%s.svg", dir, e->id, e->scene.poses[e->scene.n - 1].name);
-		url_add(a, "%s%s.anim.svg", dir, e->id);
+		json_object_set_new(m, anim, json_string(first));
 	}
 }
 
 /*
  * GET /offline.json: what the service worker keeps so that, after one visit, the session
  * can be done with the network off: {"version", "shell": [...], "pages": [...],
- * "pictures": [...]}. The shell (scripts, icons, the manifest, the offline page) and the
- * pictures do not change under their names; the pages do, with the person's data and the
- * day: "version" changes with both, so the worker fetches the pages again only then.
+ * "pictures": [...], "movements": {movement: still}}: the budget of a first visit is
+ * 100 KB (bench/RESULTS.md). The shell (scripts, the small icon,
+ * the manifest, the offline page) and the pictures do not change under their names; the
+ * pages do, with the person's data and the day: "version" changes with both, so the
+ * worker fetches the pages again only then. The movements (about 18 KB each, gzipped:
+ * all of today's would double the first visit) are kept when the player shows them
+ * online; until then, offline, each is answered with its still.
  */
 void page_offline_list(struct web *w, struct req *r)
 {
-	json_t *shell = json_array(), *pages = json_array(), *pics = json_array();
+	json_t *shell = json_array(), *pages = json_array(), *pics = json_array(), *moves = json_object();
 	url_add(shell, "/offline");
 	url_add(shell, "/manifest.webmanifest");
-	for (int i = 0; i < WEB_ICONS; i++)
-		url_add(shell, "%s", icons[i].path);
+	url_add(shell, "%s", icons[0].path); /* the big ones: the browser fetches them to install */
 	url_add(shell, "/static/%s", asset("icon.svg"));
 	url_add(shell, "/static/%s", asset("app.js"));
 	url_add(shell, "/static/%s", asset("player.js"));
@@ -205,9 +213,9 @@ void page_offline_list(struct web *w, struct req *r)
 			bool pregnant = pe.p.has_stage && pe.p.stage == PST_STAGE_PREGNANCY;
 			url_add(pages, "/today");
 			url_add(pages, "/session");
-			pictures(pics, plan->items, plan->nitems, pregnant);
-			for (size_t i = 0; i < plan->ntips; i++)
-				url_add(pages, "/tips/%s", plan->tips[i]->id);
+			pictures(pics, moves, plan->items, plan->nitems, pregnant);
+			/* The tip of the day is on Today; the others' pages (5.5 KB each) are kept
+			 * when read online. */
 		}
 		pst_plan_free(plan);
 		err = err == PST_EREFERRAL ? PST_OK : err;
@@ -217,6 +225,7 @@ void page_offline_list(struct web *w, struct req *r)
 		json_decref(shell);
 		json_decref(pages);
 		json_decref(pics);
+		json_decref(moves);
 		char msg[512];
 		web_error(r, 500, "store", NULL, "%s", web_store_errmsg(w, err, msg, sizeof msg));
 		return;
@@ -224,8 +233,8 @@ void page_offline_list(struct web *w, struct req *r)
 	char version[64];
 	snprintf(version, sizeof version, "%llu-%lld", (unsigned long long)web_version(w),
 		 (long long)r->today);
-	web_json(r, 200, json_pack("{s:s, s:o, s:o, s:o}", "version", version, "shell", shell, "pages",
-				   pages, "pictures", pics));
+	web_json(r, 200, json_pack("{s:s, s:o, s:o, s:o, s:o}", "version", version, "shell", shell, "pages",
+				   pages, "pictures", pics, "movements", moves));
 }
 
 /* GET /offline: what the service worker shows for a page it has not kept. */

@@ -140,7 +140,7 @@ async function offlineSession(browser) {
       const hits = await Promise.all(urls.map((u) => c.match(u)));
       return [hits.filter(Boolean).length, (await c.keys()).map((k) => k.url)];
     }, list.pictures);
-    check('the pictures and movements of today\'s exercises are kept', list.pictures.length > 0
+    check('the pictures of today\'s exercises are kept', list.pictures.length > 0
       && pics === list.pictures.length, `${pics} of ${list.pictures.length}: ${JSON.stringify(list.pictures)} ${JSON.stringify(keys)}`);
 
     // The network goes off.
@@ -171,7 +171,7 @@ async function offlineSession(browser) {
       const img = page.locator('.player .now .poses img.moving');
       await img.evaluate((im) => im.decode());
       const w = await img.evaluate((im) => im.naturalWidth);
-      check(`offline: exercise ${i + 1}: its movement is shown`, w > 0, String(w));
+      check(`offline: exercise ${i + 1}: a picture where its movement goes (its still, until the movement is kept)`, w > 0, String(w));
       await page.clock.runFor(15 * 60 * 1000);
       await page.locator('.player input[value=right]').check();
       await page.getByRole('button', { name: 'Next' }).click();
@@ -226,6 +226,17 @@ async function offlineSession(browser) {
     const exp = await (await page.request.get(srv.url + '/api/v1/export?format=json')).json();
     check('the store holds one session and one check-in', exp.sessions.length === 1 && exp.checkins.length === 1
       && exp.checkins[0].pain === 3, JSON.stringify([exp.sessions.length, exp.checkins]));
+    // The session player opened online keeps its movements: offline they move.
+    await page.goto(srv.url + '/session');
+    const moves = Object.keys(list.movements);
+    await until(page, 'the service worker to keep the player\'s movements', async (urls) => {
+      const c = await caches.open('postura-v1');
+      return (await Promise.all(urls.map((u) => c.match(u)))).every(Boolean);
+    }, moves);
+    await ctx.setOffline(true);
+    const animated = await page.evaluate(async (u) => (await (await fetch(u)).text()).includes('<animate'), moves[0]);
+    check('after the player was opened online, its movements move offline', moves.length > 0 && animated, moves[0]);
+    await ctx.setOffline(false);
     await page.goto(srv.url + '/today');
     await page.locator('#outbox .sent button').click();
     await page.waitForFunction(() => document.getElementById('outbox').hidden);

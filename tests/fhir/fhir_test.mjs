@@ -225,6 +225,23 @@ check('and the JSON exports of both stores are the same',
 const twice = run('b.db', ['import', join(dir, 'a.fhir.json')]);
 check('importing the same Bundle again is refused (the records are there)', twice.code !== 0);
 
+// --- a person with a name (postura person add --name): the Patient has it, and the
+// Bundle moves to a store where the person has the same name, byte for byte
+must('clinic.db', ['person', 'add', '--name', 'Anna Smith']);
+must('clinic.db', ['--person', '2', 'checkin', '--pain', '5', '--note', 'at the clinic'], { now: '2026-11-17T10:00:00+01:00' });
+const named = must('clinic.db', ['--person', '2', 'export', '--format', 'fhir']);
+const namedPatient = JSON.parse(named).entry[0].resource;
+check('a named person: the Patient carries the name, and only then',
+  namedPatient.resourceType === 'Patient' && JSON.stringify(namedPatient.name) === JSON.stringify([{ text: 'Anna Smith' }]),
+  JSON.stringify(namedPatient));
+writeFileSync(join(dir, 'named.json'), named);
+must('home.db', ['person', 'add', '--name', 'Anna Smith']);
+const moved = run('home.db', ['--person', '2', 'import', join(dir, 'named.json')]);
+check("from a clinic's store to one's own: the same Bundle there", moved.code === 0 &&
+  must('home.db', ['--person', '2', 'export', '--format', 'fhir']) === named, moved.err);
+check("and nothing of it in the clinic store's other person",
+  JSON.parse(must('clinic.db', ['export', '--format', 'json'])).checkins.length === 0);
+
 // --- a broken Bundle: nothing imported, every problem named by entry and field
 function brokenImport(name, mutate, want) {
   const b = JSON.parse(text);

@@ -29,7 +29,13 @@ if [ -z "$pgbin" ] || [ ! -x "$pgbin/initdb" ]; then
 	exit 77
 fi
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/postura-pg.XXXXXX") || exit 1
+base=${TMPDIR:-/tmp}
+# As root the server runs as postgres, which must reach the directory: a TMPDIR under
+# /root (say) it cannot enter gives way to /tmp.
+if [ "$(id -u)" -eq 0 ] && ! runuser -u postgres -- test -x "$base" 2>/dev/null; then
+	base=/tmp
+fi
+tmp=$(mktemp -d "$base/postura-pg.XXXXXX") || exit 1
 data=$tmp/data
 child=
 

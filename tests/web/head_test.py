@@ -229,6 +229,75 @@ t, out, closed = exchange("POST /api/v1/checkins HTTP/1.1\r\n" + HOST + "Content
 check("a good request with a bad one pipelined behind it: one reply, the bad one's (505)",
       len(STATUS.findall(out)) == 1 and split(out)[0] == 505, out[:200])
 
+# --- slowloris: 600 clients trickling a head hold no slot of libmicrohttpd's (512) ----------------
+slow = []
+for i in range(600):
+    try:
+        c = socket.create_connection(("127.0.0.1", port))
+        c.sendall(b"GET /today HTTP/1.1\r\n")
+        slow.append(c)
+    except OSError:
+        break
+times = []
+for i in range(6):
+    for c in slow:
+        try:
+            c.sendall(b"X")  # a byte now and then: an idle timeout never fires
+        except OSError:
+            pass
+    t0 = time.time()
+    t, out, closed = exchange(get.replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n"), wait=10)
+    times.append((round(time.time() - t0, 2), split(out)[0]))
+    time.sleep(0.4)
+check("600 clients trickling their heads: %d held open, and a good request meanwhile is answered "
+      "within a second each time %s" % (len(slow), times),
+      len(slow) == 600 and all(st == 200 and dt < 1 for dt, st in times), times)
+t0 = time.time()
+gone = 0
+while time.time() - t0 < 8 and gone < len(slow):
+    gone = 0
+    for c in slow:
+        c.settimeout(0.001)
+        try:
+            if c.recv(1) == b"":
+                gone += 1
+        except socket.timeout:
+            pass
+        except OSError:
+            gone += 1
+    time.sleep(0.2)
+check("and all 600 are closed by the header deadline (4 s): %d closed after %.1f s" % (gone, time.time() - t0),
+      gone == len(slow), gone)
+for c in slow:
+    c.close()
+
+# --- every slot of libmicrohttpd's taken: 503 of ours at once, not a silent close -----------------
+held = []
+for i in range(512):
+    c = socket.create_connection(("127.0.0.1", port))
+    c.sendall(get.encode())
+    held.append(c)
+ok = 0
+for c in held:
+    c.settimeout(10)
+    buf = b""
+    while b"\r\n\r\n" not in buf:
+        d = c.recv(65536)
+        if not d:
+            break
+        buf += d
+    ok += buf.startswith(b"HTTP/1.1 200")
+t, out, closed = exchange("GET /api/v1/catalog HTTP/1.1\r\n" + HOST + "\r\n")
+st, h, body = split(out)
+check("512 kept-alive connections (%d served): the next gets 503 of ours, JSON, at once" % ok,
+      ok == 512 and st == 503 and len(STATUS.findall(out)) == 1 and h.get("x-content-type-options") == ["nosniff"]
+      and b'"busy"' in body and closed and t < 2, (ok, t, out[:300]))
+for c in held:
+    c.close()
+time.sleep(0.5)
+t, out, closed = exchange(get.replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n"))
+check("once they close, requests are served again", split(out)[0] == 200, out[:200])
+
 # --- the server's log, and its stop -------------------------------------------------------------
 proc.send_signal(signal.SIGTERM)
 try:

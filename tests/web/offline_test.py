@@ -178,9 +178,10 @@ try:
     lst = jbody(data) or {}
     check("GET /offline.json: the shell, today's pages and pictures", st == 200 and h.get("cache-control") == "no-store"
           and "/today" in lst.get("pages", []) and "/session" in lst.get("pages", []) and "/stop" in lst.get("pages", [])
-          and "/tips" in lst.get("pages", []) and any(u.endswith(".anim.svg") for u in lst.get("pictures", []))
+          and "/tips" in lst.get("pages", []) and lst.get("pictures") and all(u.endswith(".svg") and not u.endswith(".anim.svg") for u in lst["pictures"])
+          and lst.get("movements") and all(k.endswith(".anim.svg") and v in lst["pictures"] for k, v in lst["movements"].items())
           and any(u.startswith("/static/app.") for u in lst.get("shell", [])) and lst.get("version"), lst)
-    for u in lst.get("shell", []) + lst.get("pages", []) + lst.get("pictures", []):
+    for u in lst.get("shell", []) + lst.get("pages", []) + lst.get("pictures", []) + list(lst.get("movements", {})):
         st, _, _ = req("GET", u)
         if st != 200:
             check("everything /offline.json lists is there: " + u, False, st)

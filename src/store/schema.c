@@ -205,7 +205,21 @@ const struct pst_migration pst_migrations[] = {
 		"ALTER TABLE person ADD COLUMN name TEXT NOT NULL DEFAULT '';"
 		"ALTER TABLE person ADD COLUMN version BIGINT NOT NULL DEFAULT 0;",
 	},
-	/* 8: calendar reminders (issue 15): the time of the session reminder (minutes after
+	/* 8: secrets every server process of one deployment shares (the key CSRF tokens are
+	 * derived from: docs/web.md), made by the first process to start; nobody's records.
+	 * IF NOT EXISTS: a test may set user_version back to run an older migration again. */
+	{
+		.what = "the deployment's shared secrets",
+		.sqlite =
+		"CREATE TABLE IF NOT EXISTS deployment_secret ("
+		"  name TEXT PRIMARY KEY,"
+		"  value BLOB NOT NULL);",
+		.pg =
+		"CREATE TABLE IF NOT EXISTS deployment_secret ("
+		"  name TEXT PRIMARY KEY,"
+		"  value BYTEA NOT NULL);",
+	},
+	/* 9: calendar reminders (issue 15): the time of the session reminder (minutes after
 	 * midnight), its time zone ('' : the system's), whether the relief break is a daily
 	 * event; and the calendar subscription's token, one per person (kept as is: the
 	 * profile page shows the address again, and whoever reads the database reads every

@@ -31,10 +31,8 @@ static void reply_calendar(struct web *w, struct req *r)
 	struct pst_profile p;
 	struct pst_plan *plan = NULL;
 	bool found = false;
-	web_store_lock(w);
-	int err = pst_app_reminder_plan(w->cfg.store, w->cfg.cat, w->cfg.tips, w->cfg.questions,
+	int err = pst_app_reminder_plan(web_store(w), w->cfg.cat, w->cfg.tips, w->cfg.questions,
 				     r->today, &sp, &p, &found, &plan);
-	web_store_unlock(w);
 	if (!err && !found) {
 		page_error(r, 404, "No plan yet",
 			   "The reminders follow your plan: fill in your profile first.");
@@ -50,7 +48,7 @@ static void reply_calendar(struct web *w, struct req *r)
 	char url[WEB_HOST_LEN + 32];
 	snprintf(url, sizeof url, "%s://%s/today", scheme(r), host ? host : "localhost");
 	char person[24];
-	snprintf(person, sizeof person, "%lld", (long long)w->cfg.store->person);
+	snprintf(person, sizeof person, "%lld", (long long)web_store(w)->person);
 	struct pst_ics in = {
 		.plan = plan, .profile = &p, .person = person, .now = r->now,
 		.start_day = r->today - pst_day_weekday(r->today), .url = url,
@@ -88,9 +86,7 @@ void page_calendar_ics(struct web *w, struct req *r)
 static bool saved_token(struct web *w, char *buf, size_t size, int *err)
 {
 	bool found = false;
-	web_store_lock(w);
-	*err = w->cfg.store->ops->calendar_token_get(w->cfg.store, buf, size, &found);
-	web_store_unlock(w);
+	*err = web_store(w)->ops->calendar_token_get(web_store(w), buf, size, &found);
 	return !*err && found && strlen(buf) == TOKEN_LEN;
 }
 
@@ -129,9 +125,7 @@ void page_calendar_post(struct web *w, struct req *r)
 		randombytes_buf(raw, sizeof raw);
 		sodium_bin2hex(token, sizeof token, raw, sizeof raw);
 	}
-	web_store_lock(w);
-	int err = w->cfg.store->ops->calendar_token_put(w->cfg.store, renew ? token : NULL, r->now);
-	web_store_unlock(w);
+	int err = web_store(w)->ops->calendar_token_put(web_store(w), renew ? token : NULL, r->now);
 	if (err) {
 		char msg[512];
 		page_error(r, 500, "The calendar address could not be saved",
@@ -188,7 +182,7 @@ void page_calendar_section(struct web *w, struct req *r, struct pst_buf *b)
 		pst_html_raw(b, "<p>There is no subscription address yet.</p>");
 	}
 	pst_html_raw(b, "<form method=\"post\" action=\"/calendar\" class=\"inline\">");
-	page_csrf(w, b);
+	page_csrf(r, b);
 	pst_html_printf(b, "<button type=\"submit\" name=\"action\" value=\"renew\">%s</button>",
 			has ? "Make a new address (the old one stops working)"
 			    : "Make a subscription address");

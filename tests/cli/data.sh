@@ -107,7 +107,7 @@ check "the ;-text reads back exactly" grep -q "\"note\": \"fine;=HYPERLINK(\\\\\
 
 # --- 2 and 5. text stored by an older postura: repaired by a migration, and said so -----
 # (a version 4 database: the repair is migration 5; migration 6 adds the idempotency keys,
-# 7 the person's name and version, 8 the calendar reminders)
+# 7 the person's name and version, 8 the deployment's secrets, 9 the calendar reminders)
 sql() { python3 -c 'import sqlite3, sys
 c = sqlite3.connect(sys.argv[1]); c.text_factory = bytes
 for q in sys.argv[2:]:

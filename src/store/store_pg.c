@@ -1593,7 +1593,7 @@ static int ping_body(struct pg *g, void *arg)
 static int ping(struct pst_db *db)
 {
 	struct pg *g = enter_db(db);
-	int err = in_tx(g, TX_READ, ping_body, NULL);
+	int err = in_tx(g, TX_ONE, ping_body, NULL);
 	return err && g->lost ? PST_EUNAVAILABLE : err;
 }
 

@@ -55,6 +55,19 @@ static bool parse_listen(const char *s, char *host, size_t size, int *port)
 	return true;
 }
 
+/* Each worker thread of the server opens its own connection to the database the
+ * server started with (which must still be there: never a new empty one). */
+struct worker_target {
+	const char *db; /* the path or URI */
+	int64_t person; /* whose records */
+};
+
+static int open_worker_store(void *ctx, struct pst_store **out, char *errmsg, size_t size)
+{
+	const struct worker_target *t = ctx;
+	return pst_store_open(t->db, PST_DB_EXISTING, t->person, out, errmsg, size);
+}
+
 int cmd_serve(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -112,10 +125,12 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 	const char *target = cli_db_target(c, dbpath, sizeof dbpath);
 	if (target != dbpath)
 		snprintf(dbpath, sizeof dbpath, "%s", target ? target : "");
+	struct worker_target wt = {.db = dbpath, .person = s->person};
 	struct pst_web_config cfg = {
 		.host = host, .port = port, .allow_remote = remote, .store = s, .cat = cat,
 		.hosts = hosts, .nhosts = nhosts, .db_path = dbpath,
 		.questions = cli_questions(c), .tips = cli_tips(c),
+		.open_store = open_worker_store, .open_ctx = &wt,
 	};
 	char err[512];
 	if (pst_web_serve(&cfg, stdout, err, sizeof err) != PST_OK) {

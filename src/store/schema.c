@@ -205,6 +205,20 @@ const struct pst_migration pst_migrations[] = {
 		"ALTER TABLE person ADD COLUMN name TEXT NOT NULL DEFAULT '';"
 		"ALTER TABLE person ADD COLUMN version BIGINT NOT NULL DEFAULT 0;",
 	},
+	/* 8: secrets every server process of one deployment shares (the key CSRF tokens are
+	 * derived from: docs/web.md), made by the first process to start; nobody's records.
+	 * IF NOT EXISTS: a test may set user_version back to run an older migration again. */
+	{
+		.what = "the deployment's shared secrets",
+		.sqlite =
+		"CREATE TABLE IF NOT EXISTS deployment_secret ("
+		"  name TEXT PRIMARY KEY,"
+		"  value BLOB NOT NULL);",
+		.pg =
+		"CREATE TABLE IF NOT EXISTS deployment_secret ("
+		"  name TEXT PRIMARY KEY,"
+		"  value BYTEA NOT NULL);",
+	},
 };
 
 const int pst_store_schema_version = (int)(sizeof pst_migrations / sizeof *pst_migrations);

@@ -203,6 +203,17 @@ struct pst_db_ops {
 	 * 0600 that must not exist yet. SQLite: the online backup API. A backend that cannot
 	 * (PostgreSQL) returns PST_EINVAL with a message saying what to use instead. */
 	int (*backup)(struct pst_db *db, const char *path);
+	/* Whether the database answers a trivial query now (a health check): PST_OK, or
+	 * PST_EUNAVAILABLE when it cannot be reached (PostgreSQL: down or unreachable, after
+	 * one attempt to connect again; SQLite: the file at the path is gone or is no longer
+	 * the file open), with the message saying why. */
+	int (*ping)(struct pst_db *db);
+	/* The deployment's secret called name (len bytes, 1 to 64), shared by every process
+	 * that uses this database (table deployment_secret). Stored at the first call, with
+	 * fresh (random bytes of the caller's), unless another process stored one first; out
+	 * gets the stored one. */
+	int (*secret)(struct pst_db *db, const char *name, const unsigned char *fresh, size_t len,
+		      unsigned char *out);
 };
 
 struct pst_db {
@@ -224,7 +235,11 @@ struct pst_db {
  * one whose schema is older than this program, is opened for writing as without the flag
  * (created, migrated). Writes through a read-only db fail. PostgreSQL: a read-only
  * session (default_transaction_read_only), once the schema is current. */
-enum { PST_DB_READONLY = 1 << 0 };
+enum { PST_DB_READONLY = 1 << 0, PST_DB_EXISTING = 1 << 1 };
+/* PST_DB_EXISTING: the database must be there already (the server's pool of connections
+ * to the database it started with). SQLite: a missing file is not created but refused
+ * with PST_EUNAVAILABLE, and the file is opened by SQLite alone (another connection of
+ * the process holds its locks). */
 
 /*
  * Opens the database target: a PostgreSQL URI when it starts with "postgresql://" or

@@ -1583,6 +1583,76 @@ static void db_rollback(struct pst_db *db)
 	}
 }
 
+/* The database answers a trivial query (a broken connection is made again first). */
+static int ping_body(struct pg *g, void *arg)
+{
+	(void)arg;
+	return simple(g, "SELECT 1", "cannot query the database");
+}
+
+static int ping(struct pst_db *db)
+{
+	struct pg *g = enter_db(db);
+	int err = in_tx(g, TX_ONE, ping_body, NULL);
+	return err && g->lost ? PST_EUNAVAILABLE : err;
+}
+
+struct secret_arg {
+	const char *name;
+	const unsigned char *fresh;
+	size_t len;
+	unsigned char *out;
+};
+
+static int secret_body(struct pg *g, void *arg)
+{
+	struct secret_arg *a = arg;
+	char hex[2 * 64 + 3] = "\\x";
+	for (size_t i = 0; i < a->len; i++)
+		snprintf(hex + 2 + 2 * i, 3, "%02x", a->fresh[i]);
+	const char *v[2] = {a->name, hex};
+	/* ON CONFLICT DO NOTHING: of two processes starting at once, the first one's stays. */
+	PGresult *r = PQexecParams(g->conn,
+				   "INSERT INTO deployment_secret (name, value) VALUES ($1, $2::bytea)"
+				   " ON CONFLICT (name) DO NOTHING",
+				   2, NULL, v, NULL, NULL, 0);
+	int err = PQresultStatus(r) == PGRES_COMMAND_OK
+			  ? PST_OK
+			  : dberr(g, r, "cannot save the deployment's secret");
+	PQclear(r);
+	if (err)
+		return err;
+	r = PQexecParams(g->conn, "SELECT encode(value, 'hex') FROM deployment_secret WHERE name = $1",
+			 1, NULL, v, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
+		err = dberr(g, r, "cannot read the deployment's secret");
+	} else {
+		const char *h = PQgetvalue(r, 0, 0);
+		if (strlen(h) != 2 * a->len)
+			err = fail(g, PST_EIO, "%s: the deployment's secret '%s' is not %zu bytes",
+				   g->where, a->name, a->len);
+		for (size_t i = 0; !err && i < a->len; i++) {
+			unsigned x = 0;
+			if (sscanf(h + 2 * i, "%2x", &x) != 1)
+				err = fail(g, PST_EIO, "%s: the deployment's secret '%s' is not hex",
+					   g->where, a->name);
+			a->out[i] = (unsigned char)x;
+		}
+	}
+	PQclear(r);
+	return err;
+}
+
+static int secret(struct pst_db *db, const char *name, const unsigned char *fresh, size_t len,
+		  unsigned char *out)
+{
+	struct pg *g = enter_db(db);
+	if (len == 0 || len > 64)
+		return fail(g, PST_EINVAL, "%s: a secret of %zu bytes", g->where, len);
+	struct secret_arg a = {name, fresh, len, out};
+	return in_tx(g, TX_WRITE, secret_body, &a);
+}
+
 static void close_db(struct pst_db *db)
 {
 	struct pg *g = enter_db(db);
@@ -1617,6 +1687,8 @@ static const struct pst_db_ops pg_db_ops = {
 	.commit = db_commit,
 	.rollback = db_rollback,
 	.backup = backup,
+	.ping = ping,
+	.secret = secret,
 };
 
 /* --- opening and migrations ----------------------------------------------------------- */

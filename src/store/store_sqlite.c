@@ -15,7 +15,7 @@
 
 /* Statements on the hot write paths, prepared once and reused: preparing costs about
  * as much CPU as the insert itself. */
-enum { ST_CHECKIN, ST_SESSION, ST_SESSION_EX, ST_CHECKIN_IDEM, ST_SESSION_IDEM, ST__MAX };
+enum { ST_CHECKIN, ST_SESSION, ST_SESSION_EX, ST_CHECKIN_IDEM, ST_SESSION_IDEM, ST_BUMP, ST__MAX };
 
 static const char *const cached_sql[ST__MAX] = {
 	[ST_CHECKIN] = "INSERT INTO checkin (id, person_id, at_epoch, at_offset, day, pain, areas,"
@@ -26,6 +26,7 @@ static const char *const cached_sql[ST__MAX] = {
 			  " VALUES (?,?,?,?,?)",
 	[ST_CHECKIN_IDEM] = "SELECT id FROM checkin WHERE person_id = ? AND idem_key = ?",
 	[ST_SESSION_IDEM] = "SELECT id FROM session WHERE person_id = ? AND idem_key = ?",
+	[ST_BUMP] = "UPDATE person SET version = version + 1 WHERE id = ?",
 };
 
 /* One connection (struct pst_db). The handles (struct pst_store) it gives are the generic
@@ -40,6 +41,10 @@ struct sq {
 	bool in_tx;        /* a db transaction (begin) is open: operations join it */
 	char *err;         /* where fail() writes: the errmsg of the object called */
 	int64_t person;    /* the person of the handle of the store op running */
+	/* The file opened (its device and inode), for ping: a file moved or removed under a
+	 * running server is noticed. */
+	dev_t dev;
+	ino_t ino;
 	/* What migration 5 repaired: how many texts, and the first few by name. */
 	int repaired;
 	char repaired_names[200];
@@ -77,7 +82,7 @@ static int exec(struct sq *q, const char *sql, const char *doing)
 	return PST_OK;
 }
 
-static int prepare(struct sq *q, const char *sql, sqlite3_stmt **st);
+static int cached(struct sq *q, int which, sqlite3_stmt **st);
 static int run(struct sq *q, sqlite3_stmt *st, const char *doing);
 
 /* A store op on handle s: messages go to the handle, statements bind its person. */
@@ -145,7 +150,7 @@ static void end_read(struct sq *q)
 static int bump(struct sq *q)
 {
 	sqlite3_stmt *st;
-	int err = prepare(q, "UPDATE person SET version = version + 1 WHERE id = ?", &st);
+	int err = cached(q, ST_BUMP, &st);
 	if (err)
 		return err;
 	sqlite3_bind_int64(st, 1, q->person);
@@ -1350,6 +1355,63 @@ static void db_rollback(struct pst_db *d)
 	}
 }
 
+/* The database answers when the file at the path is still the one open (writes to a
+ * file removed or replaced under the server would be lost) and a query reads it. */
+static int ping(struct pst_db *d)
+{
+	struct sq *q = enter_db(d);
+	struct stat st;
+	if (stat(q->path, &st) != 0 || st.st_dev != q->dev || st.st_ino != q->ino) {
+		fail(q, "%s: the database file is no longer there (moved or removed)", q->path);
+		return PST_EUNAVAILABLE;
+	}
+	sqlite3_stmt *stmt;
+	if (prepare(q, "SELECT count(*) FROM sqlite_master", &stmt))
+		return PST_EUNAVAILABLE;
+	int rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW) {
+		dberr(q, "cannot read the database");
+		return PST_EUNAVAILABLE;
+	}
+	return PST_OK;
+}
+
+static int secret(struct pst_db *d, const char *name, const unsigned char *fresh, size_t len,
+		  unsigned char *out)
+{
+	struct sq *q = enter_db(d);
+	sqlite3_stmt *st;
+	int err;
+	if (len == 0 || len > 64) {
+		fail(q, "%s: a secret of %zu bytes", q->path, len);
+		return PST_EINVAL;
+	}
+	/* INSERT OR IGNORE: of two processes starting at once, the first one's stays. */
+	if ((err = begin(q)))
+		return err;
+	if ((err = prepare(q, "INSERT OR IGNORE INTO deployment_secret (name, value) VALUES (?, ?)", &st)))
+		return rollback(q, err);
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(st, 2, fresh, (int)len, SQLITE_TRANSIENT);
+	if ((err = run(q, st, "cannot save the deployment's secret")))
+		return rollback(q, err);
+	if ((err = commit(q)))
+		return err;
+	if ((err = prepare(q, "SELECT value FROM deployment_secret WHERE name = ?", &st)))
+		return err;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && (size_t)sqlite3_column_bytes(st, 0) == len)
+		memcpy(out, sqlite3_column_blob(st, 0), len);
+	else if (rc == SQLITE_ROW)
+		err = fail(q, "%s: the deployment's secret '%s' is not %zu bytes", q->path, name, len);
+	else
+		err = dberr(q, "cannot read the deployment's secret");
+	sqlite3_finalize(st);
+	return err;
+}
+
 static void close_db(struct pst_db *d)
 {
 	struct sq *q = enter_db(d);
@@ -1386,6 +1448,8 @@ static const struct pst_db_ops sqlite_db_ops = {
 	.commit = db_commit,
 	.rollback = db_rollback,
 	.backup = backup,
+	.ping = ping,
+	.secret = secret,
 };
 
 /* Health data is the person's alone: the database is created 0600 whatever the umask
@@ -1529,8 +1593,22 @@ int pst_db_open_sqlite(const char *path, unsigned flags, struct pst_db **out, ch
 		q->base.errmsg[0] = '\0';
 		err = PST_OK;
 	}
-	private_files(path);
-	int rc = sqlite3_open_v2(path, &q->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if ((flags & PST_DB_EXISTING) && access(path, F_OK) != 0) {
+		fail(q, "%s: the database is not there (moved or removed?)", path);
+		err = PST_EUNAVAILABLE;
+		goto out;
+	}
+	/* Not for another connection of a process that has the database open already (the
+	 * server's workers): closing any descriptor of a file drops every POSIX lock the
+	 * process holds on it, the other connections' too, and another process could then
+	 * take the database for unused and reset its -shm under them (SIGBUS). The first
+	 * open made the files private. */
+	if (!(flags & PST_DB_EXISTING))
+		private_files(path);
+	int rc = sqlite3_open_v2(path, &q->db,
+				 SQLITE_OPEN_READWRITE |
+					 ((flags & PST_DB_EXISTING) ? 0 : SQLITE_OPEN_CREATE),
+				 NULL);
 	if (rc != SQLITE_OK) {
 		int e = q->db ? sqlite3_system_errno(q->db) : 0;
 		/* SQLite retries read-only after a failed create; the first reason is the one
@@ -1550,6 +1628,11 @@ int pst_db_open_sqlite(const char *path, unsigned flags, struct pst_db **out, ch
 	sqlite3_busy_timeout(q->db, BUSY_TIMEOUT_MS);
 	if ((err = read_header(q)))
 		goto out;
+	struct stat fst;
+	if (stat(path, &fst) == 0) {
+		q->dev = fst.st_dev;
+		q->ino = fst.st_ino;
+	}
 	/* The version check comes before anything that writes (WAL changes the header). */
 	if ((err = check_version(q)) || (err = add_functions(q)) || (err = wal(q)) ||
 	    (err = exec(q, "PRAGMA synchronous = FULL", "cannot set durable writes")) ||

@@ -81,12 +81,9 @@ int web_screening_save(struct web *w, const char *answers, unsigned stages, stru
 	struct pst_saved_screening sc = {.stages = stages, .answers = strdup(answers), .at = now};
 	if (!sc.answers)
 		return PST_ENOMEM;
-	web_store_lock(w);
-	int err = w->cfg.store->ops->screening_put(w->cfg.store, &sc);
-	web_store_unlock(w);
+	struct pst_store *st = web_store(w);
+	int err = st->ops->screening_put(st, &sc);
 	free(sc.answers);
-	if (!err)
-		web_changed(w);
 	return err;
 }
 
@@ -113,9 +110,7 @@ void api_screen(struct web *w, struct req *r)
 	struct pst_saved_profile sp;
 	struct pst_profile p;
 	bool found = false;
-	web_store_lock(w);
-	pst_app_profile(w->cfg.store, r->today, &sp, &p, &found);
-	web_store_unlock(w);
+	pst_app_profile(web_store(w), r->today, &sp, &p, &found);
 	if (r->q[0].set)
 		stages = PST_BIT(r->q[0].word);
 	else if (found)
@@ -177,11 +172,8 @@ int web_profile_save(struct web *w, const struct pst_profile *p, struct pst_time
 {
 	struct pst_saved_profile sp = {.p = *p, .updated = now};
 	pst_saved_profile_anchor(&sp, pst_time_day(now));
-	web_store_lock(w);
-	int err = w->cfg.store->ops->profile_put(w->cfg.store, &sp);
-	web_store_unlock(w);
-	if (!err)
-		web_changed(w);
+	struct pst_store *st = web_store(w);
+	int err = st->ops->profile_put(st, &sp);
 	return err;
 }
 
@@ -190,9 +182,7 @@ static void reply_profile(struct web *w, struct req *r, unsigned status)
 	struct pst_saved_profile sp;
 	struct pst_profile p;
 	bool found = false;
-	web_store_lock(w);
-	int err = pst_app_profile(w->cfg.store, r->today, &sp, &p, &found);
-	web_store_unlock(w);
+	int err = pst_app_profile(web_store(w), r->today, &sp, &p, &found);
 	if (err)
 		store_failed(w, r, err);
 	else if (!found)
@@ -301,10 +291,9 @@ static void plan_json(struct web *w, struct req *r)
 	bool found = false, screened = false;
 	struct pst_plan *plan = NULL;
 	struct pst_app_screened st = {0};
-	web_store_lock(w);
-	int err = pst_app_profile(w->cfg.store, r->today, &sp, &p, &found);
+	int err = pst_app_profile(web_store(w), r->today, &sp, &p, &found);
 	if (!err && found) {
-		err = pst_app_screening(w->cfg.store, w->cfg.questions, &sp, &p, r->today, &res, &st);
+		err = pst_app_screening(web_store(w), w->cfg.questions, &sp, &p, r->today, &res, &st);
 		screened = !err && st.usable;
 		if (!err && st.found && !st.usable) {
 			/* Too old, or the questions changed: asked again, so no plan, as for
@@ -321,7 +310,7 @@ static void plan_json(struct web *w, struct req *r)
 			if (!err)
 				err = PST_EREFERRAL;
 		} else if (!err) {
-			err = pst_app_plan(w->cfg.store, w->cfg.cat, w->cfg.tips, &p,
+			err = pst_app_plan(web_store(w), w->cfg.cat, w->cfg.tips, &p,
 					   screened ? &res : NULL, &plan);
 			if (!err && screened) {
 				plan->has_screened_at = true;
@@ -329,7 +318,6 @@ static void plan_json(struct web *w, struct req *r)
 			}
 		}
 	}
-	web_store_unlock(w);
 	if (!found && !err) {
 		web_error(r, 404, "no-profile", NULL,
 			  "no profile saved yet: PUT /api/v1/profile with your stage first");
@@ -462,21 +450,18 @@ void api_checkins(struct web *w, struct req *r)
 	}
 	ck.idem_key = idem;
 	int64_t id;
-	web_store_lock(w);
-	int err = w->cfg.store->ops->checkin_add(w->cfg.store, &ck, &id);
+	struct pst_store *st = web_store(w);
+	int err = st->ops->checkin_add(st, &ck, &id);
 	struct pst_record_set rs = {0};
 	if (err == PST_EREPLAY) {
 		/* Sent again: the first write's reply, from the check-in it saved. */
-		err = w->cfg.store->ops->read_all(w->cfg.store, INT64_MIN, PST_READ_NO_SESSION_EXERCISES, &rs);
+		err = st->ops->read_all(st, INT64_MIN, PST_READ_NO_SESSION_EXERCISES, &rs);
 		for (size_t i = 0; !err && i < rs.ncheckins; i++)
 			if (rs.checkins[i].id == id) {
 				ck = rs.checkins[i];
 				break;
 			}
-	} else if (!err) {
-		web_changed(w);
 	}
-	web_store_unlock(w);
 	if (err) {
 		pst_record_set_free(&rs);
 		store_failed(w, r, err);
@@ -538,12 +523,8 @@ int64_t web_session_save(struct web *w, struct req *r, const char *text, size_t 
 		goto out;
 	}
 	log.idem_key = idem;
-	web_store_lock(w);
-	err = pst_app_session_save(w->cfg.store, w->cfg.cat, r->today, &log, &o);
-	web_store_unlock(w);
+	err = pst_app_session_save(web_store(w), w->cfg.cat, r->today, &log, &o);
 	id = o.id;
-	if (id && !o.replayed)
-		web_changed(w);
 	if (err) {
 		store_failed(w, r, err);
 		goto out;
@@ -575,9 +556,7 @@ void api_sessions(struct web *w, struct req *r)
  * pst_app_report_read does, under the store's lock. The caller frees *rep. */
 int web_report(struct web *w, int64_t since, int64_t today, bool full, struct pst_app_report *rep)
 {
-	web_store_lock(w);
-	int err = pst_app_report_read(w->cfg.store, w->cfg.cat, since, today, full, rep);
-	web_store_unlock(w);
+	int err = pst_app_report_read(web_store(w), w->cfg.cat, since, today, full, rep);
 	return err;
 }
 
@@ -616,16 +595,14 @@ void api_export(struct web *w, struct req *r)
 	struct pst_plan *plan = NULL;
 	struct pst_fhir_opts fo = {.cat = w->cfg.cat, .questions = w->cfg.questions,
 				   .dose_text = pst_text_dose};
-	web_store_lock(w);
 	/* FHIR: today's plan goes in as the CarePlan, as the Today page shows it. */
-	int err = fhir ? pst_app_saved_plan(w->cfg.store, w->cfg.cat, w->cfg.tips, w->cfg.questions,
+	int err = fhir ? pst_app_saved_plan(web_store(w), w->cfg.cat, w->cfg.tips, w->cfg.questions,
 					    r->today, &plan)
 		       : PST_OK;
 	fo.plan = plan;
 	if (!err)
-		err = fhir ? pst_export_fhir_store(w->cfg.store, &fo, &k)
-			   : pst_export_store(w->cfg.store, csv, &k);
-	web_store_unlock(w);
+		err = fhir ? pst_export_fhir_store(web_store(w), &fo, &k)
+			   : pst_export_store(web_store(w), csv, &k);
 	pst_plan_free(plan);
 	if (err) {
 		pst_buf_free(&body);

@@ -27,7 +27,10 @@ enum {
 	 * slowloris. libmicrohttpd's own timeout only counts idle time. */
 	WEB_HEADER_TIMEOUT_MS = 4000,
 	WEB_BODY_TIMEOUT_MS = 30000, /* the same for a body (64 KiB at most) */
-	WEB_THREADS = 2,                   /* the machine has 2 cores */
+	/* Store connections, opened when first needed, each used by one request at a time
+	 * (libmicrohttpd runs a thread per connection): requests run side by side, and a
+	 * request waiting on the database holds only its own. */
+	WEB_DB_CONNECTIONS = 8,
 	WEB_PATH_ARG_MAX = 64,
 	/* A longer request target, or more query parameters, gets 414 before libmicrohttpd
 	 * parses the query into its pool: with a few hundred parameters, or a few dozen in a
@@ -41,12 +44,16 @@ enum {
 	WEB_HOST_LEN = 264      /* a DNS name (253) with ":65535" */
 };
 
+/* The CSRF cookie's value: a random nonce per browser, 32 bytes in base64url. */
+enum { WEB_NONCE_LEN = 43 };
+
 /* Responses kept in memory and served until the person's data changes. */
 enum web_cache_slot { CACHE_TODAY, CACHE_PLAN_JSON, CACHE__MAX };
 
 struct web_cache_entry {
 	uint64_t version;
 	int64_t day;
+	char nonce[WEB_NONCE_LEN + 1]; /* the CSRF nonce its forms and cookie carry */
 	struct MHD_Response *resp; /* NULL: empty */
 	struct MHD_Response *gz;   /* the same, gzip-compressed */
 };
@@ -57,19 +64,31 @@ struct web_blob {
 	size_t len, gz_len;
 };
 
+/* One store connection of the server's pool, used by one request at a time: opened when
+ * a request first needs it, closed when the server stops (or after a failed health
+ * check, to be opened again). */
+struct web_worker {
+	struct pst_store *store; /* NULL: not open (not yet, or closed after a failure) */
+	/* What web_store gives while the database cannot be reached: every operation
+	 * answers PST_EUNAVAILABLE, its message says why. */
+	struct pst_store down;
+	struct web_worker *next; /* web.idle */
+};
+
 struct web {
 	struct pst_web_config cfg;
 	struct MHD_Daemon *daemon;
-	pthread_mutex_t store_mu; /* one store handle; requests take turns */
-	/* Bumped by every write (and when another process wrote): cached pages of an older
-	 * version are stale. */
-	_Atomic uint64_t version;
-	_Atomic int64_t ext_checked_ms; /* when the store's data_version was last read */
-	int64_t ext_version;            /* under store_mu */
+	/* Cached pages, of the person's version in the database (data_version: bumped by
+	 * every write, by any process), shared by the workers. */
 	pthread_rwlock_t cache_mu;
 	struct web_cache_entry cache[CACHE__MAX];
-	char csrf[44];   /* the per-process token: 32 random bytes, base64url */
-	char cookie[96]; /* "pst_csrf=TOKEN; Path=/; SameSite=Strict; HttpOnly" */
+	pthread_mutex_t workers_mu;
+	pthread_cond_t workers_cv;  /* a connection went back to the pool */
+	struct web_worker *workers; /* WEB_DB_CONNECTIONS of them */
+	struct web_worker *idle;    /* those no request holds, under workers_mu */
+	/* The key CSRF tokens are derived from, shared by every process of the deployment
+	 * (kept in the database): a token is HMAC(key, the browser's nonce). */
+	unsigned char csrf_key[32];
 	char csp[512];   /* Content-Security-Policy, with the inline stylesheet's hash */
 	struct MHD_Response *catalog_json; /* GET /api/v1/catalog: built once */
 	pthread_mutex_t fig_mu;
@@ -106,6 +125,7 @@ struct web_reply {
 	bool close;               /* Connection: close (a request whose framing is in doubt) */
 	bool no_cookie;           /* never the CSRF cookie (a request under a foreign Host) */
 	bool queued;              /* the handler queued a response itself (cache hit) */
+	bool unavailable;         /* the database could not be reached: 503, Retry-After */
 };
 
 struct route;
@@ -146,6 +166,8 @@ struct req {
 	unsigned early; /* a status decided from the headers alone */
 	struct pst_time now;
 	int64_t today;
+	char nonce[WEB_NONCE_LEN + 1]; /* the browser's CSRF nonce (web_csrf_nonce) */
+	bool nonce_new;                /* made for this request: the cookie sets it */
 	struct web_reply reply;
 };
 
@@ -213,24 +235,34 @@ void web_error(struct req *r, unsigned status, const char *code, const char *fie
 	       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void web_redirect(struct req *r, const char *location);
 const char *web_header(struct req *r, const char *name);
-void web_store_lock(struct web *w);
-void web_store_unlock(struct web *w);
-/* The store's last error message (or err's words), copied under the lock into buf. */
+/* The calling worker thread's own store connection, opened on first use (at most one
+ * attempt per request). Never NULL: while the database cannot be reached, a store
+ * whose every operation fails with PST_EUNAVAILABLE (then the reply is a 503). */
+struct pst_store *web_store(struct web *w);
+/* The store's last error message (or err's words) into buf, without file names. When
+ * err is PST_EUNAVAILABLE the request's reply becomes a 503 with Retry-After. */
 const char *web_store_errmsg(struct web *w, int err, char *buf, size_t size);
+/* GET /healthz: 200 when the database answers a trivial query, else 503. */
+void web_healthz(struct web *w, struct req *r);
 /* Appends data gzip-compressed to out; false when zlib or out failed. */
 bool web_gzip(const void *data, size_t len, struct pst_buf *out);
-/* After a successful write: cached pages are stale. */
-void web_changed(struct web *w);
-/* The current version of the person's data (checks other processes' writes now and
- * then). */
+/* The person's version in the database now (read on every request that may be served
+ * from the cache: a write through any process shows at once); WEB_NO_VERSION when it
+ * cannot be read (nothing is then served from or kept in the cache). */
 uint64_t web_version(struct web *w);
+#define WEB_NO_VERSION UINT64_MAX
 /* Queues the cached response of slot when it is of this version and day; true when it
  * did. */
 bool web_cache_serve(struct web *w, struct req *r, enum web_cache_slot slot, uint64_t version);
 /* Keeps r->reply's body as slot's response for version and queues it. */
 void web_cache_put(struct web *w, struct req *r, enum web_cache_slot slot, uint64_t version);
-/* True when the form's csrf field and the cookie both hold this process's token. */
+/* True when the form's csrf field is the token of the nonce in the browser's cookie
+ * (HMAC with the deployment's key): a form fetched from any process of the deployment. */
 bool web_csrf_ok(struct web *w, struct req *r, const struct pst_form *f);
+/* The request's CSRF nonce: the cookie's, or a new one (then sent in Set-Cookie). */
+const char *web_csrf_nonce(struct req *r);
+/* The form token of the request's nonce, base64url, into buf (at least 48 bytes). */
+const char *web_csrf_token(struct req *r, char *buf, size_t size);
 
 /* api.c */
 void api_catalog(struct web *w, struct req *r);

@@ -42,7 +42,7 @@ void page_numbers(struct pst_buf *b, const struct pst_country *c);
  * head. */
 void page_app_head(struct pst_buf *b);
 /* The hidden CSRF field of a form. */
-void page_csrf(struct web *w, struct pst_buf *b);
+void page_csrf(struct req *r, struct pst_buf *b);
 /* The dose in words (render/text), escaped. */
 void page_dose(struct pst_buf *b, const struct pst_dose *d);
 /* "Saturday 21 November 2026" for a day. */

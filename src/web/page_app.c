@@ -206,9 +206,7 @@ void page_offline_list(struct web *w, struct req *r)
 	int err = person_read(w, r, &pe);
 	if (!err && !person_next(&pe)) {
 		struct pst_plan *plan = NULL;
-		web_store_lock(w);
-		err = pst_app_plan(w->cfg.store, w->cfg.cat, w->cfg.tips, &pe.p, &pe.res, &plan);
-		web_store_unlock(w);
+		err = pst_app_plan(web_store(w), w->cfg.cat, w->cfg.tips, &pe.p, &pe.res, &plan);
 		if (!err) {
 			bool pregnant = pe.p.has_stage && pe.p.stage == PST_STAGE_PREGNANCY;
 			url_add(pages, "/today");

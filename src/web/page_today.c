@@ -36,9 +36,7 @@ static struct pst_plan *todays_plan(struct web *w, struct req *r, struct person 
 		return NULL;
 	}
 	struct pst_plan *plan = NULL;
-	web_store_lock(w);
-	err = pst_app_plan(w->cfg.store, w->cfg.cat, w->cfg.tips, &pe->p, &pe->res, &plan);
-	web_store_unlock(w);
+	err = pst_app_plan(web_store(w), w->cfg.cat, w->cfg.tips, &pe->p, &pe->res, &plan);
 	if (!err) { /* the page and the handout say when the answers were given */
 		plan->has_screened_at = true;
 		plan->screened_at = pe->answers.at;
@@ -182,11 +180,11 @@ static void plan_reasons(struct pst_buf *b, const struct pst_plan *plan)
 	pst_html_raw(b, "</details>");
 }
 
-static void checkin_form(struct web *w, struct pst_buf *b)
+static void checkin_form(struct web *w, struct req *r, struct pst_buf *b)
 {
 	pst_html_raw(b, "<section class=\"card\" aria-labelledby=\"ck-h\"><h2 id=\"ck-h\">How is your back now?</h2>"
 			"<form method=\"post\" action=\"/checkin\">");
-	page_csrf(w, b);
+	page_csrf(r, b);
 	pst_html_raw(b, "<fieldset><legend>Pain, 0 (none) to 10 (worst imaginable)</legend><div class=\"scale\">");
 	for (int i = 0; i <= 10; i++)
 		pst_html_printf(b, "<label><input type=\"radio\" name=\"pain\" value=\"%d\" required><span>%d</span></label>",
@@ -266,7 +264,7 @@ static void render_today(struct web *w, struct req *r, const struct pst_plan *pl
 	optional_extras(b, plan);
 	week_done(b, wk);
 	plan_reasons(b, plan);
-	checkin_form(w, b);
+	checkin_form(w, r, b);
 	pst_html_raw(b, "<section aria-labelledby=\"wk-h\"><h2 id=\"wk-h\">This week</h2><table class=\"week\">"
 			"<thead><tr><th scope=\"col\">Day</th><th scope=\"col\">Plan</th><th scope=\"col\">Done</th>"
 			"</tr></thead><tbody>");
@@ -307,10 +305,8 @@ void page_today(struct web *w, struct req *r)
 	struct pst_plan *plan = todays_plan(w, r, &pe);
 	struct pst_app_week wk = {0};
 	if (plan) {
-		web_store_lock(w);
-		int err = pst_app_week_read(w->cfg.store, r->today, plan->session_days,
+		int err = pst_app_week_read(web_store(w), r->today, plan->session_days,
 					    plan->sessions_per_week, &wk);
-		web_store_unlock(w);
 		if (err) {
 			char msg[512];
 			page_error(r, 500, "Your records could not be read",
@@ -421,15 +417,12 @@ void page_checkin_post(struct web *w, struct req *r)
 		return;
 	}
 	ck.idem_key = idem;
-	web_store_lock(w);
-	int err = w->cfg.store->ops->checkin_add(w->cfg.store, &ck, NULL);
-	web_store_unlock(w);
+	struct pst_store *st = web_store(w);
+	int err = st->ops->checkin_add(st, &ck, NULL);
 	if (err && err != PST_EREPLAY) {
 		page_error(r, 500, "The check-in was not saved", web_store_errmsg(w, err, msg, sizeof msg));
 		return;
 	}
-	if (!err)
-		web_changed(w);
 	web_redirect(r, "/history?saved=checkin");
 }
 
@@ -509,7 +502,7 @@ void page_session(struct web *w, struct req *r)
 	pst_html_raw(b, ". Go gently: stop any exercise that hurts.</p>");
 	warnings(b, plan);
 	pst_html_raw(b, "<form method=\"post\" action=\"/session\" id=\"session-form\">");
-	page_csrf(w, b);
+	page_csrf(r, b);
 	/* The stop signs are asked before every session (CLINICAL §2): none of them, or no
 	 * session. The form is taken only with the box ticked (page_session_post). */
 	pst_html_raw(b, "<fieldset class=\"card check-first\"><legend>Stop signs: do you have any "
@@ -604,15 +597,12 @@ void page_session_post(struct web *w, struct req *r)
 		}
 		json_decref(ex);
 		json_decref(o);
-		web_store_lock(w);
-		int err = w->cfg.store->ops->checkin_add(w->cfg.store, &ck, NULL);
-		web_store_unlock(w);
+		struct pst_store *st = web_store(w);
+		int err = st->ops->checkin_add(st, &ck, NULL);
 		if (err && err != PST_EREPLAY) {
 			page_error(r, 500, "Your pain was not saved", web_store_errmsg(w, err, msg, sizeof msg));
 			return;
 		}
-		if (!err)
-			web_changed(w);
 		web_redirect(r, "/history?saved=before");
 		return;
 	}
@@ -645,9 +635,7 @@ void page_session_done(struct web *w, struct req *r)
 		return;
 	}
 	struct pst_app_session_outcome o;
-	web_store_lock(w);
-	int err = pst_app_session_outcome(w->cfg.store, w->cfg.cat, r->today, r->q[0].n, &o);
-	web_store_unlock(w);
+	int err = pst_app_session_outcome(web_store(w), w->cfg.cat, r->today, r->q[0].n, &o);
 	if (err == PST_ENOTFOUND) {
 		pst_app_session_outcome_free(&o);
 		page_error(r, 404, "Not found", "There is no such session.");
@@ -769,7 +757,7 @@ void page_chart(struct web *w, struct req *r)
 
 /* The functional scale (PSFS, CLINICAL §8): each activity with its change, a form to
  * rate it today, and one to add an activity (3 to 5 of them). */
-static void psfs_section(struct web *w, struct pst_buf *b, const struct pst_history *h,
+static void psfs_section(struct web *w, struct req *r, struct pst_buf *b, const struct pst_history *h,
 			 const struct pst_record_set *rs, int64_t since)
 {
 	pst_html_raw(b, "<section aria-labelledby=\"psfs-h\"><h2 id=\"psfs-h\">Activities your back makes hard</h2>"
@@ -784,7 +772,7 @@ static void psfs_section(struct web *w, struct pst_buf *b, const struct pst_hist
 	for (size_t i = 0; i < h->psfs.n; i++) {
 		const struct pst_psfs_change *c = &h->psfs.v[i];
 		pst_html_printf(b, "<li>%s<form method=\"post\" action=\"/psfs\">", c->statement);
-		page_csrf(w, b);
+		page_csrf(r, b);
 		pst_html_printf(b, "<input type=\"hidden\" name=\"id\" value=\"%lld\">"
 				   "<label for=\"psfs-%lld\">Today, 0 to 10</label><select id=\"psfs-%lld\" "
 				   "name=\"score\" required><option value=\"\">choose</option>",
@@ -797,7 +785,7 @@ static void psfs_section(struct web *w, struct pst_buf *b, const struct pst_hist
 		pst_html_raw(b, "</ul>");
 	if (h->psfs.n < PST_PSFS_MAX_ACTIVITIES) {
 		pst_html_raw(b, "<form method=\"post\" action=\"/psfs\" class=\"card\">");
-		page_csrf(w, b);
+		page_csrf(r, b);
 		pst_html_printf(b, "<p><label for=\"activity\">Add an activity (for example: feed the baby "
 				   "for 20 minutes)</label><input type=\"text\" id=\"activity\" name=\"activity\" "
 				   "required maxlength=\"%d\"></p><p><button type=\"submit\">Add</button></p></form>",
@@ -810,7 +798,7 @@ void page_psfs_post(struct web *w, struct req *r)
 {
 	const char *act = pst_form_get(&r->form, "activity");
 	const char *id = pst_form_get(&r->form, "id"), *score = pst_form_get(&r->form, "score");
-	struct pst_store *s = w->cfg.store;
+	struct pst_store *s = web_store(w);
 	char msg[512];
 	int err;
 	if (act) {
@@ -822,9 +810,7 @@ void page_psfs_post(struct web *w, struct req *r)
 			return;
 		}
 		int64_t nid;
-		web_store_lock(w);
 		err = s->ops->psfs_add(s, act, r->now, &nid);
-		web_store_unlock(w);
 		if (err == PST_EINVAL) { /* five already */
 			page_error(r, 422, "Not saved", web_store_errmsg(w, err, msg, sizeof msg));
 			return;
@@ -837,9 +823,7 @@ void page_psfs_post(struct web *w, struct req *r)
 			page_error(r, 422, "Not saved", "Choose a score from 0 (unable) to 10 (as before).");
 			return;
 		}
-		web_store_lock(w);
 		err = s->ops->psfs_rate(s, (int64_t)i, (int)v, r->now);
-		web_store_unlock(w);
 		if (err == PST_ENOTFOUND) {
 			page_error(r, 404, "Not found", "There is no such activity.");
 			return;
@@ -849,7 +833,6 @@ void page_psfs_post(struct web *w, struct req *r)
 		page_error(r, 500, "Not saved", web_store_errmsg(w, err, msg, sizeof msg));
 		return;
 	}
-	web_changed(w);
 	web_redirect(r, "/history?saved=psfs");
 }
 
@@ -934,7 +917,7 @@ void page_history(struct web *w, struct req *r)
 		pst_html_raw(b, "</td></tr>");
 	}
 	pst_html_raw(b, "</tbody></table></details>");
-	psfs_section(w, b, h, &rs, since);
+	psfs_section(w, r, b, h, &rs, since);
 	pst_html_raw(b, "<h2>Recent check-ins</h2>");
 	if (!rs.ncheckins)
 		pst_html_raw(b, "<p>None yet. <a href=\"/today\">Check in on the Today page.</a></p>");

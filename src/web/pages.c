@@ -20,16 +20,14 @@
 int person_read(struct web *w, struct req *r, struct person *pe)
 {
 	memset(pe, 0, sizeof(*pe));
-	web_store_lock(w);
-	int err = pst_app_profile(w->cfg.store, r->today, &pe->sp, &pe->p, &pe->has_profile);
+	int err = pst_app_profile(web_store(w), r->today, &pe->sp, &pe->p, &pe->has_profile);
 	if (!err) {
 		/* Answers too old, or to questions that changed since, are asked again. */
-		err = pst_app_screening(w->cfg.store, w->cfg.questions,
+		err = pst_app_screening(web_store(w), w->cfg.questions,
 					pe->has_profile ? &pe->sp : NULL, pe->has_profile ? &pe->p : NULL,
 					r->today, &pe->res, &pe->answers);
 		pe->screened = !err && pe->answers.usable;
 	}
-	web_store_unlock(w);
 	if (pe->screened) {
 		pe->referral = pst_outcome_is_referral(pe->res.outcome);
 		pe->incomplete = pe->res.outcome == PST_OUT_INCOMPLETE;
@@ -126,9 +124,11 @@ void page_end(struct pst_buf *b, const char *script)
 	pst_html_raw(b, "</body></html>\n");
 }
 
-void page_csrf(struct web *w, struct pst_buf *b)
+void page_csrf(struct req *r, struct pst_buf *b)
 {
-	pst_html_printf(b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", w->csrf);
+	char token[64];
+	pst_html_printf(b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">",
+			web_csrf_token(r, token, sizeof token));
 }
 
 void page_dose(struct pst_buf *b, const struct pst_dose *d)
@@ -299,7 +299,7 @@ static const char *screening_why(const struct person *pe, char *buf, size_t size
 	return buf;
 }
 
-static void screening_stage_form(struct web *w, struct pst_buf *b, const struct person *pe,
+static void screening_stage_form(struct web *w, struct req *r, struct pst_buf *b, const struct person *pe,
 				 const char *why)
 {
 	bool pp = pe->has_profile && pe->p.stage == PST_STAGE_POSTPARTUM;
@@ -341,7 +341,7 @@ static void carried(struct pst_buf *b, const struct pst_questions *q, const stru
 
 /* One step: the questions of group g; given (may be NULL) pre-fills them and carries the
  * others; with show_missing the unanswered ones of this step are marked. */
-static void screening_step_form(struct web *w, struct pst_buf *b, enum pst_stage stage,
+static void screening_step_form(struct web *w, struct req *r, struct pst_buf *b, enum pst_stage stage,
 				const struct asked *a, int g, const struct pst_form *given,
 				bool show_missing, const char *why)
 {
@@ -357,7 +357,7 @@ static void screening_step_form(struct web *w, struct pst_buf *b, enum pst_stage
 			"<input type=\"hidden\" name=\"stage\" value=\"%s\">"
 			"<input type=\"hidden\" name=\"step\" value=\"%d\">",
 			pst_vocab_word(&pst_vocab_stage, (int)stage), g + 1);
-	page_csrf(w, b);
+	page_csrf(r, b);
 	carried(b, q, given, a, g);
 	size_t k = 0;
 	for (size_t i = 0; i < q->n; i++) {
@@ -388,7 +388,7 @@ static void screening_step_form(struct web *w, struct pst_buf *b, enum pst_stage
 
 /* After the last step: no warning sign (or only a clearance or a note); the person says
  * so before anything is saved and before the profile. */
-static void screening_confirm(struct web *w, struct pst_buf *b, enum pst_stage stage,
+static void screening_confirm(struct web *w, struct req *r, struct pst_buf *b, enum pst_stage stage,
 			      const struct asked *a, const struct pst_form *given,
 			      const struct pst_screen_result *res)
 {
@@ -415,7 +415,7 @@ static void screening_confirm(struct web *w, struct pst_buf *b, enum pst_stage s
 			"<input type=\"hidden\" name=\"step\" value=\"%d\">"
 			"<input type=\"hidden\" name=\"confirm\" value=\"1\">",
 			pst_vocab_word(&pst_vocab_stage, (int)stage), SCREEN_GROUPS);
-	page_csrf(w, b);
+	page_csrf(r, b);
 	carried(b, q, given, a, -1);
 	pst_html_printf(b, "<p><button type=\"submit\">Yes, that is right: go on%s</button></p>"
 			   "</form><p><a href=\"/screening?stage=%s\">No: answer the questions "
@@ -436,11 +436,11 @@ void page_screening(struct web *w, struct req *r)
 	const char *why = screening_why(&pe, buf, sizeof buf);
 	struct pst_buf *b = page_begin(w, r, "Safety questions", NULL);
 	if (!r->q[0].set) {
-		screening_stage_form(w, b, &pe, why);
+		screening_stage_form(w, r, b, &pe, why);
 	} else {
 		enum pst_stage stage = (enum pst_stage)r->q[0].word;
 		struct asked a = asked_for(&pe, stage);
-		screening_step_form(w, b, stage, &a, next_group(w->cfg.questions, &a, -1), NULL,
+		screening_step_form(w, r, b, stage, &a, next_group(w->cfg.questions, &a, -1), NULL,
 				    false, why);
 	}
 	person_free(&pe);
@@ -542,7 +542,7 @@ void page_screening_post(struct web *w, struct req *r)
 		struct pst_buf *b = page_begin(w, r, "Safety questions", NULL);
 		r->reply.status = 422;
 		pst_html_raw(b, "<p class=\"notice error\" role=\"alert\">Please answer every question.</p>");
-		screening_step_form(w, b, (enum pst_stage)stage, &a,
+		screening_step_form(w, r, b, (enum pst_stage)stage, &a,
 				    gap < SCREEN_GROUPS ? gap : next_group(q, &a, -1), &r->form, true,
 				    NULL);
 		page_end(b, NULL);
@@ -553,13 +553,13 @@ void page_screening_post(struct web *w, struct req *r)
 		pst_screen_result_free(&res);
 		free(text);
 		struct pst_buf *b = page_begin(w, r, "Safety questions", NULL);
-		screening_step_form(w, b, (enum pst_stage)stage, &a, next, &r->form, false, NULL);
+		screening_step_form(w, r, b, (enum pst_stage)stage, &a, next, &r->form, false, NULL);
 		page_end(b, NULL);
 		return;
 	}
 	if (step && !pst_form_get(&r->form, "confirm")) {
 		struct pst_buf *b = page_begin(w, r, "Safety questions: please check", NULL);
-		screening_confirm(w, b, (enum pst_stage)stage, &a, &r->form, &res);
+		screening_confirm(w, r, b, (enum pst_stage)stage, &a, &r->form, &res);
 		page_end(b, NULL);
 		pst_screen_result_free(&res);
 		free(text);
@@ -725,7 +725,7 @@ static void profile_form(struct web *w, struct req *r, struct pst_buf *b,
 	if (p->has_stage)
 		snprintf(weeks, sizeof weeks, "%d", p->weeks);
 	pst_html_raw(b, "<form method=\"post\" action=\"/profile\" class=\"profile\">");
-	page_csrf(w, b);
+	page_csrf(r, b);
 	pst_html_printf(b,
 			"<fieldset><legend>Your stage</legend>"
 			"<label class=\"choice\"><input type=\"radio\" name=\"stage\" value=\"pregnancy\" required%s> Pregnant</label>"

@@ -53,6 +53,8 @@ const struct route web_routes[] = {
 	{M_GET, "/api/v1/history", api_history, BODY_NONE, R_API, p_history},
 	{M_POST, "/api/v1/sessions", api_sessions, BODY_JSON, R_API, NULL},
 	{M_GET, "/api/v1/export", api_export, BODY_NONE, R_API, p_export_fmt},
+	/* for a load balancer */
+	{M_GET, "/healthz", web_healthz, BODY_NONE, R_API, NULL},
 	/* pages */
 	{M_GET, "/", page_home, BODY_NONE, 0, NULL},
 	{M_GET, "/today", page_today, BODY_NONE, 0, NULL},

@@ -35,8 +35,9 @@ static const char csp_fmt[] = "default-src 'self'; script-src 'self'; style-src 
  * attributes, which it may keep when opened on its own. */
 static const char csp_svg[] = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
 
+/* cookie: the CSRF nonce to set in the browser's cookie, or NULL. */
 static void add_headers(struct MHD_Response *resp, const struct web *w, const char *ctype,
-			const char *cache, bool cookie)
+			const char *cache, const char *cookie)
 {
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
 	/* A PDF is shown by the browser's own viewer, which a page's policy can break. */
@@ -47,8 +48,11 @@ static void add_headers(struct MHD_Response *resp, const struct web *w, const ch
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, cache ? cache : "no-store");
-	if (cookie)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, w->cookie);
+	if (cookie) {
+		char c[WEB_NONCE_LEN + 64];
+		snprintf(c, sizeof c, "pst_csrf=%s; Path=/; SameSite=Strict; HttpOnly", cookie);
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, c);
+	}
 }
 
 /* --- replies ------------------------------------------------------------------- */
@@ -83,7 +87,11 @@ void web_error(struct req *r, unsigned status, const char *code, const char *fie
 	/* Errors follow the format of what was asked for: JSON under /api/, else a page. */
 	bool api = r->route ? (r->route->flags & R_API) != 0 : strncmp(r->path, "/api/", 5) == 0;
 	if (!api) {
-		page_error(r, status, status == 404 ? "Not found" : "That did not work", msg);
+		page_error(r, status,
+			   status == 404   ? "Not found"
+			   : status == 503 ? "Not available just now"
+					   : "That did not work",
+			   msg);
 		return;
 	}
 	json_t *e = json_pack("{s:s, s:s, s:o}", "code", code, "message", msg, "field",
@@ -153,6 +161,16 @@ static enum MHD_Result send_reply(struct web *w, struct req *r)
 		pst_buf_free(&rp->body);
 		web_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", NULL, "out of memory");
 	}
+	/* A failure because the database cannot be reached is not the request's fault nor
+	 * a bug: 503, to be tried again (a load balancer sends it to another process). */
+	if (rp->unavailable && rp->status >= 500 && rp->status != MHD_HTTP_SERVICE_UNAVAILABLE) {
+		pst_buf_free(&rp->body);
+		rp->static_data = rp->static_gz = NULL;
+		rp->disposition[0] = '\0';
+		web_error(r, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable", NULL,
+			  "your records cannot be reached just now; nothing was lost: try again "
+			  "in a few seconds");
+	}
 	struct MHD_Response *resp;
 	const char *ctype = rp->ctype ? rp->ctype : "text/plain; charset=utf-8";
 	bool gz = false, vary = false;
@@ -189,7 +207,10 @@ static enum MHD_Result send_reply(struct web *w, struct req *r)
 	if (!resp)
 		return MHD_NO;
 	bool html = strncmp(ctype, "text/html", 9) == 0;
-	add_headers(resp, w, ctype, rp->cache, (html || rp->set_cookie) && !rp->no_cookie);
+	add_headers(resp, w, ctype, rp->cache,
+		    (html || rp->set_cookie) && !rp->no_cookie ? web_csrf_nonce(r) : NULL);
+	if (rp->status == MHD_HTTP_SERVICE_UNAVAILABLE)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "5");
 	if (gz)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
 	if (vary)
@@ -210,14 +231,165 @@ static enum MHD_Result send_reply(struct web *w, struct req *r)
 
 /* --- the store, versions and the cache ------------------------------------------ */
 
-void web_store_lock(struct web *w)
+/* The request this thread is answering (libmicrohttpd runs a thread per connection,
+ * which answers one request at a time), the store connection it took from the pool for
+ * it (on first use; given back when the reply is queued), and whether opening that
+ * connection was tried for it already. */
+static __thread struct req *tls_req;
+static __thread struct web_worker *tls_worker;
+static __thread bool tls_tried;
+
+/* The store of a worker whose database cannot be reached: every operation fails. */
+static int down_err(struct pst_store *s)
 {
-	pthread_mutex_lock(&w->store_mu);
+	if (!s->errmsg[0])
+		snprintf(s->errmsg, sizeof s->errmsg, "the database cannot be reached");
+	return PST_EUNAVAILABLE;
+}
+static int down_profile_get(struct pst_store *s, struct pst_saved_profile *o, bool *f)
+{
+	(void)o;
+	*f = false;
+	return down_err(s);
+}
+static int down_profile_put(struct pst_store *s, const struct pst_saved_profile *sp)
+{
+	(void)sp;
+	return down_err(s);
+}
+static int down_checkin_add(struct pst_store *s, const struct pst_checkin *c, int64_t *id)
+{
+	(void)c, (void)id;
+	return down_err(s);
+}
+static int down_session_add(struct pst_store *s, const struct pst_session_log *l, int64_t *id)
+{
+	(void)l, (void)id;
+	return down_err(s);
+}
+static int down_psfs_add(struct pst_store *s, const char *a, struct pst_time at, int64_t *id)
+{
+	(void)a, (void)at, (void)id;
+	return down_err(s);
+}
+static int down_psfs_rate(struct pst_store *s, int64_t id, int score, struct pst_time at)
+{
+	(void)id, (void)score, (void)at;
+	return down_err(s);
+}
+static int down_read_all(struct pst_store *s, int64_t since, unsigned flags, struct pst_record_set *o)
+{
+	(void)since, (void)flags;
+	memset(o, 0, sizeof(*o));
+	return down_err(s);
+}
+static int down_read_each(struct pst_store *s, unsigned flags, size_t batch,
+			  int (*fn)(void *ctx, const struct pst_record_set *part), void *ctx)
+{
+	(void)flags, (void)batch, (void)fn, (void)ctx;
+	return down_err(s);
+}
+static int down_import(struct pst_store *s, const struct pst_record_set *rs, unsigned flags)
+{
+	(void)rs, (void)flags;
+	return down_err(s);
+}
+static int down_screening_get(struct pst_store *s, struct pst_saved_screening *o, bool *f)
+{
+	memset(o, 0, sizeof(*o));
+	*f = false;
+	return down_err(s);
+}
+static int down_screening_put(struct pst_store *s, const struct pst_saved_screening *sc)
+{
+	(void)sc;
+	return down_err(s);
+}
+static int down_data_version(struct pst_store *s, int64_t *v)
+{
+	*v = 0;
+	return down_err(s);
 }
 
-void web_store_unlock(struct web *w)
+static const struct pst_store_ops down_ops = {
+	.profile_get = down_profile_get,
+	.profile_put = down_profile_put,
+	.checkin_add = down_checkin_add,
+	.session_add = down_session_add,
+	.psfs_add = down_psfs_add,
+	.psfs_rate = down_psfs_rate,
+	.read_all = down_read_all,
+	.read_each = down_read_each,
+	.import = down_import,
+	.screening_get = down_screening_get,
+	.screening_put = down_screening_put,
+	.data_version = down_data_version,
+};
+
+/* A connection of the pool for this request: the one it has, else a free one (the most
+ * recently used, whose connection is likely open), waiting while all are in use. */
+static struct web_worker *worker(struct web *w)
 {
-	pthread_mutex_unlock(&w->store_mu);
+	if (tls_worker)
+		return tls_worker;
+	pthread_mutex_lock(&w->workers_mu);
+	while (!w->idle)
+		pthread_cond_wait(&w->workers_cv, &w->workers_mu);
+	struct web_worker *k = w->idle;
+	w->idle = k->next;
+	pthread_mutex_unlock(&w->workers_mu);
+	tls_worker = k;
+	return k;
+}
+
+static void worker_release(struct web *w)
+{
+	struct web_worker *k = tls_worker;
+	if (!k)
+		return;
+	tls_worker = NULL;
+	pthread_mutex_lock(&w->workers_mu);
+	k->next = w->idle;
+	w->idle = k;
+	pthread_cond_signal(&w->workers_cv);
+	pthread_mutex_unlock(&w->workers_mu);
+}
+
+struct pst_store *web_store(struct web *w)
+{
+	struct web_worker *k = worker(w);
+	if (k->store)
+		return k->store;
+	if (!tls_tried) {
+		tls_tried = true;
+		k->down.errmsg[0] = '\0';
+		int err = w->cfg.open_store
+				  ? w->cfg.open_store(w->cfg.open_ctx, &k->store, k->down.errmsg,
+						      sizeof k->down.errmsg)
+				  : PST_EUNAVAILABLE;
+		if (!err && k->store)
+			return k->store;
+		k->store = NULL;
+		fprintf(stderr, "postura: store: %s\n",
+			k->down.errmsg[0] ? k->down.errmsg : "the database cannot be reached");
+	}
+	if (tls_req)
+		tls_req->reply.unavailable = true;
+	return &k->down;
+}
+
+/* A request starts on this thread: its store connection is taken when it needs one. */
+static void worker_begin(struct req *r)
+{
+	tls_req = r;
+	tls_tried = false;
+}
+
+/* The reply is queued: the connection goes back to the pool. */
+static void worker_end(struct web *w)
+{
+	worker_release(w);
+	tls_req = NULL;
 }
 
 /* The store's message names the database's file (its full path): that is for the
@@ -226,10 +398,10 @@ void web_store_unlock(struct web *w)
 const char *web_store_errmsg(struct web *w, int err, char *buf, size_t size)
 {
 	char full[sizeof w->cfg.store->errmsg];
-	web_store_lock(w);
-	const char *m = w->cfg.store->errmsg;
+	const char *m = web_store(w)->errmsg;
 	snprintf(full, sizeof full, "%s", m[0] ? m : pst_strerror(err));
-	web_store_unlock(w);
+	if (err == PST_EUNAVAILABLE && tls_req)
+		tls_req->reply.unavailable = true;
 	fprintf(stderr, "postura: store: %s\n", full);
 	const char *p = w->cfg.db_path, *s = full;
 	size_t pn = p ? strlen(p) : 0;
@@ -253,11 +425,6 @@ const char *web_store_errmsg(struct web *w, int err, char *buf, size_t size)
 	return buf;
 }
 
-void web_changed(struct web *w)
-{
-	atomic_fetch_add(&w->version, 1);
-}
-
 static int64_t monotonic_ms(void)
 {
 	struct timespec ts;
@@ -265,33 +432,61 @@ static int64_t monotonic_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Another postura process (the command line) may write to the same store: its commits
- * change SQLite's data_version. Reading it costs a statement, so at most once a second. */
-enum { EXT_CHECK_MS = 1000 };
-
+/* Read on every request that may be served from the cache, so that a write through
+ * another process (another `postura serve` behind the same balancer, the command line)
+ * shows at once: one indexed read of the person's version, which every write bumps in
+ * its own transaction. */
 uint64_t web_version(struct web *w)
 {
-	int64_t now = monotonic_ms(), last = atomic_load(&w->ext_checked_ms);
-	if (now - last >= EXT_CHECK_MS &&
-	    atomic_compare_exchange_strong(&w->ext_checked_ms, &last, now)) {
-		int64_t v;
-		web_store_lock(w);
-		if (w->cfg.store->ops->data_version(w->cfg.store, &v) == PST_OK && v != w->ext_version) {
-			w->ext_version = v;
-			web_changed(w);
-		}
-		web_store_unlock(w);
-	}
-	return atomic_load(&w->version);
+	struct pst_store *s = web_store(w);
+	int64_t v;
+	if (s->ops->data_version(s, &v) != PST_OK || v < 0)
+		return WEB_NO_VERSION;
+	return (uint64_t)v;
 }
+
+/* GET /healthz: for a load balancer or a supervisor. The database must answer a trivial
+ * query on a connection of the pool; a connection that cannot is closed, so the next
+ * request opens a new one (a database back after a restart, a file restored). */
+void web_healthz(struct web *w, struct req *r)
+{
+	struct web_worker *k = worker(w);
+	struct pst_store *s = web_store(w);
+	int err = PST_EUNAVAILABLE;
+	if (k->store) {
+		err = s->db->ops->ping(s->db);
+		if (err) {
+			fprintf(stderr, "postura: health: %s\n",
+				s->db->errmsg[0] ? s->db->errmsg : pst_strerror(err));
+			pst_store_close(k->store);
+			k->store = NULL;
+		}
+	}
+	r->reply.no_cookie = true;
+	if (err) {
+		r->reply.unavailable = true;
+		web_json(r, MHD_HTTP_SERVICE_UNAVAILABLE, json_pack("{s:s}", "status", "unavailable"));
+	} else {
+		web_json(r, MHD_HTTP_OK, json_pack("{s:s}", "status", "ok"));
+	}
+}
+
+/* Whether the request's cookie holds a nonce (else a cached page with any nonce fits). */
+static const char *cookie_nonce(struct req *r);
 
 bool web_cache_serve(struct web *w, struct req *r, enum web_cache_slot slot, uint64_t version)
 {
+	if (version == WEB_NO_VERSION)
+		return false;
+	const char *nonce = cookie_nonce(r);
 	bool hit = false;
 	pthread_rwlock_rdlock(&w->cache_mu);
 	struct web_cache_entry *e = &w->cache[slot];
-	/* Queued under the lock: a writer replacing the entry cannot free it meanwhile. */
-	if (e->resp && e->version == version && e->day == r->today)
+	/* A browser with a nonce of its own gets pages whose forms carry it; one without
+	 * gets the page and its cookie. Queued under the lock: a writer replacing the entry
+	 * cannot free it meanwhile. */
+	if (e->resp && e->version == version && e->day == r->today &&
+	    (!nonce || strcmp(nonce, e->nonce) == 0))
 		hit = MHD_queue_response(r->conn, MHD_HTTP_OK,
 					 e->gz && wants_gzip(r) ? e->gz : e->resp) == MHD_YES;
 	pthread_rwlock_unlock(&w->cache_mu);
@@ -302,7 +497,7 @@ bool web_cache_serve(struct web *w, struct req *r, enum web_cache_slot slot, uin
 void web_cache_put(struct web *w, struct req *r, enum web_cache_slot slot, uint64_t version)
 {
 	struct web_reply *rp = &r->reply;
-	if (rp->body.failed || !rp->body.s || rp->status != MHD_HTTP_OK)
+	if (rp->body.failed || !rp->body.s || rp->status != MHD_HTTP_OK || version == WEB_NO_VERSION)
 		return;
 	/* Compressed once here, for every client that takes gzip until the next change. */
 	struct pst_buf z;
@@ -321,10 +516,11 @@ void web_cache_put(struct web *w, struct req *r, enum web_cache_slot slot, uint6
 	}
 	memset(&rp->body, 0, sizeof rp->body);
 	bool html = strncmp(rp->ctype, "text/html", 9) == 0;
-	add_headers(resp, w, rp->ctype, rp->cache, html);
+	const char *nonce = html ? web_csrf_nonce(r) : NULL;
+	add_headers(resp, w, rp->ctype, rp->cache, nonce);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
 	if (gz) {
-		add_headers(gz, w, rp->ctype, rp->cache, html);
+		add_headers(gz, w, rp->ctype, rp->cache, nonce);
 		MHD_add_response_header(gz, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
 		MHD_add_response_header(gz, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
 	}
@@ -336,6 +532,7 @@ void web_cache_put(struct web *w, struct req *r, enum web_cache_slot slot, uint6
 	e->gz = gz;
 	e->version = version;
 	e->day = r->today;
+	snprintf(e->nonce, sizeof e->nonce, "%s", nonce ? nonce : "");
 	pthread_rwlock_unlock(&w->cache_mu);
 	if (old)
 		MHD_destroy_response(old);
@@ -345,10 +542,53 @@ void web_cache_put(struct web *w, struct req *r, enum web_cache_slot slot, uint6
 
 /* --- CSRF ---------------------------------------------------------------------- */
 
-static bool same_token(const struct web *w, const char *s)
+/* A nonce as the cookie holds it: 43 base64url characters (32 bytes). */
+static bool nonce_ok(const char *s)
 {
-	size_t n = strlen(w->csrf);
-	return s && strlen(s) == n && sodium_memcmp(s, w->csrf, n) == 0;
+	if (!s || strlen(s) != WEB_NONCE_LEN)
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		      *p == '-' || *p == '_'))
+			return false;
+	return true;
+}
+
+static const char *cookie_nonce(struct req *r)
+{
+	const char *c = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "pst_csrf");
+	return nonce_ok(c) ? c : NULL;
+}
+
+const char *web_csrf_nonce(struct req *r)
+{
+	if (r->nonce[0])
+		return r->nonce;
+	const char *c = r->conn ? cookie_nonce(r) : NULL;
+	if (c) {
+		snprintf(r->nonce, sizeof r->nonce, "%s", c);
+	} else {
+		unsigned char raw[32];
+		randombytes_buf(raw, sizeof raw);
+		sodium_bin2base64(r->nonce, sizeof r->nonce, raw, sizeof raw,
+				  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+		r->nonce_new = true;
+	}
+	return r->nonce;
+}
+
+/* HMAC-SHA-512-256 of the nonce with the deployment's key (libsodium's crypto_auth). */
+static void token_of(const struct web *w, const char *nonce, unsigned char tag[crypto_auth_BYTES])
+{
+	crypto_auth(tag, (const unsigned char *)nonce, strlen(nonce), w->csrf_key);
+}
+
+const char *web_csrf_token(struct req *r, char *buf, size_t size)
+{
+	unsigned char tag[crypto_auth_BYTES];
+	token_of(r->w, web_csrf_nonce(r), tag);
+	sodium_bin2base64(buf, size, tag, sizeof tag, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	return buf;
 }
 
 bool web_csrf_ok(struct web *w, struct req *r, const struct pst_form *f)
@@ -358,8 +598,15 @@ bool web_csrf_ok(struct web *w, struct req *r, const struct pst_form *f)
 	const char *site = web_header(r, "Sec-Fetch-Site");
 	if (site && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0)
 		return false;
-	const char *cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "pst_csrf");
-	return same_token(w, pst_form_get(f, "csrf")) && same_token(w, cookie);
+	const char *nonce = cookie_nonce(r), *token = pst_form_get(f, "csrf");
+	unsigned char tag[crypto_auth_BYTES];
+	size_t n = 0;
+	if (!nonce || !token || strlen(token) > 64 ||
+	    sodium_base642bin(tag, sizeof tag, token, strlen(token), NULL, &n, NULL,
+			      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+	    n != sizeof tag)
+		return false;
+	return crypto_auth_verify(tag, (const unsigned char *)nonce, strlen(nonce), w->csrf_key) == 0;
 }
 
 /* --- hosts and origins ------------------------------------------------------------ */
@@ -894,7 +1141,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		const char *host = web_header(r, MHD_HTTP_HEADER_HOST);
 		if (framing(r, version)) {
 			/* r->early and the reply are set */
-		} else if (!host_allowed(w, host)) {
+		} else if (!host_allowed(w, host) && strcmp(url, "/healthz") != 0) {
+			/* /healthz is answered under whatever Host a balancer's probe sends: it
+			 * says nothing of the person's. */
 			/* Nothing of the person's, not even the CSRF cookie. */
 			r->early = MHD_HTTP_MISDIRECTED_REQUEST;
 			r->reply.no_cookie = true;
@@ -928,9 +1177,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 	set_deadline(w, r->wc, 0);
+	worker_begin(r);
 	if (!r->early)
 		dispatch(w, r);
-	return send_reply(w, r);
+	enum MHD_Result ret = send_reply(w, r);
+	worker_end(w);
+	return ret;
 }
 
 /* --- start and stop -------------------------------------------------------------- */
@@ -957,18 +1209,23 @@ bool pst_web_is_loopback(const char *host)
 	return false;
 }
 
-static int make_token(struct web *w)
+/* The deployment's CSRF key, from the database (made there by the first process to
+ * start), so that a form fetched from one process posts to any other. */
+static int load_key(struct web *w, char *errmsg, size_t size)
 {
-	if (sodium_init() < 0)
+	if (sodium_init() < 0) {
+		snprintf(errmsg, size, "libsodium could not start");
 		return PST_EIO;
-	unsigned char raw[32];
-	randombytes_buf(raw, sizeof raw);
-	sodium_bin2base64(w->csrf, sizeof w->csrf, raw, sizeof raw,
-			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	sodium_memzero(raw, sizeof raw);
-	snprintf(w->cookie, sizeof w->cookie, "pst_csrf=%s; Path=/; SameSite=Strict; HttpOnly",
-		 w->csrf);
-	return PST_OK;
+	}
+	unsigned char fresh[sizeof w->csrf_key];
+	randombytes_buf(fresh, sizeof fresh);
+	struct pst_db *db = w->cfg.store->db;
+	int err = db->ops->secret(db, "csrf", fresh, sizeof fresh, w->csrf_key);
+	sodium_memzero(fresh, sizeof fresh);
+	if (err)
+		snprintf(errmsg, size, "cannot read the deployment's secret: %s",
+			 db->errmsg[0] ? db->errmsg : pst_strerror(err));
+	return err;
 }
 
 /* The policy with the hash of the inline stylesheet (data/web/app.css as embedded). */
@@ -985,39 +1242,53 @@ static int make_csp(struct web *w)
 	return PST_OK;
 }
 
-static int setup(struct web *w, const struct pst_web_config *cfg)
+static int setup(struct web *w, const struct pst_web_config *cfg, char *errmsg, size_t size)
 {
 	w->cfg = *cfg;
-	pthread_mutex_init(&w->store_mu, NULL);
-	pthread_mutex_init(&w->fig_mu, NULL);
+	pthread_mutex_init(&w->workers_mu, NULL);
+	pthread_cond_init(&w->workers_cv, NULL);
+	w->workers = calloc(WEB_DB_CONNECTIONS, sizeof(*w->workers));
+	if (!w->workers) {
+		snprintf(errmsg, size, "out of memory");
+		return PST_ENOMEM;
+	}
+	for (int i = 0; i < WEB_DB_CONNECTIONS; i++) {
+		w->workers[i].down.ops = &down_ops;
+		w->workers[i].next = w->idle;
+		w->idle = &w->workers[i];
+	}
 	pthread_rwlock_init(&w->cache_mu, NULL);
+	pthread_mutex_init(&w->fig_mu, NULL);
 	pthread_mutex_init(&w->conns_mu, NULL);
-	int err = make_token(w);
-	if (!err)
-		err = make_csp(w);
+	int err = load_key(w, errmsg, size);
 	if (err)
 		return err;
-	int64_t v = 0;
-	if (cfg->store->ops->data_version(cfg->store, &v) == PST_OK)
-		w->ext_version = v;
-	atomic_store(&w->ext_checked_ms, monotonic_ms());
+	if ((err = make_csp(w))) {
+		snprintf(errmsg, size, "cannot start: %s", pst_strerror(err));
+		return err;
+	}
 	/* The catalogue does not change while the server runs: its JSON is built once. */
 	json_t *cat = web_catalog_json(cfg->cat);
 	char *s = cat ? json_dumps(cat, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
 	json_decref(cat);
-	if (!s)
+	if (!s) {
+		snprintf(errmsg, size, "out of memory");
 		return PST_ENOMEM;
+	}
 	size_t n = strlen(s);
 	s[n] = '\n'; /* json_dumps leaves room for its NUL: reuse it for the final newline */
 	w->catalog_json = MHD_create_response_from_buffer(n + 1, s, MHD_RESPMEM_MUST_FREE);
 	if (!w->catalog_json) {
 		free(s);
+		snprintf(errmsg, size, "out of memory");
 		return PST_ENOMEM;
 	}
-	add_headers(w->catalog_json, w, "application/json", "no-cache", false);
+	add_headers(w->catalog_json, w, "application/json", "no-cache", NULL);
 	w->fig_first = calloc(cfg->cat->n + 1, sizeof(*w->fig_first));
-	if (!w->fig_first)
+	if (!w->fig_first) {
+		snprintf(errmsg, size, "out of memory");
 		return PST_ENOMEM;
+	}
 	for (size_t i = 0; i < cfg->cat->n; i++) {
 		w->fig_first[i] = w->nfigs;
 		/* each pose and the movement, neutral and with the bump */
@@ -1027,8 +1298,10 @@ static int setup(struct web *w, const struct pst_web_config *cfg)
 	w->figs = calloc(w->nfigs ? w->nfigs : 1, sizeof(*w->figs));
 	/* The static files are compressed once, here. */
 	w->assets = calloc(web_assets_n ? web_assets_n : 1, sizeof(*w->assets));
-	if (!w->figs || !w->assets)
+	if (!w->figs || !w->assets) {
+		snprintf(errmsg, size, "out of memory");
 		return PST_ENOMEM;
+	}
 	for (size_t i = 0; i < web_assets_n; i++) {
 		struct pst_buf z;
 		pst_buf_init(&z, web_assets[i].len + 1024);
@@ -1045,6 +1318,10 @@ static int setup(struct web *w, const struct pst_web_config *cfg)
 
 static void teardown(struct web *w)
 {
+	/* The connection threads have stopped: the store connections go. */
+	for (int i = 0; w->workers && i < WEB_DB_CONNECTIONS; i++)
+		pst_store_close(w->workers[i].store);
+	free(w->workers);
 	for (int i = 0; i < CACHE__MAX; i++) {
 		if (w->cache[i].resp)
 			MHD_destroy_response(w->cache[i].resp);
@@ -1063,11 +1340,12 @@ static void teardown(struct web *w)
 	free(w->assets);
 	web_app_teardown(w);
 	free(w->fig_first);
-	pthread_rwlock_destroy(&w->cache_mu);
 	pthread_mutex_destroy(&w->conns_mu);
 	pthread_mutex_destroy(&w->fig_mu);
-	pthread_mutex_destroy(&w->store_mu);
-	sodium_memzero(w->csrf, sizeof w->csrf);
+	pthread_mutex_destroy(&w->workers_mu);
+	pthread_cond_destroy(&w->workers_cv);
+	pthread_rwlock_destroy(&w->cache_mu);
+	sodium_memzero(w->csrf_key, sizeof w->csrf_key);
 	free(w);
 }
 
@@ -1109,9 +1387,8 @@ int pst_web_serve(const struct pst_web_config *cfg, FILE *out, char *errmsg, siz
 		snprintf(errmsg, size, "out of memory");
 		return PST_ENOMEM;
 	}
-	int err = setup(w, cfg);
+	int err = setup(w, cfg, errmsg, size);
 	if (err) {
-		snprintf(errmsg, size, "cannot start: %s", pst_strerror(err));
 		teardown(w);
 		return err;
 	}
@@ -1159,11 +1436,17 @@ int pst_web_serve(const struct pst_web_config *cfg, FILE *out, char *errmsg, siz
 	}
 	/* libmicrohttpd gets no listening socket: the gate (gate.c) accepts, checks each
 	 * request head and hands it the connections that are well formed. */
-	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
-			 MHD_USE_NO_LISTEN_SOCKET | (v6 ? MHD_USE_IPv6 : 0);
+	/* A thread per connection: a request held by the database (a lock, a slow disk, a
+	 * server far away) holds its own thread only. In a pool of threads, libmicrohttpd
+	 * gives each connection the gate hands it to a thread by its descriptor's number,
+	 * and every connection of a held thread would wait with it. The threads share the
+	 * pool of store connections (WEB_DB_CONNECTIONS). */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+			 MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_USE_NO_LISTEN_SOCKET |
+			 (v6 ? MHD_USE_IPv6 : 0);
 	w->daemon = MHD_start_daemon(
 		flags, (uint16_t)port, NULL, NULL, on_request, w, MHD_OPTION_EXTERNAL_LOGGER,
-		on_log, w, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)WEB_THREADS, MHD_OPTION_CONNECTION_LIMIT,
+		on_log, w, MHD_OPTION_CONNECTION_LIMIT,
 		(unsigned)WEB_CONNECTIONS_MAX, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 		(size_t)WEB_CONNECTION_MEMORY, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)WEB_TIMEOUT_S,
 		MHD_OPTION_URI_LOG_CALLBACK, on_uri, w, MHD_OPTION_NOTIFY_COMPLETED, on_done, w,

@@ -18,7 +18,14 @@ struct pst_web_config {
 	const char *const *hosts;
 	size_t nhosts;
 	const char *db_path; /* the database file: named in the server's log, never in replies */
-	struct pst_store *store; /* used from the server's threads, one at a time */
+	/* The store the server started with: the deployment's secrets are read from it at
+	 * start; requests use connections of their own (open_store). */
+	struct pst_store *store;
+	/* Opens another connection to the same database, which must exist (one per worker
+	 * thread, on its first request): PST_EUNAVAILABLE when it cannot be reached, with
+	 * errmsg saying why. */
+	int (*open_store)(void *ctx, struct pst_store **out, char *errmsg, size_t size);
+	void *open_ctx;
 	const struct pst_catalog *cat;
 	const struct pst_questions *questions;
 	const struct pst_tips *tips;

@@ -59,9 +59,10 @@ export async function launch(pw) {
   return browser;
 }
 
-// Starts postura serve --listen 127.0.0.1:0 and resolves with {url, stop, dir}.
-export function serve(postura, now, extraEnv = {}, extraArgs = []) {
-  const dir = mkdtempSync(join(tmpdir(), 'postura-e2e-'));
+// Starts postura serve --listen 127.0.0.1:0 and resolves with {url, stop, dir}. With
+// sharedDir, on the database of another server started before (its dir, left to it).
+export function serve(postura, now, extraEnv = {}, extraArgs = [], sharedDir = null) {
+  const dir = sharedDir || mkdtempSync(join(tmpdir(), 'postura-e2e-'));
   const env = { ...process.env, POSTURA_NOW: now, ...extraEnv };
   const child = spawn(postura, ['--db', join(dir, 'me.db'), 'serve', '--listen', '127.0.0.1:0', ...extraArgs],
     { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -80,7 +81,7 @@ export function serve(postura, now, extraEnv = {}, extraArgs = []) {
           dir,
           errors: () => errors,
           stop: () => new Promise((res) => {
-            child.on('exit', (code) => { rmSync(dir, { recursive: true, force: true }); res(code); });
+            child.on('exit', (code) => { if (!sharedDir) rmSync(dir, { recursive: true, force: true }); res(code); });
             child.kill('SIGTERM');
           }),
         });
@@ -118,7 +119,9 @@ export const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSyn
 
 // postura behind a throw-away nginx with the project's own docs/nginx.conf: its ports,
 // certificate and paths put in, a self-signed certificate made by openssl, a prefix of
-// its own; stopped with the server. Resolves with {url: 'https://127.0.0.1:PORT', stop},
+// its own; stopped with the servers. The upstream's processes are two `postura serve`
+// on one database, as docs/deploy.md runs a clinic: nginx takes turns, so pages come
+// from one process and their forms are posted to the other. Resolves with {url: 'https://127.0.0.1:PORT', stop},
 // or null (and says why) when nginx or openssl is missing.
 export async function serveBehindNginx(postura, src, now) {
   if (!NGINX) { console.log('SKIP the journey through nginx: nginx is not installed (scripts/debian-packages.txt)'); return null; }
@@ -133,10 +136,18 @@ export async function serveBehindNginx(postura, src, now) {
   }
   const port = await freePort(), httpPort = await freePort();
   const srv = await serve(postura, now, {}, ['--host', `127.0.0.1:${port}`]);
-  const upstream = new URL(srv.url).port;
+  let srv2;
+  try {
+    srv2 = await serve(postura, now, {}, ['--host', `127.0.0.1:${port}`], srv.dir);
+  } catch (e) {
+    await srv.stop();
+    throw e;
+  }
+  const upstreams = [new URL(srv.url).port, new URL(srv2.url).port];
+  let nup = 0;
   const site = readFileSync(join(src, 'docs', 'nginx.conf'), 'utf8').split('\n').map((line) => {
     const indent = line.match(/^\s*/)[0];
-    if (line.includes('# POSTURA_UPSTREAM')) return `${indent}server 127.0.0.1:${upstream};`;
+    if (line.includes('# POSTURA_UPSTREAM')) return `${indent}server 127.0.0.1:${upstreams[nup++ % 2]};`;
     if (line.includes('# POSTURA_LISTEN_DEFAULT')) return `${indent}listen 127.0.0.1:${port} ssl default_server;`;
     if (line.includes('# POSTURA_LISTEN_HTTP')) return `${indent}listen 127.0.0.1:${httpPort};`;
     if (line.includes('# POSTURA_LISTEN')) return `${indent}listen 127.0.0.1:${port} ssl http2;`;
@@ -176,6 +187,7 @@ http {
       exited.then((code) => { throw new Error(`nginx exited ${code}: ${nginxErrors}`); })]);
   } catch (e) {
     nginx.kill('SIGTERM');
+    await srv2.stop();
     await srv.stop();
     rmSync(prefix, { recursive: true, force: true });
     throw e;
@@ -183,12 +195,14 @@ http {
   return {
     url: `https://127.0.0.1:${port}`,
     dir: srv.dir,
-    errors: () => srv.errors() + nginxErrors,
+    errors: () => srv.errors() + srv2.errors() + nginxErrors,
     stop: async () => {
       nginx.kill('SIGQUIT'); // a graceful stop
       await exited;
       rmSync(prefix, { recursive: true, force: true });
-      return srv.stop();
+      const code2 = await srv2.stop();
+      const code = await srv.stop();
+      return code || code2;
     },
   };
 }

@@ -59,6 +59,13 @@
   var finish = form.querySelector('.finish');
   var before = form.querySelector('select[name=pain_before]');
   var noneToday = form.querySelector('input[name=none_today]');
+  /* Without JavaScript, "Check my pain first" sends the pain for the server's advice; here
+   * the advice follows the choice as it is made, so the button goes (removed, not hidden:
+   * Enter in the form must not press it). */
+  var beforeCheck = form.querySelector('.before-check');
+  if (beforeCheck) beforeCheck.parentNode.removeChild(beforeCheck);
+  var noted = form.querySelector('.pain-noted');
+  if (noted && before) before.addEventListener('change', function () { noted.hidden = true; });
   /* High pain before the session: the advice a check-in that high gets. */
   var advice = form.querySelector('.pain-advice');
   if (before && advice) {

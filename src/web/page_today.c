@@ -428,13 +428,15 @@ void page_checkin_post(struct web *w, struct req *r)
 
 /* --- the session player ----------------------------------------------------------------- */
 
-static void pain_select(struct pst_buf *b, const char *name, const char *label, bool required)
+/* A choice of pain from 0 to 10, chosen (0-10) or not yet (-1). */
+static void pain_select(struct pst_buf *b, const char *name, const char *label, bool required,
+			int chosen)
 {
 	pst_html_printf(b, "<p><label for=\"%s\">%s</label><select id=\"%s\" name=\"%s\"%s>"
 			   "<option value=\"\">choose</option>",
 			name, label, name, name, required ? " required" : "");
 	for (int i = 0; i <= 10; i++)
-		pst_html_printf(b, "<option>%d</option>", i);
+		pst_html_printf(b, "<option%s>%d</option>", i == chosen ? " selected" : "", i);
 	pst_html_raw(b, "</select></p>");
 }
 
@@ -479,7 +481,7 @@ static void player_step(struct pst_buf *b, const struct pst_plan_item *it, size_
 	char name[32], label[80];
 	snprintf(name, sizeof name, "pain%zu", i + 1);
 	snprintf(label, sizeof label, "Pain during it (0-10, optional)");
-	pain_select(b, name, label, false);
+	pain_select(b, name, label, false, -1);
 	pst_html_raw(b, "</fieldset></li>");
 }
 
@@ -509,32 +511,77 @@ void page_session(struct web *w, struct req *r)
 			"of these today?</legend>");
 	page_stop_signs(b, w->cfg.questions,
 			pe.p.has_stage ? PST_BIT(pe.p.stage) : ~0u);
-	pst_html_raw(b, "<p><label class=\"check\"><input type=\"checkbox\" name=\"none_today\" "
-			"value=\"1\" required> None of these today</label></p><p>If you have any of them, "
-			"do not exercise: <a href=\"/stop\">see what to do now</a>.</p></fieldset>");
+	/* Back from "Check my pain first" (page_session_post): the pain given and the box
+	 * ticked are kept. */
+	int before = r->q[1].set ? (int)r->q[1].n : -1;
+	bool none_ticked = r->q[2].set && r->q[2].n == 1;
+	pst_html_printf(b, "<p><label class=\"check\"><input type=\"checkbox\" name=\"none_today\" "
+			   "value=\"1\" required%s> None of these today</label></p><p>If you have any of "
+			   "them, do not exercise: <a href=\"/stop\">see what to do now</a>.</p></fieldset>",
+			none_ticked ? " checked" : "");
+	if (relief)
+		pst_html_raw(b, "<input type=\"hidden\" name=\"relief\" value=\"1\">");
 	/* The player (data/web/player.js) lives inside the form: the feedback it shows
 	 * beside the timer is still sent with it. */
 	pst_html_raw(b, "<div id=\"player\" hidden></div>");
-	pain_select(b, "pain_before", "Pain now, before you start (0-10)", true);
-	/* The advice of a check-in this high (pst_pain_advice), shown by the player when the
-	 * pain chosen reaches it, as the terminal says it before a session. */
-	pst_html_printf(b, "<p class=\"notice warn pain-advice\" role=\"note\" data-from=\"%d\" hidden>%s</p>",
-			PST_PAIN_HIGH, pst_pain_advice(PST_PAIN_HIGH));
+	pain_select(b, "pain_before", "Pain now, before you start (0-10)", true, before);
+	/* Without JavaScript the advice for the pain before comes from the server: this
+	 * button sends the pain (nothing is saved) and the page comes back with the advice
+	 * under it. The player removes the button and shows the advice as the pain is chosen. */
+	pst_html_raw(b, "<p class=\"before-check\"><button type=\"submit\" name=\"check\" "
+			"value=\"before\" class=\"secondary\" formnovalidate>Check my pain first</button></p>");
+	/* The advice of a check-in this high (pst_pain_advice), as the terminal says it
+	 * before a session: shown when the pain given reaches it. */
+	const char *advice = before >= 0 ? pst_pain_advice(before) : NULL;
+	pst_html_printf(b, "<p class=\"notice warn pain-advice\" role=\"note\" data-from=\"%d\"%s>%s</p>",
+			PST_PAIN_HIGH, advice ? "" : " hidden", pst_pain_advice(PST_PAIN_HIGH));
+	if (before >= 0 && !advice)
+		pst_html_printf(b, "<p class=\"notice ok pain-noted\" role=\"status\">Pain now: %d/10. "
+				   "Go ahead gently, and stop any exercise that hurts.</p>",
+				before);
 	pst_html_printf(b, "<input type=\"hidden\" name=\"n\" value=\"%zu\"><ol class=\"steps-list\">", n);
 	for (size_t i = 0; i < n; i++)
 		player_step(b, &items[i], i, n,
 			    pe.p.has_stage && pe.p.stage == PST_STAGE_PREGNANCY);
 	pst_html_raw(b, "</ol><div class=\"finish\"><h2>Done</h2>");
-	pain_select(b, "pain_after", "Pain now, after the session (0-10)", true);
+	pain_select(b, "pain_after", "Pain now, after the session (0-10)", true, -1);
 	pst_html_raw(b, "<p><button type=\"submit\">Save the session</button></p></div></form>");
 	page_end(b, "player.js");
 	pst_plan_free(plan);
 	person_free(&pe);
 }
 
+/* "Check my pain first" on the session form: nothing is saved; the session page comes
+ * back with the pain given, the stop-sign box as it was and the advice for that pain
+ * (pst_pain_advice), as the terminal says it before a session. Without JavaScript this is
+ * how the advice is shown before the exercises. */
+static void session_check_before(struct req *r)
+{
+	const struct pst_form *f = &r->form;
+	const char *v = pst_form_get(f, "pain_before");
+	char *end = NULL;
+	long p = v && *v ? strtol(v, &end, 10) : -1;
+	if (p < 0 || p > 10 || !end || *end) {
+		page_error(r, 422, "Your pain was not checked",
+			   "pain_before: choose how bad the pain is now, from 0 to 10, then press "
+			   "\"Check my pain first\" again.");
+		return;
+	}
+	const char *relief = pst_form_get(f, "relief"), *none = pst_form_get(f, "none_today");
+	snprintf(r->reply.location_buf, sizeof r->reply.location_buf, "/session?%sbefore=%ld%s#pain_before",
+		 relief && strcmp(relief, "1") == 0 ? "relief=1&" : "", p,
+		 none && strcmp(none, "1") == 0 ? "&none=1" : "");
+	web_redirect(r, r->reply.location_buf);
+}
+
 void page_session_post(struct web *w, struct req *r)
 {
 	const struct pst_form *f = &r->form;
+	const char *check = pst_form_get(f, "check");
+	if (check && strcmp(check, "before") == 0) {
+		session_check_before(r);
+		return;
+	}
 	const char *n = pst_form_get(f, "n");
 	long count = n ? strtol(n, NULL, 10) : 0;
 	if (count < 1 || count > PST_SESSION_MAX_EXERCISES) {

@@ -24,7 +24,12 @@ static const struct param p_report[] = {{"paper", PT_WORD, 0, 0, &paper_vocab},
 					{NULL, 0, 0, 0, NULL}};
 static const struct param p_screen[] = {{"stage", PT_WORD, 0, 0, &pst_vocab_stage},
 					{NULL, 0, 0, 0, NULL}};
-static const struct param p_session[] = {{"relief", PT_INT, 0, 1, NULL}, {NULL, 0, 0, 0, NULL}};
+/* relief: the relief break; before, none: back from "Check my pain first" (the pain
+ * given, the stop-sign box ticked). */
+static const struct param p_session[] = {{"relief", PT_INT, 0, 1, NULL},
+					 {"before", PT_INT, 0, 10, NULL},
+					 {"none", PT_INT, 0, 1, NULL},
+					 {NULL, 0, 0, 0, NULL}};
 static const struct param p_library[] = {
 	{"kind", PT_WORD, 0, 0, &pst_vocab_kind},
 	{"position", PT_WORD, 0, 0, &pst_vocab_position},

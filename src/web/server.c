@@ -1180,6 +1180,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	worker_begin(r);
 	if (!r->early)
 		dispatch(w, r);
+	/* A failure of a request that used the database, whatever words its page chose:
+	 * when the database does not answer now, it is a 503 (send_reply), and the
+	 * connection is made again by the next request. */
+	if (!r->reply.queued && r->reply.status >= 500 && !r->reply.unavailable && tls_worker &&
+	    tls_worker->store && tls_worker->store->db->ops->ping(tls_worker->store->db) ==
+					 PST_EUNAVAILABLE) {
+		r->reply.unavailable = true;
+		pst_store_close(tls_worker->store);
+		tls_worker->store = NULL;
+	}
 	enum MHD_Result ret = send_reply(w, r);
 	worker_end(w);
 	return ret;

@@ -249,6 +249,8 @@ async function autoAdvance(browser, view) {
       && /That is a lot of pain\./.test(await adv.textContent()));
     await page.getByLabel('Pain now, before you start (0-10)').selectOption('5');
     check(`${view}: pain 5: no advice`, !(await adv.isVisible()));
+    check(`${view}: the advice follows the choice: no 'Check my pain first' button to press`,
+      (await page.getByRole('button', { name: 'Check my pain first' }).count()) === 0);
     await page.getByLabel('None of these today').check();
     await page.getByRole('button', { name: 'Start' }).click();
     const where = page.locator('.player .where');
@@ -415,8 +417,20 @@ async function noScript(browser) {
     await page.goto(srv.url + '/session');
     check('no JS: every exercise is on the page', (await page.locator('.step').count()) >= 1
       && await page.locator('.step').first().isVisible() && !(await page.locator('#player').isVisible()));
-    await page.getByLabel('Pain now, before you start (0-10)').selectOption('3');
+    // A high pain before: 'Check my pain first' brings the advice from the server.
     await page.getByLabel('None of these today').check();
+    await page.getByLabel('Pain now, before you start (0-10)').selectOption('8');
+    check('no JS: the advice is not shown before the pain is checked', !(await page.locator('.pain-advice').isVisible()));
+    await page.getByRole('button', { name: 'Check my pain first' }).click();
+    await page.waitForURL(/\/session\?before=8/);
+    const adv = page.locator('.pain-advice');
+    check('no JS: pain 8 checked: the advice, as the terminal says it before a session', await adv.isVisible()
+      && /That is a lot of pain\. Go gently today/.test(await adv.textContent()), page.url());
+    check('no JS: the pain and the stop-sign box are kept',
+      (await page.getByLabel('Pain now, before you start (0-10)').inputValue()) === '8'
+      && await page.getByLabel('None of these today').isChecked());
+    await page.screenshot({ path: join(shots, 'mobile-17-session-no-js-advice.png') });
+    await page.getByLabel('Pain now, before you start (0-10)').selectOption('3');
     await page.locator('.step').first().locator('input[value=easy]').check();
     await page.getByLabel('Pain now, after the session (0-10)').selectOption('2');
     // (not shot(): it runs script in the page, which this context does not allow)

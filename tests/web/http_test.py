@@ -512,6 +512,54 @@ st, h, data = req("POST", "/session", "pain_before=4&n=1&ex1=nope&fb1=easy&none_
                   "application/x-www-form-urlencoded", {"Cookie": cookie_hdr})
 check("a session form with an unknown exercise: 422", st == 422, st)
 
+# --- the pain before a session, without JavaScript (issue 11): "Check my pain first" sends
+# it, nothing is saved, and the page comes back with the advice for that pain ---
+def counts():
+    j = jbody(req("GET", "/api/v1/export?format=json")[2]) or {}
+    return len(j.get("sessions", [])), len(j.get("checkins", []))
+html = req("GET", "/session")[2].decode()
+check("the session form has a 'Check my pain first' button that skips the form's checks",
+      re.search(r'<button type="submit" name="check" value="before"[^>]*formnovalidate[^>]*>Check my pain first</button>', html)
+      is not None, html[:300])
+check("... and the advice is hidden until a high pain is given",
+      re.search(r'<p class="notice warn pain-advice"[^>]* hidden>', html) is not None)
+saved = counts()
+form = "check=before&pain_before=8&none_today=1&pain_after=&n=%d&csrf=%s" % (len(ids), token)
+for i, eid in ids:
+    form += "&ex%s=%s" % (i, eid)
+st, h, data = req("POST", "/session", form, "application/x-www-form-urlencoded", {"Cookie": cookie_hdr})
+check("POST /session 'Check my pain first' at 8/10: 303 back to the session with the pain",
+      st == 303 and h.get("location") == "/session?before=8&none=1#pain_before", (st, h.get("location"), data[:300]))
+check("... nothing saved (no session, no check-in)", counts() == saved, (counts(), saved))
+html = req("GET", "/session?before=8&none=1")[2].decode()
+advice = re.search(r'<p class="notice warn pain-advice"[^>]*>([^<]*)</p>', html)
+check("the session page after the check: the advice shown, as the terminal says it before a session",
+      advice is not None and " hidden" not in advice.group(0)
+      and "That is a lot of pain. Go gently today and do only what feels comfortable." in advice.group(1),
+      advice.group(0) if advice else html[:500])
+check("... the pain kept chosen and the stop-sign box still ticked",
+      re.search(r'<select id="pain_before" name="pain_before" required>.*?<option selected>8</option>', html, re.S)
+      and 'name="none_today" value="1" required checked' in html)
+html = req("GET", "/session?before=3")[2].decode()
+check("a low pain before: no warning, the pain noted with a word to go gently",
+      re.search(r'<p class="notice warn pain-advice"[^>]* hidden>', html) and "Pain now: 3/10. Go ahead gently" in html
+      and 'name="none_today" value="1" required>' in html)
+st, h, data = req("POST", "/session", "check=before&pain_before=&n=1&csrf=" + token,
+                  "application/x-www-form-urlencoded", {"Cookie": cookie_hdr})
+check("'Check my pain first' without a pain: 422 naming pain_before, nothing saved",
+      st == 422 and b"pain_before" in data and counts() == saved, (st, data[-300:]))
+st, h, data = req("POST", "/session", "check=before&pain_before=7&relief=1&n=1&csrf=" + token,
+                  "application/x-www-form-urlencoded", {"Cookie": cookie_hdr})
+check("... from the relief break: back to the relief break",
+      st == 303 and h.get("location") == "/session?relief=1&before=7#pain_before", (st, h.get("location")))
+check("GET /session?before=11: out of range, 4xx", req("GET", "/session?before=11")[0] in (400, 422))
+# then the session itself, sent with the pain checked: saved with that pain before
+form = "pain_before=8&pain_after=6&none_today=1&n=%d&ex1=%s&fb1=hurt&pain1=7&csrf=%s" % (len(ids), ids[0][1], token)
+st, h, data = req("POST", "/session", form, "application/x-www-form-urlencoded", {"Cookie": cookie_hdr})
+j = jbody(req("GET", "/api/v1/export?format=json")[2]) or {}
+check("... and the session after the check is saved with that pain before",
+      st == 303 and counts()[0] == saved[0] + 1 and j["sessions"][-1]["pain_before"] == 8, (st, j.get("sessions", [])[-1:]))
+
 # --- on paper -----------------------------------------------------------------------------
 def pdf_text(data):
     """The text of a PDF (pdftotext), or None without poppler-utils."""
@@ -772,7 +820,8 @@ err = "\n".join(l for l in err.splitlines() if not l.startswith(("postura: http:
 check("nothing else on standard error (no sanitizer report)", err.strip() == "", err[-2000:])
 out = subprocess.run([postura, "--db", db, "export", "--format", "json"], capture_output=True, text=True, env=env)
 j = jbody(out.stdout.encode()) or {}
-check("after the stop, every write is in the store", len(j.get("checkins", [])) == 3 and len(j.get("sessions", [])) == 3)
+check("after the stop, every write is in the store", len(j.get("checkins", [])) == 3 and len(j.get("sessions", [])) == 4,
+      (len(j.get("checkins", [])), len(j.get("sessions", []))))
 
 # --- listening beyond loopback needs a flag (nothing is bound here) ------------------------------
 out = subprocess.run([postura, "--db", db, "serve", "--listen", "0.0.0.0:0"], capture_output=True, text=True,

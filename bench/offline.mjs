@@ -74,7 +74,6 @@ async function run(browser, url, view) {
     const b = s.responseHeadersSize + s.responseBodySize;
     bytes += b;
     n++;
-    if (process.env.BENCH_LIST) console.error((rq.serviceWorker() ? 'sw   ' : 'page ') + String(b).padStart(7) + ' ' + rq.url().replace(url, ''));
     if (rq.serviceWorker()) sw += b;
   }
   // Reloads: online, then offline (the same worker, the same cache).

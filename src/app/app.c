@@ -147,6 +147,30 @@ int pst_app_saved_plan(struct pst_store *s, const struct pst_catalog *c, const s
 	return err == PST_EREFERRAL ? PST_OK : err;
 }
 
+int pst_app_reminder_plan(struct pst_store *s, const struct pst_catalog *c, const struct pst_tips *t,
+		       const struct pst_questions *q, int64_t today, struct pst_saved_profile *sp,
+		       struct pst_profile *p, bool *found, struct pst_plan **out)
+{
+	*out = NULL;
+	int err = pst_app_profile(s, today, sp, p, found);
+	if (err || !*found)
+		return err;
+	struct pst_screen_result res;
+	struct pst_app_screened st = {0};
+	if ((err = pst_app_screening(s, q, sp, p, today, &res, &st)))
+		return err;
+	if (st.found && !st.usable)
+		return PST_EREFERRAL;
+	err = pst_app_plan(s, c, t, p, st.usable ? &res : NULL, out);
+	if (!err && st.usable) {
+		(*out)->has_screened_at = true;
+		(*out)->screened_at = st.at;
+	}
+	if (st.usable)
+		pst_screen_result_free(&res);
+	return err;
+}
+
 int pst_app_report_read(struct pst_store *s, const struct pst_catalog *c, int64_t since,
 			int64_t today, bool full, struct pst_app_report *out)
 {

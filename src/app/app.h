@@ -89,6 +89,19 @@ int pst_app_saved_plan(struct pst_store *s, const struct pst_catalog *c, const s
 		       const struct pst_questions *q, int64_t today, struct pst_plan **out);
 
 /*
+ * The plan the person's reminders follow (the calendar, /calendar.ics): the saved
+ * profile as of today, the saved safety answers if any, the progress recorded. *found
+ * is false without a saved profile (sp untouched, no plan). Answers that no longer hold
+ * (too old, questions changed) or that send the person to a professional return
+ * PST_EREFERRAL and no plan: red flags win, so a calendar then drops its reminders.
+ * Without saved answers the plan is made unscreened (plan->screened false), as `postura
+ * plan` and GET /api/v1/plan make it. On PST_OK *out is the caller's (pst_plan_free).
+ */
+int pst_app_reminder_plan(struct pst_store *s, const struct pst_catalog *c, const struct pst_tips *t,
+		       const struct pst_questions *q, int64_t today, struct pst_saved_profile *sp,
+		       struct pst_profile *p, bool *found, struct pst_plan **out);
+
+/*
  * What saving a session did, as every front end tells it at the end of a session (the
  * terminal, the web page after the player, the API's reply): a one-line summary, and
  * what the feedback changes next time, exercise by exercise.

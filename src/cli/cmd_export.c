@@ -9,17 +9,24 @@
 #include "cli.h"
 #include "commands.h"
 #include "app/app.h"
+#include "render/ics.h"
 #include "render/text.h"
 #include "store/exchange.h"
 #include "store/fhir.h"
 
 const char cmd_export_usage[] =
-	"usage: postura export --format csv|json|fhir [--out FILE]\n"
+	"usage: postura export --format csv|json|fhir|ics [--out FILE]\n"
 	"\n"
 	"Writes everything you recorded (profile, check-ins, sessions, functional scale) as\n"
 	"JSON or CSV, to FILE or standard output. 'postura import' reads it back.\n"
 	"fhir: a FHIR R4 Bundle for other health software (pain readings as Observations,\n"
-	"sessions as Procedures, today's plan as a CarePlan); 'postura import' reads it too.\n";
+	"sessions as Procedures, today's plan as a CarePlan); 'postura import' reads it too.\n"
+	"\n"
+	"ics: your plan's session days as calendar reminders instead (an iCalendar file any\n"
+	"calendar app imports): at the time and in the time zone of your profile ('postura\n"
+	"profile set --remind-at 19:30 --timezone Europe/London'), with an alarm 10 minutes\n"
+	"before and the exercises in the description; the relief break every day too with\n"
+	"--relief-reminder yes.\n";
 
 const char cmd_import_usage[] =
 	"usage: postura import FILE|-\n"
@@ -53,6 +60,53 @@ static bool to_stdout(void *ctx, const char *s, size_t len)
 	return cli_write(s, len);
 }
 
+/* The plan's reminders as an iCalendar file, into b. Returns an exit code; on failure
+ * the reason has been printed. */
+static int export_ics(struct cli *c, struct pst_store *s, struct pst_buf *b)
+{
+	struct pst_time now;
+	const struct pst_catalog *cat = cli_catalog(c);
+	const struct pst_questions *q = cli_questions(c);
+	const struct pst_tips *t = cli_tips(c);
+	if (!cat || !q || !cli_now(&now))
+		return EXIT_FAIL;
+	struct pst_saved_profile sp;
+	struct pst_profile p;
+	struct pst_plan *plan = NULL;
+	bool found = false;
+	int64_t today = pst_time_day(now);
+	int err = pst_app_reminder_plan(s, cat, t, q, today, &sp, &p, &found, &plan);
+	if (!err && !found) {
+		cli_error("no saved profile yet: the reminders follow your plan; save your profile "
+			  "first with 'postura profile set'");
+		return EXIT_FAIL;
+	}
+	if (err == PST_EREFERRAL) {
+		cli_error("no plan, so no reminders: your saved safety answers ask you to see a "
+			  "professional, or to answer the questions again ('postura plan' says which)");
+		return EXIT_REFERRAL;
+	}
+	if (err) {
+		cli_error("cannot export: %s", s->errmsg[0] ? s->errmsg : pst_strerror(err));
+		return EXIT_FAIL;
+	}
+	char msg[256], person[24];
+	snprintf(person, sizeof person, "%lld", (long long)s->person);
+	struct pst_ics in = {.plan = plan, .profile = &p, .person = person, .now = now,
+			     .start_day = today - pst_day_weekday(today)};
+	err = pst_ics_write(b, &in, msg, sizeof msg);
+	pst_plan_free(plan);
+	if (err == PST_EINVAL) {
+		cli_error("--timezone: %s (postura profile set --timezone ZONE)", msg);
+		return EXIT_FAIL;
+	}
+	if (err) {
+		cli_error("cannot export: %s", pst_strerror(err));
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
 int cmd_export(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -70,15 +124,25 @@ int cmd_export(struct cli *c, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_extra_arg("export", argv[optind]);
+	bool ics = format && strcmp(format, "ics") == 0;
 	if (!format || (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0 &&
-			strcmp(format, "fhir") != 0)) {
-		cli_error("--format: %s%s%s (expected csv, json or fhir)", format ? "'" : "needed",
+			strcmp(format, "fhir") != 0 && !ics)) {
+		cli_error("--format: %s%s%s (expected csv, json, fhir or ics)", format ? "'" : "needed",
 			  format ? format : "", format ? "' is not a format" : "");
 		return EXIT_USAGE;
 	}
 	struct pst_store *s = cli_store_ro(c);
 	if (!s)
 		return EXIT_FAIL;
+	struct pst_buf ib;
+	pst_buf_init(&ib, 1 << 20);
+	if (ics) {
+		int code = export_ics(c, s, &ib);
+		if (code) {
+			pst_buf_free(&ib);
+			return code;
+		}
+	}
 	bool fhir = strcmp(format, "fhir") == 0;
 	struct pst_plan *plan = NULL;
 	struct pst_fhir_opts fo = {.dose_text = pst_text_dose};
@@ -107,6 +171,7 @@ int cmd_export(struct cli *c, int argc, char **argv)
 		snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", out);
 		if ((fd = mkstemp(tmp)) < 0) {
 			cli_error("cannot write %s: %s", out, strerror(errno));
+			pst_buf_free(&ib);
 			pst_plan_free(plan);
 			return EXIT_FAIL;
 		}
@@ -115,8 +180,13 @@ int cmd_export(struct cli *c, int argc, char **argv)
 	pst_buf_init(&b, 4 * (size_t)PST_EXPORT_CHUNK);
 	struct pst_export_sink k = {.out = &b, .flush = out ? to_fd : to_stdout, .ctx = &fd};
 	/* The records are read and written a part at a time: memory stays bounded. */
-	int err = fhir ? pst_export_fhir_store(s, &fo, &k)
-		       : pst_export_store(s, strcmp(format, "csv") == 0, &k);
+	int err;
+	if (ics)
+		err = k.flush(k.ctx, ib.s, ib.len) ? PST_OK : PST_EIO;
+	else
+		err = fhir ? pst_export_fhir_store(s, &fo, &k)
+			   : pst_export_store(s, strcmp(format, "csv") == 0, &k);
+	pst_buf_free(&ib);
 	pst_buf_free(&b);
 	pst_plan_free(plan);
 	int code = EXIT_OK;

@@ -28,7 +28,21 @@ const char cmd_profile_usage[] =
 	"\n"
 	"Saves your profile, so that 'postura plan' needs no flags. 'set' changes only the\n"
 	"flags you give; the weeks are kept as a date, so your stage moves on with time.\n"
+	"\n"
+	"reminders (postura export --format ics, and the web app's calendar):\n"
+	"  --remind-at HH:MM       the time of the session reminder, 24-hour (default 19:30)\n"
+	"  --timezone ZONE         its time zone, an IANA name such as Europe/London\n"
+	"                          (default: this computer's; 'none' to go back to it)\n"
+	"  --relief-reminder yes|no  the relief break as a daily event too (default no)\n"
 	"\n";
+
+/* The reminder flags: only 'profile set' takes them (they do not change a plan). */
+static const struct option reminder_options[] = {
+	{"remind-at", required_argument, NULL, CLI_PF_BASE + PST_PF_REMIND_AT},
+	{"timezone", required_argument, NULL, CLI_PF_BASE + PST_PF_TIMEZONE},
+	{"relief-reminder", required_argument, NULL, CLI_PF_BASE + PST_PF_RELIEF_REMINDER},
+	{NULL, 0, NULL, 0},
+};
 
 json_t *cli_profile_json(const struct pst_saved_profile *sp, const struct pst_profile *now)
 {
@@ -68,7 +82,7 @@ bool cli_saved_profile(struct cli *c, struct pst_saved_profile *sp, struct pst_p
 static int profile_set(struct cli *c, int argc, char **argv)
 {
 	struct option opts[CLI_PF_OPTIONS_MAX];
-	cli_profile_options_with(opts, NULL);
+	cli_profile_options_with(opts, reminder_options);
 
 	struct pst_store *s = cli_store(c);
 	struct pst_time now;
@@ -185,8 +199,14 @@ static int profile_show(struct cli *c, int argc, char **argv)
 			pst_buf_printf(&b, "%s%s", k++ ? ", " : "", pst_condition_name[i]);
 	const struct pst_country *cy = pst_profile_country(&p);
 	pst_buf_printf(&b, "\nCountry:    %s", cy ? cy->name : "not set");
-	pst_buf_printf(&b, "\nMinutes:    %d a session\nSaved:      %s\n", p.minutes,
-		       pst_time_format(sp.updated, when, sizeof when));
+	char clock[8], zone[PST_TZ_NAME_MAX];
+	pst_buf_printf(&b, "\nMinutes:    %d a session", p.minutes);
+	pst_buf_printf(&b, "\nReminder:   %s, %s%s; relief break every day: %s",
+		       pst_clock_format(p.remind_at, clock, sizeof clock),
+		       pst_profile_timezone(&p, zone, sizeof zone),
+		       p.timezone[0] ? "" : " (this computer's time zone)",
+		       p.relief_reminder ? "yes" : "no");
+	pst_buf_printf(&b, "\nSaved:      %s\n", pst_time_format(sp.updated, when, sizeof when));
 	return cli_emit_buf(&b, EXIT_OK);
 }
 

@@ -18,6 +18,9 @@ const char *const pst_pfield_flag[PST_PF__MAX] = {
 	[PST_PF_MINUTES] = "--minutes",
 	[PST_PF_CONDITIONS] = "--conditions",
 	[PST_PF_COUNTRY] = "--country",
+	[PST_PF_REMIND_AT] = "--remind-at",
+	[PST_PF_TIMEZONE] = "--timezone",
+	[PST_PF_RELIEF_REMINDER] = "--relief-reminder",
 };
 
 const char *const pst_pfield_json[PST_PF__MAX] = {
@@ -33,6 +36,9 @@ const char *const pst_pfield_json[PST_PF__MAX] = {
 	[PST_PF_MINUTES] = "minutes",
 	[PST_PF_CONDITIONS] = "conditions",
 	[PST_PF_COUNTRY] = "country",
+	[PST_PF_REMIND_AT] = "remind_at",
+	[PST_PF_TIMEZONE] = "timezone",
+	[PST_PF_RELIEF_REMINDER] = "relief_reminder",
 };
 
 const char *const pst_condition_question[PST_COND__MAX] = {
@@ -84,6 +90,39 @@ void pst_profile_init(struct pst_profile *p)
 	p->pain = -1;
 	p->equipment = PST_EQUIPMENT_DEFAULT;
 	p->minutes = MINUTES_DEFAULT;
+	p->remind_at = PST_REMIND_AT_DEFAULT;
+}
+
+char *pst_profile_timezone(const struct pst_profile *p, char *buf, size_t size)
+{
+	if (p->timezone[0])
+		snprintf(buf, size, "%s", p->timezone);
+	else
+		pst_tz_system(buf, size);
+	return buf;
+}
+
+char *pst_clock_format(int minutes, char *buf, size_t size)
+{
+	snprintf(buf, size, "%02d:%02d", (minutes / 60) % 24, minutes % 60);
+	return buf;
+}
+
+/* "19:30" or "7:05": hours 0-23, minutes 00-59. */
+static bool parse_clock(const char *s, int *out)
+{
+	int h = 0, m = 0, nh = 0;
+	while (*s >= '0' && *s <= '9' && nh < 3)
+		h = h * 10 + (*s++ - '0'), nh++;
+	if (nh < 1 || nh > 2 || *s++ != ':')
+		return false;
+	if (!(s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9') || s[2])
+		return false;
+	m = (s[0] - '0') * 10 + (s[1] - '0');
+	if (h > 23 || m > 59)
+		return false;
+	*out = h * 60 + m;
+	return true;
 }
 
 static void problem(struct pst_profile_problem *out, size_t max, size_t *n,
@@ -255,6 +294,38 @@ bool pst_profile_set(struct pst_profile *p, enum pst_pfield f, const char *text,
 		memcpy(p->country, c->code, 3);
 		return true;
 	}
+	case PST_PF_REMIND_AT:
+		if (!parse_clock(text, &v)) {
+			snprintf(msg, size,
+				 "'%.20s' is not a time of day: give hours and minutes, 24-hour, "
+				 "from 00:00 to 23:59 (19:30 is half past seven in the evening)",
+				 text);
+			return false;
+		}
+		p->remind_at = v;
+		return true;
+	case PST_PF_TIMEZONE: {
+		if (!*text || strcmp(text, "none") == 0) {
+			p->timezone[0] = '\0';
+			return true;
+		}
+		struct pst_tz z;
+		if (!pst_tz_load(text, &z, msg, size))
+			return false;
+		snprintf(p->timezone, sizeof p->timezone, "%s", z.name);
+		return true;
+	}
+	case PST_PF_RELIEF_REMINDER:
+		if (strcmp(text, "yes") == 0 || strcmp(text, "true") == 0 || strcmp(text, "on") == 0)
+			p->relief_reminder = true;
+		else if (strcmp(text, "no") == 0 || strcmp(text, "false") == 0 ||
+			 strcmp(text, "off") == 0)
+			p->relief_reminder = false;
+		else {
+			snprintf(msg, size, "'%.20s' is not yes or no", text);
+			return false;
+		}
+		return true;
 	case PST_PF__MAX: break;
 	}
 	snprintf(msg, size, "is not a profile field");

@@ -4,6 +4,7 @@
 
 #include "base.h"
 #include "country.h"
+#include "tz.h"
 #include "vocab.h"
 
 struct pst_profile {
@@ -20,7 +21,14 @@ struct pst_profile {
 	int minutes;              /* per session, 3-60 */
 	unsigned conditions;      /* PST_BIT(enum pst_condition) */
 	char country[3];          /* ISO 3166 code of pst_countries ("GB"), "" when not set */
+	/* The calendar reminders (render/ics.h); they do not change the plan. */
+	int remind_at;            /* the session's time, minutes after midnight (0-1439) */
+	char timezone[PST_TZ_NAME_MAX]; /* IANA name ("Europe/London"); "" : the system's */
+	bool relief_reminder;     /* the relief break as a daily event too */
 };
+
+/* The reminder's default time: 19:30. */
+enum { PST_REMIND_AT_DEFAULT = 19 * 60 + 30 };
 
 /* The profile's fields, for messages: each front end names them its own way
  * (--pregnant-weeks on the command line, pregnant_weeks in JSON). */
@@ -37,6 +45,9 @@ enum pst_pfield {
 	PST_PF_MINUTES,
 	PST_PF_CONDITIONS,
 	PST_PF_COUNTRY,
+	PST_PF_REMIND_AT,
+	PST_PF_TIMEZONE,
+	PST_PF_RELIEF_REMINDER,
 	PST_PF__MAX
 };
 
@@ -52,7 +63,8 @@ bool pst_pfield_is_list(enum pst_pfield f);
 	(PST_BIT(PST_EQ_WALL) | PST_BIT(PST_EQ_CHAIR) | PST_BIT(PST_EQ_COUCH) |                 \
 	 PST_BIT(PST_EQ_DOORWAY))
 
-/* Sets the defaults: no stage yet, pain not given, the default equipment, 10 minutes. */
+/* Sets the defaults: no stage yet, pain not given, the default equipment, 10 minutes,
+ * reminders at 19:30 in the system's time zone, no daily relief-break event. */
 void pst_profile_init(struct pst_profile *p);
 
 /* A problem with one field of a profile. */
@@ -90,6 +102,13 @@ extern const char *const pst_condition_name[PST_COND__MAX];
 
 /* The avoid list with what the conditions imply: wrist or thumb pain avoids wrist load. */
 unsigned pst_profile_avoid(const struct pst_profile *p);
+
+/* The time zone of the profile's reminders: its own, else the system's (pst_tz_system).
+ * Into buf; returns buf. */
+char *pst_profile_timezone(const struct pst_profile *p, char *buf, size_t size);
+
+/* "19:30" for minutes after midnight; buf needs 6 bytes. Returns buf. */
+char *pst_clock_format(int minutes, char *buf, size_t size);
 
 /* The country of the profile, or NULL when not set. */
 const struct pst_country *pst_profile_country(const struct pst_profile *p);

@@ -26,6 +26,10 @@ json_t *pst_json_saved_profile(const struct pst_saved_profile *sp, const struct 
 	json_object_set_new(o, "minutes", json_integer(p->minutes));
 	json_object_set_new(o, "conditions", pst_json_mask(&pst_vocab_condition, p->conditions));
 	json_object_set_new(o, "country", p->country[0] ? json_string(p->country) : json_null());
+	char clock[8], zone[PST_TZ_NAME_MAX];
+	json_object_set_new(o, "remind_at", json_string(pst_clock_format(p->remind_at, clock, sizeof clock)));
+	json_object_set_new(o, "timezone", json_string(pst_profile_timezone(p, zone, sizeof zone)));
+	json_object_set_new(o, "relief_reminder", json_boolean(p->relief_reminder));
 	json_object_set_new(o, "stage_words", json_string(pst_profile_stage_words(p, words, sizeof words)));
 	json_object_set_new(o, "updated", json_string(pst_time_format(sp->updated, when, sizeof when)));
 	return o;

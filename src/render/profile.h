@@ -11,7 +11,8 @@
  * Returns a new JSON object (the caller owns the reference; NULL when out of memory):
  * {"pregnant_weeks" | "postpartum_weeks", "birth"?, "feeding"?, "pain", "areas",
  *  "triggers", "equipment", "avoid", "minutes", "conditions", "country" (a code or
- *  null), "stage_words", "updated"}, the weeks
+ *  null), "remind_at" ("19:30"), "timezone" (the one in use: the system's when none was
+ *  given), "relief_reminder", "stage_words", "updated"}, the weeks
  * and stage words from now (the profile as of today), updated from sp.
  */
 json_t *pst_json_saved_profile(const struct pst_saved_profile *sp, const struct pst_profile *now);

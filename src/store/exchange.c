@@ -182,6 +182,13 @@ static void json_head(struct exporter *x, const struct pst_record_set *rs)
 		jw_mask(w, &pst_vocab_condition, p->conditions);
 		pst_jw_key(w, "country");
 		pst_jw_string(w, p->country[0] ? p->country : NULL);
+		char clock[8];
+		pst_jw_key(w, "remind_at");
+		pst_jw_string(w, pst_clock_format(p->remind_at, clock, sizeof clock));
+		pst_jw_key(w, "timezone");
+		pst_jw_string(w, p->timezone[0] ? p->timezone : NULL);
+		pst_jw_key(w, "relief_reminder");
+		pst_jw_bool(w, p->relief_reminder);
 		pst_jw_key(w, "updated");
 		jw_time(w, rs->profile.updated);
 		pst_jw_end(w);
@@ -416,16 +423,19 @@ int pst_export_to_buf(const struct pst_record_set *rs, bool csv, struct pst_buf 
 enum {
 	C_RECORD, C_ID, C_PARENT, C_AT, C_PAIN, C_PAIN_AFTER, C_AREAS, C_NOTE, C_EXERCISE,
 	C_FEEDBACK, C_ACTIVITY, C_SCORE, C_STAGE, C_WEEKS, C_ANCHOR, C_BIRTH, C_FEEDING,
-	C_TRIGGERS, C_EQUIPMENT, C_AVOID, C_MINUTES, C_CONDITIONS, C_COUNTRY, C__MAX
+	C_TRIGGERS, C_EQUIPMENT, C_AVOID, C_MINUTES, C_CONDITIONS, C_COUNTRY, C_REMIND_AT,
+	C_TIMEZONE, C_RELIEF_REMINDER, C__MAX
 };
 
-/* Exports made before conditions and country were kept end after minutes. */
-enum { C_OLD_MAX = C_CONDITIONS };
+/* Exports made before conditions and country were kept end after minutes; those made
+ * before the reminders were kept, after country. */
+enum { C_OLD_MAX = C_CONDITIONS, C_OLD2_MAX = C_REMIND_AT };
 
 static const char *const csv_columns[C__MAX] = {
 	"record", "id", "parent_id", "at", "pain", "pain_after", "areas", "note", "exercise",
 	"feedback", "activity", "score", "stage", "weeks", "anchor", "birth", "feeding",
-	"triggers", "equipment", "avoid", "minutes", "conditions", "country",
+	"triggers", "equipment", "avoid", "minutes", "conditions", "country", "remind_at",
+	"timezone", "relief_reminder",
 };
 
 /* The formula guard. A spreadsheet runs a cell that starts with = + - @ (also after
@@ -533,6 +543,10 @@ static void csv_head(const struct pst_record_set *rs, struct pst_export_sink *si
 		mask_cell(cond, sizeof cond, &pst_vocab_condition, p->conditions);
 		cells[C_CONDITIONS] = cond;
 		cells[C_COUNTRY] = p->country;
+		char clock[8];
+		cells[C_REMIND_AT] = pst_clock_format(p->remind_at, clock, sizeof clock);
+		cells[C_TIMEZONE] = p->timezone;
+		cells[C_RELIEF_REMINDER] = p->relief_reminder ? "yes" : "no";
 		csv_row(out, cells);
 	}
 	for (size_t i = 0; i < rs->nminutes; i++) {
@@ -759,6 +773,18 @@ static bool check_country(const struct where *w, const char *field, const char *
 	return true;
 }
 
+/* A reminder field (remind_at, timezone, relief_reminder) from its text; "" or NULL
+ * keeps the default (exports made before they were kept have none). */
+static void check_reminder(const struct where *w, const char *field, enum pst_pfield f,
+			   const char *s, struct pst_profile *p)
+{
+	struct pst_profile_problem pr;
+	if (!s || !*s)
+		return;
+	if (!pst_profile_set(p, f, s, &pr))
+		bad(w, field, "%s", pr.msg);
+}
+
 static void check_profile(const struct where *w, const struct pst_profile *p)
 {
 	struct pst_profile_problem probs[PST_PF__MAX];
@@ -971,6 +997,20 @@ static void import_json(const struct pst_catalog *c, const char *src, json_t *ro
 		json_t *cy = json_object_get(p, "country");
 		if (cy && !json_is_null(cy))
 			check_country(&w, "country", json_string_value(cy), &sp->p);
+		json_t *ra = json_object_get(p, "remind_at"), *tz = json_object_get(p, "timezone"),
+		       *rr = json_object_get(p, "relief_reminder");
+		if (ra && !json_is_null(ra) && !json_is_string(ra))
+			bad(&w, "remind_at", "must be a time of day like \"19:30\"");
+		else
+			check_reminder(&w, "remind_at", PST_PF_REMIND_AT, json_string_value(ra), &sp->p);
+		if (tz && !json_is_null(tz) && !json_is_string(tz))
+			bad(&w, "timezone", "must be a time zone name like \"Europe/London\" or null");
+		else
+			check_reminder(&w, "timezone", PST_PF_TIMEZONE, json_string_value(tz), &sp->p);
+		if (rr && !json_is_null(rr) && !json_is_boolean(rr))
+			bad(&w, "relief_reminder", "must be true or false");
+		else
+			sp->p.relief_reminder = json_is_true(rr);
 		check_time(&w, "updated", jstr(p, "updated"), &sp->updated);
 		check_profile(&w, &sp->p);
 		rs->has_profile = true;
@@ -1176,7 +1216,7 @@ static void import_csv(const struct pst_catalog *c, const char *src, char *text,
 	char *cells[C__MAX + 1];
 	int line = 1, lines = 0;
 	int n = csv_record(&p, end, cells, C__MAX + 1, &lines);
-	if (n != C__MAX && n != C_OLD_MAX) {
+	if (n != C__MAX && n != C_OLD_MAX && n != C_OLD2_MAX) {
 		pst_diag_add(d, src, 1, 0, "the header must be the %d postura columns (record,id,...)",
 			     C__MAX);
 		return;
@@ -1251,6 +1291,10 @@ static void import_csv(const struct pst_catalog *c, const char *src, char *text,
 			check_words(&w, "conditions", &pst_vocab_condition, cells[C_CONDITIONS], ';',
 				    &sp->p.conditions);
 			check_country(&w, "country", cells[C_COUNTRY], &sp->p);
+			check_reminder(&w, "remind_at", PST_PF_REMIND_AT, cells[C_REMIND_AT], &sp->p);
+			check_reminder(&w, "timezone", PST_PF_TIMEZONE, cells[C_TIMEZONE], &sp->p);
+			check_reminder(&w, "relief_reminder", PST_PF_RELIEF_REMINDER,
+				       cells[C_RELIEF_REMINDER], &sp->p);
 			check_time(&w, "at", cells[C_AT], &sp->updated);
 			check_profile(&w, &sp->p);
 			if (rs->has_profile)

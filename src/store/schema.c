@@ -219,6 +219,34 @@ const struct pst_migration pst_migrations[] = {
 		"  name TEXT PRIMARY KEY,"
 		"  value BYTEA NOT NULL);",
 	},
+	/* 9: calendar reminders (issue 15): the time of the session reminder (minutes after
+	 * midnight), its time zone ('' : the system's), whether the relief break is a daily
+	 * event; and the calendar subscription's token, one per person (kept as is: the
+	 * profile page shows the address again, and whoever reads the database reads every
+	 * record anyway). */
+	{
+		.what = "the calendar reminders and the calendar's subscription token",
+		.sqlite =
+		"ALTER TABLE profile ADD COLUMN remind_at INTEGER NOT NULL DEFAULT 1170"
+		"  CHECK (remind_at BETWEEN 0 AND 1439);"
+		"ALTER TABLE profile ADD COLUMN timezone TEXT NOT NULL DEFAULT '';"
+		"ALTER TABLE profile ADD COLUMN relief_reminder INTEGER NOT NULL DEFAULT 0"
+		"  CHECK (relief_reminder IN (0, 1));"
+		"CREATE TABLE calendar_token ("
+		"  person_id INTEGER PRIMARY KEY REFERENCES person(id) ON DELETE CASCADE,"
+		"  token TEXT NOT NULL UNIQUE,"
+		"  created_epoch INTEGER NOT NULL);",
+		.pg =
+		"ALTER TABLE profile ADD COLUMN remind_at INTEGER NOT NULL DEFAULT 1170"
+		"  CHECK (remind_at BETWEEN 0 AND 1439);"
+		"ALTER TABLE profile ADD COLUMN timezone TEXT NOT NULL DEFAULT '';"
+		"ALTER TABLE profile ADD COLUMN relief_reminder INTEGER NOT NULL DEFAULT 0"
+		"  CHECK (relief_reminder IN (0, 1));"
+		"CREATE TABLE calendar_token ("
+		"  person_id BIGINT PRIMARY KEY REFERENCES person(id) ON DELETE CASCADE,"
+		"  token TEXT NOT NULL UNIQUE,"
+		"  created_epoch BIGINT NOT NULL);",
+	},
 };
 
 const int pst_store_schema_version = (int)(sizeof pst_migrations / sizeof *pst_migrations);

@@ -21,7 +21,7 @@
  *   transaction (pst_db_ops.begin) the operations join it instead: nothing is committed
  *   before pst_db_ops.commit.
  * - Every write to a person's records (profile_put, checkin_add, session_add, psfs_add,
- *   psfs_rate, import, screening_put) also adds one to the person's version (the
+ *   psfs_rate, import, screening_put, calendar_token_put) also adds one to the person's version (the
  *   `version` column of `person`), in the same transaction; data_version reads it.
  * - Errors come back as enum pst_err; the message is in the errmsg of the object the
  *   operation was called on (the handle's for store ops, the db's for db ops). It names
@@ -102,6 +102,11 @@ struct pst_store_ops {
 	/* Saves the profile (replacing the saved one) and the minutes a session from the
 	 * local day of sp->updated on (plan_minutes; the last saving of a day counts). */
 	int (*profile_put)(struct pst_store *s, const struct pst_saved_profile *sp);
+	/* The calendar subscription's token (web: /calendar/TOKEN.ics), copied into out
+	 * (size bytes); *found false when there is none. Not part of export or import. */
+	int (*calendar_token_get)(struct pst_store *s, char *out, size_t size, bool *found);
+	/* Replaces the token (NULL: revokes it, leaving none); a write (the version). */
+	int (*calendar_token_put)(struct pst_store *s, const char *token, struct pst_time at);
 	/* Adds a check-in; *id (when not NULL) gets its new id. c->id is ignored unless
 	 * non-zero, when it asks for that id (import's rule below). c->idem_key (NULL: none)
 	 * is the idempotency key of the write: when this person already has a check-in

@@ -35,17 +35,21 @@ enum {
 	S_SCREEN_PUT,
 	S_CHECKIN_IDEM,
 	S_SESSION_IDEM,
+	S_CAL_GET,
+	S_CAL_DEL,
+	S_CAL_PUT,
 	S__MAX
 };
 
 static const char *const stmt_sql[S__MAX] = {
 	[S_PROFILE_GET] = "SELECT stage, weeks, anchor_day, birth, feeding, pain, areas, triggers,"
 			  " equipment, avoid, minutes, updated_epoch, updated_offset, conditions,"
-			  " country FROM profile WHERE person_id = $1",
+			  " country, remind_at, timezone, relief_reminder FROM profile"
+			  " WHERE person_id = $1",
 	[S_PROFILE_PUT] = "INSERT INTO profile (person_id, stage, weeks, anchor_day, birth, feeding,"
 			  " pain, areas, triggers, equipment, avoid, minutes, updated_epoch,"
-			  " updated_offset, conditions, country)"
-			  " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16)"
+			  " updated_offset, conditions, country, remind_at, timezone, relief_reminder)"
+			  " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)"
 			  " ON CONFLICT (person_id) DO UPDATE SET stage = EXCLUDED.stage,"
 			  " weeks = EXCLUDED.weeks, anchor_day = EXCLUDED.anchor_day,"
 			  " birth = EXCLUDED.birth, feeding = EXCLUDED.feeding, pain = EXCLUDED.pain,"
@@ -53,7 +57,9 @@ static const char *const stmt_sql[S__MAX] = {
 			  " equipment = EXCLUDED.equipment, avoid = EXCLUDED.avoid,"
 			  " minutes = EXCLUDED.minutes, updated_epoch = EXCLUDED.updated_epoch,"
 			  " updated_offset = EXCLUDED.updated_offset,"
-			  " conditions = EXCLUDED.conditions, country = EXCLUDED.country",
+			  " conditions = EXCLUDED.conditions, country = EXCLUDED.country,"
+			  " remind_at = EXCLUDED.remind_at, timezone = EXCLUDED.timezone,"
+			  " relief_reminder = EXCLUDED.relief_reminder",
 	[S_MINUTES_PUT] = "INSERT INTO plan_minutes (person_id, day, minutes) VALUES ($1,$2,$3)"
 			  " ON CONFLICT (person_id, day) DO UPDATE SET minutes = EXCLUDED.minutes",
 	/* A key already stored (another transaction may be writing it now: ON CONFLICT
@@ -96,6 +102,9 @@ static const char *const stmt_sql[S__MAX] = {
 			 " VALUES ($1,$2,$3,$4,$5) ON CONFLICT (person_id) DO UPDATE SET"
 			 " stages = EXCLUDED.stages, answers = EXCLUDED.answers,"
 			 " at_epoch = EXCLUDED.at_epoch, at_offset = EXCLUDED.at_offset",
+	[S_CAL_GET] = "SELECT token FROM calendar_token WHERE person_id = $1",
+	[S_CAL_DEL] = "DELETE FROM calendar_token WHERE person_id = $1",
+	[S_CAL_PUT] = "INSERT INTO calendar_token (person_id, token, created_epoch) VALUES ($1,$2,$3)",
 };
 
 /* One connection (struct pst_db); the handles are store.c's. Each store op starts with
@@ -200,8 +209,8 @@ static int dberr(struct pg *g, const PGresult *r, const char *doing)
 /* --- statements ------------------------------------------------------------- */
 
 struct params {
-	const char *v[16];
-	char buf[16][24];
+	const char *v[24];
+	char buf[24][24];
 	int n;
 };
 
@@ -482,6 +491,13 @@ static int profile_read(struct pg *g, struct pst_saved_profile *out, bool *found
 		else
 			ok = false;
 	}
+	pr->remind_at = vint(r, 0, 15);
+	const char *tz = PQgetvalue(r, 0, 16);
+	if (strlen(tz) < sizeof pr->timezone)
+		memcpy(pr->timezone, tz, strlen(tz) + 1);
+	else
+		ok = false;
+	pr->relief_reminder = vint(r, 0, 17) != 0;
 	PQclear(r);
 	if (!ok)
 		return fail(g, PST_EIO, "%s: the saved profile holds a value this postura does not know",
@@ -543,6 +559,9 @@ static int profile_write(struct pg *g, const struct pst_saved_profile *sp)
 	p_int(&p, sp->updated.offset_min);
 	p_text(&p, cond);
 	p_text(&p, pr->country);
+	p_int(&p, pr->remind_at);
+	p_text(&p, pr->timezone);
+	p_int(&p, pr->relief_reminder ? 1 : 0);
 	int err = xrun(g, S_PROFILE_PUT, &p, "cannot save the profile");
 	if (err)
 		return err;
@@ -559,6 +578,65 @@ static int profile_put(struct pst_store *s, const struct pst_saved_profile *sp)
 {
 	struct profile_arg a = {NULL, NULL, sp};
 	return in_tx(enter(s), TX_WRITE, profile_put_body, &a);
+}
+
+/* --- the calendar subscription ---------------------------------------------------- */
+
+struct cal_arg {
+	char *out;
+	size_t size;
+	bool *found;
+	const char *token;
+	struct pst_time at;
+};
+
+static int cal_get_body(struct pg *g, void *arg)
+{
+	struct cal_arg *a = arg;
+	struct params p = {0};
+	p_int(&p, g->person);
+	PGresult *r;
+	int err = xq(g, S_CAL_GET, &p, "cannot read the calendar's address", &r);
+	if (err)
+		return err;
+	*a->found = false;
+	if (PQntuples(r) == 1) {
+		const char *t = PQgetvalue(r, 0, 0);
+		if (strlen(t) < a->size) {
+			memcpy(a->out, t, strlen(t) + 1);
+			*a->found = true;
+		}
+	}
+	PQclear(r);
+	return PST_OK;
+}
+
+static int calendar_token_get(struct pst_store *s, char *out, size_t size, bool *found)
+{
+	struct cal_arg a = {out, size, found, NULL, {0, 0}};
+	*found = false;
+	return in_tx(enter(s), TX_READ, cal_get_body, &a);
+}
+
+static int cal_put_body(struct pg *g, void *arg)
+{
+	struct cal_arg *a = arg;
+	struct params p = {0};
+	p_int(&p, g->person);
+	int err = xrun(g, S_CAL_DEL, &p, "cannot revoke the calendar's address");
+	if (err || !a->token)
+		return err;
+	struct params q = {0};
+	p_int(&q, g->person);
+	p_text(&q, a->token);
+	p_int(&q, a->at.epoch);
+	return xrun(g, S_CAL_PUT, &q, "cannot save the calendar's address");
+}
+
+static int calendar_token_put(struct pst_store *s, const char *token, struct pst_time at)
+{
+	struct cal_arg a = {NULL, 0, NULL, token, at};
+	return in_tx(enter(s), TX_WRITE, cal_put_body, &a);
 }
 
 /* --- check-ins, sessions, PSFS ---------------------------------------------------- */
@@ -1665,6 +1743,8 @@ static void close_db(struct pst_db *db)
 static const struct pst_store_ops pg_store_ops = {
 	.profile_get = profile_get,
 	.profile_put = profile_put,
+	.calendar_token_get = calendar_token_get,
+	.calendar_token_put = calendar_token_put,
 	.checkin_add = checkin_add,
 	.session_add = session_add,
 	.psfs_add = psfs_add,

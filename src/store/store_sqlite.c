@@ -370,7 +370,7 @@ static int profile_get(struct pst_store *s, struct pst_saved_profile *out, bool 
 	int err = prepare(q,
 			  "SELECT stage, weeks, anchor_day, birth, feeding, pain, areas, triggers,"
 			  " equipment, avoid, minutes, updated_epoch, updated_offset, conditions,"
-			  " country FROM profile WHERE person_id = ?",
+			  " country, remind_at, timezone, relief_reminder FROM profile WHERE person_id = ?",
 			  &st);
 	if (err)
 		return err;
@@ -405,6 +405,13 @@ static int profile_get(struct pst_store *s, struct pst_saved_profile *out, bool 
 			else
 				ok = false;
 		}
+		p->remind_at = sqlite3_column_int(st, 15);
+		const char *tz = (const char *)sqlite3_column_text(st, 16);
+		if (tz && strlen(tz) < sizeof p->timezone)
+			memcpy(p->timezone, tz, strlen(tz) + 1);
+		else if (tz)
+			ok = false;
+		p->relief_reminder = sqlite3_column_int(st, 17) != 0;
 		sqlite3_finalize(st);
 		if (!ok)
 			return fail(q, "%s: the saved profile holds a value this postura does not know",
@@ -441,8 +448,8 @@ static int profile_write(struct sq *q, const struct pst_saved_profile *sp)
 	int err = prepare(q,
 			  "INSERT OR REPLACE INTO profile (person_id, stage, weeks, anchor_day, birth,"
 			  " feeding, pain, areas, triggers, equipment, avoid, minutes, updated_epoch,"
-			  " updated_offset, conditions, country)"
-			  " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+			  " updated_offset, conditions, country, remind_at, timezone, relief_reminder)"
+			  " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 			  &st);
 	if (err)
 		return err;
@@ -472,6 +479,9 @@ static int profile_write(struct sq *q, const struct pst_saved_profile *sp)
 	sqlite3_bind_int(st, 14, sp->updated.offset_min);
 	sqlite3_bind_text(st, 15, cond, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 16, p->country, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 17, p->remind_at);
+	sqlite3_bind_text(st, 18, p->timezone, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 19, p->relief_reminder ? 1 : 0);
 	if ((err = run(q, st, "cannot save the profile")))
 		return err;
 	struct pst_minutes_change mc = {pst_time_day(sp->updated), p->minutes};
@@ -485,6 +495,59 @@ static int profile_put(struct pst_store *s, const struct pst_saved_profile *sp)
 	if (err)
 		return err;
 	if ((err = profile_write(q, sp)))
+		return rollback(q, err);
+	return commit_write(q);
+}
+
+/* --- the calendar subscription ------------------------------------------------ */
+
+static int calendar_token_get(struct pst_store *s, char *out, size_t size, bool *found)
+{
+	struct sq *q = enter(s);
+	sqlite3_stmt *st;
+	int err = prepare(q, "SELECT token FROM calendar_token WHERE person_id = ?", &st);
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, q->person);
+	*found = false;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(st, 0);
+		if (t && strlen(t) < size) {
+			memcpy(out, t, strlen(t) + 1);
+			*found = true;
+		}
+		rc = SQLITE_DONE;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? PST_OK : dberr(q, "cannot read the calendar's address");
+}
+
+static int calendar_token_put(struct pst_store *s, const char *token, struct pst_time at)
+{
+	struct sq *q = enter(s);
+	sqlite3_stmt *st;
+	int err = begin(q);
+	if (err)
+		return err;
+	err = prepare(q, "DELETE FROM calendar_token WHERE person_id = ?", &st);
+	if (!err) {
+		sqlite3_bind_int64(st, 1, q->person);
+		err = run(q, st, "cannot revoke the calendar's address");
+	}
+	if (!err && token) {
+		err = prepare(q,
+			      "INSERT INTO calendar_token (person_id, token, created_epoch)"
+			      " VALUES (?,?,?)",
+			      &st);
+		if (!err) {
+			sqlite3_bind_int64(st, 1, q->person);
+			sqlite3_bind_text(st, 2, token, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_int64(st, 3, at.epoch);
+			err = run(q, st, "cannot save the calendar's address");
+		}
+	}
+	if (err)
 		return rollback(q, err);
 	return commit_write(q);
 }
@@ -1426,6 +1489,8 @@ static void close_db(struct pst_db *d)
 static const struct pst_store_ops sqlite_store_ops = {
 	.profile_get = profile_get,
 	.profile_put = profile_put,
+	.calendar_token_get = calendar_token_get,
+	.calendar_token_put = calendar_token_put,
 	.checkin_add = checkin_add,
 	.session_add = session_add,
 	.psfs_add = psfs_add,

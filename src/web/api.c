@@ -225,6 +225,10 @@ static const char *field_text(json_t *v, bool list, char *buf, size_t size, char
 		snprintf(buf, size, "%lld", (long long)json_integer_value(v));
 		return buf;
 	}
+	if (json_is_boolean(v)) {
+		snprintf(buf, size, "%s", json_is_true(v) ? "yes" : "no");
+		return buf;
+	}
 	if (json_is_string(v))
 		return json_string_value(v);
 	snprintf(msg, msize, "must be a %s", "number or a word");
@@ -255,7 +259,8 @@ void api_profile_put(struct web *w, struct req *r)
 			web_error(r, 422, "invalid", key, "%.60s: not a profile field", key);
 			goto out;
 		}
-		if (json_is_null(v) && (f == PST_PF_PAIN || f == PST_PF_FEEDING || f == PST_PF_COUNTRY))
+		if (json_is_null(v) && (f == PST_PF_PAIN || f == PST_PF_FEEDING || f == PST_PF_COUNTRY ||
+					f == PST_PF_TIMEZONE))
 			continue; /* not given */
 		bool list = pst_pfield_is_list((enum pst_pfield)f);
 		char why[64];

@@ -326,6 +326,12 @@ void page_report(struct web *w, struct req *r);
 void page_chart(struct web *w, struct req *r);
 extern const struct pst_vocab web_chart_size_vocab;
 void page_psfs_post(struct web *w, struct req *r);
+/* page_calendar.c: GET /calendar.ics, GET /calendar/TOKEN.ics, POST /calendar, and the
+ * profile page's section with the subscription address and its QR code. */
+void page_calendar_ics(struct web *w, struct req *r);
+void page_calendar_token(struct web *w, struct req *r);
+void page_calendar_post(struct web *w, struct req *r);
+void page_calendar_section(struct web *w, struct req *r, struct pst_buf *b);
 void page_exercises(struct web *w, struct req *r);
 void page_exercise(struct web *w, struct req *r);
 void page_tips(struct web *w, struct req *r);

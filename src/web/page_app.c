@@ -247,7 +247,7 @@ void page_offline(struct web *w, struct req *r)
 			"<li><a href=\"/stop\">Stop signs: when to stop and get help</a></li>"
 			"<li><a href=\"/tips\">Everyday tips</a></li></ul>"
 			"<p>A session or a check-in you save while offline is kept on this phone and sent "
-			"when the network is back.</p><h2>In an emergency</h2>");
+			"when the network is back.</p>");
 	page_numbers(b, NULL);
 	page_end(b, NULL);
 }

@@ -773,9 +773,27 @@ static void profile_form(struct web *w, struct req *r, struct pst_buf *b,
 	pst_html_printf(b,
 			"</select></p><p><label for=\"minutes\">Minutes a session (3 to 60)</label>"
 			"<input id=\"minutes\" name=\"minutes\" type=\"number\" inputmode=\"numeric\" "
-			"min=\"3\" max=\"60\" required value=\"%d\"></p>"
-			"<p><button type=\"submit\">Save my profile</button></p></form>",
+			"min=\"3\" max=\"60\" required value=\"%d\"></p>",
 			p->minutes);
+	/* The calendar reminders (the Calendar section below, /calendar.ics). */
+	char clock[8], zone[PST_TZ_NAME_MAX];
+	pst_html_printf(b,
+			"<fieldset id=\"reminders\"><legend>Your reminders</legend>"
+			"<p><label for=\"remind_at\">Time of your sessions, for the reminder "
+			"(hours:minutes)</label>"
+			"<input id=\"remind_at\" name=\"remind_at\" type=\"time\" required "
+			"pattern=\"[0-9]{1,2}:[0-9]{2}\" value=\"%s\"></p>"
+			"<p><label for=\"timezone\">Your time zone (a name like Europe/London or "
+			"America/New_York)</label>"
+			"<input id=\"timezone\" name=\"timezone\" type=\"text\" autocapitalize=\"off\" "
+			"spellcheck=\"false\" maxlength=\"63\" value=\"%s\"></p>"
+			"<label class=\"check\"><input type=\"checkbox\" name=\"relief_reminder\" "
+			"value=\"yes\"%s> Also remind me of the short relief break every day</label>"
+			"</fieldset>"
+			"<p><button type=\"submit\">Save my profile</button></p></form>",
+			pst_clock_format(p->remind_at, clock, sizeof clock),
+			pst_profile_timezone(p, zone, sizeof zone),
+			p->relief_reminder ? " checked" : "");
 }
 
 static void profile_page(struct web *w, struct req *r, const struct pst_profile *p,
@@ -790,6 +808,8 @@ static void profile_page(struct web *w, struct req *r, const struct pst_profile 
 	pst_html_raw(b, "<p>Your plan is built from this. Weeks move on with the calendar, so you "
 			"only need to change what changes.</p>");
 	profile_form(w, r, b, p, stage_hint);
+	if (p->has_stage)
+		page_calendar_section(w, r, b);
 	pst_html_raw(b, "<section aria-labelledby=\"set-h\"><h2 id=\"set-h\">Settings and your data</h2>"
 			"<p class=\"js-only\"><label class=\"check\"><input type=\"checkbox\" id=\"sound\"> "
 			"Sounds during sessions (a soft tone when a hold or rest ends)</label></p>"
@@ -857,6 +877,9 @@ void page_profile_post(struct web *w, struct req *r)
 	}
 	text[PST_PF_MINUTES] = pst_form_get(f, "minutes");
 	text[PST_PF_COUNTRY] = pst_form_get(f, "country");
+	text[PST_PF_REMIND_AT] = pst_form_get(f, "remind_at");
+	text[PST_PF_TIMEZONE] = pst_form_get(f, "timezone");
+	text[PST_PF_RELIEF_REMINDER] = pst_form_get(f, "relief_reminder") ? "yes" : "no";
 	struct pst_profile p;
 	char why[256];
 	const char *field;

@@ -88,6 +88,9 @@ const struct route web_routes[] = {
 	{M_GET, "/chart/{}", page_chart, BODY_NONE, R_ARG_FIGURE, p_chart},
 	{M_GET, "/handout.pdf", page_handout, BODY_NONE, 0, p_handout},
 	{M_GET, "/report.pdf", page_report, BODY_NONE, 0, p_report},
+	{M_GET, "/calendar.ics", page_calendar_ics, BODY_NONE, 0, NULL},
+	{M_GET, "/calendar/{}", page_calendar_token, BODY_NONE, R_ARG_FIGURE, NULL},
+	{M_POST, "/calendar", page_calendar_post, BODY_FORM, R_CSRF, NULL},
 	{M_GET, "/static/{}", page_asset, BODY_NONE, R_ARG_ASSET, NULL},
 	/* the installable, offline app (page_app.c) */
 	{M_GET, "/manifest.webmanifest", page_manifest, BODY_NONE, 0, NULL},

@@ -107,7 +107,7 @@ check "the ;-text reads back exactly" grep -q "\"note\": \"fine;=HYPERLINK(\\\\\
 
 # --- 2 and 5. text stored by an older postura: repaired by a migration, and said so -----
 # (a version 4 database: the repair is migration 5; migration 6 adds the idempotency keys,
-# 7 the person's name and version)
+# 7 the person's name and version, 8 the deployment's secrets, 9 the calendar reminders)
 sql() { python3 -c 'import sqlite3, sys
 c = sqlite3.connect(sys.argv[1]); c.text_factory = bytes
 for q in sys.argv[2:]:
@@ -121,6 +121,8 @@ v=$(sql old.db "PRAGMA user_version")
 sql old.db "INSERT INTO checkin (person_id, at_epoch, at_offset, day, pain, areas, note) VALUES (1, 1793692800, 0, 20760, 5, '', CAST(X'636166e9206e6f7465' AS TEXT))" \
 	"INSERT INTO checkin (person_id, at_epoch, at_offset, day, pain, areas, note) VALUES (1, 1793692800, 0, 20760, 6, '', 'clear' || char(27) || '[2J' || char(7))" \
 	"INSERT INTO psfs_activity (person_id, activity, created_epoch, created_offset) VALUES (1, 'lift ' || char(8238) || 'tas', 1793692800, 0)" \
+	"ALTER TABLE profile DROP COLUMN remind_at" "ALTER TABLE profile DROP COLUMN timezone" \
+	"ALTER TABLE profile DROP COLUMN relief_reminder" "DROP TABLE calendar_token" \
 	"DROP INDEX checkin_idem" "DROP INDEX session_idem" \
 	"ALTER TABLE checkin DROP COLUMN idem_key" "ALTER TABLE session DROP COLUMN idem_key" \
 	"ALTER TABLE person DROP COLUMN name" "ALTER TABLE person DROP COLUMN version" \

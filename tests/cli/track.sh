@@ -27,6 +27,8 @@ export POSTURA_NOW=2026-11-02T08:00:00+00:00
 # The country of the numbers to call falls back on the locale: none here.
 unset LC_ALL LC_MESSAGES
 export LANG=C.UTF-8
+# The reminders' time zone, when none is given, is the system's: the same everywhere here.
+export TZ=UTC
 run plan
 run profile show
 run profile set --postpartum-weeks 4 --birth caesarean --feeding breast --pain 5 --area upper,neck --triggers feeding,holding
@@ -37,6 +39,9 @@ run profile show
 run profile set --conditions sore-toe
 run profile set --country narnia
 run profile set --conditions none --country none
+run profile set --remind-at 7:15 --timezone Europe/London --relief-reminder yes
+run profile set --remind-at 25:00
+run profile set --timezone Europe/Londn
 run profile set --pregnant-weeks 20
 run checkin --pain 5 --area upper --note "after the night feeds"
 run checkin --pain 11

@@ -27,7 +27,7 @@ if os.environ.get("ASAN_OPTIONS") or b"__asan_init" in subprocess.run(
 
 HEADER = ("record,id,parent_id,at,pain,pain_after,areas,note,exercise,feedback,activity,"
           "score,stage,weeks,anchor,birth,feeding,triggers,equipment,avoid,minutes,"
-          "conditions,country\r\n")
+          "conditions,country,remind_at,timezone,relief_reminder\r\n")
 LIMIT = 64 * 1024 * 1024
 
 

@@ -158,6 +158,10 @@ static void assert_b_sees_nothing(struct pst_store *b)
 	found = true;
 	assert_int_equal(b->ops->screening_get(b, &sc, &found), PST_OK);
 	assert_false(found);
+	char token[64];
+	found = true;
+	assert_int_equal(b->ops->calendar_token_get(b, token, sizeof token, &found), PST_OK);
+	assert_false(found);
 	struct parts p = {0};
 	assert_int_equal(b->ops->read_each(b, PST_READ_EXACT, 2, count_part, &p), PST_OK);
 	assert_int_equal(p.records, 0);
@@ -216,6 +220,9 @@ static void test_every_op_is_scoped(void **state)
 					 at("2026-11-21T09:00Z")};
 	assert_int_equal(a->ops->screening_put(a, &sc), PST_OK);
 	assert_b_sees_nothing(b);
+	/* calendar_token_put: A's calendar address is A's alone */
+	assert_int_equal(a->ops->calendar_token_put(a, "token-of-a", at("2026-11-21T09:00Z")), PST_OK);
+	assert_b_sees_nothing(b);
 	/* idempotency keys: A's key is A's; the same key from B writes B's check-in */
 	struct pst_checkin ck = {.at = at("2026-11-21T11:00Z"), .pain = 5, .idem_key = "key-1"};
 	int64_t kid, kid2;
@@ -251,6 +258,8 @@ static void test_every_op_is_scoped(void **state)
 	struct pst_saved_screening bsc = {PST_BIT(PST_STAGE_POSTPARTUM), (char *)"{\"q\": true}",
 					  at("2026-11-23T09:00Z")};
 	assert_int_equal(b->ops->screening_put(b, &bsc), PST_OK);
+	assert_int_equal(b->ops->calendar_token_put(b, "token-of-b", at("2026-11-23T09:00Z")), PST_OK);
+	assert_int_equal(b->ops->calendar_token_put(b, NULL, at("2026-11-23T09:00Z")), PST_OK);
 	ck.pain = 8;
 	assert_int_equal(b->ops->checkin_add(b, &ck, &kid2), PST_OK); /* A's key, B's write */
 	assert_int_not_equal(kid2, kid);
@@ -293,6 +302,10 @@ static void test_every_op_is_scoped(void **state)
 	assert_int_equal(a->ops->profile_get(a, &ap, &found), PST_OK);
 	assert_true(found);
 	assert_int_equal(ap.p.weeks, 6);
+	char tok[64];
+	assert_int_equal(a->ops->calendar_token_get(a, tok, sizeof tok, &found), PST_OK);
+	assert_true(found);
+	assert_string_equal(tok, "token-of-a");
 	free(before);
 	free(after);
 	pst_store_close(a);
@@ -439,6 +452,10 @@ static void test_version(void **state)
 	struct pst_saved_screening sc = {PST_BIT(PST_STAGE_POSTPARTUM), (char *)"{}",
 					 at("2026-11-21T09:00Z")};
 	assert_int_equal(s->ops->screening_put(s, &sc), PST_OK);
+	WROTE();
+	assert_int_equal(s->ops->calendar_token_put(s, "a-token", at("2026-11-21T09:00Z")), PST_OK);
+	WROTE();
+	assert_int_equal(s->ops->calendar_token_put(s, NULL, at("2026-11-21T09:00Z")), PST_OK);
 	WROTE();
 	struct pst_record_set rs = {0};
 	struct pst_checkin more = {.at = at("2026-11-22T09:00Z"), .pain = 2};

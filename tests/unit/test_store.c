@@ -267,6 +267,10 @@ static void test_minutes_timeline(void **state)
 				      "ALTER TABLE person DROP COLUMN version;"
 				      "ALTER TABLE profile DROP COLUMN conditions;"
 				      "ALTER TABLE profile DROP COLUMN country;"
+				      "ALTER TABLE profile DROP COLUMN remind_at;"
+				      "ALTER TABLE profile DROP COLUMN timezone;"
+				      "ALTER TABLE profile DROP COLUMN relief_reminder;"
+				      "DROP TABLE calendar_token;"
 				      "INSERT INTO profile VALUES (1, 'postpartum', 10, 20000, 'vaginal',"
 				      " 'unknown', NULL, '', '', '', '', 12, 1793955600, 60);",
 				      NULL, NULL, NULL),
@@ -351,7 +355,7 @@ static const struct import_case bad_imports[] = {
 	{"{\"format\": \"postura-export\", \"version\": 1, \"profile\": {\"stage\": \"pregnancy\", \"weeks\": 20, \"anchor\": \"2026-07-04\", \"birth\": \"caesarean\", \"feeding\": \"unknown\", \"minutes\": 10, \"updated\": \"2026-11-21T09:00Z\"}}",
 	 "profile.birth: only applies after birth"},
 	{"{\"format\": ", "malformed JSON"},
-	{"record,id\r\n", "the header must be the 23 postura columns"},
+	{"record,id\r\n", "the header must be the 26 postura columns"},
 	{"record,id,parent_id,at,pain,pain_after,areas,note,exercise,feedback,activity,score,stage,weeks,anchor,birth,feeding,triggers,equipment,avoid,minutes\r\n"
 	 "checkin,1,,2026-11-21T09:00:00Z,4,,upper,,,,,,,,,,,,,,\r\n"
 	 "checkin,2,,2026-11-21T09:00:00Z,12,,upper,,,,,,,,,,,,,,\r\n",

@@ -247,6 +247,14 @@ const struct pst_migration pst_migrations[] = {
 		"  token TEXT NOT NULL UNIQUE,"
 		"  created_epoch BIGINT NOT NULL);",
 	},
+	/* 10: a person's PSFS activities found by the person (issue 13 benchmark: with many
+	 * people, the history and each new activity scanned every activity of everyone).
+	 * IF NOT EXISTS: a test may set user_version back to run an older migration again. */
+	{
+		.what = "an index of PSFS activities by person",
+		.sqlite = "CREATE INDEX IF NOT EXISTS psfs_activity_person ON psfs_activity(person_id, id);",
+		.pg = "CREATE INDEX IF NOT EXISTS psfs_activity_person ON psfs_activity(person_id, id);",
+	},
 };
 
 const int pst_store_schema_version = (int)(sizeof pst_migrations / sizeof *pst_migrations);

@@ -298,6 +298,40 @@ static void test_psfs_at_most_five(void **state)
 	pst_store_close(s);
 }
 
+/* With many people in one database (issue 13 benchmark), every read of one person's
+ * records finds them through an index: no query plan scans a whole table (the PSFS
+ * activities were scanned, everyone's, for each history and each new activity). */
+static void test_reads_indexed(void **state)
+{
+	(void)state;
+	pst_store_close(open_new("plans.db"));
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path_of("plans.db"), &db), SQLITE_OK);
+	static const char *const reads[] = {
+		"SELECT count(*) FROM psfs_activity WHERE person_id = 1",
+		"SELECT a.id, a.activity, r.score FROM psfs_activity a LEFT JOIN psfs_rating r"
+		" ON r.activity_id = a.id WHERE a.person_id = 1 ORDER BY a.id, r.at_epoch, r.id",
+		"SELECT id FROM checkin WHERE person_id = 1 AND day >= 0 ORDER BY at_epoch, id",
+		"SELECT s.id, e.exercise_id FROM session s LEFT JOIN session_exercise e"
+		" ON e.session_id = s.id WHERE s.person_id = 1 AND s.day >= 0"
+		" ORDER BY s.at_epoch, s.id, e.seq",
+		"SELECT day, minutes FROM plan_minutes WHERE person_id = 1 ORDER BY day",
+	};
+	for (size_t i = 0; i < sizeof reads / sizeof *reads; i++) {
+		char sql[600];
+		snprintf(sql, sizeof sql, "EXPLAIN QUERY PLAN %s", reads[i]);
+		sqlite3_stmt *st;
+		assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			const char *step = (const char *)sqlite3_column_text(st, 3);
+			if (strncmp(step, "SCAN ", 5) == 0 && !strstr(step, "USING"))
+				fail_msg("%s: %s", reads[i], step);
+		}
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(db);
+}
+
 static void test_refusals(void **state)
 {
 	(void)state;
@@ -650,6 +684,7 @@ int main(void)
 		cmocka_unit_test(test_minutes_timeline),
 		cmocka_unit_test(test_psfs_at_most_five),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_reads_indexed),
 		cmocka_unit_test(test_bad_imports_write_nothing),
 		cmocka_unit_test(test_import_regressions),
 		cmocka_unit_test(test_session_json),

@@ -1,0 +1,262 @@
+#!/bin/bash
+# Many people in one database (issue 13 "Benchmark"), on SQLite and on PostgreSQL:
+#  1. Seeds PEOPLE people (10,000) with a year of data each, in SQL in one transaction
+#     (bench/people.sql: a check-in every day, sessions on 3 or 4 days a week with their
+#     exercises, three PSFS activities rated every week, each person's version), into a
+#     SQLite file and a PostgreSQL database; and the same year for the one person of a
+#     one-person database of each kind (the baseline). The seeded person's history is
+#     read back through postura (`postura --db ... --person N history --json`): the
+#     same on SQLite and PostgreSQL, with the seeded number of check-ins and sessions.
+#  2. wrk -t2 -c64 on loopback, SECONDS each: GET /today, GET /api/v1/history and
+#     POST /api/v1/checkins (bench/checkin.lua) of one person of the many-people
+#     database (`serve --person N`) against the same request on the one-person database,
+#     for each backend; the check-ins a run wrote are deleted after it (so the history
+#     stays a year). Rounds interleave everything; medians are reported, with the load
+#     average at each figure.
+#  3. Check-ins per second on PostgreSQL against a plain libpq insert loop (bench/
+#     pg_insert.c) with the same durability (synchronous_commit=on, fsync on) and the
+#     same 64 connections, side by side in each round.
+# The PostgreSQL cluster is a throw-away one (tests/pg/with-cluster.sh): started here,
+# always stopped and removed. Not part of `make check`; run by hand (bench/RESULTS.md).
+# usage: bench/people.sh [BUILD_DIR] [SECONDS_PER_RUN] [ROUNDS] [PEOPLE]
+set -eu
+build=${1:-build}
+secs=${2:-10}
+rounds=${3:-3}
+people=${4:-10000}
+src=$(cd "$(dirname "$0")/.." && pwd)
+build=$(cd "$build" && pwd)
+postura=$build/postura
+
+# Under a throw-away cluster: this script again, inside tests/pg/with-cluster.sh.
+if [ -z "${POSTURA_TEST_PG:-}" ]; then
+	export POSTURA_TEST_PG_REQUIRED=1
+	exec "$src/tests/pg/with-cluster.sh" "$0" "$build" "$secs" "$rounds" "$people"
+fi
+
+pgbin=$POSTURA_TEST_PG_BIN
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/postura-people.XXXXXX")
+server=
+cleanup() {
+	[ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+load() { cut -d' ' -f1 /proc/loadavg; }
+psql_admin() { "$pgbin/psql" -X -q -v ON_ERROR_STOP=1 "$@"; }
+
+# A fixed now: a Monday morning (a session day), the end of the seeded year.
+export POSTURA_NOW=2026-12-07T09:00:00+00:00
+today=$(( $(date -u -d 2026-12-07 +%s) / 86400 ))
+first=$((today - 364))
+bench_person=$((people / 2))
+[ "$bench_person" -ge 1 ] || bench_person=1
+
+many_lite=$tmp/many.db
+one_lite=$tmp/one.db
+many_pg=$POSTURA_TEST_PG
+one_pg=${POSTURA_TEST_PG%/*}/postura_one
+psql_admin "$POSTURA_TEST_PG_ADMIN" -c 'CREATE DATABASE postura_one OWNER postura' >/dev/null
+admin_many=$POSTURA_TEST_PG_ADMIN
+admin_one=${POSTURA_TEST_PG_ADMIN/dbname=postura_test/dbname=postura_one}
+
+sql() { # DB-SPEC: SQL on standard input, in that database
+	case "$1" in
+	postgresql://*) "$pgbin/psql" -X -q -v ON_ERROR_STOP=1 -At "$1" ;;
+	*) sqlite3 -bail "$1" ;;
+	esac
+}
+
+# Person 1 of each database: a profile and clear safety answers, through postura (the
+# template every other seeded person's profile is copied from).
+exercises=
+for db in "$many_lite" "$one_lite" "$many_pg" "$one_pg"; do
+	"$postura" --db "$db" --person 1 profile set --pregnant-weeks 24 --pain 4 --area upper \
+		--area mid --trigger desk --trigger sleep --minutes 10 >/dev/null
+	"$postura" --db "$db" --person 1 screen --answers "$src/tests/fixtures/answers-clear.json" \
+		>/dev/null
+	if [ -z "$exercises" ]; then
+		exercises=$("$postura" --db "$db" --person 1 plan --json |
+			python3 -c 'import json, sys; p = json.load(sys.stdin)
+ids = [e["id"] for e in p["exercises"]][:4]
+print(",".join("(%d, %s)" % (i + 1, "\x27" + x + "\x27") for i, x in enumerate(ids)))')
+	fi
+done
+
+seed() { # DB-SPEC PEOPLE: the year of data, in one transaction
+	local t0 t1 pragma= tail=
+	case "$1" in
+	postgresql://*) tail="SELECT setval('person_id_seq', (SELECT max(id) FROM person));
+		SELECT setval('psfs_activity_id_seq', (SELECT max(id) FROM psfs_activity));
+		ANALYZE person, profile, plan_minutes, screening, checkin, session, session_exercise,
+			psfs_activity, psfs_rating;" ;;
+	*) pragma="PRAGMA synchronous = NORMAL; PRAGMA cache_size = -200000;" ;;
+	esac
+	t0=$(date +%s.%N)
+	{
+		echo "$pragma"
+		sed -e "s/:people/$2/g" -e "s/:first/$first/g" -e "s/:today/$today/g" \
+			-e "s/:exercises/$exercises/g" "$src/bench/people.sql"
+		echo "$tail"
+	} | sql "$1" >/dev/null
+	t1=$(date +%s.%N)
+	echo "$(python3 -c "print(f'{$t1 - $t0:.1f}')")"
+}
+
+size_of() { # DB-SPEC ADMIN
+	case "$1" in
+	postgresql://*) echo "SELECT pg_database_size(current_database());" | sql "$1" ;;
+	*) stat -c %s "$1" ;;
+	esac
+}
+mb() { python3 -c "print(f'{$1 / 1e6:,.0f} MB')"; }
+
+echo "seeding $people people, days $first to $today (a year), load $(load)"
+for spec in "sqlite many $many_lite $people" "sqlite one $one_lite 1" \
+	"postgresql many $many_pg $people" "postgresql one $one_pg 1"; do
+	set -- $spec
+	l0=$(load)
+	s=$(seed "$3" "$4")
+	echo "  $1 $2 ($4 people): ${s} s, $(mb "$(size_of "$3")"), load $l0 → $(load)"
+done
+printf 'rows, many-people database: %s\n' "$(echo "SELECT (SELECT count(*) FROM person) || ' people, ' ||
+	(SELECT count(*) FROM checkin) || ' check-ins, ' || (SELECT count(*) FROM session) || ' sessions, ' ||
+	(SELECT count(*) FROM session_exercise) || ' exercises done, ' || (SELECT count(*) FROM psfs_activity) ||
+	' PSFS activities, ' || (SELECT count(*) FROM psfs_rating) || ' ratings';" | sql "$many_pg")"
+
+# The seeded person's history, read back through postura: the same from both backends and
+# from the SQL counts.
+"$postura" --db "$many_lite" --person "$bench_person" history --json >"$tmp/h-lite.json"
+"$postura" --db "$many_pg" --person "$bench_person" history --json >"$tmp/h-pg.json"
+want=$(echo "SELECT (SELECT count(*) FROM checkin WHERE person_id = $bench_person) || ' ' ||
+	(SELECT count(*) FROM session WHERE person_id = $bench_person);" | sql "$many_lite")
+diff "$tmp/h-lite.json" "$tmp/h-pg.json" | head -n 20 || true
+python3 - "$tmp/h-lite.json" "$tmp/h-pg.json" $want <<'PY'
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+checkins, sessions = int(sys.argv[3]), int(sys.argv[4])
+if a != b:
+    sys.exit("bench/people.sh: the person's history differs between SQLite and PostgreSQL")
+got = {"checkins": sum(d["count"] for d in a["daily"] if not d.get("from_session")),
+       "sessions": len(a["sessions"])}
+print(f"history of the person read back: {got['checkins']} check-ins on {len(a['daily'])} days,"
+      f" {got['sessions']} sessions, {len(a['psfs']['activities'])} PSFS activities from {a['since']}"
+      f" (seeded {checkins} check-ins, {sessions} sessions); SQLite and PostgreSQL give the same JSON")
+if got["checkins"] != checkins or got["sessions"] != sessions or a["truncated"]:
+    sys.exit("bench/people.sh: the history read back is not what was seeded")
+PY
+
+# --- wrk -----------------------------------------------------------------------------
+start_server() { # DB-SPEC PERSON
+	"$postura" --db "$1" serve --person "$2" --listen 127.0.0.1:0 >"$tmp/serve.out" 2>"$tmp/serve.err" &
+	server=$!
+	url=
+	for _ in $(seq 50); do
+		url=$(sed -n 's|.*serving on \(http://[^ ]*\)/$|\1|p' "$tmp/serve.out")
+		[ -n "$url" ] && break
+		sleep 0.2
+	done
+	[ -n "$url" ] || { echo "bench/people.sh: postura serve did not start" >&2; cat "$tmp/serve.err" >&2; exit 1; }
+	curl -sf "$url/today" -o /dev/null
+	curl -sf "$url/api/v1/history" -o /dev/null
+}
+stop_server() {
+	kill "$server" 2>/dev/null || true
+	wait "$server" 2>/dev/null || true
+	server=
+}
+run_wrk() { # NAME URL [WRK-ARGS]
+	local name=$1 u=$2 l
+	shift 2
+	l=$(load)
+	wrk -t2 -c64 -d"${secs}s" --latency "$@" "$u" >"$tmp/wrk.out" 2>&1
+	rps=$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$tmp/wrk.out")
+	p99=$(awk '$1 == "99%" { print $2 }' "$tmp/wrk.out")
+	errs=$(sed -n 's/.*Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' "$tmp/wrk.out")
+	sock=$(sed -n 's/.*Socket errors: *\(.*\)/\1/p' "$tmp/wrk.out")
+	echo "$name $rps $p99 ${errs:-0} $l" >>"$tmp/results"
+	echo "  $name: $rps req/s, p99 $p99${errs:+, $errs errors}${sock:+, socket errors: $sock}, load $l"
+}
+# the check-ins a run wrote go away (the history stays the seeded year); the version
+# goes up so page caches see it
+forget_checkins() { # DB-SPEC PERSON MAX-SEEDED-ID
+	echo "DELETE FROM checkin WHERE person_id = $2 AND id > $3;
+		UPDATE person SET version = version + 1 WHERE id = $2;" | sql "$1" >/dev/null
+}
+seeded_max() { echo "SELECT max(id) FROM checkin;" | sql "$1"; }
+
+: >"$tmp/results"
+echo
+echo "wrk -t2 -c64 -d${secs}s, $rounds rounds; person $bench_person of $people against person 1 of a one-person database"
+for i in $(seq "$rounds"); do
+	echo "round $i"
+	for spec in "sqlite many $many_lite $bench_person" "sqlite one $one_lite 1" \
+		"postgresql many $many_pg $bench_person" "postgresql one $one_pg 1"; do
+		set -- $spec
+		max=$(seeded_max "$3")
+		start_server "$3" "$4"
+		run_wrk "$1-$2-today" "$url/today"
+		run_wrk "$1-$2-history" "$url/api/v1/history"
+		run_wrk "$1-$2-checkin" "$url/api/v1/checkins" -s "$src/bench/checkin.lua" \
+			-H "Origin: $url" -H "Sec-Fetch-Site: same-origin"
+		stop_server
+		forget_checkins "$3" "$4" "$max"
+	done
+	max=$(seeded_max "$many_pg")
+	l=$(load)
+	out=$("$build/bench/pg_insert" "$many_pg" "$bench_person" 64 "$secs")
+	set -- $out
+	echo "libpq-insert $6 ${8}ms 0 $l" >>"$tmp/results"
+	echo "  libpq-insert (plain loop, 64 connections): $6 inserts/s, p99 ${8} ms, load $l"
+	l=$(load)
+	out=$("$build/bench/pg_insert" "$many_pg" "$bench_person" 64 "$secs" bump)
+	set -- $out
+	echo "libpq-insert-bump $6 ${8}ms 0 $l" >>"$tmp/results"
+	echo "  libpq-insert-bump (the same, each with the person's version bump): $6 inserts/s, p99 ${8} ms, load $l"
+	forget_checkins "$many_pg" "$bench_person" "$max"
+done
+
+python3 - "$tmp/results" <<'PY'
+import statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    name, rps, p99, errs, load = line.split()
+    if p99.endswith("us"):
+        ms = float(p99[:-2]) / 1000
+    elif p99.endswith("ms"):
+        ms = float(p99[:-2])
+    elif p99.endswith("s"):
+        ms = float(p99[:-1]) * 1000
+    else:
+        ms = float("nan")
+    rows.setdefault(name, []).append((float(rps), ms, int(errs), float(load)))
+med = lambda name, k: statistics.median(x[k] for x in rows[name])
+print()
+print("| backend | request | many: req/s | many: p99 | one: req/s | one: p99 | many/one | errors | load | target |")
+print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+for be in ("sqlite", "postgresql"):
+    for case, what in (("today", "GET /today"), ("history", "GET /api/v1/history"), ("checkin", "POST /api/v1/checkins")):
+        m, o = f"{be}-many-{case}", f"{be}-one-{case}"
+        ratio = med(m, 0) / med(o, 0)
+        ok = med(m, 1) < 20 and ratio >= 0.5
+        loads = [x[3] for x in rows[m] + rows[o]]
+        print(f"| {be} | {what} | {med(m, 0):,.0f} | {med(m, 1):.2f} ms | {med(o, 0):,.0f} | {med(o, 1):.2f} ms"
+              f" | {ratio:.2f}x | {sum(x[2] for x in rows[m] + rows[o])} | {min(loads):.1f}–{max(loads):.1f}"
+              f" | {'ok' if ok else 'MISSED'} |")
+app, base = med("postgresql-many-checkin", 0), med("libpq-insert", 0)
+loads = [x[3] for x in rows["libpq-insert"]]
+print()
+print(f"check-ins on PostgreSQL: postura {app:,.0f}/s (p99 {med('postgresql-many-checkin', 1):.2f} ms) against a plain"
+      f" libpq insert loop {base:,.0f}/s (p99 {med('libpq-insert', 1):.2f} ms), 64 connections each:"
+      f" {app / base:.2f}x (target 0.8x: {'ok' if app / base >= 0.8 else 'MISSED'}), load {min(loads):.1f}–{max(loads):.1f}")
+bump = med("libpq-insert-bump", 0)
+print(f"the plain loop with postura's version bump in each transaction (UPDATE person ... in the insert's"
+      f" transaction): {bump:,.0f}/s (p99 {med('libpq-insert-bump', 1):.2f} ms); postura against it: {app / bump:.2f}x")
+PY
+if [ -s "$tmp/serve.err" ]; then
+	echo "postura serve wrote to standard error:" >&2
+	cat "$tmp/serve.err" >&2
+fi

@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from checks import check, finish
+from checks import check, finish, jbody, request
 
 postura, src = sys.argv[1], sys.argv[2]
 tmp = tempfile.mkdtemp(prefix="postura-http-")
@@ -37,26 +37,7 @@ port = int(m.group(1))
 
 
 def req(method, path, body=None, ctype=None, headers=None):
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    h = dict(headers or {})
-    if body is not None:
-        if isinstance(body, (dict, list)):
-            body = json.dumps(body)
-        if isinstance(body, str):
-            body = body.encode()
-        h.setdefault("Content-Type", ctype or "application/json")
-    c.request(method, path, body=body, headers=h)
-    r = c.getresponse()
-    data = r.read()
-    c.close()
-    return r.status, {k.lower(): v for k, v in r.getheaders()}, data
-
-
-def jbody(data):
-    try:
-        return json.loads(data)
-    except ValueError:
-        return None
+    return request(port, method, path, body, ctype, headers, timeout=10)
 
 
 def error_is(name, resp, status, code=None, field=None):

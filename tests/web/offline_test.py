@@ -8,7 +8,6 @@ precache list; the Content-Security-Policy.
 usage: offline_test.py POSTURA SOURCE_DIR
 Prints one line per check and 'N passed, N failed'; exits 1 on any failure.
 """
-import http.client
 import json
 import os
 import re
@@ -17,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 import uuid
-from checks import check, finish
+from checks import check, finish, jbody, request
 
 postura, src = sys.argv[1], sys.argv[2]
 tmp = tempfile.mkdtemp(prefix="postura-offline-")
@@ -33,26 +32,7 @@ port = int(m.group(1))
 
 
 def req(method, path, body=None, ctype=None, headers=None):
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
-    h = dict(headers or {})
-    if body is not None:
-        if isinstance(body, (dict, list)):
-            body = json.dumps(body)
-        if isinstance(body, str):
-            body = body.encode()
-        h.setdefault("Content-Type", ctype or "application/json")
-    c.request(method, path, body=body, headers=h)
-    r = c.getresponse()
-    data = r.read()
-    c.close()
-    return r.status, {k.lower(): v for k, v in r.getheaders()}, data
-
-
-def jbody(data):
-    try:
-        return json.loads(data)
-    except ValueError:
-        return None
+    return request(port, method, path, body, ctype, headers, timeout=20)
 
 
 def history():

@@ -13,7 +13,6 @@ table lock stands for SQLite's write lock, and refusing connections to that data
 (ALLOW_CONNECTIONS false, its sessions ended) for the file moved away.
 Prints one line per check and 'N passed, N failed'; exits 1 on any failure.
 """
-import http.client
 import json
 import os
 import re
@@ -24,7 +23,7 @@ import sys
 import tempfile
 import threading
 import time
-from checks import check, finish
+from checks import check, finish, jbody, request
 
 postura, src = sys.argv[1], sys.argv[2]
 tmp = tempfile.mkdtemp(prefix="postura-stateless-")
@@ -65,26 +64,7 @@ def serve(path=db):
 
 
 def req(port, method, path, body=None, ctype=None, headers=None, timeout=15):
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    h = dict(headers or {})
-    if body is not None:
-        if isinstance(body, (dict, list)):
-            body = json.dumps(body)
-        if isinstance(body, str):
-            body = body.encode()
-        h.setdefault("Content-Type", ctype or "application/json")
-    c.request(method, path, body=body, headers=h)
-    r = c.getresponse()
-    data = r.read()
-    c.close()
-    return r.status, {k.lower(): v for k, v in r.getheaders()}, data
-
-
-def jbody(data):
-    try:
-        return json.loads(data)
-    except ValueError:
-        return None
+    return request(port, method, path, body, ctype, headers, timeout)
 
 
 # x86_64 system calls a server thread sits in while the database holds it: SQLite's busy

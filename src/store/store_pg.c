@@ -959,7 +959,8 @@ static void *grow_from(struct pst_arena *a, void *v, size_t n, size_t *cap, size
 
 static void *grow(struct pst_arena *a, void *v, size_t n, size_t *cap, size_t size)
 {
-	return grow_from(a, v, n, cap, size, 64);
+	/* realloc'd, not copied into the arena: the arrays of a long history */
+	return pst_arena_grow(a, v, n, cap, size, 64);
 }
 
 static void *grow_small(struct pst_arena *a, void *v, size_t n, size_t *cap, size_t size)

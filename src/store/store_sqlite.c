@@ -814,7 +814,8 @@ static void *grow_from(struct pst_arena *a, void *v, size_t n, size_t *cap, size
 
 static void *grow(struct pst_arena *a, void *v, size_t n, size_t *cap, size_t size)
 {
-	return grow_from(a, v, n, cap, size, 64);
+	/* realloc'd, not copied into the arena: the arrays of a long history */
+	return pst_arena_grow(a, v, n, cap, size, 64);
 }
 
 /* A session's exercises and an activity's ratings are a few each: a list of 64 for each
@@ -1703,6 +1704,15 @@ int pst_db_open_sqlite(const char *path, unsigned flags, struct pst_db **out, ch
 	    (err = exec(q, "PRAGMA synchronous = FULL", "cannot set durable writes")) ||
 	    (err = exec(q, "PRAGMA foreign_keys = ON", "cannot enable foreign keys")) ||
 	    (err = migrate(q)))
+		goto out;
+	/* The server's pool (PST_DB_EXISTING): each of its connections would keep up to
+	 * SQLite's default 2 MB of the same file's pages, 16 MB for a pool of 8, filling as
+	 * the database grows. In WAL mode a connection's cache is dropped whenever another
+	 * connection has written since its last transaction, so with any writing it holds
+	 * little more than one request's pages anyway; the kernel's page cache keeps the
+	 * file once for all of them. */
+	if ((flags & PST_DB_EXISTING) &&
+	    (err = exec(q, "PRAGMA cache_size = -256", "cannot size the cache"))) /* KiB */
 		goto out;
 out:
 	if (err) {

@@ -253,7 +253,7 @@ static bool excluded_for(const struct pst_exercise *e, const struct pst_profile 
 
 bool pst_plan_exclusion(const struct pst_exercise *e, const struct pst_profile *p,
 			const struct pst_screen_result *screen, const char **id, const char **reason,
-			const struct pst_rule **rule)
+			const struct pst_rule **rule, const struct pst_cites **sources)
 {
 	const struct pst_rule *r = pst_rules_excluding(e, p);
 	const struct pst_question *q = NULL;
@@ -261,12 +261,15 @@ bool pst_plan_exclusion(const struct pst_exercise *e, const struct pst_profile *
 	if (r) {
 		*id = r->id;
 		*reason = r->reason;
+		*sources = r->sources.n ? &r->sources : NULL;
 	} else if ((q = note_excluding(screen, e))) {
 		*id = q->id;
 		*reason = q->avoid_reason;
+		*sources = &q->sources;
 	} else if ((q = clearance_excluding(screen, e))) {
 		*id = q->id;
 		*reason = CLEARANCE_GENTLE_REASON;
+		*sources = &q->sources;
 	} else {
 		return false;
 	}

@@ -114,10 +114,11 @@ bool pst_plan_is_session_day(int minutes, int weekday);
 /* Why safety leaves e out for p and screen (NULL: not answered), as the plan says it:
  * the first excluding rule (*rule set), else a safety answer's avoid list, else a
  * clearance answer's gentle-only (*rule NULL). *id (the rule's or question's id) and
- * *reason (plain words) name it. False when e is allowed. */
+ * *reason (plain words) name it, *sources what it rests on (NULL for a choice). False
+ * when e is allowed. */
 bool pst_plan_exclusion(const struct pst_exercise *e, const struct pst_profile *p,
 			const struct pst_screen_result *screen, const char **id, const char **reason,
-			const struct pst_rule **rule);
+			const struct pst_rule **rule, const struct pst_cites **sources);
 
 /* Chooses the daily relief break again from plan->items (one or two upright stretches,
  * one round each), as pst_plan_build does. */

@@ -47,9 +47,9 @@ static struct pst_programme *programme_new(size_t n)
 
 /* Keys GET writes for reading only: accepted in a PUT and ignored. */
 static const char *const top_read_only[] = {"assigned", "updated_by", "updated_at", "minutes",
-					    "version", "patient", "excluded", NULL};
-static const char *const item_read_only[] = {"name", "kind", "seconds", "rule_reason",
-					     "reason_by_name", "progressed", "excluded_by", NULL};
+					    "version", "patient", "status", "why", "catalogue",
+					    "screened", NULL};
+static const char *const item_read_only[] = {"name", "kind", "seconds", "excluded_by", NULL};
 
 static bool in_list(const char *const *l, const char *k)
 {
@@ -353,9 +353,10 @@ int pst_programme_check(struct pst_programme *pg, const struct pst_profile *p,
 		const struct pst_programme_item *old = prev_item(prev, it->ex);
 		const char *id, *why;
 		const struct pst_rule *rule;
+		const struct pst_cites *src;
 		char field[64];
 		snprintf(field, sizeof field, "exercises[%zu].reason", i);
-		if (!pst_plan_exclusion(it->ex, p, screen, &id, &why, &rule)) {
+		if (!pst_plan_exclusion(it->ex, p, screen, &id, &why, &rule, &src)) {
 			it->rule = NULL;
 			it->reason = NULL;
 			it->reason_by = it->reason_at = 0;
@@ -541,8 +542,9 @@ static int progress(const struct pst_programme *pg, const struct pst_catalog *c,
 				const struct pst_exercise *v = pst_catalog_find(c, en->moved_to->id);
 				const char *id, *why;
 				const struct pst_rule *rule;
+		const struct pst_cites *src;
 				if (v && !in_programme(pg, v) &&
-				    !pst_plan_exclusion(v, p, screen, &id, &why, &rule)) {
+				    !pst_plan_exclusion(v, p, screen, &id, &why, &rule, &src)) {
 					const struct pst_prog_entry *ve = pst_progression_find(pr, v->id);
 					s->ex = v;
 					s->replaces = e;
@@ -616,7 +618,8 @@ int pst_programme_apply(const struct pst_programme *pg, const struct pst_catalog
 		const struct state *s = &st[i];
 		const char *id, *why;
 		const struct pst_rule *rule;
-		bool out_now = pst_plan_exclusion(s->ex, p, screen, &id, &why, &rule);
+		const struct pst_cites *src;
+		bool out_now = pst_plan_exclusion(s->ex, p, screen, &id, &why, &rule, &src);
 		bool overridden = out_now && s->ex == it->ex && it->reason && it->rule &&
 				  strcmp(it->rule, id) == 0;
 		if (out_now && !overridden) {
@@ -662,8 +665,9 @@ int pst_programme_apply(const struct pst_programme *pg, const struct pst_catalog
 			continue;
 		const char *id, *why;
 		const struct pst_rule *rule;
+		const struct pst_cites *src;
 		const struct pst_plan_excluded *old = old_excluded(plan, e);
-		if (pst_plan_exclusion(e, p, screen, &id, &why, &rule)) {
+		if (pst_plan_exclusion(e, p, screen, &id, &why, &rule, &src)) {
 			if (old && strcmp(old->rule, id) == 0) {
 				excl[ne] = *old;
 				excl[ne].replaced_by = NULL;
@@ -672,8 +676,7 @@ int pst_programme_apply(const struct pst_programme *pg, const struct pst_catalog
 						excl[ne].replaced_by = items[k].ex;
 			} else {
 				excl[ne] = (struct pst_plan_excluded){
-					.ex = e, .rule = id, .reason = why, .by_rule = rule,
-					.sources = rule && rule->sources.n ? &rule->sources : NULL};
+					.ex = e, .rule = id, .reason = why, .by_rule = rule, .sources = src};
 			}
 			ne++;
 			continue;

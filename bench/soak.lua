@@ -1,13 +1,24 @@
 -- The soak's mix (bench/soak.sh): nine reads to a write, across the pages and the API.
--- A write is a check-in through the JSON API; every reply above 399 is counted.
+-- A write is a check-in through the JSON API (the person's record grows by one each
+-- time); every reply above 399 is counted.
 local reads = { "/today", "/api/v1/plan", "/history", "/api/v1/catalog", "/api/v1/history",
                 "/exercises", "/session", "/api/v1/profile", "/about" }
+-- SOAK_WRITE=profile (bench/soak.sh --steady): the write is the profile saved again,
+-- 10 or 15 minutes in turn: a write like any other (a transaction, the person's version
+-- raised, the cached pages made again) that keeps the record the same size.
+local steady = os.getenv("SOAK_WRITE") == "profile"
 local n = 0
 errors = 0
 
 function request()
   n = n + 1
   if n % 10 == 0 then
+    if steady then
+      return wrk.format("PUT", "/api/v1/profile", { ["Content-Type"] = "application/json" },
+                        '{"pregnant_weeks": 24, "pain": 4, "areas": ["upper"], "triggers": ["desk"], ' ..
+                        '"equipment": ["wall", "chair"], "avoid": [], "minutes": ' ..
+                        ((n % 20 == 0) and 10 or 15) .. '}')
+    end
     return wrk.format("POST", "/api/v1/checkins", { ["Content-Type"] = "application/json" },
                       '{"pain": ' .. (n % 11) .. ', "note": "soak ' .. n .. '"}')
   end

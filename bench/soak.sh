@@ -2,8 +2,12 @@
 # A bounded soak of `postura serve`: 64 connections for 2 minutes, nine reads to a write
 # (bench/soak.lua), the server's RSS sampled every 5 s.
 #
-#   bench/soak.sh [--db TARGET | --pg] [POSTURA]   (not part of `make check`: 2 minutes)
+#   bench/soak.sh [--steady] [--db TARGET | --pg] [POSTURA]   (not in `make check`: 2 min)
 #
+# The write is a check-in, so the person's record grows all along (some 10,000 check-ins
+# in 2 minutes on a quiet machine), and every page replays the whole record: memory
+# grows with it (bench/RESULTS.md). --steady writes the profile instead (the same
+# record size throughout): what the server keeps while serving, apart from the data.
 # --db TARGET serves that database (a PostgreSQL URI: its schema is migrated, person 1's
 # profile and answers are set); --pg starts a throw-away PostgreSQL cluster for the run
 # (tests/pg/with-cluster.sh); neither: a new SQLite file in a temporary directory.
@@ -16,10 +20,14 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 db=
+if [ "${1:-}" = --steady ]; then
+	export SOAK_WRITE=profile
+	shift
+fi
 if [ "${1:-}" = --pg ]; then
 	shift
 	if [ -z "${POSTURA_TEST_PG:-}" ]; then
-		exec "$here/../tests/pg/with-cluster.sh" "$0" --pg "$@"
+		exec "$here/../tests/pg/with-cluster.sh" "$0" ${SOAK_WRITE:+--steady} --pg "$@"
 	fi
 	db=$POSTURA_TEST_PG
 elif [ "${1:-}" = --db ]; then
@@ -51,7 +59,8 @@ curl -sf -X POST -H "$j" -d @"$here/../tests/fixtures/answers-clear.json" "$url/
 rss() { awk '/^VmRSS/ {r = $2} /^RssAnon/ {a = $2} END {print r, a}' "/proc/$pid/status"; }
 (
 	t=0
-	while [ "$t" -lt "$SECONDS_" ]; do
+	# the last sample one step before wrk stops: all of them under load
+	while [ $((t + STEP)) -lt "$SECONDS_" ]; do
 		sleep "$STEP"
 		t=$((t + STEP))
 		echo "$t $(rss)"
@@ -61,7 +70,7 @@ sampler=$!
 wrk -t2 -c"$CONNS" -d"${SECONDS_}s" --timeout 10s -s "$here/soak.lua" "$url" | tee "$tmp/wrk"
 wait "$sampler"
 case "$db" in *://*) kind=PostgreSQL ;; *) kind=SQLite ;; esac
-echo "soak: $kind; load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "soak: $kind, writes: ${SOAK_WRITE:-checkin}; load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "soak: seconds RSS anonymous (KiB):"
 sed 's/^/soak:   /' "$tmp/rss"
 # The reference: the last sample of the warm-up; then every later one within the bound.

@@ -53,5 +53,12 @@ char *pst_summary_id_list(const int64_t *people, size_t n, const char *open, con
  * (flags: core/utf8.h); NULL with *oom set when out of memory. */
 const char *pst_summary_text(struct pst_summary_set *set, const char *text, unsigned flags,
 			     bool *oom);
+/* The checks both backends make before an account op writes (store.c). Each returns
+ * PST_OK, or PST_EINVAL with the reason in why. */
+int pst_account_input_check(const struct pst_account *a, char email[PST_EMAIL_MAX + 1], char *why,
+			    size_t size);
+int pst_address_check(const char *address, char *why, size_t size);
+int pst_audit_check(const struct pst_audit *e, char *why, size_t size);
+int pst_throttle_key_check(const char *key, char *why, size_t size);
 
 #endif

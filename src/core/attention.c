@@ -155,22 +155,82 @@ static int add_reason(struct pst_attention *a, size_t cap, enum pst_attention_ki
 	return PST_OK;
 }
 
+/* --- the safety answers, evaluated once per distinct set ---------------------------- */
+
+enum { MEMO_MAX = 32 };
+
+struct memo_entry {
+	char *answers;
+	unsigned stages;
+	int weeks;
+	bool unreadable; /* the answers do not parse with today's questions */
+	enum pst_outcome outcome;
+	const struct pst_question **flags; /* malloc'd */
+	size_t nflags;
+};
+
+struct pst_attention_memo {
+	struct memo_entry v[MEMO_MAX];
+	size_t n;
+};
+
+struct pst_attention_memo *pst_attention_memo_new(void)
+{
+	return calloc(1, sizeof(struct pst_attention_memo));
+}
+
+void pst_attention_memo_free(struct pst_attention_memo *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->n; i++) {
+		free(m->v[i].answers);
+		free(m->v[i].flags);
+	}
+	free(m);
+}
+
+/* Evaluates answers for stages at weeks into e (e->answers not set here). */
+static int evaluate(const struct pst_questions *q, const char *answers, unsigned stages, int weeks,
+		    struct memo_entry *e)
+{
+	e->stages = stages;
+	e->weeks = weeks;
+	e->outcome = PST_OUT_INCOMPLETE;
+	struct pst_answers ans = {0};
+	struct pst_diags d = {0};
+	int err = pst_answers_parse_json(q, "screening", answers, strlen(answers), &ans, &d);
+	pst_diags_clear(&d);
+	if (err) { /* the questions changed since: they will be asked again */
+		e->unreadable = true;
+		return err == PST_ENOMEM ? err : PST_OK;
+	}
+	struct pst_screen_result res;
+	err = pst_screen_evaluate_at(q, &ans, stages, weeks, &res);
+	pst_answers_free(&ans);
+	if (err)
+		return err;
+	e->outcome = res.outcome;
+	if (res.nreasons) {
+		if (!(e->flags = malloc(res.nreasons * sizeof *e->flags))) {
+			pst_screen_result_free(&res);
+			return PST_ENOMEM;
+		}
+		memcpy(e->flags, res.reasons, res.nreasons * sizeof *e->flags);
+		e->nflags = res.nreasons;
+	}
+	pst_screen_result_free(&res);
+	return PST_OK;
+}
+
 /* The saved answers evaluated: the outcome and the questions answered yes. */
 static int screening(struct pst_attention *a, const struct pst_questions *q,
-		     const struct pst_patient_summary *s, int64_t today)
+		     const struct pst_patient_summary *s, int64_t today, struct pst_attention_memo *m)
 {
 	if (!s->has_screening || !s->screening_answers)
 		return PST_OK;
 	a->screened = true;
 	a->screened_at = s->screened_at;
-	a->outcome = PST_OUT_INCOMPLETE;
-	struct pst_answers ans = {0};
-	struct pst_diags d = {0};
-	int err = pst_answers_parse_json(q, "screening", s->screening_answers,
-					 strlen(s->screening_answers), &ans, &d);
-	pst_diags_clear(&d);
-	if (err) /* the questions changed since: they will be asked again */
-		return err == PST_ENOMEM ? err : PST_OK;
 	/* The stages the answers were given for, at the profile's weeks when it is of
 	 * those stages: a yes counts whenever it was given. */
 	unsigned stages = s->screening_stages ? s->screening_stages : PST_BIT(PST_STAGE__MAX) - 1;
@@ -182,23 +242,36 @@ static int screening(struct pst_attention *a, const struct pst_questions *q,
 		sp.p.stage = s->stage;
 		weeks = pst_saved_profile_today(&sp, today).weeks;
 	}
-	struct pst_screen_result res;
-	err = pst_screen_evaluate_at(q, &ans, stages, weeks, &res);
-	pst_answers_free(&ans);
-	if (err)
-		return err;
-	a->outcome = res.outcome;
-	if (res.nreasons) {
-		a->flags = pst_arena_alloc(a->arena, res.nreasons * sizeof *a->flags);
-		if (!a->flags) {
-			pst_screen_result_free(&res);
-			return PST_ENOMEM;
+	struct memo_entry own = {0}, *e = NULL;
+	for (size_t i = 0; m && i < m->n && !e; i++)
+		if (m->v[i].stages == stages && m->v[i].weeks == weeks &&
+		    strcmp(m->v[i].answers, s->screening_answers) == 0)
+			e = &m->v[i];
+	if (!e) {
+		int err = evaluate(q, s->screening_answers, stages, weeks, &own);
+		if (err) {
+			free(own.flags);
+			return err;
 		}
-		memcpy(a->flags, res.reasons, res.nreasons * sizeof *a->flags);
-		a->nflags = res.nreasons;
+		e = &own;
+		if (m && m->n < MEMO_MAX && (own.answers = strdup(s->screening_answers))) {
+			m->v[m->n] = own;
+			e = &m->v[m->n++];
+			own.flags = NULL; /* the memo's now */
+		}
 	}
-	pst_screen_result_free(&res);
-	return PST_OK;
+	a->outcome = e->unreadable ? PST_OUT_INCOMPLETE : e->outcome;
+	int err = PST_OK;
+	if (e->nflags) {
+		if ((a->flags = pst_arena_alloc(a->arena, e->nflags * sizeof *a->flags))) {
+			memcpy(a->flags, e->flags, e->nflags * sizeof *a->flags);
+			a->nflags = e->nflags;
+		} else {
+			err = PST_ENOMEM;
+		}
+	}
+	free(own.flags);
+	return err;
 }
 
 static bool plan_expected(const struct pst_attention *a, const struct pst_patient_summary *s)
@@ -243,14 +316,15 @@ static void pain(struct pst_attention *a, const struct pst_patient_summary *s)
 }
 
 int pst_attention_build(const struct pst_questions *q, const struct pst_catalog *c,
-			const struct pst_patient_summary *s, int64_t today, struct pst_attention *out)
+			const struct pst_patient_summary *s, int64_t today,
+			struct pst_attention_memo *memo, struct pst_attention *out)
 {
 	memset(out, 0, sizeof *out);
 	out->outcome = PST_OUT_INCOMPLETE;
 	out->rank = PST_ATT_RANK_NONE;
 	if (!(out->arena = pst_arena_new()))
 		return PST_ENOMEM;
-	int err = screening(out, q, s, today);
+	int err = screening(out, q, s, today, memo);
 	if (err)
 		goto fail;
 	pain(out, s);

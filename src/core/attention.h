@@ -128,12 +128,24 @@ struct pst_attention {
 };
 
 /*
+ * Safety answers already evaluated, for a dashboard: most patients give the same answers
+ * (all "no"), so each distinct set is parsed and evaluated once. Pass one memo to every
+ * pst_attention_build of the same questions and day; it keeps a copy of each answers
+ * text it has seen (at most a few dozen). NULL from new when out of memory.
+ */
+struct pst_attention_memo;
+struct pst_attention_memo *pst_attention_memo_new(void);
+void pst_attention_memo_free(struct pst_attention_memo *m); /* NULL is a no-op */
+
+/*
  * Decides the reasons for s as of today. q evaluates the saved answers; c (may be NULL)
- * names the exercise of "it hurt" (else its id). Returns PST_OK, or PST_ENOMEM with *out
- * empty. Free with pst_attention_free (NULL-safe, also after an error).
+ * names the exercise of "it hurt" (else its id); memo (may be NULL) saves evaluating the
+ * same answers twice. Returns PST_OK, or PST_ENOMEM with *out empty. Free with
+ * pst_attention_free (NULL-safe, also after an error).
  */
 int pst_attention_build(const struct pst_questions *q, const struct pst_catalog *c,
-			const struct pst_patient_summary *s, int64_t today, struct pst_attention *out);
+			const struct pst_patient_summary *s, int64_t today,
+			struct pst_attention_memo *memo, struct pst_attention *out);
 void pst_attention_free(struct pst_attention *a);
 
 /* Orders two patients by attention: the more urgent first reason first, then more

@@ -285,6 +285,10 @@ struct pst_db_ops {
 	 * pst_summary_set_free, also after an error. */
 	int (*summaries)(struct pst_db *db, const int64_t *people, size_t n, int64_t today,
 			 struct pst_summary_set *out);
+	/* The sum of the versions (data_version) of the n people given: each write to a
+	 * person's records adds one to theirs, so the same sum twice means none of their
+	 * records changed in between (a dashboard's cache key). One indexed read. */
+	int (*people_version)(struct pst_db *db, const int64_t *people, size_t n, int64_t *sum);
 	/* --- accounts (issue 14). Emails are compared and stored lower-cased
 	 * (pst_email_normalize); every op below that takes one normalizes it first. --- */
 	/* Adds an account (a->id, person, disabled, has_password, created_epoch are

@@ -42,6 +42,7 @@ enum {
 	S_CAL_PUT,
 	S_SUMMARY_PEOPLE,
 	S_SUMMARY_PAIN,
+	S_PEOPLE_VERSION,
 	S__MAX
 };
 
@@ -113,6 +114,8 @@ static const char *const stmt_sql[S__MAX] = {
 	[S_SUMMARY_PEOPLE] = PST_SQL_SUMMARY_PEOPLE("SELECT unnest($1::bigint[])", "$2::bigint",
 						    "$3::bigint", "$4::bigint"),
 	[S_SUMMARY_PAIN] = PST_SQL_SUMMARY_PAIN("SELECT unnest($1::bigint[])", "$2::bigint"),
+	[S_PEOPLE_VERSION] = "SELECT coalesce(sum(p.version), 0) FROM unnest($1::bigint[]) j(id)"
+			     " JOIN person p ON p.id = j.id",
 };
 
 /* One connection (struct pst_db); the handles are store.c's. Each store op starts with
@@ -2549,6 +2552,39 @@ static int summaries(struct pst_db *db, const int64_t *people, size_t n, int64_t
 	return err;
 }
 
+struct version_arg {
+	char *ids;
+	int64_t sum;
+};
+
+static int people_version_body(struct pg *g, void *arg)
+{
+	struct version_arg *a = arg;
+	struct params p = {0};
+	p_text(&p, a->ids);
+	PGresult *r;
+	int err = xq(g, S_PEOPLE_VERSION, &p, "cannot read the patients' versions", &r);
+	if (err)
+		return err;
+	a->sum = PQntuples(r) == 1 ? vll(r, 0, 0) : 0;
+	PQclear(r);
+	return PST_OK;
+}
+
+static int people_version(struct pst_db *db, const int64_t *people, size_t n, int64_t *sum)
+{
+	struct pg *g = enter_db(db);
+	struct version_arg a = {.ids = pst_summary_id_list(people, n, "{", "}")};
+	*sum = 0;
+	if (!a.ids)
+		return fail(g, PST_ENOMEM, "out of memory");
+	int err = in_tx(g, TX_ONE, people_version_body, &a);
+	free(a.ids);
+	if (!err)
+		*sum = a.sum;
+	return err;
+}
+
 static const struct pst_db_ops pg_db_ops = {
 	.name = "postgresql",
 	.close = close_db,
@@ -2562,6 +2598,7 @@ static const struct pst_db_ops pg_db_ops = {
 	.ping = ping,
 	.secret = secret,
 	.summaries = summaries,
+	.people_version = people_version,
 	.account_add = account_add,
 	.account_get = account_get,
 	.account_by_email = account_by_email,

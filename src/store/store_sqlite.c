@@ -25,6 +25,7 @@ enum {
 	ST_BUMP,
 	ST_SUMMARY_PEOPLE,
 	ST_SUMMARY_PAIN,
+	ST_PEOPLE_VERSION,
 	ST__MAX
 };
 
@@ -41,6 +42,8 @@ static const char *const cached_sql[ST__MAX] = {
 	/* The dashboard's (summary_sql.h): read often, by every clinician's page. */
 	[ST_SUMMARY_PEOPLE] = PST_SQL_SUMMARY_PEOPLE("SELECT value FROM json_each(?1)", "?2", "?3", "?4"),
 	[ST_SUMMARY_PAIN] = PST_SQL_SUMMARY_PAIN("SELECT value FROM json_each(?1)", "?2"),
+	[ST_PEOPLE_VERSION] = "SELECT coalesce(sum(p.version), 0) FROM json_each(?1) j"
+			      " JOIN person p ON p.id = j.value",
 };
 
 /* One connection (struct pst_db). The handles (struct pst_store) it gives are the generic
@@ -2249,6 +2252,29 @@ static int summaries(struct pst_db *d, const int64_t *people, size_t n, int64_t 
 	return err;
 }
 
+static int people_version(struct pst_db *d, const int64_t *people, size_t n, int64_t *sum)
+{
+	struct sq *q = enter_db(d);
+	*sum = 0;
+	char *ids = pst_summary_id_list(people, n, "[", "]");
+	if (!ids)
+		return fail(q, "out of memory");
+	sqlite3_stmt *st;
+	int err = cached(q, ST_PEOPLE_VERSION, &st);
+	if (!err) {
+		sqlite3_bind_text(st, 1, ids, -1, SQLITE_STATIC);
+		int rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			*sum = sqlite3_column_int64(st, 0);
+		else
+			err = dberr(q, "cannot read the patients' versions");
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	}
+	free(ids);
+	return err;
+}
+
 static const struct pst_db_ops sqlite_db_ops = {
 	.name = "sqlite",
 	.close = close_db,
@@ -2262,6 +2288,7 @@ static const struct pst_db_ops sqlite_db_ops = {
 	.ping = ping,
 	.secret = secret,
 	.summaries = summaries,
+	.people_version = people_version,
 	.account_add = account_add,
 	.account_get = account_get,
 	.account_by_email = account_by_email,

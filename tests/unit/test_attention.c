@@ -96,7 +96,7 @@ static void build(struct patient *p, int today, struct pst_patient_summary *s,
 		.screening_answers = p->answers, .screening_stages = PST_BIT(PST_STAGE_PREGNANCY),
 		.screened_at = at(0, 8)};
 	pst_patient_summary_from_records(&p->rec, day0 + today, s);
-	assert_int_equal(pst_attention_build(Q, C, s, day0 + today, a), PST_OK);
+	assert_int_equal(pst_attention_build(Q, C, s, day0 + today, NULL, a), PST_OK);
 }
 
 static void patient_free(struct patient *p)
@@ -322,7 +322,7 @@ static void test_new_patient(void **state)
 	struct pst_patient_summary s;
 	struct pst_attention a;
 	pst_patient_summary_from_records(&rec, day0 + 4, &s);
-	assert_int_equal(pst_attention_build(Q, C, &s, day0 + 4, &a), PST_OK);
+	assert_int_equal(pst_attention_build(Q, C, &s, day0 + 4, NULL, &a), PST_OK);
 	assert_false(a.screened);
 	assert_false(s.has_pain);
 	assert_int_equal(a.trend, PST_TREND_UNKNOWN);
@@ -371,6 +371,48 @@ static void test_changed_questions(void **state)
 	patient_free(&p);
 }
 
+/* A memo gives what evaluating each set of answers gives: the same answers twice, then
+ * other answers, then answers that no longer parse. */
+static void test_memo(void **state)
+{
+	(void)state;
+	struct pst_attention_memo *m = pst_attention_memo_new();
+	assert_non_null(m);
+	static const char *const sets[][3] = {{"leaking", "vaginal-bleeding", NULL},
+					       {"leaking", "vaginal-bleeding", NULL},
+					       {NULL, NULL, NULL},
+					       {"chest-pain", NULL, NULL},
+					       {NULL, NULL, NULL}};
+	for (size_t i = 0; i < sizeof sets / sizeof *sets; i++) {
+		for (int pass = 0; pass < 2; pass++) {
+			struct patient p;
+			patient_init(&p, -14);
+			free(p.answers);
+			p.answers = answers(sets[i]);
+			p.rec = (struct pst_attention_records){
+				.profile = &p.sp, .minutes = &p.mc, .nminutes = 1,
+				.screening_answers = p.answers,
+				.screening_stages = PST_BIT(PST_STAGE_PREGNANCY), .screened_at = at(0, 8)};
+			struct pst_patient_summary s;
+			struct pst_attention with, without;
+			pst_patient_summary_from_records(&p.rec, day0 + 2, &s);
+			assert_int_equal(pst_attention_build(Q, C, &s, day0 + 2, m, &with), PST_OK);
+			assert_int_equal(pst_attention_build(Q, C, &s, day0 + 2, NULL, &without), PST_OK);
+			assert_int_equal(with.outcome, without.outcome);
+			assert_int_equal(with.nflags, without.nflags);
+			for (size_t k = 0; k < with.nflags; k++)
+				assert_ptr_equal(with.flags[k], without.flags[k]);
+			assert_int_equal(with.nreasons, without.nreasons);
+			for (size_t k = 0; k < with.nreasons; k++)
+				assert_string_equal(with.reasons[k].text, without.reasons[k].text);
+			pst_attention_free(&with);
+			pst_attention_free(&without);
+			patient_free(&p);
+		}
+	}
+	pst_attention_memo_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -384,6 +426,7 @@ int main(void)
 		cmocka_unit_test(test_new_patient),
 		cmocka_unit_test(test_order),
 		cmocka_unit_test(test_changed_questions),
+		cmocka_unit_test(test_memo),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -234,7 +234,7 @@ static void test_summaries_agree(void **state)
 		weeks += want.sessions_week > 0;
 		struct pst_attention a;
 		assert_int_equal(pst_attention_build(&pst_builtin_questions, &pst_builtin_catalog, &set.v[i],
-						     today, &a), PST_OK);
+						     today, NULL, &a), PST_OK);
 		flags += a.nflags > 0;
 		pst_attention_free(&a);
 		pst_record_set_free(&rs);
@@ -274,7 +274,7 @@ static void test_summary_attention(void **state)
 	assert_int_equal(db->ops->summaries(db, &id, 1, today, &set), PST_OK);
 	struct pst_attention a;
 	assert_int_equal(pst_attention_build(&pst_builtin_questions, &pst_builtin_catalog, &set.v[0], today,
-					     &a), PST_OK);
+					     NULL, &a), PST_OK);
 	assert_int_equal(a.nreasons, 3);
 	assert_int_equal(a.reasons[0].kind, PST_ATT_RED_FLAG);
 	assert_int_equal(a.reasons[1].kind, PST_ATT_PAIN_UP);
@@ -282,6 +282,35 @@ static void test_summary_attention(void **state)
 	assert_non_null(strstr(a.reasons[2].text, "Cat-cow"));
 	pst_attention_free(&a);
 	pst_summary_set_free(&set);
+	pst_db_close(db);
+}
+
+/* The sum of the versions moves with every write to any of the people, and only then. */
+static void test_people_version(void **state)
+{
+	(void)state;
+	struct pst_db *db = open_new("version.db");
+	int64_t ids[3];
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(db->ops->person_add(db, "", &ids[i]), PST_OK);
+	ids[2] = 424242; /* nobody */
+	int64_t v0, v1, v2, other;
+	assert_int_equal(db->ops->people_version(db, ids, 3, &v0), PST_OK);
+	struct pst_store *s;
+	assert_int_equal(pst_store_person(db, ids[1], &s), PST_OK);
+	struct pst_checkin c = {.at = {today * 86400, 0}, .pain = 2};
+	assert_int_equal(s->ops->checkin_add(s, &c, NULL), PST_OK);
+	pst_store_close(s);
+	assert_int_equal(db->ops->people_version(db, ids, 3, &v1), PST_OK);
+	assert_true(v1 > v0);
+	/* A write to someone else's records leaves it as it was. */
+	assert_int_equal(pst_store_person(db, PST_PERSON_DEFAULT, &s), PST_OK);
+	assert_int_equal(s->ops->checkin_add(s, &c, NULL), PST_OK);
+	pst_store_close(s);
+	assert_int_equal(db->ops->people_version(db, ids, 3, &v2), PST_OK);
+	assert_int_equal(v2, v1);
+	assert_int_equal(db->ops->people_version(db, ids, 0, &other), PST_OK);
+	assert_int_equal(other, 0);
 	pst_db_close(db);
 }
 
@@ -326,6 +355,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_summaries_agree),
 		cmocka_unit_test(test_summary_attention),
+		cmocka_unit_test(test_people_version),
 		cmocka_unit_test(test_summary_indexed),
 	};
 	int failed = cmocka_run_group_tests_name("summaries", tests, setup, teardown);
@@ -337,6 +367,7 @@ int main(void)
 	const struct CMUnitTest pg_tests[] = {
 		cmocka_unit_test(test_summaries_agree),
 		cmocka_unit_test(test_summary_attention),
+		cmocka_unit_test(test_people_version),
 	};
 	return failed | cmocka_run_group_tests_name("summaries (PostgreSQL)", pg_tests, NULL, NULL);
 }

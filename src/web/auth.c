@@ -269,6 +269,25 @@ static bool role_allowed(unsigned flags, enum pst_role role)
 	       ((flags & R_ADMIN) && role == PST_ROLE_ADMIN);
 }
 
+bool web_auth_may(const struct web_auth *a, const char *target)
+{
+	char path[WEB_NEXT_MAX + 1];
+	snprintf(path, sizeof path, "%.*s", (int)strcspn(target, "?#"), target);
+	struct req *t = calloc(1, sizeof(*t));
+	if (!t)
+		return false;
+	t->path = path;
+	t->method = M_GET;
+	char allowed[64];
+	const struct route *rt = web_route_find(t, allowed, sizeof allowed);
+	free(t);
+	if (!rt)
+		return false;
+	if (!a->on || (rt->flags & R_PUBLIC))
+		return true;
+	return a->in && role_allowed(rt->flags, a->acct.role) && !(rt->flags & R_ARG_PATIENT);
+}
+
 static void store_unavailable(struct web *w, struct req *r, int err)
 {
 	char msg[512];
@@ -283,7 +302,17 @@ bool web_auth_gate(struct web *w, struct req *r)
 	bool failed;
 	if (!accounts_on(w, &failed)) {
 		/* The one-person app. A database that cannot be reached: the handler's own
-		 * reads fail with 503, and the public pages answer as ever. */
+		 * reads fail with 503, and the public pages answer as ever. The pages of
+		 * clinicians and admins are not there. */
+		if ((r->route->flags & (R_CLINICIAN | R_ADMIN)) && !(r->route->flags & R_RECORDS)) {
+			if (failed)
+				store_unavailable(w, r, PST_EUNAVAILABLE);
+			else
+				web_error(r, MHD_HTTP_NOT_FOUND, "no-accounts", NULL,
+					  "this server has no accounts: it serves one person's records "
+					  "without a login");
+			return false;
+		}
 		return true;
 	}
 	a->on = true;
@@ -453,6 +482,8 @@ static enum login_result login(struct web *w, struct req *r, const char *email_i
 		return LOGIN_BAD;
 	}
 	db->ops->throttle_clear(db, akey);
+	/* The sessions past their limits go (anyone's): a login is a good moment. */
+	db->ops->session_purge(db, now - l->absolute_s, now - l->idle_s, NULL);
 	unsigned char raw[WEB_TOKEN_BYTES], th[32];
 	char hex[WEB_TOKEN_HEX + 1];
 	randombytes_buf(raw, sizeof raw);

@@ -446,6 +446,9 @@ int web_invitation_new(struct web *w, struct req *r, int64_t account, char *link
 /* Where an account goes from "/": a patient to today, a clinician to their patients, an
  * admin to the accounts. */
 const char *web_home_of(const struct web_auth *a);
+/* Whether the account of a may open the page at target (a local path, GET): where a
+ * login goes next only when it may. */
+bool web_auth_may(const struct web_auth *a, const char *target);
 /* The scheme the client reached us by: https over TLS or behind a proxy that says so. */
 const char *web_scheme(struct req *r);
 void api_login(struct web *w, struct req *r);

@@ -63,7 +63,9 @@ void page_login(struct web *w, struct req *r)
 		return;
 	}
 	if (r->auth.in) {
-		web_redirect(r, next && web_next_ok(next) ? next : web_home_of(&r->auth));
+		web_redirect(r, next && web_next_ok(next) && web_auth_may(&r->auth, next)
+					? next
+					: web_home_of(&r->auth));
 		return;
 	}
 	login_form(w, r, 200, NULL, next, NULL);
@@ -94,7 +96,7 @@ void page_login_post(struct web *w, struct req *r)
 	case LOGIN_OK:
 		/* A new CSRF nonce comes with the next page; the old one was a stranger's. */
 		snprintf(r->reply.location_buf, sizeof r->reply.location_buf, "%s",
-			 next ? next : web_home_of(&r->auth));
+			 next && web_auth_may(&r->auth, next) ? next : web_home_of(&r->auth));
 		web_redirect(r, r->reply.location_buf);
 		break;
 	case LOGIN_BAD:
@@ -309,7 +311,8 @@ static void admin_page(struct web *w, struct req *r, unsigned status, const char
 			"type=\"text\" maxlength=\"120\" autocomplete=\"off\"></p>"
 			"<p><button type=\"submit\">Add and make an invitation link</button></p>"
 			"</form></section>");
-	pst_html_printf(b, "<h2>Every account (%zu)</h2><div class=\"table-wrap\"><table><thead><tr>"
+	pst_html_printf(b, "<h2 id=\"all-h\">Every account (%zu)</h2><div class=\"table-wrap\" "
+			   "tabindex=\"0\" role=\"region\" aria-labelledby=\"all-h\"><table><thead><tr>"
 			   "<th scope=\"col\">Email</th><th scope=\"col\">Name</th><th scope=\"col\">"
 			   "Role</th><th scope=\"col\">Clinician</th><th scope=\"col\">State</th>"
 			   "<th scope=\"col\"><span class=\"visually-hidden\">Change</span></th>"
@@ -447,9 +450,10 @@ void page_admin_audit(struct web *w, struct req *r)
 		pst_html_printf(b, "<p class=\"notice\">The newest %d entries; choose a later day for "
 				   "the ones before.</p>",
 				SHOWN);
-	pst_html_raw(b, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">When</th>"
-			"<th scope=\"col\">Who</th><th scope=\"col\">What</th><th scope=\"col\">"
-			"Patient</th><th scope=\"col\">Account</th><th scope=\"col\">From</th></tr>"
+	pst_html_raw(b, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" "
+			"aria-label=\"The entries\"><table><thead><tr><th scope=\"col\">When</th>"
+			"<th scope=\"col\">What</th><th scope=\"col\">Who</th><th scope=\"col\">"
+			"From</th><th scope=\"col\">Patient</th><th scope=\"col\">Account</th></tr>"
 			"</thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
 		const struct pst_audit *e = &log[i];
@@ -470,7 +474,7 @@ void page_admin_audit(struct web *w, struct req *r)
 			snprintf(account, sizeof account, "%s", ce ? ce : "");
 		}
 		pst_html_printf(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
-				when, actor, e->action, patient, account, e->address);
+				when, e->action, actor, e->address, patient, account);
 	}
 	if (!n)
 		pst_html_raw(b, "<tr><td colspan=\"6\">Nothing yet.</td></tr>");

@@ -176,6 +176,10 @@ s, h, d = anon.req("POST", "/api/v1/login", {"email": "a@b.example", "password":
 check("no accounts: login is 404 no-accounts", s == 404 and (jbody(d) or {}).get("error", {}).get("code") == "no-accounts", d)
 s, h, d = anon.req("GET", "/login")
 check("no accounts: /login goes home", s == 303 and h.get("location") == "/", (s, h.get("location")))
+s, h, d = anon.req("GET", "/admin")
+check("no accounts: no admin page", s == 404, s)
+s, h, d = anon.form("/admin", {"action": "add-clinician", "email": "x@y.example"}, "/today")
+check("no accounts: no adding an account from the web", s == 404, s)
 
 # --- accounts appear (the command line, while the server runs) --------------------------
 for who, args in (("admin", ["--role", "admin"]), ("ca", ["--role", "clinician", "--name", "Ana"]),
@@ -404,7 +408,7 @@ check("the audit page", s == 200, s)
 check("audit: logins", ">login<" in page)
 check("audit: failed logins", ">login-failed<" in page)
 check("audit: the patient's changes, by them, with the address",
-      re.search(r"<td>%s</td><td>change</td><td>%s[^<]*</td><td>[^<]*</td><td>127\.0\.0\.1</td>" % (re.escape(EMAIL["p1"]), re.escape(EMAIL["p1"])), page) is not None, page[-3000:])
+      re.search(r"<td>change</td><td>%s</td><td>127\.0\.0\.1</td><td>%s[^<]*</td>" % (re.escape(EMAIL["p1"]), re.escape(EMAIL["p1"])), page) is not None, page[-3000:])
 check("audit: no health data", "patient-one-note" not in page and "weeks" not in page)
 s, h, d = clients["admin"].req("GET", "/admin/audit?since=2000-13-01")
 check("audit: a bad since= is 422 naming it", s == 422 and b"since" in d, s)
@@ -455,18 +459,26 @@ s, h, d = b.req("GET", "/history")
 check("... and the session is over", s == 303, s)
 
 # --- equal time whether the account exists or not ----------------------------------------------
+# Interleaved attempts, compared by their fastest and their lower quartile (the least
+# disturbed by the load of a shared machine): without the dummy verify an unknown email
+# is answered some 30 times faster than a known one (no argon2id at all).
 known, unknown = [], []
 tc = Client(port)
-for i in range(14):
+for i in range(20):
     for lst, email in ((known, EMAIL["cb"]), (unknown, "nobody%d@example.org" % i)):
         t0 = time.monotonic()
         s, h, d = tc.req("POST", "/api/v1/login", {"email": email, "password": "not-the-password-%d" % i})
         lst.append(time.monotonic() - t0)
-mk, mu = statistics.median(known), statistics.median(unknown)
-print("timing: known email %.1f ms, unknown %.1f ms (medians of 14)" % (mk * 1000, mu * 1000))
-check("a wrong password takes the same time for an unknown email (median within 40%%: %.0f vs %.0f ms)" % (mk * 1000, mu * 1000),
-      0.6 * mk <= mu <= 1.67 * mk, (known, unknown))
-check("the check costs real work (argon2id): over 5 ms", mk > 0.005 and mu > 0.005, (mk, mu))
+known.sort()
+unknown.sort()
+qk, qu = known[len(known) // 4], unknown[len(unknown) // 4]
+print("timing: known email min %.1f ms, q1 %.1f ms; unknown min %.1f ms, q1 %.1f ms (20 each)" % (
+    known[0] * 1000, qk * 1000, unknown[0] * 1000, qu * 1000))
+check("a wrong password takes the same time for an unknown email (fastest within 2x: %.0f vs %.0f ms)" % (known[0] * 1000, unknown[0] * 1000),
+      0.5 * known[0] <= unknown[0] <= 2 * known[0], (known, unknown))
+check("... and the lower quartiles within 2x (%.0f vs %.0f ms)" % (qk * 1000, qu * 1000),
+      0.5 * qk <= qu <= 2 * qk, (known, unknown))
+check("the check costs real work (argon2id): over 5 ms", known[0] > 0.005 and unknown[0] > 0.005, (known[0], unknown[0]))
 stop_all()
 procs.clear()
 

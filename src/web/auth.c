@@ -574,6 +574,9 @@ static void logout(struct web *w, struct req *r)
 	a->in = false;
 	a->person = 0;
 	clear_cookie(w, r);
+	/* On a shared device, what the service worker kept (today's plan, the player, writes
+	 * waiting to be sent) must not stay for the next person: the browser drops it. */
+	r->reply.clear_site = true;
 }
 
 void api_logout(struct web *w, struct req *r)

@@ -143,6 +143,7 @@ struct web_reply {
 	char allow[64];           /* Allow, for 405 */
 	long retry_after;         /* Retry-After in seconds (429), 0: none */
 	char session_cookie[192]; /* a Set-Cookie of the session (auth.c), or empty */
+	bool clear_site;          /* Clear-Site-Data: the browser's caches and storage (logout) */
 	bool set_cookie;          /* the CSRF cookie */
 	bool close;               /* Connection: close (a request whose framing is in doubt) */
 	bool no_cookie;           /* never the CSRF cookie (a request under a foreign Host) */

@@ -220,6 +220,8 @@ static enum MHD_Result send_reply(struct web *w, struct req *r)
 	}
 	if (rp->session_cookie[0])
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, rp->session_cookie);
+	if (rp->clear_site)
+		MHD_add_response_header(resp, "Clear-Site-Data", "\"cache\", \"storage\"");
 	if (gz)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
 	if (vary)

@@ -452,6 +452,7 @@ c = clients["p2"]
 old = dict(c.cookies)
 s, h, d = c.req("POST", "/api/v1/logout")
 check("logout: 200", s == 200, s)
+check("logout: the browser drops what it kept (Clear-Site-Data)", "cache" in h.get("clear-site-data", "") and "storage" in h.get("clear-site-data", ""), h.get("clear-site-data"))
 check("logout: clears the cookie", any(x.startswith("pst_session=;") and "Max-Age=0" in x for x in h["set-cookie-all"]), h["set-cookie-all"])
 c.cookies = old
 s, h, d = c.req("GET", "/api/v1/profile")
@@ -464,10 +465,11 @@ check("... and the session is over", s == 303, s)
 # --- equal time whether the account exists or not ----------------------------------------------
 # Interleaved attempts, compared by their fastest and their lower quartile (the least
 # disturbed by the load of a shared machine): without the dummy verify an unknown email
-# is answered some 30 times faster than a known one (no argon2id at all).
+# is answered 6 to 30 times faster than a known one (no argon2id at all); a factor of 3
+# is allowed for the noise of a loaded machine.
 known, unknown = [], []
 tc = Client(port)
-for i in range(20):
+for i in range(24):
     for lst, email in ((known, EMAIL["cb"]), (unknown, "nobody%d@example.org" % i)):
         t0 = time.monotonic()
         s, h, d = tc.req("POST", "/api/v1/login", {"email": email, "password": "not-the-password-%d" % i})
@@ -475,12 +477,12 @@ for i in range(20):
 known.sort()
 unknown.sort()
 qk, qu = known[len(known) // 4], unknown[len(unknown) // 4]
-print("timing: known email min %.1f ms, q1 %.1f ms; unknown min %.1f ms, q1 %.1f ms (20 each)" % (
+print("timing: known email min %.1f ms, q1 %.1f ms; unknown min %.1f ms, q1 %.1f ms (24 each)" % (
     known[0] * 1000, qk * 1000, unknown[0] * 1000, qu * 1000))
-check("a wrong password takes the same time for an unknown email (fastest within 2x: %.0f vs %.0f ms)" % (known[0] * 1000, unknown[0] * 1000),
-      0.5 * known[0] <= unknown[0] <= 2 * known[0], (known, unknown))
-check("... and the lower quartiles within 2x (%.0f vs %.0f ms)" % (qk * 1000, qu * 1000),
-      0.5 * qk <= qu <= 2 * qk, (known, unknown))
+check("a wrong password takes the same time for an unknown email (fastest within 3x: %.0f vs %.0f ms)" % (known[0] * 1000, unknown[0] * 1000),
+      known[0] / 3 <= unknown[0] <= 3 * known[0], (known, unknown))
+check("... and the lower quartiles within 3x (%.0f vs %.0f ms)" % (qk * 1000, qu * 1000),
+      qk / 3 <= qu <= 3 * qk, (known, unknown))
 check("the check costs real work (argon2id): over 5 ms", known[0] > 0.005 and unknown[0] > 0.005, (known[0], unknown[0]))
 stop_all()
 procs.clear()

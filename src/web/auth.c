@@ -166,7 +166,7 @@ const char *web_home_of(const struct web_auth *a)
 {
 	if (!a->on || !a->in || a->acct.role == PST_ROLE_PATIENT)
 		return "/today";
-	return a->acct.role == PST_ROLE_ADMIN ? "/admin" : "/patients";
+	return a->acct.role == PST_ROLE_ADMIN ? "/admin" : "/clinic";
 }
 
 const char *web_scheme(struct req *r)

@@ -76,7 +76,7 @@ static const struct nav_item nav[] = {
 };
 /* Clinic mode: what a clinician and an admin see (no records of their own). */
 static const struct nav_item nav_clinician[] = {
-	{"/patients", "Patients"}, {"/exercises", "Exercises"}, {"/tips", "Tips"},
+	{"/clinic", "Patients"}, {"/exercises", "Exercises"}, {"/tips", "Tips"},
 };
 static const struct nav_item nav_admin[] = {
 	{"/admin", "Accounts"}, {"/admin/audit", "Audit log"},

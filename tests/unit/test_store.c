@@ -90,6 +90,37 @@ static struct pst_time at(const char *iso)
 	return t;
 }
 
+/* The store's arrays (pst_arena_grow): several grown side by side in one arena keep
+ * their elements when they move, start zeroed, and go with the arena. */
+static void test_arena_grow(void **state)
+{
+	(void)state;
+	struct pst_arena *a = pst_arena_new();
+	assert_non_null(a);
+	enum { K = 3, N = 50000 };
+	long *v[K] = {0};
+	size_t cap[K] = {0};
+	for (size_t n = 0; n < N; n++)
+		for (int k = 0; k < K; k++) {
+			long *nv = pst_arena_grow(a, v[k], n, &cap[k], sizeof **v, 4);
+			assert_non_null(nv);
+			assert_true(cap[k] > n);
+			assert_int_equal(nv[n], 0); /* new room is zeroed */
+			nv[n] = (long)(n * K + (size_t)k);
+			v[k] = nv;
+			(void)pst_arena_alloc(a, 24); /* other allocations in between */
+		}
+	for (int k = 0; k < K; k++)
+		for (size_t n = 0; n < N; n++)
+			assert_int_equal(v[k][n], (long)(n * K + (size_t)k));
+	/* no room yet: a new array, the old one stays the arena's */
+	size_t c0 = 0;
+	long *w = pst_arena_grow(a, v[0], 0, &c0, sizeof *w, 0);
+	assert_non_null(w);
+	assert_true(w != v[0] && c0 == 1 && w[0] == 0);
+	pst_arena_free(a);
+}
+
 static void test_time(void **state)
 {
 	(void)state;
@@ -755,6 +786,7 @@ static void test_programme_store(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_arena_grow),
 		cmocka_unit_test(test_time),
 		cmocka_unit_test(test_records_round_trip),
 		cmocka_unit_test(test_minutes_timeline),

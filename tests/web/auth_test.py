@@ -117,7 +117,7 @@ routes = []
 text = open(os.path.join(src, "src", "web", "routes.c")).read()
 table = text[text.index("const struct route web_routes[]"):]
 table = table[:table.index("};")]
-for m in re.finditer(r'\{(M_GET|M_POST|M_PUT), "([^"]+)", (\w+), (BODY_\w+), ([^,]+),', table):
+for m in re.finditer(r'\{(M_GET|M_POST|M_PUT),\s*"([^"]+)",\s*(\w+),\s*(BODY_\w+),\s*([^,]+),', table):
     flags = m.group(5)
     routes.append({"method": m.group(1)[2:], "pattern": m.group(2), "fn": m.group(3),
                    "body": m.group(4), "flags": flags,
@@ -368,20 +368,25 @@ for r in routes:
     if not r["patient_arg"]:
         continue
     body, ctype = body_of(r)
-    if r["method"] != "GET":
-        continue  # writes: the clinic's own tests, with valid bodies
     own, other, none = sample(r, str(ids["p1"])), sample(r, str(ids["p2"])), sample(r, "999999")
-    s, h, d = clients["ca"].req(r["method"], own)
-    check("clinician: %s own patient is allowed" % own, s < 400, (s, d[:200]))
-    s1, h1, d1 = clients["ca"].req(r["method"], other)
-    s2, h2, d2 = clients["ca"].req(r["method"], none)
-    check("clinician: %s another's patient is 404" % other, s1 == 404, s1)
-    check("clinician: %s no such id is 404" % none, s2 == 404, s2)
-    check("clinician: the 404s of another's patient and of no patient are alike",
+    name = "%s %s" % (r["method"], r["pattern"])
+    if r["method"] == "GET":
+        # the writes that are allowed: the clinic's and programme's own tests, with
+        # valid bodies; here only their denials
+        s, h, d = clients["ca"].req(r["method"], own)
+        check("clinician: %s of their own patient is allowed" % name,
+              s not in (401, 403, 404) and s < 500, (s, d[:200]))
+    s1, h1, d1 = clients["ca"].req(r["method"], other, body, ctype)
+    s2, h2, d2 = clients["ca"].req(r["method"], none, body, ctype)
+    check("clinician: %s of another's patient is 404" % name, s1 == 404, s1)
+    check("clinician: %s of no patient (id 999999) is 404" % name, s2 == 404, s2)
+    check("clinician: %s: the 404s of another's patient and of no patient are alike" % name,
           re.sub(rb"\d+", b"N", d1) == re.sub(rb"\d+", b"N", d2), (d1[:200], d2[:200]))
+    s3, h3, d3 = clients["ca"].req(r["method"], sample(r, "x1"), body, ctype)
+    check("clinician: %s with a malformed id is 404 too" % name, s3 == 404, s3)
     for who in ("admin", "p1"):
-        s, h, d = clients[who].req(r["method"], own)
-        check("%s: %s is 403" % (who, own), s == 403, s)
+        s, h, d = clients[who].req(r["method"], own, body, ctype)
+        check("%s: %s is 403" % (who, name), s == 403, s)
 
 # The admin sees no health data: the profile, today, history are 403 for them.
 for path in ("/api/v1/profile", "/api/v1/history", "/today", "/history", "/report.pdf"):
@@ -409,6 +414,11 @@ check("audit: logins", ">login<" in page)
 check("audit: failed logins", ">login-failed<" in page)
 check("audit: the patient's changes, by them, with the address",
       re.search(r"<td>change</td><td>%s</td><td>127\.0\.0\.1</td><td>%s[^<]*</td>" % (re.escape(EMAIL["p1"]), re.escape(EMAIL["p1"])), page) is not None, page[-3000:])
+if any(r["patient_arg"] and r["method"] == "GET" for r in routes):
+    check("audit: a clinician's reads of their patient's records, with the address",
+          re.search(r"<td>read</td><td>%s</td><td>127\.0\.0\.1</td><td>%s[^<]*</td>" % (re.escape(EMAIL["ca"]), re.escape(EMAIL["p1"])), page) is not None, page[-3000:])
+    check("audit: no read of another clinician's patient (only 404s)",
+          re.search(r"<td>read</td><td>%s</td><td>127\.0\.0\.1</td><td>%s" % (re.escape(EMAIL["ca"]), re.escape(EMAIL["p2"])), page) is None)
 check("audit: no health data", "patient-one-note" not in page and "weeks" not in page)
 s, h, d = clients["admin"].req("GET", "/admin/audit?since=2000-13-01")
 check("audit: a bad since= is 422 naming it", s == 422 and b"since" in d, s)

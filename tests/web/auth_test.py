@@ -423,6 +423,9 @@ check("audit: the patient's changes, by them, with the address",
 if any(r["patient_arg"] and r["method"] == "GET" for r in routes):
     check("audit: a clinician's reads of their patient's records, with the address",
           re.search(r"<td>read</td><td>%s</td><td>127\.0\.0\.1</td><td>%s[^<]*</td>" % (re.escape(EMAIL["ca"]), re.escape(EMAIL["p1"])), page) is not None, page[-3000:])
+    if any(r["clinician"] and not r["patient_arg"] and r["method"] == "GET" for r in routes):
+        check("audit: a clinician's view of their list of patients",
+              re.search(r"<td>read-list</td><td>%s</td><td>127\.0\.0\.1</td>" % re.escape(EMAIL["ca"]), page) is not None)
     check("audit: no read of another clinician's patient (only 404s)",
           re.search(r"<td>read</td><td>%s</td><td>127\.0\.0\.1</td><td>%s" % (re.escape(EMAIL["ca"]), re.escape(EMAIL["p2"])), page) is None)
 check("audit: no health data", "patient-one-note" not in page and "weeks" not in page)

@@ -144,6 +144,7 @@ static bool conn_refuse(struct web_gate *g, struct gate_conn *c, const struct we
 	web_error(&r, h->status, h->code, NULL, "%s", h->msg);
 	r.reply.no_cookie = true;
 	r.reply.close = true;
+	r.reply.plain = g->w->cfg.tls; /* the client spoke plain HTTP to the HTTPS port */
 	pst_buf_init(&c->out, WEB_BODY_MAX + 4096);
 	web_raw_reply(g->w, &r.reply, &c->out);
 	pst_buf_free(&r.reply.body);
@@ -154,6 +155,38 @@ static bool conn_refuse(struct web_gate *g, struct gate_conn *c, const struct we
 	c->state = G_WRITE;
 	c->sent = 0;
 	return conn_write(g, c);
+}
+
+static bool conn_hand_over(struct web_gate *g, struct gate_conn *c);
+
+/* HTTPS: the head is encrypted, and libmicrohttpd reads it (server.c checks it there).
+ * The gate only waits for the client's first bytes (the header deadline counts from the
+ * connection's start, in the gate and then in libmicrohttpd) and looks at the first: a
+ * TLS handshake starts with a handshake record (22). Anything else, as plain HTTP sent
+ * to the HTTPS port, gets one plain HTTP reply saying so, not a silent close. */
+static bool conn_tls(struct web_gate *g, struct gate_conn *c, size_t n)
+{
+	struct web_head h;
+	if ((unsigned char)g->buf[0] != 0x16) {
+		memset(&h, 0, sizeof h);
+		size_t line = 0;
+		while (line < n && g->buf[line] != '\n')
+			line++;
+		h.api = memmem(g->buf, line, " /api/", 6) != NULL;
+		h.status = MHD_HTTP_BAD_REQUEST;
+		h.code = "https-only";
+		snprintf(h.msg, sizeof h.msg,
+			 "this server speaks HTTPS only: open the address with https:// instead of "
+			 "http://");
+		return conn_refuse(g, c, &h);
+	}
+	const union MHD_DaemonInfo *di =
+		MHD_get_daemon_info(g->w->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+	if (di && di->num_connections >= WEB_CONNECTIONS_MAX) {
+		conn_free(g, c, true); /* no reply a TLS client could read without a handshake */
+		return false;
+	}
+	return conn_hand_over(g, c);
 }
 
 /* Looks at what the client has sent so far. Every head already there is checked (a
@@ -171,8 +204,10 @@ static bool conn_head(struct web_gate *g, struct gate_conn *c, bool hup)
 	}
 	if (n < 0)
 		return true;
-	size_t off = 0;
 	struct web_head h;
+	if (g->w->cfg.tls)
+		return conn_tls(g, c, (size_t)n);
+	size_t off = 0;
 	for (;;) {
 		enum web_head_verdict v = web_head_check(g->buf + off, (size_t)n - off, &h);
 		if (v == HEAD_BAD)
@@ -207,7 +242,12 @@ static bool conn_head(struct web_gate *g, struct gate_conn *c, bool hup)
 			 WEB_CONNECTIONS_MAX);
 		return conn_refuse(g, c, &h);
 	}
-	/* Well formed: the bytes stay in the socket for libmicrohttpd. */
+	return conn_hand_over(g, c);
+}
+
+/* The connection goes to libmicrohttpd, what the client sent still in the socket. */
+static bool conn_hand_over(struct web_gate *g, struct gate_conn *c)
+{
 	int fd = c->fd;
 	struct sockaddr_storage addr = c->addr;
 	socklen_t addrlen = c->addrlen;

@@ -44,6 +44,9 @@ enum {
 	WEB_HOST_LEN = 264      /* a DNS name (253) with ":65535" */
 };
 
+/* Strict-Transport-Security over TLS: browsers use https for this name for a year. */
+#define WEB_HSTS "max-age=31536000"
+
 /* The CSRF cookie's value: a random nonce per browser, 32 bytes in base64url. */
 enum { WEB_NONCE_LEN = 43 };
 
@@ -103,6 +106,7 @@ struct web {
 	struct web_blob manifest;                /* the web app manifest */
 	size_t nhosts;
 	struct web_gate *gate; /* gate.c: accepts connections and checks each request head */
+	char *tls_cert, *tls_key; /* HTTPS: the PEM files' text (tls.c), for libmicrohttpd */
 };
 
 enum web_method { M_GET, M_HEAD, M_POST, M_PUT, M_OTHER };
@@ -126,6 +130,7 @@ struct web_reply {
 	bool no_cookie;           /* never the CSRF cookie (a request under a foreign Host) */
 	bool queued;              /* the handler queued a response itself (cache hit) */
 	bool unavailable;         /* the database could not be reached: 503, Retry-After */
+	bool plain;               /* sent in plain HTTP on the HTTPS port (gate.c): no HSTS */
 };
 
 struct route;
@@ -226,6 +231,14 @@ enum web_head_verdict web_head_check(const char *p, size_t n, struct web_head *h
 /* Starts the thread that accepts on lfd and hands good connections to w->daemon. */
 int web_gate_start(struct web *w, int lfd);
 void web_gate_stop(struct web *w);
+
+/* tls.c: reads --tls-cert's certificate chain and --tls-key's private key (PEM) into
+ * *cert and *key (malloc'd) and checks them with GnuTLS: each is what it should be, the
+ * certificate is in force, the key is the certificate's. Otherwise PST_EINVAL (PST_EIO
+ * when a file cannot be read), errmsg naming the file and what is wrong. Warnings (a
+ * certificate about to expire, a key others can read) go to log. */
+int web_tls_load(const char *cert_path, const char *key_path, char **cert, char **key, FILE *log,
+		 char *errmsg, size_t size);
 
 /* server.c: replies. */
 /* Appends rp as bytes to send on a socket (status line, our headers, the body). */

@@ -1231,9 +1231,9 @@ bool pst_web_is_loopback(const char *host)
 static int accounts_exist(struct pst_store *s, bool *any)
 {
 	int64_t n = 0;
-	(void)s; /* TODO(tls): s->db->ops->account_count(s->db, &n) once accounts land */
-	*any = n > 0;
-	return PST_OK;
+	int err = s->db->ops->account_count(s->db, &n);
+	*any = err == PST_OK && n > 0;
+	return err;
 }
 
 /* The deployment's CSRF key, from the database (made there by the first process to

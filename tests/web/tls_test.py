@@ -348,5 +348,21 @@ check("--allow-remote with TLS (no accounts yet): served over HTTPS, with a warn
       "read the records", first.startswith("postura: serving on https://0.0.0.0:") and "warning" in e
       and "account" in e, (first, e))
 
+# With an account in the database (as `postura user add` makes one), --allow-remote
+# without TLS starts, warning that what it serves crosses the network readable.
+import sqlite3  # noqa: E402
+con = sqlite3.connect(db)
+con.execute("INSERT INTO account (email, name, role, created_epoch) VALUES ('admin@example.org', 'Admin', "
+            "'admin', 1763456400)")
+con.commit()
+con.close()
+first, e = serves(["--listen", "0.0.0.0:0", "--allow-remote"])
+check("--allow-remote with accounts, without TLS: served, warning that passwords and records cross the "
+      "network readable", first.startswith("postura: serving on http://0.0.0.0:") and "plain HTTP" in e
+      and "readable" in e, (first, e))
+first, e = serves(["--listen", "0.0.0.0:0", "--allow-remote", "--tls-cert", cert, "--tls-key", key])
+check("--allow-remote with accounts and TLS: served, no warning",
+      first.startswith("postura: serving on https://0.0.0.0:") and "warning" not in e, (first, e))
+
 shutil.rmtree(tmp, ignore_errors=True)
 finish()

@@ -344,6 +344,24 @@ const struct pst_migration pst_migrations[] = {
 		"  window_start BIGINT NOT NULL,"
 		"  failures BIGINT NOT NULL);",
 	},
+	/* 12: the programme a clinician assigned to a person (issue 14): its JSON
+	 * (core/programme.h, the stored form), who saved it last (an account id) and when.
+	 * One per person; no row: the planner's plan. */
+	{
+		.what = "the programme a clinician assigned",
+		.sqlite =
+		"CREATE TABLE IF NOT EXISTS programme ("
+		"  person_id INTEGER PRIMARY KEY REFERENCES person(id) ON DELETE CASCADE,"
+		"  body TEXT NOT NULL,"
+		"  by_account INTEGER NOT NULL DEFAULT 0,"
+		"  at_epoch INTEGER NOT NULL, at_offset INTEGER NOT NULL);",
+		.pg =
+		"CREATE TABLE IF NOT EXISTS programme ("
+		"  person_id BIGINT PRIMARY KEY REFERENCES person(id) ON DELETE CASCADE,"
+		"  body TEXT NOT NULL,"
+		"  by_account BIGINT NOT NULL DEFAULT 0,"
+		"  at_epoch BIGINT NOT NULL, at_offset INTEGER NOT NULL);",
+	},
 };
 
 const int pst_store_schema_version = (int)(sizeof pst_migrations / sizeof *pst_migrations);

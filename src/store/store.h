@@ -21,7 +21,7 @@
  *   transaction (pst_db_ops.begin) the operations join it instead: nothing is committed
  *   before pst_db_ops.commit.
  * - Every write to a person's records (profile_put, checkin_add, session_add, psfs_add,
- *   psfs_rate, import, screening_put, calendar_token_put) also adds one to the person's version (the
+ *   psfs_rate, import, screening_put, calendar_token_put, programme_put) also adds one to the person's version (the
  *   `version` column of `person`), in the same transaction; data_version reads it.
  * - Errors come back as enum pst_err; the message is in the errmsg of the object the
  *   operation was called on (the handle's for store ops, the db's for db ops). It names
@@ -61,6 +61,14 @@ struct pst_saved_screening {
 	struct pst_time at;
 };
 
+/* The programme a clinician assigned (core/programme.h): its JSON (the stored form, with
+ * who and when of each reason and dose), the account that saved it last and when. */
+struct pst_saved_programme {
+	char *json; /* malloc'd by programme_get; the caller frees it */
+	int64_t by; /* the account id (0: none, e.g. an import) */
+	struct pst_time at;
+};
+
 /* Everything a person has recorded: what export writes and import reads. Lists are in
  * time order (oldest first). */
 struct pst_record_set {
@@ -77,6 +85,8 @@ struct pst_record_set {
 	size_t nminutes;
 	bool has_screening;
 	struct pst_saved_screening screening; /* the last safety answers (text in the arena) */
+	bool has_programme;
+	struct pst_saved_programme programme; /* the assigned programme (json in the arena) */
 };
 
 void pst_record_set_free(struct pst_record_set *rs);
@@ -149,6 +159,12 @@ struct pst_store_ops {
 	 * caller's to free. */
 	int (*screening_get)(struct pst_store *s, struct pst_saved_screening *out, bool *found);
 	int (*screening_put)(struct pst_store *s, const struct pst_saved_screening *sc);
+	/* The programme a clinician assigned; *found false when none (the planner's plan is
+	 * the person's). out->json is the caller's to free. */
+	int (*programme_get)(struct pst_store *s, struct pst_saved_programme *out, bool *found);
+	/* Replaces it (pg NULL: removes it, back to the planner's plan); a write (the
+	 * version). The JSON is kept as given: core/programme.h checks it first. */
+	int (*programme_put)(struct pst_store *s, const struct pst_saved_programme *pg);
 	/* The person's version: a number that grows with every committed write to this
 	 * person's records, by this or any other connection or process (it is bumped in the
 	 * write's own transaction). The same number twice means the same records: a page

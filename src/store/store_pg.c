@@ -39,6 +39,9 @@ enum {
 	S_CAL_GET,
 	S_CAL_DEL,
 	S_CAL_PUT,
+	S_PROG_GET,
+	S_PROG_PUT,
+	S_PROG_DEL,
 	S__MAX
 };
 
@@ -106,6 +109,12 @@ static const char *const stmt_sql[S__MAX] = {
 	[S_CAL_GET] = "SELECT token FROM calendar_token WHERE person_id = $1",
 	[S_CAL_DEL] = "DELETE FROM calendar_token WHERE person_id = $1",
 	[S_CAL_PUT] = "INSERT INTO calendar_token (person_id, token, created_epoch) VALUES ($1,$2,$3)",
+	[S_PROG_GET] = "SELECT body, by_account, at_epoch, at_offset FROM programme WHERE person_id = $1",
+	[S_PROG_PUT] = "INSERT INTO programme (person_id, body, by_account, at_epoch, at_offset)"
+		       " VALUES ($1,$2,$3,$4,$5) ON CONFLICT (person_id) DO UPDATE SET"
+		       " body = EXCLUDED.body, by_account = EXCLUDED.by_account,"
+		       " at_epoch = EXCLUDED.at_epoch, at_offset = EXCLUDED.at_offset",
+	[S_PROG_DEL] = "DELETE FROM programme WHERE person_id = $1",
 };
 
 /* One connection (struct pst_db); the handles are store.c's. Each store op starts with
@@ -942,6 +951,79 @@ static int screening_put(struct pst_store *s, const struct pst_saved_screening *
 	return in_tx(enter(s), TX_WRITE, screening_put_body, &a);
 }
 
+/* --- the assigned programme ----------------------------------------------------------- */
+
+static int programme_read(struct pg *g, struct pst_saved_programme *out, bool *found)
+{
+	struct params p = {0};
+	p_int(&p, g->person);
+	PGresult *r;
+	int err = xq(g, S_PROG_GET, &p, "cannot read the assigned programme", &r);
+	if (err)
+		return err;
+	*found = false;
+	if (PQntuples(r) > 0) {
+		out->json = strdup(PQgetvalue(r, 0, 0));
+		out->by = vll(r, 0, 1);
+		out->at.epoch = vll(r, 0, 2);
+		out->at.offset_min = vint(r, 0, 3);
+		*found = out->json != NULL;
+		if (!out->json)
+			err = fail(g, PST_ENOMEM, "out of memory");
+	}
+	PQclear(r);
+	return err;
+}
+
+struct prog_arg {
+	struct pst_saved_programme *out;
+	bool *found;
+	const struct pst_saved_programme *in;
+};
+
+static int programme_get_body(struct pg *g, void *arg)
+{
+	struct prog_arg *a = arg;
+	return programme_read(g, a->out, a->found);
+}
+
+static int programme_get(struct pst_store *s, struct pst_saved_programme *out, bool *found)
+{
+	struct prog_arg a = {out, found, NULL};
+	*found = false;
+	int err = in_tx(enter(s), TX_ONE, programme_get_body, &a);
+	if (err && *found) {
+		free(out->json);
+		out->json = NULL;
+		*found = false;
+	}
+	return err;
+}
+
+static int programme_write(struct pg *g, const struct pst_saved_programme *pg)
+{
+	struct params p = {0};
+	p_int(&p, g->person);
+	if (!pg)
+		return xrun(g, S_PROG_DEL, &p, "cannot remove the assigned programme");
+	p_text(&p, pg->json);
+	p_int(&p, pg->by);
+	p_int(&p, pg->at.epoch);
+	p_int(&p, pg->at.offset_min);
+	return xrun(g, S_PROG_PUT, &p, "cannot save the assigned programme");
+}
+
+static int programme_put_body(struct pg *g, void *arg)
+{
+	return programme_write(g, ((struct prog_arg *)arg)->in);
+}
+
+static int programme_put(struct pst_store *s, const struct pst_saved_programme *pg)
+{
+	struct prog_arg a = {NULL, NULL, pg};
+	return in_tx(enter(s), TX_WRITE, programme_put_body, &a);
+}
+
 /* --- reading ------------------------------------------------------------------------ */
 
 static void *grow_from(struct pst_arena *a, void *v, size_t n, size_t *cap, size_t size, size_t first)
@@ -960,7 +1042,8 @@ static void *grow_from(struct pst_arena *a, void *v, size_t n, size_t *cap, size
 
 static void *grow(struct pst_arena *a, void *v, size_t n, size_t *cap, size_t size)
 {
-	return grow_from(a, v, n, cap, size, 64);
+	/* realloc'd, not copied into the arena: the arrays of a long history */
+	return pst_arena_grow(a, v, n, cap, size, 64);
 }
 
 static void *grow_small(struct pst_arena *a, void *v, size_t n, size_t *cap, size_t size)
@@ -1270,6 +1353,14 @@ static int read_head(struct pg *g, struct pst_record_set *rs)
 		if (!rs->screening.answers)
 			err = fail(g, PST_ENOMEM, "out of memory");
 	}
+	if (!err && !(err = programme_read(g, &rs->programme, &rs->has_programme)) &&
+	    rs->has_programme) {
+		char *j = rs->programme.json;
+		rs->programme.json = pst_arena_strdup(rs->arena, j);
+		free(j);
+		if (!rs->programme.json)
+			err = fail(g, PST_ENOMEM, "out of memory");
+	}
 	return err;
 }
 
@@ -1418,6 +1509,8 @@ static int import_body(struct pg *g, void *arg)
 	for (size_t i = 0; i < rs->nminutes; i++)
 		if ((err = minutes_write(g, &rs->minutes[i])))
 			return err;
+	if (rs->has_programme && (err = programme_write(g, &rs->programme)))
+		return err;
 	if (rs->has_screening && (err = screening_write(g, &rs->screening)))
 		return err;
 	const char *why = g->why;
@@ -2430,6 +2523,8 @@ static const struct pst_store_ops pg_store_ops = {
 	.import = import,
 	.screening_get = screening_get,
 	.screening_put = screening_put,
+	.programme_get = programme_get,
+	.programme_put = programme_put,
 	.data_version = data_version,
 };
 

@@ -814,7 +814,8 @@ static void *grow_from(struct pst_arena *a, void *v, size_t n, size_t *cap, size
 
 static void *grow(struct pst_arena *a, void *v, size_t n, size_t *cap, size_t size)
 {
-	return grow_from(a, v, n, cap, size, 64);
+	/* realloc'd, not copied into the arena: the arrays of a long history */
+	return pst_arena_grow(a, v, n, cap, size, 64);
 }
 
 /* A session's exercises and an activity's ratings are a few each: a list of 64 for each
@@ -1068,6 +1069,76 @@ static int screening_put(struct pst_store *s, const struct pst_saved_screening *
 	return commit_write(q);
 }
 
+/* --- the assigned programme --------------------------------------------------- */
+
+static int programme_get(struct pst_store *s, struct pst_saved_programme *out, bool *found)
+{
+	struct sq *q = enter(s);
+	sqlite3_stmt *st;
+	int err = prepare(q, "SELECT body, by_account, at_epoch, at_offset FROM programme"
+			     " WHERE person_id = ?", &st);
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, q->person);
+	*found = false;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const unsigned char *b = sqlite3_column_text(st, 0);
+		out->json = strdup(b ? (const char *)b : "{}");
+		out->by = sqlite3_column_int64(st, 1);
+		out->at.epoch = sqlite3_column_int64(st, 2);
+		out->at.offset_min = sqlite3_column_int(st, 3);
+		sqlite3_finalize(st);
+		if (!out->json)
+			return fail(q, "out of memory");
+		*found = true;
+		return PST_OK;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? PST_OK : dberr(q, "cannot read the assigned programme");
+}
+
+static int programme_write(struct sq *q, const struct pst_saved_programme *pg)
+{
+	sqlite3_stmt *st;
+	int err = prepare(q, pg ? "INSERT OR REPLACE INTO programme (person_id, body, by_account,"
+				  " at_epoch, at_offset) VALUES (?,?,?,?,?)"
+				: "DELETE FROM programme WHERE person_id = ?", &st);
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, q->person);
+	if (pg) {
+		sqlite3_bind_text(st, 2, pg->json, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 3, pg->by);
+		sqlite3_bind_int64(st, 4, pg->at.epoch);
+		sqlite3_bind_int(st, 5, pg->at.offset_min);
+	}
+	return run(q, st, "cannot save the assigned programme");
+}
+
+static int programme_put(struct pst_store *s, const struct pst_saved_programme *pg)
+{
+	struct sq *q = enter(s);
+	int err = begin(q);
+	if (err)
+		return err;
+	if ((err = programme_write(q, pg)))
+		return rollback(q, err);
+	return commit_write(q);
+}
+
+/* The programme into a record set (its arena). */
+static int read_programme(struct pst_store *s, struct pst_record_set *rs)
+{
+	int err = programme_get(s, &rs->programme, &rs->has_programme);
+	if (err || !rs->has_programme)
+		return err;
+	char *j = rs->programme.json;
+	rs->programme.json = pst_arena_strdup(rs->arena, j);
+	free(j);
+	return rs->programme.json ? PST_OK : fail(enter(s), "out of memory");
+}
+
 /* Every change of the minutes a session, by day (all of them: the earliest rules the
  * days before it). */
 static int read_minutes(struct sq *q, struct pst_record_set *rs)
@@ -1122,6 +1193,8 @@ static int read_all(struct pst_store *s, int64_t since_day, unsigned flags,
 		if (!out->screening.answers)
 			err = fail(q, "out of memory");
 	}
+	if (!err)
+		err = read_programme(s, out);
 	end_read(q);
 	if (err)
 		pst_record_set_free(out);
@@ -1149,6 +1222,8 @@ static int read_each(struct pst_store *s, unsigned flags, size_t batch,
 		if (!rs.screening.answers)
 			err = fail(q, "out of memory");
 	}
+	if (!err)
+		err = read_programme(s, &rs);
 	/* Each part holds one kind of record, so every kind is flushed before the next. */
 	if (!err)
 		err = each_flush(q, &e, &rs);
@@ -1198,6 +1273,8 @@ static int import(struct pst_store *s, const struct pst_record_set *rs, unsigned
 	for (size_t i = 0; i < rs->nminutes; i++)
 		if ((err = minutes_write(q, &rs->minutes[i])))
 			return rollback(q, err);
+	if (rs->has_programme && (err = programme_write(q, &rs->programme)))
+		return rollback(q, err);
 	if (rs->has_screening && (err = screening_write(q, &rs->screening)))
 		return rollback(q, err);
 	int64_t want;
@@ -2126,6 +2203,8 @@ static const struct pst_store_ops sqlite_store_ops = {
 	.import = import,
 	.screening_get = screening_get,
 	.screening_put = screening_put,
+	.programme_get = programme_get,
+	.programme_put = programme_put,
 	.data_version = data_version,
 };
 
@@ -2348,6 +2427,15 @@ int pst_db_open_sqlite(const char *path, unsigned flags, struct pst_db **out, ch
 	    (err = exec(q, "PRAGMA synchronous = FULL", "cannot set durable writes")) ||
 	    (err = exec(q, "PRAGMA foreign_keys = ON", "cannot enable foreign keys")) ||
 	    (err = migrate(q)))
+		goto out;
+	/* The server's pool (PST_DB_EXISTING): each of its connections would keep up to
+	 * SQLite's default 2 MB of the same file's pages, 16 MB for a pool of 8, filling as
+	 * the database grows. In WAL mode a connection's cache is dropped whenever another
+	 * connection has written since its last transaction, so with any writing it holds
+	 * little more than one request's pages anyway; the kernel's page cache keeps the
+	 * file once for all of them. */
+	if ((flags & PST_DB_EXISTING) &&
+	    (err = exec(q, "PRAGMA cache_size = -256", "cannot size the cache"))) /* KiB */
 		goto out;
 out:
 	if (err) {

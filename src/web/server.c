@@ -913,9 +913,16 @@ static void set_deadline(struct web *w, struct web_conn *wc, int ms)
 static void on_done(void *cls, struct MHD_Connection *conn, void **con_cls,
 		    enum MHD_RequestTerminationCode why)
 {
+	struct web *w = cls;
 	struct req *r = *con_cls;
 	if (r)
-		set_deadline(cls, r->wc, WEB_HEADER_TIMEOUT_MS); /* keep-alive: the next request */
+		set_deadline(w, r->wc, WEB_HEADER_TIMEOUT_MS); /* keep-alive: the next request */
+	/* The connection stays open: its next request is checked before libmicrohttpd
+	 * reads it (gate.c). Over TLS the head is encrypted in the socket: the callbacks
+	 * check it after decryption. */
+	if (r && r->wc && r->keeps && why == MHD_REQUEST_TERMINATED_COMPLETED_OK && !w->cfg.tls &&
+	    !web_check_next(w, r->wc->fd, &r->wc->checked, monotonic_ms() + WEB_HEADER_TIMEOUT_MS))
+		r->wc->ended = true;
 	free_req(r);
 	*con_cls = NULL;
 }
@@ -934,6 +941,8 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 			return;
 		}
 		wc->fd = ci->connect_fd;
+		if (!w->cfg.tls)
+			web_handed_take(w, wc->fd, &wc->checked);
 		pthread_mutex_lock(&w->conns_mu);
 		wc->deadline_ms = monotonic_ms() + WEB_HEADER_TIMEOUT_MS;
 		wc->next = w->conns;
@@ -1124,6 +1133,23 @@ static bool framing(struct req *r, const char *version)
 	return true;
 }
 
+/* Whether a comma-separated header value (Connection) holds token, in any case. */
+static bool has_token(const char *value, const char *token)
+{
+	size_t n = strlen(token);
+	for (const char *p = value; p && *p;) {
+		p += strspn(p, " \t,");
+		size_t k = strcspn(p, ",");
+		size_t e = k;
+		while (e > 0 && (p[e - 1] == ' ' || p[e - 1] == '\t'))
+			e--;
+		if (e == n && strncasecmp(p, token, n) == 0)
+			return true;
+		p += k;
+	}
+	return false;
+}
+
 static bool has_body(struct req *r)
 {
 	const char *clen = web_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -1137,8 +1163,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 {
 	struct web *w = cls;
 	struct req *r = *con_cls;
-	if (!r || r->reply.queued)
-		return MHD_NO; /* out of memory in on_uri, or answered there (send_raw) */
+	if (!r || r->reply.queued || (r->wc && r->wc->ended))
+		return MHD_NO; /* out of memory in on_uri, answered there (send_raw), or a
+				* request read ahead on a connection that has ended (web_check_next) */
 	if (!r->started) {
 		r->started = true;
 		set_deadline(w, r->wc, 0);
@@ -1162,12 +1189,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		} else {
 			start(w, r);
 		}
+		/* Whether libmicrohttpd keeps the connection after the reply (its own rules):
+		 * then on_done checks the next request. HTTP/1.0 and a chunked body (whose end
+		 * the check cannot find) close it. */
+		const char *te = web_header(r, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+		if (strcmp(version, MHD_HTTP_VERSION_1_1) != 0 || te)
+			r->reply.close = true;
+		r->keeps = !r->reply.close && !has_token(web_header(r, MHD_HTTP_HEADER_CONNECTION), "close");
 		/* A reply decided now is sent now only when a body would follow: it is not
 		 * read. Otherwise the reply waits for the second call, which keeps the
 		 * connection alive (libmicrohttpd closes it when a reply is queued in the
 		 * first call: bench/RESULTS.md, PERF-ANCHORS.md). */
-		if (r->early && has_body(r))
+		if (r->early && has_body(r)) {
+			r->keeps = false;
 			return send_reply(w, r);
+		}
 		if (!r->early && has_body(r))
 			set_deadline(w, r->wc, WEB_BODY_TIMEOUT_MS);
 		return MHD_YES;
@@ -1185,6 +1221,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 	set_deadline(w, r->wc, 0);
+	if (r->reply.close)
+		r->keeps = false;
 	worker_begin(r);
 	if (!r->early)
 		dispatch(w, r);
@@ -1287,6 +1325,7 @@ static int setup(struct web *w, const struct pst_web_config *cfg, char *errmsg, 
 	pthread_rwlock_init(&w->cache_mu, NULL);
 	pthread_mutex_init(&w->fig_mu, NULL);
 	pthread_mutex_init(&w->conns_mu, NULL);
+	pthread_mutex_init(&w->handed_mu, NULL);
 	int err = load_key(w, errmsg, size);
 	if (err)
 		return err;
@@ -1368,6 +1407,7 @@ static void teardown(struct web *w)
 	web_app_teardown(w);
 	free(w->fig_first);
 	pthread_mutex_destroy(&w->conns_mu);
+	pthread_mutex_destroy(&w->handed_mu);
 	pthread_mutex_destroy(&w->fig_mu);
 	pthread_mutex_destroy(&w->workers_mu);
 	pthread_cond_destroy(&w->workers_cv);
@@ -1594,6 +1634,7 @@ int pst_web_serve(const struct pst_web_config *cfg, FILE *out, char *errmsg, siz
 	 * commits before its reply, so nothing acknowledged is lost. */
 	web_gate_stop(w);
 	close(fd);
+	atomic_store(&w->stopping, true);
 	MHD_stop_daemon(w->daemon);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	fprintf(out, "postura: stopped (%s)\n", sig == SIGINT ? "interrupt" : "terminated");

@@ -38,6 +38,7 @@ static const struct param p_library[] = {
 	{"q", PT_TEXT, 0, PST_SEARCH_MAX, NULL},
 	{NULL, 0, 0, 0, NULL}};
 static const struct param p_done[] = {{"id", PT_INT, 1, 9007199254740991L, NULL}, {NULL, 0, 0, 0, NULL}};
+static const struct param p_saved[] = {{"saved", PT_INT, 0, 1, NULL}, {NULL, 0, 0, 0, NULL}};
 static const struct param p_profile[] = {{"saved", PT_INT, 0, 1, NULL}, {NULL, 0, 0, 0, NULL}};
 
 static const struct param p_login[] = {{"next", PT_TEXT, 0, 1024, NULL}, {NULL, 0, 0, 0, NULL}};
@@ -65,6 +66,11 @@ const struct route web_routes[] = {
 	{M_POST, "/api/v1/login", api_login, BODY_JSON, R_API | R_PUBLIC, NULL},
 	{M_POST, "/api/v1/logout", api_logout, BODY_NONE, R_API | R_PUBLIC, NULL},
 	{M_GET, "/api/v1/session", api_whoami, BODY_NONE, R_API, NULL},
+	/* a clinician's patient's programme (page_programme.c; docs/clinic.md) */
+	{M_GET, "/api/v1/patients/{}/programme", api_programme_get, BODY_NONE,
+	 R_API | R_CLINICIAN | R_ARG_PATIENT, NULL},
+	{M_PUT, "/api/v1/patients/{}/programme", api_programme_put, BODY_JSON,
+	 R_API | R_CLINICIAN | R_ARG_PATIENT, NULL},
 	/* for a load balancer */
 	{M_GET, "/healthz", web_healthz, BODY_NONE, R_API | R_PUBLIC, NULL},
 	/* pages */
@@ -109,6 +115,11 @@ const struct route web_routes[] = {
 	{M_GET, "/sw.js", page_sw, BODY_NONE, R_PUBLIC, NULL},
 	{M_GET, "/offline.json", page_offline_list, BODY_NONE, R_RECORDS, NULL},
 	{M_GET, "/offline", page_offline, BODY_NONE, 0, NULL},
+	/* the clinician's editing page of a patient's programme (page_programme.c) */
+	{M_GET, "/clinic/patients/{}/programme", page_programme, BODY_NONE,
+	 R_CLINICIAN | R_ARG_PATIENT, p_saved},
+	{M_POST, "/clinic/patients/{}/programme", page_programme_post, BODY_FORM,
+	 R_CSRF | R_CLINICIAN | R_ARG_PATIENT, NULL},
 	/* accounts (page_auth.c) */
 	{M_GET, "/login", page_login, BODY_NONE, R_PUBLIC, p_login},
 	{M_POST, "/login", page_login_post, BODY_FORM, R_CSRF | R_PUBLIC, NULL},

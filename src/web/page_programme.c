@@ -200,9 +200,9 @@ static void render(struct web *w, struct req *r, const struct pst_app_programme 
 	const char *name = r->auth.patient.name[0] ? r->auth.patient.name : r->auth.patient.email;
 	char title[300];
 	snprintf(title, sizeof title, "Programme: %s", name);
-	struct pst_buf *b = page_begin(w, r, title, "/patients");
+	struct pst_buf *b = page_begin(w, r, title, "/clinic");
 	pst_html_printf(b, "<h1>Programme <span class=\"sub\">%s</span></h1>", name);
-	pst_html_printf(b, "<p><a href=\"/patients/%lld\">Back to %s</a></p>",
+	pst_html_printf(b, "<p><a href=\"/clinic/patients/%lld\">Back to %s</a></p>",
 			(long long)r->auth.patient.id, name);
 	if (ap->status != PST_APP_PROG_OK) {
 		/* Red flags win: no form at all. */

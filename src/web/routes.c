@@ -9,6 +9,7 @@
 
 #include "core/catalog.h"
 #include "core/vocab.h"
+#include "render/chart.h"
 #include "render/document.h"
 #include "internal.h"
 
@@ -41,6 +42,14 @@ static const struct param p_done[] = {{"id", PT_INT, 1, 9007199254740991L, NULL}
 static const struct param p_saved[] = {{"saved", PT_INT, 0, 1, NULL}, {NULL, 0, 0, 0, NULL}};
 static const struct param p_profile[] = {{"saved", PT_INT, 0, 1, NULL}, {NULL, 0, 0, 0, NULL}};
 
+/* The clinician's view of a patient (clinic.c): the history's range; a chart's kind. */
+static const struct param p_since[] = {{"since", PT_DATE, 0, 0, NULL}, {NULL, 0, 0, 0, NULL}};
+static const struct pst_vocab chart_kind_vocab = {"kind", pst_chart_names, PST_CHART_ALL};
+static const struct param p_clinic_chart[] = {{"kind", PT_WORD, 0, 0, &chart_kind_vocab},
+					      {"size", PT_WORD, 0, 0, &web_chart_size_vocab},
+					      {"since", PT_DATE, 0, 0, NULL},
+					      {NULL, 0, 0, 0, NULL}};
+
 static const struct param p_login[] = {{"next", PT_TEXT, 0, 1024, NULL}, {NULL, 0, 0, 0, NULL}};
 static const struct param p_audit[] = {{"since", PT_DATE, 0, 0, NULL}, {NULL, 0, 0, 0, NULL}};
 
@@ -66,6 +75,13 @@ const struct route web_routes[] = {
 	{M_POST, "/api/v1/login", api_login, BODY_JSON, R_API | R_PUBLIC, NULL},
 	{M_POST, "/api/v1/logout", api_logout, BODY_NONE, R_API | R_PUBLIC, NULL},
 	{M_GET, "/api/v1/session", api_whoami, BODY_NONE, R_API, NULL},
+	/* a clinician's patients (clinic.c): R_ARG_PATIENT, only their own (404 otherwise) */
+	{M_GET, "/api/v1/patients", api_patients, BODY_NONE, R_API | R_CLINICIAN, NULL},
+	{M_POST, "/api/v1/patients", api_patients_post, BODY_JSON, R_API | R_CLINICIAN, NULL},
+	{M_GET, "/api/v1/patients/{}/history", api_patient_history, BODY_NONE,
+	 R_API | R_CLINICIAN | R_ARG_PATIENT, p_history},
+	{M_POST, "/api/v1/patients/{}/invitation", api_patient_invite, BODY_NONE,
+	 R_API | R_CLINICIAN | R_ARG_PATIENT, NULL},
 	/* a clinician's patient's programme (page_programme.c; docs/clinic.md) */
 	{M_GET, "/api/v1/patients/{}/programme", api_programme_get, BODY_NONE,
 	 R_API | R_CLINICIAN | R_ARG_PATIENT, NULL},
@@ -115,6 +131,18 @@ const struct route web_routes[] = {
 	{M_GET, "/sw.js", page_sw, BODY_NONE, R_PUBLIC, NULL},
 	{M_GET, "/offline.json", page_offline_list, BODY_NONE, R_RECORDS, NULL},
 	{M_GET, "/offline", page_offline, BODY_NONE, 0, NULL},
+	/* the clinician's pages (clinic.c) */
+	{M_GET, "/clinic", page_clinic, BODY_NONE, R_CLINICIAN, NULL},
+	{M_POST, "/clinic/patients", page_clinic_add, BODY_FORM, R_CSRF | R_CLINICIAN, NULL},
+	{M_GET, "/clinic/patients/{}", page_clinic_patient, BODY_NONE, R_CLINICIAN | R_ARG_PATIENT, p_since},
+	{M_POST, "/clinic/patients/{}/invitation", page_clinic_invite, BODY_FORM,
+	 R_CSRF | R_CLINICIAN | R_ARG_PATIENT, NULL},
+	{M_GET, "/clinic/patients/{}/chart", page_clinic_chart, BODY_NONE, R_CLINICIAN | R_ARG_PATIENT,
+	 p_clinic_chart},
+	{M_GET, "/clinic/patients/{}/handout.pdf", page_clinic_handout, BODY_NONE,
+	 R_CLINICIAN | R_ARG_PATIENT, p_handout},
+	{M_GET, "/clinic/patients/{}/report.pdf", page_clinic_report, BODY_NONE,
+	 R_CLINICIAN | R_ARG_PATIENT, p_report},
 	/* the clinician's editing page of a patient's programme (page_programme.c) */
 	{M_GET, "/clinic/patients/{}/programme", page_programme, BODY_NONE,
 	 R_CLINICIAN | R_ARG_PATIENT, p_saved},

@@ -584,14 +584,14 @@ if "--tls-cert" in helptext:
     check("TLS: the session cookie is __Host-pst_session", s == 200 and sc and sc[0].startswith("__Host-pst_session="), (s, h["set-cookie-all"]))
     check("TLS: Secure, HttpOnly, SameSite=Strict, Path=/, no Domain",
           {"secure", "httponly", "samesite=strict", "path=/"} <= set(attrs) and not any(a.startswith("domain") for a in attrs), sc)
-    s, h, d = c.req("GET", "/api/v1/profile")
-    check("TLS: the session works", s == 200, s)
+    s, h, d = c.req("GET", "/api/v1/session")
+    check("TLS: the session works", s == 200 and (jbody(d) or {}).get("account", {}).get("email") == EMAIL["p2"], (s, d))
     s, h, d = Client(port, tls=True).req("GET", "/login")
     csrf = [x for x in h["set-cookie-all"] if x.startswith("pst_csrf=")]
     check("TLS: the CSRF cookie is Secure too", csrf and "secure" in csrf[0].lower(), h["set-cookie-all"])
     bare = Client(port, tls=True)
     bare.cookies["pst_session"] = c.cookies.get("__Host-pst_session", "")
-    check("TLS: the cookie without its prefix is no session", bare.req("GET", "/api/v1/profile")[0] == 401)
+    check("TLS: the cookie without its prefix is no session", bare.req("GET", "/api/v1/session")[0] == 401)
     stop_all()
 else:
     print("note: serve has no --tls-cert yet: the TLS cookie checks wait for it")

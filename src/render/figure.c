@@ -1529,30 +1529,40 @@ static void put_segment(struct pst_buf *out, const struct fig_frame *fr, size_t 
 		pst_buf_printf(out, "<path id=\"g%zu-%d\" d=\"", seg, slot);
 		put_d(out, &base->g[slot]);
 		pst_buf_puts(out, "\"");
-		/* the key values; a key between two equal ones adds nothing */
-		bool moves = false;
-		for (size_t k = 1; k < nk; k++)
-			moves |= !same_geo(&fr[keys[k].f].g[slot], &fr[keys[0].f].g[slot]);
-		if (!moves) {
-			pst_buf_puts(out, "/>");
-			continue;
-		}
+		/* the key values: where the segment's last frame moves on toward a frame that has
+		 * no such shape (an eye that turns away), it stays; a key between two equal ones
+		 * adds nothing */
+		const struct geo **gk = calloc(nk, sizeof(*gk));
 		bool *keep = calloc(nk, sizeof(*keep));
-		if (!keep) {
+		if (!gk || !keep) {
+			free(gk);
+			free(keep);
 			out->failed = true;
 			return;
 		}
+		for (size_t k = 0; k < nk; k++) {
+			gk[k] = &fr[keys[k].f].g[slot];
+			if (gk[k]->kind != base->g[slot].kind || gk[k]->np != base->g[slot].np)
+				gk[k] = k ? gk[k - 1] : &base->g[slot];
+		}
+		bool moves = false;
+		for (size_t k = 1; k < nk; k++)
+			moves |= !same_geo(gk[k], gk[0]);
+		if (!moves) {
+			pst_buf_puts(out, "/>");
+			free(gk);
+			free(keep);
+			continue;
+		}
 		for (size_t k = 0; k < nk; k++)
-			keep[k] = k == 0 || k + 1 == nk ||
-				  !same_geo(&fr[keys[k].f].g[slot], &fr[keys[k - 1].f].g[slot]) ||
-				  !same_geo(&fr[keys[k].f].g[slot], &fr[keys[k + 1].f].g[slot]);
+			keep[k] = k == 0 || k + 1 == nk || !same_geo(gk[k], gk[k - 1]) || !same_geo(gk[k], gk[k + 1]);
 		pst_buf_puts(out, "><animate attributeName=\"d\" values=\"");
 		bool sep = false;
 		for (size_t k = 0; k < nk; k++)
 			if (keep[k]) {
 				if (sep)
 					pst_buf_puts(out, ";");
-				put_d(out, &fr[keys[k].f].g[slot]);
+				put_d(out, gk[k]);
 				sep = true;
 			}
 		pst_buf_puts(out, "\" keyTimes=\"");
@@ -1564,6 +1574,7 @@ static void put_segment(struct pst_buf *out, const struct fig_frame *fr, size_t 
 				put_key_time(out, keys[k].t, total);
 				sep = true;
 			}
+		free(gk);
 		pst_buf_printf(out, "\" dur=\"%.2fs\" repeatCount=\"indefinite\"/></path>", total);
 		free(keep);
 	}

@@ -468,6 +468,59 @@ static size_t check_key_times(const char *p)
 	return n;
 }
 
+/* The shape of a path's data: its commands, and how many numbers each has. */
+static void path_shape(const char *d, const char *end, char *out, size_t size)
+{
+	size_t n = 0;
+	bool in_num = false;
+	for (const char *c = d; c < end && n + 2 < size; c++) {
+		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z')) {
+			out[n++] = *c;
+			in_num = false;
+		} else if ((*c >= '0' && *c <= '9') || *c == '-' || *c == '.') {
+			if (!in_num || *c == '-')
+				out[n++] = '#';
+			in_num = true;
+		} else {
+			in_num = false;
+		}
+	}
+	out[n] = '\0';
+}
+
+/* Every value of every animated path has the shape of the path's own data: SVG can only
+ * move between paths of one shape (a value of another shape would make it jump). */
+static void check_path_values(const char *svg)
+{
+	for (const char *p = svg; (p = strstr(p, "<path id=\"")); p++) {
+		const char *d = strstr(p, " d=\"");
+		assert_non_null(d);
+		d += 4;
+		const char *dend = strchr(d, '"');
+		char want[256], got[256];
+		path_shape(d, dend, want, sizeof want);
+		assert_true(strlen(want) > 2);
+		const char *close = strchr(p, '>');
+		if (close[-1] == '/')
+			continue;
+		const char *v = strstr(close, "values=\"");
+		assert_non_null(v);
+		v += 8;
+		const char *vend = strchr(v, '"');
+		while (v < vend) {
+			const char *semi = memchr(v, ';', (size_t)(vend - v));
+			const char *e = semi ? semi : vend;
+			path_shape(v, e, got, sizeof got);
+			if (strcmp(got, want) != 0) {
+				print_error("a value %.*s of the path %.*s has another shape\n", (int)(e - v), v,
+					    (int)(dend - d), d);
+				fail();
+			}
+			v = e + 1;
+		}
+	}
+}
+
 static void test_animation(void **state)
 {
 	(void)state;
@@ -508,6 +561,7 @@ static void test_animation(void **state)
 			assert_int_equal(count(a.s, dur), anims);
 			for (const char *p = a.s; (p = strstr(p, "<animate ")); p += 9)
 				check_key_times(p);
+			check_path_values(a.s);
 			/* ids are unique: the layers do not borrow each other's clips, and every
 			 * reference has its path */
 			for (const char *p = a.s; (p = strstr(p, " id=\"")); p += 5) {

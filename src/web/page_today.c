@@ -79,7 +79,11 @@ static void routine_list(struct pst_buf *b, const struct pst_plan_item *items, s
 		pst_html_printf(b, "<li><a href=\"/exercises/%s\">%s</a> <span class=\"dose\">",
 				items[i].ex->id, items[i].ex->name);
 		page_dose(b, &items[i].dose);
-		pst_html_raw(b, "</span></li>");
+		pst_html_raw(b, "</span>");
+		if (items[i].note) /* the clinician's words about this one */
+			pst_html_printf(b, "<br><span class=\"clinician-note\">From your clinician: %s</span>",
+					items[i].note);
+		pst_html_raw(b, "</li>");
 	}
 	pst_html_raw(b, "</ol>");
 }
@@ -114,6 +118,8 @@ static void optional_extras(struct pst_buf *b, const struct pst_plan *plan)
  * and variety (no source). */
 static int excluded_group(const struct pst_plan_excluded *x)
 {
+	if (strcmp(x->rule, "not-in-programme") == 0)
+		return 3;
 	if (x->by_rule && x->by_rule->choice)
 		return 1;
 	return x->sources ? 0 : 2;
@@ -131,6 +137,10 @@ static void plan_reasons(struct pst_buf *b, const struct pst_plan *plan)
 	for (size_t i = 0; i < plan->nitems; i++) {
 		const struct pst_plan_item *it = &plan->items[i];
 		pst_html_printf(b, "<li><strong>%s</strong>: %s", it->ex->name, it->why);
+		if (it->override_reason)
+			pst_html_printf(b, "<br><span class=\"caution\">A safety rule (%s) leaves it out; "
+					   "your clinician's reason: %s</span>",
+					it->override_rule ? it->override_rule : "", it->override_reason);
 		if (it->progression)
 			pst_html_printf(b, "<br><span class=\"progress\">Changed: %s</span>",
 					it->progression->reason);
@@ -151,8 +161,9 @@ static void plan_reasons(struct pst_buf *b, const struct pst_plan *plan)
 	pst_html_printf(b, "<details class=\"plan-why\"><summary>Left out, and why (%zu)</summary>",
 			plan->nexcluded);
 	static const char *const heads[] = {"For your safety", "What you asked for, and what you have",
-					    "For your time, and for variety"};
-	for (int group = 0; group < 3; group++) {
+					    "For your time, and for variety",
+					    "Not in your clinician's programme"};
+	for (int group = 0; group < 4; group++) {
 		bool any = false;
 		for (size_t i = 0; i < plan->nexcluded; i++) {
 			const struct pst_plan_excluded *x = &plan->excluded[i];
@@ -232,6 +243,14 @@ static void render_today(struct web *w, struct req *r, const struct pst_plan *pl
 								     : "");
 	}
 	warnings(b, plan);
+	if (plan->assigned) {
+		pst_html_raw(b, "<section class=\"card clinician\" aria-labelledby=\"cl-h\"><h2 id=\"cl-h\">"
+				"From your clinician</h2>");
+		if (plan->programme_note)
+			pst_html_printf(b, "<p class=\"clinician-note\">%s</p>", plan->programme_note);
+		pst_html_raw(b, "<p>Your clinician chose the exercises and doses of this programme "
+				"for you; the safety questions still come first.</p></section>");
+	}
 	if (session) {
 		struct pst_buf t;
 		pst_buf_init(&t, 1024);
@@ -454,6 +473,8 @@ static void player_step(struct pst_buf *b, const struct pst_plan_item *it, size_
 	page_dose(b, d);
 	if (it->progression)
 		pst_html_printf(b, "</p><p class=\"progress\">Changed: %s", it->progression->reason);
+	if (it->note)
+		pst_html_printf(b, "</p><p class=\"clinician-note\">From your clinician: %s", it->note);
 	/* Lazy, all of them: the player shows one exercise at a time, and the pictures of
 	 * the others are fetched only when they come into view. */
 	pst_html_raw(b, "</p><div class=\"poses\" data-moving>");

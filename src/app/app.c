@@ -159,6 +159,24 @@ int pst_app_plan(struct pst_store *s, const struct pst_catalog *c, const struct 
 	struct pst_progression *prog = NULL;
 	struct pst_record_set rs;
 	*out = NULL;
+	/* Without an assigned programme (the usual case) the progression is replayed a part
+	 * at a time, so the plan of a store of any size fits in the export's memory bound
+	 * (docs/export.md). An assigned programme's replay still reads every record. */
+	bool assigned = true;
+	if (s->ops->programme_get) {
+		struct pst_saved_programme sp = {0};
+		int e = s->ops->programme_get(s, &sp, &assigned);
+		free(sp.json);
+		if (e)
+			return e;
+	}
+	if (!assigned) {
+		int e = pst_app_progression(s, c, p, &prog);
+		if (!e)
+			e = pst_plan_build(c, t, p, screen, prog, out);
+		pst_progression_free(prog);
+		return e;
+	}
 	int err = s->ops->read_all(s, INT64_MIN, 0, &rs);
 	if (err)
 		return err;

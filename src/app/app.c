@@ -310,6 +310,7 @@ int pst_app_session_outcome(struct pst_store *s, const struct pst_catalog *c, in
 	int err = s->ops->read_all(s, INT64_MIN, 0, &rs);
 	if (err)
 		return err;
+	struct pst_programme *pg = NULL;
 	struct pst_progression *before = NULL, *after = NULL;
 	struct pst_session_log *others = NULL;
 	const struct pst_session_log *log = NULL;
@@ -353,8 +354,49 @@ int pst_app_session_outcome(struct pst_store *s, const struct pst_catalog *c, in
 	    (err = pst_progression_build(c, &p, rs.checkins, rs.ncheckins, rs.sessions, rs.nsessions,
 					 &after)))
 		goto out;
+	/* With an assigned programme, its exercises progress from the assigned doses. */
+	struct pst_programme_dose *pb = NULL, *pa = NULL;
+	if (rs.has_programme) {
+		struct pst_programme_error pe;
+		err = pst_programme_parse(c, rs.programme.json, strlen(rs.programme.json), true, &pg, &pe);
+		if (err == PST_EINVAL)
+			err = PST_OK;
+		if (err)
+			goto out;
+	}
+	if (pg) {
+		struct pst_programme_records rb = {rs.checkins, rs.ncheckins, others, nothers},
+					     ra = {rs.checkins, rs.ncheckins, rs.sessions, rs.nsessions};
+		pb = pst_arena_alloc(out->arena, (pg->nitems + 1) * sizeof *pb);
+		pa = pst_arena_alloc(out->arena, (pg->nitems + 1) * sizeof *pa);
+		err = !pb || !pa ? PST_ENOMEM
+				 : pst_programme_doses(pg, c, &p, NULL, &rb, out->arena, pb);
+		if (!err)
+			err = pst_programme_doses(pg, c, &p, NULL, &ra, out->arena, pa);
+		if (err)
+			goto out;
+	}
 	err = PST_ENOMEM;
 	for (size_t i = 0; i < log->nex; i++) {
+		size_t in = pg ? pg->nitems : 0;
+		for (size_t j = 0; pg && j < pg->nitems; j++)
+			if (strcmp(pg->items[j].ex->id, log->ex[i].id) == 0)
+				in = j;
+		if (pg && in < pg->nitems) {
+			const struct pst_prog_change *ca = pa[in].change, *cb = pb[in].change;
+			bool changed = ca && (!cb || ca->seq != cb->seq || ca->day != cb->day ||
+					      pa[in].dose.reps.lo != pb[in].dose.reps.lo ||
+					      pa[in].dose.sets.lo != pb[in].dose.sets.lo ||
+					      pa[in].dose.hold_s.lo != pb[in].dose.hold_s.lo ||
+					      pa[in].dose.breaths.lo != pb[in].dose.breaths.lo ||
+					      pa[in].ex != pb[in].ex);
+			if (changed && ca->reason)
+				out->changes[out->nchanges++] =
+					(struct pst_app_change){pg->items[in].ex, ca->reason};
+			else
+				out->same[out->nsame++] = pg->items[in].ex;
+			continue;
+		}
 		const struct pst_prog_entry *a = pst_progression_find(after, log->ex[i].id);
 		const struct pst_prog_entry *b = pst_progression_find(before, log->ex[i].id);
 		const struct pst_exercise *e = pst_catalog_find(c, log->ex[i].id);
@@ -377,6 +419,7 @@ int pst_app_session_outcome(struct pst_store *s, const struct pst_catalog *c, in
 				"count as one.";
 	err = PST_OK;
 out:
+	pst_programme_free(pg);
 	free(others);
 	pst_progression_free(before);
 	pst_progression_free(after);

@@ -362,8 +362,8 @@ int pst_programme_check(struct pst_programme *pg, const struct pst_profile *p,
 			it->reason_by = it->reason_at = 0;
 		} else if (!it->reason || chars(it->reason) < PST_PROGRAMME_REASON_MIN) {
 			return fail(err, field,
-				    "%s is left out for this patient (%s: %s) It can be assigned only "
-				    "with a written reason of at least %d characters",
+				    "%s is left out for this patient (%s): %s Assigning it needs a "
+				    "written reason of at least %d characters",
 				    it->ex->name, id, why, PST_PROGRAMME_REASON_MIN);
 		} else {
 			bool kept = old && old->reason && old->rule && strcmp(old->rule, id) == 0 &&
@@ -584,6 +584,21 @@ out:
 	free(ex);
 	free(since);
 	free(done);
+	return err;
+}
+
+int pst_programme_doses(const struct pst_programme *pg, const struct pst_catalog *c,
+			const struct pst_profile *p, const struct pst_screen_result *screen,
+			const struct pst_programme_records *rec, struct pst_arena *a,
+			struct pst_programme_dose *out)
+{
+	struct state *st = calloc(pg->nitems ? pg->nitems : 1, sizeof *st);
+	if (!st)
+		return PST_ENOMEM;
+	int err = progress(pg, c, p, screen, rec, a, st);
+	for (size_t i = 0; !err && i < pg->nitems; i++)
+		out[i] = (struct pst_programme_dose){st[i].ex, st[i].dose, st[i].change};
+	free(st);
 	return err;
 }
 

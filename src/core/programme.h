@@ -115,6 +115,19 @@ struct pst_programme_records {
 	size_t nsessions;
 };
 
+/* Where each exercise of pg stands after the sessions of rec (as pst_programme_apply
+ * gives it): what to do (an easier variant after a step down), its dose, and the latest
+ * change (NULL: none; copied into a). out has room for pg->nitems. PST_OK or PST_ENOMEM. */
+struct pst_programme_dose {
+	const struct pst_exercise *ex;
+	struct pst_dose dose;
+	const struct pst_prog_change *change;
+};
+int pst_programme_doses(const struct pst_programme *pg, const struct pst_catalog *c,
+			const struct pst_profile *p, const struct pst_screen_result *screen,
+			const struct pst_programme_records *rec, struct pst_arena *a,
+			struct pst_programme_dose *out);
+
 /*
  * Makes plan (the planner's plan for p and screen, pst_plan_build) the assigned
  * programme's: its exercises in its order, with the clinician's notes (plan->assigned,

@@ -46,6 +46,7 @@
 #ifndef PST_STORE_H
 #define PST_STORE_H
 
+#include "core/attention.h"
 #include "core/tracking.h"
 
 struct pst_db;
@@ -90,6 +91,19 @@ struct pst_record_set {
 };
 
 void pst_record_set_free(struct pst_record_set *rs);
+
+/* The dashboard's summaries (pst_db_ops.summaries). */
+struct pst_summary_key {
+	int64_t person;
+	size_t i;
+};
+struct pst_summary_set {
+	struct pst_arena *arena; /* owns v and every string in it */
+	struct pst_patient_summary *v;
+	size_t n;
+	struct pst_summary_key *by_person; /* v's people, sorted (the backends' lookup) */
+};
+void pst_summary_set_free(struct pst_summary_set *set);
 
 /* read_all flags. Free text (notes, activities, exercise ids) comes out neutralised
  * (core/utf8.h: every invalid byte or control character is U+FFFD), so nothing stored
@@ -278,6 +292,19 @@ struct pst_db_ops {
 	 * gets the stored one. */
 	int (*secret)(struct pst_db *db, const char *name, const unsigned char *fresh, size_t len,
 		      unsigned char *out);
+	/* The dashboard's summary (core/attention.h) of each of the n people given, as of
+	 * the local day today: the one db op that reads records, and only what a dashboard
+	 * shows, for a caller that has checked the people are its own (a clinician's
+	 * patients). In a few queries whatever n (each patient a few index seeks), in one
+	 * read transaction. out->v has one summary per id, in the order given; an id of no
+	 * person gets an empty summary (its person set, nothing else). Free out with
+	 * pst_summary_set_free, also after an error. */
+	int (*summaries)(struct pst_db *db, const int64_t *people, size_t n, int64_t today,
+			 struct pst_summary_set *out);
+	/* The sum of the versions (data_version) of the n people given: each write to a
+	 * person's records adds one to theirs, so the same sum twice means none of their
+	 * records changed in between (a dashboard's cache key). One indexed read. */
+	int (*people_version)(struct pst_db *db, const int64_t *people, size_t n, int64_t *sum);
 	/* --- accounts (issue 14). Emails are compared and stored lower-cased
 	 * (pst_email_normalize); every op below that takes one normalizes it first. --- */
 	/* Adds an account (a->id, person, disabled, has_password, created_epoch are

@@ -763,9 +763,11 @@ static const struct {
 	double text;
 } chart_sizes[] = {{340, 11}, {576, 12.5}};
 
-static void history_chart(struct pst_buf *b, enum pst_chart_kind k, const struct pst_history *h,
-			  const struct pst_record_set *rs, int64_t since, const char *caption)
+void page_history_chart(struct pst_buf *b, int kind, const struct pst_history *h,
+			const struct pst_record_set *rs, int64_t since, const char *caption,
+			const char *base)
 {
+	enum pst_chart_kind k = (enum pst_chart_kind)kind;
 	char q[40] = "";
 	if (since != PST_HISTORY_ALL) {
 		char d[16];
@@ -781,13 +783,48 @@ static void history_chart(struct pst_buf *b, enum pst_chart_kind k, const struct
 	src.text_px = chart_sizes[CHART_WIDE].text;
 	hw = pst_chart_px_height(k, &src, chart_sizes[CHART_WIDE].w);
 	const char *name = pst_chart_names[k];
+	/* The person's own charts: /chart/NAME.svg?size=...; a clinician's view of a
+	 * patient's: BASE?kind=NAME&size=... */
+	char url[160];
+	if (base)
+		snprintf(url, sizeof url, "%s?kind=%s&", base, name);
+	else
+		snprintf(url, sizeof url, "/chart/%s.svg?", name);
 	pst_html_printf(b, "<figure class=\"chart\"><picture><source media=\"(max-width: 32rem)\" "
-			   "srcset=\"/chart/%s.svg?size=narrow%s\" width=\"%d\" height=\"%d\">"
-			   "<img src=\"/chart/%s.svg?size=wide%s\" width=\"%d\" height=\"%d\" alt=\"%s\">"
+			   "srcset=\"%ssize=narrow%s\" width=\"%d\" height=\"%d\">"
+			   "<img src=\"%ssize=wide%s\" width=\"%d\" height=\"%d\" alt=\"%s\">"
 			   "</picture><figcaption>%s</figcaption></figure>",
-			name, q, chart_sizes[CHART_NARROW].w, hn, name, q, chart_sizes[CHART_WIDE].w, hw,
+			url, q, chart_sizes[CHART_NARROW].w, hn, url, q, chart_sizes[CHART_WIDE].w, hw,
 			sum.s ? sum.s : "", caption);
 	pst_buf_free(&sum);
+}
+
+static void history_chart(struct pst_buf *b, enum pst_chart_kind k, const struct pst_history *h,
+			  const struct pst_record_set *rs, int64_t since, const char *caption)
+{
+	page_history_chart(b, (int)k, h, rs, since, caption, NULL);
+}
+
+void page_chart_reply(struct web *w, struct req *r, int kind, const struct web_arg *since_arg,
+		      const struct web_arg *size_arg)
+{
+	enum chart_size size = size_arg->set ? (enum chart_size)size_arg->word : CHART_WIDE;
+	struct pst_app_report rep;
+	if (!read_report(w, r, since_arg, false, &rep))
+		return;
+	struct pst_chart_src src = {.h = rep.h, .sessions = rep.sessions, .nsessions = rep.nsessions,
+				    .text_px = chart_sizes[size].text};
+	int cw = chart_sizes[size].w, ch = pst_chart_px_height((enum pst_chart_kind)kind, &src, cw);
+	pst_buf_free(&r->reply.body);
+	pst_buf_init(&r->reply.body, PST_FIG_MAX_BYTES);
+	int err = pst_chart_render((enum pst_chart_kind)kind, &src, PST_FIG_SVG, cw, ch, &r->reply.body);
+	pst_app_report_free(&rep);
+	if (err) {
+		page_error(r, 500, "No chart", "The chart could not be drawn.");
+		return;
+	}
+	r->reply.status = 200;
+	r->reply.ctype = "image/svg+xml";
 }
 
 /* GET /chart/KIND.svg?size=narrow|wide&since=DAY: one of the history's charts. */
@@ -804,23 +841,7 @@ void page_chart(struct web *w, struct req *r)
 		page_error(r, 404, "Not found", "No such chart.");
 		return;
 	}
-	enum chart_size size = r->q[1].set ? (enum chart_size)r->q[1].word : CHART_WIDE;
-	struct pst_app_report rep;
-	if (!read_report(w, r, &r->q[0], false, &rep))
-		return;
-	struct pst_chart_src src = {.h = rep.h, .sessions = rep.sessions, .nsessions = rep.nsessions,
-				    .text_px = chart_sizes[size].text};
-	int cw = chart_sizes[size].w, ch = pst_chart_px_height((enum pst_chart_kind)kind, &src, cw);
-	pst_buf_free(&r->reply.body);
-	pst_buf_init(&r->reply.body, PST_FIG_MAX_BYTES);
-	int err = pst_chart_render((enum pst_chart_kind)kind, &src, PST_FIG_SVG, cw, ch, &r->reply.body);
-	pst_app_report_free(&rep);
-	if (err) {
-		page_error(r, 500, "No chart", "The chart could not be drawn.");
-		return;
-	}
-	r->reply.status = 200;
-	r->reply.ctype = "image/svg+xml";
+	page_chart_reply(w, r, kind, &r->q[0], &r->q[1]);
 }
 
 /* The functional scale (PSFS, CLINICAL §8): each activity with its change, a form to

@@ -111,6 +111,21 @@ r = run(new, "handout", "--out", os.path.join(tmp, "h.pdf"))
 check("handout with a programme", r.returncode == 0 and os.path.getsize(os.path.join(tmp, "h.pdf")) > 1000,
       r.stderr)
 
+# Progression continues from the assigned dose: two easy sessions after it was set raise
+# the assigned 12 repetitions one step (the catalogue's 10-15 climbs one at a time), and
+# the end of the second session says so.
+for day in ("2026-11-19T10:00:00+00:00", "2026-11-21T10:00:00+00:00"):
+    log = {"at": day, "pain_before": 2, "pain_after": 2,
+           "exercises": [{"id": "shoulder-blade-squeezes", "feedback": "easy", "pain": 1}]}
+    r = run(new, "session", "log", "-", stdin=json.dumps(log))
+    check("session logged on %s" % day[:10], r.returncode == 0, r.stderr)
+check("the session's outcome tells the step from the assigned dose", "13 instead of 12" in r.stdout, r.stdout)
+j = json.loads(run(new, "plan", "--json").stdout)
+sq = [e for e in j["exercises"] if e["id"] == "shoulder-blade-squeezes"][0]
+check("progression from the assigned dose: 13", sq["dose"].get("reps") == 13, sq["dose"])
+check("... with the change's words", "13 instead of 12" in (sq.get("progression") or {}).get("reason", ""),
+      sq.get("progression"))
+
 # At 24 weeks lying on the back is left out: the twist keeps its place only because the
 # clinician's reason overrides that very rule; without a reason it is dropped, with a
 # warning.

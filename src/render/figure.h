@@ -61,7 +61,8 @@ void pst_figure_draw(cairo_t *cr, const struct pst_scene *sc, int which, int w, 
 /*
  * Renders pst_figure_draw(sc, which, w, h, labels) as SVG or PNG and appends the bytes
  * to out (initialised by the caller, with a cap of at least PST_FIG_MAX_BYTES for big
- * PNGs). Returns PST_OK, PST_EINVAL (a size outside PST_FIG_MIN_PX..PST_FIG_MAX_PX, no
+ * PNGs). One pose without labels as SVG is written as a movement's frame is (the body as
+ * a few paths, see pst_figure_animate): the same picture in fewer bytes. Returns PST_OK, PST_EINVAL (a size outside PST_FIG_MIN_PX..PST_FIG_MAX_PX, no
  * such pose) or PST_ENOMEM (cairo failed, or out hit its cap). The same input gives the
  * same bytes.
  */

@@ -68,6 +68,34 @@ static int64_t wall_now(void)
 	return (int64_t)time(NULL);
 }
 
+/* The last address of X-Forwarded-For, which the proxy in front (docs/nginx.conf:
+ * $proxy_add_x_forwarded_for) appends itself; false when it is not a plain address. */
+static bool forwarded_for(struct req *r, char *out, size_t size)
+{
+	const char *xff = web_header(r, "X-Forwarded-For");
+	if (!xff)
+		return false;
+	const char *last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	while (*last == ' ' || *last == '\t')
+		last++;
+	char a[64];
+	size_t n = strcspn(last, " \t");
+	if (n == 0 || n >= sizeof a || last[n + strspn(last + n, " \t")] != '\0')
+		return false;
+	memcpy(a, last, n);
+	a[n] = '\0';
+	struct in_addr a4;
+	struct in6_addr a6;
+	if (inet_pton(AF_INET, a, &a4) != 1 && inet_pton(AF_INET6, a, &a6) != 1)
+		return false;
+	snprintf(out, size, "%s", a);
+	return true;
+}
+
+/* Where the request comes from: the connection's peer; behind a proxy on this machine (a
+ * loopback peer that sends X-Forwarded-For), the client the proxy names. The per-address
+ * login limit and the audit log use it. */
 static void client_address(struct req *r, char *out, size_t size)
 {
 	snprintf(out, size, "unknown");
@@ -86,6 +114,8 @@ static void client_address(struct req *r, char *out, size_t size)
 		else
 			inet_ntop(AF_INET6, a6, out, (socklen_t)size);
 	}
+	if (pst_web_is_loopback(out))
+		forwarded_for(r, out, size);
 }
 
 static const char *cookie_name(const struct web *w)
@@ -398,6 +428,10 @@ void web_auth_audit(struct web *w, struct req *r)
 		web_audit(w, r, change ? "change" : "read", a->patient.person, a->patient.id);
 	else if (change && (r->route->flags & R_RECORDS) && a->acct.role == PST_ROLE_PATIENT)
 		web_audit(w, r, "change", a->acct.person, a->acct.id);
+	else if (!change && (r->route->flags & R_CLINICIAN) && a->acct.role == PST_ROLE_CLINICIAN)
+		/* The list of the clinician's patients, with what needs attention: a read of
+		 * all of them at once. */
+		web_audit(w, r, "read-list", 0, 0);
 }
 
 /* --- logging in and out -------------------------------------------------------------- */

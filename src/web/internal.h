@@ -456,6 +456,11 @@ void api_login(struct web *w, struct req *r);
 void api_logout(struct web *w, struct req *r);
 void api_whoami(struct web *w, struct req *r);
 /* page_auth.c: the login page, the invitation (set a password), the admin pages. */
+/* page_programme.c: a clinician's patient's programme (docs/clinic.md). */
+void api_programme_get(struct web *w, struct req *r);
+void api_programme_put(struct web *w, struct req *r);
+void page_programme(struct web *w, struct req *r);
+void page_programme_post(struct web *w, struct req *r);
 void page_login(struct web *w, struct req *r);
 void page_login_post(struct web *w, struct req *r);
 void page_logout_post(struct web *w, struct req *r);

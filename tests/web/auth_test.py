@@ -40,12 +40,12 @@ def cli(args, stdin=None, env=None):
                           env=env or base_env)
 
 
-def serve(extra_env=None):
+def serve(extra_env=None, args=()):
     env = dict(base_env, **(extra_env or {}))
-    p = subprocess.Popen([postura, "--db", db, "serve", "--listen", "127.0.0.1:0"],
+    p = subprocess.Popen([postura, "--db", db, "serve", "--listen", "127.0.0.1:0"] + list(args),
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
     line = p.stdout.readline()
-    m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+    m = re.search(r"https?://127\.0\.0\.1:(\d+)/", line)
     if not m:
         print("FAIL the server did not start:", line, p.stderr.read())
         sys.exit(1)
@@ -65,12 +65,18 @@ def stop_all():
 class Client:
     """A browser of sorts: keeps its cookies (the session's and the CSRF nonce's)."""
 
-    def __init__(self, port):
+    def __init__(self, port, tls=False):
         self.port = port
+        self.tls = tls
         self.cookies = {}
 
     def req(self, method, path, body=None, ctype=None, headers=None, cookies=True):
-        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        if self.tls:
+            import ssl
+            c = http.client.HTTPSConnection("127.0.0.1", self.port, timeout=30,
+                                            context=ssl._create_unverified_context())
+        else:
+            c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         h = dict(headers or {})
         if cookies and self.cookies:
             h["Cookie"] = "; ".join("%s=%s" % kv for kv in self.cookies.items())
@@ -417,6 +423,9 @@ check("audit: the patient's changes, by them, with the address",
 if any(r["patient_arg"] and r["method"] == "GET" for r in routes):
     check("audit: a clinician's reads of their patient's records, with the address",
           re.search(r"<td>read</td><td>%s</td><td>127\.0\.0\.1</td><td>%s[^<]*</td>" % (re.escape(EMAIL["ca"]), re.escape(EMAIL["p1"])), page) is not None, page[-3000:])
+    if any(r["clinician"] and not r["patient_arg"] and r["method"] == "GET" for r in routes):
+        check("audit: a clinician's view of their list of patients",
+              re.search(r"<td>read-list</td><td>%s</td><td>127\.0\.0\.1</td>" % re.escape(EMAIL["ca"]), page) is not None)
     check("audit: no read of another clinician's patient (only 404s)",
           re.search(r"<td>read</td><td>%s</td><td>127\.0\.0\.1</td><td>%s" % (re.escape(EMAIL["ca"]), re.escape(EMAIL["p2"])), page) is None)
 check("audit: no health data", "patient-one-note" not in page and "weeks" not in page)
@@ -549,6 +558,42 @@ s, h, d = c.login("cb")
 check("six failures from one address: every account is locked from there (429)", s == 429 and h.get("retry-after", "").isdigit(), (st, s))
 s, h, d = Client(port).form("/login", {"email": EMAIL["cb"], "password": PW["cb"]}, "/login")
 check("the login form too: 429 with Retry-After", s == 429 and h.get("retry-after", "").isdigit() and b"Too many" in d, s)
+# Behind a proxy on this machine (docs/nginx.conf), the address is the client it names.
+s, h, d = c.req("POST", "/api/v1/login", {"email": EMAIL["cb"], "password": PW["cb"]},
+                headers={"X-Forwarded-For": "198.51.100.7, 203.0.113.9"})
+check("behind a proxy: another client (X-Forwarded-For's last address) is not locked", s == 200, (s, d))
+s, h, d = c.req("POST", "/api/v1/login", {"email": EMAIL["cb"], "password": PW["cb"]},
+                headers={"X-Forwarded-For": "203.0.113.9, 127.0.0.1"})
+check("... the proxy's own entry is the one taken (127.0.0.1: locked)", s == 429, s)
 stop_all()
+procs.clear()
+
+# --- over TLS: Secure and the __Host- prefix --------------------------------------------------------
+helptext = subprocess.run([postura, "serve", "--help"], capture_output=True, text=True).stdout
+if "--tls-cert" in helptext:
+    cert, key = os.path.join(tmp, "cert.pem"), os.path.join(tmp, "key.pem")
+    ssl_ok = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                             "-subj", "/CN=127.0.0.1", "-keyout", key, "-out", cert],
+                            capture_output=True).returncode == 0
+    check("a throw-away certificate", ssl_ok)
+    port = serve(None, ["--tls-cert", cert, "--tls-key", key])
+    c = Client(port, tls=True)
+    s, h, d = c.login("p2")
+    sc = [x for x in h["set-cookie-all"] if "_session=" in x]
+    attrs = [a.strip().lower() for a in sc[0].split(";")[1:]] if sc else []
+    check("TLS: the session cookie is __Host-pst_session", s == 200 and sc and sc[0].startswith("__Host-pst_session="), (s, h["set-cookie-all"]))
+    check("TLS: Secure, HttpOnly, SameSite=Strict, Path=/, no Domain",
+          {"secure", "httponly", "samesite=strict", "path=/"} <= set(attrs) and not any(a.startswith("domain") for a in attrs), sc)
+    s, h, d = c.req("GET", "/api/v1/session")
+    check("TLS: the session works", s == 200 and (jbody(d) or {}).get("account", {}).get("email") == EMAIL["p2"], (s, d))
+    s, h, d = Client(port, tls=True).req("GET", "/login")
+    csrf = [x for x in h["set-cookie-all"] if x.startswith("pst_csrf=")]
+    check("TLS: the CSRF cookie is Secure too", csrf and "secure" in csrf[0].lower(), h["set-cookie-all"])
+    bare = Client(port, tls=True)
+    bare.cookies["pst_session"] = c.cookies.get("__Host-pst_session", "")
+    check("TLS: the cookie without its prefix is no session", bare.req("GET", "/api/v1/session")[0] == 401)
+    stop_all()
+else:
+    print("note: serve has no --tls-cert yet: the TLS cookie checks wait for it")
 
 finish()

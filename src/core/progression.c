@@ -441,7 +441,8 @@ static bool ready(struct pst_prog_builder *b)
 {
 	if (b->ready)
 		return true;
-	qsort(b->r.ck, b->r.nck, sizeof(*b->r.ck), ck_cmp);
+	if (b->r.nck)
+		qsort(b->r.ck, b->r.nck, sizeof(*b->r.ck), ck_cmp);
 	if (!find_rises(&b->r))
 		return false;
 	b->ready = true;

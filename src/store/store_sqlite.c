@@ -146,7 +146,8 @@ static void end_read(struct sq *q)
 }
 
 /* The person's version goes up with every write to their records, in the write's own
- * transaction (data_version). */
+ * transaction (data_version). Updating the person's row is free here: SQLite has one
+ * writer at a time whatever it writes (PostgreSQL appends to person_write instead). */
 static int bump(struct sq *q)
 {
 	sqlite3_stmt *st;
@@ -1288,12 +1289,15 @@ static int backup(struct pst_db *d, const char *path)
 	return err;
 }
 
-/* The person's version (bumped by every write to their records, by any connection). */
+/* The person's version (bumped by every write to their records, by any connection).
+ * The same sum as on PostgreSQL (schema.c, migration 11), though SQLite's writes, one at
+ * a time anyway, bump person.version itself and leave person_write empty. */
 static int data_version(struct pst_store *s, int64_t *v)
 {
 	struct sq *q = enter(s);
 	sqlite3_stmt *st;
-	int err = prepare(q, "SELECT version FROM person WHERE id = ?", &st);
+	int err = prepare(q, "SELECT p.version + (SELECT count(*) FROM person_write w"
+			     " WHERE w.person_id = p.id) FROM person p WHERE p.id = ?", &st);
 	if (err)
 		return err;
 	sqlite3_bind_int64(st, 1, q->person);

@@ -13,6 +13,13 @@ struct pst_web_config {
 	const char *host; /* a numeric IPv4 or IPv6 address; loopback unless allow_remote */
 	int port;         /* 0: any free port (printed) */
 	bool allow_remote;
+	/* HTTPS (serve --tls-cert FILE --tls-key FILE): the certificate (PEM, the server's
+	 * first, then its chain) and its private key (PEM). Both NULL: plain HTTP. */
+	const char *tls_cert;
+	const char *tls_key;
+	/* Served over TLS (set with tls_cert and tls_key): the session cookie gets Secure and
+	 * the __Host- prefix, and replies carry Strict-Transport-Security. */
+	bool tls;
 	/* More names the server answers to (--host), as a browser or a proxy sends them in
 	 * Host: "NAME" or "NAME:PORT". Requests naming any other host get 421. */
 	const char *const *hosts;

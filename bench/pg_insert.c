@@ -6,10 +6,12 @@
  * table and indexes postura writes check-ins to, for the same person. It prints one
  * line: "inserts N seconds S per_s R p99_ms P".
  * With "bump" each insert is a transaction that also bumps the person's version
- * (UPDATE person SET version = version + 1), as postura's writes do: what the lock on
- * the person's row costs, without postura around it.
+ * (UPDATE person SET version = version + 1), as postura's writes did before migration
+ * 11: what the lock on the person's row costs, without postura around it. With "log"
+ * each insert is a transaction that also appends the person's row to person_write, as
+ * postura's writes do now (store_pg.c bump, without its fold every 32nd write).
  *
- * usage: pg_insert CONNINFO PERSON_ID [CONNECTIONS] [SECONDS] [bump]
+ * usage: pg_insert CONNINFO PERSON_ID [CONNECTIONS] [SECONDS] [bump|log]
  */
 #include <libpq-fe.h>
 #include <pthread.h>
@@ -27,7 +29,7 @@ struct worker {
 	double deadline;
 	long long done;
 	int failed;
-	int bump;
+	int bump; /* 1: the version bump in each transaction, 2: the write log's row */
 	unsigned *hist;
 };
 
@@ -59,7 +61,10 @@ static void *run(void *arg)
 			w->failed = 1;
 		}
 		PQclear(r);
-		r = PQprepare(c, "bump", "UPDATE person SET version = version + 1 WHERE id = $1", 0, NULL);
+		r = PQprepare(c, "bump",
+			      w->bump == 2 ? "INSERT INTO person_write (person_id) VALUES ($1)"
+					   : "UPDATE person SET version = version + 1 WHERE id = $1",
+			      0, NULL);
 		if (PQresultStatus(r) != PGRES_COMMAND_OK) {
 			fprintf(stderr, "pg_insert: prepare: %s", PQerrorMessage(c));
 			w->failed = 1;
@@ -118,8 +123,9 @@ static void *run(void *arg)
 
 int main(int argc, char **argv)
 {
-	if (argc < 3 || argc > 6 || (argc == 6 && strcmp(argv[5], "bump") != 0)) {
-		fprintf(stderr, "usage: pg_insert CONNINFO PERSON_ID [CONNECTIONS] [SECONDS] [bump]\n");
+	if (argc < 3 || argc > 6 ||
+	    (argc == 6 && strcmp(argv[5], "bump") != 0 && strcmp(argv[5], "log") != 0)) {
+		fprintf(stderr, "usage: pg_insert CONNINFO PERSON_ID [CONNECTIONS] [SECONDS] [bump|log]\n");
 		return 2;
 	}
 	long long person = atoll(argv[2]);
@@ -137,7 +143,7 @@ int main(int argc, char **argv)
 		w[i].conninfo = argv[1];
 		w[i].person = person;
 		w[i].deadline = secs;
-		w[i].bump = argc == 6;
+		w[i].bump = argc < 6 ? 0 : strcmp(argv[5], "bump") == 0 ? 1 : 2;
 		w[i].hist = calloc(BUCKETS, sizeof *w[i].hist);
 		if (!w[i].hist || pthread_create(&w[i].thread, NULL, run, &w[i]) != 0) {
 			fprintf(stderr, "pg_insert: cannot start thread %d\n", i);

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <ctype.h>
+#include <pthread.h>
 #include <libpq-fe.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -47,6 +48,7 @@ static char *path_of(const char *name)
 /* The second run (store-pg): POSTURA_TEST_PG, the throw-away cluster of
  * tests/pg/with-cluster.sh; each store a schema of its own there. */
 static const char *pg_base;
+static char pg_last_target[1024]; /* the URI pg_target gave last */
 
 static const char *pg_target(const char *name)
 {
@@ -67,6 +69,7 @@ static const char *pg_target(const char *name)
 	PQclear(r);
 	PQfinish(c);
 	snprintf(uri, sizeof uri, "%s?options=-csearch_path%%3D%s", pg_base, schema);
+	snprintf(pg_last_target, sizeof pg_last_target, "%s", uri);
 	return uri;
 }
 
@@ -418,6 +421,65 @@ static void test_version(void **state)
 	pst_store_close(b);
 	pst_db_close(d1);
 	pst_db_close(d2);
+}
+
+/* Many threads of one process writing one person's records at once, each through its
+ * own connection (the server's pool): on SQLite they queue for the file's writer lock
+ * in turn (store_sqlite.c writer_lock) instead of SQLite's sleeping busy handler; on
+ * PostgreSQL none waits for another's row lock. Every write is saved, once, and the
+ * version counts them all. */
+enum { WRITERS = 12, WRITES_EACH = 25 };
+
+struct writer_arg {
+	const char *target;
+	int failed;
+	char why[600];
+};
+
+static void *write_many(void *arg)
+{
+	struct writer_arg *a = arg;
+	struct pst_store *s;
+	if (pst_store_open(a->target, PST_DB_EXISTING, PST_PERSON_DEFAULT, &s, a->why, sizeof a->why)) {
+		a->failed = 1;
+		return NULL;
+	}
+	struct pst_checkin c = {.at = {.epoch = 1795000000}, .pain = 2};
+	for (int i = 0; i < WRITES_EACH && !a->failed; i++)
+		if (s->ops->checkin_add(s, &c, NULL) != PST_OK) {
+			snprintf(a->why, sizeof a->why, "%s", s->errmsg);
+			a->failed = 1;
+		}
+	pst_store_close(s);
+	return NULL;
+}
+
+static void test_writers_at_once(void **state)
+{
+	(void)state;
+	struct pst_store *s = open_new("writers.db");
+	char target[1200];
+	snprintf(target, sizeof target, "%s", pg_base ? pg_last_target : path_of("writers.db"));
+	int64_t v0, v;
+	assert_int_equal(s->ops->data_version(s, &v0), PST_OK);
+	pthread_t t[WRITERS];
+	struct writer_arg a[WRITERS];
+	for (int i = 0; i < WRITERS; i++) {
+		a[i] = (struct writer_arg){.target = target};
+		assert_int_equal(pthread_create(&t[i], NULL, write_many, &a[i]), 0);
+	}
+	for (int i = 0; i < WRITERS; i++) {
+		pthread_join(t[i], NULL);
+		if (a[i].failed)
+			fail_msg("writer %d: %s", i, a[i].why);
+	}
+	assert_int_equal(s->ops->data_version(s, &v), PST_OK);
+	assert_int_equal(v, v0 + WRITERS * WRITES_EACH);
+	struct pst_record_set rs;
+	assert_int_equal(s->ops->read_all(s, INT64_MIN, 0, &rs), PST_OK);
+	assert_int_equal(rs.ncheckins, WRITERS * WRITES_EACH);
+	pst_record_set_free(&rs);
+	pst_store_close(s);
 }
 
 static void test_refusals(void **state)
@@ -774,6 +836,7 @@ int main(void)
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_reads_indexed),
 		cmocka_unit_test(test_version),
+		cmocka_unit_test(test_writers_at_once),
 		cmocka_unit_test(test_bad_imports_write_nothing),
 		cmocka_unit_test(test_import_regressions),
 		cmocka_unit_test(test_session_json),
@@ -794,6 +857,7 @@ int main(void)
 		cmocka_unit_test(test_minutes_timeline),
 		cmocka_unit_test(test_psfs_at_most_five),
 		cmocka_unit_test(test_version),
+		cmocka_unit_test(test_writers_at_once),
 		cmocka_unit_test(test_bad_imports_write_nothing),
 		cmocka_unit_test(test_import_regressions),
 		cmocka_unit_test(test_idempotency_keys),

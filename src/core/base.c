@@ -21,6 +21,7 @@ const char *pst_strerror(int err)
 		[PST_EREFERRAL] = "referred to a professional",
 		[PST_EUNAVAILABLE] = "the database cannot be reached",
 		[PST_EREPLAY] = "already saved (the same idempotency key)",
+		[PST_EEXISTS] = "already exists",
 	};
 	if (err < 0 || err >= PST_ERR__MAX)
 		return "unknown error";

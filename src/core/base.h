@@ -17,6 +17,7 @@ enum pst_err {
 	PST_EUNAVAILABLE, /* the database cannot be reached now (a server is down): try again later */
 	PST_EREPLAY,   /* a write whose idempotency key was already used: nothing written,
 			* the id returned is the record the first one wrote */
+	PST_EEXISTS,   /* what would be added is there already (an account's email) */
 	PST_ERR__MAX
 };
 

@@ -29,4 +29,12 @@ int pst_db_open_sqlite(const char *path, unsigned flags, struct pst_db **out, ch
 int pst_db_open_pg(const char *uri, unsigned flags, struct pst_db **out, char *errmsg,
 		   size_t size);
 
+/* The checks both backends make before an account op writes (store.c). Each returns
+ * PST_OK, or PST_EINVAL with the reason in why. */
+int pst_account_input_check(const struct pst_account *a, char email[PST_EMAIL_MAX + 1], char *why,
+			    size_t size);
+int pst_address_check(const char *address, char *why, size_t size);
+int pst_audit_check(const struct pst_audit *e, char *why, size_t size);
+int pst_throttle_key_check(const char *key, char *why, size_t size);
+
 #endif

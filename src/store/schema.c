@@ -255,7 +255,96 @@ const struct pst_migration pst_migrations[] = {
 		.sqlite = "CREATE INDEX IF NOT EXISTS psfs_activity_person ON psfs_activity(person_id, id);",
 		.pg = "CREATE INDEX IF NOT EXISTS psfs_activity_person ON psfs_activity(person_id, id);",
 	},
-	/* 11: the person's version without one row every write updates (issue 13 benchmark:
+	/* 11: accounts (issue 14, clinic mode). They belong to the database, not to a person:
+	 * a patient's account points at the person holding their records, and at their
+	 * clinician's account. Emails are stored lower-cased and unique whatever their case.
+	 * Passwords only as argon2id strings (NULL: none set yet); login sessions and
+	 * invitations only as the SHA-256 of their token (hex). The audit log holds ids, a
+	 * short action word and an address: never any health data. The login throttle counts
+	 * failures per key in the database, so every server process shares it. */
+	{
+		.what = "accounts, login sessions, invitations, the audit log and the login throttle",
+		.sqlite =
+		"CREATE TABLE IF NOT EXISTS account ("
+		"  id INTEGER PRIMARY KEY,"
+		"  email TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+		"  name TEXT NOT NULL DEFAULT '',"
+		"  role TEXT NOT NULL CHECK (role IN ('admin', 'clinician', 'patient')),"
+		"  person_id INTEGER REFERENCES person(id),"
+		"  clinician_id INTEGER REFERENCES account(id),"
+		"  password TEXT,"
+		"  disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),"
+		"  created_epoch INTEGER NOT NULL,"
+		"  CHECK ((role = 'patient') = (person_id IS NOT NULL)),"
+		"  CHECK (role = 'patient' OR clinician_id IS NULL));"
+		"CREATE INDEX IF NOT EXISTS account_clinician ON account(clinician_id);"
+		"CREATE UNIQUE INDEX IF NOT EXISTS account_person ON account(person_id);"
+		"CREATE TABLE IF NOT EXISTS auth_session ("
+		"  token_hash TEXT PRIMARY KEY CHECK (length(token_hash) = 64),"
+		"  account_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,"
+		"  created_epoch INTEGER NOT NULL,"
+		"  last_seen_epoch INTEGER NOT NULL,"
+		"  address TEXT NOT NULL DEFAULT '');"
+		"CREATE INDEX IF NOT EXISTS auth_session_account ON auth_session(account_id);"
+		"CREATE TABLE IF NOT EXISTS invitation ("
+		"  token_hash TEXT PRIMARY KEY CHECK (length(token_hash) = 64),"
+		"  account_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,"
+		"  expires_epoch INTEGER NOT NULL);"
+		"CREATE TABLE IF NOT EXISTS audit ("
+		"  id INTEGER PRIMARY KEY,"
+		"  at_epoch INTEGER NOT NULL,"
+		"  actor_id INTEGER NOT NULL DEFAULT 0,"
+		"  action TEXT NOT NULL,"
+		"  patient_id INTEGER NOT NULL DEFAULT 0,"
+		"  account_id INTEGER NOT NULL DEFAULT 0,"
+		"  address TEXT NOT NULL DEFAULT '');"
+		"CREATE INDEX IF NOT EXISTS audit_time ON audit(at_epoch, id);"
+		"CREATE TABLE IF NOT EXISTS login_throttle ("
+		"  key TEXT PRIMARY KEY,"
+		"  window_start INTEGER NOT NULL,"
+		"  failures INTEGER NOT NULL);",
+		.pg =
+		"CREATE TABLE IF NOT EXISTS account ("
+		"  id BIGSERIAL PRIMARY KEY,"
+		"  email TEXT NOT NULL,"
+		"  name TEXT NOT NULL DEFAULT '',"
+		"  role TEXT NOT NULL CHECK (role IN ('admin', 'clinician', 'patient')),"
+		"  person_id BIGINT REFERENCES person(id),"
+		"  clinician_id BIGINT REFERENCES account(id),"
+		"  password TEXT,"
+		"  disabled BOOLEAN NOT NULL DEFAULT false,"
+		"  created_epoch BIGINT NOT NULL,"
+		"  CHECK ((role = 'patient') = (person_id IS NOT NULL)),"
+		"  CHECK (role = 'patient' OR clinician_id IS NULL));"
+		"CREATE UNIQUE INDEX IF NOT EXISTS account_email ON account(lower(email));"
+		"CREATE INDEX IF NOT EXISTS account_clinician ON account(clinician_id);"
+		"CREATE UNIQUE INDEX IF NOT EXISTS account_person ON account(person_id);"
+		"CREATE TABLE IF NOT EXISTS auth_session ("
+		"  token_hash TEXT PRIMARY KEY CHECK (length(token_hash) = 64),"
+		"  account_id BIGINT NOT NULL REFERENCES account(id) ON DELETE CASCADE,"
+		"  created_epoch BIGINT NOT NULL,"
+		"  last_seen_epoch BIGINT NOT NULL,"
+		"  address TEXT NOT NULL DEFAULT '');"
+		"CREATE INDEX IF NOT EXISTS auth_session_account ON auth_session(account_id);"
+		"CREATE TABLE IF NOT EXISTS invitation ("
+		"  token_hash TEXT PRIMARY KEY CHECK (length(token_hash) = 64),"
+		"  account_id BIGINT NOT NULL REFERENCES account(id) ON DELETE CASCADE,"
+		"  expires_epoch BIGINT NOT NULL);"
+		"CREATE TABLE IF NOT EXISTS audit ("
+		"  id BIGSERIAL PRIMARY KEY,"
+		"  at_epoch BIGINT NOT NULL,"
+		"  actor_id BIGINT NOT NULL DEFAULT 0,"
+		"  action TEXT NOT NULL,"
+		"  patient_id BIGINT NOT NULL DEFAULT 0,"
+		"  account_id BIGINT NOT NULL DEFAULT 0,"
+		"  address TEXT NOT NULL DEFAULT '');"
+		"CREATE INDEX IF NOT EXISTS audit_time ON audit(at_epoch, id);"
+		"CREATE TABLE IF NOT EXISTS login_throttle ("
+		"  key TEXT PRIMARY KEY,"
+		"  window_start BIGINT NOT NULL,"
+		"  failures BIGINT NOT NULL);",
+	},
+	/* 12: the person's version without one row every write updates (issue 13 benchmark:
 	 * on PostgreSQL the bump of person.version in each write's transaction held that
 	 * row's lock until the commit, so one person's writes took turns, one WAL flush
 	 * each). A write appends a row here instead, in its own transaction, and
@@ -277,7 +366,7 @@ const struct pst_migration pst_migrations[] = {
 		"  person_id BIGINT NOT NULL REFERENCES person(id) ON DELETE CASCADE);"
 		"CREATE INDEX IF NOT EXISTS person_write_person ON person_write(person_id);",
 	},
-	/* 12: a person's history read from indexes alone (issue 13 benchmark: with many
+	/* 13: a person's history read from indexes alone (issue 13 benchmark: with many
 	 * people a person's rows lie among everyone's, so a year's history took a table
 	 * page per row). Each index holds every column the history reads, in the order it
 	 * reads them, so the rows of one person are side by side; the indexes they replace

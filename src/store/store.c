@@ -132,3 +132,165 @@ void pst_record_set_free(struct pst_record_set *rs)
 	pst_arena_free(rs->arena);
 	memset(rs, 0, sizeof(*rs));
 }
+
+/* --- accounts -------------------------------------------------------------------- */
+
+static const char *const role_names[] = {
+	[PST_ROLE_ADMIN] = "admin",
+	[PST_ROLE_CLINICIAN] = "clinician",
+	[PST_ROLE_PATIENT] = "patient",
+};
+
+const char *pst_role_name(enum pst_role role)
+{
+	return (unsigned)role < sizeof role_names / sizeof *role_names ? role_names[role] : "?";
+}
+
+bool pst_role_parse(const char *word, enum pst_role *role)
+{
+	for (size_t i = 0; word && i < sizeof role_names / sizeof *role_names; i++)
+		if (!strcmp(word, role_names[i])) {
+			*role = (enum pst_role)i;
+			return true;
+		}
+	return false;
+}
+
+bool pst_email_normalize(const char *email, char *out, size_t size, char *why, size_t why_size)
+{
+	if (!email || !*email) {
+		snprintf(why, why_size, "the email is empty");
+		return false;
+	}
+	size_t n = strlen(email);
+	if (n > PST_EMAIL_MAX) {
+		snprintf(why, why_size, "the email is %zu bytes long (at most %d)", n, PST_EMAIL_MAX);
+		return false;
+	}
+	char msg[200];
+	if (!pst_text_check(email, n, 0, msg, sizeof msg)) {
+		snprintf(why, why_size, "the email %s", msg);
+		return false;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (email[i] == ' ' || email[i] == '\t' || email[i] == ',' || email[i] == ';' ||
+		    email[i] == '<' || email[i] == '>' || email[i] == '"') {
+			snprintf(why, why_size, "the email '%s' holds '%c' at byte %zu", email,
+				 email[i], i + 1);
+			return false;
+		}
+	const char *at = strchr(email, '@');
+	if (!at || at == email || strchr(at + 1, '@') || !at[1]) {
+		snprintf(why, why_size,
+			 "'%s' is not an email address (one '@' with a name before it and a domain after it)",
+			 email);
+		return false;
+	}
+	const char *dot = strchr(at + 1, '.');
+	if (!dot || dot == at + 1 || !dot[1] || email[n - 1] == '.') {
+		snprintf(why, why_size, "'%s' is not an email address (its domain '%s' has no dot)",
+			 email, at + 1);
+		return false;
+	}
+	if (size <= n) {
+		snprintf(why, why_size, "the email is too long");
+		return false;
+	}
+	for (size_t i = 0; i <= n; i++)
+		out[i] = email[i] >= 'A' && email[i] <= 'Z' ? (char)(email[i] - 'A' + 'a') : email[i];
+	return true;
+}
+
+void pst_token_hash_hex(const unsigned char hash[PST_TOKEN_HASH_SIZE],
+			char out[2 * PST_TOKEN_HASH_SIZE + 1])
+{
+	static const char hex[] = "0123456789abcdef";
+	for (size_t i = 0; i < PST_TOKEN_HASH_SIZE; i++) {
+		out[2 * i] = hex[hash[i] >> 4];
+		out[2 * i + 1] = hex[hash[i] & 15];
+	}
+	out[2 * PST_TOKEN_HASH_SIZE] = '\0';
+}
+
+int pst_account_input_check(const struct pst_account *a, char email[PST_EMAIL_MAX + 1], char *why,
+			    size_t size)
+{
+	char msg[400];
+	if ((unsigned)a->role > PST_ROLE_PATIENT) {
+		snprintf(why, size, "role %d is not a role (admin, clinician or patient)", (int)a->role);
+		return PST_EINVAL;
+	}
+	if (!pst_email_normalize(a->email, email, PST_EMAIL_MAX + 1, msg, sizeof msg)) {
+		snprintf(why, size, "%s", msg);
+		return PST_EINVAL;
+	}
+	if (!pst_person_name_check(a->name, msg, sizeof msg)) {
+		snprintf(why, size, "%s", msg);
+		return PST_EINVAL;
+	}
+	if (a->role != PST_ROLE_PATIENT && a->clinician) {
+		snprintf(why, size, "only a patient has a clinician (this is a %s account)",
+			 pst_role_name(a->role));
+		return PST_EINVAL;
+	}
+	if (a->clinician < 0) {
+		snprintf(why, size, "clinician id %lld is not an account id", (long long)a->clinician);
+		return PST_EINVAL;
+	}
+	return PST_OK;
+}
+
+int pst_address_check(const char *address, char *why, size_t size)
+{
+	if (!address)
+		return PST_OK;
+	size_t n = strlen(address);
+	if (n > PST_ADDRESS_MAX) {
+		snprintf(why, size, "the address is %zu bytes long (at most %d)", n, PST_ADDRESS_MAX);
+		return PST_EINVAL;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (address[i] <= ' ' || address[i] > '~') {
+			snprintf(why, size, "the address holds a byte that is not printable ASCII (byte %zu)",
+				 i + 1);
+			return PST_EINVAL;
+		}
+	return PST_OK;
+}
+
+int pst_audit_check(const struct pst_audit *e, char *why, size_t size)
+{
+	size_t n = strnlen(e->action, sizeof e->action);
+	if (n == 0 || n > PST_AUDIT_ACTION_MAX) {
+		snprintf(why, size, "an audit action is 1 to %d characters", PST_AUDIT_ACTION_MAX);
+		return PST_EINVAL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char c = e->action[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+			snprintf(why, size, "the audit action '%.*s' holds '%c': only a-z, 0-9 and '-'",
+				 (int)n, e->action, c >= ' ' && c <= '~' ? c : '?');
+			return PST_EINVAL;
+		}
+	}
+	if (e->actor < 0 || e->patient < 0 || e->account < 0) {
+		snprintf(why, size, "an audit entry's ids are 0 or more");
+		return PST_EINVAL;
+	}
+	return pst_address_check(e->address, why, size);
+}
+
+int pst_throttle_key_check(const char *key, char *why, size_t size)
+{
+	size_t n = key ? strlen(key) : 0;
+	if (n == 0 || n > 300) {
+		snprintf(why, size, "a throttle key is 1 to 300 bytes");
+		return PST_EINVAL;
+	}
+	char msg[200];
+	if (!pst_text_check(key, n, 0, msg, sizeof msg)) {
+		snprintf(why, size, "the throttle key %s", msg);
+		return PST_EINVAL;
+	}
+	return PST_OK;
+}

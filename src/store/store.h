@@ -23,7 +23,7 @@
  * - Every write to a person's records (profile_put, checkin_add, session_add, psfs_add,
  *   psfs_rate, import, screening_put, calendar_token_put) also adds one to the person's
  *   version, in the same transaction; data_version reads it. The version is
- *   person.version plus the person's rows in person_write (schema.c, migration 11):
+ *   person.version plus the person's rows in person_write (schema.c, migration 12):
  *   SQLite bumps the column, PostgreSQL appends a row, so that one person's writes
  *   never wait for each other's row lock (docs/store.md "The per-person version").
  * - Errors come back as enum pst_err; the message is in the errmsg of the object the
@@ -189,6 +189,49 @@ struct pst_person {
 	int64_t created_epoch;              /* when the person was added (UTC seconds) */
 };
 
+
+/* --- accounts (issue 14, clinic mode) -------------------------------------------
+ * Accounts belong to the database, not to a person: an admin manages accounts (and
+ * sees no health data), a clinician sees their own patients, a patient's records are
+ * the person account.person. With no account in the database, the web app stays the
+ * one-person app (the person of --person). */
+enum pst_role { PST_ROLE_ADMIN, PST_ROLE_CLINICIAN, PST_ROLE_PATIENT };
+enum { PST_EMAIL_MAX = 254 }; /* bytes, as stored (lower-cased) */
+struct pst_account {
+	int64_t id;
+	char email[255];                    /* lower-cased (pst_email_normalize) */
+	char name[PST_PERSON_NAME_MAX + 1]; /* "" when none was given */
+	enum pst_role role;
+	int64_t person;    /* patient: their person (records); else 0 */
+	int64_t clinician; /* patient: their clinician's account id (0: none); else 0 */
+	bool disabled;
+	bool has_password; /* false until a password is set (an invitation not taken yet) */
+	int64_t created_epoch;
+};
+
+/* A login session; the token itself is never stored, only its SHA-256. */
+enum { PST_TOKEN_HASH_SIZE = 32, PST_ADDRESS_MAX = 63 };
+struct pst_auth_session {
+	int64_t account;
+	int64_t created_epoch;
+	int64_t last_seen_epoch;
+	char address[PST_ADDRESS_MAX + 1]; /* where it logged in from ("" unknown) */
+};
+
+/* One entry of the audit log: who did what to which account or patient's records, when,
+ * from where. Never any health data: no names, no answers, no values. */
+enum { PST_AUDIT_ACTION_MAX = 31 };
+struct pst_audit {
+	int64_t id;       /* set by audit_list; ignored by audit_add */
+	int64_t at_epoch; /* UTC seconds */
+	int64_t actor;    /* the account that acted; 0: the command line (or nobody logged in) */
+	char action[PST_AUDIT_ACTION_MAX + 1]; /* a short word: [a-z0-9-], "read", "change",
+						* "login", "login-failed", "account-add"... */
+	int64_t patient;  /* the person whose records were read or changed; 0: none */
+	int64_t account;  /* the account acted on; 0: none */
+	char address[PST_ADDRESS_MAX + 1]; /* the client's address; "" for the command line */
+};
+
 struct pst_db_ops {
 	const char *name; /* "sqlite", "postgresql" */
 	/* Closes the connection (rolling back a transaction left open). */
@@ -223,6 +266,85 @@ struct pst_db_ops {
 	 * gets the stored one. */
 	int (*secret)(struct pst_db *db, const char *name, const unsigned char *fresh, size_t len,
 		      unsigned char *out);
+	/* --- accounts (issue 14). Emails are compared and stored lower-cased
+	 * (pst_email_normalize); every op below that takes one normalizes it first. --- */
+	/* Adds an account (a->id, person, disabled, has_password, created_epoch are
+	 * ignored); hash: its password hash (pst_password_hash), NULL for none yet (an
+	 * invitation sets it). A patient gets a new person (named a->name) in the same
+	 * transaction; a->clinician is 0 or a clinician's account id (PST_ENOTFOUND when it
+	 * names no clinician). Other roles have no person and no clinician. A bad email,
+	 * name or role: PST_EINVAL; an email already used (whatever its case): PST_EEXISTS.
+	 * *id gets the new id. */
+	int (*account_add)(struct pst_db *db, const struct pst_account *a, const char *hash,
+			   int64_t *id);
+	/* The account with this id; *found false (out untouched) when there is none. */
+	int (*account_get)(struct pst_db *db, int64_t id, struct pst_account *out, bool *found);
+	/* The account with this email (any case); its password hash copied into hash_out
+	 * (hash_size bytes; "" when none is set; hash_out may be NULL). *found false when
+	 * there is none (or the email is not a valid one). */
+	int (*account_by_email)(struct pst_db *db, const char *email, struct pst_account *out,
+				char *hash_out, size_t hash_size, bool *found);
+	/* The accounts of a role (-1: every role) and of a clinician (0: any), by id: *out is
+	 * malloc'd (the caller frees it; NULL when *n is 0). */
+	int (*account_list)(struct pst_db *db, int role, int64_t clinician, struct pst_account **out,
+			    size_t *n);
+	/* How many accounts the database holds (0: the one-person app of old). */
+	int (*account_count)(struct pst_db *db, int64_t *n);
+	/* Sets the password hash (NULL: none) and ends every session of the account, in one
+	 * transaction. PST_ENOTFOUND when there is no such account. */
+	int (*account_set_password)(struct pst_db *db, int64_t id, const char *hash);
+	/* Disables (or enables again) the account; either way ends all of its sessions.
+	 * PST_ENOTFOUND when there is no such account. */
+	int (*account_set_disabled)(struct pst_db *db, int64_t id, bool disabled);
+	/* A login session: hash is the SHA-256 of the token (the token is never stored),
+	 * address where it logged in from ("" or NULL: unknown; at most PST_ADDRESS_MAX
+	 * bytes). PST_ENOTFOUND when there is no such account. */
+	int (*session_add)(struct pst_db *db, const unsigned char hash[PST_TOKEN_HASH_SIZE],
+			   int64_t account, int64_t now_epoch, const char *address);
+	/* The session of this token hash; *found false when there is none (ended, or the
+	 * account's password was set or it was disabled). Expiry is the caller's rule
+	 * (created_epoch, last_seen_epoch). */
+	int (*session_get)(struct pst_db *db, const unsigned char hash[PST_TOKEN_HASH_SIZE],
+			   struct pst_auth_session *out, bool *found);
+	/* Sets the session's last_seen_epoch to now (nothing when there is no such session). */
+	int (*session_touch)(struct pst_db *db, const unsigned char hash[PST_TOKEN_HASH_SIZE],
+			     int64_t now_epoch);
+	/* Ends the session (logout); nothing when there is none. */
+	int (*session_delete)(struct pst_db *db, const unsigned char hash[PST_TOKEN_HASH_SIZE]);
+	/* Removes the sessions created before created_before or last seen before
+	 * seen_before (expired by the caller's limits); *n (when not NULL) how many. */
+	int (*session_purge)(struct pst_db *db, int64_t created_before, int64_t seen_before,
+			     int64_t *n);
+	/* A one-time invitation for the account (hash: the SHA-256 of the link's token),
+	 * good until expires_epoch. PST_ENOTFOUND when there is no such account. */
+	int (*invitation_add)(struct pst_db *db, const unsigned char hash[PST_TOKEN_HASH_SIZE],
+			      int64_t account, int64_t expires_epoch);
+	/* Takes the invitation: it is removed whatever happens; *found true and *account
+	 * its account only when it existed and had not expired (expires_epoch > now). A
+	 * second take of the same one finds nothing. Expired invitations are removed too. */
+	int (*invitation_take)(struct pst_db *db, const unsigned char hash[PST_TOKEN_HASH_SIZE],
+			       int64_t now_epoch, int64_t *account, bool *found);
+	/* Adds an entry to the audit log (e->id ignored). The action must be 1 to
+	 * PST_AUDIT_ACTION_MAX of [a-z0-9-] and the address at most PST_ADDRESS_MAX bytes of
+	 * printable ASCII (PST_EINVAL otherwise): no free text, so no health data. */
+	int (*audit_add)(struct pst_db *db, const struct pst_audit *e);
+	/* The entries at or after since_epoch, newest first (by time, then by id), at most
+	 * limit of them (limit <= 0: all); *out malloc'd (the caller frees it). */
+	int (*audit_list)(struct pst_db *db, int64_t since_epoch, int64_t limit,
+			  struct pst_audit **out, size_t *n);
+	/* Login throttle, shared by every process (so in the database). A key counts failures
+	 * in a fixed window that starts at its first failure and lasts window_s seconds
+	 * ("a:<email>" per account, "ip:<address>" per address; at most 300 bytes).
+	 * throttle_hit counts one failure now; throttle_check counts nothing. Both then say
+	 * whether another attempt is allowed now (*allowed: fewer than limit failures in the
+	 * window) and, when not, *retry_after_s: the seconds until the window ends (>= 1; 0
+	 * when allowed). throttle_clear forgets the key (a successful login). */
+	int (*throttle_hit)(struct pst_db *db, const char *key, int64_t now_epoch, int64_t window_s,
+			    int64_t limit, bool *allowed, int64_t *retry_after_s);
+	int (*throttle_check)(struct pst_db *db, const char *key, int64_t now_epoch,
+			      int64_t window_s, int64_t limit, bool *allowed,
+			      int64_t *retry_after_s);
+	int (*throttle_clear)(struct pst_db *db, const char *key);
 };
 
 struct pst_db {
@@ -278,6 +400,21 @@ enum { PST_PERSON_DEFAULT = 1 };
 /* Whether name can name a person: at most PST_PERSON_NAME_MAX bytes of UTF-8 with no
  * control characters. Otherwise false with the reason in why. */
 bool pst_person_name_check(const char *name, char *why, size_t size);
+
+/* Accounts: the role's word ("admin", "clinician", "patient"), and back (false when word
+ * names no role). */
+const char *pst_role_name(enum pst_role role);
+bool pst_role_parse(const char *word, enum pst_role *role);
+
+/* An email as accounts keep it: trimmed of nothing, ASCII letters lower-cased; at most
+ * PST_EMAIL_MAX bytes of UTF-8, no spaces or control characters, one '@' with text on
+ * both sides and a dot in the domain. Writes it into out (size >= PST_EMAIL_MAX + 1);
+ * false with the reason in why when it is not one. */
+bool pst_email_normalize(const char *email, char *out, size_t size, char *why, size_t why_size);
+
+/* The hex of a token hash (2 * PST_TOKEN_HASH_SIZE + 1 bytes), as the tables keep it. */
+void pst_token_hash_hex(const unsigned char hash[PST_TOKEN_HASH_SIZE],
+			char out[2 * PST_TOKEN_HASH_SIZE + 1]);
 
 /* The default path: $XDG_DATA_HOME/postura/postura.db, else ~/.local/share/postura/
  * postura.db. Creates the directory. Writes into buf; returns PST_OK or PST_EIO. */

@@ -9,6 +9,7 @@
 #include <inttypes.h>
 #include <libpq-fe.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,7 +110,7 @@ static const char *const stmt_sql[S__MAX] = {
 	[S_CAL_GET] = "SELECT token FROM calendar_token WHERE person_id = $1",
 	[S_CAL_DEL] = "DELETE FROM calendar_token WHERE person_id = $1",
 	[S_CAL_PUT] = "INSERT INTO calendar_token (person_id, token, created_epoch) VALUES ($1,$2,$3)",
-	/* the person's version (schema.c, migration 11): a row per write, folded now and
+	/* the person's version (schema.c, migration 12): a row per write, folded now and
 	 * then into person.version; SKIP LOCKED: a fold under way elsewhere, skip this one */
 	[S_WRITE_LOG] = "INSERT INTO person_write (person_id) VALUES ($1)",
 	[S_FOLD_LOCK] = "SELECT 1 FROM person WHERE id = $1 FOR NO KEY UPDATE SKIP LOCKED",
@@ -1764,6 +1765,681 @@ static int secret(struct pst_db *db, const char *name, const unsigned char *fres
 	return in_tx(g, TX_WRITE, secret_body, &a);
 }
 
+/* --- accounts, sessions, invitations, audit, throttle (issue 14) -------------------- */
+
+/* One statement with text parameters; *out (when not NULL) gets its result, to clear. */
+static int pq(struct pg *g, const char *sql, const struct params *p, const char *doing,
+	      PGresult **out)
+{
+	if (out)
+		*out = NULL;
+	PGresult *r = PQexecParams(g->conn, sql, p ? p->n : 0, NULL, p ? p->v : NULL, NULL, NULL, 0);
+	ExecStatusType s = PQresultStatus(r);
+	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
+		int err = dberr(g, r, doing);
+		PQclear(r);
+		return err;
+	}
+	if (out)
+		*out = r;
+	else
+		PQclear(r);
+	return PST_OK;
+}
+
+#define ACCOUNT_COLS                                                                             \
+	"id, email, name, role, COALESCE(person_id, 0), COALESCE(clinician_id, 0),"              \
+	" COALESCE(password, ''), disabled, created_epoch"
+
+static void account_row(const PGresult *r, int i, struct pst_account *out, char *hash,
+			size_t hash_size)
+{
+	memset(out, 0, sizeof *out);
+	out->id = vll(r, i, 0);
+	snprintf(out->email, sizeof out->email, "%s", PQgetvalue(r, i, 1));
+	snprintf(out->name, sizeof out->name, "%s", PQgetvalue(r, i, 2));
+	enum pst_role role = PST_ROLE_PATIENT;
+	pst_role_parse(PQgetvalue(r, i, 3), &role);
+	out->role = role;
+	out->person = vll(r, i, 4);
+	out->clinician = vll(r, i, 5);
+	const char *pw = PQgetvalue(r, i, 6);
+	out->has_password = *pw != '\0';
+	out->disabled = PQgetvalue(r, i, 7)[0] == 't';
+	out->created_epoch = vll(r, i, 8);
+	if (hash && hash_size)
+		snprintf(hash, hash_size, "%s", pw);
+}
+
+struct account_arg {
+	const struct pst_account *in;
+	const char *email;
+	const char *hash;
+	int64_t id;
+	int role;
+	int64_t clinician;
+	struct pst_account *out;
+	char *hash_out;
+	size_t hash_size;
+	bool found;
+	struct pst_account *v;
+	size_t n;
+	int flag;
+};
+
+static int account_add_body(struct pg *g, void *arg)
+{
+	struct account_arg *a = arg;
+	const struct pst_account *in = a->in;
+	struct params p = {0};
+	PGresult *r;
+	p_text(&p, a->email);
+	int err = pq(g, "SELECT 1 FROM account WHERE lower(email) = lower($1)", &p,
+		     "cannot look up an account", &r);
+	if (err)
+		return err;
+	int rows = PQntuples(r);
+	PQclear(r);
+	if (rows)
+		return fail(g, PST_EEXISTS, "%s: there is already an account with the email %s",
+			    g->where, a->email);
+	if (in->role == PST_ROLE_PATIENT && in->clinician) {
+		p = (struct params){0};
+		p_int(&p, in->clinician);
+		if ((err = pq(g, "SELECT 1 FROM account WHERE id = $1 AND role = 'clinician'", &p,
+			      "cannot look up an account", &r)))
+			return err;
+		rows = PQntuples(r);
+		PQclear(r);
+		if (!rows)
+			return fail(g, PST_ENOTFOUND, "%s: there is no clinician account with id %lld",
+				    g->where, (long long)in->clinician);
+	}
+	int64_t person = 0;
+	if (in->role == PST_ROLE_PATIENT) {
+		p = (struct params){0};
+		p_text(&p, in->name);
+		if ((err = pq(g, "INSERT INTO person (created_epoch, name, version)"
+				 " VALUES (extract(epoch FROM now())::bigint, $1, 0) RETURNING id",
+			      &p, "cannot add the patient's person", &r)))
+			return err;
+		person = vll(r, 0, 0);
+		PQclear(r);
+	}
+	p = (struct params){0};
+	p_text(&p, a->email);
+	p_text(&p, in->name);
+	p_text(&p, pst_role_name(in->role));
+	if (person)
+		p_int(&p, person);
+	else
+		p_text(&p, NULL);
+	if (in->role == PST_ROLE_PATIENT && in->clinician)
+		p_int(&p, in->clinician);
+	else
+		p_text(&p, NULL);
+	p_text(&p, a->hash && *a->hash ? a->hash : NULL);
+	r = PQexecParams(g->conn,
+			 "INSERT INTO account (email, name, role, person_id, clinician_id, password,"
+			 " disabled, created_epoch) VALUES ($1, $2, $3, $4, $5, $6, false,"
+			 " extract(epoch FROM now())::bigint) RETURNING id",
+			 p.n, NULL, p.v, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+		if (state && !strcmp(state, "23505"))
+			err = fail(g, PST_EEXISTS, "%s: there is already an account with the email %s",
+				   g->where, a->email);
+		else
+			err = dberr(g, r, "cannot add the account");
+		PQclear(r);
+		return err;
+	}
+	a->id = vll(r, 0, 0);
+	PQclear(r);
+	return PST_OK;
+}
+
+static int account_add(struct pst_db *db, const struct pst_account *in, const char *hash,
+		       int64_t *id)
+{
+	struct pg *g = enter_db(db);
+	char email[PST_EMAIL_MAX + 1], why[500];
+	if (pst_account_input_check(in, email, why, sizeof why))
+		return fail(g, PST_EINVAL, "%s", why);
+	struct account_arg a = {.in = in, .email = email, .hash = hash};
+	int err = in_tx(g, TX_WRITE, account_add_body, &a);
+	if (!err)
+		*id = a.id;
+	return err;
+}
+
+static int account_get_body(struct pg *g, void *arg)
+{
+	struct account_arg *a = arg;
+	struct params p = {0};
+	PGresult *r;
+	int err;
+	if (a->email) {
+		p_text(&p, a->email);
+		err = pq(g, "SELECT " ACCOUNT_COLS " FROM account WHERE lower(email) = lower($1)", &p,
+			 "cannot read an account", &r);
+	} else {
+		p_int(&p, a->id);
+		err = pq(g, "SELECT " ACCOUNT_COLS " FROM account WHERE id = $1", &p,
+			 "cannot read an account", &r);
+	}
+	if (err)
+		return err;
+	a->found = PQntuples(r) == 1;
+	if (a->found)
+		account_row(r, 0, a->out, a->hash_out, a->hash_size);
+	PQclear(r);
+	return PST_OK;
+}
+
+static int account_get(struct pst_db *db, int64_t id, struct pst_account *out, bool *found)
+{
+	struct account_arg a = {.id = id, .out = out};
+	int err = in_tx(enter_db(db), TX_ONE, account_get_body, &a);
+	*found = !err && a.found;
+	return err;
+}
+
+static int account_by_email(struct pst_db *db, const char *email, struct pst_account *out,
+			    char *hash_out, size_t hash_size, bool *found)
+{
+	char norm[PST_EMAIL_MAX + 1], why[300];
+	*found = false;
+	if (hash_out && hash_size)
+		hash_out[0] = '\0';
+	if (!pst_email_normalize(email, norm, sizeof norm, why, sizeof why))
+		return PST_OK;
+	struct account_arg a = {.email = norm, .out = out, .hash_out = hash_out, .hash_size = hash_size};
+	int err = in_tx(enter_db(db), TX_ONE, account_get_body, &a);
+	*found = !err && a.found;
+	return err;
+}
+
+static int account_list_body(struct pg *g, void *arg)
+{
+	struct account_arg *a = arg;
+	free(a->v);
+	a->v = NULL;
+	a->n = 0;
+	struct params p = {0};
+	p_text(&p, a->role >= 0 ? pst_role_name((enum pst_role)a->role) : NULL);
+	p_int(&p, a->clinician);
+	PGresult *r;
+	int err = pq(g, "SELECT " ACCOUNT_COLS " FROM account WHERE ($1::text IS NULL OR role = $1)"
+			" AND ($2::bigint = 0 OR clinician_id = $2) ORDER BY id",
+		     &p, "cannot list the accounts", &r);
+	if (err)
+		return err;
+	int n = PQntuples(r);
+	if (n > 0 && !(a->v = calloc((size_t)n, sizeof(*a->v))))
+		err = fail(g, PST_ENOMEM, "out of memory");
+	for (int i = 0; !err && i < n; i++)
+		account_row(r, i, &a->v[i], NULL, 0);
+	if (!err)
+		a->n = (size_t)n;
+	PQclear(r);
+	return err;
+}
+
+static int account_list(struct pst_db *db, int role, int64_t clinician, struct pst_account **out,
+			size_t *n)
+{
+	struct account_arg a = {.role = role, .clinician = clinician};
+	int err = in_tx(enter_db(db), TX_ONE, account_list_body, &a);
+	if (err) {
+		free(a.v);
+		a.v = NULL;
+		a.n = 0;
+	}
+	*out = a.v;
+	*n = a.n;
+	return err;
+}
+
+static int account_count_body(struct pg *g, void *arg)
+{
+	struct account_arg *a = arg;
+	PGresult *r;
+	int err = pq(g, "SELECT count(*) FROM account", NULL, "cannot count the accounts", &r);
+	if (!err) {
+		a->id = vll(r, 0, 0);
+		PQclear(r);
+	}
+	return err;
+}
+
+static int account_count(struct pst_db *db, int64_t *n)
+{
+	struct account_arg a = {0};
+	int err = in_tx(enter_db(db), TX_ONE, account_count_body, &a);
+	*n = err ? 0 : a.id;
+	return err;
+}
+
+/* Sets the password (flag < 0) or disabled (flag 0/1), then ends the sessions. */
+static int account_update_body(struct pg *g, void *arg)
+{
+	struct account_arg *a = arg;
+	struct params p = {0};
+	p_int(&p, a->id);
+	PGresult *r;
+	int err;
+	if (a->flag < 0) {
+		p_text(&p, a->hash && *a->hash ? a->hash : NULL);
+		err = pq(g, "UPDATE account SET password = $2 WHERE id = $1", &p,
+			 "cannot change the account", &r);
+	} else {
+		p_text(&p, a->flag ? "true" : "false");
+		err = pq(g, "UPDATE account SET disabled = $2::boolean WHERE id = $1", &p,
+			 "cannot change the account", &r);
+	}
+	if (err)
+		return err;
+	bool changed = strcmp(PQcmdTuples(r), "0") != 0;
+	PQclear(r);
+	if (!changed)
+		return fail(g, PST_ENOTFOUND, "%s: there is no account with id %lld", g->where,
+			    (long long)a->id);
+	p = (struct params){0};
+	p_int(&p, a->id);
+	return pq(g, "DELETE FROM auth_session WHERE account_id = $1", &p,
+		  "cannot end the account's sessions", NULL);
+}
+
+static int account_set_password(struct pst_db *db, int64_t id, const char *hash)
+{
+	struct account_arg a = {.id = id, .hash = hash, .flag = -1};
+	return in_tx(enter_db(db), TX_WRITE, account_update_body, &a);
+}
+
+static int account_set_disabled(struct pst_db *db, int64_t id, bool disabled)
+{
+	struct account_arg a = {.id = id, .flag = disabled ? 1 : 0};
+	return in_tx(enter_db(db), TX_WRITE, account_update_body, &a);
+}
+
+struct token_arg {
+	char hex[2 * PST_TOKEN_HASH_SIZE + 1];
+	int64_t account;
+	int64_t a, b; /* now, expires, created_before/seen_before */
+	const char *address;
+	struct pst_auth_session *out;
+	bool found;
+	int64_t n;
+};
+
+static int account_must_exist(struct pg *g, int64_t id)
+{
+	struct params p = {0};
+	p_int(&p, id);
+	PGresult *r;
+	int err = pq(g, "SELECT 1 FROM account WHERE id = $1", &p, "cannot look up an account", &r);
+	if (err)
+		return err;
+	int rows = PQntuples(r);
+	PQclear(r);
+	return rows ? PST_OK
+		    : fail(g, PST_ENOTFOUND, "%s: there is no account with id %lld", g->where,
+			   (long long)id);
+}
+
+static int auth_session_add_body(struct pg *g, void *arg)
+{
+	struct token_arg *t = arg;
+	int err = account_must_exist(g, t->account);
+	if (err)
+		return err;
+	struct params p = {0};
+	p_text(&p, t->hex);
+	p_int(&p, t->account);
+	p_int(&p, t->a);
+	p_text(&p, t->address ? t->address : "");
+	return pq(g, "INSERT INTO auth_session (token_hash, account_id, created_epoch,"
+		     " last_seen_epoch, address) VALUES ($1, $2, $3, $3, $4)",
+		  &p, "cannot add a login session", NULL);
+}
+
+static int auth_session_add(struct pst_db *db, const unsigned char hash[PST_TOKEN_HASH_SIZE],
+			    int64_t account, int64_t now, const char *address)
+{
+	struct pg *g = enter_db(db);
+	char why[200];
+	if (pst_address_check(address, why, sizeof why))
+		return fail(g, PST_EINVAL, "%s", why);
+	struct token_arg t = {.account = account, .a = now, .address = address};
+	pst_token_hash_hex(hash, t.hex);
+	return in_tx(g, TX_WRITE, auth_session_add_body, &t);
+}
+
+static int auth_session_get_body(struct pg *g, void *arg)
+{
+	struct token_arg *t = arg;
+	struct params p = {0};
+	p_text(&p, t->hex);
+	PGresult *r;
+	int err = pq(g, "SELECT account_id, created_epoch, last_seen_epoch, address FROM auth_session"
+			" WHERE token_hash = $1",
+		     &p, "cannot read a login session", &r);
+	if (err)
+		return err;
+	t->found = PQntuples(r) == 1;
+	if (t->found) {
+		memset(t->out, 0, sizeof *t->out);
+		t->out->account = vll(r, 0, 0);
+		t->out->created_epoch = vll(r, 0, 1);
+		t->out->last_seen_epoch = vll(r, 0, 2);
+		snprintf(t->out->address, sizeof t->out->address, "%s", PQgetvalue(r, 0, 3));
+	}
+	PQclear(r);
+	return PST_OK;
+}
+
+static int auth_session_get(struct pst_db *db, const unsigned char hash[PST_TOKEN_HASH_SIZE],
+			    struct pst_auth_session *out, bool *found)
+{
+	struct token_arg t = {.out = out};
+	pst_token_hash_hex(hash, t.hex);
+	int err = in_tx(enter_db(db), TX_ONE, auth_session_get_body, &t);
+	*found = !err && t.found;
+	return err;
+}
+
+static int auth_session_touch_body(struct pg *g, void *arg)
+{
+	struct token_arg *t = arg;
+	struct params p = {0};
+	p_text(&p, t->hex);
+	p_int(&p, t->a);
+	return pq(g, "UPDATE auth_session SET last_seen_epoch = $2 WHERE token_hash = $1", &p,
+		  "cannot update a login session", NULL);
+}
+
+static int auth_session_touch(struct pst_db *db, const unsigned char hash[PST_TOKEN_HASH_SIZE],
+			      int64_t now)
+{
+	struct token_arg t = {.a = now};
+	pst_token_hash_hex(hash, t.hex);
+	return in_tx(enter_db(db), TX_WRITE, auth_session_touch_body, &t);
+}
+
+static int auth_session_delete_body(struct pg *g, void *arg)
+{
+	struct token_arg *t = arg;
+	struct params p = {0};
+	p_text(&p, t->hex);
+	return pq(g, "DELETE FROM auth_session WHERE token_hash = $1", &p, "cannot end a login session",
+		  NULL);
+}
+
+static int auth_session_delete(struct pst_db *db, const unsigned char hash[PST_TOKEN_HASH_SIZE])
+{
+	struct token_arg t = {0};
+	pst_token_hash_hex(hash, t.hex);
+	return in_tx(enter_db(db), TX_WRITE, auth_session_delete_body, &t);
+}
+
+static int auth_session_purge_body(struct pg *g, void *arg)
+{
+	struct token_arg *t = arg;
+	struct params p = {0};
+	p_int(&p, t->a);
+	p_int(&p, t->b);
+	PGresult *r;
+	int err = pq(g, "DELETE FROM auth_session WHERE created_epoch < $1 OR last_seen_epoch < $2", &p,
+		     "cannot remove expired login sessions", &r);
+	if (!err) {
+		t->n = strtoll(PQcmdTuples(r), NULL, 10);
+		PQclear(r);
+	}
+	return err;
+}
+
+static int auth_session_purge(struct pst_db *db, int64_t created_before, int64_t seen_before,
+			      int64_t *n)
+{
+	struct token_arg t = {.a = created_before, .b = seen_before};
+	int err = in_tx(enter_db(db), TX_WRITE, auth_session_purge_body, &t);
+	if (!err && n)
+		*n = t.n;
+	return err;
+}
+
+static int invitation_add_body(struct pg *g, void *arg)
+{
+	struct token_arg *t = arg;
+	int err = account_must_exist(g, t->account);
+	if (err)
+		return err;
+	struct params p = {0};
+	p_text(&p, t->hex);
+	p_int(&p, t->account);
+	p_int(&p, t->a);
+	return pq(g, "INSERT INTO invitation (token_hash, account_id, expires_epoch) VALUES ($1, $2, $3)",
+		  &p, "cannot add an invitation", NULL);
+}
+
+static int invitation_add(struct pst_db *db, const unsigned char hash[PST_TOKEN_HASH_SIZE],
+			  int64_t account, int64_t expires)
+{
+	struct token_arg t = {.account = account, .a = expires};
+	pst_token_hash_hex(hash, t.hex);
+	return in_tx(enter_db(db), TX_WRITE, invitation_add_body, &t);
+}
+
+static int invitation_take_body(struct pg *g, void *arg)
+{
+	struct token_arg *t = arg;
+	struct params p = {0};
+	p_text(&p, t->hex);
+	PGresult *r;
+	/* DELETE ... RETURNING: of two takes at once, one gets the row */
+	int err = pq(g, "DELETE FROM invitation WHERE token_hash = $1 RETURNING account_id, expires_epoch",
+		     &p, "cannot take an invitation", &r);
+	if (err)
+		return err;
+	t->found = false;
+	t->account = 0;
+	if (PQntuples(r) == 1 && vll(r, 0, 1) > t->a) {
+		t->found = true;
+		t->account = vll(r, 0, 0);
+	}
+	PQclear(r);
+	p = (struct params){0};
+	p_int(&p, t->a);
+	return pq(g, "DELETE FROM invitation WHERE expires_epoch <= $1", &p,
+		  "cannot remove expired invitations", NULL);
+}
+
+static int invitation_take(struct pst_db *db, const unsigned char hash[PST_TOKEN_HASH_SIZE],
+			   int64_t now, int64_t *account, bool *found)
+{
+	struct token_arg t = {.a = now};
+	pst_token_hash_hex(hash, t.hex);
+	int err = in_tx(enter_db(db), TX_WRITE, invitation_take_body, &t);
+	*found = !err && t.found;
+	*account = *found ? t.account : 0;
+	return err;
+}
+
+static int audit_add_body(struct pg *g, void *arg)
+{
+	const struct pst_audit *e = arg;
+	struct params p = {0};
+	p_int(&p, e->at_epoch);
+	p_int(&p, e->actor);
+	p_text(&p, e->action);
+	p_int(&p, e->patient);
+	p_int(&p, e->account);
+	p_text(&p, e->address);
+	return pq(g, "INSERT INTO audit (at_epoch, actor_id, action, patient_id, account_id, address)"
+		     " VALUES ($1, $2, $3, $4, $5, $6)",
+		  &p, "cannot write to the audit log", NULL);
+}
+
+static int audit_add(struct pst_db *db, const struct pst_audit *e)
+{
+	struct pg *g = enter_db(db);
+	char why[200];
+	if (pst_audit_check(e, why, sizeof why))
+		return fail(g, PST_EINVAL, "%s", why);
+	return in_tx(g, TX_WRITE, audit_add_body, (void *)(uintptr_t)e);
+}
+
+struct audit_arg {
+	int64_t since, limit;
+	struct pst_audit *v;
+	size_t n;
+};
+
+static int audit_list_body(struct pg *g, void *arg)
+{
+	struct audit_arg *a = arg;
+	free(a->v);
+	a->v = NULL;
+	a->n = 0;
+	struct params p = {0};
+	p_int(&p, a->since);
+	if (a->limit > 0)
+		p_int(&p, a->limit);
+	else
+		p_text(&p, NULL); /* LIMIT NULL: all */
+	PGresult *r;
+	int err = pq(g, "SELECT id, at_epoch, actor_id, action, patient_id, account_id, address"
+			" FROM audit WHERE at_epoch >= $1 ORDER BY at_epoch DESC, id DESC LIMIT $2::bigint",
+		     &p, "cannot read the audit log", &r);
+	if (err)
+		return err;
+	int n = PQntuples(r);
+	if (n > 0 && !(a->v = calloc((size_t)n, sizeof(*a->v))))
+		err = fail(g, PST_ENOMEM, "out of memory");
+	for (int i = 0; !err && i < n; i++) {
+		struct pst_audit *e = &a->v[i];
+		e->id = vll(r, i, 0);
+		e->at_epoch = vll(r, i, 1);
+		e->actor = vll(r, i, 2);
+		snprintf(e->action, sizeof e->action, "%s", PQgetvalue(r, i, 3));
+		e->patient = vll(r, i, 4);
+		e->account = vll(r, i, 5);
+		snprintf(e->address, sizeof e->address, "%s", PQgetvalue(r, i, 6));
+	}
+	if (!err)
+		a->n = (size_t)n;
+	PQclear(r);
+	return err;
+}
+
+static int audit_list(struct pst_db *db, int64_t since, int64_t limit, struct pst_audit **out,
+		      size_t *n)
+{
+	struct audit_arg a = {.since = since, .limit = limit};
+	int err = in_tx(enter_db(db), TX_ONE, audit_list_body, &a);
+	if (err) {
+		free(a.v);
+		a.v = NULL;
+		a.n = 0;
+	}
+	*out = a.v;
+	*n = a.n;
+	return err;
+}
+
+struct throttle_arg {
+	const char *key;
+	int64_t now, window;
+	int64_t start, failures;
+	bool count;
+};
+
+static int throttle_body(struct pg *g, void *arg)
+{
+	struct throttle_arg *t = arg;
+	struct params p = {0};
+	p_text(&p, t->key);
+	PGresult *r;
+	int err;
+	t->start = t->now;
+	t->failures = 0;
+	if (t->count) {
+		p_int(&p, t->now);
+		p_int(&p, t->window);
+		/* A window over (or none yet) starts again at now with this failure; the row
+		 * lock of ON CONFLICT makes two processes' failures both count. */
+		err = pq(g, "INSERT INTO login_throttle AS t (key, window_start, failures)"
+			    " VALUES ($1, $2, 1) ON CONFLICT (key) DO UPDATE SET"
+			    " failures = CASE WHEN t.window_start + $3 <= $2 THEN 1 ELSE t.failures + 1 END,"
+			    " window_start = CASE WHEN t.window_start + $3 <= $2 THEN $2 ELSE t.window_start END"
+			    " RETURNING window_start, failures",
+			 &p, "cannot count a failed login", &r);
+	} else {
+		err = pq(g, "SELECT window_start, failures FROM login_throttle WHERE key = $1", &p,
+			 "cannot read the login throttle", &r);
+	}
+	if (err)
+		return err;
+	if (PQntuples(r) == 1) {
+		t->start = vll(r, 0, 0);
+		t->failures = vll(r, 0, 1);
+	}
+	PQclear(r);
+	return PST_OK;
+}
+
+static int throttle_run(struct pst_db *db, const char *key, int64_t now, int64_t window,
+			int64_t limit, bool *allowed, int64_t *retry, bool count)
+{
+	struct pg *g = enter_db(db);
+	*allowed = false;
+	*retry = 0;
+	char why[200];
+	if (pst_throttle_key_check(key, why, sizeof why))
+		return fail(g, PST_EINVAL, "%s", why);
+	if (window < 1 || limit < 1)
+		return fail(g, PST_EINVAL, "a throttle's window (%lld s) and limit (%lld) are at least 1",
+			    (long long)window, (long long)limit);
+	struct throttle_arg t = {.key = key, .now = now, .window = window, .count = count};
+	int err = in_tx(g, count ? TX_WRITE : TX_ONE, throttle_body, &t);
+	if (err)
+		return err;
+	if (t.start + window <= now || t.failures < limit) {
+		*allowed = true;
+	} else {
+		*retry = t.start + window - now;
+		if (*retry < 1)
+			*retry = 1;
+	}
+	return PST_OK;
+}
+
+static int throttle_hit(struct pst_db *db, const char *key, int64_t now, int64_t window,
+			int64_t limit, bool *allowed, int64_t *retry)
+{
+	return throttle_run(db, key, now, window, limit, allowed, retry, true);
+}
+
+static int throttle_check(struct pst_db *db, const char *key, int64_t now, int64_t window,
+			  int64_t limit, bool *allowed, int64_t *retry)
+{
+	return throttle_run(db, key, now, window, limit, allowed, retry, false);
+}
+
+static int throttle_clear_body(struct pg *g, void *arg)
+{
+	struct params p = {0};
+	p_text(&p, arg);
+	return pq(g, "DELETE FROM login_throttle WHERE key = $1", &p, "cannot clear the login throttle",
+		  NULL);
+}
+
+static int throttle_clear(struct pst_db *db, const char *key)
+{
+	return in_tx(enter_db(db), TX_WRITE, throttle_clear_body, (void *)(uintptr_t)(key ? key : ""));
+}
+
 static void close_db(struct pst_db *db)
 {
 	struct pg *g = enter_db(db);
@@ -1802,6 +2478,25 @@ static const struct pst_db_ops pg_db_ops = {
 	.backup = backup,
 	.ping = ping,
 	.secret = secret,
+	.account_add = account_add,
+	.account_get = account_get,
+	.account_by_email = account_by_email,
+	.account_list = account_list,
+	.account_count = account_count,
+	.account_set_password = account_set_password,
+	.account_set_disabled = account_set_disabled,
+	.session_add = auth_session_add,
+	.session_get = auth_session_get,
+	.session_touch = auth_session_touch,
+	.session_delete = auth_session_delete,
+	.session_purge = auth_session_purge,
+	.invitation_add = invitation_add,
+	.invitation_take = invitation_take,
+	.audit_add = audit_add,
+	.audit_list = audit_list,
+	.throttle_hit = throttle_hit,
+	.throttle_check = throttle_check,
+	.throttle_clear = throttle_clear,
 };
 
 /* --- opening and migrations ----------------------------------------------------------- */

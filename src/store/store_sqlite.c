@@ -1415,7 +1415,7 @@ static int backup(struct pst_db *d, const char *path)
 }
 
 /* The person's version (bumped by every write to their records, by any connection).
- * The same sum as on PostgreSQL (schema.c, migration 11), though SQLite's writes, one at
+ * The same sum as on PostgreSQL (schema.c, migration 12), though SQLite's writes, one at
  * a time anyway, bump person.version itself and leave person_write empty. */
 static int data_version(struct pst_store *s, int64_t *v)
 {
@@ -1604,6 +1604,632 @@ static int secret(struct pst_db *d, const char *name, const unsigned char *fresh
 	return err;
 }
 
+/* --- accounts, sessions, invitations, audit, throttle (issue 14) -------------------- */
+
+#define ACCOUNT_COLS "id, email, name, role, person_id, clinician_id, password, disabled, created_epoch"
+
+/* One row of ACCOUNT_COLS into out (and the password hash into hash, when not NULL). */
+static void account_row(sqlite3_stmt *st, struct pst_account *out, char *hash, size_t hash_size)
+{
+	memset(out, 0, sizeof *out);
+	out->id = sqlite3_column_int64(st, 0);
+	const char *t = (const char *)sqlite3_column_text(st, 1);
+	snprintf(out->email, sizeof out->email, "%s", t ? t : "");
+	t = (const char *)sqlite3_column_text(st, 2);
+	snprintf(out->name, sizeof out->name, "%s", t ? t : "");
+	t = (const char *)sqlite3_column_text(st, 3);
+	enum pst_role role = PST_ROLE_PATIENT;
+	pst_role_parse(t, &role);
+	out->role = role;
+	out->person = sqlite3_column_int64(st, 4);
+	out->clinician = sqlite3_column_int64(st, 5);
+	t = (const char *)sqlite3_column_text(st, 6);
+	out->has_password = t && *t;
+	out->disabled = sqlite3_column_int(st, 7) != 0;
+	out->created_epoch = sqlite3_column_int64(st, 8);
+	if (hash && hash_size)
+		snprintf(hash, hash_size, "%s", t ? t : "");
+}
+
+static int account_add(struct pst_db *d, const struct pst_account *a, const char *hash, int64_t *id)
+{
+	struct sq *q = enter_db(d);
+	char email[PST_EMAIL_MAX + 1], why[500];
+	if (pst_account_input_check(a, email, why, sizeof why)) {
+		fail(q, "%s", why);
+		return PST_EINVAL;
+	}
+	sqlite3_stmt *st;
+	int err = begin(q);
+	if (err)
+		return err;
+	/* The email free (whatever its case: the column's NOCASE)? */
+	if ((err = prepare(q, "SELECT 1 FROM account WHERE email = ?", &st)))
+		return rollback(q, err);
+	sqlite3_bind_text(st, 1, email, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW) {
+		fail(q, "%s: there is already an account with the email %s", q->path, email);
+		return rollback(q, PST_EEXISTS);
+	}
+	if (rc != SQLITE_DONE)
+		return rollback(q, dberr(q, "cannot look up an account"));
+	if (a->role == PST_ROLE_PATIENT && a->clinician) {
+		if ((err = prepare(q, "SELECT role FROM account WHERE id = ?", &st)))
+			return rollback(q, err);
+		sqlite3_bind_int64(st, 1, a->clinician);
+		rc = sqlite3_step(st);
+		bool clinician = rc == SQLITE_ROW &&
+				 !strcmp((const char *)sqlite3_column_text(st, 0), "clinician");
+		sqlite3_finalize(st);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return rollback(q, dberr(q, "cannot look up an account"));
+		if (!clinician) {
+			fail(q, "%s: there is no clinician account with id %lld", q->path,
+			     (long long)a->clinician);
+			return rollback(q, PST_ENOTFOUND);
+		}
+	}
+	int64_t person = 0;
+	if (a->role == PST_ROLE_PATIENT) {
+		if ((err = prepare(q, "INSERT INTO person (created_epoch, name, version)"
+				      " VALUES (strftime('%s', 'now'), ?, 0)", &st)))
+			return rollback(q, err);
+		sqlite3_bind_text(st, 1, a->name, -1, SQLITE_TRANSIENT);
+		if ((err = run(q, st, "cannot add the patient's person")))
+			return rollback(q, err);
+		person = sqlite3_last_insert_rowid(q->db);
+	}
+	if ((err = prepare(q, "INSERT INTO account (email, name, role, person_id, clinician_id,"
+			      " password, disabled, created_epoch)"
+			      " VALUES (?, ?, ?, ?, ?, ?, 0, strftime('%s', 'now'))", &st)))
+		return rollback(q, err);
+	sqlite3_bind_text(st, 1, email, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, a->name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, pst_role_name(a->role), -1, SQLITE_STATIC);
+	if (person)
+		sqlite3_bind_int64(st, 4, person);
+	if (a->role == PST_ROLE_PATIENT && a->clinician)
+		sqlite3_bind_int64(st, 5, a->clinician);
+	bind_text_or_null(st, 6, hash && *hash ? hash : NULL);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		if (sqlite3_extended_errcode(q->db) == SQLITE_CONSTRAINT_UNIQUE) {
+			fail(q, "%s: there is already an account with the email %s", q->path, email);
+			return rollback(q, PST_EEXISTS);
+		}
+		return rollback(q, dberr(q, "cannot add the account"));
+	}
+	int64_t new_id = sqlite3_last_insert_rowid(q->db);
+	if ((err = commit(q)))
+		return err;
+	*id = new_id;
+	return PST_OK;
+}
+
+static int account_get(struct pst_db *d, int64_t id, struct pst_account *out, bool *found)
+{
+	struct sq *q = enter_db(d);
+	sqlite3_stmt *st;
+	*found = false;
+	int err = prepare(q, "SELECT " ACCOUNT_COLS " FROM account WHERE id = ?", &st);
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		account_row(st, out, NULL, 0);
+		*found = true;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? PST_OK : dberr(q, "cannot read an account");
+}
+
+static int account_by_email(struct pst_db *d, const char *email, struct pst_account *out,
+			    char *hash_out, size_t hash_size, bool *found)
+{
+	struct sq *q = enter_db(d);
+	char norm[PST_EMAIL_MAX + 1], why[300];
+	*found = false;
+	if (hash_out && hash_size)
+		hash_out[0] = '\0';
+	if (!pst_email_normalize(email, norm, sizeof norm, why, sizeof why))
+		return PST_OK; /* no account has an email that is not one */
+	sqlite3_stmt *st;
+	int err = prepare(q, "SELECT " ACCOUNT_COLS " FROM account WHERE email = ?", &st);
+	if (err)
+		return err;
+	sqlite3_bind_text(st, 1, norm, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		account_row(st, out, hash_out, hash_size);
+		*found = true;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? PST_OK : dberr(q, "cannot read an account");
+}
+
+static int account_list(struct pst_db *d, int role, int64_t clinician, struct pst_account **out,
+			size_t *n)
+{
+	struct sq *q = enter_db(d);
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *st;
+	int err = prepare(q, "SELECT " ACCOUNT_COLS " FROM account"
+			     " WHERE (?1 IS NULL OR role = ?1) AND (?2 = 0 OR clinician_id = ?2)"
+			     " ORDER BY id", &st);
+	if (err)
+		return err;
+	if (role >= 0)
+		sqlite3_bind_text(st, 1, pst_role_name((enum pst_role)role), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, clinician);
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			size_t ncap = cap ? 2 * cap : 16;
+			struct pst_account *v = realloc(*out, ncap * sizeof(**out));
+			if (!v) {
+				sqlite3_finalize(st);
+				free(*out);
+				*out = NULL;
+				*n = 0;
+				fail(q, "out of memory");
+				return PST_ENOMEM;
+			}
+			*out = v;
+			cap = ncap;
+		}
+		account_row(st, &(*out)[(*n)++], NULL, 0);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return dberr(q, "cannot list the accounts");
+	}
+	return PST_OK;
+}
+
+static int account_count(struct pst_db *d, int64_t *n)
+{
+	struct sq *q = enter_db(d);
+	sqlite3_stmt *st;
+	int err = prepare(q, "SELECT count(*) FROM account", &st);
+	if (err)
+		return err;
+	int rc = sqlite3_step(st);
+	*n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? PST_OK : dberr(q, "cannot count the accounts");
+}
+
+/* Runs sql (binding the account id as ?1 and, when not NULL, text as ?2) and ends the
+ * account's sessions, in one transaction; PST_ENOTFOUND when there is no such account. */
+static int account_update(struct sq *q, int64_t id, const char *sql, const char *text, int flag)
+{
+	sqlite3_stmt *st;
+	int err = begin(q);
+	if (err)
+		return err;
+	if ((err = prepare(q, sql, &st)))
+		return rollback(q, err);
+	sqlite3_bind_int64(st, 1, id);
+	if (flag >= 0)
+		sqlite3_bind_int(st, 2, flag);
+	else
+		bind_text_or_null(st, 2, text);
+	if ((err = run(q, st, "cannot change the account")))
+		return rollback(q, err);
+	if (sqlite3_changes(q->db) == 0) {
+		fail(q, "%s: there is no account with id %lld", q->path, (long long)id);
+		return rollback(q, PST_ENOTFOUND);
+	}
+	if ((err = prepare(q, "DELETE FROM auth_session WHERE account_id = ?", &st)))
+		return rollback(q, err);
+	sqlite3_bind_int64(st, 1, id);
+	if ((err = run(q, st, "cannot end the account's sessions")))
+		return rollback(q, err);
+	return commit(q);
+}
+
+static int account_set_password(struct pst_db *d, int64_t id, const char *hash)
+{
+	return account_update(enter_db(d), id, "UPDATE account SET password = ?2 WHERE id = ?1",
+			      hash && *hash ? hash : NULL, -1);
+}
+
+static int account_set_disabled(struct pst_db *d, int64_t id, bool disabled)
+{
+	return account_update(enter_db(d), id, "UPDATE account SET disabled = ?2 WHERE id = ?1", NULL,
+			      disabled ? 1 : 0);
+}
+
+/* Whether the account exists (PST_ENOTFOUND, with the message, when not). */
+static int account_must_exist(struct sq *q, int64_t id)
+{
+	sqlite3_stmt *st;
+	int err = prepare(q, "SELECT 1 FROM account WHERE id = ?", &st);
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE) {
+		fail(q, "%s: there is no account with id %lld", q->path, (long long)id);
+		return PST_ENOTFOUND;
+	}
+	return rc == SQLITE_ROW ? PST_OK : dberr(q, "cannot look up an account");
+}
+
+static int auth_session_add(struct pst_db *d, const unsigned char hash[PST_TOKEN_HASH_SIZE],
+			    int64_t account, int64_t now, const char *address)
+{
+	struct sq *q = enter_db(d);
+	char why[200], hex[2 * PST_TOKEN_HASH_SIZE + 1];
+	if (pst_address_check(address, why, sizeof why)) {
+		fail(q, "%s", why);
+		return PST_EINVAL;
+	}
+	pst_token_hash_hex(hash, hex);
+	sqlite3_stmt *st;
+	int err = begin(q);
+	if (err)
+		return err;
+	if ((err = account_must_exist(q, account)))
+		return rollback(q, err);
+	if ((err = prepare(q, "INSERT INTO auth_session (token_hash, account_id, created_epoch,"
+			      " last_seen_epoch, address) VALUES (?, ?, ?, ?, ?)", &st)))
+		return rollback(q, err);
+	sqlite3_bind_text(st, 1, hex, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, account);
+	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_int64(st, 4, now);
+	sqlite3_bind_text(st, 5, address ? address : "", -1, SQLITE_TRANSIENT);
+	if ((err = run(q, st, "cannot add a login session")))
+		return rollback(q, err);
+	return commit(q);
+}
+
+static int auth_session_get(struct pst_db *d, const unsigned char hash[PST_TOKEN_HASH_SIZE],
+			    struct pst_auth_session *out, bool *found)
+{
+	struct sq *q = enter_db(d);
+	char hex[2 * PST_TOKEN_HASH_SIZE + 1];
+	pst_token_hash_hex(hash, hex);
+	*found = false;
+	sqlite3_stmt *st;
+	int err = prepare(q, "SELECT account_id, created_epoch, last_seen_epoch, address"
+			     " FROM auth_session WHERE token_hash = ?", &st);
+	if (err)
+		return err;
+	sqlite3_bind_text(st, 1, hex, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		memset(out, 0, sizeof *out);
+		out->account = sqlite3_column_int64(st, 0);
+		out->created_epoch = sqlite3_column_int64(st, 1);
+		out->last_seen_epoch = sqlite3_column_int64(st, 2);
+		const char *t = (const char *)sqlite3_column_text(st, 3);
+		snprintf(out->address, sizeof out->address, "%s", t ? t : "");
+		*found = true;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? PST_OK : dberr(q, "cannot read a login session");
+}
+
+/* One write statement binding the token hash's hex as ?1 and, when has_int, x as ?2. */
+static int hash_write(struct sq *q, const char *sql, const unsigned char hash[PST_TOKEN_HASH_SIZE],
+		      bool has_int, int64_t x, const char *doing)
+{
+	char hex[2 * PST_TOKEN_HASH_SIZE + 1];
+	pst_token_hash_hex(hash, hex);
+	sqlite3_stmt *st;
+	int err = begin(q);
+	if (err)
+		return err;
+	if ((err = prepare(q, sql, &st)))
+		return rollback(q, err);
+	sqlite3_bind_text(st, 1, hex, -1, SQLITE_TRANSIENT);
+	if (has_int)
+		sqlite3_bind_int64(st, 2, x);
+	if ((err = run(q, st, doing)))
+		return rollback(q, err);
+	return commit(q);
+}
+
+static int auth_session_touch(struct pst_db *d, const unsigned char hash[PST_TOKEN_HASH_SIZE],
+			      int64_t now)
+{
+	return hash_write(enter_db(d), "UPDATE auth_session SET last_seen_epoch = ?2 WHERE token_hash = ?1",
+			  hash, true, now, "cannot update a login session");
+}
+
+static int auth_session_delete(struct pst_db *d, const unsigned char hash[PST_TOKEN_HASH_SIZE])
+{
+	return hash_write(enter_db(d), "DELETE FROM auth_session WHERE token_hash = ?1", hash, false, 0,
+			  "cannot end a login session");
+}
+
+static int auth_session_purge(struct pst_db *d, int64_t created_before, int64_t seen_before,
+			      int64_t *n)
+{
+	struct sq *q = enter_db(d);
+	sqlite3_stmt *st;
+	int err = begin(q);
+	if (err)
+		return err;
+	if ((err = prepare(q, "DELETE FROM auth_session WHERE created_epoch < ? OR last_seen_epoch < ?",
+			   &st)))
+		return rollback(q, err);
+	sqlite3_bind_int64(st, 1, created_before);
+	sqlite3_bind_int64(st, 2, seen_before);
+	if ((err = run(q, st, "cannot remove expired login sessions")))
+		return rollback(q, err);
+	int64_t gone = sqlite3_changes(q->db);
+	if ((err = commit(q)))
+		return err;
+	if (n)
+		*n = gone;
+	return PST_OK;
+}
+
+static int invitation_add(struct pst_db *d, const unsigned char hash[PST_TOKEN_HASH_SIZE],
+			  int64_t account, int64_t expires)
+{
+	struct sq *q = enter_db(d);
+	char hex[2 * PST_TOKEN_HASH_SIZE + 1];
+	pst_token_hash_hex(hash, hex);
+	sqlite3_stmt *st;
+	int err = begin(q);
+	if (err)
+		return err;
+	if ((err = account_must_exist(q, account)))
+		return rollback(q, err);
+	if ((err = prepare(q, "INSERT INTO invitation (token_hash, account_id, expires_epoch)"
+			      " VALUES (?, ?, ?)", &st)))
+		return rollback(q, err);
+	sqlite3_bind_text(st, 1, hex, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, account);
+	sqlite3_bind_int64(st, 3, expires);
+	if ((err = run(q, st, "cannot add an invitation")))
+		return rollback(q, err);
+	return commit(q);
+}
+
+static int invitation_take(struct pst_db *d, const unsigned char hash[PST_TOKEN_HASH_SIZE],
+			   int64_t now, int64_t *account, bool *found)
+{
+	struct sq *q = enter_db(d);
+	char hex[2 * PST_TOKEN_HASH_SIZE + 1];
+	pst_token_hash_hex(hash, hex);
+	*found = false;
+	*account = 0;
+	sqlite3_stmt *st;
+	int err = begin(q);
+	if (err)
+		return err;
+	if ((err = prepare(q, "DELETE FROM invitation WHERE token_hash = ? RETURNING account_id,"
+			      " expires_epoch", &st)))
+		return rollback(q, err);
+	sqlite3_bind_text(st, 1, hex, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	int64_t acc = 0, expires = 0;
+	if (rc == SQLITE_ROW) {
+		acc = sqlite3_column_int64(st, 0);
+		expires = sqlite3_column_int64(st, 1);
+		rc = sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return rollback(q, dberr(q, "cannot take an invitation"));
+	/* the expired ones of everyone go too */
+	if ((err = prepare(q, "DELETE FROM invitation WHERE expires_epoch <= ?", &st)))
+		return rollback(q, err);
+	sqlite3_bind_int64(st, 1, now);
+	if ((err = run(q, st, "cannot remove expired invitations")))
+		return rollback(q, err);
+	if ((err = commit(q)))
+		return err;
+	if (acc && expires > now) {
+		*account = acc;
+		*found = true;
+	}
+	return PST_OK;
+}
+
+static int audit_add(struct pst_db *d, const struct pst_audit *e)
+{
+	struct sq *q = enter_db(d);
+	char why[200];
+	if (pst_audit_check(e, why, sizeof why)) {
+		fail(q, "%s", why);
+		return PST_EINVAL;
+	}
+	sqlite3_stmt *st;
+	int err = begin(q);
+	if (err)
+		return err;
+	if ((err = prepare(q, "INSERT INTO audit (at_epoch, actor_id, action, patient_id, account_id,"
+			      " address) VALUES (?, ?, ?, ?, ?, ?)", &st)))
+		return rollback(q, err);
+	sqlite3_bind_int64(st, 1, e->at_epoch);
+	sqlite3_bind_int64(st, 2, e->actor);
+	sqlite3_bind_text(st, 3, e->action, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 4, e->patient);
+	sqlite3_bind_int64(st, 5, e->account);
+	sqlite3_bind_text(st, 6, e->address, -1, SQLITE_TRANSIENT);
+	if ((err = run(q, st, "cannot write to the audit log")))
+		return rollback(q, err);
+	return commit(q);
+}
+
+static int audit_list(struct pst_db *d, int64_t since, int64_t limit, struct pst_audit **out,
+		      size_t *n)
+{
+	struct sq *q = enter_db(d);
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *st;
+	int err = prepare(q, "SELECT id, at_epoch, actor_id, action, patient_id, account_id, address"
+			     " FROM audit WHERE at_epoch >= ? ORDER BY at_epoch DESC, id DESC LIMIT ?",
+			  &st);
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, since);
+	sqlite3_bind_int64(st, 2, limit > 0 ? limit : -1);
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			size_t ncap = cap ? 2 * cap : 64;
+			struct pst_audit *v = realloc(*out, ncap * sizeof(**out));
+			if (!v) {
+				sqlite3_finalize(st);
+				free(*out);
+				*out = NULL;
+				*n = 0;
+				fail(q, "out of memory");
+				return PST_ENOMEM;
+			}
+			*out = v;
+			cap = ncap;
+		}
+		struct pst_audit *e = &(*out)[(*n)++];
+		memset(e, 0, sizeof *e);
+		e->id = sqlite3_column_int64(st, 0);
+		e->at_epoch = sqlite3_column_int64(st, 1);
+		e->actor = sqlite3_column_int64(st, 2);
+		const char *t = (const char *)sqlite3_column_text(st, 3);
+		snprintf(e->action, sizeof e->action, "%s", t ? t : "");
+		e->patient = sqlite3_column_int64(st, 4);
+		e->account = sqlite3_column_int64(st, 5);
+		t = (const char *)sqlite3_column_text(st, 6);
+		snprintf(e->address, sizeof e->address, "%s", t ? t : "");
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return dberr(q, "cannot read the audit log");
+	}
+	return PST_OK;
+}
+
+/* Whether another attempt is allowed with failures counted since start. */
+static void throttle_verdict(int64_t start, int64_t failures, int64_t now, int64_t window,
+			     int64_t limit, bool *allowed, int64_t *retry)
+{
+	if (start + window <= now || failures < limit) {
+		*allowed = true;
+		*retry = 0;
+		return;
+	}
+	*allowed = false;
+	*retry = start + window - now;
+	if (*retry < 1)
+		*retry = 1;
+}
+
+static int throttle_args(struct sq *q, const char *key, int64_t window, int64_t limit)
+{
+	char why[200];
+	if (pst_throttle_key_check(key, why, sizeof why)) {
+		fail(q, "%s", why);
+		return PST_EINVAL;
+	}
+	if (window < 1 || limit < 1) {
+		fail(q, "a throttle's window (%lld s) and limit (%lld) are at least 1",
+		     (long long)window, (long long)limit);
+		return PST_EINVAL;
+	}
+	return PST_OK;
+}
+
+static int throttle_hit(struct pst_db *d, const char *key, int64_t now, int64_t window,
+			int64_t limit, bool *allowed, int64_t *retry)
+{
+	struct sq *q = enter_db(d);
+	*allowed = false;
+	*retry = 0;
+	int err = throttle_args(q, key, window, limit);
+	if (err)
+		return err;
+	sqlite3_stmt *st;
+	if ((err = begin(q)))
+		return err;
+	/* A window over (or none yet) starts again at now with this failure. */
+	if ((err = prepare(q, "INSERT INTO login_throttle (key, window_start, failures) VALUES (?1, ?2, 1)"
+			      " ON CONFLICT (key) DO UPDATE SET"
+			      " failures = CASE WHEN window_start + ?3 <= ?2 THEN 1 ELSE failures + 1 END,"
+			      " window_start = CASE WHEN window_start + ?3 <= ?2 THEN ?2 ELSE window_start END"
+			      " RETURNING window_start, failures", &st)))
+		return rollback(q, err);
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int64(st, 3, window);
+	int rc = sqlite3_step(st);
+	int64_t start = now, failures = 1;
+	if (rc == SQLITE_ROW) {
+		start = sqlite3_column_int64(st, 0);
+		failures = sqlite3_column_int64(st, 1);
+		rc = sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return rollback(q, dberr(q, "cannot count a failed login"));
+	if ((err = commit(q)))
+		return err;
+	throttle_verdict(start, failures, now, window, limit, allowed, retry);
+	return PST_OK;
+}
+
+static int throttle_check(struct pst_db *d, const char *key, int64_t now, int64_t window,
+			  int64_t limit, bool *allowed, int64_t *retry)
+{
+	struct sq *q = enter_db(d);
+	*allowed = false;
+	*retry = 0;
+	int err = throttle_args(q, key, window, limit);
+	if (err)
+		return err;
+	sqlite3_stmt *st;
+	if ((err = prepare(q, "SELECT window_start, failures FROM login_throttle WHERE key = ?", &st)))
+		return err;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	int64_t start = now, failures = 0;
+	if (rc == SQLITE_ROW) {
+		start = sqlite3_column_int64(st, 0);
+		failures = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return dberr(q, "cannot read the login throttle");
+	throttle_verdict(start, failures, now, window, limit, allowed, retry);
+	return PST_OK;
+}
+
+static int throttle_clear(struct pst_db *d, const char *key)
+{
+	struct sq *q = enter_db(d);
+	sqlite3_stmt *st;
+	int err = begin(q);
+	if (err)
+		return err;
+	if ((err = prepare(q, "DELETE FROM login_throttle WHERE key = ?", &st)))
+		return rollback(q, err);
+	sqlite3_bind_text(st, 1, key ? key : "", -1, SQLITE_TRANSIENT);
+	if ((err = run(q, st, "cannot clear the login throttle")))
+		return rollback(q, err);
+	return commit(q);
+}
+
 static void close_db(struct pst_db *d)
 {
 	struct sq *q = enter_db(d);
@@ -1645,6 +2271,25 @@ static const struct pst_db_ops sqlite_db_ops = {
 	.backup = backup,
 	.ping = ping,
 	.secret = secret,
+	.account_add = account_add,
+	.account_get = account_get,
+	.account_by_email = account_by_email,
+	.account_list = account_list,
+	.account_count = account_count,
+	.account_set_password = account_set_password,
+	.account_set_disabled = account_set_disabled,
+	.session_add = auth_session_add,
+	.session_get = auth_session_get,
+	.session_touch = auth_session_touch,
+	.session_delete = auth_session_delete,
+	.session_purge = auth_session_purge,
+	.invitation_add = invitation_add,
+	.invitation_take = invitation_take,
+	.audit_add = audit_add,
+	.audit_list = audit_list,
+	.throttle_hit = throttle_hit,
+	.throttle_check = throttle_check,
+	.throttle_clear = throttle_clear,
 };
 
 /* Health data is the person's alone: the database is created 0600 whatever the umask

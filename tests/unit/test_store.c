@@ -311,7 +311,7 @@ static void test_reads_indexed(void **state)
 	sqlite3 *db;
 	assert_int_equal(sqlite3_open(path_of("plans.db"), &db), SQLITE_OK);
 	/* The history's reads (store_sqlite.c) come from covering indexes alone (migration
-	 * 12): a person's rows side by side, no table page per row. */
+	 * 13): a person's rows side by side, no table page per row. */
 	static const struct {
 		const char *sql;
 		bool covering;

@@ -2,6 +2,7 @@
 #include "app.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -108,16 +109,68 @@ int pst_app_progression(struct pst_store *s, const struct pst_catalog *c,
 	return err;
 }
 
+/* Makes plan the assigned programme's when rs holds one (core/programme.h). A stored
+ * programme that no longer parses leaves the planner's plan, with a warning. */
+static int programme_onto(const struct pst_catalog *c, const struct pst_profile *p,
+			  const struct pst_screen_result *screen, const struct pst_record_set *rs,
+			  struct pst_plan *plan)
+{
+	if (!rs->has_programme)
+		return PST_OK;
+	struct pst_programme *pg = NULL;
+	struct pst_programme_error e;
+	int err = pst_programme_parse(c, rs->programme.json, strlen(rs->programme.json), true, &pg, &e);
+	if (err == PST_EINVAL) {
+		const char **w = pst_arena_alloc(plan->arena, (plan->nwarnings + 1) * sizeof *w);
+		if (!w)
+			return PST_ENOMEM;
+		w[0] = "Your clinician's programme could not be read, so this is the plan the app "
+		       "made for you: tell your clinician.";
+		memcpy(w + 1, plan->warnings, plan->nwarnings * sizeof *w);
+		plan->warnings = w;
+		plan->nwarnings++;
+		return PST_OK;
+	}
+	if (err)
+		return err;
+	struct pst_programme_records rec = {rs->checkins, rs->ncheckins, rs->sessions, rs->nsessions};
+	err = pst_programme_apply(pg, c, p, screen, &rec, plan);
+	pst_programme_free(pg);
+	return err;
+}
+
 int pst_app_plan(struct pst_store *s, const struct pst_catalog *c, const struct pst_tips *t,
 		 const struct pst_profile *p, const struct pst_screen_result *screen,
 		 struct pst_plan **out)
 {
 	struct pst_progression *prog = NULL;
+	struct pst_record_set rs;
 	*out = NULL;
-	int err = pst_app_progression(s, c, p, &prog);
+	int err = s->ops->read_all(s, INT64_MIN, 0, &rs);
+	if (err)
+		return err;
+	err = pst_progression_build(c, p, rs.checkins, rs.ncheckins, rs.sessions, rs.nsessions, &prog);
 	if (!err)
 		err = pst_plan_build(c, t, p, screen, prog, out);
+	if (!err && (err = programme_onto(c, p, screen, &rs, *out))) {
+		pst_plan_free(*out);
+		*out = NULL;
+	}
 	pst_progression_free(prog);
+	pst_record_set_free(&rs);
+	return err;
+}
+
+int pst_app_programme_onto(struct pst_store *s, const struct pst_catalog *c,
+			   const struct pst_profile *p, const struct pst_screen_result *screen,
+			   struct pst_plan *plan)
+{
+	struct pst_record_set rs;
+	int err = s->ops->read_all(s, INT64_MIN, 0, &rs);
+	if (err)
+		return err;
+	err = programme_onto(c, p, screen, &rs, plan);
+	pst_record_set_free(&rs);
 	return err;
 }
 
@@ -226,6 +279,7 @@ int pst_app_session_outcome(struct pst_store *s, const struct pst_catalog *c, in
 	int err = s->ops->read_all(s, INT64_MIN, 0, &rs);
 	if (err)
 		return err;
+	struct pst_programme *pg = NULL;
 	struct pst_progression *before = NULL, *after = NULL;
 	struct pst_session_log *others = NULL;
 	const struct pst_session_log *log = NULL;
@@ -269,8 +323,49 @@ int pst_app_session_outcome(struct pst_store *s, const struct pst_catalog *c, in
 	    (err = pst_progression_build(c, &p, rs.checkins, rs.ncheckins, rs.sessions, rs.nsessions,
 					 &after)))
 		goto out;
+	/* With an assigned programme, its exercises progress from the assigned doses. */
+	struct pst_programme_dose *pb = NULL, *pa = NULL;
+	if (rs.has_programme) {
+		struct pst_programme_error pe;
+		err = pst_programme_parse(c, rs.programme.json, strlen(rs.programme.json), true, &pg, &pe);
+		if (err == PST_EINVAL)
+			err = PST_OK;
+		if (err)
+			goto out;
+	}
+	if (pg) {
+		struct pst_programme_records rb = {rs.checkins, rs.ncheckins, others, nothers},
+					     ra = {rs.checkins, rs.ncheckins, rs.sessions, rs.nsessions};
+		pb = pst_arena_alloc(out->arena, (pg->nitems + 1) * sizeof *pb);
+		pa = pst_arena_alloc(out->arena, (pg->nitems + 1) * sizeof *pa);
+		err = !pb || !pa ? PST_ENOMEM
+				 : pst_programme_doses(pg, c, &p, NULL, &rb, out->arena, pb);
+		if (!err)
+			err = pst_programme_doses(pg, c, &p, NULL, &ra, out->arena, pa);
+		if (err)
+			goto out;
+	}
 	err = PST_ENOMEM;
 	for (size_t i = 0; i < log->nex; i++) {
+		size_t in = pg ? pg->nitems : 0;
+		for (size_t j = 0; pg && j < pg->nitems; j++)
+			if (strcmp(pg->items[j].ex->id, log->ex[i].id) == 0)
+				in = j;
+		if (pg && in < pg->nitems) {
+			const struct pst_prog_change *ca = pa[in].change, *cb = pb[in].change;
+			bool changed = ca && (!cb || ca->seq != cb->seq || ca->day != cb->day ||
+					      pa[in].dose.reps.lo != pb[in].dose.reps.lo ||
+					      pa[in].dose.sets.lo != pb[in].dose.sets.lo ||
+					      pa[in].dose.hold_s.lo != pb[in].dose.hold_s.lo ||
+					      pa[in].dose.breaths.lo != pb[in].dose.breaths.lo ||
+					      pa[in].ex != pb[in].ex);
+			if (changed && ca->reason)
+				out->changes[out->nchanges++] =
+					(struct pst_app_change){pg->items[in].ex, ca->reason};
+			else
+				out->same[out->nsame++] = pg->items[in].ex;
+			continue;
+		}
 		const struct pst_prog_entry *a = pst_progression_find(after, log->ex[i].id);
 		const struct pst_prog_entry *b = pst_progression_find(before, log->ex[i].id);
 		const struct pst_exercise *e = pst_catalog_find(c, log->ex[i].id);
@@ -293,6 +388,7 @@ int pst_app_session_outcome(struct pst_store *s, const struct pst_catalog *c, in
 				"count as one.";
 	err = PST_OK;
 out:
+	pst_programme_free(pg);
 	free(others);
 	pst_progression_free(before);
 	pst_progression_free(after);
@@ -380,4 +476,212 @@ void pst_app_week_free(struct pst_app_week *w)
 {
 	pst_arena_free(w->arena);
 	memset(w, 0, sizeof *w);
+}
+
+/* --- the programme a clinician assigns -------------------------------------------- */
+
+const char *const pst_app_prog_status_words[] = {"ok", "no-profile", "answers-again", "referral"};
+
+void pst_app_programme_free(struct pst_app_programme *ap)
+{
+	pst_programme_free(ap->pg);
+	if (ap->screened)
+		pst_screen_result_free(&ap->res);
+	memset(ap, 0, sizeof *ap);
+}
+
+/* The saved programme parsed (NULL when none or no longer readable). */
+static int saved_programme(struct pst_store *s, const struct pst_catalog *c,
+			   struct pst_programme **out, struct pst_saved_programme *sv, bool *found)
+{
+	*out = NULL;
+	int err = s->ops->programme_get(s, sv, found);
+	if (err || !*found)
+		return err;
+	struct pst_programme_error e;
+	err = pst_programme_parse(c, sv->json, strlen(sv->json), true, out, &e);
+	free(sv->json);
+	sv->json = NULL;
+	return err == PST_EINVAL ? PST_OK : err;
+}
+
+int pst_app_programme_read(struct pst_store *s, const struct pst_catalog *c, const struct pst_tips *t,
+			   const struct pst_questions *q, int64_t today, struct pst_app_programme *out)
+{
+	memset(out, 0, sizeof *out);
+	struct pst_saved_profile sp;
+	bool found = false;
+	int err = pst_app_profile(s, today, &sp, &out->p, &found);
+	if (err)
+		return err;
+	if (!found) {
+		out->status = PST_APP_PROG_NO_PROFILE;
+		out->why = "The patient has not saved their stage yet: the safety rules need it, so "
+			   "no programme can be assigned until they have.";
+		return PST_OK;
+	}
+	struct pst_app_screened st;
+	if ((err = pst_app_screening(s, q, &sp, &out->p, today, &out->res, &st)))
+		return err;
+	out->screened = st.usable;
+	if (st.found && !st.usable) {
+		out->status = PST_APP_PROG_ANSWERS_AGAIN;
+		out->why = st.changed ? "The safety questions changed since the patient answered "
+					"them: they must answer them again before any programme."
+				      : "The patient's safety answers must be given again (they are "
+					"out of date for their stage): no programme until they have.";
+		return PST_OK;
+	}
+	if (st.usable && (pst_outcome_is_referral(out->res.outcome) ||
+			  out->res.outcome == PST_OUT_INCOMPLETE)) {
+		out->status = PST_APP_PROG_REFERRAL;
+		out->why = out->res.outcome == PST_OUT_INCOMPLETE
+				   ? "The patient has not answered every safety question: no "
+				     "programme until they have."
+				   : pst_outcome_headline(out->res.outcome);
+		return PST_OK;
+	}
+	struct pst_saved_programme sv = {0};
+	bool has = false;
+	if ((err = saved_programme(s, c, &out->pg, &sv, &has)))
+		return err;
+	out->assigned = has;
+	out->by = sv.by;
+	out->at = sv.at;
+	if (!out->pg) { /* start from the planner's plan (and the progress recorded) */
+		struct pst_plan *plan = NULL;
+		struct pst_progression *prog = NULL;
+		err = pst_app_progression(s, c, &out->p, &prog);
+		if (!err)
+			err = pst_plan_build(c, t, &out->p, out->screened ? &out->res : NULL, prog, &plan);
+		pst_progression_free(prog);
+		if (err == PST_EREFERRAL) { /* not reached: handled above */
+			out->status = PST_APP_PROG_REFERRAL;
+			out->why = pst_outcome_headline(out->res.outcome);
+			return PST_OK;
+		}
+		if (err)
+			return err;
+		out->pg = pst_programme_from_plan(plan);
+		pst_plan_free(plan);
+		if (!out->pg)
+			return PST_ENOMEM;
+	}
+	return PST_OK;
+}
+
+static json_t *excluded_by(const struct pst_app_programme *ap, const struct pst_exercise *e)
+{
+	const char *id, *why;
+	const struct pst_rule *rule;
+	const struct pst_cites *src;
+	if (!pst_plan_exclusion(e, &ap->p, ap->screened ? &ap->res : NULL, &id, &why, &rule, &src))
+		return json_null();
+	return json_pack("{s:s, s:s, s:b}", "rule", id, "reason", why, "choice",
+			 rule && rule->choice);
+}
+
+json_t *pst_app_programme_json(const struct pst_app_programme *ap, const struct pst_catalog *c)
+{
+	json_t *o = ap->pg ? pst_programme_json(ap->pg, false) : json_object();
+	if (!o)
+		return NULL;
+	char at[40];
+	int bad = json_object_set_new(o, "status", json_string(pst_app_prog_status_words[ap->status]));
+	bad |= json_object_set_new(o, "why", ap->why ? json_string(ap->why) : json_null());
+	bad |= json_object_set_new(o, "assigned", json_boolean(ap->assigned));
+	bad |= json_object_set_new(o, "updated_by", ap->assigned ? json_integer(ap->by) : json_null());
+	bad |= json_object_set_new(o, "updated_at", ap->assigned ? json_string(pst_time_format(ap->at, at, sizeof at))
+								 : json_null());
+	if (!ap->pg) {
+		bad |= json_object_set_new(o, "note", json_null());
+		bad |= json_object_set_new(o, "exercises", json_array());
+		if (bad) {
+			json_decref(o);
+			return NULL;
+		}
+		return o;
+	}
+	bad |= json_object_set_new(o, "minutes",
+				   json_integer((pst_programme_seconds(ap->pg) + 59) / 60));
+	json_t *ex = json_object_get(o, "exercises");
+	for (size_t i = 0; i < ap->pg->nitems && !bad; i++) {
+		const struct pst_programme_item *it = &ap->pg->items[i];
+		json_t *x = json_array_get(ex, i);
+		bad |= !x;
+		if (bad)
+			break;
+		bad |= json_object_set_new(x, "name", json_string(it->ex->name));
+		bad |= json_object_set_new(x, "kind", json_string(pst_vocab_word(&pst_vocab_kind, (int)it->ex->kind)));
+		bad |= json_object_set_new(x, "seconds", json_integer(pst_dose_seconds(&it->dose)));
+		bad |= json_object_set_new(x, "excluded_by", excluded_by(ap, it->ex));
+	}
+	json_t *cat = json_array();
+	bad |= !cat || json_object_set_new(o, "catalogue", cat);
+	for (size_t i = 0; c && i < c->n && !bad; i++) {
+		const struct pst_exercise *e = &c->ex[i];
+		json_t *x = json_pack("{s:s, s:s, s:s, s:o}", "id", e->id, "name", e->name, "kind",
+				      pst_vocab_word(&pst_vocab_kind, (int)e->kind), "excluded_by",
+				      excluded_by(ap, e));
+		bad |= !x || json_array_append_new(cat, x);
+	}
+	if (bad) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+int pst_app_programme_save(struct pst_store *s, const struct pst_catalog *c,
+			   const struct pst_questions *q, int64_t today, struct pst_time now,
+			   int64_t by, const char *body, size_t len, struct pst_programme_error *e)
+{
+	memset(e, 0, sizeof *e);
+	struct pst_saved_profile sp;
+	struct pst_profile p;
+	bool found = false;
+	int err = pst_app_profile(s, today, &sp, &p, &found);
+	if (err)
+		return err;
+	if (!found) {
+		snprintf(e->field, sizeof e->field, "profile");
+		snprintf(e->msg, sizeof e->msg,
+			 "the patient has not saved their stage yet: the safety rules need it");
+		return PST_EINVAL;
+	}
+	struct pst_screen_result res;
+	struct pst_app_screened st;
+	if ((err = pst_app_screening(s, q, &sp, &p, today, &res, &st)))
+		return err;
+	struct pst_programme *pg = NULL, *prev = NULL;
+	if (st.found && !st.usable) {
+		snprintf(e->field, sizeof e->field, "screening");
+		snprintf(e->msg, sizeof e->msg,
+			 "the patient's safety answers must be given again before any programme");
+		return PST_EINVAL;
+	}
+	err = pst_programme_parse(c, body, len, false, &pg, e);
+	struct pst_saved_programme sv = {0};
+	bool has = false;
+	if (!err)
+		err = saved_programme(s, c, &prev, &sv, &has);
+	if (!err)
+		err = pst_programme_check(pg, &p, st.usable ? &res : NULL, prev, by, now.epoch, e);
+	char *text = NULL;
+	if (!err) {
+		json_t *j = pst_programme_json(pg, true);
+		text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+		json_decref(j);
+		err = text ? PST_OK : PST_ENOMEM;
+	}
+	if (!err) {
+		struct pst_saved_programme put = {.json = text, .by = by, .at = now};
+		err = s->ops->programme_put(s, &put);
+	}
+	free(text);
+	pst_programme_free(pg);
+	pst_programme_free(prev);
+	if (st.usable)
+		pst_screen_result_free(&res);
+	return err;
 }

@@ -10,6 +10,7 @@
 
 #include "core/history.h"
 #include "core/planner.h"
+#include "core/programme.h"
 #include "core/progression.h"
 #include "core/screen.h"
 #include "core/tips.h"
@@ -71,13 +72,69 @@ int pst_app_progression(struct pst_store *s, const struct pst_catalog *c,
 
 /*
  * The plan for profile p, following the progress recorded in s (the plan `postura
- * plan` prints without profile flags, and the web app shows). screen may be NULL (not
+ * plan` prints without profile flags, and the web app shows): the programme a clinician
+ * assigned when there is one (core/programme.h), else the planner's. screen may be NULL (not
  * screened). Returns what pst_plan_build returns (PST_EREFERRAL: no plan), or the
  * store's error; on success *out is the caller's to free with pst_plan_free.
  */
 int pst_app_plan(struct pst_store *s, const struct pst_catalog *c, const struct pst_tips *t,
 		 const struct pst_profile *p, const struct pst_screen_result *screen,
 		 struct pst_plan **out);
+
+/*
+ * Makes plan (built for p and screen) the programme a clinician assigned, when the
+ * person has one (pst_programme_apply, with the person's records). `postura plan`
+ * calls it for the saved profile; pst_app_plan does it itself. Returns PST_OK (also
+ * when none), the store's error or PST_ENOMEM.
+ */
+int pst_app_programme_onto(struct pst_store *s, const struct pst_catalog *c,
+			   const struct pst_profile *p, const struct pst_screen_result *screen,
+			   struct pst_plan *plan);
+
+/* --- the programme a clinician assigns (core/programme.h, docs/clinic.md) --------- */
+
+enum pst_app_prog_status {
+	PST_APP_PROG_OK,             /* a programme can be assigned */
+	PST_APP_PROG_NO_PROFILE,     /* the patient has not saved their stage yet */
+	PST_APP_PROG_ANSWERS_AGAIN,  /* their safety answers must be given again */
+	PST_APP_PROG_REFERRAL        /* their answers send them to a professional (or are
+				      * incomplete): no programme is shown or assigned */
+};
+extern const char *const pst_app_prog_status_words[]; /* "ok" "no-profile" ... */
+
+/* What the clinician's editing page and GET /api/v1/patients/{id}/programme show. */
+struct pst_app_programme {
+	enum pst_app_prog_status status;
+	const char *why;          /* plain words when not OK (static or in pg's arena) */
+	bool assigned;            /* a programme is saved */
+	int64_t by;               /* who saved it last (with assigned) */
+	struct pst_time at;       /* when */
+	struct pst_programme *pg; /* with OK: the saved programme, or the planner's plan for
+				   * the profile as the one to start from; else NULL */
+	struct pst_profile p;     /* the profile as of today (unless NO_PROFILE) */
+	bool screened;            /* res holds the answers' result */
+	struct pst_screen_result res;
+};
+
+/* Reads it for the person of s as of today. Returns PST_OK or the store's error (or
+ * PST_ENOMEM); free with pst_app_programme_free either way. */
+int pst_app_programme_read(struct pst_store *s, const struct pst_catalog *c, const struct pst_tips *t,
+			   const struct pst_questions *q, int64_t today, struct pst_app_programme *out);
+void pst_app_programme_free(struct pst_app_programme *ap);
+/* The JSON of GET (docs/clinic.md): the programme, each exercise with whether the rules
+ * leave it out for this patient, and the catalogue with the same. NULL: out of memory. */
+json_t *pst_app_programme_json(const struct pst_app_programme *ap, const struct pst_catalog *c);
+
+/*
+ * Saves an edit (body: the JSON of PUT) by account by at now: checked against the
+ * patient's saved profile and safety answers (pst_programme_check, with the programme
+ * saved before keeping its own who and when). Refused: PST_EINVAL with e naming the
+ * field ("profile" without a saved profile, "screening" with answers to give again or
+ * that send the patient elsewhere). Otherwise PST_OK, or the store's error.
+ */
+int pst_app_programme_save(struct pst_store *s, const struct pst_catalog *c,
+			   const struct pst_questions *q, int64_t today, struct pst_time now,
+			   int64_t by, const char *body, size_t len, struct pst_programme_error *e);
 
 /*
  * The plan of today for the saved profile and the saved safety answers, as the Today

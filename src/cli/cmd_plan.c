@@ -171,6 +171,18 @@ int cli_plan_build(struct cli *c, const struct pst_profile *flags, const char *a
 		cli_error("cannot build the plan: %s", pst_strerror(err));
 		return EXIT_FAIL;
 	}
+	if (saved) {
+		/* The programme a clinician assigned, when there is one (src/app). */
+		struct pst_store *s = cli_store_ro(c);
+		int e = s ? pst_app_programme_onto(s, cat, p, out->screened ? &out->screen : NULL,
+						   out->plan)
+			  : PST_EIO;
+		if (e) {
+			cli_error("cannot read the assigned programme: %s",
+				  s && s->errmsg[0] ? s->errmsg : pst_strerror(e));
+			return EXIT_FAIL;
+		}
+	}
 	return -1;
 }
 

@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,11 +59,23 @@ struct chunk {
 	max_align_t data[];
 };
 
-struct pst_arena {
-	struct chunk *head;
+/* An array of pst_arena_grow: a block of its own, reallocated as it grows. */
+struct grown {
+	struct grown *prev, *next;
+	max_align_t data[];
 };
 
-enum { ARENA_CHUNK = 16 * 1024 };
+struct pst_arena {
+	struct chunk *head;
+	struct grown *grown;
+};
+
+/* The first chunk; each next one twice the last, up to ARENA_CHUNK_MAX. An arena that
+ * holds a large record (a person's whole history, replayed for a page) is then a few big
+ * chunks, which malloc maps on their own and gives back to the kernel when the arena is
+ * freed, rather than hundreds of 16 KiB ones left as holes in its heap between other
+ * requests' blocks (RSS climbing under load: bench/RESULTS.md, the soak). */
+enum { ARENA_CHUNK = 16 * 1024, ARENA_CHUNK_MAX = 1024 * 1024 };
 
 struct pst_arena *pst_arena_new(void)
 {
@@ -80,7 +93,46 @@ void pst_arena_free(struct pst_arena *a)
 		free(c);
 		c = next;
 	}
+	for (struct grown *g = a->grown, *next; g; g = next) {
+		next = g->next;
+		free(g);
+	}
 	free(a);
+}
+
+void *pst_arena_grow(struct pst_arena *a, void *v, size_t n, size_t *cap, size_t size,
+		     size_t first)
+{
+	if (v && n < *cap)
+		return v;
+	/* no room yet: a new array (a v without room stays the arena's, as it was) */
+	bool fresh = !v || !*cap;
+	size_t ncap = fresh ? (first ? first : 1) : *cap * 2;
+	if (size == 0 || (!fresh && ncap < *cap) || ncap > (SIZE_MAX - sizeof(struct grown)) / size)
+		return NULL;
+	struct grown *g = fresh ? NULL : (struct grown *)((char *)v - offsetof(struct grown, data));
+	struct grown *ng = realloc(g, sizeof(*ng) + ncap * size);
+	if (!ng)
+		return NULL;
+	if (!g) {
+		ng->prev = NULL;
+		ng->next = a->grown;
+		if (a->grown)
+			a->grown->prev = ng;
+		a->grown = ng;
+	} else {
+		/* moved: its neighbours point at the new place */
+		if (ng->prev)
+			ng->prev->next = ng;
+		else
+			a->grown = ng;
+		if (ng->next)
+			ng->next->prev = ng;
+	}
+	size_t old = fresh ? 0 : *cap;
+	memset((char *)ng->data + old * size, 0, (ncap - old) * size);
+	*cap = ncap;
+	return ng->data;
 }
 
 void *pst_arena_alloc(struct pst_arena *a, size_t size)
@@ -94,7 +146,8 @@ void *pst_arena_alloc(struct pst_arena *a, size_t size)
 		size = align;
 	struct chunk *c = a->head;
 	if (!c || c->size - c->used < size) {
-		size_t cap = size > ARENA_CHUNK ? size : ARENA_CHUNK;
+		size_t next = !c ? ARENA_CHUNK : c->size < ARENA_CHUNK_MAX / 2 ? 2 * c->size : ARENA_CHUNK_MAX;
+		size_t cap = size > next ? size : next;
 		c = malloc(sizeof(*c) + cap);
 		if (!c)
 			return NULL;

@@ -34,6 +34,15 @@ struct pst_arena *pst_arena_new(void);
 void pst_arena_free(struct pst_arena *a); /* NULL is a no-op */
 /* Returns zeroed memory owned by the arena, or NULL when out of memory. */
 void *pst_arena_alloc(struct pst_arena *a, size_t size);
+/* An array of n elements of size bytes, with room for *cap, made room for one more:
+ * v itself while n < *cap, else the array with twice the room (first when *cap is 0,
+ * v then NULL), the new room zeroed; NULL when out of memory (v is then unchanged).
+ * v is NULL or what this function last returned for the array, in the same arena. The
+ * array lives until pst_arena_free, and grows in place where malloc can (realloc), not
+ * by copying into the arena, where every smaller copy would stay until the arena goes:
+ * the arrays of a long history are most of a request's memory. */
+void *pst_arena_grow(struct pst_arena *a, void *v, size_t n, size_t *cap, size_t size,
+		     size_t first);
 /* Returns a copy of s (len bytes, NUL added) owned by the arena, or NULL. */
 char *pst_arena_strndup(struct pst_arena *a, const char *s, size_t len);
 char *pst_arena_strdup(struct pst_arena *a, const char *s);

@@ -251,6 +251,31 @@ static bool excluded_for(const struct pst_exercise *e, const struct pst_profile 
 	       clearance_excluding(screen, e);
 }
 
+bool pst_plan_exclusion(const struct pst_exercise *e, const struct pst_profile *p,
+			const struct pst_screen_result *screen, const char **id, const char **reason,
+			const struct pst_rule **rule, const struct pst_cites **sources)
+{
+	const struct pst_rule *r = pst_rules_excluding(e, p);
+	const struct pst_question *q = NULL;
+	*rule = r;
+	if (r) {
+		*id = r->id;
+		*reason = r->reason;
+		*sources = r->sources.n ? &r->sources : NULL;
+	} else if ((q = note_excluding(screen, e))) {
+		*id = q->id;
+		*reason = q->avoid_reason;
+		*sources = &q->sources;
+	} else if ((q = clearance_excluding(screen, e))) {
+		*id = q->id;
+		*reason = CLEARANCE_GENTLE_REASON;
+		*sources = &q->sources;
+	} else {
+		return false;
+	}
+	return true;
+}
+
 /* Finds an allowed easier variant of e (breadth first, by the catalogue's order). */
 static const struct pst_exercise *easier_allowed(const struct pst_catalog *c,
 						 const struct pst_exercise *e,
@@ -570,7 +595,13 @@ static bool upright(const struct pst_exercise *e)
 /* The daily relief break: one or two upright stretches from the routine, one round each. */
 static void relief(struct builder *b)
 {
-	struct pst_plan *plan = b->plan;
+	pst_plan_relief(b->plan);
+}
+
+void pst_plan_relief(struct pst_plan *plan)
+{
+	plan->nrelief = 0;
+	plan->relief_s = 0;
 	for (int pass = 0; pass < 2 && plan->nrelief < PST_PLAN_MAX_RELIEF; pass++) {
 		for (size_t i = 0; i < plan->nitems && plan->nrelief < PST_PLAN_MAX_RELIEF; i++) {
 			const struct pst_plan_item *it = &plan->items[i];

@@ -26,6 +26,10 @@ struct pst_plan_item {
 	const struct pst_prog_change *progression;  /* the last change (owned by the plan), or NULL */
 	const struct pst_rule *cautions[PST_PLAN_MAX_CAUTIONS];
 	size_t ncautions;
+	/* An assigned programme's (core/programme.h; NULL in the planner's own plan): */
+	const char *note;          /* the clinician's note for the patient */
+	const char *override_rule; /* assigned although this rule or answer leaves it out */
+	const char *override_reason; /* the clinician's written reason for that */
 };
 
 struct pst_plan_excluded {
@@ -70,6 +74,11 @@ struct pst_plan {
 	/* How the person's stage shaped the choice, in plain words ("5 weeks after a
 	 * caesarean, feeding your baby: ..."); shown first under "Why these exercises". */
 	const char *stage_why;
+	/* An assigned programme replaced the planner's choice (core/programme.h): the
+	 * clinician's exercises, doses and notes. */
+	bool assigned;
+	const char *programme_note; /* the clinician's note for the patient, or NULL */
+	int64_t programme_at;       /* when it was last changed (UTC seconds) */
 };
 
 /*
@@ -101,6 +110,19 @@ int pst_plan_sessions_per_week(int minutes);
 /* True when weekday (0 = Monday) is a session day for sessions of this many minutes:
  * Mon, Wed, Fri, and Sun too when there are 4. */
 bool pst_plan_is_session_day(int minutes, int weekday);
+
+/* Why safety leaves e out for p and screen (NULL: not answered), as the plan says it:
+ * the first excluding rule (*rule set), else a safety answer's avoid list, else a
+ * clearance answer's gentle-only (*rule NULL). *id (the rule's or question's id) and
+ * *reason (plain words) name it, *sources what it rests on (NULL for a choice). False
+ * when e is allowed. */
+bool pst_plan_exclusion(const struct pst_exercise *e, const struct pst_profile *p,
+			const struct pst_screen_result *screen, const char **id, const char **reason,
+			const struct pst_rule **rule, const struct pst_cites **sources);
+
+/* Chooses the daily relief break again from plan->items (one or two upright stretches,
+ * one round each), as pst_plan_build does. */
+void pst_plan_relief(struct pst_plan *plan);
 
 /* The prescribed starting dose of e: the low end of each range. */
 struct pst_dose pst_dose_start(const struct pst_dose *d);

@@ -362,6 +362,11 @@ static double about(struct pst_doc *d, double x, double y, double w, const struc
 		y += pst_doc_text(d, x, y, w, meta, &mf, draw) + 1.5;
 	}
 	y += labelled(d, x, y, w, "Why", it->why, &ex_text, draw) + 1.5;
+	if (it->note)
+		y += labelled(d, x, y, w, "From your clinician", it->note, &ex_text, draw) + 1.5;
+	if (it->override_reason)
+		y += labelled(d, x, y, w, "Your clinician's reason", it->override_reason, &ex_text, draw) +
+		     1.5;
 	for (size_t k = 0; k < it->ncautions; k++) {
 		struct pst_font cf = ex_text;
 		cf.color = PST_DOC_WARN;
@@ -804,6 +809,18 @@ static int layout(struct pst_doc *d, const void *arg)
 			.foot = foot,
 			.edge = PST_DOC_STOP, .fill = PST_DOC_STOP_BG, .lw = 1.6};
 		pst_doc_block(d, callout_block, &c, 12);
+	}
+
+	if (plan->assigned) { /* the clinician's programme, with their note */
+		char *e = pst_doc_esc(plan->programme_note ? plan->programme_note
+							   : "I chose the exercises and doses of this "
+							     "programme for you.");
+		struct pst_buf b;
+		pst_buf_init(&b, 1 << 16);
+		pst_buf_printf(&b, "<b>From your clinician</b>  %s", e);
+		g_free(e);
+		pst_doc_para(d, b.s ? b.s : "", &ex_text, 0, 6);
+		pst_buf_free(&b);
 	}
 
 	{

@@ -95,6 +95,14 @@ static json_t *item_json(const struct pst_plan_item *it, bool full)
 						     pst_json_cites(&it->cautions[i]->sources)));
 	json_object_set_new(o, "cautions", cau);
 	json_object_set_new(o, "progression", progression_json(it));
+	/* An assigned programme's (core/programme.h): the clinician's note, and the reason
+	 * it is there although a rule leaves it out. */
+	if (it->note)
+		json_object_set_new(o, "note", json_string(it->note));
+	if (it->override_reason)
+		json_object_set_new(o, "override",
+				    json_pack("{s:s, s:s}", "rule", it->override_rule ? it->override_rule : "",
+					      "reason", it->override_reason));
 	return o;
 }
 
@@ -112,6 +120,11 @@ json_t *pst_json_plan(const struct pst_plan *plan)
 	}
 	json_object_set_new(o, "stage", pst_json_stage(&plan->profile));
 	json_object_set_new(o, "stage_why", plan->stage_why ? json_string(plan->stage_why) : json_null());
+	if (plan->assigned) { /* the clinician's programme, not the planner's choice */
+		json_object_set_new(o, "assigned", json_true());
+		json_object_set_new(o, "programme_note",
+				    plan->programme_note ? json_string(plan->programme_note) : json_null());
+	}
 	json_object_set_new(o, "minutes_budget", json_integer(plan->profile.minutes));
 	json_object_set_new(o, "estimated_seconds", json_integer(plan->estimated_s));
 	json_object_set_new(o, "sessions_per_week", json_integer(plan->sessions_per_week));
@@ -218,6 +231,11 @@ void pst_text_plan(struct pst_buf *b, const struct pst_plan *plan, const struct 
 			       : plan->outcome == PST_OUT_NOTE ? "a note for your next appointment"
 							       : "no warning signs");
 	}
+	if (plan->assigned) {
+		pst_buf_puts(b, "\nYour clinician chose this programme for you.\n");
+		if (plan->programme_note)
+			pst_text_wrap(b, plan->programme_note, "  ", "  From your clinician: ", 78);
+	}
 	if (plan->stage_why) {
 		pst_buf_puts(b, "\n");
 		pst_text_wrap(b, plan->stage_why, "  ", "For your stage: ", 78);
@@ -251,6 +269,15 @@ void pst_text_plan(struct pst_buf *b, const struct pst_plan *plan, const struct 
 		pst_text_wrap(b, d.s ? d.s : "", "           ", "     Dose: ", 78);
 		pst_buf_free(&d);
 		pst_text_wrap(b, it->why, "           ", "     Why:  ", 78);
+		if (it->note)
+			pst_text_wrap(b, it->note, "                ", "     Clinician: ", 78);
+		if (it->override_reason) {
+			char *w = pst_arena_printf(plan->arena, "%s leaves it out (%s); your clinician's "
+								"reason: %s",
+						   "A safety rule", it->override_rule ? it->override_rule : "",
+						   it->override_reason);
+			pst_text_wrap(b, w ? w : it->override_reason, "           ", "     Note: ", 78);
+		}
 		if (it->progression)
 			pst_text_wrap(b, it->progression->reason, "               ", "     Progress: ",
 				      78);

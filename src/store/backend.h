@@ -29,6 +29,30 @@ int pst_db_open_sqlite(const char *path, unsigned flags, struct pst_db **out, ch
 int pst_db_open_pg(const char *uri, unsigned flags, struct pst_db **out, char *errmsg,
 		   size_t size);
 
+/* The summaries (pst_db_ops.summaries), shared by both backends (store.c): init gives
+ * out one empty summary per person (PST_ENOMEM: out empty); find gives the keys of
+ * person's summaries (*count of them, set->v[key[k].i]: an id may be asked twice), NULL
+ * when person was not asked. */
+int pst_summary_set_init(struct pst_summary_set *out, const int64_t *people, size_t n);
+const struct pst_summary_key *pst_summary_find(const struct pst_summary_set *set, int64_t person,
+					       size_t *count);
+/* The pain part of a summary from the pain query's row (summary_sql.h): the last
+ * check-in (has_c) and the last session (has_s), and the readings before. */
+struct pst_summary_pain_row {
+	bool has_c, has_s;
+	int cp, sp;                 /* pain; the session's pain before */
+	struct pst_time ct, st;
+	int64_t c_count, c_sum, s_count, s_sum;
+};
+void pst_summary_set_pain(struct pst_summary_set *set, int64_t person,
+			  const struct pst_summary_pain_row *row);
+/* The ids as text between open and close ("[1,2]" for SQLite's json_each, "{1,2}" for
+ * a PostgreSQL array), malloc'd; NULL when out of memory. */
+char *pst_summary_id_list(const int64_t *people, size_t n, const char *open, const char *close);
+/* Copies text into set's arena (NULL stays NULL), neutralised as read_all gives it
+ * (flags: core/utf8.h); NULL with *oom set when out of memory. */
+const char *pst_summary_text(struct pst_summary_set *set, const char *text, unsigned flags,
+			     bool *oom);
 /* The checks both backends make before an account op writes (store.c). Each returns
  * PST_OK, or PST_EINVAL with the reason in why. */
 int pst_account_input_check(const struct pst_account *a, char email[PST_EMAIL_MAX + 1], char *why,

@@ -2,6 +2,7 @@
 #include "exchange.h"
 
 #include "core/jsonw.h"
+#include "core/programme.h"
 #include "fhir.h"
 
 #include <jansson.h>
@@ -72,6 +73,15 @@ int pst_export_check(const struct pst_record_set *rs, struct pst_export_sink *k)
 		json_decref(ans);
 		if (!ok) {
 			snprintf(k->why, sizeof k->why, "the saved safety answers are not a JSON object");
+			return PST_EDATA;
+		}
+	}
+	if (rs->has_programme) {
+		json_t *body = json_loads(rs->programme.json ? rs->programme.json : "", 0, NULL);
+		bool ok = json_is_object(body);
+		json_decref(body);
+		if (!ok) {
+			snprintf(k->why, sizeof k->why, "the assigned programme is not a JSON object");
 			return PST_EDATA;
 		}
 	}
@@ -219,6 +229,21 @@ static void json_head(struct exporter *x, const struct pst_record_set *rs)
 		jw_time(w, rs->screening.at);
 		pst_jw_end(w);
 		json_decref(ans);
+	}
+	if (rs->has_programme) {
+		/* The programme a clinician assigned, in its stored form (docs/clinic.md), with
+		 * the account that saved it last (an id of the source database) and when. */
+		json_t *body = json_loads(rs->programme.json, 0, NULL);
+		pst_jw_key(w, "programme");
+		pst_jw_object(w);
+		pst_jw_key(w, "body");
+		jw_value(w, body);
+		pst_jw_key(w, "by");
+		pst_jw_int(w, rs->programme.by);
+		pst_jw_key(w, "at");
+		jw_time(w, rs->programme.at);
+		pst_jw_end(w);
+		json_decref(body);
 	}
 }
 
@@ -948,6 +973,46 @@ static void screening_json(struct pst_diags *d, const char *src, json_t *sc,
 	rs->has_screening = ok && rs->screening.answers;
 }
 
+/* The assigned programme of a JSON export: its stored form, checked as the store keeps
+ * it (core/programme.h: exercises of the catalogue, doses in bounds, notes as text),
+ * who saved it last and when. */
+static void programme_json(const struct pst_catalog *c, struct pst_diags *d, const char *src,
+			   json_t *o, struct pst_record_set *rs)
+{
+	struct where w = {d, src, 0, "programme."};
+	if (!json_is_object(o)) {
+		pst_diag_add(d, src, 0, 0, "programme: must be an object");
+		return;
+	}
+	json_t *body = json_object_get(o, "body");
+	char *text = json_is_object(body) ? json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	if (!text) {
+		bad(&w, "body", "must be the programme, a JSON object");
+		return;
+	}
+	struct pst_programme *pg = NULL;
+	struct pst_programme_error e;
+	int r = pst_programme_parse(c, text, strlen(text), true, &pg, &e);
+	pst_programme_free(pg);
+	if (r) {
+		bad(&w, "body", "%s: %s", e.field, e.msg);
+		free(text);
+		return;
+	}
+	json_t *by = json_object_get(o, "by");
+	bool ok = check_time(&w, "at", jstr(o, "at"), &rs->programme.at);
+	if (by && !json_is_integer(by)) {
+		bad(&w, "by", "must be an account id, a whole number");
+		ok = false;
+	}
+	rs->programme.by = json_is_integer(by) ? json_integer_value(by) : 0;
+	rs->programme.json = pst_arena_strdup(rs->arena, text);
+	free(text);
+	if (!rs->programme.json)
+		pst_diag_add(d, src, 0, 0, "out of memory");
+	rs->has_programme = ok && rs->programme.json;
+}
+
 static void import_json(const struct pst_catalog *c, const char *src, json_t *root,
 			struct pst_record_set *rs, struct pst_diags *d)
 {
@@ -1034,6 +1099,9 @@ static void import_json(const struct pst_catalog *c, const char *src, json_t *ro
 	json_t *sc = json_object_get(root, "screening");
 	if (sc && !json_is_null(sc))
 		screening_json(d, src, sc, rs);
+	json_t *pgm = json_object_get(root, "programme");
+	if (pgm && !json_is_null(pgm))
+		programme_json(c, d, src, pgm, rs);
 	a = jarray(d, src, root, "checkins");
 	n = a ? json_array_size(a) : 0;
 	rs->checkins = pst_arena_alloc(A, (n ? n : 1) * sizeof(*rs->checkins));

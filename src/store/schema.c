@@ -344,7 +344,25 @@ const struct pst_migration pst_migrations[] = {
 		"  window_start BIGINT NOT NULL,"
 		"  failures BIGINT NOT NULL);",
 	},
-	/* 12: the person's version without one row every write updates (issue 13 benchmark:
+	/* 12: the programme a clinician assigned to a person (issue 14): its JSON
+	 * (core/programme.h, the stored form), who saved it last (an account id) and when.
+	 * One per person; no row: the planner's plan. */
+	{
+		.what = "the programme a clinician assigned",
+		.sqlite =
+		"CREATE TABLE IF NOT EXISTS programme ("
+		"  person_id INTEGER PRIMARY KEY REFERENCES person(id) ON DELETE CASCADE,"
+		"  body TEXT NOT NULL,"
+		"  by_account INTEGER NOT NULL DEFAULT 0,"
+		"  at_epoch INTEGER NOT NULL, at_offset INTEGER NOT NULL);",
+		.pg =
+		"CREATE TABLE IF NOT EXISTS programme ("
+		"  person_id BIGINT PRIMARY KEY REFERENCES person(id) ON DELETE CASCADE,"
+		"  body TEXT NOT NULL,"
+		"  by_account BIGINT NOT NULL DEFAULT 0,"
+		"  at_epoch BIGINT NOT NULL, at_offset INTEGER NOT NULL);",
+	},
+	/* 13: the person's version without one row every write updates (issue 13 benchmark:
 	 * on PostgreSQL the bump of person.version in each write's transaction held that
 	 * row's lock until the commit, so one person's writes took turns, one WAL flush
 	 * each). A write appends a row here instead, in its own transaction, and
@@ -366,7 +384,7 @@ const struct pst_migration pst_migrations[] = {
 		"  person_id BIGINT NOT NULL REFERENCES person(id) ON DELETE CASCADE);"
 		"CREATE INDEX IF NOT EXISTS person_write_person ON person_write(person_id);",
 	},
-	/* 13: a person's history read from indexes alone (issue 13 benchmark: with many
+	/* 14: a person's history read from indexes alone (issue 13 benchmark: with many
 	 * people a person's rows lie among everyone's, so a year's history took a table
 	 * page per row). Each index holds every column the history reads, in the order it
 	 * reads them, so the rows of one person are side by side; the indexes they replace

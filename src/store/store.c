@@ -294,3 +294,110 @@ int pst_throttle_key_check(const char *key, char *why, size_t size)
 	}
 	return PST_OK;
 }
+
+/* --- the dashboard's summaries ------------------------------------------------------ */
+
+void pst_summary_set_free(struct pst_summary_set *set)
+{
+	if (!set)
+		return;
+	pst_arena_free(set->arena);
+	memset(set, 0, sizeof *set);
+}
+
+static int key_cmp(const void *pa, const void *pb)
+{
+	const struct pst_summary_key *a = pa, *b = pb;
+	if (a->person != b->person)
+		return a->person < b->person ? -1 : 1;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+int pst_summary_set_init(struct pst_summary_set *out, const int64_t *people, size_t n)
+{
+	memset(out, 0, sizeof *out);
+	if (!(out->arena = pst_arena_new()))
+		return PST_ENOMEM;
+	out->v = pst_arena_alloc(out->arena, (n ? n : 1) * sizeof *out->v);
+	out->by_person = pst_arena_alloc(out->arena, (n ? n : 1) * sizeof *out->by_person);
+	if (!out->v || !out->by_person) {
+		pst_summary_set_free(out);
+		return PST_ENOMEM;
+	}
+	out->n = n;
+	for (size_t i = 0; i < n; i++) {
+		out->v[i].person = people[i];
+		out->by_person[i] = (struct pst_summary_key){people[i], i};
+	}
+	qsort(out->by_person, n, sizeof *out->by_person, key_cmp);
+	return PST_OK;
+}
+
+const struct pst_summary_key *pst_summary_find(const struct pst_summary_set *set, int64_t person,
+					       size_t *count)
+{
+	size_t lo = 0, hi = set->n;
+	while (lo < hi) { /* the first key >= person */
+		size_t mid = lo + (hi - lo) / 2;
+		if (set->by_person[mid].person < person)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*count = 0;
+	if (lo == set->n || set->by_person[lo].person != person)
+		return NULL;
+	while (lo + *count < set->n && set->by_person[lo + *count].person == person)
+		(*count)++;
+	return &set->by_person[lo];
+}
+
+void pst_summary_set_pain(struct pst_summary_set *set, int64_t person,
+			  const struct pst_summary_pain_row *row)
+{
+	size_t n;
+	const struct pst_summary_key *key = pst_summary_find(set, person, &n);
+	for (size_t k = 0; k < n; k++) {
+		struct pst_patient_summary *s = &set->v[key[k].i];
+		/* The later of the two; at the same second the check-in (attention.c). */
+		bool session = row->has_s && (!row->has_c || row->st.epoch > row->ct.epoch);
+		if (!row->has_c && !row->has_s)
+			continue;
+		s->has_pain = true;
+		s->last_pain = session ? row->sp : row->cp;
+		s->last_pain_at = session ? row->st : row->ct;
+		s->base_count = (int)(row->c_count + row->s_count);
+		s->base_sum = (int)(row->c_sum + row->s_sum);
+	}
+}
+
+const char *pst_summary_text(struct pst_summary_set *set, const char *text, unsigned flags,
+			     bool *oom)
+{
+	if (!text)
+		return NULL;
+	size_t n = strlen(text);
+	char *out;
+	if (!pst_text_needs_clean(text, n, flags))
+		out = pst_arena_strdup(set->arena, text);
+	else if ((out = pst_arena_alloc(set->arena, 3 * n + 1)))
+		pst_text_clean(text, n, flags, out, 3 * n + 1);
+	if (!out)
+		*oom = true;
+	return out;
+}
+
+char *pst_summary_id_list(const int64_t *people, size_t n, const char *open, const char *close)
+{
+	struct pst_buf b;
+	pst_buf_init(&b, 32 + 24 * n);
+	pst_buf_puts(&b, open);
+	for (size_t i = 0; i < n; i++)
+		pst_buf_printf(&b, "%s%lld", i ? "," : "", (long long)people[i]);
+	pst_buf_puts(&b, close);
+	if (b.failed) {
+		pst_buf_free(&b);
+		return NULL;
+	}
+	return b.s; /* pst_buf's text is malloc'd: the caller frees it */
+}

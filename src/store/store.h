@@ -21,9 +21,9 @@
  *   transaction (pst_db_ops.begin) the operations join it instead: nothing is committed
  *   before pst_db_ops.commit.
  * - Every write to a person's records (profile_put, checkin_add, session_add, psfs_add,
- *   psfs_rate, import, screening_put, calendar_token_put) also adds one to the person's
- *   version, in the same transaction; data_version reads it. The version is
- *   person.version plus the person's rows in person_write (schema.c, migration 12):
+ *   psfs_rate, import, screening_put, calendar_token_put, programme_put) also adds
+ *   one to the person's version, in the same transaction; data_version reads it. It is
+ *   person.version plus the person's rows in person_write (schema.c, migration 13):
  *   SQLite bumps the column, PostgreSQL appends a row, so that one person's writes
  *   never wait for each other's row lock (docs/store.md "The per-person version").
  * - Errors come back as enum pst_err; the message is in the errmsg of the object the
@@ -49,6 +49,7 @@
 #ifndef PST_STORE_H
 #define PST_STORE_H
 
+#include "core/attention.h"
 #include "core/tracking.h"
 
 struct pst_db;
@@ -61,6 +62,14 @@ struct pst_store;
 struct pst_saved_screening {
 	unsigned stages;
 	char *answers; /* malloc'd by screening_get; the caller frees it */
+	struct pst_time at;
+};
+
+/* The programme a clinician assigned (core/programme.h): its JSON (the stored form, with
+ * who and when of each reason and dose), the account that saved it last and when. */
+struct pst_saved_programme {
+	char *json; /* malloc'd by programme_get; the caller frees it */
+	int64_t by; /* the account id (0: none, e.g. an import) */
 	struct pst_time at;
 };
 
@@ -80,9 +89,24 @@ struct pst_record_set {
 	size_t nminutes;
 	bool has_screening;
 	struct pst_saved_screening screening; /* the last safety answers (text in the arena) */
+	bool has_programme;
+	struct pst_saved_programme programme; /* the assigned programme (json in the arena) */
 };
 
 void pst_record_set_free(struct pst_record_set *rs);
+
+/* The dashboard's summaries (pst_db_ops.summaries). */
+struct pst_summary_key {
+	int64_t person;
+	size_t i;
+};
+struct pst_summary_set {
+	struct pst_arena *arena; /* owns v and every string in it */
+	struct pst_patient_summary *v;
+	size_t n;
+	struct pst_summary_key *by_person; /* v's people, sorted (the backends' lookup) */
+};
+void pst_summary_set_free(struct pst_summary_set *set);
 
 /* read_all flags. Free text (notes, activities, exercise ids) comes out neutralised
  * (core/utf8.h: every invalid byte or control character is U+FFFD), so nothing stored
@@ -152,6 +176,12 @@ struct pst_store_ops {
 	 * caller's to free. */
 	int (*screening_get)(struct pst_store *s, struct pst_saved_screening *out, bool *found);
 	int (*screening_put)(struct pst_store *s, const struct pst_saved_screening *sc);
+	/* The programme a clinician assigned; *found false when none (the planner's plan is
+	 * the person's). out->json is the caller's to free. */
+	int (*programme_get)(struct pst_store *s, struct pst_saved_programme *out, bool *found);
+	/* Replaces it (pg NULL: removes it, back to the planner's plan); a write (the
+	 * version). The JSON is kept as given: core/programme.h checks it first. */
+	int (*programme_put)(struct pst_store *s, const struct pst_saved_programme *pg);
 	/* The person's version: a number that grows by one with every committed write to
 	 * this person's records, by this or any other connection or process (it moves in the
 	 * write's own transaction), in commit order. The same number twice means the same
@@ -266,6 +296,19 @@ struct pst_db_ops {
 	 * gets the stored one. */
 	int (*secret)(struct pst_db *db, const char *name, const unsigned char *fresh, size_t len,
 		      unsigned char *out);
+	/* The dashboard's summary (core/attention.h) of each of the n people given, as of
+	 * the local day today: the one db op that reads records, and only what a dashboard
+	 * shows, for a caller that has checked the people are its own (a clinician's
+	 * patients). In a few queries whatever n (each patient a few index seeks), in one
+	 * read transaction. out->v has one summary per id, in the order given; an id of no
+	 * person gets an empty summary (its person set, nothing else). Free out with
+	 * pst_summary_set_free, also after an error. */
+	int (*summaries)(struct pst_db *db, const int64_t *people, size_t n, int64_t today,
+			 struct pst_summary_set *out);
+	/* The sum of the versions (data_version) of the n people given: each write to a
+	 * person's records adds one to theirs, so the same sum twice means none of their
+	 * records changed in between (a dashboard's cache key). One indexed read. */
+	int (*people_version)(struct pst_db *db, const int64_t *people, size_t n, int64_t *sum);
 	/* --- accounts (issue 14). Emails are compared and stored lower-cased
 	 * (pst_email_normalize); every op below that takes one normalizes it first. --- */
 	/* Adds an account (a->id, person, disabled, has_password, created_epoch are

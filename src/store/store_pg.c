@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "backend.h"
+#include "summary_sql.h"
 
 /* Statements prepared once per connection (named "pN"), on first use. */
 enum {
@@ -39,6 +40,12 @@ enum {
 	S_CAL_GET,
 	S_CAL_DEL,
 	S_CAL_PUT,
+	S_SUMMARY_PEOPLE,
+	S_SUMMARY_PAIN,
+	S_PEOPLE_VERSION,
+	S_PROG_GET,
+	S_PROG_PUT,
+	S_PROG_DEL,
 	S_WRITE_LOG,
 	S_FOLD_LOCK,
 	S_FOLD,
@@ -110,7 +117,21 @@ static const char *const stmt_sql[S__MAX] = {
 	[S_CAL_GET] = "SELECT token FROM calendar_token WHERE person_id = $1",
 	[S_CAL_DEL] = "DELETE FROM calendar_token WHERE person_id = $1",
 	[S_CAL_PUT] = "INSERT INTO calendar_token (person_id, token, created_epoch) VALUES ($1,$2,$3)",
-	/* the person's version (schema.c, migration 12): a row per write, folded now and
+	/* The dashboard's (summary_sql.h). */
+	[S_SUMMARY_PEOPLE] = PST_SQL_SUMMARY_PEOPLE("SELECT unnest($1::bigint[])", "$2::bigint",
+						    "$3::bigint", "$4::bigint"),
+	[S_SUMMARY_PAIN] = PST_SQL_SUMMARY_PAIN("SELECT unnest($1::bigint[])", "$2::bigint"),
+	/* each person's version as S_VERSION reads it (the write log's rows counted) */
+	[S_PEOPLE_VERSION] = "SELECT coalesce(sum(p.version + (SELECT count(*) FROM person_write w"
+			     " WHERE w.person_id = p.id)), 0) FROM unnest($1::bigint[]) j(id)"
+			     " JOIN person p ON p.id = j.id",
+	[S_PROG_GET] = "SELECT body, by_account, at_epoch, at_offset FROM programme WHERE person_id = $1",
+	[S_PROG_PUT] = "INSERT INTO programme (person_id, body, by_account, at_epoch, at_offset)"
+		       " VALUES ($1,$2,$3,$4,$5) ON CONFLICT (person_id) DO UPDATE SET"
+		       " body = EXCLUDED.body, by_account = EXCLUDED.by_account,"
+		       " at_epoch = EXCLUDED.at_epoch, at_offset = EXCLUDED.at_offset",
+	[S_PROG_DEL] = "DELETE FROM programme WHERE person_id = $1",
+	/* the person's version (schema.c, migration 13): a row per write, folded now and
 	 * then into person.version; SKIP LOCKED: a fold under way elsewhere, skip this one */
 	[S_WRITE_LOG] = "INSERT INTO person_write (person_id) VALUES ($1)",
 	[S_FOLD_LOCK] = "SELECT 1 FROM person WHERE id = $1 FOR NO KEY UPDATE SKIP LOCKED",
@@ -974,6 +995,79 @@ static int screening_put(struct pst_store *s, const struct pst_saved_screening *
 	return in_tx(enter(s), TX_WRITE, screening_put_body, &a);
 }
 
+/* --- the assigned programme ----------------------------------------------------------- */
+
+static int programme_read(struct pg *g, struct pst_saved_programme *out, bool *found)
+{
+	struct params p = {0};
+	p_int(&p, g->person);
+	PGresult *r;
+	int err = xq(g, S_PROG_GET, &p, "cannot read the assigned programme", &r);
+	if (err)
+		return err;
+	*found = false;
+	if (PQntuples(r) > 0) {
+		out->json = strdup(PQgetvalue(r, 0, 0));
+		out->by = vll(r, 0, 1);
+		out->at.epoch = vll(r, 0, 2);
+		out->at.offset_min = vint(r, 0, 3);
+		*found = out->json != NULL;
+		if (!out->json)
+			err = fail(g, PST_ENOMEM, "out of memory");
+	}
+	PQclear(r);
+	return err;
+}
+
+struct prog_arg {
+	struct pst_saved_programme *out;
+	bool *found;
+	const struct pst_saved_programme *in;
+};
+
+static int programme_get_body(struct pg *g, void *arg)
+{
+	struct prog_arg *a = arg;
+	return programme_read(g, a->out, a->found);
+}
+
+static int programme_get(struct pst_store *s, struct pst_saved_programme *out, bool *found)
+{
+	struct prog_arg a = {out, found, NULL};
+	*found = false;
+	int err = in_tx(enter(s), TX_ONE, programme_get_body, &a);
+	if (err && *found) {
+		free(out->json);
+		out->json = NULL;
+		*found = false;
+	}
+	return err;
+}
+
+static int programme_write(struct pg *g, const struct pst_saved_programme *pg)
+{
+	struct params p = {0};
+	p_int(&p, g->person);
+	if (!pg)
+		return xrun(g, S_PROG_DEL, &p, "cannot remove the assigned programme");
+	p_text(&p, pg->json);
+	p_int(&p, pg->by);
+	p_int(&p, pg->at.epoch);
+	p_int(&p, pg->at.offset_min);
+	return xrun(g, S_PROG_PUT, &p, "cannot save the assigned programme");
+}
+
+static int programme_put_body(struct pg *g, void *arg)
+{
+	return programme_write(g, ((struct prog_arg *)arg)->in);
+}
+
+static int programme_put(struct pst_store *s, const struct pst_saved_programme *pg)
+{
+	struct prog_arg a = {NULL, NULL, pg};
+	return in_tx(enter(s), TX_WRITE, programme_put_body, &a);
+}
+
 /* --- reading ------------------------------------------------------------------------ */
 
 static void *grow_from(struct pst_arena *a, void *v, size_t n, size_t *cap, size_t size, size_t first)
@@ -992,7 +1086,8 @@ static void *grow_from(struct pst_arena *a, void *v, size_t n, size_t *cap, size
 
 static void *grow(struct pst_arena *a, void *v, size_t n, size_t *cap, size_t size)
 {
-	return grow_from(a, v, n, cap, size, 64);
+	/* realloc'd, not copied into the arena: the arrays of a long history */
+	return pst_arena_grow(a, v, n, cap, size, 64);
 }
 
 static void *grow_small(struct pst_arena *a, void *v, size_t n, size_t *cap, size_t size)
@@ -1302,6 +1397,14 @@ static int read_head(struct pg *g, struct pst_record_set *rs)
 		if (!rs->screening.answers)
 			err = fail(g, PST_ENOMEM, "out of memory");
 	}
+	if (!err && !(err = programme_read(g, &rs->programme, &rs->has_programme)) &&
+	    rs->has_programme) {
+		char *j = rs->programme.json;
+		rs->programme.json = pst_arena_strdup(rs->arena, j);
+		free(j);
+		if (!rs->programme.json)
+			err = fail(g, PST_ENOMEM, "out of memory");
+	}
 	return err;
 }
 
@@ -1450,6 +1553,8 @@ static int import_body(struct pg *g, void *arg)
 	for (size_t i = 0; i < rs->nminutes; i++)
 		if ((err = minutes_write(g, &rs->minutes[i])))
 			return err;
+	if (rs->has_programme && (err = programme_write(g, &rs->programme)))
+		return err;
 	if (rs->has_screening && (err = screening_write(g, &rs->screening)))
 		return err;
 	const char *why = g->why;
@@ -2463,8 +2568,152 @@ static const struct pst_store_ops pg_store_ops = {
 	.import = import,
 	.screening_get = screening_get,
 	.screening_put = screening_put,
+	.programme_get = programme_get,
+	.programme_put = programme_put,
 	.data_version = data_version,
 };
+
+/* --- the dashboard's summaries (summary_sql.h) ------------------------------------- */
+
+struct summary_arg {
+	char *ids;
+	int64_t today;
+	struct pst_summary_set *set;
+};
+
+static int summary_people(struct pg *g, PGresult *r, struct pst_summary_set *set)
+{
+	bool oom = false;
+	for (int i = 0; i < PQntuples(r); i++) {
+		size_t n;
+		const struct pst_summary_key *key = pst_summary_find(set, vll(r, i, 0), &n);
+		const char *answers = NULL, *hurt = NULL;
+		if (n && !PQgetisnull(r, i, 8))
+			answers = pst_summary_text(set, PQgetvalue(r, i, 8), 0, &oom);
+		if (n && !PQgetisnull(r, i, 14))
+			hurt = pst_summary_text(set, PQgetvalue(r, i, 14), 0, &oom);
+		for (size_t k = 0; k < n; k++) {
+			struct pst_patient_summary *s = &set->v[key[k].i];
+			int stage = PQgetisnull(r, i, 1) ? -1 : pst_vocab_find(&pst_vocab_stage, PQgetvalue(r, i, 1));
+			if (stage >= 0) {
+				s->has_profile = true;
+				s->stage = (enum pst_stage)stage;
+				s->anchor_day = vll(r, i, 2);
+				s->minutes = vint(r, i, 3);
+				s->plan_start_day = pst_time_day((struct pst_time){vll(r, i, 4), vint(r, i, 5)});
+				if (!PQgetisnull(r, i, 6) && vll(r, i, 6) < s->plan_start_day)
+					s->plan_start_day = vll(r, i, 6);
+			}
+			if (answers) {
+				s->has_screening = true;
+				s->screening_stages = (unsigned)vll(r, i, 7);
+				s->screening_answers = answers;
+				s->screened_at = (struct pst_time){vll(r, i, 9), vint(r, i, 10)};
+			}
+			s->sessions_week = vint(r, i, 11);
+			s->hurt_count = vint(r, i, 12);
+			s->hurt_day = PQgetisnull(r, i, 13) ? 0 : vll(r, i, 13);
+			s->hurt_exercise = hurt;
+		}
+	}
+	return oom ? fail(g, PST_ENOMEM, "out of memory") : PST_OK;
+}
+
+static void summary_pain(PGresult *r, struct pst_summary_set *set)
+{
+	for (int i = 0; i < PQntuples(r); i++) {
+		struct pst_summary_pain_row row = {
+			.has_c = !PQgetisnull(r, i, 1),
+			.has_s = !PQgetisnull(r, i, 4),
+			.c_count = vll(r, i, 8),
+			.c_sum = vll(r, i, 9),
+			.s_count = vll(r, i, 10),
+			.s_sum = vll(r, i, 11),
+		};
+		if (row.has_c) {
+			row.cp = vint(r, i, 1);
+			row.ct = (struct pst_time){vll(r, i, 2), vint(r, i, 3)};
+		}
+		if (row.has_s) {
+			row.sp = vint(r, i, 4);
+			row.st = (struct pst_time){vll(r, i, 5), vint(r, i, 6)};
+		}
+		pst_summary_set_pain(set, vll(r, i, 0), &row);
+	}
+}
+
+static int summaries_body(struct pg *g, void *arg)
+{
+	struct summary_arg *a = arg;
+	struct params p = {0};
+	p_text(&p, a->ids);
+	p_int(&p, a->today);
+	p_int(&p, pst_day_monday(a->today));
+	p_int(&p, a->today - (PST_ATTENTION_HURT_DAYS - 1));
+	PGresult *r;
+	int err = xq(g, S_SUMMARY_PEOPLE, &p, "cannot read the patients' summaries", &r);
+	if (err)
+		return err;
+	err = summary_people(g, r, a->set);
+	PQclear(r);
+	if (err)
+		return err;
+	p.n = 2;
+	if ((err = xq(g, S_SUMMARY_PAIN, &p, "cannot read the patients' pain", &r)))
+		return err;
+	summary_pain(r, a->set);
+	PQclear(r);
+	return PST_OK;
+}
+
+static int summaries(struct pst_db *db, const int64_t *people, size_t n, int64_t today,
+		     struct pst_summary_set *out)
+{
+	struct pg *g = enter_db(db);
+	if (pst_summary_set_init(out, people, n))
+		return fail(g, PST_ENOMEM, "out of memory");
+	struct summary_arg a = {.ids = pst_summary_id_list(people, n, "{", "}"), .today = today};
+	if (!a.ids)
+		return fail(g, PST_ENOMEM, "out of memory");
+	/* A run again on a new connection (in_tx, after a reset) sets every field again. */
+	a.set = out;
+	int err = in_tx(g, TX_READ, summaries_body, &a);
+	free(a.ids);
+	return err;
+}
+
+struct version_arg {
+	char *ids;
+	int64_t sum;
+};
+
+static int people_version_body(struct pg *g, void *arg)
+{
+	struct version_arg *a = arg;
+	struct params p = {0};
+	p_text(&p, a->ids);
+	PGresult *r;
+	int err = xq(g, S_PEOPLE_VERSION, &p, "cannot read the patients' versions", &r);
+	if (err)
+		return err;
+	a->sum = PQntuples(r) == 1 ? vll(r, 0, 0) : 0;
+	PQclear(r);
+	return PST_OK;
+}
+
+static int people_version(struct pst_db *db, const int64_t *people, size_t n, int64_t *sum)
+{
+	struct pg *g = enter_db(db);
+	struct version_arg a = {.ids = pst_summary_id_list(people, n, "{", "}")};
+	*sum = 0;
+	if (!a.ids)
+		return fail(g, PST_ENOMEM, "out of memory");
+	int err = in_tx(g, TX_ONE, people_version_body, &a);
+	free(a.ids);
+	if (!err)
+		*sum = a.sum;
+	return err;
+}
 
 static const struct pst_db_ops pg_db_ops = {
 	.name = "postgresql",
@@ -2478,6 +2727,8 @@ static const struct pst_db_ops pg_db_ops = {
 	.backup = backup,
 	.ping = ping,
 	.secret = secret,
+	.summaries = summaries,
+	.people_version = people_version,
 	.account_add = account_add,
 	.account_get = account_get,
 	.account_by_email = account_by_email,

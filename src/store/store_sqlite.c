@@ -13,11 +13,23 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "summary_sql.h"
 #include "core/utf8.h"
 
 /* Statements on the hot write paths, prepared once and reused: preparing costs about
  * as much CPU as the insert itself. */
-enum { ST_CHECKIN, ST_SESSION, ST_SESSION_EX, ST_CHECKIN_IDEM, ST_SESSION_IDEM, ST_BUMP, ST__MAX };
+enum {
+	ST_CHECKIN,
+	ST_SESSION,
+	ST_SESSION_EX,
+	ST_CHECKIN_IDEM,
+	ST_SESSION_IDEM,
+	ST_BUMP,
+	ST_SUMMARY_PEOPLE,
+	ST_SUMMARY_PAIN,
+	ST_PEOPLE_VERSION,
+	ST__MAX
+};
 
 static const char *const cached_sql[ST__MAX] = {
 	[ST_CHECKIN] = "INSERT INTO checkin (id, person_id, at_epoch, at_offset, day, pain, areas,"
@@ -29,6 +41,13 @@ static const char *const cached_sql[ST__MAX] = {
 	[ST_CHECKIN_IDEM] = "SELECT id FROM checkin WHERE person_id = ? AND idem_key = ?",
 	[ST_SESSION_IDEM] = "SELECT id FROM session WHERE person_id = ? AND idem_key = ?",
 	[ST_BUMP] = "UPDATE person SET version = version + 1 WHERE id = ?",
+	/* The dashboard's (summary_sql.h): read often, by every clinician's page. */
+	[ST_SUMMARY_PEOPLE] = PST_SQL_SUMMARY_PEOPLE("SELECT value FROM json_each(?1)", "?2", "?3", "?4"),
+	[ST_SUMMARY_PAIN] = PST_SQL_SUMMARY_PAIN("SELECT value FROM json_each(?1)", "?2"),
+	/* each person's version as data_version reads it (schema.c, migration 13) */
+	[ST_PEOPLE_VERSION] = "SELECT coalesce(sum(p.version + (SELECT count(*) FROM person_write w"
+			      " WHERE w.person_id = p.id)), 0) FROM json_each(?1) j"
+			      " JOIN person p ON p.id = j.value",
 };
 
 /* One connection (struct pst_db). The handles (struct pst_store) it gives are the generic
@@ -940,7 +959,8 @@ static void *grow_from(struct pst_arena *a, void *v, size_t n, size_t *cap, size
 
 static void *grow(struct pst_arena *a, void *v, size_t n, size_t *cap, size_t size)
 {
-	return grow_from(a, v, n, cap, size, 64);
+	/* realloc'd, not copied into the arena: the arrays of a long history */
+	return pst_arena_grow(a, v, n, cap, size, 64);
 }
 
 /* A session's exercises and an activity's ratings are a few each: a list of 64 for each
@@ -1194,6 +1214,76 @@ static int screening_put(struct pst_store *s, const struct pst_saved_screening *
 	return commit_write(q);
 }
 
+/* --- the assigned programme --------------------------------------------------- */
+
+static int programme_get(struct pst_store *s, struct pst_saved_programme *out, bool *found)
+{
+	struct sq *q = enter(s);
+	sqlite3_stmt *st;
+	int err = prepare(q, "SELECT body, by_account, at_epoch, at_offset FROM programme"
+			     " WHERE person_id = ?", &st);
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, q->person);
+	*found = false;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const unsigned char *b = sqlite3_column_text(st, 0);
+		out->json = strdup(b ? (const char *)b : "{}");
+		out->by = sqlite3_column_int64(st, 1);
+		out->at.epoch = sqlite3_column_int64(st, 2);
+		out->at.offset_min = sqlite3_column_int(st, 3);
+		sqlite3_finalize(st);
+		if (!out->json)
+			return fail(q, "out of memory");
+		*found = true;
+		return PST_OK;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? PST_OK : dberr(q, "cannot read the assigned programme");
+}
+
+static int programme_write(struct sq *q, const struct pst_saved_programme *pg)
+{
+	sqlite3_stmt *st;
+	int err = prepare(q, pg ? "INSERT OR REPLACE INTO programme (person_id, body, by_account,"
+				  " at_epoch, at_offset) VALUES (?,?,?,?,?)"
+				: "DELETE FROM programme WHERE person_id = ?", &st);
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, q->person);
+	if (pg) {
+		sqlite3_bind_text(st, 2, pg->json, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 3, pg->by);
+		sqlite3_bind_int64(st, 4, pg->at.epoch);
+		sqlite3_bind_int(st, 5, pg->at.offset_min);
+	}
+	return run(q, st, "cannot save the assigned programme");
+}
+
+static int programme_put(struct pst_store *s, const struct pst_saved_programme *pg)
+{
+	struct sq *q = enter(s);
+	int err = begin(q);
+	if (err)
+		return err;
+	if ((err = programme_write(q, pg)))
+		return rollback(q, err);
+	return commit_write(q);
+}
+
+/* The programme into a record set (its arena). */
+static int read_programme(struct pst_store *s, struct pst_record_set *rs)
+{
+	int err = programme_get(s, &rs->programme, &rs->has_programme);
+	if (err || !rs->has_programme)
+		return err;
+	char *j = rs->programme.json;
+	rs->programme.json = pst_arena_strdup(rs->arena, j);
+	free(j);
+	return rs->programme.json ? PST_OK : fail(enter(s), "out of memory");
+}
+
 /* Every change of the minutes a session, by day (all of them: the earliest rules the
  * days before it). */
 static int read_minutes(struct sq *q, struct pst_record_set *rs)
@@ -1248,6 +1338,8 @@ static int read_all(struct pst_store *s, int64_t since_day, unsigned flags,
 		if (!out->screening.answers)
 			err = fail(q, "out of memory");
 	}
+	if (!err)
+		err = read_programme(s, out);
 	end_read(q);
 	if (err)
 		pst_record_set_free(out);
@@ -1275,6 +1367,8 @@ static int read_each(struct pst_store *s, unsigned flags, size_t batch,
 		if (!rs.screening.answers)
 			err = fail(q, "out of memory");
 	}
+	if (!err)
+		err = read_programme(s, &rs);
 	/* Each part holds one kind of record, so every kind is flushed before the next. */
 	if (!err)
 		err = each_flush(q, &e, &rs);
@@ -1324,6 +1418,8 @@ static int import(struct pst_store *s, const struct pst_record_set *rs, unsigned
 	for (size_t i = 0; i < rs->nminutes; i++)
 		if ((err = minutes_write(q, &rs->minutes[i])))
 			return rollback(q, err);
+	if (rs->has_programme && (err = programme_write(q, &rs->programme)))
+		return rollback(q, err);
 	if (rs->has_screening && (err = screening_write(q, &rs->screening)))
 		return rollback(q, err);
 	int64_t want;
@@ -2256,8 +2352,139 @@ static const struct pst_store_ops sqlite_store_ops = {
 	.import = import,
 	.screening_get = screening_get,
 	.screening_put = screening_put,
+	.programme_get = programme_get,
+	.programme_put = programme_put,
 	.data_version = data_version,
 };
+
+/* --- the dashboard's summaries (summary_sql.h) ------------------------------------- */
+
+static bool col_null(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL;
+}
+
+static int summary_people(struct sq *q, sqlite3_stmt *st, struct pst_summary_set *set)
+{
+	int rc;
+	bool oom = false;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		size_t n;
+		const struct pst_summary_key *key = pst_summary_find(set, sqlite3_column_int64(st, 0), &n);
+		const char *answers = NULL, *hurt = NULL;
+		if (n && !col_null(st, 8))
+			answers = pst_summary_text(set, (const char *)sqlite3_column_text(st, 8), 0, &oom);
+		if (n && !col_null(st, 14))
+			hurt = pst_summary_text(set, (const char *)sqlite3_column_text(st, 14), 0, &oom);
+		for (size_t k = 0; k < n; k++) {
+			struct pst_patient_summary *s = &set->v[key[k].i];
+			int stage = col_null(st, 1) ? -1
+				    : pst_vocab_find(&pst_vocab_stage, (const char *)sqlite3_column_text(st, 1));
+			if (stage >= 0) {
+				s->has_profile = true;
+				s->stage = (enum pst_stage)stage;
+				s->anchor_day = sqlite3_column_int64(st, 2);
+				s->minutes = sqlite3_column_int(st, 3);
+				s->plan_start_day = pst_time_day((struct pst_time){sqlite3_column_int64(st, 4),
+										 sqlite3_column_int(st, 5)});
+				if (!col_null(st, 6) && sqlite3_column_int64(st, 6) < s->plan_start_day)
+					s->plan_start_day = sqlite3_column_int64(st, 6);
+			}
+			if (answers) {
+				s->has_screening = true;
+				s->screening_stages = (unsigned)sqlite3_column_int(st, 7);
+				s->screening_answers = answers;
+				s->screened_at = (struct pst_time){sqlite3_column_int64(st, 9),
+								   sqlite3_column_int(st, 10)};
+			}
+			s->sessions_week = sqlite3_column_int(st, 11);
+			s->hurt_count = sqlite3_column_int(st, 12);
+			s->hurt_day = sqlite3_column_int64(st, 13);
+			s->hurt_exercise = hurt;
+		}
+	}
+	if (oom)
+		return fail(q, "out of memory");
+	return rc == SQLITE_DONE ? PST_OK : dberr(q, "cannot read the patients' summaries");
+}
+
+static int summary_pain(struct sq *q, sqlite3_stmt *st, struct pst_summary_set *set)
+{
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct pst_summary_pain_row r = {
+			.has_c = !col_null(st, 1),
+			.cp = sqlite3_column_int(st, 1),
+			.ct = {sqlite3_column_int64(st, 2), sqlite3_column_int(st, 3)},
+			.has_s = !col_null(st, 4),
+			.sp = sqlite3_column_int(st, 4),
+			.st = {sqlite3_column_int64(st, 5), sqlite3_column_int(st, 6)},
+			.c_count = sqlite3_column_int64(st, 8),
+			.c_sum = sqlite3_column_int64(st, 9),
+			.s_count = sqlite3_column_int64(st, 10),
+			.s_sum = sqlite3_column_int64(st, 11),
+		};
+		pst_summary_set_pain(set, sqlite3_column_int64(st, 0), &r);
+	}
+	return rc == SQLITE_DONE ? PST_OK : dberr(q, "cannot read the patients' pain");
+}
+
+static int summaries(struct pst_db *d, const int64_t *people, size_t n, int64_t today,
+		     struct pst_summary_set *out)
+{
+	struct sq *q = enter_db(d);
+	if (pst_summary_set_init(out, people, n))
+		return fail(q, "out of memory");
+	char *ids = pst_summary_id_list(people, n, "[", "]");
+	if (!ids)
+		return fail(q, "out of memory");
+	int64_t monday = pst_day_monday(today);
+	sqlite3_stmt *st = NULL;
+	/* One read transaction: the two queries see the same records. */
+	int err = begin_read(q);
+	if (!err && !(err = cached(q, ST_SUMMARY_PEOPLE, &st))) {
+		sqlite3_bind_text(st, 1, ids, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, today);
+		sqlite3_bind_int64(st, 3, monday);
+		sqlite3_bind_int64(st, 4, today - (PST_ATTENTION_HURT_DAYS - 1));
+		err = summary_people(q, st, out);
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	}
+	if (!err && !(err = cached(q, ST_SUMMARY_PAIN, &st))) {
+		sqlite3_bind_text(st, 1, ids, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, today);
+		err = summary_pain(q, st, out);
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	}
+	end_read(q);
+	free(ids);
+	return err;
+}
+
+static int people_version(struct pst_db *d, const int64_t *people, size_t n, int64_t *sum)
+{
+	struct sq *q = enter_db(d);
+	*sum = 0;
+	char *ids = pst_summary_id_list(people, n, "[", "]");
+	if (!ids)
+		return fail(q, "out of memory");
+	sqlite3_stmt *st;
+	int err = cached(q, ST_PEOPLE_VERSION, &st);
+	if (!err) {
+		sqlite3_bind_text(st, 1, ids, -1, SQLITE_STATIC);
+		int rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			*sum = sqlite3_column_int64(st, 0);
+		else
+			err = dberr(q, "cannot read the patients' versions");
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	}
+	free(ids);
+	return err;
+}
 
 static const struct pst_db_ops sqlite_db_ops = {
 	.name = "sqlite",
@@ -2271,6 +2498,8 @@ static const struct pst_db_ops sqlite_db_ops = {
 	.backup = backup,
 	.ping = ping,
 	.secret = secret,
+	.summaries = summaries,
+	.people_version = people_version,
 	.account_add = account_add,
 	.account_get = account_get,
 	.account_by_email = account_by_email,
@@ -2478,6 +2707,15 @@ int pst_db_open_sqlite(const char *path, unsigned flags, struct pst_db **out, ch
 	    (err = exec(q, "PRAGMA synchronous = FULL", "cannot set durable writes")) ||
 	    (err = exec(q, "PRAGMA foreign_keys = ON", "cannot enable foreign keys")) ||
 	    (err = migrate(q)))
+		goto out;
+	/* The server's pool (PST_DB_EXISTING): each of its connections would keep up to
+	 * SQLite's default 2 MB of the same file's pages, 16 MB for a pool of 8, filling as
+	 * the database grows. In WAL mode a connection's cache is dropped whenever another
+	 * connection has written since its last transaction, so with any writing it holds
+	 * little more than one request's pages anyway; the kernel's page cache keeps the
+	 * file once for all of them. */
+	if ((flags & PST_DB_EXISTING) &&
+	    (err = exec(q, "PRAGMA cache_size = -256", "cannot size the cache"))) /* KiB */
 		goto out;
 out:
 	if (err) {

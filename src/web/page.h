@@ -48,4 +48,17 @@ void page_dose(struct pst_buf *b, const struct pst_dose *d);
 /* "Saturday 21 November 2026" for a day. */
 void page_day_words(char *buf, size_t size, int64_t day);
 
+/* page_today.c: a history chart as the history page shows it (kind: enum
+ * pst_chart_kind), its picture at base?kind=NAME&size=...&since=... (base NULL: the
+ * person's own /chart/NAME.svg?size=...). */
+struct pst_history;
+struct pst_record_set;
+void page_history_chart(struct pst_buf *b, int kind, const struct pst_history *h,
+			const struct pst_record_set *rs, int64_t since, const char *caption,
+			const char *base);
+/* Replies with the chart of kind (enum pst_chart_kind) of the records web_store gives,
+ * since the day of since_arg (unset: all), drawn at size_arg's size (unset: wide). */
+void page_chart_reply(struct web *w, struct req *r, int kind, const struct web_arg *since_arg,
+		      const struct web_arg *size_arg);
+
 #endif

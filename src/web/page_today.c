@@ -79,7 +79,11 @@ static void routine_list(struct pst_buf *b, const struct pst_plan_item *items, s
 		pst_html_printf(b, "<li><a href=\"/exercises/%s\">%s</a> <span class=\"dose\">",
 				items[i].ex->id, items[i].ex->name);
 		page_dose(b, &items[i].dose);
-		pst_html_raw(b, "</span></li>");
+		pst_html_raw(b, "</span>");
+		if (items[i].note) /* the clinician's words about this one */
+			pst_html_printf(b, "<br><span class=\"clinician-note\">From your clinician: %s</span>",
+					items[i].note);
+		pst_html_raw(b, "</li>");
 	}
 	pst_html_raw(b, "</ol>");
 }
@@ -114,6 +118,8 @@ static void optional_extras(struct pst_buf *b, const struct pst_plan *plan)
  * and variety (no source). */
 static int excluded_group(const struct pst_plan_excluded *x)
 {
+	if (strcmp(x->rule, "not-in-programme") == 0)
+		return 3;
 	if (x->by_rule && x->by_rule->choice)
 		return 1;
 	return x->sources ? 0 : 2;
@@ -131,6 +137,10 @@ static void plan_reasons(struct pst_buf *b, const struct pst_plan *plan)
 	for (size_t i = 0; i < plan->nitems; i++) {
 		const struct pst_plan_item *it = &plan->items[i];
 		pst_html_printf(b, "<li><strong>%s</strong>: %s", it->ex->name, it->why);
+		if (it->override_reason)
+			pst_html_printf(b, "<br><span class=\"caution\">A safety rule (%s) leaves it out; "
+					   "your clinician's reason: %s</span>",
+					it->override_rule ? it->override_rule : "", it->override_reason);
 		if (it->progression)
 			pst_html_printf(b, "<br><span class=\"progress\">Changed: %s</span>",
 					it->progression->reason);
@@ -151,8 +161,9 @@ static void plan_reasons(struct pst_buf *b, const struct pst_plan *plan)
 	pst_html_printf(b, "<details class=\"plan-why\"><summary>Left out, and why (%zu)</summary>",
 			plan->nexcluded);
 	static const char *const heads[] = {"For your safety", "What you asked for, and what you have",
-					    "For your time, and for variety"};
-	for (int group = 0; group < 3; group++) {
+					    "For your time, and for variety",
+					    "Not in your clinician's programme"};
+	for (int group = 0; group < 4; group++) {
 		bool any = false;
 		for (size_t i = 0; i < plan->nexcluded; i++) {
 			const struct pst_plan_excluded *x = &plan->excluded[i];
@@ -232,6 +243,14 @@ static void render_today(struct web *w, struct req *r, const struct pst_plan *pl
 								     : "");
 	}
 	warnings(b, plan);
+	if (plan->assigned) {
+		pst_html_raw(b, "<section class=\"card clinician\" aria-labelledby=\"cl-h\"><h2 id=\"cl-h\">"
+				"From your clinician</h2>");
+		if (plan->programme_note)
+			pst_html_printf(b, "<p class=\"clinician-note\">%s</p>", plan->programme_note);
+		pst_html_raw(b, "<p>Your clinician chose the exercises and doses of this programme "
+				"for you; the safety questions still come first.</p></section>");
+	}
 	if (session) {
 		struct pst_buf t;
 		pst_buf_init(&t, 1024);
@@ -454,6 +473,8 @@ static void player_step(struct pst_buf *b, const struct pst_plan_item *it, size_
 	page_dose(b, d);
 	if (it->progression)
 		pst_html_printf(b, "</p><p class=\"progress\">Changed: %s", it->progression->reason);
+	if (it->note)
+		pst_html_printf(b, "</p><p class=\"clinician-note\">From your clinician: %s", it->note);
 	/* Lazy, all of them: the player shows one exercise at a time, and the pictures of
 	 * the others are fetched only when they come into view. */
 	pst_html_raw(b, "</p><div class=\"poses\" data-moving>");
@@ -742,9 +763,11 @@ static const struct {
 	double text;
 } chart_sizes[] = {{340, 11}, {576, 12.5}};
 
-static void history_chart(struct pst_buf *b, enum pst_chart_kind k, const struct pst_history *h,
-			  const struct pst_record_set *rs, int64_t since, const char *caption)
+void page_history_chart(struct pst_buf *b, int kind, const struct pst_history *h,
+			const struct pst_record_set *rs, int64_t since, const char *caption,
+			const char *base)
 {
+	enum pst_chart_kind k = (enum pst_chart_kind)kind;
 	char q[40] = "";
 	if (since != PST_HISTORY_ALL) {
 		char d[16];
@@ -760,13 +783,48 @@ static void history_chart(struct pst_buf *b, enum pst_chart_kind k, const struct
 	src.text_px = chart_sizes[CHART_WIDE].text;
 	hw = pst_chart_px_height(k, &src, chart_sizes[CHART_WIDE].w);
 	const char *name = pst_chart_names[k];
+	/* The person's own charts: /chart/NAME.svg?size=...; a clinician's view of a
+	 * patient's: BASE?kind=NAME&size=... */
+	char url[160];
+	if (base)
+		snprintf(url, sizeof url, "%s?kind=%s&", base, name);
+	else
+		snprintf(url, sizeof url, "/chart/%s.svg?", name);
 	pst_html_printf(b, "<figure class=\"chart\"><picture><source media=\"(max-width: 32rem)\" "
-			   "srcset=\"/chart/%s.svg?size=narrow%s\" width=\"%d\" height=\"%d\">"
-			   "<img src=\"/chart/%s.svg?size=wide%s\" width=\"%d\" height=\"%d\" alt=\"%s\">"
+			   "srcset=\"%ssize=narrow%s\" width=\"%d\" height=\"%d\">"
+			   "<img src=\"%ssize=wide%s\" width=\"%d\" height=\"%d\" alt=\"%s\">"
 			   "</picture><figcaption>%s</figcaption></figure>",
-			name, q, chart_sizes[CHART_NARROW].w, hn, name, q, chart_sizes[CHART_WIDE].w, hw,
+			url, q, chart_sizes[CHART_NARROW].w, hn, url, q, chart_sizes[CHART_WIDE].w, hw,
 			sum.s ? sum.s : "", caption);
 	pst_buf_free(&sum);
+}
+
+static void history_chart(struct pst_buf *b, enum pst_chart_kind k, const struct pst_history *h,
+			  const struct pst_record_set *rs, int64_t since, const char *caption)
+{
+	page_history_chart(b, (int)k, h, rs, since, caption, NULL);
+}
+
+void page_chart_reply(struct web *w, struct req *r, int kind, const struct web_arg *since_arg,
+		      const struct web_arg *size_arg)
+{
+	enum chart_size size = size_arg->set ? (enum chart_size)size_arg->word : CHART_WIDE;
+	struct pst_app_report rep;
+	if (!read_report(w, r, since_arg, false, &rep))
+		return;
+	struct pst_chart_src src = {.h = rep.h, .sessions = rep.sessions, .nsessions = rep.nsessions,
+				    .text_px = chart_sizes[size].text};
+	int cw = chart_sizes[size].w, ch = pst_chart_px_height((enum pst_chart_kind)kind, &src, cw);
+	pst_buf_free(&r->reply.body);
+	pst_buf_init(&r->reply.body, PST_FIG_MAX_BYTES);
+	int err = pst_chart_render((enum pst_chart_kind)kind, &src, PST_FIG_SVG, cw, ch, &r->reply.body);
+	pst_app_report_free(&rep);
+	if (err) {
+		page_error(r, 500, "No chart", "The chart could not be drawn.");
+		return;
+	}
+	r->reply.status = 200;
+	r->reply.ctype = "image/svg+xml";
 }
 
 /* GET /chart/KIND.svg?size=narrow|wide&since=DAY: one of the history's charts. */
@@ -783,23 +841,7 @@ void page_chart(struct web *w, struct req *r)
 		page_error(r, 404, "Not found", "No such chart.");
 		return;
 	}
-	enum chart_size size = r->q[1].set ? (enum chart_size)r->q[1].word : CHART_WIDE;
-	struct pst_app_report rep;
-	if (!read_report(w, r, &r->q[0], false, &rep))
-		return;
-	struct pst_chart_src src = {.h = rep.h, .sessions = rep.sessions, .nsessions = rep.nsessions,
-				    .text_px = chart_sizes[size].text};
-	int cw = chart_sizes[size].w, ch = pst_chart_px_height((enum pst_chart_kind)kind, &src, cw);
-	pst_buf_free(&r->reply.body);
-	pst_buf_init(&r->reply.body, PST_FIG_MAX_BYTES);
-	int err = pst_chart_render((enum pst_chart_kind)kind, &src, PST_FIG_SVG, cw, ch, &r->reply.body);
-	pst_app_report_free(&rep);
-	if (err) {
-		page_error(r, 500, "No chart", "The chart could not be drawn.");
-		return;
-	}
-	r->reply.status = 200;
-	r->reply.ctype = "image/svg+xml";
+	page_chart_reply(w, r, kind, &r->q[0], &r->q[1]);
 }
 
 /* The functional scale (PSFS, CLINICAL §8): each activity with its change, a form to

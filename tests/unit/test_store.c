@@ -93,6 +93,37 @@ static struct pst_time at(const char *iso)
 	return t;
 }
 
+/* The store's arrays (pst_arena_grow): several grown side by side in one arena keep
+ * their elements when they move, start zeroed, and go with the arena. */
+static void test_arena_grow(void **state)
+{
+	(void)state;
+	struct pst_arena *a = pst_arena_new();
+	assert_non_null(a);
+	enum { K = 3, N = 50000 };
+	long *v[K] = {0};
+	size_t cap[K] = {0};
+	for (size_t n = 0; n < N; n++)
+		for (int k = 0; k < K; k++) {
+			long *nv = pst_arena_grow(a, v[k], n, &cap[k], sizeof **v, 4);
+			assert_non_null(nv);
+			assert_true(cap[k] > n);
+			assert_int_equal(nv[n], 0); /* new room is zeroed */
+			nv[n] = (long)(n * K + (size_t)k);
+			v[k] = nv;
+			(void)pst_arena_alloc(a, 24); /* other allocations in between */
+		}
+	for (int k = 0; k < K; k++)
+		for (size_t n = 0; n < N; n++)
+			assert_int_equal(v[k][n], (long)(n * K + (size_t)k));
+	/* no room yet: a new array, the old one stays the arena's */
+	size_t c0 = 0;
+	long *w = pst_arena_grow(a, v[0], 0, &c0, sizeof *w, 0);
+	assert_non_null(w);
+	assert_true(w != v[0] && c0 == 1 && w[0] == 0);
+	pst_arena_free(a);
+}
+
 static void test_time(void **state)
 {
 	(void)state;
@@ -311,7 +342,7 @@ static void test_reads_indexed(void **state)
 	sqlite3 *db;
 	assert_int_equal(sqlite3_open(path_of("plans.db"), &db), SQLITE_OK);
 	/* The history's reads (store_sqlite.c) come from covering indexes alone (migration
-	 * 13): a person's rows side by side, no table page per row. */
+	 * 14): a person's rows side by side, no table page per row. */
 	static const struct {
 		const char *sql;
 		bool covering;
@@ -826,9 +857,86 @@ static void test_profile_advances(void **state)
 	assert_int_equal(pst_saved_profile_today(&sp, today + 7 * 40).weeks, 42); /* capped */
 }
 
+/* The programme a clinician assigned: saved and read back per person, a write (the
+ * version goes up), replaced, removed, in read_all, and through a JSON export and
+ * import; a damaged one in an import is refused with its field. */
+static void test_programme_store(void **state)
+{
+	(void)state;
+	struct pst_store *s = open_new("programme.db");
+	struct pst_saved_programme got;
+	bool found = true;
+	assert_int_equal(s->ops->programme_get(s, &got, &found), PST_OK);
+	assert_false(found);
+	int64_t v0, v1, v2;
+	assert_int_equal(s->ops->data_version(s, &v0), PST_OK);
+	char body[] = "{\"note\":\"Little and often.\",\"exercises\":[{\"id\":\"chin-nod\","
+			   "\"sets\":1,\"reps\":8,\"hold_s\":5,\"per_side\":false,\"note\":null,"
+			   "\"dose_at\":1795000000}],\"by\":42,\"at\":1795000000}";
+	struct pst_saved_programme pg = {.json = body, .by = 42,
+					 .at = at("2026-11-21T09:00:00Z")};
+	assert_int_equal(s->ops->programme_put(s, &pg), PST_OK);
+	assert_int_equal(s->ops->data_version(s, &v1), PST_OK);
+	assert_true(v1 > v0);
+	assert_int_equal(s->ops->programme_get(s, &got, &found), PST_OK);
+	assert_true(found);
+	assert_string_equal(got.json, body);
+	assert_int_equal(got.by, 42);
+	assert_int_equal(got.at.epoch, pg.at.epoch);
+	free(got.json);
+
+	/* Another person of the same database has none. */
+	struct pst_record_set rs;
+	assert_int_equal(s->ops->read_all(s, INT64_MIN, 0, &rs), PST_OK);
+	assert_true(rs.has_programme);
+	assert_string_equal(rs.programme.json, body);
+
+	/* Through a JSON export and import, the same. */
+	struct pst_buf a;
+	pst_buf_init(&a, 1 << 20);
+	assert_int_equal(pst_export_to_buf(&rs, 0, &a, NULL, 0), PST_OK);
+	assert_non_null(strstr(a.s, "\"programme\": {"));
+	struct pst_record_set back;
+	struct pst_diags d = {0};
+	assert_int_equal(pst_import_parse(&pst_builtin_catalog, "x", a.s, a.len, &back, &d), PST_OK);
+	assert_true(back.has_programme);
+	struct pst_store *t = open_new("programme2.db");
+	assert_int_equal(t->ops->import(t, &back, 0), PST_OK);
+	assert_int_equal(t->ops->programme_get(t, &got, &found), PST_OK);
+	assert_true(found);
+	assert_int_equal(got.by, 42);
+	assert_non_null(strstr(got.json, "\"reps\":8"));
+	assert_non_null(strstr(got.json, "Little and often."));
+	free(got.json);
+	pst_record_set_free(&back);
+	pst_store_close(t);
+
+	/* A programme naming a dose out of bounds is refused, with its field. */
+	char *p = strstr(a.s, "\"reps\": 8");
+	assert_non_null(p);
+	memcpy(p, "\"reps\": 0", 9);
+	assert_int_not_equal(pst_import_parse(&pst_builtin_catalog, "x", a.s, a.len, &back, &d), PST_OK);
+	bool named = false;
+	for (size_t i = 0; i < d.n; i++)
+		named |= strstr(d.v[i].msg, "programme.body") && strstr(d.v[i].msg, "exercises[0].reps");
+	assert_true(named);
+	pst_diags_clear(&d);
+	pst_buf_free(&a);
+	pst_record_set_free(&rs);
+
+	/* Removed: back to the planner's plan; a write too. */
+	assert_int_equal(s->ops->programme_put(s, NULL), PST_OK);
+	assert_int_equal(s->ops->data_version(s, &v2), PST_OK);
+	assert_true(v2 > v1);
+	assert_int_equal(s->ops->programme_get(s, &got, &found), PST_OK);
+	assert_false(found);
+	pst_store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_arena_grow),
 		cmocka_unit_test(test_time),
 		cmocka_unit_test(test_records_round_trip),
 		cmocka_unit_test(test_minutes_timeline),
@@ -843,6 +951,7 @@ int main(void)
 		cmocka_unit_test(test_profile_advances),
 		cmocka_unit_test(test_private_files),
 		cmocka_unit_test(test_idempotency_keys),
+		cmocka_unit_test(test_programme_store),
 	};
 	int failed = cmocka_run_group_tests_name("store", tests, setup, teardown);
 	/* The same on PostgreSQL, when the tests run in the throw-away cluster (make test,
@@ -861,6 +970,7 @@ int main(void)
 		cmocka_unit_test(test_bad_imports_write_nothing),
 		cmocka_unit_test(test_import_regressions),
 		cmocka_unit_test(test_idempotency_keys),
+		cmocka_unit_test(test_programme_store),
 	};
 	return failed | cmocka_run_group_tests_name("store (PostgreSQL)", pg_tests, NULL, NULL);
 }

@@ -1,7 +1,9 @@
 /* The clinician's dashboard read (pst_app_dashboard_read: the summaries of a clinician's
  * patients, their attention, the order) timed in one thread: the database's and the
  * attention's share of a dashboard page, without HTTP.
- * usage: dashboard DB FIRST_PERSON COUNT ROUNDS TODAY(YYYY-MM-DD) */
+ * usage: dashboard DB FIRST_PERSON COUNT ROUNDS TODAY(YYYY-MM-DD) [STEP]
+ * The people FIRST_PERSON, + STEP (1), ... COUNT of them. CPU=1 in the environment: CPU
+ * time of the thread instead of the wall clock. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -24,8 +26,8 @@ static int dbl_cmp(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-	if (argc != 6) {
-		fprintf(stderr, "usage: dashboard DB FIRST_PERSON COUNT ROUNDS TODAY\n");
+	if (argc != 6 && argc != 7) {
+		fprintf(stderr, "usage: dashboard DB FIRST_PERSON COUNT ROUNDS TODAY [STEP]\n");
 		return 2;
 	}
 	char err[600];
@@ -35,22 +37,23 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	long first = atol(argv[2]), n = atol(argv[3]), rounds = atol(argv[4]);
+	long step = argc == 7 ? atol(argv[6]) : 1;
 	int64_t today;
-	if (n < 1 || rounds < 1 || pst_day_parse(argv[5], &today)) {
+	if (n < 1 || rounds < 1 || step < 1 || pst_day_parse(argv[5], &today)) {
 		fprintf(stderr, "dashboard: bad arguments\n");
 		return 2;
 	}
 	struct pst_app_patient *in = calloc((size_t)n, sizeof *in);
 	double *t = calloc((size_t)rounds, sizeof *t), sum_db = 0;
 	for (long i = 0; i < n; i++)
-		in[i] = (struct pst_app_patient){.account = i + 1, .person = first + i, .name = "x", .email = "x@y.z"};
+		in[i] = (struct pst_app_patient){.account = i + 1, .person = first + i * step, .name = "x", .email = "x@y.z"};
 	size_t reasons = 0;
 	for (long k = 0; k < rounds; k++) {
 		double t0 = ms_now();
 		struct pst_summary_set set;
 		int64_t *ids = malloc((size_t)n * sizeof *ids);
 		for (long i = 0; i < n; i++)
-			ids[i] = first + i;
+			ids[i] = first + i * step;
 		if (db->ops->summaries(db, ids, (size_t)n, today, &set)) {
 			fprintf(stderr, "dashboard: %s\n", db->errmsg);
 			return 1;

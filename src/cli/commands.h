@@ -44,6 +44,10 @@ int cmd_person(struct cli *c, int argc, char **argv);
 extern const char cmd_person_usage[];
 int cmd_migrate(struct cli *c, int argc, char **argv);
 extern const char cmd_migrate_usage[];
+int cmd_user(struct cli *c, int argc, char **argv);
+extern const char cmd_user_usage[];
+int cmd_audit(struct cli *c, int argc, char **argv);
+extern const char cmd_audit_usage[];
 
 /* Shared by the commands that read the saved profile (cmd_track.c). */
 json_t *cli_profile_json(const struct pst_saved_profile *sp, const struct pst_profile *now);

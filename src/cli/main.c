@@ -27,6 +27,8 @@ static const struct cli_command commands[] = {
 	{"serve", cmd_serve, "the web app: open the address it prints in a browser", cmd_serve_usage},
 	{"person", cmd_person, "add or list the people whose records a database keeps", cmd_person_usage},
 	{"migrate", cmd_migrate, "copy SQLite files into one database, each as a new person", cmd_migrate_usage},
+	{"user", cmd_user, "the accounts of clinic mode: add, list, passwd, disable", cmd_user_usage},
+	{"audit", cmd_audit, "the audit log of clinic mode (who read or changed what, when)", cmd_audit_usage},
 };
 
 enum { NCOMMANDS = sizeof(commands) / sizeof(commands[0]) };

@@ -130,6 +130,17 @@ static bool confine_fs(const char *dbdir, FILE *log)
 		snprintf(pgdir, sizeof pgdir, "%s/.postgresql", home);
 	}
 	const char *pgpassfile = getenv("PGPASSFILE");
+	/* POSTURA_CRACKLIB_DICT names the dictionary without its endings: its directory. */
+	char dict[4096] = "";
+	const char *dict_env = getenv("POSTURA_CRACKLIB_DICT");
+	if (dict_env && dict_env[0] == '/' && strlen(dict_env) < sizeof dict) {
+		snprintf(dict, sizeof dict, "%s", dict_env);
+		char *slash = strrchr(dict, '/');
+		if (slash && slash != dict)
+			*slash = '\0';
+		else
+			dict[0] = '\0';
+	}
 	bool ok = (dbdir ? ll_add(fd, dbdir, rw, log, true) == 0
 			 : ll_add(fd, "/etc", read, log, false) == 0 &&
 				   (!pgpass[0] || ll_add(fd, pgpass, file, log, false) == 0) &&
@@ -139,6 +150,12 @@ static bool confine_fs(const char *dbdir, FILE *log)
 		  ll_add(fd, "/usr", read, log, false) == 0 &&
 		  ll_add(fd, "/etc/fonts", read, log, false) == 0 &&
 		  ll_add(fd, "/var/cache/fontconfig", read, log, false) == 0 &&
+		  /* cracklib's dictionary: a new password's checks (an invitation's form) */
+		  ll_add(fd, "/var/cache/cracklib", read, log, false) == 0 &&
+		  (!dict[0] || ll_add(fd, dict, read, log, false) == 0) &&
+		  /* ... whose check looks the process's own user up (getpwuid) */
+		  ll_add(fd, "/etc/passwd", file, log, false) == 0 &&
+		  ll_add(fd, "/etc/nsswitch.conf", file, log, false) == 0 &&
 		  (!cache[0] || ll_add(fd, cache, read, log, false) == 0) &&
 		  /* the time zone (the C library reads it on first use), SQLite's randomness */
 		  ll_add(fd, "/etc/localtime", file, log, false) == 0 &&

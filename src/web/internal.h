@@ -51,6 +51,7 @@ enum { WEB_NONCE_LEN = 43 };
 enum web_cache_slot { CACHE_TODAY, CACHE_PLAN_JSON, CACHE__MAX };
 
 struct web_cache_entry {
+	int64_t person; /* whose page it is (web_store's person) */
 	uint64_t version;
 	int64_t day;
 	char nonce[WEB_NONCE_LEN + 1]; /* the CSRF nonce its forms and cookie carry */
@@ -64,6 +65,18 @@ struct web_blob {
 	size_t len, gz_len;
 };
 
+/* The limits of sessions and logins (auth.c), from the environment at start
+ * (docs/clinic.md): POSTURA_SESSION_IDLE, POSTURA_SESSION_MAX, POSTURA_LOGIN_WINDOW,
+ * POSTURA_LOGIN_LIMIT_ACCOUNT, POSTURA_LOGIN_LIMIT_ADDRESS, POSTURA_INVITE_TTL. */
+struct web_auth_limits {
+	int64_t idle_s;        /* a session unused this long ends (30 min) */
+	int64_t absolute_s;    /* a session ends this long after its login, whatever (12 h) */
+	int64_t window_s;      /* failed logins are counted over this window (15 min) */
+	int64_t account_limit; /* failures per account in a window (5) */
+	int64_t address_limit; /* failures per client address in a window (20) */
+	int64_t invite_s;      /* an invitation link works this long (7 days) */
+};
+
 /* One store connection of the server's pool, used by one request at a time: opened when
  * a request first needs it, closed when the server stops (or after a failed health
  * check, to be opened again). */
@@ -72,6 +85,9 @@ struct web_worker {
 	/* What web_store gives while the database cannot be reached: every operation
 	 * answers PST_EUNAVAILABLE, its message says why. */
 	struct pst_store down;
+	/* The request's own person's records on the same connection (auth.c: a patient's
+	 * own, a clinician's patient's, or person 0, nobody's, for the other accounts). */
+	struct pst_store as;
 	struct web_worker *next; /* web.idle */
 };
 
@@ -105,6 +121,10 @@ struct web {
 	struct web_blob manifest;                /* the web app manifest */
 	size_t nhosts;
 	struct web_gate *gate; /* gate.c: accepts connections and checks each request head */
+	/* Clinic mode (auth.c): set once the database is seen to hold an account; from then
+	 * on every request but the public ones needs a session. */
+	atomic_bool accounts_on;
+	struct web_auth_limits limits;
 };
 
 enum web_method { M_GET, M_HEAD, M_POST, M_PUT, M_OTHER };
@@ -119,10 +139,13 @@ struct web_reply {
 	const void *static_gz; /* their gzip copy, sent to clients that take gzip */
 	size_t static_gz_len;
 	const char *location;     /* for 303 */
-	char location_buf[64];    /* a location made for this request (location may point here) */
+	char location_buf[3200];  /* a location made for this request (location may point here) */
 	char disposition[96];     /* Content-Disposition, or empty */
 	const char *cache;        /* Cache-Control; NULL: no-store */
 	char allow[64];           /* Allow, for 405 */
+	long retry_after;         /* Retry-After in seconds (429), 0: none */
+	char session_cookie[192]; /* a Set-Cookie of the session (auth.c), or empty */
+	bool clear_site;          /* Clear-Site-Data: the browser's caches and storage (logout) */
 	bool set_cookie;          /* the CSRF cookie */
 	bool close;               /* Connection: close (a request whose framing is in doubt) */
 	bool no_cookie;           /* never the CSRF cookie (a request under a foreign Host) */
@@ -151,6 +174,21 @@ struct web_conn {
 	int64_t deadline_ms; /* closed then if still waiting for headers or a body; 0: none */
 };
 
+/* Who a request comes from (auth.c, set by the dispatcher before the handler). With no
+ * account in the database (on false) the request is the one-person app's: web_store
+ * gives the person the server was started with. */
+struct web_auth {
+	bool on;                   /* clinic mode: the database holds accounts */
+	bool in;                   /* a valid session; acct is its account */
+	struct pst_account acct;   /* the account logged in */
+	unsigned char session[32]; /* the SHA-256 of its session token */
+	/* Whose records web_store gives: the patient's own person, the clinician's patient
+	 * of the path (R_ARG_PATIENT, web_patient_for), else 0 (nobody's: empty). */
+	int64_t person;
+	struct pst_account patient; /* the clinician's patient (patient.id 0: none) */
+	char address[64];           /* the client's address */
+};
+
 struct req {
 	struct web *w;
 	struct web_conn *wc;
@@ -170,6 +208,7 @@ struct req {
 	int64_t today;
 	char nonce[WEB_NONCE_LEN + 1]; /* the browser's CSRF nonce (web_csrf_nonce) */
 	bool nonce_new;                /* made for this request: the cookie sets it */
+	struct web_auth auth;          /* who is asking (auth.c) */
 	struct web_reply reply;
 };
 
@@ -185,8 +224,25 @@ struct param {
 };
 
 enum body_kind { BODY_NONE, BODY_JSON, BODY_FORM };
-/* Route flags. */
-enum { R_API = 1 << 0, R_CSRF = 1 << 1, R_ARG_FIGURE = 1 << 2, R_ARG_ASSET = 1 << 3 };
+/* Route flags. Who may use a route (clinic mode, once the database holds accounts; the
+ * dispatcher checks it in one place, auth.c web_auth_gate): R_PUBLIC, anyone, no session
+ * needed; else a session, and when one of the role flags is set, an account of one of
+ * those roles (403 otherwise); no role flag: any account. */
+enum {
+	R_API = 1 << 0,
+	R_CSRF = 1 << 1,
+	R_ARG_FIGURE = 1 << 2,
+	R_ARG_ASSET = 1 << 3,
+	R_PUBLIC = 1 << 4,    /* no session needed (login, the stylesheet, /healthz, /stop) */
+	R_RECORDS = 1 << 5,   /* the person's own records: a patient (their person) */
+	R_CLINICIAN = 1 << 6, /* a clinician */
+	R_ADMIN = 1 << 7,     /* an admin: accounts, the audit log, no health data */
+	/* The {} of the path is a patient's account id: the clinician's own patient, else
+	 * 404 (the same for an id that does not exist); web_store then gives that patient's
+	 * records, and every read or change is written to the audit log. */
+	R_ARG_PATIENT = 1 << 8,
+};
+#define R_ROLES (R_RECORDS | R_CLINICIAN | R_ADMIN)
 
 struct route {
 	enum web_method method;
@@ -363,6 +419,68 @@ void page_figure_moving(struct pst_buf *b, const struct pst_exercise *e, bool pr
 void page_tip_body(struct pst_buf *b, const struct pst_tip *t);
 /* An HTML error page. */
 void page_error(struct req *r, unsigned status, const char *title, const char *msg);
+
+/* auth.c: accounts, sessions and roles (clinic mode; docs/clinic.md). */
+/* Reads the limits from the environment; false with errmsg naming the variable. */
+bool web_auth_setup(struct web *w, char *errmsg, size_t size);
+/* The one check of who may use the route, run by the dispatcher before the handler:
+ * fills r->auth; in clinic mode a request without a valid session gets 401 (API) or a
+ * redirect to /login?next= (pages), one of a role the route does not take 403, a
+ * clinician's patient id that is not theirs 404. False with the reply set. */
+bool web_auth_gate(struct web *w, struct req *r);
+/* After the handler: the audit log's entry for a read or change of a patient's records
+ * (a clinician's, or a patient's own change), when the reply says it was done. */
+void web_auth_audit(struct web *w, struct req *r);
+/* For a clinician's handler that names a patient itself (not through R_ARG_PATIENT):
+ * true when patient_account is one of the clinician's own patients, then *out is that
+ * account and web_store gives that patient's records from here on; false with a 404
+ * reply otherwise (the same whether the id exists or not) or a 403 for another role. */
+bool web_patient_for(struct web *w, struct req *r, int64_t patient_account, struct pst_account *out);
+/* The database the request's store connection is on, or NULL (the reply becomes 503)
+ * when it cannot be reached. */
+struct pst_db *web_db(struct web *w);
+/* Writes an audit entry of this request's account and address (patient: a person id or
+ * 0; account: the account acted on or 0). Failures are logged, not fatal. */
+void web_audit(struct web *w, struct req *r, const char *action, int64_t patient, int64_t account);
+/* A one-time invitation for account: a new random token whose SHA-256 is stored with the
+ * expiry (limits.invite_s); its link ("http(s)://HOST/invite/TOKEN") into link. The
+ * store's error or PST_OK. */
+int web_invitation_new(struct web *w, struct req *r, int64_t account, char *link, size_t size);
+/* Where an account goes from "/": a patient to today, a clinician to their patients, an
+ * admin to the accounts. */
+const char *web_home_of(const struct web_auth *a);
+/* Whether the account of a may open the page at target (a local path, GET): where a
+ * login goes next only when it may. */
+bool web_auth_may(const struct web_auth *a, const char *target);
+/* The scheme the client reached us by: https over TLS or behind a proxy that says so. */
+const char *web_scheme(struct req *r);
+void api_login(struct web *w, struct req *r);
+void api_logout(struct web *w, struct req *r);
+void api_whoami(struct web *w, struct req *r);
+/* page_auth.c: the login page, the invitation (set a password), the admin pages. */
+void page_login(struct web *w, struct req *r);
+void page_login_post(struct web *w, struct req *r);
+void page_logout_post(struct web *w, struct req *r);
+void page_invite(struct web *w, struct req *r);
+void page_invite_post(struct web *w, struct req *r);
+void page_admin(struct web *w, struct req *r);
+void page_admin_post(struct web *w, struct req *r);
+void page_admin_audit(struct web *w, struct req *r);
+/* The logout button of the header (when logged in). */
+void page_logout_button(struct req *r, struct pst_buf *b);
+
+/* clinic.c: the clinician's side (docs/clinic.md). */
+void api_patients(struct web *w, struct req *r);
+void api_patients_post(struct web *w, struct req *r);
+void api_patient_history(struct web *w, struct req *r);
+void page_clinic(struct web *w, struct req *r);
+void page_clinic_add(struct web *w, struct req *r);
+void page_clinic_patient(struct web *w, struct req *r);
+void page_clinic_chart(struct web *w, struct req *r);
+void page_clinic_handout(struct web *w, struct req *r);
+void page_clinic_report(struct web *w, struct req *r);
+void page_clinic_invite(struct web *w, struct req *r);
+void api_patient_invite(struct web *w, struct req *r);
 
 /* assets.c (generated by tools/embed_web.py from data/web/) */
 struct web_asset {

@@ -9,6 +9,7 @@
  */
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "page.h"
@@ -92,13 +93,22 @@ static bool saved_token(struct web *w, char *buf, size_t size, int *err)
 
 void page_calendar_token(struct web *w, struct req *r)
 {
-	/* r->arg is "TOKEN.ics" (the route allows one dot). */
-	size_t n = strlen(r->arg);
+	/* r->arg is "TOKEN.ics" (the route allows one dot); in clinic mode, where a calendar
+	 * app has no session, "PERSON-TOKEN.ics": whose calendar, then its token. */
+	const char *arg = r->arg;
+	bool ok = true;
+	if (r->auth.on) {
+		char *end;
+		long long person = strtoll(arg, &end, 10);
+		ok = arg[0] >= '1' && arg[0] <= '9' && *end == '-' && person > 0;
+		r->auth.person = ok ? person : 0; /* web_store: that person's records */
+		arg = ok ? end + 1 : arg;
+	}
+	size_t n = strlen(arg);
 	char saved[TOKEN_LEN + 8];
 	int err;
-	bool ok = n == TOKEN_LEN + 4 && strcmp(r->arg + TOKEN_LEN, ".ics") == 0 &&
-		  saved_token(w, saved, sizeof saved, &err) &&
-		  sodium_memcmp(saved, r->arg, TOKEN_LEN) == 0;
+	ok = ok && n == TOKEN_LEN + 4 && strcmp(arg + TOKEN_LEN, ".ics") == 0 &&
+	     saved_token(w, saved, sizeof saved, &err) && sodium_memcmp(saved, arg, TOKEN_LEN) == 0;
 	if (!ok) {
 		/* The same answer for a token never made, revoked or renewed. */
 		page_error(r, 404, "No such calendar",
@@ -156,8 +166,11 @@ void page_calendar_section(struct web *w, struct req *r, struct pst_buf *b)
 	if (err) {
 		pst_html_raw(b, "<p class=\"notice error\">The calendar address could not be read.</p>");
 	} else if (has) {
-		char path[TOKEN_LEN + 32], http[WEB_HOST_LEN + 80], webcal[WEB_HOST_LEN + 80];
-		snprintf(path, sizeof path, "/calendar/%s.ics", token);
+		char path[TOKEN_LEN + 64], http[WEB_HOST_LEN + 128], webcal[WEB_HOST_LEN + 128];
+		char who[24] = "";
+		if (r->auth.on)
+			snprintf(who, sizeof who, "%lld-", (long long)web_store(w)->person);
+		snprintf(path, sizeof path, "/calendar/%s%s.ics", who, token);
 		snprintf(http, sizeof http, "%s://%s%s", scheme(r), host ? host : "", path);
 		snprintf(webcal, sizeof webcal, "webcal://%s%s", host ? host : "", path);
 		pst_html_printf(b,

@@ -67,11 +67,19 @@ static const char *asset(const char *name)
 	return a ? a->hashed : name;
 }
 
-static const struct {
+struct nav_item {
 	const char *path, *label;
-} nav[] = {
+};
+static const struct nav_item nav[] = {
 	{"/today", "Today"},     {"/session", "Session"}, {"/history", "History"},
 	{"/exercises", "Exercises"}, {"/tips", "Tips"},   {"/profile", "Profile"},
+};
+/* Clinic mode: what a clinician and an admin see (no records of their own). */
+static const struct nav_item nav_clinician[] = {
+	{"/clinic", "Patients"}, {"/exercises", "Exercises"}, {"/tips", "Tips"},
+};
+static const struct nav_item nav_admin[] = {
+	{"/admin", "Accounts"}, {"/admin/audit", "Audit log"},
 };
 
 struct pst_buf *page_begin(struct web *w, struct req *r, const char *title, const char *current)
@@ -99,13 +107,26 @@ struct pst_buf *page_begin(struct web *w, struct req *r, const char *title, cons
 			"<body><a class=\"skip\" href=\"#main\">Skip to the content</a>"
 			"<header class=\"top\"><a class=\"brand\" href=\"/\">postura</a>"
 			"<nav aria-label=\"Main\"><ul>");
-	for (size_t i = 0; i < sizeof nav / sizeof *nav; i++) {
-		pst_html_printf(b, "<li><a href=\"%s\"", nav[i].path);
-		if (current && strcmp(current, nav[i].path) == 0)
-			pst_html_raw(b, " aria-current=\"page\"");
-		pst_html_printf(b, ">%s</a></li>", nav[i].label);
+	const struct nav_item *items = nav;
+	size_t nitems = sizeof nav / sizeof *nav;
+	if (r->auth.on && !r->auth.in) {
+		nitems = 0; /* not logged in: nothing to go to but the login */
+	} else if (r->auth.on && r->auth.acct.role == PST_ROLE_CLINICIAN) {
+		items = nav_clinician;
+		nitems = sizeof nav_clinician / sizeof *nav_clinician;
+	} else if (r->auth.on && r->auth.acct.role == PST_ROLE_ADMIN) {
+		items = nav_admin;
+		nitems = sizeof nav_admin / sizeof *nav_admin;
 	}
-	pst_html_raw(b, "</ul></nav></header>\n<main id=\"main\" tabindex=\"-1\">");
+	for (size_t i = 0; i < nitems; i++) {
+		pst_html_printf(b, "<li><a href=\"%s\"", items[i].path);
+		if (current && strcmp(current, items[i].path) == 0)
+			pst_html_raw(b, " aria-current=\"page\"");
+		pst_html_printf(b, ">%s</a></li>", items[i].label);
+	}
+	pst_html_raw(b, "</ul></nav>");
+	page_logout_button(r, b);
+	pst_html_raw(b, "</header>\n<main id=\"main\" tabindex=\"-1\">");
 	return b;
 }
 
@@ -175,6 +196,11 @@ static void store_error_page(struct web *w, struct req *r, int err)
 
 void page_home(struct web *w, struct req *r)
 {
+	/* Clinic mode: a clinician or an admin has no records of their own. */
+	if (r->auth.on && r->auth.acct.role != PST_ROLE_PATIENT) {
+		web_redirect(r, web_home_of(&r->auth));
+		return;
+	}
 	struct person pe;
 	int err = person_read(w, r, &pe);
 	if (err) {

@@ -9,6 +9,7 @@
 
 #include "core/catalog.h"
 #include "core/vocab.h"
+#include "render/chart.h"
 #include "render/document.h"
 #include "internal.h"
 
@@ -40,6 +41,17 @@ static const struct param p_library[] = {
 static const struct param p_done[] = {{"id", PT_INT, 1, 9007199254740991L, NULL}, {NULL, 0, 0, 0, NULL}};
 static const struct param p_profile[] = {{"saved", PT_INT, 0, 1, NULL}, {NULL, 0, 0, 0, NULL}};
 
+/* The clinician's view of a patient (clinic.c): the history's range; a chart's kind. */
+static const struct param p_since[] = {{"since", PT_DATE, 0, 0, NULL}, {NULL, 0, 0, 0, NULL}};
+static const struct pst_vocab chart_kind_vocab = {"kind", pst_chart_names, PST_CHART_ALL};
+static const struct param p_clinic_chart[] = {{"kind", PT_WORD, 0, 0, &chart_kind_vocab},
+					      {"size", PT_WORD, 0, 0, &web_chart_size_vocab},
+					      {"since", PT_DATE, 0, 0, NULL},
+					      {NULL, 0, 0, 0, NULL}};
+
+static const struct param p_login[] = {{"next", PT_TEXT, 0, 1024, NULL}, {NULL, 0, 0, 0, NULL}};
+static const struct param p_audit[] = {{"since", PT_DATE, 0, 0, NULL}, {NULL, 0, 0, 0, NULL}};
+
 /* export formats: a vocabulary of three words (api_export tells them by index). */
 static const char *const format_words[] = {"csv", "json", "fhir"};
 static const struct pst_vocab format_vocab = {"format", format_words, 3};
@@ -50,30 +62,41 @@ const struct route web_routes[] = {
 	/* the JSON API */
 	{M_GET, "/api/v1/catalog", api_catalog, BODY_NONE, R_API, NULL},
 	{M_GET, "/api/v1/catalog/{}", api_catalog_item, BODY_NONE, R_API, NULL},
-	{M_POST, "/api/v1/screen", api_screen, BODY_JSON, R_API, p_screen},
-	{M_GET, "/api/v1/profile", api_profile_get, BODY_NONE, R_API, NULL},
-	{M_PUT, "/api/v1/profile", api_profile_put, BODY_JSON, R_API, NULL},
-	{M_GET, "/api/v1/plan", api_plan, BODY_NONE, R_API, NULL},
-	{M_POST, "/api/v1/checkins", api_checkins, BODY_JSON, R_API, NULL},
-	{M_GET, "/api/v1/history", api_history, BODY_NONE, R_API, p_history},
-	{M_POST, "/api/v1/sessions", api_sessions, BODY_JSON, R_API, NULL},
-	{M_GET, "/api/v1/export", api_export, BODY_NONE, R_API, p_export_fmt},
+	{M_POST, "/api/v1/screen", api_screen, BODY_JSON, R_API | R_RECORDS, p_screen},
+	{M_GET, "/api/v1/profile", api_profile_get, BODY_NONE, R_API | R_RECORDS, NULL},
+	{M_PUT, "/api/v1/profile", api_profile_put, BODY_JSON, R_API | R_RECORDS, NULL},
+	{M_GET, "/api/v1/plan", api_plan, BODY_NONE, R_API | R_RECORDS, NULL},
+	{M_POST, "/api/v1/checkins", api_checkins, BODY_JSON, R_API | R_RECORDS, NULL},
+	{M_GET, "/api/v1/history", api_history, BODY_NONE, R_API | R_RECORDS, p_history},
+	{M_POST, "/api/v1/sessions", api_sessions, BODY_JSON, R_API | R_RECORDS, NULL},
+	{M_GET, "/api/v1/export", api_export, BODY_NONE, R_API | R_RECORDS, p_export_fmt},
+	/* accounts (clinic mode, auth.c) */
+	{M_POST, "/api/v1/login", api_login, BODY_JSON, R_API | R_PUBLIC, NULL},
+	{M_POST, "/api/v1/logout", api_logout, BODY_NONE, R_API | R_PUBLIC, NULL},
+	{M_GET, "/api/v1/session", api_whoami, BODY_NONE, R_API, NULL},
+	/* a clinician's patients (clinic.c): R_ARG_PATIENT, only their own (404 otherwise) */
+	{M_GET, "/api/v1/patients", api_patients, BODY_NONE, R_API | R_CLINICIAN, NULL},
+	{M_POST, "/api/v1/patients", api_patients_post, BODY_JSON, R_API | R_CLINICIAN, NULL},
+	{M_GET, "/api/v1/patients/{}/history", api_patient_history, BODY_NONE,
+	 R_API | R_CLINICIAN | R_ARG_PATIENT, p_history},
+	{M_POST, "/api/v1/patients/{}/invitation", api_patient_invite, BODY_NONE,
+	 R_API | R_CLINICIAN | R_ARG_PATIENT, NULL},
 	/* for a load balancer */
-	{M_GET, "/healthz", web_healthz, BODY_NONE, R_API, NULL},
+	{M_GET, "/healthz", web_healthz, BODY_NONE, R_API | R_PUBLIC, NULL},
 	/* pages */
 	{M_GET, "/", page_home, BODY_NONE, 0, NULL},
-	{M_GET, "/today", page_today, BODY_NONE, 0, NULL},
-	{M_GET, "/screening", page_screening, BODY_NONE, 0, p_screen},
-	{M_POST, "/screening", page_screening_post, BODY_FORM, R_CSRF, NULL},
-	{M_GET, "/referral", page_referral, BODY_NONE, 0, NULL},
-	{M_GET, "/profile", page_profile, BODY_NONE, 0, p_profile},
-	{M_POST, "/profile", page_profile_post, BODY_FORM, R_CSRF, NULL},
-	{M_POST, "/checkin", page_checkin_post, BODY_FORM, R_CSRF, NULL},
-	{M_GET, "/session", page_session, BODY_NONE, 0, p_session},
-	{M_POST, "/session", page_session_post, BODY_FORM, R_CSRF, NULL},
-	{M_GET, "/session/done", page_session_done, BODY_NONE, 0, p_done},
-	{M_GET, "/history", page_history, BODY_NONE, 0, p_history},
-	{M_POST, "/psfs", page_psfs_post, BODY_FORM, R_CSRF, NULL},
+	{M_GET, "/today", page_today, BODY_NONE, R_RECORDS, NULL},
+	{M_GET, "/screening", page_screening, BODY_NONE, R_RECORDS, p_screen},
+	{M_POST, "/screening", page_screening_post, BODY_FORM, R_CSRF | R_RECORDS, NULL},
+	{M_GET, "/referral", page_referral, BODY_NONE, R_RECORDS, NULL},
+	{M_GET, "/profile", page_profile, BODY_NONE, R_RECORDS, p_profile},
+	{M_POST, "/profile", page_profile_post, BODY_FORM, R_CSRF | R_RECORDS, NULL},
+	{M_POST, "/checkin", page_checkin_post, BODY_FORM, R_CSRF | R_RECORDS, NULL},
+	{M_GET, "/session", page_session, BODY_NONE, R_RECORDS, p_session},
+	{M_POST, "/session", page_session_post, BODY_FORM, R_CSRF | R_RECORDS, NULL},
+	{M_GET, "/session/done", page_session_done, BODY_NONE, R_RECORDS, p_done},
+	{M_GET, "/history", page_history, BODY_NONE, R_RECORDS, p_history},
+	{M_POST, "/psfs", page_psfs_post, BODY_FORM, R_CSRF | R_RECORDS, NULL},
 	{M_GET, "/exercises", page_exercises, BODY_NONE, 0, p_library},
 	{M_GET, "/exercises/{}", page_exercise, BODY_NONE, 0, NULL},
 	{M_GET, "/tips", page_tips, BODY_NONE, 0, NULL},
@@ -81,25 +104,48 @@ const struct route web_routes[] = {
 	{M_GET, "/about", page_about, BODY_NONE, 0, NULL},
 	{M_GET, "/sources", page_sources, BODY_NONE, 0, NULL},
 	{M_GET, "/disclaimer", page_disclaimer, BODY_NONE, 0, NULL},
-	{M_GET, "/stop", page_stop, BODY_NONE, 0, NULL},
-	{M_GET, "/export", api_export, BODY_NONE, 0, p_export_fmt},
+	{M_GET, "/stop", page_stop, BODY_NONE, R_PUBLIC, NULL},
+	{M_GET, "/export", api_export, BODY_NONE, R_RECORDS, p_export_fmt},
 	{M_GET, "/img/{}", page_figure, BODY_NONE, R_ARG_FIGURE, NULL},
 	{M_GET, "/img/pregnant/{}", page_figure_pregnant, BODY_NONE, R_ARG_FIGURE, NULL},
-	{M_GET, "/chart/{}", page_chart, BODY_NONE, R_ARG_FIGURE, p_chart},
-	{M_GET, "/handout.pdf", page_handout, BODY_NONE, 0, p_handout},
-	{M_GET, "/report.pdf", page_report, BODY_NONE, 0, p_report},
-	{M_GET, "/calendar.ics", page_calendar_ics, BODY_NONE, 0, NULL},
-	{M_GET, "/calendar/{}", page_calendar_token, BODY_NONE, R_ARG_FIGURE, NULL},
-	{M_POST, "/calendar", page_calendar_post, BODY_FORM, R_CSRF, NULL},
-	{M_GET, "/static/{}", page_asset, BODY_NONE, R_ARG_ASSET, NULL},
-	/* the installable, offline app (page_app.c) */
-	{M_GET, "/manifest.webmanifest", page_manifest, BODY_NONE, 0, NULL},
-	{M_GET, "/icon-192.png", page_icon, BODY_NONE, 0, NULL},
-	{M_GET, "/icon-512.png", page_icon, BODY_NONE, 0, NULL},
-	{M_GET, "/icon-maskable-512.png", page_icon, BODY_NONE, 0, NULL},
-	{M_GET, "/sw.js", page_sw, BODY_NONE, 0, NULL},
-	{M_GET, "/offline.json", page_offline_list, BODY_NONE, 0, NULL},
+	{M_GET, "/chart/{}", page_chart, BODY_NONE, R_ARG_FIGURE | R_RECORDS, p_chart},
+	{M_GET, "/handout.pdf", page_handout, BODY_NONE, R_RECORDS, p_handout},
+	{M_GET, "/report.pdf", page_report, BODY_NONE, R_RECORDS, p_report},
+	{M_GET, "/calendar.ics", page_calendar_ics, BODY_NONE, R_RECORDS, NULL},
+	/* The subscription address: the token in it is what opens it (page_calendar.c). */
+	{M_GET, "/calendar/{}", page_calendar_token, BODY_NONE, R_ARG_FIGURE | R_PUBLIC, NULL},
+	{M_POST, "/calendar", page_calendar_post, BODY_FORM, R_CSRF | R_RECORDS, NULL},
+	{M_GET, "/static/{}", page_asset, BODY_NONE, R_ARG_ASSET | R_PUBLIC, NULL},
+	/* the installable, offline app (page_app.c): the manifest, icons and service worker
+	 * are the login page's too */
+	{M_GET, "/manifest.webmanifest", page_manifest, BODY_NONE, R_PUBLIC, NULL},
+	{M_GET, "/icon-192.png", page_icon, BODY_NONE, R_PUBLIC, NULL},
+	{M_GET, "/icon-512.png", page_icon, BODY_NONE, R_PUBLIC, NULL},
+	{M_GET, "/icon-maskable-512.png", page_icon, BODY_NONE, R_PUBLIC, NULL},
+	{M_GET, "/sw.js", page_sw, BODY_NONE, R_PUBLIC, NULL},
+	{M_GET, "/offline.json", page_offline_list, BODY_NONE, R_RECORDS, NULL},
 	{M_GET, "/offline", page_offline, BODY_NONE, 0, NULL},
+	/* the clinician's pages (clinic.c) */
+	{M_GET, "/clinic", page_clinic, BODY_NONE, R_CLINICIAN, NULL},
+	{M_POST, "/clinic/patients", page_clinic_add, BODY_FORM, R_CSRF | R_CLINICIAN, NULL},
+	{M_GET, "/clinic/patients/{}", page_clinic_patient, BODY_NONE, R_CLINICIAN | R_ARG_PATIENT, p_since},
+	{M_POST, "/clinic/patients/{}/invitation", page_clinic_invite, BODY_FORM,
+	 R_CSRF | R_CLINICIAN | R_ARG_PATIENT, NULL},
+	{M_GET, "/clinic/patients/{}/chart", page_clinic_chart, BODY_NONE, R_CLINICIAN | R_ARG_PATIENT,
+	 p_clinic_chart},
+	{M_GET, "/clinic/patients/{}/handout.pdf", page_clinic_handout, BODY_NONE,
+	 R_CLINICIAN | R_ARG_PATIENT, p_handout},
+	{M_GET, "/clinic/patients/{}/report.pdf", page_clinic_report, BODY_NONE,
+	 R_CLINICIAN | R_ARG_PATIENT, p_report},
+	/* accounts (page_auth.c) */
+	{M_GET, "/login", page_login, BODY_NONE, R_PUBLIC, p_login},
+	{M_POST, "/login", page_login_post, BODY_FORM, R_CSRF | R_PUBLIC, NULL},
+	{M_POST, "/logout", page_logout_post, BODY_FORM, R_CSRF | R_PUBLIC, NULL},
+	{M_GET, "/invite/{}", page_invite, BODY_NONE, R_PUBLIC, NULL},
+	{M_POST, "/invite/{}", page_invite_post, BODY_FORM, R_CSRF | R_PUBLIC, NULL},
+	{M_GET, "/admin", page_admin, BODY_NONE, R_ADMIN, NULL},
+	{M_POST, "/admin", page_admin_post, BODY_FORM, R_CSRF | R_ADMIN, NULL},
+	{M_GET, "/admin/audit", page_admin_audit, BODY_NONE, R_ADMIN, p_audit},
 };
 const size_t web_routes_n = sizeof web_routes / sizeof *web_routes;
 
@@ -122,7 +168,8 @@ static bool segment_ok(const char *s, size_t n, unsigned flags)
 	return true;
 }
 
-/* Matches path against pattern; a "{}" takes one segment into arg. */
+/* Matches path against pattern; a "{}" takes one segment into arg (what follows it in
+ * the pattern must follow in the path). */
 static bool match(const char *pattern, const char *path, char *arg, unsigned flags)
 {
 	const char *brace = strstr(pattern, "{}");
@@ -131,9 +178,10 @@ static bool match(const char *pattern, const char *path, char *arg, unsigned fla
 	size_t pre = (size_t)(brace - pattern);
 	if (strncmp(pattern, path, pre) != 0)
 		return false;
+	/* What follows the {} must follow the segment as it is ("/{}/history"). */
 	const char *seg = path + pre;
 	size_t n = strcspn(seg, "/");
-	if (seg[n] != '\0' || !segment_ok(seg, n, flags))
+	if (strcmp(seg + n, brace + 2) != 0 || !segment_ok(seg, n, flags))
 		return false;
 	memcpy(arg, seg, n);
 	arg[n] = '\0';

@@ -51,7 +51,8 @@ static void add_headers(struct MHD_Response *resp, const struct web *w, const ch
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, cache ? cache : "no-store");
 	if (cookie) {
 		char c[WEB_NONCE_LEN + 64];
-		snprintf(c, sizeof c, "pst_csrf=%s; Path=/; SameSite=Strict; HttpOnly", cookie);
+		snprintf(c, sizeof c, "pst_csrf=%s; Path=/; SameSite=Strict; HttpOnly%s", cookie,
+			 w->cfg.tls ? "; Secure" : "");
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, c);
 	}
 }
@@ -212,6 +213,15 @@ static enum MHD_Result send_reply(struct web *w, struct req *r)
 		    (html || rp->set_cookie) && !rp->no_cookie ? web_csrf_nonce(r) : NULL);
 	if (rp->status == MHD_HTTP_SERVICE_UNAVAILABLE)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "5");
+	if (rp->retry_after > 0 && rp->status != MHD_HTTP_SERVICE_UNAVAILABLE) {
+		char ra[24];
+		snprintf(ra, sizeof ra, "%ld", rp->retry_after);
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, ra);
+	}
+	if (rp->session_cookie[0])
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, rp->session_cookie);
+	if (rp->clear_site)
+		MHD_add_response_header(resp, "Clear-Site-Data", "\"cache\", \"storage\"");
 	if (gz)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
 	if (vary)
@@ -387,7 +397,38 @@ static void worker_release(struct web *w)
 	pthread_mutex_unlock(&w->workers_mu);
 }
 
+/* The worker's own connection (the server's person), opened on first use; NULL when the
+ * database cannot be reached. */
+static struct pst_store *base_store(struct web *w);
+
 struct pst_store *web_store(struct web *w)
+{
+	struct pst_store *s = base_store(w);
+	struct web_worker *k = tls_worker;
+	if (!s)
+		return &k->down;
+	/* Clinic mode: the records of the request's own person (auth.c), on the same
+	 * connection; person 0 is nobody's (reads find nothing). */
+	if (tls_req && tls_req->auth.on) {
+		if (k->as.db != s->db || k->as.person != tls_req->auth.person) {
+			k->as.ops = s->ops;
+			k->as.db = s->db;
+			k->as.person = tls_req->auth.person;
+			k->as.owns_db = false;
+			k->as.errmsg[0] = '\0';
+		}
+		return &k->as;
+	}
+	return s;
+}
+
+struct pst_db *web_db(struct web *w)
+{
+	struct pst_store *s = base_store(w);
+	return s ? s->db : NULL;
+}
+
+static struct pst_store *base_store(struct web *w)
 {
 	struct web_worker *k = worker(w);
 	if (k->store)
@@ -407,7 +448,7 @@ struct pst_store *web_store(struct web *w)
 	}
 	if (tls_req)
 		tls_req->reply.unavailable = true;
-	return &k->down;
+	return NULL;
 }
 
 /* A request starts on this thread: its store connection is taken when it needs one. */
@@ -511,13 +552,14 @@ bool web_cache_serve(struct web *w, struct req *r, enum web_cache_slot slot, uin
 	if (version == WEB_NO_VERSION)
 		return false;
 	const char *nonce = cookie_nonce(r);
+	int64_t person = web_store(w)->person;
 	bool hit = false;
 	pthread_rwlock_rdlock(&w->cache_mu);
 	struct web_cache_entry *e = &w->cache[slot];
 	/* A browser with a nonce of its own gets pages whose forms carry it; one without
 	 * gets the page and its cookie. Queued under the lock: a writer replacing the entry
 	 * cannot free it meanwhile. */
-	if (e->resp && e->version == version && e->day == r->today &&
+	if (e->resp && e->version == version && e->day == r->today && e->person == person &&
 	    (!nonce || strcmp(nonce, e->nonce) == 0))
 		hit = MHD_queue_response(r->conn, MHD_HTTP_OK,
 					 e->gz && wants_gzip(r) ? e->gz : e->resp) == MHD_YES;
@@ -564,6 +606,7 @@ void web_cache_put(struct web *w, struct req *r, enum web_cache_slot slot, uint6
 	e->gz = gz;
 	e->version = version;
 	e->day = r->today;
+	e->person = web_store(w)->person;
 	snprintf(e->nonce, sizeof e->nonce, "%s", nonce ? nonce : "");
 	pthread_rwlock_unlock(&w->cache_mu);
 	if (old)
@@ -1076,6 +1119,10 @@ static void dispatch(struct web *w, struct req *r)
 	}
 	pst_app_now(&r->now); /* POSTURA_NOW was checked at start-up */
 	r->today = pst_time_day(r->now);
+	/* Who is asking, and whether they may (clinic mode): before anything else is
+	 * looked at, so that nothing answers a request that may not be made. */
+	if (!web_auth_gate(w, r))
+		return;
 	if (!web_route_args(r))
 		return;
 	if (r->route->body == BODY_FORM) {
@@ -1095,6 +1142,7 @@ static void dispatch(struct web *w, struct req *r)
 		}
 	}
 	r->route->fn(w, r);
+	web_auth_audit(w, r);
 }
 
 static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -1304,6 +1352,8 @@ static int setup(struct web *w, const struct pst_web_config *cfg, char *errmsg, 
 	int err = load_key(w, errmsg, size);
 	if (err)
 		return err;
+	if (!web_auth_setup(w, errmsg, size))
+		return PST_EINVAL;
 	if ((err = make_csp(w))) {
 		snprintf(errmsg, size, "cannot start: %s", pst_strerror(err));
 		return err;

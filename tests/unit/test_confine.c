@@ -22,7 +22,7 @@ enum {
 	OK_CONFINED_SC = 1 << 1,  /* seccomp was applied */
 	OK_DB_WRITE = 1 << 2,     /* a file in the database's directory is made and written */
 	OK_USR_READ = 1 << 3,     /* a file under /usr is read */
-	DENIED_ETC = 1 << 4,      /* /etc/passwd: EACCES */
+	DENIED_ETC = 1 << 4,      /* /etc/hostname: EACCES (/etc/passwd is read: cracklib) */
 	DENIED_OTHER_DIR = 1 << 5,/* a file beside the database's directory: EACCES */
 	DENIED_EXEC = 1 << 6,     /* execve: refused */
 	DENIED_SOCKET = 1 << 7,   /* a new socket (to call out): EPERM */
@@ -46,7 +46,7 @@ static int child(const char *dir, const char *other)
 		got |= OK_USR_READ;
 		close(fd);
 	}
-	fd = open("/etc/passwd", O_RDONLY | O_CLOEXEC);
+	fd = open("/etc/hostname", O_RDONLY | O_CLOEXEC);
 	if (fd < 0 && errno == EACCES)
 		got |= DENIED_ETC;
 	if (fd >= 0)

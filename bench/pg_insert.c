@@ -9,7 +9,8 @@
  * (UPDATE person SET version = version + 1), as postura's writes did before migration
  * 11: what the lock on the person's row costs, without postura around it. With "log"
  * each insert is a transaction that also appends the person's row to person_write, as
- * postura's writes do now (store_pg.c bump, without its fold every 32nd write).
+ * postura's writes do now, with its fold every 32nd write of a connection (store_pg.c
+ * bump).
  *
  * usage: pg_insert CONNINFO PERSON_ID [CONNECTIONS] [SECONDS] [bump|log]
  */
@@ -70,6 +71,19 @@ static void *run(void *arg)
 			w->failed = 1;
 		}
 		PQclear(r);
+		/* the fold of store_pg.c (S_FOLD_LOCK, S_FOLD) */
+		const char *fold[2][2] = {
+			{"fold_lock", "SELECT 1 FROM person WHERE id = $1 FOR NO KEY UPDATE SKIP LOCKED"},
+			{"fold", "WITH d AS (DELETE FROM person_write WHERE person_id = $1 RETURNING 1)"
+				 " UPDATE person SET version = version + (SELECT count(*) FROM d) WHERE id = $1"}};
+		for (int i = 0; i < 2 && w->bump == 2; i++) {
+			r = PQprepare(c, fold[i][0], fold[i][1], 0, NULL);
+			if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+				fprintf(stderr, "pg_insert: prepare: %s", PQerrorMessage(c));
+				w->failed = 1;
+			}
+			PQclear(r);
+		}
 	}
 	pthread_barrier_wait(&start);
 	if (w->failed) {
@@ -103,6 +117,18 @@ static void *run(void *arg)
 			PGresult *r = PQexecPrepared(c, "bump", 1, v, NULL, NULL, 0);
 			ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 			PQclear(r);
+			/* log: every 32nd write of a connection folds the log, as postura's */
+			if (ok && w->bump == 2 && (w->done + 1) % 32 == 0) {
+				r = PQexecPrepared(c, "fold_lock", 1, v, NULL, NULL, 0);
+				ok = PQresultStatus(r) == PGRES_TUPLES_OK;
+				int locked = ok && PQntuples(r) == 1;
+				PQclear(r);
+				if (locked) {
+					r = PQexecPrepared(c, "fold", 1, v, NULL, NULL, 0);
+					ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+					PQclear(r);
+				}
+			}
 			r = PQexec(c, "COMMIT");
 			ok = ok && PQresultStatus(r) == PGRES_COMMAND_OK &&
 			     strcmp(PQcmdStatus(r), "COMMIT") == 0;

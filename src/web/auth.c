@@ -428,6 +428,10 @@ void web_auth_audit(struct web *w, struct req *r)
 		web_audit(w, r, change ? "change" : "read", a->patient.person, a->patient.id);
 	else if (change && (r->route->flags & R_RECORDS) && a->acct.role == PST_ROLE_PATIENT)
 		web_audit(w, r, "change", a->acct.person, a->acct.id);
+	else if (!change && (r->route->flags & R_CLINICIAN) && a->acct.role == PST_ROLE_CLINICIAN)
+		/* The list of the clinician's patients, with what needs attention: a read of
+		 * all of them at once. */
+		web_audit(w, r, "read-list", 0, 0);
 }
 
 /* --- logging in and out -------------------------------------------------------------- */

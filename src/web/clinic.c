@@ -725,10 +725,14 @@ static void plan_section(struct web *w, struct req *r, struct pst_buf *b)
 		pst_html_raw(b, err ? "<p>The plan could not be made.</p>"
 				    : "<p>No plan now: the patient has not saved a profile or answered the "
 				      "safety questions, or the answers send them to a professional first.</p>");
+		pst_html_printf(b, "<p><a href=\"/clinic/patients/%lld/programme\">The programme</a></p>",
+				(long long)r->auth.patient.id);
 		pst_html_raw(b, "</section>");
 		pst_plan_free(plan);
 		return;
 	}
+	if (plan->assigned) /* the clinician's programme (page_programme.c) */
+		pst_html_raw(b, "<p>The programme you assigned.</p>");
 	pst_html_printf(b, "<p>%d session%s a week, about %d minutes each, on ", plan->sessions_per_week,
 			plan->sessions_per_week == 1 ? "" : "s", (plan->estimated_s + 59) / 60);
 	static const char *const days[PST_DAYS] = {"Monday", "Tuesday", "Wednesday", "Thursday",
@@ -743,7 +747,9 @@ static void plan_section(struct web *w, struct req *r, struct pst_buf *b)
 		page_dose(b, &plan->items[i].dose);
 		pst_html_raw(b, "</span></li>");
 	}
-	pst_html_raw(b, "</ol></section>");
+	pst_html_printf(b, "</ol><p><a href=\"/clinic/patients/%lld/programme\">%s</a></p></section>",
+			(long long)r->auth.patient.id,
+			plan->assigned ? "Change the programme" : "Change the plan: assign a programme");
 	pst_plan_free(plan);
 }
 

@@ -39,6 +39,7 @@ static const struct param p_library[] = {
 	{"q", PT_TEXT, 0, PST_SEARCH_MAX, NULL},
 	{NULL, 0, 0, 0, NULL}};
 static const struct param p_done[] = {{"id", PT_INT, 1, 9007199254740991L, NULL}, {NULL, 0, 0, 0, NULL}};
+static const struct param p_saved[] = {{"saved", PT_INT, 0, 1, NULL}, {NULL, 0, 0, 0, NULL}};
 static const struct param p_profile[] = {{"saved", PT_INT, 0, 1, NULL}, {NULL, 0, 0, 0, NULL}};
 
 /* The clinician's view of a patient (clinic.c): the history's range; a chart's kind. */
@@ -80,6 +81,11 @@ const struct route web_routes[] = {
 	{M_GET, "/api/v1/patients/{}/history", api_patient_history, BODY_NONE,
 	 R_API | R_CLINICIAN | R_ARG_PATIENT, p_history},
 	{M_POST, "/api/v1/patients/{}/invitation", api_patient_invite, BODY_NONE,
+	 R_API | R_CLINICIAN | R_ARG_PATIENT, NULL},
+	/* a clinician's patient's programme (page_programme.c; docs/clinic.md) */
+	{M_GET, "/api/v1/patients/{}/programme", api_programme_get, BODY_NONE,
+	 R_API | R_CLINICIAN | R_ARG_PATIENT, NULL},
+	{M_PUT, "/api/v1/patients/{}/programme", api_programme_put, BODY_JSON,
 	 R_API | R_CLINICIAN | R_ARG_PATIENT, NULL},
 	/* for a load balancer */
 	{M_GET, "/healthz", web_healthz, BODY_NONE, R_API | R_PUBLIC, NULL},
@@ -137,6 +143,11 @@ const struct route web_routes[] = {
 	 R_CLINICIAN | R_ARG_PATIENT, p_handout},
 	{M_GET, "/clinic/patients/{}/report.pdf", page_clinic_report, BODY_NONE,
 	 R_CLINICIAN | R_ARG_PATIENT, p_report},
+	/* the clinician's editing page of a patient's programme (page_programme.c) */
+	{M_GET, "/clinic/patients/{}/programme", page_programme, BODY_NONE,
+	 R_CLINICIAN | R_ARG_PATIENT, p_saved},
+	{M_POST, "/clinic/patients/{}/programme", page_programme_post, BODY_FORM,
+	 R_CSRF | R_CLINICIAN | R_ARG_PATIENT, NULL},
 	/* accounts (page_auth.c) */
 	{M_GET, "/login", page_login, BODY_NONE, R_PUBLIC, p_login},
 	{M_POST, "/login", page_login_post, BODY_FORM, R_CSRF | R_PUBLIC, NULL},

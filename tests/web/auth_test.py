@@ -423,6 +423,9 @@ check("audit: the patient's changes, by them, with the address",
 if any(r["patient_arg"] and r["method"] == "GET" for r in routes):
     check("audit: a clinician's reads of their patient's records, with the address",
           re.search(r"<td>read</td><td>%s</td><td>127\.0\.0\.1</td><td>%s[^<]*</td>" % (re.escape(EMAIL["ca"]), re.escape(EMAIL["p1"])), page) is not None, page[-3000:])
+    if any(r["clinician"] and not r["patient_arg"] and r["method"] == "GET" for r in routes):
+        check("audit: a clinician's view of their list of patients",
+              re.search(r"<td>read-list</td><td>%s</td><td>127\.0\.0\.1</td>" % re.escape(EMAIL["ca"]), page) is not None)
     check("audit: no read of another clinician's patient (only 404s)",
           re.search(r"<td>read</td><td>%s</td><td>127\.0\.0\.1</td><td>%s" % (re.escape(EMAIL["ca"]), re.escape(EMAIL["p2"])), page) is None)
 check("audit: no health data", "patient-one-note" not in page and "weeks" not in page)
@@ -581,14 +584,14 @@ if "--tls-cert" in helptext:
     check("TLS: the session cookie is __Host-pst_session", s == 200 and sc and sc[0].startswith("__Host-pst_session="), (s, h["set-cookie-all"]))
     check("TLS: Secure, HttpOnly, SameSite=Strict, Path=/, no Domain",
           {"secure", "httponly", "samesite=strict", "path=/"} <= set(attrs) and not any(a.startswith("domain") for a in attrs), sc)
-    s, h, d = c.req("GET", "/api/v1/profile")
-    check("TLS: the session works", s == 200, s)
+    s, h, d = c.req("GET", "/api/v1/session")
+    check("TLS: the session works", s == 200 and (jbody(d) or {}).get("account", {}).get("email") == EMAIL["p2"], (s, d))
     s, h, d = Client(port, tls=True).req("GET", "/login")
     csrf = [x for x in h["set-cookie-all"] if x.startswith("pst_csrf=")]
     check("TLS: the CSRF cookie is Secure too", csrf and "secure" in csrf[0].lower(), h["set-cookie-all"])
     bare = Client(port, tls=True)
     bare.cookies["pst_session"] = c.cookies.get("__Host-pst_session", "")
-    check("TLS: the cookie without its prefix is no session", bare.req("GET", "/api/v1/profile")[0] == 401)
+    check("TLS: the cookie without its prefix is no session", bare.req("GET", "/api/v1/session")[0] == 401)
     stop_all()
 else:
     print("note: serve has no --tls-cert yet: the TLS cookie checks wait for it")

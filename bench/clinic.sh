@@ -30,6 +30,7 @@ if [ -z "${POSTURA_TEST_PG:-}" ]; then
 fi
 
 pgbin=$POSTURA_TEST_PG_BIN
+[ -n "${BENCH_TRACE:-}" ] && set -x
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/postura-clinic.XXXXXX")
 server=
 cleanup() {
@@ -80,7 +81,7 @@ seed() { # DB-SPEC
 	postgresql://*) tail="SELECT setval('person_id_seq', (SELECT max(id) FROM person));
 		SELECT setval('psfs_activity_id_seq', (SELECT max(id) FROM psfs_activity));
 		SELECT setval('account_id_seq', (SELECT max(id) FROM account));
-		ANALYZE;" ;;
+		ANALYZE person, profile, plan_minutes, screening, checkin, session, session_exercise, account;" ;;
 	*) pragma="PRAGMA synchronous = NORMAL; PRAGMA cache_size = -200000;" ;;
 	esac
 	t0=$(date +%s.%N)
@@ -133,7 +134,7 @@ start_server() { # DB-SPEC
 	t1=$(date +%s.%N)
 	login_ms=$(python3 -c "print(f'{($t1 - $t0) * 1000:.0f}')")
 	curl -sf -b "$tmp/jar" -c "$tmp/jar" "$url/clinic" -o "$tmp/clinic.html"
-	cookie=$(awk '!/^#/ && NF >= 7 { printf "%s%s=%s", sep, $6, $7; sep = "; " }' "$tmp/jar")
+	cookie=$(awk '{ sub(/^#HttpOnly_/, "") } !/^#/ && NF >= 7 { printf "%s%s=%s", sep, $6, $7; sep = "; " }' "$tmp/jar")
 	patient=$(grep -o 'href="/clinic/patients/[0-9]*"' "$tmp/clinic.html" | head -n 1 | grep -o '[0-9]*')
 	[ -n "$patient" ] || { echo "bench/clinic.sh: no patient on the dashboard" >&2; exit 1; }
 	curl -sf -H "Cookie: $cookie" "$url/clinic/patients/$patient" -o /dev/null

@@ -9,7 +9,7 @@
 
 const char cmd_serve_usage[] =
 	"usage: postura serve [--listen ADDR:PORT] [--host NAME]... [--db PATH|URI] [--person ID]\n"
-	"                     [--allow-remote]\n"
+	"                     [--tls-cert FILE --tls-key FILE] [--allow-remote]\n"
 	"\n"
 	"Serves the web app: the safety questions, your profile, today's routine with a\n"
 	"session player, check-ins, history with charts, the exercise library and tips, and\n"
@@ -25,8 +25,13 @@ const char cmd_serve_usage[] =
 	"  --db PATH|URI       the database to use (as the global --db; also $POSTURA_DB)\n"
 	"  --person ID         whose records to serve (as the global --person; also\n"
 	"                      $POSTURA_PERSON; default 1)\n"
-	"  --allow-remote      allow an address beyond this machine: anyone who can reach it\n"
-	"                      can read and change your records, so postura warns\n"
+	"  --tls-cert FILE     serve HTTPS with this certificate (PEM: the server's own\n"
+	"                      first, then the chain of its issuers)\n"
+	"  --tls-key FILE      ... and this private key (PEM, unencrypted, readable by the\n"
+	"                      server's user only)\n"
+	"  --allow-remote      allow an address beyond this machine; refused unless the\n"
+	"                      server speaks HTTPS (--tls-cert) or the database has\n"
+	"                      accounts (postura user add), and warned about unless both\n"
 	"  -h, --help          show this help\n";
 
 /* Splits "ADDR:PORT" or "[V6]:PORT" into host (in buf) and port. */
@@ -73,8 +78,10 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 	static const struct option opts[] = {
 		{"listen", required_argument, NULL, 'l'},
 		{"allow-remote", no_argument, NULL, 'r'}, {"host", required_argument, NULL, 'H'},
+		{"tls-cert", required_argument, NULL, 'c'}, {"tls-key", required_argument, NULL, 'k'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
+	const char *tls_cert = NULL, *tls_key = NULL;
 	char host[128] = "127.0.0.1";
 	int port = 8080;
 	bool remote = false;
@@ -104,12 +111,19 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 			hosts[nhosts++] = optarg;
 			break;
 		case 'r': remote = true; break;
+		case 'c': tls_cert = optarg; break;
+		case 'k': tls_key = optarg; break;
 		case 'h': return cli_help(cmd_serve_usage);
 		default: return EXIT_USAGE;
 		}
 	}
 	if (optind < argc)
 		return cli_extra_arg("serve", argv[optind]);
+	if (!tls_cert != !tls_key) {
+		cli_error("%s: HTTPS needs both --tls-cert FILE and --tls-key FILE",
+			  tls_cert ? "--tls-cert" : "--tls-key");
+		return EXIT_USAGE;
+	}
 	if (!pst_web_is_loopback(host) && !remote) {
 		cli_error("--listen %s: not a loopback address; your health records would be open to "
 			  "the network. Add --allow-remote if you mean it.", host);
@@ -128,6 +142,7 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 	struct worker_target wt = {.db = dbpath, .person = s->person};
 	struct pst_web_config cfg = {
 		.host = host, .port = port, .allow_remote = remote, .store = s, .cat = cat,
+		.tls_cert = tls_cert, .tls_key = tls_key, .tls = tls_cert != NULL,
 		.hosts = hosts, .nhosts = nhosts, .db_path = dbpath,
 		.questions = cli_questions(c), .tips = cli_tips(c),
 		.open_store = open_worker_store, .open_ctx = &wt,

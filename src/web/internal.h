@@ -41,7 +41,23 @@ enum {
 	WEB_HEAD_MAX = 16 * 1024,
 	WEB_QUERY_PARAMS_MAX = 64,
 	WEB_HOSTS_MAX = 24,     /* Host values accepted: the loopback names and --host's */
+	WEB_HANDED_MAX = 256,   /* connections handed over, not yet started by libmicrohttpd */
 	WEB_HOST_LEN = 264      /* a DNS name (253) with ":65535" */
+};
+
+/* Strict-Transport-Security over TLS: browsers use https for this name for a year. */
+#define WEB_HSTS "max-age=31536000"
+
+/* What is known to be checked of a connection's bytes (gate.c): the requests whose heads
+ * were checked and are not answered yet, in order, each by its length on the wire (head
+ * and body); the bytes of those answered before. A chunked body's length is not known:
+ * the check ends there (and the reply to it closes the connection). */
+enum { WEB_CHECKED_MAX = 16 };
+struct web_checked {
+	bool known;         /* false: nothing (TLS, a chunked body, more than the gate could say) */
+	uint64_t done;      /* bytes of the requests answered */
+	unsigned n;         /* requests checked, not yet answered */
+	uint32_t len[WEB_CHECKED_MAX];
 };
 
 /* The CSRF cookie's value: a random nonce per browser, 32 bytes in base64url. */
@@ -99,7 +115,9 @@ struct web {
 	pthread_rwlock_t cache_mu;
 	struct web_cache_entry cache[CACHE__MAX];
 	pthread_mutex_t workers_mu;
-	pthread_cond_t workers_cv;  /* a connection went back to the pool */
+	/* Requests waiting for a connection, first come first served: a connection given
+	 * back goes to the first of them, not to whoever asks next (server.c worker). */
+	struct web_pool_wait *waiting, *waiting_tail;
 	struct web_worker *workers; /* WEB_DB_CONNECTIONS of them */
 	struct web_worker *idle;    /* those no request holds, under workers_mu */
 	/* The key CSRF tokens are derived from, shared by every process of the deployment
@@ -119,6 +137,16 @@ struct web {
 	struct web_blob manifest;                /* the web app manifest */
 	size_t nhosts;
 	struct web_gate *gate; /* gate.c: accepts connections and checks each request head */
+	char *tls_cert, *tls_key; /* HTTPS: the PEM files' text (tls.c), for libmicrohttpd */
+	/* What the gate checked of the connections it handed over, until their thread in
+	 * libmicrohttpd starts (web_handed_put, web_handed_take). */
+	pthread_mutex_t handed_mu;
+	struct {
+		bool used;
+		int fd;
+		struct web_checked checked;
+	} handed[WEB_HANDED_MAX];
+	atomic_bool stopping; /* the server is stopping: no more waiting for a next request */
 	/* Clinic mode (auth.c): set once the database is seen to hold an account; from then
 	 * on every request but the public ones needs a session. */
 	atomic_bool accounts_on;
@@ -149,6 +177,7 @@ struct web_reply {
 	bool no_cookie;           /* never the CSRF cookie (a request under a foreign Host) */
 	bool queued;              /* the handler queued a response itself (cache hit) */
 	bool unavailable;         /* the database could not be reached: 503, Retry-After */
+	bool plain;               /* sent in plain HTTP on the HTTPS port (gate.c): no HSTS */
 };
 
 struct route;
@@ -170,6 +199,8 @@ struct web_conn {
 	struct web_conn *prev, *next; /* web.conns, under web.conns_mu */
 	int fd;
 	int64_t deadline_ms; /* closed then if still waiting for headers or a body; 0: none */
+	struct web_checked checked; /* by the gate, then by web_check_next */
+	bool ended; /* its next request could not be checked: it is closed, nothing more runs */
 };
 
 /* Who a request comes from (auth.c, set by the dispatcher before the handler). With no
@@ -206,6 +237,7 @@ struct req {
 	int64_t today;
 	char nonce[WEB_NONCE_LEN + 1]; /* the browser's CSRF nonce (web_csrf_nonce) */
 	bool nonce_new;                /* made for this request: the cookie sets it */
+	bool keeps;                    /* libmicrohttpd keeps the connection after the reply */
 	struct web_auth auth;          /* who is asking (auth.c) */
 	struct web_reply reply;
 };
@@ -279,9 +311,30 @@ struct web_head {
  * not whole, HEAD_OK when it is whole and well formed, HEAD_BAD with h's status, code and
  * message (as soon as the bytes so far show it). */
 enum web_head_verdict web_head_check(const char *p, size_t n, struct web_head *h);
+/* gate.c: the gate hands a connection over with what it checked of it; libmicrohttpd's
+ * thread for it takes that (nothing known when it is not there). */
+void web_handed_put(struct web *w, int fd, const struct web_checked *checked);
+void web_handed_take(struct web *w, int fd, struct web_checked *out);
+/* A request of the connection has been answered and the connection stays open (from
+ * on_done, in the connection's thread): its next request is checked before libmicro-
+ * httpd reads it. When it was checked already (pipelined), at once; else waits (until
+ * deadline_ms) for its head in the socket and checks it as the gate does. true:
+ * libmicrohttpd may read on. false: the connection is ended (a bad head got one reply of
+ * ours; or nothing more can be checked, as when libmicrohttpd read past what was checked,
+ * and it is closed without one: a pipelining client sends the rest again; or the
+ * deadline passed). */
+bool web_check_next(struct web *w, int fd, struct web_checked *ck, int64_t deadline_ms);
 /* Starts the thread that accepts on lfd and hands good connections to w->daemon. */
 int web_gate_start(struct web *w, int lfd);
 void web_gate_stop(struct web *w);
+
+/* tls.c: reads --tls-cert's certificate chain and --tls-key's private key (PEM) into
+ * *cert and *key (malloc'd) and checks them with GnuTLS: each is what it should be, the
+ * certificate is in force, the key is the certificate's. Otherwise PST_EINVAL (PST_EIO
+ * when a file cannot be read), errmsg naming the file and what is wrong. Warnings (a
+ * certificate about to expire, a key others can read) go to log. */
+int web_tls_load(const char *cert_path, const char *key_path, char **cert, char **key, FILE *log,
+		 char *errmsg, size_t size);
 
 /* server.c: replies. */
 /* Appends rp as bytes to send on a socket (status line, our headers, the body). */

@@ -49,6 +49,8 @@ static void add_headers(struct MHD_Response *resp, const struct web *w, const ch
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, cache ? cache : "no-store");
+	if (w->cfg.tls)
+		MHD_add_response_header(resp, "Strict-Transport-Security", WEB_HSTS);
 	if (cookie) {
 		char c[WEB_NONCE_LEN + 64];
 		snprintf(c, sizeof c, "pst_csrf=%s; Path=/; SameSite=Strict; HttpOnly%s", cookie,
@@ -337,17 +339,40 @@ static const struct pst_store_ops down_ops = {
 	.data_version = down_data_version,
 };
 
+/* A request waiting for a connection of the pool: handed one by worker_release. */
+struct web_pool_wait {
+	pthread_cond_t cv;
+	struct web_worker *k;
+	struct web_pool_wait *next;
+};
+
 /* A connection of the pool for this request: the one it has, else a free one (the most
- * recently used, whose connection is likely open), waiting while all are in use. */
+ * recently used, whose connection is likely open), waiting while all are in use, in
+ * turn: a connection given back goes straight to the request that waited longest.
+ * (With one condition variable, a request arriving just then took the connection
+ * before the one woken could run, again and again: with 64 connections writing, some
+ * waited a second; bench/RESULTS.md.) */
 static struct web_worker *worker(struct web *w)
 {
 	if (tls_worker)
 		return tls_worker;
 	pthread_mutex_lock(&w->workers_mu);
-	while (!w->idle)
-		pthread_cond_wait(&w->workers_cv, &w->workers_mu);
 	struct web_worker *k = w->idle;
-	w->idle = k->next;
+	if (k && !w->waiting) {
+		w->idle = k->next;
+	} else {
+		struct web_pool_wait me = {.k = NULL};
+		pthread_cond_init(&me.cv, NULL);
+		if (w->waiting_tail)
+			w->waiting_tail->next = &me;
+		else
+			w->waiting = &me;
+		w->waiting_tail = &me;
+		while (!me.k)
+			pthread_cond_wait(&me.cv, &w->workers_mu);
+		pthread_cond_destroy(&me.cv);
+		k = me.k;
+	}
 	pthread_mutex_unlock(&w->workers_mu);
 	tls_worker = k;
 	return k;
@@ -360,9 +385,17 @@ static void worker_release(struct web *w)
 		return;
 	tls_worker = NULL;
 	pthread_mutex_lock(&w->workers_mu);
-	k->next = w->idle;
-	w->idle = k;
-	pthread_cond_signal(&w->workers_cv);
+	struct web_pool_wait *first = w->waiting;
+	if (first) {
+		w->waiting = first->next;
+		if (!w->waiting)
+			w->waiting_tail = NULL;
+		first->k = k;
+		pthread_cond_signal(&first->cv);
+	} else {
+		k->next = w->idle;
+		w->idle = k;
+	}
 	pthread_mutex_unlock(&w->workers_mu);
 }
 
@@ -764,9 +797,11 @@ static bool same_origin(struct req *r)
 	if (strcmp(origin, "null") == 0)
 		return site || r->route->body == BODY_FORM;
 	const char *host = web_header(r, MHD_HTTP_HEADER_HOST);
-	const char *rest = strncmp(origin, "http://", 7) == 0	 ? origin + 7
-			   : strncmp(origin, "https://", 8) == 0 ? origin + 8
-								 : NULL;
+	/* Over TLS a page of ours is https: an http origin is another site (behind a TLS
+	 * proxy the browser's origin is https while postura speaks http: both are taken). */
+	const char *rest = strncmp(origin, "http://", 7) == 0 && !r->w->cfg.tls ? origin + 7
+			   : strncmp(origin, "https://", 8) == 0		  ? origin + 8
+									  : NULL;
 	return rest && host && strcasecmp(rest, host) == 0;
 }
 
@@ -801,8 +836,10 @@ void web_raw_reply(struct web *w, const struct web_reply *rp, struct pst_buf *b)
 		       "HTTP/1.1 %u %s\r\nContent-Type: %s\r\nContent-Security-Policy: %s\r\n"
 		       "X-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\n"
 		       "Referrer-Policy: no-referrer\r\nCache-Control: no-store\r\n"
-		       "Connection: close\r\nContent-Length: %zu\r\n\r\n",
-		       rp->status, reason && *reason ? reason : "Error", ctype, w->csp, rp->body.len);
+		       "%sConnection: close\r\nContent-Length: %zu\r\n\r\n",
+		       rp->status, reason && *reason ? reason : "Error", ctype, w->csp,
+		       w->cfg.tls && !rp->plain ? "Strict-Transport-Security: " WEB_HSTS "\r\n" : "",
+		       rp->body.len);
 	if (rp->body.s)
 		pst_buf_add(b, rp->body.s, rp->body.len);
 }
@@ -949,9 +986,16 @@ static void set_deadline(struct web *w, struct web_conn *wc, int ms)
 static void on_done(void *cls, struct MHD_Connection *conn, void **con_cls,
 		    enum MHD_RequestTerminationCode why)
 {
+	struct web *w = cls;
 	struct req *r = *con_cls;
 	if (r)
-		set_deadline(cls, r->wc, WEB_HEADER_TIMEOUT_MS); /* keep-alive: the next request */
+		set_deadline(w, r->wc, WEB_HEADER_TIMEOUT_MS); /* keep-alive: the next request */
+	/* The connection stays open: its next request is checked before libmicrohttpd
+	 * reads it (gate.c). Over TLS the head is encrypted in the socket: the callbacks
+	 * check it after decryption. */
+	if (r && r->wc && r->keeps && why == MHD_REQUEST_TERMINATED_COMPLETED_OK && !w->cfg.tls &&
+	    !web_check_next(w, r->wc->fd, &r->wc->checked, monotonic_ms() + WEB_HEADER_TIMEOUT_MS))
+		r->wc->ended = true;
 	free_req(r);
 	*con_cls = NULL;
 }
@@ -970,6 +1014,8 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 			return;
 		}
 		wc->fd = ci->connect_fd;
+		if (!w->cfg.tls)
+			web_handed_take(w, wc->fd, &wc->checked);
 		pthread_mutex_lock(&w->conns_mu);
 		wc->deadline_ms = monotonic_ms() + WEB_HEADER_TIMEOUT_MS;
 		wc->next = w->conns;
@@ -1165,6 +1211,23 @@ static bool framing(struct req *r, const char *version)
 	return true;
 }
 
+/* Whether a comma-separated header value (Connection) holds token, in any case. */
+static bool has_token(const char *value, const char *token)
+{
+	size_t n = strlen(token);
+	for (const char *p = value; p && *p;) {
+		p += strspn(p, " \t,");
+		size_t k = strcspn(p, ",");
+		size_t e = k;
+		while (e > 0 && (p[e - 1] == ' ' || p[e - 1] == '\t'))
+			e--;
+		if (e == n && strncasecmp(p, token, n) == 0)
+			return true;
+		p += k;
+	}
+	return false;
+}
+
 static bool has_body(struct req *r)
 {
 	const char *clen = web_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -1178,8 +1241,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 {
 	struct web *w = cls;
 	struct req *r = *con_cls;
-	if (!r || r->reply.queued)
-		return MHD_NO; /* out of memory in on_uri, or answered there (send_raw) */
+	if (!r || r->reply.queued || (r->wc && r->wc->ended))
+		return MHD_NO; /* out of memory in on_uri, answered there (send_raw), or a
+				* request read ahead on a connection that has ended (web_check_next) */
 	if (!r->started) {
 		r->started = true;
 		set_deadline(w, r->wc, 0);
@@ -1203,12 +1267,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		} else {
 			start(w, r);
 		}
+		/* Whether libmicrohttpd keeps the connection after the reply (its own rules):
+		 * then on_done checks the next request. HTTP/1.0 and a chunked body (whose end
+		 * the check cannot find) close it. */
+		const char *te = web_header(r, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+		if (strcmp(version, MHD_HTTP_VERSION_1_1) != 0 || te)
+			r->reply.close = true;
+		r->keeps = !r->reply.close && !has_token(web_header(r, MHD_HTTP_HEADER_CONNECTION), "close");
 		/* A reply decided now is sent now only when a body would follow: it is not
 		 * read. Otherwise the reply waits for the second call, which keeps the
 		 * connection alive (libmicrohttpd closes it when a reply is queued in the
 		 * first call: bench/RESULTS.md, PERF-ANCHORS.md). */
-		if (r->early && has_body(r))
+		if (r->early && has_body(r)) {
+			r->keeps = false;
 			return send_reply(w, r);
+		}
 		if (!r->early && has_body(r))
 			set_deadline(w, r->wc, WEB_BODY_TIMEOUT_MS);
 		return MHD_YES;
@@ -1226,6 +1299,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 	set_deadline(w, r->wc, 0);
+	if (r->reply.close)
+		r->keeps = false;
 	worker_begin(r);
 	if (!r->early)
 		dispatch(w, r);
@@ -1268,6 +1343,15 @@ bool pst_web_is_loopback(const char *host)
 	return false;
 }
 
+/* Whether the database holds any account (issue 14: then every page needs a login). */
+static int accounts_exist(struct pst_store *s, bool *any)
+{
+	int64_t n = 0;
+	int err = s->db->ops->account_count(s->db, &n);
+	*any = err == PST_OK && n > 0;
+	return err;
+}
+
 /* The deployment's CSRF key, from the database (made there by the first process to
  * start), so that a form fetched from one process posts to any other. */
 static int load_key(struct web *w, char *errmsg, size_t size)
@@ -1305,7 +1389,6 @@ static int setup(struct web *w, const struct pst_web_config *cfg, char *errmsg, 
 {
 	w->cfg = *cfg;
 	pthread_mutex_init(&w->workers_mu, NULL);
-	pthread_cond_init(&w->workers_cv, NULL);
 	w->workers = calloc(WEB_DB_CONNECTIONS, sizeof(*w->workers));
 	if (!w->workers) {
 		snprintf(errmsg, size, "out of memory");
@@ -1319,6 +1402,7 @@ static int setup(struct web *w, const struct pst_web_config *cfg, char *errmsg, 
 	pthread_rwlock_init(&w->cache_mu, NULL);
 	pthread_mutex_init(&w->fig_mu, NULL);
 	pthread_mutex_init(&w->conns_mu, NULL);
+	pthread_mutex_init(&w->handed_mu, NULL);
 	int err = load_key(w, errmsg, size);
 	if (err)
 		return err;
@@ -1402,11 +1486,16 @@ static void teardown(struct web *w)
 	web_app_teardown(w);
 	free(w->fig_first);
 	pthread_mutex_destroy(&w->conns_mu);
+	pthread_mutex_destroy(&w->handed_mu);
 	pthread_mutex_destroy(&w->fig_mu);
 	pthread_mutex_destroy(&w->workers_mu);
-	pthread_cond_destroy(&w->workers_cv);
 	pthread_rwlock_destroy(&w->cache_mu);
 	sodium_memzero(w->csrf_key, sizeof w->csrf_key);
+	free(w->tls_cert);
+	if (w->tls_key) {
+		sodium_memzero(w->tls_key, strlen(w->tls_key));
+		free(w->tls_key);
+	}
 	free(w);
 }
 
@@ -1459,12 +1548,62 @@ int pst_web_serve(const struct pst_web_config *cfg, FILE *out, char *errmsg, siz
 		snprintf(errmsg, size, "POSTURA_NOW is not a date and time like 2026-11-21T08:30:00+01:00");
 		return PST_EINVAL;
 	}
+	/* HTTPS: the certificate and key are read now, before the server is confined, and
+	 * checked so that a wrong file is named. */
+	char *cert = NULL, *key = NULL;
+	if (cfg->tls_cert || cfg->tls_key) {
+		if (!cfg->tls_cert || !cfg->tls_key) {
+			snprintf(errmsg, size, "HTTPS needs both --tls-cert FILE and --tls-key FILE");
+			return PST_EINVAL;
+		}
+		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+			snprintf(errmsg, size,
+				 "this libmicrohttpd was built without TLS (GnuTLS), so postura cannot "
+				 "serve HTTPS itself: serve on 127.0.0.1 behind a reverse proxy that "
+				 "does (nginx: docs/deploy.md)");
+			return PST_EINVAL;
+		}
+		int terr = web_tls_load(cfg->tls_cert, cfg->tls_key, &cert, &key, stderr, errmsg, size);
+		if (terr)
+			return terr;
+	}
+	struct pst_web_config c = *cfg;
+	c.tls = cert != NULL;
+	/* Beyond this machine, a server with no account is open to whoever reaches it, and
+	 * without TLS what it serves crosses the network readable: one of the two at least. */
+	bool accounts = false;
+	if (cfg->allow_remote && cfg->store) {
+		int aerr = accounts_exist(cfg->store, &accounts);
+		if (aerr) {
+			snprintf(errmsg, size, "cannot count the accounts: %s",
+				 cfg->store->db->errmsg[0] ? cfg->store->db->errmsg : pst_strerror(aerr));
+			free(cert);
+			free(key);
+			return aerr;
+		}
+	}
+	if (cfg->allow_remote && !c.tls && !accounts) {
+		snprintf(errmsg, size,
+			 "--allow-remote without HTTPS and without accounts: anyone who can reach "
+			 "the server could read and change these health records, sent unencrypted "
+			 "over the network. Serve HTTPS (--tls-cert FILE --tls-key FILE) or add "
+			 "accounts (postura user add), so that every page needs a login; better both. "
+			 "Or keep postura on 127.0.0.1 behind a reverse proxy that speaks HTTPS "
+			 "(docs/deploy.md)");
+		free(cert);
+		free(key);
+		return PST_EINVAL;
+	}
 	struct web *w = calloc(1, sizeof(*w));
 	if (!w) {
+		free(cert);
+		free(key);
 		snprintf(errmsg, size, "out of memory");
 		return PST_ENOMEM;
 	}
-	int err = setup(w, cfg, errmsg, size);
+	w->tls_cert = cert;
+	w->tls_key = key;
+	int err = setup(w, &c, errmsg, size);
 	if (err) {
 		teardown(w);
 		return err;
@@ -1520,10 +1659,18 @@ int pst_web_serve(const struct pst_web_config *cfg, FILE *out, char *errmsg, siz
 	 * pool of store connections (WEB_DB_CONNECTIONS). */
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
 			 MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_USE_NO_LISTEN_SOCKET |
-			 (v6 ? MHD_USE_IPv6 : 0);
+			 (v6 ? MHD_USE_IPv6 : 0) | (w->cfg.tls ? MHD_USE_TLS : 0);
+	/* HTTPS: TLS 1.2 and 1.3 only, GnuTLS's usual ciphers within them. */
+	struct MHD_OptionItem tls_opts[] = {
+		{MHD_OPTION_HTTPS_MEM_CERT, 0, w->tls_cert},
+		{MHD_OPTION_HTTPS_MEM_KEY, 0, w->tls_key},
+		{MHD_OPTION_HTTPS_PRIORITIES, 0,
+		 (void *)(uintptr_t) "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"},
+		{MHD_OPTION_END, 0, NULL}};
+	struct MHD_OptionItem no_opts[] = {{MHD_OPTION_END, 0, NULL}};
 	w->daemon = MHD_start_daemon(
 		flags, (uint16_t)port, NULL, NULL, on_request, w, MHD_OPTION_EXTERNAL_LOGGER,
-		on_log, w, MHD_OPTION_CONNECTION_LIMIT,
+		on_log, w, MHD_OPTION_ARRAY, w->cfg.tls ? tls_opts : no_opts, MHD_OPTION_CONNECTION_LIMIT,
 		(unsigned)WEB_CONNECTIONS_MAX, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 		(size_t)WEB_CONNECTION_MEMORY, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)WEB_TIMEOUT_S,
 		MHD_OPTION_URI_LOG_CALLBACK, on_uri, w, MHD_OPTION_NOTIFY_COMPLETED, on_done, w,
@@ -1543,12 +1690,18 @@ int pst_web_serve(const struct pst_web_config *cfg, FILE *out, char *errmsg, siz
 		teardown(w);
 		return PST_EIO;
 	}
-	if (!pst_web_is_loopback(host))
-		fprintf(stderr, "postura: warning: listening on %s, beyond this machine: anyone who "
-				"can reach it can read and change your health records\n",
+	if (!pst_web_is_loopback(host) && !accounts)
+		fprintf(stderr, "postura: warning: listening on %s, beyond this machine, and the "
+				"database has no account: anyone who can reach it can read and change "
+				"the health records (add accounts: postura user add)\n",
 			cfg->host);
-	fprintf(out, v6 ? "postura: serving on http://[%s]:%u/\n" : "postura: serving on http://%s:%u/\n",
-		host, port);
+	else if (!pst_web_is_loopback(host) && !w->cfg.tls)
+		fprintf(stderr, "postura: warning: listening on %s, beyond this machine, in plain "
+				"HTTP: passwords and health records cross the network readable, unless "
+				"a reverse proxy in front of postura speaks HTTPS\n",
+			cfg->host);
+	fprintf(out, v6 ? "postura: serving on %s://[%s]:%u/\n" : "postura: serving on %s://%s:%u/\n",
+		w->cfg.tls ? "https" : "http", host, port);
 	fflush(out);
 	int sig = 0;
 	/* Waits for SIGINT or SIGTERM, closing slow connections twice a second meanwhile. */
@@ -1559,6 +1712,7 @@ int pst_web_serve(const struct pst_web_config *cfg, FILE *out, char *errmsg, siz
 	 * commits before its reply, so nothing acknowledged is lost. */
 	web_gate_stop(w);
 	close(fd);
+	atomic_store(&w->stopping, true);
 	MHD_stop_daemon(w->daemon);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	fprintf(out, "postura: stopped (%s)\n", sig == SIGINT ? "interrupt" : "terminated");

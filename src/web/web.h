@@ -41,9 +41,11 @@ struct pst_web_config {
 /*
  * Serves until SIGINT or SIGTERM, then stops taking connections, lets the requests in
  * progress finish (every write is committed before its reply), and returns PST_OK.
- * Prints "postura: serving on http://HOST:PORT/" to out once listening (the chosen
- * port when cfg->port is 0). Returns PST_EINVAL for an address it cannot use, or
- * PST_EIO when it cannot listen; errmsg (size bytes) then says why.
+ * Prints "postura: serving on http://HOST:PORT/" (https:// with cfg->tls_cert) to out
+ * once listening (the chosen port when cfg->port is 0). Returns PST_EINVAL for an
+ * address it cannot use, bad certificate or key files (tls.c), or allow_remote with
+ * neither TLS nor accounts, or PST_EIO when it cannot listen; errmsg (size bytes) then
+ * says why.
  */
 int pst_web_serve(const struct pst_web_config *cfg, FILE *out, char *errmsg, size_t size);
 

@@ -152,6 +152,226 @@ cases = [
 for name, data, want, api in cases:
     one_reply(name, data, want, api)
 
+# --- a kept-alive connection's later requests are checked too (issue 12, item 6) -----------------
+# libmicrohttpd 0.9.75 reads a connection's requests after the first itself: a bad one got its
+# own bare reply (a bad Content-Length its status line twice) or was taken (a bare LF). Now
+# the next head is checked before libmicrohttpd reads it.
+GOOD = "GET /api/v1/catalog HTTP/1.1\r\n" + HOST + "\r\n"
+
+
+def after_good(second, pause=0.0, first=GOOD):
+    """Sends a good request, reads its whole reply, then sends `second` (a list: parts
+    `pause` seconds apart) on the same connection; returns (the first reply's status, seconds
+    from the last part to the close, what came after the first reply, closed?)."""
+    s = socket.create_connection(("127.0.0.1", port))
+    s.settimeout(10)
+    s.sendall(first.encode())
+    buf = b""
+    while True:
+        st, h, body = split(buf) if b"\r\n\r\n" in buf else (0, {}, b"")
+        n = int(h.get("content-length", ["-1"])[0]) if h else -1
+        if n >= 0 and len(body) >= n:
+            rest = body[n:]
+            break
+        d = s.recv(65536)
+        if not d:
+            return st, 0, b"", True
+        buf += d
+    parts = second if isinstance(second, list) else [second]
+    for i, p in enumerate(parts):
+        if i and pause:
+            time.sleep(pause)
+        s.sendall(p if isinstance(p, bytes) else p.encode())
+    t0 = time.time()
+    out, closed = rest, False
+    try:
+        while True:
+            d = s.recv(65536)
+            if not d:
+                closed = True
+                break
+            out += d
+    except ConnectionResetError:
+        closed = True
+    except socket.timeout:
+        pass
+    s.close()
+    return st, time.time() - t0, out, closed
+
+
+later = [
+    ("Content-Length: -1", "POST /api/v1/checkins HTTP/1.1\r\n" + HOST + "Content-Type: application/json\r\n"
+     "Content-Length: -1\r\n\r\n{}", 400, True),
+    ("Content-Length: 10^26", "POST /api/v1/checkins HTTP/1.1\r\n" + HOST + "Content-Type: application/json\r\n"
+     "Content-Length: 100000000000000000000000000\r\n\r\n{}", 413, True),
+    ("Content-Length: 1e3", "POST /checkin HTTP/1.1\r\n" + HOST + "Content-Type: application/x-www-form-urlencoded\r\n"
+     "Content-Length: 1e3\r\n\r\npain=2", 400, False),
+    ("a bare LF ending a header line", "GET /about HTTP/1.1\r\n" + HOST + "Accept: text/html\nX-After: 1\r\n\r\n",
+     400, False),
+    ("a bare LF ending the last header line", "GET /api/v1/catalog HTTP/1.1\r\n" + HOST + "Accept: */*\n\r\n",
+     400, True),
+    ("a header folded onto the line before", "GET /about HTTP/1.1\r\n" + HOST + "X-A: 1\r\n 2\r\n\r\n", 400, False),
+    ("HTTP/2.0", "GET /about HTTP/2.0\r\n" + HOST + "\r\n", 505, False),
+    ("a 40 KiB header", "GET /about HTTP/1.1\r\n" + HOST + "X-Big: " + big + "\r\n\r\n", 431, False),
+    ("two different Content-Lengths", "POST /api/v1/checkins HTTP/1.1\r\n" + HOST + "Content-Type: application/json\r\n"
+     "Content-Length: 2\r\nContent-Length: 12\r\n\r\n{}", 400, True),
+]
+for name, data, want, api in later:
+    st1, t, out, closed = after_good(data)
+    st, h, body = split(out)
+    n_status = len(STATUS.findall(out))
+    label = "a second request on a kept-alive connection, " + name
+    check("%s: the first 200, then %d" % (label, want), st1 == 200 and st == want, (st1, out[:300]))
+    check("%s: exactly one status line and one set of headers (not libmicrohttpd's twice)" % label,
+          n_status == 1 and all(len(v) == 1 for v in h.values()), out[:600])
+    clen = h.get("content-length", ["-1"])[0]
+    check("%s: the body is exactly Content-Length bytes" % label,
+          clen.isdigit() and int(clen) == len(body), (clen, len(body), out[-200:]))
+    check("%s: postura's headers (Content-Type, nosniff, frame, CSP, no-store, Connection: close)" % label,
+          h.get("x-content-type-options") == ["nosniff"] and h.get("x-frame-options") == ["DENY"]
+          and "frame-ancestors 'none'" in h.get("content-security-policy", [""])[0]
+          and h.get("cache-control") == ["no-store"] and "set-cookie" not in h
+          and h.get("connection") == ["close"]
+          and h.get("content-type", [""])[0].startswith("application/json" if api else "text/html"), h)
+    check("%s: answered and closed at once (%.2f s)" % (label, t), closed and t < 2, (closed, t))
+
+# The bad head comes in pieces: still one reply of ours, once it shows.
+st1, t, out, closed = after_good(["POST /api/v1/checkins HTTP/1.1\r\n" + HOST, "Content-Type: application/json\r\n",
+                                  "Content-Length: -1\r\n\r\n{}"], pause=0.2)
+check("a second request sent in pieces with Content-Length: -1: one 400 of ours",
+      st1 == 200 and split(out)[0] == 400 and len(STATUS.findall(out)) == 1 and b"nosniff" in out and closed, out[:300])
+# The second head cut short by the client: one 400, not a wait.
+s = socket.create_connection(("127.0.0.1", port))
+s.settimeout(10)
+s.sendall(GOOD.encode())
+first = b""
+while b"]\n" not in first:
+    first += s.recv(65536)
+s.sendall(("GET /about HTTP/1.1\r\n" + HOST).encode())
+s.shutdown(socket.SHUT_WR)
+t0 = time.time()
+out = b""
+while True:
+    d = s.recv(65536)
+    if not d:
+        break
+    out += d
+s.close()
+check("a second head cut short by the client: one 400 at once", split(out)[0] == 400 and len(STATUS.findall(out)) == 1
+      and time.time() - t0 < 2, out[:200])
+# Good later requests are served as before, each checked: many on one connection, a POST
+# with its body, a head in pieces, an empty line between requests.
+s = socket.create_connection(("127.0.0.1", port))
+s.settimeout(10)
+got, buf = [], b""
+post_body = json.dumps({"pain": 2, "note": "kept alive"})
+seq = [GOOD] * 20 + [("POST /api/v1/checkins HTTP/1.1\r\n" + HOST + "Content-Type: application/json\r\n"
+                      "Content-Length: %d\r\n\r\n%s" % (len(post_body), post_body)), "\r\n" + GOOD]
+for req in seq:
+    s.sendall(req.encode())
+    while True:
+        st, h, body = split(buf) if b"\r\n\r\n" in buf else (0, {}, b"")
+        n = int(h.get("content-length", ["-1"])[0]) if h else -1
+        if n >= 0 and len(body) >= n:
+            got.append(st)
+            buf = body[n:]
+            break
+        d = s.recv(65536)
+        if not d:
+            break
+        buf += d
+s.close()
+check("22 requests kept alive on one connection (a POST with its body among them): all served",
+      got == [200] * 20 + [201, 200], got)
+st1, t, out, closed = after_good([GOOD.replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n")[:15],
+                                  GOOD.replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n")[15:]], pause=0.3)
+check("a second request whose head comes in two pieces: 200", st1 == 200 and split(out)[0] == 200 and closed, out[:200])
+st1, t, out, closed = after_good(GOOD + GOOD + GOOD.replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n"))
+check("three requests pipelined after the first reply: three replies in order",
+      [int(x) for x in re.findall(rb"(?:^|\n)HTTP/1\.1 (\d\d\d) ", out)] == [200, 200, 200] and closed, out[:200])
+st1, t, out, closed = after_good(GOOD + "GET /about HTTP/2.0\r\n" + HOST + "\r\n")
+check("a good and a bad request pipelined after the first reply: one reply, the bad one's (505)",
+      len(STATUS.findall(out)) == 1 and split(out)[0] == 505, out[:200])
+# A kept-alive connection that sends nothing more is closed by the header deadline.
+s = socket.create_connection(("127.0.0.1", port))
+s.sendall(GOOD.encode())
+s.settimeout(10)
+first = b""
+while b"]\n" not in first:
+    first += s.recv(65536)
+t0 = time.time()
+while True:
+    try:
+        if s.recv(65536) == b"":
+            break
+    except (socket.timeout, OSError):
+        break
+idle = time.time() - t0
+s.close()
+check("a kept-alive connection idle after its reply is closed by the header deadline (%.1f s)" % idle,
+      3 < idle < 6, idle)
+# A second head trickled a byte at a time: closed by the header deadline, however slowly it
+# keeps sending, and without the server spinning meanwhile.
+def cpu_ticks():
+    with open("/proc/%d/stat" % proc.pid) as f:
+        v = f.read().rsplit(")", 1)[1].split()
+    return int(v[11]) + int(v[12])
+
+
+s = socket.create_connection(("127.0.0.1", port))
+s.settimeout(10)
+s.sendall(GOOD.encode())
+first = b""
+while b"]\n" not in first:
+    first += s.recv(65536)
+c0, t0 = cpu_ticks(), time.time()
+s.sendall(b"GET /about HTTP/1.1\r\n")
+gone = None
+while time.time() - t0 < 10:
+    try:
+        s.sendall(b"X")
+        s.settimeout(0.5)
+        if s.recv(65536) == b"":
+            gone = time.time() - t0
+            break
+    except socket.timeout:
+        pass
+    except OSError:
+        gone = time.time() - t0
+        break
+s.close()
+ticks = cpu_ticks() - c0
+check("a second head trickled a byte every half second: closed by the header deadline (%s s), "
+      "the server idle meanwhile (%d CPU ticks)" % (gone and round(gone, 1), ticks),
+      gone is not None and gone < 6 and ticks < 50, (gone, ticks))
+
+# Sent at once after the first request, before its reply (pipelining the gate may not have
+# seen): never libmicrohttpd's reply; ours, or the connection closed after the first reply
+# (a pipelining client sends the rest again, RFC 9112, 9.3.2).
+bad_cl = ("POST /api/v1/checkins HTTP/1.1\r\n" + HOST + "Content-Type: application/json\r\n"
+          "Content-Length: -1\r\n\r\n{}")
+outs = []
+for i in range(10):
+    s = socket.create_connection(("127.0.0.1", port))
+    s.settimeout(10)
+    s.sendall(GOOD.encode())
+    time.sleep(0.001 * i)
+    s.sendall(bad_cl.encode())
+    out = b""
+    try:
+        while True:
+            d = s.recv(65536)
+            if not d:
+                break
+            out += d
+    except (socket.timeout, ConnectionResetError):
+        pass
+    s.close()
+    outs.append(out)
+check("a bad request sent right behind a good one, 10 times: never libmicrohttpd's own reply",
+      all(b"Content-Length</b>" not in o and all(b"nosniff" in r for r in re.split(rb"(?=HTTP/1\.1 \d\d\d )", o) if r)
+          for o in outs), [o[:120] for o in outs])
+
 # Binary bytes (a TLS handshake on the plain port): refused at once, not after a timeout.
 t, out, closed = exchange(b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03")
 check("a TLS handshake on the plain HTTP port: one 400 at once", split(out)[0] == 400

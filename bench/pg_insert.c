@@ -6,10 +6,13 @@
  * table and indexes postura writes check-ins to, for the same person. It prints one
  * line: "inserts N seconds S per_s R p99_ms P".
  * With "bump" each insert is a transaction that also bumps the person's version
- * (UPDATE person SET version = version + 1), as postura's writes do: what the lock on
- * the person's row costs, without postura around it.
+ * (UPDATE person SET version = version + 1), as postura's writes did before migration
+ * 11: what the lock on the person's row costs, without postura around it. With "log"
+ * each insert is a transaction that also appends the person's row to person_write, as
+ * postura's writes do now, with its fold every 32nd write of a connection (store_pg.c
+ * bump).
  *
- * usage: pg_insert CONNINFO PERSON_ID [CONNECTIONS] [SECONDS] [bump]
+ * usage: pg_insert CONNINFO PERSON_ID [CONNECTIONS] [SECONDS] [bump|log]
  */
 #include <libpq-fe.h>
 #include <pthread.h>
@@ -27,7 +30,7 @@ struct worker {
 	double deadline;
 	long long done;
 	int failed;
-	int bump;
+	int bump; /* 1: the version bump in each transaction, 2: the write log's row */
 	unsigned *hist;
 };
 
@@ -59,12 +62,28 @@ static void *run(void *arg)
 			w->failed = 1;
 		}
 		PQclear(r);
-		r = PQprepare(c, "bump", "UPDATE person SET version = version + 1 WHERE id = $1", 0, NULL);
+		r = PQprepare(c, "bump",
+			      w->bump == 2 ? "INSERT INTO person_write (person_id) VALUES ($1)"
+					   : "UPDATE person SET version = version + 1 WHERE id = $1",
+			      0, NULL);
 		if (PQresultStatus(r) != PGRES_COMMAND_OK) {
 			fprintf(stderr, "pg_insert: prepare: %s", PQerrorMessage(c));
 			w->failed = 1;
 		}
 		PQclear(r);
+		/* the fold of store_pg.c (S_FOLD_LOCK, S_FOLD) */
+		const char *fold[2][2] = {
+			{"fold_lock", "SELECT 1 FROM person WHERE id = $1 FOR NO KEY UPDATE SKIP LOCKED"},
+			{"fold", "WITH d AS (DELETE FROM person_write WHERE person_id = $1 RETURNING 1)"
+				 " UPDATE person SET version = version + (SELECT count(*) FROM d) WHERE id = $1"}};
+		for (int i = 0; i < 2 && w->bump == 2; i++) {
+			r = PQprepare(c, fold[i][0], fold[i][1], 0, NULL);
+			if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+				fprintf(stderr, "pg_insert: prepare: %s", PQerrorMessage(c));
+				w->failed = 1;
+			}
+			PQclear(r);
+		}
 	}
 	pthread_barrier_wait(&start);
 	if (w->failed) {
@@ -98,6 +117,18 @@ static void *run(void *arg)
 			PGresult *r = PQexecPrepared(c, "bump", 1, v, NULL, NULL, 0);
 			ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 			PQclear(r);
+			/* log: every 32nd write of a connection folds the log, as postura's */
+			if (ok && w->bump == 2 && (w->done + 1) % 32 == 0) {
+				r = PQexecPrepared(c, "fold_lock", 1, v, NULL, NULL, 0);
+				ok = PQresultStatus(r) == PGRES_TUPLES_OK;
+				int locked = ok && PQntuples(r) == 1;
+				PQclear(r);
+				if (locked) {
+					r = PQexecPrepared(c, "fold", 1, v, NULL, NULL, 0);
+					ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+					PQclear(r);
+				}
+			}
 			r = PQexec(c, "COMMIT");
 			ok = ok && PQresultStatus(r) == PGRES_COMMAND_OK &&
 			     strcmp(PQcmdStatus(r), "COMMIT") == 0;
@@ -118,8 +149,9 @@ static void *run(void *arg)
 
 int main(int argc, char **argv)
 {
-	if (argc < 3 || argc > 6 || (argc == 6 && strcmp(argv[5], "bump") != 0)) {
-		fprintf(stderr, "usage: pg_insert CONNINFO PERSON_ID [CONNECTIONS] [SECONDS] [bump]\n");
+	if (argc < 3 || argc > 6 ||
+	    (argc == 6 && strcmp(argv[5], "bump") != 0 && strcmp(argv[5], "log") != 0)) {
+		fprintf(stderr, "usage: pg_insert CONNINFO PERSON_ID [CONNECTIONS] [SECONDS] [bump|log]\n");
 		return 2;
 	}
 	long long person = atoll(argv[2]);
@@ -137,7 +169,7 @@ int main(int argc, char **argv)
 		w[i].conninfo = argv[1];
 		w[i].person = person;
 		w[i].deadline = secs;
-		w[i].bump = argc == 6;
+		w[i].bump = argc < 6 ? 0 : strcmp(argv[5], "bump") == 0 ? 1 : 2;
 		w[i].hist = calloc(BUCKETS, sizeof *w[i].hist);
 		if (!w[i].hist || pthread_create(&w[i].thread, NULL, run, &w[i]) != 0) {
 			fprintf(stderr, "pg_insert: cannot start thread %d\n", i);

@@ -2,9 +2,9 @@
  * /sw.js (scope: the whole site). It is an addition: every page works without it.
  *  - It keeps, in one versioned cache, what /offline.json lists: the shell (scripts,
  *    icons, the manifest, the offline page), today's plan and session player, the
- *    pictures of today's exercises, the stop signs and the tips; and the movements the
- *    session player shows online (until then a movement is answered offline with its
- *    still).
+ *    pictures and movements of today's exercises, the stop signs and the tips; a
+ *    movement it could not keep is answered offline with its still, and the session
+ *    player asks it to keep the movements it shows online.
  *  - Pages: network first, so an online person always sees fresh data; the kept copy
  *    when the network fails. Scripts, icons and pictures (their names do not change
  *    meaning): the kept copy first.

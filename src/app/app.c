@@ -96,17 +96,30 @@ int pst_app_screening_save(struct pst_store *s, const struct pst_questions *q,
 	return err;
 }
 
+/* read_each's callback: the check-ins, then the sessions (in time order), into the replay. */
+static int progression_part(void *ctx, const struct pst_record_set *part)
+{
+	struct pst_prog_builder *b = ctx;
+	int err = pst_progression_add_checkins(b, part->checkins, part->ncheckins);
+	return err ? err : pst_progression_add_sessions(b, part->sessions, part->nsessions);
+}
+
 int pst_app_progression(struct pst_store *s, const struct pst_catalog *c,
 			const struct pst_profile *p, struct pst_progression **out)
 {
-	struct pst_record_set rs;
+	/* 1,024 records at a time: the replay keeps only the check-ins (24 bytes each), so a store of
+	 * any size fits in the export's memory bound (docs/export.md). */
+	struct pst_prog_builder *b = NULL;
 	*out = NULL;
-	int err = s->ops->read_all(s, INT64_MIN, 0, &rs);
+	int err = pst_progression_begin(c, p, &b);
 	if (err)
 		return err;
-	err = pst_progression_build(c, p, rs.checkins, rs.ncheckins, rs.sessions, rs.nsessions, out);
-	pst_record_set_free(&rs);
-	return err;
+	err = s->ops->read_each(s, 0, 1024, progression_part, b);
+	if (err) {
+		pst_progression_abort(b);
+		return err;
+	}
+	return pst_progression_finish(b, out);
 }
 
 /* Makes plan the assigned programme's when rs holds one (core/programme.h). A stored
@@ -146,6 +159,24 @@ int pst_app_plan(struct pst_store *s, const struct pst_catalog *c, const struct 
 	struct pst_progression *prog = NULL;
 	struct pst_record_set rs;
 	*out = NULL;
+	/* Without an assigned programme (the usual case) the progression is replayed a part
+	 * at a time, so the plan of a store of any size fits in the export's memory bound
+	 * (docs/export.md). An assigned programme's replay still reads every record. */
+	bool assigned = true;
+	if (s->ops->programme_get) {
+		struct pst_saved_programme sp = {0};
+		int e = s->ops->programme_get(s, &sp, &assigned);
+		free(sp.json);
+		if (e)
+			return e;
+	}
+	if (!assigned) {
+		int e = pst_app_progression(s, c, p, &prog);
+		if (!e)
+			e = pst_plan_build(c, t, p, screen, prog, out);
+		pst_progression_free(prog);
+		return e;
+	}
 	int err = s->ops->read_all(s, INT64_MIN, 0, &rs);
 	if (err)
 		return err;

@@ -1,6 +1,7 @@
 /* Progression: replays session logs and pain check-ins into a dose level per exercise. */
 #include "progression.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -101,16 +102,18 @@ struct state {
 	 * session it was last counted in (e.sessions counts sessions, not days). */
 	bool day_pending;
 	struct verdict day_v;
-	const struct pst_session_log *counted_in;
+	size_t counted_in; /* the serial number of that session, from 1 */
 	struct why why; /* of e.last */
 	enum pst_feedback calm_fb[PST_PROG_CALM_SESSIONS];
 	bool calm_pain_known;
 };
 
+/* A check-in as the replay keeps it (small: a store may hold a million of them). */
 struct ck {
 	int64_t day, epoch;
-	int pain;
-	size_t idx;
+	uint32_t idx;  /* the order it was given in: ties in time keep it */
+	int16_t pain;
+	bool morning;  /* made before PST_PROG_MORNING_END_H, local time */
 };
 
 /* A week whose morning pain rose from the week before's (CLINICAL §7). */
@@ -124,10 +127,10 @@ struct replay {
 	const struct pst_profile *p;
 	struct state *st; /* one per catalogue exercise, by index; st[i].e.ex set once touched */
 	struct ck *ck;
-	size_t nck;
+	size_t nck, ck_cap;
 	size_t seq;
 	struct rise *rises; /* in order of week */
-	size_t nrises, next_rise;
+	size_t nrises, next_rise, rises_cap;
 };
 
 /*
@@ -136,11 +139,8 @@ struct replay {
  * least PST_PROG_MORNING_MIN of them), a rise of PST_PROG_MORNING_RISE or more. The
  * check-ins are sorted by day. Returns false when out of memory.
  */
-static bool find_rises(struct replay *r, const struct pst_checkin *checkins)
+static bool find_rises(struct replay *r)
 {
-	r->rises = malloc((r->nck ? r->nck : 1) * sizeof(*r->rises));
-	if (!r->rises)
-		return false;
 	int64_t prev_week = INT64_MIN, week = INT64_MIN;
 	double prev_sum = 0, sum = 0;
 	int prev_n = 0, n = 0;
@@ -149,8 +149,17 @@ static bool find_rises(struct replay *r, const struct pst_checkin *checkins)
 		if (w != week) {
 			/* week is complete: compare it with the one before it */
 			if (n >= PST_PROG_MORNING_MIN && prev_n >= PST_PROG_MORNING_MIN &&
-			    prev_week == week - 7 && sum / n - prev_sum / prev_n >= PST_PROG_MORNING_RISE)
+			    prev_week == week - 7 && sum / n - prev_sum / prev_n >= PST_PROG_MORNING_RISE) {
+				if (r->nrises == r->rises_cap) {
+					size_t cap = r->rises_cap ? 2 * r->rises_cap : 16;
+					struct rise *v = realloc(r->rises, cap * sizeof(*v));
+					if (!v)
+						return false;
+					r->rises = v;
+					r->rises_cap = cap;
+				}
 				r->rises[r->nrises++] = (struct rise){week, prev_sum / prev_n, sum / n};
+			}
 			if (n) {
 				prev_week = week;
 				prev_sum = sum;
@@ -162,11 +171,8 @@ static bool find_rises(struct replay *r, const struct pst_checkin *checkins)
 		}
 		if (i == r->nck)
 			break;
-		const struct pst_checkin *c = &checkins[r->ck[i].idx];
-		int64_t secs = c->at.epoch + (int64_t)c->at.offset_min * 60;
-		int64_t sod = ((secs % 86400) + 86400) % 86400;
-		if (sod < PST_PROG_MORNING_END_H * 3600) {
-			sum += c->pain;
+		if (r->ck[i].morning) {
+			sum += r->ck[i].pain;
 			n++;
 		}
 	}
@@ -412,50 +418,88 @@ static bool worse(const struct verdict *w, const struct verdict *v)
 }
 
 /*
- * Replays the nl sessions of one local day (in time order). A day is one verdict per
- * exercise, the worst of all its entries that day (hurt, pain, hard, calm): two sessions
- * minutes apart are not "twice in a row", and no exercise moves more than one step a
- * day. The next-day check compares with the last check-in before the day's first
- * session. touched has room for one pointer per catalogue exercise.
+ * The builder: check-ins first (any order), then the sessions in time order, one local
+ * day at a time. A day is one verdict per exercise, the worst of all its entries that
+ * day (hurt, pain, hard, calm): two sessions minutes apart are not "twice in a row", and
+ * no exercise moves more than one step a day. The next-day check compares with the last
+ * check-in before the day's first session.
  */
-static void replay_day(struct replay *r, const struct pst_session_log *const *ls, size_t nl,
-		       struct state **touched)
+struct pst_prog_builder {
+	struct replay r;
+	struct state **touched; /* the exercises of the open day, one slot per catalogue's */
+	size_t nt;
+	bool ready;  /* the check-ins are sorted and their rises found */
+	bool in_day; /* a day is open: day, rise, before, after are its */
+	int64_t day;
+	bool rise;
+	int before, after;
+	size_t nsessions; /* sessions added: the serial number of the last */
+};
+
+/* Sorts the check-ins and finds the weeks whose morning pain rose; once. */
+static bool ready(struct pst_prog_builder *b)
 {
-	int64_t day = pst_time_day(ls[0]->at);
-	apply_rises(r, pst_day_monday(day));
-	int before = -1, after = -1;
-	bool rise = next_day_rise(r, day, ls[0]->at.epoch, &before, &after);
-	size_t nt = 0;
-	for (size_t k = 0; k < nl; k++) {
-		const struct pst_session_log *l = ls[k];
-		size_t n = l->nex < PST_SESSION_MAX_EXERCISES ? l->nex : PST_SESSION_MAX_EXERCISES;
-		for (size_t i = 0; i < n; i++) {
-			const struct pst_exercise *e = pst_catalog_find(r->c, l->ex[i].id);
-			if (!e)
-				continue;
-			struct state *st = state_of(r, e);
-			if (st->counted_in != l) {
-				st->counted_in = l;
-				st->e.sessions++;
-			}
-			struct verdict w = judge(&l->ex[i]);
-			if (!st->day_pending) {
-				st->day_pending = true;
-				st->day_v = w;
-				touched[nt++] = st;
-			} else if (worse(&w, &st->day_v)) {
-				st->day_v = w;
-			}
-		}
-	}
-	for (size_t i = 0; i < nt; i++) {
-		struct state *st = touched[i];
+	if (b->ready)
+		return true;
+	if (b->r.nck)
+		qsort(b->r.ck, b->r.nck, sizeof(*b->r.ck), ck_cmp);
+	if (!find_rises(&b->r))
+		return false;
+	b->ready = true;
+	return true;
+}
+
+/* Closes the open day: each exercise done in it gets its verdict. */
+static void day_end(struct pst_prog_builder *b)
+{
+	if (!b->in_day)
+		return;
+	for (size_t i = 0; i < b->nt; i++) {
+		struct state *st = b->touched[i];
 		struct verdict v = st->day_v;
 		st->day_pending = false;
-		if (rise && v.cause == CAUSE_CALM)
+		if (b->rise && v.cause == CAUSE_CALM)
 			v.cause = CAUSE_NEXT_DAY;
-		st->week = pst_day_monday(day);
-		apply(r, st, &v, before, after, day);
+		st->week = pst_day_monday(b->day);
+		apply(&b->r, st, &v, b->before, b->after, b->day);
+	}
+	b->nt = 0;
+	b->in_day = false;
+}
+
+/* Counts one session: a new local day closes the one before. */
+static void add_session(struct pst_prog_builder *b, const struct pst_session_log *l)
+{
+	struct replay *r = &b->r;
+	int64_t day = pst_time_day(l->at);
+	if (b->in_day && day != b->day)
+		day_end(b);
+	if (!b->in_day) {
+		b->in_day = true;
+		b->day = day;
+		apply_rises(r, pst_day_monday(day));
+		b->before = b->after = -1;
+		b->rise = next_day_rise(r, day, l->at.epoch, &b->before, &b->after);
+	}
+	size_t serial = ++b->nsessions;
+	size_t n = l->nex < PST_SESSION_MAX_EXERCISES ? l->nex : PST_SESSION_MAX_EXERCISES;
+	for (size_t i = 0; i < n; i++) {
+		const struct pst_exercise *e = pst_catalog_find(r->c, l->ex[i].id);
+		if (!e)
+			continue;
+		struct state *st = state_of(r, e);
+		if (st->counted_in != serial) {
+			st->counted_in = serial;
+			st->e.sessions++;
+		}
+		struct verdict w = judge(&l->ex[i]);
+		if (!st->day_pending) {
+			st->day_pending = true;
+			st->day_v = w;
+			b->touched[b->nt++] = st;
+		} else if (worse(&w, &st->day_v)) {
+			st->day_v = w;
+		}
 	}
 }
 
@@ -642,56 +686,97 @@ void pst_progression_resolve(const struct pst_progression *pr, const struct pst_
 	out->change = upto;
 }
 
-int pst_progression_build(const struct pst_catalog *c, const struct pst_profile *p,
-			  const struct pst_checkin *checkins, size_t ncheckins,
-			  const struct pst_session_log *sessions, size_t nsessions,
-			  struct pst_progression **out)
+void pst_progression_abort(struct pst_prog_builder *b)
+{
+	if (!b)
+		return;
+	free(b->r.st);
+	free(b->r.ck);
+	free(b->r.rises);
+	free(b->touched);
+	free(b);
+}
+
+int pst_progression_begin(const struct pst_catalog *c, const struct pst_profile *p,
+			  struct pst_prog_builder **out)
+{
+	struct pst_prog_builder *b = calloc(1, sizeof(*b));
+	*out = NULL;
+	if (!b)
+		return PST_ENOMEM;
+	b->r.c = c;
+	b->r.p = p;
+	b->r.st = calloc(c->n ? c->n : 1, sizeof(*b->r.st));
+	b->touched = malloc((c->n ? c->n : 1) * sizeof(*b->touched));
+	if (!b->r.st || !b->touched) {
+		pst_progression_abort(b);
+		return PST_ENOMEM;
+	}
+	*out = b;
+	return PST_OK;
+}
+
+int pst_progression_add_checkins(struct pst_prog_builder *b, const struct pst_checkin *checkins,
+				 size_t n)
+{
+	if (!n)
+		return PST_OK;
+	if (b->ready)
+		return PST_EINVAL; /* a session came already */
+	if (n > UINT32_MAX - b->r.nck)
+		return PST_ENOMEM;
+	if (b->r.nck + n > b->r.ck_cap) {
+		size_t cap = b->r.ck_cap ? b->r.ck_cap : 256;
+		while (cap < b->r.nck + n)
+			cap *= 2;
+		struct ck *v = realloc(b->r.ck, cap * sizeof(*v));
+		if (!v)
+			return PST_ENOMEM;
+		b->r.ck = v;
+		b->r.ck_cap = cap;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct pst_checkin *c = &checkins[i];
+		int64_t secs = c->at.epoch + (int64_t)c->at.offset_min * 60;
+		int64_t sod = ((secs % 86400) + 86400) % 86400;
+		b->r.ck[b->r.nck] = (struct ck){pst_time_day(c->at), c->at.epoch, (uint32_t)b->r.nck,
+						(int16_t)c->pain, sod < PST_PROG_MORNING_END_H * 3600};
+		b->r.nck++;
+	}
+	return PST_OK;
+}
+
+int pst_progression_add_sessions(struct pst_prog_builder *b, const struct pst_session_log *sessions,
+				 size_t n)
+{
+	if (n && !ready(b))
+		return PST_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		add_session(b, &sessions[i]);
+	return PST_OK;
+}
+
+int pst_progression_finish(struct pst_prog_builder *b, struct pst_progression **out)
 {
 	*out = NULL;
-	struct replay r = {.c = c, .p = p};
-	struct order *ord = NULL;
-	const struct pst_session_log **day_logs = NULL;
-	struct state **touched = NULL;
-	struct pst_progression *pr = calloc(1, sizeof(*pr));
+	struct replay *r = &b->r;
+	const struct pst_catalog *c = r->c;
+	struct pst_progression *pr = NULL;
 	int err = PST_ENOMEM;
-	if (!pr || !(pr->arena = pst_arena_new()))
+	if (!ready(b))
 		goto out;
-	r.st = calloc(c->n ? c->n : 1, sizeof(*r.st));
-	r.ck = malloc((ncheckins ? ncheckins : 1) * sizeof(*r.ck));
-	ord = malloc((nsessions ? nsessions : 1) * sizeof(*ord));
-	day_logs = malloc((nsessions ? nsessions : 1) * sizeof(*day_logs));
-	touched = malloc((c->n ? c->n : 1) * sizeof(*touched));
-	if (!r.st || !r.ck || !ord || !day_logs || !touched)
+	day_end(b);
+	apply_rises(r, INT64_MAX);
+	if (!(pr = calloc(1, sizeof(*pr))) || !(pr->arena = pst_arena_new()))
 		goto out;
-	for (size_t i = 0; i < ncheckins; i++)
-		r.ck[i] = (struct ck){pst_time_day(checkins[i].at), checkins[i].at.epoch,
-				      checkins[i].pain, i};
-	r.nck = ncheckins;
-	qsort(r.ck, r.nck, sizeof(*r.ck), ck_cmp);
-	for (size_t i = 0; i < nsessions; i++)
-		ord[i] = (struct order){sessions[i].at.epoch, i};
-	qsort(ord, nsessions, sizeof(*ord), order_cmp);
-
-	if (!find_rises(&r, checkins))
-		goto out;
-	/* Day by day: the sessions of one local day count as one for progression. */
-	for (size_t i = 0; i < nsessions;) {
-		int64_t day = pst_time_day(sessions[ord[i].idx].at);
-		size_t nl = 0;
-		while (i < nsessions && pst_time_day(sessions[ord[i].idx].at) == day)
-			day_logs[nl++] = &sessions[ord[i++].idx];
-		replay_day(&r, day_logs, nl, touched);
-	}
-	apply_rises(&r, INT64_MAX);
-
 	size_t n = 0;
 	for (size_t i = 0; i < c->n; i++)
-		n += r.st[i].e.ex != NULL;
+		n += r->st[i].e.ex != NULL;
 	pr->v = pst_arena_alloc(pr->arena, (n ? n : 1) * sizeof(*pr->v));
 	if (!pr->v)
 		goto out;
 	for (size_t i = 0; i < c->n; i++) {
-		struct state *s = &r.st[i];
+		struct state *s = &r->st[i];
 		if (!s->e.ex)
 			continue;
 		if (s->e.changed && !(s->e.last.reason = reason_text(pr->arena, &s->e.last, &s->why)))
@@ -701,7 +786,7 @@ int pst_progression_build(const struct pst_catalog *c, const struct pst_profile 
 	for (size_t i = 0; i < pr->n; i++) {
 		struct pst_prog_entry *e = &pr->v[i];
 		struct pst_prog_state st;
-		pst_progression_resolve(pr, e->ex, p, &st);
+		pst_progression_resolve(pr, e->ex, r->p, &st);
 		e->current = st.ex;
 		e->current_level = st.level;
 		e->current_dose = st.dose;
@@ -711,14 +796,37 @@ int pst_progression_build(const struct pst_catalog *c, const struct pst_profile 
 	pr = NULL;
 	err = PST_OK;
 out:
-	free(r.st);
-	free(r.ck);
-	free(r.rises);
-	free(ord);
-	free(day_logs);
-	free(touched);
 	pst_progression_free(pr);
+	pst_progression_abort(b);
 	return err;
+}
+
+int pst_progression_build(const struct pst_catalog *c, const struct pst_profile *p,
+			  const struct pst_checkin *checkins, size_t ncheckins,
+			  const struct pst_session_log *sessions, size_t nsessions,
+			  struct pst_progression **out)
+{
+	*out = NULL;
+	struct pst_prog_builder *b = NULL;
+	struct order *ord = malloc((nsessions ? nsessions : 1) * sizeof(*ord));
+	int err = ord ? pst_progression_begin(c, p, &b) : PST_ENOMEM;
+	if (!err)
+		err = pst_progression_add_checkins(b, checkins, ncheckins);
+	if (!err && !ready(b))
+		err = PST_ENOMEM;
+	if (err) {
+		free(ord);
+		pst_progression_abort(b);
+		return err;
+	}
+	/* The sessions in time order, ties in the order given. */
+	for (size_t i = 0; i < nsessions; i++)
+		ord[i] = (struct order){sessions[i].at.epoch, i};
+	qsort(ord, nsessions, sizeof(*ord), order_cmp);
+	for (size_t i = 0; i < nsessions; i++)
+		add_session(b, &sessions[ord[i].idx]);
+	free(ord);
+	return pst_progression_finish(b, out);
 }
 
 void pst_progression_free(struct pst_progression *pr)

@@ -104,6 +104,26 @@ int pst_progression_build(const struct pst_catalog *c, const struct pst_profile 
 			  struct pst_progression **out);
 void pst_progression_free(struct pst_progression *pr); /* NULL is a no-op */
 
+/*
+ * The same replay a part at a time, so that memory stays bounded whatever the store
+ * holds (a check-in costs the replay 24 bytes; a session nothing once its day is done):
+ * begin; add every check-in (any order, in as many calls as wanted); then the sessions
+ * in time order (as the store reads them: by time, then id), in as many calls as wanted;
+ * finish. The same records give the same progression as pst_progression_build.
+ * pst_progression_finish frees the builder whatever it returns (PST_OK with *out, or
+ * PST_ENOMEM); pst_progression_abort frees an unfinished one (NULL is a no-op). Check-ins
+ * added after a session: PST_EINVAL. c and p must outlive the builder.
+ */
+struct pst_prog_builder;
+int pst_progression_begin(const struct pst_catalog *c, const struct pst_profile *p,
+			  struct pst_prog_builder **out);
+int pst_progression_add_checkins(struct pst_prog_builder *b, const struct pst_checkin *checkins,
+				 size_t n);
+int pst_progression_add_sessions(struct pst_prog_builder *b, const struct pst_session_log *sessions,
+				 size_t n);
+int pst_progression_finish(struct pst_prog_builder *b, struct pst_progression **out);
+void pst_progression_abort(struct pst_prog_builder *b);
+
 /* The entry of the exercise with this id, or NULL when the person has no history with it. */
 const struct pst_prog_entry *pst_progression_find(const struct pst_progression *pr,
 						  const char *id);

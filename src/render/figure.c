@@ -671,8 +671,10 @@ static void prop_extent(const struct placed *pl, struct box2 *bx)
 	}
 }
 
-/* Draws a prop; front is false for the layer behind the body, true for the one before. */
-static void draw_prop(cairo_t *cr, const struct placed *pl, const struct box2 *view_box, bool front)
+/* Draws a prop; front is false for the layer behind the body, true for the one before.
+ * bands: the band's strands too (a movement draws them itself, as they follow the hands). */
+static void draw_prop(cairo_t *cr, const struct placed *pl, const struct box2 *view_box, bool front,
+		      bool bands)
 {
 	const struct pst_prop *pr = pl->pr;
 	double u = pl->at.u, v = pl->at.v, dir = rsign(pl->at.u - pl->pelvis.u);
@@ -770,7 +772,7 @@ static void draw_prop(cairo_t *cr, const struct placed *pl, const struct box2 *v
 		cairo_set_line_width(cr, 2.2);
 		cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
 		if (pr->has_anchor) {
-			for (int s = 0; s < 2; s++) {
+			for (int s = 0; s < 2 && bands; s++) {
 				cairo_move_to(cr, pr->ax, pr->ay);
 				cairo_line_to(cr, pl->hand[s].u, pl->hand[s].v);
 			}
@@ -781,7 +783,7 @@ static void draw_prop(cairo_t *cr, const struct placed *pl, const struct box2 *v
 			cairo_new_sub_path(cr);
 			cairo_arc(cr, pr->ax, pr->ay, 2.6, 0, 2 * M_PI);
 			cairo_fill(cr);
-		} else {
+		} else if (bands) {
 			cairo_move_to(cr, pl->hand[0].u, pl->hand[0].v);
 			cairo_line_to(cr, pl->hand[1].u, pl->hand[1].v);
 			cairo_stroke(cr);
@@ -904,58 +906,85 @@ void pst_figure_bounds(const struct pst_scene *sc, const struct pst_pose *p,
 	*box = (struct pst_fig_box){sd.box.x0, sd.box.y0, sd.box.x1, sd.box.y1};
 }
 
-void pst_figure_draw_pose(cairo_t *cr, const struct pst_scene *sc, const struct pst_pose *p,
-			  const struct pst_fig_box *box, double x, double y, double w, double h)
+/* What draw_pose draws: everything, or one layer of a movement (pst_figure_animate): the
+ * back (the floor and the props behind the body) or the front (the props before it, but
+ * the band's strands). The body itself and the strands a movement writes itself. */
+enum layer { LAYER_ALL, LAYER_BACK, LAYER_FRONT };
+
+/* Where scene units land in cr's units: x = cx + s (u - mx), y = cy - s (v - my). */
+struct fit {
+	double s, cx, cy, mx, my;
+};
+
+static struct fit fit_box(const struct pst_fig_box *box, double x, double y, double w, double h)
 {
-	struct scene_draw sd;
-	lay_out(&sd, sc, p);
 	double bw = box->x1 - box->x0, bh = box->y1 - box->y0;
 	if (bw < 1)
 		bw = 1;
 	if (bh < 1)
 		bh = 1;
-	double s = fmin(w / bw, h / bh);
-	double cx = x + w / 2, cy = y + h / 2;
+	return (struct fit){fmin(w / bw, h / bh), x + w / 2, y + h / 2, (box->x0 + box->x1) / 2,
+			    (box->y0 + box->y1) / 2};
+}
+
+static void draw_pose(cairo_t *cr, const struct pst_scene *sc, const struct pst_pose *p,
+		      const struct pst_fig_box *box, double x, double y, double w, double h,
+		      enum layer layer)
+{
+	struct scene_draw sd;
+	lay_out(&sd, sc, p);
+	struct fit f = fit_box(box, x, y, w, h);
+	double s = f.s, bw = fmax(box->x1 - box->x0, 1), bh = fmax(box->y1 - box->y0, 1);
 	struct box2 vb = {box->x0 - (w / s - bw) / 2, box->y0 - (h / s - bh) / 2,
 			  box->x1 + (w / s - bw) / 2, box->y1 + (h / s - bh) / 2};
 	cairo_save(cr);
 	cairo_rectangle(cr, x, y, w, h);
 	cairo_clip(cr);
-	cairo_translate(cr, cx, cy);
+	cairo_translate(cr, f.cx, f.cy);
 	cairo_scale(cr, s, -s);
-	cairo_translate(cr, -(box->x0 + box->x1) / 2, -(box->y0 + box->y1) / 2);
+	cairo_translate(cr, -f.mx, -f.my);
 	cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
 	cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
 
-	if (p->view == PST_VIEW_TOP) {
-		cairo_rectangle(cr, vb.x0, vb.y0, vb.x1 - vb.x0, vb.y1 - vb.y0);
-		set_rgb(cr, C_FLOOR);
-		cairo_fill(cr);
-	}
-	for (size_t i = 0; i < sd.npl; i++)
-		draw_prop(cr, &sd.pl[i], &vb, false);
-	if (p->view != PST_VIEW_TOP) {
-		cairo_rectangle(cr, vb.x0, vb.y0, vb.x1 - vb.x0, -vb.y0);
-		set_rgb(cr, C_FLOOR);
-		cairo_fill(cr);
-		set_rgb(cr, C_FLOOR_LINE);
-		cairo_set_line_width(cr, 1.2);
-		cairo_move_to(cr, vb.x0, 0);
-		cairo_line_to(cr, vb.x1, 0);
-		cairo_stroke(cr);
-		/* mats lie on the floor: drawn again over its line */
+	if (layer != LAYER_FRONT) {
+		if (p->view == PST_VIEW_TOP) {
+			cairo_rectangle(cr, vb.x0, vb.y0, vb.x1 - vb.x0, vb.y1 - vb.y0);
+			set_rgb(cr, C_FLOOR);
+			cairo_fill(cr);
+		}
 		for (size_t i = 0; i < sd.npl; i++)
-			if (sd.pl[i].pr->kind == PST_EQ_MAT)
-				draw_prop(cr, &sd.pl[i], &vb, false);
+			draw_prop(cr, &sd.pl[i], &vb, false, true);
+		if (p->view != PST_VIEW_TOP) {
+			cairo_rectangle(cr, vb.x0, vb.y0, vb.x1 - vb.x0, -vb.y0);
+			set_rgb(cr, C_FLOOR);
+			cairo_fill(cr);
+			set_rgb(cr, C_FLOOR_LINE);
+			cairo_set_line_width(cr, 1.2);
+			cairo_move_to(cr, vb.x0, 0);
+			cairo_line_to(cr, vb.x1, 0);
+			cairo_stroke(cr);
+			/* mats lie on the floor: drawn again over its line */
+			for (size_t i = 0; i < sd.npl; i++)
+				if (sd.pl[i].pr->kind == PST_EQ_MAT)
+					draw_prop(cr, &sd.pl[i], &vb, false, true);
+		}
 	}
-	for (int i = 0; i < sd.fg.n; i++) {
-		draw_part(cr, &sd.fg.part[i]);
-		if (sd.fg.part[i].eyes)
-			draw_face(cr, &sd.fg);
-	}
-	for (size_t i = 0; i < sd.npl; i++)
-		draw_prop(cr, &sd.pl[i], &vb, true);
+	if (layer == LAYER_ALL)
+		for (int i = 0; i < sd.fg.n; i++) {
+			draw_part(cr, &sd.fg.part[i]);
+			if (sd.fg.part[i].eyes)
+				draw_face(cr, &sd.fg);
+		}
+	if (layer != LAYER_BACK)
+		for (size_t i = 0; i < sd.npl; i++)
+			draw_prop(cr, &sd.pl[i], &vb, true, layer == LAYER_ALL);
 	cairo_restore(cr);
+}
+
+void pst_figure_draw_pose(cairo_t *cr, const struct pst_scene *sc, const struct pst_pose *p,
+			  const struct pst_fig_box *box, double x, double y, double w, double h)
+{
+	draw_pose(cr, sc, p, box, x, y, w, h, LAYER_ALL);
 }
 
 /* ---- whole pictures and files ---- */
@@ -1046,6 +1075,7 @@ struct figure_job {
 	bool labels;
 	const struct pst_pose *p; /* one frame of a movement: this pose, in box */
 	const struct pst_fig_box *box;
+	enum layer layer;         /* of that frame */
 };
 
 static void draw_job(cairo_t *cr, const void *ctx, int w, int h)
@@ -1055,12 +1085,16 @@ static void draw_job(cairo_t *cr, const void *ctx, int w, int h)
 		pst_figure_draw(cr, j->sc, j->which, w, h, j->labels);
 		return;
 	}
-	cairo_rectangle(cr, 0, 0, w, h);
-	set_rgb(cr, C_BG);
-	cairo_fill(cr);
+	if (j->layer != LAYER_FRONT) {
+		cairo_rectangle(cr, 0, 0, w, h);
+		set_rgb(cr, C_BG);
+		cairo_fill(cr);
+	}
 	double pad = fmin(w, h) * 0.05;
-	pst_figure_draw_pose(cr, j->sc, j->p, j->box, pad, pad, w - 2 * pad, h - 2 * pad);
+	draw_pose(cr, j->sc, j->p, j->box, pad, pad, w - 2 * pad, h - 2 * pad, j->layer);
 }
+
+static int still_svg(const struct pst_scene *sc, int which, int w, int h, struct pst_buf *out);
 
 int pst_figure_render(const struct pst_scene *sc, int which, bool labels,
 		      enum pst_fig_format fmt, int w, int h, struct pst_buf *out)
@@ -1068,8 +1102,10 @@ int pst_figure_render(const struct pst_scene *sc, int which, bool labels,
 	if (w < PST_FIG_MIN_PX || h < PST_FIG_MIN_PX || w > PST_FIG_MAX_PX || h > PST_FIG_MAX_PX ||
 	    (which >= 0 && (size_t)which >= sc->n) || sc->n == 0 || fmt < 0 || fmt >= PST_FIG__MAX)
 		return PST_EINVAL;
+	if (fmt == PST_FIG_SVG && which >= 0 && !labels)
+		return still_svg(sc, which, w, h, out);
 	size_t start = out->len;
-	struct figure_job j = {sc, which, labels, NULL, NULL};
+	struct figure_job j = {sc, which, labels, NULL, NULL, LAYER_ALL};
 	int err = pst_cairo_render(fmt == PST_FIG_SVG, w, h, draw_job, &j, out);
 	if (!err && fmt == PST_FIG_SVG) {
 		pst_svg_trim_numbers(out, start);
@@ -1081,23 +1117,217 @@ int pst_figure_render(const struct pst_scene *sc, int which, bool labels,
 
 /* ---- the movement, animated ---- */
 
-/* One frame of an animation: pose p fitted into box, alone, as an SVG document in out
- * (emptied first). */
-static int frame_svg(const struct pst_scene *sc, const struct pst_pose *p,
-		     const struct pst_fig_box *box, int w, int h, struct pst_buf *out)
+/*
+ * A movement is written as one SVG that animates itself (SMIL, no script): the floor and
+ * the props are drawn by cairo once for each different look they have (a view, a doorway
+ * that follows the hands), and the body is written here as a few paths whose shapes are
+ * animated from key to key: each pose held, then the way to the next through the eased
+ * positions between them, moving in straight lines from one to the next. The paths are
+ * those cairo would draw (limbs as round-capped strokes, the trunk as filled and stroked
+ * quadrilaterals, discs as round dots), each defined once and drawn twice (its outline in
+ * the background colour, then its colour). Where the order of the parts changes (an arm
+ * passes behind the body) or the view changes (a cut), another set of the same paths
+ * takes over: a "segment", shown only while its frames are.
+ */
+
+/* The places of a frame's shapes: 4 per part (by the part's order in cut), the eyes, the
+ * nose, the band's strands. */
+enum { SLOT_EYE = 48, SLOT_NOSE = 50, SLOT_BAND = 51, SLOT_MAX = 64, OPS_MAX = 128 };
+
+/* The colours the body is drawn in. */
+enum { K_BG, K_NEAR, K_FAR, K_BUMP, K_HAIR, K_EYE, K_BAND, K__MAX };
+
+struct geo {
+	int kind; /* 0: none; SH_LINE + 1, SH_POLY + 1, SH_DISC + 1 */
+	int np;
+	long q[8]; /* points, in half pixels */
+};
+
+/* One path drawn: its slot, colour and width; a quadrilateral is filled too. */
+struct draw_op {
+	unsigned char slot, color, fill, pad;
+	int width10; /* tenths of half pixels */
+};
+
+struct fig_frame {
+	int view;
+	bool hold; /* a pose held (else a position on the way to the next) */
+	double t;  /* when it is reached, from the start of the loop, in seconds */
+	struct geo g[SLOT_MAX];
+	struct draw_op op[OPS_MAX];
+	int nop;
+};
+
+static long half_px(double x)
 {
-	out->len = 0;
-	out->failed = false;
-	struct figure_job j = {sc, -1, false, p, box};
-	int err = pst_cairo_render(true, w, h, draw_job, &j, out);
-	if (!err)
-		pst_svg_trim_numbers(out, 0);
-	return !err && !out->failed && out->s ? PST_OK : PST_ENOMEM;
+	return lround(x * 2);
+}
+
+static void put_geo(struct fig_frame *fr, int slot, int kind, const struct pt *p, int np,
+		    const struct fit *f)
+{
+	struct geo *g = &fr->g[slot];
+	g->kind = kind + 1;
+	g->np = np;
+	for (int i = 0; i < np && i < 4; i++) {
+		g->q[2 * i] = half_px(f->cx + f->s * (p[i].u - f->mx));
+		g->q[2 * i + 1] = half_px(f->cy - f->s * (p[i].v - f->my));
+	}
+}
+
+static void put_op(struct fig_frame *fr, int slot, int color, double width, bool fill)
+{
+	if (fr->nop >= OPS_MAX)
+		return;
+	fr->op[fr->nop++] = (struct draw_op){(unsigned char)slot, (unsigned char)color, fill, 0,
+					     (int)lround(width * 20)};
+}
+
+/* The body of pose p as paths, in the order draw_part and draw_face draw them, and the
+ * band's strands after it, as draw_prop draws them. */
+static void fig_frame(const struct pst_scene *sc, const struct pst_pose *p, const struct fit *f,
+		      struct fig_frame *fr)
+{
+	static const int tones[] = {K_NEAR, K_FAR, K_BUMP, K_HAIR};
+	struct scene_draw sd;
+	lay_out(&sd, sc, p);
+	fr->view = p->view;
+	const struct figure *fg = &sd.fg;
+	for (int i = 0; i < fg->n; i++) {
+		const struct part *pt = &fg->part[i];
+		for (int pass = 0; pass < 2; pass++)
+			for (int k = 0; k < pt->n && k < 4; k++) {
+				const struct shape *sh = &pt->s[k];
+				int slot = pt->order * 4 + k;
+				if (!pass)
+					put_geo(fr, slot, sh->kind, sh->p, sh->kind == SH_DISC ? 1 : sh->n, f);
+				double extra = pass ? 0 : W_OUTLINE;
+				double w = sh->kind == SH_DISC ? 2 * (sh->w + extra) : sh->w + 2 * extra;
+				put_op(fr, slot, pass ? tones[pt->tone] : K_BG, w * f->s, sh->kind == SH_POLY);
+			}
+		if (!pt->eyes)
+			continue;
+		for (int e = 0; e < 2; e++)
+			if (fg->eye_on[e]) {
+				put_geo(fr, SLOT_EYE + e, SH_DISC, &fg->eye[e], 1, f);
+				put_op(fr, SLOT_EYE + e, K_EYE, 2 * 1.6 * f->s, false);
+			}
+		if (fabs(fg->nose.d - fg->head_d) < 0.8 * HEAD_R) {
+			put_geo(fr, SLOT_NOSE, SH_DISC, &fg->nose, 1, f);
+			put_op(fr, SLOT_NOSE, K_NEAR, 2 * 2.4 * f->s, false);
+		}
+	}
+	int band = SLOT_BAND;
+	for (size_t i = 0; i < sd.npl; i++) {
+		const struct placed *pl = &sd.pl[i];
+		if (pl->pr->kind != PST_EQ_BAND)
+			continue;
+		struct pt l[2] = {pl->hand[0], pl->hand[1]};
+		for (int k = 0; k < (pl->pr->has_anchor ? 2 : 1) && band < SLOT_MAX; k++, band++) {
+			if (pl->pr->has_anchor)
+				l[0] = (struct pt){pl->pr->ax, pl->pr->ay, 0}, l[1] = pl->hand[k];
+			put_geo(fr, band, SH_LINE, l, 2, f);
+			put_op(fr, band, K_BAND, 2.2 * f->s, false);
+		}
+	}
+}
+
+/* Two frames draw the same paths, in the same order and colours. */
+static bool same_look(const struct fig_frame *a, const struct fig_frame *b)
+{
+	return a->view == b->view && a->nop == b->nop && memcmp(a->op, b->op, sizeof(a->op[0]) * (size_t)a->nop) == 0;
+}
+
+/* A number of half pixels, or a width in tenths of them, as SVG wants it (few bytes). */
+static void put_tenths(struct pst_buf *out, long v)
+{
+	if (v % 10 == 0)
+		pst_buf_printf(out, "%ld", v / 10);
+	else
+		pst_buf_printf(out, "%s%ld.%ld", v < 0 ? "-" : "", labs(v) / 10, labs(v) % 10);
+}
+
+/* A path's d: the first point, then the others relative (fewer digits). */
+static void put_d(struct pst_buf *out, const struct geo *g)
+{
+	pst_buf_printf(out, "M%ld %ld", g->q[0], g->q[1]);
+	if (g->kind == SH_DISC + 1) {
+		pst_buf_puts(out, "h0");
+		return;
+	}
+	pst_buf_puts(out, "l");
+	for (int i = 1; i < g->np; i++)
+		pst_buf_printf(out, "%s%ld %ld", i > 1 ? " " : "", g->q[2 * i] - g->q[2 * i - 2],
+			       g->q[2 * i + 1] - g->q[2 * i - 1]);
+	if (g->kind == SH_POLY + 1)
+		pst_buf_puts(out, "z");
+}
+
+static bool same_geo(const struct geo *a, const struct geo *b)
+{
+	return a->kind == b->kind && a->np == b->np && memcmp(a->q, b->q, sizeof(a->q[0]) * 2 * (size_t)a->np) == 0;
+}
+
+/* A time in the loop as a keyTime (0 to 1). */
+static void put_key_time(struct pst_buf *out, double t, double total)
+{
+	char b[32];
+	snprintf(b, sizeof b, "%.4f", t / total);
+	size_t n = strlen(b);
+	while (n > 1 && b[n - 1] == '0')
+		b[--n] = '\0';
+	if (b[n - 1] == '.')
+		b[--n] = '\0';
+	pst_buf_puts(out, b);
+}
+
+/*
+ * The visibility of a group shown for the frames where member[f] is true (frames from
+ * t[f] to t[f + 1]; t[nf] is the loop's end): its opening tag, with the animation that
+ * shows and hides it. Shown at first when frame 0 is, so that a viewer that does not
+ * animate shows the first pose.
+ */
+static void vis_open(struct pst_buf *out, const bool *member, const double *t, size_t nf, double total)
+{
+	size_t changes = 0;
+	for (size_t f = 1; f < nf; f++)
+		changes += member[f] != member[f - 1];
+	if (!changes) {
+		pst_buf_puts(out, "\n<g>");
+		return;
+	}
+	pst_buf_printf(out, "\n<g%s><animate attributeName=\"visibility\" values=\"%s",
+		       member[0] ? "" : " visibility=\"hidden\"", member[0] ? "visible" : "hidden");
+	for (size_t f = 1; f < nf; f++)
+		if (member[f] != member[f - 1])
+			pst_buf_printf(out, ";%s", member[f] ? "visible" : "hidden");
+	pst_buf_puts(out, "\" keyTimes=\"0");
+	for (size_t f = 1; f < nf; f++)
+		if (member[f] != member[f - 1]) {
+			pst_buf_puts(out, ";");
+			put_key_time(out, t[f], total);
+		}
+	pst_buf_printf(out, "\" calcMode=\"discrete\" dur=\"%.2fs\" repeatCount=\"indefinite\"/>", total);
+}
+
+/* The body (between <svg ...> and </svg>) of the SVG document in f, or NULL. */
+static bool svg_body(const struct pst_buf *f, const char **body, const char **close)
+{
+	const char *s = f->s, *end = f->s + f->len;
+	const char *open = strstr(s, "<svg"), *b = open ? strchr(open, '>') : NULL;
+	*close = NULL;
+	for (const char *q = end - 6; b && q > b; q--)
+		if (memcmp(q, "</svg>", 6) == 0) {
+			*close = q;
+			break;
+		}
+	*body = b ? b + 1 : NULL;
+	return *close != NULL;
 }
 
 /* When an id (' id="') or a reference to one ('href="#', 'url(#') starts at s (before
  * end), appends it with prefix and '-' put before the name and returns the bytes it took
- * from s; else returns 0: the frames of an animation keep their clips apart. */
+ * from s; else returns 0: the layers of an animation keep their clips apart. */
 static size_t prefix_id(const char *s, const char *end, const char *prefix, struct pst_buf *out)
 {
 	static const char *const keys[] = {" id=\"", "href=\"#", "url(#"};
@@ -1112,95 +1342,305 @@ static size_t prefix_id(const char *s, const char *end, const char *prefix, stru
 	return 0;
 }
 
-int pst_figure_animate(const struct pst_scene *sc, int w, int h, struct pst_buf *out)
+/*
+ * Makes cairo's SVG (from byte start of b on) smaller and draws the same: leaves out the
+ * declarations that say what SVG does anyway (opacity 1, a non-zero fill rule, no stroke,
+ * the miter limit 10, clip-rule="nonzero") and writes rgb(R%,G%,B%) as #rrggbb.
+ */
+static void svg_shorten(struct pst_buf *b, size_t start)
 {
-	if (w < PST_FIG_MIN_PX || h < PST_FIG_MIN_PX || w > PST_FIG_MAX_PX || h > PST_FIG_MAX_PX ||
-	    sc->n == 0 || sc->n > PST_POSES_MAX)
-		return PST_EINVAL;
-	/* the frames: each pose held, then the way to the next (back to the first after the
-	 * last) in eased steps; a change of view is a cut */
-	struct {
-		struct pst_pose p;
-		double secs;
-	} fr[PST_POSES_MAX * PST_ANIM_STEPS];
-	size_t nf = 0;
-	double total = 0;
-	struct pst_fig_box box = {1e9, 1e9, -1e9, -1e9};
-	for (size_t i = 0; i < sc->n; i++) {
-		const struct pst_pose *a = &sc->poses[i], *b = &sc->poses[(i + 1) % sc->n];
-		fr[nf].p = *a;
-		fr[nf++].secs = PST_ANIM_HOLD_S;
-		for (int k = 1; sc->n > 1 && a->view == b->view && k < PST_ANIM_STEPS; k++) {
-			double t = (double)k / PST_ANIM_STEPS;
-			pst_pose_lerp(a, b, t * t * (3 - 2 * t), &fr[nf].p);
-			fr[nf++].secs = PST_ANIM_MOVE_S / (PST_ANIM_STEPS - 1);
+	static const char *const drop[] = {"fill-opacity:1;", "stroke-opacity:1;", "stroke-miterlimit:10;",
+					   "fill-rule:nonzero;", " stroke:none;", " clip-rule=\"nonzero\""};
+	if (!b->s || b->failed)
+		return;
+	size_t w = start;
+	for (size_t r = start; r < b->len;) {
+		const char *s = b->s + r;
+		size_t took = 0;
+		for (size_t i = 0; i < sizeof drop / sizeof *drop && !took; i++) {
+			size_t n = strlen(drop[i]);
+			if (b->len - r >= n && memcmp(s, drop[i], n) == 0)
+				took = n;
 		}
+		double c[3];
+		int used = 0;
+		if (!took && b->len - r > 4 && memcmp(s, "rgb(", 4) == 0 &&
+		    sscanf(s, "rgb(%lf%%,%lf%%,%lf%%)%n", &c[0], &c[1], &c[2], &used) == 3 && used > 0) {
+			char hex[8];
+			snprintf(hex, sizeof hex, "#%02x%02x%02x", (unsigned)lround(c[0] * 2.55) & 0xff,
+				 (unsigned)lround(c[1] * 2.55) & 0xff, (unsigned)lround(c[2] * 2.55) & 0xff);
+			memcpy(b->s + w, hex, 7); /* shorter than what it replaces: w + 7 <= r + used */
+			w += 7;
+			r += (size_t)used;
+			continue;
+		}
+		if (took) {
+			r += took;
+			continue;
+		}
+		b->s[w++] = b->s[r++];
 	}
-	/* One box for every frame, the ways between the poses too: an arm that sweeps
-	 * higher on its way than at either end stays in the picture. */
-	for (size_t i = 0; i < nf; i++) {
-		struct pst_fig_box pb;
-		pst_figure_bounds(sc, &fr[i].p, &pb);
-		box.x0 = fmin(box.x0, pb.x0);
-		box.y0 = fmin(box.y0, pb.y0);
-		box.x1 = fmax(box.x1, pb.x1);
-		box.y1 = fmax(box.y1, pb.y1);
-		total += fr[i].secs;
-	}
-	size_t start = out->len;
+	b->len = w;
+	b->s[w] = '\0';
+}
+
+/* A layer's looks: the different bodies cairo wrote for the frames, and which is whose. */
+struct looks {
+	struct pst_buf *body; /* n of them */
+	size_t n;
+	size_t *of; /* of[f]: frame f's */
+};
+
+static void looks_free(struct looks *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		pst_buf_free(&l->body[i]);
+	free(l->body);
+	free(l->of);
+}
+
+/* Draws layer `layer` of every frame with cairo and keeps each different body once; the
+ * document's head (<?xml ...><svg ...>) of the first into head when not NULL. */
+static int layer_looks(const struct pst_scene *sc, const struct pst_pose *poses, size_t nf,
+		       const struct pst_fig_box *box, int w, int h, enum layer layer, struct looks *l,
+		       struct pst_buf *head)
+{
 	struct pst_buf f;
 	pst_buf_init(&f, PST_FIG_MAX_BYTES);
-	int err = PST_OK;
-	double at = 0;
+	l->body = calloc(nf, sizeof(*l->body));
+	l->of = calloc(nf, sizeof(*l->of));
+	l->n = 0;
+	int err = l->body && l->of ? PST_OK : PST_ENOMEM;
 	for (size_t i = 0; i < nf && !err; i++) {
-		if ((err = frame_svg(sc, &fr[i].p, &box, w, h, &f)))
-			break;
-		const char *s = f.s, *end = f.s + f.len;
-		const char *open = strstr(s, "<svg"), *body = open ? strchr(open, '>') : NULL;
-		const char *close = NULL;
-		for (const char *q = end - 6; body && q > body; q--)
-			if (memcmp(q, "</svg>", 6) == 0) {
-				close = q;
-				break;
-			}
-		if (!close) {
-			err = PST_ENOMEM; /* not what cairo writes */
+		f.len = 0;
+		f.failed = false;
+		struct figure_job j = {sc, -1, false, &poses[i], box, layer};
+		const char *body, *close;
+		if (pst_cairo_render(true, w, h, draw_job, &j, &f) || f.failed || !f.s ||
+		    (pst_svg_trim_numbers(&f, 0), f.failed) || (svg_shorten(&f, 0), !svg_body(&f, &body, &close))) {
+			err = PST_ENOMEM;
 			break;
 		}
-		body++;
-		if (i == 0) /* the document's head, once */
-			pst_buf_add(out, s, (size_t)(body - s));
-		/* The first frame is always shown (what a viewer without animation sees); each
-		 * other one covers it in its turn. */
-		double a0 = at / total, a1 = (at + fr[i].secs) / total;
-		if (i == 0)
-			pst_buf_puts(out, "\n<g>");
-		else if (i + 1 < nf)
-			pst_buf_printf(out, "\n<g visibility=\"hidden\"><animate attributeName=\"visibility\" "
-					    "values=\"hidden;visible;hidden\" keyTimes=\"0;%.4f;%.4f\" "
-					    "calcMode=\"discrete\" dur=\"%.2fs\" repeatCount=\"indefinite\"/>",
-				       a0, a1, total);
-		else
-			pst_buf_printf(out, "\n<g visibility=\"hidden\"><animate attributeName=\"visibility\" "
-					    "values=\"hidden;visible\" keyTimes=\"0;%.4f\" calcMode=\"discrete\" "
-					    "dur=\"%.2fs\" repeatCount=\"indefinite\"/>",
-				       a0, total);
-		char prefix[24];
-		snprintf(prefix, sizeof prefix, "f%zu", i);
-		while (body < close) {
-			size_t took = prefix_id(body, close, prefix, out);
-			if (!took) {
-				pst_buf_add(out, body, 1);
-				took = 1;
-			}
-			body += took;
+		if (head && i == 0)
+			pst_buf_add(head, f.s, (size_t)(body - f.s));
+		size_t len = (size_t)(close - body), k = 0;
+		while (k < l->n && !(l->body[k].len == len && memcmp(l->body[k].s, body, len) == 0))
+			k++;
+		if (k == l->n) {
+			pst_buf_init(&l->body[k], PST_FIG_MAX_BYTES);
+			pst_buf_add(&l->body[k], body, len);
+			l->n++;
+			if (l->body[k].failed)
+				err = PST_ENOMEM;
 		}
-		pst_buf_puts(out, "</g>");
-		at += fr[i].secs;
+		l->of[i] = k;
 	}
 	pst_buf_free(&f);
+	return err;
+}
+
+/* Writes a layer's looks, each shown while its frames are; a look that draws nothing is
+ * left out. */
+static void put_looks(struct pst_buf *out, const struct looks *l, const double *t, size_t nf,
+		      double total, char name, bool *member)
+{
+	for (size_t k = 0; k < l->n; k++) {
+		const char *s = l->body[k].s, *end = s + l->body[k].len;
+		if (!strstr(s, "<path") && !strstr(s, "<rect"))
+			continue;
+		for (size_t f = 0; f < nf; f++)
+			member[f] = l->of[f] == k;
+		vis_open(out, member, t, nf, total);
+		char prefix[24];
+		snprintf(prefix, sizeof prefix, "%c%zu", name, k);
+		while (s < end) {
+			size_t took = prefix_id(s, end, prefix, out);
+			if (!took) {
+				pst_buf_add(out, s, 1);
+				took = 1;
+			}
+			s += took;
+		}
+		pst_buf_puts(out, "</g>");
+	}
+}
+
+/* The key frames of one segment: (time, the frame whose shapes it has). */
+struct key {
+	double t;
+	size_t f;
+};
+
+static size_t segment_keys(const struct fig_frame *fr, size_t nf, const bool *member, double total,
+			   struct key *k)
+{
+	size_t n = 0;
+	for (size_t f = 0; f < nf; f++) {
+		if (!member[f])
+			continue;
+		k[n++] = (struct key){fr[f].t, f};
+		double next = f + 1 < nf ? fr[f + 1].t : total;
+		if (fr[f].hold && fr[f].t + PST_ANIM_HOLD_S < next - 1e-6)
+			k[n++] = (struct key){fr[f].t + PST_ANIM_HOLD_S, f};
+		if (f + 1 < nf && member[f + 1])
+			continue;
+		/* the window ends: on toward the next frame, unless the view changes (a cut) */
+		size_t g = (f + 1) % nf;
+		if (k[n - 1].t < next - 1e-6)
+			k[n++] = (struct key){next, fr[g].view == fr[f].view ? g : f};
+	}
+	if (n && k[0].t > 1e-6) {
+		memmove(k + 1, k, n * sizeof(*k));
+		k[0] = (struct key){0, k[1].f};
+		n++;
+	}
+	if (n && k[n - 1].t < total - 1e-6) {
+		k[n] = (struct key){total, k[n - 1].f};
+		n++;
+	}
+	return n;
+}
+
+static void put_color(struct pst_buf *out, const char *attr, int k)
+{
+	static const struct rgb *const colors[K__MAX] = {&C_BG, &C_NEAR, &C_FAR, &C_BUMP,
+							 &C_HAIR, &C_EYE, &C_BAND};
+	const struct rgb *c = colors[k];
+	pst_buf_printf(out, " %s=\"#%02lx%02lx%02lx\"", attr, lround(c->r * 255), lround(c->g * 255),
+		       lround(c->b * 255));
+}
+
+/* One segment: the frames with the look of frame `first`. */
+static void put_segment(struct pst_buf *out, const struct fig_frame *fr, size_t nf, size_t first,
+			bool *member, struct key *keys, const double *t, double total, size_t seg)
+{
+	for (size_t f = 0; f < nf; f++)
+		member[f] = same_look(&fr[f], &fr[first]);
+	size_t nk = segment_keys(fr, nf, member, total, keys);
+	vis_open(out, member, t, nf, total);
+	const struct fig_frame *base = &fr[first];
+	bool used[SLOT_MAX] = {false};
+	pst_buf_puts(out, "<defs>");
+	for (int i = 0; i < base->nop; i++) {
+		int slot = base->op[i].slot;
+		if (used[slot])
+			continue;
+		used[slot] = true;
+		pst_buf_printf(out, "<path id=\"g%zu-%d\" d=\"", seg, slot);
+		put_d(out, &base->g[slot]);
+		pst_buf_puts(out, "\"");
+		/* the key values: where the segment's last frame moves on toward a frame that has
+		 * no such shape (an eye that turns away), it stays; a key between two equal ones
+		 * adds nothing */
+		const struct geo **gk = calloc(nk, sizeof(*gk));
+		bool *keep = calloc(nk, sizeof(*keep));
+		if (!gk || !keep) {
+			free(gk);
+			free(keep);
+			out->failed = true;
+			return;
+		}
+		for (size_t k = 0; k < nk; k++) {
+			gk[k] = &fr[keys[k].f].g[slot];
+			if (gk[k]->kind != base->g[slot].kind || gk[k]->np != base->g[slot].np)
+				gk[k] = k ? gk[k - 1] : &base->g[slot];
+		}
+		bool moves = false;
+		for (size_t k = 1; k < nk; k++)
+			moves |= !same_geo(gk[k], gk[0]);
+		if (!moves) {
+			pst_buf_puts(out, "/>");
+			free(gk);
+			free(keep);
+			continue;
+		}
+		for (size_t k = 0; k < nk; k++)
+			keep[k] = k == 0 || k + 1 == nk || !same_geo(gk[k], gk[k - 1]) || !same_geo(gk[k], gk[k + 1]);
+		pst_buf_puts(out, "><animate attributeName=\"d\" values=\"");
+		bool sep = false;
+		for (size_t k = 0; k < nk; k++)
+			if (keep[k]) {
+				if (sep)
+					pst_buf_puts(out, ";");
+				put_d(out, gk[k]);
+				sep = true;
+			}
+		pst_buf_puts(out, "\" keyTimes=\"");
+		sep = false;
+		for (size_t k = 0; k < nk; k++)
+			if (keep[k]) {
+				if (sep)
+					pst_buf_puts(out, ";");
+				put_key_time(out, keys[k].t, total);
+				sep = true;
+			}
+		free(gk);
+		pst_buf_printf(out, "\" dur=\"%.2fs\" repeatCount=\"indefinite\"/></path>", total);
+		free(keep);
+	}
+	pst_buf_puts(out, "</defs>");
+	for (int i = 0; i < base->nop; i++) {
+		const struct draw_op *op = &base->op[i];
+		pst_buf_printf(out, "\n<use xlink:href=\"#g%zu-%d\"", seg, op->slot);
+		put_color(out, "stroke", op->color);
+		if (op->fill)
+			put_color(out, "fill", op->color);
+		pst_buf_puts(out, " stroke-width=\"");
+		put_tenths(out, op->width10);
+		pst_buf_puts(out, "\"/>");
+	}
+	pst_buf_puts(out, "</g>");
+}
+
+/*
+ * Writes the SVG of the nf frames poses (with fr[f].hold and fr[f].t set; the loop lasts
+ * total seconds) fitted into box, to out; one frame is a still picture.
+ */
+static int write_frames(const struct pst_scene *sc, const struct pst_pose *poses, struct fig_frame *fr,
+			size_t nf, double total, const struct pst_fig_box *box, int w, int h,
+			struct pst_buf *out)
+{
+	bool *member = calloc(nf, sizeof(*member));
+	double *t = calloc(nf + 1, sizeof(*t));
+	struct key *keys = calloc(3 * nf + 4, sizeof(*keys));
+	bool *done = calloc(nf, sizeof(*done));
+	int err = member && t && keys && done ? PST_OK : PST_ENOMEM;
+	for (size_t f = 0; f < nf && !err; f++)
+		t[f] = fr[f].t;
+	if (t)
+		t[nf] = total;
+	size_t start = out->len;
+	struct looks back = {0}, front = {0};
 	if (!err)
+		err = layer_looks(sc, poses, nf, box, w, h, LAYER_BACK, &back, out);
+	if (!err)
+		err = layer_looks(sc, poses, nf, box, w, h, LAYER_FRONT, &front, NULL);
+	if (!err) {
+		double pad = fmin(w, h) * 0.05;
+		struct fit f = fit_box(box, pad, pad, w - 2 * pad, h - 2 * pad);
+		for (size_t i = 0; i < nf; i++)
+			fig_frame(sc, &poses[i], &f, &fr[i]);
+		put_looks(out, &back, t, nf, total, 'b', member);
+		/* the body, in half pixels */
+		pst_buf_puts(out, "\n<g fill=\"none\" stroke-linecap=\"round\" stroke-linejoin=\"round\" "
+				  "transform=\"scale(.5)\">");
+		for (size_t i = 0, seg = 0; i < nf; i++) {
+			if (done[i])
+				continue;
+			for (size_t g = i; g < nf; g++)
+				done[g] |= same_look(&fr[g], &fr[i]);
+			put_segment(out, fr, nf, i, member, keys, t, total, seg++);
+		}
+		pst_buf_puts(out, "\n</g>");
+		put_looks(out, &front, t, nf, total, 'f', member);
 		pst_buf_puts(out, "\n</svg>\n");
+	}
+	looks_free(&back);
+	looks_free(&front);
+	free(member);
+	free(t);
+	free(keys);
+	free(done);
 	if (err || out->failed) {
 		out->len = start;
 		if (out->s)
@@ -1208,6 +1648,69 @@ int pst_figure_animate(const struct pst_scene *sc, int w, int h, struct pst_buf 
 		return PST_ENOMEM;
 	}
 	return PST_OK;
+}
+
+int pst_figure_animate(const struct pst_scene *sc, int w, int h, struct pst_buf *out)
+{
+	if (w < PST_FIG_MIN_PX || h < PST_FIG_MIN_PX || w > PST_FIG_MAX_PX || h > PST_FIG_MAX_PX ||
+	    sc->n == 0 || sc->n > PST_POSES_MAX)
+		return PST_EINVAL;
+	/* the frames: each pose held, then the eased positions on the way to the next (back
+	 * to the first after the last); a change of view is a cut */
+	enum { FRAMES_MAX = PST_POSES_MAX * PST_ANIM_STEPS };
+	struct pst_pose *poses = calloc(FRAMES_MAX, sizeof(*poses));
+	struct fig_frame *fr = calloc(FRAMES_MAX, sizeof(*fr));
+	if (!poses || !fr) {
+		free(poses);
+		free(fr);
+		return PST_ENOMEM;
+	}
+	size_t nf = 0;
+	double total = 0;
+	for (size_t i = 0; i < sc->n; i++) {
+		const struct pst_pose *a = &sc->poses[i], *b = &sc->poses[(i + 1) % sc->n];
+		poses[nf] = *a;
+		fr[nf].hold = true;
+		fr[nf++].t = total;
+		total += PST_ANIM_HOLD_S;
+		if (sc->n < 2 || a->view != b->view)
+			continue;
+		for (int k = 1; k < PST_ANIM_STEPS; k++) {
+			double u = (double)k / PST_ANIM_STEPS;
+			pst_pose_lerp(a, b, u * u * (3 - 2 * u), &poses[nf]);
+			fr[nf++].t = total + PST_ANIM_MOVE_S * u;
+		}
+		total += PST_ANIM_MOVE_S;
+	}
+	/* One box for every frame, the ways between the poses too: an arm that sweeps
+	 * higher on its way than at either end stays in the picture. */
+	struct pst_fig_box box = {1e9, 1e9, -1e9, -1e9};
+	for (size_t i = 0; i < nf; i++) {
+		struct pst_fig_box pb;
+		pst_figure_bounds(sc, &poses[i], &pb);
+		box.x0 = fmin(box.x0, pb.x0);
+		box.y0 = fmin(box.y0, pb.y0);
+		box.x1 = fmax(box.x1, pb.x1);
+		box.y1 = fmax(box.y1, pb.y1);
+	}
+	int err = write_frames(sc, poses, fr, nf, total, &box, w, h, out);
+	free(poses);
+	free(fr);
+	return err;
+}
+
+/* One pose alone, unlabelled, as SVG: the same paths as a movement's, not animated. */
+static int still_svg(const struct pst_scene *sc, int which, int w, int h, struct pst_buf *out)
+{
+	struct fig_frame *fr = calloc(1, sizeof(*fr));
+	if (!fr)
+		return PST_ENOMEM;
+	struct pst_fig_box box;
+	pst_figure_bounds(sc, &sc->poses[which], &box);
+	fr->hold = true;
+	int err = write_frames(sc, &sc->poses[which], fr, 1, PST_ANIM_HOLD_S, &box, w, h, out);
+	free(fr);
+	return err;
 }
 
 int pst_svg_title(struct pst_buf *out, size_t start, const char *title)

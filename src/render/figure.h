@@ -61,7 +61,8 @@ void pst_figure_draw(cairo_t *cr, const struct pst_scene *sc, int which, int w, 
 /*
  * Renders pst_figure_draw(sc, which, w, h, labels) as SVG or PNG and appends the bytes
  * to out (initialised by the caller, with a cap of at least PST_FIG_MAX_BYTES for big
- * PNGs). Returns PST_OK, PST_EINVAL (a size outside PST_FIG_MIN_PX..PST_FIG_MAX_PX, no
+ * PNGs). One pose without labels as SVG is written as a movement's frame is (the body as
+ * a few paths, see pst_figure_animate): the same picture in fewer bytes. Returns PST_OK, PST_EINVAL (a size outside PST_FIG_MIN_PX..PST_FIG_MAX_PX, no
  * such pose) or PST_ENOMEM (cairo failed, or out hit its cap). The same input gives the
  * same bytes.
  */
@@ -69,17 +70,19 @@ int pst_figure_render(const struct pst_scene *sc, int which, bool labels,
 		      enum pst_fig_format fmt, int w, int h, struct pst_buf *out);
 
 /* How the movement is animated: each pose held PST_ANIM_HOLD_S seconds, then the way
- * to the next pose in PST_ANIM_STEPS eased steps over PST_ANIM_MOVE_S. */
+ * to the next pose over PST_ANIM_MOVE_S, through PST_ANIM_STEPS - 1 eased positions
+ * between which the body moves in straight lines. */
 #define PST_ANIM_HOLD_S 0.8
 #define PST_ANIM_MOVE_S 1.2
-enum { PST_ANIM_STEPS = 8 };
+enum { PST_ANIM_STEPS = 4 };
 
 /*
  * The scene's movement as one animated SVG of w x h: every pose in turn, held, and the
- * way between each and the next (from the last back to the first) drawn from
- * pst_pose_lerp, all at one scale, looping. The frames are switched by SVG's own
- * animation (no script), so it moves in an <img>; a viewer that does not animate shows
- * the first pose. Appends to out as pst_figure_render does and returns the same codes.
+ * way between each and the next (from the last back to the first) from pst_pose_lerp,
+ * all at one scale, looping. The floor and props are drawn once for each look they have;
+ * the body is a few paths whose shapes SVG's own animation (SMIL, no script) moves, so it
+ * moves in an <img> and weighs a few KB; a viewer that does not animate shows the first
+ * pose. Appends to out as pst_figure_render does and returns the same codes.
  */
 int pst_figure_animate(const struct pst_scene *sc, int w, int h, struct pst_buf *out);
 

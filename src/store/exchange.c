@@ -393,45 +393,73 @@ int pst_export_csv(const struct pst_record_set *rs, struct pst_export_sink *k)
 }
 
 /* read_each callbacks: the first pass checks every record, the second writes them. */
-struct store_export {
-	struct exporter x;
+struct pass_run {
+	const struct pst_export_pass *p;
+	struct pst_export_sink *k;
 	bool first, failed; /* failed: the error is ours (k->why), not the store's */
 };
 
-static int each_check(void *ctx, const struct pst_record_set *part)
+static int pass_check(void *ctx, const struct pst_record_set *part)
 {
-	struct store_export *se = ctx;
-	int err = pst_export_check(part, se->x.k);
-	se->failed |= err != PST_OK;
+	struct pass_run *r = ctx;
+	int err = pst_export_check(part, r->k);
+	if (!err && r->p->check)
+		err = r->p->check(r->p->ctx, part);
+	r->failed |= err != PST_OK;
 	return err;
 }
 
-static int each_write(void *ctx, const struct pst_record_set *part)
+static int pass_write(void *ctx, const struct pst_record_set *part)
 {
-	struct store_export *se = ctx;
+	struct pass_run *r = ctx;
 	int err;
-	if (se->first) {
-		se->first = false;
-		export_head(&se->x, part);
-		err = pst_export_flush(se->x.k, false);
+	if (r->first) {
+		r->first = false;
+		err = r->p->head(r->p->ctx, part);
+		if (!err)
+			err = pst_export_flush(r->k, false);
 	} else {
-		err = export_part(&se->x, part);
+		err = r->p->part(r->p->ctx, part);
 	}
-	se->failed |= err != PST_OK;
+	r->failed |= err != PST_OK;
 	return err;
+}
+
+int pst_export_store_passes(struct pst_store *s, const struct pst_export_pass *p,
+			    struct pst_export_sink *k)
+{
+	struct pass_run r = {p, k, true, false};
+	int err = s->ops->read_each(s, PST_READ_EXACT, PST_EXPORT_BATCH, pass_check, &r);
+	if (!err)
+		err = s->ops->read_each(s, PST_READ_EXACT, PST_EXPORT_BATCH, pass_write, &r);
+	if (!err)
+		return p->end(p->ctx);
+	if (!r.failed)
+		k->why[0] = '\0'; /* the store's own failure: its message is in s->errmsg */
+	return err;
+}
+
+static int store_head(void *ctx, const struct pst_record_set *part)
+{
+	export_head(ctx, part);
+	return PST_OK;
+}
+
+static int store_part(void *ctx, const struct pst_record_set *part)
+{
+	return export_part(ctx, part);
+}
+
+static int store_end(void *ctx)
+{
+	return export_end(ctx);
 }
 
 int pst_export_store(struct pst_store *s, bool csv, struct pst_export_sink *k)
 {
-	struct store_export se = {.x = {.k = k, .csv = csv}, .first = true};
-	int err = s->ops->read_each(s, PST_READ_EXACT, PST_EXPORT_BATCH, each_check, &se);
-	if (!err)
-		err = s->ops->read_each(s, PST_READ_EXACT, PST_EXPORT_BATCH, each_write, &se);
-	if (!err)
-		return export_end(&se.x);
-	if (!se.failed)
-		k->why[0] = '\0'; /* the store's own failure: its message is in s->errmsg */
-	return err;
+	struct exporter x = {.k = k, .csv = csv};
+	const struct pst_export_pass p = {NULL, store_head, store_part, store_end, &x};
+	return pst_export_store_passes(s, &p, k);
 }
 
 int pst_export_to_buf(const struct pst_record_set *rs, bool csv, struct pst_buf *out, char *why,

@@ -32,6 +32,18 @@ int pst_export_csv(const struct pst_record_set *rs, struct pst_export_sink *k);
  * is empty and the message is the store's (pst_store.errmsg). */
 enum { PST_EXPORT_BATCH = 1024 };
 int pst_export_store(struct pst_store *s, bool csv, struct pst_export_sink *k);
+/* The same two passes for any format: pst_export_check and check (NULL: none) on every
+ * part; then head on the first part (flushed after it), part on each other one, and end.
+ * Each returns PST_OK or an error, which stops the export and is returned. */
+struct pst_export_pass {
+	int (*check)(void *ctx, const struct pst_record_set *part);
+	int (*head)(void *ctx, const struct pst_record_set *part);
+	int (*part)(void *ctx, const struct pst_record_set *part);
+	int (*end)(void *ctx);
+	void *ctx;
+};
+int pst_export_store_passes(struct pst_store *s, const struct pst_export_pass *p,
+			    struct pst_export_sink *k);
 /* The whole export into out (no flush); why (size bytes) gets the reason on failure. */
 int pst_export_to_buf(const struct pst_record_set *rs, bool csv, struct pst_buf *out, char *why,
 		      size_t size);

@@ -659,40 +659,35 @@ int pst_export_fhir(const struct pst_record_set *rs, const struct pst_fhir_opts 
 	return bundle_end(&x);
 }
 
-struct store_fx {
-	struct fx x;
-	bool first, failed;
-};
-
-static int each_check(void *ctx, const struct pst_record_set *part)
+/* The passes of pst_export_store_passes: the first notes who the person is (the earliest
+ * record), the second writes the Bundle. */
+static int fx_check(void *ctx, const struct pst_record_set *part)
 {
-	struct store_fx *sf = ctx;
-	int err = pst_export_check(part, sf->x.k);
-	sf->failed |= err != PST_OK;
-	if (!sf->x.o->person || !*sf->x.o->person)
-		fx_first(&sf->x, part);
-	return err;
+	struct fx *x = ctx;
+	if (!x->o->person || !*x->o->person)
+		fx_first(x, part);
+	return PST_OK;
 }
 
-static int each_write(void *ctx, const struct pst_record_set *part)
+static int fx_head(void *ctx, const struct pst_record_set *part)
 {
-	struct store_fx *sf = ctx;
-	int err;
-	if (sf->first) {
-		sf->first = false;
-		bundle_head(&sf->x, part);
-		err = pst_export_flush(sf->x.k, false);
-	} else {
-		err = bundle_part(&sf->x, part);
-	}
-	sf->failed |= err != PST_OK;
-	return err;
+	bundle_head(ctx, part);
+	return PST_OK;
+}
+
+static int fx_part(void *ctx, const struct pst_record_set *part)
+{
+	return bundle_part(ctx, part);
+}
+
+static int fx_end(void *ctx)
+{
+	return bundle_end(ctx);
 }
 
 int pst_export_fhir_store(struct pst_store *s, const struct pst_fhir_opts *o,
 			  struct pst_export_sink *k)
 {
-	struct store_fx sf = {.first = true};
 	/* The Patient's name: the person's, when one was given (postura person add NAME). */
 	struct pst_fhir_opts own = o ? *o : (struct pst_fhir_opts){0};
 	char name[PST_PERSON_NAME_MAX + 1] = "";
@@ -705,15 +700,10 @@ int pst_export_fhir_store(struct pst_store *s, const struct pst_fhir_opts *o,
 		free(people);
 		own.name = name[0] ? name : NULL;
 	}
-	fx_init(&sf.x, &own, k);
-	int err = s->ops->read_each(s, PST_READ_EXACT, PST_EXPORT_BATCH, each_check, &sf);
-	if (!err)
-		err = s->ops->read_each(s, PST_READ_EXACT, PST_EXPORT_BATCH, each_write, &sf);
-	if (!err)
-		return bundle_end(&sf.x);
-	if (!sf.failed)
-		k->why[0] = '\0';
-	return err;
+	struct fx x;
+	fx_init(&x, &own, k);
+	const struct pst_export_pass p = {fx_check, fx_head, fx_part, fx_end, &x};
+	return pst_export_store_passes(s, &p, k);
 }
 
 /* --- import: a Bundle back into a postura export ------------------------------------ */

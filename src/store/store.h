@@ -21,8 +21,11 @@
  *   transaction (pst_db_ops.begin) the operations join it instead: nothing is committed
  *   before pst_db_ops.commit.
  * - Every write to a person's records (profile_put, checkin_add, session_add, psfs_add,
- *   psfs_rate, import, screening_put, calendar_token_put, programme_put) also adds one to the person's version (the
- *   `version` column of `person`), in the same transaction; data_version reads it.
+ *   psfs_rate, import, screening_put, calendar_token_put, programme_put) also adds
+ *   one to the person's version, in the same transaction; data_version reads it. It is
+ *   person.version plus the person's rows in person_write (schema.c, migration 13):
+ *   SQLite bumps the column, PostgreSQL appends a row, so that one person's writes
+ *   never wait for each other's row lock (docs/store.md "The per-person version").
  * - Errors come back as enum pst_err; the message is in the errmsg of the object the
  *   operation was called on (the handle's for store ops, the db's for db ops). It names
  *   the database (the file's path, or the PostgreSQL host and database; never a
@@ -179,10 +182,11 @@ struct pst_store_ops {
 	/* Replaces it (pg NULL: removes it, back to the planner's plan); a write (the
 	 * version). The JSON is kept as given: core/programme.h checks it first. */
 	int (*programme_put)(struct pst_store *s, const struct pst_saved_programme *pg);
-	/* The person's version: a number that grows with every committed write to this
-	 * person's records, by this or any other connection or process (it is bumped in the
-	 * write's own transaction). The same number twice means the same records: a page
-	 * cache (in any process) keyed by it is never stale. One indexed read. */
+	/* The person's version: a number that grows by one with every committed write to
+	 * this person's records, by this or any other connection or process (it moves in the
+	 * write's own transaction), in commit order. The same number twice means the same
+	 * records: a page cache (in any process) keyed by it is never stale. One statement
+	 * (person.version + the count of the person's rows in person_write, by an index). */
 	int (*data_version)(struct pst_store *s, int64_t *v);
 };
 

@@ -46,6 +46,10 @@ enum {
 	S_PROG_GET,
 	S_PROG_PUT,
 	S_PROG_DEL,
+	S_WRITE_LOG,
+	S_FOLD_LOCK,
+	S_FOLD,
+	S_VERSION,
 	S__MAX
 };
 
@@ -117,7 +121,9 @@ static const char *const stmt_sql[S__MAX] = {
 	[S_SUMMARY_PEOPLE] = PST_SQL_SUMMARY_PEOPLE("SELECT unnest($1::bigint[])", "$2::bigint",
 						    "$3::bigint", "$4::bigint"),
 	[S_SUMMARY_PAIN] = PST_SQL_SUMMARY_PAIN("SELECT unnest($1::bigint[])", "$2::bigint"),
-	[S_PEOPLE_VERSION] = "SELECT coalesce(sum(p.version), 0) FROM unnest($1::bigint[]) j(id)"
+	/* each person's version as S_VERSION reads it (the write log's rows counted) */
+	[S_PEOPLE_VERSION] = "SELECT coalesce(sum(p.version + (SELECT count(*) FROM person_write w"
+			     " WHERE w.person_id = p.id)), 0) FROM unnest($1::bigint[]) j(id)"
 			     " JOIN person p ON p.id = j.id",
 	[S_PROG_GET] = "SELECT body, by_account, at_epoch, at_offset FROM programme WHERE person_id = $1",
 	[S_PROG_PUT] = "INSERT INTO programme (person_id, body, by_account, at_epoch, at_offset)"
@@ -125,6 +131,14 @@ static const char *const stmt_sql[S__MAX] = {
 		       " body = EXCLUDED.body, by_account = EXCLUDED.by_account,"
 		       " at_epoch = EXCLUDED.at_epoch, at_offset = EXCLUDED.at_offset",
 	[S_PROG_DEL] = "DELETE FROM programme WHERE person_id = $1",
+	/* the person's version (schema.c, migration 13): a row per write, folded now and
+	 * then into person.version; SKIP LOCKED: a fold under way elsewhere, skip this one */
+	[S_WRITE_LOG] = "INSERT INTO person_write (person_id) VALUES ($1)",
+	[S_FOLD_LOCK] = "SELECT 1 FROM person WHERE id = $1 FOR NO KEY UPDATE SKIP LOCKED",
+	[S_FOLD] = "WITH d AS (DELETE FROM person_write WHERE person_id = $1 RETURNING 1)"
+		   " UPDATE person SET version = version + (SELECT count(*) FROM d) WHERE id = $1",
+	[S_VERSION] = "SELECT p.version + (SELECT count(*) FROM person_write w"
+		      " WHERE w.person_id = p.id) FROM person p WHERE p.id = $1",
 };
 
 /* One connection (struct pst_db); the handles are store.c's. Each store op starts with
@@ -142,7 +156,7 @@ struct pg {
 	bool delivered;      /* read_each handed over a part: it cannot start again */
 	char why[300];       /* the database's own words for the last error */
 	int64_t person;
-	int64_t version_seen;
+	uint64_t writes; /* the writes of this connection (bump: which fold) */
 };
 
 /* --- messages ------------------------------------------------------------------ */
@@ -329,19 +343,39 @@ static struct pg *enter_db(struct pst_db *db)
 	return g;
 }
 
-/* The person's version goes up with every write to their records, in the write's own
- * transaction (data_version). A db op (no person) bumps nothing. */
+/* The person's version goes up by one with every write to their records, in the write's
+ * own transaction (data_version), without a row that every write updates: that row's
+ * lock, held until the commit, made one person's writes take turns, one WAL flush each
+ * (bench/RESULTS.md). A write appends a row to person_write; the version is
+ * person.version + the person's rows there (S_VERSION). Rows are only ever added by
+ * writes, so the count grows by one with each commit, in commit order, and two
+ * snapshots give the same number only when they saw the same writes: never stale, in
+ * any process, whatever order the transactions took sequence values in (a max(id) would
+ * miss a smaller id committed later). Every FOLD_EVERY-th write of a connection also
+ * folds the person's rows into person.version, in the write's transaction: it deletes
+ * the rows it sees and adds their number, both visible at its commit or neither, so the
+ * sum any snapshot sees does not change; the count to read and the table stay small.
+ * The fold takes the person row's NO KEY UPDATE lock, which other writes' foreign key
+ * checks (KEY SHARE) do not wait for, with SKIP LOCKED: when another fold (or psfs_add)
+ * holds it, this write does not fold. A db op (no person) writes none. */
+enum { FOLD_EVERY = 32 };
+
 static int bump(struct pg *g)
 {
 	if (g->person <= 0)
 		return PST_OK;
 	struct params p = {0};
 	p_int(&p, g->person);
-	PGresult *r = PQexecParams(g->conn, "UPDATE person SET version = version + 1 WHERE id = $1",
-				   1, NULL, p.v, NULL, NULL, 0);
-	int err = PQresultStatus(r) == PGRES_COMMAND_OK ? PST_OK : dberr(g, r, "cannot save");
+	int err = xrun(g, S_WRITE_LOG, &p, "cannot save");
+	/* every FOLD_EVERY-th write of this connection, whoever's */
+	if (err || ++g->writes % FOLD_EVERY != 0)
+		return err;
+	PGresult *r;
+	if ((err = xq(g, S_FOLD_LOCK, &p, "cannot save", &r)))
+		return err;
+	bool locked = PQntuples(r) == 1;
 	PQclear(r);
-	return err;
+	return locked ? xrun(g, S_FOLD, &p, "cannot save") : PST_OK;
 }
 
 /* A broken connection is reset (statements are prepared again on the new one). */
@@ -1600,20 +1634,21 @@ static int backup(struct pst_db *db, const char *path)
 		    g->where, path);
 }
 
-/* The person's version (bumped by every write to their records, by any connection). */
+/* The person's version (bump: grows with every write to their records, by any
+ * connection). One statement: one snapshot for the row and the count. */
 static int data_version_body(struct pg *g, void *arg)
 {
 	int64_t *v = arg;
 	struct params p = {0};
 	p_int(&p, g->person);
-	PGresult *r = PQexecParams(g->conn, "SELECT version FROM person WHERE id = $1", 1, NULL, p.v,
-				   NULL, NULL, 0);
-	int err = PQresultStatus(r) == PGRES_TUPLES_OK ? PST_OK
-							: dberr(g, r, "cannot read the data version");
-	if (!err && PQntuples(r) != 1)
+	PGresult *r;
+	int err = xq(g, S_VERSION, &p, "cannot read the data version", &r);
+	if (err)
+		return err;
+	if (PQntuples(r) != 1)
 		err = fail(g, PST_EIO, "%s: there is no person with id %lld", g->where,
 			   (long long)g->person);
-	if (!err)
+	else
 		*v = vll(r, 0, 0);
 	PQclear(r);
 	return err;

@@ -2,12 +2,14 @@
  * numbered schema migrations applied on open (PRAGMA user_version). */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "backend.h"
@@ -42,7 +44,9 @@ static const char *const cached_sql[ST__MAX] = {
 	/* The dashboard's (summary_sql.h): read often, by every clinician's page. */
 	[ST_SUMMARY_PEOPLE] = PST_SQL_SUMMARY_PEOPLE("SELECT value FROM json_each(?1)", "?2", "?3", "?4"),
 	[ST_SUMMARY_PAIN] = PST_SQL_SUMMARY_PAIN("SELECT value FROM json_each(?1)", "?2"),
-	[ST_PEOPLE_VERSION] = "SELECT coalesce(sum(p.version), 0) FROM json_each(?1) j"
+	/* each person's version as data_version reads it (schema.c, migration 13) */
+	[ST_PEOPLE_VERSION] = "SELECT coalesce(sum(p.version + (SELECT count(*) FROM person_write w"
+			      " WHERE w.person_id = p.id)), 0) FROM json_each(?1) j"
 			      " JOIN person p ON p.id = j.value",
 };
 
@@ -62,6 +66,9 @@ struct sq {
 	 * running server is noticed. */
 	dev_t dev;
 	ino_t ino;
+	/* This connection holds its file's writer lock (struct writer), from begin to
+	 * commit or rollback. */
+	struct writer *writer;
 	/* What migration 5 repaired: how many texts, and the first few by name. */
 	int repaired;
 	char repaired_names[200];
@@ -120,32 +127,152 @@ static struct sq *enter_db(struct pst_db *db)
 	return q;
 }
 
-/* BEGIN IMMEDIATE takes the write lock up front, so two writers queue on the busy
- * timeout instead of failing half-way. Inside a db transaction (db_begin) an operation
- * joins it: begin, commit and rollback leave it to the db's commit or rollback. */
+/*
+ * One writer at a time per file, in this process, first come first served. SQLite lets
+ * one connection write at a time; the others wait in its busy handler, which sleeps and
+ * tries again (1, 2, 5 ... 100 ms): with 64 requests writing at once through the
+ * server's connections, an unlucky one slept again and again while others took the
+ * lock between its naps, so a check-in took up to a second (bench/RESULTS.md, p99 of
+ * POST /api/v1/checkins). Here the connections of one process queue for the file's
+ * writer lock instead, in order, each woken the moment the one before commits; only
+ * writers of other processes still meet SQLite's busy handler. Files are told apart by
+ * device and inode (paths may differ); the locks live as long as the process.
+ */
+struct writer_wait {
+	pthread_cond_t cv;
+	bool go; /* the lock was handed to this waiter */
+	struct writer_wait *next;
+};
+
+struct writer {
+	dev_t dev;
+	ino_t ino;
+	bool busy;
+	pthread_t owner;
+	struct writer_wait *head, *tail; /* FIFO */
+	struct writer *next;
+};
+
+static pthread_mutex_t writers_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct writer *writers;
+
+/* Waits for the file's writer lock, at most the busy timeout (then the caller goes on
+ * and SQLite's own busy handling decides). NULL: not taken (no file identity, the
+ * timeout, or this thread holds it through another connection, which must not wait
+ * for itself). */
+static struct writer *writer_lock(struct sq *q)
+{
+	if (!q->dev && !q->ino)
+		return NULL;
+	pthread_mutex_lock(&writers_mu);
+	struct writer *w = writers;
+	while (w && (w->dev != q->dev || w->ino != q->ino))
+		w = w->next;
+	if (!w && (w = calloc(1, sizeof(*w)))) {
+		w->dev = q->dev;
+		w->ino = q->ino;
+		w->next = writers;
+		writers = w;
+	}
+	if (!w || (w->busy && pthread_equal(w->owner, pthread_self()))) {
+		pthread_mutex_unlock(&writers_mu);
+		return NULL;
+	}
+	if (w->busy) {
+		struct writer_wait me = {.go = false};
+		pthread_condattr_t ca;
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+		pthread_cond_init(&me.cv, &ca);
+		pthread_condattr_destroy(&ca);
+		if (w->tail)
+			w->tail->next = &me;
+		else
+			w->head = &me;
+		w->tail = &me;
+		struct timespec until;
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_sec += BUSY_TIMEOUT_MS / 1000;
+		int rc = 0;
+		while (!me.go && rc != ETIMEDOUT)
+			rc = pthread_cond_timedwait(&me.cv, &writers_mu, &until);
+		if (!me.go) { /* timed out: out of the queue */
+			struct writer_wait **pp = &w->head, *prev = NULL;
+			while (*pp != &me) {
+				prev = *pp;
+				pp = &(*pp)->next;
+			}
+			*pp = me.next;
+			if (w->tail == &me)
+				w->tail = prev;
+		}
+		pthread_cond_destroy(&me.cv);
+		if (!me.go) {
+			pthread_mutex_unlock(&writers_mu);
+			return NULL;
+		}
+	}
+	w->busy = true; /* taken, or handed over by the one before (still busy) */
+	w->owner = pthread_self();
+	pthread_mutex_unlock(&writers_mu);
+	return w;
+}
+
+/* Hands the lock to the first waiter, or frees it. */
+static void writer_unlock(struct sq *q)
+{
+	struct writer *w = q->writer;
+	if (!w)
+		return;
+	q->writer = NULL;
+	pthread_mutex_lock(&writers_mu);
+	struct writer_wait *h = w->head;
+	if (h) {
+		w->head = h->next;
+		if (!w->head)
+			w->tail = NULL;
+		h->go = true;
+		pthread_cond_signal(&h->cv);
+	} else {
+		w->busy = false;
+	}
+	pthread_mutex_unlock(&writers_mu);
+}
+
+/* BEGIN IMMEDIATE takes the write lock up front, so two writers queue (on the file's
+ * writer lock in this process, on the busy timeout between processes) instead of
+ * failing half-way. Inside a db transaction (db_begin) an operation joins it: begin,
+ * commit and rollback leave it to the db's commit or rollback. */
 static int begin(struct sq *q)
 {
 	if (q->in_tx)
 		return PST_OK;
-	return exec(q, "BEGIN IMMEDIATE", "cannot start a transaction");
+	q->writer = writer_lock(q);
+	int err = exec(q, "BEGIN IMMEDIATE", "cannot start a transaction");
+	if (err)
+		writer_unlock(q);
+	return err;
 }
 
 static int commit(struct sq *q)
 {
 	if (q->in_tx)
 		return PST_OK;
+	int err = PST_OK;
 	if (sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		int err = dberr(q, "cannot save");
+		err = dberr(q, "cannot save");
 		sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
-		return err;
 	}
-	return PST_OK;
+	writer_unlock(q);
+	return err;
 }
 
 static int rollback(struct sq *q, int err)
 {
-	if (!q->in_tx)
+	if (!q->in_tx) {
 		sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+		writer_unlock(q);
+	}
 	return err;
 }
 
@@ -163,7 +290,8 @@ static void end_read(struct sq *q)
 }
 
 /* The person's version goes up with every write to their records, in the write's own
- * transaction (data_version). */
+ * transaction (data_version). Updating the person's row is free here: SQLite has one
+ * writer at a time whatever it writes (PostgreSQL appends to person_write instead). */
 static int bump(struct sq *q)
 {
 	sqlite3_stmt *st;
@@ -1382,12 +1510,15 @@ static int backup(struct pst_db *d, const char *path)
 	return err;
 }
 
-/* The person's version (bumped by every write to their records, by any connection). */
+/* The person's version (bumped by every write to their records, by any connection).
+ * The same sum as on PostgreSQL (schema.c, migration 12), though SQLite's writes, one at
+ * a time anyway, bump person.version itself and leave person_write empty. */
 static int data_version(struct pst_store *s, int64_t *v)
 {
 	struct sq *q = enter(s);
 	sqlite3_stmt *st;
-	int err = prepare(q, "SELECT version FROM person WHERE id = ?", &st);
+	int err = prepare(q, "SELECT p.version + (SELECT count(*) FROM person_write w"
+			     " WHERE w.person_id = p.id) FROM person p WHERE p.id = ?", &st);
 	if (err)
 		return err;
 	sqlite3_bind_int64(st, 1, q->person);
@@ -2199,6 +2330,7 @@ static void close_db(struct pst_db *d)
 {
 	struct sq *q = enter_db(d);
 	db_rollback(d);
+	writer_unlock(q); /* (a transaction left open by a failure: closing ends it) */
 	for (int i = 0; i < ST__MAX; i++)
 		sqlite3_finalize(q->cached[i]);
 	sqlite3_close(q->db);

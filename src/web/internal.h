@@ -115,7 +115,9 @@ struct web {
 	pthread_rwlock_t cache_mu;
 	struct web_cache_entry cache[CACHE__MAX];
 	pthread_mutex_t workers_mu;
-	pthread_cond_t workers_cv;  /* a connection went back to the pool */
+	/* Requests waiting for a connection, first come first served: a connection given
+	 * back goes to the first of them, not to whoever asks next (server.c worker). */
+	struct web_pool_wait *waiting, *waiting_tail;
 	struct web_worker *workers; /* WEB_DB_CONNECTIONS of them */
 	struct web_worker *idle;    /* those no request holds, under workers_mu */
 	/* The key CSRF tokens are derived from, shared by every process of the deployment

@@ -162,9 +162,10 @@ static void url_add(json_t *a, const char *fmt, ...)
 	json_array_append_new(a, json_string(u));
 }
 
-/* The pictures the player shows of a list of exercises: the two stills of each into a,
- * and each movement into m, with the still that stands for it (its first pose, what a
- * viewer that does not animate shows). */
+/* The pictures the player shows of a list of exercises: the two stills and the movement
+ * of each into a, and each movement into m too, with the still that stands for it (its
+ * first pose, what a viewer that does not animate shows: the worker answers a movement
+ * it could not keep with it). */
 static void pictures(json_t *a, json_t *m, const struct pst_plan_item *items, size_t n, bool pregnant)
 {
 	const char *dir = pregnant ? "/img/pregnant/" : "/img/";
@@ -174,6 +175,7 @@ static void pictures(json_t *a, json_t *m, const struct pst_plan_item *items, si
 		snprintf(first, sizeof first, "%s%s-%s.svg", dir, e->id, e->scene.poses[0].name);
 		snprintf(anim, sizeof anim, "%s%s.anim.svg", dir, e->id);
 		url_add(a, "%s", first);
+		url_add(a, "%s", anim);
 		if (e->scene.n > 1)
 			url_add(a, "%s%s-%s.svg", dir, e->id, e->scene.poses[e->scene.n - 1].name);
 		json_object_set_new(m, anim, json_string(first));
@@ -187,9 +189,10 @@ static void pictures(json_t *a, json_t *m, const struct pst_plan_item *items, si
  * 100 KB (bench/RESULTS.md). The shell (scripts, the small icon,
  * the manifest, the offline page) and the pictures do not change under their names; the
  * pages do, with the person's data and the day: "version" changes with both, so the
- * worker fetches the pages again only then. The movements (about 18 KB each, gzipped:
- * all of today's would double the first visit) are kept when the player shows them
- * online; until then, offline, each is answered with its still.
+ * worker fetches the pages again only then. The movements are kept on the first visit
+ * too (each about 2 KB gzipped, the body's paths animated rather than every frame
+ * drawn again: src/render/figure.c); a movement the worker could not keep is answered,
+ * offline, with its still.
  */
 void page_offline_list(struct web *w, struct req *r)
 {

@@ -339,17 +339,40 @@ static const struct pst_store_ops down_ops = {
 	.data_version = down_data_version,
 };
 
+/* A request waiting for a connection of the pool: handed one by worker_release. */
+struct web_pool_wait {
+	pthread_cond_t cv;
+	struct web_worker *k;
+	struct web_pool_wait *next;
+};
+
 /* A connection of the pool for this request: the one it has, else a free one (the most
- * recently used, whose connection is likely open), waiting while all are in use. */
+ * recently used, whose connection is likely open), waiting while all are in use, in
+ * turn: a connection given back goes straight to the request that waited longest.
+ * (With one condition variable, a request arriving just then took the connection
+ * before the one woken could run, again and again: with 64 connections writing, some
+ * waited a second; bench/RESULTS.md.) */
 static struct web_worker *worker(struct web *w)
 {
 	if (tls_worker)
 		return tls_worker;
 	pthread_mutex_lock(&w->workers_mu);
-	while (!w->idle)
-		pthread_cond_wait(&w->workers_cv, &w->workers_mu);
 	struct web_worker *k = w->idle;
-	w->idle = k->next;
+	if (k && !w->waiting) {
+		w->idle = k->next;
+	} else {
+		struct web_pool_wait me = {.k = NULL};
+		pthread_cond_init(&me.cv, NULL);
+		if (w->waiting_tail)
+			w->waiting_tail->next = &me;
+		else
+			w->waiting = &me;
+		w->waiting_tail = &me;
+		while (!me.k)
+			pthread_cond_wait(&me.cv, &w->workers_mu);
+		pthread_cond_destroy(&me.cv);
+		k = me.k;
+	}
 	pthread_mutex_unlock(&w->workers_mu);
 	tls_worker = k;
 	return k;
@@ -362,9 +385,17 @@ static void worker_release(struct web *w)
 		return;
 	tls_worker = NULL;
 	pthread_mutex_lock(&w->workers_mu);
-	k->next = w->idle;
-	w->idle = k;
-	pthread_cond_signal(&w->workers_cv);
+	struct web_pool_wait *first = w->waiting;
+	if (first) {
+		w->waiting = first->next;
+		if (!w->waiting)
+			w->waiting_tail = NULL;
+		first->k = k;
+		pthread_cond_signal(&first->cv);
+	} else {
+		k->next = w->idle;
+		w->idle = k;
+	}
 	pthread_mutex_unlock(&w->workers_mu);
 }
 
@@ -1358,7 +1389,6 @@ static int setup(struct web *w, const struct pst_web_config *cfg, char *errmsg, 
 {
 	w->cfg = *cfg;
 	pthread_mutex_init(&w->workers_mu, NULL);
-	pthread_cond_init(&w->workers_cv, NULL);
 	w->workers = calloc(WEB_DB_CONNECTIONS, sizeof(*w->workers));
 	if (!w->workers) {
 		snprintf(errmsg, size, "out of memory");
@@ -1459,7 +1489,6 @@ static void teardown(struct web *w)
 	pthread_mutex_destroy(&w->handed_mu);
 	pthread_mutex_destroy(&w->fig_mu);
 	pthread_mutex_destroy(&w->workers_mu);
-	pthread_cond_destroy(&w->workers_cv);
 	pthread_rwlock_destroy(&w->cache_mu);
 	sodium_memzero(w->csrf_key, sizeof w->csrf_key);
 	free(w->tls_cert);

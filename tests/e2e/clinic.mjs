@@ -2,7 +2,8 @@
 // adds a clinician; the clinician sets a password through the invitation, adds a patient
 // and gets the patient's invitation link; the patient sets a password on a 360-px phone,
 // answers the safety questions, saves a profile and does a session; the clinician sees it
-// on the dashboard and opens the patient's page, charts and PDFs. axe-core on every page
+// on the dashboard and opens the patient's page, charts and PDFs, and changes a dose, which
+// the patient's next Today shows. axe-core on every page
 // of the clinician's (no violation), none wider than 360 px. Each step waits for its
 // condition (lib.mjs STEP_MS), never a fixed time. Screenshots go to $POSTURA_SHOTS.
 //
@@ -184,6 +185,24 @@ try {
     const body = await res.body();
     check(`${name}: a PDF for the patient`, res.status() === 200 && body.subarray(0, 4).toString() === '%PDF', String(res.status()));
   }
+  // The clinician changes a dose on the programme page (page_programme.c); the
+  // patient's next Today shows it.
+  await clinic.getByRole('link', { name: /assign a programme|Change the programme/ }).click();
+  await clinic.waitForURL(/\/programme$/);
+  const field = clinic.locator('input[name^="reps"], input[name^="breaths"]').first();
+  const fname = await field.getAttribute('name');
+  const row = fname.replace(/^\D+/, '');
+  const exId = await clinic.locator(`input[name="id${row}"]`).getAttribute('value');
+  const dose = String(Number(await field.inputValue()) + 3);
+  await field.fill(dose);
+  await clinic.getByRole('button', { name: 'Save the programme' }).click();
+  await clinic.getByRole('status').first().waitFor();
+  check('the clinician saves a changed dose', await clinic.getByRole('status').first().isVisible());
+  await phone.clock.runFor(1000);
+  await phone.goto(srv.url + '/today');
+  const item = phone.locator('.routine-list li', { has: phone.locator(`a[href="/exercises/${exId}"]`) }).first();
+  const shown = await item.textContent();
+  check(`the patient's next Today shows the new dose (${dose})`, new RegExp(`\\b${dose}\\b`).test(shown), shown);
   // The same pages on a phone.
   const mctx = await browser.newContext({ ...MOBILE, bypassCSP: true });
   const mob = await mctx.newPage();

@@ -2,7 +2,8 @@
 //  1. the manifest passes Chromium's installability check (the CDP call
 //     Page.getInstallabilityErrors returns none, on the loopback origin);
 //  2. after one visit the network goes off (context.setOffline(true)): Today and the
-//     session player reload from the service worker's cache, with the pictures; a whole
+//     session player reload from the service worker's cache, with the pictures and the
+//     movements (kept on the first visit, shown from the cache offline); a whole
 //     session is done and saved offline, the page says it waits to be sent; back online it
 //     is sent, the page says so, and History shows it exactly once;
 //  3. a check-in made offline is sent once when the network is back, even when the
@@ -142,6 +143,14 @@ async function offlineSession(browser) {
     }, list.pictures);
     check('the pictures of today\'s exercises are kept', list.pictures.length > 0
       && pics === list.pictures.length, `${pics} of ${list.pictures.length}: ${JSON.stringify(list.pictures)} ${JSON.stringify(keys)}`);
+    // The movements too, on this first visit (the player was never opened).
+    const moving = Object.keys(list.movements);
+    const movesKept = await page.evaluate(async (urls) => {
+      const c = await caches.open('postura-v1');
+      return (await Promise.all(urls.map(async (u) => { const r = await c.match(u); return r && (await r.text()).includes('<animate'); }))).filter(Boolean).length;
+    }, moving);
+    check('the movements of today\'s exercises are kept on the first visit', moving.length > 0
+      && moving.every((u) => list.pictures.includes(u)) && movesKept === moving.length, `${movesKept} of ${moving.length}`);
 
     // The network goes off.
     await ctx.setOffline(true);
@@ -158,6 +167,8 @@ async function offlineSession(browser) {
       && (await page.locator('main a[href^="tel:"]').count()) > 0);
 
     await page.clock.install({ time: new Date() });
+    const fromCache = new Set();
+    page.on('response', (r) => { if (r.fromServiceWorker() && r.ok()) fromCache.add(new URL(r.url()).pathname); });
     await page.goto(srv.url + '/session');
     await page.reload();
     check('offline: the session player reloads', await page.locator('.player').isVisible());
@@ -171,7 +182,10 @@ async function offlineSession(browser) {
       const img = page.locator('.player .now .poses img.moving');
       await img.evaluate((im) => im.decode());
       const w = await img.evaluate((im) => im.naturalWidth);
-      check(`offline: exercise ${i + 1}: a picture where its movement goes (its still, until the movement is kept)`, w > 0, String(w));
+      const shown = new URL(await img.evaluate((im) => im.currentSrc)).pathname;
+      const moves = await page.evaluate(async (u) => (await (await fetch(u)).text()).includes('<animate'), shown);
+      check(`offline: exercise ${i + 1}: its movement shows, from the service worker's cache`, w > 0
+        && /\.anim\.svg$/.test(shown) && fromCache.has(shown) && moves, `${shown} ${w} ${fromCache.has(shown)} ${moves}`);
       await page.clock.runFor(15 * 60 * 1000);
       await page.locator('.player input[value=right]').check();
       await page.getByRole('button', { name: 'Next' }).click();

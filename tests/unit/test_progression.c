@@ -596,6 +596,85 @@ static void test_long_history(void **state)
 	free(x);
 }
 
+/* The builder, fed a part at a time as the store reads them (check-ins, then sessions in
+ * time order, parts that split a day), gives the progression pst_progression_build gives;
+ * check-ins after a session are refused. */
+static void test_streamed_in_parts(void **state)
+{
+	(void)state;
+	struct pst_profile p = pregnant(24);
+	enum { N = 1500, NC = 900 };
+	struct pst_session_log *s = calloc(N, sizeof(*s));
+	struct pst_session_ex *x = calloc(N * 2, sizeof(*x));
+	struct pst_checkin *c = calloc(NC, sizeof(*c));
+	assert_non_null(s);
+	assert_non_null(x);
+	assert_non_null(c);
+	uint32_t rng = 11;
+	static const char *const ids[] = {"a-base", "b-hard", "c-hard-floor", "d-hold", "e-easy"};
+	for (size_t i = 0; i < N; i++) {
+		for (int k = 0; k < 2; k++) {
+			rng = rng * 1103515245u + 12345u;
+			uint32_t r = (rng >> 8) % 100;
+			x[i * 2 + k] = (struct pst_session_ex){
+				ids[(r + (uint32_t)k) % 5],
+				r < 65 ? PST_FB_EASY : r < 85 ? PST_FB_RIGHT : r < 95 ? PST_FB_HARD : PST_FB_HURT,
+				(int)(r % 5)};
+		}
+		/* two sessions a day on most days: a part's end often splits a day */
+		s[i] = (struct pst_session_log){.at = at((int)(i * 2 / 3), 9 + (int)(i % 3) * 4),
+						.ex = &x[i * 2], .nex = 2};
+	}
+	for (size_t i = 0; i < NC; i++) {
+		rng = rng * 1103515245u + 12345u;
+		/* mornings and evenings, pain drifting: some weeks' mornings rise */
+		c[i] = (struct pst_checkin){.at = at((int)(i * 1000 / NC), (rng >> 8) % 2 ? 8 : 20),
+					    .pain = (int)((i / 40) % 4 + (rng >> 12) % 3)};
+	}
+	struct pst_progression *whole = NULL, *parts = NULL;
+	assert_int_equal(pst_progression_build(&syn, &p, c, NC, s, N, &whole), PST_OK);
+	struct pst_prog_builder *b = NULL;
+	assert_int_equal(pst_progression_begin(&syn, &p, &b), PST_OK);
+	assert_int_equal(pst_progression_add_checkins(b, c, 0), PST_OK);
+	for (size_t i = 0; i < NC; i += 100)
+		assert_int_equal(pst_progression_add_checkins(b, c + i, NC - i < 100 ? NC - i : 100), PST_OK);
+	for (size_t i = 0; i < N; i += 7)
+		assert_int_equal(pst_progression_add_sessions(b, s + i, N - i < 7 ? N - i : 7), PST_OK);
+	assert_int_equal(pst_progression_add_checkins(b, c, 0), PST_OK); /* an empty part */
+	assert_int_equal(pst_progression_add_checkins(b, c, 1), PST_EINVAL);
+	assert_int_equal(pst_progression_finish(b, &parts), PST_OK);
+	assert_int_equal(parts->n, whole->n);
+	size_t changed = 0;
+	for (size_t i = 0; i < whole->n; i++) {
+		const struct pst_prog_entry *w = &whole->v[i], *q = &parts->v[i];
+		assert_ptr_equal(q->ex, w->ex);
+		assert_int_equal(q->level, w->level);
+		assert_int_equal(q->calm, w->calm);
+		assert_int_equal(q->sessions, w->sessions);
+		assert_ptr_equal(q->current, w->current);
+		assert_int_equal(q->current_level, w->current_level);
+		assert_int_equal(q->changed, w->changed);
+		if (w->changed) {
+			changed++;
+			assert_int_equal(q->last.seq, w->last.seq);
+			assert_int_equal(q->last.day, w->last.day);
+			assert_string_equal(q->last.reason, w->last.reason);
+		}
+	}
+	assert_true(changed > 0);
+	assert_true(whole->v[0].sessions > 100);
+	pst_progression_free(whole);
+	pst_progression_free(parts);
+	/* abort frees an unfinished builder */
+	assert_int_equal(pst_progression_begin(&syn, &p, &b), PST_OK);
+	assert_int_equal(pst_progression_add_checkins(b, c, NC), PST_OK);
+	pst_progression_abort(b);
+	pst_progression_abort(NULL);
+	free(s);
+	free(x);
+	free(c);
+}
+
 /* --- the planner with a progression ------------------------------------------- */
 
 static int setup(void **state)
@@ -955,6 +1034,7 @@ int main(void)
 		cmocka_unit_test(test_next_day_lowers_all),
 		cmocka_unit_test(test_morning_rise_lowers_the_week),
 		cmocka_unit_test(test_long_history),
+		cmocka_unit_test(test_streamed_in_parts),
 		cmocka_unit_test(test_plan_empty_progression_is_no_progression),
 		cmocka_unit_test(test_plan_progressed_dose),
 		cmocka_unit_test(test_plan_spare_time_and_pain),

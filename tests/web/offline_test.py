@@ -156,10 +156,11 @@ try:
           and b"addEventListener('fetch'" in data, (st, h))
     st, h, data = req("GET", "/offline.json")
     lst = jbody(data) or {}
-    check("GET /offline.json: the shell, today's pages and pictures", st == 200 and h.get("cache-control") == "no-store"
+    check("GET /offline.json: the shell, today's pages, pictures and movements", st == 200 and h.get("cache-control") == "no-store"
           and "/today" in lst.get("pages", []) and "/session" in lst.get("pages", []) and "/stop" in lst.get("pages", [])
-          and "/tips" in lst.get("pages", []) and lst.get("pictures") and all(u.endswith(".svg") and not u.endswith(".anim.svg") for u in lst["pictures"])
-          and lst.get("movements") and all(k.endswith(".anim.svg") and v in lst["pictures"] for k, v in lst["movements"].items())
+          and "/tips" in lst.get("pages", []) and lst.get("pictures") and all(u.endswith(".svg") for u in lst["pictures"])
+          and lst.get("movements") and all(k.endswith(".anim.svg") and k in lst["pictures"] and v in lst["pictures"]
+                                           and not v.endswith(".anim.svg") for k, v in lst["movements"].items())
           and any(u.startswith("/static/app.") for u in lst.get("shell", [])) and lst.get("version"), lst)
     for u in lst.get("shell", []) + lst.get("pages", []) + lst.get("pictures", []) + list(lst.get("movements", {})):
         st, _, _ = req("GET", u)

@@ -367,6 +367,11 @@ struct pst_db_ops {
 	 * second take of the same one finds nothing. Expired invitations are removed too. */
 	int (*invitation_take)(struct pst_db *db, const unsigned char hash[PST_TOKEN_HASH_SIZE],
 			       int64_t now_epoch, int64_t *account, bool *found);
+	/* Looks at the invitation without taking it (the page showing the set-password
+	 * form): *found true and *account its account only when it exists and has not
+	 * expired (expires_epoch > now). Writes nothing. */
+	int (*invitation_peek)(struct pst_db *db, const unsigned char hash[PST_TOKEN_HASH_SIZE],
+			       int64_t now_epoch, int64_t *account, bool *found);
 	/* Adds an entry to the audit log (e->id ignored). The action must be 1 to
 	 * PST_AUDIT_ACTION_MAX of [a-z0-9-] and the address at most PST_ADDRESS_MAX bytes of
 	 * printable ASCII (PST_EINVAL otherwise): no free text, so no health data. */

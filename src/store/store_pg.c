@@ -2371,6 +2371,34 @@ static int invitation_take(struct pst_db *db, const unsigned char hash[PST_TOKEN
 	return err;
 }
 
+static int invitation_peek_body(struct pg *g, void *arg)
+{
+	struct token_arg *t = arg;
+	struct params p = {0};
+	p_text(&p, t->hex);
+	p_int(&p, t->a);
+	PGresult *r;
+	int err = pq(g, "SELECT account_id FROM invitation WHERE token_hash = $1 AND expires_epoch > $2",
+		     &p, "cannot read an invitation", &r);
+	if (err)
+		return err;
+	t->found = PQntuples(r) == 1;
+	t->account = t->found ? vll(r, 0, 0) : 0;
+	PQclear(r);
+	return PST_OK;
+}
+
+static int invitation_peek(struct pst_db *db, const unsigned char hash[PST_TOKEN_HASH_SIZE],
+			   int64_t now, int64_t *account, bool *found)
+{
+	struct token_arg t = {.a = now};
+	pst_token_hash_hex(hash, t.hex);
+	int err = in_tx(enter_db(db), TX_READ, invitation_peek_body, &t);
+	*found = !err && t.found;
+	*account = *found ? t.account : 0;
+	return err;
+}
+
 static int audit_add_body(struct pg *g, void *arg)
 {
 	const struct pst_audit *e = arg;
@@ -2743,6 +2771,7 @@ static const struct pst_db_ops pg_db_ops = {
 	.session_purge = auth_session_purge,
 	.invitation_add = invitation_add,
 	.invitation_take = invitation_take,
+	.invitation_peek = invitation_peek,
 	.audit_add = audit_add,
 	.audit_list = audit_list,
 	.throttle_hit = throttle_hit,

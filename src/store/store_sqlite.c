@@ -2138,6 +2138,36 @@ static int invitation_take(struct pst_db *d, const unsigned char hash[PST_TOKEN_
 	return PST_OK;
 }
 
+static int invitation_peek(struct pst_db *d, const unsigned char hash[PST_TOKEN_HASH_SIZE],
+			   int64_t now, int64_t *account, bool *found)
+{
+	struct sq *q = enter_db(d);
+	char hex[2 * PST_TOKEN_HASH_SIZE + 1];
+	pst_token_hash_hex(hash, hex);
+	*found = false;
+	*account = 0;
+	sqlite3_stmt *st;
+	int err = prepare(q, "SELECT account_id FROM invitation WHERE token_hash = ? AND expires_epoch > ?",
+			  &st);
+	if (err)
+		return err;
+	sqlite3_bind_text(st, 1, hex, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, now);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*account = sqlite3_column_int64(st, 0);
+		*found = true;
+		rc = sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		*found = false;
+		*account = 0;
+		return dberr(q, "cannot read an invitation");
+	}
+	return PST_OK;
+}
+
 static int audit_add(struct pst_db *d, const struct pst_audit *e)
 {
 	struct sq *q = enter_db(d);
@@ -2514,6 +2544,7 @@ static const struct pst_db_ops sqlite_db_ops = {
 	.session_purge = auth_session_purge,
 	.invitation_add = invitation_add,
 	.invitation_take = invitation_take,
+	.invitation_peek = invitation_peek,
 	.audit_add = audit_add,
 	.audit_list = audit_list,
 	.throttle_hit = throttle_hit,

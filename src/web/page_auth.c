@@ -170,9 +170,28 @@ void page_invite(struct web *w, struct req *r)
 		invite_gone(r);
 		return;
 	}
-	sodium_memzero(raw, sizeof raw);
 	/* The link is not taken by looking at it (a mail scanner may open it): only by
-	 * setting the password. */
+	 * setting the password. But one used, expired or never made says so at once, before
+	 * a password is chosen for nothing. */
+	unsigned char hash[32];
+	crypto_hash_sha256(hash, raw, sizeof raw);
+	sodium_memzero(raw, sizeof raw);
+	struct pst_db *db = web_db(w);
+	if (!db) {
+		store_failed(w, r, PST_EUNAVAILABLE);
+		return;
+	}
+	int64_t account = 0;
+	bool found = false;
+	int err = db->ops->invitation_peek(db, hash, (int64_t)time(NULL), &account, &found);
+	if (err) {
+		store_failed(w, r, err);
+		return;
+	}
+	if (!found) {
+		invite_gone(r);
+		return;
+	}
 	invite_form(w, r, 200, r->arg, NULL);
 }
 

@@ -356,6 +356,15 @@ static void test_invitations(void **state)
 	assert_int_equal(db->ops->invitation_add(db, h3, 4242, 2000), PST_ENOTFOUND);
 	int64_t acc = -1;
 	bool found = false;
+	/* looking does not take it; an expired or unknown one is not found */
+	assert_int_equal(db->ops->invitation_peek(db, h1, 1999, &acc, &found), PST_OK);
+	assert_true(found);
+	assert_int_equal(acc, pat);
+	assert_int_equal(db->ops->invitation_peek(db, h1, 2000, &acc, &found), PST_OK);
+	assert_false(found);
+	assert_int_equal(acc, 0);
+	assert_int_equal(db->ops->invitation_peek(db, h3, 1000, &acc, &found), PST_OK);
+	assert_false(found);
 	/* works once */
 	assert_int_equal(db->ops->invitation_take(db, h1, 1999, &acc, &found), PST_OK);
 	assert_true(found);
@@ -363,6 +372,8 @@ static void test_invitations(void **state)
 	assert_int_equal(db->ops->invitation_take(db, h1, 1999, &acc, &found), PST_OK);
 	assert_false(found);
 	assert_int_equal(acc, 0);
+	assert_int_equal(db->ops->invitation_peek(db, h1, 1999, &acc, &found), PST_OK);
+	assert_false(found);
 	/* not after its expiry (and not after that either: it is gone) */
 	assert_int_equal(db->ops->invitation_take(db, h2, 2000, &acc, &found), PST_OK);
 	assert_false(found);

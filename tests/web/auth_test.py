@@ -12,7 +12,6 @@ usage: auth_test.py POSTURA SOURCE_DIR
 Runs on SQLite, and on PostgreSQL through tests/pg/postura-pg (auth-pg).
 """
 import html as htmllib
-import http.client
 import json
 import os
 import re
@@ -22,6 +21,7 @@ import sys
 import tempfile
 import time
 from checks import check, finish, jbody
+import checks
 
 postura, src = sys.argv[1], sys.argv[2]
 tmp = tempfile.mkdtemp(prefix="postura-auth-")
@@ -62,60 +62,9 @@ def stop_all():
             p.kill()
 
 
-class Client:
-    """A browser of sorts: keeps its cookies (the session's and the CSRF nonce's)."""
-
-    def __init__(self, port, tls=False):
-        self.port = port
-        self.tls = tls
-        self.cookies = {}
-
-    def req(self, method, path, body=None, ctype=None, headers=None, cookies=True):
-        if self.tls:
-            import ssl
-            c = http.client.HTTPSConnection("127.0.0.1", self.port, timeout=30,
-                                            context=ssl._create_unverified_context())
-        else:
-            c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        h = dict(headers or {})
-        if cookies and self.cookies:
-            h["Cookie"] = "; ".join("%s=%s" % kv for kv in self.cookies.items())
-        if body is not None:
-            if isinstance(body, (dict, list)):
-                body = json.dumps(body)
-            body = body.encode() if isinstance(body, str) else body
-            h.setdefault("Content-Type", ctype or "application/json")
-        c.request(method, path, body=body, headers=h)
-        r = c.getresponse()
-        data = r.read()
-        raw = r.getheaders()
-        c.close()
-        setc = [v for k, v in raw if k.lower() == "set-cookie"]
-        for sc in setc:
-            name, _, rest = sc.partition("=")
-            value = rest.split(";")[0]
-            if re.search(r"Max-Age=0\b", sc):
-                self.cookies.pop(name, None)
-            else:
-                self.cookies[name] = value
-        hd = {k.lower(): v for k, v in raw}
-        hd["set-cookie-all"] = setc
-        return r.status, hd, data
-
+class Client(checks.Browser):
     def login(self, who, password=None):
         return self.req("POST", "/api/v1/login", {"email": EMAIL[who], "password": password or PW[who]})
-
-    def csrf(self, page):
-        """The CSRF token of a form on page (fetched first, for the nonce cookie)."""
-        s, h, d = self.req("GET", page)
-        m = re.search(r'name="csrf" value="([^"]+)"', d.decode())
-        return m.group(1) if m else ""
-
-    def form(self, path, fields, page):
-        from urllib.parse import urlencode
-        f = dict(fields)
-        f["csrf"] = self.csrf(page)
-        return self.req("POST", path, urlencode(f), "application/x-www-form-urlencoded")
 
 
 # --- the route table, from the source --------------------------------------------------

@@ -2,7 +2,10 @@
 DETAIL'), then 'N passed, N failed' from finish(), which exits 1 on any failure."""
 import http.client
 import json
+import re
+import ssl
 import sys
+from urllib.parse import urlencode
 
 passed = failed = 0
 detail_max = None  # a test may cut long details (whole pages) to this many characters
@@ -50,3 +53,60 @@ def jbody(data):
         return json.loads(data)
     except ValueError:
         return None
+
+
+class Browser:
+    """A browser of sorts for the tests with accounts: keeps its cookies (the session's
+    and the CSRF nonce's) from reply to reply; tls: HTTPS, any certificate. req returns
+    (status, headers with lower-case names and "set-cookie-all": every Set-Cookie, body
+    bytes)."""
+
+    timeout = 30
+
+    def __init__(self, port, tls=False):
+        self.port = port
+        self.tls = tls
+        self.cookies = {}
+
+    def req(self, method, path, body=None, ctype=None, headers=None, cookies=True):
+        if self.tls:
+            c = http.client.HTTPSConnection("127.0.0.1", self.port, timeout=self.timeout,
+                                            context=ssl._create_unverified_context())
+        else:
+            c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
+        h = dict(headers or {})
+        if cookies and self.cookies:
+            h["Cookie"] = "; ".join("%s=%s" % kv for kv in self.cookies.items())
+        if body is not None:
+            if isinstance(body, (dict, list)):
+                body = json.dumps(body)
+            body = body.encode() if isinstance(body, str) else body
+            h.setdefault("Content-Type", ctype or "application/json")
+        c.request(method, path, body=body, headers=h)
+        r = c.getresponse()
+        data = r.read()
+        raw = r.getheaders()
+        c.close()
+        setc = [v for k, v in raw if k.lower() == "set-cookie"]
+        for sc in setc:
+            name, _, rest = sc.partition("=")
+            if re.search(r"Max-Age=0\b", sc):
+                self.cookies.pop(name, None)
+            else:
+                self.cookies[name] = rest.split(";")[0]
+        hd = {k.lower(): v for k, v in raw}
+        hd["set-cookie-all"] = setc
+        return r.status, hd, data
+
+    def csrf(self, page):
+        """The CSRF token of a form on page (fetched first, for the nonce cookie)."""
+        s, h, d = self.req("GET", page)
+        m = re.search(r'name="csrf" value="([^"]+)"', d.decode())
+        return m.group(1) if m else ""
+
+    def form(self, path, fields, page=None):
+        """Posts fields (a dict, or (name, value) pairs) as a form, with the CSRF token of
+        the form on page (path when None)."""
+        f = list(fields.items()) if isinstance(fields, dict) else list(fields)
+        f.append(("csrf", self.csrf(page or path)))
+        return self.req("POST", path, urlencode(f), "application/x-www-form-urlencoded")

@@ -12,7 +12,6 @@ usage: clinic_test.py POSTURA SOURCE_DIR
 Runs on SQLite, and on PostgreSQL through tests/pg/postura-pg (web-clinic-pg).
 """
 import datetime
-import http.client
 import json
 import os
 import re
@@ -21,7 +20,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from urllib.parse import urlencode
 from checks import check, finish, jbody
 import checks
 
@@ -70,47 +68,11 @@ def stop_all():
     procs.clear()
 
 
-class Client:
-    """A browser of sorts: keeps its cookies (the session's and the CSRF nonce's)."""
-
-    def __init__(self, port):
-        self.port = port
-        self.cookies = {}
-
-    def req(self, method, path, body=None, ctype=None):
-        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        h = {}
-        if self.cookies:
-            h["Cookie"] = "; ".join("%s=%s" % kv for kv in self.cookies.items())
-        if body is not None:
-            if isinstance(body, (dict, list)):
-                body = json.dumps(body)
-            body = body.encode() if isinstance(body, str) else body
-            h["Content-Type"] = ctype or "application/json"
-        c.request(method, path, body=body, headers=h)
-        r = c.getresponse()
-        data = r.read()
-        raw = r.getheaders()
-        c.close()
-        for k, v in raw:
-            if k.lower() != "set-cookie":
-                continue
-            name, _, rest = v.partition("=")
-            if re.search(r"Max-Age=0\b", v):
-                self.cookies.pop(name, None)
-            else:
-                self.cookies[name] = rest.split(";")[0]
-        return r.status, {k.lower(): v for k, v in raw}, data
+class Client(checks.Browser):
+    timeout = 60
 
     def login(self, email, password):
         return self.req("POST", "/api/v1/login", {"email": email, "password": password})
-
-    def form(self, path, fields, page):
-        s, h, d = self.req("GET", page)
-        m = re.search(r'name="csrf" value="([^"]+)"', d.decode())
-        f = dict(fields)
-        f["csrf"] = m.group(1) if m else ""
-        return self.req("POST", path, urlencode(f), "application/x-www-form-urlencoded")
 
 
 def error_of(d):

@@ -9,16 +9,14 @@ session player then show the changed dose and the clinician's notes; the editing
 
 usage: programme_test.py POSTURA SOURCE_DIR
 """
-import http.client
-import json
 import os
 import re
 import subprocess
 import sys
 import tempfile
-from urllib.parse import urlencode
 
 from checks import check, finish, jbody
+import checks
 
 postura, src = sys.argv[1], sys.argv[2]
 tmp = tempfile.mkdtemp(prefix="postura-programme-")
@@ -35,45 +33,9 @@ def cli(args, stdin=None):
     return subprocess.run([postura, "--db", db] + args, input=stdin, capture_output=True, text=True, env=ENV)
 
 
-class Client:
-    """Keeps its cookies (the session's and the CSRF nonce's)."""
-
-    def __init__(self, port):
-        self.port, self.cookies = port, {}
-
-    def req(self, method, path, body=None, ctype=None):
-        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        h = {}
-        if self.cookies:
-            h["Cookie"] = "; ".join("%s=%s" % kv for kv in self.cookies.items())
-        if body is not None:
-            if isinstance(body, (dict, list)):
-                body = json.dumps(body)
-            body = body.encode() if isinstance(body, str) else body
-            h["Content-Type"] = ctype or "application/json"
-        c.request(method, path, body=body, headers=h)
-        r = c.getresponse()
-        data = r.read()
-        for k, v in r.getheaders():
-            if k.lower() == "set-cookie":
-                name, _, rest = v.partition("=")
-                if re.search(r"Max-Age=0\b", v):
-                    self.cookies.pop(name, None)
-                else:
-                    self.cookies[name] = rest.split(";")[0]
-        hd = {k.lower(): v for k, v in r.getheaders()}
-        c.close()
-        return r.status, hd, data
-
+class Client(checks.Browser):
     def login(self, who):
         return self.req("POST", "/api/v1/login", {"email": EMAIL[who], "password": PW[who]})
-
-    def form(self, path, fields, page=None):
-        s, h, d = self.req("GET", page or path)
-        m = re.search(r'name="csrf" value="([^"]+)"', d.decode())
-        f = list(fields.items()) if isinstance(fields, dict) else list(fields)
-        f.append(("csrf", m.group(1) if m else ""))
-        return self.req("POST", path, urlencode(f), "application/x-www-form-urlencoded")
 
 
 def serve():

@@ -197,6 +197,20 @@ static void first_line(const char *m, char *out, size_t size)
 	snprintf(out, size, "%.*s", (int)n, m);
 }
 
+/* What to add to a refused connection's message: when the server had no connection
+ * left for us (SQLSTATE 53300: "sorry, too many clients already", "too many
+ * connections for role", "remaining connection slots are reserved ..."), what to
+ * change. */
+static const char *conn_hint(const char *why)
+{
+	if (strstr(why, "too many clients") || strstr(why, "too many connections") ||
+	    strstr(why, "remaining connection slots"))
+		return " (every connection it allows is in use, max_connections or the role's "
+		       "CONNECTION LIMIT: run fewer postura processes or give each a smaller pool, "
+		       "serve --pool N, or raise the limit)";
+	return "";
+}
+
 /* The server, as libpq resolved it: never the URI itself. */
 static void describe(struct pg *g)
 {
@@ -399,8 +413,8 @@ static int ensure(struct pg *g)
 		char why[300];
 		first_line(PQerrorMessage(g->conn), why, sizeof why);
 		g->lost = true;
-		return fail(g, PST_EUNAVAILABLE, "%s: the database cannot be reached (%s); try again when "
-			    "it is back", g->where, why);
+		return fail(g, PST_EUNAVAILABLE, "%s: the database cannot be reached (%s)%s; try again when "
+			    "it is back", g->where, why, conn_hint(why));
 	}
 	return PST_OK;
 }
@@ -1814,6 +1828,41 @@ static int ping(struct pst_db *db)
 	return err && g->lost ? PST_EUNAVAILABLE : err;
 }
 
+static int pq(struct pg *g, const char *sql, const struct params *p, const char *doing,
+	      PGresult **out);
+
+/* max_connections less the slots reserved for superusers (and, from PostgreSQL 16,
+ * for pg_use_reserved_connections), unless this role is a superuser, or the role's own
+ * CONNECTION LIMIT when lower; and the client
+ * backends open now (pg_stat_activity lists every one, whoever asks). */
+static int limit_body(struct pg *g, void *arg)
+{
+	int *v = arg;
+	PGresult *r;
+	int err = pq(g, "SELECT least(current_setting('max_connections')::int - CASE WHEN"
+			" r.rolsuper THEN 0 ELSE current_setting('superuser_reserved_connections')::int"
+			" + coalesce(current_setting('reserved_connections', true)::int, 0) END,"
+			" CASE WHEN r.rolconnlimit >= 0 THEN r.rolconnlimit END),"
+			" (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')"
+			" FROM pg_roles r WHERE r.rolname = current_user",
+		     NULL, "cannot read max_connections", &r);
+	if (err)
+		return err;
+	v[0] = vint(r, 0, 0);
+	v[1] = vint(r, 0, 1);
+	PQclear(r);
+	return PST_OK;
+}
+
+static int connection_limit(struct pst_db *db, int *allowed, int *in_use)
+{
+	int v[2] = {0, 0};
+	int err = in_tx(enter_db(db), TX_ONE, limit_body, v);
+	*allowed = v[0];
+	*in_use = v[1];
+	return err;
+}
+
 struct secret_arg {
 	const char *name;
 	const unsigned char *fresh;
@@ -2754,6 +2803,7 @@ static const struct pst_db_ops pg_db_ops = {
 	.rollback = db_rollback,
 	.backup = backup,
 	.ping = ping,
+	.connection_limit = connection_limit,
 	.secret = secret,
 	.summaries = summaries,
 	.people_version = people_version,
@@ -2922,7 +2972,7 @@ int pst_db_open_pg(const char *uri, unsigned flags, struct pst_db **out, char *e
 	if (PQstatus(g->conn) != CONNECTION_OK) {
 		char why[300];
 		first_line(PQerrorMessage(g->conn), why, sizeof why);
-		err = fail(g, PST_EUNAVAILABLE, "%s: cannot connect: %s", g->where, why);
+		err = fail(g, PST_EUNAVAILABLE, "%s: cannot connect: %s%s", g->where, why, conn_hint(why));
 		goto out;
 	}
 	PQsetNoticeProcessor(g->conn, quiet, NULL);

@@ -454,7 +454,9 @@ bool pst_person_name_check(const char *name, char *why, size_t size);
 const char *pst_role_name(enum pst_role role);
 bool pst_role_parse(const char *word, enum pst_role *role);
 
-/* An email as accounts keep it: trimmed of nothing, ASCII letters lower-cased; at most
+/* An email as accounts keep it: trimmed of nothing, ASCII letters lower-cased and every
+ * other byte as it is (both backends then compare bytes: "Ärzte@x.org" and "ärzte@x.org"
+ * are two emails, "A@B.org" and "a@b.org" one; docs/clinic.md "Email case"); at most
  * PST_EMAIL_MAX bytes of UTF-8, no spaces or control characters, one '@' with text on
  * both sides and a dot in the domain. Writes it into out (size >= PST_EMAIL_MAX + 1);
  * false with the reason in why when it is not one. */

@@ -1939,7 +1939,7 @@ static int account_add_body(struct pg *g, void *arg)
 	struct params p = {0};
 	PGresult *r;
 	p_text(&p, a->email);
-	int err = pq(g, "SELECT 1 FROM account WHERE lower(email) = lower($1)", &p,
+	int err = pq(g, "SELECT 1 FROM account WHERE email = $1", &p,
 		     "cannot look up an account", &r);
 	if (err)
 		return err;
@@ -2026,7 +2026,7 @@ static int account_get_body(struct pg *g, void *arg)
 	int err;
 	if (a->email) {
 		p_text(&p, a->email);
-		err = pq(g, "SELECT " ACCOUNT_COLS " FROM account WHERE lower(email) = lower($1)", &p,
+		err = pq(g, "SELECT " ACCOUNT_COLS " FROM account WHERE email = $1", &p,
 			 "cannot read an account", &r);
 	} else {
 		p_int(&p, a->id);

@@ -336,6 +336,12 @@ struct pst_db_ops {
 	/* Sets the password hash (NULL: none) and ends every session of the account, in one
 	 * transaction. PST_ENOTFOUND when there is no such account. */
 	int (*account_set_password)(struct pst_db *db, int64_t id, const char *hash);
+	/* The same password hashed again (at a login, at today's cost): replaces the hash
+	 * old_hash by new_hash when old_hash is still the account's, keeping its sessions
+	 * (the password did not change). *changed false when it was not (the password was
+	 * set meanwhile, or no such account): nothing written. */
+	int (*account_rehash)(struct pst_db *db, int64_t id, const char *old_hash,
+			      const char *new_hash, bool *changed);
 	/* Disables (or enables again) the account; either way ends all of its sessions.
 	 * PST_ENOTFOUND when there is no such account. */
 	int (*account_set_disabled)(struct pst_db *db, int64_t id, bool disabled);

@@ -17,7 +17,9 @@
  *
  * The contract every backend keeps:
  * - Every write is one transaction, acknowledged (PST_OK) only after it is durably
- *   committed; an operation either does all of its work or none of it. Inside a db
+ *   committed; an operation either does all of its work or none of it. (SQLite commits
+ *   the writes of a process's connections that wait for each other in one transaction,
+ *   each in its own savepoint with its own answer: docs/store.md, "Group commit".) Inside a db
  *   transaction (pst_db_ops.begin) the operations join it instead: nothing is committed
  *   before pst_db_ops.commit.
  * - Every write to a person's records (profile_put, checkin_add, session_add, psfs_add,

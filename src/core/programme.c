@@ -484,10 +484,10 @@ static bool in_programme(const struct pst_programme *pg, const struct pst_exerci
 	return prev_item(pg, e) != NULL;
 }
 
-int pst_programme_feed(struct pst_prog_builder *b, int64_t from, const struct pst_checkin *checkins,
-		       size_t ncheckins, const struct pst_session_log *sessions, size_t nsessions)
+int pst_programme_feed(struct pst_prog_builder *b, int64_t from,
+		       const struct pst_session_log *sessions, size_t nsessions)
 {
-	int err = pst_progression_add_checkins(b, checkins, ncheckins);
+	int err = PST_OK;
 	for (size_t k = 0; !err && k < nsessions;) {
 		size_t end = k; /* a run of sessions at or after from */
 		while (end < nsessions && sessions[end].at.epoch >= from)
@@ -503,7 +503,9 @@ int pst_programme_feed(struct pst_prog_builder *b, int64_t from, const struct ps
 static int feed_records(void *ctx, int64_t from, struct pst_prog_builder *b)
 {
 	const struct pst_programme_records *rec = ctx;
-	return pst_programme_feed(b, from, rec->checkins, rec->ncheckins, rec->sessions, rec->nsessions);
+	int err = rec->days ? pst_progression_add_days(b, rec->days, rec->ndays)
+			    : pst_progression_add_checkins(b, rec->checkins, rec->ncheckins);
+	return err ? err : pst_programme_feed(b, from, rec->sessions, rec->nsessions);
 }
 
 static int progress(const struct pst_programme *pg, const struct pst_catalog *c,

@@ -113,6 +113,10 @@ struct pst_programme_records {
 	size_t ncheckins;
 	const struct pst_session_log *sessions;
 	size_t nsessions;
+	/* Instead of checkins (when not NULL): the check-ins summed by day, and then the
+	 * sessions carry day_checkin_before (pst_progression_build_days). */
+	const struct pst_checkin_day *days;
+	size_t ndays;
 };
 
 /* Where each exercise of pg stands after the sessions of rec (as pst_programme_apply
@@ -150,10 +154,10 @@ int pst_programme_apply(const struct pst_programme *pg, const struct pst_catalog
 /*
  * The same, with the records read through source instead of held in arrays, so that the
  * memory needed does not grow with the records (a huge store's export, docs/export.md):
- * source->feed(source->ctx, from, b) adds to the replay b every check-in and then every session
- * at or after the epoch from, in time order (pst_progression_add_checkins /
- * _add_sessions, a part at a time), and returns PST_OK or an error that
- * pst_programme_apply_from returns as it is. It is called once for each distinct time a
+ * source->feed(source->ctx, from, b) adds to the replay b every check-in (or the check-ins
+ * summed by day) and then every session at or after the epoch from, in time order
+ * (pst_progression_add_checkins or _add_days, then pst_programme_feed a part at a
+ * time), and returns PST_OK or an error that pst_programme_apply_from returns as it is. It is called once for each distinct time a
  * dose was set. source NULL: no history.
  */
 struct pst_prog_builder;
@@ -164,10 +168,10 @@ struct pst_programme_source {
 int pst_programme_apply_from(const struct pst_programme *pg, const struct pst_catalog *c,
 			     const struct pst_profile *p, const struct pst_screen_result *screen,
 			     const struct pst_programme_source *source, struct pst_plan *plan);
-/* What a feed does with each part of the records it reads: adds the check-ins, then
- * those of the sessions at or after from (in the order given), to b. PST_OK or the
- * replay's error. */
-int pst_programme_feed(struct pst_prog_builder *b, int64_t from, const struct pst_checkin *checkins,
-		       size_t ncheckins, const struct pst_session_log *sessions, size_t nsessions);
+/* What a feed does with each part of the sessions it reads (after the check-ins, or the
+ * check-ins summed by day, pst_progression_add_days): adds those at or after from (in
+ * the order given) to b. PST_OK or the replay's error. */
+int pst_programme_feed(struct pst_prog_builder *b, int64_t from,
+		       const struct pst_session_log *sessions, size_t nsessions);
 
 #endif

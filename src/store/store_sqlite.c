@@ -1339,19 +1339,35 @@ static int read_checkins(struct sq *q, int64_t since, bool exact, struct each *e
 	return rc == SQLITE_DONE ? PST_OK : dberr(q, "cannot read the check-ins");
 }
 
-static int read_sessions(struct sq *q, int64_t since, bool with_ex, bool exact, struct each *ea,
-			 struct pst_record_set *rs)
+/* The pain of the last check-in of session s's own day at or before it (by time, then id):
+ * an index seek on (person_id, at_epoch) over the two days before it at most (a day's
+ * check-ins lie within 24 h plus the offsets, -14 h to +14 h, of its start). */
+#define SESSION_BASELINE_SQL                                                                   \
+	"(SELECT c.pain FROM checkin c WHERE c.person_id = s.person_id"                        \
+	" AND c.at_epoch BETWEEN s.at_epoch - 172800 AND s.at_epoch AND c.day = s.day"         \
+	" ORDER BY c.at_epoch DESC, c.id DESC LIMIT 1)"
+
+static int read_sessions(struct sq *q, int64_t since, bool with_ex, bool exact, bool baseline,
+			 struct each *ea, struct pst_record_set *rs)
 {
 	sqlite3_stmt *st;
 	/* One pass over sessions joined with their exercises, in order. */
-	int err = prepare(q,
-			  with_ex ? "SELECT s.id, s.at_epoch, s.at_offset, s.pain_before, s.pain_after,"
-				    " e.exercise_id, e.feedback, e.pain"
-				    " FROM session s LEFT JOIN session_exercise e ON e.session_id = s.id"
-				    " WHERE s.person_id = ? AND s.day >= ? ORDER BY s.at_epoch, s.id, e.seq"
-				  : "SELECT id, at_epoch, at_offset, pain_before, pain_after, NULL, NULL, NULL"
-				    " FROM session WHERE person_id = ? AND day >= ? ORDER BY at_epoch, id",
-			  &st);
+	static const char *const sql[2][2] = {
+		{"SELECT s.id, s.at_epoch, s.at_offset, s.pain_before, s.pain_after, NULL, NULL, NULL,"
+		 " NULL FROM session s WHERE s.person_id = ? AND s.day >= ? ORDER BY s.at_epoch, s.id",
+		 "SELECT s.id, s.at_epoch, s.at_offset, s.pain_before, s.pain_after, NULL, NULL, NULL, "
+		 SESSION_BASELINE_SQL
+		 " FROM session s WHERE s.person_id = ? AND s.day >= ? ORDER BY s.at_epoch, s.id"},
+		{"SELECT s.id, s.at_epoch, s.at_offset, s.pain_before, s.pain_after,"
+		 " e.exercise_id, e.feedback, e.pain, NULL"
+		 " FROM session s LEFT JOIN session_exercise e ON e.session_id = s.id"
+		 " WHERE s.person_id = ? AND s.day >= ? ORDER BY s.at_epoch, s.id, e.seq",
+		 "SELECT s.id, s.at_epoch, s.at_offset, s.pain_before, s.pain_after,"
+		 " e.exercise_id, e.feedback, e.pain, " SESSION_BASELINE_SQL
+		 " FROM session s LEFT JOIN session_exercise e ON e.session_id = s.id"
+		 " WHERE s.person_id = ? AND s.day >= ? ORDER BY s.at_epoch, s.id, e.seq"},
+	};
+	int err = prepare(q, sql[with_ex][baseline], &st);
 	if (err)
 		return err;
 	sqlite3_bind_int64(st, 1, q->person);
@@ -1380,6 +1396,9 @@ static int read_sessions(struct sq *q, int64_t since, bool with_ex, bool exact, 
 			cur->at.offset_min = sqlite3_column_int(st, 2);
 			cur->pain_before = sqlite3_column_int(st, 3);
 			cur->pain_after = sqlite3_column_int(st, 4);
+			cur->day_checkin_before = sqlite3_column_type(st, 8) == SQLITE_NULL
+							  ? -1
+							  : sqlite3_column_int(st, 8);
 			excap = 0;
 		}
 		if (sqlite3_column_type(st, 5) == SQLITE_NULL)
@@ -1613,11 +1632,11 @@ static int read_all(struct pst_store *s, int64_t since_day, unsigned flags,
 	int err = begin_read(q);
 	if (!err)
 		err = profile_get(s, &out->profile, &out->has_profile);
-	if (!err)
+	if (!err && !(flags & PST_READ_NO_CHECKINS))
 		err = read_checkins(q, since_day, exact, NULL, out);
 	if (!err)
-		err = read_sessions(q, since_day, !(flags & PST_READ_NO_SESSION_EXERCISES), exact, NULL,
-				    out);
+		err = read_sessions(q, since_day, !(flags & PST_READ_NO_SESSION_EXERCISES), exact,
+				    flags & PST_READ_SESSION_BASELINE, NULL, out);
 	if (!err)
 		err = read_psfs(q, exact, NULL, out);
 	if (!err)
@@ -1664,12 +1683,13 @@ static int read_each(struct pst_store *s, unsigned flags, size_t batch,
 	/* Each part holds one kind of record, so every kind is flushed before the next. */
 	if (!err)
 		err = each_flush(q, &e, &rs);
-	if (!err)
+	if (!err && !(flags & PST_READ_NO_CHECKINS))
 		err = read_checkins(q, INT64_MIN, exact, &e, &rs);
 	if (!err && rs.ncheckins)
 		err = each_flush(q, &e, &rs);
 	if (!err)
-		err = read_sessions(q, INT64_MIN, !(flags & PST_READ_NO_SESSION_EXERCISES), exact, &e, &rs);
+		err = read_sessions(q, INT64_MIN, !(flags & PST_READ_NO_SESSION_EXERCISES), exact,
+				    flags & PST_READ_SESSION_BASELINE, &e, &rs);
 	if (!err && rs.nsessions)
 		err = each_flush(q, &e, &rs);
 	if (!err)
@@ -1679,6 +1699,98 @@ static int read_each(struct pst_store *s, unsigned flags, size_t batch,
 	end_read(q);
 	pst_record_set_free(&rs);
 	return err;
+}
+
+/* Summed in C while the rows come in index order (person_id, at_epoch, id): no sort, and
+ * nothing held but one entry a day (GROUP BY day would sort every row first). */
+static int checkin_days(struct pst_store *s, int64_t since_day, struct pst_checkin_days *out)
+{
+	struct sq *q = enter(s);
+	memset(out, 0, sizeof *out);
+	sqlite3_stmt *st;
+	int err = begin_read(q);
+	if (!err)
+		err = prepare(q,
+			      "SELECT id, at_epoch, at_offset, pain FROM checkin"
+			      " WHERE person_id = ? AND day >= ? ORDER BY at_epoch, id",
+			      &st);
+	if (err) {
+		end_read(q);
+		return err;
+	}
+	sqlite3_bind_int64(st, 1, q->person);
+	sqlite3_bind_int64(st, 2, since_day);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct pst_time at = {sqlite3_column_int64(st, 1), sqlite3_column_int(st, 2)};
+		if (pst_checkin_days_add(out, sqlite3_column_int64(st, 0), at,
+					 sqlite3_column_int(st, 3))) {
+			err = fail(q, "out of memory");
+			break;
+		}
+	}
+	if (!err && rc != SQLITE_DONE)
+		err = dberr(q, "cannot read the check-ins");
+	sqlite3_finalize(st);
+	end_read(q);
+	if (err)
+		pst_checkin_days_free(out);
+	return err;
+}
+
+static int checkin_latest(struct pst_store *s, int64_t since_day, size_t limit, bool by_id,
+			  struct pst_record_set *out)
+{
+	struct sq *q = enter(s);
+	memset(out, 0, sizeof *out);
+	if (!(out->arena = pst_arena_new()))
+		return fail(q, "out of memory");
+	sqlite3_stmt *st;
+	int err = prepare(q,
+			  by_id ? "SELECT id, at_epoch, at_offset, pain, areas, note FROM checkin"
+				  " WHERE person_id = ? AND day >= ? ORDER BY id DESC LIMIT ?"
+				: "SELECT id, at_epoch, at_offset, pain, areas, note FROM checkin"
+				  " WHERE person_id = ? AND day >= ? ORDER BY at_epoch DESC, id DESC"
+				  " LIMIT ?",
+			  &st);
+	if (err) {
+		pst_record_set_free(out);
+		return err;
+	}
+	sqlite3_bind_int64(st, 1, q->person);
+	sqlite3_bind_int64(st, 2, since_day);
+	sqlite3_bind_int64(st, 3, limit > INT64_MAX ? INT64_MAX : (int64_t)limit);
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		out->checkins = grow(out->arena, out->checkins, out->ncheckins, &cap, sizeof(*out->checkins));
+		if (!out->checkins) {
+			err = fail(q, "out of memory");
+			break;
+		}
+		struct pst_checkin *c = &out->checkins[out->ncheckins++];
+		memset(c, 0, sizeof *c);
+		c->id = sqlite3_column_int64(st, 0);
+		c->at.epoch = sqlite3_column_int64(st, 1);
+		c->at.offset_min = sqlite3_column_int(st, 2);
+		c->pain = sqlite3_column_int(st, 3);
+		words_mask(&pst_vocab_area, sqlite3_column_text(st, 4), &c->areas);
+		c->note = col_free_text(out->arena, st, 5, PST_TEXT_NOTE, false);
+	}
+	if (!err && rc != SQLITE_DONE)
+		err = dberr(q, "cannot read the check-ins");
+	sqlite3_finalize(st);
+	if (err) {
+		pst_record_set_free(out);
+		return err;
+	}
+	/* newest first as read: oldest first as given */
+	for (size_t i = 0, j = out->ncheckins; i + 1 < j; i++, j--) {
+		struct pst_checkin t = out->checkins[i];
+		out->checkins[i] = out->checkins[j - 1];
+		out->checkins[j - 1] = t;
+	}
+	return PST_OK;
 }
 
 /* The id a record of an import gets: *want (0: a new one) and whether it is written in
@@ -2671,6 +2783,8 @@ static const struct pst_store_ops sqlite_store_ops = {
 	.psfs_rate = psfs_rate,
 	.read_all = read_all,
 	.read_each = read_each,
+	.checkin_days = checkin_days,
+	.checkin_latest = checkin_latest,
 	.import = import,
 	.screening_get = screening_get,
 	.screening_put = screening_put,

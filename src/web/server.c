@@ -302,6 +302,19 @@ static int down_read_each(struct pst_store *s, unsigned flags, size_t batch,
 	(void)flags, (void)batch, (void)fn, (void)ctx;
 	return down_err(s);
 }
+static int down_checkin_days(struct pst_store *s, int64_t since, struct pst_checkin_days *o)
+{
+	(void)since;
+	memset(o, 0, sizeof(*o));
+	return down_err(s);
+}
+static int down_checkin_latest(struct pst_store *s, int64_t since, size_t limit, bool by_id,
+			       struct pst_record_set *o)
+{
+	(void)since, (void)limit, (void)by_id;
+	memset(o, 0, sizeof(*o));
+	return down_err(s);
+}
 static int down_import(struct pst_store *s, const struct pst_record_set *rs, unsigned flags)
 {
 	(void)rs, (void)flags;
@@ -333,6 +346,8 @@ static const struct pst_store_ops down_ops = {
 	.psfs_rate = down_psfs_rate,
 	.read_all = down_read_all,
 	.read_each = down_read_each,
+	.checkin_days = down_checkin_days,
+	.checkin_latest = down_checkin_latest,
 	.import = down_import,
 	.screening_get = down_screening_get,
 	.screening_put = down_screening_put,
@@ -1507,9 +1522,10 @@ int pst_web_serve(const struct pst_web_config *cfg, FILE *out, char *errmsg, siz
 	 * connections). Two arenas keep it flat (bench/soak.sh); the threads mostly wait
 	 * on the network and the database, not on malloc. */
 	mallopt(M_ARENA_MAX, 2);
-	/* Every page replays the person's whole record (pst_app_report_read, the
-	 * progression): arrays that grow with the number of check-ins and sessions, held for
-	 * one request and freed. Left alone, glibc raises its mmap threshold to the size of
+	/* A page replays the person's record (pst_app_report_read, the progression): the
+	 * check-ins summed by day and every session (the export: everything, a part at a
+	 * time), arrays that grow with the days and sessions, held for one request and
+	 * freed. Left alone, glibc raises its mmap threshold to the size of
 	 * each such block freed (up to 32 MB), so the next ones come from the arenas, where
 	 * what is freed stays, fragmented between the small blocks of other requests: RSS
 	 * climbed with the largest record ever replayed by 8 requests at once (bench/soak.sh:

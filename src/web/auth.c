@@ -174,11 +174,11 @@ static const char *role_word(enum pst_role role)
 	return pst_role_name(role);
 }
 
-void web_audit(struct web *w, struct req *r, const char *action, int64_t patient, int64_t account)
+static int audit_entry(struct web *w, struct req *r, const char *action, int64_t patient,
+		       int64_t account, bool last_use)
 {
-	struct pst_db *db = web_db(w);
-	if (!db)
-		return;
+	if (!web_db(w))
+		return PST_EUNAVAILABLE;
 	struct pst_audit e;
 	memset(&e, 0, sizeof e);
 	e.at_epoch = wall_now();
@@ -187,9 +187,17 @@ void web_audit(struct web *w, struct req *r, const char *action, int64_t patient
 	e.patient = patient;
 	e.account = account;
 	snprintf(e.address, sizeof e.address, "%s", r->auth.address);
-	if (db->ops->audit_add(db, &e) != PST_OK)
-		fprintf(stderr, "postura: audit: %s (%s by account %lld)\n", db->errmsg, action,
+	char msg[200] = "";
+	int err = web_audit_write(w, &e, last_use, msg, sizeof msg);
+	if (err)
+		fprintf(stderr, "postura: audit: %s (%s by account %lld)\n", msg, action,
 			(long long)e.actor);
+	return err;
+}
+
+int web_audit(struct web *w, struct req *r, const char *action, int64_t patient, int64_t account)
+{
+	return audit_entry(w, r, action, patient, account, false);
 }
 
 const char *web_home_of(const struct web_auth *a)
@@ -414,24 +422,52 @@ bool web_patient_for(struct web *w, struct req *r, int64_t patient_account, stru
 	return true;
 }
 
-void web_auth_audit(struct web *w, struct req *r)
+bool web_auth_audit(struct web *w, struct req *r)
 {
 	struct web_auth *a = &r->auth;
 	if (!a->on || !a->in || !r->route)
-		return;
+		return true;
 	/* A reply queued by the handler itself is a page from the cache: a success. */
 	unsigned status = r->reply.queued ? 200 : r->reply.status;
 	if (status >= 400)
-		return;
+		return true;
 	bool change = r->method == M_POST || r->method == M_PUT;
+	int err = PST_OK;
+	/* The entry is this request's last use of the database: its connection goes back
+	 * to the pool while the entry waits for its group (audit.c). */
 	if (a->patient.id)
-		web_audit(w, r, change ? "change" : "read", a->patient.person, a->patient.id);
+		err = audit_entry(w, r, change ? "change" : "read", a->patient.person, a->patient.id, true);
 	else if (change && (r->route->flags & R_RECORDS) && a->acct.role == PST_ROLE_PATIENT)
-		web_audit(w, r, "change", a->acct.person, a->acct.id);
+		err = audit_entry(w, r, "change", a->acct.person, a->acct.id, true);
 	else if (!change && (r->route->flags & R_CLINICIAN) && a->acct.role == PST_ROLE_CLINICIAN)
 		/* The list of the clinician's patients, with what needs attention: a read of
 		 * all of them at once. */
-		web_audit(w, r, "read-list", 0, 0);
+		err = audit_entry(w, r, "read-list", 0, 0, true);
+	if (!err)
+		return true;
+	/* Not recorded: nothing of the records is sent. A change was saved already, and
+	 * says so. */
+	if (r->reply.queued)
+		return false;
+	pst_buf_free(&r->reply.body);
+	r->reply.static_data = r->reply.static_gz = NULL;
+	r->reply.disposition[0] = '\0';
+	r->reply.location = NULL;
+	if (err == PST_EUNAVAILABLE)
+		r->reply.unavailable = true;
+	if (change)
+		web_error(r, 500, "audit", NULL,
+			  "your change was saved, but the audit log could not record it: tell the "
+			  "clinic's administrator");
+	else if (r->route->flags & R_API)
+		web_error(r, 500, "audit", NULL,
+			  "the audit log could not record this read, so nothing is shown; try again "
+			  "in a moment");
+	else
+		page_error(r, 500, "Not recorded",
+			   "The audit log could not record this read, so nothing is shown. Try "
+			   "again in a moment.");
+	return false;
 }
 
 /* --- logging in and out -------------------------------------------------------------- */

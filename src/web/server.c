@@ -378,12 +378,13 @@ static struct web_worker *worker(struct web *w)
 	return k;
 }
 
-static void worker_release(struct web *w)
+void web_db_release(struct web *w)
 {
 	struct web_worker *k = tls_worker;
 	if (!k)
 		return;
 	tls_worker = NULL;
+	tls_tried = false; /* a connection taken again may be opened again */
 	pthread_mutex_lock(&w->workers_mu);
 	struct web_pool_wait *first = w->waiting;
 	if (first) {
@@ -463,7 +464,7 @@ static void worker_begin(struct req *r)
 /* The reply is queued: the connection goes back to the pool. */
 static void worker_end(struct web *w)
 {
-	worker_release(w);
+	web_db_release(w);
 	tls_req = NULL;
 }
 
@@ -1157,7 +1158,8 @@ static void dispatch(struct web *w, struct req *r)
 		}
 	}
 	r->route->fn(w, r);
-	web_auth_audit(w, r);
+	if (!web_auth_audit(w, r) && r->reply.queued)
+		r->audit_failed = true;
 }
 
 static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -1316,7 +1318,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	enum MHD_Result ret = send_reply(w, r);
 	worker_end(w);
-	return ret;
+	/* A reply the handler queued itself whose audit entry could not be written: the
+	 * connection is closed without it. */
+	return r->audit_failed ? MHD_NO : ret;
 }
 
 /* --- start and stop -------------------------------------------------------------- */
@@ -1400,6 +1404,7 @@ static int setup(struct web *w, const struct pst_web_config *cfg, char *errmsg, 
 		w->idle = &w->workers[i];
 	}
 	pthread_rwlock_init(&w->cache_mu, NULL);
+	web_audit_group_init(&w->audit);
 	pthread_mutex_init(&w->fig_mu, NULL);
 	pthread_mutex_init(&w->conns_mu, NULL);
 	pthread_mutex_init(&w->handed_mu, NULL);
@@ -1490,6 +1495,7 @@ static void teardown(struct web *w)
 	pthread_mutex_destroy(&w->fig_mu);
 	pthread_mutex_destroy(&w->workers_mu);
 	pthread_rwlock_destroy(&w->cache_mu);
+	web_audit_group_destroy(&w->audit);
 	sodium_memzero(w->csrf_key, sizeof w->csrf_key);
 	free(w->tls_cert);
 	if (w->tls_key) {

@@ -13,6 +13,10 @@
 #  4. The cost of one dashboard made afresh (no cache), in CPU time, by bench/dashboard.
 # The PostgreSQL cluster is a throw-away one (tests/pg/with-cluster.sh). Not part of `make
 # check`; run by hand (bench/RESULTS.md).
+# BENCH_AB=OTHER_BUILD_DIR: an A/B comparison on the same data: each round runs every
+# figure with OTHER_BUILD_DIR's postura ("old") and then BUILD_DIR's ("new"), minutes
+# apart, and the table has both and new/old. (The seed uses BUILD_DIR's; the old one must
+# read its schema.) BENCH_ONLY=sqlite|postgresql: one backend.
 # usage: bench/clinic.sh [BUILD_DIR] [SECONDS_PER_RUN] [ROUNDS] [PEOPLE] [CLINICIANS]
 set -eu
 build=${1:-build}
@@ -23,6 +27,10 @@ clinicians=${5:-50}
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "$build" && pwd)
 postura=$build/postura
+old=
+[ -n "${BENCH_AB:-}" ] && old=$(cd "$BENCH_AB" && pwd)/postura
+backends="sqlite postgresql"
+[ -n "${BENCH_ONLY:-}" ] && backends=$BENCH_ONLY
 
 if [ -z "${POSTURA_TEST_PG:-}" ]; then
 	export POSTURA_TEST_PG_REQUIRED=1
@@ -109,14 +117,14 @@ seed() { # DB-SPEC
 }
 
 echo "seeding $people people (a year each), $clinicians clinicians, a patient account each; load $(load)"
-for spec in "sqlite $lite" "postgresql $pg"; do
-	set -- $spec
-	echo "  $1: $(seed "$2") s, load $(load)"
+for be in $backends; do
+	case $be in sqlite) spec=$lite ;; *) spec=$pg ;; esac
+	echo "  $be: $(seed "$spec") s, load $(load)"
 done
 echo "  patients of clinician 7: $(echo "SELECT count(*) FROM account WHERE clinician_id = 7;" | sql "$lite")"
 
-start_server() { # DB-SPEC
-	"$postura" --db "$1" serve --listen 127.0.0.1:0 >"$tmp/serve.out" 2>"$tmp/serve.err" &
+start_server() { # DB-SPEC [POSTURA]
+	"${2:-$postura}" --db "$1" serve --listen 127.0.0.1:0 >"$tmp/serve.out" 2>"$tmp/serve.err" &
 	server=$!
 	url=
 	for _ in $(seq 50); do
@@ -161,26 +169,31 @@ echo
 echo "wrk -t2 -c64 -d${secs}s, $rounds rounds; clinician 7's $((people / clinicians)) patients"
 for i in $(seq "$rounds"); do
 	echo "round $i"
-	for spec in "sqlite $lite" "postgresql $pg"; do
-		set -- $spec
-		start_server "$2"
-		echo "  $1: one login (argon2id) took $login_ms ms"
-		run_wrk "$1-dashboard" "$url/clinic"
-		run_wrk "$1-api" "$url/api/v1/patients"
-		run_wrk "$1-patient" "$url/clinic/patients/$patient"
-		stop_server
+	for be in $backends; do
+		case $be in sqlite) spec=$lite ;; *) spec=$pg ;; esac
+		for bin in ${old:+old} new; do
+			name=$be
+			[ -n "$old" ] && name=$be/$bin
+			start_server "$spec" "$([ "$bin" = old ] && echo "$old" || echo "$postura")"
+			echo "  $name: one login (argon2id) took $login_ms ms"
+			run_wrk "$name-dashboard" "$url/clinic"
+			run_wrk "$name-api" "$url/api/v1/patients"
+			run_wrk "$name-patient" "$url/clinic/patients/$patient"
+			stop_server
+		done
 	done
 done
 
 echo
 echo "one dashboard made afresh (summaries, attention, order), CPU time of one thread:"
-for spec in "sqlite $lite" "postgresql $pg"; do
-	set -- $spec
+for be in $backends; do
+	case $be in sqlite) spec=$lite ;; *) spec=$pg ;; esac
+	set -- "$be" "$spec"
 	# clinician 7's patients are the people 7, 57, 107...: a dashboard of 200 spread ids
 	echo "  $1: $(CPU=1 "$build/bench/dashboard" "$2" 7 "$((people / clinicians))" 50 2026-12-07 "$clinicians")"
 done
 
-python3 - "$tmp/results" <<'PY'
+python3 - "$tmp/results" "$backends" "${old:+ab}" <<'PY'
 import statistics, sys
 rows = {}
 for line in open(sys.argv[1]):
@@ -189,12 +202,26 @@ for line in open(sys.argv[1]):
     ms = float(p99.rstrip("usm")) * unit
     rows.setdefault(name, []).append((float(rps), ms, int(errs), float(load)))
 med = lambda name, k: statistics.median(x[k] for x in rows[name])
+backends = sys.argv[2].split()
+ab = len(sys.argv) > 3 and sys.argv[3] == "ab"
+cases = (("dashboard", "GET /clinic"), ("api", "GET /api/v1/patients"),
+         ("patient", "GET /clinic/patients/ID"))
 print()
+if ab:
+    print("| backend | request | old req/s | new req/s | new/old | old p99 | new p99 | errors | load |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for be in backends:
+        for case, what in cases:
+            o, n = f"{be}/old-{case}", f"{be}/new-{case}"
+            loads = [x[3] for x in rows[o] + rows[n]]
+            print(f"| {be} | {what} | {med(o, 0):,.0f} | {med(n, 0):,.0f} | {med(n, 0) / med(o, 0):.2f}x"
+                  f" | {med(o, 1):.2f} ms | {med(n, 1):.2f} ms | {sum(x[2] for x in rows[o] + rows[n])}"
+                  f" | {min(loads):.1f}–{max(loads):.1f} |")
+    sys.exit(0)
 print("| backend | request | req/s (median) | p99 (median) | errors | load | target p99 < 20 ms |")
 print("| --- | --- | --- | --- | --- | --- | --- |")
-for be in ("sqlite", "postgresql"):
-    for case, what in (("dashboard", "GET /clinic"), ("api", "GET /api/v1/patients"),
-                       ("patient", "GET /clinic/patients/ID")):
+for be in backends:
+    for case, what in cases:
         n = f"{be}-{case}"
         loads = [x[3] for x in rows[n]]
         print(f"| {be} | {what} | {med(n, 0):,.0f} | {med(n, 1):.2f} ms | {sum(x[2] for x in rows[n])}"

@@ -449,6 +449,7 @@ bool web_auth_audit(struct web *w, struct req *r)
 	 * says so. */
 	if (r->reply.queued)
 		return false;
+	web_reply_unshare(r);
 	pst_buf_free(&r->reply.body);
 	r->reply.static_data = r->reply.static_gz = NULL;
 	r->reply.disposition[0] = '\0';

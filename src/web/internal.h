@@ -186,6 +186,8 @@ struct web_reply {
 	bool close;               /* Connection: close (a request whose framing is in doubt) */
 	bool no_cookie;           /* never the CSRF cookie (a request under a foreign Host) */
 	bool queued;              /* the handler queued a response itself (cache hit) */
+	struct web_shared *shared; /* a reference to a response made once (a cache's), queued
+				    * as it is instead of body (web_shared_*) */
 	bool unavailable;         /* the database could not be reached: 503, Retry-After */
 	bool plain;               /* sent in plain HTTP on the HTTPS port (gate.c): no HSTS */
 };
@@ -373,6 +375,16 @@ uint64_t web_version(struct web *w);
 #define WEB_NO_VERSION UINT64_MAX
 /* Queues the cached response of slot when it is of this version and day; true when it
  * did. */
+/* A reply made once and sent to many (clinic.c's cache): the response and its gzip copy,
+ * with the headers of the request it was made for, counted references. web_shared_make
+ * takes r->reply (a 200 with a body) and gives a reference; web_reply_share makes r's
+ * reply a reference to s (taken: web_shared_ref first to keep one); send_reply queues
+ * it without copying; web_reply_unshare drops it (the reply is then empty). */
+struct web_shared *web_shared_make(struct web *w, struct req *r);
+void web_shared_ref(struct web_shared *s);
+void web_shared_unref(struct web_shared *s);
+void web_reply_share(struct req *r, struct web_shared *s);
+void web_reply_unshare(struct req *r);
 bool web_cache_serve(struct web *w, struct req *r, enum web_cache_slot slot, uint64_t version);
 /* Keeps r->reply's body as slot's response for version and queues it. */
 void web_cache_put(struct web *w, struct req *r, enum web_cache_slot slot, uint64_t version);

@@ -153,12 +153,90 @@ static bool compressible(const char *ctype, size_t len)
 		strncmp(ctype, "image/svg+xml", 13) == 0);
 }
 
+struct web_shared {
+	atomic_int refs;
+	struct MHD_Response *resp, *gz;
+};
+
+struct web_shared *web_shared_make(struct web *w, struct req *r)
+{
+	struct web_reply *rp = &r->reply;
+	if (rp->body.failed || !rp->body.s || rp->status != MHD_HTTP_OK)
+		return NULL;
+	struct web_shared *s = calloc(1, sizeof *s);
+	if (!s)
+		return NULL;
+	/* Compressed once here, for every client that takes gzip until the next change. */
+	struct pst_buf z;
+	pst_buf_init(&z, rp->body.len + 1024);
+	if (compressible(rp->ctype, rp->body.len) && web_gzip(rp->body.s, rp->body.len, &z) &&
+	    (s->gz = MHD_create_response_from_buffer(z.len, z.s, MHD_RESPMEM_MUST_FREE)))
+		memset(&z, 0, sizeof z);
+	pst_buf_free(&z);
+	s->resp = MHD_create_response_from_buffer(rp->body.len, rp->body.s, MHD_RESPMEM_MUST_FREE);
+	if (!s->resp) {
+		if (s->gz)
+			MHD_destroy_response(s->gz);
+		free(s);
+		return NULL;
+	}
+	memset(&rp->body, 0, sizeof rp->body); /* the response owns it now */
+	bool html = strncmp(rp->ctype, "text/html", 9) == 0;
+	const char *nonce = (html || rp->set_cookie) && !rp->no_cookie ? web_csrf_nonce(r) : NULL;
+	add_headers(s->resp, w, rp->ctype, rp->cache, nonce);
+	if (s->gz) {
+		MHD_add_response_header(s->resp, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+		add_headers(s->gz, w, rp->ctype, rp->cache, nonce);
+		MHD_add_response_header(s->gz, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+		MHD_add_response_header(s->gz, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+	}
+	atomic_init(&s->refs, 1);
+	return s;
+}
+
+void web_shared_ref(struct web_shared *s)
+{
+	atomic_fetch_add(&s->refs, 1);
+}
+
+void web_shared_unref(struct web_shared *s)
+{
+	if (!s || atomic_fetch_sub(&s->refs, 1) != 1)
+		return;
+	MHD_destroy_response(s->resp);
+	if (s->gz)
+		MHD_destroy_response(s->gz);
+	free(s);
+}
+
+void web_reply_share(struct req *r, struct web_shared *s)
+{
+	web_reply_unshare(r);
+	pst_buf_free(&r->reply.body);
+	r->reply.shared = s;
+	r->reply.status = MHD_HTTP_OK;
+}
+
+void web_reply_unshare(struct req *r)
+{
+	web_shared_unref(r->reply.shared);
+	r->reply.shared = NULL;
+}
+
 /* Queues r->reply; frees nothing the response now owns. */
 static enum MHD_Result send_reply(struct web *w, struct req *r)
 {
 	struct web_reply *rp = &r->reply;
 	if (rp->queued)
 		return MHD_YES;
+	if (rp->shared) {
+		struct web_shared *s = rp->shared;
+		enum MHD_Result ret =
+			MHD_queue_response(r->conn, MHD_HTTP_OK, s->gz && wants_gzip(r) ? s->gz : s->resp);
+		web_reply_unshare(r);
+		rp->queued = true;
+		return ret;
+	}
 	if (!rp->status)
 		web_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", NULL, "no reply");
 	if (rp->body.failed) {
@@ -969,6 +1047,7 @@ static void free_req(struct req *r)
 	pst_form_free(&r->form);
 	pst_buf_free(&r->body);
 	pst_buf_free(&r->reply.body);
+	web_reply_unshare(r);
 	free(r);
 }
 

@@ -14,6 +14,7 @@
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -217,6 +218,31 @@ const char *web_scheme(struct req *r)
 
 /* --- the session of a request ------------------------------------------------------ */
 
+/* The sessions this process wrote last_seen of lately: a request that finds last_seen
+ * old writes it only when no other request of the process did within `every` seconds
+ * (a small table by the token's hash; two sessions sharing a slot only touch a little
+ * more often). */
+enum { TOUCH_SLOTS = 256 };
+static pthread_mutex_t touch_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	unsigned char hash[32];
+	int64_t at;
+} touched[TOUCH_SLOTS];
+
+static bool touch_claim(const unsigned char hash[32], int64_t now, int64_t every)
+{
+	size_t i = ((size_t)hash[0] | (size_t)hash[1] << 8) % TOUCH_SLOTS;
+	bool mine = false;
+	pthread_mutex_lock(&touch_mu);
+	if (memcmp(touched[i].hash, hash, 32) != 0 || now - touched[i].at >= every) {
+		memcpy(touched[i].hash, hash, 32);
+		touched[i].at = now;
+		mine = true;
+	}
+	pthread_mutex_unlock(&touch_mu);
+	return mine;
+}
+
 /* Looks the request's session up; fills r->auth when it is valid. A session past its
  * limits is ended (and the cookie cleared). PST_OK or the store's error. */
 static int session_of(struct web *w, struct req *r, struct pst_db *db)
@@ -254,9 +280,10 @@ static int session_of(struct web *w, struct req *r, struct pst_db *db)
 	if (acct.role == PST_ROLE_PATIENT)
 		a->person = acct.person;
 	/* Seen now: at most once a minute (a write), more often when the idle limit is
-	 * short. */
+	 * short; and by one request of this process only, not by every request that reads
+	 * the old time at once (64 connections of one browser: 64 writes). */
 	int64_t every = w->limits.idle_s / 4 < 60 ? w->limits.idle_s / 4 : 60;
-	if (now - s.last_seen_epoch >= every)
+	if (now - s.last_seen_epoch >= every && touch_claim(hash, now, every))
 		db->ops->session_touch(db, hash, now);
 	return PST_OK;
 }

@@ -2075,8 +2075,11 @@ static int account_list_body(struct pg *g, void *arg)
 	p_text(&p, a->role >= 0 ? pst_role_name((enum pst_role)a->role) : NULL);
 	p_int(&p, a->clinician);
 	PGresult *r;
-	int err = pq(g, "SELECT " ACCOUNT_COLS " FROM account WHERE ($1::text IS NULL OR role = $1)"
-			" AND ($2::bigint = 0 OR clinician_id = $2) ORDER BY id",
+	/* A clinician's patients through the clinician_id index, whatever the plan. */
+	int err = pq(g, a->clinician ? "SELECT " ACCOUNT_COLS " FROM account WHERE clinician_id = $2"
+				       " AND ($1::text IS NULL OR role = $1) ORDER BY id"
+				     : "SELECT " ACCOUNT_COLS " FROM account WHERE ($1::text IS NULL OR role = $1)"
+				       " AND $2::bigint = 0 ORDER BY id",
 		     &p, "cannot list the accounts", &r);
 	if (err)
 		return err;

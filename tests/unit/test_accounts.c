@@ -400,7 +400,7 @@ static void test_audit(void **state)
 static void test_audit_many(void **state)
 {
 	(void)state;
-	struct pst_db *db = new_db();
+	struct pst_db *db = pst_test_db_new(NULL);
 	struct pst_audit g[40];
 	for (int i = 0; i < 40; i++) {
 		g[i] = (struct pst_audit){.at_epoch = 1000 + i / 8, .actor = 2 + i % 3,

@@ -22,32 +22,21 @@ secs=${2:-5}
 rounds=${3:-3}
 shift $(($# < 3 ? $# : 3))
 clients=${*:-1 2 4 8 64}
-src=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 build=$(cd "$build" && pwd)
 postura=$build/postura
+# shellcheck disable=SC2086 # the clients are words
+bench_cluster "$build" "$secs" "$rounds" $clients
+bench_tmp login
 
-if [ -z "${POSTURA_TEST_PG:-}" ]; then
-	export POSTURA_TEST_PG_REQUIRED=1
-	exec "$src/tests/pg/with-cluster.sh" "$0" "$build" "$secs" "$rounds" $clients
-fi
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/postura-login.XXXXXX")
-server=
-cleanup() {
-	[ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-load() { cut -d' ' -f1 /proc/loadavg; }
 backends="sqlite postgresql"
 [ -n "${BENCH_ONLY:-}" ] && backends=$BENCH_ONLY
 lite=$tmp/login.db
 pg=$POSTURA_TEST_PG
 pw=velvet-cactus-ledger-3
 export POSTURA_LOGIN_LIMIT_ACCOUNT=1000000000 POSTURA_LOGIN_LIMIT_ADDRESS=1000000000
+unset POSTURA_NOW # a session's times are the wall clock's anyway
 
 for be in $backends; do
 	case $be in sqlite) db=$lite ;; *) db=$pg ;; esac
@@ -65,22 +54,6 @@ for ok in right wrong; do
 	LUA
 done
 
-start_server() { # DB-SPEC
-	"$postura" --db "$1" serve --listen 127.0.0.1:0 >"$tmp/serve.out" 2>"$tmp/serve.err" &
-	server=$!
-	url=
-	for _ in $(seq 50); do
-		url=$(sed -n 's|.*serving on \(http://[^ ]*\)/$|\1|p' "$tmp/serve.out")
-		[ -n "$url" ] && break
-		sleep 0.2
-	done
-	[ -n "$url" ] || { echo "bench/login.sh: postura serve did not start" >&2; cat "$tmp/serve.err" >&2; exit 1; }
-}
-stop_server() {
-	kill "$server" 2>/dev/null || true
-	wait "$server" 2>/dev/null || true
-	server=
-}
 to_ms() { # wrk's "12.34ms" / "1.2s" / "800us"
 	python3 -c "import sys; v = sys.argv[1]
 u = 1e-3 if v.endswith('us') else 1 if v.endswith('ms') else 1e3
@@ -106,7 +79,7 @@ for i in $(seq "$rounds"); do
 	echo "round $i"
 	for be in $backends; do
 		case $be in sqlite) db=$lite ;; *) db=$pg ;; esac
-		start_server "$db"
+		start_serve "$db" ""
 		for c in $clients; do
 			run_wrk "$be-right" "$c" right
 		done

@@ -85,10 +85,20 @@ int web_audit_write(struct web *w, const struct pst_audit *e, bool last_use, cha
 		g->head = &me;
 	g->tail = &me;
 	/* A request whose entry is its last use of the database gives its connection back
-	 * while it waits: the committer has one, and the pool serves more requests
+	 * while another writes: the committer has one, and the pool serves more requests
 	 * meanwhile (whose entries join the next group). */
 	bool released = false;
 	while (!me.done) {
+		if (!g->busy && released) {
+			/* To write a group it takes a connection first, before it claims the
+			 * write: waiting for the pool while claiming it would keep the requests
+			 * that hold the pool's connections (queued here too) from writing. */
+			pthread_mutex_unlock(&g->mu);
+			(void)web_db(w);
+			released = false;
+			pthread_mutex_lock(&g->mu);
+			continue;
+		}
 		if (!g->busy) {
 			/* The committer: takes what is queued, up to GROUP_MAX. */
 			g->busy = true;
@@ -102,8 +112,6 @@ int web_audit_write(struct web *w, const struct pst_audit *e, bool last_use, cha
 			x->next = NULL;
 			pthread_mutex_unlock(&g->mu);
 			write_group(w, first, n);
-			if (last_use)
-				web_db_release(w);
 			pthread_mutex_lock(&g->mu);
 			continue;
 		}

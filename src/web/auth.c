@@ -580,8 +580,13 @@ static enum login_result login(struct web *w, struct req *r, const char *email_i
 		return LOGIN_BAD;
 	}
 	db->ops->throttle_clear(db, akey);
-	/* The sessions past their limits go (anyone's): a login is a good moment. */
-	db->ops->session_purge(db, now - l->absolute_s, now - l->idle_s, NULL);
+	/* The sessions past their limits go (anyone's): a login is a good moment, once a
+	 * minute at most (a write transaction; an ended session is refused whether its row
+	 * is still there or not). */
+	static _Atomic int64_t purged;
+	int64_t last = atomic_load(&purged);
+	if (now - last >= 60 && atomic_compare_exchange_strong(&purged, &last, now))
+		db->ops->session_purge(db, now - l->absolute_s, now - l->idle_s, NULL);
 	unsigned char raw[WEB_TOKEN_BYTES], th[32];
 	char hex[WEB_TOKEN_HEX + 1];
 	randombytes_buf(raw, sizeof raw);

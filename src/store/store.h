@@ -309,6 +309,11 @@ struct pst_db_ops {
 	 * one attempt to connect again; SQLite: the file at the path is gone or is no longer
 	 * the file open), with the message saying why. */
 	int (*ping)(struct pst_db *db);
+	/* The connections this database takes from clients like this one, all processes
+	 * together: PostgreSQL's max_connections less those reserved for superusers
+	 * (*allowed), and how many client connections are open now (*in_use). NULL on a
+	 * backend without such a limit (SQLite). */
+	int (*connection_limit)(struct pst_db *db, int *allowed, int *in_use);
 	/* The deployment's secret called name (len bytes, 1 to 64), shared by every process
 	 * that uses this database (table deployment_secret). Stored at the first call, with
 	 * fresh (random bytes of the caller's), unless another process stored one first; out

@@ -29,8 +29,9 @@ enum {
 	WEB_BODY_TIMEOUT_MS = 30000, /* the same for a body (64 KiB at most) */
 	/* Store connections, opened when first needed, each used by one request at a time
 	 * (libmicrohttpd runs a thread per connection): requests run side by side, and a
-	 * request waiting on the database holds only its own. */
-	WEB_DB_CONNECTIONS = 8,
+	 * request waiting on the database holds only its own. The default when the config
+	 * gives no pool size (serve's own default depends on the backend: cmd_serve.c). */
+	WEB_DB_CONNECTIONS = PST_WEB_POOL_SQLITE,
 	WEB_PATH_ARG_MAX = 64,
 	/* A longer request target, or more query parameters, gets 414 before libmicrohttpd
 	 * parses the query into its pool: with a few hundred parameters, or a few dozen in a
@@ -127,7 +128,8 @@ struct web {
 	/* Requests waiting for a connection, first come first served: a connection given
 	 * back goes to the first of them, not to whoever asks next (server.c worker). */
 	struct web_pool_wait *waiting, *waiting_tail;
-	struct web_worker *workers; /* WEB_DB_CONNECTIONS of them */
+	struct web_worker *workers; /* npool of them */
+	int npool;                  /* cfg.pool, or WEB_DB_CONNECTIONS */
 	struct web_worker *idle;    /* those no request holds, under workers_mu */
 	/* The key CSRF tokens are derived from, shared by every process of the deployment
 	 * (kept in the database): a token is HMAC(key, the browser's nonce). */

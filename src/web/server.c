@@ -1487,12 +1487,14 @@ static int setup(struct web *w, const struct pst_web_config *cfg, char *errmsg, 
 {
 	w->cfg = *cfg;
 	pthread_mutex_init(&w->workers_mu, NULL);
-	w->workers = calloc(WEB_DB_CONNECTIONS, sizeof(*w->workers));
+	w->npool = cfg->pool > 0 ? (cfg->pool < PST_WEB_POOL_MAX ? cfg->pool : PST_WEB_POOL_MAX)
+				 : WEB_DB_CONNECTIONS;
+	w->workers = calloc((size_t)w->npool, sizeof(*w->workers));
 	if (!w->workers) {
 		snprintf(errmsg, size, "out of memory");
 		return PST_ENOMEM;
 	}
-	for (int i = 0; i < WEB_DB_CONNECTIONS; i++) {
+	for (int i = 0; i < w->npool; i++) {
 		w->workers[i].down.ops = &down_ops;
 		w->workers[i].next = w->idle;
 		w->idle = &w->workers[i];
@@ -1563,7 +1565,7 @@ static int setup(struct web *w, const struct pst_web_config *cfg, char *errmsg, 
 static void teardown(struct web *w)
 {
 	/* The connection threads have stopped: the store connections go. */
-	for (int i = 0; w->workers && i < WEB_DB_CONNECTIONS; i++)
+	for (int i = 0; w->workers && i < w->npool; i++)
 		pst_store_close(w->workers[i].store);
 	free(w->workers);
 	for (int i = 0; i < CACHE__MAX; i++) {
@@ -1757,7 +1759,7 @@ int pst_web_serve(const struct pst_web_config *cfg, FILE *out, char *errmsg, siz
 	 * server far away) holds its own thread only. In a pool of threads, libmicrohttpd
 	 * gives each connection the gate hands it to a thread by its descriptor's number,
 	 * and every connection of a held thread would wait with it. The threads share the
-	 * pool of store connections (WEB_DB_CONNECTIONS). */
+	 * pool of store connections (cfg.pool). */
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
 			 MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_USE_NO_LISTEN_SOCKET |
 			 (v6 ? MHD_USE_IPv6 : 0) | (w->cfg.tls ? MHD_USE_TLS : 0);

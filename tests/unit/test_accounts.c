@@ -7,69 +7,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "store/store.h"
-
-static const char *backend; /* "sqlite" or "postgresql": the run under way */
-static char dir[] = "/tmp/pst-accounts-XXXXXX";
-static int serial;
-static char schemas[64][64];
-static int nschemas;
-
-static bool pg_exec(const char *sql)
-{
-	PGconn *c = PQconnectdb(getenv("POSTURA_TEST_PG"));
-	bool ok = PQstatus(c) == CONNECTION_OK;
-	if (ok) {
-		PQclear(PQexec(c, "SET client_min_messages = warning"));
-		PGresult *r = PQexec(c, sql);
-		ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-		PQclear(r);
-	}
-	if (!ok)
-		fprintf(stderr, "# %s: %s", sql, PQerrorMessage(c));
-	PQfinish(c);
-	return ok;
-}
-
-static const char *new_target(char *buf, size_t size)
-{
-	serial++;
-	if (strcmp(backend, "sqlite") == 0) {
-		snprintf(buf, size, "%s/t%d.db", dir, serial);
-		return buf;
-	}
-	assert_true(nschemas < 64);
-	char *s = schemas[nschemas++];
-	snprintf(s, 64, "accounts_%ld_%d", (long)getpid(), serial);
-	char sql[160];
-	snprintf(sql, sizeof sql, "CREATE SCHEMA %.63s", s);
-	assert_true(pg_exec(sql));
-	const char *base = getenv("POSTURA_TEST_PG");
-	snprintf(buf, size, "%s%coptions=-csearch_path%%3D%s", base, strchr(base, '?') ? '&' : '?', s);
-	return buf;
-}
-
-static struct pst_db *open_db(const char *target)
-{
-	struct pst_db *db = NULL;
-	char err[600];
-	int rc = pst_db_open(target, 0, &db, err, sizeof err);
-	if (rc)
-		fail_msg("%s", err);
-	return db;
-}
-
-static struct pst_db *new_db(void)
-{
-	char target[600];
-	return open_db(new_target(target, sizeof target));
-}
+#include "backends.h"
 
 static int64_t add(struct pst_db *db, enum pst_role role, const char *email, const char *name,
 		   int64_t clinician, const char *hash)
@@ -105,7 +49,7 @@ static void hash_of(unsigned char h[PST_TOKEN_HASH_SIZE], int seed)
 static void test_accounts(void **state)
 {
 	(void)state;
-	struct pst_db *db = new_db();
+	struct pst_db *db = pst_test_db_new(NULL);
 	int64_t n = -1;
 	assert_int_equal(db->ops->account_count(db, &n), PST_OK);
 	assert_int_equal(n, 0); /* a new database: the one-person app */
@@ -233,7 +177,7 @@ static void test_accounts(void **state)
 static void test_password_and_disable_end_sessions(void **state)
 {
 	(void)state;
-	struct pst_db *db = new_db();
+	struct pst_db *db = pst_test_db_new(NULL);
 	int64_t doc = add(db, PST_ROLE_CLINICIAN, "doc@clinic.example", "", 0, "old");
 	int64_t other = add(db, PST_ROLE_ADMIN, "admin@clinic.example", "", 0, "x");
 	unsigned char h1[32], h2[32], h3[32];
@@ -295,7 +239,7 @@ static void test_password_and_disable_end_sessions(void **state)
 static void test_sessions(void **state)
 {
 	(void)state;
-	struct pst_db *db = new_db();
+	struct pst_db *db = pst_test_db_new(NULL);
 	int64_t doc = add(db, PST_ROLE_CLINICIAN, "doc@clinic.example", "", 0, "x");
 	unsigned char h1[32], h2[32];
 	hash_of(h1, 1);
@@ -344,7 +288,7 @@ static void test_sessions(void **state)
 static void test_invitations(void **state)
 {
 	(void)state;
-	struct pst_db *db = new_db();
+	struct pst_db *db = pst_test_db_new(NULL);
 	int64_t doc = add(db, PST_ROLE_CLINICIAN, "doc@clinic.example", "", 0, "x");
 	int64_t pat = add(db, PST_ROLE_PATIENT, "pat@home.example", "", doc, NULL);
 	unsigned char h1[32], h2[32], h3[32];
@@ -393,7 +337,7 @@ static void test_invitations(void **state)
 static void test_audit(void **state)
 {
 	(void)state;
-	struct pst_db *db = new_db();
+	struct pst_db *db = pst_test_db_new(NULL);
 	struct pst_audit e = {.at_epoch = 100, .actor = 0, .action = "account-add", .account = 1};
 	assert_int_equal(db->ops->audit_add(db, &e), PST_OK);
 	e = (struct pst_audit){.at_epoch = 300, .actor = 2, .action = "read", .patient = 5,
@@ -454,7 +398,7 @@ static void test_audit(void **state)
 static void test_throttle(void **state)
 {
 	(void)state;
-	struct pst_db *db = new_db();
+	struct pst_db *db = pst_test_db_new(NULL);
 	bool allowed = false;
 	int64_t retry = -1;
 	const char *k = "a:pat@home.example";
@@ -497,8 +441,8 @@ static void test_throttle(void **state)
 	assert_true(allowed);
 	/* a second connection (another process) sees the same counts */
 	char target[600];
-	new_target(target, sizeof target);
-	struct pst_db *d1 = open_db(target), *d2 = open_db(target);
+	pst_test_target(NULL, target, sizeof target);
+	struct pst_db *d1 = pst_test_db_open(target), *d2 = pst_test_db_open(target);
 	assert_int_equal(d1->ops->throttle_hit(d1, k, 10, 60, 2, &allowed, &retry), PST_OK);
 	assert_true(allowed);
 	assert_int_equal(d2->ops->throttle_hit(d2, k, 11, 60, 2, &allowed, &retry), PST_OK);
@@ -520,14 +464,14 @@ static void test_durable_and_transaction(void **state)
 {
 	(void)state;
 	char target[600];
-	new_target(target, sizeof target);
-	struct pst_db *db = open_db(target);
+	pst_test_target(NULL, target, sizeof target);
+	struct pst_db *db = pst_test_db_open(target);
 	int64_t doc = add(db, PST_ROLE_CLINICIAN, "doc@clinic.example", "Doc", 0, "h");
 	assert_int_equal(db->ops->begin(db), PST_OK);
 	add(db, PST_ROLE_PATIENT, "pat@home.example", "", doc, NULL);
 	db->ops->rollback(db);
 	pst_db_close(db);
-	db = open_db(target);
+	db = pst_test_db_open(target);
 	int64_t n;
 	assert_int_equal(db->ops->account_count(db, &n), PST_OK);
 	assert_int_equal(n, 1);
@@ -572,9 +516,8 @@ static void test_helpers(void **state)
 	assert_memory_equal(hex, "00070e15", 8);
 }
 
-static int run(const char *name)
+int main(void)
 {
-	backend = name;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_helpers),
 		cmocka_unit_test(test_accounts),
@@ -585,31 +528,5 @@ static int run(const char *name)
 		cmocka_unit_test(test_throttle),
 		cmocka_unit_test(test_durable_and_transaction),
 	};
-	char group[64];
-	snprintf(group, sizeof group, "accounts (%s)", name);
-	return _cmocka_run_group_tests(group, tests, sizeof tests / sizeof *tests, NULL, NULL);
-}
-
-int main(void)
-{
-	if (!mkdtemp(dir))
-		return 1;
-	int failed = run("sqlite");
-	const char *pg = getenv("POSTURA_TEST_PG");
-	if (pg && *pg)
-		failed += run("postgresql");
-	else
-		printf("# POSTURA_TEST_PG is not set: the PostgreSQL run is skipped (tests/pg/with-cluster.sh "
-		       "sets it)\n");
-	for (int i = 0; i < nschemas; i++) {
-		char sql[160];
-		snprintf(sql, sizeof sql, "DROP SCHEMA %.63s CASCADE", schemas[i]);
-		if (!pg_exec(sql))
-			failed++;
-	}
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		failed++;
-	return failed ? 1 : 0;
+	return pst_test_backends("accounts", tests, sizeof tests / sizeof *tests, NULL, 0) ? 1 : 0;
 }

@@ -8,7 +8,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,60 +15,7 @@
 
 #include "store/exchange.h"
 #include "store/store.h"
-
-static const char *backend; /* "sqlite" or "postgresql": the run under way */
-static char dir[] = "/tmp/pst-scope-XXXXXX";
-static int serial;
-
-/* PostgreSQL: every test gets a schema of its own in POSTURA_TEST_PG's database. */
-static char schemas[64][64];
-static int nschemas;
-
-/* Runs sql on POSTURA_TEST_PG; false after printing why. */
-static bool pg_exec(const char *sql)
-{
-	PGconn *c = PQconnectdb(getenv("POSTURA_TEST_PG"));
-	bool ok = PQstatus(c) == CONNECTION_OK;
-	if (ok) {
-		PQclear(PQexec(c, "SET client_min_messages = warning"));
-		PGresult *r = PQexec(c, sql);
-		ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-		PQclear(r);
-	}
-	if (!ok)
-		fprintf(stderr, "# %s: %s", sql, PQerrorMessage(c));
-	PQfinish(c);
-	return ok;
-}
-
-/* A new, empty database: its target (a file path or a URI) in buf. */
-static const char *new_target(char *buf, size_t size)
-{
-	serial++;
-	if (strcmp(backend, "sqlite") == 0) {
-		snprintf(buf, size, "%s/t%d.db", dir, serial);
-		return buf;
-	}
-	assert_true(nschemas < 64);
-	char *s = schemas[nschemas++];
-	snprintf(s, 64, "scope_%ld_%d", (long)getpid(), serial);
-	char sql[160];
-	snprintf(sql, sizeof sql, "CREATE SCHEMA %.63s", s);
-	assert_true(pg_exec(sql));
-	const char *base = getenv("POSTURA_TEST_PG");
-	snprintf(buf, size, "%s%coptions=-csearch_path%%3D%s", base, strchr(base, '?') ? '&' : '?', s);
-	return buf;
-}
-
-static struct pst_db *open_db(const char *target)
-{
-	struct pst_db *db = NULL;
-	char err[600];
-	int rc = pst_db_open(target, 0, &db, err, sizeof err);
-	if (rc)
-		fail_msg("%s", err);
-	return db;
-}
+#include "backends.h"
 
 static struct pst_store *person(struct pst_db *db, int64_t id)
 {
@@ -179,8 +125,7 @@ static void assert_b_sees_nothing(struct pst_store *b)
 static void test_every_op_is_scoped(void **state)
 {
 	(void)state;
-	char target[600];
-	struct pst_db *db = open_db(new_target(target, sizeof target));
+	struct pst_db *db = pst_test_db_new(NULL);
 	int64_t bid;
 	assert_int_equal(db->ops->person_add(db, "B", &bid), PST_OK);
 	assert_int_not_equal(bid, PST_PERSON_DEFAULT);
@@ -318,8 +263,7 @@ static void test_every_op_is_scoped(void **state)
 static void test_import_ids(void **state)
 {
 	(void)state;
-	char target[600];
-	struct pst_db *db = open_db(new_target(target, sizeof target));
+	struct pst_db *db = pst_test_db_new(NULL);
 	int64_t bid;
 	assert_int_equal(db->ops->person_add(db, "", &bid), PST_OK);
 	struct pst_store *a = person(db, PST_PERSON_DEFAULT), *b = person(db, bid);
@@ -361,7 +305,7 @@ static void test_people(void **state)
 {
 	(void)state;
 	char target[600];
-	struct pst_db *db = open_db(new_target(target, sizeof target));
+	struct pst_db *db = pst_test_db_open(pst_test_target(NULL, target, sizeof target));
 	struct pst_person *v;
 	size_t n;
 	assert_int_equal(db->ops->person_list(db, &v, &n), PST_OK);
@@ -423,8 +367,8 @@ static void test_version(void **state)
 {
 	(void)state;
 	char target[600];
-	new_target(target, sizeof target);
-	struct pst_db *db = open_db(target), *other = open_db(target);
+	pst_test_target(NULL, target, sizeof target);
+	struct pst_db *db = pst_test_db_open(target), *other = pst_test_db_open(target);
 	struct pst_store *s = person(db, PST_PERSON_DEFAULT), *o = person(other, PST_PERSON_DEFAULT);
 	int64_t v = version(s);
 	assert_int_equal(version(o), v);
@@ -482,8 +426,8 @@ static void test_db_transaction(void **state)
 {
 	(void)state;
 	char target[600];
-	new_target(target, sizeof target);
-	struct pst_db *db = open_db(target), *other = open_db(target);
+	pst_test_target(NULL, target, sizeof target);
+	struct pst_db *db = pst_test_db_open(target), *other = pst_test_db_open(target);
 	assert_int_equal(db->ops->begin(db), PST_OK);
 	assert_int_equal(db->ops->begin(db), PST_EINVAL); /* not nested */
 	int64_t id;
@@ -518,11 +462,11 @@ static void test_db_transaction(void **state)
 static void test_newer_refused(void **state)
 {
 	(void)state;
-	if (strcmp(backend, "sqlite") != 0)
+	if (pst_test_on_pg())
 		skip(); /* tests/pg covers PostgreSQL's refusal */
 	char target[600];
-	new_target(target, sizeof target);
-	pst_db_close(open_db(target));
+	pst_test_target(NULL, target, sizeof target);
+	pst_db_close(pst_test_db_open(target));
 	char cmd[800];
 	snprintf(cmd, sizeof cmd, "python3 -c 'import sqlite3; c = sqlite3.connect(\"%s\"); "
 		 "c.execute(\"PRAGMA user_version = 99\"); c.commit()'", target);
@@ -535,9 +479,8 @@ static void test_newer_refused(void **state)
 	assert_non_null(strstr(err, target));
 }
 
-static int run(const char *name)
+int main(void)
 {
-	backend = name;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_op_is_scoped),
 		cmocka_unit_test(test_import_ids),
@@ -546,31 +489,5 @@ static int run(const char *name)
 		cmocka_unit_test(test_db_transaction),
 		cmocka_unit_test(test_newer_refused),
 	};
-	char group[64];
-	snprintf(group, sizeof group, "store-scope (%s)", name);
-	return _cmocka_run_group_tests(group, tests, sizeof tests / sizeof *tests, NULL, NULL);
-}
-
-int main(void)
-{
-	if (!mkdtemp(dir))
-		return 1;
-	int failed = run("sqlite");
-	const char *pg = getenv("POSTURA_TEST_PG");
-	if (pg && *pg)
-		failed += run("postgresql");
-	else
-		printf("# POSTURA_TEST_PG is not set: the PostgreSQL run is skipped (tests/pg/with-cluster.sh "
-		       "sets it)\n");
-	for (int i = 0; i < nschemas; i++) {
-		char sql[160];
-		snprintf(sql, sizeof sql, "DROP SCHEMA %.63s CASCADE", schemas[i]);
-		if (!pg_exec(sql))
-			failed++;
-	}
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		failed++;
-	return failed ? 1 : 0;
+	return pst_test_backends("store-scope", tests, sizeof tests / sizeof *tests, NULL, 0) ? 1 : 0;
 }

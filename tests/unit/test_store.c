@@ -7,7 +7,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <ctype.h>
 #include <pthread.h>
 #include <libpq-fe.h>
 #include <sqlite3.h>
@@ -21,70 +20,7 @@
 #include "store/exchange.h"
 #include "core/history.h"
 #include "store/store.h"
-
-static char dir[] = "/tmp/pst-store-XXXXXX";
-
-static int setup(void **state)
-{
-	(void)state;
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
-static char *path_of(const char *name)
-{
-	static char buf[256];
-	snprintf(buf, sizeof buf, "%s/%s", dir, name);
-	return buf;
-}
-
-/* The second run (store-pg): POSTURA_TEST_PG, the throw-away cluster of
- * tests/pg/with-cluster.sh; each store a schema of its own there. */
-static const char *pg_base;
-static char pg_last_target[1024]; /* the URI pg_target gave last */
-
-static const char *pg_target(const char *name)
-{
-	static char uri[1024];
-	static int n;
-	char schema[128];
-	int w = snprintf(schema, sizeof schema, "store_%ld_%d_", (long)getpid(), n++);
-	for (const char *p = name; *p && w < (int)sizeof schema - 1; p++)
-		schema[w++] = (char)(isalnum((unsigned char)*p) ? *p : '_');
-	schema[w] = '\0';
-	PGconn *c = PQconnectdb(pg_base);
-	char sql[256];
-	snprintf(sql, sizeof sql, "CREATE SCHEMA %s", schema);
-	PGresult *r = PQexec(c, sql);
-	if (PQresultStatus(r) != PGRES_COMMAND_OK)
-		print_error("%s: %s\n", sql, PQerrorMessage(c));
-	assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
-	PQclear(r);
-	PQfinish(c);
-	snprintf(uri, sizeof uri, "%s?options=-csearch_path%%3D%s", pg_base, schema);
-	snprintf(pg_last_target, sizeof pg_last_target, "%s", uri);
-	return uri;
-}
-
-static struct pst_store *open_new(const char *name)
-{
-	char err[600];
-	struct pst_store *s = NULL;
-	unlink(path_of(name));
-	const char *target = pg_base ? pg_target(name) : path_of(name);
-	int rc = pst_store_open(target, 0, PST_PERSON_DEFAULT, &s, err, sizeof err);
-	if (rc)
-		print_error("%s\n", err);
-	assert_int_equal(rc, PST_OK);
-	return s;
-}
+#include "backends.h"
 
 static struct pst_time at(const char *iso)
 {
@@ -151,7 +87,7 @@ static void test_time(void **state)
 static void test_records_round_trip(void **state)
 {
 	(void)state;
-	struct pst_store *s = open_new("a.db");
+	struct pst_store *s = pst_test_store_new("a.db");
 	struct pst_saved_profile sp = {0};
 	pst_profile_init(&sp.p);
 	sp.p.has_stage = true;
@@ -207,7 +143,7 @@ static void test_records_round_trip(void **state)
 		for (size_t i = 0; i < d.n; i++)
 			print_error("%s\n", d.v[i].msg);
 		assert_int_equal(rc, PST_OK);
-		struct pst_store *t = open_new(fmt ? "c.db" : "b.db");
+		struct pst_store *t = pst_test_store_new(fmt ? "c.db" : "b.db");
 		assert_int_equal(t->ops->import(t, &back, 0), PST_OK);
 		struct pst_record_set again;
 		assert_int_equal(t->ops->read_all(t, INT64_MIN, 0, &again), PST_OK);
@@ -248,7 +184,7 @@ static void test_records_round_trip(void **state)
 static void test_minutes_timeline(void **state)
 {
 	(void)state;
-	struct pst_store *s = open_new("minutes.db");
+	struct pst_store *s = pst_test_store_new("minutes.db");
 	struct pst_saved_profile sp = {0};
 	pst_profile_init(&sp.p);
 	sp.p.has_stage = true;
@@ -287,11 +223,11 @@ static void test_minutes_timeline(void **state)
 
 	/* A store at schema 2 with a profile: opening it starts the timeline on the day the
 	 * profile was saved. */
-	if (pg_base)
+	if (pst_test_on_pg())
 		return; /* the rest is an SQLite file of schema version 2 */
 	sqlite3 *db;
-	pst_store_close(open_new("v2-template.db"));
-	assert_int_equal(sqlite3_open(path_of("v2-template.db"), &db), SQLITE_OK);
+	pst_store_close(pst_test_store_new("v2-template.db"));
+	assert_int_equal(sqlite3_open(pst_test_path("v2-template.db"), &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db,
 				      "DROP TABLE plan_minutes; PRAGMA user_version = 2;"
 				      "DROP INDEX checkin_idem; DROP INDEX session_idem;"
@@ -311,7 +247,7 @@ static void test_minutes_timeline(void **state)
 			 SQLITE_OK);
 	sqlite3_close(db);
 	char err[512];
-	assert_int_equal(pst_store_open(path_of("v2-template.db"), 0, PST_PERSON_DEFAULT, &s, err, sizeof err), PST_OK);
+	assert_int_equal(pst_store_open(pst_test_path("v2-template.db"), 0, PST_PERSON_DEFAULT, &s, err, sizeof err), PST_OK);
 	assert_int_equal(s->ops->read_all(s, INT64_MIN, 0, &rs), PST_OK);
 	assert_int_equal(rs.nminutes, 1);
 	assert_int_equal(rs.minutes[0].day, (1793955600 + 3600) / 86400);
@@ -323,7 +259,7 @@ static void test_minutes_timeline(void **state)
 static void test_psfs_at_most_five(void **state)
 {
 	(void)state;
-	struct pst_store *s = open_new("psfs.db");
+	struct pst_store *s = pst_test_store_new("psfs.db");
 	int64_t id;
 	for (int i = 0; i < 5; i++)
 		assert_int_equal(s->ops->psfs_add(s, "an activity", at("2026-11-21T09:00Z"), &id), PST_OK);
@@ -338,9 +274,9 @@ static void test_psfs_at_most_five(void **state)
 static void test_reads_indexed(void **state)
 {
 	(void)state;
-	pst_store_close(open_new("plans.db"));
+	pst_store_close(pst_test_store_new("plans.db"));
 	sqlite3 *db;
-	assert_int_equal(sqlite3_open(path_of("plans.db"), &db), SQLITE_OK);
+	assert_int_equal(sqlite3_open(pst_test_path("plans.db"), &db), SQLITE_OK);
 	/* The history's reads (store_sqlite.c) come from covering indexes alone (migration
 	 * 14): a person's rows side by side, no table page per row. */
 	static const struct {
@@ -384,11 +320,9 @@ static void test_version(void **state)
 {
 	(void)state;
 	char err[600], target[1200];
-	unlink(path_of("version.db"));
-	if (pg_base)
-		snprintf(target, sizeof target, "%s%%20-clock_timeout%%3D3000", pg_target("version"));
-	else
-		snprintf(target, sizeof target, "%s", path_of("version.db"));
+	pst_test_target("version.db", target, sizeof target);
+	if (pst_test_on_pg()) /* a lock waited for fails the test instead of hanging it */
+		strncat(target, "%20-clock_timeout%3D3000", sizeof target - strlen(target) - 1);
 	struct pst_db *d1, *d2;
 	struct pst_store *a, *b;
 	assert_int_equal(pst_db_open(target, 0, &d1, err, sizeof err), PST_OK);
@@ -418,7 +352,7 @@ static void test_version(void **state)
 	assert_int_equal(a->ops->data_version(a, &w), PST_OK);
 	assert_int_equal(w, v);
 
-	if (pg_base) {
+	if (pst_test_on_pg()) {
 		/* a's write, in a transaction left open, takes its place in the log first */
 		assert_int_equal(d1->ops->begin(d1), PST_OK);
 		assert_int_equal(a->ops->checkin_add(a, &c, NULL), PST_OK);
@@ -488,9 +422,11 @@ static void *write_many(void *arg)
 static void test_writers_at_once(void **state)
 {
 	(void)state;
-	struct pst_store *s = open_new("writers.db");
-	char target[1200];
-	snprintf(target, sizeof target, "%s", pg_base ? pg_last_target : path_of("writers.db"));
+	char target[1200], err[600];
+	struct pst_store *s = NULL;
+	assert_int_equal(pst_store_open(pst_test_target("writers.db", target, sizeof target), 0,
+					PST_PERSON_DEFAULT, &s, err, sizeof err),
+			 PST_OK);
 	int64_t v0, v;
 	assert_int_equal(s->ops->data_version(s, &v0), PST_OK);
 	pthread_t t[WRITERS];
@@ -519,23 +455,23 @@ static void test_refusals(void **state)
 	char err[600];
 	struct pst_store *s;
 	/* Not a database: refused, named, untouched. */
-	FILE *f = fopen(path_of("junk.db"), "w");
+	FILE *f = fopen(pst_test_path("junk.db"), "w");
 	assert_non_null(f);
 	for (int i = 0; i < 4096; i++)
 		fputc("postura"[i % 7], f);
 	fclose(f);
-	assert_int_not_equal(pst_store_open(path_of("junk.db"), 0, PST_PERSON_DEFAULT, &s, err, sizeof err), PST_OK);
+	assert_int_not_equal(pst_store_open(pst_test_path("junk.db"), 0, PST_PERSON_DEFAULT, &s, err, sizeof err), PST_OK);
 	assert_null(s);
-	assert_non_null(strstr(err, path_of("junk.db")));
+	assert_non_null(strstr(err, pst_test_path("junk.db")));
 	assert_non_null(strstr(err, "not a postura database"));
 	/* A newer schema: refused and untouched. */
 	sqlite3 *db;
-	assert_int_equal(sqlite3_open(path_of("new.db"), &db), SQLITE_OK);
+	assert_int_equal(sqlite3_open(pst_test_path("new.db"), &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "CREATE TABLE t(x); PRAGMA user_version = 42", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
-	assert_int_not_equal(pst_store_open(path_of("new.db"), 0, PST_PERSON_DEFAULT, &s, err, sizeof err), PST_OK);
+	assert_int_not_equal(pst_store_open(pst_test_path("new.db"), 0, PST_PERSON_DEFAULT, &s, err, sizeof err), PST_OK);
 	assert_non_null(strstr(err, "newer postura (schema 42"));
-	assert_int_equal(sqlite3_open(path_of("new.db"), &db), SQLITE_OK);
+	assert_int_equal(sqlite3_open(pst_test_path("new.db"), &db), SQLITE_OK);
 	sqlite3_stmt *st;
 	sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
@@ -546,8 +482,8 @@ static void test_refusals(void **state)
 	assert_int_not_equal(pst_store_open("/nonexistent-dir/x.db", 0, PST_PERSON_DEFAULT, &s, err, sizeof err), PST_OK);
 	assert_non_null(strstr(err, "/nonexistent-dir/x.db"));
 	/* Reopening applies no migration twice. */
-	pst_store_close(open_new("re.db"));
-	assert_int_equal(pst_store_open(path_of("re.db"), 0, PST_PERSON_DEFAULT, &s, err, sizeof err), PST_OK);
+	pst_store_close(pst_test_store_new("re.db"));
+	assert_int_equal(pst_store_open(pst_test_path("re.db"), 0, PST_PERSON_DEFAULT, &s, err, sizeof err), PST_OK);
 	pst_store_close(s);
 }
 
@@ -778,7 +714,7 @@ static void test_session_json(void **state)
 static void test_idempotency_keys(void **state)
 {
 	(void)state;
-	struct pst_store *s = open_new("idem.db");
+	struct pst_store *s = pst_test_store_new("idem.db");
 	struct pst_checkin ck = {.at = at("2026-11-21T09:00:00Z"), .pain = 5, .idem_key = "k-1"};
 	int64_t id = 0, again = 0;
 	assert_int_equal(s->ops->checkin_add(s, &ck, &id), PST_OK);
@@ -822,20 +758,20 @@ static void test_private_files(void **state)
 {
 	(void)state;
 	mode_t old = umask(0);
-	struct pst_store *s = open_new("private.db");
+	struct pst_store *s = pst_test_store_new("private.db");
 	struct pst_checkin c = {.at = at("2026-11-02T08:00:00Z"), .pain = 3};
 	int64_t id;
 	assert_int_equal(s->ops->checkin_add(s, &c, &id), PST_OK);
 	struct stat st;
 	const char *names[] = {"private.db", "private.db-wal", "private.db-shm"};
 	for (size_t i = 0; i < 3; i++) {
-		assert_int_equal(stat(path_of(names[i]), &st), 0);
+		assert_int_equal(stat(pst_test_path(names[i]), &st), 0);
 		if ((st.st_mode & 0777) != 0600)
 			fail_msg("%s is %o", names[i], (unsigned)(st.st_mode & 0777));
 	}
-	unlink(path_of("private-copy.db"));
-	assert_int_equal(s->db->ops->backup(s->db, path_of("private-copy.db")), PST_OK);
-	assert_int_equal(stat(path_of("private-copy.db"), &st), 0);
+	unlink(pst_test_path("private-copy.db"));
+	assert_int_equal(s->db->ops->backup(s->db, pst_test_path("private-copy.db")), PST_OK);
+	assert_int_equal(stat(pst_test_path("private-copy.db"), &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
 	pst_store_close(s);
 	umask(old);
@@ -863,7 +799,7 @@ static void test_profile_advances(void **state)
 static void test_programme_store(void **state)
 {
 	(void)state;
-	struct pst_store *s = open_new("programme.db");
+	struct pst_store *s = pst_test_store_new("programme.db");
 	struct pst_saved_programme got;
 	bool found = true;
 	assert_int_equal(s->ops->programme_get(s, &got, &found), PST_OK);
@@ -900,7 +836,7 @@ static void test_programme_store(void **state)
 	struct pst_diags d = {0};
 	assert_int_equal(pst_import_parse(&pst_builtin_catalog, "x", a.s, a.len, &back, &d), PST_OK);
 	assert_true(back.has_programme);
-	struct pst_store *t = open_new("programme2.db");
+	struct pst_store *t = pst_test_store_new("programme2.db");
 	assert_int_equal(t->ops->import(t, &back, 0), PST_OK);
 	assert_int_equal(t->ops->programme_get(t, &got, &found), PST_OK);
 	assert_true(found);
@@ -953,14 +889,7 @@ int main(void)
 		cmocka_unit_test(test_idempotency_keys),
 		cmocka_unit_test(test_programme_store),
 	};
-	int failed = cmocka_run_group_tests_name("store", tests, setup, teardown);
-	/* The same on PostgreSQL, when the tests run in the throw-away cluster (make test,
-	 * make check): every test but those about SQLite files. */
-	pg_base = getenv("POSTURA_TEST_PG");
-	if (!pg_base || !*pg_base) {
-		printf("# POSTURA_TEST_PG is not set: the PostgreSQL run is skipped (tests/pg/with-cluster.sh)\n");
-		return failed;
-	}
+	/* On PostgreSQL (make test, make check): every test but those about SQLite files. */
 	const struct CMUnitTest pg_tests[] = {
 		cmocka_unit_test(test_records_round_trip),
 		cmocka_unit_test(test_minutes_timeline),
@@ -972,5 +901,6 @@ int main(void)
 		cmocka_unit_test(test_idempotency_keys),
 		cmocka_unit_test(test_programme_store),
 	};
-	return failed | cmocka_run_group_tests_name("store (PostgreSQL)", pg_tests, NULL, NULL);
+	return pst_test_backends("store", tests, sizeof tests / sizeof *tests, pg_tests,
+				 sizeof pg_tests / sizeof *pg_tests) ? 1 : 0;
 }

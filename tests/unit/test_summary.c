@@ -8,9 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <ctype.h>
 #include <jansson.h>
-#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,54 +18,8 @@
 #include "core/attention.h"
 #include "data/builtin.h"
 #include "store/store.h"
+#include "backends.h"
 #include "../../src/store/summary_sql.h"
-
-static char dir[] = "/tmp/pst-summary-XXXXXX";
-static const char *pg_base;
-
-static int setup(void **state)
-{
-	(void)state;
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
-/* A fresh database: an SQLite file, or a schema of its own in the throw-away cluster. */
-static struct pst_db *open_new(const char *name)
-{
-	char target[1024], err[600];
-	if (pg_base) {
-		char schema[128];
-		snprintf(schema, sizeof schema, "summary_%ld_%s", (long)getpid(), name);
-		for (char *p = schema; *p; p++)
-			if (!isalnum((unsigned char)*p))
-				*p = '_';
-		PGconn *c = PQconnectdb(pg_base);
-		char sql[256];
-		snprintf(sql, sizeof sql, "CREATE SCHEMA %s", schema);
-		PGresult *r = PQexec(c, sql);
-		assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
-		PQclear(r);
-		PQfinish(c);
-		snprintf(target, sizeof target, "%s?options=-csearch_path%%3D%s", pg_base, schema);
-	} else {
-		snprintf(target, sizeof target, "%s/%s", dir, name);
-		unlink(target);
-	}
-	struct pst_db *db = NULL;
-	int rc = pst_db_open(target, 0, &db, err, sizeof err);
-	if (rc)
-		print_error("%s\n", err);
-	assert_int_equal(rc, PST_OK);
-	return db;
-}
 
 static uint64_t rng = 88172645463325252ull;
 static int rnd(int n) /* 0 .. n-1 */
@@ -202,7 +154,7 @@ static void same(const struct pst_patient_summary *a, const struct pst_patient_s
 static void test_summaries_agree(void **state)
 {
 	(void)state;
-	struct pst_db *db = open_new("agree.db");
+	struct pst_db *db = pst_test_db_new("agree.db");
 	enum { N = 60 };
 	int64_t ids[N + 3];
 	for (int i = 0; i < N; i++) {
@@ -254,7 +206,7 @@ static void test_summaries_agree(void **state)
 static void test_summary_attention(void **state)
 {
 	(void)state;
-	struct pst_db *db = open_new("words.db");
+	struct pst_db *db = pst_test_db_new("words.db");
 	int64_t id;
 	assert_int_equal(db->ops->person_add(db, "Ada", &id), PST_OK);
 	struct pst_store *s;
@@ -289,7 +241,7 @@ static void test_summary_attention(void **state)
 static void test_people_version(void **state)
 {
 	(void)state;
-	struct pst_db *db = open_new("version.db");
+	struct pst_db *db = pst_test_db_new("version.db");
 	int64_t ids[3];
 	for (int i = 0; i < 2; i++)
 		assert_int_equal(db->ops->person_add(db, "", &ids[i]), PST_OK);
@@ -319,9 +271,9 @@ static void test_people_version(void **state)
 static void test_summary_indexed(void **state)
 {
 	(void)state;
-	pst_db_close(open_new("plan.db"));
+	pst_db_close(pst_test_db_new("plan.db"));
 	char path[300];
-	snprintf(path, sizeof path, "%s/plan.db", dir);
+	snprintf(path, sizeof path, "%s", pst_test_path("plan.db"));
 	sqlite3 *db;
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	static const char *const sql[] = {
@@ -358,16 +310,11 @@ int main(void)
 		cmocka_unit_test(test_people_version),
 		cmocka_unit_test(test_summary_indexed),
 	};
-	int failed = cmocka_run_group_tests_name("summaries", tests, setup, teardown);
-	pg_base = getenv("POSTURA_TEST_PG");
-	if (!pg_base || !*pg_base) {
-		printf("# POSTURA_TEST_PG is not set: the PostgreSQL run is skipped (tests/pg/with-cluster.sh)\n");
-		return failed;
-	}
 	const struct CMUnitTest pg_tests[] = {
 		cmocka_unit_test(test_summaries_agree),
 		cmocka_unit_test(test_summary_attention),
 		cmocka_unit_test(test_people_version),
 	};
-	return failed | cmocka_run_group_tests_name("summaries (PostgreSQL)", pg_tests, NULL, NULL);
+	return pst_test_backends("summaries", tests, sizeof tests / sizeof *tests, pg_tests,
+				 sizeof pg_tests / sizeof *pg_tests) ? 1 : 0;
 }

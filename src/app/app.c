@@ -96,25 +96,48 @@ int pst_app_screening_save(struct pst_store *s, const struct pst_questions *q,
 	return err;
 }
 
-/* read_each's callback: the check-ins, then the sessions (in time order), into the replay. */
+/* read_each's callback: the sessions (in time order) into the replay. */
 static int progression_part(void *ctx, const struct pst_record_set *part)
 {
-	struct pst_prog_builder *b = ctx;
-	int err = pst_progression_add_checkins(b, part->checkins, part->ncheckins);
-	return err ? err : pst_progression_add_sessions(b, part->sessions, part->nsessions);
+	return pst_progression_add_sessions(ctx, part->sessions, part->nsessions);
+}
+
+/* The person's records without their check-ins (rs, from since_day, with flags) and the
+ * check-ins summed by day from days_since: what a page holds grows with the days and
+ * the sessions, never with the check-ins. Both empty on error. */
+static int read_by_days(struct pst_store *s, int64_t since_day, unsigned flags, int64_t days_since,
+			struct pst_record_set *rs, struct pst_checkin_days *days)
+{
+	memset(days, 0, sizeof *days);
+	int err = s->ops->read_all(s, since_day, flags | PST_READ_NO_CHECKINS, rs);
+	if (err)
+		return err;
+	if ((err = s->ops->checkin_days(s, days_since, days)))
+		pst_record_set_free(rs);
+	return err;
 }
 
 int pst_app_progression(struct pst_store *s, const struct pst_catalog *c,
 			const struct pst_profile *p, struct pst_progression **out)
 {
-	/* 1,024 records at a time: the replay keeps only the check-ins (24 bytes each), so a store of
-	 * any size fits in the export's memory bound (docs/export.md). */
+	/* The check-ins summed by day, then the sessions 1,024 at a time: the replay keeps one
+	 * entry a day, so a store of any size fits in the export's memory bound
+	 * (docs/export.md), and a page's memory does not grow with the check-ins. */
 	struct pst_prog_builder *b = NULL;
+	struct pst_checkin_days days;
 	*out = NULL;
 	int err = pst_progression_begin(c, p, &b);
 	if (err)
 		return err;
-	err = s->ops->read_each(s, 0, 1024, progression_part, b);
+	if ((err = s->ops->checkin_days(s, INT64_MIN, &days))) {
+		pst_progression_abort(b);
+		return err;
+	}
+	err = pst_progression_add_days(b, days.v, days.n);
+	pst_checkin_days_free(&days);
+	if (!err)
+		err = s->ops->read_each(s, PST_READ_NO_CHECKINS | PST_READ_SESSION_BASELINE, 1024,
+					progression_part, b);
 	if (err) {
 		pst_progression_abort(b);
 		return err;
@@ -126,7 +149,7 @@ int pst_app_progression(struct pst_store *s, const struct pst_catalog *c,
  * programme that no longer parses leaves the planner's plan, with a warning. */
 static int programme_onto(const struct pst_catalog *c, const struct pst_profile *p,
 			  const struct pst_screen_result *screen, const struct pst_record_set *rs,
-			  struct pst_plan *plan)
+			  const struct pst_checkin_days *days, struct pst_plan *plan)
 {
 	if (!rs->has_programme)
 		return PST_OK;
@@ -146,7 +169,9 @@ static int programme_onto(const struct pst_catalog *c, const struct pst_profile 
 	}
 	if (err)
 		return err;
-	struct pst_programme_records rec = {rs->checkins, rs->ncheckins, rs->sessions, rs->nsessions};
+	static const struct pst_checkin_day none;
+	struct pst_programme_records rec = {.sessions = rs->sessions, .nsessions = rs->nsessions,
+					    .days = days->n ? days->v : &none, .ndays = days->n};
 	err = pst_programme_apply(pg, c, p, screen, &rec, plan);
 	pst_programme_free(pg);
 	return err;
@@ -177,17 +202,19 @@ int pst_app_plan(struct pst_store *s, const struct pst_catalog *c, const struct 
 		pst_progression_free(prog);
 		return e;
 	}
-	int err = s->ops->read_all(s, INT64_MIN, 0, &rs);
+	struct pst_checkin_days days;
+	int err = read_by_days(s, INT64_MIN, PST_READ_SESSION_BASELINE, INT64_MIN, &rs, &days);
 	if (err)
 		return err;
-	err = pst_progression_build(c, p, rs.checkins, rs.ncheckins, rs.sessions, rs.nsessions, &prog);
+	err = pst_progression_build_days(c, p, days.v, days.n, rs.sessions, rs.nsessions, &prog);
 	if (!err)
 		err = pst_plan_build(c, t, p, screen, prog, out);
-	if (!err && (err = programme_onto(c, p, screen, &rs, *out))) {
+	if (!err && (err = programme_onto(c, p, screen, &rs, &days, *out))) {
 		pst_plan_free(*out);
 		*out = NULL;
 	}
 	pst_progression_free(prog);
+	pst_checkin_days_free(&days);
 	pst_record_set_free(&rs);
 	return err;
 }
@@ -197,10 +224,12 @@ int pst_app_programme_onto(struct pst_store *s, const struct pst_catalog *c,
 			   struct pst_plan *plan)
 {
 	struct pst_record_set rs;
-	int err = s->ops->read_all(s, INT64_MIN, 0, &rs);
+	struct pst_checkin_days days;
+	int err = read_by_days(s, INT64_MIN, PST_READ_SESSION_BASELINE, INT64_MIN, &rs, &days);
 	if (err)
 		return err;
-	err = programme_onto(c, p, screen, &rs, plan);
+	err = programme_onto(c, p, screen, &rs, &days, plan);
+	pst_checkin_days_free(&days);
 	pst_record_set_free(&rs);
 	return err;
 }
@@ -260,14 +289,17 @@ int pst_app_report_read(struct pst_store *s, const struct pst_catalog *c, int64_
 {
 	memset(out, 0, sizeof *out);
 	out->since = since;
-	/* The progression follows every session since the first, whatever the range. */
-	int err = full ? s->ops->read_all(s, INT64_MIN, 0, &out->rs)
-		       : s->ops->read_all(s, since, PST_READ_NO_SESSION_EXERCISES, &out->rs);
+	/* The progression follows every session since the first, whatever the range. The
+	 * check-ins come summed by day (the history needs no more of them). */
+	int err = full ? read_by_days(s, INT64_MIN, PST_READ_SESSION_BASELINE, INT64_MIN, &out->rs,
+				      &out->days)
+		       : read_by_days(s, since, PST_READ_NO_SESSION_EXERCISES, since, &out->rs,
+				      &out->days);
 	if (err)
 		return err;
 	const struct pst_record_set *rs = &out->rs;
 	struct pst_history_input in = {
-		.checkins = rs->checkins, .ncheckins = rs->ncheckins,
+		.days = out->days.v, .ndays = out->days.n,
 		.sessions = rs->sessions, .nsessions = rs->nsessions,
 		.psfs = rs->psfs, .npsfs = rs->npsfs,
 		.profile = rs->has_profile ? &rs->profile : NULL,
@@ -286,8 +318,8 @@ int pst_app_report_read(struct pst_store *s, const struct pst_catalog *c, int64_
 	if (rs->has_profile) {
 		out->today = pst_saved_profile_today(&rs->profile, today);
 		if (full)
-			err = pst_progression_build(c, &out->today, rs->checkins, rs->ncheckins,
-						    rs->sessions, rs->nsessions, &out->prog);
+			err = pst_progression_build_days(c, &out->today, out->days.v, out->days.n,
+							 rs->sessions, rs->nsessions, &out->prog);
 	}
 	return err;
 }
@@ -296,6 +328,7 @@ void pst_app_report_free(struct pst_app_report *r)
 {
 	pst_progression_free(r->prog);
 	pst_history_free(r->h);
+	pst_checkin_days_free(&r->days);
 	pst_record_set_free(&r->rs);
 	memset(r, 0, sizeof *r);
 }
@@ -307,9 +340,12 @@ int pst_app_session_outcome(struct pst_store *s, const struct pst_catalog *c, in
 {
 	memset(out, 0, sizeof *out);
 	struct pst_record_set rs;
-	int err = s->ops->read_all(s, INT64_MIN, 0, &rs);
+	struct pst_checkin_days days;
+	int err = read_by_days(s, INT64_MIN, PST_READ_SESSION_BASELINE, INT64_MIN, &rs, &days);
 	if (err)
 		return err;
+	static const struct pst_checkin_day none;
+	const struct pst_checkin_day *dv = days.n ? days.v : &none;
 	struct pst_programme *pg = NULL;
 	struct pst_progression *before = NULL, *after = NULL;
 	struct pst_session_log *others = NULL;
@@ -350,9 +386,8 @@ int pst_app_session_outcome(struct pst_store *s, const struct pst_catalog *c, in
 	for (size_t i = 0; i < rs.nsessions; i++)
 		if (i != k)
 			others[nothers++] = rs.sessions[i];
-	if ((err = pst_progression_build(c, &p, rs.checkins, rs.ncheckins, others, nothers, &before)) ||
-	    (err = pst_progression_build(c, &p, rs.checkins, rs.ncheckins, rs.sessions, rs.nsessions,
-					 &after)))
+	if ((err = pst_progression_build_days(c, &p, dv, days.n, others, nothers, &before)) ||
+	    (err = pst_progression_build_days(c, &p, dv, days.n, rs.sessions, rs.nsessions, &after)))
 		goto out;
 	/* With an assigned programme, its exercises progress from the assigned doses. */
 	struct pst_programme_dose *pb = NULL, *pa = NULL;
@@ -365,8 +400,10 @@ int pst_app_session_outcome(struct pst_store *s, const struct pst_catalog *c, in
 			goto out;
 	}
 	if (pg) {
-		struct pst_programme_records rb = {rs.checkins, rs.ncheckins, others, nothers},
-					     ra = {rs.checkins, rs.ncheckins, rs.sessions, rs.nsessions};
+		struct pst_programme_records rb = {.sessions = others, .nsessions = nothers,
+						   .days = dv, .ndays = days.n},
+					     ra = {.sessions = rs.sessions, .nsessions = rs.nsessions,
+						   .days = dv, .ndays = days.n};
 		pb = pst_arena_alloc(out->arena, (pg->nitems + 1) * sizeof *pb);
 		pa = pst_arena_alloc(out->arena, (pg->nitems + 1) * sizeof *pa);
 		err = !pb || !pa ? PST_ENOMEM
@@ -423,6 +460,7 @@ out:
 	free(others);
 	pst_progression_free(before);
 	pst_progression_free(after);
+	pst_checkin_days_free(&days);
 	pst_record_set_free(&rs);
 	return err;
 }
@@ -457,7 +495,8 @@ int pst_app_week_read(struct pst_store *s, int64_t today, const bool *session_da
 	out->monday = pst_day_monday(today);
 	out->planned = sessions_per_week;
 	struct pst_record_set rs;
-	int err = s->ops->read_all(s, out->monday, PST_READ_NO_SESSION_EXERCISES, &rs);
+	int err = s->ops->read_all(s, out->monday, PST_READ_NO_SESSION_EXERCISES | PST_READ_NO_CHECKINS,
+				   &rs);
 	if (err)
 		return err;
 	for (size_t i = 0; i < rs.nsessions; i++) {

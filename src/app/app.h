@@ -231,14 +231,16 @@ int pst_app_week_read(struct pst_store *s, int64_t today, const bool *session_da
 void pst_app_week_free(struct pst_app_week *w);
 
 /*
- * What a person's progress report and charts are drawn from: the records, the history
+ * What a person's progress report and charts are drawn from: the records (the check-ins
+ * summed by day, so what a report holds follows the days, not the check-ins), the history
  * since a day (PST_HISTORY_ALL: from the first record) up to today, the sessions in its
  * range, and (with full, when a profile is saved) the progression of every session
  * since the first, which tells where each exercise's dose stands.
  */
 struct pst_app_report {
 	int64_t since; /* as asked: a day, or PST_HISTORY_ALL */
-	struct pst_record_set rs;
+	struct pst_record_set rs; /* without the check-ins (ncheckins 0): they are in days */
+	struct pst_checkin_days days; /* the check-ins summed by day (from since; full: all) */
 	struct pst_history *h;
 	const struct pst_session_log *sessions; /* those in h's range, in rs */
 	size_t nsessions;

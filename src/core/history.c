@@ -48,6 +48,12 @@ static bool first_record_day(const struct pst_history_input *in, int64_t *day)
 	struct earliest f = {.since = in->since, .today = in->today};
 	for (size_t i = 0; i < in->ncheckins; i++)
 		seen(&f, in->checkins[i].at);
+	for (size_t i = 0; i < in->ndays; i++)
+		if (in->days[i].count && in_range(in->days[i].day, f.since, f.today) &&
+		    (!f.any || in->days[i].day < f.day)) {
+			f.day = in->days[i].day;
+			f.any = true;
+		}
 	for (size_t i = 0; i < in->nsessions; i++)
 		seen(&f, in->sessions[i].at);
 	for (size_t i = 0; i < in->npsfs; i++)
@@ -318,6 +324,18 @@ int pst_history_build(const struct pst_history_input *in, struct pst_history **o
 			bk->max = c->pain;
 		bk->sum += c->pain;
 		bk->count++;
+	}
+	for (size_t i = 0; i < in->ndays; i++) {
+		const struct pst_checkin_day *cd = &in->days[i];
+		if (!cd->count || !in_range(cd->day, h->since, h->today))
+			continue;
+		struct bucket *bk = &days[cd->day - h->since];
+		if (!bk->count || cd->min < bk->min)
+			bk->min = cd->min;
+		if (!bk->count || cd->max > bk->max)
+			bk->max = cd->max;
+		bk->sum += cd->sum;
+		bk->count += cd->count;
 	}
 	size_t nsess = 0;
 	for (size_t i = 0; i < in->nsessions; i++) {

@@ -22,6 +22,10 @@ enum { PST_HISTORY_MAX_DAYS = 30 * 366 };
 struct pst_history_input {
 	const struct pst_checkin *checkins; /* any order */
 	size_t ncheckins;
+	/* Check-ins summed by day (the store's checkin_days), any order: counted as the
+	 * check-ins they sum, so a caller gives either these or checkins (both: both count). */
+	const struct pst_checkin_day *days;
+	size_t ndays;
 	const struct pst_session_log *sessions; /* any order */
 	size_t nsessions;
 	const struct pst_psfs_activity *psfs;

@@ -515,8 +515,10 @@ static int progress(const struct pst_programme *pg, const struct pst_catalog *c,
 			if (rec->sessions[k].at.epoch >= from)
 				since[n++] = rec->sessions[k];
 		struct pst_progression *pr = NULL;
-		if (n && (err = pst_progression_build(&shadow, p, rec->checkins, rec->ncheckins, since,
-						      n, &pr)))
+		if (n && (err = rec->days ? pst_progression_build_days(&shadow, p, rec->days, rec->ndays,
+								       since, n, &pr)
+					  : pst_progression_build(&shadow, p, rec->checkins,
+								  rec->ncheckins, since, n, &pr)))
 			goto out;
 		err = PST_ENOMEM;
 		for (size_t j = i; j < pg->nitems; j++) {

@@ -113,6 +113,10 @@ struct pst_programme_records {
 	size_t ncheckins;
 	const struct pst_session_log *sessions;
 	size_t nsessions;
+	/* Instead of checkins (when not NULL): the check-ins summed by day, and then the
+	 * sessions carry day_checkin_before (pst_progression_build_days). */
+	const struct pst_checkin_day *days;
+	size_t ndays;
 };
 
 /* Where each exercise of pg stands after the sessions of rec (as pst_programme_apply

@@ -108,12 +108,14 @@ struct state {
 	bool calm_pain_known;
 };
 
-/* A check-in as the replay keeps it (small: a store may hold a million of them). */
+/* A check-in as the replay keeps it (small: a store may hold a million of them), or a
+ * whole day of them (pst_progression_add_days): then epoch and pain are the day's last
+ * check-in's, max the day's highest pain, and the morning ones are summed. */
 struct ck {
 	int64_t day, epoch;
 	uint32_t idx;  /* the order it was given in: ties in time keep it */
-	int16_t pain;
-	bool morning;  /* made before PST_PROG_MORNING_END_H, local time */
+	int16_t pain, max;
+	int32_t mcount, msum; /* the morning check-ins (PST_PROG_MORNING_END_H, local time) */
 };
 
 /* A week whose morning pain rose from the week before's (CLINICAL §7). */
@@ -131,6 +133,7 @@ struct replay {
 	size_t seq;
 	struct rise *rises; /* in order of week */
 	size_t nrises, next_rise, rises_cap;
+	bool days; /* ck holds days (pst_progression_add_days), not check-ins */
 };
 
 /*
@@ -171,10 +174,8 @@ static bool find_rises(struct replay *r)
 		}
 		if (i == r->nck)
 			break;
-		if (r->ck[i].morning) {
-			sum += r->ck[i].pain;
-			n++;
-		}
+		sum += r->ck[i].msum;
+		n += r->ck[i].mcount;
 	}
 	return true;
 }
@@ -232,18 +233,24 @@ static size_t ck_lower(const struct replay *r, int64_t day, int64_t epoch)
  * where it was before exercising (CLINICAL §7), so soreness logged after the session must
  * not become the yardstick. Any higher check-in the next day counts (conservative).
  */
-static bool next_day_rise(const struct replay *r, int64_t day, int64_t epoch, int *before,
-			  int *after)
+static bool next_day_rise(const struct replay *r, const struct pst_session_log *l, int64_t day,
+			  int *before, int *after)
 {
+	int64_t epoch = l->at.epoch;
 	size_t i = ck_lower(r, day, epoch == INT64_MAX ? epoch : epoch + 1);
-	if (i == 0)
+	/* From days: when the day's last check-in came after the session, the store told the
+	 * last one of that day at or before it (else it is the last of an earlier day). */
+	if (r->days && i < r->nck && r->ck[i].day == day && l->day_checkin_before >= 0)
+		*before = l->day_checkin_before;
+	else if (i == 0)
 		return false;
-	*before = r->ck[i - 1].pain;
+	else
+		*before = r->ck[i - 1].pain;
 	size_t j = ck_lower(r, day + 1, INT64_MIN);
 	int top = -1;
 	for (; j < r->nck && r->ck[j].day == day + 1; j++)
-		if (r->ck[j].pain > top)
-			top = r->ck[j].pain;
+		if (r->ck[j].max > top)
+			top = r->ck[j].max;
 	*after = top;
 	return top > *before;
 }
@@ -479,7 +486,7 @@ static void add_session(struct pst_prog_builder *b, const struct pst_session_log
 		b->day = day;
 		apply_rises(r, pst_day_monday(day));
 		b->before = b->after = -1;
-		b->rise = next_day_rise(r, day, l->at.epoch, &b->before, &b->after);
+		b->rise = next_day_rise(r, l, day, &b->before, &b->after);
 	}
 	size_t serial = ++b->nsessions;
 	size_t n = l->nex < PST_SESSION_MAX_EXERCISES ? l->nex : PST_SESSION_MAX_EXERCISES;
@@ -716,13 +723,13 @@ int pst_progression_begin(const struct pst_catalog *c, const struct pst_profile 
 	return PST_OK;
 }
 
-int pst_progression_add_checkins(struct pst_prog_builder *b, const struct pst_checkin *checkins,
-				 size_t n)
+/* Room for n more entries; PST_EINVAL once a session came, or when check-ins and days
+ * would be mixed. */
+static int ck_room(struct pst_prog_builder *b, size_t n, bool days)
 {
-	if (!n)
-		return PST_OK;
-	if (b->ready)
-		return PST_EINVAL; /* a session came already */
+	if (b->ready || (b->r.nck && b->r.days != days))
+		return PST_EINVAL;
+	b->r.days = days;
 	if (n > UINT32_MAX - b->r.nck)
 		return PST_ENOMEM;
 	if (b->r.nck + n > b->r.ck_cap) {
@@ -735,12 +742,45 @@ int pst_progression_add_checkins(struct pst_prog_builder *b, const struct pst_ch
 		b->r.ck = v;
 		b->r.ck_cap = cap;
 	}
+	return PST_OK;
+}
+
+int pst_progression_add_checkins(struct pst_prog_builder *b, const struct pst_checkin *checkins,
+				 size_t n)
+{
+	if (!n)
+		return PST_OK;
+	int err = ck_room(b, n, false);
+	if (err)
+		return err;
 	for (size_t i = 0; i < n; i++) {
 		const struct pst_checkin *c = &checkins[i];
 		int64_t secs = c->at.epoch + (int64_t)c->at.offset_min * 60;
 		int64_t sod = ((secs % 86400) + 86400) % 86400;
+		bool morning = sod < PST_PROG_MORNING_END_H * 3600;
 		b->r.ck[b->r.nck] = (struct ck){pst_time_day(c->at), c->at.epoch, (uint32_t)b->r.nck,
-						(int16_t)c->pain, sod < PST_PROG_MORNING_END_H * 3600};
+						(int16_t)c->pain, (int16_t)c->pain, morning,
+						morning ? c->pain : 0};
+		b->r.nck++;
+	}
+	return PST_OK;
+}
+
+int pst_progression_add_days(struct pst_prog_builder *b, const struct pst_checkin_day *days,
+			     size_t n)
+{
+	if (!n)
+		return PST_OK;
+	int err = ck_room(b, n, true);
+	if (err)
+		return err;
+	for (size_t i = 0; i < n; i++) {
+		const struct pst_checkin_day *d = &days[i];
+		if (!d->count)
+			continue;
+		b->r.ck[b->r.nck] = (struct ck){d->day, d->last_at.epoch, (uint32_t)b->r.nck,
+						(int16_t)d->last_pain, (int16_t)d->max,
+						d->morning_count, d->morning_sum};
 		b->r.nck++;
 	}
 	return PST_OK;
@@ -801,17 +841,18 @@ out:
 	return err;
 }
 
-int pst_progression_build(const struct pst_catalog *c, const struct pst_profile *p,
-			  const struct pst_checkin *checkins, size_t ncheckins,
-			  const struct pst_session_log *sessions, size_t nsessions,
-			  struct pst_progression **out)
+static int build(const struct pst_catalog *c, const struct pst_profile *p,
+		 const struct pst_checkin *checkins, size_t ncheckins,
+		 const struct pst_checkin_day *days, size_t ndays,
+		 const struct pst_session_log *sessions, size_t nsessions, struct pst_progression **out)
 {
 	*out = NULL;
 	struct pst_prog_builder *b = NULL;
 	struct order *ord = malloc((nsessions ? nsessions : 1) * sizeof(*ord));
 	int err = ord ? pst_progression_begin(c, p, &b) : PST_ENOMEM;
 	if (!err)
-		err = pst_progression_add_checkins(b, checkins, ncheckins);
+		err = days ? pst_progression_add_days(b, days, ndays)
+			   : pst_progression_add_checkins(b, checkins, ncheckins);
 	if (!err && !ready(b))
 		err = PST_ENOMEM;
 	if (err) {
@@ -835,4 +876,21 @@ void pst_progression_free(struct pst_progression *pr)
 		return;
 	pst_arena_free(pr->arena);
 	free(pr);
+}
+
+int pst_progression_build(const struct pst_catalog *c, const struct pst_profile *p,
+			  const struct pst_checkin *checkins, size_t ncheckins,
+			  const struct pst_session_log *sessions, size_t nsessions,
+			  struct pst_progression **out)
+{
+	return build(c, p, checkins, ncheckins, NULL, 0, sessions, nsessions, out);
+}
+
+int pst_progression_build_days(const struct pst_catalog *c, const struct pst_profile *p,
+			       const struct pst_checkin_day *days, size_t ndays,
+			       const struct pst_session_log *sessions, size_t nsessions,
+			       struct pst_progression **out)
+{
+	static const struct pst_checkin_day none;
+	return build(c, p, NULL, 0, days ? days : &none, ndays, sessions, nsessions, out);
 }

@@ -26,7 +26,7 @@ enum { PST_PROG_PAIN_MAX = 3, PST_PROG_CALM_SESSIONS = 2 };
  * the week before's, each from at least PST_PROG_MORNING_MIN check-ins, steps down every
  * exercise done that week. */
 #define PST_PROG_MORNING_RISE 1.0
-enum { PST_PROG_MORNING_END_H = 12, PST_PROG_MORNING_MIN = 2 };
+enum { PST_PROG_MORNING_END_H = PST_MORNING_END_H, PST_PROG_MORNING_MIN = 2 };
 
 /* How many levels d has (at least 1); the top level is the result minus 1. */
 int pst_dose_levels(const struct pst_dose *d);
@@ -102,6 +102,12 @@ int pst_progression_build(const struct pst_catalog *c, const struct pst_profile 
 			  const struct pst_checkin *checkins, size_t ncheckins,
 			  const struct pst_session_log *sessions, size_t nsessions,
 			  struct pst_progression **out);
+/* The same from the check-ins summed by day (pst_progression_add_days): the sessions
+ * carry day_checkin_before (the store's PST_READ_SESSION_BASELINE). */
+int pst_progression_build_days(const struct pst_catalog *c, const struct pst_profile *p,
+			       const struct pst_checkin_day *days, size_t ndays,
+			       const struct pst_session_log *sessions, size_t nsessions,
+			       struct pst_progression **out);
 void pst_progression_free(struct pst_progression *pr); /* NULL is a no-op */
 
 /*
@@ -119,6 +125,13 @@ int pst_progression_begin(const struct pst_catalog *c, const struct pst_profile 
 			  struct pst_prog_builder **out);
 int pst_progression_add_checkins(struct pst_prog_builder *b, const struct pst_checkin *checkins,
 				 size_t n);
+/* Instead of the check-ins: the same check-ins summed by day (the store's checkin_days;
+ * any order), each day kept as one entry, so the replay's memory follows the days, not the
+ * check-ins. The sessions then must carry day_checkin_before (PST_READ_SESSION_BASELINE):
+ * the same records give the same progression as from the check-ins themselves. Days and
+ * check-ins are not mixed in one builder (PST_EINVAL). */
+int pst_progression_add_days(struct pst_prog_builder *b, const struct pst_checkin_day *days,
+			     size_t n);
 int pst_progression_add_sessions(struct pst_prog_builder *b, const struct pst_session_log *sessions,
 				 size_t n);
 int pst_progression_finish(struct pst_prog_builder *b, struct pst_progression **out);

@@ -436,3 +436,64 @@ bool pst_idem_key_ok(const char *key)
 	}
 	return true;
 }
+
+/* --- check-ins summed by day --------------------------------------------------- */
+
+int pst_checkin_days_add(struct pst_checkin_days *d, int64_t id, struct pst_time at, int pain)
+{
+	int64_t day = pst_time_day(at);
+	/* Read in order of time, a check-in is almost always on the last day so far. */
+	size_t i = d->n;
+	if (!d->n || d->v[d->n - 1].day != day) {
+		size_t lo = 0, hi = d->n;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (d->v[mid].day < day)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo == d->n || d->v[lo].day != day) {
+			if (d->n == d->cap) {
+				size_t cap = d->cap ? 2 * d->cap : 64;
+				struct pst_checkin_day *v = realloc(d->v, cap * sizeof *v);
+				if (!v)
+					return PST_ENOMEM;
+				d->v = v;
+				d->cap = cap;
+			}
+			memmove(&d->v[lo + 1], &d->v[lo], (d->n - lo) * sizeof *d->v);
+			d->v[lo] = (struct pst_checkin_day){.day = day, .min = pain, .max = pain,
+							    .last_at = at, .last_pain = pain,
+							    .last_id = id};
+			d->n++;
+		}
+		i = lo;
+	} else {
+		i = d->n - 1;
+	}
+	struct pst_checkin_day *x = &d->v[i];
+	int64_t local = at.epoch + (int64_t)at.offset_min * 60;
+	if (local - day * 86400 < (int64_t)PST_MORNING_END_H * 3600) {
+		x->morning_count++;
+		x->morning_sum += pain;
+	}
+	if (pain < x->min)
+		x->min = pain;
+	if (pain > x->max)
+		x->max = pain;
+	x->sum += pain;
+	x->count++;
+	if (at.epoch > x->last_at.epoch || (at.epoch == x->last_at.epoch && id >= x->last_id)) {
+		x->last_at = at;
+		x->last_pain = pain;
+		x->last_id = id;
+	}
+	return PST_OK;
+}
+
+void pst_checkin_days_free(struct pst_checkin_days *d)
+{
+	free(d->v);
+	memset(d, 0, sizeof *d);
+}

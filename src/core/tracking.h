@@ -51,6 +51,33 @@ struct pst_checkin {
 	const char *idem_key;
 };
 
+/*
+ * A local day's check-ins summed: what the history (daily and weekly pain) and the
+ * progression (the morning average, the day after a session) need of them, whatever
+ * their number. The store answers these (pst_store_ops.checkin_days), so a page holds
+ * one of them a day instead of every check-in.
+ */
+enum { PST_MORNING_END_H = 12 }; /* a check-in before this local hour is a morning one */
+struct pst_checkin_day {
+	int64_t day;                    /* the local day (pst_time_day) */
+	int count, sum, min, max;       /* of the day's pain readings */
+	int morning_count, morning_sum; /* of those made before PST_MORNING_END_H, local */
+	struct pst_time last_at;        /* the day's last check-in (by time, then id) */
+	int last_pain;
+	int64_t last_id;
+};
+
+/* Days being summed, in order of day: *v malloc'd (free with pst_checkin_days_free). */
+struct pst_checkin_days {
+	struct pst_checkin_day *v;
+	size_t n, cap;
+};
+
+/* Adds one check-in (any order; fastest in order of time) to its day. PST_OK or
+ * PST_ENOMEM. */
+int pst_checkin_days_add(struct pst_checkin_days *d, int64_t id, struct pst_time at, int pain);
+void pst_checkin_days_free(struct pst_checkin_days *d);
+
 /* The fields of a check-in, as each front end names them. */
 enum pst_cfield { PST_CF_PAIN, PST_CF_AREAS, PST_CF_NOTE, PST_CF_AT, PST_CF__MAX };
 extern const char *const pst_cfield_flag[PST_CF__MAX]; /* "--pain" "--area" "--note" "--at" */
@@ -93,6 +120,10 @@ struct pst_session_log {
 	struct pst_session_ex *ex;
 	size_t nex;
 	const char *idem_key; /* as a check-in's: NULL, or the key of the write */
+	/* Read with PST_READ_SESSION_BASELINE (the progression from days, store.h): the pain
+	 * of the last check-in of the session's own local day at or before it (by time, then
+	 * id), -1 when none. Not stored, not exported. */
+	int day_checkin_before;
 };
 
 /* An idempotency key: 1 to PST_IDEM_KEY_MAX characters of A-Z a-z 0-9 - _ . : (a UUID, or

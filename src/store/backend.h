@@ -22,6 +22,9 @@ extern const struct pst_migration pst_migrations[];
 /* Opens an SQLite database file (pst_db_open's rules). */
 int pst_db_open_sqlite(const char *path, unsigned flags, struct pst_db **out, char *errmsg,
 		       size_t size);
+/* How many writers of this process wait for the writer lock of db's file (an SQLite db;
+ * store_sqlite.c, group commit): for tests that line writers up behind a held lock. */
+size_t pst_sqlite_writes_waiting(struct pst_db *db);
 
 /* Opens a PostgreSQL database by its libpq URI (pst_db_open's rules); store_pg.c.
  * Messages name the host, port and database, never the password; PST_EUNAVAILABLE when

@@ -17,7 +17,9 @@
  *
  * The contract every backend keeps:
  * - Every write is one transaction, acknowledged (PST_OK) only after it is durably
- *   committed; an operation either does all of its work or none of it. Inside a db
+ *   committed; an operation either does all of its work or none of it. (SQLite commits
+ *   the writes of a process's connections that wait for each other in one transaction,
+ *   each in its own savepoint with its own answer: docs/store.md, "Group commit".) Inside a db
  *   transaction (pst_db_ops.begin) the operations join it instead: nothing is committed
  *   before pst_db_ops.commit.
  * - Every write to a person's records (profile_put, checkin_add, session_add, psfs_add,
@@ -114,6 +116,10 @@ void pst_summary_set_free(struct pst_summary_set *set);
 enum {
 	PST_READ_NO_SESSION_EXERCISES = 1 << 0, /* sessions without their exercises (nex = 0) */
 	PST_READ_EXACT = 1 << 1, /* free text as stored (export, which checks it) */
+	/* no check-ins (ncheckins = 0): for a reader that takes them by day (checkin_days) */
+	PST_READ_NO_CHECKINS = 1 << 2,
+	/* each session's day_checkin_before (core/tracking.h), for the progression from days */
+	PST_READ_SESSION_BASELINE = 1 << 3,
 };
 
 /* import flags */
@@ -161,6 +167,19 @@ struct pst_store_ops {
 	 * error from fn stops the reading and is returned as it is. One read transaction. */
 	int (*read_each)(struct pst_store *s, unsigned flags, size_t batch,
 			 int (*fn)(void *ctx, const struct pst_record_set *part), void *ctx);
+	/* The check-ins of the local days since since_day (INT64_MIN: all) summed by day
+	 * (core/tracking.h struct pst_checkin_day: count, sum, min and max of the pain, the
+	 * morning ones, the day's last), in order of day: what the history and the
+	 * progression need, in memory that follows the days, not the check-ins. The day is
+	 * the one stored with each check-in (pst_time_day of its time and offset), the
+	 * morning one that is before PST_MORNING_END_H at that offset. out is reset first; on
+	 * success it is the caller's (pst_checkin_days_free), on error empty. */
+	int (*checkin_days)(struct pst_store *s, int64_t since_day, struct pst_checkin_days *out);
+	/* The last limit check-ins of the local days since since_day (by time, then id; with
+	 * by_id: by id, the newest written), into out->checkins oldest first (out as read_all
+	 * makes it, with nothing else in it; free with pst_record_set_free, also on error). */
+	int (*checkin_latest)(struct pst_store *s, int64_t since_day, size_t limit, bool by_id,
+			      struct pst_record_set *out);
 	/* Replaces nothing: adds every record of rs in one transaction, or none (the profile,
 	 * minutes and safety answers of rs, when it has them, replace the saved ones).
 	 * Record ids of rs are kept when free in the database; an id this person already

@@ -50,8 +50,24 @@ enum {
 	S_FOLD_LOCK,
 	S_FOLD,
 	S_VERSION,
+	S_READ_SESSIONS_EX_BASE,
+	S_READ_SESSIONS_BASE,
+	S_CHECKIN_DAYS,
+	S_CHECKIN_LATEST,
+	S_CHECKIN_LATEST_ID,
 	S__MAX
 };
+
+/* The pain of the last check-in of session s's own day at or before it (by time, then id):
+ * an index seek on (person_id, at_epoch) over the two days before it at most (a day's
+ * check-ins lie within 24 h plus the offsets, -14 h to +14 h, of its start). */
+#define SESSION_BASELINE_SQL                                                                   \
+	"(SELECT c.pain FROM checkin c WHERE c.person_id = s.person_id"                        \
+	" AND c.at_epoch BETWEEN s.at_epoch - 172800 AND s.at_epoch AND c.day = s.day"         \
+	" ORDER BY c.at_epoch DESC, c.id DESC LIMIT 1)"
+/* A check-in's seconds into its local day: the morning ones are below $3. */
+#define LOCAL_SOD_SQL "(((at_epoch + at_offset * 60) % 86400 + 86400) % 86400)"
+#define LAST_OF_DAY_SQL(col) "(array_agg(" col " ORDER BY at_epoch DESC, id DESC))[1]"
 
 static const char *const stmt_sql[S__MAX] = {
 	[S_PROFILE_GET] = "SELECT stage, weeks, anchor_day, birth, feeding, pain, areas, triggers,"
@@ -103,6 +119,26 @@ static const char *const stmt_sql[S__MAX] = {
 			       " ORDER BY s.at_epoch, s.id, e.seq",
 	[S_READ_SESSIONS] = "SELECT id, at_epoch, at_offset, pain_before, pain_after, NULL, NULL, NULL"
 			    " FROM session WHERE person_id = $1 AND day >= $2 ORDER BY at_epoch, id",
+	[S_READ_SESSIONS_EX_BASE] = "SELECT s.id, s.at_epoch, s.at_offset, s.pain_before, s.pain_after,"
+				    " e.exercise_id, e.feedback, e.pain, " SESSION_BASELINE_SQL
+				    " FROM session s LEFT JOIN session_exercise e ON e.session_id = s.id"
+				    " WHERE s.person_id = $1 AND s.day >= $2"
+				    " ORDER BY s.at_epoch, s.id, e.seq",
+	[S_READ_SESSIONS_BASE] = "SELECT s.id, s.at_epoch, s.at_offset, s.pain_before, s.pain_after,"
+				 " NULL, NULL, NULL, " SESSION_BASELINE_SQL
+				 " FROM session s WHERE s.person_id = $1 AND s.day >= $2"
+				 " ORDER BY s.at_epoch, s.id",
+	/* Summed by the server: one row a day comes back. */
+	[S_CHECKIN_DAYS] = "SELECT day, count(*), sum(pain), min(pain), max(pain),"
+			   " count(*) FILTER (WHERE " LOCAL_SOD_SQL " < $3),"
+			   " coalesce(sum(pain) FILTER (WHERE " LOCAL_SOD_SQL " < $3), 0),"
+			   " " LAST_OF_DAY_SQL("at_epoch") ", " LAST_OF_DAY_SQL("at_offset") ","
+			   " " LAST_OF_DAY_SQL("pain") ", " LAST_OF_DAY_SQL("id")
+			   " FROM checkin WHERE person_id = $1 AND day >= $2 GROUP BY day ORDER BY day",
+	[S_CHECKIN_LATEST] = "SELECT id, at_epoch, at_offset, pain, areas, note FROM checkin"
+			     " WHERE person_id = $1 AND day >= $2 ORDER BY at_epoch DESC, id DESC LIMIT $3",
+	[S_CHECKIN_LATEST_ID] = "SELECT id, at_epoch, at_offset, pain, areas, note FROM checkin"
+				" WHERE person_id = $1 AND day >= $2 ORDER BY id DESC LIMIT $3",
 	[S_READ_PSFS] = "SELECT a.id, a.activity, a.created_epoch, a.created_offset,"
 			" r.at_epoch, r.at_offset, r.score"
 			" FROM psfs_activity a LEFT JOIN psfs_rating r ON r.activity_id = a.id"
@@ -1259,15 +1295,16 @@ static int read_checkins(struct pg *g, int64_t since, bool exact, struct each *e
 	return err;
 }
 
-static int read_sessions(struct pg *g, int64_t since, bool with_ex, bool exact, struct each *ea,
-			 struct pst_record_set *rs)
+static int read_sessions(struct pg *g, int64_t since, bool with_ex, bool exact, bool baseline,
+			 struct each *ea, struct pst_record_set *rs)
 {
 	struct params p = {0};
 	p_int(&p, g->person);
 	p_int(&p, since);
 	struct rows rw;
-	int err = rows_open(g, &rw, with_ex ? S_READ_SESSIONS_EX : S_READ_SESSIONS, &p, ea != NULL,
-			    "cannot read the sessions");
+	int st = baseline ? (with_ex ? S_READ_SESSIONS_EX_BASE : S_READ_SESSIONS_BASE)
+			  : (with_ex ? S_READ_SESSIONS_EX : S_READ_SESSIONS);
+	int err = rows_open(g, &rw, st, &p, ea != NULL, "cannot read the sessions");
 	if (err)
 		return err;
 	size_t cap = 0, excap = 0;
@@ -1293,6 +1330,7 @@ static int read_sessions(struct pg *g, int64_t since, bool with_ex, bool exact, 
 			cur->at.offset_min = rint_(&rw, 2);
 			cur->pain_before = rint_(&rw, 3);
 			cur->pain_after = rint_(&rw, 4);
+			cur->day_checkin_before = !baseline || rnull(&rw, 8) ? -1 : rint_(&rw, 8);
 			excap = 0;
 		}
 		if (rnull(&rw, 5))
@@ -1424,11 +1462,11 @@ static int read_all_body(struct pg *g, void *arg)
 	if (!(out->arena = pst_arena_new()))
 		return fail(g, PST_ENOMEM, "out of memory");
 	int err = read_head(g, out);
-	if (!err)
+	if (!err && !(a->flags & PST_READ_NO_CHECKINS))
 		err = read_checkins(g, a->since, exact, NULL, out);
 	if (!err)
 		err = read_sessions(g, a->since, !(a->flags & PST_READ_NO_SESSION_EXERCISES), exact,
-				    NULL, out);
+				    a->flags & PST_READ_SESSION_BASELINE, NULL, out);
 	if (!err)
 		err = read_psfs(g, exact, NULL, out);
 	return err;
@@ -1457,13 +1495,13 @@ static int read_each_body(struct pg *g, void *arg)
 	/* Each part holds one kind of record, so every kind is flushed before the next. */
 	if (!err)
 		err = each_flush(g, e, &rs);
-	if (!err)
+	if (!err && !(a->flags & PST_READ_NO_CHECKINS))
 		err = read_checkins(g, INT64_MIN, exact, e, &rs);
 	if (!err && rs.ncheckins)
 		err = each_flush(g, e, &rs);
 	if (!err)
-		err = read_sessions(g, INT64_MIN, !(a->flags & PST_READ_NO_SESSION_EXERCISES), exact, e,
-				    &rs);
+		err = read_sessions(g, INT64_MIN, !(a->flags & PST_READ_NO_SESSION_EXERCISES), exact,
+				    a->flags & PST_READ_SESSION_BASELINE, e, &rs);
 	if (!err && rs.nsessions)
 		err = each_flush(g, e, &rs);
 	if (!err)
@@ -1479,6 +1517,119 @@ static int read_each(struct pst_store *s, unsigned flags, size_t batch,
 {
 	struct read_arg a = {.flags = flags, .each = {fn, ctx, batch ? batch : 1}};
 	return in_tx(enter(s), TX_READ, read_each_body, &a);
+}
+
+struct days_arg {
+	int64_t since;
+	struct pst_checkin_days *out;
+};
+
+static int checkin_days_body(struct pg *g, void *arg)
+{
+	struct days_arg *a = arg;
+	pst_checkin_days_free(a->out); /* a second attempt starts empty */
+	struct params p = {0};
+	p_int(&p, g->person);
+	p_int(&p, a->since);
+	p_int(&p, (int64_t)PST_MORNING_END_H * 3600);
+	PGresult *r;
+	int err = xq(g, S_CHECKIN_DAYS, &p, "cannot read the check-ins", &r);
+	if (err)
+		return err;
+	int n = PQntuples(r);
+	struct pst_checkin_days *d = a->out;
+	if (n > 0 && !(d->v = calloc((size_t)n, sizeof *d->v))) {
+		PQclear(r);
+		return fail(g, PST_ENOMEM, "out of memory");
+	}
+	d->cap = (size_t)n;
+	for (int i = 0; i < n; i++) {
+		struct rows rw = {.res = r, .row = i};
+		struct pst_checkin_day *x = &d->v[d->n++];
+		x->day = rll(&rw, 0);
+		x->count = rint_(&rw, 1);
+		x->sum = rint_(&rw, 2);
+		x->min = rint_(&rw, 3);
+		x->max = rint_(&rw, 4);
+		x->morning_count = rint_(&rw, 5);
+		x->morning_sum = rint_(&rw, 6);
+		x->last_at.epoch = rll(&rw, 7);
+		x->last_at.offset_min = rint_(&rw, 8);
+		x->last_pain = rint_(&rw, 9);
+		x->last_id = rll(&rw, 10);
+	}
+	PQclear(r);
+	return PST_OK;
+}
+
+static int checkin_days(struct pst_store *s, int64_t since_day, struct pst_checkin_days *out)
+{
+	memset(out, 0, sizeof *out);
+	struct days_arg a = {since_day, out};
+	int err = in_tx(enter(s), TX_ONE, checkin_days_body, &a);
+	if (err)
+		pst_checkin_days_free(out);
+	return err;
+}
+
+struct latest_arg {
+	int64_t since;
+	size_t limit;
+	bool by_id;
+	struct pst_record_set *out;
+};
+
+static int checkin_latest_body(struct pg *g, void *arg)
+{
+	struct latest_arg *a = arg;
+	struct pst_record_set *out = a->out;
+	pst_record_set_free(out); /* a second attempt starts empty */
+	if (!(out->arena = pst_arena_new()))
+		return fail(g, PST_ENOMEM, "out of memory");
+	struct params p = {0};
+	p_int(&p, g->person);
+	p_int(&p, a->since);
+	p_int(&p, a->limit > INT64_MAX ? INT64_MAX : (int64_t)a->limit);
+	PGresult *r;
+	int err = xq(g, a->by_id ? S_CHECKIN_LATEST_ID : S_CHECKIN_LATEST, &p,
+		     "cannot read the check-ins", &r);
+	if (err)
+		return err;
+	int n = PQntuples(r);
+	if (n > 0 && !(out->checkins = pst_arena_alloc(out->arena, (size_t)n * sizeof *out->checkins))) {
+		PQclear(r);
+		return fail(g, PST_ENOMEM, "out of memory");
+	}
+	/* newest first as read: oldest first as given */
+	for (int i = 0; i < n; i++) {
+		struct rows rw = {.res = r, .row = i};
+		struct pst_checkin *c = &out->checkins[n - 1 - i];
+		memset(c, 0, sizeof *c);
+		c->id = rll(&rw, 0);
+		c->at.epoch = rll(&rw, 1);
+		c->at.offset_min = rint_(&rw, 2);
+		c->pain = rint_(&rw, 3);
+		words_mask(&pst_vocab_area, rv(&rw, 4), &c->areas);
+		c->note = free_text(out->arena, &rw, 5, PST_TEXT_NOTE, false);
+		if (c->note == NULL && !rnull(&rw, 5)) {
+			PQclear(r);
+			return fail(g, PST_ENOMEM, "out of memory");
+		}
+	}
+	out->ncheckins = (size_t)n;
+	PQclear(r);
+	return PST_OK;
+}
+
+static int checkin_latest(struct pst_store *s, int64_t since_day, size_t limit, bool by_id,
+			  struct pst_record_set *out)
+{
+	memset(out, 0, sizeof *out);
+	struct latest_arg a = {since_day, limit, by_id, out};
+	int err = in_tx(enter(s), TX_ONE, checkin_latest_body, &a);
+	if (err)
+		pst_record_set_free(out);
+	return err;
 }
 
 /* After rows were added with their own ids, the next id of each table comes after them. */
@@ -2593,6 +2744,8 @@ static const struct pst_store_ops pg_store_ops = {
 	.psfs_rate = psfs_rate,
 	.read_all = read_all,
 	.read_each = read_each,
+	.checkin_days = checkin_days,
+	.checkin_latest = checkin_latest,
 	.import = import,
 	.screening_get = screening_get,
 	.screening_put = screening_put,

@@ -28,6 +28,9 @@ enum {
 	ST_SUMMARY_PEOPLE,
 	ST_SUMMARY_PAIN,
 	ST_PEOPLE_VERSION,
+	ST_SAVEPOINT,
+	ST_RELEASE,
+	ST_ROLLBACK_TO,
 	ST__MAX
 };
 
@@ -48,6 +51,10 @@ static const char *const cached_sql[ST__MAX] = {
 	[ST_PEOPLE_VERSION] = "SELECT coalesce(sum(p.version + (SELECT count(*) FROM person_write w"
 			      " WHERE w.person_id = p.id)), 0) FROM json_each(?1) j"
 			      " JOIN person p ON p.id = j.value",
+	/* each write of a group (run_group) */
+	[ST_SAVEPOINT] = "SAVEPOINT w",
+	[ST_RELEASE] = "RELEASE w",
+	[ST_ROLLBACK_TO] = "ROLLBACK TO w",
 };
 
 /* One connection (struct pst_db). The handles (struct pst_store) it gives are the generic
@@ -128,19 +135,41 @@ static struct sq *enter_db(struct pst_db *db)
 }
 
 /*
- * One writer at a time per file, in this process, first come first served. SQLite lets
- * one connection write at a time; the others wait in its busy handler, which sleeps and
- * tries again (1, 2, 5 ... 100 ms): with 64 requests writing at once through the
- * server's connections, an unlucky one slept again and again while others took the
- * lock between its naps, so a check-in took up to a second (bench/RESULTS.md, p99 of
- * POST /api/v1/checkins). Here the connections of one process queue for the file's
- * writer lock instead, in order, each woken the moment the one before commits; only
- * writers of other processes still meet SQLite's busy handler. Files are told apart by
- * device and inode (paths may differ); the locks live as long as the process.
+ * One writer at a time per file, in this process, first come first served, and group
+ * commit. SQLite lets one connection write at a time; the others wait in its busy
+ * handler, which sleeps and tries again (1, 2, 5 ... 100 ms): with 64 requests writing
+ * at once through the server's connections, an unlucky one slept again and again while
+ * others took the lock between its naps, so a check-in took up to a second
+ * (bench/RESULTS.md, p99 of POST /api/v1/checkins). Here the connections of one process
+ * queue for the file's writer lock instead, in order, each woken the moment the one
+ * before is done; only writers of other processes still meet SQLite's busy handler.
+ * Files are told apart by device and inode (paths may differ); the locks live as long as
+ * the process.
+ *
+ * A write to a person's records (struct write_job: a function and its arguments that
+ * run on any connection to the file) does not wait for the lock to commit alone: the
+ * writer that gets the lock (the leader) takes every write queued behind it and runs
+ * them on its own connection in one transaction, each in its own savepoint (a write that
+ * fails is undone alone), then one COMMIT, one fsync, for all (run_group). Each waiting
+ * writer is then woken with its own answer; none before the COMMIT returned, and a
+ * COMMIT that fails fails every write of the group. Other writes (begin: the db ops, an
+ * import, a db transaction) take the lock for themselves, in the same queue.
  */
+
+struct write_job {
+	int (*fn)(struct sq *q, const void *arg); /* the write, run in a savepoint */
+	const void *arg;
+	int64_t person; /* whose records: bound by fn, and the version bumped */
+	char *errmsg;   /* the caller's (its handle's errmsg) */
+	int result;
+};
+
 struct writer_wait {
 	pthread_cond_t cv;
-	bool go; /* the lock was handed to this waiter */
+	bool go;    /* the lock was handed to this waiter: it holds it now */
+	bool taken; /* its job was taken into a leader's group: wait for done */
+	bool done;  /* that group is over: job->result is the answer */
+	struct write_job *job; /* NULL: a writer that wants the lock for itself */
 	struct writer_wait *next;
 };
 
@@ -153,79 +182,71 @@ struct writer {
 	struct writer *next;
 };
 
+/* The most writes one transaction takes: the rest wait for the next. */
+enum { GROUP_MAX = 256 };
+
 static pthread_mutex_t writers_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct writer *writers;
 
-/* Waits for the file's writer lock, at most the busy timeout (then the caller goes on
- * and SQLite's own busy handling decides). NULL: not taken (no file identity, the
- * timeout, or this thread holds it through another connection, which must not wait
- * for itself). */
-static struct writer *writer_lock(struct sq *q)
+/* The file's writer lock (writers_mu held); NULL when out of memory. */
+static struct writer *writer_find(dev_t dev, ino_t ino, bool make)
 {
-	if (!q->dev && !q->ino)
-		return NULL;
-	pthread_mutex_lock(&writers_mu);
 	struct writer *w = writers;
-	while (w && (w->dev != q->dev || w->ino != q->ino))
+	while (w && (w->dev != dev || w->ino != ino))
 		w = w->next;
-	if (!w && (w = calloc(1, sizeof(*w)))) {
-		w->dev = q->dev;
-		w->ino = q->ino;
+	if (!w && make && (w = calloc(1, sizeof(*w)))) {
+		w->dev = dev;
+		w->ino = ino;
 		w->next = writers;
 		writers = w;
 	}
-	if (!w || (w->busy && pthread_equal(w->owner, pthread_self()))) {
-		pthread_mutex_unlock(&writers_mu);
-		return NULL;
-	}
-	if (w->busy) {
-		struct writer_wait me = {.go = false};
-		pthread_condattr_t ca;
-		pthread_condattr_init(&ca);
-		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-		pthread_cond_init(&me.cv, &ca);
-		pthread_condattr_destroy(&ca);
-		if (w->tail)
-			w->tail->next = &me;
-		else
-			w->head = &me;
-		w->tail = &me;
-		struct timespec until;
-		clock_gettime(CLOCK_MONOTONIC, &until);
-		until.tv_sec += BUSY_TIMEOUT_MS / 1000;
-		int rc = 0;
-		while (!me.go && rc != ETIMEDOUT)
-			rc = pthread_cond_timedwait(&me.cv, &writers_mu, &until);
-		if (!me.go) { /* timed out: out of the queue */
-			struct writer_wait **pp = &w->head, *prev = NULL;
-			while (*pp != &me) {
-				prev = *pp;
-				pp = &(*pp)->next;
-			}
-			*pp = me.next;
-			if (w->tail == &me)
-				w->tail = prev;
-		}
-		pthread_cond_destroy(&me.cv);
-		if (!me.go) {
-			pthread_mutex_unlock(&writers_mu);
-			return NULL;
-		}
-	}
-	w->busy = true; /* taken, or handed over by the one before (still busy) */
-	w->owner = pthread_self();
-	pthread_mutex_unlock(&writers_mu);
 	return w;
 }
 
-/* Hands the lock to the first waiter, or frees it. */
-static void writer_unlock(struct sq *q)
+/* Queues me behind the others (writers_mu held, the lock busy) and waits until the lock
+ * is handed to me (true) or my job's group is done (true, me->done), at most the busy
+ * timeout while nobody has taken me (false: out of the queue; the caller goes on and
+ * SQLite's own busy handling decides). */
+static bool writer_wait(struct writer *w, struct writer_wait *me)
 {
-	struct writer *w = q->writer;
-	if (!w)
-		return;
-	q->writer = NULL;
-	pthread_mutex_lock(&writers_mu);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&me->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	if (w->tail)
+		w->tail->next = me;
+	else
+		w->head = me;
+	w->tail = me;
+	struct timespec until;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += BUSY_TIMEOUT_MS / 1000;
+	int rc = 0;
+	while (!me->go && !me->done && (me->taken || rc != ETIMEDOUT)) {
+		if (me->taken) /* its write is running on another connection: to the end */
+			pthread_cond_wait(&me->cv, &writers_mu);
+		else
+			rc = pthread_cond_timedwait(&me->cv, &writers_mu, &until);
+	}
+	bool ok = me->go || me->done;
+	if (!ok) { /* timed out: out of the queue */
+		struct writer_wait **pp = &w->head, *prev = NULL;
+		while (*pp != me) {
+			prev = *pp;
+			pp = &(*pp)->next;
+		}
+		*pp = me->next;
+		if (w->tail == me)
+			w->tail = prev;
+	}
+	pthread_cond_destroy(&me->cv);
+	return ok;
+}
+
+/* Hands the lock to the first waiter, or frees it (writers_mu held). */
+static void writer_pass(struct writer *w)
+{
 	struct writer_wait *h = w->head;
 	if (h) {
 		w->head = h->next;
@@ -236,7 +257,55 @@ static void writer_unlock(struct sq *q)
 	} else {
 		w->busy = false;
 	}
+}
+
+/* Waits for the file's writer lock, for this connection alone (begin). NULL: not taken
+ * (no file identity, the timeout, or this thread holds it through another connection,
+ * which must not wait for itself). */
+static struct writer *writer_lock(struct sq *q)
+{
+	if (!q->dev && !q->ino)
+		return NULL;
+	pthread_mutex_lock(&writers_mu);
+	struct writer *w = writer_find(q->dev, q->ino, true);
+	if (!w || (w->busy && pthread_equal(w->owner, pthread_self()))) {
+		pthread_mutex_unlock(&writers_mu);
+		return NULL;
+	}
+	if (w->busy) {
+		struct writer_wait me = {.go = false};
+		if (!writer_wait(w, &me)) {
+			pthread_mutex_unlock(&writers_mu);
+			return NULL;
+		}
+	}
+	w->busy = true; /* taken, or handed over by the one before (still busy) */
+	w->owner = pthread_self();
 	pthread_mutex_unlock(&writers_mu);
+	return w;
+}
+
+static void writer_unlock(struct sq *q)
+{
+	struct writer *w = q->writer;
+	if (!w)
+		return;
+	q->writer = NULL;
+	pthread_mutex_lock(&writers_mu);
+	writer_pass(w);
+	pthread_mutex_unlock(&writers_mu);
+}
+
+size_t pst_sqlite_writes_waiting(struct pst_db *db)
+{
+	struct sq *q = (struct sq *)db;
+	size_t n = 0;
+	pthread_mutex_lock(&writers_mu);
+	struct writer *w = writer_find(q->dev, q->ino, false);
+	for (struct writer_wait *h = w ? w->head : NULL; h; h = h->next)
+		n++;
+	pthread_mutex_unlock(&writers_mu);
+	return n;
 }
 
 /* BEGIN IMMEDIATE takes the write lock up front, so two writers queue (on the file's
@@ -309,6 +378,165 @@ static int commit_write(struct sq *q)
 	if (err)
 		return rollback(q, err);
 	return commit(q);
+}
+
+/* --- group commit: the writes to people's records ------------------------------- */
+
+/* Runs jobs in one transaction on q's connection, each in a savepoint with its person's
+ * version bump, then one COMMIT: each job's result (and errmsg) is its own write's, or,
+ * when the transaction as a whole fails (BEGIN, COMMIT, or an error after which SQLite
+ * rolled the transaction back), that failure for every write it held: nothing is
+ * acknowledged that the COMMIT did not save. A transaction lost half-way goes on with
+ * the writes not yet run in a new one. */
+static void run_group(struct sq *q, struct write_job **jobs, size_t n)
+{
+	char why[sizeof q->base.errmsg];
+	size_t start = 0;
+	while (start < n) {
+		q->err = why;
+		int err = exec(q, "BEGIN IMMEDIATE", "cannot start a transaction");
+		if (err) {
+			for (size_t i = start; i < n; i++) {
+				jobs[i]->result = err;
+				snprintf(jobs[i]->errmsg, sizeof q->base.errmsg, "%s", why);
+			}
+			return;
+		}
+		size_t i = start, saved = 0;
+		bool lost = false;
+		for (; i < n && !lost; i++) {
+			struct write_job *j = jobs[i];
+			q->err = j->errmsg;
+			q->person = j->person;
+			sqlite3_stmt *st;
+			err = cached(q, ST_SAVEPOINT, &st);
+			if (!err)
+				err = run(q, st, "cannot start a write");
+			if (!err && !(err = j->fn(q, j->arg)))
+				err = bump(q);
+			if (sqlite3_get_autocommit(q->db)) {
+				lost = true; /* SQLite rolled it all back (e.g. the disk full) */
+			} else if (err) {
+				if (cached(q, ST_ROLLBACK_TO, &st) || run(q, st, "cannot undo a write"))
+					lost = true;
+			}
+			if (!lost && (cached(q, ST_RELEASE, &st) || run(q, st, "cannot end a write")))
+				lost = true;
+			if (lost && !err)
+				err = fail(q, "%s: cannot save: the write was rolled back", q->path);
+			j->result = err;
+			saved += err == PST_OK;
+		}
+		if (lost) {
+			/* The writes before the one that lost the transaction were undone with it. */
+			struct write_job *last = jobs[i - 1];
+			for (size_t k = start; k + 1 < i; k++) {
+				if (jobs[k]->result != PST_OK && jobs[k]->result != PST_EREPLAY)
+					continue;
+				jobs[k]->result = last->result;
+				snprintf(jobs[k]->errmsg, sizeof q->base.errmsg, "%s", last->errmsg);
+			}
+			if (!sqlite3_get_autocommit(q->db))
+				sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+			start = i;
+			continue;
+		}
+		q->err = why;
+		if (!saved) { /* nothing to save (each failed or was a replay): no fsync */
+			sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+			return;
+		}
+		if (sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+			return;
+		err = dberr(q, "cannot save");
+		if (!sqlite3_get_autocommit(q->db))
+			sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+		for (size_t k = start; k < n; k++) {
+			if (jobs[k]->result != PST_OK && jobs[k]->result != PST_EREPLAY)
+				continue;
+			jobs[k]->result = err;
+			snprintf(jobs[k]->errmsg, sizeof q->base.errmsg, "%s", why);
+		}
+		return;
+	}
+}
+
+/*
+ * A write to the person of handle s: fn(q, arg) on a connection to the file, in a
+ * transaction with the person's version bump. Inside a db transaction it joins it. Else
+ * it queues for the file's writer lock: it is either run by the writer ahead of it, in
+ * that one's group, or, given the lock, leads a group of its own and of every write
+ * queued behind it, on this connection. The result is the write's own: PST_OK once
+ * committed, PST_EREPLAY, or its error in s->errmsg.
+ */
+static int write_person(struct pst_store *s, int (*fn)(struct sq *, const void *), const void *arg)
+{
+	struct sq *q = enter(s);
+	if (q->in_tx) {
+		int err = fn(q, arg);
+		return err ? err : bump(q);
+	}
+	struct write_job job = {.fn = fn, .arg = arg, .person = q->person, .errmsg = s->errmsg};
+	struct write_job *one = &job;
+	struct writer *w = NULL;
+	if (q->dev || q->ino) {
+		pthread_mutex_lock(&writers_mu);
+		w = writer_find(q->dev, q->ino, true);
+		if (w && w->busy && pthread_equal(w->owner, pthread_self()))
+			w = NULL; /* this thread holds it through another connection */
+		if (w && w->busy) {
+			struct writer_wait me = {.job = &job};
+			if (!writer_wait(w, &me))
+				w = NULL; /* the timeout: alone, SQLite's busy handler decides */
+			else if (me.done) {
+				pthread_mutex_unlock(&writers_mu);
+				return job.result;
+			}
+		}
+		if (!w) {
+			pthread_mutex_unlock(&writers_mu);
+		}
+	}
+	if (!w) { /* alone: no file identity, or not in turn */
+		run_group(q, &one, 1);
+		q->err = s->errmsg;
+		q->person = s->person;
+		return job.result;
+	}
+	/* The lock is ours: lead a group of this write and those queued. */
+	w->busy = true;
+	w->owner = pthread_self();
+	struct writer_wait *taken[GROUP_MAX];
+	struct write_job *group[GROUP_MAX];
+	size_t n = 0;
+	group[0] = &job;
+	struct writer_wait **pp = &w->head, *prev = NULL;
+	while (*pp && n + 1 < GROUP_MAX) {
+		struct writer_wait *h = *pp;
+		if (!h->job) { /* wants the lock for itself: its turn comes after this group */
+			prev = h;
+			pp = &h->next;
+			continue;
+		}
+		*pp = h->next;
+		if (w->tail == h)
+			w->tail = prev;
+		h->taken = true;
+		taken[n++] = h;
+		group[n] = h->job;
+	}
+	pthread_mutex_unlock(&writers_mu);
+	run_group(q, group, n + 1);
+	pthread_mutex_lock(&writers_mu);
+	for (size_t i = 0; i < n; i++) {
+		taken[i]->done = true;
+		pthread_cond_signal(&taken[i]->cv);
+	}
+	writer_pass(w);
+	pthread_mutex_unlock(&writers_mu);
+	q->err = s->errmsg;
+	q->person = s->person;
+	return job.result;
 }
 
 static int prepare(struct sq *q, const char *sql, sqlite3_stmt **st)
@@ -633,15 +861,14 @@ static int profile_write(struct sq *q, const struct pst_saved_profile *sp)
 	return minutes_write(q, &mc);
 }
 
+static int profile_job(struct sq *q, const void *arg)
+{
+	return profile_write(q, arg);
+}
+
 static int profile_put(struct pst_store *s, const struct pst_saved_profile *sp)
 {
-	struct sq *q = enter(s);
-	int err = begin(q);
-	if (err)
-		return err;
-	if ((err = profile_write(q, sp)))
-		return rollback(q, err);
-	return commit_write(q);
+	return write_person(s, profile_job, sp);
 }
 
 /* --- the calendar subscription ------------------------------------------------ */
@@ -668,14 +895,18 @@ static int calendar_token_get(struct pst_store *s, char *out, size_t size, bool 
 	return rc == SQLITE_DONE ? PST_OK : dberr(q, "cannot read the calendar's address");
 }
 
-static int calendar_token_put(struct pst_store *s, const char *token, struct pst_time at)
+struct calendar_token_args {
+	const char *token;
+	struct pst_time at;
+};
+
+static int calendar_token_job(struct sq *q, const void *arg)
 {
-	struct sq *q = enter(s);
+	const struct calendar_token_args *a = arg;
+	const char *token = a->token;
+	struct pst_time at = a->at;
 	sqlite3_stmt *st;
-	int err = begin(q);
-	if (err)
-		return err;
-	err = prepare(q, "DELETE FROM calendar_token WHERE person_id = ?", &st);
+	int err = prepare(q, "DELETE FROM calendar_token WHERE person_id = ?", &st);
 	if (!err) {
 		sqlite3_bind_int64(st, 1, q->person);
 		err = run(q, st, "cannot revoke the calendar's address");
@@ -692,9 +923,13 @@ static int calendar_token_put(struct pst_store *s, const char *token, struct pst
 			err = run(q, st, "cannot save the calendar's address");
 		}
 	}
-	if (err)
-		return rollback(q, err);
-	return commit_write(q);
+	return err;
+}
+
+static int calendar_token_put(struct pst_store *s, const char *token, struct pst_time at)
+{
+	struct calendar_token_args a = {token, at};
+	return write_person(s, calendar_token_job, &a);
 }
 
 /* --- check-ins, sessions, PSFS ------------------------------------------------ */
@@ -775,21 +1010,30 @@ static int idem_find(struct sq *q, int which, const char *key, int64_t *id, bool
 	return err;
 }
 
-static int checkin_add(struct pst_store *s, const struct pst_checkin *c, int64_t *id)
+struct checkin_args {
+	const struct pst_checkin *c;
+	int64_t *id;
+};
+
+static int checkin_job(struct sq *q, const void *arg)
 {
-	struct sq *q = enter(s);
-	int err = begin(q);
-	if (err)
-		return err;
+	const struct checkin_args *a = arg;
 	bool seen;
 	int64_t want;
-	if ((err = idem_find(q, ST_CHECKIN_IDEM, c->idem_key, id, &seen)))
-		return rollback(q, err);
+	int err = idem_find(q, ST_CHECKIN_IDEM, a->c->idem_key, a->id, &seen);
+	if (err)
+		return err;
 	if (seen)
-		return rollback(q, PST_EREPLAY);
-	if ((err = wanted_id(q, "checkin", c->id, &want)) || (err = checkin_write(q, c, want, id)))
-		return rollback(q, err);
-	return commit_write(q);
+		return PST_EREPLAY;
+	if ((err = wanted_id(q, "checkin", a->c->id, &want)))
+		return err;
+	return checkin_write(q, a->c, want, a->id);
+}
+
+static int checkin_add(struct pst_store *s, const struct pst_checkin *c, int64_t *id)
+{
+	struct checkin_args a = {c, id};
+	return write_person(s, checkin_job, &a);
 }
 
 static int session_write(struct sq *q, const struct pst_session_log *l, int64_t want, int64_t *id)
@@ -833,21 +1077,30 @@ static int session_write(struct sq *q, const struct pst_session_log *l, int64_t 
 	return PST_OK;
 }
 
-static int session_add(struct pst_store *s, const struct pst_session_log *l, int64_t *id)
+struct session_args {
+	const struct pst_session_log *l;
+	int64_t *id;
+};
+
+static int session_job(struct sq *q, const void *arg)
 {
-	struct sq *q = enter(s);
-	int err = begin(q);
-	if (err)
-		return err;
+	const struct session_args *a = arg;
 	bool seen;
 	int64_t want;
-	if ((err = idem_find(q, ST_SESSION_IDEM, l->idem_key, id, &seen)))
-		return rollback(q, err);
+	int err = idem_find(q, ST_SESSION_IDEM, a->l->idem_key, a->id, &seen);
+	if (err)
+		return err;
 	if (seen)
-		return rollback(q, PST_EREPLAY);
-	if ((err = wanted_id(q, "session", l->id, &want)) || (err = session_write(q, l, want, id)))
-		return rollback(q, err);
-	return commit_write(q);
+		return PST_EREPLAY;
+	if ((err = wanted_id(q, "session", a->l->id, &want)))
+		return err;
+	return session_write(q, a->l, want, a->id);
+}
+
+static int session_add(struct pst_store *s, const struct pst_session_log *l, int64_t *id)
+{
+	struct session_args a = {l, id};
+	return write_person(s, session_job, &a);
 }
 
 static int psfs_count(struct sq *q, int *n)
@@ -888,22 +1141,31 @@ static int psfs_activity_write(struct sq *q, int64_t id, const char *activity, s
 	return PST_OK;
 }
 
-static int psfs_add(struct pst_store *s, const char *activity, struct pst_time at, int64_t *id)
+struct psfs_add_args {
+	const char *activity;
+	struct pst_time at;
+	int64_t *id;
+};
+
+static int psfs_add_job(struct sq *q, const void *arg)
 {
-	struct sq *q = enter(s);
-	int err = begin(q), n = 0;
+	const struct psfs_add_args *a = arg;
+	int n = 0;
+	int err = psfs_count(q, &n);
 	if (err)
 		return err;
-	if ((err = psfs_count(q, &n)))
-		return rollback(q, err);
 	if (n >= PST_PSFS_MAX_ACTIVITIES) {
 		fail(q, "%s: the functional scale already has %d activities, the most it takes",
 		     q->path, PST_PSFS_MAX_ACTIVITIES);
-		return rollback(q, PST_EINVAL);
+		return PST_EINVAL;
 	}
-	if ((err = psfs_activity_write(q, 0, activity, at, id)))
-		return rollback(q, err);
-	return commit_write(q);
+	return psfs_activity_write(q, 0, a->activity, a->at, a->id);
+}
+
+static int psfs_add(struct pst_store *s, const char *activity, struct pst_time at, int64_t *id)
+{
+	struct psfs_add_args a = {activity, at, id};
+	return write_person(s, psfs_add_job, &a);
 }
 
 static int psfs_rating_write(struct sq *q, int64_t activity, int score, struct pst_time at)
@@ -929,15 +1191,22 @@ static int psfs_rating_write(struct sq *q, int64_t activity, int score, struct p
 	return PST_OK;
 }
 
+struct psfs_rate_args {
+	int64_t id;
+	int score;
+	struct pst_time at;
+};
+
+static int psfs_rate_job(struct sq *q, const void *arg)
+{
+	const struct psfs_rate_args *a = arg;
+	return psfs_rating_write(q, a->id, a->score, a->at);
+}
+
 static int psfs_rate(struct pst_store *s, int64_t id, int score, struct pst_time at)
 {
-	struct sq *q = enter(s);
-	int err = begin(q);
-	if (err)
-		return err;
-	if ((err = psfs_rating_write(q, id, score, at)))
-		return rollback(q, err);
-	return commit_write(q);
+	struct psfs_rate_args a = {id, score, at};
+	return write_person(s, psfs_rate_job, &a);
 }
 
 /* --- reading ------------------------------------------------------------------ */
@@ -1045,19 +1314,35 @@ static int read_checkins(struct sq *q, int64_t since, bool exact, struct each *e
 	return rc == SQLITE_DONE ? PST_OK : dberr(q, "cannot read the check-ins");
 }
 
-static int read_sessions(struct sq *q, int64_t since, bool with_ex, bool exact, struct each *ea,
-			 struct pst_record_set *rs)
+/* The pain of the last check-in of session s's own day at or before it (by time, then id):
+ * an index seek on (person_id, at_epoch) over the two days before it at most (a day's
+ * check-ins lie within 24 h plus the offsets, -14 h to +14 h, of its start). */
+#define SESSION_BASELINE_SQL                                                                   \
+	"(SELECT c.pain FROM checkin c WHERE c.person_id = s.person_id"                        \
+	" AND c.at_epoch BETWEEN s.at_epoch - 172800 AND s.at_epoch AND c.day = s.day"         \
+	" ORDER BY c.at_epoch DESC, c.id DESC LIMIT 1)"
+
+static int read_sessions(struct sq *q, int64_t since, bool with_ex, bool exact, bool baseline,
+			 struct each *ea, struct pst_record_set *rs)
 {
 	sqlite3_stmt *st;
 	/* One pass over sessions joined with their exercises, in order. */
-	int err = prepare(q,
-			  with_ex ? "SELECT s.id, s.at_epoch, s.at_offset, s.pain_before, s.pain_after,"
-				    " e.exercise_id, e.feedback, e.pain"
-				    " FROM session s LEFT JOIN session_exercise e ON e.session_id = s.id"
-				    " WHERE s.person_id = ? AND s.day >= ? ORDER BY s.at_epoch, s.id, e.seq"
-				  : "SELECT id, at_epoch, at_offset, pain_before, pain_after, NULL, NULL, NULL"
-				    " FROM session WHERE person_id = ? AND day >= ? ORDER BY at_epoch, id",
-			  &st);
+	static const char *const sql[2][2] = {
+		{"SELECT s.id, s.at_epoch, s.at_offset, s.pain_before, s.pain_after, NULL, NULL, NULL,"
+		 " NULL FROM session s WHERE s.person_id = ? AND s.day >= ? ORDER BY s.at_epoch, s.id",
+		 "SELECT s.id, s.at_epoch, s.at_offset, s.pain_before, s.pain_after, NULL, NULL, NULL, "
+		 SESSION_BASELINE_SQL
+		 " FROM session s WHERE s.person_id = ? AND s.day >= ? ORDER BY s.at_epoch, s.id"},
+		{"SELECT s.id, s.at_epoch, s.at_offset, s.pain_before, s.pain_after,"
+		 " e.exercise_id, e.feedback, e.pain, NULL"
+		 " FROM session s LEFT JOIN session_exercise e ON e.session_id = s.id"
+		 " WHERE s.person_id = ? AND s.day >= ? ORDER BY s.at_epoch, s.id, e.seq",
+		 "SELECT s.id, s.at_epoch, s.at_offset, s.pain_before, s.pain_after,"
+		 " e.exercise_id, e.feedback, e.pain, " SESSION_BASELINE_SQL
+		 " FROM session s LEFT JOIN session_exercise e ON e.session_id = s.id"
+		 " WHERE s.person_id = ? AND s.day >= ? ORDER BY s.at_epoch, s.id, e.seq"},
+	};
+	int err = prepare(q, sql[with_ex][baseline], &st);
 	if (err)
 		return err;
 	sqlite3_bind_int64(st, 1, q->person);
@@ -1086,6 +1371,9 @@ static int read_sessions(struct sq *q, int64_t since, bool with_ex, bool exact, 
 			cur->at.offset_min = sqlite3_column_int(st, 2);
 			cur->pain_before = sqlite3_column_int(st, 3);
 			cur->pain_after = sqlite3_column_int(st, 4);
+			cur->day_checkin_before = sqlite3_column_type(st, 8) == SQLITE_NULL
+							  ? -1
+							  : sqlite3_column_int(st, 8);
 			excap = 0;
 		}
 		if (sqlite3_column_type(st, 5) == SQLITE_NULL)
@@ -1203,15 +1491,14 @@ static int screening_write(struct sq *q, const struct pst_saved_screening *sc)
 	return run(q, st, "cannot save the safety answers");
 }
 
+static int screening_job(struct sq *q, const void *arg)
+{
+	return screening_write(q, arg);
+}
+
 static int screening_put(struct pst_store *s, const struct pst_saved_screening *sc)
 {
-	struct sq *q = enter(s);
-	int err = begin(q);
-	if (err)
-		return err;
-	if ((err = screening_write(q, sc)))
-		return rollback(q, err);
-	return commit_write(q);
+	return write_person(s, screening_job, sc);
 }
 
 /* --- the assigned programme --------------------------------------------------- */
@@ -1261,15 +1548,14 @@ static int programme_write(struct sq *q, const struct pst_saved_programme *pg)
 	return run(q, st, "cannot save the assigned programme");
 }
 
+static int programme_job(struct sq *q, const void *arg)
+{
+	return programme_write(q, arg);
+}
+
 static int programme_put(struct pst_store *s, const struct pst_saved_programme *pg)
 {
-	struct sq *q = enter(s);
-	int err = begin(q);
-	if (err)
-		return err;
-	if ((err = programme_write(q, pg)))
-		return rollback(q, err);
-	return commit_write(q);
+	return write_person(s, programme_job, pg);
 }
 
 /* The programme into a record set (its arena). */
@@ -1321,11 +1607,11 @@ static int read_all(struct pst_store *s, int64_t since_day, unsigned flags,
 	int err = begin_read(q);
 	if (!err)
 		err = profile_get(s, &out->profile, &out->has_profile);
-	if (!err)
+	if (!err && !(flags & PST_READ_NO_CHECKINS))
 		err = read_checkins(q, since_day, exact, NULL, out);
 	if (!err)
-		err = read_sessions(q, since_day, !(flags & PST_READ_NO_SESSION_EXERCISES), exact, NULL,
-				    out);
+		err = read_sessions(q, since_day, !(flags & PST_READ_NO_SESSION_EXERCISES), exact,
+				    flags & PST_READ_SESSION_BASELINE, NULL, out);
 	if (!err)
 		err = read_psfs(q, exact, NULL, out);
 	if (!err)
@@ -1372,12 +1658,13 @@ static int read_each(struct pst_store *s, unsigned flags, size_t batch,
 	/* Each part holds one kind of record, so every kind is flushed before the next. */
 	if (!err)
 		err = each_flush(q, &e, &rs);
-	if (!err)
+	if (!err && !(flags & PST_READ_NO_CHECKINS))
 		err = read_checkins(q, INT64_MIN, exact, &e, &rs);
 	if (!err && rs.ncheckins)
 		err = each_flush(q, &e, &rs);
 	if (!err)
-		err = read_sessions(q, INT64_MIN, !(flags & PST_READ_NO_SESSION_EXERCISES), exact, &e, &rs);
+		err = read_sessions(q, INT64_MIN, !(flags & PST_READ_NO_SESSION_EXERCISES), exact,
+				    flags & PST_READ_SESSION_BASELINE, &e, &rs);
 	if (!err && rs.nsessions)
 		err = each_flush(q, &e, &rs);
 	if (!err)
@@ -1387,6 +1674,98 @@ static int read_each(struct pst_store *s, unsigned flags, size_t batch,
 	end_read(q);
 	pst_record_set_free(&rs);
 	return err;
+}
+
+/* Summed in C while the rows come in index order (person_id, at_epoch, id): no sort, and
+ * nothing held but one entry a day (GROUP BY day would sort every row first). */
+static int checkin_days(struct pst_store *s, int64_t since_day, struct pst_checkin_days *out)
+{
+	struct sq *q = enter(s);
+	memset(out, 0, sizeof *out);
+	sqlite3_stmt *st;
+	int err = begin_read(q);
+	if (!err)
+		err = prepare(q,
+			      "SELECT id, at_epoch, at_offset, pain FROM checkin"
+			      " WHERE person_id = ? AND day >= ? ORDER BY at_epoch, id",
+			      &st);
+	if (err) {
+		end_read(q);
+		return err;
+	}
+	sqlite3_bind_int64(st, 1, q->person);
+	sqlite3_bind_int64(st, 2, since_day);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct pst_time at = {sqlite3_column_int64(st, 1), sqlite3_column_int(st, 2)};
+		if (pst_checkin_days_add(out, sqlite3_column_int64(st, 0), at,
+					 sqlite3_column_int(st, 3))) {
+			err = fail(q, "out of memory");
+			break;
+		}
+	}
+	if (!err && rc != SQLITE_DONE)
+		err = dberr(q, "cannot read the check-ins");
+	sqlite3_finalize(st);
+	end_read(q);
+	if (err)
+		pst_checkin_days_free(out);
+	return err;
+}
+
+static int checkin_latest(struct pst_store *s, int64_t since_day, size_t limit, bool by_id,
+			  struct pst_record_set *out)
+{
+	struct sq *q = enter(s);
+	memset(out, 0, sizeof *out);
+	if (!(out->arena = pst_arena_new()))
+		return fail(q, "out of memory");
+	sqlite3_stmt *st;
+	int err = prepare(q,
+			  by_id ? "SELECT id, at_epoch, at_offset, pain, areas, note FROM checkin"
+				  " WHERE person_id = ? AND day >= ? ORDER BY id DESC LIMIT ?"
+				: "SELECT id, at_epoch, at_offset, pain, areas, note FROM checkin"
+				  " WHERE person_id = ? AND day >= ? ORDER BY at_epoch DESC, id DESC"
+				  " LIMIT ?",
+			  &st);
+	if (err) {
+		pst_record_set_free(out);
+		return err;
+	}
+	sqlite3_bind_int64(st, 1, q->person);
+	sqlite3_bind_int64(st, 2, since_day);
+	sqlite3_bind_int64(st, 3, limit > INT64_MAX ? INT64_MAX : (int64_t)limit);
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		out->checkins = grow(out->arena, out->checkins, out->ncheckins, &cap, sizeof(*out->checkins));
+		if (!out->checkins) {
+			err = fail(q, "out of memory");
+			break;
+		}
+		struct pst_checkin *c = &out->checkins[out->ncheckins++];
+		memset(c, 0, sizeof *c);
+		c->id = sqlite3_column_int64(st, 0);
+		c->at.epoch = sqlite3_column_int64(st, 1);
+		c->at.offset_min = sqlite3_column_int(st, 2);
+		c->pain = sqlite3_column_int(st, 3);
+		words_mask(&pst_vocab_area, sqlite3_column_text(st, 4), &c->areas);
+		c->note = col_free_text(out->arena, st, 5, PST_TEXT_NOTE, false);
+	}
+	if (!err && rc != SQLITE_DONE)
+		err = dberr(q, "cannot read the check-ins");
+	sqlite3_finalize(st);
+	if (err) {
+		pst_record_set_free(out);
+		return err;
+	}
+	/* newest first as read: oldest first as given */
+	for (size_t i = 0, j = out->ncheckins; i + 1 < j; i++, j--) {
+		struct pst_checkin t = out->checkins[i];
+		out->checkins[i] = out->checkins[j - 1];
+		out->checkins[j - 1] = t;
+	}
+	return PST_OK;
 }
 
 /* The id a record of an import gets: *want (0: a new one) and whether it is written in
@@ -2379,6 +2758,8 @@ static const struct pst_store_ops sqlite_store_ops = {
 	.psfs_rate = psfs_rate,
 	.read_all = read_all,
 	.read_each = read_each,
+	.checkin_days = checkin_days,
+	.checkin_latest = checkin_latest,
 	.import = import,
 	.screening_get = screening_get,
 	.screening_put = screening_put,

@@ -941,6 +941,25 @@ void page_history(struct web *w, struct req *r)
 	int64_t since = rep.since;
 	const struct pst_history *h = rep.h;
 	const struct pst_record_set rs = rep.rs; /* a view; rep owns it */
+	/* The last ten check-ins of the range, read on their own: the report holds them only
+	 * summed by day. */
+	struct pst_record_set recent = {0}, newest = {0};
+	struct pst_store *st = web_store(w);
+	/* After a check-in was saved: the newest (by id), for its advice. */
+	bool saved_ck = r->q[1].set && (strcmp(r->q[1].s, "before") == 0 ||
+					strcmp(r->q[1].s, "checkin") == 0);
+	int rerr = st->ops->checkin_latest(st, since, 10, false, &recent);
+	if (!rerr && saved_ck)
+		rerr = st->ops->checkin_latest(st, since, 1, true, &newest);
+	if (rerr) {
+		pst_record_set_free(&newest);
+		pst_record_set_free(&recent);
+		pst_app_report_free(&rep);
+		char msg[512];
+		page_error(r, 500, "Your history could not be read",
+			   web_store_errmsg(w, rerr, msg, sizeof msg));
+		return;
+	}
 	struct pst_buf *b = page_begin(w, r, "History", "/history");
 	pst_html_raw(b, "<h1>Your history</h1>");
 	/* The range: everything, or the last 4 or 12 weeks (the charts and the report follow). */
@@ -962,7 +981,6 @@ void page_history(struct web *w, struct req *r)
 	pst_html_raw(b, "</ul></nav>");
 	if (r->q[1].set) {
 		bool before = strcmp(r->q[1].s, "before") == 0;
-		bool ck = before || strcmp(r->q[1].s, "checkin") == 0;
 		if (before)
 			pst_html_raw(b, "<p class=\"notice ok\" role=\"status\">No exercise was done, so no "
 					"session was logged. Your pain before is kept as today's check-in.</p>");
@@ -972,14 +990,13 @@ void page_history(struct web *w, struct req *r)
 					: strcmp(r->q[1].s, "psfs") == 0  ? "activity rating"
 									   : "check-in");
 		/* The check-in just saved (the newest): its advice, as the terminal gives it. */
-		const struct pst_checkin *last = NULL;
-		for (size_t k = 0; ck && k < rs.ncheckins; k++)
-			if (!last || rs.checkins[k].id > last->id)
-				last = &rs.checkins[k];
-		const char *advice = last ? pst_pain_advice(last->pain) : NULL;
-		if (advice)
-			pst_html_printf(b, "<p class=\"notice warn\" role=\"note\"><strong>Pain %d/10.</strong> %s</p>",
-					last->pain, advice);
+		if (saved_ck && newest.ncheckins) {
+			const struct pst_checkin *last = &newest.checkins[0];
+			const char *advice = pst_pain_advice(last->pain);
+			if (advice)
+				pst_html_printf(b, "<p class=\"notice warn\" role=\"note\"><strong>Pain %d/10.</strong> %s</p>",
+						last->pain, advice);
+		}
 	}
 	pst_html_printf(b, "<section class=\"card\" aria-labelledby=\"ch-h\"><h2 id=\"ch-h\">Is it getting better?</h2>"
 			   "<p class=\"statement%s\">%s</p><p>%s</p>",
@@ -1016,12 +1033,12 @@ void page_history(struct web *w, struct req *r)
 	pst_html_raw(b, "</tbody></table></details>");
 	psfs_section(w, r, b, h, &rs, since);
 	pst_html_raw(b, "<h2>Recent check-ins</h2>");
-	if (!rs.ncheckins)
+	if (!recent.ncheckins)
 		pst_html_raw(b, "<p>None yet. <a href=\"/today\">Check in on the Today page.</a></p>");
 	else
 		pst_html_raw(b, "<ul class=\"checkins\">");
-	for (size_t k = 0; k < rs.ncheckins && k < 10; k++) {
-		const struct pst_checkin *c = &rs.checkins[rs.ncheckins - 1 - k];
+	for (size_t k = 0; k < recent.ncheckins && k < 10; k++) {
+		const struct pst_checkin *c = &recent.checkins[recent.ncheckins - 1 - k];
 		char when[40];
 		page_day_words(when, sizeof when, pst_time_day(c->at));
 		pst_html_printf(b, "<li><span class=\"when\">%s</span> pain <strong>%d</strong>/10", when, c->pain);
@@ -1029,8 +1046,10 @@ void page_history(struct web *w, struct req *r)
 			pst_html_printf(b, " — %s", c->note);
 		pst_html_raw(b, "</li>");
 	}
-	if (rs.ncheckins)
+	if (recent.ncheckins)
 		pst_html_raw(b, "</ul>");
+	pst_record_set_free(&recent);
+	pst_record_set_free(&newest);
 	/* The sessions, each with the pain around it (the pain before is also the day's
 	 * reading when there was no check-in). */
 	pst_html_raw(b, "<h2>Recent sessions</h2>");

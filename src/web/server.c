@@ -302,6 +302,19 @@ static int down_read_each(struct pst_store *s, unsigned flags, size_t batch,
 	(void)flags, (void)batch, (void)fn, (void)ctx;
 	return down_err(s);
 }
+static int down_checkin_days(struct pst_store *s, int64_t since, struct pst_checkin_days *o)
+{
+	(void)since;
+	memset(o, 0, sizeof(*o));
+	return down_err(s);
+}
+static int down_checkin_latest(struct pst_store *s, int64_t since, size_t limit, bool by_id,
+			       struct pst_record_set *o)
+{
+	(void)since, (void)limit, (void)by_id;
+	memset(o, 0, sizeof(*o));
+	return down_err(s);
+}
 static int down_import(struct pst_store *s, const struct pst_record_set *rs, unsigned flags)
 {
 	(void)rs, (void)flags;
@@ -333,6 +346,8 @@ static const struct pst_store_ops down_ops = {
 	.psfs_rate = down_psfs_rate,
 	.read_all = down_read_all,
 	.read_each = down_read_each,
+	.checkin_days = down_checkin_days,
+	.checkin_latest = down_checkin_latest,
 	.import = down_import,
 	.screening_get = down_screening_get,
 	.screening_put = down_screening_put,

@@ -5,9 +5,9 @@
 #   bench/soak.sh [--steady] [--db TARGET | --pg] [POSTURA]   (not in `make check`: 2 min)
 #
 # The write is a check-in, so the person's record grows all along (some 10,000 check-ins
-# in 2 minutes on a quiet machine), and every page replays the whole record: memory
-# grows with it (bench/RESULTS.md). --steady writes the profile instead (the same
-# record size throughout): what the server keeps while serving, apart from the data.
+# in 2 minutes on a quiet machine); the pages read the check-ins summed by day, so memory
+# should not grow with them (bench/RESULTS.md). --steady writes the profile instead (the
+# same record size throughout): what the server keeps while serving, apart from the data.
 # --db TARGET serves that database (a PostgreSQL URI: its schema is migrated, person 1's
 # profile and answers are set); --pg starts a throw-away PostgreSQL cluster for the run
 # (tests/pg/with-cluster.sh); neither: a new SQLite file in a temporary directory.

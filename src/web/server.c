@@ -1462,9 +1462,10 @@ int pst_web_serve(const struct pst_web_config *cfg, FILE *out, char *errmsg, siz
 	 * connections). Two arenas keep it flat (bench/soak.sh); the threads mostly wait
 	 * on the network and the database, not on malloc. */
 	mallopt(M_ARENA_MAX, 2);
-	/* Every page replays the person's whole record (pst_app_report_read, the
-	 * progression): arrays that grow with the number of check-ins and sessions, held for
-	 * one request and freed. Left alone, glibc raises its mmap threshold to the size of
+	/* A page replays the person's record (pst_app_report_read, the progression): the
+	 * check-ins summed by day and every session (the export: everything, a part at a
+	 * time), arrays that grow with the days and sessions, held for one request and
+	 * freed. Left alone, glibc raises its mmap threshold to the size of
 	 * each such block freed (up to 32 MB), so the next ones come from the arenas, where
 	 * what is freed stays, fragmented between the small blocks of other requests: RSS
 	 * climbed with the largest record ever replayed by 8 requests at once (bench/soak.sh:

@@ -20,117 +20,57 @@ secs=${2:-10}
 rounds=${3:-3}
 people=${4:-10000}
 clinicians=${5:-50}
-src=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 build=$(cd "$build" && pwd)
 postura=$build/postura
-
-if [ -z "${POSTURA_TEST_PG:-}" ]; then
-	export POSTURA_TEST_PG_REQUIRED=1
-	exec "$src/tests/pg/with-cluster.sh" "$0" "$build" "$secs" "$rounds" "$people" "$clinicians"
-fi
-
-pgbin=$POSTURA_TEST_PG_BIN
+bench_cluster "$build" "$secs" "$rounds" "$people" "$clinicians"
 [ -n "${BENCH_TRACE:-}" ] && set -x
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/postura-clinic.XXXXXX")
-server=
-cleanup() {
-	[ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+bench_tmp clinic
 
-load() { cut -d' ' -f1 /proc/loadavg; }
-sql() {
-	case "$1" in
-	postgresql://*) "$pgbin/psql" -X -q -v ON_ERROR_STOP=1 -At "$1" ;;
-	*) sqlite3 -bail "$1" ;;
-	esac
-}
-
-# A Monday morning, the end of the seeded year.
-export POSTURA_NOW=2026-12-07T09:00:00+00:00
-today=$(( $(date -u -d 2026-12-07 +%s) / 86400 ))
-first=$((today - 364))
 lite=$tmp/clinic.db
 pg=$POSTURA_TEST_PG
 pw=velvet-cactus-ledger-3
 
-exercises=
+first_person "$lite" "$pg"
+# The first clinician through postura (its password hashed with argon2id); the others
+# share that hash.
 for db in "$lite" "$pg"; do
-	"$postura" --db "$db" --person 1 profile set --pregnant-weeks 24 --pain 4 --area upper \
-		--area mid --trigger desk --trigger sleep --minutes 10 >/dev/null
-	"$postura" --db "$db" --person 1 screen --answers "$src/tests/fixtures/answers-clear.json" \
-		>/dev/null
-	if [ -z "$exercises" ]; then
-		exercises=$("$postura" --db "$db" --person 1 plan --json |
-			python3 -c 'import json, sys; p = json.load(sys.stdin)
-ids = [e["id"] for e in p["exercises"]][:4]
-print(",".join("(%d, %s)" % (i + 1, "\x27" + x + "\x27") for i, x in enumerate(ids)))')
-	fi
-	# The first clinician through postura (its password hashed with argon2id); the
-	# others share that hash.
 	echo "$pw" | "$postura" --db "$db" user add --role clinician --email c1@bench.example \
 		--name "Clinician 1" >/dev/null
 done
 
-seed() { # DB-SPEC
-	local t0 t1 pragma= tail=
-	case "$1" in
-	postgresql://*) tail="SELECT setval('person_id_seq', (SELECT max(id) FROM person));
-		SELECT setval('psfs_activity_id_seq', (SELECT max(id) FROM psfs_activity));
-		SELECT setval('account_id_seq', (SELECT max(id) FROM account));
-		ANALYZE person, profile, plan_minutes, screening, checkin, session, session_exercise, account;" ;;
-	*) pragma="PRAGMA synchronous = NORMAL; PRAGMA cache_size = -200000;" ;;
-	esac
-	t0=$(date +%s.%N)
-	{
-		echo "$pragma"
-		sed -e "s/:people/$people/g" -e "s/:first/$first/g" -e "s/:today/$today/g" \
-			-e "s/:exercises/$exercises/g" "$src/bench/people.sql"
-		# the clinicians (account 1 is the first), then a patient account for every
-		# person, clinician by clinician
-		cat <<-SQL
-		BEGIN;
-		WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < $clinicians)
-		INSERT INTO account (id, email, name, role, password, created_epoch)
-			SELECT i, 'c' || i || '@bench.example', 'Clinician ' || i, 'clinician',
-				(SELECT password FROM account WHERE id = 1), $first * 86400 FROM n;
-		INSERT INTO account (id, email, name, role, person_id, clinician_id, created_epoch)
-			SELECT $clinicians + p.id, 'p' || p.id || '@bench.example', p.name, 'patient', p.id,
-				(p.id - 1) % $clinicians + 1, $first * 86400 FROM person p;
-		COMMIT;
-		SQL
-		echo "$tail"
-	} | sql "$1" >/dev/null
-	t1=$(date +%s.%N)
-	python3 -c "print(f'{$t1 - $t0:.1f}')"
-}
+# the clinicians (account 1 is the first), then a patient account for every person,
+# clinician by clinician
+accounts="BEGIN;
+WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < $clinicians)
+INSERT INTO account (id, email, name, role, password, created_epoch)
+	SELECT i, 'c' || i || '@bench.example', 'Clinician ' || i, 'clinician',
+		(SELECT password FROM account WHERE id = 1), $first * 86400 FROM n;
+INSERT INTO account (id, email, name, role, person_id, clinician_id, created_epoch)
+	SELECT $clinicians + p.id, 'p' || p.id || '@bench.example', p.name, 'patient', p.id,
+		(p.id - 1) % $clinicians + 1, $first * 86400 FROM person p;
+COMMIT;"
 
 echo "seeding $people people (a year each), $clinicians clinicians, a patient account each; load $(load)"
 for spec in "sqlite $lite" "postgresql $pg"; do
 	set -- $spec
-	echo "  $1: $(seed "$2") s, load $(load)"
+	echo "  $1: $(seed "$2" "$people" "$accounts" "SELECT setval('account_id_seq', (SELECT max(id) FROM account));
+		ANALYZE person, profile, plan_minutes, screening, checkin, session, session_exercise, account;") s, load $(load)"
 done
-echo "  patients of clinician 7: $(echo "SELECT count(*) FROM account WHERE clinician_id = 7;" | sql "$lite")"
+# The clinician whose pages are measured: the 7th (or the last, with fewer).
+doc=$(( clinicians >= 7 ? 7 : clinicians ))
+echo "  patients of clinician $doc: $(echo "SELECT count(*) FROM account WHERE clinician_id = $doc;" | sql "$lite")"
 
 start_server() { # DB-SPEC
-	"$postura" --db "$1" serve --listen 127.0.0.1:0 >"$tmp/serve.out" 2>"$tmp/serve.err" &
-	server=$!
-	url=
-	for _ in $(seq 50); do
-		url=$(sed -n 's|.*serving on \(http://[^ ]*\)/$|\1|p' "$tmp/serve.out")
-		[ -n "$url" ] && break
-		sleep 0.2
-	done
-	[ -n "$url" ] || { echo "bench/clinic.sh: postura serve did not start" >&2; cat "$tmp/serve.err" >&2; exit 1; }
+	start_serve "$1" ""
 	# A browser's cookies: the session (a login) and the CSRF nonce (a page's).
 	rm -f "$tmp/jar"
 	local t0 t1
 	t0=$(date +%s.%N)
 	curl -sf -c "$tmp/jar" -H 'Content-Type: application/json' \
-		-d "{\"email\": \"c7@bench.example\", \"password\": \"$pw\"}" "$url/api/v1/login" -o /dev/null
+		-d "{\"email\": \"c$doc@bench.example\", \"password\": \"$pw\"}" "$url/api/v1/login" -o /dev/null ||
+		{ echo "$bench_name: the login of c$doc@bench.example failed" >&2; exit 1; }
 	t1=$(date +%s.%N)
 	login_ms=$(python3 -c "print(f'{($t1 - $t0) * 1000:.0f}')")
 	curl -sf -b "$tmp/jar" -c "$tmp/jar" "$url/clinic" -o "$tmp/clinic.html"
@@ -140,34 +80,20 @@ start_server() { # DB-SPEC
 	curl -sf -H "Cookie: $cookie" "$url/clinic/patients/$patient" -o /dev/null
 	curl -sf -H "Cookie: $cookie" "$url/api/v1/patients" -o /dev/null
 }
-stop_server() {
-	kill "$server" 2>/dev/null || true
-	wait "$server" 2>/dev/null || true
-	server=
-}
-run_wrk() { # NAME URL
-	local name=$1 u=$2 l
-	l=$(load)
-	wrk -t2 -c64 -d"${secs}s" --latency -H "Cookie: $cookie" "$u" >"$tmp/wrk.out" 2>&1
-	rps=$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$tmp/wrk.out")
-	p99=$(awk '$1 == "99%" { print $2 }' "$tmp/wrk.out")
-	errs=$(sed -n 's/.*Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' "$tmp/wrk.out")
-	echo "$name $rps $p99 ${errs:-0} $l" >>"$tmp/results"
-	echo "  $name: $rps req/s, p99 $p99${errs:+, $errs errors}, load $l"
-}
+run_clinic() { run_wrk "$1" "$2" -H "Cookie: $cookie"; } # NAME URL
 
 : >"$tmp/results"
 echo
-echo "wrk -t2 -c64 -d${secs}s, $rounds rounds; clinician 7's $((people / clinicians)) patients"
+echo "wrk -t2 -c64 -d${secs}s, $rounds rounds; clinician $doc's $((people / clinicians)) patients"
 for i in $(seq "$rounds"); do
 	echo "round $i"
 	for spec in "sqlite $lite" "postgresql $pg"; do
 		set -- $spec
 		start_server "$2"
 		echo "  $1: one login (argon2id) took $login_ms ms"
-		run_wrk "$1-dashboard" "$url/clinic"
-		run_wrk "$1-api" "$url/api/v1/patients"
-		run_wrk "$1-patient" "$url/clinic/patients/$patient"
+		run_clinic "$1-dashboard" "$url/clinic"
+		run_clinic "$1-api" "$url/api/v1/patients"
+		run_clinic "$1-patient" "$url/clinic/patients/$patient"
 		stop_server
 	done
 done
@@ -177,7 +103,7 @@ echo "one dashboard made afresh (summaries, attention, order), CPU time of one t
 for spec in "sqlite $lite" "postgresql $pg"; do
 	set -- $spec
 	# clinician 7's patients are the people 7, 57, 107...: a dashboard of 200 spread ids
-	echo "  $1: $(CPU=1 "$build/bench/dashboard" "$2" 7 "$((people / clinicians))" 50 2026-12-07 "$clinicians")"
+	echo "  $1: $(CPU=1 "$build/bench/dashboard" "$2" "$doc" "$((people / clinicians))" 50 2026-12-07 "$clinicians")"
 done
 
 python3 - "$tmp/results" <<'PY'
@@ -200,3 +126,4 @@ for be in ("sqlite", "postgresql"):
         print(f"| {be} | {what} | {med(n, 0):,.0f} | {med(n, 1):.2f} ms | {sum(x[2] for x in rows[n])}"
               f" | {min(loads):.1f}–{max(loads):.1f} | {'ok' if med(n, 1) < 20 else 'MISSED'} |")
 PY
+serve_errors

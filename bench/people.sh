@@ -25,34 +25,13 @@ build=${1:-build}
 secs=${2:-10}
 rounds=${3:-3}
 people=${4:-10000}
-src=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 build=$(cd "$build" && pwd)
 postura=$build/postura
+bench_cluster "$build" "$secs" "$rounds" "$people"
+bench_tmp people
 
-# Under a throw-away cluster: this script again, inside tests/pg/with-cluster.sh.
-if [ -z "${POSTURA_TEST_PG:-}" ]; then
-	export POSTURA_TEST_PG_REQUIRED=1
-	exec "$src/tests/pg/with-cluster.sh" "$0" "$build" "$secs" "$rounds" "$people"
-fi
-
-pgbin=$POSTURA_TEST_PG_BIN
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/postura-people.XXXXXX")
-server=
-cleanup() {
-	[ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-load() { cut -d' ' -f1 /proc/loadavg; }
-psql_admin() { "$pgbin/psql" -X -q -v ON_ERROR_STOP=1 "$@"; }
-
-# A fixed now: a Monday morning (a session day), the end of the seeded year.
-export POSTURA_NOW=2026-12-07T09:00:00+00:00
-today=$(( $(date -u -d 2026-12-07 +%s) / 86400 ))
-first=$((today - 364))
 bench_person=$((people / 2))
 [ "$bench_person" -ge 1 ] || bench_person=1
 
@@ -61,51 +40,8 @@ one_lite=$tmp/one.db
 many_pg=$POSTURA_TEST_PG
 one_pg=${POSTURA_TEST_PG%/*}/postura_one
 psql_admin "$POSTURA_TEST_PG_ADMIN" -c 'CREATE DATABASE postura_one OWNER postura' >/dev/null
-admin_many=$POSTURA_TEST_PG_ADMIN
-admin_one=${POSTURA_TEST_PG_ADMIN/dbname=postura_test/dbname=postura_one}
 
-sql() { # DB-SPEC: SQL on standard input, in that database
-	case "$1" in
-	postgresql://*) "$pgbin/psql" -X -q -v ON_ERROR_STOP=1 -At "$1" ;;
-	*) sqlite3 -bail "$1" ;;
-	esac
-}
-
-# Person 1 of each database: a profile and clear safety answers, through postura (the
-# template every other seeded person's profile is copied from).
-exercises=
-for db in "$many_lite" "$one_lite" "$many_pg" "$one_pg"; do
-	"$postura" --db "$db" --person 1 profile set --pregnant-weeks 24 --pain 4 --area upper \
-		--area mid --trigger desk --trigger sleep --minutes 10 >/dev/null
-	"$postura" --db "$db" --person 1 screen --answers "$src/tests/fixtures/answers-clear.json" \
-		>/dev/null
-	if [ -z "$exercises" ]; then
-		exercises=$("$postura" --db "$db" --person 1 plan --json |
-			python3 -c 'import json, sys; p = json.load(sys.stdin)
-ids = [e["id"] for e in p["exercises"]][:4]
-print(",".join("(%d, %s)" % (i + 1, "\x27" + x + "\x27") for i, x in enumerate(ids)))')
-	fi
-done
-
-seed() { # DB-SPEC PEOPLE: the year of data, in one transaction
-	local t0 t1 pragma= tail=
-	case "$1" in
-	postgresql://*) tail="SELECT setval('person_id_seq', (SELECT max(id) FROM person));
-		SELECT setval('psfs_activity_id_seq', (SELECT max(id) FROM psfs_activity));
-		VACUUM (ANALYZE) person, profile, plan_minutes, screening, checkin, session,
-			session_exercise, psfs_activity, psfs_rating, person_write;" ;;
-	*) pragma="PRAGMA synchronous = NORMAL; PRAGMA cache_size = -200000;" ;;
-	esac
-	t0=$(date +%s.%N)
-	{
-		echo "$pragma"
-		sed -e "s/:people/$2/g" -e "s/:first/$first/g" -e "s/:today/$today/g" \
-			-e "s/:exercises/$exercises/g" "$src/bench/people.sql"
-		echo "$tail"
-	} | sql "$1" >/dev/null
-	t1=$(date +%s.%N)
-	echo "$(python3 -c "print(f'{$t1 - $t0:.1f}')")"
-}
+first_person "$many_lite" "$one_lite" "$many_pg" "$one_pg"
 
 size_of() { # DB-SPEC ADMIN
 	case "$1" in
@@ -120,7 +56,8 @@ for spec in "sqlite many $many_lite $people" "sqlite one $one_lite 1" \
 	"postgresql many $many_pg $people" "postgresql one $one_pg 1"; do
 	set -- $spec
 	l0=$(load)
-	s=$(seed "$3" "$4")
+	s=$(seed "$3" "$4" "" "VACUUM (ANALYZE) person, profile, plan_minutes, screening, checkin, session,
+		session_exercise, psfs_activity, psfs_rating, person_write;")
 	echo "  $1 $2 ($4 people): ${s} s, $(mb "$(size_of "$3")"), load $l0 → $(load)"
 done
 printf 'rows, many-people database: %s\n' "$(echo "SELECT (SELECT count(*) FROM person) || ' people, ' ||
@@ -151,36 +88,7 @@ if got["checkins"] != checkins or got["sessions"] != sessions or a["truncated"]:
 PY
 
 # --- wrk -----------------------------------------------------------------------------
-start_server() { # DB-SPEC PERSON
-	"$postura" --db "$1" serve --person "$2" --listen 127.0.0.1:0 >"$tmp/serve.out" 2>"$tmp/serve.err" &
-	server=$!
-	url=
-	for _ in $(seq 50); do
-		url=$(sed -n 's|.*serving on \(http://[^ ]*\)/$|\1|p' "$tmp/serve.out")
-		[ -n "$url" ] && break
-		sleep 0.2
-	done
-	[ -n "$url" ] || { echo "bench/people.sh: postura serve did not start" >&2; cat "$tmp/serve.err" >&2; exit 1; }
-	curl -sf "$url/today" -o /dev/null
-	curl -sf "$url/api/v1/history" -o /dev/null
-}
-stop_server() {
-	kill "$server" 2>/dev/null || true
-	wait "$server" 2>/dev/null || true
-	server=
-}
-run_wrk() { # NAME URL [WRK-ARGS]
-	local name=$1 u=$2 l
-	shift 2
-	l=$(load)
-	wrk -t2 -c64 -d"${secs}s" --latency "$@" "$u" >"$tmp/wrk.out" 2>&1
-	rps=$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$tmp/wrk.out")
-	p99=$(awk '$1 == "99%" { print $2 }' "$tmp/wrk.out")
-	errs=$(sed -n 's/.*Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' "$tmp/wrk.out")
-	sock=$(sed -n 's/.*Socket errors: *\(.*\)/\1/p' "$tmp/wrk.out")
-	echo "$name $rps $p99 ${errs:-0} $l" >>"$tmp/results"
-	echo "  $name: $rps req/s, p99 $p99${errs:+, $errs errors}${sock:+, socket errors: $sock}, load $l"
-}
+start_server() { start_serve "$1" "--person $2" /today /api/v1/history; } # DB-SPEC PERSON
 # the check-ins a run wrote go away (the history stays the seeded year); the version
 # goes up so page caches see it
 forget_checkins() { # DB-SPEC PERSON MAX-SEEDED-ID
@@ -266,7 +174,4 @@ log = med("libpq-insert-log", 0)
 print(f"the plain loop with postura's write-log row in each transaction (INSERT INTO person_write in the"
       f" insert's transaction): {log:,.0f}/s (p99 {med('libpq-insert-log', 1):.2f} ms); postura against it: {app / log:.2f}x")
 PY
-if [ -s "$tmp/serve.err" ]; then
-	echo "postura serve wrote to standard error:" >&2
-	cat "$tmp/serve.err" >&2
-fi
+serve_errors

@@ -145,17 +145,48 @@ int pst_app_progression(struct pst_store *s, const struct pst_catalog *c,
 	return pst_progression_finish(b, out);
 }
 
-/* Makes plan the assigned programme's when rs holds one (core/programme.h). A stored
- * programme that no longer parses leaves the planner's plan, with a warning. */
-static int programme_onto(const struct pst_catalog *c, const struct pst_profile *p,
-			  const struct pst_screen_result *screen, const struct pst_record_set *rs,
-			  const struct pst_checkin_days *days, struct pst_plan *plan)
+/* The programme's replay (core/programme.h) fed from the store a part at a time: the
+ * check-ins summed by day, then the sessions at or after from. */
+struct store_feed {
+	struct pst_store *s;
+	int64_t from;
+	struct pst_prog_builder *b;
+};
+
+static int store_feed_part(void *ctx, const struct pst_record_set *part)
 {
-	if (!rs->has_programme)
+	struct store_feed *f = ctx;
+	return pst_programme_feed(f->b, f->from, part->sessions, part->nsessions);
+}
+
+static int store_feed(void *ctx, int64_t from, struct pst_prog_builder *b)
+{
+	/* as pst_app_progression: the check-ins summed by day, then the sessions (with their
+	 * same-day baseline) 1,024 at a time */
+	struct store_feed f = {ctx, from, b};
+	struct pst_checkin_days days;
+	int err = f.s->ops->checkin_days(f.s, INT64_MIN, &days);
+	if (err)
+		return err;
+	err = pst_progression_add_days(b, days.v, days.n);
+	pst_checkin_days_free(&days);
+	return err ? err
+		   : f.s->ops->read_each(f.s, PST_READ_NO_CHECKINS | PST_READ_SESSION_BASELINE, 1024,
+					 store_feed_part, &f);
+}
+
+/* Makes plan the assigned programme's (json, its stored form; NULL: none), its replay
+ * reading the store a part at a time. A stored programme that no longer parses leaves
+ * the planner's plan, with a warning. */
+static int programme_onto(struct pst_store *s, const struct pst_catalog *c,
+			  const struct pst_profile *p, const struct pst_screen_result *screen,
+			  const char *json, struct pst_plan *plan)
+{
+	if (!json)
 		return PST_OK;
 	struct pst_programme *pg = NULL;
 	struct pst_programme_error e;
-	int err = pst_programme_parse(c, rs->programme.json, strlen(rs->programme.json), true, &pg, &e);
+	int err = pst_programme_parse(c, json, strlen(json), true, &pg, &e);
 	if (err == PST_EINVAL) {
 		const char **w = pst_arena_alloc(plan->arena, (plan->nwarnings + 1) * sizeof *w);
 		if (!w)
@@ -169,53 +200,51 @@ static int programme_onto(const struct pst_catalog *c, const struct pst_profile 
 	}
 	if (err)
 		return err;
-	static const struct pst_checkin_day none;
-	struct pst_programme_records rec = {.sessions = rs->sessions, .nsessions = rs->nsessions,
-					    .days = days->n ? days->v : &none, .ndays = days->n};
-	err = pst_programme_apply(pg, c, p, screen, &rec, plan);
+	struct pst_programme_source src = {store_feed, s};
+	err = pst_programme_apply_from(pg, c, p, screen, &src, plan);
 	pst_programme_free(pg);
 	return err;
+}
+
+/* The assigned programme's stored form (*json NULL: none; the caller frees it). */
+static int assigned_json(struct pst_store *s, char **json)
+{
+	*json = NULL;
+	if (!s->ops->programme_get)
+		return PST_OK;
+	struct pst_saved_programme sp = {0};
+	bool found = false;
+	int err = s->ops->programme_get(s, &sp, &found);
+	if (err || !found) {
+		free(sp.json);
+		return err;
+	}
+	*json = sp.json;
+	return PST_OK;
 }
 
 int pst_app_plan(struct pst_store *s, const struct pst_catalog *c, const struct pst_tips *t,
 		 const struct pst_profile *p, const struct pst_screen_result *screen,
 		 struct pst_plan **out)
 {
-	struct pst_progression *prog = NULL;
-	struct pst_record_set rs;
 	*out = NULL;
-	/* Without an assigned programme (the usual case) the progression is replayed a part
-	 * at a time, so the plan of a store of any size fits in the export's memory bound
-	 * (docs/export.md). An assigned programme's replay still reads every record. */
-	bool assigned = true;
-	if (s->ops->programme_get) {
-		struct pst_saved_programme sp = {0};
-		int e = s->ops->programme_get(s, &sp, &assigned);
-		free(sp.json);
-		if (e)
-			return e;
-	}
-	if (!assigned) {
-		int e = pst_app_progression(s, c, p, &prog);
-		if (!e)
-			e = pst_plan_build(c, t, p, screen, prog, out);
-		pst_progression_free(prog);
-		return e;
-	}
-	struct pst_checkin_days days;
-	int err = read_by_days(s, INT64_MIN, PST_READ_SESSION_BASELINE, INT64_MIN, &rs, &days);
+	/* The progression is replayed a part at a time, and so is an assigned programme's,
+	 * so the plan of a store of any size fits in the export's memory bound
+	 * (docs/export.md). */
+	char *json = NULL;
+	int err = assigned_json(s, &json);
 	if (err)
 		return err;
-	err = pst_progression_build_days(c, p, days.v, days.n, rs.sessions, rs.nsessions, &prog);
+	struct pst_progression *prog = NULL;
+	err = pst_app_progression(s, c, p, &prog);
 	if (!err)
 		err = pst_plan_build(c, t, p, screen, prog, out);
-	if (!err && (err = programme_onto(c, p, screen, &rs, &days, *out))) {
+	pst_progression_free(prog);
+	if (!err && (err = programme_onto(s, c, p, screen, json, *out))) {
 		pst_plan_free(*out);
 		*out = NULL;
 	}
-	pst_progression_free(prog);
-	pst_checkin_days_free(&days);
-	pst_record_set_free(&rs);
+	free(json);
 	return err;
 }
 
@@ -223,14 +252,11 @@ int pst_app_programme_onto(struct pst_store *s, const struct pst_catalog *c,
 			   const struct pst_profile *p, const struct pst_screen_result *screen,
 			   struct pst_plan *plan)
 {
-	struct pst_record_set rs;
-	struct pst_checkin_days days;
-	int err = read_by_days(s, INT64_MIN, PST_READ_SESSION_BASELINE, INT64_MIN, &rs, &days);
-	if (err)
-		return err;
-	err = programme_onto(c, p, screen, &rs, &days, plan);
-	pst_checkin_days_free(&days);
-	pst_record_set_free(&rs);
+	char *json = NULL;
+	int err = assigned_json(s, &json);
+	if (!err)
+		err = programme_onto(s, c, p, screen, json, plan);
+	free(json);
 	return err;
 }
 

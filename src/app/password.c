@@ -12,6 +12,7 @@
 #include "app/password.h"
 #include "core/base.h"
 #include "core/utf8.h"
+#include "store/store.h"
 
 /* Debian's cracklib-runtime builds it here (update-cracklib); cracklib's own default. */
 static const char default_dict[] = "/var/cache/cracklib/cracklib_dict";
@@ -80,6 +81,20 @@ bool pst_password_needs_rehash(const char *hash)
 	if (!is_argon2id(hash) || !ready())
 		return true;
 	return crypto_pwhash_str_needs_rehash(hash, PST_PASSWORD_OPSLIMIT, PST_PASSWORD_MEMLIMIT) != 0;
+}
+
+int pst_password_rehash(struct pst_db *db, int64_t account, const char *hash, const char *pw,
+			bool *rehashed)
+{
+	*rehashed = false;
+	if (!is_argon2id(hash) || !pst_password_needs_rehash(hash))
+		return PST_OK;
+	char fresh[PST_PASSWORD_HASH_SIZE];
+	int err = pst_password_hash(pw, fresh);
+	if (!err)
+		err = db->ops->account_rehash(db, account, hash, fresh, rehashed);
+	sodium_memzero(fresh, sizeof fresh);
+	return err;
 }
 
 bool pst_password_dictionary(char *path, size_t size)

@@ -16,6 +16,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+struct pst_db;
 
 enum {
 	PST_PASSWORD_MIN_CHARS = 10,   /* characters (UTF-8 code points), not bytes */
@@ -45,6 +48,17 @@ bool pst_password_verify_dummy(const char *pw);
 /* Whether hash was made with another cost than today's (hash it again at the next
  * successful login). */
 bool pst_password_needs_rehash(const char *hash);
+
+/*
+ * After a successful login with pw against hash (the account's stored hash): when hash
+ * was made with another cost than today's (pst_password_needs_rehash), hashes pw again at
+ * today's cost and stores it in place of hash (the store's account_rehash: only if hash
+ * is still the account's; the sessions stay), *rehashed then true. Nothing to do (today's
+ * cost, or not an argon2id string): PST_OK, *rehashed false. Otherwise the error of the
+ * hash or of the store (its message in db->errmsg). The caller audits it (no secret).
+ */
+int pst_password_rehash(struct pst_db *db, int64_t account, const char *hash, const char *pw,
+			bool *rehashed);
 
 /*
  * Whether pw may be a new password for the account of email (and name, "" or NULL when

@@ -484,20 +484,43 @@ static bool in_programme(const struct pst_programme *pg, const struct pst_exerci
 	return prev_item(pg, e) != NULL;
 }
 
+int pst_programme_feed(struct pst_prog_builder *b, int64_t from,
+		       const struct pst_session_log *sessions, size_t nsessions)
+{
+	int err = PST_OK;
+	for (size_t k = 0; !err && k < nsessions;) {
+		size_t end = k; /* a run of sessions at or after from */
+		while (end < nsessions && sessions[end].at.epoch >= from)
+			end++;
+		if (end > k)
+			err = pst_progression_add_sessions(b, sessions + k, end - k);
+		k = end + 1;
+	}
+	return err;
+}
+
+/* The records as arrays (pst_programme_records), fed to a replay. */
+static int feed_records(void *ctx, int64_t from, struct pst_prog_builder *b)
+{
+	const struct pst_programme_records *rec = ctx;
+	int err = rec->days ? pst_progression_add_days(b, rec->days, rec->ndays)
+			    : pst_progression_add_checkins(b, rec->checkins, rec->ncheckins);
+	return err ? err : pst_programme_feed(b, from, rec->sessions, rec->nsessions);
+}
+
 static int progress(const struct pst_programme *pg, const struct pst_catalog *c,
 		    const struct pst_profile *p, const struct pst_screen_result *screen,
-		    const struct pst_programme_records *rec, struct pst_arena *a, struct state *st)
+		    const struct pst_programme_source *source, struct pst_arena *a, struct state *st)
 {
 	for (size_t i = 0; i < pg->nitems; i++)
 		st[i] = (struct state){.ex = pg->items[i].ex, .dose = pg->items[i].dose};
-	if (!rec || !rec->nsessions || !c->n)
+	if (!source || !c->n)
 		return PST_OK;
 	int err = PST_ENOMEM;
 	struct pst_catalog shadow = {.n = c->n};
 	struct pst_exercise *ex = malloc(c->n * sizeof *ex);
-	struct pst_session_log *since = malloc(rec->nsessions * sizeof *since);
 	bool *done = calloc(pg->nitems ? pg->nitems : 1, sizeof *done);
-	if (!ex || !since || !done)
+	if (!ex || !done)
 		goto out;
 	memcpy(ex, c->ex, c->n * sizeof *ex);
 	shadow.ex = ex;
@@ -509,16 +532,18 @@ static int progress(const struct pst_programme *pg, const struct pst_catalog *c,
 	for (size_t i = 0; i < pg->nitems; i++) {
 		if (done[i])
 			continue;
+		/* One pass over the records (a part at a time when the source reads the
+		 * store), keeping only what the replay keeps. */
 		int64_t from = pg->items[i].dose_at;
-		size_t n = 0;
-		for (size_t k = 0; k < rec->nsessions; k++)
-			if (rec->sessions[k].at.epoch >= from)
-				since[n++] = rec->sessions[k];
 		struct pst_progression *pr = NULL;
-		if (n && (err = rec->days ? pst_progression_build_days(&shadow, p, rec->days, rec->ndays,
-								       since, n, &pr)
-					  : pst_progression_build(&shadow, p, rec->checkins,
-								  rec->ncheckins, since, n, &pr)))
+		struct pst_prog_builder *b = NULL;
+		if ((err = pst_progression_begin(&shadow, p, &b)))
+			goto out;
+		if ((err = source->feed(source->ctx, from, b))) {
+			pst_progression_abort(b);
+			goto out;
+		}
+		if ((err = pst_progression_finish(b, &pr)))
 			goto out;
 		err = PST_ENOMEM;
 		for (size_t j = i; j < pg->nitems; j++) {
@@ -584,9 +609,21 @@ static int progress(const struct pst_programme *pg, const struct pst_catalog *c,
 	err = PST_OK;
 out:
 	free(ex);
-	free(since);
 	free(done);
 	return err;
+}
+
+/* The source of arrays rec (NULL: none when there are no sessions, as before); copy and
+ * buf are the caller's. */
+static const struct pst_programme_source *records_source(const struct pst_programme_records *rec,
+							 struct pst_programme_records *copy,
+							 struct pst_programme_source *buf)
+{
+	if (!rec || !rec->nsessions)
+		return NULL;
+	*copy = *rec;
+	*buf = (struct pst_programme_source){feed_records, copy};
+	return buf;
 }
 
 int pst_programme_doses(const struct pst_programme *pg, const struct pst_catalog *c,
@@ -597,7 +634,9 @@ int pst_programme_doses(const struct pst_programme *pg, const struct pst_catalog
 	struct state *st = calloc(pg->nitems ? pg->nitems : 1, sizeof *st);
 	if (!st)
 		return PST_ENOMEM;
-	int err = progress(pg, c, p, screen, rec, a, st);
+	struct pst_programme_records copy;
+	struct pst_programme_source buf;
+	int err = progress(pg, c, p, screen, records_source(rec, &copy, &buf), a, st);
 	for (size_t i = 0; !err && i < pg->nitems; i++)
 		out[i] = (struct pst_programme_dose){st[i].ex, st[i].dose, st[i].change};
 	free(st);
@@ -617,6 +656,15 @@ int pst_programme_apply(const struct pst_programme *pg, const struct pst_catalog
 			const struct pst_profile *p, const struct pst_screen_result *screen,
 			const struct pst_programme_records *rec, struct pst_plan *plan)
 {
+	struct pst_programme_records copy;
+	struct pst_programme_source buf;
+	return pst_programme_apply_from(pg, c, p, screen, records_source(rec, &copy, &buf), plan);
+}
+
+int pst_programme_apply_from(const struct pst_programme *pg, const struct pst_catalog *c,
+			     const struct pst_profile *p, const struct pst_screen_result *screen,
+			     const struct pst_programme_source *source, struct pst_plan *plan)
+{
 	struct pst_arena *a = plan->arena;
 	size_t n = c->n ? c->n : 1;
 	struct pst_plan_item *items = pst_arena_alloc(a, n * sizeof *items);
@@ -626,7 +674,7 @@ int pst_programme_apply(const struct pst_programme *pg, const struct pst_catalog
 	int err = PST_ENOMEM;
 	if (!items || !excl || !st || !warnings)
 		goto out;
-	if ((err = progress(pg, c, p, screen, rec, a, st)))
+	if ((err = progress(pg, c, p, screen, source, a, st)))
 		goto out;
 	err = PST_ENOMEM;
 	size_t ni = 0, nw = 0;

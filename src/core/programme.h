@@ -151,4 +151,27 @@ int pst_programme_apply(const struct pst_programme *pg, const struct pst_catalog
 			const struct pst_profile *p, const struct pst_screen_result *screen,
 			const struct pst_programme_records *rec, struct pst_plan *plan);
 
+/*
+ * The same, with the records read through source instead of held in arrays, so that the
+ * memory needed does not grow with the records (a huge store's export, docs/export.md):
+ * source->feed(source->ctx, from, b) adds to the replay b every check-in (or the check-ins
+ * summed by day) and then every session at or after the epoch from, in time order
+ * (pst_progression_add_checkins or _add_days, then pst_programme_feed a part at a
+ * time), and returns PST_OK or an error that pst_programme_apply_from returns as it is. It is called once for each distinct time a
+ * dose was set. source NULL: no history.
+ */
+struct pst_prog_builder;
+struct pst_programme_source {
+	int (*feed)(void *ctx, int64_t from, struct pst_prog_builder *b);
+	void *ctx;
+};
+int pst_programme_apply_from(const struct pst_programme *pg, const struct pst_catalog *c,
+			     const struct pst_profile *p, const struct pst_screen_result *screen,
+			     const struct pst_programme_source *source, struct pst_plan *plan);
+/* What a feed does with each part of the sessions it reads (after the check-ins, or the
+ * check-ins summed by day, pst_progression_add_days): adds those at or after from (in
+ * the order given) to b. PST_OK or the replay's error. */
+int pst_programme_feed(struct pst_prog_builder *b, int64_t from,
+		       const struct pst_session_log *sessions, size_t nsessions);
+
 #endif

@@ -416,6 +416,21 @@ const struct pst_migration pst_migrations[] = {
 		"  INCLUDE (at_offset, score);"
 		"DROP INDEX IF EXISTS psfs_rating_activity;",
 	},
+	/* 15: emails compared the same way on both backends (docs/clinic.md, "Accounts"):
+	 * ASCII letters without case (pst_email_normalize lower-cases them before every
+	 * write and look-up), every other byte as it is. SQLite's NOCASE column did that
+	 * already; PostgreSQL's unique index on lower(email) also folded non-ASCII letters
+	 * (the cluster's locale), so "Ärzte@x.org" and "ärzte@x.org" were one account there
+	 * and two on SQLite. Now two on both: the index is on the stored email itself. */
+	{
+		.what = "emails: ASCII letters without case, other bytes as they are, on both backends",
+		.sqlite = "SELECT 1;", /* the NOCASE column compares ASCII letters only already */
+		.pg =
+		"UPDATE account SET email = translate(email, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ',"
+		"  'abcdefghijklmnopqrstuvwxyz') WHERE email ~ '[A-Z]';"
+		"DROP INDEX IF EXISTS account_email;"
+		"CREATE UNIQUE INDEX account_email ON account(email);",
+	},
 };
 
 const int pst_store_schema_version = (int)(sizeof pst_migrations / sizeof *pst_migrations);

@@ -355,6 +355,12 @@ struct pst_db_ops {
 	/* Sets the password hash (NULL: none) and ends every session of the account, in one
 	 * transaction. PST_ENOTFOUND when there is no such account. */
 	int (*account_set_password)(struct pst_db *db, int64_t id, const char *hash);
+	/* The same password hashed again (at a login, at today's cost): replaces the hash
+	 * old_hash by new_hash when old_hash is still the account's, keeping its sessions
+	 * (the password did not change). *changed false when it was not (the password was
+	 * set meanwhile, or no such account): nothing written. */
+	int (*account_rehash)(struct pst_db *db, int64_t id, const char *old_hash,
+			      const char *new_hash, bool *changed);
 	/* Disables (or enables again) the account; either way ends all of its sessions.
 	 * PST_ENOTFOUND when there is no such account. */
 	int (*account_set_disabled)(struct pst_db *db, int64_t id, bool disabled);
@@ -473,7 +479,9 @@ bool pst_person_name_check(const char *name, char *why, size_t size);
 const char *pst_role_name(enum pst_role role);
 bool pst_role_parse(const char *word, enum pst_role *role);
 
-/* An email as accounts keep it: trimmed of nothing, ASCII letters lower-cased; at most
+/* An email as accounts keep it: trimmed of nothing, ASCII letters lower-cased and every
+ * other byte as it is (both backends then compare bytes: "Ärzte@x.org" and "ärzte@x.org"
+ * are two emails, "A@B.org" and "a@b.org" one; docs/clinic.md "Email case"); at most
  * PST_EMAIL_MAX bytes of UTF-8, no spaces or control characters, one '@' with text on
  * both sides and a dot in the domain. Writes it into out (size >= PST_EMAIL_MAX + 1);
  * false with the reason in why when it is not one. */

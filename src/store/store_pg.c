@@ -2090,7 +2090,7 @@ static int account_add_body(struct pg *g, void *arg)
 	struct params p = {0};
 	PGresult *r;
 	p_text(&p, a->email);
-	int err = pq(g, "SELECT 1 FROM account WHERE lower(email) = lower($1)", &p,
+	int err = pq(g, "SELECT 1 FROM account WHERE email = $1", &p,
 		     "cannot look up an account", &r);
 	if (err)
 		return err;
@@ -2177,7 +2177,7 @@ static int account_get_body(struct pg *g, void *arg)
 	int err;
 	if (a->email) {
 		p_text(&p, a->email);
-		err = pq(g, "SELECT " ACCOUNT_COLS " FROM account WHERE lower(email) = lower($1)", &p,
+		err = pq(g, "SELECT " ACCOUNT_COLS " FROM account WHERE email = $1", &p,
 			 "cannot read an account", &r);
 	} else {
 		p_int(&p, a->id);
@@ -2311,6 +2311,37 @@ static int account_set_password(struct pst_db *db, int64_t id, const char *hash)
 {
 	struct account_arg a = {.id = id, .hash = hash, .flag = -1};
 	return in_tx(enter_db(db), TX_WRITE, account_update_body, &a);
+}
+
+static int account_rehash_body(struct pg *g, void *arg)
+{
+	struct account_arg *a = arg;
+	struct params p = {0};
+	p_int(&p, a->id);
+	p_text(&p, a->email); /* the old hash */
+	p_text(&p, a->hash);
+	PGresult *r;
+	int err = pq(g, "UPDATE account SET password = $3 WHERE id = $1 AND password = $2", &p,
+		     "cannot change the account's password hash", &r);
+	if (err)
+		return err;
+	a->found = strcmp(PQcmdTuples(r), "0") != 0;
+	PQclear(r);
+	return PST_OK;
+}
+
+static int account_rehash(struct pst_db *db, int64_t id, const char *old_hash, const char *new_hash,
+			  bool *changed)
+{
+	struct pg *g = enter_db(db);
+	*changed = false;
+	if (!old_hash || !*old_hash || !new_hash || !*new_hash)
+		return fail(g, PST_EINVAL, "a password hash is empty");
+	struct account_arg a = {.id = id, .email = old_hash, .hash = new_hash};
+	int err = in_tx(g, TX_WRITE, account_rehash_body, &a);
+	if (!err)
+		*changed = a.found;
+	return err;
 }
 
 static int account_set_disabled(struct pst_db *db, int64_t id, bool disabled)
@@ -2916,6 +2947,7 @@ static const struct pst_db_ops pg_db_ops = {
 	.account_list = account_list,
 	.account_count = account_count,
 	.account_set_password = account_set_password,
+	.account_rehash = account_rehash,
 	.account_set_disabled = account_set_disabled,
 	.session_add = auth_session_add,
 	.session_get = auth_session_get,

@@ -2318,6 +2318,33 @@ static int account_set_password(struct pst_db *d, int64_t id, const char *hash)
 			      hash && *hash ? hash : NULL, -1);
 }
 
+static int account_rehash(struct pst_db *d, int64_t id, const char *old_hash, const char *new_hash,
+			  bool *changed)
+{
+	struct sq *q = enter_db(d);
+	*changed = false;
+	if (!old_hash || !*old_hash || !new_hash || !*new_hash) {
+		fail(q, "a password hash is empty");
+		return PST_EINVAL;
+	}
+	sqlite3_stmt *st;
+	int err = begin(q);
+	if (err)
+		return err;
+	if ((err = prepare(q, "UPDATE account SET password = ?3 WHERE id = ?1 AND password = ?2", &st)))
+		return rollback(q, err);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, old_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, new_hash, -1, SQLITE_STATIC);
+	if ((err = run(q, st, "cannot change the account's password hash")))
+		return rollback(q, err);
+	bool done = sqlite3_changes(q->db) > 0;
+	if ((err = commit(q)))
+		return err;
+	*changed = done;
+	return PST_OK;
+}
+
 static int account_set_disabled(struct pst_db *d, int64_t id, bool disabled)
 {
 	return account_update(enter_db(d), id, "UPDATE account SET disabled = ?2 WHERE id = ?1", NULL,
@@ -2917,6 +2944,7 @@ static const struct pst_db_ops sqlite_db_ops = {
 	.account_list = account_list,
 	.account_count = account_count,
 	.account_set_password = account_set_password,
+	.account_rehash = account_rehash,
 	.account_set_disabled = account_set_disabled,
 	.session_add = auth_session_add,
 	.session_get = auth_session_get,

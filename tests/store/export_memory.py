@@ -10,10 +10,12 @@ time). The CSV export is the imported file again, byte for byte, and imported in
 fresh store it exports the same JSON. Then, with a profile saved (so the FHIR Bundle has
 its CarePlan: today's plan, which replays every one of those sessions), the FHIR export
 stays within the same bound (written to standard output, here /dev/null: some 2 GB of
-FHIR) and its Bundle ends as it should. Skipped (77) under AddressSanitizer, whose shadow memory is not postura's.
+FHIR) and its Bundle ends as it should; and again with a programme a clinician assigned
+(its replay reads the store a part at a time too). Skipped (77) under AddressSanitizer, whose shadow memory is not postura's.
 
 usage: export_memory.py POSTURA
 """
+import json
 import os
 import re
 import resource
@@ -120,6 +122,46 @@ with tempfile.TemporaryDirectory() as tmp:
           '"resourceType":"CarePlan"' in head and '"activity":[' in head)
     check("the Bundle ends with the last session's pain after it",
           '"code":"after-session"' in tail and tail.endswith('"valueInteger":2}}]}'), tail[-300:])
+
+    # The same with a programme a clinician assigned (its own replay: the sessions since
+    # each dose was set, two distinct times here, one before every session and one after
+    # them all): the plan and the FHIR export stay within the bound (before, the replay
+    # read every record at once: some 190 MB). How the replay progresses is checked in
+    # tests/unit/test_programme.c and the programme tests.
+    code, err, _ = peak_mb(["--db", os.path.join(tmp, "empty.db"), "export", "--format", "json",
+                            "--out", os.path.join(tmp, "empty.json")])
+    check("an empty store exports", code == 0, err)
+    with open(os.path.join(tmp, "empty.json")) as f:
+        doc = json.load(f)
+    doc["programme"] = {"body": {
+        "note": "Little and often.",
+        "exercises": [{"id": "chin-nod", "reps": 5, "hold_s": 3, "dose_at": 1790000000},
+                      {"id": "rib-breathing", "breaths": 6, "dose_at": 1796000000}],
+        "by": 3, "at": 1790000000}, "by": 3, "at": "2026-09-21T14:13:20+00:00"}
+    with open(os.path.join(tmp, "programme.json"), "w") as f:
+        json.dump(doc, f)
+    code, err, _ = peak_mb(["--db", db, "import", os.path.join(tmp, "programme.json")])
+    check("a programme is assigned", code == 0, err)
+    code, err, mb = peak_mb(["--db", db, "plan", "--json"])
+    print("# plan --json with an assigned programme: peak RSS %.1f MB" % mb)
+    check("plan with an assigned programme stays under %d MB (%.1f MB)" % (BOUND_MB, mb),
+          code == 0 and mb < BOUND_MB, err)
+    plan = json.loads(subprocess.run([postura, "--db", db, "plan", "--json"], capture_output=True,
+                                     text=True).stdout or "{}")
+    items = {e["id"]: e for e in plan.get("exercises", [])}
+    check("the plan is the assigned programme, in its order",
+          plan.get("assigned") is True and list(items) == ["chin-nod", "rib-breathing"], list(items))
+    code, err, mb = peak_mb(["--db", db, "export", "--format", "fhir"])
+    print("# export --format fhir with an assigned programme (to /dev/null): peak RSS %.1f MB" % mb)
+    check("export --format fhir with an assigned programme succeeds", code == 0, err)
+    check("export --format fhir with an assigned programme stays under %d MB (%.1f MB)" % (BOUND_MB, mb),
+          mb < BOUND_MB)
+    subprocess.run(["sh", "-c", '"$0" --db "$1" export --format fhir | head -c 200000 > "$2.head"',
+                    postura, db, ends], check=True)
+    with open(ends + ".head") as f:
+        head = re.sub(r"\s", "", f.read())
+    check("its CarePlan is the assigned programme", '"resourceType":"CarePlan"' in head
+          and "chin-nod" in head.split('"resourceType":"CarePlan"', 1)[-1][:20000], head[:2000])
 
 print("%d check(s) failed" % fails if fails else "all checks passed")
 sys.exit(1 if fails else 0)

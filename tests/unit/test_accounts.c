@@ -489,6 +489,49 @@ static void test_durable_and_transaction(void **state)
 	pst_db_close(db);
 }
 
+/* Emails compare alike on both backends (docs/clinic.md, "Accounts"): ASCII letters
+ * without case, every other byte as it is. */
+static void test_email_case(void **state)
+{
+	(void)state;
+	struct pst_db *db = pst_test_db_new(NULL);
+	int64_t ascii = add(db, PST_ROLE_CLINICIAN, "A@B.org", "A", 0, NULL);
+	int64_t upper = add(db, PST_ROLE_CLINICIAN, "\xc3\x84rzte@X.org", "Upper", 0, NULL);
+	struct pst_account a;
+	bool found;
+	char hash[8];
+	/* ASCII letters: one account whatever their case */
+	assert_int_equal(try_add(db, PST_ROLE_CLINICIAN, "a@b.org", 0), PST_EEXISTS);
+	assert_int_equal(try_add(db, PST_ROLE_CLINICIAN, "A@b.ORG", 0), PST_EEXISTS);
+	assert_int_equal(db->ops->account_by_email(db, "a@B.ORG", &a, hash, sizeof hash, &found), PST_OK);
+	assert_true(found);
+	assert_int_equal(a.id, ascii);
+	assert_string_equal(a.email, "a@b.org");
+	/* the rest as it is: the stored email keeps its non-ASCII letters */
+	assert_int_equal(db->ops->account_get(db, upper, &a, &found), PST_OK);
+	assert_string_equal(a.email, "\xc3\x84rzte@x.org");
+	assert_int_equal(db->ops->account_by_email(db, "\xc3\x84RZTE@x.org", &a, hash, sizeof hash, &found),
+			 PST_OK);
+	assert_true(found);
+	assert_int_equal(a.id, upper);
+	/* another case of a non-ASCII letter is another email: not found, and free */
+	assert_int_equal(db->ops->account_by_email(db, "\xc3\xa4RZTE@x.org", &a, hash, sizeof hash, &found),
+			 PST_OK);
+	assert_false(found);
+	int64_t lower = add(db, PST_ROLE_CLINICIAN, "\xc3\xa4RZTE@x.org", "Lower", 0, NULL);
+	assert_true(lower != upper);
+	assert_int_equal(db->ops->account_by_email(db, "\xc3\xa4rzte@X.ORG", &a, hash, sizeof hash, &found),
+			 PST_OK);
+	assert_true(found);
+	assert_int_equal(a.id, lower);
+	assert_string_equal(a.name, "Lower");
+	/* the same letter composed otherwise (A + combining diaeresis) is other bytes too */
+	assert_int_equal(db->ops->account_by_email(db, "A\xcc\x88rzte@x.org", &a, hash, sizeof hash, &found),
+			 PST_OK);
+	assert_false(found);
+	pst_db_close(db);
+}
+
 static void test_helpers(void **state)
 {
 	(void)state;
@@ -527,6 +570,7 @@ int main(void)
 		cmocka_unit_test(test_audit),
 		cmocka_unit_test(test_throttle),
 		cmocka_unit_test(test_durable_and_transaction),
+		cmocka_unit_test(test_email_case),
 	};
 	return pst_test_backends("accounts", tests, sizeof tests / sizeof *tests, NULL, 0) ? 1 : 0;
 }

@@ -12,8 +12,12 @@
 #include <string.h>
 #include <time.h>
 
+#include <sodium.h>
+
 #include "app/password.h"
 #include "core/base.h"
+#include "store/store.h"
+#include "backends.h"
 
 static double now_ms(void)
 {
@@ -177,6 +181,67 @@ static void test_no_dictionary(void **state)
 	assert_true(pst_password_dictionary(path, sizeof path));
 }
 
+/* A hash of a lower cost than today's (an older postura's) is hashed again at the next
+ * login (pst_password_rehash, which the web login calls after a successful verify): the
+ * stored hash changes to today's cost, the same password still verifies, the account's
+ * sessions stay; a hash at today's cost, or one changed meanwhile, is left. On SQLite and
+ * on PostgreSQL. */
+static void test_rehash_at_login(void **state)
+{
+	(void)state;
+	const char *pw = "velvet-cactus-ledger-3";
+	char old[crypto_pwhash_STRBYTES];
+	assert_int_equal(crypto_pwhash_str(old, pw, strlen(pw), crypto_pwhash_OPSLIMIT_MIN,
+					   crypto_pwhash_MEMLIMIT_MIN),
+			 0);
+	assert_true(pst_password_verify(old, pw));
+	assert_true(pst_password_needs_rehash(old));
+	struct pst_db *db = pst_test_db_new(NULL);
+	struct pst_account a = {.role = PST_ROLE_CLINICIAN};
+	snprintf(a.email, sizeof a.email, "doc@clinic.example");
+	int64_t id;
+	assert_int_equal(db->ops->account_add(db, &a, old, &id), PST_OK);
+	unsigned char token[PST_TOKEN_HASH_SIZE] = {7};
+	assert_int_equal(db->ops->session_add(db, token, id, 1000, "127.0.0.1"), PST_OK);
+
+	bool rehashed = false, found;
+	char stored[256];
+	assert_int_equal(pst_password_rehash(db, id, old, pw, &rehashed), PST_OK);
+	assert_true(rehashed);
+	assert_int_equal(db->ops->account_by_email(db, "doc@clinic.example", &a, stored, sizeof stored,
+						   &found),
+			 PST_OK);
+	assert_true(found);
+	assert_string_not_equal(stored, old);
+	assert_false(pst_password_needs_rehash(stored)); /* today's cost */
+	char want[64];
+	snprintf(want, sizeof want, "$argon2id$v=19$m=%zu,t=%d,p=1$", PST_PASSWORD_MEMLIMIT / 1024,
+		 PST_PASSWORD_OPSLIMIT);
+	assert_memory_equal(stored, want, strlen(want));
+	assert_true(pst_password_verify(stored, pw));      /* the old password still works */
+	assert_false(pst_password_verify(stored, "velvet-cactus-ledger-4"));
+	struct pst_auth_session se;
+	assert_int_equal(db->ops->session_get(db, token, &se, &found), PST_OK);
+	assert_true(found); /* the password did not change: the sessions stay */
+
+	/* at today's cost: nothing to do */
+	assert_int_equal(pst_password_rehash(db, id, stored, pw, &rehashed), PST_OK);
+	assert_false(rehashed);
+	/* the hash changed meanwhile (a new password set between the verify and this):
+	 * the new one stays */
+	assert_int_equal(pst_password_rehash(db, id, old, pw, &rehashed), PST_OK);
+	assert_false(rehashed);
+	char again[256];
+	assert_int_equal(db->ops->account_by_email(db, "doc@clinic.example", &a, again, sizeof again,
+						   &found),
+			 PST_OK);
+	assert_string_equal(again, stored);
+	/* the store's op refuses an empty hash */
+	assert_int_equal(db->ops->account_rehash(db, id, stored, "", &rehashed), PST_EINVAL);
+	assert_false(rehashed);
+	pst_db_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -186,5 +251,10 @@ int main(void)
 		cmocka_unit_test(test_dictionary),
 		cmocka_unit_test(test_no_dictionary),
 	};
-	return cmocka_run_group_tests_name("password", tests, NULL, NULL);
+	int failed = cmocka_run_group_tests_name("password", tests, NULL, NULL);
+	const struct CMUnitTest rehash[] = {
+		cmocka_unit_test(test_rehash_at_login),
+	};
+	failed += pst_test_backends("password-rehash", rehash, sizeof rehash / sizeof *rehash, NULL, 0);
+	return failed ? 1 : 0;
 }

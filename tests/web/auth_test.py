@@ -458,6 +458,40 @@ check("a wrong password takes the same time for an unknown email (fastest within
 check("... and the lower quartiles within 3x (%.0f vs %.0f ms)" % (qk * 1000, qu * 1000),
       qk / 3 <= qu <= 3 * qk, (known, unknown))
 check("the check costs real work (argon2id): over 5 ms", known[0] > 0.005 and unknown[0] > 0.005, (known[0], unknown[0]))
+
+# --- a password hashed at an older, lower cost is hashed again at the next login ------------
+# (the hash of "granite-pebble-lantern-8" with argon2id at libsodium's least cost: m=8 KiB, t=1)
+OLD_HASH = "$argon2id$v=19$m=8,t=1,p=1$ZcwEoxZtAPSgh7inUz2P0Q$jnsnFhex50MBkusNIkNPIHoYnHd9Ns6ogWSHDZ+JTd0"
+OLD_PW, OLD_EMAIL = "granite-pebble-lantern-8", "old.cost@clinic.example"
+if not os.environ.get("POSTURA_TEST_BACKEND"):  # PostgreSQL: tests/unit/test_password.c
+    import sqlite3
+    out = cli(["user", "add", "--role", "clinician", "--email", OLD_EMAIL], "amber-tundra-piano-8\n")
+    check("an account for the older cost", out.returncode == 0, out.stderr)
+    con = sqlite3.connect(db)
+    con.execute("UPDATE account SET password = ? WHERE email = ?", (OLD_HASH, OLD_EMAIL))
+    con.commit()
+    stored = lambda: con.execute("SELECT password FROM account WHERE email = ?", (OLD_EMAIL,)).fetchone()[0]
+    oc = Client(port)
+    s, h, d = oc.req("POST", "/api/v1/login", {"email": OLD_EMAIL, "password": OLD_PW})
+    check("rehash: the login with the old hash works", s == 200, (s, d))
+    new = stored()
+    check("rehash: the stored hash changed to today's cost (m=19456, t=2)",
+          new != OLD_HASH and new.startswith("$argon2id$v=19$m=19456,t=2,p=1$"), new)
+    check("rehash: the session of that login still works", oc.req("GET", "/api/v1/session")[0] == 200)
+    s, h, d = Client(port).req("POST", "/api/v1/login", {"email": OLD_EMAIL, "password": OLD_PW})
+    check("rehash: the same password logs in again", s == 200, (s, d))
+    check("rehash: once only (today's cost stays)", stored() == new)
+    s, h, d = Client(port).req("POST", "/api/v1/login", {"email": OLD_EMAIL, "password": OLD_PW + "x"})
+    check("rehash: a wrong password is still refused", s == 401, s)
+    con.close()
+    out = cli(["audit", "--json", "--limit", "1000000"])
+    rows = [e for e in (json.loads(out.stdout) if out.returncode == 0 else [])
+            if e.get("action") == "password-rehash"]
+    check("rehash: audited once, as password-rehash by and of the account",
+          len(rows) == 1 and rows[0]["account_email"] == OLD_EMAIL and rows[0]["actor_email"] == OLD_EMAIL,
+          rows or out.stderr)
+    check("rehash: no secret in the audit log", OLD_HASH[30:] not in out.stdout and new[30:] not in out.stdout
+          and OLD_PW not in out.stdout)
 stop_all()
 procs.clear()
 

@@ -112,7 +112,8 @@ void pst_progression_free(struct pst_progression *pr); /* NULL is a no-op */
 
 /*
  * The same replay a part at a time, so that memory stays bounded whatever the store
- * holds (a check-in costs the replay 24 bytes; a session nothing once its day is done):
+ * holds (a check-in, or a day of them with pst_progression_add_days, costs the replay 32
+ * bytes; a session nothing once its day is done):
  * begin; add every check-in (any order, in as many calls as wanted); then the sessions
  * in time order (as the store reads them: by time, then id), in as many calls as wanted;
  * finish. The same records give the same progression as pst_progression_build.

@@ -28,9 +28,12 @@ enum {
 	ST_SUMMARY_PEOPLE,
 	ST_SUMMARY_PAIN,
 	ST_PEOPLE_VERSION,
+	ST_BEGIN,
+	ST_COMMIT,
 	ST_SAVEPOINT,
 	ST_RELEASE,
 	ST_ROLLBACK_TO,
+	ST_ACCOUNT_COUNT,
 	ST__MAX
 };
 
@@ -52,9 +55,13 @@ static const char *const cached_sql[ST__MAX] = {
 			      " WHERE w.person_id = p.id)), 0) FROM json_each(?1) j"
 			      " JOIN person p ON p.id = j.value",
 	/* each write of a group (run_group) */
+	[ST_BEGIN] = "BEGIN IMMEDIATE",
+	[ST_COMMIT] = "COMMIT",
 	[ST_SAVEPOINT] = "SAVEPOINT w",
 	[ST_RELEASE] = "RELEASE w",
 	[ST_ROLLBACK_TO] = "ROLLBACK TO w",
+	/* the web server asks it on every request (clinic mode or not) */
+	[ST_ACCOUNT_COUNT] = "SELECT count(*) FROM account",
 };
 
 /* One connection (struct pst_db). The handles (struct pst_store) it gives are the generic
@@ -76,6 +83,8 @@ struct sq {
 	/* This connection holds its file's writer lock (struct writer), from begin to
 	 * commit or rollback. */
 	struct writer *writer;
+	/* run_group's message of a group's failure (BEGIN, COMMIT), copied to each write's. */
+	char group_err[sizeof((struct pst_db *)0)->errmsg];
 	/* What migration 5 repaired: how many texts, and the first few by name. */
 	int repaired;
 	char repaired_names[200];
@@ -184,6 +193,8 @@ struct writer {
 
 /* The most writes one transaction takes: the rest wait for the next. */
 enum { GROUP_MAX = 256 };
+/* The most groups one leader runs in a row (write_person). */
+enum { LEAD_GROUPS = 4 };
 
 static pthread_mutex_t writers_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct writer *writers;
@@ -390,11 +401,14 @@ static int commit_write(struct sq *q)
  * the writes not yet run in a new one. */
 static void run_group(struct sq *q, struct write_job **jobs, size_t n)
 {
-	char why[sizeof q->base.errmsg];
+	char *why = q->group_err;
 	size_t start = 0;
 	while (start < n) {
 		q->err = why;
-		int err = exec(q, "BEGIN IMMEDIATE", "cannot start a transaction");
+		sqlite3_stmt *st;
+		int err = cached(q, ST_BEGIN, &st);
+		if (!err)
+			err = run(q, st, "cannot start a transaction");
 		if (err) {
 			for (size_t i = start; i < n; i++) {
 				jobs[i]->result = err;
@@ -408,7 +422,6 @@ static void run_group(struct sq *q, struct write_job **jobs, size_t n)
 			struct write_job *j = jobs[i];
 			q->err = j->errmsg;
 			q->person = j->person;
-			sqlite3_stmt *st;
 			err = cached(q, ST_SAVEPOINT, &st);
 			if (!err)
 				err = run(q, st, "cannot start a write");
@@ -446,9 +459,8 @@ static void run_group(struct sq *q, struct write_job **jobs, size_t n)
 			sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
 			return;
 		}
-		if (sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+		if (!(err = cached(q, ST_COMMIT, &st)) && !(err = run(q, st, "cannot save")))
 			return;
-		err = dberr(q, "cannot save");
 		if (!sqlite3_get_autocommit(q->db))
 			sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
 		for (size_t k = start; k < n; k++) {
@@ -503,34 +515,47 @@ static int write_person(struct pst_store *s, int (*fn)(struct sq *, const void *
 		q->person = s->person;
 		return job.result;
 	}
-	/* The lock is ours: lead a group of this write and those queued. */
+	/* The lock is ours: lead a group of this write and those queued; then, while
+	 * writes queued meanwhile (and no writer that wants the lock for itself), a few
+	 * groups more: this thread is running already, where a writer handed the lock would
+	 * first have to be woken and scheduled, the lock idle meanwhile. */
 	w->busy = true;
 	w->owner = pthread_self();
-	struct writer_wait *taken[GROUP_MAX];
-	struct write_job *group[GROUP_MAX];
-	size_t n = 0;
-	group[0] = &job;
-	struct writer_wait **pp = &w->head, *prev = NULL;
-	while (*pp && n + 1 < GROUP_MAX) {
-		struct writer_wait *h = *pp;
-		if (!h->job) { /* wants the lock for itself: its turn comes after this group */
-			prev = h;
-			pp = &h->next;
-			continue;
+	for (int round = 0;; round++) {
+		struct writer_wait *taken[GROUP_MAX];
+		struct write_job *group[GROUP_MAX];
+		size_t n = 0, m = 0;
+		if (round == 0)
+			group[m++] = &job;
+		struct writer_wait **pp = &w->head, *prev = NULL;
+		while (*pp && m < GROUP_MAX) {
+			struct writer_wait *h = *pp;
+			if (!h->job) { /* wants the lock for itself: its turn comes after this group */
+				prev = h;
+				pp = &h->next;
+				continue;
+			}
+			*pp = h->next;
+			if (w->tail == h)
+				w->tail = prev;
+			h->taken = true;
+			taken[n++] = h;
+			group[m++] = h->job;
 		}
-		*pp = h->next;
-		if (w->tail == h)
-			w->tail = prev;
-		h->taken = true;
-		taken[n++] = h;
-		group[n] = h->job;
-	}
-	pthread_mutex_unlock(&writers_mu);
-	run_group(q, group, n + 1);
-	pthread_mutex_lock(&writers_mu);
-	for (size_t i = 0; i < n; i++) {
-		taken[i]->done = true;
-		pthread_cond_signal(&taken[i]->cv);
+		if (!m)
+			break;
+		pthread_mutex_unlock(&writers_mu);
+		run_group(q, group, m);
+		pthread_mutex_lock(&writers_mu);
+		for (size_t i = 0; i < n; i++) {
+			taken[i]->done = true;
+			pthread_cond_signal(&taken[i]->cv);
+		}
+		bool alone_waits = false;
+		for (struct writer_wait *h = w->head; h; h = h->next)
+			alone_waits |= !h->job;
+		if (round + 1 >= LEAD_GROUPS || alone_waits)
+			break;
 	}
 	writer_pass(w);
 	pthread_mutex_unlock(&writers_mu);
@@ -2274,12 +2299,12 @@ static int account_count(struct pst_db *d, int64_t *n)
 {
 	struct sq *q = enter_db(d);
 	sqlite3_stmt *st;
-	int err = prepare(q, "SELECT count(*) FROM account", &st);
+	int err = cached(q, ST_ACCOUNT_COUNT, &st);
 	if (err)
 		return err;
 	int rc = sqlite3_step(st);
 	*n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? PST_OK : dberr(q, "cannot count the accounts");
 }
 
@@ -3074,9 +3099,21 @@ static int open_readonly(struct sq *q)
 	return check_version(q);
 }
 
+/* SQLite counts the memory it allocates under one mutex for the whole process (the
+ * statistics of sqlite3_memory_used, which postura does not read): with many
+ * connections in threads, every allocation of every statement queued on it. Off, before
+ * SQLite starts (it says SQLITE_MISUSE, ignored, when something started it already). */
+static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
+
+static void sqlite_setup(void)
+{
+	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int pst_db_open_sqlite(const char *path, unsigned flags, struct pst_db **out, char *errmsg,
 		       size_t size)
 {
+	pthread_once(&sqlite_once, sqlite_setup);
 	*out = NULL;
 	struct sq *q = calloc(1, sizeof(*q));
 	if (!q || !(q->path = strdup(path))) {

@@ -9,63 +9,22 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <ctype.h>
-#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "app/app.h"
+#include "backends.h"
 #include "data/builtin.h"
 #include "store/store.h"
 
-static char dir[] = "/tmp/pst-days-XXXXXX";
-static const char *pg_base;
-
-static int setup(void **state)
-{
-	(void)state;
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
-/* A fresh database (an SQLite file, or a schema of its own in the throw-away cluster),
- * and a handle on its person 1. */
+/* A fresh database (tests/unit/backends.h: an SQLite file, or a schema of its own in the
+ * throw-away cluster) and a handle on its person 1. */
 static struct pst_store *open_new(const char *name)
 {
-	char target[1024], err[600];
-	if (pg_base) {
-		char schema[128];
-		snprintf(schema, sizeof schema, "days_%ld_%s", (long)getpid(), name);
-		for (char *p = schema; *p; p++)
-			if (!isalnum((unsigned char)*p))
-				*p = '_';
-		PGconn *c = PQconnectdb(pg_base);
-		char sql[256];
-		snprintf(sql, sizeof sql, "CREATE SCHEMA %s", schema);
-		PGresult *r = PQexec(c, sql);
-		assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
-		PQclear(r);
-		PQfinish(c);
-		snprintf(target, sizeof target, "%s?options=-csearch_path%%3D%s", pg_base, schema);
-	} else {
-		snprintf(target, sizeof target, "%s/%s", dir, name);
-		unlink(target);
-	}
-	struct pst_store *s = NULL;
-	int rc = pst_store_open(target, 0, PST_PERSON_DEFAULT, &s, err, sizeof err);
-	if (rc)
-		print_error("%s\n", err);
-	assert_int_equal(rc, PST_OK);
-	return s;
+	char file[64];
+	snprintf(file, sizeof file, "%s.db", name);
+	return pst_test_store_new(file);
 }
 
 static uint64_t rng = 88172645463325252ull;
@@ -416,11 +375,5 @@ int main(void)
 		cmocka_unit_test(test_history_from_days),
 		cmocka_unit_test(test_report_holds_days),
 	};
-	int failed = cmocka_run_group_tests_name("check-ins by day", tests, setup, teardown);
-	pg_base = getenv("POSTURA_TEST_PG");
-	if (!pg_base || !*pg_base) {
-		printf("# POSTURA_TEST_PG is not set: the PostgreSQL run is skipped (tests/pg/with-cluster.sh)\n");
-		return failed;
-	}
-	return failed | cmocka_run_group_tests_name("check-ins by day (PostgreSQL)", tests, NULL, NULL);
+	return pst_test_backends("days", tests, sizeof tests / sizeof *tests, NULL, 0);
 }

@@ -13,6 +13,10 @@
 #  4. The cost of one dashboard made afresh (no cache), in CPU time, by bench/dashboard.
 # The PostgreSQL cluster is a throw-away one (tests/pg/with-cluster.sh). Not part of `make
 # check`; run by hand (bench/RESULTS.md).
+# BENCH_AB=OTHER_BUILD_DIR: an A/B comparison on the same data: each round runs every
+# figure with OTHER_BUILD_DIR's postura ("old") and then BUILD_DIR's ("new"), minutes
+# apart, and the table has both and new/old. (The seed uses BUILD_DIR's; the old one must
+# read its schema.) BENCH_ONLY=sqlite|postgresql: one backend.
 # usage: bench/clinic.sh [BUILD_DIR] [SECONDS_PER_RUN] [ROUNDS] [PEOPLE] [CLINICIANS]
 set -eu
 build=${1:-build}
@@ -24,6 +28,11 @@ clinicians=${5:-50}
 . "$(dirname "$0")/lib.sh"
 build=$(cd "$build" && pwd)
 postura=$build/postura
+new=$postura
+old=
+[ -n "${BENCH_AB:-}" ] && old=$(cd "$BENCH_AB" && pwd)/postura
+backends="sqlite postgresql"
+[ -n "${BENCH_ONLY:-}" ] && backends=$BENCH_ONLY
 bench_cluster "$build" "$secs" "$rounds" "$people" "$clinicians"
 [ -n "${BENCH_TRACE:-}" ] && set -x
 bench_tmp clinic
@@ -53,8 +62,9 @@ INSERT INTO account (id, email, name, role, person_id, clinician_id, created_epo
 COMMIT;"
 
 echo "seeding $people people (a year each), $clinicians clinicians, a patient account each; load $(load)"
-for spec in "sqlite $lite" "postgresql $pg"; do
-	set -- $spec
+for be in $backends; do
+	case $be in sqlite) spec=$lite ;; *) spec=$pg ;; esac
+	set -- "$be" "$spec"
 	echo "  $1: $(seed "$2" "$people" "$accounts" "SELECT setval('account_id_seq', (SELECT max(id) FROM account));
 		ANALYZE person, profile, plan_minutes, screening, checkin, session, session_exercise, account;") s, load $(load)"
 done
@@ -87,26 +97,36 @@ echo
 echo "wrk -t2 -c64 -d${secs}s, $rounds rounds; clinician $doc's $((people / clinicians)) patients"
 for i in $(seq "$rounds"); do
 	echo "round $i"
-	for spec in "sqlite $lite" "postgresql $pg"; do
-		set -- $spec
-		start_server "$2"
-		echo "  $1: one login (argon2id) took $login_ms ms"
-		run_clinic "$1-dashboard" "$url/clinic"
-		run_clinic "$1-api" "$url/api/v1/patients"
-		run_clinic "$1-patient" "$url/clinic/patients/$patient"
-		stop_server
+	for be in $backends; do
+		case $be in sqlite) spec=$lite ;; *) spec=$pg ;; esac
+		for bin in ${old:+old} new; do
+			name=$be
+			postura=$new
+			if [ -n "$old" ]; then
+				name=$be/$bin
+				[ "$bin" = old ] && postura=$old
+			fi
+			start_server "$spec"
+			echo "  $name: one login (argon2id) took $login_ms ms"
+			run_clinic "$name-dashboard" "$url/clinic"
+			run_clinic "$name-api" "$url/api/v1/patients"
+			run_clinic "$name-patient" "$url/clinic/patients/$patient"
+			stop_server
+		done
 	done
+	postura=$new
 done
 
 echo
 echo "one dashboard made afresh (summaries, attention, order), CPU time of one thread:"
-for spec in "sqlite $lite" "postgresql $pg"; do
-	set -- $spec
+for be in $backends; do
+	case $be in sqlite) spec=$lite ;; *) spec=$pg ;; esac
+	set -- "$be" "$spec"
 	# clinician 7's patients are the people 7, 57, 107...: a dashboard of 200 spread ids
 	echo "  $1: $(CPU=1 "$build/bench/dashboard" "$2" "$doc" "$((people / clinicians))" 50 2026-12-07 "$clinicians")"
 done
 
-python3 - "$tmp/results" <<'PY'
+python3 - "$tmp/results" "$backends" "${old:+ab}" <<'PY'
 import statistics, sys
 rows = {}
 for line in open(sys.argv[1]):
@@ -115,12 +135,26 @@ for line in open(sys.argv[1]):
     ms = float(p99.rstrip("usm")) * unit
     rows.setdefault(name, []).append((float(rps), ms, int(errs), float(load)))
 med = lambda name, k: statistics.median(x[k] for x in rows[name])
+backends = sys.argv[2].split()
+ab = len(sys.argv) > 3 and sys.argv[3] == "ab"
+cases = (("dashboard", "GET /clinic"), ("api", "GET /api/v1/patients"),
+         ("patient", "GET /clinic/patients/ID"))
 print()
+if ab:
+    print("| backend | request | old req/s | new req/s | new/old | old p99 | new p99 | errors | load |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for be in backends:
+        for case, what in cases:
+            o, n = f"{be}/old-{case}", f"{be}/new-{case}"
+            loads = [x[3] for x in rows[o] + rows[n]]
+            print(f"| {be} | {what} | {med(o, 0):,.0f} | {med(n, 0):,.0f} | {med(n, 0) / med(o, 0):.2f}x"
+                  f" | {med(o, 1):.2f} ms | {med(n, 1):.2f} ms | {sum(x[2] for x in rows[o] + rows[n])}"
+                  f" | {min(loads):.1f}–{max(loads):.1f} |")
+    sys.exit(0)
 print("| backend | request | req/s (median) | p99 (median) | errors | load | target p99 < 20 ms |")
 print("| --- | --- | --- | --- | --- | --- | --- |")
-for be in ("sqlite", "postgresql"):
-    for case, what in (("dashboard", "GET /clinic"), ("api", "GET /api/v1/patients"),
-                       ("patient", "GET /clinic/patients/ID")):
+for be in backends:
+    for case, what in cases:
         n = f"{be}-{case}"
         loads = [x[3] for x in rows[n]]
         print(f"| {be} | {what} | {med(n, 0):,.0f} | {med(n, 1):.2f} ms | {sum(x[2] for x in rows[n])}"

@@ -309,6 +309,11 @@ struct pst_db_ops {
 	 * one attempt to connect again; SQLite: the file at the path is gone or is no longer
 	 * the file open), with the message saying why. */
 	int (*ping)(struct pst_db *db);
+	/* The connections this database takes from clients like this one, all processes
+	 * together: PostgreSQL's max_connections less those reserved for superusers
+	 * (*allowed), and how many client connections are open now (*in_use). NULL on a
+	 * backend without such a limit (SQLite). */
+	int (*connection_limit)(struct pst_db *db, int *allowed, int *in_use);
 	/* The deployment's secret called name (len bytes, 1 to 64), shared by every process
 	 * that uses this database (table deployment_secret). Stored at the first call, with
 	 * fresh (random bytes of the caller's), unless another process stored one first; out
@@ -401,6 +406,10 @@ struct pst_db_ops {
 	 * PST_AUDIT_ACTION_MAX of [a-z0-9-] and the address at most PST_ADDRESS_MAX bytes of
 	 * printable ASCII (PST_EINVAL otherwise): no free text, so no health data. */
 	int (*audit_add)(struct pst_db *db, const struct pst_audit *e);
+	/* Adds n entries (checked as audit_add does) in one transaction, in that order (their
+	 * ids increase in it): all saved, or none (then the error). The web server's group
+	 * commit (src/web/audit.c) writes the entries of many requests at once this way. */
+	int (*audit_add_many)(struct pst_db *db, const struct pst_audit *e, size_t n);
 	/* The entries at or after since_epoch, newest first (by time, then by id), at most
 	 * limit of them (limit <= 0: all); *out malloc'd (the caller frees it). */
 	int (*audit_list)(struct pst_db *db, int64_t since_epoch, int64_t limit,

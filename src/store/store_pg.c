@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <libpq-fe.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -55,6 +56,8 @@ enum {
 	S_CHECKIN_DAYS,
 	S_CHECKIN_LATEST,
 	S_CHECKIN_LATEST_ID,
+	S_CHECKIN_ONE,
+	S_CHECKIN_ONE_FOLD,
 	S__MAX
 };
 
@@ -68,6 +71,16 @@ enum {
 /* A check-in's seconds into its local day: the morning ones are below $3. */
 #define LOCAL_SOD_SQL "(((at_epoch + at_offset * 60) % 86400 + 86400) % 86400)"
 #define LAST_OF_DAY_SQL(col) "(array_agg(" col " ORDER BY at_epoch DESC, id DESC))[1]"
+
+/* The check-in of checkin_add, one statement (FOLD: more CTEs before the insert's). */
+#define CHECKIN_ONE(FOLD)                                                                        \
+	"WITH" FOLD " ins AS (INSERT INTO checkin (id, person_id, at_epoch, at_offset, day, pain,"   \
+	" areas, note, idem_key) VALUES (COALESCE($1::bigint, nextval('checkin_id_seq')),"           \
+	" $2::bigint, $3, $4, $5, $6, $7, $8, $9::text)"                                             \
+	" ON CONFLICT (person_id, idem_key) DO NOTHING RETURNING id),"                               \
+	" w AS (INSERT INTO person_write (person_id) SELECT $2::bigint FROM ins)"                    \
+	" SELECT id, true FROM ins UNION ALL SELECT id, false FROM checkin"                          \
+	" WHERE person_id = $2::bigint AND idem_key = $9::text AND NOT EXISTS (SELECT 1 FROM ins)"
 
 static const char *const stmt_sql[S__MAX] = {
 	[S_PROFILE_GET] = "SELECT stage, weeks, anchor_day, birth, feeding, pain, areas, triggers,"
@@ -175,6 +188,21 @@ static const char *const stmt_sql[S__MAX] = {
 		   " UPDATE person SET version = version + (SELECT count(*) FROM d) WHERE id = $1",
 	[S_VERSION] = "SELECT p.version + (SELECT count(*) FROM person_write w"
 		      " WHERE w.person_id = p.id) FROM person p WHERE p.id = $1",
+	/* A check-in in one statement, its own transaction (one round trip: checkin_add):
+	 * the row, unless its idempotency key is stored already, and then its write-log row;
+	 * the answer is the new id (true), or the id the key names (false; none when that
+	 * one committed after this statement's snapshot: checkin_add looks again). */
+	[S_CHECKIN_ONE] = CHECKIN_ONE(""),
+	/* ... and the fold (bump), in the same statement: the person row's lock with SKIP
+	 * LOCKED, the log rows this statement's snapshot sees (not its own new one) deleted
+	 * and their number added to person.version; rows a fold committed since are gone
+	 * when the delete reaches them and are not counted (READ COMMITTED rechecks them). */
+	[S_CHECKIN_ONE_FOLD] = CHECKIN_ONE(
+		" l AS (SELECT id FROM person WHERE id = $2 FOR NO KEY UPDATE SKIP LOCKED),"
+		" d AS (DELETE FROM person_write WHERE person_id = $2 AND EXISTS (SELECT 1 FROM l)"
+		" RETURNING 1),"
+		" f AS (UPDATE person SET version = version + (SELECT count(*) FROM d)"
+		" WHERE id = $2 AND EXISTS (SELECT 1 FROM l)),"),
 };
 
 /* One connection (struct pst_db); the handles are store.c's. Each store op starts with
@@ -193,6 +221,7 @@ struct pg {
 	char why[300];       /* the database's own words for the last error */
 	int64_t person;
 	uint64_t writes; /* the writes of this connection (bump: which fold) */
+	bool sent;       /* a TX_SELF write was sent: it may have committed */
 };
 
 /* --- messages ------------------------------------------------------------------ */
@@ -231,6 +260,20 @@ static void first_line(const char *m, char *out, size_t size)
 			m += strlen(pre[i]);
 	size_t n = strcspn(m, "\n");
 	snprintf(out, size, "%.*s", (int)n, m);
+}
+
+/* What to add to a refused connection's message: when the server had no connection
+ * left for us (SQLSTATE 53300: "sorry, too many clients already", "too many
+ * connections for role", "remaining connection slots are reserved ..."), what to
+ * change. */
+static const char *conn_hint(const char *why)
+{
+	if (strstr(why, "too many clients") || strstr(why, "too many connections") ||
+	    strstr(why, "remaining connection slots"))
+		return " (every connection it allows is in use, max_connections or the role's "
+		       "CONNECTION LIMIT: run fewer postura processes or give each a smaller pool, "
+		       "serve --pool N, or raise the limit)";
+	return "";
 }
 
 /* The server, as libpq resolved it: never the URI itself. */
@@ -414,13 +457,25 @@ static int bump(struct pg *g)
 	return locked ? xrun(g, S_FOLD, &p, "cannot save") : PST_OK;
 }
 
+/* Whether the server said something to an idle connection, which it only does when it
+ * ends the session (a restart, pg_terminate_backend: an error and the end of the
+ * stream; or, rarely, a setting reported again). One poll, no round trip: so that a
+ * write that commits by itself (TX_SELF) is not sent on a connection already gone,
+ * where nobody could tell whether it was saved. The connection is then made afresh. */
+static bool ended_while_idle(struct pg *g)
+{
+	struct pollfd p = {.fd = PQsocket(g->conn), .events = POLLIN};
+	return p.fd >= 0 && poll(&p, 1, 0) > 0;
+}
+
 /* A broken connection is reset (statements are prepared again on the new one). */
 static int ensure(struct pg *g)
 {
 	g->lost = false;
-	if (PQstatus(g->conn) == CONNECTION_OK && PQtransactionStatus(g->conn) == PQTRANS_IDLE)
+	bool idle = PQstatus(g->conn) == CONNECTION_OK && PQtransactionStatus(g->conn) == PQTRANS_IDLE;
+	if (idle && !ended_while_idle(g))
 		return PST_OK;
-	if (PQstatus(g->conn) == CONNECTION_OK) {
+	if (!idle && PQstatus(g->conn) == CONNECTION_OK) {
 		/* left inside a transaction by an error: end it */
 		PGresult *r = PQexec(g->conn, "ROLLBACK");
 		PQclear(r);
@@ -435,15 +490,18 @@ static int ensure(struct pg *g)
 		char why[300];
 		first_line(PQerrorMessage(g->conn), why, sizeof why);
 		g->lost = true;
-		return fail(g, PST_EUNAVAILABLE, "%s: the database cannot be reached (%s); try again when "
-			    "it is back", g->where, why);
+		return fail(g, PST_EUNAVAILABLE, "%s: the database cannot be reached (%s)%s; try again when "
+			    "it is back", g->where, why, conn_hint(why));
 	}
 	return PST_OK;
 }
 
 /* TX_ONE: one statement that only reads (no BEGIN and COMMIT around it: one round trip
  * instead of three, for data_version on every page, profile_get, screening_get...). */
-enum { TX_READ, TX_WRITE, TX_ONE };
+enum { TX_READ, TX_WRITE, TX_ONE, TX_SELF };
+/* TX_SELF: one statement that writes and commits by itself, its write-log row in it (no
+ * BEGIN and COMMIT: one round trip instead of four, checkin_add). The body sets g->sent
+ * just before it sends the statement: a connection lost after that may have saved it. */
 
 /*
  * Runs body in one transaction. A write is acknowledged only when its COMMIT succeeded.
@@ -465,6 +523,20 @@ static int in_tx(struct pg *g, int kind, int (*body)(struct pg *g, void *arg), v
 		int err = ensure(g);
 		if (err)
 			return err;
+		if (kind == TX_SELF) {
+			g->sent = false;
+			err = body(g, arg);
+			if (!err || !g->lost)
+				return err;
+			if (g->sent)
+				return fail(g, PST_EUNAVAILABLE,
+					    "%s: the connection was lost while saving: it is not known "
+					    "whether this was saved; look before entering it again",
+					    g->where);
+			if (attempt > 0)
+				return err;
+			continue; /* lost before the write was sent: once more on a new one */
+		}
 		if (kind == TX_ONE) {
 			err = body(g, arg);
 			if (!err || !g->lost || attempt > 0)
@@ -794,10 +866,54 @@ static int checkin_body(struct pg *g, void *arg)
 	return checkin_write(g, a->in, a->id ? &a->id_out : NULL);
 }
 
+/* A check-in in one statement (S_CHECKIN_ONE: the row, the idempotency key's answer
+ * and the write-log row; every FOLD_EVERY-th write of the connection with the fold),
+ * committed by itself: the same rows, answers and version as checkin_body and bump in
+ * a BEGIN ... COMMIT, in one round trip instead of four. */
+static int checkin_self(struct pg *g, void *arg)
+{
+	struct add_arg *a = arg;
+	const struct pst_checkin *c = a->in;
+	char areas[128];
+	mask_words(&pst_vocab_area, c->areas, areas, sizeof areas);
+	struct params p = {0};
+	if (c->id)
+		p_int(&p, c->id);
+	else
+		p_text(&p, NULL);
+	p_int(&p, g->person);
+	p_int(&p, c->at.epoch);
+	p_int(&p, c->at.offset_min);
+	p_int(&p, pst_time_day(c->at));
+	p_int(&p, c->pain);
+	p_text(&p, areas);
+	p_text(&p, c->note);
+	p_text(&p, c->idem_key);
+	int st = (g->writes + 1) % FOLD_EVERY == 0 ? S_CHECKIN_ONE_FOLD : S_CHECKIN_ONE;
+	int err = prepare(g, st);
+	if (err)
+		return err;
+	g->sent = true;
+	PGresult *r;
+	if ((err = xq(g, st, &p, "cannot save the check-in", &r)))
+		return err;
+	g->writes++;
+	if (PQntuples(r) == 0) { /* the key's check-in committed after this one began */
+		PQclear(r);
+		return idem_find(g, S_CHECKIN_IDEM, c->idem_key, &a->id_out);
+	}
+	a->id_out = vll(r, 0, 0);
+	bool added = PQgetvalue(r, 0, 1)[0] == 't';
+	PQclear(r);
+	return added ? PST_OK : PST_EREPLAY;
+}
+
 static int checkin_add(struct pst_store *s, const struct pst_checkin *c, int64_t *id)
 {
 	struct add_arg a = {.in = c, .id = id};
-	int err = in_tx(enter(s), TX_WRITE, checkin_body, &a);
+	struct pg *g = enter(s);
+	int err = g->person > 0 ? in_tx(g, TX_SELF, checkin_self, &a)
+				: in_tx(g, TX_WRITE, checkin_body, &a);
 	if ((!err || err == PST_EREPLAY) && id)
 		*id = a.id_out;
 	return err;
@@ -1965,6 +2081,41 @@ static int ping(struct pst_db *db)
 	return err && g->lost ? PST_EUNAVAILABLE : err;
 }
 
+static int pq(struct pg *g, const char *sql, const struct params *p, const char *doing,
+	      PGresult **out);
+
+/* max_connections less the slots reserved for superusers (and, from PostgreSQL 16,
+ * for pg_use_reserved_connections), unless this role is a superuser, or the role's own
+ * CONNECTION LIMIT when lower; and the client
+ * backends open now (pg_stat_activity lists every one, whoever asks). */
+static int limit_body(struct pg *g, void *arg)
+{
+	int *v = arg;
+	PGresult *r;
+	int err = pq(g, "SELECT least(current_setting('max_connections')::int - CASE WHEN"
+			" r.rolsuper THEN 0 ELSE current_setting('superuser_reserved_connections')::int"
+			" + coalesce(current_setting('reserved_connections', true)::int, 0) END,"
+			" CASE WHEN r.rolconnlimit >= 0 THEN r.rolconnlimit END),"
+			" (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')"
+			" FROM pg_roles r WHERE r.rolname = current_user",
+		     NULL, "cannot read max_connections", &r);
+	if (err)
+		return err;
+	v[0] = vint(r, 0, 0);
+	v[1] = vint(r, 0, 1);
+	PQclear(r);
+	return PST_OK;
+}
+
+static int connection_limit(struct pst_db *db, int *allowed, int *in_use)
+{
+	int v[2] = {0, 0};
+	int err = in_tx(enter_db(db), TX_ONE, limit_body, v);
+	*allowed = v[0];
+	*in_use = v[1];
+	return err;
+}
+
 struct secret_arg {
 	const char *name;
 	const unsigned char *fresh;
@@ -2226,8 +2377,11 @@ static int account_list_body(struct pg *g, void *arg)
 	p_text(&p, a->role >= 0 ? pst_role_name((enum pst_role)a->role) : NULL);
 	p_int(&p, a->clinician);
 	PGresult *r;
-	int err = pq(g, "SELECT " ACCOUNT_COLS " FROM account WHERE ($1::text IS NULL OR role = $1)"
-			" AND ($2::bigint = 0 OR clinician_id = $2) ORDER BY id",
+	/* A clinician's patients through the clinician_id index, whatever the plan. */
+	int err = pq(g, a->clinician ? "SELECT " ACCOUNT_COLS " FROM account WHERE clinician_id = $2"
+				       " AND ($1::text IS NULL OR role = $1) ORDER BY id"
+				     : "SELECT " ACCOUNT_COLS " FROM account WHERE ($1::text IS NULL OR role = $1)"
+				       " AND $2::bigint = 0 ORDER BY id",
 		     &p, "cannot list the accounts", &r);
 	if (err)
 		return err;
@@ -2581,28 +2735,81 @@ static int invitation_peek(struct pst_db *db, const unsigned char hash[PST_TOKEN
 	return err;
 }
 
+/* The entries as six array literals (bigint and text), unnested in one INSERT: one
+ * statement for the whole group, in order. Actions and addresses are printable ASCII
+ * (pst_audit_check): quoted, with " and \ escaped. */
+struct audit_many {
+	const struct pst_audit *e;
+	size_t n;
+};
+
+static char *array_literal(const struct pst_audit *e, size_t n, int col)
+{
+	size_t cap = 2 + n * (2 * (PST_ADDRESS_MAX + 1) + 4 + 24);
+	char *s = malloc(cap), *o = s;
+	if (!s)
+		return NULL;
+	*o++ = '{';
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			*o++ = ',';
+		int64_t v = col == 0 ? e[i].at_epoch : col == 1 ? e[i].actor : col == 3 ? e[i].patient
+										   : e[i].account;
+		if (col == 2 || col == 5) {
+			const char *t = col == 2 ? e[i].action : e[i].address;
+			*o++ = '"';
+			for (; *t; t++) {
+				if (*t == '"' || *t == '\\')
+					*o++ = '\\';
+				*o++ = *t;
+			}
+			*o++ = '"';
+		} else {
+			o += snprintf(o, 24, "%" PRId64, v);
+		}
+	}
+	*o++ = '}';
+	*o = '\0';
+	return s;
+}
+
 static int audit_add_body(struct pg *g, void *arg)
 {
-	const struct pst_audit *e = arg;
+	const struct audit_many *a = arg;
 	struct params p = {0};
-	p_int(&p, e->at_epoch);
-	p_int(&p, e->actor);
-	p_text(&p, e->action);
-	p_int(&p, e->patient);
-	p_int(&p, e->account);
-	p_text(&p, e->address);
-	return pq(g, "INSERT INTO audit (at_epoch, actor_id, action, patient_id, account_id, address)"
-		     " VALUES ($1, $2, $3, $4, $5, $6)",
-		  &p, "cannot write to the audit log", NULL);
+	char *cols[6] = {NULL};
+	int err = PST_OK;
+	for (int c = 0; c < 6 && !err; c++)
+		if (!(cols[c] = array_literal(a->e, a->n, c)))
+			err = fail(g, PST_ENOMEM, "out of memory");
+	for (int c = 0; c < 6 && !err; c++)
+		p_text(&p, cols[c]);
+	if (!err)
+		err = pq(g, "INSERT INTO audit (at_epoch, actor_id, action, patient_id, account_id, address)"
+			    " SELECT a, b, c, d, f, g FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[],"
+			    " $5::bigint[], $6::text[]) WITH ORDINALITY AS e(a, b, c, d, f, g, i) ORDER BY i",
+			 &p, "cannot write to the audit log", NULL);
+	for (int c = 0; c < 6; c++)
+		free(cols[c]);
+	return err;
+}
+
+static int audit_add_many(struct pst_db *db, const struct pst_audit *e, size_t n)
+{
+	struct pg *g = enter_db(db);
+	char why[200];
+	for (size_t i = 0; i < n; i++)
+		if (pst_audit_check(&e[i], why, sizeof why))
+			return fail(g, PST_EINVAL, "%s", why);
+	if (n == 0)
+		return PST_OK;
+	struct audit_many a = {e, n};
+	return in_tx(g, TX_WRITE, audit_add_body, &a);
 }
 
 static int audit_add(struct pst_db *db, const struct pst_audit *e)
 {
-	struct pg *g = enter_db(db);
-	char why[200];
-	if (pst_audit_check(e, why, sizeof why))
-		return fail(g, PST_EINVAL, "%s", why);
-	return in_tx(g, TX_WRITE, audit_add_body, (void *)(uintptr_t)e);
+	return audit_add_many(db, e, 1);
 }
 
 struct audit_arg {
@@ -2938,6 +3145,7 @@ static const struct pst_db_ops pg_db_ops = {
 	.rollback = db_rollback,
 	.backup = backup,
 	.ping = ping,
+	.connection_limit = connection_limit,
 	.secret = secret,
 	.summaries = summaries,
 	.people_version = people_version,
@@ -2958,6 +3166,7 @@ static const struct pst_db_ops pg_db_ops = {
 	.invitation_take = invitation_take,
 	.invitation_peek = invitation_peek,
 	.audit_add = audit_add,
+	.audit_add_many = audit_add_many,
 	.audit_list = audit_list,
 	.throttle_hit = throttle_hit,
 	.throttle_check = throttle_check,
@@ -3107,7 +3316,7 @@ int pst_db_open_pg(const char *uri, unsigned flags, struct pst_db **out, char *e
 	if (PQstatus(g->conn) != CONNECTION_OK) {
 		char why[300];
 		first_line(PQerrorMessage(g->conn), why, sizeof why);
-		err = fail(g, PST_EUNAVAILABLE, "%s: cannot connect: %s", g->where, why);
+		err = fail(g, PST_EUNAVAILABLE, "%s: cannot connect: %s%s", g->where, why, conn_hint(why));
 		goto out;
 	}
 	PQsetNoticeProcessor(g->conn, quiet, NULL);

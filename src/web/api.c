@@ -574,7 +574,9 @@ void api_history(struct web *w, struct req *r)
 	}
 	/* Made once per change of the person's data, day and since, then served from
 	 * memory (a year is some 70 KB of JSON). */
-	uint64_t v = web_version(w);
+	/* A clinician's read of a patient's history is audited before it is sent (auth.c):
+	 * made for the request, never queued from the cache ahead of its audit entry. */
+	uint64_t v = r->auth.patient.id ? WEB_NO_VERSION : web_version(w);
 	char query[32];
 	snprintf(query, sizeof query, "since=%lld", (long long)since);
 	if (web_cache_serve(w, r, CACHE_HISTORY_JSON, query, v))

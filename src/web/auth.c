@@ -14,6 +14,7 @@
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -174,11 +175,11 @@ static const char *role_word(enum pst_role role)
 	return pst_role_name(role);
 }
 
-void web_audit(struct web *w, struct req *r, const char *action, int64_t patient, int64_t account)
+static int audit_entry(struct web *w, struct req *r, const char *action, int64_t patient,
+		       int64_t account, bool last_use)
 {
-	struct pst_db *db = web_db(w);
-	if (!db)
-		return;
+	if (!web_db(w))
+		return PST_EUNAVAILABLE;
 	struct pst_audit e;
 	memset(&e, 0, sizeof e);
 	e.at_epoch = wall_now();
@@ -187,9 +188,17 @@ void web_audit(struct web *w, struct req *r, const char *action, int64_t patient
 	e.patient = patient;
 	e.account = account;
 	snprintf(e.address, sizeof e.address, "%s", r->auth.address);
-	if (db->ops->audit_add(db, &e) != PST_OK)
-		fprintf(stderr, "postura: audit: %s (%s by account %lld)\n", db->errmsg, action,
+	char msg[200] = "";
+	int err = web_audit_write(w, &e, last_use, msg, sizeof msg);
+	if (err)
+		fprintf(stderr, "postura: audit: %s (%s by account %lld)\n", msg, action,
 			(long long)e.actor);
+	return err;
+}
+
+int web_audit(struct web *w, struct req *r, const char *action, int64_t patient, int64_t account)
+{
+	return audit_entry(w, r, action, patient, account, false);
 }
 
 const char *web_home_of(const struct web_auth *a)
@@ -208,6 +217,31 @@ const char *web_scheme(struct req *r)
 }
 
 /* --- the session of a request ------------------------------------------------------ */
+
+/* The sessions this process wrote last_seen of lately: a request that finds last_seen
+ * old writes it only when no other request of the process did within `every` seconds
+ * (a small table by the token's hash; two sessions sharing a slot only touch a little
+ * more often). */
+enum { TOUCH_SLOTS = 256 };
+static pthread_mutex_t touch_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	unsigned char hash[32];
+	int64_t at;
+} touched[TOUCH_SLOTS];
+
+static bool touch_claim(const unsigned char hash[32], int64_t now, int64_t every)
+{
+	size_t i = ((size_t)hash[0] | (size_t)hash[1] << 8) % TOUCH_SLOTS;
+	bool mine = false;
+	pthread_mutex_lock(&touch_mu);
+	if (memcmp(touched[i].hash, hash, 32) != 0 || now - touched[i].at >= every) {
+		memcpy(touched[i].hash, hash, 32);
+		touched[i].at = now;
+		mine = true;
+	}
+	pthread_mutex_unlock(&touch_mu);
+	return mine;
+}
 
 /* Looks the request's session up; fills r->auth when it is valid. A session past its
  * limits is ended (and the cookie cleared). PST_OK or the store's error. */
@@ -246,9 +280,10 @@ static int session_of(struct web *w, struct req *r, struct pst_db *db)
 	if (acct.role == PST_ROLE_PATIENT)
 		a->person = acct.person;
 	/* Seen now: at most once a minute (a write), more often when the idle limit is
-	 * short. */
+	 * short; and by one request of this process only, not by every request that reads
+	 * the old time at once (64 connections of one browser: 64 writes). */
 	int64_t every = w->limits.idle_s / 4 < 60 ? w->limits.idle_s / 4 : 60;
-	if (now - s.last_seen_epoch >= every)
+	if (now - s.last_seen_epoch >= every && touch_claim(hash, now, every))
 		db->ops->session_touch(db, hash, now);
 	return PST_OK;
 }
@@ -414,24 +449,53 @@ bool web_patient_for(struct web *w, struct req *r, int64_t patient_account, stru
 	return true;
 }
 
-void web_auth_audit(struct web *w, struct req *r)
+bool web_auth_audit(struct web *w, struct req *r)
 {
 	struct web_auth *a = &r->auth;
 	if (!a->on || !a->in || !r->route)
-		return;
+		return true;
 	/* A reply queued by the handler itself is a page from the cache: a success. */
 	unsigned status = r->reply.queued ? 200 : r->reply.status;
 	if (status >= 400)
-		return;
+		return true;
 	bool change = r->method == M_POST || r->method == M_PUT;
+	int err = PST_OK;
+	/* The entry is this request's last use of the database: its connection goes back
+	 * to the pool while the entry waits for its group (audit.c). */
 	if (a->patient.id)
-		web_audit(w, r, change ? "change" : "read", a->patient.person, a->patient.id);
+		err = audit_entry(w, r, change ? "change" : "read", a->patient.person, a->patient.id, true);
 	else if (change && (r->route->flags & R_RECORDS) && a->acct.role == PST_ROLE_PATIENT)
-		web_audit(w, r, "change", a->acct.person, a->acct.id);
+		err = audit_entry(w, r, "change", a->acct.person, a->acct.id, true);
 	else if (!change && (r->route->flags & R_CLINICIAN) && a->acct.role == PST_ROLE_CLINICIAN)
 		/* The list of the clinician's patients, with what needs attention: a read of
 		 * all of them at once. */
-		web_audit(w, r, "read-list", 0, 0);
+		err = audit_entry(w, r, "read-list", 0, 0, true);
+	if (!err)
+		return true;
+	/* Not recorded: nothing of the records is sent. A change was saved already, and
+	 * says so. */
+	if (r->reply.queued)
+		return false;
+	web_reply_unshare(r);
+	pst_buf_free(&r->reply.body);
+	r->reply.static_data = r->reply.static_gz = NULL;
+	r->reply.disposition[0] = '\0';
+	r->reply.location = NULL;
+	if (err == PST_EUNAVAILABLE)
+		r->reply.unavailable = true;
+	if (change)
+		web_error(r, 500, "audit", NULL,
+			  "your change was saved, but the audit log could not record it: tell the "
+			  "clinic's administrator");
+	else if (r->route->flags & R_API)
+		web_error(r, 500, "audit", NULL,
+			  "the audit log could not record this read, so nothing is shown; try again "
+			  "in a moment");
+	else
+		page_error(r, 500, "Not recorded",
+			   "The audit log could not record this read, so nothing is shown. Try "
+			   "again in a moment.");
+	return false;
 }
 
 /* --- logging in and out -------------------------------------------------------------- */
@@ -516,8 +580,13 @@ static enum login_result login(struct web *w, struct req *r, const char *email_i
 		return LOGIN_BAD;
 	}
 	db->ops->throttle_clear(db, akey);
-	/* The sessions past their limits go (anyone's): a login is a good moment. */
-	db->ops->session_purge(db, now - l->absolute_s, now - l->idle_s, NULL);
+	/* The sessions past their limits go (anyone's): a login is a good moment, once a
+	 * minute at most (a write transaction; an ended session is refused whether its row
+	 * is still there or not). */
+	static _Atomic int64_t purged;
+	int64_t last = atomic_load(&purged);
+	if (now - last >= 60 && atomic_compare_exchange_strong(&purged, &last, now))
+		db->ops->session_purge(db, now - l->absolute_s, now - l->idle_s, NULL);
 	unsigned char raw[WEB_TOKEN_BYTES], th[32];
 	char hex[WEB_TOKEN_HEX + 1];
 	randombytes_buf(raw, sizeof raw);

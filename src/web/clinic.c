@@ -41,9 +41,7 @@ struct cache_key {
 
 struct cache_entry {
 	struct cache_key k;
-	char *body;
-	size_t len;
-	const char *ctype;
+	struct web_shared *body; /* the response, made once, sent to each without a copy */
 	uint64_t used;
 };
 
@@ -102,13 +100,8 @@ static bool cache_serve(struct req *r, const struct cache_key *k)
 		struct cache_entry *e = &cache[i];
 		if (!e->body || memcmp(&e->k, k, sizeof *k) != 0)
 			continue;
-		pst_buf_free(&r->reply.body);
-		pst_buf_init(&r->reply.body, e->len + 1);
-		pst_buf_add(&r->reply.body, e->body, e->len);
-		if (r->reply.body.failed)
-			break;
-		r->reply.status = 200;
-		r->reply.ctype = e->ctype;
+		web_shared_ref(e->body);
+		web_reply_share(r, e->body);
 		e->used = ++cache_tick;
 		hit = true;
 	}
@@ -116,14 +109,16 @@ static bool cache_serve(struct req *r, const struct cache_key *k)
 	return hit;
 }
 
-static void cache_put(struct req *r, const struct cache_key *k)
+/* Keeps the reply made for k, and sends it from there. */
+static void cache_put(struct web *w, struct req *r, const struct cache_key *k)
 {
 	if (r->reply.status != 200 || r->reply.body.failed || !r->reply.body.s)
 		return;
-	char *copy = malloc(r->reply.body.len + 1);
-	if (!copy)
+	struct web_shared *sh = web_shared_make(w, r);
+	if (!sh)
 		return;
-	memcpy(copy, r->reply.body.s, r->reply.body.len);
+	web_shared_ref(sh); /* one for the cache, one for this reply */
+	web_reply_share(r, sh);
 	pthread_mutex_lock(&cache_mu);
 	struct cache_entry *slot = &cache[0];
 	for (size_t i = 0; i < CACHE_ENTRIES; i++) {
@@ -139,13 +134,12 @@ static void cache_put(struct req *r, const struct cache_key *k)
 		if (!slot->body)
 			break;
 	}
-	free(slot->body);
+	struct web_shared *old = slot->body;
 	slot->k = *k;
-	slot->body = copy;
-	slot->len = r->reply.body.len;
-	slot->ctype = r->reply.ctype;
+	slot->body = sh;
 	slot->used = ++cache_tick;
 	pthread_mutex_unlock(&cache_mu);
+	web_shared_unref(old);
 }
 
 /* --- the dashboard's data ------------------------------------------------------------- */
@@ -345,7 +339,7 @@ void api_patients(struct web *w, struct req *r)
 	json_object_set_new(o, "today", day_json(r->today));
 	json_object_set_new(o, "patients", a);
 	web_json(r, 200, o);
-	cache_put(r, &k);
+	cache_put(w, r, &k);
 	roster_free(&ro);
 }
 
@@ -638,7 +632,7 @@ static void dashboard(struct web *w, struct req *r, unsigned status, const struc
 	add_form(r, b, email, name, field, msg);
 	page_end(b, NULL);
 	if (plain)
-		cache_put(r, &k);
+		cache_put(w, r, &k);
 	roster_free(&ro);
 }
 
@@ -856,7 +850,7 @@ static void patient_page(struct web *w, struct req *r, const char *link)
 			id, id, id, q[0] ? "?" : "", q[0] ? q + 1 : "", id, q);
 	page_end(b, NULL);
 	if (!link)
-		cache_put(r, &k);
+		cache_put(w, r, &k);
 out:
 	pst_app_report_free(&rep);
 	pst_attention_free(&at);

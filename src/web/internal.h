@@ -29,8 +29,9 @@ enum {
 	WEB_BODY_TIMEOUT_MS = 30000, /* the same for a body (64 KiB at most) */
 	/* Store connections, opened when first needed, each used by one request at a time
 	 * (libmicrohttpd runs a thread per connection): requests run side by side, and a
-	 * request waiting on the database holds only its own. */
-	WEB_DB_CONNECTIONS = 8,
+	 * request waiting on the database holds only its own. The default when the config
+	 * gives no pool size (serve's own default depends on the backend: cmd_serve.c). */
+	WEB_DB_CONNECTIONS = PST_WEB_POOL_SQLITE,
 	WEB_PATH_ARG_MAX = 64,
 	/* A longer request target, or more query parameters, gets 414 before libmicrohttpd
 	 * parses the query into its pool: with a few hundred parameters, or a few dozen in a
@@ -99,6 +100,15 @@ struct web_worker {
 	struct web_worker *next; /* web.idle */
 };
 
+/* The audit log's entries waiting to be written together (audit.c). */
+struct web_audit_wait;
+struct web_audit_group {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct web_audit_wait *head, *tail; /* queued, oldest first */
+	bool busy;                          /* a request is writing a group */
+};
+
 struct web {
 	struct pst_web_config cfg;
 	struct MHD_Daemon *daemon;
@@ -109,7 +119,8 @@ struct web {
 	/* Requests waiting for a connection, first come first served: a connection given
 	 * back goes to the first of them, not to whoever asks next (server.c worker). */
 	struct web_pool_wait *waiting, *waiting_tail;
-	struct web_worker *workers; /* WEB_DB_CONNECTIONS of them */
+	struct web_worker *workers; /* npool of them */
+	int npool;                  /* cfg.pool, or WEB_DB_CONNECTIONS */
 	struct web_worker *idle;    /* those no request holds, under workers_mu */
 	/* The key CSRF tokens are derived from, shared by every process of the deployment
 	 * (kept in the database): a token is HMAC(key, the browser's nonce). */
@@ -142,6 +153,7 @@ struct web {
 	 * on every request but the public ones needs a session. */
 	atomic_bool accounts_on;
 	struct web_auth_limits limits;
+	struct web_audit_group audit; /* audit.c: the entries waiting to be written */
 };
 
 enum web_method { M_GET, M_HEAD, M_POST, M_PUT, M_OTHER };
@@ -167,6 +179,8 @@ struct web_reply {
 	bool close;               /* Connection: close (a request whose framing is in doubt) */
 	bool no_cookie;           /* never the CSRF cookie (a request under a foreign Host) */
 	bool queued;              /* the handler queued a response itself (cache hit) */
+	struct web_shared *shared; /* a reference to a response made once (a cache's), queued
+				    * as it is instead of body (web_shared_*) */
 	bool unavailable;         /* the database could not be reached: 503, Retry-After */
 	bool plain;               /* sent in plain HTTP on the HTTPS port (gate.c): no HSTS */
 };
@@ -223,6 +237,7 @@ struct req {
 	struct pst_buf body;
 	struct pst_form form; /* a form body, decoded (BODY_FORM routes) */
 	bool started, too_large;
+	bool audit_failed; /* the reply was queued, its audit entry not written: close */
 	unsigned early; /* a status decided from the headers alone */
 	struct pst_time now;
 	int64_t today;
@@ -370,6 +385,16 @@ void web_add_headers(struct MHD_Response *resp, const struct web *w, const char 
 bool web_wants_gzip(struct req *r);
 /* The CSRF nonce in the request's cookie, or NULL. */
 const char *web_cookie_nonce(struct req *r);
+/* A reply made once and sent to many (clinic.c's cache): the response and its gzip copy,
+ * with the headers of the request it was made for, counted references. web_shared_make
+ * takes r->reply (a 200 with a body) and gives a reference; web_reply_share makes r's
+ * reply a reference to s (taken: web_shared_ref first to keep one); send_reply queues
+ * it without copying; web_reply_unshare drops it (the reply is then empty). */
+struct web_shared *web_shared_make(struct web *w, struct req *r);
+void web_shared_ref(struct web_shared *s);
+void web_shared_unref(struct web_shared *s);
+void web_reply_share(struct req *r, struct web_shared *s);
+void web_reply_unshare(struct req *r);
 /* True when the form's csrf field is the token of the nonce in the browser's cookie
  * (HMAC with the deployment's key): a form fetched from any process of the deployment. */
 bool web_csrf_ok(struct web *w, struct req *r, const struct pst_form *f);
@@ -485,8 +510,11 @@ bool web_auth_setup(struct web *w, char *errmsg, size_t size);
  * clinician's patient id that is not theirs 404. False with the reply set. */
 bool web_auth_gate(struct web *w, struct req *r);
 /* After the handler: the audit log's entry for a read or change of a patient's records
- * (a clinician's, or a patient's own change), when the reply says it was done. */
-void web_auth_audit(struct web *w, struct req *r);
+ * (a clinician's, or a patient's own change), when the reply says it was done, written
+ * before the reply is sent. False when it could not be written: the reply is then an
+ * error (nothing of the records is sent unrecorded), or, for a reply the handler queued
+ * itself, the connection must be closed without it. */
+bool web_auth_audit(struct web *w, struct req *r);
 /* For a clinician's handler that names a patient itself (not through R_ARG_PATIENT):
  * true when patient_account is one of the clinician's own patients, then *out is that
  * account and web_store gives that patient's records from here on; false with a 404
@@ -496,8 +524,20 @@ bool web_patient_for(struct web *w, struct req *r, int64_t patient_account, stru
  * when it cannot be reached. */
 struct pst_db *web_db(struct web *w);
 /* Writes an audit entry of this request's account and address (patient: a person id or
- * 0; account: the account acted on or 0). Failures are logged, not fatal. */
-void web_audit(struct web *w, struct req *r, const char *action, int64_t patient, int64_t account);
+ * 0; account: the account acted on or 0), durable when it returns (grouped with other
+ * requests' entries: audit.c). PST_OK or the store's error, which is also logged. */
+int web_audit(struct web *w, struct req *r, const char *action, int64_t patient, int64_t account);
+/* audit.c: the group commit. web_audit_write queues e, and returns once the transaction
+ * that held it is committed (PST_OK) or failed (its error; errmsg the store's words).
+ * last_use: the request uses the database no more, so its pool connection is given back
+ * while it waits. */
+void web_audit_group_init(struct web_audit_group *g);
+void web_audit_group_destroy(struct web_audit_group *g);
+int web_audit_write(struct web *w, const struct pst_audit *e, bool last_use, char *errmsg,
+		    size_t size);
+/* Gives the request's store connection back to the pool now (the next web_db or
+ * web_store takes one again). */
+void web_db_release(struct web *w);
 /* A one-time invitation for account: a new random token whose SHA-256 is stored with the
  * expiry (limits.invite_s); its link ("http(s)://HOST/invite/TOKEN") into link. The
  * store's error or PST_OK. */

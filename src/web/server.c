@@ -153,12 +153,90 @@ static bool compressible(const char *ctype, size_t len)
 		strncmp(ctype, "image/svg+xml", 13) == 0);
 }
 
+struct web_shared {
+	atomic_int refs;
+	struct MHD_Response *resp, *gz;
+};
+
+struct web_shared *web_shared_make(struct web *w, struct req *r)
+{
+	struct web_reply *rp = &r->reply;
+	if (rp->body.failed || !rp->body.s || rp->status != MHD_HTTP_OK)
+		return NULL;
+	struct web_shared *s = calloc(1, sizeof *s);
+	if (!s)
+		return NULL;
+	/* Compressed once here, for every client that takes gzip until the next change. */
+	struct pst_buf z;
+	pst_buf_init(&z, rp->body.len + 1024);
+	if (compressible(rp->ctype, rp->body.len) && web_gzip(rp->body.s, rp->body.len, &z) &&
+	    (s->gz = MHD_create_response_from_buffer(z.len, z.s, MHD_RESPMEM_MUST_FREE)))
+		memset(&z, 0, sizeof z);
+	pst_buf_free(&z);
+	s->resp = MHD_create_response_from_buffer(rp->body.len, rp->body.s, MHD_RESPMEM_MUST_FREE);
+	if (!s->resp) {
+		if (s->gz)
+			MHD_destroy_response(s->gz);
+		free(s);
+		return NULL;
+	}
+	memset(&rp->body, 0, sizeof rp->body); /* the response owns it now */
+	bool html = strncmp(rp->ctype, "text/html", 9) == 0;
+	const char *nonce = (html || rp->set_cookie) && !rp->no_cookie ? web_csrf_nonce(r) : NULL;
+	add_headers(s->resp, w, rp->ctype, rp->cache, nonce);
+	if (s->gz) {
+		MHD_add_response_header(s->resp, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+		add_headers(s->gz, w, rp->ctype, rp->cache, nonce);
+		MHD_add_response_header(s->gz, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+		MHD_add_response_header(s->gz, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+	}
+	atomic_init(&s->refs, 1);
+	return s;
+}
+
+void web_shared_ref(struct web_shared *s)
+{
+	atomic_fetch_add(&s->refs, 1);
+}
+
+void web_shared_unref(struct web_shared *s)
+{
+	if (!s || atomic_fetch_sub(&s->refs, 1) != 1)
+		return;
+	MHD_destroy_response(s->resp);
+	if (s->gz)
+		MHD_destroy_response(s->gz);
+	free(s);
+}
+
+void web_reply_share(struct req *r, struct web_shared *s)
+{
+	web_reply_unshare(r);
+	pst_buf_free(&r->reply.body);
+	r->reply.shared = s;
+	r->reply.status = MHD_HTTP_OK;
+}
+
+void web_reply_unshare(struct req *r)
+{
+	web_shared_unref(r->reply.shared);
+	r->reply.shared = NULL;
+}
+
 /* Queues r->reply; frees nothing the response now owns. */
 static enum MHD_Result send_reply(struct web *w, struct req *r)
 {
 	struct web_reply *rp = &r->reply;
 	if (rp->queued)
 		return MHD_YES;
+	if (rp->shared) {
+		struct web_shared *s = rp->shared;
+		enum MHD_Result ret =
+			MHD_queue_response(r->conn, MHD_HTTP_OK, s->gz && wants_gzip(r) ? s->gz : s->resp);
+		web_reply_unshare(r);
+		rp->queued = true;
+		return ret;
+	}
 	if (!rp->status)
 		web_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", NULL, "no reply");
 	if (rp->body.failed) {
@@ -393,12 +471,13 @@ static struct web_worker *worker(struct web *w)
 	return k;
 }
 
-static void worker_release(struct web *w)
+void web_db_release(struct web *w)
 {
 	struct web_worker *k = tls_worker;
 	if (!k)
 		return;
 	tls_worker = NULL;
+	tls_tried = false; /* a connection taken again may be opened again */
 	pthread_mutex_lock(&w->workers_mu);
 	struct web_pool_wait *first = w->waiting;
 	if (first) {
@@ -478,7 +557,7 @@ static void worker_begin(struct req *r)
 /* The reply is queued: the connection goes back to the pool. */
 static void worker_end(struct web *w)
 {
-	worker_release(w);
+	web_db_release(w);
 	tls_req = NULL;
 }
 
@@ -930,6 +1009,7 @@ static void free_req(struct req *r)
 	pst_form_free(&r->form);
 	pst_buf_free(&r->body);
 	pst_buf_free(&r->reply.body);
+	web_reply_unshare(r);
 	free(r);
 }
 
@@ -1119,7 +1199,8 @@ static void dispatch(struct web *w, struct req *r)
 		}
 	}
 	r->route->fn(w, r);
-	web_auth_audit(w, r);
+	if (!web_auth_audit(w, r) && r->reply.queued)
+		r->audit_failed = true;
 }
 
 static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -1278,7 +1359,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	enum MHD_Result ret = send_reply(w, r);
 	worker_end(w);
-	return ret;
+	/* A reply the handler queued itself whose audit entry could not be written: the
+	 * connection is closed without it. */
+	return r->audit_failed ? MHD_NO : ret;
 }
 
 /* --- start and stop -------------------------------------------------------------- */
@@ -1351,16 +1434,19 @@ static int setup(struct web *w, const struct pst_web_config *cfg, char *errmsg, 
 {
 	w->cfg = *cfg;
 	pthread_mutex_init(&w->workers_mu, NULL);
-	w->workers = calloc(WEB_DB_CONNECTIONS, sizeof(*w->workers));
+	w->npool = cfg->pool > 0 ? (cfg->pool < PST_WEB_POOL_MAX ? cfg->pool : PST_WEB_POOL_MAX)
+				 : WEB_DB_CONNECTIONS;
+	w->workers = calloc((size_t)w->npool, sizeof(*w->workers));
 	if (!w->workers) {
 		snprintf(errmsg, size, "out of memory");
 		return PST_ENOMEM;
 	}
-	for (int i = 0; i < WEB_DB_CONNECTIONS; i++) {
+	for (int i = 0; i < w->npool; i++) {
 		w->workers[i].down.ops = &down_ops;
 		w->workers[i].next = w->idle;
 		w->idle = &w->workers[i];
 	}
+	web_audit_group_init(&w->audit);
 	pthread_mutex_init(&w->fig_mu, NULL);
 	pthread_mutex_init(&w->conns_mu, NULL);
 	pthread_mutex_init(&w->handed_mu, NULL);
@@ -1425,7 +1511,7 @@ static int setup(struct web *w, const struct pst_web_config *cfg, char *errmsg, 
 static void teardown(struct web *w)
 {
 	/* The connection threads have stopped: the store connections go. */
-	for (int i = 0; w->workers && i < WEB_DB_CONNECTIONS; i++)
+	for (int i = 0; w->workers && i < w->npool; i++)
 		pst_store_close(w->workers[i].store);
 	free(w->workers);
 	web_cache_teardown(w);
@@ -1445,6 +1531,7 @@ static void teardown(struct web *w)
 	pthread_mutex_destroy(&w->handed_mu);
 	pthread_mutex_destroy(&w->fig_mu);
 	pthread_mutex_destroy(&w->workers_mu);
+	web_audit_group_destroy(&w->audit);
 	sodium_memzero(w->csrf_key, sizeof w->csrf_key);
 	free(w->tls_cert);
 	if (w->tls_key) {
@@ -1612,7 +1699,7 @@ int pst_web_serve(const struct pst_web_config *cfg, FILE *out, char *errmsg, siz
 	 * server far away) holds its own thread only. In a pool of threads, libmicrohttpd
 	 * gives each connection the gate hands it to a thread by its descriptor's number,
 	 * and every connection of a held thread would wait with it. The threads share the
-	 * pool of store connections (WEB_DB_CONNECTIONS). */
+	 * pool of store connections (cfg.pool). */
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
 			 MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_USE_NO_LISTEN_SOCKET |
 			 (v6 ? MHD_USE_IPv6 : 0) | (w->cfg.tls ? MHD_USE_TLS : 0);

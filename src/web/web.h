@@ -9,6 +9,10 @@
 #include "core/tips.h"
 #include "store/store.h"
 
+/* Store connections of one serve process (--pool): the bounds, and the defaults by
+ * backend, measured (docs/web.md "The pool of store connections"). */
+enum { PST_WEB_POOL_MAX = 512, PST_WEB_POOL_SQLITE = 8, PST_WEB_POOL_PG = 32 };
+
 struct pst_web_config {
 	const char *host; /* a numeric IPv4 or IPv6 address; loopback unless allow_remote */
 	int port;         /* 0: any free port (printed) */
@@ -33,6 +37,9 @@ struct pst_web_config {
 	 * errmsg saying why. */
 	int (*open_store)(void *ctx, struct pst_store **out, char *errmsg, size_t size);
 	void *open_ctx;
+	/* Store connections of this process (serve --pool), each used by one request at a
+	 * time: 1 to PST_WEB_POOL_MAX; 0: PST_WEB_POOL_SQLITE. */
+	int pool;
 	const struct pst_catalog *cat;
 	const struct pst_questions *questions;
 	const struct pst_tips *tips;

@@ -395,6 +395,47 @@ static void test_audit(void **state)
 	pst_db_close(db);
 }
 
+/* The web server's group commit writes many requests' entries in one call: all kept, in
+ * order, with their own fields; one bad entry refuses the whole group (nothing saved). */
+static void test_audit_many(void **state)
+{
+	(void)state;
+	struct pst_db *db = pst_test_db_new(NULL);
+	struct pst_audit g[40];
+	for (int i = 0; i < 40; i++) {
+		g[i] = (struct pst_audit){.at_epoch = 1000 + i / 8, .actor = 2 + i % 3,
+					  .patient = 10 + i, .account = 100 + i};
+		snprintf(g[i].action, sizeof g[i].action, "%s", i % 2 ? "read" : "read-list");
+		snprintf(g[i].address, sizeof g[i].address, i % 5 ? "192.0.2.%d" : "2001:db8::%d", i);
+	}
+	assert_int_equal(db->ops->audit_add_many(db, g, 40), PST_OK);
+	assert_int_equal(db->ops->audit_add_many(db, g, 0), PST_OK);
+	struct pst_audit *v;
+	size_t n;
+	assert_int_equal(db->ops->audit_list(db, 0, 0, &v, &n), PST_OK);
+	assert_int_equal(n, 40);
+	for (size_t k = 0; k < n; k++) {
+		const struct pst_audit *e = &v[k], *want = &g[39 - k]; /* newest first */
+		assert_int_equal(e->at_epoch, want->at_epoch);
+		assert_int_equal(e->actor, want->actor);
+		assert_string_equal(e->action, want->action);
+		assert_int_equal(e->patient, want->patient);
+		assert_int_equal(e->account, want->account);
+		assert_string_equal(e->address, want->address);
+		if (k)
+			assert_true(v[k - 1].id > e->id); /* ids rise in the order given */
+	}
+	free(v);
+	/* one entry with free text: the group is refused, nothing of it saved */
+	g[7].address[0] = '\0';
+	snprintf(g[7].action, sizeof g[7].action, "pain 7/10");
+	assert_int_equal(db->ops->audit_add_many(db, g, 40), PST_EINVAL);
+	assert_int_equal(db->ops->audit_list(db, 0, 0, &v, &n), PST_OK);
+	assert_int_equal(n, 40);
+	free(v);
+	pst_db_close(db);
+}
+
 static void test_throttle(void **state)
 {
 	(void)state;
@@ -568,6 +609,7 @@ int main(void)
 		cmocka_unit_test(test_sessions),
 		cmocka_unit_test(test_invitations),
 		cmocka_unit_test(test_audit),
+		cmocka_unit_test(test_audit_many),
 		cmocka_unit_test(test_throttle),
 		cmocka_unit_test(test_durable_and_transaction),
 		cmocka_unit_test(test_email_case),

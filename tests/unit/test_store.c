@@ -393,12 +393,18 @@ static void test_version(void **state)
  * in turn (store_sqlite.c writer_lock) instead of SQLite's sleeping busy handler; on
  * PostgreSQL none waits for another's row lock. Every write is saved, once, and the
  * version counts them all. */
-enum { WRITERS = 12, WRITES_EACH = 25 };
+/* WRITES_EACH > 32: every connection's write log is folded (PostgreSQL) while the
+ * others write. And SHARED keys each written by every thread at once (a retry of the
+ * same check-in reaching several connections): one write each, every other answer
+ * PST_EREPLAY with the same id. */
+enum { WRITERS = 12, WRITES_EACH = 40, SHARED = 8 };
 
 struct writer_arg {
 	const char *target;
 	int failed;
 	char why[600];
+	int64_t ids[SHARED]; /* the id each shared key's write answered */
+	int saved;           /* how many of them this thread's write saved (PST_OK) */
 };
 
 static void *write_many(void *arg)
@@ -410,11 +416,25 @@ static void *write_many(void *arg)
 		return NULL;
 	}
 	struct pst_checkin c = {.at = {.epoch = 1795000000}, .pain = 2};
-	for (int i = 0; i < WRITES_EACH && !a->failed; i++)
+	for (int i = 0; i < WRITES_EACH && !a->failed; i++) {
 		if (s->ops->checkin_add(s, &c, NULL) != PST_OK) {
 			snprintf(a->why, sizeof a->why, "%s", s->errmsg);
 			a->failed = 1;
 		}
+		if (i >= SHARED || a->failed)
+			continue;
+		char key[32];
+		snprintf(key, sizeof key, "shared-%d", i);
+		struct pst_checkin k = {.at = {.epoch = 1795000000}, .pain = 4, .idem_key = key};
+		int rc = s->ops->checkin_add(s, &k, &a->ids[i]);
+		if (rc == PST_OK)
+			a->saved++;
+		else if (rc != PST_EREPLAY || a->ids[i] <= 0) {
+			snprintf(a->why, sizeof a->why, "key %s: %d (id %lld) %s", key, rc,
+				 (long long)a->ids[i], s->errmsg);
+			a->failed = 1;
+		}
+	}
 	pst_store_close(s);
 	return NULL;
 }
@@ -440,12 +460,113 @@ static void test_writers_at_once(void **state)
 		if (a[i].failed)
 			fail_msg("writer %d: %s", i, a[i].why);
 	}
+	int saved = 0;
+	for (int i = 0; i < WRITERS; i++) {
+		saved += a[i].saved;
+		for (int k = 0; k < SHARED; k++)
+			if (a[i].ids[k] != a[0].ids[k])
+				fail_msg("key shared-%d: writer %d got id %lld, writer 0 %lld", k, i,
+					 (long long)a[i].ids[k], (long long)a[0].ids[k]);
+	}
+	assert_int_equal(saved, SHARED);
 	assert_int_equal(s->ops->data_version(s, &v), PST_OK);
-	assert_int_equal(v, v0 + WRITERS * WRITES_EACH);
+	assert_int_equal(v, v0 + WRITERS * WRITES_EACH + SHARED);
 	struct pst_record_set rs;
 	assert_int_equal(s->ops->read_all(s, INT64_MIN, 0, &rs), PST_OK);
-	assert_int_equal(rs.ncheckins, WRITERS * WRITES_EACH);
+	assert_int_equal(rs.ncheckins, WRITERS * WRITES_EACH + SHARED);
 	pst_record_set_free(&rs);
+	pst_store_close(s);
+}
+
+/* PostgreSQL: a check-in is one statement that commits by itself (store_pg.c
+ * checkin_self). A connection the server ended while it was idle is noticed before
+ * anything is sent: the write goes through on a new one, saved once. A connection lost
+ * while the statement was at the server may or may not have saved it: the answer says
+ * so (PST_EUNAVAILABLE, "not known whether"), never "saved", and the next write works. */
+struct lost_arg {
+	struct pst_store *s;
+	int rc;
+};
+
+static void *lost_write(void *arg)
+{
+	struct lost_arg *a = arg;
+	struct pst_checkin c = {.at = {.epoch = 1795000000}, .pain = 6};
+	a->rc = a->s->ops->checkin_add(a->s, &c, NULL);
+	return NULL;
+}
+
+static int pg_count(PGconn *h, const char *sql)
+{
+	PGresult *r = PQexec(h, sql);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK)
+		fail_msg("%s: %s", sql, PQerrorMessage(h));
+	int n = atoi(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return n;
+}
+
+static void pg_do(PGconn *h, const char *sql)
+{
+	PGresult *r = PQexec(h, sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
+		fail_msg("%s: %s", sql, PQerrorMessage(h));
+	PQclear(r);
+}
+
+static void test_lost_connection(void **state)
+{
+	(void)state;
+	char app[64], base[1100], target[1200], err[600], sql[400];
+	snprintf(app, sizeof app, "postura_lost_%ld", (long)getpid());
+	pst_test_target("lost", base, sizeof base);
+	snprintf(target, sizeof target, "%s&application_name=%s", base, app);
+	struct pst_store *s;
+	assert_int_equal(pst_store_open(target, 0, PST_PERSON_DEFAULT, &s, err, sizeof err), PST_OK);
+	PGconn *h = PQconnectdb(target);
+	assert_int_equal(PQstatus(h), CONNECTION_OK);
+	pg_do(h, "SET application_name = 'postura_lost_helper'");
+	struct pst_checkin c = {.at = {.epoch = 1795000000}, .pain = 3};
+	assert_int_equal(s->ops->checkin_add(s, &c, NULL), PST_OK);
+
+	/* the server ends the idle connection (as a restart does) */
+	snprintf(sql, sizeof sql, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+		 " WHERE application_name = '%s'", app);
+	assert_int_equal(pg_count(h, sql), 1);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM pg_stat_activity WHERE application_name = '%s'", app);
+	for (int i = 0; i < 100 && pg_count(h, sql); i++)
+		usleep(50 * 1000);
+	usleep(100 * 1000);
+	int rc = s->ops->checkin_add(s, &c, NULL);
+	if (rc)
+		fail_msg("a write after the server ended an idle connection: %s", s->errmsg);
+	assert_int_equal(pg_count(h, "SELECT count(*) FROM checkin"), 2);
+
+	/* lost while the statement waits at the server (a lock held here) */
+	pg_do(h, "BEGIN");
+	pg_do(h, "LOCK TABLE checkin IN SHARE MODE");
+	struct lost_arg a = {.s = s, .rc = -1};
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, lost_write, &a), 0);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM pg_stat_activity WHERE application_name = '%s'"
+		 " AND wait_event_type = 'Lock'", app);
+	int waiting = 0;
+	for (int i = 0; i < 200 && !(waiting = pg_count(h, sql)); i++)
+		usleep(50 * 1000);
+	assert_int_equal(waiting, 1);
+	snprintf(sql, sizeof sql, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+		 " WHERE application_name = '%s'", app);
+	assert_int_equal(pg_count(h, sql), 1);
+	pthread_join(t, NULL);
+	pg_do(h, "COMMIT");
+	assert_int_equal(a.rc, PST_EUNAVAILABLE);
+	if (!strstr(s->errmsg, "not known whether"))
+		fail_msg("the answer for a write lost in flight: %s", s->errmsg);
+	assert_int_equal(pg_count(h, "SELECT count(*) FROM checkin"), 2);
+	/* and the next write goes through on a new connection */
+	assert_int_equal(s->ops->checkin_add(s, &c, NULL), PST_OK);
+	assert_int_equal(pg_count(h, "SELECT count(*) FROM checkin"), 3);
+	PQfinish(h);
 	pst_store_close(s);
 }
 
@@ -900,6 +1021,7 @@ int main(void)
 		cmocka_unit_test(test_import_regressions),
 		cmocka_unit_test(test_idempotency_keys),
 		cmocka_unit_test(test_programme_store),
+		cmocka_unit_test(test_lost_connection),
 	};
 	return pst_test_backends("store", tests, sizeof tests / sizeof *tests, pg_tests,
 				 sizeof pg_tests / sizeof *pg_tests) ? 1 : 0;

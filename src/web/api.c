@@ -341,10 +341,10 @@ static void plan_json(struct web *w, struct req *r)
 void api_plan(struct web *w, struct req *r)
 {
 	uint64_t v = web_version(w);
-	if (web_cache_serve(w, r, CACHE_PLAN_JSON, v))
+	if (web_cache_serve(w, r, CACHE_PLAN_JSON, NULL, v))
 		return;
 	plan_json(w, r);
-	web_cache_put(w, r, CACHE_PLAN_JSON, v);
+	web_cache_put(w, r, CACHE_PLAN_JSON, NULL, v);
 }
 
 /* --- idempotency keys --------------------------------------------------------------- */
@@ -572,6 +572,15 @@ void api_history(struct web *w, struct req *r)
 		web_error(r, 422, "invalid", "since", "since: the day is after today");
 		return;
 	}
+	/* Made once per change of the person's data, day and since, then served from
+	 * memory (a year is some 70 KB of JSON). */
+	/* A clinician's read of a patient's history is audited before it is sent (auth.c):
+	 * made for the request, never queued from the cache ahead of its audit entry. */
+	uint64_t v = r->auth.patient.id ? WEB_NO_VERSION : web_version(w);
+	char query[32];
+	snprintf(query, sizeof query, "since=%lld", (long long)since);
+	if (web_cache_serve(w, r, CACHE_HISTORY_JSON, query, v))
+		return;
 	struct pst_app_report rep;
 	int err = web_report(w, since, r->today, false, &rep);
 	if (err) {
@@ -583,6 +592,7 @@ void api_history(struct web *w, struct req *r)
 		pst_json_history(&r->reply.body, rep.h);
 	}
 	pst_app_report_free(&rep);
+	web_cache_put(w, r, CACHE_HISTORY_JSON, query, v);
 }
 
 void api_export(struct web *w, struct req *r)

@@ -64,17 +64,9 @@ struct web_checked {
 /* The CSRF cookie's value: a random nonce per browser, 32 bytes in base64url. */
 enum { WEB_NONCE_LEN = 43 };
 
-/* Responses kept in memory and served until the person's data changes. */
-enum web_cache_slot { CACHE_TODAY, CACHE_PLAN_JSON, CACHE__MAX };
-
-struct web_cache_entry {
-	int64_t person; /* whose page it is (web_store's person) */
-	uint64_t version;
-	int64_t day;
-	char nonce[WEB_NONCE_LEN + 1]; /* the CSRF nonce its forms and cookie carry */
-	struct MHD_Response *resp; /* NULL: empty */
-	struct MHD_Response *gz;   /* the same, gzip-compressed */
-};
+/* Replies kept in memory (cache.c) and served until the person's data changes. */
+enum web_cache_kind { CACHE_TODAY, CACHE_PLAN_JSON, CACHE_HISTORY_JSON, CACHE_HISTORY_PAGE };
+struct web_cache;
 
 /* Bytes kept for the life of the server, with their gzip-compressed copy. */
 struct web_blob {
@@ -121,9 +113,8 @@ struct web {
 	struct pst_web_config cfg;
 	struct MHD_Daemon *daemon;
 	/* Cached pages, of the person's version in the database (data_version: bumped by
-	 * every write, by any process), shared by the workers. */
-	pthread_rwlock_t cache_mu;
-	struct web_cache_entry cache[CACHE__MAX];
+	 * every write, by any process), shared by the workers (cache.c). */
+	struct web_cache *cache;
 	pthread_mutex_t workers_mu;
 	/* Requests waiting for a connection, first come first served: a connection given
 	 * back goes to the first of them, not to whoever asks next (server.c worker). */
@@ -375,8 +366,25 @@ bool web_gzip(const void *data, size_t len, struct pst_buf *out);
  * cannot be read (nothing is then served from or kept in the cache). */
 uint64_t web_version(struct web *w);
 #define WEB_NO_VERSION UINT64_MAX
-/* Queues the cached response of slot when it is of this version and day; true when it
- * did. */
+/* cache.c. The bounds from the environment (POSTURA_PAGE_CACHE_ENTRIES,
+ * POSTURA_PAGE_CACHE_MB); false with errmsg when one is not a number. */
+bool web_cache_setup(struct web *w, char *errmsg, size_t size);
+void web_cache_teardown(struct web *w);
+/* Queues the kept reply of this kind for the request's person, account, day, query
+ * (since, saved: what else the reply depends on) and browser when it is of this
+ * version; true when it did. */
+bool web_cache_serve(struct web *w, struct req *r, enum web_cache_kind kind, const char *query,
+		     uint64_t version);
+/* Keeps r->reply's body (a 200) as that reply for version, and queues it. */
+void web_cache_put(struct web *w, struct req *r, enum web_cache_kind kind, const char *query,
+		   uint64_t version);
+/* The headers of every reply (cookie: the CSRF nonce to set, or NULL). */
+void web_add_headers(struct MHD_Response *resp, const struct web *w, const char *ctype,
+		     const char *cache, const char *cookie);
+/* Whether the client takes gzip. */
+bool web_wants_gzip(struct req *r);
+/* The CSRF nonce in the request's cookie, or NULL. */
+const char *web_cookie_nonce(struct req *r);
 /* A reply made once and sent to many (clinic.c's cache): the response and its gzip copy,
  * with the headers of the request it was made for, counted references. web_shared_make
  * takes r->reply (a 200 with a body) and gives a reference; web_reply_share makes r's
@@ -387,9 +395,6 @@ void web_shared_ref(struct web_shared *s);
 void web_shared_unref(struct web_shared *s);
 void web_reply_share(struct req *r, struct web_shared *s);
 void web_reply_unshare(struct req *r);
-bool web_cache_serve(struct web *w, struct req *r, enum web_cache_slot slot, uint64_t version);
-/* Keeps r->reply's body as slot's response for version and queues it. */
-void web_cache_put(struct web *w, struct req *r, enum web_cache_slot slot, uint64_t version);
 /* True when the form's csrf field is the token of the nonce in the browser's cookie
  * (HMAC with the deployment's key): a form fetched from any process of the deployment. */
 bool web_csrf_ok(struct web *w, struct req *r, const struct pst_form *f);

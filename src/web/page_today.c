@@ -318,7 +318,7 @@ static void render_today(struct web *w, struct req *r, const struct pst_plan *pl
 void page_today(struct web *w, struct req *r)
 {
 	uint64_t v = web_version(w);
-	if (web_cache_serve(w, r, CACHE_TODAY, v))
+	if (web_cache_serve(w, r, CACHE_TODAY, NULL, v))
 		return;
 	struct person pe;
 	struct pst_plan *plan = todays_plan(w, r, &pe);
@@ -338,7 +338,7 @@ void page_today(struct web *w, struct req *r)
 		render_today(w, r, plan, &wk);
 		/* Rendered once per change of the person's data (and per day), then served
 		 * from memory. */
-		web_cache_put(w, r, CACHE_TODAY, v);
+		web_cache_put(w, r, CACHE_TODAY, NULL, v);
 	}
 	pst_app_week_free(&wk);
 	pst_plan_free(plan);
@@ -927,6 +927,14 @@ void page_psfs_post(struct web *w, struct req *r)
 
 void page_history(struct web *w, struct req *r)
 {
+	/* Made once per change of the person's data, day, range and notice (saved=), then
+	 * served from memory. */
+	uint64_t v = web_version(w);
+	char query[64];
+	snprintf(query, sizeof query, "since=%lld&saved=%s", r->q[0].set ? (long long)r->q[0].n : -1LL,
+		 r->q[1].set ? r->q[1].s : "");
+	if (web_cache_serve(w, r, CACHE_HISTORY_PAGE, query, v))
+		return;
 	struct pst_app_report rep;
 	if (!read_report(w, r, &r->q[0], false, &rep))
 		return;
@@ -1073,4 +1081,5 @@ void page_history(struct web *w, struct req *r)
 			q[0] ? "?" : "", q, q[0] ? "&" : "", q);
 	page_end(b, NULL);
 	pst_app_report_free(&rep);
+	web_cache_put(w, r, CACHE_HISTORY_PAGE, query, v);
 }

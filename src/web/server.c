@@ -640,75 +640,22 @@ void web_healthz(struct web *w, struct req *r)
 	}
 }
 
-/* Whether the request's cookie holds a nonce (else a cached page with any nonce fits). */
-static const char *cookie_nonce(struct req *r);
-
-bool web_cache_serve(struct web *w, struct req *r, enum web_cache_slot slot, uint64_t version)
+void web_add_headers(struct MHD_Response *resp, const struct web *w, const char *ctype,
+		     const char *cache, const char *cookie)
 {
-	if (version == WEB_NO_VERSION)
-		return false;
-	const char *nonce = cookie_nonce(r);
-	int64_t person = web_store(w)->person;
-	bool hit = false;
-	pthread_rwlock_rdlock(&w->cache_mu);
-	struct web_cache_entry *e = &w->cache[slot];
-	/* A browser with a nonce of its own gets pages whose forms carry it; one without
-	 * gets the page and its cookie. Queued under the lock: a writer replacing the entry
-	 * cannot free it meanwhile. */
-	if (e->resp && e->version == version && e->day == r->today && e->person == person &&
-	    (!nonce || strcmp(nonce, e->nonce) == 0))
-		hit = MHD_queue_response(r->conn, MHD_HTTP_OK,
-					 e->gz && wants_gzip(r) ? e->gz : e->resp) == MHD_YES;
-	pthread_rwlock_unlock(&w->cache_mu);
-	r->reply.queued = hit;
-	return hit;
+	add_headers(resp, w, ctype, cache, cookie);
 }
 
-void web_cache_put(struct web *w, struct req *r, enum web_cache_slot slot, uint64_t version)
+bool web_wants_gzip(struct req *r)
 {
-	struct web_reply *rp = &r->reply;
-	if (rp->body.failed || !rp->body.s || rp->status != MHD_HTTP_OK || version == WEB_NO_VERSION)
-		return;
-	/* Compressed once here, for every client that takes gzip until the next change. */
-	struct pst_buf z;
-	pst_buf_init(&z, rp->body.len + 1024);
-	struct MHD_Response *gz = NULL;
-	if (web_gzip(rp->body.s, rp->body.len, &z) &&
-	    (gz = MHD_create_response_from_buffer(z.len, z.s, MHD_RESPMEM_MUST_FREE)))
-		memset(&z, 0, sizeof z);
-	pst_buf_free(&z);
-	struct MHD_Response *resp =
-		MHD_create_response_from_buffer(rp->body.len, rp->body.s, MHD_RESPMEM_MUST_FREE);
-	if (!resp) {
-		if (gz)
-			MHD_destroy_response(gz);
-		return;
-	}
-	memset(&rp->body, 0, sizeof rp->body);
-	bool html = strncmp(rp->ctype, "text/html", 9) == 0;
-	const char *nonce = html ? web_csrf_nonce(r) : NULL;
-	add_headers(resp, w, rp->ctype, rp->cache, nonce);
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
-	if (gz) {
-		add_headers(gz, w, rp->ctype, rp->cache, nonce);
-		MHD_add_response_header(gz, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
-		MHD_add_response_header(gz, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
-	}
-	rp->queued = MHD_queue_response(r->conn, MHD_HTTP_OK, gz && wants_gzip(r) ? gz : resp) == MHD_YES;
-	pthread_rwlock_wrlock(&w->cache_mu);
-	struct web_cache_entry *e = &w->cache[slot];
-	struct MHD_Response *old = e->resp, *old_gz = e->gz;
-	e->resp = resp;
-	e->gz = gz;
-	e->version = version;
-	e->day = r->today;
-	e->person = web_store(w)->person;
-	snprintf(e->nonce, sizeof e->nonce, "%s", nonce ? nonce : "");
-	pthread_rwlock_unlock(&w->cache_mu);
-	if (old)
-		MHD_destroy_response(old);
-	if (old_gz)
-		MHD_destroy_response(old_gz);
+	return wants_gzip(r);
+}
+
+static const char *cookie_nonce(struct req *r);
+
+const char *web_cookie_nonce(struct req *r)
+{
+	return cookie_nonce(r);
 }
 
 /* --- CSRF ---------------------------------------------------------------------- */
@@ -1499,7 +1446,6 @@ static int setup(struct web *w, const struct pst_web_config *cfg, char *errmsg, 
 		w->workers[i].next = w->idle;
 		w->idle = &w->workers[i];
 	}
-	pthread_rwlock_init(&w->cache_mu, NULL);
 	web_audit_group_init(&w->audit);
 	pthread_mutex_init(&w->fig_mu, NULL);
 	pthread_mutex_init(&w->conns_mu, NULL);
@@ -1507,7 +1453,7 @@ static int setup(struct web *w, const struct pst_web_config *cfg, char *errmsg, 
 	int err = load_key(w, errmsg, size);
 	if (err)
 		return err;
-	if (!web_auth_setup(w, errmsg, size))
+	if (!web_auth_setup(w, errmsg, size) || !web_cache_setup(w, errmsg, size))
 		return PST_EINVAL;
 	if ((err = make_csp(w))) {
 		snprintf(errmsg, size, "cannot start: %s", pst_strerror(err));
@@ -1568,12 +1514,7 @@ static void teardown(struct web *w)
 	for (int i = 0; w->workers && i < w->npool; i++)
 		pst_store_close(w->workers[i].store);
 	free(w->workers);
-	for (int i = 0; i < CACHE__MAX; i++) {
-		if (w->cache[i].resp)
-			MHD_destroy_response(w->cache[i].resp);
-		if (w->cache[i].gz)
-			MHD_destroy_response(w->cache[i].gz);
-	}
+	web_cache_teardown(w);
 	if (w->catalog_json)
 		MHD_destroy_response(w->catalog_json);
 	for (size_t i = 0; w->figs && i < w->nfigs; i++) {
@@ -1590,7 +1531,6 @@ static void teardown(struct web *w)
 	pthread_mutex_destroy(&w->handed_mu);
 	pthread_mutex_destroy(&w->fig_mu);
 	pthread_mutex_destroy(&w->workers_mu);
-	pthread_rwlock_destroy(&w->cache_mu);
 	web_audit_group_destroy(&w->audit);
 	sodium_memzero(w->csrf_key, sizeof w->csrf_key);
 	free(w->tls_cert);

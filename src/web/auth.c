@@ -153,21 +153,11 @@ static bool cookie_token(struct web *w, struct req *r, unsigned char hash[32], b
 }
 
 /* Whether the database holds any account: asked until it does, then remembered (an
- * account is never removed, only disabled). */
-static bool accounts_on(struct web *w, bool *failed)
+ * account is never removed, only disabled). Asked with the person's version, in one read
+ * for many requests on PostgreSQL (cache.c web_accounts_any). */
+static bool accounts_on(struct web *w, struct req *r, bool *failed)
 {
-	*failed = false;
-	if (atomic_load(&w->accounts_on))
-		return true;
-	struct pst_db *db = web_db(w);
-	int64_t n = 0;
-	if (!db || db->ops->account_count(db, &n) != PST_OK) {
-		*failed = true;
-		return false;
-	}
-	if (n > 0)
-		atomic_store(&w->accounts_on, true);
-	return n > 0;
+	return web_accounts_any(w, r, failed);
 }
 
 static const char *role_word(enum pst_role role)
@@ -365,7 +355,7 @@ bool web_auth_gate(struct web *w, struct req *r)
 	memset(a, 0, sizeof(*a));
 	client_address(r, a->address, sizeof a->address);
 	bool failed;
-	if (!accounts_on(w, &failed)) {
+	if (!accounts_on(w, r, &failed)) {
 		/* The one-person app. A database that cannot be reached: the handler's own
 		 * reads fail with 503, and the public pages answer as ever. The pages of
 		 * clinicians and admins are not there. */
@@ -625,7 +615,7 @@ static json_t *account_json(const struct pst_account *a)
 static bool need_accounts(struct web *w, struct req *r)
 {
 	bool failed;
-	if (r->auth.on || accounts_on(w, &failed))
+	if (r->auth.on || accounts_on(w, r, &failed))
 		return true;
 	if (failed) {
 		store_unavailable(w, r, PST_EUNAVAILABLE);

@@ -50,7 +50,32 @@ struct entry {
 	atomic_bool used;
 };
 
+/*
+ * The person's version (and, until the database holds an account, whether it does) is
+ * read on every request that may be served from the cache. On PostgreSQL each read is a
+ * round trip on a connection of the pool (8), which 64 clients queue for; so one request
+ * reads for all those of the same person that came while it waited: a request waits
+ * for the next read that starts after it came (never one already under way), which sees
+ * every write committed before it came, as a read of its own would. One request of
+ * them reads (the leader, on its own connection of the pool), the others wait for its
+ * answer and need no connection at all for a page from the cache. A slot per person's
+ * hash; a request finding another person's read under way in its slot reads on its own.
+ */
+enum { FLIGHTS = 64 };
+
+struct flight {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int64_t person;          /* whose read is under way, or was the last */
+	uint64_t started, done;  /* reads started and finished in this slot */
+	bool running;
+	uint64_t version;        /* the last read's answer (WEB_NO_VERSION: failed) */
+	int accounts;            /* 1, 0, -1: not read or failed */
+};
+
 struct web_cache {
+	bool coalesce; /* PostgreSQL: the version read once for many requests */
+	struct flight flights[FLIGHTS];
 	pthread_rwlock_t mu;
 	struct entry *e;
 	int32_t *bucket; /* nbucket heads, -1: empty */
@@ -103,6 +128,11 @@ bool web_cache_setup(struct web *w, char *errmsg, size_t size)
 		return false;
 	}
 	pthread_rwlock_init(&c->mu, NULL);
+	c->coalesce = w->cfg.db_path && pst_db_target_is_pg(w->cfg.db_path);
+	for (size_t i = 0; i < FLIGHTS; i++) {
+		pthread_mutex_init(&c->flights[i].mu, NULL);
+		pthread_cond_init(&c->flights[i].cv, NULL);
+	}
 	c->nbucket = nb;
 	for (size_t i = 0; i < nb; i++)
 		c->bucket[i] = -1;
@@ -126,6 +156,10 @@ void web_cache_teardown(struct web *w)
 			MHD_destroy_response(c->e[i].gz);
 	}
 	pthread_rwlock_destroy(&c->mu);
+	for (size_t i = 0; i < FLIGHTS; i++) {
+		pthread_mutex_destroy(&c->flights[i].mu);
+		pthread_cond_destroy(&c->flights[i].cv);
+	}
 	free(c->e);
 	free(c->bucket);
 	free(c->free);
@@ -323,4 +357,120 @@ void web_cache_put(struct web *w, struct req *r, enum web_cache_kind kind, const
 		MHD_destroy_response(resp);
 	if (gz)
 		MHD_destroy_response(gz);
+}
+
+/* --- the version, one read for many requests ---------------------------------------- */
+
+/* Whose records the request's store gives (web_store), without taking a connection of
+ * the pool for it. */
+static int64_t person_of(struct web *w, struct req *r)
+{
+	if (r && r->auth.on)
+		return r->auth.person;
+	return w->cfg.store ? w->cfg.store->person : web_store(w)->person;
+}
+
+/* The reads themselves, on the request's own store connection. */
+static void read_now(struct web *w, bool accounts, uint64_t *version, int *any)
+{
+	*version = web_version_read(w);
+	*any = -1;
+	int64_t n = 0;
+	struct pst_db *db = accounts ? web_db(w) : NULL;
+	if (db && db->ops->account_count && db->ops->account_count(db, &n) == PST_OK)
+		*any = n > 0;
+}
+
+/* The version of the request's person, and whether the database holds an account (-1:
+ * not asked, the server knowing it does; or the read failed), from a read that started
+ * after this call. */
+static void fresh(struct web *w, struct req *r, uint64_t *version, int *any)
+{
+	struct web_cache *c = w->cache;
+	/* A request holding a connection of the pool reads on it: waiting for a leader
+	 * that waits for a connection could hold them all. */
+	if (!c || !c->coalesce || web_holds_connection()) {
+		read_now(w, !atomic_load(&w->accounts_on), version, any);
+		return;
+	}
+	int64_t person = person_of(w, r);
+	struct flight *f = &c->flights[(uint64_t)person * 11400714819323198485ull >> 58];
+	pthread_mutex_lock(&f->mu);
+	uint64_t target = f->started + 1; /* the first read to start from now on */
+	for (;;) {
+		if (f->done >= target) {
+			bool mine = f->person == person;
+			*version = f->version;
+			*any = f->accounts;
+			pthread_mutex_unlock(&f->mu);
+			if (!mine) /* another person's read took the slot */
+				read_now(w, !atomic_load(&w->accounts_on), version, any);
+			return;
+		}
+		if (!f->running) {
+			/* This request reads, for itself and those who came before it starts. */
+			f->person = person;
+			f->started++;
+			f->running = true;
+			pthread_mutex_unlock(&f->mu);
+			uint64_t v;
+			int a;
+			read_now(w, !atomic_load(&w->accounts_on), &v, &a);
+			pthread_mutex_lock(&f->mu);
+			f->version = v;
+			f->accounts = a;
+			f->done = f->started;
+			f->running = false;
+			pthread_cond_broadcast(&f->cv);
+			pthread_mutex_unlock(&f->mu);
+			*version = v;
+			*any = a;
+			return;
+		}
+		if (f->person != person)
+			break; /* another person's read under way: not worth waiting for */
+		pthread_cond_wait(&f->cv, &f->mu);
+	}
+	pthread_mutex_unlock(&f->mu);
+	read_now(w, !atomic_load(&w->accounts_on), version, any);
+}
+
+uint64_t web_version(struct web *w)
+{
+	struct req *r = web_current();
+	if (r && r->version_read && r->version_person == person_of(w, r))
+		return r->version;
+	uint64_t v;
+	int any;
+	fresh(w, r, &v, &any);
+	if (any > 0)
+		atomic_store(&w->accounts_on, true);
+	if (r) {
+		r->version_read = true;
+		r->version_person = person_of(w, r);
+		r->version = v;
+	}
+	return v;
+}
+
+bool web_accounts_any(struct web *w, struct req *r, bool *failed)
+{
+	*failed = false;
+	if (atomic_load(&w->accounts_on))
+		return true;
+	uint64_t v;
+	int any;
+	fresh(w, r, &v, &any);
+	if (any > 0)
+		atomic_store(&w->accounts_on, true);
+	if (atomic_load(&w->accounts_on))
+		return true;
+	*failed = any < 0;
+	/* The one-person app: the version read with it serves the request's cache. */
+	if (r && !*failed) {
+		r->version_read = true;
+		r->version_person = person_of(w, r);
+		r->version = v;
+	}
+	return false;
 }

@@ -245,6 +245,11 @@ struct req {
 	bool nonce_new;                /* made for this request: the cookie sets it */
 	bool keeps;                    /* libmicrohttpd keeps the connection after the reply */
 	struct web_auth auth;          /* who is asking (auth.c) */
+	/* The person's version, read for this request (cache.c web_version): read after the
+	 * request came, so as good for its cache as a read of its own. */
+	bool version_read;
+	int64_t version_person; /* whose */
+	uint64_t version;
 	struct web_reply reply;
 };
 
@@ -366,6 +371,16 @@ bool web_gzip(const void *data, size_t len, struct pst_buf *out);
  * cannot be read (nothing is then served from or kept in the cache). */
 uint64_t web_version(struct web *w);
 #define WEB_NO_VERSION UINT64_MAX
+/* The request this thread is answering, or NULL. */
+struct req *web_current(void);
+/* Whether this thread's request holds a connection of the pool already. */
+bool web_holds_connection(void);
+/* The same read on the request's own store connection, for web_version (cache.c). */
+uint64_t web_version_read(struct web *w);
+/* Whether the database holds any account (then remembered in w->accounts_on); false
+ * with *failed when it cannot be read. On PostgreSQL read with the person's version, by
+ * one request for all those waiting (cache.c). */
+bool web_accounts_any(struct web *w, struct req *r, bool *failed);
 /* cache.c. The bounds from the environment (POSTURA_PAGE_CACHE_ENTRIES,
  * POSTURA_PAGE_CACHE_MB); false with errmsg when one is not a number. */
 bool web_cache_setup(struct web *w, char *errmsg, size_t size);

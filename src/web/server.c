@@ -561,6 +561,16 @@ static void worker_end(struct web *w)
 	tls_req = NULL;
 }
 
+struct req *web_current(void)
+{
+	return tls_req;
+}
+
+bool web_holds_connection(void)
+{
+	return tls_worker != NULL;
+}
+
 /* The store's message names the database's file (its full path): that is for the
  * server's log, not for whoever sent the request. The reply gets the message with the
  * path taken out, and any other word naming a file replaced. */
@@ -605,7 +615,7 @@ static int64_t monotonic_ms(void)
  * another process (another `postura serve` behind the same balancer, the command line)
  * shows at once: one indexed read of the person's version, which every write bumps in
  * its own transaction. */
-uint64_t web_version(struct web *w)
+uint64_t web_version_read(struct web *w)
 {
 	struct pst_store *s = web_store(w);
 	int64_t v;

@@ -79,6 +79,13 @@ int web_audit_write(struct web *w, const struct pst_audit *e, bool last_use, cha
 	memset(&me, 0, sizeof me);
 	me.e = *e;
 	pthread_mutex_lock(&g->mu);
+	/* Entries are written in the order they queue, and their ids rise in that order: so
+	 * must their times. A request that read the clock just before another, but queued
+	 * just after it, takes the other's time (a second's tick between the two made the
+	 * log say the later entry came first). */
+	if (me.e.at_epoch < g->last_at)
+		me.e.at_epoch = g->last_at;
+	g->last_at = me.e.at_epoch;
 	if (g->tail)
 		g->tail->next = &me;
 	else

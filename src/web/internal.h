@@ -107,6 +107,7 @@ struct web_audit_group {
 	pthread_cond_t cv;
 	struct web_audit_wait *head, *tail; /* queued, oldest first */
 	bool busy;                          /* a request is writing a group */
+	int64_t last_at;                    /* the time of the last entry queued */
 };
 
 struct web {

@@ -809,23 +809,31 @@ static int idem_find(struct pg *g, int st, const char *key, int64_t *id)
 	return PST_EREPLAY;
 }
 
+/* The parameters of S_CHECKIN and S_CHECKIN_ONE (the same nine); areas (at least 128
+ * bytes) holds the areas' words and must outlive *p. */
+static void checkin_params(struct pg *g, const struct pst_checkin *c, char *areas,
+			   struct params *p)
+{
+	mask_words(&pst_vocab_area, c->areas, areas, 128);
+	if (c->id)
+		p_int(p, c->id);
+	else
+		p_text(p, NULL);
+	p_int(p, g->person);
+	p_int(p, c->at.epoch);
+	p_int(p, c->at.offset_min);
+	p_int(p, pst_time_day(c->at));
+	p_int(p, c->pain);
+	p_text(p, areas);
+	p_text(p, c->note);
+	p_text(p, c->idem_key);
+}
+
 static int checkin_write(struct pg *g, const struct pst_checkin *c, int64_t *id)
 {
 	char areas[128];
-	mask_words(&pst_vocab_area, c->areas, areas, sizeof areas);
 	struct params p = {0};
-	if (c->id)
-		p_int(&p, c->id);
-	else
-		p_text(&p, NULL);
-	p_int(&p, g->person);
-	p_int(&p, c->at.epoch);
-	p_int(&p, c->at.offset_min);
-	p_int(&p, pst_time_day(c->at));
-	p_int(&p, c->pain);
-	p_text(&p, areas);
-	p_text(&p, c->note);
-	p_text(&p, c->idem_key);
+	checkin_params(g, c, areas, &p);
 	PGresult *r;
 	int err = xq(g, S_CHECKIN, &p, "cannot save the check-in", &r);
 	if (err)
@@ -864,20 +872,8 @@ static int checkin_self(struct pg *g, void *arg)
 	struct add_arg *a = arg;
 	const struct pst_checkin *c = a->in;
 	char areas[128];
-	mask_words(&pst_vocab_area, c->areas, areas, sizeof areas);
 	struct params p = {0};
-	if (c->id)
-		p_int(&p, c->id);
-	else
-		p_text(&p, NULL);
-	p_int(&p, g->person);
-	p_int(&p, c->at.epoch);
-	p_int(&p, c->at.offset_min);
-	p_int(&p, pst_time_day(c->at));
-	p_int(&p, c->pain);
-	p_text(&p, areas);
-	p_text(&p, c->note);
-	p_text(&p, c->idem_key);
+	checkin_params(g, c, areas, &p);
 	int st = S_CHECKIN_ONE;
 	int err = prepare(g, st);
 	if (err)

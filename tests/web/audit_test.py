@@ -25,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from checks import check, finish, jbody
+from checks import check, finish, jbody, psql
 import checks
 
 checks.detail_max = 400
@@ -37,18 +37,8 @@ env = dict(os.environ, TZ="UTC", POSTURA_NOW="2026-11-18T09:00:00+00:00",
            POSTURA_LOGIN_LIMIT_ACCOUNT="1000", POSTURA_LOGIN_LIMIT_ADDRESS="1000")
 if PG:
     pgname = "audit_%d" % os.getpid()
-    pgadmin = os.environ["POSTURA_TEST_PG_ADMIN"]
-    psql_bin = os.path.join(os.environ["POSTURA_TEST_PG_BIN"], "psql")
     db = os.environ["POSTURA_TEST_PG"].rsplit("/", 1)[0] + "/" + pgname
 
-
-def psql(sql, dbname=None):
-    conn = pgadmin if dbname is None else pgadmin.replace("dbname=postura_test", "dbname=" + dbname)
-    out = subprocess.run([psql_bin, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", conn, "-c", sql],
-                         capture_output=True, text=True)
-    if out.returncode:
-        print("FAIL psql: " + out.stderr)
-    return out.stdout.strip()
 
 
 def sql(statement):

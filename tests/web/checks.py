@@ -2,13 +2,28 @@
 DETAIL'), then 'N passed, N failed' from finish(), which exits 1 on any failure."""
 import http.client
 import json
+import os
 import re
 import ssl
+import subprocess
 import sys
 from urllib.parse import urlencode
 
 passed = failed = 0
 detail_max = None  # a test may cut long details (whole pages) to this many characters
+
+
+def psql(sql, dbname=None):
+    """Runs sql as the throw-away PostgreSQL cluster's admin (tests/pg/with-cluster.sh), on
+    its test database or on dbname, another database of the cluster; the output, unaligned."""
+    admin = os.environ["POSTURA_TEST_PG_ADMIN"]
+    conn = admin if dbname is None else admin.replace("dbname=postura_test", "dbname=" + dbname)
+    psql_bin = os.path.join(os.environ["POSTURA_TEST_PG_BIN"], "psql")
+    out = subprocess.run([psql_bin, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", conn, "-c", sql],
+                         capture_output=True, text=True)
+    if out.returncode:
+        print("FAIL psql: " + out.stderr)
+    return out.stdout.strip()
 
 
 def check(name, cond, detail=""):

@@ -23,7 +23,7 @@ import sys
 import tempfile
 import threading
 import time
-from checks import check, finish, jbody, request
+from checks import check, finish, jbody, psql, request
 
 postura, src = sys.argv[1], sys.argv[2]
 tmp = tempfile.mkdtemp(prefix="postura-stateless-")
@@ -37,14 +37,6 @@ if PG:
     psql_bin = os.path.join(os.environ["POSTURA_TEST_PG_BIN"], "psql")
     db = os.environ["POSTURA_TEST_PG"].rsplit("/", 1)[0] + "/" + pgname
 
-
-def psql(sql, dbname=None):
-    conn = admin if dbname is None else admin.replace("dbname=postura_test", "dbname=" + dbname)
-    out = subprocess.run([psql_bin, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", conn, "-c", sql],
-                         capture_output=True, text=True)
-    if out.returncode:
-        print("FAIL psql: " + out.stderr)
-    return out.stdout.strip()
 
 
 if PG:

@@ -40,7 +40,6 @@ if PG:
     db = os.environ["POSTURA_TEST_PG"].rsplit("/", 1)[0] + "/" + pgname
 
 
-
 def sql(statement):
     """Runs a statement on the database itself, behind postura's back."""
     if PG:

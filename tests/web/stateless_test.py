@@ -38,7 +38,6 @@ if PG:
     db = os.environ["POSTURA_TEST_PG"].rsplit("/", 1)[0] + "/" + pgname
 
 
-
 if PG:
     psql("CREATE DATABASE %s OWNER postura" % pgname)
 

@@ -5,6 +5,15 @@
 
 #include "backend.h"
 
+/* SQLite (migration 16): one added to the roster version of the clinician(s) a SELECT
+ * ending in a WHERE gives (their row made the first time). The WHERE comes before ON
+ * CONFLICT, as SQLite's grammar wants. ROSTER_BUMP: clinician C, which may be NULL (no
+ * clinician: nothing), when WHEN (SQL, "1": always) holds. */
+#define ROSTER_UPSERT " ON CONFLICT (clinician_id) DO UPDATE SET version = version + 1;"
+#define ROSTER_BUMP(C, WHEN)                                                                     \
+	" INSERT INTO roster (clinician_id, version) SELECT " C ", 1 WHERE " C " IS NOT NULL"   \
+	" AND " WHEN ROSTER_UPSERT
+
 const struct pst_migration pst_migrations[] = {
 	/* 1: the person's records. */
 	{
@@ -430,6 +439,97 @@ const struct pst_migration pst_migrations[] = {
 		"  'abcdefghijklmnopqrstuvwxyz') WHERE email ~ '[A-Z]';"
 		"DROP INDEX IF EXISTS account_email;"
 		"CREATE UNIQUE INDEX account_email ON account(email);",
+	},
+	/* 16: a clinician's roster version (issue 14): one number per clinician that changes
+	 * whenever anything their dashboard shows could change, read in one indexed
+	 * statement (roster_version) instead of the patients' accounts and versions. The
+	 * database keeps it, by triggers, so that no write path has to remember it: a write
+	 * to a patient's records (the person's version moves: person.version on SQLite, a
+	 * person_write row on PostgreSQL) and any account added, changed (name, email,
+	 * password, disabled, clinician: then both clinicians) or removed. A roster row is
+	 * never deleted, so a number never comes back, even for an account id used again.
+	 * SQLite, one writer at a time, adds one to roster.version. PostgreSQL appends a
+	 * roster_write row instead, as person_write does for a person (migration 13): a row
+	 * that every patient's write updated would make all of a clinician's patients' writes
+	 * wait for each other. The version is roster.version + the clinician's rows in
+	 * roster_write; every 32nd row (a sequence) folds the clinician's rows into
+	 * roster.version in its own transaction, under the roster row's lock taken SKIP
+	 * LOCKED (another fold under way: no fold), deleting the rows it sees and adding
+	 * their number at its commit, so the sum no snapshot sees moves and never goes back.
+	 * Nothing in it waits for a lock: no foreign key (whose KEY SHARE lock on the
+	 * clinician's account row every patient's write would take), no row updated but
+	 * under SKIP LOCKED. IF NOT EXISTS / OR REPLACE: a test may set the version back. */
+	{
+		.what = "a version of each clinician's roster, kept by triggers",
+		.sqlite =
+		"CREATE TABLE IF NOT EXISTS roster ("
+		"  clinician_id INTEGER PRIMARY KEY,"
+		"  version INTEGER NOT NULL DEFAULT 0);"
+		"CREATE TRIGGER IF NOT EXISTS roster_person AFTER UPDATE OF version ON person BEGIN"
+		" INSERT INTO roster (clinician_id, version) SELECT clinician_id, 1 FROM account"
+		" WHERE person_id = NEW.id AND clinician_id IS NOT NULL" ROSTER_UPSERT " END;"
+		"CREATE TRIGGER IF NOT EXISTS roster_account_add AFTER INSERT ON account BEGIN"
+		ROSTER_BUMP("NEW.clinician_id", "1") " END;"
+		"CREATE TRIGGER IF NOT EXISTS roster_account_change AFTER UPDATE ON account BEGIN"
+		ROSTER_BUMP("OLD.clinician_id", "1")
+		ROSTER_BUMP("NEW.clinician_id", "NEW.clinician_id IS NOT OLD.clinician_id") " END;"
+		"CREATE TRIGGER IF NOT EXISTS roster_account_remove AFTER DELETE ON account BEGIN"
+		ROSTER_BUMP("OLD.clinician_id", "1") " END;",
+		.pg =
+		"CREATE TABLE IF NOT EXISTS roster ("
+		"  clinician_id BIGINT PRIMARY KEY,"
+		"  version BIGINT NOT NULL DEFAULT 0);"
+		"CREATE TABLE IF NOT EXISTS roster_write (clinician_id BIGINT NOT NULL);"
+		"CREATE INDEX IF NOT EXISTS roster_write_clinician ON roster_write (clinician_id);"
+		"CREATE SEQUENCE IF NOT EXISTS roster_write_seq;"
+		"INSERT INTO roster (clinician_id) SELECT DISTINCT clinician_id FROM account"
+		"  WHERE clinician_id IS NOT NULL ON CONFLICT DO NOTHING;"
+		/* one change of clinician c's roster */
+		"CREATE OR REPLACE FUNCTION pst_roster_changed(c BIGINT) RETURNS void"
+		"  LANGUAGE plpgsql AS $$ BEGIN"
+		"  IF c IS NULL THEN RETURN; END IF;"
+		"  INSERT INTO roster_write (clinician_id) VALUES (c);"
+		"  IF nextval('roster_write_seq') % 32 = 0 THEN"
+		"    PERFORM 1 FROM roster WHERE clinician_id = c FOR NO KEY UPDATE SKIP LOCKED;"
+		"    IF FOUND THEN"
+		"      WITH d AS (DELETE FROM roster_write WHERE clinician_id = c RETURNING 1)"
+		"      UPDATE roster SET version = version + (SELECT count(*) FROM d)"
+		"      WHERE clinician_id = c;"
+		"    END IF;"
+		"  END IF;"
+		"END $$;"
+		/* a write to a person's records: their clinician's roster */
+		"CREATE OR REPLACE FUNCTION pst_roster_person_write() RETURNS trigger"
+		"  LANGUAGE plpgsql AS $$ BEGIN"
+		"  PERFORM pst_roster_changed(clinician_id) FROM account WHERE person_id = NEW.person_id;"
+		"  RETURN NULL;"
+		"END $$;"
+		"DROP TRIGGER IF EXISTS roster_person_write ON person_write;"
+		"CREATE TRIGGER roster_person_write AFTER INSERT ON person_write"
+		"  FOR EACH ROW EXECUTE FUNCTION pst_roster_person_write();"
+		/* an account added, changed or removed: its clinician's roster (both, when it
+		 * moves); the roster row made with the first patient, for the fold to lock */
+		"CREATE OR REPLACE FUNCTION pst_roster_account() RETURNS trigger"
+		"  LANGUAGE plpgsql AS $$ BEGIN"
+		"  IF TG_OP <> 'DELETE' AND NEW.clinician_id IS NOT NULL"
+		"     AND NOT EXISTS (SELECT 1 FROM roster WHERE clinician_id = NEW.clinician_id) THEN"
+		"    INSERT INTO roster (clinician_id) VALUES (NEW.clinician_id) ON CONFLICT DO NOTHING;"
+		"  END IF;"
+		"  IF TG_OP <> 'INSERT' THEN"
+		"    PERFORM pst_roster_changed(OLD.clinician_id);"
+		"  END IF;"
+		"  IF TG_OP = 'INSERT' THEN"
+		"    PERFORM pst_roster_changed(NEW.clinician_id);"
+		"  ELSIF TG_OP = 'UPDATE' THEN"
+		"    IF NEW.clinician_id IS DISTINCT FROM OLD.clinician_id THEN"
+		"      PERFORM pst_roster_changed(NEW.clinician_id);"
+		"    END IF;"
+		"  END IF;"
+		"  RETURN NULL;"
+		"END $$;"
+		"DROP TRIGGER IF EXISTS roster_account ON account;"
+		"CREATE TRIGGER roster_account AFTER INSERT OR UPDATE OR DELETE ON account"
+		"  FOR EACH ROW EXECUTE FUNCTION pst_roster_account();",
 	},
 };
 

@@ -329,10 +329,16 @@ struct pst_db_ops {
 	 * pst_summary_set_free, also after an error. */
 	int (*summaries)(struct pst_db *db, const int64_t *people, size_t n, int64_t today,
 			 struct pst_summary_set *out);
-	/* The sum of the versions (data_version) of the n people given: each write to a
-	 * person's records adds one to theirs, so the same sum twice means none of their
-	 * records changed in between (a dashboard's cache key). One indexed read. */
-	int (*people_version)(struct pst_db *db, const int64_t *people, size_t n, int64_t *sum);
+	/* The version of a clinician's roster (the key of their dashboard kept in memory):
+	 * a number that goes up with every change of what the dashboard and GET
+	 * /api/v1/patients show, whoever makes it, in any process: a write to any of their
+	 * patients' records (each moves the person's version, data_version), and a patient
+	 * account of theirs added, changed (name, email, password, disabled) or removed, or
+	 * moved to or from them (both clinicians' move). It never goes down and never comes
+	 * back, so the same number twice means nothing changed in between. The database
+	 * keeps it (triggers: schema.c, migration 16); reading it is one indexed statement,
+	 * whatever the patients. 0 for an account whose roster never changed. */
+	int (*roster_version)(struct pst_db *db, int64_t clinician, int64_t *version);
 	/* --- accounts (issue 14). Emails are compared and stored lower-cased
 	 * (pst_email_normalize); every op below that takes one normalizes it first. --- */
 	/* Adds an account (a->id, person, disabled, has_password, created_epoch are

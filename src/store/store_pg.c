@@ -43,7 +43,7 @@ enum {
 	S_CAL_PUT,
 	S_SUMMARY_PEOPLE,
 	S_SUMMARY_PAIN,
-	S_PEOPLE_VERSION,
+	S_ROSTER_VERSION,
 	S_PROG_GET,
 	S_PROG_PUT,
 	S_PROG_DEL,
@@ -169,10 +169,10 @@ static const char *const stmt_sql[S__MAX] = {
 	[S_SUMMARY_PEOPLE] = PST_SQL_SUMMARY_PEOPLE("SELECT unnest($1::bigint[])", "$2::bigint",
 						    "$3::bigint", "$4::bigint"),
 	[S_SUMMARY_PAIN] = PST_SQL_SUMMARY_PAIN("SELECT unnest($1::bigint[])", "$2::bigint"),
-	/* each person's version as S_VERSION reads it (the write log's rows counted) */
-	[S_PEOPLE_VERSION] = "SELECT coalesce(sum(p.version + (SELECT count(*) FROM person_write w"
-			     " WHERE w.person_id = p.id)), 0) FROM unnest($1::bigint[]) j(id)"
-			     " JOIN person p ON p.id = j.id",
+	/* a clinician's roster version (schema.c, migration 16): the folded number and the
+	 * rows not folded yet, each through its index */
+	[S_ROSTER_VERSION] = "SELECT coalesce((SELECT version FROM roster WHERE clinician_id = $1), 0)"
+			     " + (SELECT count(*) FROM roster_write WHERE clinician_id = $1)",
 	[S_PROG_GET] = "SELECT body, by_account, at_epoch, at_offset FROM programme WHERE person_id = $1",
 	[S_PROG_PUT] = "INSERT INTO programme (person_id, body, by_account, at_epoch, at_offset)"
 		       " VALUES ($1,$2,$3,$4,$5) ON CONFLICT (person_id) DO UPDATE SET"
@@ -3090,36 +3090,30 @@ static int summaries(struct pst_db *db, const int64_t *people, size_t n, int64_t
 	return err;
 }
 
-struct version_arg {
-	char *ids;
-	int64_t sum;
+struct roster_arg {
+	int64_t clinician;
+	int64_t version;
 };
 
-static int people_version_body(struct pg *g, void *arg)
+static int roster_version_body(struct pg *g, void *arg)
 {
-	struct version_arg *a = arg;
+	struct roster_arg *a = arg;
 	struct params p = {0};
-	p_text(&p, a->ids);
+	p_int(&p, a->clinician);
 	PGresult *r;
-	int err = xq(g, S_PEOPLE_VERSION, &p, "cannot read the patients' versions", &r);
+	int err = xq(g, S_ROSTER_VERSION, &p, "cannot read the roster's version", &r);
 	if (err)
 		return err;
-	a->sum = PQntuples(r) == 1 ? vll(r, 0, 0) : 0;
+	a->version = PQntuples(r) == 1 ? vll(r, 0, 0) : 0;
 	PQclear(r);
 	return PST_OK;
 }
 
-static int people_version(struct pst_db *db, const int64_t *people, size_t n, int64_t *sum)
+static int roster_version(struct pst_db *db, int64_t clinician, int64_t *version)
 {
-	struct pg *g = enter_db(db);
-	struct version_arg a = {.ids = pst_summary_id_list(people, n, "{", "}")};
-	*sum = 0;
-	if (!a.ids)
-		return fail(g, PST_ENOMEM, "out of memory");
-	int err = in_tx(g, TX_ONE, people_version_body, &a);
-	free(a.ids);
-	if (!err)
-		*sum = a.sum;
+	struct roster_arg a = {.clinician = clinician};
+	int err = in_tx(enter_db(db), TX_ONE, roster_version_body, &a);
+	*version = err ? 0 : a.version;
 	return err;
 }
 
@@ -3137,7 +3131,7 @@ static const struct pst_db_ops pg_db_ops = {
 	.connection_limit = connection_limit,
 	.secret = secret,
 	.summaries = summaries,
-	.people_version = people_version,
+	.roster_version = roster_version,
 	.account_add = account_add,
 	.account_get = account_get,
 	.account_by_email = account_by_email,

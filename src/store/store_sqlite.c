@@ -27,7 +27,7 @@ enum {
 	ST_BUMP,
 	ST_SUMMARY_PEOPLE,
 	ST_SUMMARY_PAIN,
-	ST_PEOPLE_VERSION,
+	ST_ROSTER_VERSION,
 	ST_BEGIN,
 	ST_COMMIT,
 	ST_SAVEPOINT,
@@ -50,10 +50,8 @@ static const char *const cached_sql[ST__MAX] = {
 	/* The dashboard's (summary_sql.h): read often, by every clinician's page. */
 	[ST_SUMMARY_PEOPLE] = PST_SQL_SUMMARY_PEOPLE("SELECT value FROM json_each(?1)", "?2", "?3", "?4"),
 	[ST_SUMMARY_PAIN] = PST_SQL_SUMMARY_PAIN("SELECT value FROM json_each(?1)", "?2"),
-	/* each person's version as data_version reads it (schema.c, migration 13) */
-	[ST_PEOPLE_VERSION] = "SELECT coalesce(sum(p.version + (SELECT count(*) FROM person_write w"
-			      " WHERE w.person_id = p.id)), 0) FROM json_each(?1) j"
-			      " JOIN person p ON p.id = j.value",
+	/* a clinician's roster version (schema.c, migration 16): every cached dashboard visit */
+	[ST_ROSTER_VERSION] = "SELECT coalesce((SELECT version FROM roster WHERE clinician_id = ?), 0)",
 	/* each write of a group (run_group) */
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
 	[ST_COMMIT] = "COMMIT",
@@ -2944,26 +2942,21 @@ static int summaries(struct pst_db *d, const int64_t *people, size_t n, int64_t 
 	return err;
 }
 
-static int people_version(struct pst_db *d, const int64_t *people, size_t n, int64_t *sum)
+static int roster_version(struct pst_db *d, int64_t clinician, int64_t *version)
 {
 	struct sq *q = enter_db(d);
-	*sum = 0;
-	char *ids = pst_summary_id_list(people, n, "[", "]");
-	if (!ids)
-		return fail(q, "out of memory");
+	*version = 0;
 	sqlite3_stmt *st;
-	int err = cached(q, ST_PEOPLE_VERSION, &st);
-	if (!err) {
-		sqlite3_bind_text(st, 1, ids, -1, SQLITE_STATIC);
-		int rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW)
-			*sum = sqlite3_column_int64(st, 0);
-		else
-			err = dberr(q, "cannot read the patients' versions");
-		sqlite3_reset(st);
-		sqlite3_clear_bindings(st);
-	}
-	free(ids);
+	int err = cached(q, ST_ROSTER_VERSION, &st);
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, clinician);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*version = sqlite3_column_int64(st, 0);
+	else
+		err = dberr(q, "cannot read the roster's version");
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
 	return err;
 }
 
@@ -2980,7 +2973,7 @@ static const struct pst_db_ops sqlite_db_ops = {
 	.ping = ping,
 	.secret = secret,
 	.summaries = summaries,
-	.people_version = people_version,
+	.roster_version = roster_version,
 	.account_add = account_add,
 	.account_get = account_get,
 	.account_by_email = account_by_email,

@@ -23,10 +23,12 @@
 /*
  * A dashboard, its JSON, or a patient's page is made once and served from memory until
  * its key changes: who asks, what (the kind, the patient, the range), the day, the
- * browser's CSRF nonce (a page carries forms), and the data: the sum of the patients'
- * versions (every write to a patient's records adds one: pst_db_ops.people_version) and
- * a hash of their accounts (names, emails, states). Reading the key costs two indexed
- * reads, where making the page reads every patient's summary (bench/RESULTS.md).
+ * browser's CSRF nonce (a page carries forms), and the data. A dashboard's data is the
+ * clinician's roster version (pst_db_ops.roster_version: the database moves it with
+ * every write to a patient's records and every change of their accounts), one indexed
+ * read; a patient's page's, the patient's version and a hash of their account (names,
+ * emails, states). Making a dashboard reads every patient's account and summary
+ * (bench/RESULTS.md).
  */
 enum { CACHE_ENTRIES = 64 };
 enum cache_kind { CK_DASHBOARD = 1, CK_API, CK_PATIENT };
@@ -144,13 +146,10 @@ static void cache_put(struct web *w, struct req *r, const struct cache_key *k)
 
 /* --- the dashboard's data ------------------------------------------------------------- */
 
-/* The clinician's patients (accounts), the key of their dashboard, and (read) the
- * dashboard, sorted by attention. */
+/* The clinician's patients (accounts) and their dashboard, sorted by attention. */
 struct roster {
 	struct pst_account *accts;
 	size_t n;
-	int64_t version;   /* the sum of the patients' versions */
-	uint64_t accounts; /* the hash of their accounts */
 	struct pst_app_patient *in;
 	struct pst_app_dashboard d;
 };
@@ -178,47 +177,40 @@ static void store_error(struct web *w, struct req *r, int err, bool page)
 		web_error(r, 500, "store", NULL, "the patients could not be read; try again in a moment");
 }
 
-/* The accounts and the key. False with the reply set when the database failed. */
-static bool roster_key(struct web *w, struct req *r, struct roster *ro, bool page)
+/* The key of kind (CK_DASHBOARD, CK_API) for the clinician of r: one read of the roster's
+ * version, before anything else is read. False with the reply set when the database
+ * failed. */
+static bool roster_key(struct web *w, struct req *r, int kind, struct cache_key *k, bool page)
+{
+	struct pst_db *db = web_db(w);
+	int64_t version = 0;
+	int err = db ? db->ops->roster_version(db, r->auth.acct.id, &version) : PST_EUNAVAILABLE;
+	if (err) {
+		store_error(w, r, err, page);
+		return false;
+	}
+	cache_key_of(w, r, kind, 0, 0, version, 0, k);
+	return true;
+}
+
+/* The patients and the dashboard, read after the key (so never older than it). False
+ * with the reply set when the database failed. */
+static bool roster_read(struct web *w, struct req *r, struct roster *ro, bool page)
 {
 	memset(ro, 0, sizeof *ro);
 	struct pst_db *db = web_db(w);
-	if (!db) {
-		store_error(w, r, PST_EUNAVAILABLE, page);
-		return false;
-	}
-	int err = db->ops->account_list(db, PST_ROLE_PATIENT, r->auth.acct.id, &ro->accts, &ro->n);
+	int err = db ? db->ops->account_list(db, PST_ROLE_PATIENT, r->auth.acct.id, &ro->accts, &ro->n)
+		     : PST_EUNAVAILABLE;
 	if (!err && !(ro->in = calloc(ro->n ? ro->n : 1, sizeof *ro->in)))
 		err = PST_ENOMEM;
-	int64_t *people = err ? NULL : calloc(ro->n ? ro->n : 1, sizeof *people);
-	if (!err && !people)
-		err = PST_ENOMEM;
-	for (size_t i = 0; !err && i < ro->n; i++) {
+	for (size_t i = 0; !err && i < ro->n; i++)
 		ro->in[i] = (struct pst_app_patient){.account = ro->accts[i].id,
 						     .person = ro->accts[i].person,
 						     .name = ro->accts[i].name,
 						     .email = ro->accts[i].email};
-		people[i] = ro->accts[i].person;
-	}
 	if (!err)
-		err = db->ops->people_version(db, people, ro->n, &ro->version);
-	free(people);
-	if (err) {
-		store_error(w, r, err, page);
-		roster_free(ro);
-		return false;
-	}
-	ro->accounts = accounts_hash(ro->accts, ro->n);
-	return true;
-}
-
-/* The dashboard of the roster. False with the reply set when the database failed. */
-static bool roster_read(struct web *w, struct req *r, struct roster *ro, bool page)
-{
-	struct pst_db *db = web_db(w);
-	int err = db ? pst_app_dashboard_read(db, w->cfg.questions, w->cfg.cat, ro->in, ro->n, r->today,
-					      &ro->d)
-		     : PST_EUNAVAILABLE;
+		err = pst_app_dashboard_read(db, w->cfg.questions, w->cfg.cat, ro->in, ro->n, r->today,
+					     &ro->d);
 	if (err) {
 		store_error(w, r, err, page);
 		roster_free(ro);
@@ -321,15 +313,10 @@ static json_t *patient_json(const struct pst_app_patient *p, const struct pst_ac
 
 void api_patients(struct web *w, struct req *r)
 {
-	struct roster ro;
-	if (!roster_key(w, r, &ro, false))
-		return;
 	struct cache_key k;
-	cache_key_of(w, r, CK_API, 0, 0, ro.version, ro.accounts, &k);
-	if (cache_serve(r, &k)) {
-		roster_free(&ro);
+	if (!roster_key(w, r, CK_API, &k, false) || cache_serve(r, &k))
 		return;
-	}
+	struct roster ro;
 	if (!roster_read(w, r, &ro, false))
 		return;
 	json_t *a = json_array();
@@ -558,18 +545,13 @@ static void add_form(struct req *r, struct pst_buf *b, const char *email, const 
 static void dashboard(struct web *w, struct req *r, unsigned status, const struct added *ad,
 		      const char *email, const char *name, const char *field, const char *msg)
 {
-	struct roster ro;
-	if (!roster_key(w, r, &ro, true))
-		return;
 	/* The page as it is for everyone coming back to it; never one showing an invitation
 	 * link or a form's problem. */
 	bool plain = status == 200 && !ad && !msg;
 	struct cache_key k;
-	cache_key_of(w, r, CK_DASHBOARD, 0, 0, ro.version, ro.accounts, &k);
-	if (plain && cache_serve(r, &k)) {
-		roster_free(&ro);
+	if (!roster_key(w, r, CK_DASHBOARD, &k, true) || (plain && cache_serve(r, &k)))
 		return;
-	}
+	struct roster ro;
 	if (!roster_read(w, r, &ro, true))
 		return;
 	struct pst_buf *b = page_begin(w, r, "Your patients", "/clinic");

@@ -6,6 +6,7 @@
 #include <cmocka.h>
 #include <ctype.h>
 #include <libpq-fe.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,9 +45,10 @@ const char *pst_test_path(const char *name)
 	return buf;
 }
 
-bool pst_test_pg_exec(const char *sql)
+/* Runs sql on the PostgreSQL database of conninfo; false after printing why. */
+static bool pg_exec(const char *conninfo, const char *sql)
 {
-	PGconn *c = PQconnectdb(pg_base() ? pg_base() : "");
+	PGconn *c = PQconnectdb(conninfo);
 	bool ok = PQstatus(c) == CONNECTION_OK;
 	if (ok) {
 		PQclear(PQexec(c, "SET client_min_messages = warning"));
@@ -58,6 +60,31 @@ bool pst_test_pg_exec(const char *sql)
 		fprintf(stderr, "# %s: %s", sql, PQerrorMessage(c));
 	PQfinish(c);
 	return ok;
+}
+
+bool pst_test_pg_exec(const char *sql)
+{
+	return pg_exec(pg_base() ? pg_base() : "", sql);
+}
+
+void pst_test_sql(const char *target, const char *sql)
+{
+	if (pst_test_on_pg()) {
+		if (!pg_exec(target, sql))
+			fail_msg("could not run: %s", sql);
+		return;
+	}
+	sqlite3 *db;
+	char *why = NULL;
+	int rc = sqlite3_open_v2(target, &db, SQLITE_OPEN_READWRITE, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_busy_timeout(db, 10000);
+		rc = sqlite3_exec(db, sql, NULL, NULL, &why);
+	}
+	if (rc != SQLITE_OK)
+		fail_msg("could not run: %s: %s", sql, why ? why : sqlite3_errmsg(db));
+	sqlite3_free(why);
+	sqlite3_close(db);
 }
 
 const char *pst_test_target(const char *name, char *buf, size_t size)

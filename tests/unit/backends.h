@@ -40,6 +40,11 @@ struct pst_store *pst_test_store_new(const char *name);
 /* Runs sql on POSTURA_TEST_PG's database; false after printing why on standard error. */
 bool pst_test_pg_exec(const char *sql);
 
+/* Runs sql (statements whose rows are not wanted) on a test's own database, target as
+ * pst_test_target gave it (the SQLite file, or the PostgreSQL URI of the test's schema):
+ * what a test changes behind postura's back. Fails the test when it cannot. */
+void pst_test_sql(const char *target, const char *sql);
+
 /*
  * Runs the group: the tests on SQLite, then (when POSTURA_TEST_PG is set) pg_tests on
  * PostgreSQL (NULL: the same tests), as cmocka groups named "NAME (sqlite)" and "NAME

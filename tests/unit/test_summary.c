@@ -237,35 +237,6 @@ static void test_summary_attention(void **state)
 	pst_db_close(db);
 }
 
-/* The sum of the versions moves with every write to any of the people, and only then. */
-static void test_people_version(void **state)
-{
-	(void)state;
-	struct pst_db *db = pst_test_db_new("version.db");
-	int64_t ids[3];
-	for (int i = 0; i < 2; i++)
-		assert_int_equal(db->ops->person_add(db, "", &ids[i]), PST_OK);
-	ids[2] = 424242; /* nobody */
-	int64_t v0, v1, v2, other;
-	assert_int_equal(db->ops->people_version(db, ids, 3, &v0), PST_OK);
-	struct pst_store *s;
-	assert_int_equal(pst_store_person(db, ids[1], &s), PST_OK);
-	struct pst_checkin c = {.at = {today * 86400, 0}, .pain = 2};
-	assert_int_equal(s->ops->checkin_add(s, &c, NULL), PST_OK);
-	pst_store_close(s);
-	assert_int_equal(db->ops->people_version(db, ids, 3, &v1), PST_OK);
-	assert_true(v1 > v0);
-	/* A write to someone else's records leaves it as it was. */
-	assert_int_equal(pst_store_person(db, PST_PERSON_DEFAULT, &s), PST_OK);
-	assert_int_equal(s->ops->checkin_add(s, &c, NULL), PST_OK);
-	pst_store_close(s);
-	assert_int_equal(db->ops->people_version(db, ids, 3, &v2), PST_OK);
-	assert_int_equal(v2, v1);
-	assert_int_equal(db->ops->people_version(db, ids, 0, &other), PST_OK);
-	assert_int_equal(other, 0);
-	pst_db_close(db);
-}
-
 /* SQLite's plan of both queries: every table read through an index (only the list of
  * ids is scanned). */
 static void test_summary_indexed(void **state)
@@ -307,13 +278,11 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_summaries_agree),
 		cmocka_unit_test(test_summary_attention),
-		cmocka_unit_test(test_people_version),
 		cmocka_unit_test(test_summary_indexed),
 	};
 	const struct CMUnitTest pg_tests[] = {
 		cmocka_unit_test(test_summaries_agree),
 		cmocka_unit_test(test_summary_attention),
-		cmocka_unit_test(test_people_version),
 	};
 	return pst_test_backends("summaries", tests, sizeof tests / sizeof *tests, pg_tests,
 				 sizeof pg_tests / sizeof *pg_tests) ? 1 : 0;

@@ -23,7 +23,7 @@ import sys
 import tempfile
 import threading
 import time
-from checks import check, finish, jbody, psql, request
+from checks import Browser, check, finish, jbody, psql, request
 
 postura, src = sys.argv[1], sys.argv[2]
 tmp = tempfile.mkdtemp(prefix="postura-stateless-")
@@ -300,6 +300,102 @@ try:
     st, _, data = req(b, "GET", "/api/v1/history")
     check("... with its records", st == 200
           and [d.get("count") for d in (jbody(data) or {}).get("daily", [])] == [5], (st, data[:200]))
+
+    # --- a clinician's dashboard, kept by A, after changes through B, the command line ----
+    # and SQL: A keys it by the clinician's roster version, which the database moves
+    # with every change of the patients' records and accounts (store.md, "A clinician's
+    # dashboard"), so A shows each change on the next visit, without asking B anything.
+    def cli(args, stdin=None):
+        return subprocess.run([postura, "--db", db] + args, input=stdin, capture_output=True,
+                              text=True, env=env)
+
+    def sql(statement):
+        if PG:
+            psql(statement, pgname)
+        else:
+            con = sqlite3.connect(db, timeout=30)
+            con.execute(statement)
+            con.commit()
+            con.close()
+
+    pw = {"ca": "velvet-cactus-ledger-3", "cb": "amber-tundra-piano-9", "p": "orchid-basalt-meridian-4"}
+    for who, name in (("ca", "Ana"), ("cb", "Ben")):
+        r = cli(["user", "add", "--role", "clinician", "--email", who + "@clinic.example", "--name", name],
+                pw[who] + "\n")
+        check("clinician %s added at the command line" % who, r.returncode == 0, r.stderr)
+    ca_a, ca_b, cb_a = Browser(a), Browser(b), Browser(a)
+    for br, who in ((ca_a, "ca"), (ca_b, "ca"), (cb_a, "cb")):
+        st, _, data = br.req("POST", "/api/v1/login", {"email": who + "@clinic.example", "password": pw[who]})
+        check("%s logs in on %s" % (who, "A" if br.port == a else "B"), st == 200, (st, data[:200]))
+
+    def patients(br):
+        st, _, data = br.req("GET", "/api/v1/patients")
+        return {p["email"]: p for p in (jbody(data) or {}).get("patients", [])} if st == 200 else {"status": st}
+
+    def dashboard(br):
+        st, _, data = br.req("GET", "/clinic")
+        return data.decode() if st == 200 else "status %d" % st
+
+    def card(page, email):
+        """The dashboard's card of the patient with that email ("" when none)."""
+        return next((c for c in page.split('<li class="card patient')[1:] if email in c), "")
+
+    def seen_on_a(br=None):
+        """The patients' JSON and the dashboard, each asked of A three times (A's workers
+        share one cache): all alike, or None."""
+        lists = [patients(br or ca_a) for _ in range(3)]
+        pages = [re.sub(r'name="csrf" value="[^"]+"', "", dashboard(br or ca_a)) for _ in range(3)]
+        same = all(x == lists[0] for x in lists) and all(x == pages[0] for x in pages)
+        return (lists[0], pages[0]) if same else None
+
+    st, _, data = ca_a.req("POST", "/api/v1/patients", {"email": "p1@patients.example", "name": "Pia"})
+    link = ((jbody(data) or {}).get("invitation") or {}).get("link", "")
+    check("Ana adds Pia through A", st == 201 and link.startswith("/invite/"), (st, data[:200]))
+    seen = seen_on_a()
+    check("A's patients and dashboard: Pia, invited", seen and seen[0]["p1@patients.example"]["state"] == "invited"
+          and "invitation not used yet" in card(seen[1], "p1@"), seen and seen[0])
+    seen_on_a(cb_a)  # Ben's empty roster, kept by A too
+
+    st, _, data = ca_b.req("POST", "/api/v1/patients", {"email": "p2@patients.example", "name": "Quinn"})
+    check("Ana adds Quinn through B", st == 201, (st, data[:200]))
+    seen = seen_on_a()
+    check("A shows Quinn at once (JSON and page)", seen and "p2@patients.example" in seen[0]
+          and "Quinn" in seen[1], seen and list(seen[0]))
+
+    pia = Browser(b)
+    st, _, data = pia.form(link, {"password": pw["p"], "confirm": pw["p"]}, link)
+    check("Pia sets her password through the link, on B", st in (200, 303), (st, data[-300:]))
+    seen = seen_on_a()
+    check("A shows Pia active at once", seen and seen[0]["p1@patients.example"]["state"] == "active"
+          and "invitation not used yet" not in card(seen[1], "p1@"), seen and seen[0].get("p1@patients.example"))
+
+    st, _, data = pia.req("POST", "/api/v1/login", {"email": "p1@patients.example", "password": pw["p"]})
+    st, _, data = pia.req("POST", "/api/v1/checkins", {"pain": 9})
+    check("Pia checks in 9/10 through B", st == 201, (st, data[:200]))
+    seen = seen_on_a()
+    check("A's patients' JSON and dashboard show her pain at once",
+          seen and (seen[0]["p1@patients.example"].get("pain") or {}).get("last") == 9 and "9/10" in card(seen[1], "p1@"),
+          seen and seen[0]["p1@patients.example"].get("pain"))
+
+    r = cli(["user", "disable", "--email", "p2@patients.example"])
+    check("Quinn disabled at the command line", r.returncode == 0, r.stderr)
+    seen = seen_on_a()
+    check("A shows Quinn disabled at once", seen and seen[0]["p2@patients.example"]["state"] == "disabled"
+          and "account disabled" in card(seen[1], "p2@"), seen and seen[0].get("p2@patients.example"))
+
+    sql("UPDATE account SET name = 'Pia Renamed' WHERE email = 'p1@patients.example'")
+    seen = seen_on_a()
+    check("a name changed in the database shows on A at once", seen
+          and seen[0]["p1@patients.example"]["name"] == "Pia Renamed" and "Pia Renamed" in seen[1],
+          seen and seen[0]["p1@patients.example"]["name"])
+
+    sql("UPDATE account SET clinician_id = (SELECT id FROM account WHERE email = 'cb@clinic.example')"
+        " WHERE email = 'p2@patients.example'")
+    seen, seen_b = seen_on_a(), seen_on_a(cb_a)
+    check("Quinn moved to Ben: gone from Ana's list and page on A at once",
+          seen and "p2@patients.example" not in seen[0] and "Quinn" not in seen[1], seen and list(seen[0]))
+    check("... and on Ben's", seen_b and list(seen_b[0]) == ["p2@patients.example"] and "Quinn" in seen_b[1],
+          seen_b and list(seen_b[0]))
 finally:
     died = [p.returncode for p in procs if p.poll() is not None and p.returncode < 0]
     check("no server died of a signal", not died, died)

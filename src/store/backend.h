@@ -64,4 +64,29 @@ int pst_address_check(const char *address, char *why, size_t size);
 int pst_audit_check(const struct pst_audit *e, char *why, size_t size);
 int pst_throttle_key_check(const char *key, char *why, size_t size);
 
+/* A person's version as data_version reads it (schema.c, migration 13): person.version
+ * plus the person's rows in person_write. P: the person row's alias. */
+#define PST_SQL_PERSON_VERSION(P)                                                          \
+	P ".version + (SELECT count(*) FROM person_write w WHERE w.person_id = " P ".id)"
+/* An account's columns as both backends' account_row reads them, from alias A, with the
+ * password hash left in the database: '*' when there is one, '' when not. */
+#define PST_SQL_ACCOUNT_NO_HASH(A)                                                          \
+	A ".id, " A ".email, " A ".name, " A ".role, COALESCE(" A ".person_id, 0),"            \
+	" COALESCE(" A ".clinician_id, 0), CASE WHEN COALESCE(" A ".password, '') = ''"     \
+	" THEN '' ELSE '*' END, " A ".disabled, " A ".created_epoch"
+/* session_read (store.h), in one statement for both backends: HASH the token hash's hex,
+ * PATIENT the account id asked for (0: none). Columns: the session's created_epoch,
+ * last_seen_epoch, address (0-2); its account (3-11); the patient's account (12-20, NULL
+ * when not one of this account's patients); the patient's version (21). Every part is a
+ * seek on a primary key. */
+#define PST_SQL_SESSION_READ(HASH, PATIENT)                                                 \
+	"SELECT s.created_epoch, s.last_seen_epoch, s.address, " PST_SQL_ACCOUNT_NO_HASH("a") \
+	", " PST_SQL_ACCOUNT_NO_HASH("p") ", (SELECT " PST_SQL_PERSON_VERSION("v")            \
+	" FROM person v WHERE v.id = p.person_id)"                                          \
+	" FROM auth_session s JOIN account a ON a.id = s.account_id"                         \
+	" LEFT JOIN account p ON p.id = " PATIENT " AND p.role = 'patient'"                   \
+	" AND p.clinician_id = a.id"                                                         \
+	" WHERE s.token_hash = " HASH
+enum { PST_SESSION_READ_ACCOUNT = 3, PST_SESSION_READ_PATIENT = 12, PST_SESSION_READ_VERSION = 21 };
+
 #endif

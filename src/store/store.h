@@ -267,6 +267,20 @@ struct pst_auth_session {
 	char address[PST_ADDRESS_MAX + 1]; /* where it logged in from ("" unknown) */
 };
 
+/* What a signed-in request needs of the database (session_read), in one statement: its
+ * session, the session's account and, when asked for, one patient of that account with
+ * the patient's version. */
+struct pst_session_read {
+	struct pst_auth_session session;
+	struct pst_account account; /* the session's account (its password hash is not read:
+				     * has_password says whether it has one) */
+	bool has_patient; /* the account asked for is a patient of this account (role patient,
+			   * clinician = account.id); false for no such account and for anyone
+			   * else's, alike */
+	struct pst_account patient;  /* when has_patient, as account_get gives it */
+	int64_t patient_version;     /* when has_patient: data_version of patient.person */
+};
+
 /* One entry of the audit log: who did what to which account or patient's records, when,
  * from where. Never any health data: no names, no answers, no values. */
 enum { PST_AUDIT_ACTION_MAX = 31 };
@@ -385,6 +399,14 @@ struct pst_db_ops {
 	 * (created_epoch, last_seen_epoch). */
 	int (*session_get)(struct pst_db *db, const unsigned char hash[PST_TOKEN_HASH_SIZE],
 			   struct pst_auth_session *out, bool *found);
+	/* The session of this token hash, its account, and (patient_account > 0) that
+	 * account when it is a patient of the session's account, with the patient's
+	 * version (pst_session_read), in one statement: what every signed-in request reads
+	 * (web/auth.c). *found false when there is no such session (as session_get). Expiry,
+	 * a disabled account and whose patient may be seen stay the caller's rules: the
+	 * session's times and the account's state come back as they are. */
+	int (*session_read)(struct pst_db *db, const unsigned char hash[PST_TOKEN_HASH_SIZE],
+			    int64_t patient_account, struct pst_session_read *out, bool *found);
 	/* Sets the session's last_seen_epoch to now (nothing when there is no such session). */
 	int (*session_touch)(struct pst_db *db, const unsigned char hash[PST_TOKEN_HASH_SIZE],
 			     int64_t now_epoch);

@@ -57,6 +57,10 @@ enum {
 	S_CHECKIN_LATEST,
 	S_CHECKIN_LATEST_ID,
 	S_CHECKIN_ONE,
+	S_SESSION_READ,
+	S_SESSION_TOUCH,
+	S_AUDIT_ADD,
+	S_ACCOUNT_BY_ID,
 	S__MAX
 };
 
@@ -70,6 +74,10 @@ enum {
 /* A check-in's seconds into its local day: the morning ones are below $3. */
 #define LOCAL_SOD_SQL "(((at_epoch + at_offset * 60) % 86400 + 86400) % 86400)"
 #define LAST_OF_DAY_SQL(col) "(array_agg(" col " ORDER BY at_epoch DESC, id DESC))[1]"
+
+#define ACCOUNT_COLS                                                                             \
+	"id, email, name, role, COALESCE(person_id, 0), COALESCE(clinician_id, 0),"              \
+	" COALESCE(password, ''), disabled, created_epoch"
 
 /* The check-in of checkin_add, one statement. */
 #define CHECKIN_ONE(FOLD)                                                                        \
@@ -192,6 +200,16 @@ static const char *const stmt_sql[S__MAX] = {
 	 * the answer is the new id (true), or the id the key names (false; none when that
 	 * one committed after this statement's snapshot: checkin_add looks again). */
 	[S_CHECKIN_ONE] = CHECKIN_ONE(""),
+	/* Every signed-in request's (web/auth.c): prepared, so planned once a connection. */
+	[S_SESSION_READ] = PST_SQL_SESSION_READ("$1", "$2::bigint"),
+	[S_SESSION_TOUCH] = "UPDATE auth_session SET last_seen_epoch = $2 WHERE token_hash = $1",
+	[S_ACCOUNT_BY_ID] = "SELECT " ACCOUNT_COLS " FROM account WHERE id = $1",
+	/* Every clinician's read of a patient's records (web/audit.c writes them in groups):
+	 * the entries as six arrays, unnested in one INSERT that commits by itself. */
+	[S_AUDIT_ADD] = "INSERT INTO audit (at_epoch, actor_id, action, patient_id, account_id, address)"
+			" SELECT a, b, c, d, f, g FROM unnest($1::bigint[], $2::bigint[], $3::text[],"
+			" $4::bigint[], $5::bigint[], $6::text[]) WITH ORDINALITY AS e(a, b, c, d, f, g, i)"
+			" ORDER BY i",
 };
 
 /* One connection (struct pst_db); the handles are store.c's. Each store op starts with
@@ -370,6 +388,17 @@ static int xrun(struct pg *g, int st, const struct params *p, const char *doing)
 	int err = xq(g, st, p, doing, &r);
 	PQclear(r);
 	return err;
+}
+
+/* The statement of a TX_SELF body (in_tx): prepared first, then g->sent set just before
+ * it goes, since from then on it may have committed. */
+static int xrun_self(struct pg *g, int st, const struct params *p, const char *doing)
+{
+	int err = prepare(g, st);
+	if (err)
+		return err;
+	g->sent = true;
+	return xrun(g, st, p, doing);
 }
 
 static int simple(struct pg *g, const char *sql, const char *doing)
@@ -2183,28 +2212,31 @@ static int pq(struct pg *g, const char *sql, const struct params *p, const char 
 	return PST_OK;
 }
 
-#define ACCOUNT_COLS                                                                             \
-	"id, email, name, role, COALESCE(person_id, 0), COALESCE(clinician_id, 0),"              \
-	" COALESCE(password, ''), disabled, created_epoch"
+/* The account in ACCOUNT_COLS's order from column c of row i. */
+static void account_row_at(const PGresult *r, int i, int c, struct pst_account *out, char *hash,
+			   size_t hash_size)
+{
+	memset(out, 0, sizeof *out);
+	out->id = vll(r, i, c);
+	snprintf(out->email, sizeof out->email, "%s", PQgetvalue(r, i, c + 1));
+	snprintf(out->name, sizeof out->name, "%s", PQgetvalue(r, i, c + 2));
+	enum pst_role role = PST_ROLE_PATIENT;
+	pst_role_parse(PQgetvalue(r, i, c + 3), &role);
+	out->role = role;
+	out->person = vll(r, i, c + 4);
+	out->clinician = vll(r, i, c + 5);
+	const char *pw = PQgetvalue(r, i, c + 6);
+	out->has_password = *pw != '\0';
+	out->disabled = PQgetvalue(r, i, c + 7)[0] == 't';
+	out->created_epoch = vll(r, i, c + 8);
+	if (hash && hash_size)
+		snprintf(hash, hash_size, "%s", pw);
+}
 
 static void account_row(const PGresult *r, int i, struct pst_account *out, char *hash,
 			size_t hash_size)
 {
-	memset(out, 0, sizeof *out);
-	out->id = vll(r, i, 0);
-	snprintf(out->email, sizeof out->email, "%s", PQgetvalue(r, i, 1));
-	snprintf(out->name, sizeof out->name, "%s", PQgetvalue(r, i, 2));
-	enum pst_role role = PST_ROLE_PATIENT;
-	pst_role_parse(PQgetvalue(r, i, 3), &role);
-	out->role = role;
-	out->person = vll(r, i, 4);
-	out->clinician = vll(r, i, 5);
-	const char *pw = PQgetvalue(r, i, 6);
-	out->has_password = *pw != '\0';
-	out->disabled = PQgetvalue(r, i, 7)[0] == 't';
-	out->created_epoch = vll(r, i, 8);
-	if (hash && hash_size)
-		snprintf(hash, hash_size, "%s", pw);
+	account_row_at(r, i, 0, out, hash, hash_size);
 }
 
 struct account_arg {
@@ -2321,8 +2353,7 @@ static int account_get_body(struct pg *g, void *arg)
 			 "cannot read an account", &r);
 	} else {
 		p_int(&p, a->id);
-		err = pq(g, "SELECT " ACCOUNT_COLS " FROM account WHERE id = $1", &p,
-			 "cannot read an account", &r);
+		err = xq(g, S_ACCOUNT_BY_ID, &p, "cannot read an account", &r);
 	}
 	if (err)
 		return err;
@@ -2579,14 +2610,60 @@ static int auth_session_get(struct pst_db *db, const unsigned char hash[PST_TOKE
 	return err;
 }
 
+struct session_read_arg {
+	char hex[2 * PST_TOKEN_HASH_SIZE + 1];
+	int64_t patient;
+	struct pst_session_read *out;
+	bool found;
+};
+
+static int auth_session_read_body(struct pg *g, void *arg)
+{
+	struct session_read_arg *t = arg;
+	struct params p = {0};
+	p_text(&p, t->hex);
+	p_int(&p, t->patient);
+	PGresult *r;
+	int err = xq(g, S_SESSION_READ, &p, "cannot read a login session", &r);
+	if (err)
+		return err;
+	t->found = PQntuples(r) == 1;
+	if (t->found) {
+		struct pst_session_read *o = t->out;
+		memset(o, 0, sizeof *o);
+		o->session.created_epoch = vll(r, 0, 0);
+		o->session.last_seen_epoch = vll(r, 0, 1);
+		snprintf(o->session.address, sizeof o->session.address, "%s", PQgetvalue(r, 0, 2));
+		account_row_at(r, 0, PST_SESSION_READ_ACCOUNT, &o->account, NULL, 0);
+		o->session.account = o->account.id;
+		o->has_patient = !PQgetisnull(r, 0, PST_SESSION_READ_PATIENT);
+		if (o->has_patient) {
+			account_row_at(r, 0, PST_SESSION_READ_PATIENT, &o->patient, NULL, 0);
+			o->patient_version = vll(r, 0, PST_SESSION_READ_VERSION);
+		}
+	}
+	PQclear(r);
+	return PST_OK;
+}
+
+static int auth_session_read(struct pst_db *db, const unsigned char hash[PST_TOKEN_HASH_SIZE],
+			     int64_t patient, struct pst_session_read *out, bool *found)
+{
+	struct session_read_arg t = {.patient = patient, .out = out};
+	pst_token_hash_hex(hash, t.hex);
+	int err = in_tx(enter_db(db), TX_ONE, auth_session_read_body, &t);
+	*found = !err && t.found;
+	return err;
+}
+
+/* One UPDATE that commits by itself (TX_SELF): one round trip, once a minute a session. */
 static int auth_session_touch_body(struct pg *g, void *arg)
 {
 	struct token_arg *t = arg;
 	struct params p = {0};
 	p_text(&p, t->hex);
 	p_int(&p, t->a);
-	return pq(g, "UPDATE auth_session SET last_seen_epoch = $2 WHERE token_hash = $1", &p,
-		  "cannot update a login session", NULL);
+	return xrun_self(g, S_SESSION_TOUCH, &p, "cannot update a login session");
 }
 
 static int auth_session_touch(struct pst_db *db, const unsigned char hash[PST_TOKEN_HASH_SIZE],
@@ -2594,7 +2671,7 @@ static int auth_session_touch(struct pst_db *db, const unsigned char hash[PST_TO
 {
 	struct token_arg t = {.a = now};
 	pst_token_hash_hex(hash, t.hex);
-	return in_tx(enter_db(db), TX_WRITE, auth_session_touch_body, &t);
+	return in_tx(enter_db(db), TX_SELF, auth_session_touch_body, &t);
 }
 
 static int auth_session_delete_body(struct pg *g, void *arg)
@@ -2774,10 +2851,7 @@ static int audit_add_body(struct pg *g, void *arg)
 	for (int c = 0; c < 6 && !err; c++)
 		p_text(&p, cols[c]);
 	if (!err)
-		err = pq(g, "INSERT INTO audit (at_epoch, actor_id, action, patient_id, account_id, address)"
-			    " SELECT a, b, c, d, f, g FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[],"
-			    " $5::bigint[], $6::text[]) WITH ORDINALITY AS e(a, b, c, d, f, g, i) ORDER BY i",
-			 &p, "cannot write to the audit log", NULL);
+		err = xrun_self(g, S_AUDIT_ADD, &p, "cannot write to the audit log");
 	for (int c = 0; c < 6; c++)
 		free(cols[c]);
 	return err;
@@ -2793,7 +2867,8 @@ static int audit_add_many(struct pst_db *db, const struct pst_audit *e, size_t n
 	if (n == 0)
 		return PST_OK;
 	struct audit_many a = {e, n};
-	return in_tx(g, TX_WRITE, audit_add_body, &a);
+	/* One statement, its own transaction: all the entries or none. */
+	return in_tx(g, TX_SELF, audit_add_body, &a);
 }
 
 static int audit_add(struct pst_db *db, const struct pst_audit *e)
@@ -3142,6 +3217,7 @@ static const struct pst_db_ops pg_db_ops = {
 	.account_set_disabled = account_set_disabled,
 	.session_add = auth_session_add,
 	.session_get = auth_session_get,
+	.session_read = auth_session_read,
 	.session_touch = auth_session_touch,
 	.session_delete = auth_session_delete,
 	.session_purge = auth_session_purge,

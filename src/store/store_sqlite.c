@@ -34,6 +34,7 @@ enum {
 	ST_RELEASE,
 	ST_ROLLBACK_TO,
 	ST_ACCOUNT_COUNT,
+	ST_SESSION_READ,
 	ST__MAX
 };
 
@@ -60,6 +61,8 @@ static const char *const cached_sql[ST__MAX] = {
 	[ST_ROLLBACK_TO] = "ROLLBACK TO w",
 	/* the web server asks it on every request (clinic mode or not) */
 	[ST_ACCOUNT_COUNT] = "SELECT count(*) FROM account",
+	/* every signed-in request's (web/auth.c) */
+	[ST_SESSION_READ] = PST_SQL_SESSION_READ("?1", "?2"),
 };
 
 /* One connection (struct pst_db). The handles (struct pst_store) it gives are the generic
@@ -2107,26 +2110,32 @@ static int secret(struct pst_db *d, const char *name, const unsigned char *fresh
 #define ACCOUNT_COLS "id, email, name, role, person_id, clinician_id, password, disabled, created_epoch"
 
 /* One row of ACCOUNT_COLS into out (and the password hash into hash, when not NULL). */
-static void account_row(sqlite3_stmt *st, struct pst_account *out, char *hash, size_t hash_size)
+static void account_row_at(sqlite3_stmt *st, int c, struct pst_account *out, char *hash,
+			   size_t hash_size)
 {
 	memset(out, 0, sizeof *out);
-	out->id = sqlite3_column_int64(st, 0);
-	const char *t = (const char *)sqlite3_column_text(st, 1);
+	out->id = sqlite3_column_int64(st, c);
+	const char *t = (const char *)sqlite3_column_text(st, c + 1);
 	snprintf(out->email, sizeof out->email, "%s", t ? t : "");
-	t = (const char *)sqlite3_column_text(st, 2);
+	t = (const char *)sqlite3_column_text(st, c + 2);
 	snprintf(out->name, sizeof out->name, "%s", t ? t : "");
-	t = (const char *)sqlite3_column_text(st, 3);
+	t = (const char *)sqlite3_column_text(st, c + 3);
 	enum pst_role role = PST_ROLE_PATIENT;
 	pst_role_parse(t, &role);
 	out->role = role;
-	out->person = sqlite3_column_int64(st, 4);
-	out->clinician = sqlite3_column_int64(st, 5);
-	t = (const char *)sqlite3_column_text(st, 6);
+	out->person = sqlite3_column_int64(st, c + 4);
+	out->clinician = sqlite3_column_int64(st, c + 5);
+	t = (const char *)sqlite3_column_text(st, c + 6);
 	out->has_password = t && *t;
-	out->disabled = sqlite3_column_int(st, 7) != 0;
-	out->created_epoch = sqlite3_column_int64(st, 8);
+	out->disabled = sqlite3_column_int(st, c + 7) != 0;
+	out->created_epoch = sqlite3_column_int64(st, c + 8);
 	if (hash && hash_size)
 		snprintf(hash, hash_size, "%s", t ? t : "");
+}
+
+static void account_row(sqlite3_stmt *st, struct pst_account *out, char *hash, size_t hash_size)
+{
+	account_row_at(st, 0, out, hash, hash_size);
 }
 
 static int account_add(struct pst_db *d, const struct pst_account *a, const char *hash, int64_t *id)
@@ -2448,6 +2457,40 @@ static int auth_session_get(struct pst_db *d, const unsigned char hash[PST_TOKEN
 		*found = true;
 	}
 	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? PST_OK : dberr(q, "cannot read a login session");
+}
+
+static int auth_session_read(struct pst_db *d, const unsigned char hash[PST_TOKEN_HASH_SIZE],
+			     int64_t patient, struct pst_session_read *out, bool *found)
+{
+	struct sq *q = enter_db(d);
+	char hex[2 * PST_TOKEN_HASH_SIZE + 1];
+	pst_token_hash_hex(hash, hex);
+	*found = false;
+	sqlite3_stmt *st;
+	int err = cached(q, ST_SESSION_READ, &st);
+	if (err)
+		return err;
+	sqlite3_bind_text(st, 1, hex, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, patient);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		memset(out, 0, sizeof *out);
+		out->session.created_epoch = sqlite3_column_int64(st, 0);
+		out->session.last_seen_epoch = sqlite3_column_int64(st, 1);
+		const char *t = (const char *)sqlite3_column_text(st, 2);
+		snprintf(out->session.address, sizeof out->session.address, "%s", t ? t : "");
+		account_row_at(st, PST_SESSION_READ_ACCOUNT, &out->account, NULL, 0);
+		out->session.account = out->account.id;
+		out->has_patient = sqlite3_column_type(st, PST_SESSION_READ_PATIENT) != SQLITE_NULL;
+		if (out->has_patient) {
+			account_row_at(st, PST_SESSION_READ_PATIENT, &out->patient, NULL, 0);
+			out->patient_version = sqlite3_column_int64(st, PST_SESSION_READ_VERSION);
+		}
+		*found = true;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? PST_OK : dberr(q, "cannot read a login session");
 }
 
@@ -2984,6 +3027,7 @@ static const struct pst_db_ops sqlite_db_ops = {
 	.account_set_disabled = account_set_disabled,
 	.session_add = auth_session_add,
 	.session_get = auth_session_get,
+	.session_read = auth_session_read,
 	.session_touch = auth_session_touch,
 	.session_delete = auth_session_delete,
 	.session_purge = auth_session_purge,

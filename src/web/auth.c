@@ -233,9 +233,11 @@ static bool touch_claim(const unsigned char hash[32], int64_t now, int64_t every
 	return mine;
 }
 
-/* Looks the request's session up; fills r->auth when it is valid. A session past its
- * limits is ended (and the cookie cleared). PST_OK or the store's error. */
-static int session_of(struct web *w, struct req *r, struct pst_db *db)
+/* Looks the request's session up, with its account and (patient > 0) the path's patient
+ * in the same statement; fills r->auth when it is valid. A session past its limits is
+ * ended (and the cookie cleared), and so is the cookie of a disabled account's session.
+ * PST_OK or the store's error. */
+static int session_of(struct web *w, struct req *r, struct pst_db *db, int64_t patient)
 {
 	struct web_auth *a = &r->auth;
 	unsigned char hash[32];
@@ -245,35 +247,38 @@ static int session_of(struct web *w, struct req *r, struct pst_db *db)
 			clear_cookie(w, r);
 		return PST_OK;
 	}
-	struct pst_auth_session s;
+	struct pst_session_read s;
 	bool found = false;
-	int err = db->ops->session_get(db, hash, &s, &found);
+	int err = db->ops->session_read(db, hash, patient, &s, &found);
 	if (err)
 		return err;
 	int64_t now = wall_now();
-	if (found && (now - s.last_seen_epoch > w->limits.idle_s ||
-		      now - s.created_epoch > w->limits.absolute_s)) {
+	if (found && (now - s.session.last_seen_epoch > w->limits.idle_s ||
+		      now - s.session.created_epoch > w->limits.absolute_s)) {
 		db->ops->session_delete(db, hash);
 		found = false;
 	}
-	struct pst_account acct;
-	bool has = false;
-	if (found && (err = db->ops->account_get(db, s.account, &acct, &has)))
-		return err;
-	if (!found || !has || acct.disabled) {
+	if (!found || s.account.disabled) {
 		clear_cookie(w, r);
 		return PST_OK;
 	}
 	a->in = true;
-	a->acct = acct;
+	a->acct = s.account;
 	memcpy(a->session, hash, sizeof hash);
-	if (acct.role == PST_ROLE_PATIENT)
-		a->person = acct.person;
+	if (s.account.role == PST_ROLE_PATIENT)
+		a->person = s.account.person;
+	if (patient > 0) {
+		a->asked = patient;
+		a->read = true;
+		a->found = s.has_patient;
+		a->read_patient = s.patient;
+		a->read_version = s.patient_version;
+	}
 	/* Seen now: at most once a minute (a write), more often when the idle limit is
 	 * short; and by one request of this process only, not by every request that reads
 	 * the old time at once (64 connections of one browser: 64 writes). */
 	int64_t every = w->limits.idle_s / 4 < 60 ? w->limits.idle_s / 4 : 60;
-	if (now - s.last_seen_epoch >= every && touch_claim(hash, now, every))
+	if (now - s.session.last_seen_epoch >= every && touch_claim(hash, now, every))
 		db->ops->session_touch(db, hash, now);
 	return PST_OK;
 }
@@ -371,9 +376,16 @@ bool web_auth_gate(struct web *w, struct req *r)
 		return true;
 	}
 	a->on = true;
-	struct pst_db *db = web_db(w);
-	int err = db ? session_of(w, r, db) : PST_EUNAVAILABLE;
 	unsigned flags = r->route->flags;
+	/* The patient of the path is read with the session (web_patient_for checks it). */
+	int64_t patient = 0;
+	if (flags & R_ARG_PATIENT) {
+		char *end;
+		long long id = strtoll(r->arg, &end, 10);
+		patient = *end || id < 1 ? 0 : id;
+	}
+	struct pst_db *db = web_db(w);
+	int err = db ? session_of(w, r, db, patient) : PST_EUNAVAILABLE;
 	if (err) {
 		if (flags & R_PUBLIC)
 			return true; /* answered as to someone not logged in */
@@ -391,12 +403,8 @@ bool web_auth_gate(struct web *w, struct req *r)
 		return false;
 	}
 	if (flags & R_ARG_PATIENT) {
-		char *end;
-		long long id = strtoll(r->arg, &end, 10);
 		struct pst_account p;
-		if (*end || id < 1)
-			id = 0;
-		return web_patient_for(w, r, id, &p);
+		return web_patient_for(w, r, patient, &p);
 	}
 	return true;
 }
@@ -414,10 +422,16 @@ bool web_patient_for(struct web *w, struct req *r, int64_t patient_account, stru
 	}
 	struct pst_account p;
 	bool found = false;
-	struct pst_db *db = a->on ? web_db(w) : NULL;
-	int err = !a->on || patient_account < 1 ? PST_OK
-		  : db				? db->ops->account_get(db, patient_account, &p, &found)
-						: PST_EUNAVAILABLE;
+	/* Read with the session already (web_auth_gate), or now. */
+	bool read = a->on && a->read && patient_account > 0 && a->asked == patient_account;
+	struct pst_db *db = a->on && !read ? web_db(w) : NULL;
+	int err = !a->on || patient_account < 1 || read ? PST_OK
+		  : db ? db->ops->account_get(db, patient_account, &p, &found)
+		       : PST_EUNAVAILABLE;
+	if (read) {
+		found = a->found;
+		p = a->read_patient;
+	}
 	if (err) {
 		store_unavailable(w, r, err);
 		return false;
@@ -436,6 +450,14 @@ bool web_patient_for(struct web *w, struct req *r, int64_t patient_account, stru
 	a->patient = p;
 	a->person = p.person;
 	*out = p;
+	/* The patient's version came in the same read: a read after the request came, as
+	 * good for the page cache as one of its own (cache.c web_version). Only for a
+	 * request that writes nothing: a write's handler reads the version after it. */
+	if (read && (r->method == M_GET || r->method == M_HEAD) && a->read_version >= 0) {
+		r->version_read = true;
+		r->version_person = p.person;
+		r->version = (uint64_t)a->read_version;
+	}
 	return true;
 }
 

@@ -741,16 +741,16 @@ static void patient_page(struct web *w, struct req *r, const char *link)
 	int64_t since = r->q[0].set ? r->q[0].n : PST_HISTORY_ALL;
 	if (since != PST_HISTORY_ALL && since > r->today)
 		since = r->today;
-	/* From memory while the patient's records and account are as they were. */
-	int64_t version = 0;
-	struct pst_store *st = web_store(w);
-	int err = st->ops->data_version(st, &version);
+	/* From memory while the patient's records and account are as they were. The
+	 * version came with the session's read (auth.c web_patient_for), or is read now;
+	 * when it cannot be, the page is made (or its reads fail) and not kept. */
+	uint64_t version = web_version(w);
+	bool cacheable = version != WEB_NO_VERSION && !link;
 	struct cache_key k;
-	cache_key_of(w, r, CK_PATIENT, pa->id, since, version, accounts_hash(pa, 1), &k);
-	if (!err && !link && cache_serve(r, &k))
+	cache_key_of(w, r, CK_PATIENT, pa->id, since, (int64_t)version, accounts_hash(pa, 1), &k);
+	if (cacheable && cache_serve(r, &k))
 		return;
-	if (!err)
-		err = db ? db->ops->summaries(db, &pa->person, 1, r->today, &set) : PST_EUNAVAILABLE;
+	int err = db ? db->ops->summaries(db, &pa->person, 1, r->today, &set) : PST_EUNAVAILABLE;
 	if (!err)
 		err = pst_attention_build(w->cfg.questions, w->cfg.cat, &set.v[0], r->today, NULL, &at);
 	if (!err)
@@ -831,7 +831,7 @@ static void patient_page(struct web *w, struct req *r, const char *link)
 			   "type=\"application/pdf\">US Letter</a></li></ul></section>",
 			id, id, id, q[0] ? "?" : "", q[0] ? q + 1 : "", id, q);
 	page_end(b, NULL);
-	if (!link)
+	if (cacheable)
 		cache_put(w, r, &k);
 out:
 	pst_app_report_free(&rep);

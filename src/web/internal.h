@@ -222,6 +222,14 @@ struct web_auth {
 	int64_t person;
 	struct pst_account patient; /* the clinician's patient (patient.id 0: none) */
 	char address[64];           /* the client's address */
+	/* The path's patient (R_ARG_PATIENT), read with the session in one statement
+	 * (session_read): asked is the id asked for (0: none asked), read whether it was
+	 * read; found whether it is a patient of this account, then read_patient and its
+	 * person's version. web_patient_for takes them instead of reading again. */
+	int64_t asked;
+	bool read, found;
+	struct pst_account read_patient;
+	int64_t read_version;
 };
 
 struct req {

@@ -285,6 +285,88 @@ static void test_sessions(void **state)
 	pst_db_close(db);
 }
 
+/* session_read: the session, its account and one of its patients with the patient's
+ * version, in one statement; the times and states as stored (expiry and a disabled
+ * account are the web server's to judge), another clinician's patient, a clinician and
+ * an id of nobody all alike not found. */
+static void test_session_read(void **state)
+{
+	(void)state;
+	struct pst_db *db = pst_test_db_new(NULL);
+	int64_t doc = add(db, PST_ROLE_CLINICIAN, "doc@clinic.example", "Dr Ann Lee", 0, "$argon2id$h");
+	int64_t doc2 = add(db, PST_ROLE_CLINICIAN, "doc2@clinic.example", "", 0, "$argon2id$h");
+	int64_t pat = add(db, PST_ROLE_PATIENT, "pat@home.example", "Pat Doe", doc, NULL);
+	int64_t other = add(db, PST_ROLE_PATIENT, "other@home.example", "", doc2, "$argon2id$p");
+	unsigned char h1[32], h2[32];
+	hash_of(h1, 1);
+	hash_of(h2, 2);
+	struct pst_session_read s;
+	bool found = true;
+	assert_int_equal(db->ops->session_read(db, h1, 0, &s, &found), PST_OK);
+	assert_false(found); /* no such session */
+	assert_int_equal(db->ops->session_add(db, h1, doc, 1000, "10.0.0.1"), PST_OK);
+	assert_int_equal(db->ops->session_touch(db, h1, 1300), PST_OK);
+
+	assert_int_equal(db->ops->session_read(db, h1, 0, &s, &found), PST_OK);
+	assert_true(found);
+	assert_int_equal(s.session.account, doc);
+	assert_int_equal(s.session.created_epoch, 1000);
+	assert_int_equal(s.session.last_seen_epoch, 1300);
+	assert_string_equal(s.session.address, "10.0.0.1");
+	struct pst_account a;
+	assert_int_equal(db->ops->account_get(db, doc, &a, &found), PST_OK);
+	assert_memory_equal(&s.account, &a, sizeof a); /* as account_get gives it */
+	assert_true(s.account.has_password);
+	assert_false(s.has_patient);
+
+	/* One of the clinician's patients, with the version of the patient's records. */
+	assert_int_equal(db->ops->session_read(db, h1, pat, &s, &found), PST_OK);
+	assert_true(found && s.has_patient);
+	assert_int_equal(db->ops->account_get(db, pat, &a, &found), PST_OK);
+	assert_memory_equal(&s.patient, &a, sizeof a);
+	assert_false(s.patient.has_password);
+	struct pst_store *st = NULL;
+	assert_int_equal(pst_store_person(db, a.person, &st), PST_OK);
+	int64_t v = -1;
+	assert_int_equal(st->ops->data_version(st, &v), PST_OK);
+	assert_int_equal(s.patient_version, v);
+	struct pst_time at = {.epoch = 1800000000};
+	assert_int_equal(st->ops->calendar_token_put(st, "tok", at), PST_OK);
+	assert_int_equal(db->ops->session_read(db, h1, pat, &s, &found), PST_OK);
+	assert_int_equal(s.patient_version, v + 1); /* a write shows at once */
+	pst_store_close(st);
+
+	/* Another clinician's patient, a clinician, nobody: the same answer. */
+	int64_t not_mine[] = {other, doc2, doc, 987654};
+	for (size_t i = 0; i < sizeof not_mine / sizeof *not_mine; i++) {
+		s.has_patient = true;
+		assert_int_equal(db->ops->session_read(db, h1, not_mine[i], &s, &found), PST_OK);
+		assert_true(found);
+		assert_false(s.has_patient);
+		assert_int_equal(s.account.id, doc);
+	}
+	/* A patient's own session: the account as it is, no one's patient. */
+	assert_int_equal(db->ops->session_add(db, h2, other, 2000, ""), PST_OK);
+	assert_int_equal(db->ops->session_read(db, h2, pat, &s, &found), PST_OK);
+	assert_true(found);
+	assert_int_equal(s.account.role, PST_ROLE_PATIENT);
+	assert_int_equal(s.account.clinician, doc2);
+	assert_false(s.has_patient);
+
+	/* Disabling ends the sessions; a new password too; logout. */
+	assert_int_equal(db->ops->account_set_disabled(db, doc, true), PST_OK);
+	assert_int_equal(db->ops->session_read(db, h1, pat, &s, &found), PST_OK);
+	assert_false(found);
+	assert_int_equal(db->ops->account_set_password(db, other, "$argon2id$q"), PST_OK);
+	assert_int_equal(db->ops->session_read(db, h2, 0, &s, &found), PST_OK);
+	assert_false(found);
+	assert_int_equal(db->ops->session_add(db, h2, doc2, 3000, ""), PST_OK);
+	assert_int_equal(db->ops->session_delete(db, h2), PST_OK);
+	assert_int_equal(db->ops->session_read(db, h2, 0, &s, &found), PST_OK);
+	assert_false(found);
+	pst_db_close(db);
+}
+
 static void test_invitations(void **state)
 {
 	(void)state;
@@ -607,6 +689,7 @@ int main(void)
 		cmocka_unit_test(test_accounts),
 		cmocka_unit_test(test_password_and_disable_end_sessions),
 		cmocka_unit_test(test_sessions),
+		cmocka_unit_test(test_session_read),
 		cmocka_unit_test(test_invitations),
 		cmocka_unit_test(test_audit),
 		cmocka_unit_test(test_audit_many),

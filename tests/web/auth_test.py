@@ -436,6 +436,58 @@ check("the logout button: 303 to /login", s == 303 and h.get("location") == "/lo
 s, h, d = b.req("GET", "/history")
 check("... and the session is over", s == 303, s)
 
+# --- a disabled account: its session is refused at once ---------------------------------------
+# The session and its account are read in one statement on every request (store.h
+# session_read): the account's state is the one in the database now, whoever changed it.
+def behind_back(statement):
+    """Runs a statement on the server's database behind postura's back (on PostgreSQL the
+    schema tests/pg/postura-pg made for this test's --db path)."""
+    if os.environ.get("POSTURA_TEST_BACKEND"):
+        import hashlib
+        schema = "t_" + hashlib.md5(db.encode()).hexdigest()[:20]
+        checks.psql("SET search_path TO %s; %s" % (schema, statement))
+    else:
+        import sqlite3
+        con = sqlite3.connect(db)
+        con.executescript(statement)
+        con.close()
+
+
+cb = clients["cb"]
+own = "/clinic/patients/%d" % ids["p2"]
+s0 = cb.req("GET", own)[0]
+kept = dict(cb.cookies)
+out = cli(["user", "disable", "--email", EMAIL["cb"]])
+check("user disable while the server runs", out.returncode == 0, out.stderr)
+s1, h1, d1 = cb.req("GET", own)
+check("disabled: the clinician's next patient page goes to the login (was 200)",
+      s0 == 200 and s1 == 303 and h1.get("location", "").startswith("/login"), (s0, s1, h1.get("location")))
+check("disabled: nothing of the patient is sent", b"Pat Two" not in d1 and EMAIL["p2"].encode() not in d1)
+cb.cookies = dict(kept)
+s2, h2, d2 = cb.req("GET", "/api/v1/patients")
+check("disabled: the API is 401", s2 == 401, s2)
+out = cli(["user", "enable", "--email", EMAIL["cb"]])
+cb.cookies = dict(kept)
+check("enabled again: the ended session stays ended", out.returncode == 0 and cb.req("GET", own)[0] == 303)
+# Disabled behind postura's back, the sessions left in place: refused all the same.
+cb = Client(port)
+check("enabled again: logs in", cb.login("cb")[0] == 200)
+s0 = cb.req("GET", own)[0]
+kept = dict(cb.cookies)
+behind_back("UPDATE account SET disabled = %s WHERE email = '%s';" % (
+    "true" if os.environ.get("POSTURA_TEST_BACKEND") else "1", EMAIL["cb"]))
+s1, h1, d1 = cb.req("GET", own)
+cb.cookies = dict(kept)
+s2, h2, d2 = cb.req("GET", "/api/v1/session")
+check("the account's row disabled, its session still stored: the page goes to the login",
+      s0 == 200 and s1 == 303 and h1.get("location", "").startswith("/login") and EMAIL["p2"].encode() not in d1,
+      (s0, s1, h1.get("location")))
+check("... and its cookie is cleared", any("pst_session=;" in x and "Max-Age=0" in x for x in h1["set-cookie-all"]),
+      h1["set-cookie-all"])
+check("... and the API, the same cookie sent again, is 401", s2 == 401, s2)
+behind_back("UPDATE account SET disabled = %s WHERE email = '%s';" % (
+    "false" if os.environ.get("POSTURA_TEST_BACKEND") else "0", EMAIL["cb"]))
+
 # --- equal time whether the account exists or not ----------------------------------------------
 # Interleaved attempts, compared by their fastest and their lower quartile (the least
 # disturbed by the load of a shared machine): without the dummy verify an unknown email

@@ -268,12 +268,14 @@ struct pst_auth_session {
 };
 
 /* What a signed-in request needs of the database (session_read), in one statement: its
- * session, the session's account and, when asked for, one patient of that account with
- * the patient's version. */
+ * session, the session's account (a patient's with the version of their records) and,
+ * when asked for, one patient of that account with the patient's version. */
 struct pst_session_read {
 	struct pst_auth_session session;
 	struct pst_account account; /* the session's account (its password hash is not read:
 				     * has_password says whether it has one) */
+	bool has_own_version;       /* the account has a person (a patient's): */
+	int64_t own_version;        /* data_version of account.person */
 	bool has_patient; /* the account asked for is a patient of this account (role patient,
 			   * clinician = account.id); false for no such account and for anyone
 			   * else's, alike */
@@ -399,9 +401,9 @@ struct pst_db_ops {
 	 * (created_epoch, last_seen_epoch). */
 	int (*session_get)(struct pst_db *db, const unsigned char hash[PST_TOKEN_HASH_SIZE],
 			   struct pst_auth_session *out, bool *found);
-	/* The session of this token hash, its account, and (patient_account > 0) that
-	 * account when it is a patient of the session's account, with the patient's
-	 * version (pst_session_read), in one statement: what every signed-in request reads
+	/* The session of this token hash, its account (with its person's version when it
+	 * has one), and (patient_account > 0) that account when it is a patient of the
+	 * session's account, with the patient's version (pst_session_read), in one statement: what every signed-in request reads
 	 * (web/auth.c). *found false when there is no such session (as session_get). Expiry,
 	 * a disabled account and whose patient may be seen stay the caller's rules: the
 	 * session's times and the account's state come back as they are. */

@@ -61,6 +61,7 @@ enum {
 	S_SESSION_TOUCH,
 	S_AUDIT_ADD,
 	S_ACCOUNT_BY_ID,
+	S_ACCOUNT_COUNT,
 	S__MAX
 };
 
@@ -204,6 +205,8 @@ static const char *const stmt_sql[S__MAX] = {
 	[S_SESSION_READ] = PST_SQL_SESSION_READ("$1", "$2::bigint"),
 	[S_SESSION_TOUCH] = "UPDATE auth_session SET last_seen_epoch = $2 WHERE token_hash = $1",
 	[S_ACCOUNT_BY_ID] = "SELECT " ACCOUNT_COLS " FROM account WHERE id = $1",
+	/* the one-person app's server asks it on every request (web/cache.c) */
+	[S_ACCOUNT_COUNT] = "SELECT count(*) FROM account",
 	/* Every clinician's read of a patient's records (web/audit.c writes them in groups):
 	 * the entries as six arrays, unnested in one INSERT that commits by itself. */
 	[S_AUDIT_ADD] = "INSERT INTO audit (at_epoch, actor_id, action, patient_id, account_id, address)"
@@ -2435,7 +2438,8 @@ static int account_count_body(struct pg *g, void *arg)
 {
 	struct account_arg *a = arg;
 	PGresult *r;
-	int err = pq(g, "SELECT count(*) FROM account", NULL, "cannot count the accounts", &r);
+	struct params none = {0};
+	int err = xq(g, S_ACCOUNT_COUNT, &none, "cannot count the accounts", &r);
 	if (!err) {
 		a->id = vll(r, 0, 0);
 		PQclear(r);
@@ -2636,6 +2640,9 @@ static int auth_session_read_body(struct pg *g, void *arg)
 		snprintf(o->session.address, sizeof o->session.address, "%s", PQgetvalue(r, 0, 2));
 		account_row_at(r, 0, PST_SESSION_READ_ACCOUNT, &o->account, NULL, 0);
 		o->session.account = o->account.id;
+		o->has_own_version = !PQgetisnull(r, 0, PST_SESSION_READ_OWN_VERSION);
+		if (o->has_own_version)
+			o->own_version = vll(r, 0, PST_SESSION_READ_OWN_VERSION);
 		o->has_patient = !PQgetisnull(r, 0, PST_SESSION_READ_PATIENT);
 		if (o->has_patient) {
 			account_row_at(r, 0, PST_SESSION_READ_PATIENT, &o->patient, NULL, 0);

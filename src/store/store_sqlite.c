@@ -2482,6 +2482,10 @@ static int auth_session_read(struct pst_db *d, const unsigned char hash[PST_TOKE
 		snprintf(out->session.address, sizeof out->session.address, "%s", t ? t : "");
 		account_row_at(st, PST_SESSION_READ_ACCOUNT, &out->account, NULL, 0);
 		out->session.account = out->account.id;
+		out->has_own_version =
+			sqlite3_column_type(st, PST_SESSION_READ_OWN_VERSION) != SQLITE_NULL;
+		if (out->has_own_version)
+			out->own_version = sqlite3_column_int64(st, PST_SESSION_READ_OWN_VERSION);
 		out->has_patient = sqlite3_column_type(st, PST_SESSION_READ_PATIENT) != SQLITE_NULL;
 		if (out->has_patient) {
 			account_row_at(st, PST_SESSION_READ_PATIENT, &out->patient, NULL, 0);

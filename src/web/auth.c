@@ -233,6 +233,19 @@ static bool touch_claim(const unsigned char hash[32], int64_t now, int64_t every
 	return mine;
 }
 
+/* A person's version read with the session (session_read): a read after the request
+ * came, as good for the page cache as one of its own (cache.c web_version), which then
+ * takes it instead of reading again. Only for a request that writes nothing: a write's
+ * handler reads the version after its write. */
+static void version_known(struct req *r, int64_t person, int64_t version)
+{
+	if ((r->method != M_GET && r->method != M_HEAD) || person < 1 || version < 0)
+		return;
+	r->version_read = true;
+	r->version_person = person;
+	r->version = (uint64_t)version;
+}
+
 /* Looks the request's session up, with its account and (patient > 0) the path's patient
  * in the same statement; fills r->auth when it is valid. A session past its limits is
  * ended (and the cookie cleared), and so is the cookie of a disabled account's session.
@@ -265,8 +278,11 @@ static int session_of(struct web *w, struct req *r, struct pst_db *db, int64_t p
 	a->in = true;
 	a->acct = s.account;
 	memcpy(a->session, hash, sizeof hash);
-	if (s.account.role == PST_ROLE_PATIENT)
+	if (s.account.role == PST_ROLE_PATIENT) {
 		a->person = s.account.person;
+		if (s.has_own_version)
+			version_known(r, a->person, s.own_version);
+	}
 	if (patient > 0) {
 		a->asked = patient;
 		a->read = true;
@@ -450,14 +466,8 @@ bool web_patient_for(struct web *w, struct req *r, int64_t patient_account, stru
 	a->patient = p;
 	a->person = p.person;
 	*out = p;
-	/* The patient's version came in the same read: a read after the request came, as
-	 * good for the page cache as one of its own (cache.c web_version). Only for a
-	 * request that writes nothing: a write's handler reads the version after it. */
-	if (read && (r->method == M_GET || r->method == M_HEAD) && a->read_version >= 0) {
-		r->version_read = true;
-		r->version_person = p.person;
-		r->version = (uint64_t)a->read_version;
-	}
+	if (read) /* the patient's version came with the session */
+		version_known(r, p.person, a->read_version);
 	return true;
 }
 

@@ -317,6 +317,7 @@ static void test_session_read(void **state)
 	assert_int_equal(db->ops->account_get(db, doc, &a, &found), PST_OK);
 	assert_memory_equal(&s.account, &a, sizeof a); /* as account_get gives it */
 	assert_true(s.account.has_password);
+	assert_false(s.has_own_version); /* a clinician has no records */
 	assert_false(s.has_patient);
 
 	/* One of the clinician's patients, with the version of the patient's records. */
@@ -352,6 +353,15 @@ static void test_session_read(void **state)
 	assert_int_equal(s.account.role, PST_ROLE_PATIENT);
 	assert_int_equal(s.account.clinician, doc2);
 	assert_false(s.has_patient);
+	/* ... with the version of the patient's own records */
+	assert_int_equal(pst_store_person(db, s.account.person, &st), PST_OK);
+	assert_int_equal(st->ops->data_version(st, &v), PST_OK);
+	assert_true(s.has_own_version);
+	assert_int_equal(s.own_version, v);
+	assert_int_equal(st->ops->calendar_token_put(st, "tok2", at), PST_OK);
+	assert_int_equal(db->ops->session_read(db, h2, 0, &s, &found), PST_OK);
+	assert_int_equal(s.own_version, v + 1);
+	pst_store_close(st);
 
 	/* Disabling ends the sessions; a new password too; logout. */
 	assert_int_equal(db->ops->account_set_disabled(db, doc, true), PST_OK);

@@ -31,6 +31,10 @@ size_t pst_sqlite_writes_waiting(struct pst_db *db);
  * the server cannot be reached. */
 int pst_db_open_pg(const char *uri, unsigned flags, struct pst_db **out, char *errmsg,
 		   size_t size);
+/* How many check-ins of this process wait to be written to db's database (a PostgreSQL
+ * db; store_pg.c, group commit), the one being written not counted: for tests that
+ * line check-ins up behind a held lock. */
+size_t pst_pg_checkins_waiting(struct pst_db *db);
 
 /* The summaries (pst_db_ops.summaries), shared by both backends (store.c): init gives
  * out one empty summary per person (PST_ENOMEM: out empty); find gives the keys of

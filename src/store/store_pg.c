@@ -9,6 +9,7 @@
 #include <inttypes.h>
 #include <libpq-fe.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 
 #include "backend.h"
 #include "summary_sql.h"
+#include "core/utf8.h"
 
 /* Statements prepared once per connection (named "pN"), on first use. */
 enum {
@@ -56,7 +58,7 @@ enum {
 	S_CHECKIN_DAYS,
 	S_CHECKIN_LATEST,
 	S_CHECKIN_LATEST_ID,
-	S_CHECKIN_ONE,
+	S_CHECKIN_MANY,
 	S_SESSION_READ,
 	S_SESSION_TOUCH,
 	S_AUDIT_ADD,
@@ -80,15 +82,26 @@ enum {
 	"id, email, name, role, COALESCE(person_id, 0), COALESCE(clinician_id, 0),"              \
 	" COALESCE(password, ''), disabled, created_epoch"
 
-/* The check-in of checkin_add, one statement. */
-#define CHECKIN_ONE(FOLD)                                                                        \
-	"WITH" FOLD " ins AS (INSERT INTO checkin (id, person_id, at_epoch, at_offset, day, pain,"   \
-	" areas, note, idem_key) VALUES (COALESCE($1::bigint, nextval('checkin_id_seq')),"           \
-	" $2::bigint, $3, $4, $5, $6, $7, $8, $9::text)"                                             \
-	" ON CONFLICT (person_id, idem_key) DO NOTHING RETURNING id),"                               \
-	" w AS (INSERT INTO person_write (person_id) SELECT $2::bigint FROM ins)"                    \
-	" SELECT id, true FROM ins UNION ALL SELECT id, false FROM checkin"                          \
-	" WHERE person_id = $2::bigint AND idem_key = $9::text AND NOT EXISTS (SELECT 1 FROM ins)"
+/* The check-ins of a group (ci_run), one statement: nine arrays, one element per
+ * check-in, in checkin_params's order. The new ids are taken in the group's order (j);
+ * the rows go in by person and key, so that two groups of two processes holding the
+ * same keys meet them in the same order (one waits for the other; no deadlock). A key
+ * already stored inserts nothing: the answer is then the id the key names (false), or
+ * none when that write committed after this statement's snapshot (ci_run looks again).
+ * The person's write-log row goes with each check-in inserted (the version). */
+#define CHECKIN_MANY_SQL                                                                          \
+	"WITH j AS MATERIALIZED (SELECT COALESCE(u.want, nextval('checkin_id_seq')) AS id, u.*"      \
+	" FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::int[], $5::bigint[], $6::int[],"  \
+	" $7::text[], $8::text[], $9::text[]) WITH ORDINALITY"                                       \
+	" AS u(want, person_id, at_epoch, at_offset, day, pain, areas, note, idem_key, i)),"         \
+	" ins AS (INSERT INTO checkin (id, person_id, at_epoch, at_offset, day, pain, areas, note,"  \
+	" idem_key) SELECT id, person_id, at_epoch, at_offset, day, pain, areas, note, idem_key"     \
+	" FROM j ORDER BY person_id, idem_key, i"                                                    \
+	" ON CONFLICT (person_id, idem_key) DO NOTHING RETURNING id, person_id),"                    \
+	" w AS (INSERT INTO person_write (person_id) SELECT person_id FROM ins)"                     \
+	" SELECT j.i, COALESCE(ins.id, c.id), ins.id IS NOT NULL FROM j"                             \
+	" LEFT JOIN ins ON ins.id = j.id LEFT JOIN checkin c ON ins.id IS NULL"                      \
+	" AND c.person_id = j.person_id AND c.idem_key = j.idem_key ORDER BY j.i"
 
 static const char *const stmt_sql[S__MAX] = {
 	[S_PROFILE_GET] = "SELECT stage, weeks, anchor_day, birth, feeding, pain, areas, triggers,"
@@ -196,11 +209,8 @@ static const char *const stmt_sql[S__MAX] = {
 		   " UPDATE person SET version = version + (SELECT count(*) FROM d) WHERE id = $1",
 	[S_VERSION] = "SELECT p.version + (SELECT count(*) FROM person_write w"
 		      " WHERE w.person_id = p.id) FROM person p WHERE p.id = $1",
-	/* A check-in in one statement, its own transaction (one round trip: checkin_add):
-	 * the row, unless its idempotency key is stored already, and then its write-log row;
-	 * the answer is the new id (true), or the id the key names (false; none when that
-	 * one committed after this statement's snapshot: checkin_add looks again). */
-	[S_CHECKIN_ONE] = CHECKIN_ONE(""),
+	/* A group of check-ins in one statement, its own transaction (ci_run). */
+	[S_CHECKIN_MANY] = CHECKIN_MANY_SQL,
 	/* Every signed-in request's (web/auth.c): prepared, so planned once a connection. */
 	[S_SESSION_READ] = PST_SQL_SESSION_READ("$1", "$2::bigint"),
 	[S_SESSION_TOUCH] = "UPDATE auth_session SET last_seen_epoch = $2 WHERE token_hash = $1",
@@ -232,6 +242,8 @@ struct pg {
 	int64_t person;
 	uint64_t writes; /* the writes of this connection (bump: which fold) */
 	bool sent;       /* a TX_SELF write was sent: it may have committed */
+	char key[600];   /* the database as libpq resolved it: which check-in queue */
+	struct ci_queue *queue; /* that queue (ci_queue_of) */
 };
 
 /* --- messages ------------------------------------------------------------------ */
@@ -457,7 +469,9 @@ static struct pg *enter_db(struct pst_db *db)
  * sum any snapshot sees does not change; the count to read and the table stay small.
  * The fold takes the person row's NO KEY UPDATE lock, which other writes' foreign key
  * checks (KEY SHARE) do not wait for, with SKIP LOCKED: when another fold (or psfs_add)
- * holds it, this write does not fold. A db op (no person) writes none. */
+ * holds it, this write does not fold. A db op (no person) writes none. Check-ins outside a
+ * db transaction fold differently: after their group, in a transaction of their own
+ * (ci_fold), every FOLD_EVERY-th check-in of the process to the database. */
 enum { FOLD_EVERY = 32 };
 
 static int bump(struct pg *g)
@@ -520,9 +534,10 @@ static int ensure(struct pg *g)
 /* TX_ONE: one statement that only reads (no BEGIN and COMMIT around it: one round trip
  * instead of three, for data_version on every page, profile_get, screening_get...). */
 enum { TX_READ, TX_WRITE, TX_ONE, TX_SELF };
-/* TX_SELF: one statement that writes and commits by itself, its write-log row in it (no
- * BEGIN and COMMIT: one round trip instead of four, checkin_add). The body sets g->sent
- * just before it sends the statement: a connection lost after that may have saved it. */
+/* TX_SELF: one statement that writes and commits by itself, any write-log rows in it (no
+ * BEGIN and COMMIT: one round trip instead of four; a group of check-ins, ci_run). The
+ * body sets g->sent just before it sends the statement (xrun_self): a connection lost
+ * after that may have saved it. */
 
 /*
  * Runs body in one transaction. A write is acknowledged only when its COMMIT succeeded.
@@ -841,7 +856,7 @@ static int idem_find(struct pg *g, int st, const char *key, int64_t *id)
 	return PST_EREPLAY;
 }
 
-/* The parameters of S_CHECKIN and S_CHECKIN_ONE (the same nine); areas (at least 128
+/* The parameters of S_CHECKIN and S_CHECKIN_MANY (the same nine); areas (at least 128
  * bytes) holds the areas' words and must outlive *p. */
 static void checkin_params(struct pg *g, const struct pst_checkin *c, char *areas,
 			   struct params *p)
@@ -895,48 +910,390 @@ static int checkin_body(struct pg *g, void *arg)
 	return checkin_write(g, a->in, a->id ? &a->id_out : NULL);
 }
 
-/* A check-in in one statement (S_CHECKIN_ONE: the row, the idempotency key's answer
- * and the write-log row; the writes that fold go through checkin_body and bump),
- * committed by itself: the same rows, answers and version as checkin_body and bump in
- * a BEGIN ... COMMIT, in one round trip instead of four. */
-static int checkin_self(struct pg *g, void *arg)
+/* --- check-ins: group commit ---------------------------------------------------------
+ *
+ * Many connections of one process writing check-ins at once (the web server's pool)
+ * each made a transaction of their own: a WAL flush each, and each its KEY SHARE lock on
+ * the person's row for the foreign key, which PostgreSQL keeps, when several
+ * transactions hold it, as a multixact (bench/RESULTS.md, issue 13: most of the server's
+ * time). So the check-ins of one process to one database are saved in groups, as
+ * SQLite's writes are (store_sqlite.c write_person; docs/store.md):
+ *
+ * - A check-in that finds nobody writing (ci_write) is sent at once, by its own thread
+ *   on its own connection: no timer, no wait, no added latency when alone.
+ * - Check-ins that come while a group is being written queue (struct ci_job, on the
+ *   caller's stack). When the group is done, its writer (the leader) takes every
+ *   check-in queued (at most CI_GROUP_MAX) and sends them as ONE statement
+ *   (S_CHECKIN_MANY: arrays and unnest), one implicit transaction: one round trip, one
+ *   commit, one WAL flush, one lock per person. At most CI_LEAD_GROUPS groups in a row,
+ *   then the first check-in still queued leads on its own connection.
+ * - Each check-in has its own answer (its id, PST_EREPLAY for a key stored already or
+ *   sent twice in the group, its error), given only after the commit that holds it.
+ * - Each check-in inserted adds its person's write-log row in the same statement: the
+ *   version goes up by exactly the check-ins saved. People of a group read nothing of
+ *   each other: each answer is its own row's.
+ * - The group's statement failing as a whole saved none of it. The connection lost, or
+ *   the server down: each check-in of the group gets the answer one alone would
+ *   ("not known whether saved" once sent; PST_EUNAVAILABLE). Any other failure (one
+ *   check-in's row refused, a deadlock): each is written again alone, so that one
+ *   check-in's problem is its own. What can be known beforehand (ci_groupable) never
+ *   joins a group.
+ * - The fold of the write log (bump) runs after the group, in a transaction of its own
+ *   (ci_fold), never inside the group's statement.
+ */
+enum { CI_GROUP_MAX = 256, CI_LEAD_GROUPS = 4 };
+
+struct ci_job {
+	const struct pst_checkin *c;
+	int64_t person;
+	char *errmsg; /* the caller's handle's, where the answer's message goes */
+	int result;
+	int64_t id;
+	bool look_again; /* a key stored after the statement's snapshot: look it up */
+	/* its place in the queue */
+	pthread_cond_t cv;
+	bool go;   /* handed the lead: it runs the next groups on its own connection */
+	bool done; /* its group is over: result is the answer */
+	struct ci_job *next;
+};
+
+/* The check-ins waiting for one database (one per host, port, database, user and
+ * options, as libpq resolved them); they live as long as the process. */
+struct ci_queue {
+	char key[sizeof ((struct pg *)0)->key];
+	bool busy; /* a leader is writing */
+	struct ci_job *head, *tail;
+	uint64_t saved; /* check-ins saved through it: which group folds */
+	struct ci_queue *next;
+};
+
+static pthread_mutex_t ci_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct ci_queue *ci_queues;
+
+/* g's queue (made on first use); NULL when out of memory: g writes alone. */
+static struct ci_queue *ci_queue_of(struct pg *g)
 {
-	struct add_arg *a = arg;
-	const struct pst_checkin *c = a->in;
-	char areas[128];
-	struct params p = {0};
-	checkin_params(g, c, areas, &p);
-	int st = S_CHECKIN_ONE;
-	int err = prepare(g, st);
+	if (g->queue)
+		return g->queue;
+	pthread_mutex_lock(&ci_mu);
+	struct ci_queue *q = ci_queues;
+	while (q && strcmp(q->key, g->key))
+		q = q->next;
+	if (!q && (q = calloc(1, sizeof *q))) {
+		snprintf(q->key, sizeof q->key, "%s", g->key);
+		q->next = ci_queues;
+		ci_queues = q;
+	}
+	pthread_mutex_unlock(&ci_mu);
+	return g->queue = q;
+}
+
+size_t pst_pg_checkins_waiting(struct pst_db *db)
+{
+	struct ci_queue *q = ci_queue_of((struct pg *)db);
+	size_t n = 0;
+	pthread_mutex_lock(&ci_mu);
+	for (struct ci_job *j = q ? q->head : NULL; j; j = j->next)
+		n++;
+	pthread_mutex_unlock(&ci_mu);
+	return n;
+}
+
+/* Whether a check-in may join a group: what the database would refuse in it, known
+ * beforehand, is written alone, so that it fails alone (the database's own message, as
+ * before): a pain out of 0-10, text that is not UTF-8 (or holds NUL); an id given by
+ * the caller (it may be taken). A read-only connection writes alone too. */
+static bool ci_groupable(const struct pg *g, const struct pst_checkin *c)
+{
+	return !g->readonly && !c->id && c->pain >= 0 && c->pain <= 10 &&
+	       (!c->note || pst_utf8_valid(c->note, strlen(c->note))) &&
+	       (!c->idem_key || pst_utf8_valid(c->idem_key, strlen(c->idem_key)));
+}
+
+/* A PostgreSQL array literal of text elements, grown one at a time; NULL: SQL NULL.
+ * Every element is quoted (the server reads "3" as 3 for a bigint[]). */
+static void arr_add(struct pst_buf *b, const char *v)
+{
+	pst_buf_add(b, b->len ? "," : "{", 1);
+	if (!v) {
+		pst_buf_puts(b, "NULL");
+		return;
+	}
+	pst_buf_add(b, "\"", 1);
+	for (size_t run; *v; v += run) {
+		run = strcspn(v, "\"\\");
+		pst_buf_add(b, v, run);
+		if (v[run]) {
+			pst_buf_add(b, "\\", 1);
+			pst_buf_add(b, v + run, 1);
+			run++;
+		}
+	}
+	pst_buf_add(b, "\"", 1);
+}
+
+static const char *arr_end(struct pst_buf *b)
+{
+	pst_buf_puts(b, b->len ? "}" : "{}");
+	return b->failed ? NULL : b->s;
+}
+
+struct ci_group {
+	struct ci_job **jobs; /* no key twice for one person */
+	size_t n;
+};
+
+/* The group's statement (in_tx TX_SELF): sets each job's id and result. */
+static int ci_group_body(struct pg *g, void *arg)
+{
+	const struct ci_group *gr = arg;
+	int err = prepare(g, S_CHECKIN_MANY);
 	if (err)
 		return err;
-	g->sent = true;
-	PGresult *r;
-	if ((err = xq(g, st, &p, "cannot save the check-in", &r)))
-		return err;
-	g->writes++;
-	if (PQntuples(r) == 0) { /* the key's check-in committed after this one began */
-		PQclear(r);
-		return idem_find(g, S_CHECKIN_IDEM, c->idem_key, &a->id_out);
+	enum { NCOL = 9 };
+	struct pst_buf col[NCOL];
+	for (int k = 0; k < NCOL; k++)
+		pst_buf_init(&col[k], (size_t)64 << 20);
+	int64_t person = g->person;
+	for (size_t i = 0; i < gr->n; i++) {
+		char areas[128];
+		struct params p = {0};
+		g->person = gr->jobs[i]->person;
+		checkin_params(g, gr->jobs[i]->c, areas, &p);
+		for (int k = 0; k < NCOL; k++)
+			arr_add(&col[k], p.v[k]);
 	}
-	a->id_out = vll(r, 0, 0);
-	bool added = PQgetvalue(r, 0, 1)[0] == 't';
+	g->person = person;
+	struct params p = {0};
+	for (int k = 0; k < NCOL; k++)
+		p_text(&p, arr_end(&col[k]));
+	for (int k = 0; k < NCOL && !err; k++)
+		if (!p.v[k])
+			err = fail(g, PST_ENOMEM, "out of memory");
+	PGresult *r = NULL;
+	if (!err) {
+		g->sent = true;
+		err = xq(g, S_CHECKIN_MANY, &p, "cannot save the check-in", &r);
+	}
+	for (int k = 0; k < NCOL; k++)
+		pst_buf_free(&col[k]);
+	if (err)
+		return err;
+	/* one row per check-in: its place in the group, its id, whether it was inserted */
+	for (int row = 0; row < PQntuples(r); row++) {
+		int64_t i = vll(r, row, 0) - 1;
+		if (i < 0 || (size_t)i >= gr->n)
+			continue;
+		struct ci_job *j = gr->jobs[i];
+		j->look_again = PQgetisnull(r, row, 1) && j->c->idem_key;
+		j->id = j->look_again ? 0 : vll(r, row, 1);
+		j->result = PQgetvalue(r, row, 2)[0] == 't' ? PST_OK : PST_EREPLAY;
+	}
 	PQclear(r);
-	return added ? PST_OK : PST_EREPLAY;
+	return PST_OK;
+}
+
+static int ci_look_body(struct pg *g, void *arg)
+{
+	struct ci_job *j = arg;
+	return idem_find(g, S_CHECKIN_IDEM, j->c->idem_key, &j->id);
+}
+
+/* Saves the check-ins of jobs (n >= 1, whoever's) on g's connection in one statement,
+ * and sets each job's answer (result, id, its errmsg). */
+static void ci_run(struct pg *g, struct ci_job **jobs, size_t n)
+{
+	char why[sizeof g->base.errmsg];
+	struct ci_job *uniq[CI_GROUP_MAX];
+	size_t first[CI_GROUP_MAX], m = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct ci_job *j = jobs[i];
+		j->result = PST_EIO;
+		j->id = 0;
+		j->look_again = false;
+		first[i] = i;
+		/* a key sent twice in the group: once in the statement, the other a replay */
+		for (size_t k = 0; j->c->idem_key && k < i && first[i] == i; k++)
+			if (jobs[k]->person == j->person && jobs[k]->c->idem_key &&
+			    !strcmp(jobs[k]->c->idem_key, j->c->idem_key))
+				first[i] = first[k];
+		if (first[i] == i)
+			uniq[m++] = j;
+	}
+	g->err = why;
+	why[0] = '\0';
+	struct ci_group gr = {uniq, m};
+	int err = in_tx(g, TX_SELF, ci_group_body, &gr);
+	if (err && !g->lost && n > 1) {
+		/* Refused as a whole (nothing of it saved), not for the connection: each
+		 * alone, so that the problem of one is its own. */
+		for (size_t i = 0; i < n; i++)
+			ci_run(g, &jobs[i], 1);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct ci_job *j = jobs[i];
+		if (err) {
+			j->result = err;
+			snprintf(j->errmsg, sizeof g->base.errmsg, "%s", why);
+		} else if (first[i] == i && j->look_again) {
+			g->err = j->errmsg;
+			g->person = j->person;
+			j->result = in_tx(g, TX_ONE, ci_look_body, j);
+		} else if (first[i] != i) {
+			const struct ci_job *f = jobs[first[i]];
+			j->result = f->result == PST_OK ? PST_EREPLAY : f->result;
+			j->id = f->id;
+			if (f->result != PST_OK && f->result != PST_EREPLAY)
+				snprintf(j->errmsg, sizeof g->base.errmsg, "%s", f->errmsg);
+		}
+	}
+}
+
+/* Folds the write log of people into their versions (bump's fold), in a transaction of
+ * its own after their check-ins were saved: the same rows deleted and counted, each
+ * person's row locked FOR NO KEY UPDATE SKIP LOCKED (a person another fold holds is
+ * skipped), a statement that waits for no one's lock and takes no lock a check-in
+ * waits for. Its commit does not wait for the WAL flush: it moves no version (the rows
+ * it deletes and the number it adds show at once or not at all), so losing it in a
+ * crash loses nothing, and every later commit flushes it anyway. A failure leaves the
+ * rows to the next fold. */
+static void ci_fold(struct pg *g, const int64_t *people, size_t n)
+{
+	char *ids = pst_summary_id_list(people, n, "{", "}");
+	struct pst_buf sql;
+	pst_buf_init(&sql, (size_t)1 << 20);
+	pst_buf_printf(&sql, "BEGIN; SET LOCAL synchronous_commit TO off;"
+		       " WITH l AS (SELECT id FROM person WHERE id = ANY('%s'::bigint[])"
+		       " FOR NO KEY UPDATE SKIP LOCKED),"
+		       " d AS (DELETE FROM person_write w USING l WHERE w.person_id = l.id"
+		       " RETURNING w.person_id)"
+		       " UPDATE person p SET version = p.version + x.n FROM (SELECT person_id,"
+		       " count(*) AS n FROM d GROUP BY person_id) x WHERE p.id = x.person_id; COMMIT",
+		       ids ? ids : "{}");
+	if (ids && !sql.failed && PQstatus(g->conn) == CONNECTION_OK &&
+	    PQtransactionStatus(g->conn) == PQTRANS_IDLE) {
+		PQclear(PQexec(g->conn, sql.s));
+		if (PQstatus(g->conn) == CONNECTION_OK && PQtransactionStatus(g->conn) != PQTRANS_IDLE)
+			PQclear(PQexec(g->conn, "ROLLBACK"));
+	}
+	pst_buf_free(&sql);
+	free(ids);
+}
+
+/* Counts a group's check-ins saved (ci_mu held); adds their people to fold (at most
+ * CI_GROUP_MAX) when the queue's count passed a multiple of FOLD_EVERY with them. */
+static void ci_saved(struct ci_queue *q, struct ci_job **jobs, size_t n, int64_t *fold, size_t *nfold)
+{
+	size_t saved = 0;
+	for (size_t i = 0; i < n; i++)
+		saved += jobs[i]->result == PST_OK;
+	uint64_t before = q->saved;
+	q->saved += saved;
+	if (before / FOLD_EVERY == q->saved / FOLD_EVERY)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		size_t k = 0;
+		while (k < *nfold && fold[k] != jobs[i]->person)
+			k++;
+		if (jobs[i]->result == PST_OK && k == *nfold && *nfold < CI_GROUP_MAX)
+			fold[(*nfold)++] = jobs[i]->person;
+	}
+}
+
+/* A check-in outside a db transaction: sent at once when nobody of this process is
+ * writing one to the database, else queued for the group after the one being written. */
+static void ci_write(struct pg *g, struct ci_job *me)
+{
+	int64_t fold[CI_GROUP_MAX];
+	size_t nfold = 0;
+	struct ci_queue *q = ci_queue_of(g);
+	if (!q || !ci_groupable(g, me->c)) {
+		ci_run(g, &me, 1);
+		if (q) {
+			pthread_mutex_lock(&ci_mu);
+			ci_saved(q, &me, 1, fold, &nfold);
+			pthread_mutex_unlock(&ci_mu);
+		}
+		if (nfold)
+			ci_fold(g, fold, nfold);
+		return;
+	}
+	pthread_mutex_lock(&ci_mu);
+	if (q->busy) {
+		pthread_cond_init(&me->cv, NULL);
+		if (q->tail)
+			q->tail->next = me;
+		else
+			q->head = me;
+		q->tail = me;
+		while (!me->go && !me->done)
+			pthread_cond_wait(&me->cv, &ci_mu);
+		pthread_cond_destroy(&me->cv);
+		if (me->done) {
+			pthread_mutex_unlock(&ci_mu);
+			return;
+		}
+	}
+	/* The lead is ours: this check-in and those queued, then, while more queued
+	 * meanwhile, a few groups more: this thread is running already, where one handed
+	 * the lead would first have to be woken. */
+	q->busy = true;
+	for (int round = 0; round < CI_LEAD_GROUPS; round++) {
+		struct ci_job *group[CI_GROUP_MAX];
+		size_t n = 0;
+		if (round == 0)
+			group[n++] = me;
+		for (; q->head && n < CI_GROUP_MAX; n++) {
+			group[n] = q->head;
+			if (!(q->head = q->head->next))
+				q->tail = NULL;
+		}
+		if (!n)
+			break;
+		pthread_mutex_unlock(&ci_mu);
+		ci_run(g, group, n);
+		pthread_mutex_lock(&ci_mu);
+		ci_saved(q, group, n, fold, &nfold);
+		for (size_t i = 0; i < n; i++)
+			if (group[i] != me) {
+				group[i]->done = true;
+				pthread_cond_signal(&group[i]->cv);
+			}
+	}
+	struct ci_job *h = q->head;
+	if (h) { /* the next leads */
+		if (!(q->head = h->next))
+			q->tail = NULL;
+		h->go = true;
+		pthread_cond_signal(&h->cv);
+	} else {
+		q->busy = false;
+	}
+	pthread_mutex_unlock(&ci_mu);
+	if (nfold)
+		ci_fold(g, fold, nfold);
 }
 
 static int checkin_add(struct pst_store *s, const struct pst_checkin *c, int64_t *id)
 {
-	struct add_arg a = {.in = c, .id = id};
 	struct pg *g = enter(s);
-	/* The write that folds (every FOLD_EVERY-th) in a transaction of its own statements,
-	 * the fold's lock taken after the inserts (bump): with the lock taken first, in one
-	 * statement, 64 writers of one person met "deadlock detected" about once in 5,000. */
-	bool folds = (g->writes + 1) % FOLD_EVERY == 0;
-	int err = g->person > 0 && !folds ? in_tx(g, TX_SELF, checkin_self, &a)
-					  : in_tx(g, TX_WRITE, checkin_body, &a);
+	int err;
+	int64_t out = 0;
+	if (g->in_db_tx || g->person <= 0) { /* joins the db transaction (bump: its version) */
+		struct add_arg a = {.in = c, .id = id};
+		err = in_tx(g, TX_WRITE, checkin_body, &a);
+		out = a.id_out;
+	} else {
+		struct ci_job me = {.c = c, .person = g->person, .errmsg = s->errmsg};
+		ci_write(g, &me);
+		g->err = s->errmsg;
+		g->person = s->person;
+		err = me.result;
+		out = me.id;
+	}
 	if ((!err || err == PST_EREPLAY) && id)
-		*id = a.id_out;
+		*id = out;
 	return err;
 }
 
@@ -2808,9 +3165,8 @@ static int invitation_peek(struct pst_db *db, const unsigned char hash[PST_TOKEN
 	return err;
 }
 
-/* The entries as six array literals (bigint and text), unnested in one INSERT: one
- * statement for the whole group, in order. Actions and addresses are printable ASCII
- * (pst_audit_check): quoted, with " and \ escaped. */
+/* The entries as six array literals (bigint and text, arr_add), unnested in one INSERT:
+ * one statement for the whole group, in order. */
 struct audit_many {
 	const struct pst_audit *e;
 	size_t n;
@@ -2818,32 +3174,20 @@ struct audit_many {
 
 static char *array_literal(const struct pst_audit *e, size_t n, int col)
 {
-	size_t cap = 2 + n * (2 * (PST_ADDRESS_MAX + 1) + 4 + 24);
-	char *s = malloc(cap), *o = s;
-	if (!s)
-		return NULL;
-	*o++ = '{';
+	struct pst_buf b;
+	pst_buf_init(&b, (size_t)16 << 20);
 	for (size_t i = 0; i < n; i++) {
-		if (i)
-			*o++ = ',';
+		char num[24];
 		int64_t v = col == 0 ? e[i].at_epoch : col == 1 ? e[i].actor : col == 3 ? e[i].patient
 										   : e[i].account;
-		if (col == 2 || col == 5) {
-			const char *t = col == 2 ? e[i].action : e[i].address;
-			*o++ = '"';
-			for (; *t; t++) {
-				if (*t == '"' || *t == '\\')
-					*o++ = '\\';
-				*o++ = *t;
-			}
-			*o++ = '"';
-		} else {
-			o += snprintf(o, 24, "%" PRId64, v);
-		}
+		snprintf(num, sizeof num, "%" PRId64, v);
+		arr_add(&b, col == 2 ? e[i].action : col == 5 ? e[i].address : num);
 	}
-	*o++ = '}';
-	*o = '\0';
-	return s;
+	if (!arr_end(&b)) {
+		pst_buf_free(&b);
+		return NULL;
+	}
+	return b.s; /* malloc'd: the caller frees it */
 }
 
 static int audit_add_body(struct pg *g, void *arg)
@@ -3379,6 +3723,9 @@ int pst_db_open_pg(const char *uri, unsigned flags, struct pst_db **out, char *e
 		goto out;
 	}
 	describe(g);
+	snprintf(g->key, sizeof g->key, "%s\n%s\n%s\n%s\n%s", PQhost(g->conn) ? PQhost(g->conn) : "",
+		 PQport(g->conn) ? PQport(g->conn) : "", PQdb(g->conn) ? PQdb(g->conn) : "",
+		 PQuser(g->conn) ? PQuser(g->conn) : "", PQoptions(g->conn) ? PQoptions(g->conn) : "");
 	if (PQstatus(g->conn) != CONNECTION_OK) {
 		char why[300];
 		first_line(PQerrorMessage(g->conn), why, sizeof why);

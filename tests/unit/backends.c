@@ -87,6 +87,34 @@ void pst_test_sql(const char *target, const char *sql)
 	sqlite3_close(db);
 }
 
+int64_t pst_test_version(struct pst_db *db, int64_t person)
+{
+	struct pst_store *s;
+	assert_int_equal(pst_store_person(db, person, &s), PST_OK);
+	int64_t v;
+	assert_int_equal(s->ops->data_version(s, &v), PST_OK);
+	pst_store_close(s);
+	return v;
+}
+
+int pst_test_pg_int(PGconn *h, const char *sql)
+{
+	PGresult *r = PQexec(h, sql);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK)
+		fail_msg("%s: %s", sql, PQerrorMessage(h));
+	int n = atoi(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return n;
+}
+
+void pst_test_pg_do(PGconn *h, const char *sql)
+{
+	PGresult *r = PQexec(h, sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
+		fail_msg("%s: %s", sql, PQerrorMessage(h));
+	PQclear(r);
+}
+
 const char *pst_test_target(const char *name, char *buf, size_t size)
 {
 	serial++;

@@ -37,8 +37,17 @@ struct pst_db *pst_test_db_new(const char *name);
 /* A fresh database's default person (PST_PERSON_DEFAULT) opened as a store. */
 struct pst_store *pst_test_store_new(const char *name);
 
+/* The version of person's records in db (data_version), failing the test when it
+ * cannot be read. */
+int64_t pst_test_version(struct pst_db *db, int64_t person);
+
 /* Runs sql on POSTURA_TEST_PG's database; false after printing why on standard error. */
 bool pst_test_pg_exec(const char *sql);
+/* On a connection of the test's own (a PGconn): runs sql, failing the test when it
+ * fails; _int gives the first column of its first row as a number. */
+struct pg_conn;
+void pst_test_pg_do(struct pg_conn *h, const char *sql);
+int pst_test_pg_int(struct pg_conn *h, const char *sql);
 
 /* Runs sql (statements whose rows are not wanted) on a test's own database, target as
  * pst_test_target gave it (the SQLite file, or the PostgreSQL URI of the test's schema):

@@ -22,6 +22,7 @@
 
 #include "store/backend.h"
 #include "store/store.h"
+#include "backends.h"
 
 static char dir[] = "/tmp/pst-group-XXXXXX";
 static atomic_int commits;      /* COMMITs that saved, since the test reset it */
@@ -98,16 +99,6 @@ static struct pst_store *open_as(const char *path, int64_t person)
 	if (pst_store_open(path, PST_DB_EXISTING, person, &s, err, sizeof err) != PST_OK)
 		fail_msg("%s", err);
 	return s;
-}
-
-static int64_t version_of(struct pst_db *db, int64_t person)
-{
-	struct pst_store *s;
-	assert_int_equal(pst_store_person(db, person, &s), PST_OK);
-	int64_t v;
-	assert_int_equal(s->ops->data_version(s, &v), PST_OK);
-	pst_store_close(s);
-	return v;
 }
 
 /* Waits (at most 20 s) until n writers of this process wait for db's file. */
@@ -232,7 +223,7 @@ static void test_many_writers(void **state)
 	(void)state;
 	char path[256];
 	struct pst_db *db = new_db("many.db", path, sizeof path);
-	int64_t v1 = version_of(db, 1), v2 = version_of(db, 2);
+	int64_t v1 = pst_test_version(db, 1), v2 = pst_test_version(db, 2);
 	static struct writer wr[THREADS];
 	static struct write w[THREADS][EACH];
 	memset(w, 0, sizeof w);
@@ -272,8 +263,8 @@ static void test_many_writers(void **state)
 	assert_int_equal(c, THREADS / 2 * EACH);
 	counts(db, 2, &c, &se, &ps);
 	assert_int_equal(c, THREADS / 2 * EACH);
-	assert_int_equal(version_of(db, 1), v1 + THREADS / 2 * EACH);
-	assert_int_equal(version_of(db, 2), v2 + THREADS / 2 * EACH);
+	assert_int_equal(pst_test_version(db, 1), v1 + THREADS / 2 * EACH);
+	assert_int_equal(pst_test_version(db, 2), v2 + THREADS / 2 * EACH);
 	int n = atomic_load(&commits);
 	print_message("%d writes, %d COMMITs\n", THREADS * EACH, n);
 	assert_true(n >= 1);
@@ -294,7 +285,7 @@ static void test_failure_alone(void **state)
 	int64_t first_id;
 	assert_int_equal(s->ops->checkin_add(s, &first, &first_id), PST_OK);
 	pst_store_close(s);
-	int64_t v1 = version_of(db, 1), v2 = version_of(db, 2);
+	int64_t v1 = pst_test_version(db, 1), v2 = pst_test_version(db, 2);
 
 	enum { GOOD = 8, PSFS = 7, N = GOOD + 4 + PSFS };
 	static struct writer wr[N];
@@ -368,8 +359,8 @@ static void test_failure_alone(void **state)
 	assert_int_equal(se, 1);
 	counts(db, 2, &c, &se, &ps);
 	assert_int_equal(ps, 5);
-	assert_int_equal(version_of(db, 1), v1 + GOOD + 1); /* the check-ins and the session */
-	assert_int_equal(version_of(db, 2), v2 + 5);
+	assert_int_equal(pst_test_version(db, 1), v1 + GOOD + 1); /* the check-ins and the session */
+	assert_int_equal(pst_test_version(db, 2), v2 + 5);
 	pst_db_close(db);
 }
 
@@ -380,7 +371,7 @@ static void test_commit_fails_group(void **state)
 	(void)state;
 	char path[256];
 	struct pst_db *db = new_db("commit.db", path, sizeof path);
-	int64_t v1 = version_of(db, 1);
+	int64_t v1 = pst_test_version(db, 1);
 	enum { N = 16 };
 	static struct writer wr[N];
 	static struct write w[N];
@@ -407,13 +398,13 @@ static void test_commit_fails_group(void **state)
 		assert_non_null(strstr(w[i].why, "cannot save"));
 		assert_int_equal(saved_with_note(db, 1, w[i].note, NULL), 0);
 	}
-	assert_int_equal(version_of(db, 1), v1);
+	assert_int_equal(pst_test_version(db, 1), v1);
 	struct pst_store *s = open_as(path, 1);
 	struct pst_checkin c = {.at = {1796000000, 0}, .pain = 2, .note = "after"};
 	assert_int_equal(s->ops->checkin_add(s, &c, NULL), PST_OK);
 	pst_store_close(s);
 	assert_int_equal(saved_with_note(db, 1, "after", NULL), 1);
-	assert_int_equal(version_of(db, 1), v1 + 1);
+	assert_int_equal(pst_test_version(db, 1), v1 + 1);
 	pst_db_close(db);
 }
 
@@ -425,7 +416,7 @@ static void test_disk_full(void **state)
 	(void)state;
 	char path[256];
 	struct pst_db *db = new_db("full.db", path, sizeof path);
-	int64_t v1 = version_of(db, 1);
+	int64_t v1 = pst_test_version(db, 1);
 	sqlite3 *raw;
 	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
 	sqlite3_stmt *st;
@@ -469,7 +460,7 @@ static void test_disk_full(void **state)
 	print_message("%d of %d saved before the file was full\n", ok, N);
 	assert_true(ok > 0);
 	assert_true(ok < N);
-	assert_int_equal(version_of(db, 1), v1 + ok);
+	assert_int_equal(pst_test_version(db, 1), v1 + ok);
 	pst_db_close(db);
 }
 

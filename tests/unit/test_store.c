@@ -478,8 +478,8 @@ static void test_writers_at_once(void **state)
 	pst_store_close(s);
 }
 
-/* PostgreSQL: a check-in is one statement that commits by itself (store_pg.c
- * checkin_self). A connection the server ended while it was idle is noticed before
+/* PostgreSQL: a check-in is sent in one statement that commits by itself (store_pg.c
+ * ci_run; alone here, a group of one). A connection the server ended while it was idle is noticed before
  * anything is sent: the write goes through on a new one, saved once. A connection lost
  * while the statement was at the server may or may not have saved it: the answer says
  * so (PST_EUNAVAILABLE, "not known whether"), never "saved", and the next write works. */
@@ -496,24 +496,6 @@ static void *lost_write(void *arg)
 	return NULL;
 }
 
-static int pg_count(PGconn *h, const char *sql)
-{
-	PGresult *r = PQexec(h, sql);
-	if (PQresultStatus(r) != PGRES_TUPLES_OK)
-		fail_msg("%s: %s", sql, PQerrorMessage(h));
-	int n = atoi(PQgetvalue(r, 0, 0));
-	PQclear(r);
-	return n;
-}
-
-static void pg_do(PGconn *h, const char *sql)
-{
-	PGresult *r = PQexec(h, sql);
-	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
-		fail_msg("%s: %s", sql, PQerrorMessage(h));
-	PQclear(r);
-}
-
 static void test_lost_connection(void **state)
 {
 	(void)state;
@@ -525,47 +507,47 @@ static void test_lost_connection(void **state)
 	assert_int_equal(pst_store_open(target, 0, PST_PERSON_DEFAULT, &s, err, sizeof err), PST_OK);
 	PGconn *h = PQconnectdb(target);
 	assert_int_equal(PQstatus(h), CONNECTION_OK);
-	pg_do(h, "SET application_name = 'postura_lost_helper'");
+	pst_test_pg_do(h, "SET application_name = 'postura_lost_helper'");
 	struct pst_checkin c = {.at = {.epoch = 1795000000}, .pain = 3};
 	assert_int_equal(s->ops->checkin_add(s, &c, NULL), PST_OK);
 
 	/* the server ends the idle connection (as a restart does) */
 	snprintf(sql, sizeof sql, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
 		 " WHERE application_name = '%s'", app);
-	assert_int_equal(pg_count(h, sql), 1);
+	assert_int_equal(pst_test_pg_int(h, sql), 1);
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM pg_stat_activity WHERE application_name = '%s'", app);
-	for (int i = 0; i < 100 && pg_count(h, sql); i++)
+	for (int i = 0; i < 100 && pst_test_pg_int(h, sql); i++)
 		usleep(50 * 1000);
 	usleep(100 * 1000);
 	int rc = s->ops->checkin_add(s, &c, NULL);
 	if (rc)
 		fail_msg("a write after the server ended an idle connection: %s", s->errmsg);
-	assert_int_equal(pg_count(h, "SELECT count(*) FROM checkin"), 2);
+	assert_int_equal(pst_test_pg_int(h, "SELECT count(*) FROM checkin"), 2);
 
 	/* lost while the statement waits at the server (a lock held here) */
-	pg_do(h, "BEGIN");
-	pg_do(h, "LOCK TABLE checkin IN SHARE MODE");
+	pst_test_pg_do(h, "BEGIN");
+	pst_test_pg_do(h, "LOCK TABLE checkin IN SHARE MODE");
 	struct lost_arg a = {.s = s, .rc = -1};
 	pthread_t t;
 	assert_int_equal(pthread_create(&t, NULL, lost_write, &a), 0);
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM pg_stat_activity WHERE application_name = '%s'"
 		 " AND wait_event_type = 'Lock'", app);
 	int waiting = 0;
-	for (int i = 0; i < 200 && !(waiting = pg_count(h, sql)); i++)
+	for (int i = 0; i < 200 && !(waiting = pst_test_pg_int(h, sql)); i++)
 		usleep(50 * 1000);
 	assert_int_equal(waiting, 1);
 	snprintf(sql, sizeof sql, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
 		 " WHERE application_name = '%s'", app);
-	assert_int_equal(pg_count(h, sql), 1);
+	assert_int_equal(pst_test_pg_int(h, sql), 1);
 	pthread_join(t, NULL);
-	pg_do(h, "COMMIT");
+	pst_test_pg_do(h, "COMMIT");
 	assert_int_equal(a.rc, PST_EUNAVAILABLE);
 	if (!strstr(s->errmsg, "not known whether"))
 		fail_msg("the answer for a write lost in flight: %s", s->errmsg);
-	assert_int_equal(pg_count(h, "SELECT count(*) FROM checkin"), 2);
+	assert_int_equal(pst_test_pg_int(h, "SELECT count(*) FROM checkin"), 2);
 	/* and the next write goes through on a new connection */
 	assert_int_equal(s->ops->checkin_add(s, &c, NULL), PST_OK);
-	assert_int_equal(pg_count(h, "SELECT count(*) FROM checkin"), 3);
+	assert_int_equal(pst_test_pg_int(h, "SELECT count(*) FROM checkin"), 3);
 	PQfinish(h);
 	pst_store_close(s);
 }

@@ -122,10 +122,14 @@ stop_server() {
 }
 
 # wrk -t2 -c64 for $secs seconds, its figures appended to $tmp/results as "NAME REQ/S
-# P99 ERRORS LOAD" and said on standard output.
+# P99 ERRORS LOAD" and said on standard output. BENCH_WARM=SECONDS: a wrk run of that
+# long first, not measured (the server opens its store connections as requests first
+# need them: on PostgreSQL a new session's first statements are slow, and a short run's
+# p99 is then that of the start).
 run_wrk() { # NAME URL [WRK-ARGS]
 	local name=$1 u=$2 l rps p99 errs sock
 	shift 2
+	[ "${BENCH_WARM:-0}" -gt 0 ] && wrk -t2 -c64 -d"${BENCH_WARM}s" "$@" "$u" >/dev/null 2>&1
 	l=$(load)
 	wrk -t2 -c64 -d"${secs}s" --latency "$@" "$u" >"$tmp/wrk.out" 2>&1
 	rps=$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$tmp/wrk.out")

@@ -10,6 +10,7 @@
 #include <libpq-fe.h>
 #include <poll.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -951,8 +952,7 @@ struct ci_job {
 	int64_t id;
 	bool look_again; /* a key stored after the statement's snapshot: look it up */
 	/* its place in the queue */
-	pthread_cond_t cv;
-	bool go;   /* handed the lead: it runs the next groups on its own connection */
+	sem_t sem; /* posted once: its group is over (done), or the lead is handed to it */
 	bool done; /* its group is over: result is the answer */
 	struct ci_job *next;
 };
@@ -1221,19 +1221,21 @@ static void ci_write(struct pg *g, struct ci_job *me)
 	}
 	pthread_mutex_lock(&ci_mu);
 	if (q->busy) {
-		pthread_cond_init(&me->cv, NULL);
+		/* A semaphore of its own, not a condition on ci_mu: the leader wakes a group of
+		 * them at once, and each would first have to take ci_mu back, one by one. */
+		sem_init(&me->sem, 0, 0);
 		if (q->tail)
 			q->tail->next = me;
 		else
 			q->head = me;
 		q->tail = me;
-		while (!me->go && !me->done)
-			pthread_cond_wait(&me->cv, &ci_mu);
-		pthread_cond_destroy(&me->cv);
-		if (me->done) {
-			pthread_mutex_unlock(&ci_mu);
+		pthread_mutex_unlock(&ci_mu);
+		while (sem_wait(&me->sem) && errno == EINTR)
+			continue;
+		sem_destroy(&me->sem);
+		if (me->done) /* its answer is in; or else it was handed the lead */
 			return;
-		}
+		pthread_mutex_lock(&ci_mu);
 	}
 	/* The lead is ours: this check-in and those queued, then, while more queued
 	 * meanwhile, a few groups more: this thread is running already, where one handed
@@ -1255,22 +1257,24 @@ static void ci_write(struct pg *g, struct ci_job *me)
 		ci_run(g, group, n);
 		pthread_mutex_lock(&ci_mu);
 		ci_saved(q, group, n, fold, &nfold);
-		for (size_t i = 0; i < n; i++)
+		pthread_mutex_unlock(&ci_mu);
+		for (size_t i = 0; i < n; i++) /* out of the queue: only this thread sees them */
 			if (group[i] != me) {
 				group[i]->done = true;
-				pthread_cond_signal(&group[i]->cv);
+				sem_post(&group[i]->sem);
 			}
+		pthread_mutex_lock(&ci_mu);
 	}
 	struct ci_job *h = q->head;
-	if (h) { /* the next leads */
+	if (h) { /* the next leads (q->busy stays) */
 		if (!(q->head = h->next))
 			q->tail = NULL;
-		h->go = true;
-		pthread_cond_signal(&h->cv);
 	} else {
 		q->busy = false;
 	}
 	pthread_mutex_unlock(&ci_mu);
+	if (h)
+		sem_post(&h->sem);
 	if (nfold)
 		ci_fold(g, fold, nfold);
 }

@@ -11,10 +11,12 @@ success; the audit log; the invitation link (set a password, one time).
 usage: auth_test.py POSTURA SOURCE_DIR
 Runs on SQLite, and on PostgreSQL through tests/pg/postura-pg (auth-pg).
 """
+import atexit
 import html as htmllib
 import json
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -60,6 +62,16 @@ def stop_all():
             p.wait(10)
         except subprocess.TimeoutExpired:
             p.kill()
+
+
+def clean_up():
+    """At exit, however the script ends (finish, a failed start, an exception): the
+    servers stopped, then the temporary directory and its databases removed."""
+    stop_all()
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+atexit.register(clean_up)
 
 
 class Client(checks.Browser):

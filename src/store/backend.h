@@ -79,16 +79,19 @@ int pst_throttle_key_check(const char *key, char *why, size_t size);
 	" COALESCE(" A ".clinician_id, 0), CASE WHEN COALESCE(" A ".password, '') = ''"     \
 	" THEN '' ELSE '*' END, " A ".disabled, " A ".created_epoch"
 /* session_read (store.h), in one statement for both backends: HASH the token hash's hex,
- * PATIENT the account id asked for (0: none). Columns: the session's created_epoch,
- * last_seen_epoch, address (0-2); its account (3-11); the patient's account (12-20, NULL
- * when not one of this account's patients); the patient's version (21); the account's
- * own person's version (22, NULL when it has none: not a patient). Every part is a seek
- * on a primary key. */
-#define PST_SQL_SESSION_READ(HASH, PATIENT)                                                 \
+ * PATIENT the account id asked for (0: none), ROSTER the backend's roster version of the
+ * clinician a.id (its roster_version's expression: the backends keep it differently).
+ * Columns: the session's created_epoch, last_seen_epoch, address (0-2); its account
+ * (3-11); the patient's account (12-20, NULL when not one of this account's patients);
+ * the patient's version (21); the account's own person's version (22, NULL when it has
+ * none: not a patient); the account's roster version (23, NULL when not a clinician).
+ * Every part is a seek on a primary key or an index. */
+#define PST_SQL_SESSION_READ(HASH, PATIENT, ROSTER)                                         \
 	"SELECT s.created_epoch, s.last_seen_epoch, s.address, " PST_SQL_ACCOUNT_NO_HASH("a") \
 	", " PST_SQL_ACCOUNT_NO_HASH("p") ", (SELECT " PST_SQL_PERSON_VERSION("v")            \
 	" FROM person v WHERE v.id = p.person_id), (SELECT " PST_SQL_PERSON_VERSION("o")      \
-	" FROM person o WHERE o.id = a.person_id)"                                          \
+	" FROM person o WHERE o.id = a.person_id), CASE WHEN a.role = 'clinician' THEN ("     \
+	ROSTER ") END"                                                                        \
 	" FROM auth_session s JOIN account a ON a.id = s.account_id"                         \
 	" LEFT JOIN account p ON p.id = " PATIENT " AND p.role = 'patient'"                   \
 	" AND p.clinician_id = a.id"                                                         \
@@ -98,6 +101,7 @@ enum {
 	PST_SESSION_READ_PATIENT = 12,
 	PST_SESSION_READ_VERSION = 21,
 	PST_SESSION_READ_OWN_VERSION = 22,
+	PST_SESSION_READ_ROSTER = 23,
 };
 
 #endif

@@ -268,8 +268,9 @@ struct pst_auth_session {
 };
 
 /* What a signed-in request needs of the database (session_read), in one statement: its
- * session, the session's account (a patient's with the version of their records) and,
- * when asked for, one patient of that account with the patient's version. */
+ * session, the session's account (a patient's with the version of their records, a
+ * clinician's with their roster version) and, when asked for, one patient of that
+ * account with the patient's version. */
 struct pst_session_read {
 	struct pst_auth_session session;
 	struct pst_account account; /* the session's account (its password hash is not read:
@@ -281,6 +282,8 @@ struct pst_session_read {
 			   * else's, alike */
 	struct pst_account patient;  /* when has_patient, as account_get gives it */
 	int64_t patient_version;     /* when has_patient: data_version of patient.person */
+	bool has_roster_version;     /* the account is a clinician: */
+	int64_t roster_version;      /* roster_version of account.id, as that op reads it */
 };
 
 /* One entry of the audit log: who did what to which account or patient's records, when,
@@ -402,7 +405,7 @@ struct pst_db_ops {
 	int (*session_get)(struct pst_db *db, const unsigned char hash[PST_TOKEN_HASH_SIZE],
 			   struct pst_auth_session *out, bool *found);
 	/* The session of this token hash, its account (with its person's version when it
-	 * has one), and (patient_account > 0) that account when it is a patient of the
+	 * has one, its roster version when it is a clinician's), and (patient_account > 0) that account when it is a patient of the
 	 * session's account, with the patient's version (pst_session_read), in one statement: what every signed-in request reads
 	 * (web/auth.c). *found false when there is no such session (as session_get). Expiry,
 	 * a disabled account and whose patient may be seen stay the caller's rules: the

@@ -104,6 +104,13 @@ enum {
 	" LEFT JOIN ins ON ins.id = j.id LEFT JOIN checkin c ON ins.id IS NULL"                      \
 	" AND c.person_id = j.person_id AND c.idem_key = j.idem_key ORDER BY j.i"
 
+/* A clinician's roster version (schema.c, migration 16), C the clinician's id: the
+ * folded number and the rows not folded yet, each through its index. roster_version's,
+ * and session_read's for a clinician. */
+#define ROSTER_VERSION_SQL(C)                                                               \
+	"coalesce((SELECT version FROM roster WHERE clinician_id = " C "), 0)"                  \
+	" + (SELECT count(*) FROM roster_write WHERE clinician_id = " C ")"
+
 static const char *const stmt_sql[S__MAX] = {
 	[S_PROFILE_GET] = "SELECT stage, weeks, anchor_day, birth, feeding, pain, areas, triggers,"
 			  " equipment, avoid, minutes, updated_epoch, updated_offset, conditions,"
@@ -192,10 +199,8 @@ static const char *const stmt_sql[S__MAX] = {
 	[S_SUMMARY_PEOPLE] = PST_SQL_SUMMARY_PEOPLE("SELECT unnest($1::bigint[])", "$2::bigint",
 						    "$3::bigint", "$4::bigint"),
 	[S_SUMMARY_PAIN] = PST_SQL_SUMMARY_PAIN("SELECT unnest($1::bigint[])", "$2::bigint"),
-	/* a clinician's roster version (schema.c, migration 16): the folded number and the
-	 * rows not folded yet, each through its index */
-	[S_ROSTER_VERSION] = "SELECT coalesce((SELECT version FROM roster WHERE clinician_id = $1), 0)"
-			     " + (SELECT count(*) FROM roster_write WHERE clinician_id = $1)",
+	/* a clinician's roster version (schema.c, migration 16): a dashboard after a write */
+	[S_ROSTER_VERSION] = "SELECT " ROSTER_VERSION_SQL("$1"),
 	[S_PROG_GET] = "SELECT body, by_account, at_epoch, at_offset FROM programme WHERE person_id = $1",
 	[S_PROG_PUT] = "INSERT INTO programme (person_id, body, by_account, at_epoch, at_offset)"
 		       " VALUES ($1,$2,$3,$4,$5) ON CONFLICT (person_id) DO UPDATE SET"
@@ -213,7 +218,7 @@ static const char *const stmt_sql[S__MAX] = {
 	/* A group of check-ins in one statement, its own transaction (ci_run). */
 	[S_CHECKIN_MANY] = CHECKIN_MANY_SQL,
 	/* Every signed-in request's (web/auth.c): prepared, so planned once a connection. */
-	[S_SESSION_READ] = PST_SQL_SESSION_READ("$1", "$2::bigint"),
+	[S_SESSION_READ] = PST_SQL_SESSION_READ("$1", "$2::bigint", ROSTER_VERSION_SQL("a.id")),
 	[S_SESSION_TOUCH] = "UPDATE auth_session SET last_seen_epoch = $2 WHERE token_hash = $1",
 	[S_ACCOUNT_BY_ID] = "SELECT " ACCOUNT_COLS " FROM account WHERE id = $1",
 	/* the one-person app's server asks it on every request (web/cache.c) */
@@ -3009,6 +3014,9 @@ static int auth_session_read_body(struct pg *g, void *arg)
 			account_row_at(r, 0, PST_SESSION_READ_PATIENT, &o->patient, NULL, 0);
 			o->patient_version = vll(r, 0, PST_SESSION_READ_VERSION);
 		}
+		o->has_roster_version = !PQgetisnull(r, 0, PST_SESSION_READ_ROSTER);
+		if (o->has_roster_version)
+			o->roster_version = vll(r, 0, PST_SESSION_READ_ROSTER);
 	}
 	PQclear(r);
 	return PST_OK;

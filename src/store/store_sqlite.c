@@ -38,6 +38,10 @@ enum {
 	ST__MAX
 };
 
+/* A clinician's roster version (schema.c, migration 16: SQLite's triggers keep it in one
+ * row), C the clinician's id: roster_version's, and session_read's for a clinician. */
+#define ROSTER_VERSION_SQL(C) "coalesce((SELECT version FROM roster WHERE clinician_id = " C "), 0)"
+
 static const char *const cached_sql[ST__MAX] = {
 	[ST_CHECKIN] = "INSERT INTO checkin (id, person_id, at_epoch, at_offset, day, pain, areas,"
 		       " note, idem_key) VALUES (?,?,?,?,?,?,?,?,?)",
@@ -51,8 +55,8 @@ static const char *const cached_sql[ST__MAX] = {
 	/* The dashboard's (summary_sql.h): read often, by every clinician's page. */
 	[ST_SUMMARY_PEOPLE] = PST_SQL_SUMMARY_PEOPLE("SELECT value FROM json_each(?1)", "?2", "?3", "?4"),
 	[ST_SUMMARY_PAIN] = PST_SQL_SUMMARY_PAIN("SELECT value FROM json_each(?1)", "?2"),
-	/* a clinician's roster version (schema.c, migration 16): every cached dashboard visit */
-	[ST_ROSTER_VERSION] = "SELECT coalesce((SELECT version FROM roster WHERE clinician_id = ?), 0)",
+	/* a clinician's roster version (schema.c, migration 16): a dashboard after a write */
+	[ST_ROSTER_VERSION] = "SELECT " ROSTER_VERSION_SQL("?"),
 	/* each write of a group (run_group) */
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
 	[ST_COMMIT] = "COMMIT",
@@ -62,7 +66,7 @@ static const char *const cached_sql[ST__MAX] = {
 	/* the web server asks it on every request (clinic mode or not) */
 	[ST_ACCOUNT_COUNT] = "SELECT count(*) FROM account",
 	/* every signed-in request's (web/auth.c) */
-	[ST_SESSION_READ] = PST_SQL_SESSION_READ("?1", "?2"),
+	[ST_SESSION_READ] = PST_SQL_SESSION_READ("?1", "?2", ROSTER_VERSION_SQL("a.id")),
 };
 
 /* One connection (struct pst_db). The handles (struct pst_store) it gives are the generic
@@ -2491,6 +2495,10 @@ static int auth_session_read(struct pst_db *d, const unsigned char hash[PST_TOKE
 			account_row_at(st, PST_SESSION_READ_PATIENT, &out->patient, NULL, 0);
 			out->patient_version = sqlite3_column_int64(st, PST_SESSION_READ_VERSION);
 		}
+		out->has_roster_version =
+			sqlite3_column_type(st, PST_SESSION_READ_ROSTER) != SQLITE_NULL;
+		if (out->has_roster_version)
+			out->roster_version = sqlite3_column_int64(st, PST_SESSION_READ_ROSTER);
 		*found = true;
 	}
 	sqlite3_reset(st);

@@ -283,6 +283,11 @@ static int session_of(struct web *w, struct req *r, struct pst_db *db, int64_t p
 		if (s.has_own_version)
 			version_known(r, a->person, s.own_version);
 	}
+	if (s.account.role == PST_ROLE_CLINICIAN && s.has_roster_version &&
+	    (r->method == M_GET || r->method == M_HEAD)) {
+		a->roster = true;
+		a->roster_version = s.roster_version;
+	}
 	if (patient > 0) {
 		a->asked = patient;
 		a->read = true;

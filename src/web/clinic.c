@@ -25,8 +25,8 @@
  * its key changes: who asks, what (the kind, the patient, the range), the day, the
  * browser's CSRF nonce (a page carries forms), and the data. A dashboard's data is the
  * clinician's roster version (pst_db_ops.roster_version: the database moves it with
- * every write to a patient's records and every change of their accounts), one indexed
- * read; a patient's page's, the patient's version and a hash of their account (names,
+ * every write to a patient's records and every change of their accounts), read with the
+ * session on a GET (session_read), else one indexed read; a patient's page's, the patient's version and a hash of their account (names,
  * emails, states). Making a dashboard reads every patient's account and summary
  * (bench/RESULTS.md).
  */
@@ -177,14 +177,17 @@ static void store_error(struct web *w, struct req *r, int err, bool page)
 		web_error(r, 500, "store", NULL, "the patients could not be read; try again in a moment");
 }
 
-/* The key of kind (CK_DASHBOARD, CK_API) for the clinician of r: one read of the roster's
- * version, before anything else is read. False with the reply set when the database
- * failed. */
+/* The key of kind (CK_DASHBOARD, CK_API) for the clinician of r: the roster's version,
+ * read before anything else: with the session on a GET or HEAD (web_auth.roster), else
+ * (a write's page, after its write) one read of it. False with the reply set when the
+ * database failed. */
 static bool roster_key(struct web *w, struct req *r, int kind, struct cache_key *k, bool page)
 {
 	struct pst_db *db = web_db(w);
-	int64_t version = 0;
-	int err = db ? db->ops->roster_version(db, r->auth.acct.id, &version) : PST_EUNAVAILABLE;
+	int64_t version = r->auth.roster_version;
+	int err = PST_OK;
+	if (!r->auth.roster)
+		err = db ? db->ops->roster_version(db, r->auth.acct.id, &version) : PST_EUNAVAILABLE;
 	if (err) {
 		store_error(w, r, err, page);
 		return false;

@@ -230,6 +230,11 @@ struct web_auth {
 	bool read, found;
 	struct pst_account read_patient;
 	int64_t read_version;
+	/* A clinician's roster version, read with the session on a GET or HEAD (roster):
+	 * the dashboard's and GET /api/v1/patients' cache key takes it instead of reading
+	 * again. Not on a write: its handler reads the version after its write. */
+	bool roster;
+	int64_t roster_version;
 };
 
 struct req {

@@ -285,8 +285,8 @@ static void test_sessions(void **state)
 	pst_db_close(db);
 }
 
-/* session_read: the session, its account and one of its patients with the patient's
- * version, in one statement; the times and states as stored (expiry and a disabled
+/* session_read: the session, its account (a clinician's with the roster version) and one
+ * of its patients with the patient's version, in one statement; the times and states as stored (expiry and a disabled
  * account are the web server's to judge), another clinician's patient, a clinician and
  * an id of nobody all alike not found. */
 static void test_session_read(void **state)
@@ -319,6 +319,11 @@ static void test_session_read(void **state)
 	assert_true(s.account.has_password);
 	assert_false(s.has_own_version); /* a clinician has no records */
 	assert_false(s.has_patient);
+	/* ... and the clinician's roster version, as roster_version reads it */
+	int64_t rv = -1;
+	assert_int_equal(db->ops->roster_version(db, doc, &rv), PST_OK);
+	assert_true(s.has_roster_version);
+	assert_int_equal(s.roster_version, rv);
 
 	/* One of the clinician's patients, with the version of the patient's records. */
 	assert_int_equal(db->ops->session_read(db, h1, pat, &s, &found), PST_OK);
@@ -336,6 +341,18 @@ static void test_session_read(void **state)
 	assert_int_equal(db->ops->session_read(db, h1, pat, &s, &found), PST_OK);
 	assert_int_equal(s.patient_version, v + 1); /* a write shows at once */
 	pst_store_close(st);
+	/* ... and moves the roster version at once, as it does an account's change */
+	int64_t before = s.roster_version;
+	assert_true(s.has_roster_version);
+	assert_true(s.roster_version > rv);
+	assert_int_equal(db->ops->roster_version(db, doc, &rv), PST_OK);
+	assert_int_equal(s.roster_version, rv);
+	assert_int_equal(db->ops->account_set_password(db, pat, "$argon2id$n"), PST_OK);
+	assert_int_equal(db->ops->session_read(db, h1, 0, &s, &found), PST_OK);
+	assert_true(found && s.has_roster_version);
+	assert_true(s.roster_version > before);
+	assert_int_equal(db->ops->roster_version(db, doc, &rv), PST_OK);
+	assert_int_equal(s.roster_version, rv);
 
 	/* Another clinician's patient, a clinician, nobody: the same answer. */
 	int64_t not_mine[] = {other, doc2, doc, 987654};
@@ -353,6 +370,8 @@ static void test_session_read(void **state)
 	assert_int_equal(s.account.role, PST_ROLE_PATIENT);
 	assert_int_equal(s.account.clinician, doc2);
 	assert_false(s.has_patient);
+	assert_false(s.has_roster_version); /* only a clinician has a roster */
+	assert_int_equal(s.roster_version, 0);
 	/* ... with the version of the patient's own records */
 	assert_int_equal(pst_store_person(db, s.account.person, &st), PST_OK);
 	assert_int_equal(st->ops->data_version(st, &v), PST_OK);
@@ -362,6 +381,17 @@ static void test_session_read(void **state)
 	assert_int_equal(db->ops->session_read(db, h2, 0, &s, &found), PST_OK);
 	assert_int_equal(s.own_version, v + 1);
 	pst_store_close(st);
+
+	/* An administrator's session: no roster either. */
+	int64_t admin = add(db, PST_ROLE_ADMIN, "admin@clinic.example", "", 0, "$argon2id$a");
+	unsigned char h3[32];
+	hash_of(h3, 3);
+	assert_int_equal(db->ops->session_add(db, h3, admin, 2000, ""), PST_OK);
+	assert_int_equal(db->ops->session_read(db, h3, 0, &s, &found), PST_OK);
+	assert_true(found);
+	assert_int_equal(s.account.role, PST_ROLE_ADMIN);
+	assert_false(s.has_roster_version);
+	assert_int_equal(s.roster_version, 0);
 
 	/* Disabling ends the sessions; a new password too; logout. */
 	assert_int_equal(db->ops->account_set_disabled(db, doc, true), PST_OK);

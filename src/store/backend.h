@@ -72,6 +72,12 @@ int pst_throttle_key_check(const char *key, char *why, size_t size);
  * plus the person's rows in person_write. P: the person row's alias. */
 #define PST_SQL_PERSON_VERSION(P)                                                          \
 	P ".version + (SELECT count(*) FROM person_write w WHERE w.person_id = " P ".id)"
+/* data_version_accounts (store.h), for both backends: PERSON the person's id. Columns:
+ * the person's version (NULL: no such person); 1 when the database holds an account,
+ * else 0. EXISTS stops at the first row, where count(*) would read them all. */
+#define PST_SQL_VERSION_ACCOUNTS(PERSON)                                                   \
+	"SELECT (SELECT " PST_SQL_PERSON_VERSION("p") " FROM person p WHERE p.id = " PERSON    \
+	"), CASE WHEN EXISTS (SELECT 1 FROM account) THEN 1 ELSE 0 END"
 /* An account's columns as both backends' account_row reads them, from alias A, with the
  * password hash left in the database: '*' when there is one, '' when not. */
 #define PST_SQL_ACCOUNT_NO_HASH(A)                                                          \

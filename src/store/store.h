@@ -207,6 +207,10 @@ struct pst_store_ops {
 	 * records: a page cache (in any process) keyed by it is never stale. One statement
 	 * (person.version + the count of the person's rows in person_write, by an index). */
 	int (*data_version)(struct pst_store *s, int64_t *v);
+	/* data_version and whether the database holds any account (account_count > 0), in
+	 * one statement (one snapshot, one round trip): what the web server asks before
+	 * every request while it serves one person without accounts (web/cache.c). */
+	int (*data_version_accounts)(struct pst_store *s, int64_t *v, bool *accounts);
 };
 
 struct pst_store {

@@ -65,6 +65,7 @@ enum {
 	S_AUDIT_ADD,
 	S_ACCOUNT_BY_ID,
 	S_ACCOUNT_COUNT,
+	S_VERSION_ACCOUNTS,
 	S__MAX
 };
 
@@ -223,6 +224,8 @@ static const char *const stmt_sql[S__MAX] = {
 	[S_ACCOUNT_BY_ID] = "SELECT " ACCOUNT_COLS " FROM account WHERE id = $1",
 	/* the one-person app's server asks it on every request (web/cache.c) */
 	[S_ACCOUNT_COUNT] = "SELECT count(*) FROM account",
+	/* ... and, with the person's version, before every request (web/cache.c) */
+	[S_VERSION_ACCOUNTS] = PST_SQL_VERSION_ACCOUNTS("$1"),
 	/* Every clinician's read of a patient's records (web/audit.c writes them in groups):
 	 * the entries as six arrays, unnested in one INSERT that commits by itself. */
 	[S_AUDIT_ADD] = "INSERT INTO audit (at_epoch, actor_id, action, patient_id, account_id, address)"
@@ -2313,6 +2316,44 @@ static int data_version(struct pst_store *s, int64_t *v)
 	return in_tx(enter(s), TX_ONE, data_version_body, v);
 }
 
+/* The person's version and whether the database holds any account: one statement, one
+ * snapshot, one round trip. */
+struct version_accounts {
+	int64_t v;
+	bool accounts;
+};
+
+static int data_version_accounts_body(struct pg *g, void *arg)
+{
+	struct version_accounts *a = arg;
+	struct params p = {0};
+	p_int(&p, g->person);
+	PGresult *r;
+	int err = xq(g, S_VERSION_ACCOUNTS, &p, "cannot read the data version", &r);
+	if (err)
+		return err;
+	if (PQntuples(r) != 1 || PQgetisnull(r, 0, 0))
+		err = fail(g, PST_EIO, "%s: there is no person with id %lld", g->where,
+			   (long long)g->person);
+	else {
+		a->v = vll(r, 0, 0);
+		a->accounts = vll(r, 0, 1) != 0;
+	}
+	PQclear(r);
+	return err;
+}
+
+static int data_version_accounts(struct pst_store *s, int64_t *v, bool *accounts)
+{
+	struct version_accounts a = {0};
+	int err = in_tx(enter(s), TX_ONE, data_version_accounts_body, &a);
+	if (!err) {
+		*v = a.v;
+		*accounts = a.accounts;
+	}
+	return err;
+}
+
 /* --- the database: people, transactions -------------------------------------------- */
 
 struct person_arg {
@@ -3417,6 +3458,7 @@ static const struct pst_store_ops pg_store_ops = {
 	.programme_get = programme_get,
 	.programme_put = programme_put,
 	.data_version = data_version,
+	.data_version_accounts = data_version_accounts,
 };
 
 /* --- the dashboard's summaries (summary_sql.h) ------------------------------------- */

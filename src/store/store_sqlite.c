@@ -35,6 +35,7 @@ enum {
 	ST_ROLLBACK_TO,
 	ST_ACCOUNT_COUNT,
 	ST_SESSION_READ,
+	ST_VERSION_ACCOUNTS,
 	ST__MAX
 };
 
@@ -67,6 +68,8 @@ static const char *const cached_sql[ST__MAX] = {
 	[ST_ACCOUNT_COUNT] = "SELECT count(*) FROM account",
 	/* every signed-in request's (web/auth.c) */
 	[ST_SESSION_READ] = PST_SQL_SESSION_READ("?1", "?2", ROSTER_VERSION_SQL("a.id")),
+	/* the one-person app's server, before every request (web/cache.c) */
+	[ST_VERSION_ACCOUNTS] = PST_SQL_VERSION_ACCOUNTS("?1"),
 };
 
 /* One connection (struct pst_db). The handles (struct pst_store) it gives are the generic
@@ -1940,6 +1943,28 @@ static int data_version(struct pst_store *s, int64_t *v)
 	return rc == SQLITE_ROW ? PST_OK : dberr(q, "cannot read the data version");
 }
 
+/* The person's version and whether the database holds any account, in one statement. */
+static int data_version_accounts(struct pst_store *s, int64_t *v, bool *accounts)
+{
+	struct sq *q = enter(s);
+	sqlite3_stmt *st;
+	int err = cached(q, ST_VERSION_ACCOUNTS, &st);
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, q->person);
+	int rc = sqlite3_step(st);
+	bool person = rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
+	if (person) {
+		*v = sqlite3_column_int64(st, 0);
+		*accounts = sqlite3_column_int(st, 1) != 0;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return dberr(q, "cannot read the data version");
+	return person ? PST_OK
+		      : fail(q, "%s: there is no person with id %lld", q->path, (long long)q->person);
+}
+
 /* --- the database: people, transactions ---------------------------------------- */
 
 static int person_add(struct pst_db *d, const char *name, int64_t *id)
@@ -2889,6 +2914,7 @@ static const struct pst_store_ops sqlite_store_ops = {
 	.programme_get = programme_get,
 	.programme_put = programme_put,
 	.data_version = data_version,
+	.data_version_accounts = data_version_accounts,
 };
 
 /* --- the dashboard's summaries (summary_sql.h) ------------------------------------- */

@@ -370,15 +370,24 @@ static int64_t person_of(struct web *w, struct req *r)
 	return w->cfg.store ? w->cfg.store->person : web_store(w)->person;
 }
 
-/* The reads themselves, on the request's own store connection. */
+/* The read itself, on the request's own store connection: the version, and with it
+ * (accounts) whether the database holds an account, in one statement. */
 static void read_now(struct web *w, bool accounts, uint64_t *version, int *any)
 {
-	*version = web_version_read(w);
 	*any = -1;
-	int64_t n = 0;
-	struct pst_db *db = accounts ? web_db(w) : NULL;
-	if (db && db->ops->account_count && db->ops->account_count(db, &n) == PST_OK)
-		*any = n > 0;
+	if (!accounts) {
+		*version = web_version_read(w);
+		return;
+	}
+	struct pst_store *s = web_store(w);
+	int64_t v;
+	bool a;
+	*version = WEB_NO_VERSION;
+	if (s->ops->data_version_accounts(s, &v, &a) != PST_OK)
+		return;
+	if (v >= 0)
+		*version = (uint64_t)v;
+	*any = a;
 }
 
 /* The version of the request's person, and whether the database holds an account (-1:

@@ -415,6 +415,13 @@ static int down_data_version(struct pst_store *s, int64_t *v)
 	return down_err(s);
 }
 
+static int down_data_version_accounts(struct pst_store *s, int64_t *v, bool *accounts)
+{
+	*v = 0;
+	*accounts = false;
+	return down_err(s);
+}
+
 static const struct pst_store_ops down_ops = {
 	.profile_get = down_profile_get,
 	.profile_put = down_profile_put,
@@ -430,6 +437,7 @@ static const struct pst_store_ops down_ops = {
 	.screening_get = down_screening_get,
 	.screening_put = down_screening_put,
 	.data_version = down_data_version,
+	.data_version_accounts = down_data_version_accounts,
 };
 
 /* A request waiting for a connection of the pool: handed one by worker_release. */

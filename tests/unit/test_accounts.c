@@ -622,6 +622,50 @@ static void test_throttle(void **state)
 	pst_db_close(db);
 }
 
+/* data_version_accounts, the one-person server's read before every request: the
+ * version as data_version gives it, and whether any account exists, which an account
+ * added through another connection (the CLI, another server) changes at once. */
+static void test_version_accounts(void **state)
+{
+	(void)state;
+	char target[600];
+	pst_test_target(NULL, target, sizeof target);
+	struct pst_db *db = pst_test_db_open(target), *other = pst_test_db_open(target);
+	struct pst_store *st;
+	assert_int_equal(pst_store_person(db, PST_PERSON_DEFAULT, &st), PST_OK);
+	int64_t v = -1, v0 = -1;
+	bool any = true;
+	assert_int_equal(st->ops->data_version(st, &v0), PST_OK);
+	assert_int_equal(st->ops->data_version_accounts(st, &v, &any), PST_OK);
+	assert_int_equal(v, v0);
+	assert_false(any); /* a new database: the one-person app */
+
+	/* a write moves the version, as data_version sees it */
+	struct pst_time at = {.epoch = 1800000000};
+	assert_int_equal(st->ops->calendar_token_put(st, "tok", at), PST_OK);
+	assert_int_equal(st->ops->data_version_accounts(st, &v, &any), PST_OK);
+	assert_int_equal(v, v0 + 1);
+	assert_false(any);
+
+	/* an account added through another connection shows on the next read */
+	add(other, PST_ROLE_ADMIN, "admin@clinic.example", "", 0, "$argon2id$h");
+	assert_int_equal(st->ops->data_version_accounts(st, &v, &any), PST_OK);
+	assert_true(any);
+	assert_int_equal(v, v0 + 1); /* an account is not a write to the person's records */
+	/* ... and a write of another connection's moves the version */
+	struct pst_store *ot;
+	assert_int_equal(pst_store_person(other, PST_PERSON_DEFAULT, &ot), PST_OK);
+	assert_int_equal(ot->ops->calendar_token_put(ot, "tok2", at), PST_OK);
+	assert_int_equal(st->ops->data_version_accounts(st, &v, &any), PST_OK);
+	assert_int_equal(v, v0 + 2);
+	assert_true(any);
+	pst_store_close(ot);
+
+	pst_store_close(st);
+	pst_db_close(other);
+	pst_db_close(db);
+}
+
 /* Accounts survive closing and opening again; a db transaction rolled back adds none. */
 static void test_durable_and_transaction(void **state)
 {
@@ -734,6 +778,7 @@ int main(void)
 		cmocka_unit_test(test_audit),
 		cmocka_unit_test(test_audit_many),
 		cmocka_unit_test(test_throttle),
+		cmocka_unit_test(test_version_accounts),
 		cmocka_unit_test(test_durable_and_transaction),
 		cmocka_unit_test(test_email_case),
 	};

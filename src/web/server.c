@@ -61,9 +61,13 @@ static void add_headers(struct MHD_Response *resp, const struct web *w, const ch
 
 /* --- replies ------------------------------------------------------------------- */
 
+/* The API's JSON on one line, with a space after each ':' and ','; no indentation: a
+ * clinician's 200 patients were 140 kB indented and are 98 kB so, and the bytes were a
+ * sixth of what GET /api/v1/patients cost to send (bench/RESULTS.md, issue 14). jq or a
+ * browser's viewer shows it indented. */
 void web_json(struct req *r, unsigned status, json_t *j)
 {
-	char *s = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15))
+	char *s = j ? json_dumps(j, JSON_INDENT(0) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15))
 		    : NULL;
 	json_decref(j);
 	r->reply.status = s ? status : MHD_HTTP_INTERNAL_SERVER_ERROR;

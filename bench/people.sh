@@ -99,8 +99,8 @@ forget_checkins() { # DB-SPEC PERSON MAX-SEEDED-ID
 	# waits for 20% of a 3.65M-row table: without this, every round read through the
 	# previous rounds' dead rows, RESULTS.md)
 	case "$1" in
-	postgresql://*) echo "WITH d AS (DELETE FROM person_write WHERE person_id = $2 RETURNING 1)
-		UPDATE person SET version = version + (SELECT count(*) FROM d) WHERE id = $2;
+	postgresql://*) echo "WITH d AS (DELETE FROM person_write WHERE person_id = $2 RETURNING n)
+		UPDATE person SET version = version + (SELECT coalesce(sum(n), 0) FROM d) WHERE id = $2;
 		VACUUM (ANALYZE) checkin, person, person_write;" | sql "$1" >/dev/null ;;
 	esac
 }

@@ -74,8 +74,9 @@ static void *run(void *arg)
 		/* the fold of store_pg.c (S_FOLD_LOCK, S_FOLD) */
 		const char *fold[2][2] = {
 			{"fold_lock", "SELECT 1 FROM person WHERE id = $1 FOR NO KEY UPDATE SKIP LOCKED"},
-			{"fold", "WITH d AS (DELETE FROM person_write WHERE person_id = $1 RETURNING 1)"
-				 " UPDATE person SET version = version + (SELECT count(*) FROM d) WHERE id = $1"}};
+			{"fold", "WITH d AS (DELETE FROM person_write WHERE person_id = $1 RETURNING n)"
+				 " UPDATE person SET version = version + (SELECT coalesce(sum(n), 0) FROM d)"
+				 " WHERE id = $1"}};
 		for (int i = 0; i < 2 && w->bump == 2; i++) {
 			r = PQprepare(c, fold[i][0], fold[i][1], 0, NULL);
 			if (PQresultStatus(r) != PGRES_COMMAND_OK) {

@@ -68,10 +68,11 @@ int pst_address_check(const char *address, char *why, size_t size);
 int pst_audit_check(const struct pst_audit *e, char *why, size_t size);
 int pst_throttle_key_check(const char *key, char *why, size_t size);
 
-/* A person's version as data_version reads it (schema.c, migration 13): person.version
- * plus the person's rows in person_write. P: the person row's alias. */
+/* A person's version as data_version reads it (schema.c, migrations 13 and 17):
+ * person.version plus the writes the person's rows in person_write count (n each). P:
+ * the person row's alias. */
 #define PST_SQL_PERSON_VERSION(P)                                                          \
-	P ".version + (SELECT count(*) FROM person_write w WHERE w.person_id = " P ".id)"
+	P ".version + (SELECT coalesce(sum(w.n), 0) FROM person_write w WHERE w.person_id = " P ".id)"
 /* data_version_accounts (store.h), for both backends: PERSON the person's id. Columns:
  * the person's version (NULL: no such person); 1 when the database holds an account,
  * else 0. EXISTS stops at the first row, where count(*) would read them all. */

@@ -90,7 +90,8 @@ enum {
  * same keys meet them in the same order (one waits for the other; no deadlock). A key
  * already stored inserts nothing: the answer is then the id the key names (false), or
  * none when that write committed after this statement's snapshot (ci_run looks again).
- * The person's write-log row goes with each check-in inserted (the version). */
+ * The person's write-log row goes with the check-ins inserted: one per person, counting
+ * them (n: the version goes up by one a check-in; schema.c, migration 17). */
 #define CHECKIN_MANY_SQL                                                                          \
 	"WITH j AS MATERIALIZED (SELECT COALESCE(u.want, nextval('checkin_id_seq')) AS id, u.*"      \
 	" FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::int[], $5::bigint[], $6::int[],"  \
@@ -100,7 +101,8 @@ enum {
 	" idem_key) SELECT id, person_id, at_epoch, at_offset, day, pain, areas, note, idem_key"     \
 	" FROM j ORDER BY person_id, idem_key, i"                                                    \
 	" ON CONFLICT (person_id, idem_key) DO NOTHING RETURNING id, person_id),"                    \
-	" w AS (INSERT INTO person_write (person_id) SELECT person_id FROM ins)"                     \
+	" w AS (INSERT INTO person_write (person_id, n) SELECT person_id, count(*) FROM ins"          \
+	" GROUP BY person_id)"                                                                       \
 	" SELECT j.i, COALESCE(ins.id, c.id), ins.id IS NOT NULL FROM j"                             \
 	" LEFT JOIN ins ON ins.id = j.id LEFT JOIN checkin c ON ins.id IS NULL"                      \
 	" AND c.person_id = j.person_id AND c.idem_key = j.idem_key ORDER BY j.i"
@@ -208,14 +210,14 @@ static const char *const stmt_sql[S__MAX] = {
 		       " body = EXCLUDED.body, by_account = EXCLUDED.by_account,"
 		       " at_epoch = EXCLUDED.at_epoch, at_offset = EXCLUDED.at_offset",
 	[S_PROG_DEL] = "DELETE FROM programme WHERE person_id = $1",
-	/* the person's version (schema.c, migration 13): a row per write, folded now and
+	/* the person's version (schema.c, migrations 13, 17): a row per write, folded now and
 	 * then into person.version; SKIP LOCKED: a fold under way elsewhere, skip this one */
 	[S_WRITE_LOG] = "INSERT INTO person_write (person_id) VALUES ($1)",
 	[S_FOLD_LOCK] = "SELECT 1 FROM person WHERE id = $1 FOR NO KEY UPDATE SKIP LOCKED",
-	[S_FOLD] = "WITH d AS (DELETE FROM person_write WHERE person_id = $1 RETURNING 1)"
-		   " UPDATE person SET version = version + (SELECT count(*) FROM d) WHERE id = $1",
-	[S_VERSION] = "SELECT p.version + (SELECT count(*) FROM person_write w"
-		      " WHERE w.person_id = p.id) FROM person p WHERE p.id = $1",
+	[S_FOLD] = "WITH d AS (DELETE FROM person_write WHERE person_id = $1 RETURNING n)"
+		   " UPDATE person SET version = version + (SELECT coalesce(sum(n), 0) FROM d)"
+		   " WHERE id = $1",
+	[S_VERSION] = "SELECT " PST_SQL_PERSON_VERSION("p") " FROM person p WHERE p.id = $1",
 	/* A group of check-ins in one statement, its own transaction (ci_run). */
 	[S_CHECKIN_MANY] = CHECKIN_MANY_SQL,
 	/* Every signed-in request's (web/auth.c): prepared, so planned once a connection. */
@@ -467,9 +469,10 @@ static struct pg *enter_db(struct pst_db *db)
 /* The person's version goes up by one with every write to their records, in the write's
  * own transaction (data_version), without a row that every write updates: that row's
  * lock, held until the commit, made one person's writes take turns, one WAL flush each
- * (bench/RESULTS.md). A write appends a row to person_write; the version is
- * person.version + the person's rows there (S_VERSION). Rows are only ever added by
- * writes, so the count grows by one with each commit, in commit order, and two
+ * (bench/RESULTS.md). A write appends a row to person_write (n = 1; a group of
+ * check-ins, one row per person with n its check-ins: migration 17); the version is
+ * person.version + the sum of the person's n there (S_VERSION). Rows are only ever added
+ * by writes, so the sum grows with each commit, in commit order, and two
  * snapshots give the same number only when they saw the same writes: never stale, in
  * any process, whatever order the transactions took sequence values in (a max(id) would
  * miss a smaller id committed later). Every FOLD_EVERY-th write of a connection also
@@ -938,9 +941,10 @@ static int checkin_body(struct pg *g, void *arg)
  *   then the first check-in still queued leads on its own connection.
  * - Each check-in has its own answer (its id, PST_EREPLAY for a key stored already or
  *   sent twice in the group, its error), given only after the commit that holds it.
- * - Each check-in inserted adds its person's write-log row in the same statement: the
- *   version goes up by exactly the check-ins saved. People of a group read nothing of
- *   each other: each answer is its own row's.
+ * - The check-ins inserted add their people's write-log rows in the same statement, one
+ *   per person counting them (n): the version goes up by exactly the check-ins saved,
+ *   with one foreign key check and one roster trigger per person, not per check-in.
+ *   People of a group read nothing of each other: each answer is its own row's.
  * - The group's statement failing as a whole saved none of it. The connection lost, or
  *   the server down: each check-in of the group gets the answer one alone would
  *   ("not known whether saved" once sent; PST_EUNAVAILABLE). Any other failure (one
@@ -1175,9 +1179,9 @@ static void ci_fold(struct pg *g, const int64_t *people, size_t n)
 		       " WITH l AS (SELECT id FROM person WHERE id = ANY('%s'::bigint[])"
 		       " FOR NO KEY UPDATE SKIP LOCKED),"
 		       " d AS (DELETE FROM person_write w USING l WHERE w.person_id = l.id"
-		       " RETURNING w.person_id)"
+		       " RETURNING w.person_id, w.n)"
 		       " UPDATE person p SET version = p.version + x.n FROM (SELECT person_id,"
-		       " count(*) AS n FROM d GROUP BY person_id) x WHERE p.id = x.person_id; COMMIT",
+		       " sum(n) AS n FROM d GROUP BY person_id) x WHERE p.id = x.person_id; COMMIT",
 		       ids ? ids : "{}");
 	if (ids && !sql.failed && PQstatus(g->conn) == CONNECTION_OK &&
 	    PQtransactionStatus(g->conn) == PQTRANS_IDLE) {

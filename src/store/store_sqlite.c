@@ -1923,14 +1923,14 @@ static int backup(struct pst_db *d, const char *path)
 }
 
 /* The person's version (bumped by every write to their records, by any connection).
- * The same sum as on PostgreSQL (schema.c, migration 12), though SQLite's writes, one at
- * a time anyway, bump person.version itself and leave person_write empty. */
+ * The same sum as on PostgreSQL (schema.c, migrations 13 and 17), though SQLite's writes,
+ * one at a time anyway, bump person.version itself and leave person_write empty. */
 static int data_version(struct pst_store *s, int64_t *v)
 {
 	struct sq *q = enter(s);
 	sqlite3_stmt *st;
-	int err = prepare(q, "SELECT p.version + (SELECT count(*) FROM person_write w"
-			     " WHERE w.person_id = p.id) FROM person p WHERE p.id = ?", &st);
+	int err = prepare(q, "SELECT " PST_SQL_PERSON_VERSION("p") " FROM person p WHERE p.id = ?",
+			  &st);
 	if (err)
 		return err;
 	sqlite3_bind_int64(st, 1, q->person);

@@ -186,7 +186,7 @@ static void test_many_at_once(void **state)
 		}
 	if (pst_test_on_pg()) { /* the write log is folded as it goes */
 		PGconn *h = PQconnectdb(target);
-		int logged = pst_test_pg_int(h, "SELECT count(*) FROM person_write");
+		int logged = pst_test_pg_int(h, "SELECT coalesce(sum(n), 0) FROM person_write");
 		if (logged > THREADS * EACH / 2)
 			fail_msg("%d of %d writes still in the write log", logged, THREADS * EACH);
 		PQfinish(h);
@@ -354,14 +354,21 @@ static void test_one_group(void **state)
 	pst_test_pg_do(r.h, "CREATE TABLE seen (person_id bigint, tx bigint);"
 		       " CREATE FUNCTION seen() RETURNS trigger LANGUAGE plpgsql AS"
 		       " $$BEGIN INSERT INTO seen VALUES (NEW.person_id, txid_current()); RETURN NEW; END$$;"
-		       " CREATE TRIGGER seen AFTER INSERT ON checkin FOR EACH ROW EXECUTE FUNCTION seen()");
+		       " CREATE TRIGGER seen AFTER INSERT ON checkin FOR EACH ROW EXECUTE FUNCTION seen();"
+		       /* and the write-log rows (migration 17: one a person a group, n its check-ins) */
+		       " CREATE TABLE seen_log (person_id bigint, n int, tx bigint);"
+		       " CREATE FUNCTION seen_log() RETURNS trigger LANGUAGE plpgsql AS"
+		       " $$BEGIN INSERT INTO seen_log VALUES (NEW.person_id, NEW.n, txid_current());"
+		       " RETURN NEW; END$$;"
+		       " CREATE TRIGGER seen_log AFTER INSERT ON person_write FOR EACH ROW"
+		       " EXECUTE FUNCTION seen_log()");
 	struct pst_store *s2;
 	assert_int_equal(pst_store_person(r.db, 2, &s2), PST_OK);
 	struct pst_checkin old = {.at = {.epoch = 1794000000}, .pain = 4, .idem_key = "old"};
 	int64_t old_id;
 	assert_int_equal(s2->ops->checkin_add(s2, &old, &old_id), PST_OK);
 	pst_store_close(s2);
-	pst_test_pg_do(r.h, "DELETE FROM seen");
+	pst_test_pg_do(r.h, "DELETE FROM seen; DELETE FROM seen_log");
 	int64_t v0[PEOPLE];
 	for (int p = 0; p < PEOPLE; p++)
 		v0[p] = pst_test_version(r.db, p + 1);
@@ -402,6 +409,15 @@ static void test_one_group(void **state)
 	/* the first alone, then all the queued in one transaction */
 	assert_int_equal(pst_test_pg_int(r.h, "SELECT count(DISTINCT tx) FROM seen"), 2);
 	assert_int_equal(pst_test_pg_int(r.h, "SELECT count(*) FROM seen"), QUEUED + 1 - 4);
+	/* the write log: one row for the first, then one per person for the group, each
+	 * counting that person's check-ins saved in it */
+	assert_int_equal(pst_test_pg_int(r.h, "SELECT count(*) FROM seen_log"), 1 + PEOPLE);
+	assert_int_equal(pst_test_pg_int(r.h, "SELECT count(DISTINCT tx) FROM seen_log"), 2);
+	assert_int_equal(pst_test_pg_int(r.h, "SELECT count(*) FROM seen_log l WHERE l.tx ="
+						" (SELECT tx FROM seen_log GROUP BY tx HAVING count(*) > 1)"
+						" AND l.n = (SELECT count(*) FROM seen s WHERE s.tx = l.tx"
+						" AND s.person_id = l.person_id)"),
+			 PEOPLE);
 	static int64_t ids[64];
 	static int pains[64];
 	for (int p = 0; p < PEOPLE; p++) {

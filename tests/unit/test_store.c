@@ -295,7 +295,7 @@ static void test_reads_indexed(void **state)
 		 " e.feedback, e.pain FROM session s LEFT JOIN session_exercise e ON e.session_id = s.id"
 		 " WHERE s.person_id = 1 AND s.day >= 0 ORDER BY s.at_epoch, s.id, e.seq", true},
 		{"SELECT day, minutes FROM plan_minutes WHERE person_id = 1 ORDER BY day", false},
-		{"SELECT p.version + (SELECT count(*) FROM person_write w WHERE w.person_id = p.id)"
+		{"SELECT p.version + (SELECT coalesce(sum(w.n), 0) FROM person_write w WHERE w.person_id = p.id)"
 		 " FROM person p WHERE p.id = 1", false},
 	};
 	for (size_t i = 0; i < sizeof reads / sizeof *reads; i++) {
@@ -373,7 +373,7 @@ static void test_version(void **state)
 		pst_record_set_free(&rs);
 		/* the log stays small: folded into the person's row */
 		PGconn *pc = PQconnectdb(target);
-		PGresult *r = PQexec(pc, "SELECT count(*) FROM person_write");
+		PGresult *r = PQexec(pc, "SELECT coalesce(sum(n), 0) FROM person_write");
 		assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
 		int logged = atoi(PQgetvalue(r, 0, 0));
 		if (logged >= 150)

@@ -68,6 +68,7 @@ for be in $backends; do
 	echo "  $1: $(seed "$2" "$people" "$accounts" "SELECT setval('account_id_seq', (SELECT max(id) FROM account));
 		ANALYZE person, profile, plan_minutes, screening, checkin, session, session_exercise, account;") s, load $(load)"
 done
+settle
 # The clinician whose pages are measured: the 7th (or the last, with fewer).
 doc=$(( clinicians >= 7 ? 7 : clinicians ))
 echo "  patients of clinician $doc: $(echo "SELECT count(*) FROM account WHERE clinician_id = $doc;" | sql "$lite")"

@@ -60,6 +60,7 @@ for spec in "sqlite many $many_lite $people" "sqlite one $one_lite 1" \
 		session_exercise, psfs_activity, psfs_rating, person_write;")
 	echo "  $1 $2 ($4 people): ${s} s, $(mb "$(size_of "$3")"), load $l0 → $(load)"
 done
+settle
 printf 'rows, many-people database: %s\n' "$(echo "SELECT (SELECT count(*) FROM person) || ' people, ' ||
 	(SELECT count(*) FROM checkin) || ' check-ins, ' || (SELECT count(*) FROM session) || ' sessions, ' ||
 	(SELECT count(*) FROM session_exercise) || ' exercises done, ' || (SELECT count(*) FROM psfs_activity) ||

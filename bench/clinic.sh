@@ -66,7 +66,8 @@ for be in $backends; do
 	case $be in sqlite) spec=$lite ;; *) spec=$pg ;; esac
 	set -- "$be" "$spec"
 	echo "  $1: $(seed "$2" "$people" "$accounts" "SELECT setval('account_id_seq', (SELECT max(id) FROM account));
-		ANALYZE person, profile, plan_minutes, screening, checkin, session, session_exercise, account;") s, load $(load)"
+		VACUUM (ANALYZE) person, profile, plan_minutes, screening, checkin, session, session_exercise,
+		psfs_activity, psfs_rating, person_write, account, roster, roster_write;") s, load $(load)"
 done
 settle
 # The clinician whose pages are measured: the 7th (or the last, with fewer).

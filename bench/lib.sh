@@ -147,6 +147,11 @@ run_wrk() { # NAME URL [WRK-ARGS]
 	sock=$(sed -n 's/.*Socket errors: *\(.*\)/\1/p' "$tmp/wrk.out")
 	echo "$name $rps $p99 ${errs:-0} $l" >>"$tmp/results"
 	echo "  $name: $rps req/s, p99 $p99${errs:+, $errs errors}${sock:+, socket errors: $sock}, load $l"
+	# Errors: what the server said meanwhile (its 5xx are logged; a 4xx is not)
+	if [ -n "$errs$sock" ] && [ -s "$tmp/serve.err" ]; then
+		echo "  $name: postura serve's standard error, last lines:"
+		tail -n 5 "$tmp/serve.err" | sed 's/^/    /'
+	fi
 }
 
 # After the run: what the server said on standard error, if anything.

@@ -14,6 +14,24 @@
 	" INSERT INTO roster (clinician_id, version) SELECT " C ", 1 WHERE " C " IS NOT NULL"   \
 	" AND " WHEN ROSTER_UPSERT
 
+/* PostgreSQL (migrations 16, 18): pst_roster_changed(c), one change of clinician c's
+ * roster: a row in the log, and when FOLD (SQL) holds, the clinician's rows folded into
+ * roster.version under the roster row's lock taken SKIP LOCKED. */
+#define ROSTER_CHANGED_FN(FOLD)                                                                  \
+	"CREATE OR REPLACE FUNCTION pst_roster_changed(c BIGINT) RETURNS void"                  \
+	"  LANGUAGE plpgsql AS $$ BEGIN"                                                        \
+	"  IF c IS NULL THEN RETURN; END IF;"                                                   \
+	"  INSERT INTO roster_write (clinician_id) VALUES (c);"                                 \
+	"  IF " FOLD " THEN"                                                                    \
+	"    PERFORM 1 FROM roster WHERE clinician_id = c FOR NO KEY UPDATE SKIP LOCKED;"       \
+	"    IF FOUND THEN"                                                                     \
+	"      WITH d AS (DELETE FROM roster_write WHERE clinician_id = c RETURNING 1)"         \
+	"      UPDATE roster SET version = version + (SELECT count(*) FROM d)"                  \
+	"      WHERE clinician_id = c;"                                                         \
+	"    END IF;"                                                                           \
+	"  END IF;"                                                                             \
+	"END $$;"
+
 const struct pst_migration pst_migrations[] = {
 	/* 1: the person's records. */
 	{
@@ -485,19 +503,7 @@ const struct pst_migration pst_migrations[] = {
 		"INSERT INTO roster (clinician_id) SELECT DISTINCT clinician_id FROM account"
 		"  WHERE clinician_id IS NOT NULL ON CONFLICT DO NOTHING;"
 		/* one change of clinician c's roster */
-		"CREATE OR REPLACE FUNCTION pst_roster_changed(c BIGINT) RETURNS void"
-		"  LANGUAGE plpgsql AS $$ BEGIN"
-		"  IF c IS NULL THEN RETURN; END IF;"
-		"  INSERT INTO roster_write (clinician_id) VALUES (c);"
-		"  IF nextval('roster_write_seq') % 32 = 0 THEN"
-		"    PERFORM 1 FROM roster WHERE clinician_id = c FOR NO KEY UPDATE SKIP LOCKED;"
-		"    IF FOUND THEN"
-		"      WITH d AS (DELETE FROM roster_write WHERE clinician_id = c RETURNING 1)"
-		"      UPDATE roster SET version = version + (SELECT count(*) FROM d)"
-		"      WHERE clinician_id = c;"
-		"    END IF;"
-		"  END IF;"
-		"END $$;"
+		ROSTER_CHANGED_FN("nextval('roster_write_seq') % 32 = 0")
 		/* a write to a person's records: their clinician's roster */
 		"CREATE OR REPLACE FUNCTION pst_roster_person_write() RETURNS trigger"
 		"  LANGUAGE plpgsql AS $$ BEGIN"
@@ -566,19 +572,7 @@ const struct pst_migration pst_migrations[] = {
 		.what = "a clinician's roster log folded by chance (1 in 32 rows), not by a sequence",
 		.sqlite = "",
 		.pg =
-		"CREATE OR REPLACE FUNCTION pst_roster_changed(c BIGINT) RETURNS void"
-		"  LANGUAGE plpgsql AS $$ BEGIN"
-		"  IF c IS NULL THEN RETURN; END IF;"
-		"  INSERT INTO roster_write (clinician_id) VALUES (c);"
-		"  IF random() < 1.0 / 32 THEN"
-		"    PERFORM 1 FROM roster WHERE clinician_id = c FOR NO KEY UPDATE SKIP LOCKED;"
-		"    IF FOUND THEN"
-		"      WITH d AS (DELETE FROM roster_write WHERE clinician_id = c RETURNING 1)"
-		"      UPDATE roster SET version = version + (SELECT count(*) FROM d)"
-		"      WHERE clinician_id = c;"
-		"    END IF;"
-		"  END IF;"
-		"END $$;"
+		ROSTER_CHANGED_FN("random() < 1.0 / 32")
 		"DROP SEQUENCE IF EXISTS roster_write_seq;"
 		"WITH d AS (DELETE FROM roster_write RETURNING clinician_id)"
 		"  UPDATE roster r SET version = r.version + x.n"

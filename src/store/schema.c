@@ -470,9 +470,10 @@ const struct pst_migration pst_migrations[] = {
 	 * roster_write row instead, as person_write does for a person (migration 13): a row
 	 * that every patient's write updated would make all of a clinician's patients' writes
 	 * wait for each other. The version is roster.version + the clinician's rows in
-	 * roster_write; every 32nd row (a sequence) folds the clinician's rows into
-	 * roster.version in its own transaction, under the roster row's lock taken SKIP
-	 * LOCKED (another fold under way: no fold), deleting the rows it sees and adding
+	 * roster_write; every 32nd row (a sequence; by chance since migration 18) folds the
+	 * clinician's rows into roster.version in its own transaction, under the roster
+	 * row's lock taken SKIP LOCKED (another fold under way: no fold), deleting the rows
+	 * it sees and adding
 	 * their number at its commit, so the sum no snapshot sees moves and never goes back.
 	 * Nothing in it waits for a lock: no foreign key (whose KEY SHARE lock on the
 	 * clinician's account row every patient's write would take), no row updated but

@@ -473,8 +473,8 @@ const struct pst_migration pst_migrations[] = {
 	 * roster_write; every 32nd row (a sequence; by chance since migration 18) folds the
 	 * clinician's rows into roster.version in its own transaction, under the roster
 	 * row's lock taken SKIP LOCKED (another fold under way: no fold), deleting the rows
-	 * it sees and adding
-	 * their number at its commit, so the sum no snapshot sees moves and never goes back.
+	 * it sees and adding their number at its commit, so the sum no snapshot sees moves
+	 * and never goes back.
 	 * Nothing in it waits for a lock: no foreign key (whose KEY SHARE lock on the
 	 * clinician's account row every patient's write would take), no row updated but
 	 * under SKIP LOCKED. IF NOT EXISTS / OR REPLACE: a test may set the version back. */

@@ -224,9 +224,10 @@ static const char *const stmt_sql[S__MAX] = {
 	[S_SESSION_READ] = PST_SQL_SESSION_READ("$1", "$2::bigint", ROSTER_VERSION_SQL("a.id")),
 	[S_SESSION_TOUCH] = "UPDATE auth_session SET last_seen_epoch = $2 WHERE token_hash = $1",
 	[S_ACCOUNT_BY_ID] = "SELECT " ACCOUNT_COLS " FROM account WHERE id = $1",
-	/* the one-person app's server asks it on every request (web/cache.c) */
+	/* the web server asks it as it starts (web/auth.c, server.c) */
 	[S_ACCOUNT_COUNT] = "SELECT count(*) FROM account",
-	/* ... and, with the person's version, before every request (web/cache.c) */
+	/* the one-person app's server, with the person's version, before every request
+	 * (web/cache.c) */
 	[S_VERSION_ACCOUNTS] = PST_SQL_VERSION_ACCOUNTS("$1"),
 	/* Every clinician's read of a patient's records (web/audit.c writes them in groups):
 	 * the entries as six arrays, unnested in one INSERT that commits by itself. */
@@ -2296,66 +2297,54 @@ static int backup(struct pst_db *db, const char *path)
 }
 
 /* The person's version (bump: grows with every write to their records, by any
- * connection). One statement: one snapshot for the row and the count. */
-static int data_version_body(struct pg *g, void *arg)
+ * connection), and with S_VERSION_ACCOUNTS whether the database holds any account: one
+ * statement, one snapshot, one round trip. */
+struct version_read {
+	int stmt; /* S_VERSION or S_VERSION_ACCOUNTS */
+	int64_t v;
+	bool accounts;
+};
+
+static int version_read_body(struct pg *g, void *arg)
 {
-	int64_t *v = arg;
+	struct version_read *a = arg;
 	struct params p = {0};
 	p_int(&p, g->person);
 	PGresult *r;
-	int err = xq(g, S_VERSION, &p, "cannot read the data version", &r);
+	int err = xq(g, a->stmt, &p, "cannot read the data version", &r);
 	if (err)
 		return err;
-	if (PQntuples(r) != 1)
+	if (PQntuples(r) != 1 || PQgetisnull(r, 0, 0)) {
 		err = fail(g, PST_EIO, "%s: there is no person with id %lld", g->where,
 			   (long long)g->person);
-	else
-		*v = vll(r, 0, 0);
+	} else {
+		a->v = vll(r, 0, 0);
+		a->accounts = a->stmt == S_VERSION_ACCOUNTS && vll(r, 0, 1) != 0;
+	}
 	PQclear(r);
+	return err;
+}
+
+static int version_read(struct pst_store *s, int stmt, int64_t *v, bool *accounts)
+{
+	struct version_read a = {.stmt = stmt};
+	int err = in_tx(enter(s), TX_ONE, version_read_body, &a);
+	if (!err) {
+		*v = a.v;
+		if (accounts)
+			*accounts = a.accounts;
+	}
 	return err;
 }
 
 static int data_version(struct pst_store *s, int64_t *v)
 {
-	return in_tx(enter(s), TX_ONE, data_version_body, v);
-}
-
-/* The person's version and whether the database holds any account: one statement, one
- * snapshot, one round trip. */
-struct version_accounts {
-	int64_t v;
-	bool accounts;
-};
-
-static int data_version_accounts_body(struct pg *g, void *arg)
-{
-	struct version_accounts *a = arg;
-	struct params p = {0};
-	p_int(&p, g->person);
-	PGresult *r;
-	int err = xq(g, S_VERSION_ACCOUNTS, &p, "cannot read the data version", &r);
-	if (err)
-		return err;
-	if (PQntuples(r) != 1 || PQgetisnull(r, 0, 0))
-		err = fail(g, PST_EIO, "%s: there is no person with id %lld", g->where,
-			   (long long)g->person);
-	else {
-		a->v = vll(r, 0, 0);
-		a->accounts = vll(r, 0, 1) != 0;
-	}
-	PQclear(r);
-	return err;
+	return version_read(s, S_VERSION, v, NULL);
 }
 
 static int data_version_accounts(struct pst_store *s, int64_t *v, bool *accounts)
 {
-	struct version_accounts a = {0};
-	int err = in_tx(enter(s), TX_ONE, data_version_accounts_body, &a);
-	if (!err) {
-		*v = a.v;
-		*accounts = a.accounts;
-	}
-	return err;
+	return version_read(s, S_VERSION_ACCOUNTS, v, accounts);
 }
 
 /* --- the database: people, transactions -------------------------------------------- */

@@ -35,6 +35,7 @@ enum {
 	ST_ROLLBACK_TO,
 	ST_ACCOUNT_COUNT,
 	ST_SESSION_READ,
+	ST_VERSION,
 	ST_VERSION_ACCOUNTS,
 	ST__MAX
 };
@@ -64,10 +65,12 @@ static const char *const cached_sql[ST__MAX] = {
 	[ST_SAVEPOINT] = "SAVEPOINT w",
 	[ST_RELEASE] = "RELEASE w",
 	[ST_ROLLBACK_TO] = "ROLLBACK TO w",
-	/* the web server asks it on every request (clinic mode or not) */
+	/* the web server asks it as it starts (web/auth.c, server.c) */
 	[ST_ACCOUNT_COUNT] = "SELECT count(*) FROM account",
 	/* every signed-in request's (web/auth.c) */
 	[ST_SESSION_READ] = PST_SQL_SESSION_READ("?1", "?2", ROSTER_VERSION_SQL("a.id")),
+	/* the person's version (data_version): page caches, the command line */
+	[ST_VERSION] = "SELECT " PST_SQL_PERSON_VERSION("p") " FROM person p WHERE p.id = ?1",
 	/* the one-person app's server, before every request (web/cache.c) */
 	[ST_VERSION_ACCOUNTS] = PST_SQL_VERSION_ACCOUNTS("?1"),
 };
@@ -1922,33 +1925,15 @@ static int backup(struct pst_db *d, const char *path)
 	return err;
 }
 
-/* The person's version (bumped by every write to their records, by any connection).
- * The same sum as on PostgreSQL (schema.c, migrations 13 and 17), though SQLite's writes,
- * one at a time anyway, bump person.version itself and leave person_write empty. */
-static int data_version(struct pst_store *s, int64_t *v)
+/* The person's version (bumped by every write to their records, by any connection), and
+ * with ST_VERSION_ACCOUNTS whether the database holds any account, in one statement. The
+ * same sum as on PostgreSQL (schema.c, migrations 13 and 17), though SQLite's writes, one
+ * at a time anyway, bump person.version itself and leave person_write empty. */
+static int version_read(struct pst_store *s, int which, int64_t *v, bool *accounts)
 {
 	struct sq *q = enter(s);
 	sqlite3_stmt *st;
-	int err = prepare(q, "SELECT " PST_SQL_PERSON_VERSION("p") " FROM person p WHERE p.id = ?",
-			  &st);
-	if (err)
-		return err;
-	sqlite3_bind_int64(st, 1, q->person);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	if (rc == SQLITE_DONE)
-		return fail(q, "%s: there is no person with id %lld", q->path, (long long)q->person);
-	return rc == SQLITE_ROW ? PST_OK : dberr(q, "cannot read the data version");
-}
-
-/* The person's version and whether the database holds any account, in one statement. */
-static int data_version_accounts(struct pst_store *s, int64_t *v, bool *accounts)
-{
-	struct sq *q = enter(s);
-	sqlite3_stmt *st;
-	int err = cached(q, ST_VERSION_ACCOUNTS, &st);
+	int err = cached(q, which, &st);
 	if (err)
 		return err;
 	sqlite3_bind_int64(st, 1, q->person);
@@ -1956,13 +1941,24 @@ static int data_version_accounts(struct pst_store *s, int64_t *v, bool *accounts
 	bool person = rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
 	if (person) {
 		*v = sqlite3_column_int64(st, 0);
-		*accounts = sqlite3_column_int(st, 1) != 0;
+		if (accounts)
+			*accounts = sqlite3_column_int(st, 1) != 0;
 	}
 	sqlite3_reset(st);
-	if (rc != SQLITE_ROW)
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return dberr(q, "cannot read the data version");
 	return person ? PST_OK
 		      : fail(q, "%s: there is no person with id %lld", q->path, (long long)q->person);
+}
+
+static int data_version(struct pst_store *s, int64_t *v)
+{
+	return version_read(s, ST_VERSION, v, NULL);
+}
+
+static int data_version_accounts(struct pst_store *s, int64_t *v, bool *accounts)
+{
+	return version_read(s, ST_VERSION_ACCOUNTS, v, accounts);
 }
 
 /* --- the database: people, transactions ---------------------------------------- */
